@@ -1,0 +1,63 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Catalog, catalogShapeError, CatalogData, defaultCatalog } from '../core/catalog/catalog';
+import { checkProject } from '../core/check';
+import { parseJson } from '../core/json/parse';
+import { nodeFileHost } from '../core/manifest/host';
+import { loadProject } from '../core/manifest/project';
+import { formatJson } from '../core/report/json';
+import { formatSarif } from '../core/report/sarif';
+import { formatText } from '../core/report/text';
+import pkg from '../../../package.json';
+import { ExitCode, Io, UsageError } from './usage';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+/** `isola check [DIR] [--format text|json|sarif] [--builtins FILE]` */
+export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'text' }, builtins: { type: 'string' } },
+  });
+  const format = values.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}": use text, json or sarif`);
+  if (positionals.length > 1) throw new UsageError(`check takes one folder, got ${positionals.length}: ${positionals.join(' ')}`);
+  const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+  await assertFolder(dir);
+  const catalog = defaultCatalog();
+  if (values.builtins) await addCatalogFile(catalog, path.resolve(io.cwd, values.builtins));
+
+  const project = await loadProject(dir, nodeFileHost, { catalog });
+  const result = checkProject(project);
+  if (format === 'json') io.out(formatJson(result));
+  else if (format === 'sarif') io.out(formatSarif(result, { name: 'isola', version: pkg.version, informationUri: 'https://github.com/isola-dev/isola' }));
+  else io.out(formatText(result));
+  return result.summary.errors > 0 ? 1 : 0;
+}
+
+async function assertFolder(dir: string): Promise<void> {
+  let stat;
+  try {
+    stat = await fs.stat(dir);
+    await fs.readdir(dir);
+  } catch (e) {
+    throw new UsageError(`cannot read folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`${dir} is not a folder`);
+}
+
+async function addCatalogFile(catalog: Catalog, file: string): Promise<void> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read built-in catalog ${file}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+  const { value, errors } = parseJson(text);
+  if (errors.length) throw new UsageError(`built-in catalog ${file} is not valid JSON: ${errors[0].message} at offset ${errors[0].offset}`);
+  const shape = catalogShapeError(value);
+  if (shape) throw new UsageError(`built-in catalog ${file}: ${shape}`);
+  catalog.add(value as CatalogData);
+}

@@ -1,0 +1,129 @@
+import { locatePaths } from './json/locate';
+import { pathKey } from './json/path';
+import { LineIndex, Range } from './json/positions';
+import { rawOffsetInStringToken } from './json/strings';
+import type { Project } from './manifest/project';
+import type { Manifest } from './manifest/types';
+import { RULES } from './rules';
+import type { Finding, Rule, RuleCode, Severity } from './rules/rule';
+
+/** A finding with its range in its file: what every front end (CLI, LSP, SARIF) shows. */
+export interface Diagnostic {
+  /** Project-relative path with forward slashes. */
+  file: string;
+  range: Range;
+  severity: Severity;
+  code: RuleCode;
+  message: string;
+  package?: string;
+  data?: Record<string, unknown>;
+}
+
+/** Counts of a check. */
+export interface CheckSummary {
+  errors: number;
+  warnings: number;
+  infos: number;
+  /** Manifests checked. */
+  files: number;
+}
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  summary: CheckSummary;
+}
+
+/** Runs every rule on one manifest (in the package it belongs to). */
+export function checkManifest(project: Project, m: Manifest, rules: readonly Rule[] = RULES): Finding[] {
+  const ctx = { project, pkg: project.packageOf(m) };
+  const out: Finding[] = [];
+  for (const rule of rules) out.push(...rule.check(m, ctx));
+  return out;
+}
+
+/** Checks every manifest of a project and places each finding in its file. */
+export function checkProject(project: Project, rules: readonly Rule[] = RULES): CheckResult {
+  const findings: Finding[] = [];
+  for (const m of project.manifests) findings.push(...checkManifest(project, m, rules));
+  const diagnostics = placeFindings(project, findings);
+  const summary: CheckSummary = { errors: 0, warnings: 0, infos: 0, files: project.manifests.length };
+  for (const d of diagnostics) {
+    if (d.severity === 'error') summary.errors++;
+    else if (d.severity === 'warning') summary.warnings++;
+    else summary.infos++;
+  }
+  return { diagnostics, summary };
+}
+
+/** Texts of the files findings may point into: manifests and script files. */
+function fileTexts(project: Project): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const m of project.manifests) {
+    texts.set(m.file, m.text);
+    for (const l of m.links) if (l.text !== undefined) texts.set(l.file, l.text);
+  }
+  return texts;
+}
+
+/**
+ * Turns anchors into ranges: each file with findings is scanned once for all its paths, and
+ * gets one line index. Output is sorted by file, then position, then code.
+ */
+export function placeFindings(project: Project, findings: Finding[]): Diagnostic[] {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
+  const texts = fileTexts(project);
+  const out: Diagnostic[] = [];
+  for (const [file, list] of byFile) {
+    const text = texts.get(file) ?? '';
+    const paths = list.flatMap((f) => ('path' in f.anchor ? [f.anchor.path] : []));
+    const located = paths.length ? locatePaths(text, paths) : new Map();
+    const lines = new LineIndex(text);
+    for (const f of list) {
+      let offset = 0;
+      let length = 0;
+      const a = f.anchor;
+      if ('offset' in a) {
+        offset = a.offset;
+        length = a.length;
+      } else {
+        const loc = located.get(pathKey(a.path));
+        if (loc) {
+          const isContainer = text[loc.offset] === '{' || text[loc.offset] === '[';
+          if ((a.part === 'key' || isContainer) && loc.keyOffset !== undefined) {
+            offset = loc.keyOffset;
+            length = loc.keyLength ?? 0;
+          } else if (isContainer) {
+            offset = loc.offset;
+            length = 1;
+          } else if (a.inString) {
+            const token = text.slice(loc.offset, loc.offset + loc.length);
+            const start = rawOffsetInStringToken(token, a.inString.index);
+            const end = rawOffsetInStringToken(token, a.inString.index + a.inString.length);
+            offset = loc.offset + start;
+            length = end - start;
+          } else if (text[loc.offset] === '"' && loc.length >= 2) {
+            // Point at the string's content, as users select it: `_clients._companys`, not the quotes.
+            offset = loc.offset + 1;
+            length = loc.length - 2;
+          } else {
+            offset = loc.offset;
+            length = loc.length;
+          }
+        }
+      }
+      out.push({
+        file, range: lines.rangeOf(offset, length), severity: f.severity, code: f.code, message: f.message,
+        package: f.package, data: f.data,
+      });
+    }
+  }
+  out.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 :
+    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return out;
+}

@@ -1,0 +1,211 @@
+import * as path from 'node:path';
+import { parseJson, stripBom } from '../json/parse';
+import type { JsonPath } from '../json/path';
+import {
+  APP_BODY_LISTS, CODE_OPTIONAL, REF_LIST_PROPERTIES, REF_PROPERTIES, SCRIPT_OWNERS, TOP_LISTS,
+} from './kinds';
+import {
+  EntityDecl, EntityKind, GLOBAL_NAMESPACE, LinkedFile, Manifest, MANIFEST_KINDS, ManifestKind, ORG_NAMESPACE,
+  ScriptDecl,
+} from './types';
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Project-relative, forward-slash path of an absolute path. */
+export function relativeFile(root: string, absPath: string): string {
+  return path.relative(root, absPath).split(path.sep).join('/');
+}
+
+/**
+ * Builds the model of one manifest from its text: entities, references, scripts and the
+ * files it names. Pure: reads nothing; linked files are resolved but not opened.
+ */
+export function buildManifest(root: string, absPath: string, rawText: string): Manifest {
+  const text = stripBom(rawText);
+  const { value, errors } = parseJson(text);
+  const m: Manifest = {
+    file: relativeFile(root, absPath),
+    absPath,
+    text,
+    value,
+    syntaxErrors: errors,
+    entities: [],
+    references: [],
+    scripts: [],
+    links: [],
+  };
+  if (!isObj(value)) return m;
+  const kind = value.kind;
+  const code = value.code;
+  if (typeof kind !== 'string' || !MANIFEST_KINDS.includes(kind as ManifestKind) || typeof code !== 'string') return m;
+  m.kind = kind as ManifestKind;
+  m.code = code;
+  m.title = typeof value.title === 'string' ? value.title : undefined;
+  new ManifestBuilder(root, m, value).build();
+  return m;
+}
+
+class ManifestBuilder {
+  private readonly dir: string;
+  private readonly entityOf = new Map<Obj, EntityDecl>();
+
+  constructor(private readonly root: string, private readonly m: Manifest, private readonly value: Obj) {
+    this.dir = path.dirname(m.absPath);
+  }
+
+  build(): void {
+    const { m, value } = this;
+    const kind = m.kind!;
+    if (kind === 'workspace' || kind === 'module') m.namespace = m.code;
+    if (kind === 'app' && typeof value.namespace === 'string') m.namespace = value.namespace;
+
+    if (kind === 'solution' || kind === 'configuration') this.collectIncludes();
+
+    // Entities first, so the reference walk knows which object belongs to which entity.
+    const ns = kind === 'solution' ? m.code! : m.namespace ?? '';
+    let appEntity: EntityDecl | undefined;
+    if (kind === 'app' && m.namespace) {
+      appEntity = this.declare('app', value, [], ns, undefined);
+      if (appEntity) this.collectLists(value, [], APP_BODY_LISTS, ns, appEntity);
+    }
+    this.collectLists(value, [], TOP_LISTS[kind], ns, undefined);
+    if (kind === 'configuration') {
+      if (Array.isArray(value.orgChart)) this.collectUnits(value.orgChart, ['orgChart']);
+      const globals = value.globals;
+      if (isObj(globals)) this.collectLists(globals, ['globals'], { groups: 'group', widgets: 'widget' }, GLOBAL_NAMESPACE, undefined);
+    }
+    if (isObj(value.data)) {
+      for (const [app, file] of Object.entries(value.data)) {
+        if (typeof file === 'string') this.link(file, ['data', app], 'data');
+      }
+    }
+    this.walk(value, [], undefined);
+  }
+
+  private collectIncludes(): void {
+    const includes = this.value.includes;
+    if (!Array.isArray(includes)) return;
+    includes.forEach((spec, i) => {
+      if (typeof spec === 'string') this.link(spec, ['includes', i], 'include');
+    });
+  }
+
+  private link(spec: string, at: JsonPath, role: LinkedFile['role']): LinkedFile {
+    const absPath = path.resolve(this.dir, spec);
+    const l: LinkedFile = { spec, absPath, file: relativeFile(this.root, absPath), path: at, role, exists: false };
+    this.m.links.push(l);
+    return l;
+  }
+
+  private declare(kind: EntityKind, body: Obj, at: JsonPath, namespace: string, parent: EntityDecl | undefined): EntityDecl | undefined {
+    const code = kind === 'app' && at.length === 0 ? this.m.code : body.code;
+    if (typeof code !== 'string') {
+      if (!CODE_OPTIONAL.has(kind) || !parent) return undefined;
+    }
+    const c = typeof code === 'string' ? code : `#${at[at.length - 1]}`;
+    const e: EntityDecl = {
+      kind,
+      code: c,
+      namespace,
+      id: parent ? `${parent.id}.${c}` : `${namespace}.${c}`,
+      parent,
+      title: typeof body.title === 'string' ? body.title : undefined,
+      deleted: body.deleted === true,
+      manifest: this.m,
+      path: at,
+      body,
+    };
+    this.m.entities.push(e);
+    this.entityOf.set(body, e);
+    return e;
+  }
+
+  private collectLists(container: Obj, at: JsonPath, lists: Record<string, EntityKind>, ns: string, parent: EntityDecl | undefined): void {
+    for (const [prop, kind] of Object.entries(lists)) {
+      const list = container[prop];
+      if (!Array.isArray(list)) continue;
+      list.forEach((item, i) => {
+        if (!isObj(item)) return;
+        const itemPath = [...at, prop, i];
+        const e = this.declare(kind, item, itemPath, ns, parent);
+        if (!e) return;
+        if (kind === 'app') this.collectLists(item, itemPath, APP_BODY_LISTS, ns, e);
+        if (kind === 'page' && Array.isArray(item.pages)) this.collectLists(item, itemPath, { pages: 'page' }, ns, undefined);
+        if (SCRIPT_OWNERS.has(kind)) this.collectScripts(e, item, itemPath);
+        if (kind === 'template' && typeof item.file === 'string') this.link(item.file, [...itemPath, 'file'], 'template');
+      });
+    }
+  }
+
+  private collectUnits(units: unknown[], at: JsonPath): void {
+    units.forEach((u, i) => {
+      if (!isObj(u)) return;
+      const p = [...at, i];
+      this.declare('orgUnit', u, p, ORG_NAMESPACE, undefined);
+      if (Array.isArray(u.children)) this.collectUnits(u.children, [...p, 'children']);
+    });
+  }
+
+  private collectScripts(owner: EntityDecl, body: Obj, at: JsonPath): void {
+    const scripts = body.scripts;
+    if (!Array.isArray(scripts)) return;
+    scripts.forEach((s, i) => {
+      if (!isObj(s)) return;
+      const p = [...at, 'scripts', i];
+      const entity = this.declare('script', s, p, owner.namespace, owner);
+      if (!entity) return;
+      const decl: ScriptDecl = { entity, global: s.global === true, imports: [] };
+      if (typeof s.source === 'string') decl.source = s.source;
+      if (typeof s.file === 'string') decl.file = this.link(s.file, [...p, 'file'], 'script');
+      if (Array.isArray(s.imports)) {
+        s.imports.forEach((ns, j) => {
+          if (typeof ns === 'string') decl.imports.push({ namespace: ns, path: [...p, 'imports', j] });
+        });
+      }
+      this.m.scripts.push(decl);
+    });
+  }
+
+  /**
+   * Collects every reference string, remembering the innermost entity that holds it. The path
+   * is one mutable stack, copied only when a reference is recorded, because this walk touches
+   * every value of every manifest.
+   */
+  private walk(node: unknown, stack: (string | number)[], owner: EntityDecl | undefined): void {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item = node[i];
+        if (typeof item !== 'object' || item === null) continue;
+        stack.push(i);
+        this.walk(item, stack, owner);
+        stack.pop();
+      }
+      return;
+    }
+    if (!isObj(node)) return;
+    const here = this.entityOf.get(node) ?? owner;
+    const refs = this.m.references;
+    for (const key in node) {
+      const v = node[key];
+      if (typeof v === 'string') {
+        const kind = REF_PROPERTIES[key];
+        if (kind) refs.push({ kind, text: v, path: [...stack, key], manifest: this.m, owner: here });
+      } else if (typeof v === 'object' && v !== null) {
+        // The top-level `data` map is keyed by app codes and holds file names, not references.
+        if (key === 'data' && stack.length === 0) continue;
+        const listKind = REF_LIST_PROPERTIES[key];
+        if (listKind && Array.isArray(v)) {
+          v.forEach((item, i) => {
+            if (typeof item === 'string') refs.push({ kind: listKind, text: item, path: [...stack, key, i], manifest: this.m, owner: here });
+          });
+          continue;
+        }
+        stack.push(key);
+        this.walk(v, stack, here);
+        stack.pop();
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+/** File access the core needs, injected so the language server can serve open documents from memory. */
+export interface FileHost {
+  /** Text of a file, or undefined when it does not exist or is not a readable file. */
+  readFile(absPath: string): Promise<string | undefined>;
+  /** Whether a regular file exists (never reads it: data files can be gigabytes). */
+  exists(absPath: string): Promise<boolean>;
+  /** Absolute paths of every `*.isola.json` under a folder (skipping `node_modules` and dot-folders), sorted. */
+  findManifests(root: string): Promise<string[]>;
+}
+
+/** The suffix that makes a file a manifest. */
+export const MANIFEST_SUFFIX = '.isola.json';
+
+export function isManifestPath(p: string): boolean {
+  return p.endsWith(MANIFEST_SUFFIX);
+}
+
+const SKIP_DIRS = new Set(['node_modules', 'out', 'dist']);
+
+/** A host on the real file system. */
+export const nodeFileHost: FileHost = {
+  async readFile(absPath) {
+    try {
+      return await fs.readFile(absPath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  async exists(absPath) {
+    try {
+      return (await fs.stat(absPath)).isFile();
+    } catch {
+      return false;
+    }
+  },
+  async findManifests(root) {
+    const found: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      const subdirs: Promise<void>[] = [];
+      for (const e of entries) {
+        if (e.isDirectory()) {
+          if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) subdirs.push(walk(path.join(dir, e.name)));
+        } else if (e.isFile() && isManifestPath(e.name)) {
+          found.push(path.join(dir, e.name));
+        }
+      }
+      await Promise.all(subdirs);
+    };
+    await walk(root);
+    return found.sort();
+  },
+};

@@ -1,0 +1,116 @@
+import * as path from 'node:path';
+import { Catalog, defaultCatalog } from '../catalog/catalog';
+import { buildManifest } from './build';
+import { FileHost, isManifestPath } from './host';
+import { EntityIndex } from './index';
+import { computePackages, PackageMap } from './packages';
+import { resolveReference, Resolution } from './resolve';
+import type { Manifest, Package, Reference } from './types';
+
+/** Options for loading a project. */
+export interface LoadOptions {
+  catalog?: Catalog;
+}
+
+/**
+ * A loaded project: its manifests, the entity index, packages and resolved references.
+ * Built from data; `loadProject` fills it from a file host.
+ */
+export class Project {
+  readonly index: EntityIndex;
+  readonly packageMap: PackageMap;
+  private readonly solutionCodes: Set<string>;
+  private readonly resolutions = new Map<Reference, Resolution>();
+
+  constructor(
+    readonly root: string,
+    readonly manifests: Manifest[],
+    readonly catalog: Catalog = defaultCatalog(),
+  ) {
+    this.index = new EntityIndex(manifests);
+    this.packageMap = computePackages(manifests);
+    this.solutionCodes = new Set(manifests.filter((m) => m.kind === 'solution').map((m) => m.code!));
+  }
+
+  get packages(): Package[] {
+    return this.packageMap.packages;
+  }
+
+  /** The smallest package that contains a manifest (undefined for manifests that could not be modelled). */
+  packageOf(m: Manifest): Package | undefined {
+    return this.packageMap.packageOf.get(m);
+  }
+
+  resolve(ref: Reference): Resolution {
+    let r = this.resolutions.get(ref);
+    if (!r) {
+      const pkg = this.packageOf(ref.manifest)!;
+      r = resolveReference(ref, pkg, this.index, this.catalog, this.solutionCodes);
+      this.resolutions.set(ref, r);
+    }
+    return r;
+  }
+
+  /** Manifests of a kind with a given code (several when duplicated). */
+  manifestsByCode(code: string): Manifest[] {
+    return this.manifests.filter((m) => m.code === code);
+  }
+}
+
+/**
+ * Loads every manifest under `root`, follows `includes` (also outside the folder), checks
+ * which linked files exist and reads script files (they are scanned for `Global.`).
+ */
+export async function loadProject(root: string, host: FileHost, options: LoadOptions = {}): Promise<Project> {
+  const absRoot = path.resolve(root);
+  const byAbs = new Map<string, Manifest>();
+  const load = async (files: string[]) => {
+    const texts = await mapLimit(files, 32, (f) => host.readFile(f));
+    const added: Manifest[] = [];
+    files.forEach((f, i) => {
+      const text = texts[i];
+      if (text === undefined || byAbs.has(f)) return;
+      const m = buildManifest(absRoot, f, text);
+      byAbs.set(f, m);
+      added.push(m);
+    });
+    return added;
+  };
+
+  let frontier = await load(await host.findManifests(absRoot));
+  while (frontier.length > 0) {
+    const next = new Set<string>();
+    for (const m of frontier) {
+      for (const l of m.links) if (l.role === 'include' && isManifestPath(l.absPath) && !byAbs.has(l.absPath)) next.add(l.absPath);
+    }
+    frontier = await load([...next]);
+  }
+
+  const manifests = [...byAbs.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const links = manifests.flatMap((m) => m.links.filter((l) => l.role !== 'include' || !byAbs.has(l.absPath)));
+  await mapLimit(links, 32, async (l) => {
+    if (l.role === 'include') return; // an include that did not load is missing or unreadable
+    if (l.role === 'script') {
+      l.text = await host.readFile(l.absPath);
+      l.exists = l.text !== undefined;
+    } else {
+      l.exists = await host.exists(l.absPath);
+    }
+  });
+  for (const m of manifests) for (const l of m.links) if (l.role === 'include') l.exists = byAbs.has(l.absPath);
+  return new Project(absRoot, manifests, options.catalog);
+}
+
+/** Maps with at most `limit` promises in flight, keeping order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,80 @@
+/** Where `Global.` is used in a script's source (index of the `Global` token, UTF-16 units). */
+export interface GlobalUse {
+  index: number;
+  length: number;
+}
+
+const isIdent = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+
+/**
+ * Finds uses of the `Global` object in TypeScript/JavaScript source: the identifier `Global`
+ * followed by `.`, outside comments and string literals, and not itself a property (`x.Global`).
+ * A lexer, not a parser: template literals are skipped except for their `${...}` expressions.
+ */
+export function findGlobalUses(src: string): GlobalUse[] {
+  const uses: GlobalUse[] = [];
+  const templateDepth: number[] = []; // brace depth at which each open `${` returns to its template
+  let braces = 0;
+  let i = 0;
+  const n = src.length;
+
+  const skipString = (quote: number) => {
+    i++;
+    while (i < n) {
+      const c = src.charCodeAt(i);
+      if (c === 92) i += 2;
+      else if (c === quote) {
+        i++;
+        return;
+      } else if (c === 10 && quote !== 96) return;
+      else if (quote === 96 && c === 36 && src.charCodeAt(i + 1) === 123) {
+        i += 2;
+        templateDepth.push(braces);
+        braces++;
+        return;
+      } else i++;
+    }
+  };
+
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (c === 47 && src.charCodeAt(i + 1) === 47) {
+      const end = src.indexOf('\n', i);
+      i = end < 0 ? n : end;
+    } else if (c === 47 && src.charCodeAt(i + 1) === 42) {
+      const end = src.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === 34 || c === 39 || c === 96) {
+      skipString(c);
+    } else if (c === 123) {
+      braces++;
+      i++;
+    } else if (c === 125) {
+      braces--;
+      i++;
+      if (templateDepth.length && templateDepth[templateDepth.length - 1] === braces) {
+        templateDepth.pop();
+        i--; // resume the template literal right after `}`
+        skipString(96);
+      }
+    } else if (isIdent(c)) {
+      const start = i;
+      while (i < n && isIdent(src.charCodeAt(i))) i++;
+      if (i - start === 6 && src.startsWith('Global', start) && !precededByDot(src, start)) {
+        let j = i;
+        while (j < n && /\s/.test(src[j])) j++;
+        if (src.charCodeAt(j) === 46 || (src.charCodeAt(j) === 63 && src.charCodeAt(j + 1) === 46)) uses.push({ index: start, length: 6 });
+      }
+    } else {
+      i++;
+    }
+  }
+  return uses;
+}
+
+function precededByDot(src: string, at: number): boolean {
+  let j = at - 1;
+  while (j >= 0 && /\s/.test(src[j])) j--;
+  return src.charCodeAt(j) === 46;
+}

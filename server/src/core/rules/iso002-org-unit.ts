@@ -1,0 +1,22 @@
+import { Finding, finding, Rule } from './rule';
+import { packageLabel } from './words';
+
+/** ISO002: the org chart travels only with a configuration. */
+export const iso002: Rule = {
+  code: 'ISO002',
+  severity: 'error',
+  title: 'Org-chart reference',
+  description: 'An `orgUnit` reference (lane, permission, notification) outside a configuration: the org chart is exported only with the whole configuration.',
+  check(m, ctx) {
+    const pkg = ctx.pkg;
+    if (!pkg || pkg.kind === 'configuration') return [];
+    const out: Finding[] = [];
+    for (const ref of m.references) {
+      if (ref.kind !== 'orgUnit') continue;
+      out.push(finding(this, m, ctx, { path: ref.path },
+        `Org-chart unit \`${ref.text}\` cannot travel with ${packageLabel(pkg)}: the org chart is exported only with a configuration; use a group of this package instead (\`group\` in place of \`orgUnit\`)`,
+        { unit: ref.text }));
+    }
+    return out;
+  },
+};

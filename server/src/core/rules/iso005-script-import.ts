@@ -1,0 +1,32 @@
+import { Finding, finding, Rule } from './rule';
+import { entityLabel, packageLabel } from './words';
+import { namespaceLabel } from './iso004-out-of-scope';
+
+/** ISO005: a script imports a namespace the package does not carry. */
+export const iso005: Rule = {
+  code: 'ISO005',
+  severity: 'warning',
+  title: 'Script import outside the package',
+  description: 'A script `imports` a namespace outside the package: export works, but the script may fail in a target that lacks that namespace.',
+  check(m, ctx) {
+    const pkg = ctx.pkg;
+    if (!pkg) return [];
+    const out: Finding[] = [];
+    const { project } = ctx;
+    for (const s of m.scripts) {
+      for (const imp of s.imports) {
+        const ns = imp.namespace;
+        if (project.catalog.namespaces.has(ns)) continue;
+        // An app package is imported into its namespace, so importing that namespace is in scope.
+        const inScope = pkg.kind === 'app' ? ns === pkg.root.namespace : pkg.namespaces.has(ns);
+        if (inScope) continue;
+        const known = project.index.namespaces.has(ns);
+        const what = known ? namespaceLabel(project, ns) : `namespace \`${ns}\` (not in this project)`;
+        out.push(finding(this, m, ctx, { path: imp.path },
+          `${entityLabel(s.entity).replace(/^./, (c) => c.toUpperCase())} imports ${what}, which ${packageLabel(pkg)} does not carry: export still works, but the script may fail after import; export both in one solution`,
+          { namespace: ns }));
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,53 @@
+import type { Resolution } from '../manifest/resolve';
+import { ENTITY_NOUN } from '../manifest/kinds';
+import { GLOBAL_NAMESPACE } from '../manifest/types';
+import { Finding, finding, Rule, RuleContext } from './rule';
+import { closest } from './words';
+
+/** ISO006: a reference whose target exists nowhere. */
+export const iso006: Rule = {
+  code: 'ISO006',
+  severity: 'error',
+  title: 'Unknown reference',
+  description: 'A reference whose target exists neither in the project nor in the built-in catalog.',
+  check(m, ctx) {
+    const pkg = ctx.pkg;
+    if (!pkg) return [];
+    const out: Finding[] = [];
+    for (const ref of m.references) {
+      // Outside a configuration, org-chart and global references are ISO002/ISO003 whatever they name.
+      if (pkg.kind !== 'configuration' && (ref.kind === 'orgUnit' || ref.text.startsWith(GLOBAL_NAMESPACE + '.'))) continue;
+      const r = ctx.project.resolve(ref);
+      if (r.targets.length > 0 || r.builtin) continue;
+      const noun = ENTITY_NOUN[ref.kind];
+      const suggestions = suggest(r, ctx);
+      const where = r.form === 'qualified' && !r.namespaceKnown
+        ? `namespace \`${r.namespace}\` exists nowhere (not in this project, not built in)`
+        : `no ${noun} \`${r.code}\` exists in ${scopeWords(r)}`;
+      const hint = suggestions.length ? `: did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
+      out.push(finding(this, m, ctx, { path: ref.path }, `Unknown ${noun} \`${ref.text}\`: ${where}${hint}`, { suggestions }));
+    }
+    return out;
+  },
+};
+
+function scopeWords(r: Resolution): string {
+  if (r.form === 'orgUnit') return 'the org chart';
+  if (r.form === 'global') return 'the global objects';
+  if (r.builtinNamespace) return `built-in namespace \`${r.namespace}\` (${r.builtinNamespace.title})`;
+  return `namespace \`${r.namespace}\``;
+}
+
+/** Candidates written the way the user would write them from this manifest. */
+function suggest(r: Resolution, ctx: RuleContext): string[] {
+  const here = r.ref.manifest.namespace ?? r.namespace;
+  const names: string[] = [];
+  for (const e of ctx.project.index.all()) {
+    if (e.kind !== r.ref.kind || e.parent) continue;
+    if (r.form === 'orgUnit') names.push(e.code);
+    else if (e.namespace === here && r.form === 'local') names.push(e.code);
+    else names.push(`${e.namespace}.${e.code}`);
+  }
+  for (const b of ctx.project.catalog.entitiesOfKind(r.ref.kind)) names.push(`${b.namespace}.${b.code}`);
+  return closest(r.ref.text, names);
+}

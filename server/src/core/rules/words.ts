@@ -1,0 +1,47 @@
+import { ENTITY_NOUN } from '../manifest/kinds';
+import type { EntityDecl, Package } from '../manifest/types';
+
+/** "workspace `invoices`" */
+export function packageLabel(p: Package): string {
+  return `${p.kind} \`${p.code}\``;
+}
+
+/** "script `notify` of process `approve`" */
+export function entityLabel(e: EntityDecl): string {
+  const own = `${ENTITY_NOUN[e.kind]} \`${e.code}\``;
+  return e.parent ? `${own} of ${entityLabel(e.parent)}` : own;
+}
+
+/** Levenshtein distance, capped: returns `max + 1` as soon as the distance must exceed `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The closest candidates to a misspelt name, best first. */
+export function closest(word: string, candidates: Iterable<string>, limit = 3): string[] {
+  const max = Math.max(2, Math.floor(word.length / 5));
+  const scored: [string, number][] = [];
+  const lower = word.toLowerCase();
+  for (const c of candidates) {
+    if (c === word) continue;
+    const d = editDistance(lower, c.toLowerCase(), max);
+    if (d <= max) scored.push([c, d]);
+  }
+  scored.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
+  // Only near-best candidates: a clear winner should not come with a tail of weak guesses.
+  const best = scored.length ? scored[0][1] : 0;
+  return [...new Set(scored.filter((s) => s[1] <= best + 1).map((s) => s[0]))].slice(0, limit);
+}

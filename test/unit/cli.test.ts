@@ -1,0 +1,137 @@
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, readFileSync, mkdirSync, chmodSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+
+/** Runs the bundled CLI as a user would. */
+function isola(args: string[], cwd = REPO) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('isola check', () => {
+  before(() => assert.ok(existsSync(CLI), 'dist/cli.js is built by `npm run build` before the tests'));
+
+  it('exits 0 on a clean example and says so', () => {
+    const r = isola(['check', 'examples/invoices']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^0 errors, 0 warnings, 0 infos in 1 manifest\n$/);
+  });
+
+  it('exits 1 when errors stand, printing file:line:col severity code message (1-based)', () => {
+    const r = isola(['check', 'examples/broken']);
+    assert.equal(r.code, 1);
+    const line = r.out.split('\n').find((l) => l.includes('ISO004'));
+    assert.ok(line, r.out);
+    const m = /^([^:]+):(\d+):(\d+) (error|warning|info) (ISO\d{3}|MAN\d{3}) (.+)$/.exec(line);
+    assert.ok(m, line);
+    const [, file, ln, col] = m;
+    const text = readFileSync(path.join(REPO, 'examples/broken', file), 'utf8').split('\n')[Number(ln) - 1];
+    assert.equal(text.slice(Number(col) - 1).split('"')[0], 'crm_ext.lead_sources');
+  });
+
+  it('prints the JSON object of the spec with zero-based ranges', () => {
+    const r = isola(['check', 'examples/payments', '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.deepEqual(Object.keys(json).sort(), ['diagnostics', 'summary']);
+    assert.deepEqual(Object.keys(json.summary).sort(), ['errors', 'files', 'infos', 'warnings']);
+    assert.equal(json.summary.files, 4);
+    assert.ok(json.diagnostics.length > 0);
+    assert.equal(json.summary.infos, json.diagnostics.filter((d: { severity: string }) => d.severity === 'info').length);
+    for (const d of json.diagnostics) {
+      assert.deepEqual(Object.keys(d).sort(), ['code', 'file', 'message', 'package', 'range', 'severity']);
+      assert.ok(['error', 'warning', 'info'].includes(d.severity));
+      assert.ok(!path.isAbsolute(d.file) && !d.file.includes('\\'), d.file);
+      for (const p of [d.range.start, d.range.end]) {
+        assert.deepEqual(Object.keys(p).sort(), ['character', 'line']);
+        assert.ok(Number.isInteger(p.line) && p.line >= 0 && Number.isInteger(p.character) && p.character >= 0);
+      }
+      assert.equal(d.package, 'payments_solution');
+      // Zero-based: the range selects exactly the reference text in the file.
+      const lines = readFileSync(path.join(REPO, 'examples/payments', d.file), 'utf8').split('\n');
+      const sel = lines[d.range.start.line].slice(d.range.start.character, d.range.end.character);
+      assert.match(sel, /^[a-z_]+\.[a-z_]+$/, `range of ${d.code} in ${d.file} covers "${sel}"`);
+      assert.ok(d.message.includes(sel), d.message);
+    }
+  });
+
+  it('prints SARIF 2.1.0 that validates against the official schema', (t) => {
+    const schemaFile = path.join(REPO, 'node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json');
+    if (!existsSync(schemaFile)) return t.skip('the SARIF schema ships in an optional Linux-only package');
+    const r = isola(['check', 'examples/broken', '--format', 'sarif']);
+    assert.equal(r.code, 1);
+    const log = JSON.parse(r.out);
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    assert.ok(validate(JSON.parse(r.out)), JSON.stringify(validate.errors, null, 2));
+    const results = log.runs[0].results;
+    const text = isola(['check', 'examples/broken']).out.trim().split('\n').slice(0, -1);
+    assert.equal(results.length, text.length, 'one SARIF result per finding');
+    const iso001 = results.find((x: { ruleId: string }) => x.ruleId === 'ISO001');
+    assert.equal(iso001.level, 'error');
+    assert.equal(log.runs[0].tool.driver.rules[iso001.ruleIndex].id, 'ISO001');
+    assert.equal(results.find((x: { ruleId: string }) => x.ruleId === 'ISO007').level, 'warning');
+  });
+
+  it('checks the current folder by default', () => {
+    const r = isola(['check'], path.join(REPO, 'examples/invoices'));
+    assert.equal(r.code, 0, r.err);
+  });
+
+  it('exits 2 with a one-line reason on bad usage', () => {
+    for (const args of [['check', '--format', 'xml'], ['check', 'a', 'b'], ['check', '--bogus'], ['frobnicate']]) {
+      const r = isola(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.out, '');
+      assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    }
+  });
+
+  it('exits 2 on a folder that does not exist, or a file given as the folder', () => {
+    const missing = isola(['check', 'no/such/folder']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read folder .*no\/such\/folder: ENOENT/);
+    const file = isola(['check', 'package.json']);
+    assert.equal(file.code, 2);
+    assert.equal(file.err.trim().split('\n').length, 1, file.err);
+  });
+
+  it('exits 2 on a folder it may not read', { skip: process.getuid?.() === 0 && 'root may read every folder' }, () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-'));
+    chmodSync(dir, 0);
+    assert.equal(isola(['check', dir]).code, 2);
+  });
+
+  it('keeps checking the other manifests when one is malformed', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-'));
+    writeFileSync(path.join(dir, 'bad.isola.json'), '{ "kind": "workspace" "code": "bad" ');
+    mkdirSync(path.join(dir, 'good'));
+    writeFileSync(path.join(dir, 'good/good.isola.json'), JSON.stringify({ kind: 'workspace', code: 'good', apps: [{ code: 'a', fields: [{ code: 'c', type: 'app', app: 'nope' }] }] }));
+    const r = isola(['check', dir, '--format', 'json']);
+    assert.equal(r.code, 1);
+    const json = JSON.parse(r.out);
+    assert.ok(json.diagnostics.some((d: { file: string; code: string }) => d.file === 'bad.isola.json' && d.code === 'MAN002'));
+    assert.ok(json.diagnostics.some((d: { file: string; code: string }) => d.file === 'good/good.isola.json' && d.code === 'ISO006'));
+    assert.equal(json.summary.files, 2);
+  });
+
+  it('reads an extra built-in catalog with --builtins', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-'));
+    writeFileSync(path.join(dir, 'w.isola.json'), JSON.stringify({ kind: 'workspace', code: 'w', apps: [{ code: 'a', fields: [{ code: 'c', type: 'app', app: '_docs._contracts' }] }] }));
+    assert.equal(isola(['check', dir]).code, 1);
+    const cat = path.join(dir, 'catalog.json');
+    writeFileSync(cat, JSON.stringify({ namespaces: [{ code: '_docs', title: 'Documents', apps: [{ code: '_contracts' }] }] }));
+    assert.equal(isola(['check', dir, '--builtins', cat]).code, 0);
+    writeFileSync(cat, '{ not json');
+    const bad = isola(['check', dir, '--builtins', cat]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /catalog .* is not valid JSON/);
+  });
+});

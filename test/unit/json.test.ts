@@ -1,0 +1,89 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { locatePaths } from '../../server/src/core/json/locate';
+import { parseJson, stripBom } from '../../server/src/core/json/parse';
+import { pathKey } from '../../server/src/core/json/path';
+import { LineIndex } from '../../server/src/core/json/positions';
+import { rawOffsetInStringToken } from '../../server/src/core/json/strings';
+import { findGlobalUses } from '../../server/src/core/manifest/scriptScan';
+
+describe('locatePaths', () => {
+  const text = `{
+  // a comment
+  "a": [1, { "b": "x", "b": "last" }, [true]],
+  "c": { "d": null, },
+}`;
+  const at = (p: (string | number)[]) => {
+    const loc = locatePaths(text, [p]).get(pathKey(p));
+    return loc && text.slice(loc.offset, loc.offset + loc.length);
+  };
+
+  it('finds values by path through objects, arrays and comments', () => {
+    assert.equal(at(['a', 0]), '1');
+    assert.equal(at(['a', 2, 0]), 'true');
+    assert.equal(at(['c', 'd']), 'null');
+    assert.equal(at(['c']), '{ "d": null, }');
+  });
+
+  it('takes the last of duplicated keys, as the parser does', () => {
+    assert.equal(at(['a', 1, 'b']), '"last"');
+    assert.equal((parseJson(text).value as { a: [unknown, { b: string }] }).a[1].b, 'last');
+  });
+
+  it('reports key locations for properties', () => {
+    const loc = locatePaths(text, [['c']]).get(pathKey(['c']))!;
+    assert.equal(text.slice(loc.keyOffset!, loc.keyOffset! + loc.keyLength!), '"c"');
+  });
+
+  it('finds many paths in one pass and ignores missing ones', () => {
+    const found = locatePaths(text, [['a', 0], ['c', 'd'], ['zz'], ['a', 9]]);
+    assert.equal(found.size, 2);
+  });
+});
+
+describe('parseJson', () => {
+  it('accepts comments and trailing commas', () => {
+    assert.deepEqual(parseJson('{ /* x */ "a": [1,], }').errors, []);
+  });
+  it('reports syntax errors with offsets', () => {
+    const r = parseJson('{ "a": 1 "b": 2 }');
+    assert.equal(r.errors[0].message, 'comma expected');
+    assert.equal(r.errors[0].offset, 9);
+  });
+  it('strips a byte order mark', () => {
+    assert.equal(stripBom('\ufeff{}'), '{}');
+  });
+});
+
+describe('LineIndex', () => {
+  it('maps offsets to zero-based lines and UTF-16 characters across LF and CRLF', () => {
+    const idx = new LineIndex('ab\r\ncd\nЖé😀x');
+    assert.deepEqual(idx.positionAt(0), { line: 0, character: 0 });
+    assert.deepEqual(idx.positionAt(5), { line: 1, character: 1 });
+    assert.deepEqual(idx.positionAt(11), { line: 2, character: 4 }); // the emoji is two code units
+    assert.equal(idx.offsetAt({ line: 2, character: 4 }), 11);
+  });
+});
+
+describe('rawOffsetInStringToken', () => {
+  it('skips escapes when mapping decoded indexes to raw offsets', () => {
+    const token = '"a\\n\\u0041Global."';
+    assert.equal(JSON.parse(token).indexOf('Global'), 3);
+    assert.equal(token.slice(rawOffsetInStringToken(token, 3), rawOffsetInStringToken(token, 9)), 'Global');
+  });
+});
+
+describe('findGlobalUses', () => {
+  const uses = (src: string) => findGlobalUses(src).map((u) => src.slice(u.index, u.index + u.length + 1));
+  it('finds the Global object in code', () => {
+    assert.deepEqual(uses('const x = await Global.ns.app.search();'), ['Global.']);
+    assert.deepEqual(uses('Global\n  .ns'), ['Global\n']);
+    assert.deepEqual(uses('Global?.ns'), ['Global?']);
+  });
+  it('ignores comments, strings, properties and longer identifiers', () => {
+    assert.deepEqual(uses('// Global.x\n/* Global.y */ "Global.z"; \'Global.w\'; myGlobal.q; ctx.Global.r; Global2.s'), []);
+  });
+  it('sees code inside template expressions but not template text', () => {
+    assert.deepEqual(uses('`Global.a ${ Global.b } Global.c ${ {x: 1}.x } Global.d`'), ['Global.']);
+  });
+});

@@ -329,14 +329,14 @@ describe('invalid manifests', () => {
     const m = appManifest();
     const scripts = (m.processes as Json[])[0].scripts as Json[];
     scripts[0].source = 'export async function run() {}';
-    assertInvalid(m, '/processes/0/scripts/0', 'not');
+    assertInvalid(m, '/processes/0/scripts/0', 'oneOf');
   });
 
   test('a script with neither file nor source', () => {
     const m = moduleManifest();
     const scripts = (m.events as Json[])[0].scripts as Json[];
     delete scripts[0].file;
-    assertInvalid(m, '/events/0/scripts/0', 'anyOf');
+    assertInvalid(m, '/events/0/scripts/0', 'oneOf');
     assertInvalid(m, '/events/0/scripts/0', 'required', 'file');
   });
 

@@ -32,7 +32,8 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // verbose: errors carry their schema, so a schema's own `errorMessage` can be shown as written.
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     for (const [name, schema] of Object.entries(MANIFEST_SCHEMAS)) {
       if (name !== 'manifest.schema.json') ajv.addSchema(schema);
     }
@@ -86,6 +87,11 @@ function toProblems(root: unknown, errors: ErrorObject[]): SchemaProblem[] {
     const path = pointerToPath(root, e.instancePath);
     const where = `\`${formatPath(path)}\``;
     const value = valueAt(root, path);
+    const own = (e.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage;
+    if (typeof own === 'string' && e.keyword !== 'required' && e.keyword !== 'type') {
+      push({ path, part: 'key', message: `${where}: ${own}` });
+      continue;
+    }
     switch (e.keyword) {
       case 'required': {
         if (isInsideCombinator(e, combinatorPaths)) continue;

@@ -1,0 +1,147 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { configuration, expectDiagnostic, moduleManifest, processWithScript, run, appManifest, workspace } from './fixtures';
+
+const WAY_OUT = ['App-type context variable', '`imports`'];
+
+/** A workspace `crm` whose process `approve` has one inline script with this source. */
+const withSource = (source: string, extra: Record<string, unknown> = {}) => ({
+  'crm/crm.isola.json': workspace('crm', { processes: [processWithScript('approve', { code: 'notify', source, ...extra })] }),
+});
+
+describe('ISO001 global script', () => {
+  it('fires for `global: true` in a workspace, at the flag, naming the way out', async () => {
+    const c = await run(withSource('export async function run() {}', { global: true }));
+    expectDiagnostic(c, c.one('ISO001'), {
+      code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'true', package: 'crm',
+      message: ['script `notify` of process `approve`', 'Global flag', 'workspace `crm`', ...WAY_OUT],
+    });
+  });
+
+  it('does not fire for `global: false`', async () => {
+    const c = await run(withSource('export async function run() {}', { global: false }));
+    c.none('ISO001');
+  });
+
+  it('does not fire inside a configuration (flag or `Global.` source)', async () => {
+    const files = {
+      ...withSource('const u = Global.users;', { global: true }),
+      'company/company.isola.json': configuration('company', ['../crm/crm.isola.json']),
+    };
+    const c = await run(files);
+    c.none('ISO001');
+  });
+
+  it('fires for a workspace included by a solution, in the solution package', async () => {
+    const c = await run({
+      ...withSource('export async function run() {}', { global: true }),
+      'sol.isola.json': { kind: 'solution', code: 'sales_solution', includes: ['crm/crm.isola.json'] },
+    });
+    expectDiagnostic(c, c.one('ISO001'), {
+      code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'true', package: 'sales_solution',
+      message: ['solution `sales_solution`'],
+    });
+  });
+
+  it('fires for `Global.` in an inline source with escapes before it, covering exactly `Global`', async () => {
+    // Raw JSON escapes (\" \\ \t \u0041 \n) before the use shift raw offsets away from decoded ones.
+    const text = String.raw`{
+  "kind": "workspace",
+  "code": "crm",
+  "processes": [{
+    "code": "approve",
+    "scripts": [{ "code": "notify", "source": "const s = \"a\\b\tc\u0041\";\n  const u = await Global.users.search();\n" }]
+  }]
+}`;
+    const c = await run({ 'crm/crm.isola.json': text });
+    const d = c.one('ISO001');
+    expectDiagnostic(c, d, {
+      code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'Global', package: 'crm',
+      message: ['script `notify` of process `approve`', 'uses `Global.`', ...WAY_OUT],
+    });
+    assert.equal(d.range.start.line, 5);
+    assert.equal(d.range.start.character, text.split('\n')[5].indexOf('Global'));
+  });
+
+  it('reports each use of `Global.` in a source, plus the flag', async () => {
+    const c = await run(withSource('Global.a(); Global?.b; const x = Global\n  .c;', { global: true }));
+    const ds = c.of('ISO001');
+    assert.equal(ds.length, 4);
+    assert.equal(ds.filter((d) => c.text(d) === 'Global').length, 3);
+    assert.equal(ds.filter((d) => c.text(d) === 'true').length, 1);
+  });
+
+  it('does not fire for `Global` inside comments or string literals', async () => {
+    const src = [
+      '// Global.users in a line comment',
+      '/* Global.users in a block comment */',
+      'const a = "Global.users";',
+      "const b = 'it\\'s Global.users';",
+      'const t = `Global.users in a template`;',
+    ].join('\n');
+    const c = await run(withSource(src));
+    c.none('ISO001');
+  });
+
+  it('fires for `Global.` inside a template expression `${...}`', async () => {
+    const c = await run(withSource('const t = `users: ${Global.users.count}`;'));
+    assert.equal(c.text(c.one('ISO001')), 'Global');
+  });
+
+  it('does not fire for `myGlobal.x`, `x.Global.y`, `GlobalX.y` or `Global` without a dot', async () => {
+    const c = await run(withSource('myGlobal.x(); x.Global.y(); GlobalX.y(); const g = Global; _Global.z; $Global.w;'));
+    c.none('ISO001');
+  });
+
+  it('fires in the script FILE for file scripts, at `Global` in that file', async () => {
+    const script = 'export async function run(ctx: Context) {\n  // Global.users is not used here\n  const u = await Global.users.search();\n}\n';
+    const files = {
+      'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: 'scripts/notify.ts' }] }] }),
+      'crm/scripts/notify.ts': script,
+    };
+    const c = await run(files);
+    const d = c.one('ISO001');
+    expectDiagnostic(c, d, {
+      code: 'ISO001', severity: 'error', file: 'crm/scripts/notify.ts', covers: 'Global', package: 'crm',
+      message: ['script `notify` of process `approve`', 'crm/crm.isola.json', 'uses `Global.`', ...WAY_OUT],
+    });
+    assert.deepEqual(d.range, { start: { line: 2, character: 18 }, end: { line: 2, character: 24 } });
+  });
+
+  it('places a use in a CRLF script file on the right line', async () => {
+    const script = 'export async function run() {\r\n  return Global.users;\r\n}\r\n';
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: 'scripts/notify.ts' }] }] }),
+      'crm/scripts/notify.ts': script,
+    });
+    const d = c.one('ISO001');
+    assert.deepEqual(d.range, { start: { line: 1, character: 9 }, end: { line: 1, character: 15 } });
+    assert.equal(c.text(d), 'Global');
+  });
+
+  it('does not fire for a script file that does not use `Global.`', async () => {
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: 'scripts/notify.ts' }] }] }),
+      'crm/scripts/notify.ts': 'const note = "Global.users";\nexport const myGlobal = { x: 1 };\nmyGlobal.x;\n',
+    });
+    c.none('ISO001');
+  });
+
+  it('fires for scripts of module activities and of app manifests, in their own packages', async () => {
+    const c = await run({
+      'tax/tax.isola.json': moduleManifest('tax', { activities: [{ code: 'compute', scripts: [{ code: 'calc', source: 'x', global: true }] }] }),
+      'crm/deal.isola.json': appManifest('deal', 'crm', { widgets: [{ code: 'card', scripts: [{ code: 'render', source: 'Global.x' }] }] }),
+    });
+    const ds = c.of('ISO001');
+    assert.equal(ds.length, 2);
+    const byFile = new Map(ds.map((d) => [d.file, d]));
+    expectDiagnostic(c, byFile.get('tax/tax.isola.json')!, {
+      code: 'ISO001', severity: 'error', file: 'tax/tax.isola.json', covers: 'true', package: 'tax',
+      message: ['script `calc` of activity `compute`', 'module `tax`'],
+    });
+    expectDiagnostic(c, byFile.get('crm/deal.isola.json')!, {
+      code: 'ISO001', severity: 'error', file: 'crm/deal.isola.json', covers: 'Global', package: 'deal',
+      message: ['script `render` of widget `card`', 'app `deal`'],
+    });
+  });
+});

@@ -6,6 +6,7 @@ import type { Project } from './manifest/project';
 import type { Manifest } from './manifest/types';
 import { RULES } from './rules';
 import type { Finding, Rule, RuleCode, Severity } from './rules/rule';
+import { applySuppressions } from './suppressions';
 
 /** A finding with its range in its file: what every front end (CLI, LSP, SARIF) shows. */
 export interface Diagnostic {
@@ -33,6 +34,11 @@ export interface CheckResult {
   summary: CheckSummary;
 }
 
+/** Runs every rule on one manifest and places its findings (they may point into its script files too). */
+export function diagnoseManifest(project: Project, m: Manifest, rules: readonly Rule[] = RULES): Diagnostic[] {
+  return placeFindings(project, checkManifest(project, m, rules), [m]);
+}
+
 /** Runs every rule on one manifest (in the package it belongs to). */
 export function checkManifest(project: Project, m: Manifest, rules: readonly Rule[] = RULES): Finding[] {
   const ctx = { project, pkg: project.packageOf(m) };
@@ -45,7 +51,7 @@ export function checkManifest(project: Project, m: Manifest, rules: readonly Rul
 export function checkProject(project: Project, rules: readonly Rule[] = RULES): CheckResult {
   const findings: Finding[] = [];
   for (const m of project.manifests) findings.push(...checkManifest(project, m, rules));
-  const diagnostics = placeFindings(project, findings);
+  const diagnostics = placeFindings(project, findings, project.manifests);
   const summary: CheckSummary = { errors: 0, warnings: 0, infos: 0, files: project.manifests.length };
   for (const d of diagnostics) {
     if (d.severity === 'error') summary.errors++;
@@ -69,7 +75,7 @@ function fileTexts(project: Project): Map<string, string> {
  * Turns anchors into ranges: each file with findings is scanned once for all its paths, and
  * gets one line index. Output is sorted by file, then position, then code.
  */
-export function placeFindings(project: Project, findings: Finding[]): Diagnostic[] {
+export function placeFindings(project: Project, findings: Finding[], checked: Iterable<Manifest>): Diagnostic[] {
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     const list = byFile.get(f.file);
@@ -78,7 +84,11 @@ export function placeFindings(project: Project, findings: Finding[]): Diagnostic
   }
   const texts = fileTexts(project);
   const out: Diagnostic[] = [];
+  // Checked manifests without findings may still hold suppression comments, which are then unused.
+  for (const m of checked) if (!byFile.has(m.file) && m.text.includes('isola-disable-next-line')) byFile.set(m.file, []);
+  const manifestByFile = new Map(project.manifests.map((m) => [m.file, m]));
   for (const [file, list] of byFile) {
+    const placed: Diagnostic[] = [];
     const text = texts.get(file) ?? '';
     const paths = list.flatMap((f) => ('path' in f.anchor ? [f.anchor.path] : []));
     const located = paths.length ? locatePaths(text, paths) : new Map();
@@ -95,8 +105,10 @@ export function placeFindings(project: Project, findings: Finding[]): Diagnostic
         if (loc) {
           const isContainer = text[loc.offset] === '{' || text[loc.offset] === '[';
           if ((a.part === 'key' || isContainer) && loc.keyOffset !== undefined) {
-            offset = loc.keyOffset;
-            length = loc.keyLength ?? 0;
+            // The key's name without its quotes, as for string values.
+            const quoted = text[loc.keyOffset] === '"' && (loc.keyLength ?? 0) >= 2;
+            offset = quoted ? loc.keyOffset + 1 : loc.keyOffset;
+            length = quoted ? loc.keyLength! - 2 : loc.keyLength ?? 0;
           } else if (isContainer) {
             offset = loc.offset;
             length = 1;
@@ -116,11 +128,13 @@ export function placeFindings(project: Project, findings: Finding[]): Diagnostic
           }
         }
       }
-      out.push({
+      placed.push({
         file, range: lines.rangeOf(offset, length), severity: f.severity, code: f.code, message: f.message,
         package: f.package, data: f.data,
       });
     }
+    const m = manifestByFile.get(file);
+    out.push(...(m ? applySuppressions(file, text, placed, project.packageOf(m)?.code) : placed));
   }
   out.sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 :

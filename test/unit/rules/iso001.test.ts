@@ -144,4 +144,17 @@ describe('ISO001 global script', () => {
       message: ['script `render` of widget `card`', 'app `deal`'],
     });
   });
+
+  // Suspected checker bug: the `Global.` scanner has no notion of regex literals, so a quote inside
+  // one opens a "string" that swallows the rest of the line and hides a real use (false negative).
+  it('finds `Global.` after a regex literal that contains a quote', async () => {
+    const c = await run(withSource("const q = s.replace(/'/g, ''); const u = Global.users;"));
+    assert.equal(c.text(c.one('ISO001')), 'Global');
+  });
+
+  // Same cause, the other way round: `Global.` inside a regex literal is reported (false positive).
+  it('does not fire for `Global.` inside a regex literal', async () => {
+    const c = await run(withSource('const re = /Global.users/; export const ok = re.test(s);'));
+    c.none('ISO001');
+  });
 });

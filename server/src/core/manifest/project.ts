@@ -87,18 +87,22 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
   }
 
   const manifests = [...byAbs.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const links = manifests.flatMap((m) => m.links.filter((l) => l.role !== 'include' || !byAbs.has(l.absPath)));
-  await mapLimit(links, 32, async (l) => {
-    if (l.role === 'include') return; // an include that did not load is missing or unreadable
-    if (l.role === 'script') {
+  await mapLimit(manifests, 32, (m) => resolveLinks(m, host, (abs) => byAbs.has(abs)));
+  return new Project(absRoot, manifests, options.catalog);
+}
+
+/**
+ * Settles a manifest's linked files: includes exist when they loaded as manifests; scripts are
+ * read (they are scanned for `Global.`); templates and data are only checked for existence.
+ */
+export async function resolveLinks(m: Manifest, host: FileHost, isLoaded: (absPath: string) => boolean): Promise<void> {
+  await Promise.all(m.links.map(async (l) => {
+    if (l.role === 'include') l.exists = isLoaded(l.absPath);
+    else if (l.role === 'script') {
       l.text = await host.readFile(l.absPath);
       l.exists = l.text !== undefined;
-    } else {
-      l.exists = await host.exists(l.absPath);
-    }
-  });
-  for (const m of manifests) for (const l of m.links) if (l.role === 'include') l.exists = byAbs.has(l.absPath);
-  return new Project(absRoot, manifests, options.catalog);
+    } else l.exists = await host.exists(l.absPath);
+  }));
 }
 
 /** Maps with at most `limit` promises in flight, keeping order. */

@@ -69,7 +69,8 @@ export function resolveReference(
   if (!builtin && targets.length > 0) {
     const t = targets[0];
     inScope = pkg.kind === 'app' ? t.manifest === pkg.root : pkg.namespaces.has(t.namespace);
-    if (inScope && pkg.kind === 'solution' && t.namespace !== ctx) viaSolution = pkg;
+    // A solution's own groups (`solution.group`) are the documented way to share; only namespaces count here.
+    if (inScope && pkg.kind === 'solution' && t.namespace !== ctx && !solutionCodes.has(t.namespace)) viaSolution = pkg;
   }
   return { ref, form, namespace, code, targets, builtin, builtinNamespace, namespaceKnown, inScope, viaSolution, pkg };
 }

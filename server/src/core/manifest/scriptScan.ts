@@ -4,6 +4,9 @@ export interface GlobalUse {
   length: number;
 }
 
+/** Keywords after which `/` starts a regular expression. */
+const REGEX_KEYWORDS = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+
 const isIdent = (c: number) =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 
@@ -37,6 +40,29 @@ export function findGlobalUses(src: string): GlobalUse[] {
     }
   };
 
+  // Whether a `/` here starts a regular expression (after an operator, a bracket or a keyword)
+  // rather than dividing (after a name, a number or a closing bracket).
+  let regexAllowed = true;
+  const skipRegex = () => {
+    let inClass = false;
+    i++;
+    while (i < n) {
+      const c = src.charCodeAt(i);
+      if (c === 92) i += 2;
+      else if (c === 10) return;
+      else {
+        if (c === 91) inClass = true;
+        else if (c === 93) inClass = false;
+        else if (c === 47 && !inClass) {
+          i++;
+          while (i < n && isIdent(src.charCodeAt(i))) i++; // flags
+          return;
+        }
+        i++;
+      }
+    }
+  };
+
   while (i < n) {
     const c = src.charCodeAt(i);
     if (c === 47 && src.charCodeAt(i + 1) === 47) {
@@ -45,14 +71,20 @@ export function findGlobalUses(src: string): GlobalUse[] {
     } else if (c === 47 && src.charCodeAt(i + 1) === 42) {
       const end = src.indexOf('*/', i + 2);
       i = end < 0 ? n : end + 2;
+    } else if (c === 47 && regexAllowed) {
+      skipRegex();
+      regexAllowed = false;
     } else if (c === 34 || c === 39 || c === 96) {
       skipString(c);
+      regexAllowed = false;
     } else if (c === 123) {
       braces++;
       i++;
+      regexAllowed = true;
     } else if (c === 125) {
       braces--;
       i++;
+      regexAllowed = true;
       if (templateDepth.length && templateDepth[templateDepth.length - 1] === braces) {
         templateDepth.pop();
         i--; // resume the template literal right after `}`
@@ -61,12 +93,16 @@ export function findGlobalUses(src: string): GlobalUse[] {
     } else if (isIdent(c)) {
       const start = i;
       while (i < n && isIdent(src.charCodeAt(i))) i++;
+      regexAllowed = REGEX_KEYWORDS.has(src.slice(start, i));
       if (i - start === 6 && src.startsWith('Global', start) && !precededByDot(src, start)) {
         let j = i;
         while (j < n && /\s/.test(src[j])) j++;
         if (src.charCodeAt(j) === 46 || (src.charCodeAt(j) === 63 && src.charCodeAt(j + 1) === 46)) uses.push({ index: start, length: 6 });
       }
     } else {
+      // Whitespace keeps the previous state; `)` and `]` end an operand; other punctuation starts one.
+      if (c === 41 || c === 93) regexAllowed = false;
+      else if (c !== 32 && c !== 9 && c !== 10 && c !== 13) regexAllowed = true;
       i++;
     }
   }

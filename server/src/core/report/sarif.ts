@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { CheckResult } from '../check';
 import { RULES } from '../rules';
+import type { Rule } from '../rules/rule';
+
+/** MAN004 is reported by the check itself (suppression comments), not by a rule, but needs a descriptor. */
+const MAN004: Pick<Rule, 'code' | 'severity' | 'title' | 'description'> = {
+  code: 'MAN004', severity: 'warning', title: 'Suppression comment',
+  description: 'An `isola-disable-next-line` comment that is unused, names an unknown code, or aims at an error (errors block export and cannot be suppressed).',
+};
+const DESCRIPTORS = [...RULES, MAN004];
 
 /** Tool identity written into SARIF logs. */
 export interface ToolInfo {
@@ -16,7 +24,7 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
  * with 1-based lines and columns relative to `%SRCROOT%` (the checked folder).
  */
 export function formatSarif(result: CheckResult, tool: ToolInfo): string {
-  const ruleIndex = new Map(RULES.map((r, i) => [r.code, i]));
+  const ruleIndex = new Map(DESCRIPTORS.map((r, i) => [r.code, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -28,7 +36,7 @@ export function formatSarif(result: CheckResult, tool: ToolInfo): string {
             version: tool.version,
             semanticVersion: tool.version,
             informationUri: tool.informationUri,
-            rules: RULES.map((r) => ({
+            rules: DESCRIPTORS.map((r) => ({
               id: r.code,
               name: r.title.replace(/(^|[\s-])(\w)/g, (_m, _s, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, ''),
               shortDescription: { text: r.title },

@@ -58,6 +58,13 @@ function wayOut(project: Project, pkg: Package, ns: string, targetFile: string):
       return { text: `an app package carries only app \`${pkg.code}\`; export a solution that includes \`${pkg.root.namespace}\` and \`${ns}\``, data: { fix: 'createSolution' } };
     }
     default: {
+      const ownGroups = project.packages.find((p) => p.kind === 'solution' && p.code === ns);
+      if (ownGroups) {
+        return {
+          text: `add ${packageLabel(pkg)} to solution \`${ns}\`, which declares it`,
+          data: { fix: 'addToSolution', solution: ns, solutionFile: ownGroups.root.file, member: pkg.root.file },
+        };
+      }
       const holder = project.packages.find((p) => p.kind === 'solution' && p.namespaces.has(ns));
       if (holder) {
         return {

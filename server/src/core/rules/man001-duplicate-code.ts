@@ -10,6 +10,15 @@ export const man001: Rule = {
   description: 'Two entities of the same kind share a code in one namespace; references and imports could not tell them apart.',
   check(m, ctx) {
     const out: Finding[] = [];
+    // Two manifests that define the same namespace (or solution/configuration code) would merge silently.
+    if (m.kind && m.kind !== 'app') {
+      const first = ctx.project.manifests.find((o) => o.kind && o.kind !== 'app' && o.code === m.code && sameFamily(o.kind, m.kind!));
+      if (first && first !== m) {
+        out.push(finding(this, m, ctx, { path: ['code'] },
+          `Duplicate ${m.kind} code \`${m.code}\`: ${first.file} already declares ${first.kind} \`${m.code}\`; each ${m.kind === 'workspace' || m.kind === 'module' ? 'namespace' : m.kind} needs its own code`,
+          { firstFile: first.file }));
+      }
+    }
     for (const e of m.entities) {
       if (e.code.startsWith('#')) continue; // permissions without a code
       const same = ctx.project.index.same(e);
@@ -25,3 +34,9 @@ export const man001: Rule = {
     return out;
   },
 };
+
+/** Workspaces and modules share the namespace space; solutions and configurations each have their own. */
+function sameFamily(a: string, b: string): boolean {
+  const ns = (k: string) => k === 'workspace' || k === 'module';
+  return ns(a) ? ns(b) : a === b;
+}

@@ -1,0 +1,57 @@
+import type { ScriptDecl } from '../manifest/types';
+import { addEdits, FixProvider, jsonEdits, manifestByFile } from './fix';
+import { LineIndex } from '../json/positions';
+import type { FileEdits } from '../language/navigation';
+
+/** `Global.ns.<namespace>.app.<app>`: how a global script reaches an app. */
+const APP_ACCESS = /Global\s*\.\s*ns\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*app\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * ISO001: turn the Global flag off and, where the script reaches exactly one app through
+ * `Global`, add an App-type context variable for it and rewrite the script to use
+ * `Context.fields.<variable>.app` (the isolated way the ELMA365 article describes).
+ */
+export const fixIso001: FixProvider = (project, d) => {
+  const owner = manifestByFile(project, String(d.data?.manifest ?? d.file));
+  const script = owner?.scripts.find((s) => s.entity.id === d.data?.script);
+  if (!owner || !script) return [];
+  const source = script.file?.text ?? script.source ?? '';
+  const apps = new Map<string, [string, string]>();
+  for (const m of source.matchAll(APP_ACCESS)) apps.set(`${m[1]}.${m[2]}`, [m[1], m[2]]);
+
+  const edits: FileEdits = new Map();
+  if (script.global) addEdits(edits, owner.file, jsonEdits(owner.text, [...script.entity.path, 'global'], false));
+  if (apps.size !== 1) {
+    return script.global ? [{ title: `Turn off Global for script \`${script.entity.code}\``, edits }] : [];
+  }
+  const [[ref, [, app]]] = [...apps];
+  const holder = script.entity.parent!;
+  const context = Array.isArray(holder.body.context) ? (holder.body.context as { code?: string; app?: string }[]) : [];
+  const existing = context.find((c) => c?.app === ref);
+  const variable = existing?.code ?? uniqueCode(app.replace(/^_+/, ''), context.map((c) => String(c?.code)));
+  if (!existing) {
+    addEdits(edits, owner.file, jsonEdits(owner.text, [...holder.path, 'context', -1], { code: variable, type: 'app', app: ref }));
+  }
+  rewriteSource(script, owner.file, owner.text, variable, edits);
+  const title = `Turn off Global and use an App-type context variable \`${variable}\` (${ref})`;
+  return [{ title, isPreferred: true, edits }];
+};
+
+function uniqueCode(base: string, taken: string[]): string {
+  let code = base || 'app';
+  for (let i = 2; taken.includes(code); i++) code = `${base}_${i}`;
+  return code;
+}
+
+function rewriteSource(script: ScriptDecl, manifestFile: string, manifestText: string, variable: string, edits: FileEdits): void {
+  const replacement = `Context.fields.${variable}.app`;
+  if (script.file?.text !== undefined) {
+    const text = script.file.text;
+    const lines = new LineIndex(text);
+    const fileEdits = [...text.matchAll(APP_ACCESS)].map((m) => ({ range: lines.rangeOf(m.index!, m[0].length), newText: replacement }));
+    addEdits(edits, script.file.file, fileEdits);
+  } else if (script.source !== undefined) {
+    addEdits(edits, manifestFile, jsonEdits(manifestText, [...script.entity.path, 'source'], script.source.replace(APP_ACCESS, replacement)));
+  }
+}
+

@@ -1,0 +1,50 @@
+import * as path from 'node:path';
+import { addEdits, Fix, FixProvider, jsonEdits, manifestByFile } from './fix';
+
+/** Path of `file` as written in an includes list of a manifest at `from` (both project-relative). */
+function includePath(from: string, file: string): string {
+  return path.posix.relative(path.posix.dirname(from), file);
+}
+
+/** ISO004: add the missing manifest to the solution, or create a solution that holds both. */
+export const fixIso004: FixProvider = (project, d) => {
+  const data = d.data ?? {};
+  const target = String(data.targetFile ?? '');
+  if (data.fix === 'addToSolution') {
+    const solution = manifestByFile(project, String(data.solutionFile));
+    const member = String(data.member ?? target);
+    const memberManifest = manifestByFile(project, member);
+    if (!solution || !memberManifest) return [];
+    const rel = includePath(solution.file, member);
+    const edits = addEdits(new Map(), solution.file, jsonEdits(solution.text, ['includes', -1], rel));
+    return [{ title: `Add ${memberManifest.kind} \`${memberManifest.code}\` to ${solution.kind} \`${solution.code}\``, isPreferred: true, edits }];
+  }
+  if (data.fix === 'createSolution') {
+    const member = manifestByFile(project, String(data.member));
+    const other = manifestByFile(project, target);
+    if (!member || !other) return [];
+    const dir = commonDir(member.file, other.file);
+    let name = `${member.code}_solution`;
+    const taken = new Set(project.manifests.map((m) => m.code));
+    for (let i = 2; taken.has(name); i++) name = `${member.code}_solution_${i}`;
+    const file = dir ? `${dir}/${name}.isola.json` : `${name}.isola.json`;
+    const text = JSON.stringify({
+      kind: 'solution',
+      code: name,
+      title: `${member.title ?? member.code} solution`,
+      version: '1.0.0',
+      includes: [includePath(file, member.file), includePath(file, other.file)],
+    }, null, 2) + '\n';
+    const fix: Fix = { title: `Create solution \`${name}\` with ${member.kind} \`${member.code}\` and ${other.kind} \`${other.code}\``, edits: new Map(), creates: [{ file, text }] };
+    return [fix];
+  }
+  return [];
+};
+
+function commonDir(a: string, b: string): string {
+  const pa = path.posix.dirname(a).split('/');
+  const pb = path.posix.dirname(b).split('/');
+  const out: string[] = [];
+  for (let i = 0; i < Math.min(pa.length, pb.length) && pa[i] === pb[i]; i++) out.push(pa[i]);
+  return out.filter((s) => s !== '.').join('/');
+}

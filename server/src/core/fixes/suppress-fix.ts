@@ -1,0 +1,30 @@
+import { DIRECTIVE } from '../suppressions';
+import { FixProvider, manifestByFile } from './fix';
+
+/** Warnings and infos: insert `// isola-disable-next-line CODE -- reason` above the line. */
+export const fixSuppress: FixProvider = (project, d) => {
+  if (d.severity === 'error' || d.code === 'MAN004') return [];
+  const m = manifestByFile(project, d.file);
+  if (!m) return [];
+  const line = m.text.split(/\r?\n/)[d.range.start.line] ?? '';
+  const indent = /^\s*/.exec(line)![0];
+  const eol = m.text.includes('\r\n') ? '\r\n' : '\n';
+  const at = { line: d.range.start.line, character: 0 };
+  return [{
+    title: `Suppress ${d.code} on this line (with a reason)`,
+    edits: new Map([[d.file, [{ range: { start: at, end: at }, newText: `${indent}// ${DIRECTIVE} ${d.code} -- reason${eol}` }]]]),
+  }];
+};
+
+/** MAN004: remove a suppression comment that does nothing. */
+export const fixRemoveSuppression: FixProvider = (project, d) => {
+  if (d.code !== 'MAN004' || !/^Unused suppression/.test(d.message)) return [];
+  const m = manifestByFile(project, d.file);
+  if (!m) return [];
+  const line = d.range.start.line;
+  return [{
+    title: 'Remove the unused suppression comment',
+    isPreferred: true,
+    edits: new Map([[d.file, [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }]]]),
+  }];
+};

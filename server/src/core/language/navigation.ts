@@ -1,0 +1,99 @@
+import type { Range } from '../json/positions';
+import { EntityIndex } from '../manifest/index';
+import type { Project } from '../manifest/project';
+import type { EntityDecl, Manifest, Reference } from '../manifest/types';
+import { locationsOf, SymbolAt } from './locations';
+
+/** A place in a project file. */
+export interface FileRange {
+  file: string;
+  range: Range;
+}
+
+/** A text edit, as in LSP. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** Edits grouped by project-relative file. */
+export type FileEdits = Map<string, TextEdit[]>;
+
+/** The entity a symbol stands for: the declaration itself, or a reference's (first) target. */
+export function entityOf(project: Project, s: SymbolAt): EntityDecl | undefined {
+  return s.kind === 'declaration' ? s.entity : project.resolve(s.ref).targets[0];
+}
+
+/** Where an entity is declared (its code). */
+export function declarationOf(e: EntityDecl): FileRange | undefined {
+  const range = locationsOf(e.manifest).code(e) ?? locationsOf(e.manifest).extent(e);
+  return range && { file: e.manifest.file, range };
+}
+
+/** Every reference in the project that resolves to the entity. */
+export function referencesTo(project: Project, e: EntityDecl): Reference[] {
+  const key = EntityIndex.keyOf(e);
+  const out: Reference[] = [];
+  for (const m of project.manifests) {
+    for (const ref of m.references) {
+      if (ref.kind !== e.kind) continue;
+      const t = project.resolve(ref).targets[0];
+      if (t && EntityIndex.keyOf(t) === key) out.push(ref);
+    }
+  }
+  return out;
+}
+
+/** Ranges of references, each file scanned once. */
+export function referenceRanges(refs: Reference[]): FileRange[] {
+  const out: FileRange[] = [];
+  for (const ref of refs) {
+    const range = locationsOf(ref.manifest).reference(ref);
+    if (range) out.push({ file: ref.manifest.file, range });
+  }
+  return out;
+}
+
+/** Codes must stay valid identifiers: references split on dots. */
+export const CODE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Why a rename cannot happen, or undefined when it can. */
+export function renameProblem(e: EntityDecl | undefined, newCode: string): string | undefined {
+  if (!e) return 'Only entities declared in this project can be renamed (built-ins belong to the platform).';
+  if (e.code.startsWith('#')) return 'This entity has no code to rename.';
+  if (!CODE_PATTERN.test(newCode)) return `\`${newCode}\` is not a valid code: use letters, digits and \`_\`, not starting with a digit.`;
+  return undefined;
+}
+
+/**
+ * Renames an entity's code across every manifest: its declaration and each reference, keeping
+ * each reference's form (`code`, `namespace.code`).
+ */
+export function renameEdits(project: Project, e: EntityDecl, newCode: string): FileEdits {
+  const edits: FileEdits = new Map();
+  const add = (file: string, edit: TextEdit) => {
+    const list = edits.get(file);
+    if (list) list.push(edit);
+    else edits.set(file, [edit]);
+  };
+  for (const decl of project.index.same(e)) {
+    const range = locationsOf(decl.manifest).code(decl);
+    if (range) add(decl.manifest.file, { range, newText: newCode });
+  }
+  for (const ref of referencesTo(project, e)) {
+    const range = locationsOf(ref.manifest).reference(ref);
+    if (!range) continue;
+    const dot = ref.text.indexOf('.');
+    if (dot < 0) add(ref.manifest.file, { range, newText: newCode });
+    else {
+      // Replace only the code part, so `ns.old` becomes `ns.new` and the namespace is untouched.
+      add(ref.manifest.file, { range: { start: { line: range.start.line, character: range.start.character + dot + 1 }, end: range.end }, newText: newCode });
+    }
+  }
+  return edits;
+}
+
+/** Manifests in a stable order, for results users read. */
+export function byFile(a: Manifest, b: Manifest): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}

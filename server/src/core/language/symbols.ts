@@ -1,0 +1,65 @@
+import type { Range } from '../json/positions';
+import type { Project } from '../manifest/project';
+import type { EntityDecl, EntityKind, Manifest } from '../manifest/types';
+import { locationsOf } from './locations';
+
+/** An outline entry: an entity and the entities nested in it. */
+export interface EntitySymbol {
+  name: string;
+  detail?: string;
+  kind: EntityKind;
+  deleted: boolean;
+  range: Range;
+  selectionRange: Range;
+  children: EntitySymbol[];
+}
+
+/** The outline of a manifest: its entities, nested under their parents (fields under apps, scripts under processes). */
+export function documentSymbols(m: Manifest): EntitySymbol[] {
+  const loc = locationsOf(m);
+  const byEntity = new Map<EntityDecl, EntitySymbol>();
+  const roots: EntitySymbol[] = [];
+  for (const e of m.entities) {
+    const range = loc.extent(e);
+    if (!range) continue;
+    const s: EntitySymbol = {
+      name: e.code.startsWith('#') ? `(${e.kind})` : e.code,
+      detail: e.title,
+      kind: e.kind,
+      deleted: e.deleted,
+      range,
+      selectionRange: loc.code(e) ?? range,
+      children: [],
+    };
+    byEntity.set(e, s);
+    const parent = e.parent && byEntity.get(e.parent);
+    (parent ? parent.children : roots).push(s);
+  }
+  return roots;
+}
+
+/** A project-wide symbol search hit. */
+export interface WorkspaceSymbolHit {
+  entity: EntityDecl;
+  file: string;
+  range: Range;
+}
+
+/** Entities whose id contains the query's characters in order (as editors' fuzzy symbol search does). */
+export function workspaceSymbols(project: Project, query: string, limit = 500): WorkspaceSymbolHit[] {
+  const q = query.toLowerCase();
+  const hits: WorkspaceSymbolHit[] = [];
+  for (const e of project.index.all()) {
+    if (hits.length >= limit) break;
+    if (e.code.startsWith('#') || !subsequence(q, e.id.toLowerCase())) continue;
+    const range = locationsOf(e.manifest).code(e);
+    if (range) hits.push({ entity: e, file: e.manifest.file, range });
+  }
+  return hits;
+}
+
+function subsequence(q: string, s: string): boolean {
+  let i = 0;
+  for (let j = 0; j < s.length && i < q.length; j++) if (s[j] === q[i]) i++;
+  return i === q.length;
+}

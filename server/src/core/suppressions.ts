@@ -1,0 +1,77 @@
+import type { Diagnostic } from './check';
+import type { RuleCode } from './rules/rule';
+
+/** The directive users write above a finding: `// isola-disable-next-line ISO005 -- reason`. */
+export const DIRECTIVE = 'isola-disable-next-line';
+
+const CODE_RE = /^(ISO|MAN)\d{3}$/;
+
+/** One suppression comment, with what it asks for. */
+export interface Suppression {
+  line: number;
+  /** Character range of the directive's codes (for findings about the comment itself). */
+  start: number;
+  end: number;
+  codes: string[];
+  reason?: string;
+}
+
+/** Finds suppression comments in a manifest's text (a cheap `indexOf` scan when there are none). */
+export function findSuppressions(text: string): Suppression[] {
+  const out: Suppression[] = [];
+  let at = text.indexOf(DIRECTIVE);
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const lineEndRaw = text.indexOf('\n', at);
+    const lineEnd = lineEndRaw < 0 ? text.length : lineEndRaw;
+    const before = text.slice(lineStart, at);
+    // Only a `//` comment that holds nothing but the directive counts.
+    if (/^\s*\/\/\s*$/.test(before)) {
+      const rest = text.slice(at + DIRECTIVE.length, lineEnd).replace(/\r$/, '');
+      const [codesPart, ...reasonParts] = rest.split('--');
+      const codes = codesPart.split(/[\s,]+/).filter(Boolean);
+      let line = 0;
+      for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+      out.push({
+        line,
+        start: at - lineStart,
+        end: lineEnd - lineStart,
+        codes,
+        reason: reasonParts.length ? reasonParts.join('--').trim() || undefined : undefined,
+      });
+    }
+    at = text.indexOf(DIRECTIVE, at + DIRECTIVE.length);
+  }
+  return out;
+}
+
+/**
+ * Drops warnings and infos that a directive on the line above suppresses, and reports the
+ * directives that do nothing or ask for too much (MAN004): unknown codes, errors (which
+ * block export and cannot be waved away), and codes with no finding on the next line.
+ */
+export function applySuppressions(file: string, text: string, diagnostics: Diagnostic[], pkg: string | undefined): Diagnostic[] {
+  const directives = findSuppressions(text);
+  if (directives.length === 0) return diagnostics;
+  const used = new Set<string>();
+  const byLine = new Map(directives.map((d) => [d.line + 1, d]));
+  const kept = diagnostics.filter((d) => {
+    const dir = byLine.get(d.range.start.line);
+    if (!dir || d.severity === 'error' || !dir.codes.includes(d.code)) return true;
+    used.add(`${dir.line}:${d.code}`);
+    return false;
+  });
+  const severityOf = new Map(diagnostics.map((d) => [`${d.range.start.line}:${d.code}`, d.severity]));
+  for (const dir of directives) {
+    const range = { start: { line: dir.line, character: dir.start }, end: { line: dir.line, character: dir.end } };
+    const report = (message: string) =>
+      kept.push({ file, range, severity: 'warning', code: 'MAN004' as RuleCode, message, package: pkg, data: { line: dir.line } });
+    if (dir.codes.length === 0) report(`\`${DIRECTIVE}\` names no rule code: write e.g. \`// ${DIRECTIVE} ISO005 -- why\``);
+    for (const code of dir.codes) {
+      if (!CODE_RE.test(code)) report(`\`${code}\` is not an Isola rule code`);
+      else if (severityOf.get(`${dir.line + 1}:${code}`) === 'error') report(`${code} is an error that blocks export; it cannot be suppressed`);
+      else if (!used.has(`${dir.line}:${code}`)) report(`Unused suppression: no ${code} finding on the next line`);
+    }
+  }
+  return kept;
+}

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import type { TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { FileHost, nodeFileHost } from '../core/manifest/host';
+
+/** Serves open documents from the editor's memory and everything else from disk. */
+export function overlayHost(documents: TextDocuments<TextDocument>): FileHost {
+  const openText = (absPath: string): string | undefined => {
+    for (const d of documents.all()) {
+      if (d.uri.startsWith('file:') && fileURLToPath(d.uri) === absPath) return d.getText();
+    }
+    return undefined;
+  };
+  return {
+    readFile: async (p) => openText(p) ?? nodeFileHost.readFile(p),
+    exists: async (p) => openText(p) !== undefined || nodeFileHost.exists(p),
+    findManifests: (root) => nodeFileHost.findManifests(root),
+  };
+}

@@ -1,0 +1,137 @@
+import * as path from 'node:path';
+import type { Catalog } from '../core/catalog/catalog';
+import { buildManifest } from '../core/manifest/build';
+import { FileHost, isManifestPath } from '../core/manifest/host';
+import { loadProject, Project, resolveLinks } from '../core/manifest/project';
+import type { Manifest } from '../core/manifest/types';
+
+/** What an update did: the manifests to re-check first, and the others whose findings may change. */
+export interface ProjectChange {
+  /** Manifests whose own text or linked files changed. */
+  changed: Manifest[];
+  /** Project-relative files that are no longer manifests (deleted): their diagnostics go. */
+  removed: string[];
+  /** Other manifests whose findings may depend on the change. */
+  affected: Manifest[];
+}
+
+/**
+ * One project root as the language server sees it: manifests keyed by absolute path, and an
+ * immutable `Project` snapshot rebuilt after every update (cheap next to parsing). Manifests are
+ * rebuilt only when their own text changes, so each is parsed once per version.
+ */
+export class ProjectState {
+  private manifests = new Map<string, Manifest>();
+  project: Project;
+
+  constructor(readonly root: string, private readonly host: FileHost, private readonly catalog: Catalog) {
+    this.project = new Project(root, [], catalog);
+  }
+
+  async load(): Promise<Project> {
+    this.project = await loadProject(this.root, this.host, { catalog: this.catalog });
+    this.manifests = new Map(this.project.manifests.map((m) => [m.absPath, m]));
+    return this.project;
+  }
+
+  /** Whether a path belongs to this root (under it, or loaded through an include). */
+  owns(absPath: string): boolean {
+    return this.manifests.has(absPath) || isUnder(this.root, absPath);
+  }
+
+  manifest(absPath: string): Manifest | undefined {
+    return this.manifests.get(absPath);
+  }
+
+  /** Manifests that name a file (script, template, data, include). */
+  linking(absPath: string): Manifest[] {
+    return this.project.manifests.filter((m) => m.links.some((l) => l.absPath === absPath));
+  }
+
+  /**
+   * Applies new texts of manifests (undefined = deleted) and changes to other files; returns
+   * what to re-check. Linked files are re-read for the manifests that name them.
+   */
+  async update(manifestTexts: Map<string, string | undefined>, otherFiles: Iterable<string> = []): Promise<ProjectChange> {
+    const before = this.project;
+    const changed = new Map<string, Manifest>();
+    const removed: string[] = [];
+    const oldVersions: Manifest[] = [];
+    for (const [abs, text] of manifestTexts) {
+      const old = this.manifests.get(abs);
+      if (old) oldVersions.push(old);
+      if (text === undefined) {
+        if (old) {
+          this.manifests.delete(abs);
+          removed.push(old.file);
+        }
+        continue;
+      }
+      const m = buildManifest(this.root, abs, text);
+      this.manifests.set(abs, m);
+      changed.set(abs, m);
+    }
+    // A change to a linked file (script text, a template appearing) re-models the manifests naming it.
+    const others = new Set([...otherFiles, ...manifestTexts.keys()]);
+    for (const m of this.manifests.values()) {
+      if (changed.has(m.absPath)) continue;
+      if (m.links.some((l) => others.has(l.absPath))) {
+        const fresh = buildManifest(this.root, m.absPath, m.text);
+        this.manifests.set(m.absPath, fresh);
+        changed.set(m.absPath, fresh);
+        oldVersions.push(m);
+      }
+    }
+    const isLoaded = (abs: string) => this.manifests.has(abs) && isManifestPath(abs);
+    await Promise.all([...changed.values()].map((m) => resolveLinks(m, this.host, isLoaded)));
+    this.project = new Project(this.root, [...this.manifests.values()].sort(byFile), this.catalog);
+    const fresh = [...changed.values()];
+    return { changed: fresh, removed, affected: this.affectedBy(before, oldVersions, fresh) };
+  }
+
+  /**
+   * Manifests whose findings may change when these manifests changed: only when what they
+   * declare (entities, namespace, includes) changed. Then: the manifests of the same namespaces,
+   * those that reference those namespaces, and the members of every package that held them.
+   */
+  private affectedBy(before: Project, olds: Manifest[], news: Manifest[]): Manifest[] {
+    const oldByAbs = new Map(olds.map((m) => [m.absPath, m]));
+    const shifted = news.filter((m) => signature(m) !== signature(oldByAbs.get(m.absPath)));
+    const gone = olds.filter((m) => !this.manifests.has(m.absPath));
+    const movers = [...shifted, ...gone, ...shifted.map((m) => oldByAbs.get(m.absPath)).filter((m): m is Manifest => !!m)];
+    if (movers.length === 0) return [];
+    const newSet = new Set(news.map((m) => m.absPath));
+    const current = this.project.manifests.filter((m) => !newSet.has(m.absPath));
+    if (movers.some((m) => m.kind === 'configuration')) return current;
+    const names = new Set<string>();
+    for (const m of movers) {
+      if (m.namespace) names.add(m.namespace);
+      if (m.code) names.add(m.code);
+    }
+    const touched = new Set<string>();
+    for (const p of [before, this.project]) {
+      for (const pkg of p.packages) {
+        if (pkg.members.some((x) => movers.some((mv) => mv.absPath === x.absPath))) for (const x of pkg.members) touched.add(x.absPath);
+      }
+    }
+    return current.filter((m) => touched.has(m.absPath) || (m.namespace && names.has(m.namespace)) || m.references.some((r) => names.has(r.text.split('.')[0])));
+  }
+}
+
+/** What a manifest contributes to other manifests' checks. */
+function signature(m: Manifest | undefined): string {
+  if (!m) return '';
+  const parts = [m.kind ?? '', m.code ?? '', m.namespace ?? ''];
+  for (const e of m.entities) if (!e.parent) parts.push(`${e.kind}:${e.namespace}:${e.code}`);
+  for (const l of m.links) if (l.role === 'include') parts.push(`inc:${l.absPath}`);
+  return parts.join('\u0000');
+}
+
+function byFile(a: Manifest, b: Manifest): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
+
+function isUnder(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}

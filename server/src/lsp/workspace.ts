@@ -1,0 +1,213 @@
+import * as path from 'node:path';
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { Catalog, defaultCatalog } from '../core/catalog/catalog';
+import { Diagnostic, diagnoseManifest } from '../core/check';
+import { FileHost, isManifestPath } from '../core/manifest/host';
+import type { Project } from '../core/manifest/project';
+import type { Manifest } from '../core/manifest/types';
+import { DiagnosticStore } from './diagnosticStore';
+import { absOf, toLspDiagnostic, toUri } from './convert';
+import { ProjectChange, ProjectState } from './projectState';
+
+/** Settings the server reads (names live in one place: `settings.ts`). */
+export interface ServerSettings {
+  /** Extra built-in catalog (already loaded). */
+  catalog: Catalog;
+  /** Milliseconds to wait after the last edit before re-checking. */
+  delay: number;
+}
+
+/** How many manifests to check before yielding to the event loop (so requests and edits get in). */
+const CHUNK = 25;
+
+/**
+ * The server's view of the open workspace: one `ProjectState` per root, the diagnostics, and
+ * the scheduling that keeps the editor responsive: edits are debounced per batch, the edited
+ * manifests are re-checked and published first, and the manifests they affect follow in small
+ * chunks that a newer edit interrupts (their pending set carries over, so nothing is lost).
+ */
+export class IsolaWorkspace {
+  private readonly states = new Map<string, ProjectState>();
+  private readonly store = new DiagnosticStore();
+  private readonly pendingTexts = new Map<string, string | undefined>();
+  private readonly pendingOthers = new Set<string>();
+  private readonly dirty = new Map<string, Set<string>>(); // root -> manifest abs paths awaiting a re-check
+  private timer: NodeJS.Timeout | undefined;
+  private generation = 0;
+  private ready: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly host: FileHost,
+    private settings: ServerSettings,
+  ) {}
+
+  /** Loads every root and publishes first diagnostics for all manifests. */
+  async open(roots: string[]): Promise<void> {
+    this.ready = (async () => {
+      for (const root of roots) {
+        const state = new ProjectState(root, this.host, this.settings.catalog);
+        this.states.set(root, state);
+        await state.load();
+        this.markDirty(state, state.project.manifests);
+      }
+      await this.drain(this.generation);
+    })();
+    return this.ready;
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Applies new settings: a new catalog means every root is reloaded. */
+  async configure(settings: ServerSettings): Promise<void> {
+    const reload = settings.catalog !== this.settings.catalog;
+    this.settings = settings;
+    if (reload) await this.reloadAll();
+  }
+
+  async reloadAll(): Promise<void> {
+    await this.ready;
+    const roots = [...this.states.keys()];
+    this.states.clear();
+    await this.open(roots);
+  }
+
+  /** The root state that holds a path, adding a root for files outside every workspace folder. */
+  stateFor(absPath: string): ProjectState | undefined {
+    let best: ProjectState | undefined;
+    for (const s of this.states.values()) {
+      if (s.manifest(absPath)) return s;
+      if (s.owns(absPath) && (!best || s.root.length > best.root.length)) best = s;
+    }
+    return best;
+  }
+
+  projectOf(absPath: string): { project: Project; manifest: Manifest } | undefined {
+    const state = this.stateFor(absPath);
+    const manifest = state?.manifest(absPath);
+    return state && manifest ? { project: state.project, manifest } : undefined;
+  }
+
+  projects(): Project[] {
+    return [...this.states.values()].map((s) => s.project);
+  }
+
+  diagnostics(absPath: string): Diagnostic[] {
+    return this.store.get(absPath);
+  }
+
+  allDiagnostics(): Iterable<[string, Diagnostic[]]> {
+    return this.store.all();
+  }
+
+  /** An open manifest's text changed (or a manifest on disk changed, was created or deleted). */
+  manifestChanged(absPath: string, text: string | undefined): void {
+    if (!this.stateFor(absPath) && text !== undefined) this.addLooseRoot(absPath);
+    this.pendingTexts.set(absPath, text);
+    this.schedule();
+  }
+
+  /** A non-manifest file changed: scripts, templates, data, or a manifest's include target. */
+  fileChanged(absPath: string): void {
+    this.pendingOthers.add(absPath);
+    this.schedule();
+  }
+
+  private addLooseRoot(absPath: string): void {
+    // A manifest outside every workspace folder is checked with its own folder as the project.
+    const root = path.dirname(absPath);
+    const state = new ProjectState(root, this.host, this.settings.catalog);
+    this.states.set(root, state);
+  }
+
+  private schedule(): void {
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush().catch((e) => this.connection.console.error(`Isola: update failed: ${(e as Error).stack ?? e}`));
+    }, this.settings.delay);
+  }
+
+  /** Applies pending changes, re-checks and publishes the changed manifests, then their dependents. */
+  private async flush(): Promise<void> {
+    await this.ready;
+    const gen = this.generation;
+    const texts = new Map(this.pendingTexts);
+    const others = [...this.pendingOthers];
+    this.pendingTexts.clear();
+    this.pendingOthers.clear();
+    const perState = new Map<ProjectState, Map<string, string | undefined>>();
+    for (const [abs, text] of texts) {
+      const s = this.stateFor(abs);
+      if (!s) continue;
+      if (!perState.has(s)) perState.set(s, new Map());
+      perState.get(s)!.set(abs, text);
+    }
+    for (const s of this.states.values()) {
+      const mine = perState.get(s) ?? new Map();
+      const linkedOthers = others.filter((o) => s.linking(o).length > 0 || s.owns(o));
+      if (mine.size === 0 && linkedOthers.length === 0) continue;
+      const change = await s.update(mine, linkedOthers);
+      this.publishNow(s, change);
+      this.markDirty(s, change.affected);
+    }
+    await this.drain(gen);
+  }
+
+  private publishNow(s: ProjectState, change: ProjectChange): void {
+    for (const file of change.removed) this.publish(this.store.remove(absOf(s.root, file)));
+    for (const m of change.changed) this.recheck(s, m);
+  }
+
+  private markDirty(s: ProjectState, manifests: Manifest[]): void {
+    let set = this.dirty.get(s.root);
+    if (!set) this.dirty.set(s.root, (set = new Set()));
+    for (const m of manifests) set.add(m.absPath);
+  }
+
+  /** Re-checks dirty manifests in chunks; stops early when a newer edit is pending. */
+  private async drain(gen: number): Promise<void> {
+    for (const [root, set] of this.dirty) {
+      const s = this.states.get(root);
+      if (!s) {
+        this.dirty.delete(root);
+        continue;
+      }
+      let n = 0;
+      for (const abs of [...set]) {
+        if (gen !== this.generation) return;
+        set.delete(abs);
+        const m = s.manifest(abs);
+        if (m) this.recheck(s, m);
+        if (++n % CHUNK === 0) await new Promise((r) => setImmediate(r));
+      }
+    }
+  }
+
+  private recheck(s: ProjectState, m: Manifest): void {
+    const diagnostics = diagnoseManifest(s.project, m);
+    this.publish(this.store.set(m.absPath, diagnostics, (d) => absOf(s.root, d.file)));
+  }
+
+  private publish(files: Iterable<string>): void {
+    for (const abs of files) {
+      void this.connection.sendDiagnostics({ uri: toUri(abs), diagnostics: this.store.get(abs).map(toLspDiagnostic) });
+    }
+  }
+
+  /** Whether a path is a manifest (by name). */
+  static isManifest(absPath: string): boolean {
+    return isManifestPath(absPath);
+  }
+
+  get openDocuments(): TextDocuments<TextDocument> {
+    return this.documents;
+  }
+}
+
+export { defaultCatalog };

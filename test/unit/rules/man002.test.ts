@@ -1,0 +1,110 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { expectDiagnostic, processWithScript, run, workspace } from './fixtures';
+
+describe('MAN002 manifest does not match the schema', () => {
+  it('malformed JSON is a finding at the error, and the other manifests are still checked', async () => {
+    const broken = `{
+  "kind": "workspace",
+  "code": "sales"
+  "version": "1.0.0"
+}`;
+    const c = await run({
+      'broken.isola.json': broken,
+      'hr/hr.isola.json': workspace('hr', { processes: [processWithScript('hire', { global: true })] }),
+    });
+    const d = c.one('MAN002');
+    expectDiagnostic(c, d, {
+      code: 'MAN002', severity: 'error', file: 'broken.isola.json', covers: '"version"',
+      message: ['Malformed JSON', 'comma expected'],
+    });
+    assert.deepEqual(d.range.start, { line: 3, character: 2 });
+    assert.equal(c.result.summary.files, 2);
+    assert.equal(c.one('ISO001').file, 'hr/hr.isola.json');
+  });
+
+  it('a file that is not JSON at all is one finding per error, not a crash', async () => {
+    const c = await run({ 'junk.isola.json': 'this is not json', 'ok.isola.json': workspace('ok') });
+    const ds = c.of('MAN002');
+    assert.ok(ds.length >= 1);
+    assert.ok(ds.every((d) => d.file === 'junk.isola.json' && d.message.startsWith('Malformed JSON')));
+  });
+
+  it('fires for a wrong type (`required: "yes"`), at the value, saying what and where', async () => {
+    const c = await run({
+      'sales/sales.isola.json': workspace('sales', { apps: [{ code: 'orders', fields: [{ code: 'amount', type: 'money', required: 'yes' }] }] }),
+    });
+    expectDiagnostic(c, c.one('MAN002'), {
+      code: 'MAN002', severity: 'error', file: 'sales/sales.isola.json', covers: 'yes', package: 'sales',
+      message: ['`apps[0].fields[0].required`', 'must be boolean', 'the string "yes"'],
+    });
+  });
+
+  it('does not fire for `required: true`', async () => {
+    const c = await run({
+      'sales/sales.isola.json': workspace('sales', { apps: [{ code: 'orders', fields: [{ code: 'amount', type: 'money', required: true }] }] }),
+    });
+    c.none('MAN002');
+  });
+
+  it('fires for a missing top-level `code`', async () => {
+    const c = await run({ 'sales/sales.isola.json': { kind: 'workspace', title: 'Sales' } });
+    expectDiagnostic(c, c.one('MAN002'), {
+      code: 'MAN002', severity: 'error', file: 'sales/sales.isola.json', message: ['missing the required property `code`'],
+    });
+  });
+
+  it('fires for an entity without `code`, pointing at the entity', async () => {
+    const c = await run({ 'sales/sales.isola.json': workspace('sales', { processes: [{ title: 'No code' }] }) });
+    const d = c.one('MAN002');
+    assert.ok(d.message.includes('`processes[0]` is missing the required property `code`'), d.message);
+    assert.equal(d.range.start.line, 6); // the `{` of processes[0]
+  });
+
+  it('fires for an unknown `kind`, at its value', async () => {
+    const c = await run({ 'sales/sales.isola.json': { kind: 'widget', code: 'sales' } });
+    expectDiagnostic(c, c.one('MAN002'), {
+      code: 'MAN002', severity: 'error', file: 'sales/sales.isola.json', covers: 'widget',
+      message: ['`kind`', '"workspace"', 'the string "widget"'],
+    });
+  });
+
+  it('fires for a version that is not semver', async () => {
+    const c = await run({ 'sales/sales.isola.json': { kind: 'workspace', code: 'sales', version: 'one' } });
+    const d = c.one('MAN002');
+    assert.equal(c.text(d), 'one');
+    assert.ok(d.message.includes('`version`'), d.message);
+  });
+
+  it('does not fire for unknown extra properties (passed through untouched)', async () => {
+    const c = await run({
+      'sales/sales.isola.json': workspace('sales', {
+        x_owner: 'team-sales',
+        apps: [{ code: 'orders', color: 'red', fields: [{ code: 'amount', type: 'money', precision: 2, display: { width: 3 } }] }],
+        processes: [{ code: 'approve', sla: { hours: 4 } }],
+      }),
+    });
+    c.none('MAN002');
+    assert.equal(c.result.diagnostics.length, 0, JSON.stringify(c.result.diagnostics));
+  });
+
+  it('does not fire for comments and trailing commas', async () => {
+    const text = `// sales workspace
+{
+  /* block comment */
+  "kind": "workspace",
+  "code": "sales", // line comment
+  "apps": [
+    { "code": "orders", "fields": [{ "code": "amount", "type": "money", "required": true, },], },
+  ],
+}
+`;
+    const c = await run({ 'sales/sales.isola.json': text });
+    assert.equal(c.result.diagnostics.length, 0, JSON.stringify(c.result.diagnostics));
+  });
+
+  it('accepts a UTF-8 byte order mark', async () => {
+    const c = await run({ 'sales/sales.isola.json': '\ufeff{ "kind": "workspace", "code": "sales" }' });
+    c.none('MAN002');
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { appManifest, configuration, expectDiagnostic, run, solution, workspace } from './fixtures';
+
+describe('MAN003 broken include or file', () => {
+  it('fires for an include that does not exist, at the path', async () => {
+    const c = await run({ 'sol/sol.isola.json': solution('sales_solution', ['../billing/billing.isola.json']) });
+    expectDiagnostic(c, c.one('MAN003'), {
+      code: 'MAN003', severity: 'error', file: 'sol/sol.isola.json', covers: '../billing/billing.isola.json', package: 'sales_solution',
+      message: ['Include `../billing/billing.isola.json` does not exist', 'looked for billing/billing.isola.json'],
+    });
+  });
+
+  it('does not fire for an include that exists', async () => {
+    const c = await run({
+      'sol/sol.isola.json': solution('sales_solution', ['../billing/billing.isola.json']),
+      'billing/billing.isola.json': workspace('billing'),
+    });
+    c.none('MAN003');
+  });
+
+  it('fires for an include of a file that is not a manifest, even when it exists', async () => {
+    const c = await run({
+      'sol.isola.json': solution('sales_solution', ['README.md', 'billing/billing.json']),
+      'README.md': '# readme',
+      'billing/billing.json': JSON.stringify(workspace('billing')),
+    });
+    const ds = c.of('MAN003');
+    assert.deepEqual(ds.map((d) => c.text(d)), ['README.md', 'billing/billing.json']);
+    for (const d of ds) assert.ok(d.message.includes('is not a manifest'), d.message);
+  });
+
+  it('fires for a solution including an app manifest; a configuration may include one', async () => {
+    const c = await run({
+      'sol.isola.json': solution('sales_solution', ['crm/deal.isola.json']),
+      'company.isola.json': configuration('company', ['crm/deal.isola.json']),
+      'crm/deal.isola.json': appManifest('deal', 'crm'),
+    });
+    expectDiagnostic(c, c.one('MAN003'), {
+      code: 'MAN003', severity: 'error', file: 'sol.isola.json', covers: 'crm/deal.isola.json',
+      message: ['is an app', 'a solution includes only workspaces and modules'],
+    });
+  });
+
+  it('fires for a solution including a configuration', async () => {
+    const c = await run({
+      'sol.isola.json': solution('sales_solution', ['company.isola.json']),
+      'company.isola.json': configuration('company', []),
+    });
+    const d = c.one('MAN003');
+    assert.equal(d.file, 'sol.isola.json');
+    assert.ok(d.message.includes('is a configuration'), d.message);
+  });
+
+  it('fires once for an include cycle, and terminates', async () => {
+    const c = await run({
+      'a/a.isola.json': configuration('a', ['../b/b.isola.json']),
+      'b/b.isola.json': configuration('b', ['../a/a.isola.json']),
+    });
+    expectDiagnostic(c, c.one('MAN003'), {
+      code: 'MAN003', severity: 'error', file: 'b/b.isola.json', covers: '../a/a.isola.json',
+      message: ['closes an include cycle back to a/a.isola.json', 'remove one of the includes'],
+    });
+  });
+
+  it('fires for a configuration that includes itself', async () => {
+    const c = await run({ 'company.isola.json': configuration('company', ['company.isola.json']) });
+    const d = c.one('MAN003');
+    assert.ok(d.message.includes('include cycle'), d.message);
+  });
+
+  it('fires for a missing script file, at the path, saying where it looked', async () => {
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: 'scripts/notify.ts' }] }] }),
+    });
+    expectDiagnostic(c, c.one('MAN003'), {
+      code: 'MAN003', severity: 'error', file: 'crm/crm.isola.json', covers: 'scripts/notify.ts', package: 'crm',
+      message: ['Script file `scripts/notify.ts` does not exist', 'looked for crm/scripts/notify.ts'],
+    });
+  });
+
+  it('does not fire for a script file that exists next to the manifest', async () => {
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: 'scripts/notify.ts' }] }] }),
+      'crm/scripts/notify.ts': 'export async function run() {}\n',
+    });
+    assert.equal(c.result.diagnostics.length, 0, JSON.stringify(c.result.diagnostics));
+  });
+
+  it('fires for missing template and data files', async () => {
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', {
+        apps: [{ code: 'deal' }],
+        templates: [{ code: 'offer', file: 'templates/offer.docx' }],
+        data: { deal: 'data/deal.jsonl' },
+      }),
+    });
+    const ds = c.of('MAN003');
+    assert.deepEqual(ds.map((d) => c.text(d)).sort(), ['data/deal.jsonl', 'templates/offer.docx']);
+  });
+});

@@ -1,8 +1,10 @@
 import { runCheck } from './check';
+import { runLsp } from './lsp';
 import { ExitCode, HELP, Io, UsageError } from './usage';
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<ExitCode>> = {
   check: runCheck,
+  lsp: runLsp,
 };
 
 const processIo: Io = {

@@ -16,6 +16,7 @@ export const HELP = `Usage: isola <command> [options]
 Commands:
   check [DIR] [--format text|json|sarif] [--builtins FILE]
                      check every *.isola.json under DIR (default .) for isolation problems
+  lsp --stdio        run the language server on stdin/stdout (for editors other than VS Code)
   help               show this help
 
 Exit status: 0 fine, 1 findings or a refused operation, 2 bad usage or bad input.

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { Catalog, defaultCatalog } from '../core/catalog/catalog';
+import type { Catalog } from '../core/catalog/catalog';
 import { Diagnostic, diagnoseManifest } from '../core/check';
 import { FileHost, isManifestPath } from '../core/manifest/host';
 import type { Project } from '../core/manifest/project';
@@ -60,6 +60,15 @@ export class IsolaWorkspace {
 
   whenReady(): Promise<void> {
     return this.ready;
+  }
+
+  /** Applies pending edits now (requests need the model of the text the user sees, not the debounced one). */
+  async sync(): Promise<void> {
+    await this.ready;
+    if (!this.timer && this.pendingTexts.size === 0 && this.pendingOthers.size === 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
   }
 
   /** Applies new settings: a new catalog means every root is reloaded. */
@@ -209,5 +218,3 @@ export class IsolaWorkspace {
     return this.documents;
   }
 }
-
-export { defaultCatalog };

@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { SETTINGS } from './settings';
+
+/** The language id of `*.isola.json` manifests. */
+export const LANGUAGE_ID = 'isola-manifest';
+
+/**
+ * Starts the language server (dist/server.js) over IPC. The client watches every file of the
+ * workspace because manifests name scripts, templates and data files anywhere in it.
+ */
+export async function startLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<LanguageClient> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+  context.subscriptions.push(watcher);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: LANGUAGE_ID }],
+    synchronize: { fileEvents: watcher, configurationSection: SETTINGS.section },
+    outputChannel: output,
+    initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS.section) },
+  };
+  const client = new LanguageClient('isola', 'Isola', serverOptions, clientOptions);
+  await client.start();
+  return client;
+}

@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { PackageInfoRequest } from '../../server/src/protocol';
+import { LANGUAGE_ID } from './languageClient';
+
+/**
+ * Shows the package the active manifest is checked in and its error count, e.g.
+ * "$(package) solution payments_solution  $(error) 2". Refreshed on editor switches and when
+ * diagnostics change (debounced, so a burst of publishes costs one request).
+ */
+export function registerStatusBar(context: vscode.ExtensionContext, client: LanguageClient): void {
+  const item = vscode.window.createStatusBarItem('isola.package', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'Isola Package';
+  item.command = 'workbench.actions.view.problems';
+  context.subscriptions.push(item);
+  let timer: NodeJS.Timeout | undefined;
+  let seq = 0;
+
+  const refresh = async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== LANGUAGE_ID) {
+      item.hide();
+      return;
+    }
+    const mine = ++seq;
+    const info = await client.sendRequest(PackageInfoRequest, { uri: editor.document.uri.toString() }).catch(() => undefined);
+    if (mine !== seq) return; // a newer refresh is on its way
+    const pkg = info?.package;
+    if (!pkg) {
+      item.text = '$(package) not a package';
+      item.tooltip = 'This manifest has no valid kind and code yet.';
+    } else {
+      const c = pkg.counts;
+      item.text = `$(package) ${pkg.kind} ${pkg.code}  $(error) ${c.errors}  $(warning) ${c.warnings}`;
+      item.tooltip = new vscode.MarkdownString(
+        `Checked in **${pkg.kind} \`${pkg.code}\`**${pkg.title ? ` — ${pkg.title}` : ''}\n\n` +
+          `${c.errors} error(s), ${c.warnings} warning(s), ${c.infos} info(s) across the package.` +
+          (c.errors ? '\n\nErrors block export.' : ''),
+      );
+      item.backgroundColor = c.errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    }
+    item.show();
+  };
+  const soon = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void refresh(), 200);
+  };
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(soon),
+    vscode.languages.onDidChangeDiagnostics(soon),
+    { dispose: () => timer && clearTimeout(timer) },
+  );
+  soon();
+}

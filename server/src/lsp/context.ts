@@ -1,0 +1,22 @@
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Project } from '../core/manifest/project';
+import type { Manifest } from '../core/manifest/types';
+import { toPath } from './convert';
+import type { IsolaWorkspace } from './workspace';
+
+/** What every handler gets: the connection, the open documents and the workspace model. */
+export interface HandlerContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  workspace: IsolaWorkspace;
+  log(message: string): void;
+}
+
+/** The current model of a manifest by URI, after applying pending edits. */
+export async function modelOf(ctx: HandlerContext, uri: string): Promise<{ project: Project; manifest: Manifest } | undefined> {
+  const abs = toPath(uri);
+  if (!abs) return undefined;
+  await ctx.workspace.sync();
+  return ctx.workspace.projectOf(abs);
+}

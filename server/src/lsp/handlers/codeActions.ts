@@ -1,0 +1,47 @@
+import { CodeAction, CodeActionKind, CreateFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { fixesFor } from '../../core/fixes';
+import type { Fix } from '../../core/fixes/fix';
+import type { Project } from '../../core/manifest/project';
+import { absOf, fromLspDiagnostic, toUri } from '../convert';
+import { HandlerContext, modelOf } from '../context';
+import { runSafe } from '../runner';
+
+/** Quick fixes for Isola's diagnostics, computed by the core. */
+export function registerCodeActions(ctx: HandlerContext): void {
+  ctx.connection.onCodeAction((params, token) =>
+    runSafe(ctx.log, token, [], 'codeAction', async () => {
+      const model = await modelOf(ctx, params.textDocument.uri);
+      if (!model) return [];
+      const actions: CodeAction[] = [];
+      for (const lsp of params.context.diagnostics) {
+        if (lsp.source !== 'isola') continue;
+        const d = fromLspDiagnostic(lsp);
+        if (!d) continue;
+        for (const fix of fixesFor(model.project, d)) {
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [lsp], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(model.project, fix, ctx) });
+        }
+      }
+      return actions;
+    }),
+  );
+}
+
+function toWorkspaceEdit(project: Project, fix: Fix, ctx: HandlerContext): WorkspaceEdit {
+  const uriOf = (file: string) => toUri(absOf(project.root, file));
+  if (!fix.creates?.length) {
+    const changes: WorkspaceEdit['changes'] = {};
+    for (const [file, edits] of fix.edits) changes[uriOf(file)] = edits.map((e) => TextEdit.replace(e.range, e.newText));
+    return { changes };
+  }
+  // Creating files needs versioned document changes.
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  for (const c of fix.creates) {
+    documentChanges.push(CreateFile.create(uriOf(c.file), { ignoreIfExists: true }));
+    documentChanges.push(TextDocumentEdit.create({ uri: uriOf(c.file), version: null }, [TextEdit.insert({ line: 0, character: 0 }, c.text)]));
+  }
+  for (const [file, edits] of fix.edits) {
+    const version = ctx.documents.get(uriOf(file))?.version ?? null;
+    documentChanges.push(TextDocumentEdit.create({ uri: uriOf(file), version }, edits.map((e) => TextEdit.replace(e.range, e.newText))));
+  }
+  return { documentChanges };
+}

@@ -1,0 +1,38 @@
+import { CompletionItem, CompletionItemTag, CompletionList, MarkupKind } from 'vscode-languageserver';
+import { referenceCompletions, referenceSlot } from '../../core/language/completion';
+import { COMPLETION_KIND } from '../kinds';
+import { HandlerContext, modelOf } from '../context';
+import { asJsonDocument, jsonService } from '../jsonService';
+import { runSafe } from '../runner';
+
+const ORDER = { inside: '0', builtin: '1', breaks: '2' } as const;
+const NOTE = { inside: 'Inside this package.', builtin: 'Built-in: every environment has it.', breaks: '✗ Outside this package: choosing it breaks isolation.' } as const;
+
+/** Reference values complete from the project and the catalog; everything else from the schemas. */
+export function registerCompletion(ctx: HandlerContext): void {
+  ctx.connection.onCompletion((params, token) =>
+    runSafe(ctx.log, token, null, 'completion', async () => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const text = doc.getText();
+      const slot = referenceSlot(text, doc.offsetAt(params.position));
+      const model = slot && (await modelOf(ctx, params.textDocument.uri));
+      if (slot && model) {
+        const items: CompletionItem[] = referenceCompletions(model.project, model.manifest, slot.kind).map((c) => ({
+          label: c.label,
+          kind: COMPLETION_KIND[c.kind],
+          detail: c.title ? `${c.title} · ${c.detail}` : c.detail,
+          documentation: { kind: MarkupKind.Markdown, value: NOTE[c.isolation] },
+          sortText: `${ORDER[c.isolation]}${c.label}`,
+          filterText: c.label,
+          tags: c.deleted ? [CompletionItemTag.Deprecated] : undefined,
+          textEdit: { range: slot.range, newText: slot.quote ? JSON.stringify(c.label) : c.label },
+        }));
+        return CompletionList.create(items, false);
+      }
+      const service = jsonService();
+      const jdoc = asJsonDocument(doc);
+      return service.doComplete(jdoc, params.position, service.parseJSONDocument(jdoc));
+    }),
+  );
+}

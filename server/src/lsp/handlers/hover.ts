@@ -1,0 +1,22 @@
+import { MarkupKind } from 'vscode-languageserver';
+import { hoverMarkdown } from '../../core/language/hover';
+import { symbolAt } from '../../core/language/locations';
+import { HandlerContext, modelOf } from '../context';
+import { asJsonDocument, jsonService } from '../jsonService';
+import { runSafe } from '../runner';
+
+/** References and declarations explain themselves; other properties show their schema description. */
+export function registerHover(ctx: HandlerContext): void {
+  ctx.connection.onHover((params, token) =>
+    runSafe(ctx.log, token, null, 'hover', async () => {
+      const model = await modelOf(ctx, params.textDocument.uri);
+      const s = model && symbolAt(model.manifest, params.position);
+      if (model && s) return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(model.project, s) }, range: s.range };
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const service = jsonService();
+      const jdoc = asJsonDocument(doc);
+      return service.doHover(jdoc, params.position, service.parseJSONDocument(jdoc));
+    }),
+  );
+}

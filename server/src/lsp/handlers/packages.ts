@@ -1,0 +1,48 @@
+import type { Diagnostic } from '../../core/check';
+import type { Project } from '../../core/manifest/project';
+import type { Package } from '../../core/manifest/types';
+import { FindingCounts, PackageInfoRequest, PackagesRequest, PackageSummary, RecheckRequest } from '../../protocol';
+import { absOf, toPath, toUri } from '../convert';
+import { HandlerContext } from '../context';
+
+function count(diags: Iterable<Diagnostic>, into: FindingCounts = { errors: 0, warnings: 0, infos: 0 }): FindingCounts {
+  for (const d of diags) {
+    if (d.severity === 'error') into.errors++;
+    else if (d.severity === 'warning') into.warnings++;
+    else into.infos++;
+  }
+  return into;
+}
+
+function summary(ctx: HandlerContext, project: Project, pkg: Package): PackageSummary {
+  const counts: FindingCounts = { errors: 0, warnings: 0, infos: 0 };
+  const files = new Set<string>();
+  for (const m of pkg.members) {
+    files.add(m.absPath);
+    for (const l of m.links) if (l.role === 'script') files.add(l.absPath);
+  }
+  for (const f of files) count(ctx.workspace.diagnostics(f), counts);
+  return { kind: pkg.kind, code: pkg.code, title: pkg.root.title, uri: toUri(absOf(project.root, pkg.root.file)), counts };
+}
+
+/** The custom requests of `protocol.ts`: package of a manifest, all packages, re-check. */
+export function registerPackageRequests(ctx: HandlerContext): void {
+  ctx.connection.onRequest(PackageInfoRequest, async ({ uri }) => {
+    const abs = toPath(uri);
+    await ctx.workspace.sync();
+    const model = abs ? ctx.workspace.projectOf(abs) : undefined;
+    const pkg = model && model.project.packageOf(model.manifest);
+    return { package: pkg && summary(ctx, model.project, pkg) };
+  });
+  ctx.connection.onRequest(PackagesRequest, async () => {
+    await ctx.workspace.sync();
+    return ctx.workspace.projects().flatMap((p) => p.packages.map((pkg) => summary(ctx, p, pkg)));
+  });
+  ctx.connection.onRequest(RecheckRequest, async () => {
+    await ctx.workspace.reloadAll();
+    const counts = { errors: 0, warnings: 0, infos: 0, files: 0 };
+    for (const [, diags] of ctx.workspace.allDiagnostics()) count(diags, counts);
+    counts.files = ctx.workspace.projects().reduce((n, p) => n + p.manifests.length, 0);
+    return counts;
+  });
+}

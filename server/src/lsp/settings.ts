@@ -1,0 +1,54 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Connection } from 'vscode-languageserver';
+import { Catalog, catalogShapeError, CatalogData, defaultCatalog } from '../core/catalog/catalog';
+import { parseJson } from '../core/json/parse';
+import type { ServerSettings } from './workspace';
+
+/**
+ * Settings the server reads, all under the `isola` section (names in one place; the client
+ * declares the same names in package.json):
+ * - `isola.check.builtins`: path of an extra built-in catalog, relative to the first workspace folder;
+ * - `isola.diagnostics.delay`: milliseconds between the last edit and the re-check.
+ */
+export interface RawSettings {
+  check?: { builtins?: string };
+  diagnostics?: { delay?: number };
+}
+
+export const DEFAULT_DELAY = 150;
+
+/** Reads settings from the client (or initialization options), loading the extra catalog once per path. */
+export class SettingsReader {
+  private catalogPath: string | undefined;
+  private catalog: Catalog = defaultCatalog();
+
+  constructor(private readonly connection: Connection, private readonly root: string | undefined) {}
+
+  async read(canPull: boolean, fallback: RawSettings | undefined): Promise<ServerSettings> {
+    let raw: RawSettings | undefined = fallback;
+    if (canPull) raw = ((await this.connection.workspace.getConfiguration('isola')) as RawSettings | null) ?? fallback;
+    const delay = Math.max(0, Math.min(5000, Number(raw?.diagnostics?.delay ?? DEFAULT_DELAY)));
+    const builtins = raw?.check?.builtins?.trim() || undefined;
+    const abs = builtins && (this.root ? path.resolve(this.root, builtins) : path.resolve(builtins));
+    if (abs !== this.catalogPath) {
+      this.catalogPath = abs;
+      this.catalog = abs ? await this.loadCatalog(abs) : defaultCatalog();
+    }
+    return { catalog: this.catalog, delay };
+  }
+
+  private async loadCatalog(abs: string): Promise<Catalog> {
+    const catalog = defaultCatalog();
+    let problem: string | undefined;
+    try {
+      const { value, errors } = parseJson(await fs.readFile(abs, 'utf8'));
+      problem = errors.length ? `not valid JSON (${errors[0].message})` : catalogShapeError(value);
+      if (!problem) catalog.add(value as CatalogData);
+    } catch (e) {
+      problem = `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    }
+    if (problem) void this.connection.window.showWarningMessage(`Isola: the built-in catalog ${abs} ${problem}; using the standard catalog only.`);
+    return catalog;
+  }
+}

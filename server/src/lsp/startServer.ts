@@ -1,0 +1,106 @@
+import { Connection, DidChangeConfigurationNotification, FileChangeType, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isManifestPath } from '../core/manifest/host';
+import { toPath } from './convert';
+import type { HandlerContext } from './context';
+import { registerCodeActions } from './handlers/codeActions';
+import { registerCompletion } from './handlers/completion';
+import { registerHover } from './handlers/hover';
+import { registerNavigation } from './handlers/navigation';
+import { registerPackageRequests } from './handlers/packages';
+import { registerRename } from './handlers/rename';
+import { registerSymbols } from './handlers/symbols';
+import { overlayHost } from './overlayHost';
+import { RawSettings, SettingsReader } from './settings';
+import { IsolaWorkspace } from './workspace';
+
+/** Wires the Isola language server onto a connection (IPC from VS Code, or stdio for other editors). */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const log = (m: string) => connection.console.error(m);
+  let workspace!: IsolaWorkspace;
+  let reader!: SettingsReader;
+  let canPull = false;
+  let initOptions: RawSettings | undefined;
+  let roots: string[] = [];
+
+  connection.onInitialize((params) => {
+    canPull = !!params.capabilities.workspace?.configuration;
+    initOptions = (params.initializationOptions as { settings?: RawSettings } | undefined)?.settings;
+    roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p): p is string => !!p);
+    if (roots.length === 0 && params.rootUri) roots = [toPath(params.rootUri)].filter((p): p is string => !!p);
+    reader = new SettingsReader(connection, roots[0]);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ['"', '.', ':'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
+      serverInfo: { name: 'isola', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    workspace = new IsolaWorkspace(connection, documents, overlayHost(documents), await reader.read(canPull, initOptions));
+    const ctx: HandlerContext = { connection, documents, workspace, log };
+    registerCompletion(ctx);
+    registerHover(ctx);
+    registerNavigation(ctx);
+    registerRename(ctx);
+    registerSymbols(ctx);
+    registerCodeActions(ctx);
+    registerPackageRequests(ctx);
+    if (canPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'isola' });
+    await workspace.open(roots);
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    if (!workspace) return;
+    const pushed = (change.settings as { isola?: RawSettings } | undefined)?.isola;
+    await workspace.configure(await reader.read(canPull, pushed ?? initOptions));
+  });
+
+  // Open documents: their text wins over the disk; every edit goes through the debounced update.
+  const onText = (doc: TextDocument) => {
+    const abs = toPath(doc.uri);
+    if (!abs || !workspace) return;
+    if (isManifestPath(abs)) workspace.manifestChanged(abs, doc.getText());
+    else workspace.fileChanged(abs);
+  };
+  documents.onDidChangeContent((e) => onText(e.document));
+  documents.onDidClose((e) => {
+    // Back to the text on disk (the editor may close without saving).
+    const abs = toPath(e.document.uri);
+    if (abs && workspace) {
+      if (isManifestPath(abs)) void import('node:fs').then((fs) => fs.promises.readFile(abs, 'utf8').then((t) => workspace.manifestChanged(abs, t), () => workspace.manifestChanged(abs, undefined)));
+      else workspace.fileChanged(abs);
+    }
+  });
+
+  // Files on disk (watched by the client): creations, changes and deletions of closed files.
+  connection.onDidChangeWatchedFiles(async (params) => {
+    if (!workspace) return;
+    const fs = await import('node:fs');
+    for (const change of params.changes) {
+      const abs = toPath(change.uri);
+      if (!abs || documents.get(change.uri)) continue;
+      if (!isManifestPath(abs)) {
+        workspace.fileChanged(abs);
+      } else if (change.type === FileChangeType.Deleted) {
+        workspace.manifestChanged(abs, undefined);
+      } else {
+        const text = await fs.promises.readFile(abs, 'utf8').catch(() => undefined);
+        workspace.manifestChanged(abs, text);
+      }
+    }
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,104 @@
+/**
+ * Runs the e2e mocha suite (test/vscode/suite) in desktop VS Code downloaded by
+ * @vscode/test-electron. Needs a machine that can download VS Code (and a display, e.g.
+ * `xvfb-run -a npm run test:vscode:electron` on Linux); where that is impossible use runServer.ts.
+ *
+ *   node out/test/vscode/runElectron.js [--extension-development-path DIR]
+ *       [--extension-tests-path FILE] [--workspace DIR] [--vscode-version VERSION]
+ *
+ * Environment: ISOLA_E2E_VSCODE_VERSION (default: stable), ISOLA_E2E_VSCODE_EXECUTABLE (use this
+ * VS Code instead of downloading one), ISOLA_E2E_HOME (download cache: $ISOLA_E2E_HOME/vscode-test,
+ * default ~/.cache/isola-e2e/vscode-test, outside the repository), ISOLA_E2E_GREP (mocha grep).
+ * The last line printed is `N passed, N failed`.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runTests } from '@vscode/test-electron';
+import {
+  FIXTURE_WORKSPACE,
+  REPO_ROOT,
+  SUITE_INDEX,
+  SummaryTracker,
+  copyWorkspace,
+  makeTempDir,
+  missingExtensionMain,
+  parseArgs,
+  writeUserSettings,
+} from './common';
+
+/** Copies everything written to stdout/stderr into `tracker` (VS Code's output is piped there). */
+function teeOutput(tracker: SummaryTracker): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+      if (stream === process.stdout) {
+        tracker.feed(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'), true);
+      }
+      return write(chunk, ...rest);
+    }) as typeof stream.write;
+  }
+}
+
+async function main(): Promise<number> {
+  const summary = new SummaryTracker();
+  let code = 1;
+  let tmp: string | undefined;
+  try {
+    const args = parseArgs(process.argv.slice(2), {
+      values: ['extension-development-path', 'extension-tests-path', 'workspace', 'vscode-version'],
+      flags: [],
+    });
+    const str = (name: string): string | undefined => (typeof args[name] === 'string' ? (args[name] as string) : undefined);
+    const extensionDevelopmentPath = path.resolve(str('extension-development-path') ?? REPO_ROOT);
+    const extensionTestsPath = path.resolve(str('extension-tests-path') ?? SUITE_INDEX);
+    const missingMain = missingExtensionMain(extensionDevelopmentPath);
+    if (missingMain) {
+      throw new Error(`the extension's entry point ${missingMain} does not exist: run \`npm run build\` first.`);
+    }
+
+    tmp = makeTempDir('isola-e2e-electron-');
+    const workspace = copyWorkspace(path.resolve(str('workspace') ?? FIXTURE_WORKSPACE), path.join(tmp, 'workspace'));
+    const userDataDir = path.join(tmp, 'user-data');
+    const extensionsDir = path.join(tmp, 'extensions');
+    fs.mkdirSync(extensionsDir, { recursive: true });
+    writeUserSettings(path.join(userDataDir, 'User', 'settings.json'));
+
+    teeOutput(summary);
+    const e2eHome = process.env.ISOLA_E2E_HOME || path.join(os.homedir(), '.cache', 'isola-e2e');
+    code = await runTests({
+      cachePath: path.join(e2eHome, 'vscode-test'),
+      vscodeExecutablePath: process.env.ISOLA_E2E_VSCODE_EXECUTABLE || undefined,
+      version: str('vscode-version') ?? process.env.ISOLA_E2E_VSCODE_VERSION,
+      extensionDevelopmentPath,
+      extensionTestsPath,
+      launchArgs: [
+        workspace,
+        `--user-data-dir=${userDataDir}`,
+        `--extensions-dir=${extensionsDir}`,
+        '--skip-welcome',
+        '--skip-release-notes',
+        '--disable-workspace-trust',
+      ],
+    });
+  } catch (err) {
+    // runTests rejects when VS Code exits non-zero (failing tests) as well as when it cannot start.
+    console.error(`[e2e] ${err instanceof Error ? err.message : String(err)}`);
+    code = 1;
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  summary.flush();
+  if (code === 0 && summary.last && summary.last.failed > 0) code = 1;
+  console.log(summary.closingLine(code));
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

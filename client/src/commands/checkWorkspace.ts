@@ -10,9 +10,11 @@ export function registerCheckWorkspace(client: LanguageClient): vscode.Disposabl
       () => client.sendRequest(RecheckRequest, {}),
     );
     const text = `Isola: ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info(s) in ${result.files} manifest(s).`;
+    // The message stays until dismissed; the command's result (for callers and tests) must not wait for it.
     if (result.errors > 0) {
-      const open = await vscode.window.showWarningMessage(text, 'Show Problems');
-      if (open) await vscode.commands.executeCommand('workbench.actions.view.problems');
+      void vscode.window.showWarningMessage(text, 'Show Problems').then((open) => {
+        if (open) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
     } else {
       void vscode.window.showInformationMessage(text);
     }

@@ -83,7 +83,12 @@ export class ProjectState {
       }
     }
     const isLoaded = (abs: string) => this.manifests.has(abs) && isManifestPath(abs);
-    await Promise.all([...changed.values()].map((m) => resolveLinks(m, this.host, isLoaded)));
+    // Links of the previous version are still valid unless their file is among the changed ones.
+    const previous = new Map(oldVersions.map((m) => [m.absPath, m]));
+    await Promise.all([...changed.values()].map((m) => {
+      const known = new Map((previous.get(m.absPath)?.links ?? []).filter((l) => !others.has(l.absPath)).map((l) => [l.absPath, l]));
+      return resolveLinks(m, this.host, isLoaded, known);
+    }));
     this.project = new Project(this.root, [...this.manifests.values()].sort(byFile), this.catalog);
     const fresh = [...changed.values()];
     return { changed: fresh, removed, affected: this.affectedBy(before, oldVersions, fresh) };

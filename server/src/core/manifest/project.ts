@@ -5,7 +5,7 @@ import { FileHost, isManifestPath } from './host';
 import { EntityIndex } from './index';
 import { computePackages, PackageMap } from './packages';
 import { resolveReference, Resolution } from './resolve';
-import type { Manifest, Package, Reference } from './types';
+import type { LinkedFile, Manifest, Package, Reference } from './types';
 
 /** Options for loading a project. */
 export interface LoadOptions {
@@ -95,9 +95,20 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
  * Settles a manifest's linked files: includes exist when they loaded as manifests; scripts are
  * read (they are scanned for `Global.`); templates and data are only checked for existence.
  */
-export async function resolveLinks(m: Manifest, host: FileHost, isLoaded: (absPath: string) => boolean): Promise<void> {
+export async function resolveLinks(
+  m: Manifest,
+  host: FileHost,
+  isLoaded: (absPath: string) => boolean,
+  known?: ReadonlyMap<string, LinkedFile>,
+): Promise<void> {
   await Promise.all(m.links.map(async (l) => {
+    const prior = known?.get(l.absPath);
     if (l.role === 'include') l.exists = isLoaded(l.absPath);
+    else if (prior && prior.role === l.role) {
+      // Unchanged since the previous version of this manifest: no need to touch the disk again.
+      l.exists = prior.exists;
+      l.text = prior.text;
+    }
     else if (l.role === 'script') {
       l.text = await host.readFile(l.absPath);
       l.exists = l.text !== undefined;

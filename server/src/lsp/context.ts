@@ -9,7 +9,10 @@ import type { IsolaWorkspace } from './workspace';
 export interface HandlerContext {
   connection: Connection;
   documents: TextDocuments<TextDocument>;
+  /** The workspace model: await `started` before the first use. */
   workspace: IsolaWorkspace;
+  /** Resolves once the workspace exists and is loading (requests may come before). */
+  started: Promise<void>;
   log(message: string): void;
 }
 
@@ -17,6 +20,7 @@ export interface HandlerContext {
 export async function modelOf(ctx: HandlerContext, uri: string): Promise<{ project: Project; manifest: Manifest } | undefined> {
   const abs = toPath(uri);
   if (!abs) return undefined;
+  await ctx.started;
   await ctx.workspace.sync();
   return ctx.workspace.projectOf(abs);
 }

@@ -23,6 +23,19 @@ export function startServer(connection: Connection): void {
   let canPull = false;
   let initOptions: RawSettings | undefined;
   let roots: string[] = [];
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const ctx: HandlerContext = { connection, documents, get workspace() { return workspace; }, started, log };
+
+  // Registered before `initialize` is answered: clients send requests right after `initialized`,
+  // before the settings arrive and the workspace exists; the handlers wait for `started`.
+  registerCompletion(ctx);
+  registerHover(ctx);
+  registerNavigation(ctx);
+  registerRename(ctx);
+  registerSymbols(ctx);
+  registerCodeActions(ctx);
+  registerPackageRequests(ctx);
 
   connection.onInitialize((params) => {
     canPull = !!params.capabilities.workspace?.configuration;
@@ -48,16 +61,10 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     workspace = new IsolaWorkspace(connection, documents, overlayHost(documents), await reader.read(canPull, initOptions));
-    const ctx: HandlerContext = { connection, documents, workspace, log };
-    registerCompletion(ctx);
-    registerHover(ctx);
-    registerNavigation(ctx);
-    registerRename(ctx);
-    registerSymbols(ctx);
-    registerCodeActions(ctx);
-    registerPackageRequests(ctx);
     if (canPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'isola' });
-    await workspace.open(roots);
+    const opening = workspace.open(roots);
+    markStarted();
+    await opening;
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -78,15 +85,14 @@ export function startServer(connection: Connection): void {
     // Back to the text on disk (the editor may close without saving).
     const abs = toPath(e.document.uri);
     if (abs && workspace) {
-      if (isManifestPath(abs)) void import('node:fs').then((fs) => fs.promises.readFile(abs, 'utf8').then((t) => workspace.manifestChanged(abs, t), () => workspace.manifestChanged(abs, undefined)));
+      if (isManifestPath(abs)) workspace.manifestOnDisk(abs);
       else workspace.fileChanged(abs);
     }
   });
 
   // Files on disk (watched by the client): creations, changes and deletions of closed files.
-  connection.onDidChangeWatchedFiles(async (params) => {
+  connection.onDidChangeWatchedFiles((params) => {
     if (!workspace) return;
-    const fs = await import('node:fs');
     for (const change of params.changes) {
       const abs = toPath(change.uri);
       if (!abs || documents.get(change.uri)) continue;
@@ -95,8 +101,8 @@ export function startServer(connection: Connection): void {
       } else if (change.type === FileChangeType.Deleted) {
         workspace.manifestChanged(abs, undefined);
       } else {
-        const text = await fs.promises.readFile(abs, 'utf8').catch(() => undefined);
-        workspace.manifestChanged(abs, text);
+        // Read when the update runs: a slow read must not overtake a later deletion.
+        workspace.manifestOnDisk(abs);
       }
     }
   });

@@ -21,6 +21,9 @@ export interface ServerSettings {
 /** How many manifests to check before yielding to the event loop (so requests and edits get in). */
 const CHUNK = 25;
 
+/** A pending text to read from disk when the update runs, so that a later event (a deletion) always wins. */
+const ON_DISK = Symbol('on disk');
+
 /**
  * The server's view of the open workspace: one `ProjectState` per root, the diagnostics, and
  * the scheduling that keeps the editor responsive: edits are debounced per batch, the edited
@@ -30,7 +33,7 @@ const CHUNK = 25;
 export class IsolaWorkspace {
   private readonly states = new Map<string, ProjectState>();
   private readonly store = new DiagnosticStore();
-  private readonly pendingTexts = new Map<string, string | undefined>();
+  private readonly pendingTexts = new Map<string, string | undefined | typeof ON_DISK>();
   private readonly pendingOthers = new Set<string>();
   private readonly dirty = new Map<string, Set<string>>(); // root -> manifest abs paths awaiting a re-check
   private timer: NodeJS.Timeout | undefined;
@@ -120,6 +123,12 @@ export class IsolaWorkspace {
     this.schedule();
   }
 
+  /** A manifest's text is the one on disk again (closed in the editor, created or changed on disk). */
+  manifestOnDisk(absPath: string): void {
+    this.pendingTexts.set(absPath, ON_DISK);
+    this.schedule();
+  }
+
   /** A non-manifest file changed: scripts, templates, data, or a manifest's include target. */
   fileChanged(absPath: string): void {
     this.pendingOthers.add(absPath);
@@ -146,10 +155,19 @@ export class IsolaWorkspace {
   private async flush(): Promise<void> {
     await this.ready;
     const gen = this.generation;
-    const texts = new Map(this.pendingTexts);
+    const pending = [...this.pendingTexts];
     const others = [...this.pendingOthers];
     this.pendingTexts.clear();
     this.pendingOthers.clear();
+    const texts = new Map<string, string | undefined>();
+    for (const [abs, text] of pending) {
+      if (text !== ON_DISK) texts.set(abs, text);
+      else {
+        const read = await this.host.readFile(abs);
+        if (!this.stateFor(abs) && read !== undefined) this.addLooseRoot(abs);
+        texts.set(abs, read);
+      }
+    }
     const perState = new Map<ProjectState, Map<string, string | undefined>>();
     for (const [abs, text] of texts) {
       const s = this.stateFor(abs);

@@ -33,7 +33,9 @@ export const fixIso001: FixProvider = (project, d) => {
     addEdits(edits, owner.file, jsonEdits(owner.text, [...holder.path, 'context', -1], { code: variable, type: 'app', app: ref }));
   }
   rewriteSource(script, owner.file, owner.text, variable, edits);
-  const title = `Turn off Global and use an App-type context variable \`${variable}\` (${ref})`;
+  const title = script.global
+    ? `Turn off Global and use an App-type context variable \`${variable}\` (${ref})`
+    : `Use an App-type context variable \`${variable}\` (${ref}) instead of \`Global\``;
   return [{ title, isPreferred: true, edits }];
 };
 

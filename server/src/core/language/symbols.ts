@@ -1,6 +1,7 @@
 import type { Range } from '../json/positions';
 import type { Project } from '../manifest/project';
 import type { EntityDecl, EntityKind, Manifest } from '../manifest/types';
+import { pathKey } from '../json/path';
 import { locationsOf } from './locations';
 
 /** An outline entry: an entity and the entities nested in it. */
@@ -17,8 +18,16 @@ export interface EntitySymbol {
 /** The outline of a manifest: its entities, nested under their parents (fields under apps, scripts under processes). */
 export function documentSymbols(m: Manifest): EntitySymbol[] {
   const loc = locationsOf(m);
-  const byEntity = new Map<EntityDecl, EntitySymbol>();
+  const byPath = new Map<string, EntitySymbol>();
   const roots: EntitySymbol[] = [];
+  // Parents are declared before what they hold, so the nearest enclosing entity is already known.
+  const enclosing = (e: EntityDecl): EntitySymbol | undefined => {
+    for (let n = e.path.length - 1; n > 0; n--) {
+      const s = byPath.get(pathKey(e.path.slice(0, n)));
+      if (s) return s;
+    }
+    return undefined;
+  };
   for (const e of m.entities) {
     const range = loc.extent(e);
     if (!range) continue;
@@ -31,8 +40,8 @@ export function documentSymbols(m: Manifest): EntitySymbol[] {
       selectionRange: loc.code(e) ?? range,
       children: [],
     };
-    byEntity.set(e, s);
-    const parent = e.parent && byEntity.get(e.parent);
+    const parent = enclosing(e);
+    byPath.set(pathKey(e.path), s);
     (parent ? parent.children : roots).push(s);
   }
   return roots;

@@ -1,6 +1,9 @@
 import { validateManifestValue } from '../schema/validate';
 import { Finding, finding, Rule } from './rule';
 
+/** Syntax errors listed per file before the rest are summed up. */
+export const MAX_SYNTAX_ERRORS = 50;
+
 /** MAN002: the manifest is not valid JSONC, or does not match its kind's schema. */
 export const man002: Rule = {
   code: 'MAN002',
@@ -9,8 +12,14 @@ export const man002: Rule = {
   description: 'The manifest is malformed JSON or does not match the schema of its kind (wrong type, missing `kind` or `code`, ...).',
   check(m, ctx) {
     const out: Finding[] = [];
-    for (const e of m.syntaxErrors) {
+    // A badly broken file yields an error per token; the first ones say what is wrong, the rest is noise.
+    for (const e of m.syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
       out.push(finding(this, m, ctx, { offset: e.offset, length: Math.max(e.length, 1) }, `Malformed JSON: ${e.message}`));
+    }
+    const more = m.syntaxErrors.length - MAX_SYNTAX_ERRORS;
+    if (more > 0) {
+      const last = m.syntaxErrors[MAX_SYNTAX_ERRORS];
+      out.push(finding(this, m, ctx, { offset: last.offset, length: Math.max(last.length, 1) }, `Malformed JSON: ${more} more syntax errors from here on are not listed`));
     }
     // A broken file's recovered value would only repeat the syntax errors in other words.
     if (out.length > 0) return out;

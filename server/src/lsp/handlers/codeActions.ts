@@ -2,7 +2,7 @@ import { CodeAction, CodeActionKind, CreateFile, TextDocumentEdit, TextEdit, Wor
 import { fixesFor } from '../../core/fixes';
 import type { Fix } from '../../core/fixes/fix';
 import type { Project } from '../../core/manifest/project';
-import { absOf, fromLspDiagnostic, toUri } from '../convert';
+import { absOf, fromLspDiagnostic, toPath, toUri } from '../convert';
 import { HandlerContext, modelOf } from '../context';
 import { runSafe } from '../runner';
 
@@ -10,15 +10,17 @@ import { runSafe } from '../runner';
 export function registerCodeActions(ctx: HandlerContext): void {
   ctx.connection.onCodeAction((params, token) =>
     runSafe(ctx.log, token, [], 'codeAction', async () => {
-      const model = await modelOf(ctx, params.textDocument.uri);
-      if (!model) return [];
+      // Findings also stand in script files (ISO001): their project is the root that owns the file.
+      const abs = toPath(params.textDocument.uri);
+      const project = (await modelOf(ctx, params.textDocument.uri))?.project ?? (abs ? ctx.workspace.stateFor(abs)?.project : undefined);
+      if (!project) return [];
       const actions: CodeAction[] = [];
       for (const lsp of params.context.diagnostics) {
         if (lsp.source !== 'isola') continue;
         const d = fromLspDiagnostic(lsp);
         if (!d) continue;
-        for (const fix of fixesFor(model.project, d)) {
-          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [lsp], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(model.project, fix, ctx) });
+        for (const fix of fixesFor(project, d)) {
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [lsp], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(project, fix, ctx) });
         }
       }
       return actions;

@@ -29,16 +29,19 @@ function summary(ctx: HandlerContext, project: Project, pkg: Package): PackageSu
 export function registerPackageRequests(ctx: HandlerContext): void {
   ctx.connection.onRequest(PackageInfoRequest, async ({ uri }) => {
     const abs = toPath(uri);
+    await ctx.started;
     await ctx.workspace.sync();
     const model = abs ? ctx.workspace.projectOf(abs) : undefined;
     const pkg = model && model.project.packageOf(model.manifest);
     return { package: pkg && summary(ctx, model.project, pkg) };
   });
   ctx.connection.onRequest(PackagesRequest, async () => {
+    await ctx.started;
     await ctx.workspace.sync();
     return ctx.workspace.projects().flatMap((p) => p.packages.map((pkg) => summary(ctx, p, pkg)));
   });
   ctx.connection.onRequest(RecheckRequest, async () => {
+    await ctx.started;
     await ctx.workspace.reloadAll();
     const counts = { errors: 0, warnings: 0, infos: 0, files: 0 };
     for (const [, diags] of ctx.workspace.allDiagnostics()) count(diags, counts);

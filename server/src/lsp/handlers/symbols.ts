@@ -28,6 +28,7 @@ export function registerSymbols(ctx: HandlerContext): void {
   );
   ctx.connection.onWorkspaceSymbol((params, token) =>
     runSafe(ctx.log, token, [], 'workspaceSymbol', async () => {
+      await ctx.started;
       await ctx.workspace.sync();
       const out: SymbolInformation[] = [];
       for (const project of ctx.workspace.projects()) {

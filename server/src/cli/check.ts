@@ -10,6 +10,7 @@ import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
 import { formatText } from '../core/report/text';
 import pkg from '../../../package.json';
+import { assertFolder } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -35,17 +36,6 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   else if (format === 'sarif') io.out(formatSarif(result, { name: 'isola', version: pkg.version, informationUri: 'https://github.com/isola-dev/isola' }));
   else io.out(formatText(result));
   return result.summary.errors > 0 ? 1 : 0;
-}
-
-async function assertFolder(dir: string): Promise<void> {
-  let stat;
-  try {
-    stat = await fs.stat(dir);
-    await fs.readdir(dir);
-  } catch (e) {
-    throw new UsageError(`cannot read folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (!stat.isDirectory()) throw new UsageError(`${dir} is not a folder`);
 }
 
 async function addCatalogFile(catalog: Catalog, file: string): Promise<void> {

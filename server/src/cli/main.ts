@@ -1,9 +1,13 @@
+import { runBuild } from './build';
 import { runCheck } from './check';
+import { runInspect } from './inspect';
 import { runLsp } from './lsp';
 import { ExitCode, HELP, Io, UsageError } from './usage';
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<ExitCode>> = {
   check: runCheck,
+  build: runBuild,
+  inspect: runInspect,
   lsp: runLsp,
 };
 

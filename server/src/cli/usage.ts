@@ -16,6 +16,11 @@ export const HELP = `Usage: isola <command> [options]
 Commands:
   check [DIR] [--format text|json|sarif] [--builtins FILE]
                      check every *.isola.json under DIR (default .) for isolation problems
+  build [DIR] --package CODE [--kind KIND] [--out FILE] [--title T] [--comment C]
+        [--data none|all|APP,...] [--design all|none]
+                     build a package (refused while isolation errors stand)
+  inspect FILE [--format text|json]
+                     print a package's descriptor, import steps and entries (verified)
   lsp --stdio        run the language server on stdin/stdout (for editors other than VS Code)
   help               show this help
 

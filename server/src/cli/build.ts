@@ -1,0 +1,90 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseJson } from '../core/json/parse';
+import { nodeFileHost } from '../core/manifest/host';
+import { loadProject } from '../core/manifest/project';
+import { BuildRefused, buildPackage } from '../core/packaging/builder';
+import { dataSources } from '../core/packaging/dataOrder';
+import { packageManifests } from '../core/packaging/cards';
+import type { DataOption, History } from '../core/packaging/format';
+import { HISTORY_FILE, historyShapeError } from '../core/packaging/history';
+import { formatText } from '../core/report/text';
+import pkgJson from '../../../package.json';
+import { assertFolder, pickPackage, shown } from './projectArgs';
+import { ExitCode, Io, UsageError } from './usage';
+
+/** `isola build [DIR] --package CODE [--kind K] [--out FILE] [--title T] [--comment C] [--data none|all|APP,...] [--design all|none]` */
+export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      package: { type: 'string' }, kind: { type: 'string' }, out: { type: 'string' }, title: { type: 'string' },
+      comment: { type: 'string' }, data: { type: 'string', default: 'none' }, design: { type: 'string', default: 'all' },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`build takes one folder, got ${positionals.join(' ')}`);
+  if (values.design !== 'all' && values.design !== 'none') throw new UsageError(`--design takes all or none, not "${values.design}"`);
+  const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+  await assertFolder(dir);
+  const project = await loadProject(dir, nodeFileHost);
+  const pkg = pickPackage(project, values.package, values.kind);
+  const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app));
+  const historyPath = path.join(dir, HISTORY_FILE);
+  const history = await readHistory(historyPath);
+  const version = (pkg.root.value as { version?: unknown }).version;
+  const out = path.resolve(io.cwd, values.out ?? `${pkg.code}${typeof version === 'string' ? `-${version}` : ''}.isolapkg`);
+
+  try {
+    const r = await buildPackage({
+      project, pkg, out, title: values.title, comment: values.comment, design: values.design, data, history,
+      tool: { name: 'isola', version: pkgJson.version },
+    });
+    await fs.writeFile(historyPath, JSON.stringify(r.history, null, 2) + '\n');
+    const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
+    const records = r.descriptor.data.reduce((n, d) => n + d.records, 0);
+    io.out(`Built ${shown(io.cwd, r.file)}: ${pkg.kind} ${pkg.code}, ${cards} cards in ${r.descriptor.steps.filter((s) => s.cards).length} steps, ` +
+      `${records} data records, ${r.descriptor.entries.length + 1} entries, ${formatBytes(r.size)}\n`);
+    io.out(`History: ${r.changed.length} of ${cards} entities changed since their last recorded version (${shown(io.cwd, historyPath)})\n`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof BuildRefused)) throw e;
+    if (e.diagnostics.length) {
+      io.out(formatText({ diagnostics: e.diagnostics, summary: { errors: e.diagnostics.length, warnings: 0, infos: 0, files: pkg.members.length } }));
+    }
+    io.err(`isola build: refused: ${e.message}\n`);
+    return 1;
+  }
+}
+
+/** `none`, `all`, or a comma list of apps (`app` or `namespace.app`), matched against the apps that have data. */
+function dataOption(value: string, available: string[]): DataOption {
+  if (value === 'none' || value === 'all') return value;
+  return value.split(',').map((s) => s.trim()).filter(Boolean).map((a) => {
+    if (available.includes(a)) return a;
+    const matches = available.filter((x) => x.endsWith(`.${a}`));
+    if (matches.length === 1) return matches[0];
+    throw new UsageError(`--data: ${matches.length ? `"${a}" is ambiguous (${matches.join(', ')})` : `no data for app "${a}" (apps with data: ${available.join(', ') || 'none'})`}`);
+  });
+}
+
+async function readHistory(file: string): Promise<History> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return {};
+  }
+  const { value, errors } = parseJson(text);
+  const problem = errors.length ? `not valid JSON (${errors[0].message} at offset ${errors[0].offset})` : historyShapeError(value);
+  if (problem) throw new UsageError(`${file}: ${problem}; fix or delete it (it records every entity's past versions)`);
+  return value as History;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}

@@ -1,0 +1,116 @@
+import * as path from 'node:path';
+import { TOP_LISTS } from '../manifest/kinds';
+import type { Project } from '../manifest/project';
+import type { EntityDecl, Manifest, Package } from '../manifest/types';
+import { canonicalJson, sha256 } from './canonical';
+import { Card, CardType, STEP_OF } from './format';
+
+/** A file the package carries next to the cards: a script source or a template document. */
+export interface Attachment {
+  /** Path inside the package. */
+  path: string;
+  /** Absolute path of the source file. */
+  absPath: string;
+  sha256: string;
+  size: number;
+}
+
+/** Everything design-related a package carries, computed from the project without touching the disk. */
+export interface DesignContent {
+  cards: Card[];
+  attachments: Attachment[];
+  /** Manifests whose entities the package carries. */
+  manifests: Manifest[];
+}
+
+type Obj = Record<string, unknown>;
+
+/** Lists that become cards of their own, and so leave their parent's body. */
+const SPLIT_LISTS = new Set([...Object.values(TOP_LISTS).flatMap((l) => Object.keys(l)), 'permissions', 'orgChart', 'globals', 'data', 'includes']);
+
+/** The manifests a package carries: its members, plus app manifests of the namespaces it carries. */
+export function packageManifests(project: Project, pkg: Package): Manifest[] {
+  const set = new Set(pkg.members);
+  if (pkg.kind !== 'app') {
+    for (const m of project.manifests) if (m.kind === 'app' && m.namespace && pkg.namespaces.has(m.namespace)) set.add(m);
+  }
+  return [...set].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/**
+ * Turns a package's manifests into cards: one per design entity (fields, buttons, statuses and
+ * forms stay in their app's card; scripts in their owner's, with the source as an attachment;
+ * an app's permissions form one card), plus one card per package unit. Script and template
+ * contents enter the hash through their sha256, so editing a script changes its owner's hash.
+ */
+export function designContent(project: Project, pkg: Package, fileHash: (absPath: string) => { sha256: string; size: number } | undefined): DesignContent {
+  const manifests = packageManifests(project, pkg);
+  const cards: Card[] = [];
+  const attachments: Attachment[] = [];
+  const attach = (dir: string, id: string, absPath: string): Obj | undefined => {
+    const h = fileHash(absPath);
+    if (!h) return undefined;
+    const p = `${dir}/${id}${path.extname(absPath)}`;
+    attachments.push({ path: p, absPath, ...h });
+    return { file: p, sha256: h.sha256, size: h.size };
+  };
+  const card = (type: CardType, id: string, namespace: string, code: string, deleted: boolean, body: Obj) => {
+    cards.push({ id, type, namespace, code, deleted, hash: sha256(canonicalJson(body)), body });
+  };
+
+  for (const m of manifests) {
+    if (m.kind && m.kind !== 'app') {
+      const body = strip(m.value as Obj, SPLIT_LISTS);
+      if (m.kind === 'solution' || m.kind === 'configuration') {
+        body.members = m.links.filter((l) => l.role === 'include').map((l) => project.manifests.find((x) => x.absPath === l.absPath)).filter((x): x is Manifest => !!x?.kind).map((x) => ({ kind: x.kind, code: x.code }));
+      }
+      card(m.kind, m.code!, m.namespace ?? m.code!, m.code!, false, body);
+    }
+    for (const e of m.entities) {
+      if (!isCardEntity(e)) continue;
+      const body = entityBody(e, attach);
+      card(e.kind, e.id, e.namespace, e.code, e.deleted, body);
+      if (e.kind === 'app' && Array.isArray(e.body.permissions) && e.body.permissions.length) {
+        card('permissions', `${e.id}.permissions`, e.namespace, e.code, false, { app: e.id, permissions: e.body.permissions });
+      }
+    }
+  }
+  cards.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { cards, attachments, manifests };
+}
+
+/** Entities that get a card of their own (nested ones travel inside their parent). */
+function isCardEntity(e: EntityDecl): boolean {
+  if (e.parent || STEP_OF[e.kind] === undefined || e.kind === 'permission') return false;
+  // Nested menu pages travel inside their top page.
+  if (e.kind === 'page' && e.path.filter((p) => p === 'pages').length > 1) return false;
+  return true;
+}
+
+function entityBody(e: EntityDecl, attach: (dir: string, id: string, absPath: string) => Obj | undefined): Obj {
+  const body = strip(e.body, e.kind === 'app' ? new Set(['permissions']) : new Set());
+  if (e.kind === 'template' && typeof e.body.file === 'string') {
+    const link = e.manifest.links.find((l) => l.role === 'template' && l.path.join('/') === [...e.path, 'file'].join('/'));
+    if (link) body.file = attach('templates/files', e.id, link.absPath) ?? body.file;
+  }
+  if (Array.isArray(e.body.scripts)) {
+    body.scripts = (e.body.scripts as unknown[]).map((s, i) => {
+      if (typeof s !== 'object' || s === null) return s;
+      const script = { ...(s as Obj) };
+      const decl = e.manifest.scripts.find((d) => d.entity.parent === e && d.entity.path[d.entity.path.length - 1] === i);
+      if (decl?.file) {
+        const ref = attach('scripts', decl.entity.id, decl.file.absPath);
+        if (ref) script.file = ref;
+      }
+      return script;
+    });
+  }
+  return body;
+}
+
+function strip(v: Obj, drop: Set<string>): Obj {
+  const out: Obj = {};
+  for (const [k, val] of Object.entries(v)) if (!drop.has(k) && k !== '$schema') out[k] = val;
+  return out;
+}
+

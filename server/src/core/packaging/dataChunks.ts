@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { CHUNK_BYTES, CHUNK_RECORDS, EntryInfo } from './format';
+
+/** A bad line in a data file: the build stops and says where. */
+export class DataRecordError extends Error {}
+
+/** Where the chunks of one app go, and how the zip writer takes a stream. */
+export interface ChunkSink {
+  /** Adds an entry whose content arrives on `stream`; resolves when the stream has been consumed. */
+  addStream(name: string, stream: PassThrough): void;
+}
+
+/**
+ * Streams one JSONL data file into chunk entries of at most CHUNK_RECORDS records / CHUNK_BYTES
+ * bytes: `data/<app>/00000.jsonl`, ... Every line must be a JSON object with an `id`. Memory stays
+ * bounded: a chunk's stream is fed only as fast as the zip writer drains it.
+ */
+export async function writeDataChunks(
+  app: string,
+  absPath: string,
+  sink: ChunkSink,
+  onBytes: (n: number) => void,
+  signal?: AbortSignal,
+): Promise<{ records: number; entries: EntryInfo[] }> {
+  const input = createReadStream(absPath);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  const entries: EntryInfo[] = [];
+  let records = 0;
+  let lineNo = 0;
+  let chunk: { stream: PassThrough; hash: ReturnType<typeof createHash>; size: number; count: number; name: string } | undefined;
+
+  const close = async () => {
+    if (!chunk) return;
+    const c = chunk;
+    chunk = undefined;
+    await new Promise<void>((resolve, reject) => {
+      c.stream.once('error', reject);
+      c.stream.end(resolve);
+    });
+    entries.push({ path: c.name, sha256: c.hash.digest('hex'), size: c.size });
+  };
+  try {
+    for await (const raw of lines) {
+      lineNo++;
+      if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+      const line = raw.trim();
+      if (!line) continue;
+      let rec: unknown;
+      try {
+        rec = JSON.parse(line);
+      } catch (e) {
+        throw new DataRecordError(`${absPath}:${lineNo}: not JSON (${(e as Error).message})`);
+      }
+      if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !('id' in rec)) {
+        throw new DataRecordError(`${absPath}:${lineNo}: a data record must be a JSON object with an "id"`);
+      }
+      const bytes = Buffer.from(line + '\n', 'utf8');
+      if (chunk && (chunk.count >= CHUNK_RECORDS || chunk.size + bytes.length > CHUNK_BYTES)) await close();
+      if (!chunk) {
+        const name = `data/${app}/${String(entries.length).padStart(5, '0')}.jsonl`;
+        chunk = { stream: new PassThrough({ highWaterMark: 1 << 20 }), hash: createHash('sha256'), size: 0, count: 0, name };
+        sink.addStream(name, chunk.stream);
+      }
+      chunk.hash.update(bytes);
+      chunk.size += bytes.length;
+      chunk.count++;
+      records++;
+      onBytes(raw.length + 1);
+      if (!chunk.stream.write(bytes)) await new Promise((r) => chunk!.stream.once('drain', r));
+    }
+    await close();
+  } finally {
+    lines.close();
+    input.destroy();
+    chunk?.stream.destroy();
+  }
+  return { records, entries };
+}

@@ -1,0 +1,17 @@
+/** Why an entry name is unsafe to extract, or undefined when it is fine. */
+export function unsafeEntryName(name: string): string | undefined {
+  if (name.length === 0) return 'has an empty name';
+  if (name.length > 1024) return 'has a name longer than 1024 characters';
+  if (/[\u0000-\u001f]/.test(name)) return 'has control characters in its name';
+  if (name.includes('\\')) return 'uses backslashes, which some systems read as folder separators';
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'has an absolute path';
+  const parts = name.split('/');
+  if (parts.some((p) => p === '..')) return 'escapes the package root with `..`';
+  if (parts.slice(0, -1).some((p) => p === '' || p === '.')) return 'has an empty or `.` folder in its path';
+  return undefined;
+}
+
+/** The name, folded the way case-insensitive file systems compare names (to catch `A.json` vs `a.json`). */
+export function foldedName(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}

@@ -1,0 +1,124 @@
+import type { EntityKind, ManifestKind } from '../manifest/types';
+
+/** `format` of every Isola package descriptor. */
+export const PACKAGE_FORMAT = 'isola-package';
+/** The format version this build writes and the highest it reads. */
+export const FORMAT_VERSION = 1;
+export const DESCRIPTOR = 'meta_data.json';
+export const PACKAGE_EXTENSION = '.isolapkg';
+
+/**
+ * Import steps, in the order an import applies them (ELMA365's order): each is one folder of the
+ * package. Later steps may reference what earlier steps created, never the other way round.
+ */
+export const STEPS = [
+  'templates', 'widgets', 'groups', 'menu', 'processes', 'orgchart', 'counters', 'apps',
+  'permissions', 'settings', 'modules', 'solutions', 'events',
+] as const;
+export type Step = (typeof STEPS)[number];
+
+/** Card types: entity kinds plus the package units themselves. */
+export type CardType = EntityKind | 'permissions' | 'workspace' | 'module' | 'solution' | 'configuration';
+
+/** The step folder each card type is imported in. */
+export const STEP_OF: Record<CardType, Step | undefined> = {
+  template: 'templates', widget: 'widgets', form: 'widgets', group: 'groups', page: 'menu',
+  process: 'processes', activity: 'processes', orgUnit: 'orgchart', counter: 'counters', app: 'apps',
+  permissions: 'permissions', permission: 'permissions', setting: 'settings', workspace: 'menu', module: 'modules', apiMethod: 'modules',
+  solution: 'solutions', configuration: 'solutions', event: 'events',
+  // Carried inside their parent's card (fields, buttons and statuses in the app; scripts in their owner).
+  field: undefined, button: undefined, status: undefined, script: undefined,
+};
+
+/** One design entity as the package carries it: `<step>/<id>.card.json`. */
+export interface Card {
+  id: string;
+  type: CardType;
+  namespace: string;
+  code: string;
+  deleted: boolean;
+  /** sha256 of the canonical body (script and template contents included through their hashes). */
+  hash: string;
+  body: Record<string, unknown>;
+}
+
+/** One entry of the descriptor's index. */
+export interface EntryInfo {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/** Data records chosen for export: none, all, or the listed apps (`namespace.app`). */
+export type DataOption = 'none' | 'all' | string[];
+
+export interface PackageOptions {
+  design: 'all' | 'none';
+  data: DataOption;
+  /** The order data records are written and imported in: referenced apps first. */
+  dataOrder?: string[];
+  /** Why the order is what it is (for the person reading the descriptor). */
+  dataOrderNote?: string;
+}
+
+/** One content hash an entity has had, with when it got it. */
+export interface HistoryEntry {
+  hash: string;
+  at: string;
+}
+
+/** For every design entity, the ordered hashes it has had (oldest first). */
+export type History = Record<string, HistoryEntry[]>;
+
+/** Counts of data records per app, and where they are. */
+export interface DataSet {
+  app: string;
+  records: number;
+  chunks: string[];
+}
+
+/** `meta_data.json`. */
+export interface Descriptor {
+  format: typeof PACKAGE_FORMAT;
+  formatVersion: number;
+  kind: ManifestKind;
+  code: string;
+  title?: string;
+  comment?: string;
+  version?: string;
+  platform?: string;
+  languages?: string[];
+  options: PackageOptions;
+  createdAt: string;
+  createdBy: string;
+  /** Where it was built (a project folder on a host) or exported (an environment). */
+  source: string;
+  tool: { name: string; version: string };
+  steps: { step: Step; cards: number }[];
+  data: DataSet[];
+  entries: EntryInfo[];
+  history: History;
+}
+
+/** Limits a reader enforces; a package over any of them is refused. */
+export interface ReadLimits {
+  /** Largest uncompressed entry. */
+  maxEntryBytes: number;
+  /** Largest total uncompressed size. */
+  maxTotalBytes: number;
+  /** Most entries. */
+  maxEntries: number;
+  /** Highest uncompressed/compressed ratio of one entry (zip bombs reach thousands). */
+  maxRatio: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = {
+  maxEntryBytes: 1024 * 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024 * 1024,
+  maxEntries: 1_000_000,
+  maxRatio: 200,
+};
+
+/** Data records per chunk, and bytes per chunk: a million records stay about a hundred entries. */
+export const CHUNK_RECORDS = 10_000;
+export const CHUNK_BYTES = 32 * 1024 * 1024;

@@ -1,0 +1,44 @@
+import type { Card, History } from './format';
+
+/** The project file that keeps every entity's hash history; `isola build` updates it. */
+export const HISTORY_FILE = 'isola.history.json';
+
+/**
+ * Appends each card's hash to its history when its content changed (a new hash, not the last
+ * one); returns the new history and the ids that changed. Entities absent from the cards keep
+ * their history: the package may be a smaller unit of the project.
+ */
+export function updateHistory(history: History, cards: Card[], at: string): { history: History; changed: string[] } {
+  const out: History = { ...history };
+  const changed: string[] = [];
+  for (const c of cards) {
+    const list = out[c.id] ?? [];
+    if (list.length === 0 || list[list.length - 1].hash !== c.hash) {
+      out[c.id] = [...list, { hash: c.hash, at }];
+      changed.push(c.id);
+    }
+  }
+  return { history: sortKeys(out), changed };
+}
+
+/** The history entries a package carries: those of its cards. */
+export function historyOf(history: History, cards: Card[]): History {
+  const out: History = {};
+  for (const c of cards) if (history[c.id]) out[c.id] = history[c.id];
+  return out;
+}
+
+/** Checks a parsed history file's shape; returns a reason when it is wrong. */
+export function historyShapeError(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object of entity ids';
+  for (const [id, list] of Object.entries(v)) {
+    if (!Array.isArray(list) || list.some((e) => typeof e?.hash !== 'string' || typeof e?.at !== 'string')) {
+      return `entry "${id}" must be a list of { "hash", "at" }`;
+    }
+  }
+  return undefined;
+}
+
+function sortKeys(h: History): History {
+  return Object.fromEntries(Object.keys(h).sort().map((k) => [k, h[k]]));
+}

@@ -1,0 +1,249 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import * as yauzl from 'yauzl';
+import { createInterface } from 'node:readline';
+import { foldedName, unsafeEntryName } from './entryNames';
+import { Card, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
+
+/** A package refused by the reader; `entry` names the offending entry when there is one. */
+export class PackageError extends Error {
+  constructor(message: string, readonly entry?: string) {
+    super(entry ? `${entry}: ${message}` : message);
+  }
+}
+
+const MAX_DESCRIPTOR_BYTES = 256 * 1024 * 1024;
+/** Entries smaller than this may compress very well (blank cards) without being bombs. */
+const RATIO_MIN_BYTES = 1024 * 1024;
+
+/**
+ * An opened package. Opening reads only the central directory and the descriptor, and refuses
+ * unsafe names, duplicates, sizes and ratios over the limits, encrypted entries, an unknown
+ * format or version, and any disagreement between the entries and the descriptor's index.
+ * Contents are verified when read: every byte is counted and hashed against the index.
+ */
+export class PackageReader {
+  private constructor(
+    readonly file: string,
+    private readonly zip: yauzl.ZipFile,
+    readonly entries: Map<string, yauzl.Entry>,
+    readonly descriptor: Descriptor,
+    private readonly limits: ReadLimits,
+  ) {}
+
+  static async open(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<PackageReader> {
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, z) =>
+        err ? reject(new PackageError(`not a readable zip file (${err.message})`)) : resolve(z!)),
+    );
+    try {
+      const entries = await listEntries(zip, limits);
+      const meta = entries.get(DESCRIPTOR);
+      if (!meta) throw new PackageError(`no ${DESCRIPTOR}: not an Isola package`);
+      const descriptor = parseDescriptor(await readWhole(zip, meta, DESCRIPTOR, Math.min(MAX_DESCRIPTOR_BYTES, limits.maxEntryBytes)));
+      checkIndex(descriptor, entries);
+      return new PackageReader(file, zip, entries, descriptor, limits);
+    } catch (e) {
+      zip.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+
+  /** The content of an entry, verified against the index (for cards, attachments, small files). */
+  async read(name: string): Promise<Buffer> {
+    const entry = this.entry(name);
+    const data = await readWhole(this.zip, entry, name, this.limits.maxEntryBytes);
+    this.verifyHash(name, createHash('sha256').update(data).digest('hex'));
+    return data;
+  }
+
+  async readJson(name: string): Promise<unknown> {
+    const text = (await this.read(name)).toString('utf8');
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new PackageError(`malformed JSON (${(e as Error).message})`, name);
+    }
+  }
+
+  /** Every card of the package, in import-step order. */
+  async cards(): Promise<{ path: string; card: Card }[]> {
+    const out: { path: string; card: Card }[] = [];
+    for (const name of this.entries.keys()) {
+      if (!name.endsWith('.card.json')) continue;
+      const card = (await this.readJson(name)) as Card;
+      if (typeof card?.id !== 'string' || typeof card.type !== 'string' || typeof card.hash !== 'string' || typeof card.body !== 'object') {
+        throw new PackageError('is not a card (it needs id, type, hash and body)', name);
+      }
+      out.push({ path: name, card });
+    }
+    return out;
+  }
+
+  /** Streams the records of one app's data, chunk by chunk, verifying every chunk. */
+  async *records(app: string): AsyncGenerator<Record<string, unknown>> {
+    const set = this.descriptor.data.find((d) => d.app === app);
+    if (!set) throw new PackageError(`the package has no data for ${app}`);
+    for (const chunk of set.chunks) {
+      const entry = this.entry(chunk);
+      const stream = await openStream(this.zip, entry, chunk);
+      const hash = createHash('sha256');
+      stream.on('data', (b: Buffer) => hash.update(b));
+      let n = 0;
+      for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+        n++;
+        if (!line) continue;
+        let rec: unknown;
+        try {
+          rec = JSON.parse(line);
+        } catch (e) {
+          throw new PackageError(`line ${n} is malformed JSON (${(e as Error).message})`, chunk);
+        }
+        yield rec as Record<string, unknown>;
+      }
+      this.verifyHash(chunk, hash.digest('hex'));
+    }
+  }
+
+  /**
+   * Reads every entry once: hashes against the index and parses JSON entries. This is what
+   * `inspect` and an import's checks run; it fails on the first problem, naming the entry.
+   */
+  async verify(onProgress?: (done: number, total: number) => void): Promise<void> {
+    const total = this.descriptor.entries.reduce((n, e) => n + e.size, 0);
+    let done = 0;
+    for (const [name, entry] of this.entries) {
+      if (name === DESCRIPTOR || name.endsWith('/')) continue;
+      const stream = await openStream(this.zip, entry, name);
+      const hash = createHash('sha256');
+      const json = name.endsWith('.json');
+      const parts: Buffer[] = [];
+      try {
+        for await (const b of stream as AsyncIterable<Buffer>) {
+          hash.update(b);
+          if (json) parts.push(b);
+          done += b.length;
+          onProgress?.(done, total);
+        }
+      } catch (e) {
+        throw new PackageError(`damaged entry (${(e as Error).message})`, name);
+      }
+      this.verifyHash(name, hash.digest('hex'));
+      if (json) {
+        try {
+          JSON.parse(Buffer.concat(parts).toString('utf8'));
+        } catch (e) {
+          throw new PackageError(`malformed JSON (${(e as Error).message})`, name);
+        }
+      }
+    }
+  }
+
+  private entry(name: string): yauzl.Entry {
+    const e = this.entries.get(name);
+    if (!e) throw new PackageError('no such entry in the package', name);
+    return e;
+  }
+
+  private verifyHash(name: string, actual: string): void {
+    const expected = this.descriptor.entries.find((e) => e.path === name)?.sha256;
+    if (expected !== actual) throw new PackageError(`checksum mismatch: the index says sha256 ${expected?.slice(0, 12)}…, the content is ${actual.slice(0, 12)}…`, name);
+  }
+}
+
+async function listEntries(zip: yauzl.ZipFile, limits: ReadLimits): Promise<Map<string, yauzl.Entry>> {
+  if (zip.entryCount > limits.maxEntries) throw new PackageError(`has ${zip.entryCount} entries; the limit is ${limits.maxEntries}`);
+  const entries = new Map<string, yauzl.Entry>();
+  const folded = new Map<string, string>();
+  let total = 0;
+  await new Promise<void>((resolve, reject) => {
+    zip.on('error', (e: Error) => reject(new PackageError(`damaged zip file (${e.message})`)));
+    zip.on('end', resolve);
+    zip.on('entry', (entry: yauzl.Entry) => {
+      try {
+        const raw = entry.fileName as unknown as Buffer;
+        const name = (entry.generalPurposeBitFlag & 0x800) ? raw.toString('utf8') : raw.toString('latin1');
+        const unsafe = unsafeEntryName(name);
+        if (unsafe) throw new PackageError(unsafe, JSON.stringify(name));
+        if (entries.has(name)) throw new PackageError('appears twice in the package', name);
+        const f = foldedName(name);
+        if (folded.has(f)) throw new PackageError(`differs from ${folded.get(f)} only in letter case`, name);
+        if (entry.isEncrypted()) throw new PackageError('is encrypted', name);
+        if (entry.uncompressedSize > limits.maxEntryBytes) throw new PackageError(`is ${entry.uncompressedSize} bytes uncompressed; the limit is ${limits.maxEntryBytes}`, name);
+        total += entry.uncompressedSize;
+        if (total > limits.maxTotalBytes) throw new PackageError(`the entries add up to more than ${limits.maxTotalBytes} bytes uncompressed`);
+        if (entry.uncompressedSize >= RATIO_MIN_BYTES && entry.uncompressedSize > limits.maxRatio * Math.max(entry.compressedSize, 1)) {
+          throw new PackageError(`expands ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))}x (from ${entry.compressedSize} to ${entry.uncompressedSize} bytes), over the ${limits.maxRatio}x limit: a zip bomb?`, name);
+        }
+        entries.set(name, entry);
+        folded.set(f, name);
+        zip.readEntry();
+      } catch (e) {
+        reject(e);
+      }
+    });
+    zip.readEntry();
+  });
+  return entries;
+}
+
+function parseDescriptor(buf: Buffer): Descriptor {
+  let d: Descriptor;
+  try {
+    d = JSON.parse(buf.toString('utf8'));
+  } catch (e) {
+    throw new PackageError(`malformed JSON (${(e as Error).message})`, DESCRIPTOR);
+  }
+  if (typeof d !== 'object' || d === null || d.format !== PACKAGE_FORMAT) throw new PackageError(`"format" is not "${PACKAGE_FORMAT}": not an Isola package`, DESCRIPTOR);
+  if (!Number.isInteger(d.formatVersion) || d.formatVersion < 1) throw new PackageError('"formatVersion" must be a positive whole number', DESCRIPTOR);
+  if (d.formatVersion > FORMAT_VERSION) {
+    throw new PackageError(`format version ${d.formatVersion} is newer than this Isola reads (up to ${FORMAT_VERSION}); update Isola to open it`, DESCRIPTOR);
+  }
+  if (!Array.isArray(d.entries) || d.entries.some((e) => typeof e?.path !== 'string' || typeof e.sha256 !== 'string' || typeof e.size !== 'number')) {
+    throw new PackageError('"entries" must list { path, sha256, size } for every entry', DESCRIPTOR);
+  }
+  if (!Array.isArray(d.data)) d.data = [];
+  if (typeof d.history !== 'object' || d.history === null) d.history = {};
+  return d;
+}
+
+function checkIndex(d: Descriptor, entries: Map<string, yauzl.Entry>): void {
+  const indexed = new Map(d.entries.map((e) => [e.path, e]));
+  for (const [name, entry] of entries) {
+    if (name === DESCRIPTOR || name.endsWith('/')) continue;
+    const i = indexed.get(name);
+    if (!i) throw new PackageError(`is not in the descriptor's index (added after the package was built?)`, name);
+    if (i.size !== entry.uncompressedSize) throw new PackageError(`is ${entry.uncompressedSize} bytes, the index says ${i.size}`, name);
+  }
+  for (const name of indexed.keys()) if (!entries.has(name)) throw new PackageError('is listed in the index but missing from the package', name);
+}
+
+function openStream(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): Promise<Readable> {
+  return new Promise((resolve, reject) =>
+    zip.openReadStream(entry, (err, s) => (err ? reject(new PackageError(`cannot be read (${err.message})`, name)) : resolve(s!))),
+  ).then((s) => {
+    (s as Readable).on('error', () => undefined); // surfaced by the consumer's iteration
+    return s as Readable;
+  });
+}
+
+async function readWhole(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string, max: number): Promise<Buffer> {
+  if (entry.uncompressedSize > max) throw new PackageError(`is too large to read whole (${entry.uncompressedSize} bytes)`, name);
+  const stream = await openStream(zip, entry, name);
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const b of stream as AsyncIterable<Buffer>) {
+      n += b.length;
+      if (n > max) throw new PackageError(`expands past ${max} bytes`, name);
+      parts.push(b);
+    }
+  } catch (e) {
+    throw e instanceof PackageError ? e : new PackageError(`damaged entry (${(e as Error).message})`, name);
+  }
+  return Buffer.concat(parts);
+}

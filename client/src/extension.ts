@@ -1,10 +1,18 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerBuildPackage } from './commands/buildPackage';
 import { registerCheckWorkspace } from './commands/checkWorkspace';
+import { registerCompareWithWorkspace } from './commands/compareWithWorkspace';
+import { registerInspectPackage } from './commands/inspectPackage';
+import { registerOpenPackageEntry } from './commands/openPackageEntry';
 import { registerRestartServer } from './commands/restartServer';
 import { registerShowOutput } from './commands/showOutput';
 import { startLanguageClient } from './languageClient';
+import { PackageContentsModel } from './packages/packageContentsModel';
+import { registerPackageDocuments } from './packages/packageDocuments';
+import { registerPackageEditor } from './packages/packageEditor';
 import { registerStatusBar } from './statusBar';
+import { PackageContentsView } from './views/packageContentsView';
 
 let client: LanguageClient | undefined;
 
@@ -15,6 +23,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = await startLanguageClient(context, output);
   context.subscriptions.push(registerRestartServer(client), registerCheckWorkspace(client));
   registerStatusBar(context, client);
+
+  const packageModel = new PackageContentsModel(client);
+  context.subscriptions.push(
+    packageModel,
+    vscode.window.registerTreeDataProvider('isola.packageContents', new PackageContentsView(packageModel)),
+    registerPackageDocuments(client),
+    registerPackageEditor(packageModel),
+    registerBuildPackage(client, output),
+    registerInspectPackage(packageModel),
+    registerOpenPackageEntry(packageModel),
+    registerCompareWithWorkspace(packageModel),
+  );
 }
 
 export async function deactivate(): Promise<void> {

@@ -20,6 +20,9 @@ export interface PackageSummary {
   uri: string;
   /** Findings over every member of the package. */
   counts: FindingCounts;
+  /** Apps of the package that have data records (`namespace.app`). */
+  dataApps: string[];
+  version?: string;
 }
 
 export interface PackageInfoParams {
@@ -39,3 +42,64 @@ export const PackagesRequest = new RequestType<Record<string, never>, PackageSum
 
 /** Client → server: reload every project from disk and re-check it; answers with the totals. */
 export const RecheckRequest = new RequestType<Record<string, never>, FindingCounts & { files: number }, void>('isola/recheck');
+
+/** A finding that blocks a build, as the client lists it. */
+export interface BlockingFinding {
+  uri: string;
+  line: number;
+  character: number;
+  code: string;
+  message: string;
+}
+
+export interface BuildPackageParams {
+  /** URI of the package's root manifest. */
+  uri: string;
+  title?: string;
+  comment?: string;
+  /** `none`, `all`, or the apps (`namespace.app`) whose records to carry. */
+  data: 'none' | 'all' | string[];
+  /** Absolute path of the package file to write. */
+  out: string;
+  /** Progress token (LSP work-done progress): the server reports bytes packed. */
+  workDoneToken?: string | number;
+}
+
+export interface BuildPackageResult {
+  /** Set when the build went ahead. */
+  built?: { file: string; size: number; cards: number; records: number; changed: number };
+  /** Set when the build was refused (isolation errors, missing data). */
+  refused?: { message: string; findings: BlockingFinding[] };
+}
+
+/** Client → server: build a package in the server process (cancellable; progress through `workDoneToken`). */
+export const BuildPackageRequest = new RequestType<BuildPackageParams, BuildPackageResult, void>('isola/buildPackage');
+
+/** A card as the Package Contents view lists it. */
+export interface CardSummary {
+  path: string;
+  id: string;
+  type: string;
+  code: string;
+  namespace: string;
+  deleted: boolean;
+  title?: string;
+}
+
+export interface PackageContents {
+  /** The descriptor without its entry index (which can be long). */
+  descriptor: Record<string, unknown> & { kind: string; code: string; title?: string; version?: string };
+  steps: { step: string; cards: CardSummary[] }[];
+  data: { app: string; records: number; chunks: number }[];
+  entries: number;
+  bytes: number;
+}
+
+/** Client → server: open and verify a package file; answers its contents, or an error naming the problem. */
+export const InspectPackageRequest = new RequestType<{ file: string }, { contents?: PackageContents; error?: string }, void>('isola/inspectPackage');
+
+/** Client → server: the text of one entry of a package (for read-only card documents). */
+export const ReadPackageEntryRequest = new RequestType<{ file: string; path: string }, { text?: string; error?: string }, void>('isola/readPackageEntry');
+
+/** Client → server: the card an entity would have if built from the workspace now (for "Compare with Workspace"). */
+export const CurrentCardRequest = new RequestType<{ id: string }, { text?: string; manifestUri?: string }, void>('isola/currentCard');

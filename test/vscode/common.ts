@@ -1,18 +1,21 @@
 /**
- * Shared by the two e2e runners (runServer.ts, runElectron.ts); runs in plain Node, never in
- * the extension host.
+ * Shared by the e2e runners (runServer.ts, runElectron.ts) and the UI test (ui.ts); runs in plain
+ * Node, never in the extension host.
  */
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { chromium, BrowserContext } from 'playwright-core';
 
 /** The repository root (this file is compiled to out/test/vscode/common.js). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /**
- * The workspace the tests open: copies of examples/broken and examples/payments.
- * It sits in a dot-folder because `tsc -p .` compiles every *.ts under test/ except dot-folders,
- * and the examples' scripts/*.ts are low-code scripts, not project code.
+ * The workspace the tests open: copies of examples/broken and examples/payments. Each run copies
+ * it into a temporary folder (copyWorkspace), so tests may change its files. tsconfig.json
+ * excludes every `fixtures` folder: the examples' scripts/*.ts are low-code scripts, not project code.
  */
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'vscode', 'fixtures', 'workspace');
 
@@ -37,9 +40,10 @@ export const USER_SETTINGS: Record<string, unknown> = {
   'files.autoSave': 'off',
 };
 
-export function writeUserSettings(settingsFile: string): void {
+/** Writes USER_SETTINGS, with `extra` on top, as the user settings.json of a test workbench. */
+export function writeUserSettings(settingsFile: string, extra: Record<string, unknown> = {}): void {
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-  fs.writeFileSync(settingsFile, JSON.stringify(USER_SETTINGS, null, 2) + '\n');
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...USER_SETTINGS, ...extra }, null, 2) + '\n');
 }
 
 /** Copies the workspace fixture to `dest` so that tests may modify its files. */
@@ -140,4 +144,225 @@ export function missingExtensionMain(extensionPath: string): string | undefined 
   }
   const main = path.resolve(extensionPath, manifest.main);
   return fs.existsSync(main) || fs.existsSync(main + '.js') ? undefined : main;
+}
+
+// --- The VS Code server of code-server and headless Chromium (runServer.ts, ui.ts) ---------------
+
+/** A broken or missing setup (as opposed to failing tests). */
+export class SetupError extends Error {}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The last `lines` lines of a log file ('' when it cannot be read). */
+export function tail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Where test/vscode/setup.sh installs code-server: ISOLA_E2E_HOME, default ~/.cache/isola-e2e. */
+export function e2eHome(): string {
+  return process.env.ISOLA_E2E_HOME || path.join(os.homedir(), '.cache', 'isola-e2e');
+}
+
+/** code-server's copy of VS Code (lib/vscode), with out/server-main.js. */
+export function vscodeServerDir(): string {
+  return path.join(e2eHome(), 'code-server', 'node_modules', 'code-server', 'lib', 'vscode');
+}
+
+/** out/server-main.js of the VS Code server; a SetupError when setup.sh has not run. */
+export function vscodeServerMain(): string {
+  const serverMain = path.join(vscodeServerDir(), 'out', 'server-main.js');
+  if (!fs.existsSync(serverMain)) {
+    throw new SetupError(`VS Code server not found at ${serverMain}: run \`bash test/vscode/setup.sh\` first.`);
+  }
+  return serverMain;
+}
+
+/** Debian's Chromium (ISOLA_E2E_CHROMIUM); a SetupError when it is missing. */
+export function chromiumExecutable(): string {
+  const chromiumPath = process.env.ISOLA_E2E_CHROMIUM || '/usr/bin/chromium';
+  if (!fs.existsSync(chromiumPath)) {
+    throw new SetupError(`Chromium not found at ${chromiumPath}: run \`bash test/vscode/setup.sh\` first.`);
+  }
+  return chromiumPath;
+}
+
+/** Headless flags that work as root in a container without a GPU or network. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Headless Chromium with a new, empty profile of its own (signals are left to the caller). */
+export function launchChromium(
+  profileDir: string,
+  viewport: { width: number; height: number } = { width: 1280, height: 800 },
+  deviceScaleFactor = 1,
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumExecutable(),
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    viewport,
+    deviceScaleFactor,
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `vscode-remote://127.0.0.1:P/abs/path` with each path segment encoded. */
+export function remoteUri(authority: string, absPath: string): string {
+  const encoded = absPath.split('/').map(encodeURIComponent).join('/');
+  return `vscode-remote://${authority}${encoded}`;
+}
+
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** The server's environment: no extension gallery look-ups. */
+function serverEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, EXTENSIONS_GALLERY: '{}' };
+}
+
+/**
+ * Installs a packaged extension into `extensionsDir` the way `code --install-extension` does:
+ * `node server-main.js --extensions-dir E --install-extension file.vsix`. Returns the time taken.
+ */
+export function installExtension(vsix: string, extensionsDir: string, serverData: string): number {
+  const started = Date.now();
+  const result = spawnSync(
+    process.execPath,
+    [vscodeServerMain(), '--extensions-dir', extensionsDir, '--server-data-dir', serverData, '--install-extension', vsix],
+    { env: serverEnv(), encoding: 'utf8', timeout: 120_000 },
+  );
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (result.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new SetupError(`installing ${vsix} failed (exit ${String(result.status ?? result.signal)}):\n${output}`);
+  }
+  return Date.now() - started;
+}
+
+export interface VscodeServerOptions {
+  /** Working directory and home of its log. */
+  cwd: string;
+  serverData: string;
+  extensionsDir: string;
+  logFile: string;
+}
+
+/**
+ * The VS Code server (`node lib/vscode/out/server-main.js`) on a free port of 127.0.0.1, in a
+ * process group of its own: it keeps running after the tests (a disconnected extension host
+ * waits 3 h), so `stop()` kills the whole group.
+ */
+export class VscodeServer {
+  readonly authority: string;
+  /** Resolves when the server process exits. */
+  readonly exited: Promise<void>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    readonly logFile: string,
+  ) {
+    this.authority = `127.0.0.1:${port}`;
+    this.exited = new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
+  }
+
+  /** Starts the server; `ready()` waits until it answers. */
+  static async start(opts: VscodeServerOptions): Promise<VscodeServer> {
+    const serverMain = vscodeServerMain();
+    const port = await freePort();
+    const logFd = fs.openSync(opts.logFile, 'w');
+    const args = [
+      serverMain,
+      '--host', '127.0.0.1',
+      '--port', String(port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--telemetry-level', 'off',
+      '--disable-workspace-trust',
+      '--server-data-dir', opts.serverData,
+      '--extensions-dir', opts.extensionsDir,
+    ];
+    const child = spawn(process.execPath, args, {
+      cwd: opts.cwd,
+      // Its own process group, so that the server, its extension host and their helpers go together.
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: serverEnv(),
+    });
+    fs.closeSync(logFd);
+    child.on('error', (err) => console.error(`[e2e] VS Code server: ${err.message}`));
+    return new VscodeServer(child, port, opts.logFile);
+  }
+
+  /** Waits until `GET /version` answers (about 1 s); a SetupError when the server exits or hangs. */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    while (Date.now() < deadline) {
+      if (exited) {
+        throw new SetupError(`the VS Code server exited at start:\n${tail(this.logFile, 40)}`);
+      }
+      try {
+        const res = await fetch(`http://${this.authority}/version`);
+        if (res.ok) {
+          await res.text();
+          return;
+        }
+      } catch {
+        // not listening yet
+      }
+      await delay(200);
+    }
+    throw new SetupError(`the VS Code server did not answer /version within ${timeoutMs / 1000} s:\n${tail(this.logFile, 40)}`);
+  }
+
+  /** SIGTERM to the group, then SIGKILL: the group may outlive its leader (extension host, pty host, file watcher). */
+  async stop(): Promise<void> {
+    const pid = this.child.pid;
+    if (!pid) return;
+    killGroup(pid, 'SIGTERM');
+    await Promise.race([this.exited, delay(5_000)]);
+    killGroup(pid, 'SIGKILL');
+  }
+
+  /** Synchronous last resort for process 'exit'. */
+  killNow(): void {
+    if (this.child.pid) killGroup(this.child.pid, 'SIGKILL');
+  }
 }

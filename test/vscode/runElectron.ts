@@ -12,7 +12,6 @@
  * The last line printed is `N passed, N failed`.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
 import {
@@ -21,6 +20,7 @@ import {
   SUITE_INDEX,
   SummaryTracker,
   copyWorkspace,
+  e2eHome,
   makeTempDir,
   missingExtensionMain,
   parseArgs,
@@ -65,9 +65,8 @@ async function main(): Promise<number> {
     writeUserSettings(path.join(userDataDir, 'User', 'settings.json'));
 
     teeOutput(summary);
-    const e2eHome = process.env.ISOLA_E2E_HOME || path.join(os.homedir(), '.cache', 'isola-e2e');
     code = await runTests({
-      cachePath: path.join(e2eHome, 'vscode-test'),
+      cachePath: path.join(e2eHome(), 'vscode-test'),
       vscodeExecutablePath: process.env.ISOLA_E2E_VSCODE_EXECUTABLE || undefined,
       version: str('vscode-version') ?? process.env.ISOLA_E2E_VSCODE_VERSION,
       extensionDevelopmentPath,

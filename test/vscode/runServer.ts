@@ -15,22 +15,27 @@
  * ISOLA_E2E_CHROMIUM (default /usr/bin/chromium), ISOLA_E2E_TIMEOUT (seconds, default 480),
  * ISOLA_E2E_GREP (passed to mocha's grep in the extension host), ISOLA_E2E_VERBOSE=1.
  */
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import * as util from 'util';
-import { chromium, BrowserContext, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import {
   FIXTURE_WORKSPACE,
   REPO_ROOT,
   SUITE_INDEX,
+  SetupError,
   SummaryTracker,
+  VscodeServer,
+  chromiumExecutable,
   copyWorkspace,
+  delay,
+  launchChromium,
   makeTempDir,
   missingExtensionMain,
   parseArgs,
+  remoteUri,
+  tail,
+  vscodeServerMain,
   writeUserSettings,
 } from './common';
 
@@ -45,56 +50,8 @@ const WORKBENCH_NOISE = [
   /^\[Service Worker\] registration /,
 ];
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-class SetupError extends Error {}
-
 function log(message: string): void {
   console.log(`[e2e] ${message}`);
-}
-
-function vscodeServerDir(): string {
-  const home = process.env.ISOLA_E2E_HOME || path.join(os.homedir(), '.cache', 'isola-e2e');
-  return path.join(home, 'code-server', 'node_modules', 'code-server', 'lib', 'vscode');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** `vscode-remote://127.0.0.1:P/abs/path` with each path segment encoded. */
-function remoteUri(authority: string, absPath: string): string {
-  const encoded = absPath.split('/').map(encodeURIComponent).join('/');
-  return `vscode-remote://${authority}${encoded}`;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function tail(file: string, lines: number): string {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
 }
 
 interface Options {
@@ -127,8 +84,7 @@ function readOptions(): Options {
 }
 
 class Run {
-  private server: ChildProcess | undefined;
-  private serverExited: Promise<void> | undefined;
+  private server: VscodeServer | undefined;
   private context: BrowserContext | undefined;
   private page: Page | undefined;
   private cleanedUp = false;
@@ -140,15 +96,8 @@ class Run {
 
   async execute(): Promise<number> {
     const { opts } = this;
-    const vscodeDir = vscodeServerDir();
-    const serverMain = path.join(vscodeDir, 'out', 'server-main.js');
-    if (!fs.existsSync(serverMain)) {
-      throw new SetupError(`VS Code server not found at ${serverMain}: run \`bash test/vscode/setup.sh\` first.`);
-    }
-    const chromiumPath = process.env.ISOLA_E2E_CHROMIUM || '/usr/bin/chromium';
-    if (!fs.existsSync(chromiumPath)) {
-      throw new SetupError(`Chromium not found at ${chromiumPath}: run \`bash test/vscode/setup.sh\` first.`);
-    }
+    vscodeServerMain(); // a SetupError when setup.sh has not run
+    chromiumExecutable(); // likewise
     const missingMain = missingExtensionMain(opts.extensionPath);
     if (missingMain) {
       throw new SetupError(`the extension's entry point ${missingMain} does not exist: run \`npm run build\` first.`);
@@ -166,16 +115,15 @@ class Run {
     fs.mkdirSync(extensionsDir, { recursive: true });
     writeUserSettings(path.join(serverData, 'data', 'User', 'settings.json'));
 
-    const port = await freePort();
-    const authority = `127.0.0.1:${port}`;
-    await this.startServer(serverMain, port, serverData, extensionsDir);
-
     const started = Date.now();
-    await this.waitForServer(port);
-    log(`VS Code server up on port ${port} in ${Date.now() - started} ms (temp dir ${this.tmp})`);
+    const server = await VscodeServer.start({ cwd: this.tmp, serverData, extensionsDir, logFile: this.serverLog });
+    this.server = server;
+    const authority = server.authority;
+    await server.ready();
+    log(`VS Code server up on port ${server.port} in ${Date.now() - started} ms (temp dir ${this.tmp})`);
 
     const exitCode = new Promise<number>((resolve) => {
-      this.startBrowser(chromiumPath, authority, workspace, resolve).catch((err) => {
+      this.startBrowser(authority, workspace, resolve).catch((err) => {
         console.error(`[e2e] browser failed: ${err instanceof Error ? err.stack : String(err)}`);
         resolve(1);
       });
@@ -188,7 +136,7 @@ class Run {
       }, opts.timeoutMs);
     });
     let finished = false;
-    const serverDied = this.serverExited!.then(() => {
+    const serverDied = server.exited.then(() => {
       if (!finished) console.error('[e2e] the VS Code server exited before the tests finished');
       return 1;
     });
@@ -201,71 +149,14 @@ class Run {
     return code;
   }
 
-  private async startServer(serverMain: string, port: number, serverData: string, extensionsDir: string): Promise<void> {
-    const logFd = fs.openSync(this.serverLog, 'w');
-    const args = [
-      serverMain,
-      '--host', '127.0.0.1',
-      '--port', String(port),
-      '--without-connection-token',
-      '--accept-server-license-terms',
-      '--telemetry-level', 'off',
-      '--disable-workspace-trust',
-      '--server-data-dir', serverData,
-      '--extensions-dir', extensionsDir,
-    ];
-    const server = spawn(process.execPath, args, {
-      cwd: this.tmp,
-      // Its own process group, so that the server, its extension host and their helpers go together.
-      detached: true,
-      stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
-    });
-    fs.closeSync(logFd);
-    this.server = server;
-    this.serverExited = new Promise((resolve) => server.once('exit', () => resolve()));
-    server.on('error', (err) => console.error(`[e2e] VS Code server: ${err.message}`));
-  }
-
-  private async waitForServer(port: number): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    let exited = false;
-    void this.serverExited!.then(() => (exited = true));
-    while (Date.now() < deadline) {
-      if (exited) {
-        throw new SetupError(`the VS Code server exited at start:\n${tail(this.serverLog, 40)}`);
-      }
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/version`);
-        if (res.ok) {
-          await res.text();
-          return;
-        }
-      } catch {
-        // not listening yet
-      }
-      await delay(200);
-    }
-    throw new SetupError(`the VS Code server did not answer /version within 60 s:\n${tail(this.serverLog, 40)}`);
-  }
-
   private async startBrowser(
-    chromiumPath: string,
     authority: string,
     workspace: string,
     onExit: (code: number) => void,
   ): Promise<void> {
     const { opts } = this;
     // launchPersistentContext gives Chromium a new, empty --user-data-dir of our own.
-    this.context = await chromium.launchPersistentContext(path.join(this.tmp, 'chromium-profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-      viewport: { width: 1280, height: 800 },
-    });
+    this.context = await launchChromium(path.join(this.tmp, 'chromium-profile'));
     const page = this.context.pages()[0] ?? (await this.context.newPage());
     this.page = page;
 
@@ -341,25 +232,12 @@ class Run {
   }
 
   private async killServer(): Promise<void> {
-    const server = this.server;
-    if (!server?.pid) return;
-    killGroup(server.pid, 'SIGTERM');
-    await Promise.race([this.serverExited, delay(5_000)]);
-    // The group may outlive its leader (extension host, pty host, file watcher).
-    killGroup(server.pid, 'SIGKILL');
+    await this.server?.stop();
   }
 
   /** Synchronous last resort for process 'exit'. */
   killServerNow(): void {
-    if (this.server?.pid) killGroup(this.server.pid, 'SIGKILL');
-  }
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
+    this.server?.killNow();
   }
 }
 

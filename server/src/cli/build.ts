@@ -1,14 +1,12 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseJson } from '../core/json/parse';
 import { nodeFileHost } from '../core/manifest/host';
 import { loadProject } from '../core/manifest/project';
 import { BuildRefused, buildPackage } from '../core/packaging/builder';
 import { dataSources } from '../core/packaging/dataOrder';
 import { packageManifests } from '../core/packaging/cards';
-import type { DataOption, History } from '../core/packaging/format';
-import { HISTORY_FILE, historyShapeError } from '../core/packaging/history';
+import type { DataOption } from '../core/packaging/format';
+import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../core/packaging/historyFile';
 import { formatText } from '../core/report/text';
 import pkgJson from '../../../package.json';
 import { assertFolder, pickPackage, shown } from './projectArgs';
@@ -31,8 +29,9 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   const project = await loadProject(dir, nodeFileHost);
   const pkg = pickPackage(project, values.package, values.kind);
   const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app));
-  const historyPath = path.join(dir, HISTORY_FILE);
-  const history = await readHistory(historyPath);
+  const history = await readHistoryFile(dir).catch((e) => {
+    throw e instanceof HistoryFileError ? new UsageError(e.message) : e;
+  });
   const version = (pkg.root.value as { version?: unknown }).version;
   const out = path.resolve(io.cwd, values.out ?? `${pkg.code}${typeof version === 'string' ? `-${version}` : ''}.isolapkg`);
 
@@ -41,7 +40,7 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
       project, pkg, out, title: values.title, comment: values.comment, design: values.design, data, history,
       tool: { name: 'isola', version: pkgJson.version },
     });
-    await fs.writeFile(historyPath, JSON.stringify(r.history, null, 2) + '\n');
+    const historyPath = await writeHistoryFile(dir, r.history);
     const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
     const records = r.descriptor.data.reduce((n, d) => n + d.records, 0);
     io.out(`Built ${shown(io.cwd, r.file)}: ${pkg.kind} ${pkg.code}, ${cards} cards in ${r.descriptor.steps.filter((s) => s.cards).length} steps, ` +
@@ -67,19 +66,6 @@ function dataOption(value: string, available: string[]): DataOption {
     if (matches.length === 1) return matches[0];
     throw new UsageError(`--data: ${matches.length ? `"${a}" is ambiguous (${matches.join(', ')})` : `no data for app "${a}" (apps with data: ${available.join(', ') || 'none'})`}`);
   });
-}
-
-async function readHistory(file: string): Promise<History> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    return {};
-  }
-  const { value, errors } = parseJson(text);
-  const problem = errors.length ? `not valid JSON (${errors[0].message} at offset ${errors[0].offset})` : historyShapeError(value);
-  if (problem) throw new UsageError(`${file}: ${problem}; fix or delete it (it records every entity's past versions)`);
-  return value as History;
 }
 
 export function formatBytes(n: number): string {

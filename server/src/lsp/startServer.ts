@@ -8,11 +8,16 @@ import { registerCompletion } from './handlers/completion';
 import { registerHover } from './handlers/hover';
 import { registerNavigation } from './handlers/navigation';
 import { registerPackageRequests } from './handlers/packages';
+import { registerPackaging } from './handlers/packaging';
 import { registerRename } from './handlers/rename';
 import { registerSymbols } from './handlers/symbols';
 import { overlayHost } from './overlayHost';
 import { RawSettings, SettingsReader } from './settings';
 import { IsolaWorkspace } from './workspace';
+
+import pkgJson from '../../../package.json';
+
+const SERVER_VERSION = pkgJson.version;
 
 /** Wires the Isola language server onto a connection (IPC from VS Code, or stdio for other editors). */
 export function startServer(connection: Connection): void {
@@ -36,6 +41,7 @@ export function startServer(connection: Connection): void {
   registerSymbols(ctx);
   registerCodeActions(ctx);
   registerPackageRequests(ctx);
+  registerPackaging(ctx, { name: 'isola', version: SERVER_VERSION });
 
   connection.onInitialize((params) => {
     canPull = !!params.capabilities.workspace?.configuration;
@@ -55,7 +61,7 @@ export function startServer(connection: Connection): void {
         workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
       },
-      serverInfo: { name: 'isola', version: '0.1.0' },
+      serverInfo: { name: 'isola', version: SERVER_VERSION },
     };
   });
 

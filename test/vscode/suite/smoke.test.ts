@@ -2,85 +2,12 @@
 /**
  * Smoke test of the harness and the extension: the extension is there, activates on a
  * `*.isola.json` document, and its language server publishes diagnostics.
- * The workspace is a temporary copy of test/vscode/fixtures/.workspace (examples/broken and
+ * The workspace is a temporary copy of test/vscode/fixtures/workspace (examples/broken and
  * examples/payments).
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'isola.isola';
-const LANGUAGE_ID = 'isola-manifest';
-/** How long to wait for an event; the tests' own mocha timeout is longer, so a wait that times out reports what it saw. */
-const WAIT_MS = 60_000;
-const TEST_TIMEOUT_MS = WAIT_MS + 30_000;
-
-function workspaceFile(relative: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workbench has no workspace folder open');
-  return vscode.Uri.joinPath(folder.uri, ...relative.split('/'));
-}
-
-function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
-  const code = diagnostic.code;
-  return typeof code === 'object' && code !== null ? code.value : code;
-}
-
-function describeDiagnostics(diagnostics: readonly vscode.Diagnostic[]): string {
-  if (diagnostics.length === 0) return '(none)';
-  return diagnostics
-    .map((d) => `${String(codeOf(d))}@${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`)
-    .join('; ');
-}
-
-/** Resolves when `condition()` holds, re-checking whenever one of `events` fires. */
-function waitUntil(
-  description: string,
-  condition: () => boolean,
-  events: vscode.Event<unknown>[],
-  timeoutMs = WAIT_MS,
-  details: () => string = () => '',
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const subscriptions: vscode.Disposable[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    // Extension activation has no public event: re-check on a short interval as well.
-    let poll: NodeJS.Timeout | undefined;
-    const finish = (err?: Error): void => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      subscriptions.forEach((s) => s.dispose());
-      if (err) reject(err);
-      else resolve();
-    };
-    const check = (): void => {
-      try {
-        if (condition()) finish();
-      } catch (err) {
-        finish(err instanceof Error ? err : new Error(String(err)));
-      }
-    };
-    for (const event of events) subscriptions.push(event(check));
-    timer = setTimeout(() => {
-      const more = details();
-      finish(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${description}${more ? `: ${more}` : ''}`));
-    }, timeoutMs);
-    poll = setInterval(check, 100);
-    check();
-  });
-}
-
-async function waitForDiagnostic(uri: vscode.Uri, code: string): Promise<vscode.Diagnostic> {
-  const matching = (): vscode.Diagnostic | undefined =>
-    vscode.languages.getDiagnostics(uri).find((d) => String(codeOf(d)) === code);
-  await waitUntil(
-    `a ${code} diagnostic on ${vscode.workspace.asRelativePath(uri)}`,
-    () => matching() !== undefined,
-    [vscode.languages.onDidChangeDiagnostics],
-    WAIT_MS,
-    () => `diagnostics now: ${describeDiagnostics(vscode.languages.getDiagnostics(uri))}`,
-  );
-  return matching()!;
-}
+import { EXTENSION_ID, LANGUAGE_ID, TEST_TIMEOUT_MS, describeDiagnostics, waitForDiagnostic, waitUntil, workspaceFile } from './helpers';
 
 suite('Isola extension smoke test', () => {
   test('the extension is installed', () => {

@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../../core/check';
 import type { Project } from '../../core/manifest/project';
 import type { Package } from '../../core/manifest/types';
+import { packageManifests } from '../../core/packaging/cards';
+import { dataSources } from '../../core/packaging/dataOrder';
 import { FindingCounts, PackageInfoRequest, PackagesRequest, PackageSummary, RecheckRequest } from '../../protocol';
 import { absOf, toPath, toUri } from '../convert';
 import { HandlerContext } from '../context';
@@ -22,7 +24,12 @@ function summary(ctx: HandlerContext, project: Project, pkg: Package): PackageSu
     for (const l of m.links) if (l.role === 'script') files.add(l.absPath);
   }
   for (const f of files) count(ctx.workspace.diagnostics(f), counts);
-  return { kind: pkg.kind, code: pkg.code, title: pkg.root.title, uri: toUri(absOf(project.root, pkg.root.file)), counts };
+  const version = (pkg.root.value as { version?: unknown }).version;
+  return {
+    kind: pkg.kind, code: pkg.code, title: pkg.root.title, uri: toUri(absOf(project.root, pkg.root.file)), counts,
+    dataApps: dataSources(packageManifests(project, pkg)).map((s) => s.app),
+    version: typeof version === 'string' ? version : undefined,
+  };
 }
 
 /** The custom requests of `protocol.ts`: package of a manifest, all packages, re-check. */

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CurrentCardRequest, ReadPackageEntryRequest } from '../../../server/src/protocol';
+
+/** Read-only documents of package entries: `isola-package:/<entry>?<package file>`. */
+export const PACKAGE_SCHEME = 'isola-package';
+/** Read-only documents of the card an entity would have if built now: `isola-workspace:/<id>.card.json`. */
+export const WORKSPACE_CARD_SCHEME = 'isola-workspace';
+
+export function entryUri(packageFile: vscode.Uri, entry: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: PACKAGE_SCHEME, path: `/${entry}`, query: packageFile.fsPath });
+}
+
+export function workspaceCardUri(id: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: WORKSPACE_CARD_SCHEME, path: `/${id}.card.json` });
+}
+
+/** Serves both schemes from the server (which keeps the zip open and verified). */
+export function registerPackageDocuments(client: LanguageClient): vscode.Disposable {
+  const entries: vscode.TextDocumentContentProvider = {
+    async provideTextDocumentContent(uri) {
+      const r = await client.sendRequest(ReadPackageEntryRequest, { file: uri.query, path: uri.path.slice(1) });
+      return r.text ?? `// ${r.error}`;
+    },
+  };
+  const cards: vscode.TextDocumentContentProvider = {
+    async provideTextDocumentContent(uri) {
+      const id = uri.path.slice(1).replace(/\.card\.json$/, '');
+      const r = await client.sendRequest(CurrentCardRequest, { id });
+      return r.text ?? `// ${id} is not declared in this workspace any more\n`;
+    },
+  };
+  return vscode.Disposable.from(
+    vscode.workspace.registerTextDocumentContentProvider(PACKAGE_SCHEME, entries),
+    vscode.workspace.registerTextDocumentContentProvider(WORKSPACE_CARD_SCHEME, cards),
+  );
+}

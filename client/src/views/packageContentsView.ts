@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import type { CardSummary, PackageContents } from '../../../server/src/protocol';
+import type { PackageContentsModel } from '../packages/packageContentsModel';
+
+/** Icons of card types (theme icons, so they follow the user's theme). */
+const ICON: Record<string, string> = {
+  app: 'symbol-class', process: 'git-merge', activity: 'symbol-method', group: 'organization', page: 'file',
+  widget: 'symbol-misc', form: 'window', template: 'file-text', counter: 'symbol-number', permissions: 'lock',
+  orgUnit: 'type-hierarchy', setting: 'settings-gear', event: 'zap', apiMethod: 'globe', module: 'extensions',
+  workspace: 'package', solution: 'folder-library', configuration: 'organization',
+};
+
+type Node =
+  | { kind: 'descriptor' }
+  | { kind: 'fact'; label: string; value: string }
+  | { kind: 'step'; step: string; cards: CardSummary[] }
+  | { kind: 'card'; card: CardSummary }
+  | { kind: 'data' }
+  | { kind: 'dataSet'; app: string; records: number; chunks: number };
+
+/** The Package Contents view: descriptor, then import steps in order with their cards, then data per app. */
+export class PackageContentsView implements vscode.TreeDataProvider<Node> {
+  readonly onDidChangeTreeData: vscode.Event<void>;
+
+  constructor(private readonly model: PackageContentsModel) {
+    this.onDidChangeTreeData = model.onDidChange;
+  }
+
+  getChildren(node?: Node): Node[] {
+    const c = this.model.contents;
+    if (!c) return [];
+    if (!node) {
+      const roots: Node[] = [{ kind: 'descriptor' }];
+      for (const s of c.steps) if (s.cards.length) roots.push({ kind: 'step', step: s.step, cards: s.cards });
+      if (c.data.length) roots.push({ kind: 'data' });
+      return roots;
+    }
+    if (node.kind === 'descriptor') return facts(c).map(([label, value]) => ({ kind: 'fact', label, value }));
+    if (node.kind === 'step') return node.cards.map((card) => ({ kind: 'card', card }));
+    if (node.kind === 'data') return c.data.map((d) => ({ kind: 'dataSet', ...d }));
+    return [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const c = this.model.contents!;
+    switch (node.kind) {
+      case 'descriptor': {
+        const d = c.descriptor;
+        const item = new vscode.TreeItem(`${d.kind} ${d.code}${d.version ? ` ${d.version}` : ''}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = d.title;
+        item.iconPath = new vscode.ThemeIcon('package');
+        item.tooltip = this.model.file?.fsPath;
+        item.contextValue = 'isola.descriptor';
+        item.command = { command: 'isola.openPackageEntry', title: 'Open Descriptor', arguments: ['meta_data.json'] };
+        return item;
+      }
+      case 'fact': {
+        const item = new vscode.TreeItem(node.label);
+        item.description = node.value;
+        item.tooltip = `${node.label}: ${node.value}`;
+        return item;
+      }
+      case 'step': {
+        const item = new vscode.TreeItem(node.step, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `${node.cards.length} card${node.cards.length === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon('list-ordered');
+        item.tooltip = `Import step "${node.step}": applied in this order on import`;
+        return item;
+      }
+      case 'card': {
+        const k = node.card;
+        const item = new vscode.TreeItem(k.id);
+        item.description = [k.type, k.title, k.deleted ? 'deleted' : undefined].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon(k.deleted ? 'trash' : ICON[k.type] ?? 'symbol-field');
+        item.tooltip = `${k.type} ${k.id}${k.deleted ? ' (marked deleted: the flag is set on import)' : ''}\n${k.path}`;
+        item.contextValue = 'isola.card';
+        item.command = { command: 'isola.openPackageEntry', title: 'Open Card', arguments: [k.path] };
+        return item;
+      }
+      case 'data': {
+        const item = new vscode.TreeItem('data', vscode.TreeItemCollapsibleState.Collapsed);
+        const total = c.data.reduce((n, d) => n + d.records, 0);
+        item.description = `${total} record${total === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon('database');
+        return item;
+      }
+      case 'dataSet': {
+        const item = new vscode.TreeItem(node.app);
+        item.description = `${node.records} records in ${node.chunks} chunk${node.chunks === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon('table');
+        return item;
+      }
+    }
+  }
+}
+
+function facts(c: PackageContents): [string, string][] {
+  const d = c.descriptor as Record<string, unknown> & { options?: { design?: string; data?: unknown; dataOrder?: string[] }; tool?: { name: string; version: string } };
+  const out: [string, string][] = [];
+  const add = (label: string, v: unknown) => {
+    if (v !== undefined && v !== null && v !== '') out.push([label, Array.isArray(v) ? v.join(', ') : String(v)]);
+  };
+  add('comment', d.comment);
+  add('created', d.createdAt);
+  add('by', d.createdBy);
+  add('source', d.source);
+  add('tool', d.tool && `${d.tool.name} ${d.tool.version}`);
+  add('format', `${d.format} ${d.formatVersion}`);
+  add('platform', d.platform);
+  add('languages', d.languages);
+  add('design', d.options?.design);
+  add('data', d.options?.data);
+  add('data order', d.options?.dataOrder?.join(' → '));
+  add('entries', `${c.entries} (${Math.round(c.bytes / 1024)} KB uncompressed, verified)`);
+  return out;
+}

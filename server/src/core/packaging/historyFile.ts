@@ -1,0 +1,25 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseJson } from '../json/parse';
+import type { History } from './format';
+import { HISTORY_FILE, historyShapeError } from './history';
+
+/** A history file that exists but cannot be used; builds stop rather than lose past versions. */
+export class HistoryFileError extends Error {}
+
+/** Reads a project's `isola.history.json`: none yet is an empty history. */
+export async function readHistoryFile(root: string): Promise<History> {
+  const file = path.join(root, HISTORY_FILE);
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  const { value, errors } = parseJson(text);
+  const problem = errors.length ? `not valid JSON (${errors[0].message} at offset ${errors[0].offset})` : historyShapeError(value);
+  if (problem) throw new HistoryFileError(`${file}: ${problem}; fix or delete it (it records every entity's past versions)`);
+  return value as History;
+}
+
+export async function writeHistoryFile(root: string, history: History): Promise<string> {
+  const file = path.join(root, HISTORY_FILE);
+  await fs.writeFile(file, JSON.stringify(history, null, 2) + '\n');
+  return file;
+}

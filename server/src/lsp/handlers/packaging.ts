@@ -1,0 +1,92 @@
+import * as path from 'node:path';
+import { WorkDoneProgress } from 'vscode-languageserver';
+import { BuildRefused, buildPackage } from '../../core/packaging/builder';
+import { designContent } from '../../core/packaging/cards';
+import { PackageError } from '../../core/packaging/reader';
+import { BuildPackageRequest, CurrentCardRequest, InspectPackageRequest, ReadPackageEntryRequest } from '../../protocol';
+import { absOf, toPath, toUri } from '../convert';
+import { HandlerContext } from '../context';
+import { readHistoryFile, writeHistoryFile } from '../../core/packaging/historyFile';
+import { PackageCache } from '../packageFiles';
+import { contentsOf } from '../packageContents';
+
+/**
+ * Builds and reads packages in the server process, so zip work never runs on the extension
+ * host: build (with work-done progress and cancellation), inspect, read one entry, and the
+ * card an entity would have if built now.
+ */
+export function registerPackaging(ctx: HandlerContext, tool: { name: string; version: string }): void {
+  const cache = new PackageCache();
+
+  ctx.connection.onRequest(BuildPackageRequest, async (params, token) => {
+    await ctx.started;
+    await ctx.workspace.sync();
+    const abs = toPath(params.uri);
+    const model = abs ? ctx.workspace.projectOf(abs) : undefined;
+    const pkg = model?.project.packageOf(model.manifest);
+    if (!model || !pkg) return { refused: { message: `${params.uri} is not a package manifest`, findings: [] } };
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort(new Error('Build cancelled')));
+    let last = 0;
+    const report = (done: number, total: number, what: string) => {
+      if (params.workDoneToken === undefined || Date.now() - last < 100) return;
+      last = Date.now();
+      const percentage = total ? Math.min(100, Math.round((done / total) * 100)) : undefined;
+      void ctx.connection.sendProgress(WorkDoneProgress.type, params.workDoneToken, { kind: 'report', message: `data of ${what}`, percentage });
+    };
+    try {
+      const history = await readHistoryFile(model.project.root);
+      const r = await buildPackage({
+        project: model.project, pkg, out: params.out, title: params.title, comment: params.comment,
+        data: params.data, history, tool, signal: abort.signal, onProgress: report,
+      });
+      await writeHistoryFile(model.project.root, r.history);
+      cache.forget(r.file);
+      const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
+      return { built: { file: r.file, size: r.size, cards, records: r.descriptor.data.reduce((n, d) => n + d.records, 0), changed: r.changed.length } };
+    } catch (e) {
+      if (e instanceof BuildRefused) {
+        return {
+          refused: {
+            message: e.message,
+            findings: e.diagnostics.map((d) => ({ uri: toUri(absOf(model.project.root, d.file)), line: d.range.start.line, character: d.range.start.character, code: d.code, message: d.message })),
+          },
+        };
+      }
+      if (abort.signal.aborted) return { refused: { message: 'Build cancelled; no file was written.', findings: [] } };
+      throw e;
+    }
+  });
+
+  ctx.connection.onRequest(InspectPackageRequest, async ({ file }) => {
+    try {
+      return { contents: await contentsOf(await cache.open(file)) };
+    } catch (e) {
+      return { error: e instanceof PackageError ? e.message : `cannot read ${path.basename(file)}: ${(e as Error).message}` };
+    }
+  });
+
+  ctx.connection.onRequest(ReadPackageEntryRequest, async ({ file, path: entry }) => {
+    try {
+      const reader = await cache.open(file);
+      const data = await reader.read(entry);
+      return { text: entry.endsWith('.json') ? JSON.stringify(JSON.parse(data.toString('utf8')), null, 2) + '\n' : data.toString('utf8') };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  });
+
+  ctx.connection.onRequest(CurrentCardRequest, async ({ id }) => {
+    await ctx.started;
+    await ctx.workspace.sync();
+    for (const project of ctx.workspace.projects()) {
+      for (const pkg of project.packages) {
+        const card = designContent(project, pkg, () => undefined).cards.find((c) => c.id === id);
+        if (!card) continue;
+        const owner = project.manifests.find((m) => m.entities.some((e) => e.id === id)) ?? pkg.root;
+        return { text: JSON.stringify(card, null, 2) + '\n', manifestUri: toUri(absOf(project.root, owner.file)) };
+      }
+    }
+    return {};
+  });
+}

@@ -32,7 +32,7 @@ describe('isola/packageInfo and isola/packages', () => {
     const c = payments();
     const want: PackageSummary = {
       kind: 'solution', code: 'payments_solution', title: 'Payments', uri: c.uri('payments_solution.isola.json'),
-      counts: { errors: 0, warnings: 0, infos: 10 },
+      counts: { errors: 0, warnings: 0, infos: 10 }, dataApps: [], version: '2.1.0',
     };
     for (const rel of ['payments/payments.isola.json', 'custom_objects/custom_objects.isola.json', 'accounting/accounting.isola.json', 'payments_solution.isola.json']) {
       const info = await c.request<PackageInfo>('isola/packageInfo', { uri: c.uri(rel) });

@@ -16,8 +16,16 @@ import { PackageContentsView } from './views/packageContentsView';
 
 let client: LanguageClient | undefined;
 
+/** What the extension exports to other extensions (and to its end-to-end tests). */
+export interface IsolaApi {
+  /** The package shown in the Package Contents view. */
+  packageContents: PackageContentsModel;
+  /** The view's tree, as VS Code reads it. */
+  packageContentsView: PackageContentsView;
+}
+
 /** Wires Isola's features together; each lives in its own module. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<IsolaApi> {
   const output = vscode.window.createOutputChannel('Isola', { log: true });
   context.subscriptions.push(output, registerShowOutput(output));
   client = await startLanguageClient(context, output);
@@ -25,9 +33,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerStatusBar(context, client);
 
   const packageModel = new PackageContentsModel(client);
+  const packageView = new PackageContentsView(packageModel);
   context.subscriptions.push(
     packageModel,
-    vscode.window.registerTreeDataProvider('isola.packageContents', new PackageContentsView(packageModel)),
+    vscode.window.registerTreeDataProvider('isola.packageContents', packageView),
     registerPackageDocuments(client),
     registerPackageEditor(packageModel),
     registerBuildPackage(client, output),
@@ -35,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerOpenPackageEntry(packageModel),
     registerCompareWithWorkspace(packageModel),
   );
+  return { packageContents: packageModel, packageContentsView: packageView };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { locatePaths } from '../../server/src/core/json/locate';
 import { parseJson, stripBom } from '../../server/src/core/json/parse';
 import { pathKey } from '../../server/src/core/json/path';
@@ -85,5 +87,40 @@ describe('findGlobalUses', () => {
   });
   it('sees code inside template expressions but not template text', () => {
     assert.deepEqual(uses('`Global.a ${ Global.b } Global.c ${ {x: 1}.x } Global.d`'), ['Global.']);
+  });
+});
+
+describe('locatePaths: the fast path agrees with the tolerant tokenizer', () => {
+  const allPaths = (v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []) => {
+    out.push(at);
+    if (Array.isArray(v)) v.forEach((x, i) => allPaths(x, [...at, i], out));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) allPaths(x, [...at, k], out);
+    return out;
+  };
+  const same = (text: string) => {
+    const paths = allPaths(parseJson(text).value);
+    const fast = locatePaths(text, paths);
+    const slow = locatePaths(text, paths, { tolerantOnly: true });
+    assert.equal(fast.size, slow.size);
+    for (const [k, v] of slow) assert.deepEqual(fast.get(k), v, k);
+  };
+
+  it('on every example manifest', () => {
+    const root = path.resolve(__dirname, '../../../examples');
+    const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.isola.json') && !f.includes('broken_json'));
+    assert.ok(files.length >= 8);
+    for (const f of files) same(stripBom(fs.readFileSync(path.join(root, f), 'utf8')));
+  });
+
+  it('on escapes, comments in odd places, trailing commas, unicode and empty containers', () => {
+    same('{ "a\\"b": { "c\\\\": [ "x\\"y", /* } ] */ 1, ], }, // "z": 2\n "é": {}, "": [], "u\\u0041": "\\\\" }');
+    same('[ [], {}, [ { "k": [ 0, -1.5e3, true, null ] } ] ]');
+    same('// leading comment\n{ "x": "a/b//c", "y": "/* not a comment */" }');
+  });
+
+  it('falls back on broken JSON and still finds what the parser recovered', () => {
+    const text = '{ "a": 1 "b": { "c": 2 } }';
+    const loc = locatePaths(text, [['b', 'c']]).get(pathKey(['b', 'c']));
+    assert.equal(loc && text.slice(loc.offset, loc.offset + loc.length), '2');
   });
 });

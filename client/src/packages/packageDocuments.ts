@@ -23,7 +23,19 @@ export function registerPackageDocuments(client: LanguageClient): vscode.Disposa
       return r.text ?? `// ${r.error}`;
     },
   };
+  // Open comparisons follow the workspace: any manifest edit may change the card it would build.
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = (doc: vscode.TextDocument) => {
+    // Only files on disk that shape cards: manifests and scripts (never these virtual documents themselves).
+    if (doc.uri.scheme !== 'file' || (doc.languageId !== 'isola-manifest' && !/\.(ts|js)$/.test(doc.uri.path))) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === WORKSPACE_CARD_SCHEME) changed.fire(d.uri);
+    }, 300);
+  };
   const cards: vscode.TextDocumentContentProvider = {
+    onDidChange: changed.event,
     async provideTextDocumentContent(uri) {
       const id = uri.path.slice(1).replace(/\.card\.json$/, '');
       const r = await client.sendRequest(CurrentCardRequest, { id });
@@ -31,6 +43,10 @@ export function registerPackageDocuments(client: LanguageClient): vscode.Disposa
     },
   };
   return vscode.Disposable.from(
+    changed,
+    vscode.workspace.onDidChangeTextDocument((e) => refresh(e.document)),
+    vscode.workspace.onDidSaveTextDocument(refresh),
+    { dispose: () => timer && clearTimeout(timer) },
     vscode.workspace.registerTextDocumentContentProvider(PACKAGE_SCHEME, entries),
     vscode.workspace.registerTextDocumentContentProvider(WORKSPACE_CARD_SCHEME, cards),
   );

@@ -91,7 +91,8 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
     const placed: Diagnostic[] = [];
     const text = texts.get(file) ?? '';
     const paths = list.flatMap((f) => ('path' in f.anchor ? [f.anchor.path] : []));
-    const located = paths.length ? locatePaths(text, paths) : new Map();
+    const owner = manifestByFile.get(file);
+    const located = paths.length ? locatePaths(text, paths, { tolerantOnly: !owner || owner.syntaxErrors.length > 0 }) : new Map();
     const lines = new LineIndex(text);
     for (const f of list) {
       let offset = 0;

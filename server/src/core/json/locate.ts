@@ -1,4 +1,5 @@
 import { visit } from 'jsonc-parser';
+import { fastLocate, NotPlainJson } from './fastLocate';
 import { JsonPath, pathKey } from './path';
 
 /** Where a value (and, for object properties, its key) stands in the text. */
@@ -14,12 +15,17 @@ interface TrieNode {
   key?: string;
 }
 
+export interface LocateOptions {
+  /** The text has syntax errors (or may have): only the tolerant tokenizer finds what the parser recovered. */
+  tolerantOnly?: boolean;
+}
+
 /**
  * Finds the locations of many paths in one pass over the text. Callers batch every path of
  * one file (all findings, all references), so a file is scanned at most once. When a key is
  * duplicated, the last occurrence wins, as in `JSON.parse`.
  */
-export function locatePaths(text: string, paths: Iterable<JsonPath>): Map<string, NodeLocation> {
+export function locatePaths(text: string, paths: Iterable<JsonPath>, options: LocateOptions = {}): Map<string, NodeLocation> {
   const root: TrieNode = { children: new Map() };
   let wanted = 0;
   for (const path of paths) {
@@ -34,6 +40,15 @@ export function locatePaths(text: string, paths: Iterable<JsonPath>): Map<string
   }
   const found = new Map<string, NodeLocation>();
   if (wanted === 0) return found;
+  if (!options.tolerantOnly) {
+    try {
+      fastLocate(text, root, found);
+      return found;
+    } catch (e) {
+      if (!(e instanceof NotPlainJson)) throw e;
+      found.clear(); // broken JSON: the tolerant tokenizer below recovers the way the parser did
+    }
+  }
   if (root.key !== undefined) found.set(root.key, { offset: 0, length: text.length });
 
   // One frame per open container: the trie node for it (undefined when off the wanted paths),

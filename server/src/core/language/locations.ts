@@ -28,7 +28,7 @@ export function locationsOf(m: Manifest): ManifestLocations {
   if (loc) return loc;
   const paths: JsonPath[] = m.references.map((r) => r.path);
   for (const e of m.entities) paths.push(codePath(e), e.path);
-  const found = locatePaths(m.text, paths);
+  const found = locatePaths(m.text, paths, { tolerantOnly: m.syntaxErrors.length > 0 });
   const lines = new LineIndex(m.text);
   const inner = (n: NodeLocation | undefined): Range | undefined => {
     if (!n) return undefined;

@@ -5,7 +5,7 @@ import { FileHost, isManifestPath } from './host';
 import { EntityIndex } from './index';
 import { computePackages, PackageMap } from './packages';
 import { resolveReference, Resolution } from './resolve';
-import type { LinkedFile, Manifest, Package, Reference } from './types';
+import type { EntityDecl, LinkedFile, Manifest, Package, Reference } from './types';
 
 /** Options for loading a project. */
 export interface LoadOptions {
@@ -49,6 +49,38 @@ export class Project {
       this.resolutions.set(ref, r);
     }
     return r;
+  }
+
+  private candidates?: Map<string, { name: string; namespace: string; code: string }[]>;
+  private duplicateOf?: Map<EntityDecl, EntityDecl>;
+
+  /**
+   * Top-level entities of one kind, for "did you mean" suggestions:
+   * built once per project snapshot, so unknown references cost a scan of one kind, not of everything.
+   */
+  suggestionCandidates(kind: string): { name: string; namespace: string; code: string }[] {
+    if (!this.candidates) {
+      this.candidates = new Map();
+      for (const e of this.index.all()) {
+        if (e.parent) continue;
+        let list = this.candidates.get(e.kind);
+        if (!list) this.candidates.set(e.kind, (list = []));
+        const name = `${e.namespace}.${e.code}`;
+        list.push({ name, namespace: e.namespace, code: e.code });
+      }
+    }
+    return this.candidates.get(kind) ?? [];
+  }
+
+  /** For every declaration whose code repeats an earlier one of the same kind and scope: that earlier one. */
+  duplicates(): Map<EntityDecl, EntityDecl> {
+    if (!this.duplicateOf) {
+      this.duplicateOf = new Map();
+      for (const list of this.index.groups()) {
+        for (let i = 1; i < list.length; i++) this.duplicateOf.set(list[i], list[0]);
+      }
+    }
+    return this.duplicateOf;
   }
 
   /** Manifests of a kind with a given code (several when duplicated). */

@@ -17,6 +17,7 @@ const isIdent = (c: number) =>
  */
 export function findGlobalUses(src: string): GlobalUse[] {
   const uses: GlobalUse[] = [];
+  if (!src.includes('Global')) return uses; // the common case, decided natively
   const templateDepth: number[] = []; // brace depth at which each open `${` returns to its template
   let braces = 0;
   let i = 0;

@@ -1,13 +1,13 @@
 import { createWriteStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { PassThrough } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { checkManifest, Diagnostic, placeFindings } from '../check';
 import type { Project } from '../manifest/project';
 import type { Package } from '../manifest/types';
 import { sha256 } from './canonical';
-import { designContent, packageManifests } from './cards';
+import { designContent, packageManifests, readAttachments } from './cards';
 import { writeDataChunks } from './dataChunks';
 import { dataSources, orderByReferences } from './dataOrder';
 import {
@@ -70,17 +70,9 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   const now = (o.now ?? new Date()).toISOString();
   const design = o.design ?? 'all';
 
-  // Attachments are read once: their hash and their bytes in the package come from the same read.
   const manifests = packageManifests(o.project, o.pkg);
-  const files = new Map<string, Buffer>();
-  for (const a of new Set(manifests.flatMap((m) => m.links.filter((l) => l.role === 'script' || l.role === 'template').map((l) => l.absPath)))) {
-    const b = await fs.readFile(a).catch(() => undefined);
-    if (b) files.set(a, b);
-  }
-  const { cards, attachments } = designContent(o.project, o.pkg, (abs) => {
-    const b = files.get(abs);
-    return b && { sha256: sha256(b), size: b.length };
-  });
+  const { files, hash } = await readAttachments(manifests);
+  const { cards, attachments } = designContent(o.project, o.pkg, hash);
 
   const sources = dataSources(manifests);
   let chosen = o.data === 'all' ? sources.map((s) => s.app) : Array.isArray(o.data) ? o.data : [];
@@ -103,7 +95,9 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   const mtime = new Date(now);
   const addBuffer = (name: string, data: Buffer) => {
     entries.push({ path: name, sha256: sha256(data), size: data.length });
-    zip.addBuffer(data, name, { mtime, compress: data.length > 64 });
+    // Deflated when the writer reaches the entry, one at a time: `zip.addBuffer` starts a deflate
+    // (with its ~200 KB of zlib state) for every entry at once, gigabytes for tens of thousands of cards.
+    zip.addReadStreamLazy(name, { mtime, compress: data.length > 64, size: data.length }, (cb) => cb(null, new PassThrough().end(data) as PassThrough));
   };
 
   const dataBytes = (await Promise.all(chosen.map((a) => fs.stat(sources.find((s) => s.app === a)!.absPath).then((s) => s.size)))).reduce((x, y) => x + y, 0);

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TOP_LISTS } from '../manifest/kinds';
 import type { Project } from '../manifest/project';
@@ -27,6 +28,22 @@ type Obj = Record<string, unknown>;
 
 /** Lists that become cards of their own, and so leave their parent's body. */
 const SPLIT_LISTS = new Set([...Object.values(TOP_LISTS).flatMap((l) => Object.keys(l)), 'permissions', 'orgChart', 'globals', 'data', 'includes']);
+
+/** Script and template files of some manifests, read once: their hash and their bytes come from the same read. */
+export async function readAttachments(manifests: Manifest[]): Promise<{ files: Map<string, Buffer>; hash: (absPath: string) => { sha256: string; size: number } | undefined }> {
+  const files = new Map<string, Buffer>();
+  for (const a of new Set(manifests.flatMap((m) => m.links.filter((l) => l.role === 'script' || l.role === 'template').map((l) => l.absPath)))) {
+    const b = await fs.readFile(a).catch(() => undefined);
+    if (b) files.set(a, b);
+  }
+  return {
+    files,
+    hash: (abs) => {
+      const b = files.get(abs);
+      return b && { sha256: sha256(b), size: b.length };
+    },
+  };
+}
 
 /** The manifests a package carries: its members, plus app manifests of the namespaces it carries. */
 export function packageManifests(project: Project, pkg: Package): Manifest[] {

@@ -40,15 +40,38 @@ export function orderByReferences(project: Project, apps: string[]): string[] {
       if (from !== to && wanted.has(from) && wanted.has(to)) deps.get(from)!.add(to);
     }
   }
+  // Tarjan's strongly connected components come out dependencies first; an app outside any
+  // cycle is a component of its own, so an acyclic graph gets plain depth-first post-order.
+  // The apps of one cycle have no right order among themselves: they keep their declared order.
+  const declared = new Map(apps.map((a, i) => [a, i]));
   const out: string[] = [];
-  const state = new Map<string, 1 | 2>();
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
   const visit = (a: string) => {
-    if (state.get(a)) return; // done, or on the stack (a cycle: keep declared order)
-    state.set(a, 1);
-    for (const d of deps.get(a) ?? []) visit(d);
-    state.set(a, 2);
-    out.push(a);
+    index.set(a, index.size);
+    low.set(a, index.get(a)!);
+    stack.push(a);
+    onStack.add(a);
+    for (const d of deps.get(a) ?? []) {
+      if (!index.has(d)) {
+        visit(d);
+        low.set(a, Math.min(low.get(a)!, low.get(d)!));
+      } else if (onStack.has(d)) {
+        low.set(a, Math.min(low.get(a)!, index.get(d)!));
+      }
+    }
+    if (low.get(a) !== index.get(a)) return;
+    const component: string[] = [];
+    let x: string;
+    do {
+      x = stack.pop()!;
+      onStack.delete(x);
+      component.push(x);
+    } while (x !== a);
+    out.push(...component.sort((p, q) => declared.get(p)! - declared.get(q)!));
   };
-  for (const a of apps) visit(a);
+  for (const a of apps) if (!index.has(a)) visit(a);
   return out;
 }

@@ -42,12 +42,14 @@ function scopeWords(r: Resolution): string {
 function suggest(r: Resolution, ctx: RuleContext): string[] {
   const here = r.ref.manifest.namespace ?? r.namespace;
   const names: string[] = [];
-  for (const e of ctx.project.index.all()) {
-    if (e.kind !== r.ref.kind || e.parent) continue;
-    if (r.form === 'orgUnit') names.push(e.code);
-    else if (e.namespace === here && r.form === 'local') names.push(e.code);
-    else names.push(`${e.namespace}.${e.code}`);
+  // A known namespace narrows the guess to it (and keeps the cost to one namespace's entities).
+  const within = r.namespaceKnown && r.form !== 'orgUnit' ? r.namespace : undefined;
+  for (const c of ctx.project.suggestionCandidates(r.ref.kind)) {
+    if (within !== undefined && c.namespace !== within) continue;
+    if (r.form === 'orgUnit') names.push(c.code);
+    else if (c.namespace === here && r.form === 'local') names.push(c.code);
+    else names.push(c.name);
   }
-  for (const b of ctx.project.catalog.entitiesOfKind(r.ref.kind)) names.push(`${b.namespace}.${b.code}`);
+  for (const b of ctx.project.catalog.entitiesOfKind(r.ref.kind)) if (within === undefined || b.namespace === within) names.push(`${b.namespace}.${b.code}`);
   return closest(r.ref.text, names);
 }

@@ -19,11 +19,10 @@ export const man001: Rule = {
           { firstFile: first.file }));
       }
     }
+    const duplicates = ctx.project.duplicates();
     for (const e of m.entities) {
-      if (e.code.startsWith('#')) continue; // permissions without a code
-      const same = ctx.project.index.same(e);
-      if (same.length < 2 || same[0] === e) continue;
-      const first = same[0];
+      const first = duplicates.get(e);
+      if (!first || e.code.startsWith('#')) continue; // permissions without a code are not duplicates
       const scope = e.parent ? `${ENTITY_NOUN[e.parent.kind]} \`${e.parent.code}\`` : e.namespace === ORG_NAMESPACE ? 'the org chart' : `namespace \`${e.namespace}\``;
       const firstAt = first.manifest === m ? 'earlier in this file' : `in ${first.manifest.file}`;
       // An app manifest's own code is its top-level `code`, at the root path.

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { WorkDoneProgress } from 'vscode-languageserver';
 import { BuildRefused, buildPackage } from '../../core/packaging/builder';
-import { designContent } from '../../core/packaging/cards';
+import { designContent, packageManifests, readAttachments } from '../../core/packaging/cards';
 import { PackageError } from '../../core/packaging/reader';
 import { BuildPackageRequest, CurrentCardRequest, InspectPackageRequest, ReadPackageEntryRequest } from '../../protocol';
 import { absOf, toPath, toUri } from '../convert';
@@ -81,8 +81,10 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
     await ctx.workspace.sync();
     for (const project of ctx.workspace.projects()) {
       for (const pkg of project.packages) {
-        const card = designContent(project, pkg, () => undefined).cards.find((c) => c.id === id);
-        if (!card) continue;
+        if (!designContent(project, pkg, () => undefined).cards.some((c) => c.id === id)) continue;
+        // Built exactly as `buildPackage` would, script and template hashes included, so an unchanged entity compares equal.
+        const { hash } = await readAttachments(packageManifests(project, pkg));
+        const card = designContent(project, pkg, hash).cards.find((c) => c.id === id)!;
         const owner = project.manifests.find((m) => m.entities.some((e) => e.id === id)) ?? pkg.root;
         return { text: JSON.stringify(card, null, 2) + '\n', manifestUri: toUri(absOf(project.root, owner.file)) };
       }

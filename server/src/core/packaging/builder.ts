@@ -120,7 +120,8 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
       data.push({ app, records: r.records, chunks: r.entries.map((e) => e.path) });
     }
 
-    const updated = updateHistory(o.history, cards, now);
+    // A design-less package (data only) records and carries no design history.
+    const updated = design === 'all' ? updateHistory(o.history, cards, now) : { history: o.history, changed: [] };
     const descriptor: Descriptor = {
       format: PACKAGE_FORMAT,
       formatVersion: FORMAT_VERSION,
@@ -143,7 +144,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
       steps: STEPS.map((step) => ({ step, cards: shipped.filter((c) => STEP_OF[c.type] === step).length })),
       data,
       entries: [...entries],
-      history: historyOf(updated.history, cards),
+      history: historyOf(updated.history, shipped),
     };
     zip.addBuffer(Buffer.from(JSON.stringify(descriptor, null, 2) + '\n'), DESCRIPTOR, { mtime });
     zip.end();

@@ -105,7 +105,13 @@ function isCardEntity(e: EntityDecl): boolean {
 }
 
 function entityBody(e: EntityDecl, attach: (dir: string, id: string, absPath: string) => Obj | undefined): Obj {
-  const body = strip(e.body, e.kind === 'app' ? new Set(['permissions']) : new Set());
+  // Org-chart units are cards of their own: a unit names its parent instead of holding its subtree,
+  // so editing one unit changes only that unit's hash.
+  const body = strip(e.body, e.kind === 'app' ? new Set(['permissions']) : e.kind === 'orgUnit' ? new Set(['children']) : new Set());
+  if (e.kind === 'orgUnit') {
+    const parent = e.path.length > 2 ? e.manifest.entities.find((u) => u.kind === 'orgUnit' && u.path.length === e.path.length - 2 && e.path.slice(0, -2).every((p, i) => p === u.path[i])) : undefined;
+    if (parent) body.parent = parent.code;
+  }
   if (e.kind === 'template' && typeof e.body.file === 'string') {
     const link = e.manifest.links.find((l) => l.role === 'template' && l.path.join('/') === [...e.path, 'file'].join('/'));
     if (link) body.file = attach('templates/files', e.id, link.absPath) ?? body.file;

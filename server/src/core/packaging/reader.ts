@@ -23,6 +23,9 @@ const RATIO_MIN_BYTES = 1024 * 1024;
  * Contents are verified when read: every byte is counted and hashed against the index.
  */
 export class PackageReader {
+  /** Cards parsed by `verify()`, so listing them afterwards costs nothing more. */
+  private readonly verifiedJson = new Map<string, unknown>();
+
   private constructor(
     readonly file: string,
     private readonly zip: yauzl.ZipFile,
@@ -77,7 +80,8 @@ export class PackageReader {
     const out: { path: string; card: Card }[] = [];
     for (const name of this.entries.keys()) {
       if (!name.endsWith('.card.json')) continue;
-      const card = (await this.readJson(name)) as Card;
+      // After verify() the parsed cards are at hand; reading them again would double the work.
+      const card = (this.verifiedJson.get(name) ?? (await this.readJson(name))) as Card;
       if (typeof card?.id !== 'string' || typeof card.type !== 'string' || typeof card.hash !== 'string' || typeof card.body !== 'object') {
         throw new PackageError('is not a card (it needs id, type, hash and body)', name);
       }
@@ -137,7 +141,8 @@ export class PackageReader {
       this.verifyHash(name, hash.digest('hex'));
       if (json) {
         try {
-          JSON.parse(Buffer.concat(parts).toString('utf8'));
+          const parsed = JSON.parse(Buffer.concat(parts).toString('utf8'));
+          if (name.endsWith('.card.json')) this.verifiedJson.set(name, parsed);
         } catch (e) {
           throw new PackageError(`malformed JSON (${(e as Error).message})`, name);
         }

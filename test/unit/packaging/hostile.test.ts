@@ -1,0 +1,241 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_LIMITS, ReadLimits } from '../../../server/src/core/packaging/format';
+import { PackageError, PackageReader } from '../../../server/src/core/packaging/reader';
+import {
+  CLI, cardJson, dataOffset, descriptor, indexOf, isola, patchFile, rename, setFlags, setUncompressedSize, sha256, snapshot,
+  soundEntries, writePackage, writeZip, zeros, ZipEntry,
+} from './hostile';
+
+interface Case {
+  title: string;
+  make(file: string): Promise<void>;
+  /** What the reader must say (the whole message, entry prefix included). */
+  message: RegExp;
+  /** The entry the PackageError names (`entry`), as the reader shows it; undefined for whole-file problems. */
+  entry?: string;
+  /** Limits passed to the reader; the CLI (default limits) is not run on these. */
+  limits?: Partial<ReadLimits>;
+  /** Cases of one kind of problem share a message (default: every case is its own kind). */
+  kind?: string;
+}
+
+const sound = soundEntries();
+const CARD = 'groups/ws.g.card.json';
+const SCRIPT = 'scripts/ws.p.s.ts';
+const withExtra = (name: string, data = 'pwned\n'): ZipEntry[] => [...sound, { name, data }];
+/** A package whose entry `placeholder` is renamed, in its headers, to `name` (yazl refuses to write such names). */
+const badName = (placeholder: string, name: string) => async (file: string) => {
+  await writePackage(file, { entries: withExtra(placeholder) });
+  await patchFile(file, (b) => rename(b, placeholder, name));
+};
+const meta = (over: Record<string, unknown>) => (file: string) => writePackage(file, { meta: descriptor(indexOf(sound), over) });
+const BOMB_BYTES = 300 * 1024 * 1024;
+
+const CASES: Case[] = [
+  { title: 'zip slip (../evil.txt)', kind: 'slip', make: badName('XX/evil.txt', '../evil.txt'), entry: '"../evil.txt"', message: /^"\.\.\/evil\.txt": escapes the package root with `\.\.`$/ },
+  { title: 'zip slip inside a folder (apps/../../evil.txt)', kind: 'slip', make: badName('apps/XX/XX/evil.txt', 'apps/../../evil.txt'), entry: '"apps/../../evil.txt"', message: /^"apps\/\.\.\/\.\.\/evil\.txt": escapes the package root/ },
+  { title: 'absolute path (/etc/passwd)', kind: 'absolute', make: badName('_etc/passwd', '/etc/passwd'), entry: '"/etc/passwd"', message: /^"\/etc\/passwd": has an absolute path$/ },
+  { title: 'drive-letter path (C:/evil.txt)', kind: 'absolute', make: badName('C_/evil.txt', 'C:/evil.txt'), entry: '"C:/evil.txt"', message: /^"C:\/evil\.txt": has an absolute path$/ },
+  { title: 'backslash path (..\\evil.txt)', make: badName('XX_evil.txt', '..\\evil.txt'), entry: '"..\\\\evil.txt"', message: /^"\.\.\\\\evil\.txt": uses backslashes/ },
+  { title: 'control character in a name', make: badName('groups/aX.card.json', 'groups/a\n.card.json'), entry: '"groups/a\\n.card.json"', message: /^"groups\/a\\n\.card\.json": has control characters in its name$/ },
+  {
+    title: 'duplicate entry names',
+    make: (f) => writePackage(f, { entries: [...sound, { name: CARD, data: cardJson('ws.g') }], index: indexOf(sound) }),
+    entry: CARD, message: /^groups\/ws\.g\.card\.json: appears twice in the package$/,
+  },
+  {
+    title: 'names differing only in letter case',
+    make: (f) => writePackage(f, { entries: [...sound, { name: 'GROUPS/WS.G.card.json', data: cardJson('ws.g') }] }),
+    entry: 'GROUPS/WS.G.card.json', message: /^GROUPS\/WS\.G\.card\.json: differs from groups\/ws\.g\.card\.json only in letter case$/,
+  },
+  {
+    title: 'zip bomb (300 MB of zeros, deflated)',
+    make: (f) => writePackage(f, { entries: [...sound, { name: 'data/ws.app/00000.jsonl', data: zeros(BOMB_BYTES) }], index: [...indexOf(sound), { path: 'data/ws.app/00000.jsonl', sha256: '0', size: BOMB_BYTES }] }),
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: expands \d{3,}x \(from \d+ to 314572800 bytes\), over the 200x limit: a zip bomb\?$/,
+  },
+  {
+    title: 'zip bomb whose headers lie about its size (64 MB declared as 1,000 bytes)',
+    make: async (f) => {
+      await writePackage(f, { entries: [...sound, { name: 'data/ws.app/00000.jsonl', data: zeros(64 << 20) }], index: [...indexOf(sound), { path: 'data/ws.app/00000.jsonl', sha256: '0', size: 1000 }] });
+      await patchFile(f, (b) => setUncompressedSize(b, 'data/ws.app/00000.jsonl', 1000));
+    },
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: damaged entry \(.*too many bytes/,
+  },
+  {
+    title: 'an entry over the size limit (custom limit)',
+    make: (f) => writePackage(f, { entries: withExtra('scripts/ws.big.ts', Array.from({ length: 500 }, (_, i) => `// line ${i}`).join('\n')) }),
+    limits: { maxEntryBytes: 1000 }, entry: 'scripts/ws.big.ts', message: /^scripts\/ws\.big\.ts: is \d{4} bytes uncompressed; the limit is 1000$/,
+  },
+  {
+    title: 'an entry whose header claims 2 GiB (default limit)',
+    make: async (f) => {
+      await writePackage(f);
+      await patchFile(f, (b) => setUncompressedSize(b, SCRIPT, 0x80000000));
+    },
+    entry: SCRIPT, message: /^scripts\/ws\.p\.s\.ts: is 2147483648 bytes uncompressed; the limit is 1073741824$/,
+  },
+  { title: 'entries over the total size limit (custom limit)', make: (f) => writePackage(f), limits: { maxTotalBytes: 700 }, message: /^the entries add up to more than 700 bytes uncompressed$/ },
+  { title: 'too many entries (custom limit)', make: (f) => writePackage(f), limits: { maxEntries: 3 }, message: /^has 4 entries; the limit is 3$/ },
+  {
+    title: 'malformed JSON in a card',
+    make: (f) => writePackage(f, { entries: [...sound.filter((e) => e.name !== CARD), { name: CARD, data: '{ "id": "ws.g", ' }] }),
+    entry: CARD, message: /^groups\/ws\.g\.card\.json: malformed JSON \(/,
+  },
+  {
+    title: 'a card that is JSON but not a card',
+    make: (f) => writePackage(f, { entries: [...sound.filter((e) => e.name !== CARD), { name: CARD, data: '[1, 2, 3]' }] }),
+    entry: CARD, message: /^groups\/ws\.g\.card\.json: is not a card \(it needs id, type, hash and body\)$/,
+  },
+  { title: 'malformed meta_data.json', make: (f) => writePackage(f, { meta: '{ "format": "isola-package", ' }), entry: 'meta_data.json', message: /^meta_data\.json: malformed JSON \(/ },
+  { title: 'missing meta_data.json', make: (f) => writePackage(f, { meta: null }), message: /^no meta_data\.json: not an Isola package$/ },
+  { title: '"format" is not isola-package', kind: 'format', make: meta({ format: 'elma365-package' }), entry: 'meta_data.json', message: /^meta_data\.json: "format" is not "isola-package": not an Isola package$/ },
+  { title: 'meta_data.json is not an object', kind: 'format', make: (f) => writePackage(f, { meta: '"isola-package"' }), entry: 'meta_data.json', message: /^meta_data\.json: "format" is not "isola-package": not an Isola package$/ },
+  { title: 'a future formatVersion', make: meta({ formatVersion: 2 }), entry: 'meta_data.json', message: /^meta_data\.json: format version 2 is newer than this Isola reads \(up to 1\); update Isola to open it$/ },
+  { title: 'a formatVersion that is no whole number', make: meta({ formatVersion: '1' }), entry: 'meta_data.json', message: /^meta_data\.json: "formatVersion" must be a positive whole number$/ },
+  { title: 'an index that is not a list', make: meta({ entries: {} }), entry: 'meta_data.json', message: /^meta_data\.json: "entries" must list \{ path, sha256, size \} for every entry$/ },
+  {
+    title: 'a checksum mismatch (the index names other content of the same size)', kind: 'checksum',
+    make: (f) => writePackage(f, { index: indexOf(sound).map((e) => (e.path === SCRIPT ? { ...e, sha256: sha256('x'.repeat(e.size)) } : e)) }),
+    entry: SCRIPT, message: /^scripts\/ws\.p\.s\.ts: checksum mismatch: the index says sha256 [0-9a-f]{12}…, the content is [0-9a-f]{12}…$/,
+  },
+  {
+    title: 'content changed after the build (a stored entry patched in place)', kind: 'checksum',
+    make: async (f) => {
+      await writePackage(f, { entries: sound.map((e) => ({ ...e, compress: e.name !== SCRIPT })) });
+      await patchFile(f, (b) => {
+        b[dataOffset(b, SCRIPT)] ^= 0x20; // "export" -> "Export"
+      });
+    },
+    entry: SCRIPT, message: /^scripts\/ws\.p\.s\.ts: checksum mismatch/,
+  },
+  {
+    title: 'a size that disagrees with the index',
+    make: (f) => writePackage(f, { index: indexOf(sound).map((e) => (e.path === SCRIPT ? { ...e, size: e.size + 1 } : e)) }),
+    entry: SCRIPT, message: /^scripts\/ws\.p\.s\.ts: is \d+ bytes, the index says \d+$/,
+  },
+  {
+    title: 'an entry missing from the index',
+    make: (f) => writePackage(f, { entries: withExtra('groups/ws.extra.card.json', cardJson('ws.extra')), index: indexOf(sound) }),
+    entry: 'groups/ws.extra.card.json', message: /^groups\/ws\.extra\.card\.json: is not in the descriptor's index/,
+  },
+  {
+    title: 'an index entry missing from the zip',
+    make: (f) => writePackage(f, { index: [...indexOf(sound), { path: 'groups/ws.gone.card.json', sha256: sha256('x'), size: 1 }] }),
+    entry: 'groups/ws.gone.card.json', message: /^groups\/ws\.gone\.card\.json: is listed in the index but missing from the package$/,
+  },
+  {
+    title: 'an encrypted entry (general purpose bit 0)',
+    make: async (f) => {
+      await writePackage(f);
+      await patchFile(f, (b) => setFlags(b, CARD, 0x1));
+    },
+    entry: CARD, message: /^groups\/ws\.g\.card\.json: is encrypted$/,
+  },
+  {
+    title: 'a truncated file', kind: 'zip',
+    make: async (f) => {
+      await writePackage(f);
+      const b = await fs.readFile(f);
+      await fs.writeFile(f, b.subarray(0, Math.floor(b.length * 0.6)));
+    },
+    message: /^not a readable zip file \(.+\)$/,
+  },
+  { title: 'a file that is not a zip at all', kind: 'zip', make: (f) => fs.writeFile(f, '{"format": "isola-package"}\n'), message: /^not a readable zip file \(.+\)$/ },
+  { title: 'an empty file', kind: 'zip', make: (f) => fs.writeFile(f, ''), message: /^not a readable zip file \(.+\)$/ },
+];
+
+/** Opens, verifies and reads the cards the way `inspect` does; returns what was thrown. */
+async function refusal(file: string, limits?: Partial<ReadLimits>): Promise<unknown> {
+  let reader: PackageReader | undefined;
+  try {
+    reader = await PackageReader.open(file, { ...DEFAULT_LIMITS, ...limits });
+    await reader.verify();
+    await reader.cards();
+  } catch (e) {
+    return e;
+  } finally {
+    reader?.close();
+  }
+  return undefined;
+}
+
+const fileName = (i: number) => `hostile-${String(i).padStart(2, '0')}.isolapkg`;
+
+describe('hostile packages are refused, each with its own message naming the entry', () => {
+  let dir: string;
+  const messages = new Map<Case, string>();
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'isola-hostile-'));
+    await writePackage(path.join(dir, 'sound.isolapkg'));
+    for (const [i, c] of CASES.entries()) await c.make(path.join(dir, fileName(i)));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the sound package they are made from is accepted (by the reader and by `isola inspect`)', async () => {
+    assert.equal(await refusal(path.join(dir, 'sound.isolapkg')), undefined);
+    assert.ok(existsSync(CLI), 'dist/cli.js is built by `npm run build` before the tests');
+    const r = isola(['inspect', 'sound.isolapkg'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /4 entries, .* every checksum verified/);
+  });
+
+  for (const [i, c] of CASES.entries()) {
+    it(`reader: ${c.title}`, async () => {
+      const e = await refusal(path.join(dir, fileName(i)), c.limits);
+      assert.ok(e instanceof PackageError, `expected a PackageError, got ${e instanceof Error ? e.stack : String(e)}`);
+      assert.match(e.message, c.message);
+      assert.equal(e.entry, c.entry, 'the entry the error names');
+      messages.set(c, e.message);
+    });
+  }
+
+  it('no two kinds of problem share a message', () => {
+    for (const [c, text] of messages) {
+      for (const d of CASES) {
+        if ((d.kind ?? d.title) === (c.kind ?? c.title)) continue;
+        assert.doesNotMatch(text, d.message, `the message of "${c.title}" also fits "${d.title}"`);
+      }
+    }
+  });
+
+  for (const [i, c] of CASES.entries()) {
+    if (c.limits) continue; // the CLI reads with the default limits
+    it(`isola inspect: ${c.title}: exit 2, one line naming the entry, nothing written`, () => {
+      const work = path.join(dir, `cli-${i}`, 'work');
+      mkdirSync(work, { recursive: true });
+      copyFileSync(path.join(dir, fileName(i)), path.join(work, 'pkg.isolapkg'));
+      const before = snapshot(path.dirname(work));
+      for (const args of [['inspect', 'pkg.isolapkg'], ['inspect', 'pkg.isolapkg', '--format', 'json']]) {
+        const r = isola(args, work);
+        assert.equal(r.code, 2, `exit status of ${args.join(' ')}: ${r.err}`);
+        assert.equal(r.out, '', 'nothing on stdout');
+        assert.match(r.err, /^isola inspect: pkg\.isolapkg: [^\n]+\n$/, 'one line on stderr');
+        const reason = r.err.slice('isola inspect: pkg.isolapkg: '.length, -1);
+        assert.match(reason, c.message);
+        if (c.entry) assert.ok(reason.includes(c.entry), `stderr names ${c.entry}: ${r.err}`);
+      }
+      assert.deepEqual(snapshot(path.dirname(work)), before, 'inspect wrote nothing');
+      assert.ok(!existsSync(path.join(work, '..', 'evil.txt')) && !existsSync(path.join(work, '..', '..', 'evil.txt')));
+    });
+  }
+});
+
+describe('hostile makers', () => {
+  it('writeZip streams big entries without holding them (zip bomb generation stays small)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-hostile-'));
+    try {
+      const file = path.join(dir, 'z.zip');
+      await writeZip(file, [{ name: 'z.bin', data: zeros(8 << 20) }]);
+      const size = (await fs.stat(file)).size;
+      assert.ok(size < 64 * 1024, `8 MiB of zeros deflate to ${size} bytes`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

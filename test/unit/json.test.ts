@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse as parseJsonc, ParseError } from 'jsonc-parser';
 import { locatePaths } from '../../server/src/core/json/locate';
 import { parseJson, stripBom } from '../../server/src/core/json/parse';
 import { pathKey } from '../../server/src/core/json/path';
@@ -124,3 +125,37 @@ describe('locatePaths: the fast path agrees with the tolerant tokenizer', () => 
     assert.equal(loc && text.slice(loc.offset, loc.offset + loc.length), '2');
   });
 });
+
+describe('parseJson fast path (JSONC made strict, then JSON.parse)', () => {
+  const jsonc = (text: string) => parseJsoncReference(text);
+  const cases = [
+    '{ "a": 1, }',
+    '{ /* c */ "a": [1, 2, /* x */ ], // tail\n "b": "//not a comment", "c": "/*nor this*/", "d": "x,}" , }',
+    '[ "a\\\\", "b\\"", "c\\\\\\"", ]',
+    '{ "k": { }, "l": [ ], "m": { "n": [ { }, ] }, }',
+    '// only a comment before\n{"x": -1.5e3, "y": null, "z": true}',
+    '{ "a": 1 } // after',
+  ];
+  it('gives the same values as jsonc-parser on valid JSONC', () => {
+    for (const c of cases) assert.deepEqual(parseJson(c), { value: jsonc(c), errors: [] }, c);
+  });
+  it('leaves broken text to the tolerant parser, which reports the error', () => {
+    for (const c of ['{ "a": 1 "b": 2 }', '{ "a": "unterminated }', '{ /* open comment ', '{ "a": / }', '']) {
+      assert.ok(parseJson(c).errors.length > 0, c);
+    }
+  });
+  it('agrees with jsonc-parser on every example manifest', () => {
+    const root = path.resolve(__dirname, '../../../examples');
+    for (const f of (fs.readdirSync(root, { recursive: true }) as string[]).filter((x) => x.endsWith('.isola.json'))) {
+      const text = stripBom(fs.readFileSync(path.join(root, f), 'utf8'));
+      const errors: ParseError[] = [];
+      const value = parseJsonc(text, errors, { allowTrailingComma: true });
+      if (errors.length === 0) assert.deepEqual(parseJson(text).value, value, f);
+      else assert.ok(parseJson(text).errors.length > 0, f);
+    }
+  });
+});
+
+function parseJsoncReference(text: string): unknown {
+  return parseJsonc(text, [], { allowTrailingComma: true });
+}

@@ -61,16 +61,6 @@ export function checkProject(project: Project, rules: readonly Rule[] = RULES): 
   return { diagnostics, summary };
 }
 
-/** Texts of the files findings may point into: manifests and script files. */
-function fileTexts(project: Project): Map<string, string> {
-  const texts = new Map<string, string>();
-  for (const m of project.manifests) {
-    texts.set(m.file, m.text);
-    for (const l of m.links) if (l.text !== undefined) texts.set(l.file, l.text);
-  }
-  return texts;
-}
-
 /**
  * Turns anchors into ranges: each file with findings is scanned once for all its paths, and
  * gets one line index. Output is sorted by file, then position, then code.
@@ -82,16 +72,15 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
     if (list) list.push(f);
     else byFile.set(f.file, [f]);
   }
-  const texts = fileTexts(project);
+  const texts = project.fileTexts();
   const out: Diagnostic[] = [];
   // Checked manifests without findings may still hold suppression comments, which are then unused.
   for (const m of checked) if (!byFile.has(m.file) && m.text.includes('isola-disable-next-line')) byFile.set(m.file, []);
-  const manifestByFile = new Map(project.manifests.map((m) => [m.file, m]));
   for (const [file, list] of byFile) {
     const placed: Diagnostic[] = [];
     const text = texts.get(file) ?? '';
     const paths = list.flatMap((f) => ('path' in f.anchor ? [f.anchor.path] : []));
-    const owner = manifestByFile.get(file);
+    const owner = project.manifestAt(file);
     const located = paths.length ? locatePaths(text, paths, { tolerantOnly: !owner || owner.syntaxErrors.length > 0 }) : new Map();
     const lines = new LineIndex(text);
     for (const f of list) {
@@ -134,7 +123,7 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
         package: f.package, data: f.data,
       });
     }
-    const m = manifestByFile.get(file);
+    const m = project.manifestAt(file);
     out.push(...(m ? applySuppressions(file, text, placed, project.packageOf(m)?.code) : placed));
   }
   out.sort((a, b) =>

@@ -39,5 +39,5 @@ export function addEdits(all: FileEdits, file: string, edits: TextEdit[]): FileE
 }
 
 export function manifestByFile(project: Project, file: string): Manifest | undefined {
-  return project.manifests.find((m) => m.file === file);
+  return project.manifestAt(file);
 }

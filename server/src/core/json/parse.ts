@@ -1,4 +1,5 @@
 import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
+import { jsoncToJson } from './strict';
 
 /** A syntax error found while parsing JSONC text, with the offset of the offending token. */
 export interface JsonSyntaxError {
@@ -20,6 +21,16 @@ const OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyC
  * `locatePaths`, which keeps the common path (no findings) as cheap as a bare parse.
  */
 export function parseJson(text: string): ParsedJson {
+  // Fast path: well-formed JSONC becomes strict JSON, which V8 parses natively many times faster
+  // than any parser in JavaScript. Anything else goes to jsonc-parser, which recovers and reports.
+  const strict = jsoncToJson(text);
+  if (strict !== undefined) {
+    try {
+      return { value: JSON.parse(strict), errors: [] };
+    } catch {
+      // fall through: a syntax error somewhere; the tolerant parser says where
+    }
+  }
   const raw: ParseError[] = [];
   const value = parseJsonc(text, raw, OPTIONS);
   return {

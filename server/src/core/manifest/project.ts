@@ -59,17 +59,36 @@ export class Project {
    * built once per project snapshot, so unknown references cost a scan of one kind, not of everything.
    */
   suggestionCandidates(kind: string): { name: string; namespace: string; code: string }[] {
-    if (!this.candidates) {
-      this.candidates = new Map();
-      for (const e of this.index.all()) {
-        if (e.parent) continue;
-        let list = this.candidates.get(e.kind);
-        if (!list) this.candidates.set(e.kind, (list = []));
-        const name = `${e.namespace}.${e.code}`;
-        list.push({ name, namespace: e.namespace, code: e.code });
+    this.candidates ??= new Map();
+    let list = this.candidates.get(kind);
+    if (!list) {
+      list = [];
+      for (const e of this.index.all()) if (!e.parent && e.kind === kind) list.push({ name: `${e.namespace}.${e.code}`, namespace: e.namespace, code: e.code });
+      this.candidates.set(kind, list);
+    }
+    return list;
+  }
+
+  private byFile?: Map<string, Manifest>;
+
+  /** The manifest at a project-relative path. */
+  manifestAt(file: string): Manifest | undefined {
+    this.byFile ??= new Map(this.manifests.map((m) => [m.file, m]));
+    return this.byFile.get(file);
+  }
+
+  private texts?: Map<string, string>;
+
+  /** Texts of the files findings may point into (manifests and their script files), by project-relative path. */
+  fileTexts(): Map<string, string> {
+    if (!this.texts) {
+      this.texts = new Map();
+      for (const m of this.manifests) {
+        this.texts.set(m.file, m.text);
+        for (const l of m.links) if (l.text !== undefined) this.texts.set(l.file, l.text);
       }
     }
-    return this.candidates.get(kind) ?? [];
+    return this.texts;
   }
 
   /** For every declaration whose code repeats an earlier one of the same kind and scope: that earlier one. */

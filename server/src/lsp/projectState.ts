@@ -1,3 +1,4 @@
+import { compareCodes } from '../core/compare';
 import * as path from 'node:path';
 import type { Catalog } from '../core/catalog/catalog';
 import { buildManifest } from '../core/manifest/build';
@@ -89,7 +90,7 @@ export class ProjectState {
       const known = new Map((previous.get(m.absPath)?.links ?? []).filter((l) => !others.has(l.absPath)).map((l) => [l.absPath, l]));
       return resolveLinks(m, this.host, isLoaded, known);
     }));
-    this.project = new Project(this.root, [...this.manifests.values()].sort(byFile), this.catalog);
+    this.project = new Project(this.root, [...this.manifests.values()].sort((a, b) => compareCodes(a.file, b.file)), this.catalog);
     const fresh = [...changed.values()];
     return { changed: fresh, removed, affected: this.affectedBy(before, oldVersions, fresh) };
   }
@@ -132,9 +133,6 @@ function signature(m: Manifest | undefined): string {
   return parts.join('\u0000');
 }
 
-function byFile(a: Manifest, b: Manifest): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
-}
 
 function isUnder(root: string, p: string): boolean {
   const rel = path.relative(root, p);

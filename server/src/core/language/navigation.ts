@@ -1,7 +1,7 @@
 import type { Range } from '../json/positions';
 import { EntityIndex } from '../manifest/index';
 import type { Project } from '../manifest/project';
-import type { EntityDecl, Manifest, Reference } from '../manifest/types';
+import type { EntityDecl, Reference } from '../manifest/types';
 import { locationsOf, SymbolAt } from './locations';
 
 /** A place in a project file. */
@@ -91,9 +91,4 @@ export function renameEdits(project: Project, e: EntityDecl, newCode: string): F
     }
   }
   return edits;
-}
-
-/** Manifests in a stable order, for results users read. */
-export function byFile(a: Manifest, b: Manifest): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }

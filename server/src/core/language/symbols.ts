@@ -58,11 +58,14 @@ export interface WorkspaceSymbolHit {
 export function workspaceSymbols(project: Project, query: string, limit = 500): WorkspaceSymbolHit[] {
   const q = query.toLowerCase();
   const hits: WorkspaceSymbolHit[] = [];
-  for (const e of project.index.all()) {
-    if (hits.length >= limit) break;
-    if (e.code.startsWith('#') || !subsequence(q, e.id.toLowerCase())) continue;
-    const range = locationsOf(e.manifest).code(e);
-    if (range) hits.push({ entity: e, file: e.manifest.file, range });
+  // Every declaration, nested ones (fields, scripts) too.
+  for (const m of project.manifests) {
+    for (const e of m.entities) {
+      if (hits.length >= limit) return hits;
+      if (e.code.startsWith('#') || !subsequence(q, e.id.toLowerCase())) continue;
+      const range = locationsOf(e.manifest).code(e);
+      if (range) hits.push({ entity: e, file: e.manifest.file, range });
+    }
   }
   return hits;
 }

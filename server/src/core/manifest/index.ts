@@ -1,9 +1,10 @@
 import type { EntityDecl, EntityKind, Manifest } from './types';
 
 /**
- * Every entity declaration of a project, by scope, kind and code. The scope is the namespace,
- * or the parent's id for nested entities (fields, scripts...). Nested maps, not joined string
- * keys: lookups happen for every reference and every declaration, and joining allocates.
+ * Every top-level entity declaration of a project, by namespace, kind and code. Nested entities
+ * (fields, scripts...) are never referenced across manifests and can only clash inside their own
+ * manifest, so they stay out (see `nestedDuplicates`). Nested maps, not joined string keys:
+ * lookups happen for every reference, and joining allocates.
  */
 export class EntityIndex {
   private readonly map = new Map<string, Map<string, Map<string, EntityDecl[]>>>();
@@ -13,7 +14,8 @@ export class EntityIndex {
   constructor(manifests: Iterable<Manifest>) {
     for (const m of manifests) {
       for (const e of m.entities) {
-        const scope = e.parent ? e.parent.id : e.namespace;
+        if (e.parent) continue;
+        const scope = e.namespace;
         let kinds = this.map.get(scope);
         if (!kinds) this.map.set(scope, (kinds = new Map()));
         let codes = kinds.get(e.kind);
@@ -42,7 +44,8 @@ export class EntityIndex {
 
   /** Declarations sharing this entity's scope, kind and code (itself included). */
   same(e: EntityDecl): EntityDecl[] {
-    return this.map.get(e.parent ? e.parent.id : e.namespace)?.get(e.kind)?.get(e.code) ?? [e];
+    if (e.parent) return e.manifest.entities.filter((x) => x.parent === e.parent && x.kind === e.kind && x.code === e.code);
+    return this.map.get(e.namespace)?.get(e.kind)?.get(e.code) ?? [e];
   }
 
   /** Declarations grouped by scope, kind and code (groups of two or more are duplicates). */
@@ -50,8 +53,34 @@ export class EntityIndex {
     for (const kinds of this.map.values()) for (const codes of kinds.values()) yield* codes.values();
   }
 
-  /** Every declaration, for suggestions. */
-  *all(): Iterable<EntityDecl> {
-    for (const list of this.groups()) yield* list;
+  private flat?: EntityDecl[];
+
+  /** Every declaration, for suggestions and completion (an array, built once: generators are slow in hot loops). */
+  all(): EntityDecl[] {
+    if (!this.flat) {
+      this.flat = [];
+      for (const list of this.groups()) for (const e of list) this.flat.push(e);
+    }
+    return this.flat;
   }
+}
+
+const nestedCache = new WeakMap<Manifest, Map<EntityDecl, EntityDecl>>();
+
+/** Nested entities of a manifest that repeat an earlier sibling's kind and code, with that sibling (cached per manifest version). */
+export function nestedDuplicates(m: Manifest): Map<EntityDecl, EntityDecl> {
+  let dup = nestedCache.get(m);
+  if (!dup) {
+    dup = new Map();
+    const seen = new Map<string, EntityDecl>();
+    for (const e of m.entities) {
+      if (!e.parent) continue;
+      const k = `${e.parent.id}\u0000${e.kind}\u0000${e.code}`;
+      const first = seen.get(k);
+      if (first) dup.set(e, first);
+      else seen.set(k, e);
+    }
+    nestedCache.set(m, dup);
+  }
+  return dup;
 }

@@ -1,3 +1,4 @@
+import { compareCodes } from '../compare';
 import { SOLUTION_MEMBER_KINDS, definesNamespace } from './kinds';
 import { GLOBAL_NAMESPACE, LinkedFile, Manifest, ORG_NAMESPACE, Package } from './types';
 
@@ -68,7 +69,7 @@ export function computePackages(manifests: Manifest[]): PackageMap {
   }
 
   const rank = (p: Package) => (p.kind === 'solution' ? 0 : 1);
-  containers.sort((a, b) => rank(a) - rank(b) || a.members.length - b.members.length || a.code.localeCompare(b.code));
+  containers.sort((a, b) => rank(a) - rank(b) || a.members.length - b.members.length || compareCodes(a.code, b.code));
   const packageOf = new Map<Manifest, Package>();
   for (const p of containers) packageOf.set(p.root, p);
   for (const p of containers) {

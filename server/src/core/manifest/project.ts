@@ -1,3 +1,4 @@
+import { compareCodes } from '../compare';
 import * as path from 'node:path';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { buildManifest } from './build';
@@ -63,7 +64,7 @@ export class Project {
     let list = this.candidates.get(kind);
     if (!list) {
       list = [];
-      for (const e of this.index.all()) if (!e.parent && e.kind === kind) list.push({ name: `${e.namespace}.${e.code}`, namespace: e.namespace, code: e.code });
+      for (const e of this.index.all()) if (e.kind === kind) list.push({ name: `${e.namespace}.${e.code}`, namespace: e.namespace, code: e.code });
       this.candidates.set(kind, list);
     }
     return list;
@@ -91,7 +92,7 @@ export class Project {
     return this.texts;
   }
 
-  /** For every declaration whose code repeats an earlier one of the same kind and scope: that earlier one. */
+  /** For every top-level declaration whose code repeats an earlier one of the same kind and namespace: that earlier one. */
   duplicates(): Map<EntityDecl, EntityDecl> {
     if (!this.duplicateOf) {
       this.duplicateOf = new Map();
@@ -137,7 +138,7 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
     frontier = await load([...next]);
   }
 
-  const manifests = [...byAbs.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const manifests = [...byAbs.values()].sort((a, b) => compareCodes(a.file, b.file));
   await mapLimit(manifests, 32, (m) => resolveLinks(m, host, (abs) => byAbs.has(abs)));
   return new Project(absRoot, manifests, options.catalog);
 }

@@ -1,3 +1,4 @@
+import { compareCodes } from '../compare';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TOP_LISTS } from '../manifest/kinds';
@@ -51,7 +52,7 @@ export function packageManifests(project: Project, pkg: Package): Manifest[] {
   if (pkg.kind !== 'app') {
     for (const m of project.manifests) if (m.kind === 'app' && m.namespace && pkg.namespaces.has(m.namespace)) set.add(m);
   }
-  return [...set].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return [...set].sort((a, b) => compareCodes(a.file, b.file));
 }
 
 /**
@@ -92,7 +93,7 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
       }
     }
   }
-  cards.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  cards.sort((a, b) => compareCodes(a.id, b.id));
   return { cards, attachments, manifests };
 }
 

@@ -1,5 +1,6 @@
 import { ENTITY_NOUN } from '../manifest/kinds';
 import { ORG_NAMESPACE } from '../manifest/types';
+import { nestedDuplicates } from '../manifest/index';
 import { Finding, finding, Rule } from './rule';
 
 /** MAN001: codes are unique within their kind in a namespace (or within their parent, for nested entities). */
@@ -20,8 +21,9 @@ export const man001: Rule = {
       }
     }
     const duplicates = ctx.project.duplicates();
+    const nested = nestedDuplicates(m);
     for (const e of m.entities) {
-      const first = duplicates.get(e);
+      const first = e.parent ? nested.get(e) : duplicates.get(e);
       if (!first || e.code.startsWith('#')) continue; // permissions without a code are not duplicates
       const scope = e.parent ? `${ENTITY_NOUN[e.parent.kind]} \`${e.parent.code}\`` : e.namespace === ORG_NAMESPACE ? 'the org chart' : `namespace \`${e.namespace}\``;
       const firstAt = first.manifest === m ? 'earlier in this file' : `in ${first.manifest.file}`;

@@ -1,3 +1,4 @@
+import { compareCodes } from '../compare';
 import { ENTITY_NOUN } from '../manifest/kinds';
 import type { EntityDecl, Package } from '../manifest/types';
 
@@ -40,7 +41,7 @@ export function closest(word: string, candidates: Iterable<string>, limit = 3): 
     const d = editDistance(lower, c.toLowerCase(), max);
     if (d <= max) scored.push([c, d]);
   }
-  scored.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
+  scored.sort((a, b) => a[1] - b[1] || compareCodes(a[0], b[0]));
   // Only near-best candidates: a clear winner should not come with a tail of weak guesses.
   const best = scored.length ? scored[0][1] : 0;
   return [...new Set(scored.filter((s) => s[1] <= best + 1).map((s) => s[0]))].slice(0, limit);

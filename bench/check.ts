@@ -1,0 +1,263 @@
+/**
+ * Check benchmark: how much slower is `isola check` than a bare JSONC parse of the same files,
+ * and how much memory does it need? Generates projects under bench/.work/, then prints a table
+ * per size and one JSON line with every figure.
+ *
+ *   node --expose-gc out/bench/check.js [--entities 10000,50000] [--manifests 200] [--runs 5] [--profile]
+ *
+ * `--profile` also runs the check under `--cpu-prof` in a child and lists the functions with the
+ * most self time (mapped back to the TypeScript sources).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { SourceMap } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { parse, parseTree, ParseError } from 'jsonc-parser';
+import { checkProject } from '../server/src/core/check';
+import { nodeFileHost } from '../server/src/core/manifest/host';
+import { loadProject } from '../server/src/core/manifest/project';
+import { generateProject, GenStats } from './generate';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const WORK = path.join(ROOT, 'bench', '.work');
+const GOAL_RATIO = 3;
+const GOAL_RSS_MB = (entities: number) => (entities <= 10_000 ? 300 : 1024);
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+interface ChildResult {
+  maxRssMB: number;
+  sampledPeakMB: number;
+  startRssMB: number;
+  checkMs: number[];
+  diagnostics: number;
+}
+
+/** Child mode: load and check `runs` times, sampling RSS every 5 ms; prints one JSON line. */
+async function child(dir: string, runs: number): Promise<void> {
+  const mb = (b: number) => b / 2 ** 20;
+  const startRss = process.memoryUsage().rss;
+  let peak = startRss;
+  const sample = () => {
+    const rss = process.memoryUsage().rss;
+    if (rss > peak) peak = rss;
+  };
+  const timer = setInterval(sample, 5);
+  const checkMs: number[] = [];
+  let diagnostics = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const result = checkProject(await loadProject(dir, nodeFileHost));
+    checkMs.push(performance.now() - t);
+    sample();
+    diagnostics = result.diagnostics.length;
+  }
+  clearInterval(timer);
+  const out: ChildResult = {
+    maxRssMB: round(process.resourceUsage().maxRSS / 1024), // kilobytes on every platform Node supports
+    sampledPeakMB: round(mb(peak)), startRssMB: round(mb(startRss)), checkMs: checkMs.map((x) => round(x)), diagnostics,
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+function runChild(dir: string, runs: number, nodeFlags: string[] = []): ChildResult {
+  const r = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, __filename, '--child', dir, '--runs', String(runs)], {
+    encoding: 'utf8', maxBuffer: 64 * 2 ** 20,
+  });
+  if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+/**
+ * Times each function in turn: one warm-up run, then `runs` timed runs; returns the median wall
+ * and CPU ms of each. The only forced GC is before each warm-up: after a forced full GC, V8
+ * re-optimizes jsonc-parser's scanner and parser functions (see `--trace-opt`), and the run
+ * right after one takes 3-10x longer than the steady state.
+ */
+async function measure(runs: number, fns: (() => unknown)[]): Promise<{ wall: number; cpu: number }[]> {
+  const medians: { wall: number; cpu: number }[] = [];
+  for (const fn of fns) {
+    gc();
+    await fn();
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      await fn();
+      wall.push(performance.now() - t);
+      const d = process.cpuUsage(c);
+      cpu.push((d.user + d.system) / 1000);
+    }
+    medians.push({ wall: median(wall), cpu: median(cpu) });
+  }
+  return medians;
+}
+
+interface Figures extends GenStats {
+  mb: number;
+  modelEntities: number;
+  modelReferences: number;
+  parseMs: number;
+  parseMBps: number;
+  parseTreeMs: number;
+  checkMs: number;
+  ratio: number;
+  /** CPU time (user + system, all threads) medians: less sensitive than wall time to other load on the machine. */
+  parseCpuMs: number;
+  checkCpuMs: number;
+  cpuRatio: number;
+  diagnostics: number;
+  byCode: Record<string, number>;
+  peakRssMB: number;
+  sampledPeakRssMB: number;
+  startRssMB: number;
+  coldCheckMs: number;
+}
+
+async function benchSize(entities: number, manifests: number, runs: number, seed: number, profile: boolean): Promise<Figures> {
+  const dir = path.join(WORK, `check-${entities}`);
+  const gen = generateProject({ dir, entities, manifests, seed });
+  const mb = gen.bytes / 2 ** 20;
+  console.log(`\n== ${entities} entities: generated ${dir}`);
+  console.log(`   ${gen.files} files (${gen.workspaces} workspaces, ${gen.modules} modules, ${gen.solutions} solutions), ${mb.toFixed(2)} MB, ` +
+    `${gen.entities} entities, ${gen.references} references, ${gen.violations} deliberate violations`);
+
+  const files = await nodeFileHost.findManifests(dir);
+  let parseErrors = 0;
+  let diagnostics = 0;
+  const byCode: Record<string, number> = {};
+  let modelEntities = 0;
+  let modelReferences = 0;
+  const [parseT, parseTreeT, checkT] = await measure(runs, [
+    () => {
+      parseErrors = 0;
+      for (const f of files) {
+        const errors: ParseError[] = [];
+        parse(fs.readFileSync(f, 'utf8'), errors, { allowTrailingComma: true });
+        parseErrors += errors.length;
+      }
+    },
+    () => {
+      for (const f of files) parseTree(fs.readFileSync(f, 'utf8'), [], { allowTrailingComma: true });
+    },
+    async () => {
+      const project = await loadProject(dir, nodeFileHost);
+      const result = checkProject(project);
+      diagnostics = result.diagnostics.length;
+      modelEntities = project.manifests.reduce((n, m) => n + m.entities.length, 0);
+      modelReferences = project.manifests.reduce((n, m) => n + m.references.length, 0);
+      for (const k of Object.keys(byCode)) delete byCode[k];
+      for (const d of result.diagnostics) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
+    },
+  ]);
+  if (parseErrors) console.warn(`   warning: ${parseErrors} syntax errors in the generated files`);
+  const [parseMs, parseTreeMs, checkMs] = [parseT.wall, parseTreeT.wall, checkT.wall];
+  gc();
+  const mem = runChild(dir, 1);
+  if (profile) profileCheck(dir, entities);
+  return {
+    ...gen, mb: round(mb, 2), modelEntities, modelReferences,
+    parseCpuMs: round(parseT.cpu), checkCpuMs: round(checkT.cpu), cpuRatio: round(checkT.cpu / parseT.cpu, 2),
+    parseMs: round(parseMs), parseMBps: round(mb / (parseMs / 1000)), parseTreeMs: round(parseTreeMs), checkMs: round(checkMs),
+    ratio: round(checkMs / parseMs, 2), diagnostics, byCode,
+    peakRssMB: mem.maxRssMB, sampledPeakRssMB: mem.sampledPeakMB, startRssMB: mem.startRssMB, coldCheckMs: mem.checkMs[0],
+  };
+}
+
+/** Runs the check 5 times in a child under `--cpu-prof` and prints the top self-time functions. */
+function profileCheck(dir: string, entities: number): void {
+  const profDir = path.join(WORK, `prof-${entities}`);
+  fs.rmSync(profDir, { recursive: true, force: true });
+  runChild(dir, 5, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200']);
+  const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
+  console.log(`   CPU profile: ${path.join(profDir, file)}`);
+  for (const line of summarizeProfile(path.join(profDir, file), 25)) console.log(`   ${line}`);
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+
+/** Self time per function (by name and source position, mapped through source maps), highest first. */
+export function summarizeProfile(file: string, top: number): string[] {
+  const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  const maps = new Map<string, SourceMap | undefined>();
+  const where = (cf: ProfileNode['callFrame']): string => {
+    if (!cf.url) return '(no source: native, GC or generated code)';
+    const js = cf.url.startsWith('file://') ? new URL(cf.url).pathname : cf.url;
+    if (!maps.has(js)) {
+      let sm: SourceMap | undefined;
+      try { sm = new SourceMap(JSON.parse(fs.readFileSync(js + '.map', 'utf8'))); } catch { sm = undefined; }
+      maps.set(js, sm);
+    }
+    const e = maps.get(js)?.findEntry(cf.lineNumber, cf.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+    if (e?.originalSource) return `${path.relative(ROOT, path.resolve(path.dirname(js), e.originalSource.replace(/^file:\/\//, '')))}:${e.originalLine! + 1}`;
+    return `${path.relative(ROOT, js)}:${cf.lineNumber + 1}`;
+  };
+  const agg = new Map<string, number>();
+  let total = 0;
+  for (const [id, us] of self) {
+    const cf = byId.get(id)!.callFrame;
+    const key = `${cf.functionName || '(anonymous)'}  ${where(cf)}`;
+    agg.set(key, (agg.get(key) ?? 0) + us);
+    total += us;
+  }
+  const rows = [...agg].sort((a, b) => b[1] - a[1]).slice(0, top);
+  return [`total sampled ${round(total / 1000)} ms; top ${top} by self time:`,
+    ...rows.map(([k, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)];
+}
+
+function table(rows: Figures[]): void {
+  const cols: [string, (f: Figures) => string | number][] = [
+    ['entities', (f) => f.entities], ['files', (f) => f.files], ['MB', (f) => f.mb], ['parse ms', (f) => f.parseMs],
+    ['parse MB/s', (f) => f.parseMBps], ['parseTree ms', (f) => f.parseTreeMs], ['check ms', (f) => f.checkMs],
+    ['check/parse', (f) => `${f.ratio}x`], ['(cpu time)', (f) => `${f.cpuRatio}x`], ['diagnostics', (f) => f.diagnostics], ['peak RSS MB', (f) => f.peakRssMB],
+  ];
+  const cells = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => String(c[1](r))))];
+  const widths = cols.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  console.log('');
+  for (const row of cells) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '));
+}
+
+async function main(): Promise<void> {
+  const childDir = arg('child');
+  if (childDir) return child(childDir, Number(arg('runs') ?? 1));
+  if (!(globalThis as { gc?: unknown }).gc) console.warn('warning: run with --expose-gc for stable figures');
+  const sizes = (arg('entities') ?? '10000,50000').split(',').map(Number);
+  const manifests = Number(arg('manifests') ?? 200);
+  const runs = Number(arg('runs') ?? 5);
+  const seed = Number(arg('seed') ?? 20240401);
+  const rows: Figures[] = [];
+  for (const n of sizes) {
+    const f = await benchSize(n, manifests, runs, seed, flag('profile'));
+    rows.push(f);
+    const rssGoal = GOAL_RSS_MB(n);
+    console.log(`   parse ${f.parseMs} ms (${f.parseMBps} MB/s), parseTree ${f.parseTreeMs} ms, check ${f.checkMs} ms ` +
+      `(cold, in a fresh process: ${f.coldCheckMs} ms) = ${f.ratio}x parse (CPU time: ${f.cpuRatio}x) [goal <= ${GOAL_RATIO}x: ${f.ratio <= GOAL_RATIO ? 'met' : 'MISSED'}]`);
+    console.log(`   peak RSS ${f.peakRssMB} MB (sampled ${f.sampledPeakRssMB} MB, ${f.startRssMB} MB before loading) ` +
+      `[goal < ${rssGoal} MB: ${f.peakRssMB < rssGoal ? 'met' : 'MISSED'}]`);
+    console.log(`   model: ${f.modelEntities} entities, ${f.modelReferences} references; ${f.diagnostics} diagnostics ${JSON.stringify(f.byCode)}`);
+  }
+  table(rows);
+  console.log(JSON.stringify({ bench: 'check', node: process.version, manifests, runs, seed, goals: { ratio: GOAL_RATIO }, sizes: rows }));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

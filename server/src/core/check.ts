@@ -126,8 +126,11 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
     const m = project.manifestAt(file);
     out.push(...(m ? applySuppressions(file, text, placed, project.packageOf(m)?.code) : placed));
   }
-  out.sort((a, b) =>
-    a.file < b.file ? -1 : a.file > b.file ? 1 :
-    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  return out;
+  return out.sort(compareDiagnostics);
+}
+
+/** The order diagnostics are reported in: file, then position, then code. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 :
+    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }

@@ -599,7 +599,7 @@ function profileRun(dir: string, out: string, records: number): void {
     runChild(mode, a, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500']);
     const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
     console.log(`   CPU profile of the ${mode} (main thread only; zlib runs on the libuv pool): ${path.join(profDir, file)}`);
-    for (const line of summarizeProfile(path.join(profDir, file), 20)) console.log(`     ${line.replace(/ (\.\.\/)+(server|bench|node_modules)\//, ' $2/')}`);
+    for (const line of summarizeProfile(path.join(profDir, file), 20)) console.log(`     ${line.replace(/ (\.\.\/)+/, ' ')}`);
      for (const line of inclusiveProfile(path.join(profDir, file), 25)) console.log(`     ${line}`);
   }
 }

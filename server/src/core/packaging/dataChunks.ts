@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { CHUNK_BYTES, CHUNK_RECORDS, EntryInfo } from './format';
 
 /** Bytes of records handed to the zip writer at once. */
-const BATCH_BYTES = 256 * 1024;
+const BATCH_BYTES = 64 * 1024;
 
 /** A bad line in a data file: the build stops and says where. */
 export class DataRecordError extends Error {}
@@ -37,6 +37,9 @@ export async function writeDataChunks(
 
   // Records go to the zip writer in batches: one write per record (about a kilobyte) costs a
   // compressor round trip on the thread pool each, which serialises parsing and compression.
+  // After each batch the loop yields to the event loop (readline may have a thousand lines
+  // queued, which would otherwise be parsed in one go): the compressor's callbacks run sooner,
+  // and a language server building in-process stays responsive.
   let batch: string[] = [];
   let batchBytes = 0;
   const flush = async () => {
@@ -47,6 +50,7 @@ export async function writeDataChunks(
     batchBytes = 0;
     chunk.hash.update(b);
     if (!chunk.stream.write(b)) await new Promise((r) => chunk!.stream.once('drain', r));
+    else await new Promise((r) => setImmediate(r));
   };
   const close = async () => {
     if (!chunk) return;

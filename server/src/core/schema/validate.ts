@@ -1,4 +1,5 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import compiledValidator from './manifestValidator.generated';
 import { JsonPath, formatPath, valueAt } from '../json/path';
 import definitions from '../../../../schemas/definitions.schema.json';
 import app from '../../../../schemas/app.schema.json';
@@ -28,25 +29,13 @@ export const MANIFEST_SCHEMAS: Record<string, object> = {
   'manifest.schema.json': manifest,
 };
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    // verbose: errors carry their schema, so a schema's own `errorMessage` can be shown as written.
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    for (const [name, schema] of Object.entries(MANIFEST_SCHEMAS)) {
-      if (name !== 'manifest.schema.json') ajv.addSchema(schema);
-    }
-    compiled = ajv.compile(manifest);
-  }
-  return compiled;
-}
+/** The validator compiled from `schemas/` at build time (`server/tools/compileSchemas.mjs`). */
+const validator = compiledValidator as unknown as ValidateFunction;
 
 /** Validates a parsed manifest against `schemas/manifest.schema.json`. */
 export function validateManifestValue(value: unknown): SchemaProblem[] {
-  const validate = validator();
-  if (validate(value)) return [];
-  return toProblems(value, validate.errors ?? []);
+  if (validator(value)) return [];
+  return toProblems(value, validator.errors ?? []);
 }
 
 function pointerToPath(root: unknown, pointer: string): JsonPath {

@@ -12,12 +12,8 @@ import { chromium, BrowserContext } from 'playwright-core';
 /** The repository root (this file is compiled to out/test/vscode/common.js). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/**
- * The workspace the tests open: copies of examples/broken and examples/payments. Each run copies
- * it into a temporary folder (copyWorkspace), so tests may change its files. tsconfig.json
- * excludes every `fixtures` folder: the examples' scripts/*.ts are low-code scripts, not project code.
- */
-export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'vscode', 'fixtures', 'workspace');
+/** The examples the tests open, side by side in one workspace folder (copied fresh for every run). */
+export const WORKSPACE_EXAMPLES = ['broken', 'payments'];
 
 /** The mocha entry point, compiled by `tsc -p .`. */
 export const SUITE_INDEX = path.join(REPO_ROOT, 'out', 'test', 'vscode', 'suite', 'index.js');
@@ -46,9 +42,13 @@ export function writeUserSettings(settingsFile: string, extra: Record<string, un
   fs.writeFileSync(settingsFile, JSON.stringify({ ...USER_SETTINGS, ...extra }, null, 2) + '\n');
 }
 
-/** Copies the workspace fixture to `dest` so that tests may modify its files. */
-export function copyWorkspace(source: string, dest: string): string {
-  fs.cpSync(source, dest, { recursive: true });
+/**
+ * Makes a fresh workspace at `dest` that tests may change: a copy of `source`, or by default of
+ * WORKSPACE_EXAMPLES from examples/ (the tests follow the examples rather than keep copies).
+ */
+export function copyWorkspace(source: string | undefined, dest: string): string {
+  if (source) fs.cpSync(source, dest, { recursive: true });
+  else for (const e of WORKSPACE_EXAMPLES) fs.cpSync(path.join(REPO_ROOT, 'examples', e), path.join(dest, e), { recursive: true });
   return dest;
 }
 

@@ -15,7 +15,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
 import {
-  FIXTURE_WORKSPACE,
   REPO_ROOT,
   SUITE_INDEX,
   SummaryTracker,
@@ -58,7 +57,7 @@ async function main(): Promise<number> {
     }
 
     tmp = makeTempDir('isola-e2e-electron-');
-    const workspace = copyWorkspace(path.resolve(str('workspace') ?? FIXTURE_WORKSPACE), path.join(tmp, 'workspace'));
+    const workspace = copyWorkspace(str('workspace') ? path.resolve(str('workspace')!) : undefined, path.join(tmp, 'workspace'));
     const userDataDir = path.join(tmp, 'user-data');
     const extensionsDir = path.join(tmp, 'extensions');
     fs.mkdirSync(extensionsDir, { recursive: true });

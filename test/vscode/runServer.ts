@@ -20,7 +20,6 @@ import * as path from 'path';
 import * as util from 'util';
 import { BrowserContext, Page } from 'playwright-core';
 import {
-  FIXTURE_WORKSPACE,
   REPO_ROOT,
   SUITE_INDEX,
   SetupError,
@@ -57,7 +56,8 @@ function log(message: string): void {
 interface Options {
   extensionPath: string;
   testsPath: string;
-  workspace: string;
+  /** A folder to open instead of the examples. */
+  workspace?: string;
   timeoutMs: number;
   keep: boolean;
   verbose: boolean;
@@ -76,7 +76,7 @@ function readOptions(): Options {
   return {
     extensionPath: path.resolve(str('extension-development-path') ?? REPO_ROOT),
     testsPath: path.resolve(str('extension-tests-path') ?? SUITE_INDEX),
-    workspace: path.resolve(str('workspace') ?? FIXTURE_WORKSPACE),
+    workspace: str('workspace') ? path.resolve(str('workspace')!) : undefined,
     timeoutMs: timeoutSeconds * 1000,
     keep: args.keep === true,
     verbose: args.verbose === true || process.env.ISOLA_E2E_VERBOSE === '1',
@@ -105,7 +105,7 @@ class Run {
     if (!fs.existsSync(opts.testsPath)) {
       throw new SetupError(`the test entry point ${opts.testsPath} does not exist: run \`tsc -p .\` first.`);
     }
-    if (!fs.existsSync(opts.workspace)) {
+    if (opts.workspace && !fs.existsSync(opts.workspace)) {
       throw new SetupError(`workspace ${opts.workspace} does not exist.`);
     }
 

@@ -1,7 +1,7 @@
 /**
  * UI test of the PACKAGED extension, through the workbench a user sees: installs dist/isola.vsix
  * into a fresh extensions folder of code-server's VS Code server (as `code --install-extension`
- * would), opens a temporary copy of test/vscode/fixtures/workspace in headless Chromium, and
+ * would), opens a temporary copy of examples/broken and examples/payments in headless Chromium, and
  * drives it with the keyboard and the mouse:
  *
  *   1. Quick Open (Control+P) `sales.isola.json`; squiggles appear; the status bar item shows the
@@ -32,7 +32,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
 import {
-  FIXTURE_WORKSPACE,
   REPO_ROOT,
   SetupError,
   VscodeServer,
@@ -217,7 +216,7 @@ class UiRun {
       throw new SetupError(`${opts.vsix} does not exist: run \`npm run package:vsix\` first.`);
     }
     fs.mkdirSync(this.shots, { recursive: true });
-    const workspace = copyWorkspace(FIXTURE_WORKSPACE, path.join(this.tmp, 'workspace'));
+    const workspace = copyWorkspace(undefined, path.join(this.tmp, 'workspace'));
     const serverData = path.join(this.tmp, 'server-data');
     const extensionsDir = path.join(this.tmp, 'extensions');
     fs.mkdirSync(extensionsDir, { recursive: true });

@@ -5,7 +5,7 @@
  * applies them, then the server's re-check seen as diagnostics.
  *
  * These tests change the workspace: the runners (runServer.ts, runElectron.ts) copy
- * test/vscode/fixtures/workspace into a temporary folder per run, so nothing is restored. Every
+ * examples/broken and examples/payments into a temporary folder per run, so nothing is restored. Every
  * change is saved, so that later tests (and `isola check` on the folder) see the same files as
  * the language server.
  */

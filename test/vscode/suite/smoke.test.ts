@@ -2,8 +2,8 @@
 /**
  * Smoke test of the harness and the extension: the extension is there, activates on a
  * `*.isola.json` document, and its language server publishes diagnostics.
- * The workspace is a temporary copy of test/vscode/fixtures/workspace (examples/broken and
- * examples/payments).
+ * The workspace is a temporary copy of examples/broken and examples/payments.
+ *
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';

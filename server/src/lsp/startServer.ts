@@ -66,7 +66,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
-    workspace = new IsolaWorkspace(connection, documents, overlayHost(documents), await reader.read(canPull, initOptions));
+    workspace = new IsolaWorkspace(connection, overlayHost(documents), await reader.read(canPull, initOptions));
     if (canPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'isola' });
     const opening = workspace.open(roots);
     markStarted();

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import type { Connection, TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Connection } from 'vscode-languageserver';
 import type { Catalog } from '../core/catalog/catalog';
 import { Diagnostic, diagnoseManifest } from '../core/check';
-import { FileHost, isManifestPath } from '../core/manifest/host';
+import type { FileHost } from '../core/manifest/host';
 import type { Project } from '../core/manifest/project';
 import type { Manifest } from '../core/manifest/types';
 import { DiagnosticStore } from './diagnosticStore';
@@ -42,7 +41,6 @@ export class IsolaWorkspace {
 
   constructor(
     private readonly connection: Connection,
-    private readonly documents: TextDocuments<TextDocument>,
     private readonly host: FileHost,
     private settings: ServerSettings,
   ) {}
@@ -58,10 +56,6 @@ export class IsolaWorkspace {
       }
       await this.drain(this.generation);
     })();
-    return this.ready;
-  }
-
-  whenReady(): Promise<void> {
     return this.ready;
   }
 
@@ -225,14 +219,5 @@ export class IsolaWorkspace {
     for (const abs of files) {
       void this.connection.sendDiagnostics({ uri: toUri(abs), diagnostics: this.store.get(abs).map(toLspDiagnostic) });
     }
-  }
-
-  /** Whether a path is a manifest (by name). */
-  static isManifest(absPath: string): boolean {
-    return isManifestPath(absPath);
-  }
-
-  get openDocuments(): TextDocuments<TextDocument> {
-    return this.documents;
   }
 }

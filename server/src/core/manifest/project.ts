@@ -103,10 +103,6 @@ export class Project {
     return this.duplicateOf;
   }
 
-  /** Manifests of a kind with a given code (several when duplicated). */
-  manifestsByCode(code: string): Manifest[] {
-    return this.manifests.filter((m) => m.code === code);
-  }
 }
 
 /**

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { SourceMap } from 'node:module';
+import { ProfileNode, sourceLocator } from './profile';
 import { performance } from 'node:perf_hooks';
 import { parse, parseTree, ParseError } from 'jsonc-parser';
 import { checkProject } from '../server/src/core/check';
@@ -183,30 +183,14 @@ function profileCheck(dir: string, entities: number): void {
   for (const line of summarizeProfile(path.join(profDir, file), 25)) console.log(`   ${line}`);
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-}
-
 /** Self time per function (by name and source position, mapped through source maps), highest first. */
 export function summarizeProfile(file: string, top: number): string[] {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
-  const maps = new Map<string, SourceMap | undefined>();
-  const where = (cf: ProfileNode['callFrame']): string => {
-    if (!cf.url) return '(no source: native, GC or generated code)';
-    const js = cf.url.startsWith('file://') ? new URL(cf.url).pathname : cf.url;
-    if (!maps.has(js)) {
-      let sm: SourceMap | undefined;
-      try { sm = new SourceMap(JSON.parse(fs.readFileSync(js + '.map', 'utf8'))); } catch { sm = undefined; }
-      maps.set(js, sm);
-    }
-    const e = maps.get(js)?.findEntry(cf.lineNumber, cf.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
-    if (e?.originalSource) return `${path.relative(ROOT, path.resolve(path.dirname(js), e.originalSource.replace(/^file:\/\//, '')))}:${e.originalLine! + 1}`;
-    return `${path.relative(ROOT, js)}:${cf.lineNumber + 1}`;
-  };
+  const locate = sourceLocator(ROOT);
+  const where = (cf: ProfileNode['callFrame']): string => locate(cf) ?? '(no source: native, GC or generated code)';
   const agg = new Map<string, number>();
   let total = 0;
   for (const [id, us] of self) {

@@ -25,7 +25,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { SourceMap } from 'node:module';
+import { ProfileNode, sourceLocator } from './profile';
 import { pathToFileURL } from 'node:url';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import {
@@ -475,11 +475,6 @@ async function session(ws: Workspace, delay: number, plan: ((text: string, diags
 // ---------------------------------------------------------------------------------------------
 // Profiling
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
 interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
 
 /**
@@ -491,21 +486,9 @@ function summarizeProfile(prof: CpuProfile, windows: Window[], top: number): str
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const maps = new Map<string, SourceMap | undefined>();
-  const where = (cf: ProfileNode['callFrame']): string => {
-    if (!cf.url) return '';
-    const js = cf.url.startsWith('file://') ? new URL(cf.url).pathname : cf.url;
-    if (!maps.has(js)) {
-      let sm: SourceMap | undefined;
-      try { sm = new SourceMap(JSON.parse(fs.readFileSync(js + '.map', 'utf8'))); } catch { sm = undefined; }
-      maps.set(js, sm);
-    }
-    const e = maps.get(js)?.findEntry(cf.lineNumber, cf.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
-    // The snapshot's map was written for dist/: its sources are relative to there.
-    const base = js === CLI ? path.dirname(DIST_CLI) : path.dirname(js);
-    if (e?.originalSource) return `${path.relative(ROOT, path.resolve(base, e.originalSource.replace(/^file:\/\//, '')))}:${e.originalLine! + 1}`;
-    return `${path.relative(ROOT, js)}:${cf.lineNumber + 1}`;
-  };
+  // The snapshot's map was written for dist/: its sources are relative to there.
+  const locate = sourceLocator(ROOT, (js) => (js === CLI ? path.dirname(DIST_CLI) : path.dirname(js)));
+  const where = (cf: ProfileNode['callFrame']): string => locate(cf) ?? '';
   const label = new Map<number, string>();
   const labelOf = (id: number) => {
     let l = label.get(id);

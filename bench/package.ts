@@ -33,7 +33,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { SourceMap } from 'node:module';
+import { ProfileNode, sourceLocator } from './profile';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
@@ -604,32 +604,14 @@ function profileRun(dir: string, out: string, records: number): void {
   }
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-
 /** Inclusive (self + callees) time per function, mapped through source maps, highest first. */
 function inclusiveProfile(file: string, top: number): string[] {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const maps = new Map<string, SourceMap | undefined>();
-  const where = (cf: ProfileNode['callFrame']): string => {
-    if (!cf.url) return '(native)';
-    const js = cf.url.startsWith('file://') ? new URL(cf.url).pathname : cf.url;
-    if (!js.startsWith('/')) return `${js}:${cf.lineNumber + 1}`;
-    if (!maps.has(js)) {
-      let sm: SourceMap | undefined;
-      try { sm = new SourceMap(JSON.parse(fs.readFileSync(js + '.map', 'utf8'))); } catch { sm = undefined; }
-      maps.set(js, sm);
-    }
-    const e = maps.get(js)?.findEntry(cf.lineNumber, cf.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
-    if (e?.originalSource) return `${path.relative(ROOT, path.resolve(path.dirname(js), e.originalSource.replace(/^file:\/\//, '')))}:${e.originalLine! + 1}`;
-    return `${path.relative(ROOT, js)}:${cf.lineNumber + 1}`;
-  };
+  const locate = sourceLocator(ROOT);
+  const where = (cf: ProfileNode['callFrame']): string => locate(cf) ?? '(native)';
   const self = new Map<number, number>();
   prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
   const keys = new Map<number, string>();

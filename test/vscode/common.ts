@@ -366,3 +366,32 @@ export class VscodeServer {
     if (this.child.pid) killGroup(this.child.pid, 'SIGKILL');
   }
 }
+
+/**
+ * Stops a run cleanly on SIGINT, SIGTERM or SIGHUP (cleans up, prints the closing line, exits 130)
+ * and kills the server synchronously if the process exits any other way.
+ */
+export function stopOnSignals(tag: string, run: { cleanup(): Promise<void>; killNow(): void; closingLine(): string }): void {
+  process.on('exit', () => run.killNow());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      console.error(`[${tag}] ${signal}: stopping`);
+      void run.cleanup().finally(() => {
+        console.log(run.closingLine());
+        process.exit(130);
+      });
+    });
+  }
+}
+
+/** Runs a runner's main and exits with its code; an error that escapes it is a failed run, closing line included. */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    },
+  );
+}

@@ -24,6 +24,7 @@ import {
   missingExtensionMain,
   parseArgs,
   writeUserSettings,
+  runMain,
 } from './common';
 
 /** Copies everything written to stdout/stderr into `tracker` (VS Code's output is piped there). */
@@ -92,11 +93,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -36,6 +36,8 @@ import {
   tail,
   vscodeServerMain,
   writeUserSettings,
+  runMain,
+  stopOnSignals,
 } from './common';
 
 /** Workbench log lines that say nothing about the tests; shown with --verbose only. */
@@ -251,16 +253,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const run = new Run(opts);
-  process.on('exit', () => run.killServerNow());
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      console.error(`[e2e] ${signal}: stopping`);
-      void run.cleanup(opts.keep).finally(() => {
-        console.log(run.summary.closingLine(1));
-        process.exit(130);
-      });
-    });
-  }
+  stopOnSignals('e2e', { cleanup: () => run.cleanup(opts.keep), killNow: () => run.killServerNow(), closingLine: () => run.summary.closingLine(1) });
 
   const started = Date.now();
   let code: number;
@@ -284,11 +277,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -43,6 +43,8 @@ import {
   parseArgs,
   tail,
   writeUserSettings,
+  runMain,
+  stopOnSignals,
 } from './common';
 
 /** What the screenshots show: a dark theme at zoom 0, nothing but the workbench. */
@@ -555,16 +557,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const run = new UiRun(opts);
-  process.on('exit', () => run.killNow());
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      console.error(`[ui] ${signal}: stopping`);
-      void run.cleanup(opts.keep).finally(() => {
-        console.log(`${run.check.passed} passed, ${run.check.failed + 1} failed`);
-        process.exit(130);
-      });
-    });
-  }
+  stopOnSignals('ui', { cleanup: () => run.cleanup(opts.keep), killNow: () => run.killNow(), closingLine: () => `${run.check.passed} passed, ${run.check.failed + 1} failed` });
 
   const started = Date.now();
   let broken = false;
@@ -590,11 +583,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runMain(main);

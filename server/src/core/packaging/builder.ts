@@ -1,19 +1,13 @@
-import { createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { ZipFile } from 'yazl';
 import { checkManifest, Diagnostic, placeFindings } from '../check';
 import type { Project } from '../manifest/project';
 import type { Package } from '../manifest/types';
-import { sha256 } from './canonical';
 import { designContent, packageManifests, readAttachments } from './cards';
-import { writeDataChunks } from './dataChunks';
 import { dataSources, orderByReferences } from './dataOrder';
-import {
-  DataOption, DataSet, Descriptor, DESCRIPTOR, EntryInfo, FORMAT_VERSION, History, PACKAGE_FORMAT, STEP_OF, STEPS,
-} from './format';
+import { DataOption, Descriptor, FORMAT_VERSION, History, PACKAGE_FORMAT } from './format';
 import { historyOf, updateHistory } from './history';
+import { writePackage } from './writer';
 
 /** A build that cannot go ahead: isolation errors stand, or the options ask for something that is not there. */
 export class BuildRefused extends Error {
@@ -81,57 +75,32 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   if (missing.length) throw new BuildRefused(`no data file for ${missing.join(', ')} in ${o.pkg.kind} \`${o.pkg.code}\` (apps with data: ${[...known].join(', ') || 'none'})`);
   chosen = orderByReferences(o.project, chosen);
 
-  const tmp = `${o.out}.partial-${process.pid}-${Date.now()}`;
-  await fs.mkdir(path.dirname(o.out), { recursive: true });
-  const zip = new ZipFile();
-  const output = createWriteStream(tmp);
-  const written = new Promise<void>((resolve, reject) => {
-    output.on('close', resolve);
-    output.on('error', reject);
-    zip.outputStream.on('error', reject);
-  });
-  zip.outputStream.pipe(output);
-  const entries: EntryInfo[] = [];
-  const mtime = new Date(now);
-  const addBuffer = (name: string, data: Buffer) => {
-    entries.push({ path: name, sha256: sha256(data), size: data.length });
-    // Deflated when the writer reaches the entry, one at a time: `zip.addBuffer` starts a deflate
-    // (with its ~200 KB of zlib state) for every entry at once, gigabytes for tens of thousands of cards.
-    zip.addReadStreamLazy(name, { mtime, compress: data.length > 64, size: data.length }, (cb) => cb(null, new PassThrough().end(data) as PassThrough));
-  };
-
   const dataBytes = (await Promise.all(chosen.map((a) => fs.stat(sources.find((s) => s.app === a)!.absPath).then((s) => s.size)))).reduce((x, y) => x + y, 0);
   let done = 0;
-  const progress = (n: number, what: string) => {
-    done += n;
-    o.onProgress?.(done, dataBytes, what);
-  };
-  try {
-    const shipped = design === 'all' ? cards : [];
-    for (const c of shipped) addBuffer(`${STEP_OF[c.type]}/${c.id}.card.json`, Buffer.from(JSON.stringify(c, null, 2) + '\n'));
-    if (design === 'all') for (const a of attachments) addBuffer(a.path, files.get(a.absPath)!);
-
-    const data: DataSet[] = [];
-    for (const app of chosen) {
-      const src = sources.find((s) => s.app === app)!;
-      const sink = { addStream: (name: string, stream: PassThrough) => zip.addReadStream(stream, name, { mtime }) };
-      const r = await writeDataChunks(app, src.absPath, sink, (n) => progress(n, app), o.signal);
-      entries.push(...r.entries);
-      data.push({ app, records: r.records, chunks: r.entries.map((e) => e.path) });
-    }
-
-    // A design-less package (data only) records and carries no design history.
-    const updated = design === 'all' ? updateHistory(o.history, cards, now) : { history: o.history, changed: [] };
-    const descriptor: Descriptor = {
+  const shipped = design === 'all' ? cards : [];
+  // A design-less package (data only) records and carries no design history.
+  const updated = design === 'all' ? updateHistory(o.history, cards, now) : { history: o.history, changed: [] };
+  const root = o.pkg.root.value as Record<string, unknown>;
+  const { size, descriptor } = await writePackage({
+    out: o.out,
+    cards: shipped,
+    files: design === 'all' ? attachments.map((a) => ({ path: a.path, data: files.get(a.absPath)! })) : [],
+    data: chosen.map((app) => ({ app, source: sources.find((s) => s.app === app)!.absPath })),
+    signal: o.signal,
+    onData: (n, app) => {
+      done += n;
+      o.onProgress?.(done, dataBytes, app);
+    },
+    descriptor: {
       format: PACKAGE_FORMAT,
       formatVersion: FORMAT_VERSION,
       kind: o.pkg.kind,
       code: o.pkg.code,
       title: o.title ?? o.pkg.root.title,
       comment: o.comment,
-      version: str((o.pkg.root.value as Record<string, unknown>).version),
-      platform: str((o.pkg.root.value as Record<string, unknown>).platform),
-      languages: strings((o.pkg.root.value as Record<string, unknown>).languages),
+      version: str(root.version),
+      platform: str(root.platform),
+      languages: strings(root.languages),
       options: {
         design,
         data: o.data === 'all' ? 'all' : Array.isArray(o.data) ? o.data : 'none',
@@ -141,24 +110,10 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
       createdBy: o.createdBy ?? os.userInfo().username,
       source: `${os.hostname()}:${o.project.root}`,
       tool: o.tool,
-      steps: STEPS.map((step) => ({ step, cards: shipped.filter((c) => STEP_OF[c.type] === step).length })),
-      data,
-      entries: [...entries],
       history: historyOf(updated.history, shipped),
-    };
-    zip.addBuffer(Buffer.from(JSON.stringify(descriptor, null, 2) + '\n'), DESCRIPTOR, { mtime });
-    zip.end();
-    await written;
-    if (o.signal?.aborted) throw o.signal.reason ?? new Error('cancelled');
-    await fs.rename(tmp, o.out);
-    const size = (await fs.stat(o.out)).size;
-    return { file: o.out, size, descriptor, history: updated.history, changed: updated.changed };
-  } catch (e) {
-    zip.outputStream.unpipe(output);
-    output.destroy();
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+    },
+  });
+  return { file: o.out, size, descriptor, history: updated.history, changed: updated.changed };
 }
 
 function str(v: unknown): string | undefined {

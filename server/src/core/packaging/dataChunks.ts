@@ -4,6 +4,20 @@ import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { CHUNK_BYTES, CHUNK_RECORDS, EntryInfo } from './format';
 
+/** Lines of JSON records from somewhere other than a file (an environment's database). */
+export interface RecordLines {
+  lines: AsyncIterable<string>;
+  /** Names the source in error messages. */
+  label: string;
+  close(): void;
+}
+
+function fileLines(absPath: string): RecordLines {
+  const input = createReadStream(absPath);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  return { lines, label: absPath, close: () => { lines.close(); input.destroy(); } };
+}
+
 /** Bytes of records handed to the zip writer at once. */
 const BATCH_BYTES = 64 * 1024;
 
@@ -23,13 +37,12 @@ export interface ChunkSink {
  */
 export async function writeDataChunks(
   app: string,
-  absPath: string,
+  source: string | RecordLines,
   sink: ChunkSink,
   onBytes: (n: number) => void,
   signal?: AbortSignal,
 ): Promise<{ records: number; entries: EntryInfo[] }> {
-  const input = createReadStream(absPath);
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const { lines, label: absPath, close: closeInput } = typeof source === 'string' ? fileLines(source) : source;
   const entries: EntryInfo[] = [];
   let records = 0;
   let lineNo = 0;
@@ -95,8 +108,7 @@ export async function writeDataChunks(
     }
     await close();
   } finally {
-    lines.close();
-    input.destroy();
+    closeInput();
     chunk?.stream.destroy();
   }
   return { records, entries };

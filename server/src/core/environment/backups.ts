@@ -1,0 +1,80 @@
+import type { Database, Sql } from './db/database';
+import { notFound } from './errors';
+import { bumpRevision, getEntities, lockRevision, writeHistory } from './store';
+import type { Backup, EnvEntity } from './types';
+
+interface BackupRow {
+  id: string; job_id: string; created_at: string; created_by: string; namespaces: string[]; entities: number; records: number;
+  restored_at: string | null; restored_by: string | null;
+}
+
+const fromRow = (r: BackupRow): Backup => ({
+  id: r.id, jobId: r.job_id, createdAt: r.created_at, createdBy: r.created_by, namespaces: r.namespaces, entities: Number(r.entities), records: Number(r.records),
+  ...(r.restored_at ? { restoredAt: r.restored_at, restoredBy: r.restored_by ?? undefined } : {}),
+});
+
+export async function listBackups(db: Sql): Promise<Backup[]> {
+  return (await db.query<BackupRow & Record<string, unknown>>(`SELECT * FROM backups ORDER BY created_at DESC, id`)).map(fromRow);
+}
+
+export async function getBackup(db: Sql, id: string): Promise<Backup> {
+  const rows = await db.query<BackupRow & Record<string, unknown>>(`SELECT * FROM backups WHERE id = $1`, [id]);
+  if (!rows.length) throw notFound(`no backup ${id}`);
+  return fromRow(rows[0]);
+}
+
+/** What restoring a backup would change, entity by entity, and how many records it rewrites or removes. */
+export interface RestorePreview {
+  backup: Backup;
+  entities: { id: string; change: 'restore' | 'remove' | 'unchanged'; reason: string }[];
+  records: { app: string; restore: number; remove: number }[];
+}
+
+export async function previewRestore(db: Sql, id: string): Promise<RestorePreview> {
+  const backup = await getBackup(db, id);
+  const rows = await db.query<{ id: string; row: EnvEntity | null }>(`SELECT id, row FROM backup_entities WHERE backup_id = $1 ORDER BY id`, [id]);
+  const now = await getEntities(db, rows.map((r) => r.id));
+  const entities = rows.map((r) => {
+    const cur = now.get(r.id);
+    if (!r.row) return cur ? { id: r.id, change: 'remove' as const, reason: 'the import created it; restoring removes it' } : { id: r.id, change: 'unchanged' as const, reason: 'already absent' };
+    if (cur && cur.hash === r.row.hash && cur.deleted === r.row.deleted) return { id: r.id, change: 'unchanged' as const, reason: 'already as in the backup' };
+    return { id: r.id, change: 'restore' as const, reason: cur ? `back to the version of ${r.row.updatedAt} by ${r.row.updatedBy}` : 'deleted since; restoring brings it back' };
+  });
+  const recs = await db.query<{ app: string; restore: number; remove: number }>(
+    `SELECT app, count(*) FILTER (WHERE body IS NOT NULL)::int AS restore, count(*) FILTER (WHERE body IS NULL)::int AS remove
+     FROM backup_records WHERE backup_id = $1 GROUP BY app ORDER BY app`, [id]);
+  return { backup, entities, records: recs.map((r) => ({ app: r.app, restore: Number(r.restore), remove: Number(r.remove) })) };
+}
+
+/**
+ * Puts back what an import changed, in one transaction: entities and their history as they were
+ * (those the import created are removed), and data records (those it created are removed).
+ */
+export async function restoreBackup(db: Database, id: string, by: string, now: string): Promise<RestorePreview> {
+  const preview = await previewRestore(db, id);
+  await db.transaction(async (tx) => {
+    const revision = await lockRevision(tx);
+    const rows = await tx.query<{ id: string; row: EnvEntity | null; history: { hash: string; at: string }[] }>(`SELECT id, row, history FROM backup_entities WHERE backup_id = $1`, [id]);
+    for (const r of rows) {
+      if (!r.row) {
+        await tx.query(`DELETE FROM entities WHERE id = $1`, [r.id]);
+        await tx.query(`DELETE FROM entity_history WHERE id = $1`, [r.id]);
+        continue;
+      }
+      const e = r.row;
+      await tx.query(
+        `INSERT INTO entities (id, type, namespace, code, deleted, hash, body, app, updated_at, updated_by, job_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,NULL)
+         ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, namespace = EXCLUDED.namespace, code = EXCLUDED.code, deleted = EXCLUDED.deleted,
+           hash = EXCLUDED.hash, body = EXCLUDED.body, app = EXCLUDED.app, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, job_id = NULL`,
+        [e.id, e.type, e.namespace, e.code, e.deleted, e.hash, JSON.stringify(e.body), e.app ?? null, e.updatedAt, e.updatedBy]);
+      await writeHistory(tx, r.id, r.history);
+    }
+    await tx.query(`DELETE FROM records r USING backup_records b WHERE b.backup_id = $1 AND b.body IS NULL AND r.app = b.app AND r.id = b.id`, [id]);
+    await tx.query(
+      `INSERT INTO records (app, id, body) SELECT app, id, body FROM backup_records WHERE backup_id = $1 AND body IS NOT NULL
+       ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body`, [id]);
+    await tx.query(`UPDATE backups SET restored_at = $2, restored_by = $3 WHERE id = $1`, [id, now, by]);
+    await bumpRevision(tx, revision);
+  });
+  return { ...preview, backup: { ...preview.backup, restoredAt: now, restoredBy: by } };
+}

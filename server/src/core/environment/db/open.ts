@@ -1,0 +1,26 @@
+import * as path from 'node:path';
+import type { Database } from './database';
+import { openPglite } from './pglite';
+import { openPostgres } from './postgres';
+import { migrate } from './schema';
+
+/**
+ * Opens an environment's database: PostgreSQL when `url` is a `postgres://` or `postgresql://`
+ * URL, otherwise the embedded one in `<dataDir>/db` (in memory when neither is given).
+ */
+export async function openDatabase(o: { url?: string; dataDir?: string }): Promise<Database> {
+  let db: Database;
+  if (o.url) {
+    if (!/^postgres(ql)?:\/\//.test(o.url)) throw new Error(`--database must be a postgres:// URL (got "${o.url}")`);
+    db = await openPostgres(o.url);
+  } else {
+    db = await openPglite(o.dataDir ? path.join(o.dataDir, 'db') : undefined);
+  }
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+  return db;
+}

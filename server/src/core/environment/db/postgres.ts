@@ -1,0 +1,47 @@
+import { Pool, type PoolClient } from 'pg';
+import type { Database, Row, Sql } from './database';
+
+/**
+ * Connects to a PostgreSQL server. A `schema` query parameter in the URL (not a PostgreSQL one)
+ * puts Isola's tables in that schema, created when missing, so several environments or test
+ * runs can share one database.
+ */
+export async function openPostgres(url: string): Promise<Database> {
+  const u = new URL(url);
+  const schema = u.searchParams.get('schema') ?? undefined;
+  u.searchParams.delete('schema');
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema "${schema}" must be a lower-case SQL name`);
+  const pool = new Pool({ connectionString: u.toString(), max: 8, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  pool.on('error', () => undefined); // an idle client's error resurfaces on its next query
+  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const wrap = (c: Pool | PoolClient): Sql => ({
+    async query<T extends Row>(text: string, params?: unknown[]) {
+      return (await c.query(text, params)).rows as T[];
+    },
+    async exec(text: string) {
+      await c.query(text);
+    },
+  });
+  const base = wrap(pool);
+  return {
+    kind: 'postgres',
+    serialised: false,
+    query: base.query,
+    exec: base.exec,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const r = await fn(wrap(client));
+        await client.query('COMMIT');
+        return r;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

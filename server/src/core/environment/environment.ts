@@ -1,0 +1,381 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Catalog, defaultCatalog } from '../catalog/catalog';
+import { PackageError } from '../packaging/reader';
+import { mayWrite, requireAdmin, requireRights } from './access';
+import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
+import type { Database } from './db/database';
+import { openDatabase } from './db/open';
+import { badRequest, EnvError, notFound } from './errors';
+import { resolveExport, writeExport } from './exporter';
+import { applyImport, ImportCancelled } from './importer';
+import { JobBook } from './jobs';
+import { openPackageView } from './packageView';
+import { makePlan } from './planner';
+import { bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, setMeta, writeHistory } from './store';
+import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
+import { authenticate, createUser, hasUsers, listUsers, newId, UserInfo } from './users';
+import { canonicalJson, sha256 } from '../packaging/canonical';
+
+/** A package the environment holds (uploaded, registered from disk, or exported). */
+export interface StoredPackage {
+  id: string;
+  file: string;
+  size: number;
+  kind: string;
+  code: string;
+  namespaces: string[];
+  origin: 'upload' | 'local' | 'export';
+  createdBy: string;
+  createdAt: string;
+}
+
+/** How to open an environment. */
+export interface EnvironmentOptions {
+  /** Folder for package files (and the embedded database unless `databaseUrl` is given). */
+  dataDir: string;
+  /** `postgres://...` for a shared environment; the embedded database otherwise. */
+  databaseUrl?: string;
+  name?: string;
+  catalog?: Catalog;
+  tool?: { name: string; version: string };
+  /** Largest upload accepted, in bytes. */
+  maxUploadBytes?: number;
+}
+
+const PLANS_KEPT = 200;
+
+/**
+ * An environment (spec §5): the engine behind both `isola env serve` and the embedded `local`.
+ * Every method takes the caller and checks their rights first; HTTP and CLI are thin over it.
+ */
+export class Environment {
+  private readonly jobs: JobBook;
+  private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string }>();
+
+  private constructor(readonly db: Database, private readonly o: EnvironmentOptions, readonly catalog: Catalog) {
+    this.jobs = new JobBook(db);
+  }
+
+  static async open(o: EnvironmentOptions): Promise<Environment> {
+    await fs.mkdir(path.join(o.dataDir, 'packages'), { recursive: true });
+    const db = await openDatabase({ url: o.databaseUrl, dataDir: o.dataDir });
+    const env = new Environment(db, o, o.catalog ?? defaultCatalog());
+    const settings = await getSettings(db);
+    if (o.name && settings.name !== o.name) await setMeta(db, 'settings', { ...settings, name: o.name });
+    await env.jobs.recover(new Date().toISOString());
+    return env;
+  }
+
+  async close(): Promise<void> {
+    for (const j of this.jobs.running()) this.jobs.cancel(j.id);
+    await this.jobs.drain();
+    await this.db.close();
+  }
+
+  // ---- users and tokens ----
+
+  /** On first run, creates the administrator and returns their token (shown once); otherwise undefined. */
+  async ensureAdmin(name = 'admin'): Promise<string | undefined> {
+    if (await hasUsers(this.db)) return undefined;
+    return (await createUser(this.db, { name, admin: true })).token;
+  }
+
+  authenticate(token: string | undefined): Promise<Caller> {
+    return authenticate(this.db, token);
+  }
+
+  /** The caller of the embedded environment: the person at the keyboard, its administrator. */
+  static localCaller(name: string): Caller {
+    return { id: 0, name, admin: true, namespaces: [] };
+  }
+
+  async createUser(caller: Caller, o: { name: string; admin?: boolean; namespaces?: string[] }): Promise<{ user: UserInfo; token: string }> {
+    requireAdmin(caller, 'creating users');
+    return createUser(this.db, o);
+  }
+
+  async users(caller: Caller): Promise<UserInfo[]> {
+    requireAdmin(caller, 'listing users');
+    return listUsers(this.db);
+  }
+
+  // ---- what the environment holds ----
+
+  async info(): Promise<EnvSettings & { revision: number; database: string }> {
+    return { ...(await getSettings(this.db)), revision: await getRevision(this.db), database: this.db.kind };
+  }
+
+  async updateSettings(caller: Caller, s: Partial<Pick<EnvSettings, 'platform' | 'languages' | 'name'>>): Promise<EnvSettings> {
+    requireAdmin(caller, 'changing the environment\'s settings');
+    const next = { ...(await getSettings(this.db)), ...s };
+    await setMeta(this.db, 'settings', next);
+    return next;
+  }
+
+  async namespaces(caller: Caller) {
+    return (await listNamespaces(this.db)).filter((n) => mayWrite(caller, [n.code]));
+  }
+
+  async entities(caller: Caller, namespace: string): Promise<EnvEntity[]> {
+    requireRights(caller, [namespace], `reading namespace \`${namespace}\``);
+    return entitiesIn(this.db, [namespace]);
+  }
+
+  async entity(caller: Caller, id: string): Promise<EnvEntity & { history: { hash: string; at: string }[] }> {
+    const e = (await getEntities(this.db, [id])).get(id);
+    if (!e) throw notFound(`no entity ${id}`);
+    requireRights(caller, [e.namespace], `reading ${id}`);
+    return { ...e, history: (await historyOf(this.db, [id]))[id] ?? [] };
+  }
+
+  /**
+   * Changes an entity in the environment, as a platform user would in production: a new hash,
+   * appended to its history, so the next import of an older package sees a conflict.
+   */
+  async changeEntity(caller: Caller, id: string, change: { body?: Record<string, unknown>; deleted?: boolean }): Promise<EnvEntity> {
+    const e = (await getEntities(this.db, [id])).get(id);
+    if (!e) throw notFound(`no entity ${id}`);
+    requireRights(caller, [e.namespace], `changing ${id}`);
+    if (change.body !== undefined && (typeof change.body !== 'object' || change.body === null || Array.isArray(change.body))) throw badRequest('"body" must be a JSON object');
+    const body = change.body ?? e.body;
+    const hash = sha256(canonicalJson(body));
+    const deleted = change.deleted ?? e.deleted;
+    const at = new Date().toISOString();
+    await this.db.transaction(async (tx) => {
+      const rev = await lockRevision(tx);
+      await tx.query(`UPDATE entities SET body = $2, hash = $3, deleted = $4, updated_at = $5, updated_by = $6, job_id = NULL WHERE id = $1`, [id, JSON.stringify(body), hash, deleted, at, caller.name]);
+      const h = (await historyOf(tx, [id]))[id] ?? [];
+      if (h[h.length - 1]?.hash !== hash) await writeHistory(tx, id, [...h, { hash, at }]);
+      await bumpRevision(tx, rev);
+    });
+    return { ...e, body, hash, deleted, updatedAt: at, updatedBy: caller.name };
+  }
+
+  async records(caller: Caller, app: string, after = '', limit = 100): Promise<{ id: string; body: unknown }[]> {
+    requireRights(caller, [app.split('.')[0]], `reading records of ${app}`);
+    return this.db.query(`SELECT id, body FROM records WHERE app = $1 AND id > $2 ORDER BY id LIMIT $3`, [app, after, Math.min(Math.max(limit, 1), 1000)]);
+  }
+
+  // ---- packages ----
+
+  /**
+   * Takes an uploaded package: streamed to disk (never held whole in memory) while hashed, then
+   * opened and checked as untrusted input. Refused packages are deleted.
+   */
+  async upload(caller: Caller, body: Readable): Promise<StoredPackage> {
+    const max = this.o.maxUploadBytes ?? 8 * 1024 ** 3;
+    const dir = path.join(this.o.dataDir, 'packages');
+    const tmp = path.join(dir, `${newId('upload')}.partial`);
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      await pipeline(body, async function* (src: AsyncIterable<Buffer>) {
+        for await (const b of src) {
+          size += b.length;
+          if (size > max) throw new EnvError(413, `the package is larger than this environment accepts (${max} bytes)`, 'too-large');
+          hash.update(b);
+          yield b;
+        }
+      }, createWriteStream(tmp));
+      return await this.register(caller, tmp, hash.digest('hex'), 'upload', true);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /** Registers a package file on this machine (the embedded environment imports in place). */
+  async registerFile(caller: Caller, file: string): Promise<StoredPackage> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(file), hash);
+    return this.register(caller, path.resolve(file), hash.digest('hex'), 'local', false);
+  }
+
+  private async register(caller: Caller, file: string, sha: string, origin: StoredPackage['origin'], move: boolean): Promise<StoredPackage> {
+    let view;
+    try {
+      view = await openPackageView(file, undefined, new Date().toISOString());
+    } catch (e) {
+      if (e instanceof PackageError) throw new EnvError(422, `not a package this environment accepts: ${e.message}`, 'bad-package');
+      throw e;
+    }
+    view.reader.close();
+    requireRights(caller, view.namespaces, `uploading ${view.descriptor.kind} \`${view.descriptor.code}\``);
+    const id = `k_${sha.slice(0, 32)}`;
+    let dest = file;
+    if (move) {
+      dest = path.join(this.o.dataDir, 'packages', `${id}.isolapkg`);
+      await fs.rename(file, dest);
+    }
+    const size = (await fs.stat(dest)).size;
+    const p: StoredPackage = { id, file: dest, size, kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces, origin, createdBy: caller.name, createdAt: new Date().toISOString() };
+    await this.db.query(
+      `INSERT INTO packages (id, file, size, kind, code, namespaces, origin, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+       ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file`, [p.id, p.file, p.size, p.kind, p.code, JSON.stringify(p.namespaces), p.origin, p.createdBy, p.createdAt]);
+    return p;
+  }
+
+  async package(caller: Caller, id: string): Promise<StoredPackage> {
+    const rows = await this.db.query<Record<string, unknown>>(`SELECT * FROM packages WHERE id = $1`, [id]);
+    if (!rows.length) throw notFound(`no package ${id}`);
+    const r = rows[0];
+    const p: StoredPackage = { id: r.id as string, file: r.file as string, size: Number(r.size), kind: r.kind as string, code: r.code as string, namespaces: r.namespaces as string[], origin: r.origin as StoredPackage['origin'], createdBy: r.created_by as string, createdAt: r.created_at as string };
+    requireRights(caller, p.namespaces, `downloading package ${id}`);
+    return p;
+  }
+
+  // ---- import ----
+
+  /** Checks a stored package against the environment and returns the plan (changes nothing). */
+  async plan(caller: Caller, o: { package: string; as?: string }): Promise<ImportPlan> {
+    const p = await this.package(caller, o.package);
+    const now = new Date().toISOString();
+    const view = await openPackageView(p.file, o.as, now).catch((e) => {
+      throw e instanceof PackageError ? new EnvError(422, e.message, 'bad-package') : e;
+    });
+    try {
+      requireRights(caller, view.namespaces, `importing ${p.kind} \`${o.as ?? p.code}\``);
+      const plan = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.id, running: this.jobs.running(), succeeded: await this.jobs.succeededImports(), now });
+      this.plans.set(plan.id, { plan, file: p.file, as: o.as });
+      if (this.plans.size > PLANS_KEPT) this.plans.delete(this.plans.keys().next().value!);
+      return plan;
+    } finally {
+      view.reader.close();
+    }
+  }
+
+  /**
+   * Starts the import of a plan the caller confirmed. Refuses at once (nothing queued) a plan
+   * that failed its checks, has conflicts the caller did not choose to replace, or is stale.
+   */
+  async startImport(caller: Caller, o: { plan: string; onConflict?: 'cancel' | 'replace' }): Promise<Job> {
+    const entry = this.plans.get(o.plan);
+    if (!entry) throw notFound(`no plan ${o.plan} (plans last until the service restarts); make a new plan`);
+    const { plan } = entry;
+    requireRights(caller, plan.namespaces, `importing ${plan.package.kind} \`${plan.package.code}\``);
+    if (!plan.ok) throw new EnvError(422, `the package failed its checks: ${plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ')}`, 'checks-failed', plan.checks.filter((c) => !c.ok));
+    if (plan.counts.conflict && o.onConflict !== 'replace') {
+      throw new EnvError(409, `${plan.counts.conflict} entit${plan.counts.conflict === 1 ? 'y was' : 'ies were'} changed in the environment; nothing was imported (replace them with onConflict "replace")`, 'conflicts', plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id));
+    }
+    const revision = await getRevision(this.db);
+    if (revision !== plan.revision) throw new EnvError(409, `the environment changed since the plan was made (revision ${plan.revision}, now ${revision}); make a new plan`, 'stale-plan');
+    const clash = this.jobs.running().find((j) => j.kind === 'import' && j.namespaces.some((n) => plan.namespaces.includes(n)));
+    if (clash) throw new EnvError(409, `import ${clash.id} into ${clash.namespaces.join(', ')} is still ${clash.status}`, 'running');
+    this.plans.delete(o.plan);
+    const job: Job = {
+      id: newId('j'), kind: 'import', status: 'queued', step: 'queued', progress: 0, namespaces: plan.namespaces,
+      packageCode: plan.package.importedAs ?? plan.package.code, packageSha256: plan.package.sha256,
+      request: { package: plan.package.id, plan: plan.id, onConflict: o.onConflict ?? 'cancel', ...(entry.as ? { as: entry.as } : {}) },
+      plan, createdBy: caller.name, createdAt: new Date().toISOString(),
+    };
+    return this.jobs.start(job, async (ctx) => {
+      ctx.set('checking', 'verify');
+      const now = new Date().toISOString();
+      const view = await openPackageView(entry.file, entry.as, now);
+      try {
+        await view.reader.verify((done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1));
+        ctx.log('info', `checked ${view.reader.entries.size} entries of ${plan.package.kind} \`${plan.package.code}\`: every checksum matches`);
+        const result = await applyImport(this.db, view, plan, {
+          jobId: job.id, caller, onConflict: o.onConflict ?? 'cancel', now, signal: ctx.signal,
+          report: {
+            step: (status, step) => ctx.set(status, step),
+            log: (level, line) => ctx.log(level, line),
+            progress: (done, total) => ctx.progress(0.1 + 0.9 * (total ? done / total : 1)),
+          },
+          finish: async (tx, r) => {
+            ctx.log('info', `done: ${r.counts.create} created, ${r.counts.update} updated, ${r.counts.conflict} replaced, ${r.counts.unchanged} unchanged, ${r.counts.kept} kept; backup ${r.backupId}`);
+            await ctx.persistFinal(tx, 'succeeded', r as unknown as Record<string, unknown>, r.backupId);
+          },
+        });
+        return { status: 'succeeded', result: result as unknown as Record<string, unknown>, persisted: true };
+      } catch (e) {
+        if (e instanceof ImportCancelled) ctx.signal.throwIfAborted();
+        throw e;
+      } finally {
+        view.reader.close();
+      }
+    });
+  }
+
+  // ---- export ----
+
+  async startExport(caller: Caller, r: ExportRequest): Promise<Job> {
+    const scope = await resolveExport(this.db, r);
+    if (r.kind === 'configuration') requireAdmin(caller, 'exporting the configuration');
+    requireRights(caller, scope.namespaces, `exporting ${r.kind} \`${r.code}\``);
+    const job: Job = {
+      id: newId('j'), kind: 'export', status: 'queued', step: 'queued', progress: 0, namespaces: scope.namespaces,
+      packageCode: scope.code, request: { ...r }, createdBy: caller.name, createdAt: new Date().toISOString(),
+    };
+    const settings = await getSettings(this.db);
+    return this.jobs.start(job, async (ctx) => {
+      ctx.set('exporting', 'design');
+      const out = path.join(this.o.dataDir, 'packages', `${job.id}.isolapkg`);
+      const now = new Date().toISOString();
+      // One transaction: the package is a consistent snapshot even while imports run (PostgreSQL).
+      const r2 = await this.db.transaction(async (tx) => {
+        if (this.db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        const fresh = await resolveExport(tx, r);
+        return writeExport(tx, fresh, r, { out, envName: settings.name, by: caller.name, now, tool: this.o.tool ?? { name: 'isola', version: '0' }, signal: ctx.signal, onRecords: () => ctx.set('exporting', 'data') });
+      });
+      ctx.log('info', `exported ${r2.cards} design entit${r2.cards === 1 ? 'y' : 'ies'} and ${r2.records} record(s) of ${scope.kind} \`${scope.code}\` (${r2.size} bytes)`);
+      const hash = createHash('sha256');
+      await pipeline(createReadStream(out), hash);
+      const stored = await this.register(Environment.localCaller(caller.name), out, hash.digest('hex'), 'export', true);
+      return { status: 'succeeded', result: { package: stored.id, size: stored.size, cards: r2.cards, records: r2.records }, persisted: false };
+    });
+  }
+
+  // ---- jobs ----
+
+  async jobList(caller: Caller): Promise<Job[]> {
+    return (await this.jobs.list()).filter((j) => mayWrite(caller, j.namespaces) || j.createdBy === caller.name).map(({ plan: _plan, ...j }) => j);
+  }
+
+  async job(caller: Caller, id: string): Promise<Job> {
+    const j = await this.jobs.get(id);
+    if (!mayWrite(caller, j.namespaces) && j.createdBy !== caller.name) requireRights(caller, j.namespaces, `reading job ${id}`);
+    return j;
+  }
+
+  async jobLog(caller: Caller, id: string, after = -1): Promise<LogLine[]> {
+    await this.job(caller, id);
+    return this.jobs.log(id, after);
+  }
+
+  async cancelJob(caller: Caller, id: string): Promise<Job> {
+    const j = await this.job(caller, id);
+    requireRights(caller, j.namespaces, `cancelling job ${id}`);
+    if (!this.jobs.cancel(id)) throw new EnvError(409, `job ${id} is ${j.status}; only a running job can be cancelled`, 'not-running');
+    return this.jobs.wait(id);
+  }
+
+  /** Resolves when a job has finished. */
+  waitForJob(id: string): Promise<Job> {
+    return this.jobs.wait(id);
+  }
+
+  // ---- backups ----
+
+  async backups(caller: Caller): Promise<Backup[]> {
+    return (await listBackups(this.db)).filter((b) => mayWrite(caller, b.namespaces));
+  }
+
+  async backupPreview(caller: Caller, id: string): Promise<RestorePreview> {
+    const b = await getBackup(this.db, id);
+    requireRights(caller, b.namespaces, `reading backup ${id}`);
+    return previewRestore(this.db, id);
+  }
+
+  async restore(caller: Caller, id: string): Promise<RestorePreview> {
+    const b = await getBackup(this.db, id);
+    requireRights(caller, b.namespaces, `restoring backup ${id}`);
+    const running = this.jobs.running().find((j) => j.namespaces.some((n) => b.namespaces.includes(n)));
+    if (running) throw new EnvError(409, `job ${running.id} is running in ${running.namespaces.join(', ')}; restore when it has finished`, 'running');
+    return restoreBackup(this.db, id, caller.name, new Date().toISOString());
+  }
+}

@@ -1,0 +1,133 @@
+import type { ManifestKind } from '../manifest/types';
+import { FORMAT_VERSION, PACKAGE_FORMAT, type Card } from '../packaging/format';
+import type { RecordLines } from '../packaging/dataChunks';
+import { writePackage } from '../packaging/writer';
+import type { Sql } from './db/database';
+import { badRequest, notFound } from './errors';
+import { entitiesIn, getSettings, historyOf, toEntity } from './store';
+import type { EnvEntity, ExportRequest } from './types';
+
+/** What an export request covers, resolved against the environment. */
+export interface ExportScope {
+  kind: ManifestKind;
+  code: string;
+  title?: string;
+  namespaces: string[];
+  entities: EnvEntity[];
+  /** Apps (`namespace.app`) whose records the scope may carry. */
+  apps: string[];
+}
+
+/** Resolves a namespace, app, solution or configuration to the entities it exports. */
+export async function resolveExport(db: Sql, r: ExportRequest): Promise<ExportScope> {
+  const unit = async (type: string, code: string) => (await db.query(`SELECT * FROM entities WHERE type = $1 AND code = $2`, [type, code])).map((x) => toEntity(x as never))[0];
+  const appsIn = async (ns: string[]) => (await db.query<{ app: string }>(`SELECT DISTINCT app FROM records WHERE split_part(app, '.', 1) = ANY($1::text[]) ORDER BY app`, [ns])).map((x) => x.app);
+  switch (r.kind) {
+    case 'namespace': case 'workspace': case 'module': {
+      const entities = await entitiesIn(db, [r.code]);
+      if (!entities.length) throw notFound(`the environment has no namespace \`${r.code}\``);
+      const u = entities.find((e) => (e.type === 'workspace' || e.type === 'module') && e.code === r.code);
+      return { kind: (u?.type as ManifestKind) ?? 'workspace', code: r.code, title: str(u?.body.title), namespaces: [r.code], entities, apps: await appsIn([r.code]) };
+    }
+    case 'app': {
+      const rows = r.code.includes('.')
+        ? (await db.query(`SELECT * FROM entities WHERE type = 'app' AND id = $1`, [r.code]))
+        : (await db.query(`SELECT * FROM entities WHERE type = 'app' AND code = $1`, [r.code]));
+      if (!rows.length) throw notFound(`the environment has no app \`${r.code}\``);
+      if (rows.length > 1) throw badRequest(`\`${r.code}\` names ${rows.length} apps; name one as namespace.app (${rows.map((x) => x.id).join(', ')})`);
+      const app = toEntity(rows[0] as never);
+      const entities = (await entitiesIn(db, [app.namespace])).filter((e) => e.id === app.id || e.app === app.id || e.id === `${app.id}.permissions`);
+      return { kind: 'app', code: app.code, title: str(app.body.title), namespaces: [app.namespace], entities, apps: (await appsIn([app.namespace])).filter((a) => a === app.id) };
+    }
+    case 'solution': {
+      const s = await unit('solution', r.code);
+      if (!s) throw notFound(`the environment has no solution \`${r.code}\``);
+      const members = Array.isArray(s.body.members) ? (s.body.members as { code?: string }[]).map((m) => m.code).filter((c): c is string => typeof c === 'string') : [];
+      const namespaces = [...new Set([r.code, ...members])];
+      return { kind: 'solution', code: r.code, title: str(s.body.title), namespaces, entities: await entitiesIn(db, namespaces), apps: await appsIn(namespaces) };
+    }
+    case 'configuration': {
+      const all = (await db.query(`SELECT * FROM entities ORDER BY id`)).map((x) => toEntity(x as never));
+      const c = all.find((e) => e.type === 'configuration');
+      const namespaces = [...new Set(all.map((e) => e.namespace))].sort();
+      return { kind: 'configuration', code: c?.code ?? r.code, title: str(c?.body.title), namespaces, entities: all, apps: (await db.query<{ app: string }>(`SELECT DISTINCT app FROM records ORDER BY app`)).map((x) => x.app) };
+    }
+    default:
+      throw badRequest(`cannot export a "${String((r as { kind: unknown }).kind)}"; export a namespace, app, solution or configuration`);
+  }
+}
+
+/** Records of one app as JSONL lines, read in pages by id so memory stays bounded. */
+function recordLines(db: Sql, app: string): RecordLines {
+  let closed = false;
+  async function* lines() {
+    let after = '';
+    for (;;) {
+      const page = await db.query<{ id: string; body: string }>(`SELECT id, body::text AS body FROM records WHERE app = $1 AND id > $2 ORDER BY id LIMIT 5000`, [app, after]);
+      for (const r of page) yield r.body;
+      if (page.length < 5000 || closed) return;
+      after = page[page.length - 1].id;
+    }
+  }
+  return { lines: lines(), label: `environment records of ${app}`, close: () => { closed = true; } };
+}
+
+/** Writes an export package from the environment (spec §5): its cards, sources, chosen data and history. */
+export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest, o: { out: string; envName: string; by: string; now: string; tool: { name: string; version: string }; signal: AbortSignal; onRecords?: (n: number) => void }): Promise<{ size: number; cards: number; records: number }> {
+  const settings = await getSettings(db);
+  const design = r.design ?? 'all';
+  const dataOpt = r.data ?? 'none';
+  const apps = dataOpt === 'all' ? scope.apps : Array.isArray(dataOpt) ? dataOpt : [];
+  const unknown = apps.filter((a) => !scope.apps.includes(a));
+  if (unknown.length) throw badRequest(`no records of ${unknown.join(', ')} in ${scope.kind} \`${scope.code}\` (apps with records: ${scope.apps.join(', ') || 'none'})`);
+  const cards: Card[] = design === 'all' ? scope.entities.map((e) => ({ id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: e.hash, body: e.body })) : [];
+  const refs = new Map<string, string>();
+  for (const c of cards) {
+    const add = (f: unknown) => {
+      if (typeof f === 'object' && f !== null && typeof (f as { file?: unknown }).file === 'string' && typeof (f as { sha256?: unknown }).sha256 === 'string') refs.set((f as { file: string }).file, (f as { sha256: string }).sha256);
+    };
+    add(c.body.file);
+    if (Array.isArray(c.body.scripts)) for (const s of c.body.scripts as { file?: unknown }[]) add(s?.file);
+  }
+  const files: { path: string; data: Buffer }[] = [];
+  for (const [path, sha] of refs) {
+    const [row] = await db.query<{ content: Uint8Array }>(`SELECT content FROM files WHERE sha256 = $1`, [sha]);
+    if (row) files.push({ path, data: Buffer.from(row.content) });
+  }
+  const unitBody = scope.entities.find((e) => e.code === scope.code && e.type === scope.kind)?.body ?? {};
+  const history = design === 'all' ? await historyOf(db, cards.map((c) => c.id)) : {};
+  let bytes = 0;
+  const { size, descriptor } = await writePackage({
+    out: o.out,
+    cards,
+    files,
+    data: apps.map((app) => ({ app, source: recordLines(db, app) })),
+    signal: o.signal,
+    onData: (n) => {
+      bytes += n;
+      o.onRecords?.(bytes);
+    },
+    descriptor: {
+      format: PACKAGE_FORMAT,
+      formatVersion: FORMAT_VERSION,
+      kind: scope.kind,
+      code: scope.code,
+      title: r.title ?? scope.title,
+      comment: r.comment,
+      version: str(unitBody.version),
+      platform: str(unitBody.platform) ?? settings.platform,
+      languages: settings.languages.length ? settings.languages : undefined,
+      options: { design, data: dataOpt === 'all' ? 'all' : apps.length ? apps : 'none', ...(apps.length ? { dataOrder: apps } : {}) },
+      createdAt: o.now,
+      createdBy: o.by,
+      source: `environment ${o.envName}`,
+      tool: o.tool,
+      history,
+    },
+  });
+  return { size, cards: cards.length, records: descriptor.data.reduce((n, d) => n + d.records, 0) };
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { STEP_OF, STEPS, type Card, type HistoryEntry } from '../packaging/format';
+import type { Database, Sql } from './db/database';
+import { EnvError } from './errors';
+import type { PackageView } from './packageView';
+import { actionFor } from './planner';
+import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntity, writeHistory } from './store';
+import type { Caller, ImportPlan, PlanAction } from './types';
+import { newId } from './users';
+
+/** Records written per statement: large enough to amortise a round trip, small enough to bound memory. */
+const RECORD_BATCH = 2000;
+
+/** Callbacks through which an import reports as it goes. */
+export interface ImportReporter {
+  step(status: 'backing-up' | 'importing', step: string): void;
+  log(level: 'info' | 'warn' | 'error', line: string): void;
+  progress(done: number, total: number): void;
+}
+
+export interface ImportOptions {
+  jobId: string;
+  caller: Caller;
+  onConflict: 'cancel' | 'replace';
+  now: string;
+  signal: AbortSignal;
+  report: ImportReporter;
+  /** Runs last inside the transaction, so the job's final state commits with the import. */
+  finish: (tx: Sql, result: ImportResult) => Promise<void>;
+}
+
+/** What an import did. */
+export interface ImportResult {
+  backupId: string;
+  revision: number;
+  counts: Record<PlanAction, number>;
+  entities: { id: string; action: PlanAction }[];
+  records: { app: string; written: number; created: number; updated: number }[];
+}
+
+/** Thrown when the cancel arrives; the transaction rolls back. */
+export class ImportCancelled extends Error {
+  constructor() {
+    super('cancelled by the user; nothing was changed');
+  }
+}
+
+/**
+ * Applies a confirmed plan in one transaction (spec §5): takes the environment's write lock,
+ * refuses a plan made against an older revision, backs up everything it will touch, writes the
+ * cards step by step and the data records app by app, and commits all or nothing.
+ */
+export async function applyImport(db: Database, view: PackageView, plan: ImportPlan, o: ImportOptions): Promise<ImportResult> {
+  const cancelled = () => {
+    if (o.signal.aborted) throw new ImportCancelled();
+  };
+  return db.transaction(async (tx) => {
+    const revision = await lockRevision(tx);
+    if (revision !== plan.revision) {
+      throw new EnvError(409, `the environment changed since the plan was made (revision ${plan.revision}, now ${revision}); make a new plan`, 'stale-plan');
+    }
+    const env = await getEntities(tx, view.cards.map((c) => c.id));
+    const actions = new Map<string, PlanAction>();
+    const conflicts: string[] = [];
+    for (const c of view.cards) {
+      const { action } = actionFor(env.get(c.id), c, view.history[c.id]);
+      actions.set(c.id, action);
+      if (action === 'conflict') conflicts.push(c.id);
+    }
+    if (conflicts.length && o.onConflict !== 'replace') {
+      throw new EnvError(409, `${conflicts.length} entit${conflicts.length === 1 ? 'y was' : 'ies were'} changed in the environment (${conflicts.slice(0, 5).join(', ')}${conflicts.length > 5 ? ', ...' : ''}); cancel, or replace them`, 'conflicts', conflicts);
+    }
+    const changing = view.cards.filter((c) => actions.get(c.id) !== 'unchanged');
+    const totalRecords = [...view.dataApps.values()].reduce((n, app) => n + (view.descriptor.data.find((d) => d.app === app)?.records ?? 0), 0);
+    const total = view.cards.length + totalRecords;
+    let done = 0;
+
+    o.report.step('backing-up', 'backup');
+    const backupId = newId('b');
+    const oldHistory = await historyOf(tx, changing.map((c) => c.id));
+    for (const c of changing) {
+      const row = env.get(c.id);
+      await tx.query(`INSERT INTO backup_entities (backup_id, id, row, history) VALUES ($1, $2, $3, $4)`,
+        [backupId, c.id, row ? JSON.stringify(row) : null, JSON.stringify(oldHistory[c.id] ?? [])]);
+    }
+    o.report.log('info', `backup ${backupId}: ${changing.length} entit${changing.length === 1 ? 'y' : 'ies'} before the import`);
+    cancelled();
+
+    const app = view.descriptor.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
+    const byStep = new Map<string, Card[]>();
+    for (const c of view.cards) {
+      const step = STEP_OF[c.type] ?? 'apps';
+      byStep.set(step, [...(byStep.get(step) ?? []), c]);
+    }
+    for (const step of STEPS) {
+      const cards = byStep.get(step) ?? [];
+      if (!cards.length) continue;
+      o.report.step('importing', step);
+      for (const c of cards) {
+        const action = actions.get(c.id)!;
+        if (action !== 'unchanged') {
+          await upsertEntity(tx, c, { app, at: o.now, by: o.caller.name, jobId: o.jobId });
+          await writeHistory(tx, c.id, mergeHistory(oldHistory[c.id] ?? [], view.history[c.id] ?? [], c.hash, o.now));
+        }
+        o.report.log('info', `${step}: ${c.id} ${action === 'conflict' ? 'replaced (was changed in the environment)' : action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}${c.deleted ? ' (deleted)' : ''}`);
+        o.report.progress(++done, total);
+      }
+      cancelled();
+    }
+    for (const [, content] of view.attachments) {
+      await tx.query(`INSERT INTO files (sha256, content) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING`, [createHash('sha256').update(content).digest('hex'), content]);
+    }
+    const settings = await getSettings(tx);
+    if (!settings.languages.length && view.descriptor.languages?.length) await setMeta(tx, 'settings', { ...settings, languages: view.descriptor.languages });
+
+    const records: ImportResult['records'] = [];
+    const order = orderedApps(view);
+    let recordsBackedUp = 0;
+    for (const target of order) {
+      o.report.step('importing', `data ${target}`);
+      const r = await importRecords(tx, view, target, backupId, o, (n) => {
+        done += n;
+        o.report.progress(done, total);
+      });
+      recordsBackedUp += r.written;
+      records.push(r);
+      o.report.log('info', `data ${target}: ${r.written} record(s) (${r.created} created, ${r.updated} updated)`);
+    }
+
+    await tx.query(`INSERT INTO backups (id, job_id, created_at, created_by, namespaces, entities, records) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [backupId, o.jobId, o.now, o.caller.name, JSON.stringify(view.namespaces), changing.length, recordsBackedUp]);
+    const newRevision = changing.length || records.some((r) => r.written) ? await bumpRevision(tx, revision) : revision;
+    const counts: Record<PlanAction, number> = { ...plan.counts };
+    const result: ImportResult = { backupId, revision: newRevision, counts, entities: view.cards.map((c) => ({ id: c.id, action: actions.get(c.id)! })), records };
+    await o.finish(tx, result);
+    return result;
+  });
+}
+
+/** Data apps in the order the package says (referenced apps first), then any it left out. */
+function orderedApps(view: PackageView): string[] {
+  const order = view.descriptor.options?.dataOrder ?? [];
+  const targets = [...view.dataApps.keys()];
+  const byOriginal = new Map([...view.dataApps].map(([t, orig]) => [orig, t]));
+  const first = order.map((a) => byOriginal.get(a)).filter((a): a is string => !!a);
+  return [...new Set([...first, ...targets])];
+}
+
+/** An environment's older hashes the package does not know, then the package's history, ending with the imported hash. */
+function mergeHistory(env: HistoryEntry[], pkg: HistoryEntry[], hash: string, now: string): HistoryEntry[] {
+  const known = new Set(pkg.map((h) => h.hash));
+  const out = [...env.filter((h) => !known.has(h.hash)), ...pkg];
+  if (out[out.length - 1]?.hash !== hash) out.push({ hash, at: now });
+  return out;
+}
+
+async function importRecords(
+  tx: Sql, view: PackageView, target: string, backupId: string, o: ImportOptions, onRecords: (n: number) => void,
+): Promise<ImportResult['records'][number]> {
+  const source = view.dataApps.get(target)!;
+  let batch = new Map<string, unknown>();
+  let written = 0;
+  let created = 0;
+  let line = 0;
+  const failed: string[] = [];
+  const flush = async () => {
+    if (!batch.size) return;
+    const ids = [...batch.keys()];
+    await tx.query(
+      `INSERT INTO backup_records (backup_id, app, id, body) SELECT $1, $2, x.id, r.body FROM unnest($3::text[]) AS x(id)
+       LEFT JOIN records r ON r.app = $2 AND r.id = x.id ON CONFLICT DO NOTHING`, [backupId, target, ids]);
+    const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM records WHERE app = $1 AND id = ANY($2::text[])`, [target, ids]);
+    await tx.query(
+      `INSERT INTO records (app, id, body) SELECT $1, e->>0, e->1 FROM jsonb_array_elements($2::jsonb) AS e
+       ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body`, [target, JSON.stringify([...batch])]);
+    written += batch.size;
+    created += batch.size - Number(n);
+    onRecords(batch.size);
+    batch = new Map();
+    if (o.signal.aborted) throw new ImportCancelled();
+  };
+  for await (const rec of view.reader.records(source)) {
+    line++;
+    const id = (rec as { id?: unknown })?.id;
+    if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof id !== 'string' && typeof id !== 'number')) {
+      if (failed.length < 100) o.report.log('error', `data ${target}: record ${line} has no string or number "id"; not imported`);
+      failed.push(String(line));
+      continue;
+    }
+    batch.set(String(id), rec);
+    if (batch.size >= RECORD_BATCH) await flush();
+  }
+  await flush();
+  if (failed.length) throw new EnvError(422, `${failed.length} record(s) of ${target} could not be imported; see the log`, 'bad-records');
+  return { app: target, written, created, updated: written - created };
+}

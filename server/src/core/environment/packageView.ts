@@ -1,0 +1,55 @@
+import { GLOBAL_NAMESPACE, ORG_NAMESPACE } from '../manifest/types';
+import type { Card, Descriptor, History } from '../packaging/format';
+import { PackageReader } from '../packaging/reader';
+import { Rename, renameApp, renameCards, renameFor, renameHistory } from './rename';
+
+/** A package opened for import: its cards, sources and history, under the code it is imported as. */
+export interface PackageView {
+  reader: PackageReader;
+  descriptor: Descriptor;
+  /** Cards in import-step order (renamed when imported `as` another code). */
+  cards: Card[];
+  attachments: Map<string, Buffer>;
+  history: History;
+  /** Data apps as imported (renamed) → as named in the package. */
+  dataApps: Map<string, string>;
+  /** Namespaces the import writes: those of its cards and of its data apps. */
+  namespaces: string[];
+  rename?: Rename;
+}
+
+/** Opens a package file and reads its design part (cards and attachments); data stays in the zip. */
+export async function openPackageView(file: string, as: string | undefined, now: string): Promise<PackageView> {
+  const reader = await PackageReader.open(file);
+  try {
+    const descriptor = reader.descriptor;
+    let cards = (await reader.cards()).map((c) => c.card);
+    const attachments = new Map<string, Buffer>();
+    for (const name of reader.entries.keys()) {
+      if (name.startsWith('scripts/') || name.startsWith('templates/files/')) attachments.set(name, await reader.read(name));
+    }
+    let history = descriptor.history;
+    let rename: Rename | undefined;
+    const dataApps = new Map(descriptor.data.map((d) => [d.app, d.app]));
+    if (as !== undefined && as !== descriptor.code) {
+      rename = renameFor(descriptor.kind, descriptor.code, cards, as);
+      cards = renameCards(rename, cards);
+      history = renameHistory(rename, history, cards, now);
+      dataApps.clear();
+      for (const d of descriptor.data) dataApps.set(renameApp(rename, d.app), d.app);
+    }
+    const ns = new Set<string>();
+    for (const c of cards) ns.add(c.namespace);
+    for (const app of dataApps.keys()) ns.add(app.slice(0, app.indexOf('.')));
+    if (descriptor.kind === 'solution') ns.add(rename ? rename.to : descriptor.code);
+    return { reader, descriptor, cards, attachments, history, dataApps, namespaces: [...ns].sort(), rename };
+  } catch (e) {
+    reader.close();
+    throw e;
+  }
+}
+
+/** Namespaces only an environment administrator may write: the org chart and global objects. */
+export function isCompanyLevel(ns: string): boolean {
+  return ns === GLOBAL_NAMESPACE || ns === ORG_NAMESPACE;
+}

@@ -1,0 +1,121 @@
+import type { Catalog } from '../catalog/catalog';
+import { FORMAT_VERSION } from '../packaging/format';
+import type { Sql } from './db/database';
+import { checkPackageIsolation } from './isolation';
+import type { PackageView } from './packageView';
+import { allEntityIds, entitiesIn, getEntities, getRevision, getSettings, recordCounts } from './store';
+import { newId } from './users';
+import type { Caller, EnvEntity, ImportCheck, ImportPlan, Job, PlanAction, PlanEntity } from './types';
+
+/** Compares dotted versions numerically (`2024.10` > `2024.4`). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((x) => parseInt(x, 10) || 0);
+  const pb = b.split('.').map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** Whether `wanted` appears in `have` in the same order (Protogrid: the target needs the languages in the source's order). */
+export function languagesInOrder(wanted: string[], have: string[]): boolean {
+  let i = 0;
+  for (const l of have) if (l === wanted[i]) i++;
+  return i === wanted.length;
+}
+
+/** What decides one entity's action (spec §5 "Update"). */
+export function actionFor(env: EnvEntity | undefined, card: { hash: string; deleted: boolean }, history: { hash: string }[] | undefined): { action: PlanAction; reason?: string } {
+  if (!env) return { action: 'create' };
+  if (env.hash === card.hash) {
+    return env.deleted === card.deleted ? { action: 'unchanged' } : { action: 'update', reason: card.deleted ? 'marked deleted in the package' : 'restored from the recycle bin by the package' };
+  }
+  if (history?.some((h) => h.hash === env.hash)) return { action: 'update', reason: 'the environment has an earlier version from the package\'s history' };
+  return { action: 'conflict', reason: `changed in the environment (last by ${env.updatedBy} at ${env.updatedAt}); its version is not in the package's history` };
+}
+
+/** Inputs a plan needs besides the package. */
+export interface PlanContext {
+  db: Sql;
+  catalog: Catalog;
+  caller: Caller;
+  packageId: string;
+  sha256: string;
+  /** Import jobs not finished yet. */
+  running: Job[];
+  /** Finished imports, for the "already imported" note. */
+  succeeded: Job[];
+  now: string;
+}
+
+/**
+ * Checks a package against the environment and says, per entity, what an import would do. Reads
+ * only: nothing changes until the caller confirms the plan.
+ */
+export async function makePlan(view: PackageView, ctx: PlanContext): Promise<ImportPlan> {
+  const d = view.descriptor;
+  const settings = await getSettings(ctx.db);
+  const revision = await getRevision(ctx.db);
+  const checks: ImportCheck[] = [];
+  checks.push({ name: 'format', ok: true, message: `format version ${d.formatVersion} (this environment reads up to ${FORMAT_VERSION})` });
+
+  const platformOk = !d.platform || compareVersions(d.platform, settings.platform) <= 0;
+  checks.push({ name: 'platform', ok: platformOk, message: d.platform
+    ? platformOk ? `needs platform ${d.platform}; the environment runs ${settings.platform}` : `needs platform ${d.platform}, newer than the environment's ${settings.platform}: update the environment first`
+    : 'the package names no minimum platform version' });
+
+  const langs = d.languages ?? [];
+  const langOk = !settings.languages.length || languagesInOrder(langs, settings.languages);
+  checks.push({ name: 'languages', ok: langOk, message: !settings.languages.length
+    ? `the environment has no languages yet; it takes the package's (${langs.join(', ') || 'none'})`
+    : langOk ? `${langs.join(', ') || 'no languages'} in the environment's order (${settings.languages.join(', ')})`
+      : `the package has languages ${langs.join(', ')} but the environment has ${settings.languages.join(', ')}: the environment needs them in the package's order` });
+
+  const existing = await allEntityIds(ctx.db);
+  const iso = checkPackageIsolation({ kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, attachments: view.attachments }, ctx.catalog, (id) => existing.has(id));
+  checks.push({ name: 'isolation', ok: !iso.isolation.length, message: iso.isolation.length ? `${iso.isolation.length} isolation error(s): the package is not isolated` : 'the package is isolated', ...(iso.isolation.length ? { details: iso.isolation } : {}) });
+  checks.push({ name: 'references', ok: !iso.references.length, message: iso.references.length ? `${iso.references.length} reference(s) resolve neither in the package nor in the environment` : 'every reference resolves in the package, the environment or the built-in catalog', ...(iso.references.length ? { details: iso.references } : {}) });
+
+  const clash = ctx.running.filter((j) => j.kind === 'import' && j.namespaces.some((n) => view.namespaces.includes(n)));
+  checks.push({ name: 'running', ok: !clash.length, message: clash.length
+    ? `import ${clash[0].id} into ${clash[0].namespaces.join(', ')} is ${clash[0].status}; wait for it to finish`
+    : 'no other import into these namespaces is running' });
+
+  const before = ctx.succeeded.find((j) => j.kind === 'import' && j.packageSha256 === ctx.sha256 && (j.request.as ?? null) === (view.rename?.to ?? null));
+  checks.push({ name: 'repeat', ok: true, message: before ? `this package was imported before (job ${before.id}, ${before.finishedAt}); importing it again changes only what changed since` : 'not imported here before' });
+
+  const envRows = await getEntities(ctx.db, view.cards.map((c) => c.id));
+  const entities: PlanEntity[] = view.cards.map((c) => {
+    const env = envRows.get(c.id);
+    const { action, reason } = actionFor(env, c, view.history[c.id]);
+    const title = typeof c.body.title === 'string' ? c.body.title : undefined;
+    return { id: c.id, type: c.type, namespace: c.namespace, ...(title ? { title } : {}), action, ...(env ? { envHash: env.hash } : {}), packageHash: c.hash, deleted: c.deleted, ...(reason ? { reason } : {}) };
+  });
+  const carried = new Set(view.cards.map((c) => c.id));
+  const appId = d.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
+  for (const e of await entitiesIn(ctx.db, view.namespaces)) {
+    if (carried.has(e.id) || (appId && e.app !== appId && e.id !== appId)) continue;
+    entities.push({ id: e.id, type: e.type, namespace: e.namespace, ...(typeof e.body.title === 'string' ? { title: e.body.title } : {}), action: 'kept', envHash: e.hash, deleted: e.deleted, reason: 'in the environment but not in the package; an import never deletes' });
+  }
+  const counts: Record<PlanAction, number> = { create: 0, update: 0, unchanged: 0, conflict: 0, kept: 0 };
+  for (const e of entities) counts[e.action]++;
+
+  const apps = [...view.dataApps.keys()];
+  const have = await recordCounts(ctx.db, apps);
+  const data = apps.map((app) => ({ app, records: d.data.find((x) => x.app === view.dataApps.get(app))?.records ?? 0, existing: have.get(app) ?? 0 }));
+
+  return {
+    id: newId('p'),
+    package: { id: ctx.packageId, kind: d.kind, code: d.code, ...(d.title ? { title: d.title } : {}), ...(d.version ? { version: d.version } : {}), sha256: ctx.sha256, ...(view.rename ? { importedAs: view.rename.to } : {}) },
+    namespaces: view.namespaces,
+    checks,
+    ok: checks.every((c) => c.ok),
+    entities,
+    data,
+    counts,
+    revision,
+    createdAt: ctx.now,
+    createdBy: ctx.caller.name,
+  };
+}

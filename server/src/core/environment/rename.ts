@@ -1,0 +1,88 @@
+import { canonicalJson, sha256 } from '../packaging/canonical';
+import type { Card, History } from '../packaging/format';
+import { cardReferences } from './cardRefs';
+import { badRequest } from './errors';
+
+/** How a duplicate renames: a namespace (workspace or module package) or one app (app package). */
+export interface Rename {
+  kind: 'namespace' | 'app';
+  from: string;
+  to: string;
+  /** For an app: its namespace. */
+  namespace?: string;
+}
+
+const CODE = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** The rename `--as NEW_CODE` means for a package of this kind and code. */
+export function renameFor(kind: string, code: string, cards: Card[], to: string): Rename {
+  if (!CODE.test(to)) throw badRequest(`"${to}" is not a valid code (lower-case letters, digits and _, starting with a letter)`);
+  if (kind === 'workspace' || kind === 'module') return { kind: 'namespace', from: code, to };
+  if (kind === 'app') {
+    const app = cards.find((c) => c.type === 'app' && c.code === code);
+    if (!app) throw badRequest(`the package has no card for app \`${code}\``);
+    return { kind: 'app', from: code, to, namespace: app.namespace };
+  }
+  throw badRequest(`a ${kind} package cannot be imported under another code; duplicate its workspaces one by one`);
+}
+
+/** The new id of an entity id, or the id unchanged when the rename does not touch it. */
+export function renameId(r: Rename, id: string): string {
+  if (r.kind === 'namespace') return id === r.from ? r.to : id.startsWith(`${r.from}.`) ? r.to + id.slice(r.from.length) : id;
+  const old = `${r.namespace}.${r.from}`;
+  return id === old ? `${r.namespace}.${r.to}` : id.startsWith(`${old}.`) ? `${r.namespace}.${r.to}${id.slice(old.length)}` : id;
+}
+
+/**
+ * Copies cards under the new code (Protogrid §3.3, "duplicate an app"): ids, namespaces, codes
+ * and every reference into the renamed namespace or app are rewritten, and hashes recomputed, so
+ * the copy lives next to the original in one environment.
+ */
+export function renameCards(r: Rename, cards: Card[]): Card[] {
+  return cards.map((c0) => {
+    const c: Card = structuredClone(c0);
+    if (r.kind === 'namespace') {
+      if (c.namespace === r.from) c.namespace = r.to;
+      if ((c.type === 'workspace' || c.type === 'module') && c.code === r.from) {
+        c.code = r.to;
+        if (c.body.code === r.from) c.body.code = r.to;
+      }
+    } else if (c.type === 'app' && c.namespace === r.namespace && c.code === r.from) {
+      c.code = r.to;
+      if (c.body.code === r.from) c.body.code = r.to;
+    } else if (c.type === 'permissions' && c.id === `${r.namespace}.${r.from}.permissions`) {
+      c.code = r.to;
+    }
+    c.id = renameId(r, c.id);
+    if (c.type === 'permissions' && typeof c.body.app === 'string') c.body.app = renameId(r, c.body.app);
+    for (const ref of cardReferences(c)) {
+      const hit = r.kind === 'namespace'
+        ? ref.namespace === r.from && ref.form !== 'local'
+        : ref.kind === 'app' && ref.namespace === r.namespace && ref.code === r.from;
+      if (!hit) continue;
+      const text = ref.form === 'local' ? r.to : `${r.kind === 'namespace' ? r.to : r.namespace}.${r.kind === 'namespace' ? ref.code : r.to}`;
+      (ref.holder as Record<string | number, unknown>)[ref.key] = text;
+    }
+    c.hash = sha256(canonicalJson(c.body));
+    return c;
+  });
+}
+
+/**
+ * History under the new ids. A copy is a new entity: its history starts with the renamed hash,
+ * so the copy's later updates compare against what was imported.
+ */
+export function renameHistory(r: Rename, history: History, renamed: Card[], at: string): History {
+  const out: History = {};
+  for (const [id, entries] of Object.entries(history)) out[renameId(r, id)] = entries;
+  for (const c of renamed) {
+    const h = out[c.id] ?? [];
+    if (h[h.length - 1]?.hash !== c.hash) out[c.id] = [...h, { hash: c.hash, at }];
+  }
+  return out;
+}
+
+/** The data app key (`namespace.app`) under the rename. */
+export function renameApp(r: Rename, app: string): string {
+  return renameId(r, app);
+}

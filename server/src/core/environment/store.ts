@@ -1,0 +1,121 @@
+import type { Card, History, HistoryEntry } from '../packaging/format';
+import type { Sql } from './db/database';
+import type { EnvEntity, EnvSettings } from './types';
+
+/** Reads and small writes of an environment's state, over any Sql (the database or a transaction). */
+
+export async function getMeta<T>(db: Sql, key: string, fallback: T): Promise<T> {
+  const rows = await db.query<{ value: T }>(`SELECT value FROM isola_meta WHERE key = $1`, [key]);
+  return rows.length ? rows[0].value : fallback;
+}
+
+export async function setMeta(db: Sql, key: string, value: unknown): Promise<void> {
+  await db.query(`INSERT INTO isola_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [key, JSON.stringify(value)]);
+}
+
+export async function getSettings(db: Sql): Promise<EnvSettings> {
+  return { name: 'environment', platform: '2024.4', languages: [], ...(await getMeta<Partial<EnvSettings>>(db, 'settings', {})) };
+}
+
+/** The environment's revision: it grows with every committed change to entities or records. */
+export async function getRevision(db: Sql): Promise<number> {
+  return Number(await getMeta(db, 'revision', 0));
+}
+
+/**
+ * Takes the environment's write lock for the rest of the transaction and returns the revision.
+ * On PostgreSQL this serialises imports, admin edits and restores; PGlite has one connection anyway.
+ */
+export async function lockRevision(tx: Sql): Promise<number> {
+  await tx.query(`INSERT INTO isola_meta (key, value) VALUES ('revision', '0') ON CONFLICT (key) DO NOTHING`);
+  const rows = await tx.query<{ value: number }>(`SELECT value FROM isola_meta WHERE key = 'revision' FOR UPDATE`);
+  return Number(rows[0].value);
+}
+
+export async function bumpRevision(tx: Sql, from: number): Promise<number> {
+  await setMeta(tx, 'revision', from + 1);
+  return from + 1;
+}
+
+interface EntityRow {
+  id: string; type: string; namespace: string; code: string; deleted: boolean; hash: string;
+  body: Record<string, unknown>; app: string | null; updated_at: string; updated_by: string;
+}
+
+export function toEntity(r: EntityRow): EnvEntity {
+  return {
+    id: r.id, type: r.type as EnvEntity['type'], namespace: r.namespace, code: r.code, deleted: r.deleted, hash: r.hash,
+    body: r.body, ...(r.app ? { app: r.app } : {}), updatedAt: r.updated_at, updatedBy: r.updated_by,
+  };
+}
+
+export async function getEntities(db: Sql, ids: string[]): Promise<Map<string, EnvEntity>> {
+  if (!ids.length) return new Map();
+  const rows = await db.query<EntityRow & Record<string, unknown>>(`SELECT * FROM entities WHERE id = ANY($1::text[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, toEntity(r)]));
+}
+
+export async function entitiesIn(db: Sql, namespaces: string[]): Promise<EnvEntity[]> {
+  const rows = await db.query<EntityRow & Record<string, unknown>>(`SELECT * FROM entities WHERE namespace = ANY($1::text[]) ORDER BY id`, [namespaces]);
+  return rows.map(toEntity);
+}
+
+export async function allEntityIds(db: Sql): Promise<Set<string>> {
+  return new Set((await db.query<{ id: string }>(`SELECT id FROM entities`)).map((r) => r.id));
+}
+
+export async function historyOf(db: Sql, ids: string[]): Promise<History> {
+  const out: History = {};
+  if (!ids.length) return out;
+  const rows = await db.query<{ id: string; hash: string; at: string }>(`SELECT id, hash, at FROM entity_history WHERE id = ANY($1::text[]) ORDER BY id, seq`, [ids]);
+  for (const r of rows) (out[r.id] ??= []).push({ hash: r.hash, at: r.at });
+  return out;
+}
+
+/** Replaces an entity's history. */
+export async function writeHistory(tx: Sql, id: string, entries: HistoryEntry[]): Promise<void> {
+  await tx.query(`DELETE FROM entity_history WHERE id = $1`, [id]);
+  if (!entries.length) return;
+  await tx.query(
+    `INSERT INTO entity_history (id, seq, hash, at) SELECT $1, s.i, s.hash, s.at FROM jsonb_to_recordset($2::jsonb) AS s(i int, hash text, at text)`,
+    [id, JSON.stringify(entries.map((e, i) => ({ i, hash: e.hash, at: e.at })))],
+  );
+}
+
+/** Inserts or replaces an entity row from a card. */
+export async function upsertEntity(tx: Sql, c: Card, o: { app?: string; at: string; by: string; jobId?: string }): Promise<void> {
+  await tx.query(
+    `INSERT INTO entities (id, type, namespace, code, deleted, hash, body, app, updated_at, updated_by, job_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, namespace = EXCLUDED.namespace, code = EXCLUDED.code,
+       deleted = EXCLUDED.deleted, hash = EXCLUDED.hash, body = EXCLUDED.body, app = COALESCE(EXCLUDED.app, entities.app),
+       updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, job_id = EXCLUDED.job_id`,
+    [c.id, c.type, c.namespace, c.code, c.deleted === true, c.hash, JSON.stringify(c.body), o.app ?? null, o.at, o.by, o.jobId ?? null],
+  );
+}
+
+/** Record counts per app. */
+export async function recordCounts(db: Sql, apps: string[]): Promise<Map<string, number>> {
+  if (!apps.length) return new Map();
+  const rows = await db.query<{ app: string; n: number }>(`SELECT app, count(*)::int AS n FROM records WHERE app = ANY($1::text[]) GROUP BY app`, [apps]);
+  return new Map(rows.map((r) => [r.app, Number(r.n)]));
+}
+
+/** Namespaces the environment holds, with what defines each and how many entities it has. */
+export async function listNamespaces(db: Sql): Promise<{ code: string; kind: string; title?: string; entities: number; records: number }[]> {
+  const rows = await db.query<{ namespace: string; n: number }>(`SELECT namespace, count(*)::int AS n FROM entities GROUP BY namespace ORDER BY namespace`);
+  const units = await db.query<{ code: string; type: string; title: string | null }>(
+    `SELECT code, type, body->>'title' AS title FROM entities WHERE type IN ('workspace', 'module', 'solution', 'configuration')`);
+  const recs = await db.query<{ ns: string; n: number }>(`SELECT split_part(app, '.', 1) AS ns, count(*)::int AS n FROM records GROUP BY 1`);
+  const recordsOf = new Map(recs.map((r) => [r.ns, Number(r.n)]));
+  return rows.map((r) => {
+    const unit = units.find((u) => u.code === r.namespace && (u.type === 'workspace' || u.type === 'module' || u.type === 'solution'));
+    return {
+      code: r.namespace,
+      kind: unit?.type ?? (r.namespace === 'global' ? 'global objects' : r.namespace === '#orgchart' ? 'org chart' : 'namespace'),
+      ...(unit?.title ? { title: unit.title } : {}),
+      entities: Number(r.n),
+      records: recordsOf.get(r.namespace) ?? 0,
+    };
+  });
+}

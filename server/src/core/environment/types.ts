@@ -1,0 +1,146 @@
+import type { CardType, DataOption } from '../packaging/format';
+
+/** Job statuses (spec §5). */
+export type JobStatus = 'queued' | 'checking' | 'backing-up' | 'importing' | 'exporting' | 'succeeded' | 'failed' | 'cancelled';
+export const FINISHED: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** What an import does to one entity. */
+export type PlanAction = 'create' | 'update' | 'unchanged' | 'conflict' | 'kept';
+
+/** Who is calling: a user of the environment, found by their token. */
+export interface Caller {
+  id: number;
+  name: string;
+  admin: boolean;
+  /** Namespaces this user owns (is the full-access admin of). */
+  namespaces: string[];
+}
+
+/** One design entity as the environment holds it. */
+export interface EnvEntity {
+  id: string;
+  type: CardType;
+  namespace: string;
+  code: string;
+  deleted: boolean;
+  hash: string;
+  body: Record<string, unknown>;
+  /** The app whose package brought it, when it came in an app package. */
+  app?: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** One row of an import plan. */
+export interface PlanEntity {
+  id: string;
+  type: string;
+  namespace: string;
+  title?: string;
+  action: PlanAction;
+  /** Hash in the environment (absent for `create`). */
+  envHash?: string;
+  /** Hash in the package (absent for `kept`). */
+  packageHash?: string;
+  deleted?: boolean;
+  /** Why, in a sentence (conflicts say who changed it and when). */
+  reason?: string;
+}
+
+/** One check of an import, passed or failed. */
+export interface ImportCheck {
+  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'running' | 'rights' | 'repeat';
+  ok: boolean;
+  /** What was checked, or why it failed. */
+  message: string;
+  /** Failed checks with details (findings), one line each. */
+  details?: string[];
+}
+
+/** Data records an import writes, per app. */
+export interface PlanData {
+  app: string;
+  records: number;
+  /** Records of this app already in the environment. */
+  existing: number;
+}
+
+/** What an import would do: made before anything changes, confirmed by the caller. */
+export interface ImportPlan {
+  id: string;
+  package: { id: string; kind: string; code: string; title?: string; version?: string; sha256: string; importedAs?: string };
+  /** Namespaces the import writes. */
+  namespaces: string[];
+  checks: ImportCheck[];
+  /** True when every check passed. */
+  ok: boolean;
+  entities: PlanEntity[];
+  data: PlanData[];
+  counts: Record<PlanAction, number>;
+  /** The environment's revision the plan was made against; a later change makes it stale. */
+  revision: number;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** A background import or export. */
+export interface Job {
+  id: string;
+  kind: 'import' | 'export' | 'restore';
+  status: JobStatus;
+  /** The step running (an import step folder, `data <app>`, `backup`, ...). */
+  step: string;
+  /** 0..1 */
+  progress: number;
+  namespaces: string[];
+  packageCode?: string;
+  packageSha256?: string;
+  request: Record<string, unknown>;
+  plan?: ImportPlan;
+  result?: Record<string, unknown>;
+  error?: string;
+  createdBy: string;
+  createdAt: string;
+  finishedAt?: string;
+  backupId?: string;
+}
+
+/** One line of a job's log. */
+export interface LogLine {
+  seq: number;
+  at: string;
+  level: 'info' | 'warn' | 'error';
+  line: string;
+}
+
+/** A backup of what an import touched, taken before it changed anything. */
+export interface Backup {
+  id: string;
+  jobId: string;
+  createdAt: string;
+  createdBy: string;
+  namespaces: string[];
+  entities: number;
+  records: number;
+  restoredAt?: string;
+  restoredBy?: string;
+}
+
+/** Environment-wide settings that imports are checked against. */
+export interface EnvSettings {
+  name: string;
+  /** Platform version the environment runs (packages may need at most this). */
+  platform: string;
+  /** Languages in order; empty until set or until the first import brings them. */
+  languages: string[];
+}
+
+/** What to export (spec §5): a namespace, an app, a solution or the whole configuration. */
+export interface ExportRequest {
+  kind: 'namespace' | 'workspace' | 'module' | 'app' | 'solution' | 'configuration';
+  code: string;
+  design?: 'all' | 'none';
+  data?: DataOption;
+  title?: string;
+  comment?: string;
+}

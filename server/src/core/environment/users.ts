@@ -1,0 +1,58 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Sql } from './db/database';
+import { badRequest, unauthorized } from './errors';
+import type { Caller } from './types';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A new random id with a prefix that says what it names (`j_` job, `b_` backup, `p_` plan). */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(9).toString('base64url')}`;
+}
+
+/** A user as listed to an administrator (never with the token). */
+export interface UserInfo {
+  id: number;
+  name: string;
+  admin: boolean;
+  namespaces: string[];
+  createdAt: string;
+}
+
+/**
+ * Creates a user with a fresh token, returned once: only its sha256 is stored, so a lost token
+ * is replaced, never recovered.
+ */
+export async function createUser(db: Sql, o: { name: string; admin?: boolean; namespaces?: string[] }): Promise<{ user: UserInfo; token: string }> {
+  if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(o.name)) throw badRequest(`user name "${o.name}" must be 1-64 letters, digits, or _ . @ -`);
+  const token = `isola_${randomBytes(24).toString('base64url')}`;
+  const createdAt = new Date().toISOString();
+  const taken = await db.query(`SELECT 1 FROM users WHERE name = $1`, [o.name]);
+  if (taken.length) throw badRequest(`a user named "${o.name}" already exists`);
+  const [row] = await db.query<{ id: number }>(
+    `INSERT INTO users (name, token_sha256, admin, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [o.name, hashToken(token), o.admin === true, createdAt],
+  );
+  for (const ns of o.namespaces ?? []) await db.query(`INSERT INTO owners (user_id, namespace) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [row.id, ns]);
+  return { user: { id: row.id, name: o.name, admin: o.admin === true, namespaces: [...(o.namespaces ?? [])].sort(), createdAt }, token };
+}
+
+/** The caller a bearer token belongs to; 401 for none or an unknown one. */
+export async function authenticate(db: Sql, token: string | undefined): Promise<Caller> {
+  if (!token) throw unauthorized();
+  const rows = await db.query<{ id: number; name: string; admin: boolean }>(`SELECT id, name, admin FROM users WHERE token_sha256 = $1`, [hashToken(token)]);
+  if (!rows.length) throw unauthorized('the token is not valid for this environment');
+  const owned = await db.query<{ namespace: string }>(`SELECT namespace FROM owners WHERE user_id = $1 ORDER BY namespace`, [rows[0].id]);
+  return { ...rows[0], namespaces: owned.map((o) => o.namespace) };
+}
+
+export async function listUsers(db: Sql): Promise<UserInfo[]> {
+  const users = await db.query<{ id: number; name: string; admin: boolean; created_at: string }>(`SELECT id, name, admin, created_at FROM users ORDER BY id`);
+  const owners = await db.query<{ user_id: number; namespace: string }>(`SELECT user_id, namespace FROM owners ORDER BY namespace`);
+  return users.map((u) => ({ id: u.id, name: u.name, admin: u.admin, createdAt: u.created_at, namespaces: owners.filter((o) => o.user_id === u.id).map((o) => o.namespace) }));
+}
+
+/** Whether the environment has any user yet (the first run creates the administrator). */
+export async function hasUsers(db: Sql): Promise<boolean> {
+  return (await db.query(`SELECT 1 FROM users LIMIT 1`)).length > 0;
+}

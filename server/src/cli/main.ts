@@ -1,5 +1,8 @@
 import { runBuild } from './build';
 import { runCheck } from './check';
+import { runEnv } from './env';
+import { runExport } from './export';
+import { runImport } from './import';
 import { runInspect } from './inspect';
 import { runLsp } from './lsp';
 import { ExitCode, HELP, Io, UsageError } from './usage';
@@ -8,6 +11,9 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<ExitCode>> = 
   check: runCheck,
   build: runBuild,
   inspect: runInspect,
+  import: runImport,
+  export: runExport,
+  env: runEnv,
   lsp: runLsp,
 };
 

@@ -21,8 +21,18 @@ Commands:
                      build a package (refused while isolation errors stand)
   inspect FILE [--format text|json]
                      print a package's descriptor, import steps and entries (verified)
+  import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--format text|json]
+                     check a package against an environment, print the plan, then import it
+  export --package CODE [--kind namespace|app|solution|configuration] [--env NAME] --out FILE
+         [--data none|all|APP,...] [--design all|none]
+                     export from an environment into a package file
+  env serve [--data DIR] [--port N] [--host ADDR] [--database URL] [--name NAME]
+                     run an environment service (HTTP + JSON, bearer tokens)
   lsp --stdio        run the language server on stdin/stdout (for editors other than VS Code)
   help               show this help
+
+Environments are named in isola.config.json; "local" (embedded, in .isola/local) always exists.
+A token for environment NAME is read from $ISOLA_TOKEN_NAME, never from a file.
 
 Exit status: 0 fine, 1 findings or a refused operation, 2 bad usage or bad input.
 `;

@@ -23,6 +23,7 @@ import { canonicalJson, sha256 } from '../packaging/canonical';
 /** A package the environment holds (uploaded, registered from disk, or exported). */
 export interface StoredPackage {
   id: string;
+  sha256: string;
   file: string;
   size: number;
   kind: string;
@@ -212,10 +213,10 @@ export class Environment {
       await fs.rename(file, dest);
     }
     const size = (await fs.stat(dest)).size;
-    const p: StoredPackage = { id, file: dest, size, kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces, origin, createdBy: caller.name, createdAt: new Date().toISOString() };
+    const p: StoredPackage = { id, sha256: sha, file: dest, size, kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces, origin, createdBy: caller.name, createdAt: new Date().toISOString() };
     await this.db.query(
-      `INSERT INTO packages (id, file, size, kind, code, namespaces, origin, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
-       ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file`, [p.id, p.file, p.size, p.kind, p.code, JSON.stringify(p.namespaces), p.origin, p.createdBy, p.createdAt]);
+      `INSERT INTO packages (id, sha256, file, size, kind, code, namespaces, origin, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+       ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file`, [p.id, p.sha256, p.file, p.size, p.kind, p.code, JSON.stringify(p.namespaces), p.origin, p.createdBy, p.createdAt]);
     return p;
   }
 
@@ -223,7 +224,7 @@ export class Environment {
     const rows = await this.db.query<Record<string, unknown>>(`SELECT * FROM packages WHERE id = $1`, [id]);
     if (!rows.length) throw notFound(`no package ${id}`);
     const r = rows[0];
-    const p: StoredPackage = { id: r.id as string, file: r.file as string, size: Number(r.size), kind: r.kind as string, code: r.code as string, namespaces: r.namespaces as string[], origin: r.origin as StoredPackage['origin'], createdBy: r.created_by as string, createdAt: r.created_at as string };
+    const p: StoredPackage = { id: r.id as string, sha256: r.sha256 as string, file: r.file as string, size: Number(r.size), kind: r.kind as string, code: r.code as string, namespaces: r.namespaces as string[], origin: r.origin as StoredPackage['origin'], createdBy: r.created_by as string, createdAt: r.created_at as string };
     requireRights(caller, p.namespaces, `downloading package ${id}`);
     return p;
   }
@@ -239,7 +240,7 @@ export class Environment {
     });
     try {
       requireRights(caller, view.namespaces, `importing ${p.kind} \`${o.as ?? p.code}\``);
-      const plan = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.id, running: this.jobs.running(), succeeded: await this.jobs.succeededImports(), now });
+      const plan = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), succeeded: await this.jobs.succeededImports(), now });
       this.plans.set(plan.id, { plan, file: p.file, as: o.as });
       if (this.plans.size > PLANS_KEPT) this.plans.delete(this.plans.keys().next().value!);
       return plan;

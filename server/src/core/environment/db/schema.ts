@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE TABLE IF NOT EXISTS job_log (job_id text NOT NULL, seq int NOT NULL, at text NOT NULL, level text NOT NULL,
   line text NOT NULL, PRIMARY KEY (job_id, seq));
 CREATE TABLE IF NOT EXISTS packages (
-  id text PRIMARY KEY, file text NOT NULL, size bigint NOT NULL, kind text NOT NULL, code text NOT NULL,
+  id text PRIMARY KEY, sha256 text NOT NULL, file text NOT NULL, size bigint NOT NULL, kind text NOT NULL, code text NOT NULL,
   namespaces jsonb NOT NULL, origin text NOT NULL, created_by text NOT NULL, created_at text NOT NULL);
 CREATE TABLE IF NOT EXISTS backups (
   id text PRIMARY KEY, job_id text NOT NULL, created_at text NOT NULL, created_by text NOT NULL,

@@ -1,0 +1,58 @@
+import { createServer } from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Environment } from '../core/environment/environment';
+import { createHandler } from '../env/http';
+import { tool } from './envArgs';
+import { ExitCode, Io, UsageError } from './usage';
+
+const USAGE = 'usage: isola env serve [--data DIR] [--port N] [--host ADDR] [--database URL] [--name NAME] [--platform VERSION]';
+
+/** `isola env serve`: the environment service over HTTP (loopback unless --host says otherwise). */
+export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
+  const [sub, ...rest] = args;
+  if (sub !== 'serve') throw new UsageError(USAGE);
+  const { values, positionals } = parseArgs({
+    args: rest, allowPositionals: true,
+    options: {
+      data: { type: 'string' }, port: { type: 'string', default: '7700' }, host: { type: 'string', default: '127.0.0.1' },
+      database: { type: 'string' }, name: { type: 'string' }, platform: { type: 'string' },
+    },
+  });
+  if (positionals.length) throw new UsageError(USAGE);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got "${values.port}")`);
+  const dataDir = path.resolve(io.cwd, values.data ?? path.join(os.homedir(), '.local', 'share', 'isola', 'environment'));
+  const databaseUrl = values.database ?? process.env.ISOLA_DATABASE_URL;
+  let env: Environment;
+  try {
+    env = await Environment.open({ dataDir, databaseUrl, name: values.name, tool: tool() });
+  } catch (e) {
+    throw new UsageError(`cannot open the environment's database: ${(e as Error).message}`);
+  }
+  if (values.platform) await env.updateSettings(Environment.localCaller('isola'), { platform: values.platform });
+  const token = await env.ensureAdmin();
+  const server = createServer(createHandler(env, tool().version));
+  server.requestTimeout = 0; // uploads of large packages take as long as they take
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(new UsageError(`cannot listen on ${values.host}:${port}: ${(e as Error).message}`)));
+    server.listen(port, values.host, resolve);
+  });
+  const addr = server.address();
+  const actual = typeof addr === 'object' && addr ? addr.port : port;
+  const info = await env.info();
+  io.out(`Isola environment "${info.name}" listening on http://${values.host}:${actual} (database: ${databaseUrl ? 'PostgreSQL' : `embedded, in ${dataDir}`})\n`);
+  if (token) io.out(`Administrator token (shown once; keep it in a secret store): ${token}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      server.close();
+      server.closeAllConnections();
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await env.close();
+  return 0;
+}

@@ -1,0 +1,41 @@
+import * as os from 'node:os';
+import { EnvError } from '../core/environment/errors';
+import { EnvClient, HttpClient, LocalClient, UnreachableError } from '../env/client';
+import { ConfigError, defaultTokenEnv, loadConfig } from '../env/config';
+import { Io, UsageError } from './usage';
+
+/** The tool name and version packages and jobs record. */
+export function tool(): { name: string; version: string } {
+  return { name: 'isola', version: require('../../../package.json').version };
+}
+
+/**
+ * The client for `--env NAME`: `local` runs the engine in this process on the project's data
+ * folder; any other name is looked up in `isola.config.json`, with its token from the
+ * environment variable (never from the file).
+ */
+export async function openEnvironment(name: string | undefined, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<EnvClient> {
+  let config;
+  try {
+    config = loadConfig(io.cwd);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  const wanted = name ?? 'local';
+  const e = config.environments.find((x) => x.name === wanted);
+  if (!e) throw new UsageError(`no environment "${wanted}" in ${config.file ?? 'isola.config.json (none found)'}; known: ${config.environments.map((x) => x.name).join(', ')}`);
+  if (!e.url) return LocalClient.open(e.data!, os.userInfo().username, tool());
+  const tokenVar = e.tokenEnv ?? defaultTokenEnv(e.name);
+  const token = env[tokenVar];
+  if (!token) throw new UsageError(`environment "${e.name}" needs a token: set ${tokenVar}`);
+  return new HttpClient(e.name, e.url, token);
+}
+
+/** A refusal from the environment as one line, with what to do for the common ones. */
+export function describeEnvError(e: unknown, envName: string, tokenVar?: string): string | undefined {
+  if (e instanceof UnreachableError) return e.message;
+  if (!(e instanceof EnvError)) return undefined;
+  if (e.status === 401) return `${envName}: ${e.message}${tokenVar ? ` (check ${tokenVar})` : ''}`;
+  return `${envName}: ${e.message}`;
+}

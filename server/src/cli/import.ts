@@ -1,0 +1,103 @@
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EnvError } from '../core/environment/errors';
+import type { ImportPlan, Job, PlanAction } from '../core/environment/types';
+import { EnvClient, followJob } from '../env/client';
+import { describeEnvError, openEnvironment } from './envArgs';
+import { ExitCode, Io, UsageError } from './usage';
+
+const USAGE = 'usage: isola import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--format text|json]';
+
+/**
+ * `isola import FILE`: uploads the package, prints the environment's plan, and (unless
+ * `--dry-run`, failed checks, or conflicts without `--on-conflict replace`) runs the import,
+ * following its job to the end. Exit 0 imported (or a clean dry run), 1 refused or failed.
+ */
+export async function runImport(args: string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { env: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'on-conflict': { type: 'string', default: 'cancel' }, as: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  });
+  if (positionals.length !== 1) throw new UsageError(USAGE);
+  const onConflict = values['on-conflict'];
+  if (onConflict !== 'cancel' && onConflict !== 'replace') throw new UsageError(`--on-conflict must be cancel or replace (got "${onConflict}")`);
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown format "${values.format}": use text or json`);
+  const json = values.format === 'json';
+  const file = path.resolve(io.cwd, positionals[0]);
+  const client = await openEnvironment(values.env, io);
+  try {
+    const stored = await client.uploadPackage(file).catch((e) => {
+      if (e instanceof EnvError && (e.status === 422 || e.status === 413)) throw new UsageError(`${positionals[0]}: ${e.message}`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${positionals[0]}: no such file`);
+      throw e;
+    });
+    const plan = await client.plan(stored.id, values.as);
+    const out: { environment: string; plan: ImportPlan; result?: unknown; refused?: string } = { environment: client.name, plan };
+    if (!json) io.out(formatPlan(client.name, plan));
+    const refuse = (why: string): ExitCode => {
+      out.refused = why;
+      if (json) io.out(JSON.stringify(out, null, 2) + '\n');
+      else io.err(`isola import: ${why}\n`);
+      return 1;
+    };
+    if (!plan.ok) return refuse(`refused by the environment's checks: ${plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ')}`);
+    if (plan.counts.conflict && onConflict !== 'replace') {
+      return refuse(`${plan.counts.conflict} conflict(s): the environment changed ${plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id).join(', ')}; nothing was imported. Run again with --on-conflict replace to overwrite them`);
+    }
+    if (values['dry-run']) {
+      if (json) io.out(JSON.stringify(out, null, 2) + '\n');
+      else io.out('Dry run: nothing was imported.\n');
+      return 0;
+    }
+    const job = await client.startImport(plan.id, onConflict);
+    if (!json) io.out(`Import job ${job.id}:\n`);
+    const done = await follow(client, job.id, json ? undefined : io);
+    out.result = resultOf(done);
+    if (json) io.out(JSON.stringify(out, null, 2) + '\n');
+    else io.out(done.status === 'succeeded' ? `Imported into ${client.name}.\n` : '');
+    if (done.status !== 'succeeded') {
+      if (!json) io.err(`isola import: job ${done.id} ${done.status}: ${done.error ?? ''}\n`);
+      return 1;
+    }
+    return 0;
+  } catch (e) {
+    const line = describeEnvError(e, client.name);
+    if (line) {
+      io.err(`isola import: ${line}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Follows a job, printing its log lines as they arrive. */
+export async function follow(client: EnvClient, id: string, io: Io | undefined): Promise<Job> {
+  return followJob(client, id, (_job, lines) => {
+    for (const l of lines) io?.out(`  ${l.level === 'info' ? '' : `${l.level}: `}${l.line}\n`);
+  });
+}
+
+function resultOf(job: Job): Record<string, unknown> {
+  return { job: job.id, status: job.status, ...(job.error ? { error: job.error } : {}), ...(job.result ?? {}) };
+}
+
+const ORDER: PlanAction[] = ['create', 'update', 'conflict', 'unchanged', 'kept'];
+
+/** The plan as people read it: checks, counts, then one line per entity that is not unchanged. */
+export function formatPlan(env: string, p: ImportPlan): string {
+  const lines = [`Plan for ${p.package.kind} ${p.package.code}${p.package.importedAs ? ` as ${p.package.importedAs}` : ''} into ${env} (namespaces ${p.namespaces.join(', ')}):`];
+  for (const c of p.checks) {
+    lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`);
+    for (const d of c.details ?? []) lines.push(`         ${d}`);
+  }
+  lines.push(`  ${ORDER.map((a) => `${p.counts[a]} ${a}`).join(', ')}`);
+  for (const a of ORDER) {
+    for (const e of p.entities.filter((x) => x.action === a && a !== 'unchanged')) {
+      lines.push(`  ${a.padEnd(9)} ${e.type.padEnd(12)} ${e.id}${e.deleted ? ' [deleted]' : ''}${a === 'conflict' || a === 'kept' ? `  (${e.reason})` : ''}`);
+    }
+  }
+  for (const d of p.data) lines.push(`  data      ${d.app}: ${d.records} record(s) (${d.existing} already there)`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,182 @@
+import { createWriteStream, promises as fs, createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RestorePreview } from '../core/environment/backups';
+import { Environment, StoredPackage } from '../core/environment/environment';
+import { EnvError } from '../core/environment/errors';
+import type { Backup, Caller, EnvEntity, ExportRequest, ImportPlan, Job, LogLine } from '../core/environment/types';
+
+/** A namespace as an environment lists it. */
+export interface NamespaceInfo {
+  code: string;
+  kind: string;
+  title?: string;
+  entities: number;
+  records: number;
+}
+
+/** Environment facts every client can read. */
+export interface EnvInfo {
+  name: string;
+  platform: string;
+  languages: string[];
+  revision: number;
+  database: string;
+  version?: string;
+}
+
+/**
+ * One way to talk to an environment, whether it runs in this process (`local`) or behind
+ * `isola env serve`: the CLI and the editor use this and never care which.
+ */
+export interface EnvClient {
+  readonly name: string;
+  info(): Promise<EnvInfo>;
+  whoami(): Promise<Caller>;
+  uploadPackage(file: string): Promise<Omit<StoredPackage, 'file'>>;
+  plan(packageId: string, as?: string): Promise<ImportPlan>;
+  startImport(planId: string, onConflict: 'cancel' | 'replace'): Promise<Job>;
+  startExport(r: ExportRequest): Promise<Job>;
+  job(id: string): Promise<Job>;
+  jobLog(id: string, after?: number): Promise<LogLine[]>;
+  cancelJob(id: string): Promise<Job>;
+  jobs(): Promise<Job[]>;
+  downloadPackage(id: string, out: string): Promise<void>;
+  namespaces(): Promise<NamespaceInfo[]>;
+  entities(namespace: string): Promise<EnvEntity[]>;
+  entity(id: string): Promise<EnvEntity & { history: { hash: string; at: string }[] }>;
+  changeEntity(id: string, change: { body?: Record<string, unknown>; deleted?: boolean }): Promise<EnvEntity>;
+  backups(): Promise<Backup[]>;
+  backupPreview(id: string): Promise<RestorePreview>;
+  restore(id: string): Promise<RestorePreview>;
+  close(): Promise<void>;
+}
+
+/** The embedded environment: the same engine, in this process, on a data folder. */
+export class LocalClient implements EnvClient {
+  readonly name = 'local';
+  private constructor(readonly env: Environment, private readonly caller: Caller) {}
+
+  static async open(dataDir: string, user: string, tool?: { name: string; version: string }): Promise<LocalClient> {
+    return new LocalClient(await Environment.open({ dataDir, name: 'local', tool }), Environment.localCaller(user));
+  }
+
+  info = () => this.env.info();
+  whoami = async () => this.caller;
+  uploadPackage = async (file: string) => {
+    const { file: _f, ...p } = await this.env.registerFile(this.caller, file);
+    return p;
+  };
+  plan = (id: string, as?: string) => this.env.plan(this.caller, { package: id, as });
+  startImport = (plan: string, onConflict: 'cancel' | 'replace') => this.env.startImport(this.caller, { plan, onConflict });
+  startExport = (r: ExportRequest) => this.env.startExport(this.caller, r);
+  job = (id: string) => this.env.job(this.caller, id);
+  jobLog = (id: string, after?: number) => this.env.jobLog(this.caller, id, after);
+  cancelJob = (id: string) => this.env.cancelJob(this.caller, id);
+  jobs = () => this.env.jobList(this.caller);
+  downloadPackage = async (id: string, out: string) => {
+    const p = await this.env.package(this.caller, id);
+    await pipeline(createReadStream(p.file), createWriteStream(out));
+  };
+  namespaces = () => this.env.namespaces(this.caller);
+  entities = (ns: string) => this.env.entities(this.caller, ns);
+  entity = (id: string) => this.env.entity(this.caller, id);
+  changeEntity = (id: string, change: { body?: Record<string, unknown>; deleted?: boolean }) => this.env.changeEntity(this.caller, id, change);
+  backups = () => this.env.backups(this.caller);
+  backupPreview = (id: string) => this.env.backupPreview(this.caller, id);
+  restore = (id: string) => this.env.restore(this.caller, id);
+  close = () => this.env.close();
+}
+
+/** A service that cannot be reached; says the URL so the user can check it. */
+export class UnreachableError extends Error {
+  constructor(readonly url: string, cause: string) {
+    super(`cannot reach the environment at ${url} (${cause})`);
+  }
+}
+
+/** An environment behind `isola env serve`, over HTTP with a bearer token. */
+export class HttpClient implements EnvClient {
+  constructor(readonly name: string, readonly url: string, private readonly token: string | undefined) {}
+
+  private async call<T>(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }): Promise<T> {
+    const res = await this.fetch(method, path, body, raw);
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new EnvError(502 as never, `${this.url} answered ${res.status} with something that is not JSON`);
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { status: number; reason?: string; message?: string; details?: unknown } })?.error;
+      throw new EnvError(res.status as never, err?.message ?? `${method} ${path} failed with ${res.status}`, err?.reason, err?.details);
+    }
+    return json as T;
+  }
+
+  private async fetch(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let payload: RequestInit['body'];
+    if (raw) {
+      headers['content-type'] = 'application/octet-stream';
+      headers['content-length'] = String(raw.length);
+      payload = Readable.toWeb(raw.body) as unknown as RequestInit['body'];
+    } else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    try {
+      return await fetch(`${this.url}${path}`, { method, headers, body: payload, ...(raw ? { duplex: 'half' } : {}) } as RequestInit);
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new UnreachableError(this.url, cause?.code ?? cause?.message ?? (e as Error).message);
+    }
+  }
+
+  info = () => this.fetch('GET', '/v1/health').then(async (r) => (await r.json()) as EnvInfo);
+  whoami = () => this.call<Caller>('GET', '/v1/whoami');
+  uploadPackage = async (file: string) => {
+    const { size } = await fs.stat(file);
+    return this.call<Omit<StoredPackage, 'file'>>('POST', '/v1/packages', undefined, { body: createReadStream(file), length: size });
+  };
+  plan = (id: string, as?: string) => this.call<ImportPlan>('POST', '/v1/plans', { package: id, ...(as ? { as } : {}) });
+  startImport = (plan: string, onConflict: 'cancel' | 'replace') => this.call<Job>('POST', '/v1/imports', { plan, onConflict });
+  startExport = (r: ExportRequest) => this.call<Job>('POST', '/v1/exports', r);
+  job = (id: string) => this.call<Job>('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+  jobLog = (id: string, after = -1) => this.call<LogLine[]>('GET', `/v1/jobs/${encodeURIComponent(id)}/log?after=${after}`);
+  cancelJob = (id: string) => this.call<Job>('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`);
+  jobs = () => this.call<Job[]>('GET', '/v1/jobs');
+  downloadPackage = async (id: string, out: string) => {
+    const res = await this.fetch('GET', `/v1/packages/${encodeURIComponent(id)}/content`);
+    if (!res.ok || !res.body) {
+      const err = ((await res.json().catch(() => undefined)) as { error?: { message?: string; reason?: string } } | undefined)?.error;
+      throw new EnvError(res.status as never, err?.message ?? `download failed with ${res.status}`, err?.reason);
+    }
+    const tmp = `${out}.partial`;
+    await pipeline(Readable.fromWeb(res.body as never), createWriteStream(tmp));
+    await fs.rename(tmp, out);
+  };
+  namespaces = () => this.call<NamespaceInfo[]>('GET', '/v1/namespaces');
+  entities = (ns: string) => this.call<EnvEntity[]>('GET', `/v1/namespaces/${encodeURIComponent(ns)}/entities`);
+  entity = (id: string) => this.call<EnvEntity & { history: { hash: string; at: string }[] }>('GET', `/v1/entities/${encodeURIComponent(id)}`);
+  changeEntity = (id: string, change: { body?: Record<string, unknown>; deleted?: boolean }) => this.call<EnvEntity>('PUT', `/v1/entities/${encodeURIComponent(id)}`, change);
+  backups = () => this.call<Backup[]>('GET', '/v1/backups');
+  backupPreview = (id: string) => this.call<RestorePreview>('GET', `/v1/backups/${encodeURIComponent(id)}`);
+  restore = (id: string) => this.call<RestorePreview>('POST', `/v1/backups/${encodeURIComponent(id)}/restore`);
+  close = async () => undefined;
+}
+
+/** Follows a job until it ends, reporting new log lines as they come. */
+export async function followJob(client: EnvClient, id: string, onUpdate: (job: Job, newLines: LogLine[]) => void, intervalMs = 200): Promise<Job> {
+  let after = -1;
+  for (;;) {
+    const job = await client.job(id);
+    const lines = await client.jobLog(id, after);
+    if (lines.length) after = lines[lines.length - 1].seq;
+    onUpdate(job, lines);
+    if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

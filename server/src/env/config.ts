@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseJson } from '../core/json/parse';
+
+/** The configuration file at a project's root (spec §6). */
+export const CONFIG_FILE = 'isola.config.json';
+
+/** One environment as `isola.config.json` names it. Tokens never live here. */
+export interface EnvironmentConfig {
+  name: string;
+  /** Service URL; absent for the embedded `local`. */
+  url?: string;
+  /** Data folder of the embedded environment (relative to the config file). */
+  data?: string;
+  /** Name of the environment variable holding the token (default `ISOLA_TOKEN_<NAME>`). */
+  tokenEnv?: string;
+  /** A production environment asks for its name before an import. */
+  production?: boolean;
+}
+
+/** The configuration in effect: from the nearest `isola.config.json` up from a folder, or defaults. */
+export interface IsolaConfig {
+  /** Folder of the config file, or the starting folder when there is none. */
+  root: string;
+  file?: string;
+  environments: EnvironmentConfig[];
+}
+
+/** A config file that cannot be used; the CLI shows the message and exits 2. */
+export class ConfigError extends Error {}
+
+/** The variable a token for `name` is read from unless the config names another. */
+export function defaultTokenEnv(name: string): string {
+  return `ISOLA_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** Finds and reads `isola.config.json`; `local` is always there (spec §6). */
+export function loadConfig(from: string): IsolaConfig {
+  let dir = path.resolve(from);
+  let file: string | undefined;
+  for (;;) {
+    const candidate = path.join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) {
+      file = candidate;
+      break;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  const root = file ? path.dirname(file) : path.resolve(from);
+  const environments: EnvironmentConfig[] = [];
+  if (file) {
+    const { value, errors } = parseJson(readFileSync(file, 'utf8'));
+    if (errors.length || typeof value !== 'object' || value === null) throw new ConfigError(`${file}: not a JSON object`);
+    const envs = (value as { environments?: unknown }).environments ?? {};
+    if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) throw new ConfigError(`${file}: "environments" must be an object keyed by environment name`);
+    for (const [name, raw] of Object.entries(envs as Record<string, unknown>)) {
+      if (typeof raw !== 'object' || raw === null) throw new ConfigError(`${file}: environment "${name}" must be an object`);
+      const e = raw as Record<string, unknown>;
+      if ('token' in e) throw new ConfigError(`${file}: environment "${name}" has a "token"; tokens do not belong in files that are committed. Remove it and set ${typeof e.tokenEnv === 'string' ? e.tokenEnv : defaultTokenEnv(name)} instead`);
+      if (name !== 'local' && typeof e.url !== 'string') throw new ConfigError(`${file}: environment "${name}" needs a "url"`);
+      environments.push({
+        name,
+        ...(typeof e.url === 'string' ? { url: e.url.replace(/\/+$/, '') } : {}),
+        ...(typeof e.data === 'string' ? { data: path.resolve(root, e.data) } : {}),
+        ...(typeof e.tokenEnv === 'string' ? { tokenEnv: e.tokenEnv } : {}),
+        production: e.production === true,
+      });
+    }
+  }
+  if (!environments.some((e) => e.name === 'local')) environments.unshift({ name: 'local' });
+  const local = environments.find((e) => e.name === 'local')!;
+  local.data ??= path.join(root, '.isola', 'local');
+  return { root, file, environments };
+}

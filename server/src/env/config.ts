@@ -52,7 +52,7 @@ export function loadConfig(from: string): IsolaConfig {
   const environments: EnvironmentConfig[] = [];
   if (file) {
     const { value, errors } = parseJson(readFileSync(file, 'utf8'));
-    if (errors.length || typeof value !== 'object' || value === null) throw new ConfigError(`${file}: not a JSON object`);
+    if (errors.length || typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${file}: not a JSON object`);
     const envs = (value as { environments?: unknown }).environments ?? {};
     if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) throw new ConfigError(`${file}: "environments" must be an object keyed by environment name`);
     for (const [name, raw] of Object.entries(envs as Record<string, unknown>)) {

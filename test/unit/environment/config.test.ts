@@ -1,0 +1,51 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, defaultTokenEnv, loadConfig } from '../../../server/src/env/config';
+
+describe('isola.config.json', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-config-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (v: unknown) => writeFileSync(path.join(dir, 'isola.config.json'), typeof v === 'string' ? v : JSON.stringify(v));
+
+  it('always has local, in .isola/local next to the config (or the folder) by default', () => {
+    const bare = mkdtempSync(path.join(os.tmpdir(), 'isola-noconfig-'));
+    try {
+      const c = loadConfig(bare);
+      assert.deepEqual(c.environments.map((e) => e.name), ['local']);
+      assert.equal(c.environments[0].data, path.join(bare, '.isola', 'local'));
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
+  it('is found from a subfolder, JSONC allowed, and names service environments', () => {
+    write('{ // team environments\n "environments": { "staging": { "url": "http://127.0.0.1:7700/" }, "prod": { "url": "https://isola.example", "production": true, "tokenEnv": "PROD_TOKEN" }, } }');
+    const sub = path.join(dir, 'a', 'b');
+    mkdirSync(sub, { recursive: true });
+    const c = loadConfig(sub);
+    assert.equal(c.root, dir);
+    assert.deepEqual(c.environments.map((e) => e.name), ['local', 'staging', 'prod']);
+    assert.equal(c.environments[1].url, 'http://127.0.0.1:7700');
+    assert.equal(c.environments[2].production, true);
+    assert.equal(c.environments[2].tokenEnv, 'PROD_TOKEN');
+  });
+
+  it('refuses a token in the file and says which variable to use instead', () => {
+    write({ environments: { staging: { url: 'http://x', token: 'secret' } } });
+    assert.throws(() => loadConfig(dir), (e: Error) => e instanceof ConfigError && /ISOLA_TOKEN_STAGING/.test(e.message) && !e.message.includes('secret'));
+  });
+
+  it('needs a url for every environment but local, and an object', () => {
+    write({ environments: { staging: {} } });
+    assert.throws(() => loadConfig(dir), /needs a "url"/);
+    write('[1,2]');
+    assert.throws(() => loadConfig(dir), ConfigError);
+  });
+
+  it('derives token variables from environment names', () => {
+    assert.equal(defaultTokenEnv('team-staging'), 'ISOLA_TOKEN_TEAM_STAGING');
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { actionFor, compareVersions, languagesInOrder } from '../../../server/src/core/environment/planner';
+import type { EnvEntity } from '../../../server/src/core/environment/types';
+
+const env = (hash: string, deleted = false): EnvEntity => ({
+  id: 'ws.app', type: 'app', namespace: 'ws', code: 'app', deleted, hash, body: {}, updatedAt: '2026-01-02T00:00:00Z', updatedBy: 'ops',
+});
+
+describe('import actions (spec §5 update)', () => {
+  it('creates what the environment lacks', () => {
+    assert.equal(actionFor(undefined, { hash: 'h2', deleted: false }, [{ hash: 'h1' }, { hash: 'h2' }]).action, 'create');
+  });
+  it('leaves an entity whose hash equals the package\'s unchanged', () => {
+    assert.equal(actionFor(env('h2'), { hash: 'h2', deleted: false }, [{ hash: 'h2' }]).action, 'unchanged');
+  });
+  it('updates when the environment\'s hash is an earlier one of the package\'s history', () => {
+    assert.equal(actionFor(env('h1'), { hash: 'h3', deleted: false }, [{ hash: 'h1' }, { hash: 'h2' }, { hash: 'h3' }]).action, 'update');
+  });
+  it('reports a conflict, naming who changed it, when the environment\'s hash is not in the history', () => {
+    const r = actionFor(env('hx'), { hash: 'h3', deleted: false }, [{ hash: 'h1' }, { hash: 'h3' }]);
+    assert.equal(r.action, 'conflict');
+    assert.match(r.reason!, /ops/);
+  });
+  it('a package without history for the entity conflicts with any different version', () => {
+    assert.equal(actionFor(env('h1'), { hash: 'h2', deleted: false }, undefined).action, 'conflict');
+  });
+  it('carries the deleted flag: same content, newly deleted, is an update', () => {
+    const r = actionFor(env('h1', false), { hash: 'h1', deleted: true }, [{ hash: 'h1' }]);
+    assert.equal(r.action, 'update');
+    assert.match(r.reason!, /deleted/);
+  });
+});
+
+describe('platform versions', () => {
+  it('compares numerically, not as text', () => {
+    assert.ok(compareVersions('2024.10', '2024.4') > 0);
+    assert.ok(compareVersions('2024.4', '2024.4.0') === 0);
+    assert.ok(compareVersions('2023.12', '2024.1') < 0);
+  });
+});
+
+describe('languages in the same order (Protogrid)', () => {
+  it('accepts the same list and a subsequence in order', () => {
+    assert.ok(languagesInOrder(['en', 'ru'], ['en', 'ru']));
+    assert.ok(languagesInOrder(['fr', 'es'], ['fr', 'en', 'es']));
+    assert.ok(languagesInOrder([], ['en']));
+  });
+  it('refuses another order or a missing language', () => {
+    assert.ok(!languagesInOrder(['ru', 'en'], ['en', 'ru']));
+    assert.ok(!languagesInOrder(['en', 'de'], ['en', 'ru']));
+  });
+});

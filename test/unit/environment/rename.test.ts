@@ -1,0 +1,61 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultCatalog } from '../../../server/src/core/catalog/catalog';
+import { cardReferences } from '../../../server/src/core/environment/cardRefs';
+import { checkPackageIsolation } from '../../../server/src/core/environment/isolation';
+import { renameCards, renameFor, renameHistory } from '../../../server/src/core/environment/rename';
+import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
+import { exampleCards } from './cards';
+
+describe('duplicate under another code (Protogrid §3.3)', () => {
+  let invoices: Awaited<ReturnType<typeof exampleCards>>;
+  before(async () => {
+    invoices = await exampleCards('invoices', 'invoices');
+  });
+
+  it('moves every card of a workspace into the new namespace and rewrites references into it', () => {
+    const r = renameFor('workspace', 'invoices', invoices.cards, 'invoices_copy');
+    const copy = renameCards(r, invoices.cards);
+    assert.equal(copy.length, invoices.cards.length);
+    for (const c of copy) {
+      assert.equal(c.namespace, 'invoices_copy', c.id);
+      assert.ok(c.id === 'invoices_copy' || c.id.startsWith('invoices_copy.'), c.id);
+      assert.equal(c.hash, sha256(canonicalJson(c.body)), `${c.id} hash recomputed`);
+      for (const ref of cardReferences(c)) assert.notEqual(ref.namespace, 'invoices', `${c.id} still points at ${ref.text}`);
+    }
+    const unit = copy.find((c) => c.type === 'workspace')!;
+    assert.equal(unit.code, 'invoices_copy');
+    // Built-in references stay where they were.
+    const builtins = invoices.cards.flatMap(cardReferences).filter((x) => x.namespace.startsWith('_')).map((x) => x.text).sort();
+    assert.deepEqual(copy.flatMap(cardReferences).filter((x) => x.namespace.startsWith('_')).map((x) => x.text).sort(), builtins);
+    // The copy is as isolated as the original.
+    assert.deepEqual(checkPackageIsolation({ kind: 'workspace', code: 'invoices_copy', cards: copy, attachments: invoices.attachments }, defaultCatalog(), () => false), { isolation: [], references: [] });
+    // The original cards are untouched.
+    assert.ok(invoices.cards.every((c) => c.namespace === 'invoices'));
+  });
+
+  it('renames one app and the references to it, and nothing else', () => {
+    const app = invoices.cards.find((c) => c.type === 'app' && c.code === 'invoices')!;
+    const r = renameFor('app', 'invoices', invoices.cards, 'invoices2');
+    const copy = renameCards(r, invoices.cards);
+    assert.ok(copy.some((c) => c.id === 'invoices.invoices2' && c.type === 'app'));
+    assert.ok(copy.some((c) => c.id === 'invoices.invoices2.permissions'));
+    assert.ok(!copy.some((c) => c.id === app.id));
+    assert.ok(copy.some((c) => c.id === 'invoices.payment_purposes'), 'other apps keep their ids');
+    const appRefs = copy.flatMap(cardReferences).filter((x) => x.kind === 'app' && x.namespace === 'invoices');
+    assert.ok(appRefs.every((x) => x.code !== 'invoices'), appRefs.map((x) => x.text).join(', '));
+  });
+
+  it('starts the copy\'s history at its renamed hash', () => {
+    const r = renameFor('workspace', 'invoices', invoices.cards, 'inv2');
+    const copy = renameCards(r, invoices.cards);
+    const h = renameHistory(r, { 'invoices.invoices': [{ hash: 'old', at: 't0' }] }, copy, 't1');
+    const app = copy.find((c) => c.id === 'inv2.invoices')!;
+    assert.deepEqual(h['inv2.invoices'].map((e) => e.hash), ['old', app.hash]);
+  });
+
+  it('refuses codes that are not codes, and kinds that cannot be duplicated', () => {
+    assert.throws(() => renameFor('workspace', 'invoices', invoices.cards, 'Bad Code'), /not a valid code/);
+    assert.throws(() => renameFor('solution', 'pay', invoices.cards, 'pay2'), /cannot be imported under another code/);
+  });
+});

@@ -45,13 +45,13 @@ import { PackageReader } from '../server/src/core/packaging/reader';
 import { summarizeProfile } from './check';
 
 /** The repository: up from this file (out/bench/, or any other --outDir inside the repository). */
-const ROOT = ((): string => {
+export const ROOT = ((): string => {
   for (let d = __dirname; d !== path.dirname(d); d = path.dirname(d)) {
     if (fs.existsSync(path.join(d, 'tsconfig.json')) && fs.existsSync(path.join(d, 'server', 'src'))) return d;
   }
   return path.resolve(__dirname, '..', '..');
 })();
-const WORK = path.join(ROOT, 'bench', '.work');
+export const WORK = path.join(ROOT, 'bench', '.work');
 const GOAL_BUILD_RATIO = 0.7; // build MB/s ÷ zlib MB/s
 const GOAL_READ_RATIO = 0.5; // unzip -t time ÷ our open+verify time
 const GOAL_RSS_MB = 300; // at 1M records
@@ -77,7 +77,7 @@ const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 // ---------------------------------------------------------------------------------------------
 
 /** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -109,16 +109,16 @@ const STATUSES = ['new', 'on_approval', 'approved', 'rejected', 'paid', 'shipped
 const TAGS = ['vip', 'wholesale', 'new', 'key_account', 'overdue', 'prepaid', 'export', 'partner'];
 const PRODUCTS = 'Paper A4|Toner cartridge|Office chair|Desk lamp|Laptop stand|Monitor 27"|Keyboard|Mouse|Printer|Shredder|Whiteboard|Projector'.split('|');
 
-type Profile = 'std' | 'big';
+export type Profile = 'std' | 'big';
 
-interface DataSpec {
+export interface DataSpec {
   /** Total records (customers + orders). */
   records: number;
   profile: Profile;
   seed: number;
 }
 
-interface Dataset {
+export interface Dataset {
   dir: string;
   files: { app: string; file: string; records: number; bytes: number }[];
   bytes: number;
@@ -144,7 +144,7 @@ function text(r: () => number, bytes: number): string {
   return out.join(' ');
 }
 
-function customerRecord(r: () => number, i: number, target: number): string {
+export function customerRecord(r: () => number, i: number, target: number): string {
   const first = pick(r, FIRST);
   const last = pick(r, LAST);
   const created = date(r);
@@ -172,7 +172,7 @@ function customerRecord(r: () => number, i: number, target: number): string {
   return JSON.stringify(rec);
 }
 
-function orderRecord(r: () => number, i: number, customers: number, target: number, scan?: Buffer): string {
+export function orderRecord(r: () => number, i: number, customers: number, target: number, scan?: Buffer): string {
   const issued = date(r);
   const lines = Array.from({ length: int(r, 1, 5) }, () => {
     const qty = int(r, 1, 50);
@@ -205,7 +205,7 @@ function orderRecord(r: () => number, i: number, customers: number, target: numb
  * Writes `count` records to `file` (through a `.partial` file, renamed when complete), respecting
  * backpressure; skipped when the file and its sidecar say it was made by the same generator.
  */
-async function generateFile(file: string, count: number, stamp: object, make: (i: number) => string): Promise<{ bytes: number; fresh: boolean }> {
+export async function generateFile(file: string, count: number, stamp: object, make: (i: number) => string): Promise<{ bytes: number; fresh: boolean }> {
   const metaFile = `${file}.gen.json`;
   const want = JSON.stringify({ ...stamp, count, GEN_VERSION });
   if (fs.existsSync(file) && fs.existsSync(metaFile)) {
@@ -291,7 +291,7 @@ function datasetDir(spec: DataSpec): string {
 }
 
 /** The workspace and its two data files (customers: a tenth of the records, ~1.2 KB; orders: the rest). */
-async function generateDataset(spec: DataSpec): Promise<Dataset> {
+export async function generateDataset(spec: DataSpec): Promise<Dataset> {
   const dir = datasetDir(spec);
   fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
   const manifest = path.join(dir, `${PKG_CODE}.isola.json`);
@@ -334,7 +334,7 @@ interface ReadChildResult {
 }
 
 /** Samples RSS every 100 ms (next to maxRSS, which the kernel keeps). */
-function rssSampler(): () => number {
+export function rssSampler(): () => number {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     const rss = process.memoryUsage().rss;
@@ -605,7 +605,7 @@ function profileRun(dir: string, out: string, records: number): void {
 }
 
 /** Inclusive (self + callees) time per function, mapped through source maps, highest first. */
-function inclusiveProfile(file: string, top: number): string[] {
+export function inclusiveProfile(file: string, top: number): string[] {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();

@@ -32,6 +32,9 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
     throw new UsageError(`cannot open the environment's database: ${(e as Error).message}`);
   }
   if (values.platform) await env.updateSettings(Environment.localCaller('isola'), { platform: values.platform });
+  // An editor that runs the embedded environment as its own service passes a token this way
+  // (never on the command line, where other users could read it).
+  if (process.env.ISOLA_ADMIN_TOKEN) await env.setAdminToken(process.env.ISOLA_ADMIN_USER ?? 'editor', process.env.ISOLA_ADMIN_TOKEN);
   const token = await env.ensureAdmin();
   const server = createServer(createHandler(env, tool().version));
   server.requestTimeout = 0; // uploads of large packages take as long as they take

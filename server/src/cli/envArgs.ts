@@ -25,7 +25,13 @@ export async function openEnvironment(name: string | undefined, io: Io, env: Nod
   const wanted = name ?? 'local';
   const e = config.environments.find((x) => x.name === wanted);
   if (!e) throw new UsageError(`no environment "${wanted}" in ${config.file ?? 'isola.config.json (none found)'}; known: ${config.environments.map((x) => x.name).join(', ')}`);
-  if (!e.url) return LocalClient.open(e.data!, os.userInfo().username, tool());
+  if (!e.url) {
+    try {
+      return await LocalClient.open(e.data!, os.userInfo().username, tool());
+    } catch (err) {
+      throw new UsageError(`cannot open the local environment: ${(err as Error).message}`);
+    }
+  }
   const tokenVar = e.tokenEnv ?? defaultTokenEnv(e.name);
   const token = env[tokenVar];
   if (!token) throw new UsageError(`environment "${e.name}" needs a token: set ${tokenVar}`);

@@ -17,7 +17,7 @@ import { openPackageView } from './packageView';
 import { makePlan } from './planner';
 import { bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, setMeta, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
-import { authenticate, createUser, hasUsers, listUsers, newId, UserInfo } from './users';
+import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
 import { canonicalJson, sha256 } from '../packaging/canonical';
 
 /** A package the environment holds (uploaded, registered from disk, or exported). */
@@ -83,6 +83,14 @@ export class Environment {
   async ensureAdmin(name = 'admin'): Promise<string | undefined> {
     if (await hasUsers(this.db)) return undefined;
     return (await createUser(this.db, { name, admin: true })).token;
+  }
+
+  /**
+   * Makes `token` an administrator's token under `name` (created or re-keyed): how an editor that
+   * starts the embedded environment as a service talks to it without a token on disk.
+   */
+  async setAdminToken(name: string, token: string): Promise<void> {
+    await setUserToken(this.db, name, token, true);
   }
 
   authenticate(token: string | undefined): Promise<Caller> {

@@ -56,3 +56,13 @@ export async function listUsers(db: Sql): Promise<UserInfo[]> {
 export async function hasUsers(db: Sql): Promise<boolean> {
   return (await db.query(`SELECT 1 FROM users LIMIT 1`)).length > 0;
 }
+
+/** Sets the token of user `name`, creating the user when missing. */
+export async function setUserToken(db: Sql, name: string, token: string, admin: boolean): Promise<void> {
+  if (token.length < 16) throw badRequest('a token must be at least 16 characters');
+  await db.query(
+    `INSERT INTO users (name, token_sha256, admin, created_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (name) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256, admin = EXCLUDED.admin`,
+    [name, hashToken(token), admin, new Date().toISOString()],
+  );
+}

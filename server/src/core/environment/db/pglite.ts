@@ -24,10 +24,51 @@ async function assets(): Promise<Pick<PGliteOptions, 'pgliteWasmModule' | 'initd
   return undefined;
 }
 
+/**
+ * One process at a time may open an embedded database (PostgreSQL's own lock does not hold across
+ * PGlite instances): a lock file names the holder; one whose process is gone is taken over.
+ */
+async function lock(dir: string): Promise<() => Promise<void>> {
+  const file = path.join(dir, 'isola.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rm(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(await fs.readFile(file, 'utf8').catch(() => ''));
+      if (pid && pid !== process.pid && alive(pid)) {
+        throw new Error(`the embedded environment in ${dir} is open in another process (pid ${pid}, perhaps VS Code or \`isola env serve\`); use that one, or stop it first`);
+      }
+      await fs.rm(file, { force: true });
+    }
+  }
+  throw new Error(`cannot lock ${file}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Opens (creating if needed) an embedded database in `dir`, or in memory when `dir` is undefined. */
 export async function openPglite(dir: string | undefined): Promise<Database> {
-  if (dir) await fs.mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir, { ...(await assets()) });
+  let unlock = async () => undefined as void;
+  if (dir) {
+    await fs.mkdir(dir, { recursive: true });
+    unlock = await lock(dir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dir, { ...(await assets()) });
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<T extends Row>(text: string, params?: unknown[]) {
       return (await q.query<T>(text, params)).rows;
@@ -43,6 +84,9 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
     query: base.query,
     exec: base.exec,
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      await unlock();
+    },
   };
 }

@@ -1,17 +1,34 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerAddEnvironment } from './commands/addEnvironment';
+import { registerApplyImportPlan } from './commands/applyImportPlan';
 import { registerBuildPackage } from './commands/buildPackage';
+import { registerCancelImportPlan } from './commands/cancelImportPlan';
 import { registerCheckWorkspace } from './commands/checkWorkspace';
 import { registerCompareWithWorkspace } from './commands/compareWithWorkspace';
+import { registerExportFromEnvironment } from './commands/exportFromEnvironment';
+import { registerImportPackage } from './commands/importPackage';
 import { registerInspectPackage } from './commands/inspectPackage';
 import { registerOpenPackageEntry } from './commands/openPackageEntry';
+import { registerRefreshEnvironments } from './commands/refreshEnvironments';
+import { registerRemoveEnvironment } from './commands/removeEnvironment';
 import { registerRestartServer } from './commands/restartServer';
+import { registerRestoreBackup } from './commands/restoreBackup';
+import { registerSetToken } from './commands/setToken';
+import { registerShowConflictDiff } from './commands/showConflictDiff';
+import { registerShowJobLog } from './commands/showJobLog';
+import { Connections } from './environments/connections';
+import { registerEnvDocuments } from './environments/envDocuments';
+import { EnvironmentList } from './environments/environmentList';
+import { LocalService } from './environments/localService';
+import { PlanPanel } from './environments/planPanel';
 import { registerShowOutput } from './commands/showOutput';
 import { startLanguageClient } from './languageClient';
 import { PackageContentsModel } from './packages/packageContentsModel';
 import { registerPackageDocuments } from './packages/packageDocuments';
 import { registerPackageEditor } from './packages/packageEditor';
 import { registerStatusBar } from './statusBar';
+import { EnvironmentsView } from './views/environmentsView';
 import { PackageContentsView } from './views/packageContentsView';
 
 let client: LanguageClient | undefined;
@@ -22,6 +39,10 @@ export interface IsolaApi {
   packageContents: PackageContentsModel;
   /** The view's tree, as VS Code reads it. */
   packageContentsView: PackageContentsView;
+  /** The Environments view's tree. */
+  environmentsView: EnvironmentsView;
+  /** The import plan on screen, if any. */
+  planPanel: PlanPanel;
 }
 
 /** Wires Isola's features together; each lives in its own module. */
@@ -44,7 +65,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
     registerOpenPackageEntry(packageModel),
     registerCompareWithWorkspace(packageModel),
   );
-  return { packageContents: packageModel, packageContentsView: packageView };
+
+  const environments = new EnvironmentList();
+  const local = new LocalService(context.extensionPath, output);
+  const connections = new Connections(environments, context.secrets, local);
+  const envView = new EnvironmentsView(environments, connections);
+  const planPanel = new PlanPanel();
+  const refresh = () => envView.refresh();
+  context.subscriptions.push(
+    environments, local, envView, planPanel,
+    vscode.window.registerTreeDataProvider('isola.environments', envView),
+    vscode.window.registerFileDecorationProvider(envView),
+    registerEnvDocuments(connections, client),
+    registerAddEnvironment(environments, connections),
+    registerRemoveEnvironment(environments, connections),
+    registerSetToken(environments, connections, refresh),
+    registerRefreshEnvironments(envView),
+    registerImportPackage(environments, connections, planPanel, packageModel),
+    registerApplyImportPlan(connections, planPanel, output, refresh),
+    registerCancelImportPlan(planPanel),
+    registerShowConflictDiff(planPanel),
+    registerExportFromEnvironment(environments, connections, output),
+    registerRestoreBackup(connections, refresh),
+    registerShowJobLog(connections, output),
+  );
+  return { packageContents: packageModel, packageContentsView: packageView, environmentsView: envView, planPanel };
 }
 
 export async function deactivate(): Promise<void> {

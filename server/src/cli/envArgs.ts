@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import { EnvError } from '../core/environment/errors';
-import { EnvClient, HttpClient, LocalClient, UnreachableError } from '../env/client';
+import { EnvClient, HttpClient, UnreachableError } from '../env/client';
+import { LocalClient } from '../env/localClient';
 import { ConfigError, defaultTokenEnv, loadConfig } from '../env/config';
 import { Io, UsageError } from './usage';
 
@@ -36,6 +37,15 @@ export async function openEnvironment(name: string | undefined, io: Io, env: Nod
   const token = env[tokenVar];
   if (!token) throw new UsageError(`environment "${e.name}" needs a token: set ${tokenVar}`);
   return new HttpClient(e.name, e.url, token);
+}
+
+/** Whether `--env NAME` is marked production in isola.config.json. */
+export function isProduction(name: string | undefined, io: Io): boolean {
+  try {
+    return loadConfig(io.cwd).environments.find((e) => e.name === (name ?? 'local'))?.production === true;
+  } catch {
+    return false;
+  }
 }
 
 /** A refusal from the environment as one line, with what to do for the common ones. */

@@ -3,10 +3,10 @@ import { parseArgs } from 'node:util';
 import { EnvError } from '../core/environment/errors';
 import type { ImportPlan, Job, PlanAction } from '../core/environment/types';
 import { EnvClient, followJob } from '../env/client';
-import { describeEnvError, openEnvironment } from './envArgs';
+import { describeEnvError, isProduction, openEnvironment } from './envArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
-const USAGE = 'usage: isola import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--format text|json]';
+const USAGE = 'usage: isola import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--format text|json] [--confirm NAME]';
 
 /**
  * `isola import FILE`: uploads the package, prints the environment's plan, and (unless
@@ -16,7 +16,7 @@ const USAGE = 'usage: isola import FILE [--env NAME] [--dry-run] [--on-conflict 
 export async function runImport(args: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { env: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'on-conflict': { type: 'string', default: 'cancel' }, as: { type: 'string' }, format: { type: 'string', default: 'text' } },
+    options: { env: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'on-conflict': { type: 'string', default: 'cancel' }, as: { type: 'string' }, format: { type: 'string', default: 'text' }, confirm: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError(USAGE);
   const onConflict = values['on-conflict'];
@@ -24,6 +24,9 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown format "${values.format}": use text or json`);
   const json = values.format === 'json';
   const file = path.resolve(io.cwd, positionals[0]);
+  if (!values['dry-run'] && isProduction(values.env, io) && values.confirm !== values.env) {
+    throw new UsageError(`"${values.env}" is a production environment: repeat its name with --confirm ${values.env} to import into it (or use --dry-run)`);
+  }
   const client = await openEnvironment(values.env, io);
   try {
     const stored = await client.uploadPackage(file).catch((e) => {

@@ -22,6 +22,7 @@ Commands:
   inspect FILE [--format text|json]
                      print a package's descriptor, import steps and entries (verified)
   import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--format text|json]
+         [--confirm NAME]   (a production environment needs its name repeated)
                      check a package against an environment, print the plan, then import it
   export --package CODE [--kind namespace|app|solution|configuration] [--env NAME] --out FILE
          [--data none|all|APP,...] [--design all|none]

@@ -45,6 +45,15 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
+/** A whole-number query parameter, or the default when absent; 400 when it is not a number. */
+const int = (q: URLSearchParams, name: string, fallback: number): number => {
+  const v = q.get(name);
+  if (v === null) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw badRequest(`"${name}" must be a whole number`);
+  return n;
+};
+
 const str = (v: unknown, name: string, required = true): string | undefined => {
   if (v === undefined && !required) return undefined;
   if (typeof v !== 'string' || !v) throw badRequest(`"${name}" must be a non-empty string`);
@@ -75,7 +84,7 @@ function routes(env: Environment): Route[] {
       if (b.deleted !== undefined && typeof b.deleted !== 'boolean') throw badRequest('"deleted" must be true or false');
       return env.changeEntity(caller, p.id, { body: b.body as Record<string, unknown> | undefined, deleted: b.deleted as boolean | undefined });
     }),
-    route('GET', '/v1/records/:app', async (_q, _r, p, caller, q) => env.records(caller, p.app, q.get('after') ?? '', Number(q.get('limit') ?? 100))),
+    route('GET', '/v1/records/:app', async (_q, _r, p, caller, q) => env.records(caller, p.app, q.get('after') ?? '', int(q, 'limit', 100))),
     route('POST', '/v1/packages', async (req, _r, _p, caller) => strip(await env.upload(caller, req)), 201),
     route('GET', '/v1/packages/:id', async (_q, _r, p, caller) => strip(await env.package(caller, p.id))),
     route('GET', '/v1/packages/:id/content', async (_q, res, p, caller) => {
@@ -108,7 +117,7 @@ function routes(env: Environment): Route[] {
     }, 202),
     route('GET', '/v1/jobs', async (_q, _r, _p, caller) => env.jobList(caller)),
     route('GET', '/v1/jobs/:id', async (_q, _r, p, caller) => env.job(caller, p.id)),
-    route('GET', '/v1/jobs/:id/log', async (_q, _r, p, caller, q) => env.jobLog(caller, p.id, Number(q.get('after') ?? -1))),
+    route('GET', '/v1/jobs/:id/log', async (_q, _r, p, caller, q) => env.jobLog(caller, p.id, int(q, 'after', -1))),
     route('POST', '/v1/jobs/:id/cancel', async (_q, _r, p, caller) => env.cancelJob(caller, p.id)),
     route('GET', '/v1/backups', async (_q, _r, _p, caller) => env.backups(caller)),
     route('GET', '/v1/backups/:id', async (_q, _r, p, caller) => env.backupPreview(caller, p.id)),

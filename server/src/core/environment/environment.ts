@@ -56,6 +56,7 @@ const PLANS_KEPT = 200;
 export class Environment {
   private readonly jobs: JobBook;
   private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string }>();
+  private readonly callers = new Map<string, Caller>();
 
   private constructor(readonly db: Database, private readonly o: EnvironmentOptions, readonly catalog: Catalog) {
     this.jobs = new JobBook(db);
@@ -93,8 +94,18 @@ export class Environment {
     await setUserToken(this.db, name, token, true);
   }
 
-  authenticate(token: string | undefined): Promise<Caller> {
-    return authenticate(this.db, token);
+  /**
+   * The caller a token belongs to. Callers are remembered (by the token's hash): users are never
+   * changed or removed, and an embedded database busy with an import's transaction could not
+   * answer, so following or cancelling that import would wait until it had finished.
+   */
+  async authenticate(token: string | undefined): Promise<Caller> {
+    const key = token ? createHash('sha256').update(token).digest('hex') : undefined;
+    const known = key && this.callers.get(key);
+    if (known) return known;
+    const caller = await authenticate(this.db, token);
+    this.callers.set(key!, caller);
+    return caller;
   }
 
   /** The caller of the embedded environment: the person at the keyboard, its administrator. */
@@ -120,7 +131,7 @@ export class Environment {
 
   async updateSettings(caller: Caller, s: Partial<Pick<EnvSettings, 'platform' | 'languages' | 'name'>>): Promise<EnvSettings> {
     requireAdmin(caller, 'changing the environment\'s settings');
-    const next = { ...(await getSettings(this.db)), ...s };
+    const next = { ...(await getSettings(this.db)), ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) };
     await setMeta(this.db, 'settings', next);
     return next;
   }
@@ -283,11 +294,15 @@ export class Environment {
     };
     return this.jobs.start(job, async (ctx) => {
       ctx.set('checking', 'verify');
+      await ctx.save();
       const now = new Date().toISOString();
       const view = await openPackageView(entry.file, entry.as, now);
       try {
         await view.reader.verify((done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1));
         ctx.log('info', `checked ${view.reader.entries.size} entries of ${plan.package.kind} \`${plan.package.code}\`: every checksum matches`);
+        ctx.set('backing-up', 'backup');
+        // Recorded before the transaction: after a crash the job says how far it got.
+        await ctx.save();
         const result = await applyImport(this.db, view, plan, {
           jobId: job.id, caller, onConflict: o.onConflict ?? 'cancel', now, signal: ctx.signal,
           report: {

@@ -35,7 +35,8 @@ export interface ImportResult {
   revision: number;
   counts: Record<PlanAction, number>;
   entities: { id: string; action: PlanAction }[];
-  records: { app: string; written: number; created: number; updated: number }[];
+  /** Per data app: records the package carries (`written`), of which new, changed and already equal. */
+  records: { app: string; written: number; created: number; updated: number; unchanged: number }[];
 }
 
 /** Thrown when the cancel arrives; the transaction rolls back. */
@@ -129,7 +130,8 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
 
     await tx.query(`INSERT INTO backups (id, job_id, created_at, created_by, namespaces, entities, records) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [backupId, o.jobId, o.now, o.caller.name, JSON.stringify(view.namespaces), changing.length, recordsBackedUp]);
-    const newRevision = changing.length || records.some((r) => r.written) ? await bumpRevision(tx, revision) : revision;
+    // Records equal to what the environment holds change nothing: importing a package again leaves the revision alone.
+    const newRevision = changing.length || records.some((r) => r.created || r.updated) ? await bumpRevision(tx, revision) : revision;
     const counts: Record<PlanAction, number> = { ...plan.counts };
     const result: ImportResult = { backupId, revision: newRevision, counts, entities: view.cards.map((c) => ({ id: c.id, action: actions.get(c.id)! })), records };
     await o.finish(tx, result);
@@ -161,6 +163,7 @@ async function importRecords(
   let batch = new Map<string, unknown>();
   let written = 0;
   let created = 0;
+  let unchanged = 0;
   let line = 0;
   const failed: string[] = [];
   const flush = async () => {
@@ -169,12 +172,16 @@ async function importRecords(
     await tx.query(
       `INSERT INTO backup_records (backup_id, app, id, body) SELECT $1, $2, x.id, r.body FROM unnest($3::text[]) AS x(id)
        LEFT JOIN records r ON r.app = $2 AND r.id = x.id ON CONFLICT DO NOTHING`, [backupId, target, ids]);
-    const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM records WHERE app = $1 AND id = ANY($2::text[])`, [target, ids]);
+    const rows = JSON.stringify([...batch]);
+    const [{ n, same }] = await tx.query<{ n: number; same: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE r.body = e->1)::int AS same FROM records r
+       JOIN jsonb_array_elements($2::jsonb) AS e ON r.id = e->>0 WHERE r.app = $1`, [target, rows]);
     await tx.query(
       `INSERT INTO records (app, id, body) SELECT $1, e->>0, e->1 FROM jsonb_array_elements($2::jsonb) AS e
-       ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body`, [target, JSON.stringify([...batch])]);
+       ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body WHERE records.body IS DISTINCT FROM EXCLUDED.body`, [target, rows]);
     written += batch.size;
     created += batch.size - Number(n);
+    unchanged += Number(same);
     onRecords(batch.size);
     batch = new Map();
     if (o.signal.aborted) throw new ImportCancelled();
@@ -192,5 +199,5 @@ async function importRecords(
   }
   await flush();
   if (failed.length) throw new EnvError(422, `${failed.length} record(s) of ${target} could not be imported; see the log`, 'bad-records');
-  return { app: target, written, created, updated: written - created };
+  return { app: target, written, created, updated: written - created - unchanged, unchanged };
 }

@@ -33,6 +33,8 @@ export interface JobContext {
   set(status: JobStatus, step: string, progress?: number): void;
   progress(fraction: number): void;
   log(level: LogLine['level'], line: string): void;
+  /** Writes the job's current status and step (outside any transaction of the job's own). */
+  save(): Promise<void>;
   /** Writes the job's final state (and its log) with `tx`, inside the work's own transaction. */
   persistFinal(tx: Sql, status: JobStatus, result: Record<string, unknown>, backupId?: string): Promise<void>;
 }
@@ -78,6 +80,7 @@ export class JobBook {
       log: (level, line) => {
         entry.log.push({ seq: entry.log.length, at: new Date().toISOString(), level, line });
       },
+      save: () => this.writeRow(this.db, job),
       persistFinal: async (tx, status, result, backupId) => {
         const finished = { ...job, status, result, progress: 1, step: 'done', finishedAt: new Date().toISOString(), ...(backupId ? { backupId } : {}) };
         await this.writeRow(tx, finished);

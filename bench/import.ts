@@ -1,0 +1,492 @@
+/**
+ * Import benchmark: how fast does an environment import a package, and how much memory does the
+ * importing process take?
+ *
+ *   node out/bench/import.js [--entities 10000] [--records 1000000] [--pg URL] [--runs 1] [--seed N]
+ *                            [--backends pglite,postgres] [--profile] [--keep]
+ *
+ * Two packages, both built once (deterministically) under bench/.work/:
+ * 1. design: one workspace with `--entities` design entities (cards: apps with their fields,
+ *    statuses, buttons and forms inside, their permissions, approval processes, pages and widgets;
+ *    no isolation findings, so the import's checks pass), no data → entities/s;
+ * 2. data: the package benchmark's workspace (`customers` and `orders`, about 1.2 KB a record;
+ *    bench/package.ts generates the records, and reuses them when that benchmark made them)
+ *    with `--records` data records → records/s.
+ * Each import runs in a fresh child process through the engine itself (`Environment`, as the
+ * embedded `local` environment and `isola env serve` run it; no HTTP in between, which would only
+ * add the upload): register the package file, make the plan, start the import, wait for the job.
+ * The import is timed from the start of the job to its end (checksum verification of the package,
+ * backup, design entities step by step, records app by app, commit); the plan is timed apart.
+ * Peak RSS is the child's `process.resourceUsage().maxRSS` (the kernel's high-water mark), next to
+ * a 100 ms sample. PGlite runs inside the importing process (its memory counts); PostgreSQL runs
+ * in its own server, whose memory does not.
+ *
+ * Backends: PGlite (a fresh data folder per run) always; PostgreSQL when `--pg URL` or
+ * ISOLA_TEST_PG names a server (a fresh schema per run, dropped afterwards).
+ *
+ * `--profile` runs each import once more under `--cpu-prof` and lists where the time goes
+ * (mapped to the TS sources). Prints a table and one JSON line.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Environment } from '../server/src/core/environment/environment';
+import { nodeFileHost } from '../server/src/core/manifest/host';
+import { loadProject } from '../server/src/core/manifest/project';
+import { buildPackage } from '../server/src/core/packaging/builder';
+import { summarizeProfile } from './check';
+import { customerRecord, generateDataset, generateFile, inclusiveProfile, orderRecord, rng, ROOT, rssSampler, WORK } from './package';
+
+const MB = 2 ** 20;
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const maxRssMB = () => round(process.resourceUsage().maxRSS / 1024);
+const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+// ---------------------------------------------------------------------------------------------
+// Projects to import
+// ---------------------------------------------------------------------------------------------
+
+/** A generated workspace for import: design entities and, optionally, data records. */
+export interface ImportProjectOptions {
+  dir: string;
+  /** Workspace (namespace) code. */
+  code: string;
+  /** Apps besides `customers` and `orders`; each brings 5 cards (app, permissions, process, page, widget). */
+  apps: number;
+  /** Data records in all (a tenth customers, the rest orders); 0 for none. */
+  records: number;
+  /** Mean bytes of a record (the package benchmark's are about 1200). */
+  recordBytes?: number;
+  /**
+   * 0, 1, 2...: titles of apps, processes and pages and every record's content depend on it (ids do
+   * not), so importing another variant over one updates most cards and every record.
+   */
+  variant: number;
+  seed: number;
+}
+
+export interface ImportProject {
+  dir: string;
+  manifest: string;
+  code: string;
+  /** Cards the package will carry (the workspace's own card included). */
+  cards: number;
+  records: number;
+  dataBytes: number;
+}
+
+const FIELD_TYPES = ['string', 'text', 'number', 'money', 'date', 'datetime', 'boolean', 'user'];
+const FIELD_WORDS = ['subject', 'amount', 'due_date', 'comment', 'priority', 'total', 'start_date', 'end_date', 'quantity', 'price', 'region', 'phone'];
+const BUILTIN_APPS = ['_clients._companies', '_clients._contacts', '_system_catalogs._my_companies', '_system_catalogs._currencies', '_system._users'];
+const GROUPS = ['initiators', 'approvers', 'managers'];
+
+/**
+ * Writes a workspace that passes every check (so it builds and imports): `customers` and `orders`
+ * (the package benchmark's apps, with their records when `records` > 0) and `apps` more apps, each
+ * with fields (some linking to other apps of the workspace or to built-in ones), statuses, a
+ * button starting its approval process, a form and permissions; the process with lanes and a
+ * script; a page; a widget that uses the previous one. Deterministic in `seed` and `variant`.
+ */
+export async function writeImportProject(o: ImportProjectOptions): Promise<ImportProject> {
+  const r = rng(o.seed);
+  const v = o.variant ? ` (v${o.variant + 1})` : '';
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const apps: Record<string, unknown>[] = [
+    {
+      code: 'customers', title: `Customers${v}`,
+      fields: [
+        { code: 'name', title: 'Name', type: 'string', required: true },
+        { code: 'company', title: 'Company', type: 'app', app: '_clients._companies' },
+        { code: 'segment', title: 'Segment', type: 'string' },
+        { code: 'notes', title: 'Notes', type: 'text' },
+      ],
+      permissions: [{ group: 'managers', access: 'full' }],
+    },
+    {
+      code: 'orders', title: `Orders${v}`,
+      fields: [
+        { code: 'number', title: 'Number', type: 'string', required: true, counter: 'record_number' },
+        { code: 'customer', title: 'Customer', type: 'app', app: 'customers', required: true },
+        { code: 'amount', title: 'Amount', type: 'money' },
+        { code: 'comment', title: 'Comment', type: 'text' },
+      ],
+      permissions: [{ group: 'managers', access: 'full' }],
+    },
+  ];
+  const names = Array.from({ length: o.apps }, (_, i) => `app_${String(i + 1).padStart(5, '0')}`);
+  const processes: Record<string, unknown>[] = [];
+  const pages: Record<string, unknown>[] = [];
+  const widgets: Record<string, unknown>[] = [];
+  names.forEach((app, i) => {
+    const fields: Record<string, unknown>[] = [{ code: 'number', title: 'Number', type: 'string', counter: 'record_number' }];
+    const n = 3 + Math.floor(r() * 6);
+    for (let k = 1; k <= n; k++) {
+      if (r() < 0.3) {
+        const target = r() < 0.5 && i > 0 ? names[Math.floor(r() * i)] : r() < 0.5 ? pick(['customers', 'orders']) : pick(BUILTIN_APPS);
+        fields.push({ code: `link_${k}`, title: `Link to ${target}`, type: 'app', app: target, ...(r() < 0.2 ? { multiple: true } : {}) });
+      } else {
+        fields.push({ code: `${FIELD_WORDS[(k + i) % FIELD_WORDS.length]}_${k}`, title: 'Field', type: pick(FIELD_TYPES), ...(r() < 0.3 ? { required: true } : {}) });
+      }
+    }
+    apps.push({
+      code: app,
+      title: `App ${i + 1}${v}`,
+      fields,
+      statuses: ['draft', 'on_approval', 'approved', 'done'].slice(0, 2 + Math.floor(r() * 3)).map((s) => ({ code: s, title: s })),
+      buttons: [{ code: 'start', title: 'Start', process: `approve_${app}` }],
+      forms: [{ code: 'main', title: 'Main form', fields: fields.slice(0, 3).map((f) => f.code), widget: `${app}_card` }],
+      permissions: [{ group: pick(GROUPS), access: 'full' }, { group: '_system.administrators', access: 'read' }],
+    });
+    processes.push({
+      code: `approve_${app}`, title: `Approve app ${i + 1}${v}`, app,
+      lanes: [{ code: 'initiator', title: 'Initiator', group: 'initiators' }, { code: 'approver', title: 'Approver', group: 'approvers' }],
+      context: [{ code: 'counterparty', title: 'Counterparty', type: 'app', app: '_clients._companies' }],
+      scripts: [{ code: 'on_start', source: `async function on_start(): Promise<void> {\n  const item = Context.data.${app};\n  if (!item) {\n    return;\n  }\n}` }],
+    });
+    pages.push({ code: `${app}_page`, title: `App ${i + 1}${v}`, app });
+    widgets.push({ code: `${app}_card`, title: `Card ${i + 1}`, ...(i > 0 ? { uses: [`${names[i - 1]}_card`] } : {}) });
+  });
+  const doc: Record<string, unknown> = {
+    kind: 'workspace', code: o.code, title: `Import benchmark ${o.code}`, version: `1.${o.variant}.0`, platform: '2024.4', languages: ['en', 'ru'],
+    groups: GROUPS.map((g) => ({ code: g, title: g })),
+    counters: [{ code: 'record_number', title: 'Record number', format: 'REC-{YYYY}-{00000}', start: 1 }],
+    apps, processes, pages, widgets,
+    ...(o.records > 0 ? { data: { customers: 'data/customers.jsonl', orders: 'data/orders.jsonl' } } : {}),
+  };
+  fs.mkdirSync(o.dir, { recursive: true });
+  const manifest = path.join(o.dir, `${o.code}.isola.json`);
+  const text = `// Generated by bench/import.ts (variant ${o.variant}, seed ${o.seed}).\n${JSON.stringify(doc, null, 1)}\n`;
+  if (!fs.existsSync(manifest) || fs.readFileSync(manifest, 'utf8') !== text) fs.writeFileSync(manifest, text);
+  let dataBytes = 0;
+  if (o.records > 0) {
+    const customers = Math.max(1, Math.round(o.records / 10));
+    const orders = o.records - customers;
+    const mean = o.recordBytes ?? 1200;
+    const [lo, hi] = [Math.round(mean * 0.85), Math.round(mean * 1.15)];
+    const stamp = { seed: o.seed, variant: o.variant, mean, total: o.records };
+    const rc = rng(o.seed * 31 + o.variant);
+    const ro = rng(o.seed * 31 + o.variant + 1000);
+    const int = (g: () => number) => lo + Math.floor(g() * (hi - lo + 1));
+    dataBytes += (await generateFile(path.join(o.dir, 'data', 'customers.jsonl'), customers, { ...stamp, app: 'customers' }, (i) => customerRecord(rc, i, int(rc)))).bytes;
+    dataBytes += (await generateFile(path.join(o.dir, 'data', 'orders.jsonl'), orders, { ...stamp, app: 'orders' }, (i) => orderRecord(ro, i, customers, int(ro)))).bytes;
+  }
+  // Cards: the workspace, 3 groups, the counter, customers and orders (each with permissions), then 5 per app.
+  return { dir: o.dir, manifest, code: o.code, cards: 1 + GROUPS.length + 1 + 4 + 5 * o.apps, records: o.records, dataBytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packages
+// ---------------------------------------------------------------------------------------------
+
+interface BenchPackage {
+  kind: 'design' | 'data';
+  file: string;
+  cards: number;
+  records: number;
+  /** Bytes of the data files packed (0 for the design package). */
+  dataBytes: number;
+  size: number;
+  builtMs?: number;
+}
+
+/** Builds `code` of `dir` into `out` unless `out` is newer than every input (manifest and data files). */
+async function buildOnce(dir: string, code: string, out: string, inputs: string[], kind: BenchPackage['kind'], dataBytes: number): Promise<BenchPackage> {
+  const newest = Math.max(...inputs.map((f) => fs.statSync(f).mtimeMs), fs.statSync(__filename).mtimeMs);
+  const stampFile = `${out}.json`;
+  if (fs.existsSync(out) && fs.existsSync(stampFile) && fs.statSync(out).mtimeMs > newest) {
+    return { ...(JSON.parse(fs.readFileSync(stampFile, 'utf8')) as BenchPackage), file: out };
+  }
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const t = performance.now();
+  const project = await loadProject(dir, nodeFileHost);
+  const pkg = project.packages.find((p) => p.code === code);
+  if (!pkg) throw new Error(`no package \`${code}\` in ${dir}`);
+  const r = await buildPackage({ project, pkg, out, data: 'all', history: {}, tool: { name: 'isola-bench', version } });
+  const built: BenchPackage = {
+    kind, file: out, cards: r.descriptor.steps.reduce((n, s) => n + s.cards, 0), records: r.descriptor.data.reduce((n, d) => n + d.records, 0),
+    dataBytes, size: r.size, builtMs: round(performance.now() - t),
+  };
+  fs.writeFileSync(stampFile, JSON.stringify(built) + '\n');
+  return built;
+}
+
+/** The design package: one workspace with about `entities` cards and no data. */
+async function designPackage(entities: number, seed: number): Promise<BenchPackage> {
+  const dir = path.join(WORK, `import-design-${entities}`);
+  const p = await writeImportProject({ dir, code: 'imp_design', apps: Math.max(1, Math.round((entities - 9) / 5)), records: 0, variant: 0, seed });
+  return buildOnce(dir, p.code, path.join(dir, 'out', 'imp_design.isolapkg'), [p.manifest], 'design', 0);
+}
+
+/** The data package: the package benchmark's workspace with `records` records (generated by bench/package.ts, reused when present). */
+async function dataPackage(records: number, seed: number): Promise<BenchPackage> {
+  const data = await generateDataset({ records, profile: 'std', seed });
+  if (data.generatedMs) console.log(`   generated ${records} records (${(data.bytes / MB).toFixed(0)} MB) in ${(data.generatedMs / 1000).toFixed(1)} s`);
+  const out = path.join(WORK, `import-data-${records}`, 'bench.isolapkg');
+  return buildOnce(data.dir, 'bench', out, [path.join(data.dir, 'bench.isola.json'), ...data.files.map((f) => f.file)], 'data', data.bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The importing child
+// ---------------------------------------------------------------------------------------------
+
+interface ImportChildArgs {
+  file: string;
+  dataDir: string;
+  databaseUrl?: string;
+}
+
+interface ImportChildResult {
+  openMs: number;
+  registerMs: number;
+  planMs: number;
+  importMs: number;
+  /** Milliseconds from the job's start to the first time each phase was seen (sampled every 10 ms). */
+  phases: Record<string, number>;
+  cpuMs: number;
+  cards: number;
+  created: number;
+  records: number;
+  status: string;
+  error?: string;
+  maxRssMB: number;
+  sampledPeakMB: number;
+  startRssMB: number;
+}
+
+async function childImport(a: ImportChildArgs): Promise<ImportChildResult> {
+  const peak = rssSampler();
+  const startRssMB = round(process.memoryUsage().rss / MB);
+  const t0 = performance.now();
+  const env = await Environment.open({ dataDir: a.dataDir, databaseUrl: a.databaseUrl, name: 'bench', tool: { name: 'isola-bench', version } });
+  const caller = Environment.localCaller('bench');
+  const t1 = performance.now();
+  const pkg = await env.registerFile(caller, a.file);
+  const t2 = performance.now();
+  const plan = await env.plan(caller, { package: pkg.id });
+  const t3 = performance.now();
+  if (!plan.ok) throw new Error(`the plan failed its checks: ${JSON.stringify(plan.checks.filter((c) => !c.ok))}`);
+  const cpu = process.cpuUsage();
+  const job = await env.startImport(caller, { plan: plan.id, onConflict: 'replace' });
+  const phases: Record<string, number> = {};
+  const sampler = setInterval(() => {
+    void env.job(caller, job.id).then((j) => {
+      const phase = j.step.startsWith('data ') ? 'data' : j.status === 'importing' ? 'design' : j.status;
+      if (phases[phase] === undefined) phases[phase] = round(performance.now() - t3);
+    }, () => undefined);
+  }, 10);
+  const done = await env.waitForJob(job.id);
+  const t4 = performance.now();
+  clearInterval(sampler);
+  const u = process.cpuUsage(cpu);
+  const result = (done.result ?? {}) as { counts?: Record<string, number>; records?: { written: number; created: number }[] };
+  await env.close();
+  return {
+    openMs: round(t1 - t0), registerMs: round(t2 - t1), planMs: round(t3 - t2), importMs: round(t4 - t3), phases,
+    cpuMs: round((u.user + u.system) / 1000),
+    cards: plan.entities.filter((e) => e.action !== 'kept').length, created: result.counts?.create ?? 0,
+    records: (result.records ?? []).reduce((n, x) => n + x.written, 0), status: done.status, ...(done.error ? { error: done.error } : {}),
+    maxRssMB: maxRssMB(), sampledPeakMB: peak(), startRssMB,
+  };
+}
+
+function runChild<T>(mode: string, a: object, nodeFlags: string[] = []): T {
+  const r = spawnSync(process.execPath, [...nodeFlags, __filename, '--child', mode, '--args', JSON.stringify(a)], { encoding: 'utf8', maxBuffer: 64 * MB });
+  if (r.status !== 0) throw new Error(`${mode} child failed (${r.status ?? r.signal}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backends
+// ---------------------------------------------------------------------------------------------
+
+interface Backend {
+  name: 'pglite' | 'postgres';
+  /** A fresh place for one import: a data folder, and for PostgreSQL a new schema. */
+  fresh(tag: string): { dataDir: string; databaseUrl?: string; dispose(): Promise<void> };
+}
+
+function backends(pgUrl: string | undefined, only: string[] | undefined): Backend[] {
+  const out: Backend[] = [];
+  const dataDir = (tag: string) => {
+    const d = path.join(WORK, `import-env-${tag}-${process.pid}`);
+    fs.rmSync(d, { recursive: true, force: true });
+    return d;
+  };
+  out.push({
+    name: 'pglite',
+    fresh: (tag) => {
+      const d = dataDir(`pglite-${tag}`);
+      return { dataDir: d, dispose: async () => fs.rmSync(d, { recursive: true, force: true }) };
+    },
+  });
+  if (pgUrl) {
+    out.push({
+      name: 'postgres',
+      fresh: (tag) => {
+        const d = dataDir(`postgres-${tag}`);
+        const schema = `bench_${randomBytes(5).toString('hex')}`;
+        const u = new URL(pgUrl);
+        u.searchParams.set('schema', schema);
+        return {
+          dataDir: d, databaseUrl: u.toString(),
+          dispose: async () => {
+            fs.rmSync(d, { recursive: true, force: true });
+            const { Client } = await import('pg');
+            const base = new URL(pgUrl);
+            base.searchParams.delete('schema');
+            const c = new Client({ connectionString: base.toString() });
+            await c.connect();
+            try {
+              await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+            } finally {
+              await c.end();
+            }
+          },
+        };
+      },
+    });
+  }
+  return only ? out.filter((b) => only.includes(b.name)) : out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benchmark
+// ---------------------------------------------------------------------------------------------
+
+interface Row {
+  backend: string;
+  package: BenchPackage['kind'];
+  cards: number;
+  records: number;
+  packageMB: number;
+  planMs: number;
+  importMs: number;
+  phases: Record<string, number>;
+  cpuMs: number;
+  entitiesPerS: number;
+  recordsPerS: number;
+  dataMBps: number;
+  maxRssMB: number;
+  sampledPeakMB: number;
+  dbMB?: number;
+  runs: number[];
+}
+
+function duMB(dir: string): number | undefined {
+  const r = spawnSync('du', ['-sk', dir], { encoding: 'utf8' });
+  return r.status === 0 ? round(Number(r.stdout.split('\t')[0]) / 1024) : undefined;
+}
+
+async function benchImport(b: Backend, p: BenchPackage, runs: number, profile: boolean): Promise<Row> {
+  console.log(`\n== ${b.name}: ${p.kind} package, ${p.cards} cards, ${p.records} records (${(p.size / MB).toFixed(1)} MB)`);
+  const results: ImportChildResult[] = [];
+  let dbMB: number | undefined;
+  for (let i = 0; i < runs; i++) {
+    const place = b.fresh(`${p.kind}-${i}`);
+    try {
+      const r = runChild<ImportChildResult>('import', { file: p.file, dataDir: place.dataDir, databaseUrl: place.databaseUrl });
+      if (r.status !== 'succeeded') throw new Error(`the import ${r.status}: ${r.error}`);
+      if (r.cards !== p.cards || r.created !== p.cards || r.records !== p.records) {
+        throw new Error(`the import wrote ${r.created} of ${r.cards} cards and ${r.records} records; the package has ${p.cards} cards and ${p.records} records`);
+      }
+      if (b.name === 'pglite') dbMB = duMB(path.join(place.dataDir, 'db'));
+      console.log(`   run ${i + 1}: open ${r.openMs} ms, register ${r.registerMs} ms, plan ${r.planMs} ms, import ${(r.importMs / 1000).toFixed(2)} s ` +
+        `(phases from the start: ${Object.entries(r.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}); CPU of this process ${(r.cpuMs / 1000).toFixed(1)} s; ` +
+        `peak RSS ${r.maxRssMB} MB (sampled ${r.sampledPeakMB}, ${r.startRssMB} at start)`);
+      results.push(r);
+    } finally {
+      await place.dispose();
+    }
+  }
+  const importMs = median(results.map((r) => r.importMs));
+  const row: Row = {
+    backend: b.name, package: p.kind, cards: p.cards, records: p.records, packageMB: round(p.size / MB), planMs: median(results.map((r) => r.planMs)),
+    importMs, phases: results[0].phases, cpuMs: median(results.map((r) => r.cpuMs)),
+    entitiesPerS: Math.round(p.cards / (importMs / 1000)), recordsPerS: Math.round(p.records / (importMs / 1000)),
+    dataMBps: round(p.dataBytes / MB / (importMs / 1000)),
+    maxRssMB: Math.max(...results.map((r) => r.maxRssMB)), sampledPeakMB: Math.max(...results.map((r) => r.sampledPeakMB)),
+    ...(dbMB !== undefined ? { dbMB } : {}), runs: results.map((r) => r.importMs),
+  };
+  console.log(p.kind === 'design'
+    ? `   ${row.entitiesPerS} entities/s (median of ${runs}); peak RSS ${row.maxRssMB} MB`
+    : `   ${row.recordsPerS} records/s = ${row.dataMBps} MB/s of JSON (median of ${runs}); peak RSS ${row.maxRssMB} MB${dbMB !== undefined ? `; database ${dbMB} MB on disk` : ''}`);
+  if (profile) profileImport(b, p);
+  return row;
+}
+
+/** The import once more under `--cpu-prof`: where the importing process spends its time. */
+function profileImport(b: Backend, p: BenchPackage): void {
+  const profDir = path.join(WORK, `prof-import-${b.name}-${p.kind}-${p.kind === 'design' ? p.cards : p.records}`);
+  fs.rmSync(profDir, { recursive: true, force: true });
+  const place = b.fresh(`${p.kind}-prof`);
+  try {
+    runChild('import', { file: p.file, dataDir: place.dataDir, databaseUrl: place.databaseUrl }, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500']);
+  } finally {
+    void place.dispose();
+  }
+  const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
+  console.log(`   CPU profile of the importing process (open, register and plan included): ${path.join(profDir, file)}`);
+  for (const line of summarizeProfile(path.join(profDir, file), 20)) console.log(`     ${line.replace(/ (\.\.\/)+/, ' ')}`);
+  for (const line of inclusiveProfile(path.join(profDir, file), 30)) console.log(`     ${line}`);
+}
+
+function table(rows: Row[]): void {
+  const cols: [string, (r: Row) => string | number][] = [
+    ['backend', (r) => r.backend], ['package', (r) => r.package], ['cards', (r) => r.cards], ['records', (r) => r.records],
+    ['pkg MB', (r) => r.packageMB], ['plan s', (r) => (r.planMs / 1000).toFixed(2)], ['import s', (r) => (r.importMs / 1000).toFixed(2)],
+    ['entities/s', (r) => (r.package === 'design' ? r.entitiesPerS : '-')], ['records/s', (r) => (r.records ? r.recordsPerS : '-')],
+    ['MB/s', (r) => (r.records ? r.dataMBps : '-')], ['CPU s', (r) => (r.cpuMs / 1000).toFixed(1)], ['peak RSS MB', (r) => r.maxRssMB],
+    ['db MB', (r) => r.dbMB ?? '-'],
+  ];
+  const cells = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => String(c[1](r))))];
+  const widths = cols.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  console.log('');
+  for (const row of cells) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '));
+}
+
+async function child(mode: string, a: never): Promise<void> {
+  const fns: Record<string, (a: never) => Promise<unknown>> = { import: childImport };
+  const out = await fns[mode](a);
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+async function main(): Promise<void> {
+  const mode = arg('child');
+  if (mode) return child(mode, JSON.parse(arg('args')!) as never);
+  const entities = Number(arg('entities') ?? 10_000);
+  const records = Number(arg('records') ?? 1_000_000);
+  const runs = Number(arg('runs') ?? 1);
+  const seed = Number(arg('seed') ?? 20240401);
+  const pg = arg('pg') ?? process.env.ISOLA_TEST_PG;
+  const only = arg('backends')?.split(',');
+  console.log(`Import benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM; ` +
+    `PostgreSQL: ${pg ? new URL(pg).host : 'not given (--pg URL or ISOLA_TEST_PG)'}`);
+  const packages: BenchPackage[] = [];
+  if (entities > 0) packages.push(await designPackage(entities, seed));
+  if (records > 0) packages.push(await dataPackage(records, seed));
+  for (const p of packages) {
+    console.log(`package ${p.kind}: ${p.file}: ${p.cards} cards, ${p.records} records, ${(p.size / MB).toFixed(1)} MB` +
+      `${p.builtMs !== undefined ? ` (built in ${(p.builtMs / 1000).toFixed(1)} s)` : ' (reused)'}`);
+  }
+  const rows: Row[] = [];
+  for (const b of backends(pg, only)) for (const p of packages) rows.push(await benchImport(b, p, runs, flag('profile')));
+  table(rows);
+  console.log(JSON.stringify({ bench: 'import', node: process.version, cpus: os.cpus().length, seed, runs, rows }));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

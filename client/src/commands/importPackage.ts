@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import type { ImportPlan } from '../../../server/src/core/environment/types';
+import type { Connections } from '../environments/connections';
+import type { EnvironmentList } from '../environments/environmentList';
+import { showEnvError } from '../environments/errors';
+import { pickEnvironment } from '../environments/pickEnvironment';
+import type { PlanPanel } from '../environments/planPanel';
+import type { PackageContentsModel } from '../packages/packageContentsModel';
+
+/** Arguments that skip the prompts (menus pass the file; tests and tasks pass everything). */
+export interface ImportPackageArgs {
+  file?: string | vscode.Uri;
+  env?: string;
+  /** Import under another code (duplicate). */
+  as?: string;
+}
+
+/**
+ * "Isola: Import Package": pick the package and the environment, upload it, and show the
+ * environment's plan. Nothing changes until the plan is confirmed ("Isola: Apply Import Plan").
+ */
+export function registerImportPackage(list: EnvironmentList, connections: Connections, panel: PlanPanel, packages: PackageContentsModel): vscode.Disposable {
+  return vscode.commands.registerCommand('isola.importPackage', async (args: ImportPackageArgs | vscode.Uri = {}): Promise<ImportPlan | undefined> => {
+    const a: ImportPackageArgs = args instanceof vscode.Uri ? { file: args } : args;
+    const file = await pickFile(a.file, packages);
+    if (!file) return undefined;
+    const env = await pickEnvironment(list, a.env, `Import ${vscode.workspace.asRelativePath(file)} into`);
+    if (!env) return undefined;
+    for (;;) {
+      try {
+        const client = await connections.client(env);
+        const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Isola: checking the package against ${env}` }, async (progress) => {
+          progress.report({ message: 'uploading' });
+          const stored = await client.uploadPackage(file.fsPath);
+          progress.report({ message: 'making the plan' });
+          const p = await client.plan(stored.id, a.as);
+          panel.show({ env, production: connections.config(env)?.production === true, file: file.fsPath, packageId: stored.id, as: a.as, plan: p });
+          return p;
+        });
+        return plan;
+      } catch (e) {
+        if (!(await showEnvError(e, env, `import into ${env}`))) return undefined;
+      }
+    }
+  });
+}
+
+async function pickFile(given: string | vscode.Uri | undefined, packages: PackageContentsModel): Promise<vscode.Uri | undefined> {
+  if (given) return typeof given === 'string' ? vscode.Uri.file(given) : given;
+  if (packages.file) {
+    const use = await vscode.window.showQuickPick([
+      { label: vscode.workspace.asRelativePath(packages.file), description: 'shown in Package Contents', uri: packages.file },
+      { label: 'Choose a file…', uri: undefined },
+    ], { title: 'Import Package' });
+    if (!use) return undefined;
+    if (use.uri) return use.uri;
+  }
+  const picked = await vscode.window.showOpenDialog({ title: 'Import Package', filters: { 'Isola package': ['isolapkg'] }, canSelectMany: false });
+  return picked?.[0];
+}

@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import type { Connections } from '../environments/connections';
+import type { EnvironmentList } from '../environments/environmentList';
+
+/** "Isola: Remove Environment": takes it out of isola.config.json and forgets its token. */
+export function registerRemoveEnvironment(list: EnvironmentList, connections: Connections): vscode.Disposable {
+  return vscode.commands.registerCommand('isola.removeEnvironment', async (args?: { env?: string; confirmed?: boolean }) => {
+    const name = args?.env ?? (await vscode.window.showQuickPick(list.all().filter((e) => e.url).map((e) => e.name), { title: 'Remove Environment' }));
+    if (!name) return false;
+    if (name === 'local') {
+      void vscode.window.showWarningMessage('Isola: "local" is always there; it cannot be removed.');
+      return false;
+    }
+    if (!args?.confirmed) {
+      const ok = await vscode.window.showWarningMessage(`Remove environment "${name}" from isola.config.json and forget its token? Nothing in the environment itself changes.`, { modal: true }, 'Remove');
+      if (ok !== 'Remove') return false;
+    }
+    await list.remove(name);
+    await connections.deleteToken(name);
+    return true;
+  });
+}

@@ -1,0 +1,16 @@
+import * as vscode from 'vscode';
+import type { Connections } from '../environments/connections';
+import type { EnvironmentList } from '../environments/environmentList';
+
+/** "Isola: Set Token": replaces an environment's token in VS Code's secret storage. */
+export function registerSetToken(list: EnvironmentList, connections: Connections, refresh: () => void): vscode.Disposable {
+  return vscode.commands.registerCommand('isola.setToken', async (args?: { env?: string; token?: string }) => {
+    const name = args?.env ?? (await vscode.window.showQuickPick(list.all().filter((e) => e.url).map((e) => e.name), { title: 'Set Token' }));
+    if (!name) return false;
+    const token = args?.token ?? (await vscode.window.showInputBox({ title: `Token for ${name}`, password: true, ignoreFocusOut: true, prompt: 'Kept in VS Code\'s secret storage' }));
+    if (!token) return false;
+    await connections.setToken(name, token);
+    refresh();
+    return true;
+  });
+}

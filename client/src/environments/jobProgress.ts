@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import type { Job, LogLine } from '../../../server/src/core/environment/types';
+import { EnvClient, followJob } from '../../../server/src/env/client';
+
+/**
+ * Follows a job in a cancellable progress notification (status, step, percentage) and streams
+ * its log into the Isola output channel; cancelling the notification cancels the job on the
+ * environment. Resolves with the finished job.
+ */
+export function followWithProgress(client: EnvClient, job: Job, title: string, output: vscode.LogOutputChannel): Promise<Job> {
+  output.info(`${title}: job ${job.id} on ${client.name}`);
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    let reported = 0;
+    const cancel = token.onCancellationRequested(() => {
+      output.warn(`cancelling job ${job.id}`);
+      client.cancelJob(job.id).catch((e) => output.warn(`cancel: ${(e as Error).message}`));
+    });
+    try {
+      return await followJob(client, job.id, (j, lines) => {
+        for (const l of lines) log(output, l);
+        const pct = Math.round(j.progress * 100);
+        progress.report({ message: `${j.status} · ${j.step} · ${pct}%`, increment: pct - reported });
+        reported = pct;
+      }, 250);
+    } finally {
+      cancel.dispose();
+    }
+  }));
+}
+
+function log(output: vscode.LogOutputChannel, l: LogLine): void {
+  if (l.level === 'error') output.error(l.line);
+  else if (l.level === 'warn') output.warn(l.line);
+  else output.info(l.line);
+}
+
+/** The log line that says why a job failed (its last error line), for the error message. */
+export async function failureLine(client: EnvClient, job: Job): Promise<string | undefined> {
+  const lines = await client.jobLog(job.id).catch(() => [] as LogLine[]);
+  return [...lines].reverse().find((l) => l.level === 'error')?.line;
+}

@@ -1,0 +1,42 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Environment } from '../core/environment/environment';
+import type { Caller, ExportRequest } from '../core/environment/types';
+import type { EnvClient } from './client';
+
+/** The embedded environment: the same engine, in this process, on a data folder. */
+export class LocalClient implements EnvClient {
+  readonly name = 'local';
+  private constructor(readonly env: Environment, private readonly caller: Caller) {}
+
+  static async open(dataDir: string, user: string, tool?: { name: string; version: string }): Promise<LocalClient> {
+    return new LocalClient(await Environment.open({ dataDir, name: 'local', tool }), Environment.localCaller(user));
+  }
+
+  info = () => this.env.info();
+  whoami = async () => this.caller;
+  uploadPackage = async (file: string) => {
+    const { file: _f, ...p } = await this.env.registerFile(this.caller, file);
+    return p;
+  };
+  plan = (id: string, as?: string) => this.env.plan(this.caller, { package: id, as });
+  startImport = (plan: string, onConflict: 'cancel' | 'replace') => this.env.startImport(this.caller, { plan, onConflict });
+  startExport = (r: ExportRequest) => this.env.startExport(this.caller, r);
+  job = (id: string) => this.env.job(this.caller, id);
+  jobLog = (id: string, after?: number) => this.env.jobLog(this.caller, id, after);
+  cancelJob = (id: string) => this.env.cancelJob(this.caller, id);
+  jobs = () => this.env.jobList(this.caller);
+  downloadPackage = async (id: string, out: string) => {
+    const p = await this.env.package(this.caller, id);
+    await pipeline(createReadStream(p.file), createWriteStream(out));
+  };
+  namespaces = () => this.env.namespaces(this.caller);
+  entities = (ns: string) => this.env.entities(this.caller, ns);
+  entity = (id: string) => this.env.entity(this.caller, id);
+  changeEntity = (id: string, change: { body?: Record<string, unknown>; deleted?: boolean }) => this.env.changeEntity(this.caller, id, change);
+  backups = () => this.env.backups(this.caller);
+  backupPreview = (id: string) => this.env.backupPreview(this.caller, id);
+  restore = (id: string) => this.env.restore(this.caller, id);
+  close = () => this.env.close();
+}
+

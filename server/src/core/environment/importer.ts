@@ -163,7 +163,7 @@ async function importRecords(
   let batch = new Map<string, unknown>();
   let written = 0;
   let created = 0;
-  let unchanged = 0;
+  let updated = 0;
   let line = 0;
   const failed: string[] = [];
   const flush = async () => {
@@ -172,16 +172,15 @@ async function importRecords(
     await tx.query(
       `INSERT INTO backup_records (backup_id, app, id, body) SELECT $1, $2, x.id, r.body FROM unnest($3::text[]) AS x(id)
        LEFT JOIN records r ON r.app = $2 AND r.id = x.id ON CONFLICT DO NOTHING`, [backupId, target, ids]);
-    const rows = JSON.stringify([...batch]);
-    const [{ n, same }] = await tx.query<{ n: number; same: number }>(
-      `SELECT count(*)::int AS n, count(*) FILTER (WHERE r.body = e->1)::int AS same FROM records r
-       JOIN jsonb_array_elements($2::jsonb) AS e ON r.id = e->>0 WHERE r.app = $1`, [target, rows]);
-    await tx.query(
-      `INSERT INTO records (app, id, body) SELECT $1, e->>0, e->1 FROM jsonb_array_elements($2::jsonb) AS e
-       ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body WHERE records.body IS DISTINCT FROM EXCLUDED.body`, [target, rows]);
+    // A record equal to the one the environment holds is not rewritten (and not counted as updated).
+    const [w] = await tx.query<{ created: number; updated: number }>(
+      `WITH w AS (INSERT INTO records (app, id, body) SELECT $1, e->>0, e->1 FROM jsonb_array_elements($2::jsonb) AS e
+         ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body WHERE records.body IS DISTINCT FROM EXCLUDED.body
+         RETURNING (xmax = 0) AS inserted)
+       SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`, [target, JSON.stringify([...batch])]);
     written += batch.size;
-    created += batch.size - Number(n);
-    unchanged += Number(same);
+    created += Number(w.created);
+    updated += Number(w.updated);
     onRecords(batch.size);
     batch = new Map();
     if (o.signal.aborted) throw new ImportCancelled();
@@ -199,5 +198,5 @@ async function importRecords(
   }
   await flush();
   if (failed.length) throw new EnvError(422, `${failed.length} record(s) of ${target} could not be imported; see the log`, 'bad-records');
-  return { app: target, written, created, updated: written - created - unchanged, unchanged };
+  return { app: target, written, created, updated, unchanged: written - created - updated };
 }

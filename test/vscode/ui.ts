@@ -15,6 +15,9 @@
  *      shows the package in Package Contents; the descriptor and the steps `apps` and `processes`
  *      are expanded and a card opened from the view        -> docs/images/package-contents.png
  *      (then typing into the card is refused: it is read-only)
+ *   5. environments (test/vscode/uiEnvironments.ts): Add Environment, Import Package with the
+ *      plan, a conflict and its diff, Replace, the Environments view
+ *                     -> docs/images/import-plan.png, conflict-diff.png, environments.png
  *
  *   npm run test:ui      (= npm run package:vsix && tsc -p . && bash test/vscode/setup.sh && node out/test/vscode/ui.js)
  *   node out/test/vscode/ui.js [--vsix FILE] [--out DIR] [--keep] [--verbose]
@@ -30,7 +33,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BrowserContext, Locator, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
+import {
+  Check, STEP_MS, StepError, VIEWPORT, dismissNotifications, log, parkMouse, problemRows, quickInput, runCommand, step,
+  visibleText, waitForQuickInputTitle,
+} from './uiKit';
+import { environmentsTour } from './uiEnvironments';
 import {
   REPO_ROOT,
   SetupError,
@@ -59,90 +67,6 @@ const UI_SETTINGS: Record<string, unknown> = {
   'editor.hover.delay': 300,
   'explorer.autoReveal': true,
 };
-
-const VIEWPORT = { width: 1400, height: 900 };
-/** Longest wait for one step; the workbench loads in 7–15 s here. */
-const STEP_MS = 60_000;
-
-function log(message: string): void {
-  console.log(`[ui] ${message}`);
-}
-
-class Check {
-  passed = 0;
-  failed = 0;
-
-  ok(condition: boolean, what: string, detail = ''): void {
-    if (condition) {
-      this.passed++;
-      log(`✔ ${what}`);
-    } else {
-      this.failed++;
-      console.error(`[ui] ✘ ${what}${detail ? `: ${detail}` : ''}`);
-    }
-  }
-}
-
-/** Fails the run at once: a step the following steps depend on did not happen. */
-class StepError extends Error {}
-
-async function step<T>(what: string, action: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  try {
-    const result = await action();
-    log(`${what} (${Date.now() - started} ms)`);
-    return result;
-  } catch (err) {
-    throw new StepError(`${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-  }
-}
-
-/** Runs a command through the command palette, as a user would. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: STEP_MS });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: STEP_MS }).catch(() => {
-    throw new Error(`the command palette has no command "${title}"`);
-  });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_MS });
-}
-
-/** Clears notification toasts (and waits until they are gone) so that they cover nothing. */
-async function dismissNotifications(page: Page): Promise<void> {
-  const toasts = page.locator('.notifications-toasts .notification-toast');
-  if ((await toasts.count()) === 0) return;
-  await runCommand(page, 'Notifications: Clear All Notifications');
-  await toasts.first().waitFor({ state: 'detached', timeout: STEP_MS });
-}
-
-/** Moves the mouse where it shows no hover or tooltip: past the end of a short line near the editor's top. */
-async function parkMouse(page: Page): Promise<void> {
-  await page.mouse.move(VIEWPORT.width - 120, 150, { steps: 2 });
-}
-
-/** Texts of the rows the Problems panel renders (it is a virtual list: only visible rows exist). */
-async function problemRows(page: Page): Promise<string[]> {
-  const texts = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
-  return texts.map((t) => t.replace(/\s+/g, ' ').trim());
-}
-
-function quickInput(page: Page): Locator {
-  return page.locator('.quick-input-widget .quick-input-box input');
-}
-
-/** Waits until the quick input (pick or input box) shows `title`. */
-async function waitForQuickInputTitle(page: Page, title: string): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: STEP_MS });
-  await quickInput(page).waitFor({ state: 'visible', timeout: STEP_MS });
-}
-
-async function visibleText(locator: Locator): Promise<string> {
-  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
-}
 
 interface CliResult {
   diagnostics: { package: string; severity: string }[];
@@ -458,6 +382,11 @@ class UiRun {
         throw new Error(`the side bar is ${after?.width ?? 0} px wide (was ${before.width} px)`);
       }
     });
+    // The Environments view shares the side bar; folded, it leaves Package Contents the room.
+    await step('Environments view folded', async () => {
+      const header = view.locator('.pane-header', { hasText: 'Environments' });
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    });
     // The descriptor row opens meta_data.json on a click; its twistie expands it.
     await step('descriptor expanded', async () => {
       await viewRow(descriptorLabel).locator('.monaco-tl-twistie').click();
@@ -500,6 +429,10 @@ class UiRun {
     });
     const tabDirty = await page.locator('.tabs-container .tab.active.dirty').count();
     check.ok((await readOnly.count()) > 0 && tabDirty === 0, 'the card editor is read-only ("Cannot edit in read-only editor")', `dirty tabs: ${tabDirty}`);
+    await page.keyboard.press('Control+Z');
+
+    // 5. Environments: add one, import with a plan, a conflict and its diff, replace, the view.
+    await environmentsTour({ page, check, screenshot: (name) => this.screenshot(name), tmp: this.tmp, packageFile });
   }
 
   private async screenshot(name: string): Promise<void> {

@@ -19,10 +19,11 @@ export function packageCardUri(file: string, entry: string): vscode.Uri {
 /**
  * Both sides of a conflict diff print a card the same way, keys sorted: the environment's
  * database does not keep key order, and a diff should show what changed, not how it was stored.
+ * The hash is left out: it always differs, and the first difference is what the editor shows.
  */
-export function printCard(card: { id: string; type: string; namespace: string; code: string; deleted: boolean; hash: string; body: unknown }): string {
-  const { id, type, namespace, code, deleted, hash, body } = card;
-  return `${JSON.stringify({ id, type, namespace, code, deleted, hash, body: sortKeys(body) }, null, 2)}\n`;
+export function printCard(card: { id: string; type: string; namespace: string; code: string; deleted: boolean; body: unknown }): string {
+  const { id, type, namespace, code, deleted, body } = card;
+  return `${JSON.stringify({ id, type, namespace, code, deleted, body: sortKeys(body) }, null, 2)}\n`;
 }
 
 function sortKeys(v: unknown): unknown {

@@ -64,10 +64,14 @@ function render(s: PlanSession, nonce: string, outcome?: string): string {
   const p = s.plan;
   const failed = p.checks.filter((c) => !c.ok);
   const counts = ACTIONS.map((a) => `<span class="count ${a}">${p.counts[a]} ${a}</span>`).join(' ');
-  const rows = ACTIONS.flatMap((a) => p.entities.filter((e) => e.action === a)).map((e) => `
+  const row = (e: ImportPlan['entities'][number]) => `
     <tr class="${e.action}"><td><span class="badge ${e.action}">${e.action}</span></td><td>${esc(e.type)}</td>
     <td><code>${esc(e.id)}</code>${e.deleted ? ' <span class="deleted">deleted</span>' : ''}</td><td>${esc(e.title ?? '')}</td>
-    <td>${e.action === 'conflict' ? `<button data-diff="${esc(e.id)}">Show Diff</button> ` : ''}${esc(e.reason ?? '')}</td></tr>`).join('');
+    <td>${e.action === 'conflict' ? `<button data-diff="${esc(e.id)}">Show Diff</button> ` : ''}${esc(e.reason ?? '')}</td></tr>`;
+  // What changes comes first; unchanged entities fold away (a re-import is mostly unchanged).
+  const rows = ACTIONS.filter((a) => a !== 'unchanged').flatMap((a) => p.entities.filter((e) => e.action === a)).map(row).join('');
+  const unchanged = p.entities.filter((e) => e.action === 'unchanged');
+  const head = '<thead><tr><th>Action</th><th>Type</th><th>Id</th><th>Title</th><th></th></tr></thead>';
   const checks = p.checks.map((c) => `<li class="${c.ok ? 'ok' : 'fail'}">${c.ok ? '✓' : '✗'} <b>${c.name}</b>: ${esc(c.message)}${(c.details ?? []).map((d) => `<div class="detail">${esc(d)}</div>`).join('')}</li>`).join('');
   const data = p.data.map((d) => `<li><code>${esc(d.app)}</code>: ${d.records} record(s), ${d.existing} already in the environment</li>`).join('');
   const actions = outcome
@@ -99,13 +103,15 @@ button.danger { background: var(--vscode-errorForeground); color: var(--vscode-e
 td button { padding: 1px 8px; }
 .production { border: 1px solid var(--vscode-errorForeground); padding: 6px 10px; color: var(--vscode-errorForeground); }
 .refused, .outcome { font-weight: 600; }
+summary { cursor: pointer; color: var(--vscode-descriptionForeground); margin-bottom: 12px; }
 </style></head><body>
 <h1>Import ${esc(p.package.kind)} <code>${esc(p.package.importedAs ?? p.package.code)}</code>${p.package.version ? ` ${esc(p.package.version)}` : ''} into <span class="env">${esc(s.env)}</span></h1>
 ${s.production ? `<p class="production">${esc(s.env)} is a production environment: you will be asked to type its name before anything changes.</p>` : ''}
 <p class="meta">${esc(p.package.title ?? '')} · namespaces ${esc(p.namespaces.join(', '))} · plan made ${esc(p.createdAt)} at revision ${p.revision}</p>
 <h2>Checks</h2><ul class="checks">${checks}</ul>
 <h2>Entities</h2><p>${counts}</p>
-<table><thead><tr><th>Action</th><th>Type</th><th>Id</th><th>Title</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+${rows ? `<table>${head}<tbody>${rows}</tbody></table>` : '<p>Nothing changes.</p>'}
+${unchanged.length ? `<details><summary>${unchanged.length} unchanged entit${unchanged.length === 1 ? 'y' : 'ies'}</summary><table>${head}<tbody>${unchanged.map(row).join('')}</tbody></table></details>` : ''}
 ${data ? `<h2>Data</h2><ul>${data}</ul>` : ''}
 <div class="actions">${actions}</div>
 <script nonce="${nonce}">

@@ -92,19 +92,22 @@ export class Environment {
    */
   async setAdminToken(name: string, token: string): Promise<void> {
     await setUserToken(this.db, name, token, true);
+    this.callers.clear(); // a re-keyed user's old token must stop working at once
   }
 
   /**
-   * The caller a token belongs to. Callers are remembered (by the token's hash): users are never
-   * changed or removed, and an embedded database busy with an import's transaction could not
-   * answer, so following or cancelling that import would wait until it had finished.
+   * The caller a token belongs to. On an embedded database callers are remembered (by the token's
+   * hash): it answers one statement at a time, so while an import's transaction runs, following or
+   * cancelling that import would otherwise wait until it had finished. Only this process opens an
+   * embedded database, so nothing changes users behind its back; PostgreSQL is always asked.
    */
   async authenticate(token: string | undefined): Promise<Caller> {
-    const key = token ? createHash('sha256').update(token).digest('hex') : undefined;
-    const known = key && this.callers.get(key);
+    if (!this.db.serialised || !token) return authenticate(this.db, token);
+    const key = createHash('sha256').update(token).digest('hex');
+    const known = this.callers.get(key);
     if (known) return known;
     const caller = await authenticate(this.db, token);
-    this.callers.set(key!, caller);
+    this.callers.set(key, caller);
     return caller;
   }
 

@@ -53,19 +53,33 @@ export class JobBook {
   /** Marks jobs left unfinished by a previous process as failed. */
   async recover(now: string): Promise<number> {
     const rows = await this.db.query<{ id: string; status: string }>(`SELECT id, status FROM jobs WHERE status NOT IN ('succeeded', 'failed', 'cancelled')`);
+    let n = 0;
     for (const r of rows) {
       const reason = `the environment service stopped while the job was ${r.status}; nothing of it was applied`;
-      await this.db.query(`UPDATE jobs SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1`, [r.id, reason, now]);
+      // Only if still unfinished: on PostgreSQL the dead process's last transaction (which writes the
+      // job's final state with the import) may commit while this runs; its outcome stands.
+      const updated = await this.db.query(`UPDATE jobs SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1 AND status NOT IN ('succeeded', 'failed', 'cancelled') RETURNING id`, [r.id, reason, now]);
+      if (!updated.length) continue;
       await this.appendLog(this.db, r.id, [{ seq: 0, at: now, level: 'error', line: reason }]);
+      n++;
     }
-    return rows.length;
+    return n;
   }
 
-  /** Starts `work` in the background and returns the queued job at once. */
-  start(job: Job, work: (ctx: JobContext) => Promise<{ status: JobStatus; result: Record<string, unknown>; persisted: boolean }>): Job {
+  /**
+   * Starts `work` in the background and returns the queued job as soon as its row is written: a
+   * caller who was given the job's id can always find it, as failed if the process dies before it ends.
+   */
+  async start(job: Job, work: (ctx: JobContext) => Promise<{ status: JobStatus; result: Record<string, unknown>; persisted: boolean }>): Promise<Job> {
     const controller = new AbortController();
     const entry: LiveJob = { job, log: [], controller, done: Promise.resolve() };
     this.live.set(job.id, entry);
+    try {
+      await this.writeRow(this.db, job);
+    } catch (e) {
+      this.live.delete(job.id);
+      throw e;
+    }
     const ctx: JobContext = {
       job,
       signal: controller.signal,
@@ -89,7 +103,6 @@ export class JobBook {
     };
     entry.done = (async () => {
       try {
-        await this.writeRow(this.db, job);
         const r = await work(ctx);
         Object.assign(job, { status: r.status, result: r.result, progress: 1, step: 'done', finishedAt: new Date().toISOString() });
         if (!r.persisted) {

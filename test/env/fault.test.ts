@@ -1,0 +1,321 @@
+/**
+ * The fault test (spec §5, "the import is atomic"): the service process is killed with SIGKILL at
+ * random points during imports; after each restart the environment equals either the state before
+ * the import or the state after it, never a mix, and the killed job shows as failed (or as
+ * succeeded, only when the state is the one after).
+ *
+ * Two variants of one generated workspace (bench/import.ts writes it: ~300 design entities and
+ * ~50,000 data records; the variants differ in most entity titles and in every record's content,
+ * with the same ids) are imported alternately with `onConflict: "replace"`, so every import really
+ * changes entities, their histories and records. Each round:
+ *   1. the state before is the digest of what the API shows: every entity (id, hash, deleted), every
+ *      entity's history (its hashes in order) and every record of the workspace's apps (id and a
+ *      hash of its body);
+ *   2. the state after is computed from the state before and the package (what §5 says an import
+ *      does: each card's hash and deleted flag; its history merged with the package's, unchanged
+ *      cards untouched; records written over by id);
+ *   3. plan, start the import, and SIGKILL the service after a random delay within the import's
+ *      measured duration (a little beyond it, so some kills land after the commit; the first kill
+ *      comes right after the 202, before the job has done anything);
+ *   4. restart the service on the same data (the same PostgreSQL schema), digest the state again,
+ *      and read the killed job.
+ *
+ *   ISOLA_FAULT_RUNS     kills per backend (default 20)
+ *   ISOLA_FAULT_SEED     seed of the kill delays (default: random, printed)
+ *   ISOLA_FAULT_RECORDS  data records per package (default 50000)
+ *   ISOLA_TEST_PG        also run on PostgreSQL (a fresh schema)
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { writeImportProject } from '../../bench/import';
+import { PackageReader } from '../../server/src/core/packaging/reader';
+import { api, backends, CLI, Service, startService, waitJob } from './service';
+
+const RUNS = Number(process.env.ISOLA_FAULT_RUNS ?? 20);
+const SEED = Number(process.env.ISOLA_FAULT_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const RECORDS = Number(process.env.ISOLA_FAULT_RECORDS ?? 50_000);
+const APPS = 60; // 5 cards each: ~300 design entities
+const NS = 'fault';
+const APPS_WITH_DATA = [`${NS}.customers`, `${NS}.orders`];
+
+/** mulberry32 */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** JSON with object keys sorted, so a body hashes the same whichever way the database orders its keys. */
+function canonical(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** What the test compares: the environment's entities, their histories and the workspace's records. */
+interface State {
+  entities: Map<string, { hash: string; deleted: boolean }>;
+  /** Hashes in order (the times are not compared: they come from the package or the clock). */
+  history: Map<string, string[]>;
+  /** app → record id → hash of the canonical body */
+  records: Map<string, Map<string, string>>;
+}
+
+function digest(s: State): string {
+  const h = createHash('sha256');
+  for (const id of [...s.entities.keys()].sort()) {
+    const e = s.entities.get(id)!;
+    h.update(`e ${id} ${e.hash} ${e.deleted}\n`);
+    h.update(`h ${id} ${(s.history.get(id) ?? []).join(',')}\n`);
+  }
+  for (const app of [...s.records.keys()].sort()) {
+    const recs = s.records.get(app)!;
+    for (const id of [...recs.keys()].sort()) h.update(`r ${app} ${id} ${recs.get(id)}\n`);
+  }
+  return h.digest('hex');
+}
+
+/** How two states differ, in a few words (for the message when the state is a mix). */
+function difference(a: State, b: State): string {
+  let entities = 0;
+  let histories = 0;
+  let records = 0;
+  for (const id of new Set([...a.entities.keys(), ...b.entities.keys()])) {
+    const x = a.entities.get(id);
+    const y = b.entities.get(id);
+    if (x?.hash !== y?.hash || x?.deleted !== y?.deleted) entities++;
+    if ((a.history.get(id) ?? []).join() !== (b.history.get(id) ?? []).join()) histories++;
+  }
+  for (const app of new Set([...a.records.keys(), ...b.records.keys()])) {
+    const x = a.records.get(app) ?? new Map<string, string>();
+    const y = b.records.get(app) ?? new Map<string, string>();
+    for (const id of new Set([...x.keys(), ...y.keys()])) if (x.get(id) !== y.get(id)) records++;
+  }
+  return `${entities} entities, ${histories} histories, ${records} records differ`;
+}
+
+async function ok(s: Service, method: string, p: string, body?: unknown): Promise<any> {
+  const r = await api(s, method, p, { token: s.adminToken, ...(body !== undefined ? { body } : {}) });
+  assert.ok(r.status >= 200 && r.status < 300, `${method} ${p}: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
+  return r.body;
+}
+
+/** Runs `fn` over `items`, `n` at a time. */
+async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+/** The state as the API shows it. */
+async function snapshot(s: Service): Promise<State> {
+  const state: State = { entities: new Map(), history: new Map(), records: new Map() };
+  const namespaces: { code: string }[] = await ok(s, 'GET', '/v1/namespaces');
+  for (const ns of namespaces) {
+    for (const e of await ok(s, 'GET', `/v1/namespaces/${encodeURIComponent(ns.code)}/entities`) as { id: string; hash: string; deleted: boolean }[]) {
+      state.entities.set(e.id, { hash: e.hash, deleted: e.deleted });
+    }
+  }
+  await pool([...state.entities.keys()], 8, async (id) => {
+    const e = await ok(s, 'GET', `/v1/entities/${encodeURIComponent(id)}`);
+    state.history.set(id, (e.history as { hash: string }[]).map((h) => h.hash));
+  });
+  for (const app of APPS_WITH_DATA) {
+    const recs = new Map<string, string>();
+    let after = '';
+    for (;;) {
+      const page: { id: string; body: unknown }[] = await ok(s, 'GET', `/v1/records/${app}?after=${encodeURIComponent(after)}&limit=1000`);
+      for (const r of page) recs.set(r.id, sha(canonical(r.body)));
+      if (page.length < 1000) break;
+      after = page[page.length - 1].id;
+    }
+    if (recs.size) state.records.set(app, recs);
+  }
+  return state;
+}
+
+/** What a package holds, as far as the state is concerned. */
+interface PackageModel {
+  file: string;
+  cards: { id: string; hash: string; deleted: boolean }[];
+  history: Record<string, string[]>;
+  records: Map<string, Map<string, string>>;
+}
+
+async function readModel(file: string): Promise<PackageModel> {
+  const reader = await PackageReader.open(file);
+  try {
+    const cards = (await reader.cards()).map(({ card }) => ({ id: card.id, hash: card.hash, deleted: card.deleted === true }));
+    const history = Object.fromEntries(Object.entries(reader.descriptor.history).map(([id, h]) => [id, h.map((x) => x.hash)]));
+    const records = new Map<string, Map<string, string>>();
+    for (const d of reader.descriptor.data) {
+      const recs = new Map<string, string>();
+      for await (const r of reader.records(d.app)) recs.set(String(r.id), sha(canonical(r)));
+      records.set(d.app, recs);
+    }
+    return { file, cards, history, records };
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * The state after a complete import of `pkg` over `s` (spec §5): a card equal to the environment's
+ * entity is left alone; any other is written with the package's hash, and its history becomes the
+ * environment's older hashes the package does not know, then the package's history (ending with
+ * the card's hash). Records are written over by id; nothing is deleted.
+ */
+function expectedAfter(s: State, pkg: PackageModel): State {
+  const out: State = { entities: new Map(s.entities), history: new Map(s.history), records: new Map([...s.records].map(([a, m]) => [a, new Map(m)])) };
+  for (const c of pkg.cards) {
+    const cur = s.entities.get(c.id);
+    if (cur && cur.hash === c.hash && cur.deleted === c.deleted) continue;
+    out.entities.set(c.id, { hash: c.hash, deleted: c.deleted });
+    const known = new Set(pkg.history[c.id] ?? []);
+    const h = [...(s.history.get(c.id) ?? []).filter((x) => !known.has(x)), ...(pkg.history[c.id] ?? [])];
+    if (h[h.length - 1] !== c.hash) h.push(c.hash);
+    out.history.set(c.id, h);
+  }
+  for (const [app, recs] of pkg.records) {
+    const m = out.records.get(app) ?? new Map<string, string>();
+    for (const [id, h] of recs) m.set(id, h);
+    out.records.set(app, m);
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('fault: SIGKILL during imports leaves the environment as before or as after, never a mix', { timeout: 30 * 60_000 }, () => {
+  let work: string;
+  const models: PackageModel[] = [];
+
+  before(async () => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'isola-fault-'));
+    const t = Date.now();
+    for (const variant of [0, 1]) {
+      const p = await writeImportProject({ dir: path.join(work, `v${variant}`), code: NS, apps: APPS, records: RECORDS, recordBytes: 600, variant, seed: 11 });
+      const out = path.join(work, `${NS}-v${variant}.isolapkg`);
+      const r = spawnSync(process.execPath, [CLI, 'build', p.dir, '--package', NS, '--data', 'all', '--out', out], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `isola build:\n${r.stdout}\n${r.stderr}`);
+      models.push(await readModel(out));
+    }
+    const changed = models[0].cards.filter((c, i) => c.hash !== models[1].cards[i].hash).length;
+    console.log(`# fault: ${RUNS} kills per backend, seed ${SEED} (ISOLA_FAULT_SEED=${SEED} repeats the delays); packages: ${models[0].cards.length} cards ` +
+      `(${changed} differ between the variants), ${RECORDS} records each; prepared in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  });
+
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  for (const backend of backends()) {
+    it(`${backend.name}: ${RUNS} imports killed at random points`, async () => {
+      const started = Date.now();
+      const rand = prng(SEED);
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), `isola-fault-${backend.name}-`));
+      const databaseUrl = backend.fresh();
+      let svc = await startService({ dataDir, databaseUrl });
+      const token = svc.adminToken;
+      const restart = async () => {
+        await svc.kill();
+        svc = await startService({ dataDir, databaseUrl, adminToken: token });
+      };
+      try {
+        const ids: string[] = [];
+        for (const m of models) {
+          const r = await api(svc, 'POST', '/v1/packages', { token, raw: readFileSync(m.file) });
+          assert.equal(r.status, 201, `upload: ${JSON.stringify(r.body)}`);
+          ids.push(r.body.id);
+        }
+        const runImport = async (variant: number): Promise<{ job: any; ms: number }> => {
+          const plan = await ok(svc, 'POST', '/v1/plans', { package: ids[variant] });
+          assert.ok(plan.ok, `plan checks: ${JSON.stringify(plan.checks.filter((c: { ok: boolean }) => !c.ok))}`);
+          const t = Date.now();
+          const job = await ok(svc, 'POST', '/v1/imports', { plan: plan.id, onConflict: 'replace' });
+          return { job, ms: t };
+        };
+
+        // Calibration, and the first state: variant 0 into the empty environment, then variant 1 over it (not killed).
+        let state = await snapshot(svc);
+        let current = -1;
+        const durations: number[] = [];
+        for (const variant of [0, 1]) {
+          const { job, ms } = await runImport(variant);
+          const done = await waitJob(svc, token, job.id, 600_000);
+          durations.push(Date.now() - ms);
+          assert.equal(done.status, 'succeeded', `calibration import of variant ${variant}: ${done.error}`);
+          const want = expectedAfter(state, models[variant]);
+          state = await snapshot(svc);
+          assert.equal(digest(state), digest(want), `after the complete import of variant ${variant}: ${difference(state, want)}`);
+          current = variant;
+        }
+        const duration = durations[1];
+        console.log(`# ${backend.name}: a complete import takes ${durations[0]} ms into the empty environment, ${duration} ms over the other variant`);
+
+        const outcomes: { run: number; delay: number; outcome: 'before' | 'after'; job: string }[] = [];
+        for (let run = 0; run < RUNS; run++) {
+          const variant = 1 - current;
+          const beforeState = state;
+          const afterState = expectedAfter(beforeState, models[variant]);
+          const [beforeDigest, afterDigest] = [digest(beforeState), digest(afterState)];
+          assert.notEqual(beforeDigest, afterDigest, 'the import must change something');
+          // The first kill lands right after the 202; the others anywhere in the import, and a little past its end.
+          const delay = run === 0 ? 0 : Math.round(rand() * duration * 1.25);
+          const { job } = await runImport(variant);
+          await sleep(delay);
+          const t0 = Date.now();
+          await restart();
+          const t1 = Date.now();
+          state = await snapshot(svc);
+          const t2 = Date.now();
+          const d = digest(state);
+          const jr = await api(svc, 'GET', `/v1/jobs/${job.id}`, { token });
+          assert.equal(jr.status, 200, `run ${run + 1} (delay ${delay} ms): the killed job ${job.id} is unknown after the restart: ${JSON.stringify(jr.body)}`);
+          const status = jr.body.status;
+          if (d === beforeDigest) {
+            assert.equal(status, 'failed', `run ${run + 1} (delay ${delay} ms): the environment is as before, so job ${job.id} must show as failed, not ${status}`);
+            outcomes.push({ run: run + 1, delay, outcome: 'before', job: job.id });
+          } else if (d === afterDigest) {
+            assert.equal(status, 'succeeded', `run ${run + 1} (delay ${delay} ms): the environment is as after, so job ${job.id} must show as succeeded, not ${status}`);
+            outcomes.push({ run: run + 1, delay, outcome: 'after', job: job.id });
+            current = variant;
+          } else {
+            assert.fail(`run ${run + 1} (delay ${delay} ms, job ${job.id} ${status}): the environment is a MIX: vs before ${difference(state, beforeState)}; ` +
+              `vs after ${difference(state, afterState)}`);
+          }
+          console.log(`# ${backend.name} run ${String(run + 1).padStart(2)}: killed ${String(delay).padStart(5)} ms after the 202 → ${outcomes[outcomes.length - 1].outcome === 'before' ? 'as before, job failed' : 'as after, job succeeded'} ` +
+            `(restart ${t1 - t0} ms, state read in ${t2 - t1} ms)`);
+        }
+
+        // The environment still works after all that: one more import, to completion.
+        const variant = 1 - current;
+        const want = expectedAfter(state, models[variant]);
+        const { job } = await runImport(variant);
+        const done = await waitJob(svc, token, job.id, 600_000);
+        assert.equal(done.status, 'succeeded', `the import after the kills: ${done.error}`);
+        const final = await snapshot(svc);
+        assert.equal(digest(final), digest(want), `after the last import: ${difference(final, want)}`);
+
+        const mid = outcomes.filter((o) => o.outcome === 'before').length;
+        console.log(`# ${backend.name}: ${RUNS} kills: ${mid} mid-import (as before, job failed), ${RUNS - mid} after the commit (as after, job succeeded); ` +
+          `no mix; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      } finally {
+        await svc.kill();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
+});

@@ -1,0 +1,161 @@
+/**
+ * The environments part of the UI test: against a real `isola env serve` on loopback, through the
+ * workbench as a user drives it:
+ *
+ *   1. "Isola: Add Environment" (name, URL, token, not production);
+ *   2. "Isola: Import Package" of the package in Package Contents into it; Import in the plan;
+ *   3. a production user changes an app in the environment (through the service's API); a new
+ *      import's plan shows the conflict                         -> docs/images/import-plan.png
+ *   4. "Show Diff" in the plan: the environment's version against the package's
+ *                                                              -> docs/images/conflict-diff.png
+ *   5. "Replace and Import"; the Environments view shows the environment's namespaces and apps
+ *                                                              -> docs/images/environments.png
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as path from 'path';
+import { FrameLocator, Page } from 'playwright-core';
+import { REPO_ROOT } from './common';
+import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, step, waitForQuickInputTitle } from './uiKit';
+
+const CHANGED = 'payments.payment_requests';
+
+interface Tour {
+  page: Page;
+  check: Check;
+  screenshot(name: string): Promise<void>;
+  tmp: string;
+  /** The package shown in Package Contents (built earlier in the run). */
+  packageFile: string;
+}
+
+function startService(dataDir: string): Promise<{ url: string; token: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'env', 'serve', '--data', dataDir, '--port', '0', '--name', 'staging'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`isola env serve did not start:\n${out}`)), STEP_MS);
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      const token = /Administrator token[^:]*: (\S+)/.exec(out)?.[1];
+      if (url && token) {
+        clearTimeout(timer);
+        resolve({ url, token, child });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`isola env serve exited with ${code}: ${out}`)));
+  });
+}
+
+/** Opens the command palette on a command whose prompts follow (so the quick input stays open). */
+async function startCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  await quickInput(page).waitFor({ state: 'visible', timeout: STEP_MS });
+  await quickInput(page).fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_MS });
+  await page.keyboard.press('Enter');
+}
+
+async function answer(page: Page, title: string, text: string, pick?: string): Promise<void> {
+  await waitForQuickInputTitle(page, title);
+  await quickInput(page).fill(text);
+  if (pick) await page.locator('.quick-input-widget .monaco-list-row', { hasText: pick }).first().waitFor({ state: 'visible', timeout: STEP_MS });
+  await page.keyboard.press('Enter');
+}
+
+/** The plan's web view (VS Code nests the content in a second frame). */
+function plan(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+async function importIntoStaging(page: Page): Promise<void> {
+  await startCommand(page, 'Isola: Import Package');
+  await answer(page, 'Import Package', '', 'shown in Package Contents');
+  await answer(page, 'into', 'staging', 'staging');
+  await page.locator('.tabs-container .tab.active', { hasText: 'Import Plan' }).waitFor({ state: 'visible', timeout: STEP_MS });
+}
+
+export async function environmentsTour(t: Tour): Promise<void> {
+  const { page, check } = t;
+  const service = await step('isola env serve started', () => startService(path.join(t.tmp, 'staging-env')));
+  const api = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(`${service.url}${p}`, { method, headers: { authorization: `Bearer ${service.token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return res.json() as Promise<any>;
+  };
+  try {
+    await step('Isola: Add Environment', async () => {
+      await startCommand(page, 'Isola: Add Environment');
+      await answer(page, 'Add Environment (1/4)', 'staging');
+      await answer(page, 'Add Environment (2/4)', service.url);
+      await answer(page, 'Add Environment (3/4)', service.token);
+      await answer(page, 'Add Environment (4/4)', 'Not production', 'Not production');
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'environment "staging" added' }).waitFor({ state: 'visible', timeout: STEP_MS });
+    });
+    await dismissNotifications(page);
+
+    await step('first import: plan shown, Import clicked', async () => {
+      await importIntoStaging(page);
+      await plan(page).locator('button#apply').click();
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'Imported into staging' }).waitFor({ state: 'visible', timeout: STEP_MS });
+    });
+    const imported = await api('GET', `/v1/entities/${CHANGED}`);
+    check.ok(typeof imported.body?.title === 'string', `the import created ${CHANGED} in the environment`);
+    await dismissNotifications(page);
+
+    await api('PUT', `/v1/entities/${CHANGED}`, { body: { ...imported.body, title: 'Changed in production' } });
+    await step('second import: the plan shows the conflict', async () => {
+      // Hidden, the side bar leaves the plan and then the diff editor the whole width.
+      await page.keyboard.press('Control+B');
+      await importIntoStaging(page);
+      await plan(page).locator('tr.conflict', { hasText: CHANGED }).waitFor({ state: 'visible', timeout: STEP_MS });
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'checking the package' }).waitFor({ state: 'detached', timeout: STEP_MS });
+    });
+    const counts = await plan(page).locator('p', { hasText: 'unchanged' }).first().innerText();
+    await plan(page).locator('h1').scrollIntoViewIfNeeded();
+    check.ok(/1 conflict/.test(counts), `the plan counts one conflict ("${counts.replace(/\s+/g, ' ')}")`);
+    await parkMouse(page);
+    await t.screenshot('import-plan.png');
+
+    await step('Show Diff clicked: the diff editor compares both versions', async () => {
+      await plan(page).locator('button[data-diff]').first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: `${CHANGED}: staging` }).waitFor({ state: 'visible', timeout: STEP_MS });
+      await page.locator('.editor-instance .view-lines', { hasText: 'Changed in production' }).first().waitFor({ state: 'visible', timeout: STEP_MS });
+    });
+    check.ok((await page.locator('.editor-instance .view-lines', { hasText: imported.body.title }).count()) > 0, 'the diff shows the package\'s title next to the environment\'s');
+    await parkMouse(page);
+    await t.screenshot('conflict-diff.png');
+
+    await page.keyboard.press('Control+B');
+    await step('Replace and Import clicked', async () => {
+      await page.locator('.tabs-container .tab', { hasText: 'Import Plan' }).click();
+      await plan(page).locator('button#replace').click();
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'replaced' }).waitFor({ state: 'visible', timeout: STEP_MS });
+    });
+    const replaced = await api('GET', `/v1/entities/${CHANGED}`);
+    check.ok(replaced.body?.title === imported.body.title, `Replace put the package's version back ("${replaced.body?.title}")`);
+    await dismissNotifications(page);
+
+    const view = page.locator('.part.sidebar');
+    const row = (label: string) => view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+    await step('Environments view: staging → Namespaces → payments → app', async () => {
+      const header = view.locator('.pane-header', { hasText: 'Package Contents' });
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+      const envHeader = view.locator('.pane-header', { hasText: 'Environments' });
+      if ((await envHeader.getAttribute('aria-expanded')) !== 'true') await envHeader.click();
+      await row('staging').click();
+      await row('Namespaces').click();
+      await row('payments').click();
+      await row('app \\(2\\)').click();
+      await row('payment_requests').waitFor({ state: 'visible', timeout: STEP_MS });
+      await row('Imports and Exports').click();
+      await row('import payments_solution').waitFor({ state: 'visible', timeout: STEP_MS });
+    });
+    const rows = (await view.locator('.monaco-list-row').allInnerTexts()).map((x) => x.replace(/\s+/g, ' ').trim());
+    const imports = await view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^import payments_solution$/ }) }).allInnerTexts();
+    check.ok(rows.some((r) => r.startsWith('local')) && rows.some((r) => r.startsWith('staging')), 'the view lists local and staging', rows.join(' | '));
+    check.ok(imports.filter((r) => /succeeded/.test(r)).length >= 2, `the view lists the imports with their status (${imports.length})`, rows.join(' | '));
+    await parkMouse(page);
+    await t.screenshot('environments.png');
+  } finally {
+    service.child.kill('SIGTERM');
+  }
+}

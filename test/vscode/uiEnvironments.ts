@@ -11,10 +11,9 @@
  *   5. "Replace and Import"; the Environments view shows the environment's namespaces and apps
  *                                                              -> docs/images/environments.png
  */
-import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import { FrameLocator, Page } from 'playwright-core';
-import { REPO_ROOT } from './common';
+import { startService } from '../env/service';
 import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, step, waitForQuickInputTitle } from './uiKit';
 
 const CHANGED = 'payments.payment_requests';
@@ -26,24 +25,6 @@ interface Tour {
   tmp: string;
   /** The package shown in Package Contents (built earlier in the run). */
   packageFile: string;
-}
-
-function startService(dataDir: string): Promise<{ url: string; token: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'env', 'serve', '--data', dataDir, '--port', '0', '--name', 'staging'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`isola env serve did not start:\n${out}`)), STEP_MS);
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      const token = /Administrator token[^:]*: (\S+)/.exec(out)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        resolve({ url, token, child });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`isola env serve exited with ${code}: ${out}`)));
-  });
 }
 
 /** Opens the command palette on a command whose prompts follow (so the quick input stays open). */
@@ -76,9 +57,9 @@ async function importIntoStaging(page: Page): Promise<void> {
 
 export async function environmentsTour(t: Tour): Promise<void> {
   const { page, check } = t;
-  const service = await step('isola env serve started', () => startService(path.join(t.tmp, 'staging-env')));
+  const service = await step('isola env serve started', () => startService({ dataDir: path.join(t.tmp, 'staging-env'), args: ['--name', 'staging'] }));
   const api = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${service.url}${p}`, { method, headers: { authorization: `Bearer ${service.token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${service.url}${p}`, { method, headers: { authorization: `Bearer ${service.adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return res.json() as Promise<any>;
   };
   try {
@@ -86,7 +67,7 @@ export async function environmentsTour(t: Tour): Promise<void> {
       await startCommand(page, 'Isola: Add Environment');
       await answer(page, 'Add Environment (1/4)', 'staging');
       await answer(page, 'Add Environment (2/4)', service.url);
-      await answer(page, 'Add Environment (3/4)', service.token);
+      await answer(page, 'Add Environment (3/4)', service.adminToken);
       await answer(page, 'Add Environment (4/4)', 'Not production', 'Not production');
       await page.locator('.notifications-toasts .notification-toast', { hasText: 'environment "staging" added' }).waitFor({ state: 'visible', timeout: STEP_MS });
     });
@@ -156,6 +137,6 @@ export async function environmentsTour(t: Tour): Promise<void> {
     await parkMouse(page);
     await t.screenshot('environments.png');
   } finally {
-    service.child.kill('SIGTERM');
+    await service.stop();
   }
 }

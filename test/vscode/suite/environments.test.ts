@@ -10,7 +10,7 @@
  * The tests build on each other, in order.
  */
 import * as assert from 'assert';
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,6 +18,7 @@ import * as vscode from 'vscode';
 import type { IsolaApi } from '../../../client/src/extension';
 import type { Job } from '../../../server/src/core/environment/types';
 import type { EnvNode } from '../../../client/src/views/environmentsView';
+import { Service, startService } from '../../env/service';
 import { EXTENSION_ID, REPO_ROOT, TEST_TIMEOUT_MS, WAIT_MS, withTimeout, workspaceFolder } from './helpers';
 
 /** Polls an async condition until it returns a value. */
@@ -36,33 +37,8 @@ const NODE_ENV = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
 /** An app whose title the "production user" changes in the environment. */
 const CHANGED = 'payments.payment_requests';
 
-interface Service {
-  url: string;
-  token: string;
-  child: ChildProcess;
-}
-
-function startService(dataDir: string): Promise<Service> {
-  const child = spawn(process.execPath, [CLI, 'env', 'serve', '--data', dataDir, '--port', '0', '--name', 'staging'], { env: NODE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`isola env serve did not start:\n${out}`)), WAIT_MS);
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      const token = /Administrator token[^:]*: (\S+)/.exec(out)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        resolve({ url, token, child });
-      }
-    });
-    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    child.once('exit', (code) => reject(new Error(`isola env serve exited with ${code}:\n${out}`)));
-  });
-}
-
 async function call(s: Service, method: string, p: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${s.url}${p}`, { method, headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${s.url}${p}`, { method, headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await res.json();
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -84,7 +60,7 @@ suite('Environments', function () {
     const ext = vscode.extensions.getExtension<IsolaApi>(EXTENSION_ID)!;
     api = await withTimeout(ext.activate(), WAIT_MS, 'activation');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-envs-'));
-    service = await startService(path.join(tmp, 'staging'));
+    service = await startService({ dataDir: path.join(tmp, 'staging'), args: ['--name', 'staging'] });
     // The package is built from a copy outside the workspace, so the workspace's history stays as the other suites expect.
     fs.cpSync(path.join(REPO_ROOT, 'examples', 'payments'), path.join(tmp, 'payments'), { recursive: true });
     pkgFile = path.join(tmp, 'payments.isolapkg');
@@ -92,16 +68,16 @@ suite('Environments', function () {
   });
 
   suiteTeardown(async () => {
-    service?.child.kill('SIGTERM');
+    await service?.stop();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('Add Environment writes isola.config.json, keeps the token out of it, and lists it in the view', async () => {
-    const name = await vscode.commands.executeCommand('isola.addEnvironment', { name: 'staging', url: service.url, token: service.token, production: false });
+    const name = await vscode.commands.executeCommand('isola.addEnvironment', { name: 'staging', url: service.url, token: service.adminToken, production: false });
     assert.strictEqual(name, 'staging');
     const config = fs.readFileSync(path.join(workspaceFolder().uri.fsPath, 'isola.config.json'), 'utf8');
     assert.match(config, /"staging"/);
-    assert.ok(!config.includes(service.token), 'the token must not be written to isola.config.json');
+    assert.ok(!config.includes(service.adminToken), 'the token must not be written to isola.config.json');
     const roots = await poll('staging in the Environments view', async () => {
       const r = await children(api);
       return r.some((n) => n.type === 'env' && n.env === 'staging') ? r : undefined;
@@ -169,7 +145,7 @@ suite('Environments', function () {
   });
 
   test('a production environment is not imported into unless its name is typed', async () => {
-    await vscode.commands.executeCommand('isola.addEnvironment', { name: 'prod', url: service.url, token: service.token, production: true });
+    await vscode.commands.executeCommand('isola.addEnvironment', { name: 'prod', url: service.url, token: service.adminToken, production: true });
     const before = (await call(service, 'GET', '/v1/health')).revision;
     await vscode.commands.executeCommand('isola.importPackage', { file: pkgFile, env: 'prod' });
     assert.strictEqual(api.planPanel.session?.production, true);

@@ -1,4 +1,4 @@
-import type { CardType, DataOption } from '../packaging/format';
+import type { Card, DataOption } from '../packaging/format';
 
 /** Job statuses (spec §5). */
 export type JobStatus = 'queued' | 'checking' | 'backing-up' | 'importing' | 'exporting' | 'succeeded' | 'failed' | 'cancelled';
@@ -16,15 +16,8 @@ export interface Caller {
   namespaces: string[];
 }
 
-/** One design entity as the environment holds it. */
-export interface EnvEntity {
-  id: string;
-  type: CardType;
-  namespace: string;
-  code: string;
-  deleted: boolean;
-  hash: string;
-  body: Record<string, unknown>;
+/** One design entity as the environment holds it: its card, and who changed it last. */
+export interface EnvEntity extends Card {
   /** The app whose package brought it, when it came in an app package. */
   app?: string;
   updatedAt: string;

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { PackageError } from '../packaging/reader';
 import { mayWrite, requireAdmin, requireRights } from './access';
@@ -14,25 +13,14 @@ import { resolveExport, writeExport } from './exporter';
 import { applyImport, ImportCancelled } from './importer';
 import { JobBook } from './jobs';
 import { openPackageView } from './packageView';
+import { PackageStore, StoredPackage } from './packages';
+
+export type { StoredPackage } from './packages';
 import { makePlan } from './planner';
 import { bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, setMeta, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
 import { canonicalJson, sha256 } from '../packaging/canonical';
-
-/** A package the environment holds (uploaded, registered from disk, or exported). */
-export interface StoredPackage {
-  id: string;
-  sha256: string;
-  file: string;
-  size: number;
-  kind: string;
-  code: string;
-  namespaces: string[];
-  origin: 'upload' | 'local' | 'export';
-  createdBy: string;
-  createdAt: string;
-}
 
 /** How to open an environment. */
 export interface EnvironmentOptions {
@@ -58,8 +46,11 @@ export class Environment {
   private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string }>();
   private readonly callers = new Map<string, Caller>();
 
+  private readonly store: PackageStore;
+
   private constructor(readonly db: Database, private readonly o: EnvironmentOptions, readonly catalog: Catalog) {
     this.jobs = new JobBook(db);
+    this.store = new PackageStore(db, path.join(o.dataDir, 'packages'), o.maxUploadBytes ?? 8 * 1024 ** 3);
   }
 
   static async open(o: EnvironmentOptions): Promise<Environment> {
@@ -185,68 +176,18 @@ export class Environment {
 
   // ---- packages ----
 
-  /**
-   * Takes an uploaded package: streamed to disk (never held whole in memory) while hashed, then
-   * opened and checked as untrusted input. Refused packages are deleted.
-   */
-  async upload(caller: Caller, body: Readable): Promise<StoredPackage> {
-    const max = this.o.maxUploadBytes ?? 8 * 1024 ** 3;
-    const dir = path.join(this.o.dataDir, 'packages');
-    const tmp = path.join(dir, `${newId('upload')}.partial`);
-    const hash = createHash('sha256');
-    let size = 0;
-    try {
-      await pipeline(body, async function* (src: AsyncIterable<Buffer>) {
-        for await (const b of src) {
-          size += b.length;
-          if (size > max) throw new EnvError(413, `the package is larger than this environment accepts (${max} bytes)`, 'too-large');
-          hash.update(b);
-          yield b;
-        }
-      }, createWriteStream(tmp));
-      return await this.register(caller, tmp, hash.digest('hex'), 'upload', true);
-    } catch (e) {
-      await fs.rm(tmp, { force: true });
-      throw e;
-    }
+  /** Takes an uploaded package (see PackageStore.upload); the caller needs rights on its namespaces. */
+  upload(caller: Caller, body: Readable): Promise<StoredPackage> {
+    return this.store.upload(body, (p) => requireRights(caller, p.namespaces, `uploading ${p.kind} \`${p.code}\``), caller.name);
   }
 
   /** Registers a package file on this machine (the embedded environment imports in place). */
-  async registerFile(caller: Caller, file: string): Promise<StoredPackage> {
-    const hash = createHash('sha256');
-    await pipeline(createReadStream(file), hash);
-    return this.register(caller, path.resolve(file), hash.digest('hex'), 'local', false);
-  }
-
-  private async register(caller: Caller, file: string, sha: string, origin: StoredPackage['origin'], move: boolean): Promise<StoredPackage> {
-    let view;
-    try {
-      view = await openPackageView(file, undefined, new Date().toISOString());
-    } catch (e) {
-      if (e instanceof PackageError) throw new EnvError(422, `not a package this environment accepts: ${e.message}`, 'bad-package');
-      throw e;
-    }
-    view.reader.close();
-    requireRights(caller, view.namespaces, `uploading ${view.descriptor.kind} \`${view.descriptor.code}\``);
-    const id = `k_${sha.slice(0, 32)}`;
-    let dest = file;
-    if (move) {
-      dest = path.join(this.o.dataDir, 'packages', `${id}.isolapkg`);
-      await fs.rename(file, dest);
-    }
-    const size = (await fs.stat(dest)).size;
-    const p: StoredPackage = { id, sha256: sha, file: dest, size, kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces, origin, createdBy: caller.name, createdAt: new Date().toISOString() };
-    await this.db.query(
-      `INSERT INTO packages (id, sha256, file, size, kind, code, namespaces, origin, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
-       ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file`, [p.id, p.sha256, p.file, p.size, p.kind, p.code, JSON.stringify(p.namespaces), p.origin, p.createdBy, p.createdAt]);
-    return p;
+  registerFile(caller: Caller, file: string): Promise<StoredPackage> {
+    return this.store.registerFile(file, (p) => requireRights(caller, p.namespaces, `importing ${p.kind} \`${p.code}\``), caller.name);
   }
 
   async package(caller: Caller, id: string): Promise<StoredPackage> {
-    const rows = await this.db.query<Record<string, unknown>>(`SELECT * FROM packages WHERE id = $1`, [id]);
-    if (!rows.length) throw notFound(`no package ${id}`);
-    const r = rows[0];
-    const p: StoredPackage = { id: r.id as string, sha256: r.sha256 as string, file: r.file as string, size: Number(r.size), kind: r.kind as string, code: r.code as string, namespaces: r.namespaces as string[], origin: r.origin as StoredPackage['origin'], createdBy: r.created_by as string, createdAt: r.created_at as string };
+    const p = await this.store.get(id);
     requireRights(caller, p.namespaces, `downloading package ${id}`);
     return p;
   }
@@ -350,9 +291,7 @@ export class Environment {
         return writeExport(tx, fresh, r, { out, envName: settings.name, by: caller.name, now, tool: this.o.tool ?? { name: 'isola', version: '0' }, signal: ctx.signal, onRecords: () => ctx.set('exporting', 'data') });
       });
       ctx.log('info', `exported ${r2.cards} design entit${r2.cards === 1 ? 'y' : 'ies'} and ${r2.records} record(s) of ${scope.kind} \`${scope.code}\` (${r2.size} bytes)`);
-      const hash = createHash('sha256');
-      await pipeline(createReadStream(out), hash);
-      const stored = await this.register(Environment.localCaller(caller.name), out, hash.digest('hex'), 'export', true);
+      const stored = await this.store.keep(out, caller.name);
       return { status: 'succeeded', result: { package: stored.id, size: stored.size, cards: r2.cards, records: r2.records }, persisted: false };
     });
   }

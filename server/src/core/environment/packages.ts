@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PackageError } from '../packaging/reader';
+import type { Database } from './db/database';
+import { EnvError, notFound } from './errors';
+import { openPackageView } from './packageView';
+import { newId } from './users';
+
+/** A package the environment holds (uploaded, registered from disk, or exported). */
+export interface StoredPackage {
+  id: string;
+  sha256: string;
+  file: string;
+  size: number;
+  kind: string;
+  code: string;
+  namespaces: string[];
+  origin: 'upload' | 'local' | 'export';
+  createdBy: string;
+  createdAt: string;
+}
+
+/** What a package is, read from it before it is kept: the rights check needs its namespaces. */
+export type PackageFacts = Pick<StoredPackage, 'kind' | 'code' | 'namespaces'>;
+
+/**
+ * Package files of an environment: on disk (a package can be gigabytes; spec: never in the
+ * database), indexed in the `packages` table by their sha256.
+ */
+export class PackageStore {
+  constructor(private readonly db: Database, private readonly dir: string, private readonly maxBytes: number) {}
+
+  /**
+   * Takes an uploaded package: streamed to disk (never held whole in memory) while hashed, then
+   * opened and checked as untrusted input; `allow` may refuse it. Refused packages are deleted.
+   */
+  async upload(body: Readable, allow: (p: PackageFacts) => void, by: string): Promise<StoredPackage> {
+    const max = this.maxBytes;
+    const tmp = path.join(this.dir, `${newId('upload')}.partial`);
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      await pipeline(body, async function* (src: AsyncIterable<Buffer>) {
+        for await (const b of src) {
+          size += b.length;
+          if (size > max) throw new EnvError(413, `the package is larger than this environment accepts (${max} bytes)`, 'too-large');
+          hash.update(b);
+          yield b;
+        }
+      }, createWriteStream(tmp));
+      return await this.register(tmp, hash.digest('hex'), 'upload', true, allow, by);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /** Registers a package file where it lies (the embedded environment imports in place). */
+  async registerFile(file: string, allow: (p: PackageFacts) => void, by: string): Promise<StoredPackage> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(file), hash);
+    return this.register(path.resolve(file), hash.digest('hex'), 'local', false, allow, by);
+  }
+
+  /** Keeps a package this environment wrote (an export); it moves into the store. */
+  async keep(file: string, by: string): Promise<StoredPackage> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(file), hash);
+    return this.register(file, hash.digest('hex'), 'export', true, () => undefined, by);
+  }
+
+  async get(id: string): Promise<StoredPackage> {
+    const rows = await this.db.query<Record<string, unknown>>(`SELECT * FROM packages WHERE id = $1`, [id]);
+    if (!rows.length) throw notFound(`no package ${id}`);
+    const r = rows[0];
+    return { id: r.id as string, sha256: r.sha256 as string, file: r.file as string, size: Number(r.size), kind: r.kind as string, code: r.code as string, namespaces: r.namespaces as string[], origin: r.origin as StoredPackage['origin'], createdBy: r.created_by as string, createdAt: r.created_at as string };
+  }
+
+  private async register(file: string, sha: string, origin: StoredPackage['origin'], move: boolean, allow: (p: PackageFacts) => void, by: string): Promise<StoredPackage> {
+    let view;
+    try {
+      view = await openPackageView(file, undefined, new Date().toISOString());
+    } catch (e) {
+      if (e instanceof PackageError) throw new EnvError(422, `not a package this environment accepts: ${e.message}`, 'bad-package');
+      throw e;
+    }
+    view.reader.close();
+    allow({ kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces });
+    const id = `k_${sha.slice(0, 32)}`;
+    let dest = file;
+    if (move) {
+      dest = path.join(this.dir, `${id}.isolapkg`);
+      await fs.rename(file, dest);
+    }
+    const size = (await fs.stat(dest)).size;
+    const p: StoredPackage = { id, sha256: sha, file: dest, size, kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces, origin, createdBy: by, createdAt: new Date().toISOString() };
+    await this.db.query(
+      `INSERT INTO packages (id, sha256, file, size, kind, code, namespaces, origin, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+       ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file`, [p.id, p.sha256, p.file, p.size, p.kind, p.code, JSON.stringify(p.namespaces), p.origin, p.createdBy, p.createdAt]);
+    return p;
+  }
+}

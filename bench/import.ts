@@ -3,7 +3,9 @@
  * importing process take?
  *
  *   node out/bench/import.js [--entities 10000] [--records 1000000] [--pg URL] [--runs 1] [--seed N]
- *                            [--backends pglite,postgres] [--profile] [--keep]
+ *                            [--backends pglite,postgres] [--profile]
+ *
+ * (`--entities 0` or `--records 0` leaves that package out.)
  *
  * Two packages, both built once (deterministically) under bench/.work/:
  * 1. design: one workspace with `--entities` design entities (cards: apps with their fields,
@@ -15,11 +17,14 @@
  * Each import runs in a fresh child process through the engine itself (`Environment`, as the
  * embedded `local` environment and `isola env serve` run it; no HTTP in between, which would only
  * add the upload): register the package file, make the plan, start the import, wait for the job.
- * The import is timed from the start of the job to its end (checksum verification of the package,
- * backup, design entities step by step, records app by app, commit); the plan is timed apart.
+ * The import is timed from the start of the job to its end, and split by the times of the job's
+ * log lines into check (reading the package's cards and verifying every checksum), backup, design
+ * entities step by step, records app by app, and commit; the plan is timed apart.
  * Peak RSS is the child's `process.resourceUsage().maxRSS` (the kernel's high-water mark), next to
- * a 100 ms sample. PGlite runs inside the importing process (its memory counts); PostgreSQL runs
- * in its own server, whose memory does not.
+ * a 100 ms sample and the RSS once the environment is open. The environment is created by an
+ * earlier child (PGlite's initdb alone peaks at about 850 MB, once in an environment's life), so the
+ * importing child opens an existing one, as a running service has. PGlite runs inside the importing
+ * process (its WebAssembly heap counts); PostgreSQL runs in its own server, whose memory does not.
  *
  * Backends: PGlite (a fresh data folder per run) always; PostgreSQL when `--pg URL` or
  * ISOLA_TEST_PG names a server (a fresh schema per run, dropped afterwards).
@@ -34,9 +39,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Environment } from '../server/src/core/environment/environment';
+import type { LogLine } from '../server/src/core/environment/types';
 import { nodeFileHost } from '../server/src/core/manifest/host';
 import { loadProject } from '../server/src/core/manifest/project';
 import { buildPackage } from '../server/src/core/packaging/builder';
+import { STEPS } from '../server/src/core/packaging/format';
 import { summarizeProfile } from './check';
 import { customerRecord, generateDataset, generateFile, inclusiveProfile, orderRecord, rng, ROOT, rssSampler, WORK } from './package';
 
@@ -199,9 +206,12 @@ interface BenchPackage {
   builtMs?: number;
 }
 
-/** Builds `code` of `dir` into `out` unless `out` is newer than every input (manifest and data files). */
+/**
+ * Builds `code` of `dir` into `out` unless `out` is newer than every input (the manifest, which the
+ * generators rewrite only when its text changes, and the data files).
+ */
 async function buildOnce(dir: string, code: string, out: string, inputs: string[], kind: BenchPackage['kind'], dataBytes: number): Promise<BenchPackage> {
-  const newest = Math.max(...inputs.map((f) => fs.statSync(f).mtimeMs), fs.statSync(__filename).mtimeMs);
+  const newest = Math.max(...inputs.map((f) => fs.statSync(f).mtimeMs));
   const stampFile = `${out}.json`;
   if (fs.existsSync(out) && fs.existsSync(stampFile) && fs.statSync(out).mtimeMs > newest) {
     return { ...(JSON.parse(fs.readFileSync(stampFile, 'utf8')) as BenchPackage), file: out };
@@ -250,7 +260,7 @@ interface ImportChildResult {
   registerMs: number;
   planMs: number;
   importMs: number;
-  /** Milliseconds from the job's start to the first time each phase was seen (sampled every 10 ms). */
+  /** Milliseconds each part of the import took (see phasesOf). */
   phases: Record<string, number>;
   cpuMs: number;
   cards: number;
@@ -261,6 +271,41 @@ interface ImportChildResult {
   maxRssMB: number;
   sampledPeakMB: number;
   startRssMB: number;
+  /** RSS once the environment is open (PGlite's WebAssembly heap included), before the package is registered. */
+  openRssMB: number;
+}
+
+/**
+ * How long each part of an import took, from the times of its log lines: `check` (opening the
+ * package, reading its cards and verifying every checksum, before anything is written), `backup`, `design` (cards, step by step), `data` (records,
+ * app by app) and `commit` (the job's final state, the commit, the statistics).
+ */
+function phasesOf(log: LogLine[], start: number, end: number): Record<string, number> {
+  const at = (i: number) => (i >= 0 ? Date.parse(log[i].at) : NaN);
+  const last = (re: RegExp) => log.map((l) => re.test(l.line)).lastIndexOf(true);
+  const marks: [string, number][] = [
+    ['check', at(last(/^checked \d+ entries/))],
+    ['backup', at(last(/^backup /))],
+    ['design', at(last(new RegExp(`^(${STEPS.join('|')}): \\S+ (created|updated|unchanged|replaced)`)))],
+    ['data', at(last(/^data \S+: \d+ record/))],
+    ['commit', end],
+  ];
+  const out: Record<string, number> = {};
+  let prev = start;
+  for (const [name, t] of marks) {
+    if (Number.isNaN(t)) continue;
+    out[name] = Math.max(0, t - prev);
+    prev = t;
+  }
+  return out;
+}
+
+/** Creates the environment's database (PGlite runs initdb: a one-off peak of memory an import must not be charged with). */
+async function childInit(a: ImportChildArgs): Promise<{ ms: number; maxRssMB: number }> {
+  const t = performance.now();
+  const env = await Environment.open({ dataDir: a.dataDir, databaseUrl: a.databaseUrl, name: 'bench' });
+  await env.close();
+  return { ms: round(performance.now() - t), maxRssMB: maxRssMB() };
 }
 
 async function childImport(a: ImportChildArgs): Promise<ImportChildResult> {
@@ -270,24 +315,20 @@ async function childImport(a: ImportChildArgs): Promise<ImportChildResult> {
   const env = await Environment.open({ dataDir: a.dataDir, databaseUrl: a.databaseUrl, name: 'bench', tool: { name: 'isola-bench', version } });
   const caller = Environment.localCaller('bench');
   const t1 = performance.now();
+  const openRssMB = round(process.memoryUsage().rss / MB);
   const pkg = await env.registerFile(caller, a.file);
   const t2 = performance.now();
   const plan = await env.plan(caller, { package: pkg.id });
   const t3 = performance.now();
   if (!plan.ok) throw new Error(`the plan failed its checks: ${JSON.stringify(plan.checks.filter((c) => !c.ok))}`);
   const cpu = process.cpuUsage();
+  const start = Date.now();
   const job = await env.startImport(caller, { plan: plan.id, onConflict: 'replace' });
-  const phases: Record<string, number> = {};
-  const sampler = setInterval(() => {
-    void env.job(caller, job.id).then((j) => {
-      const phase = j.step.startsWith('data ') ? 'data' : j.status === 'importing' ? 'design' : j.status;
-      if (phases[phase] === undefined) phases[phase] = round(performance.now() - t3);
-    }, () => undefined);
-  }, 10);
   const done = await env.waitForJob(job.id);
   const t4 = performance.now();
-  clearInterval(sampler);
+  const end = Date.now();
   const u = process.cpuUsage(cpu);
+  const phases = phasesOf(await env.jobLog(caller, job.id), start, end);
   const result = (done.result ?? {}) as { counts?: Record<string, number>; records?: { written: number; created: number }[] };
   await env.close();
   return {
@@ -295,7 +336,7 @@ async function childImport(a: ImportChildArgs): Promise<ImportChildResult> {
     cpuMs: round((u.user + u.system) / 1000),
     cards: plan.entities.filter((e) => e.action !== 'kept').length, created: result.counts?.create ?? 0,
     records: (result.records ?? []).reduce((n, x) => n + x.written, 0), status: done.status, ...(done.error ? { error: done.error } : {}),
-    maxRssMB: maxRssMB(), sampledPeakMB: peak(), startRssMB,
+    maxRssMB: maxRssMB(), sampledPeakMB: peak(), startRssMB, openRssMB,
   };
 }
 
@@ -378,6 +419,7 @@ interface Row {
   dataMBps: number;
   maxRssMB: number;
   sampledPeakMB: number;
+  openRssMB: number;
   dbMB?: number;
   runs: number[];
 }
@@ -394,6 +436,7 @@ async function benchImport(b: Backend, p: BenchPackage, runs: number, profile: b
   for (let i = 0; i < runs; i++) {
     const place = b.fresh(`${p.kind}-${i}`);
     try {
+      runChild('init', { dataDir: place.dataDir, databaseUrl: place.databaseUrl });
       const r = runChild<ImportChildResult>('import', { file: p.file, dataDir: place.dataDir, databaseUrl: place.databaseUrl });
       if (r.status !== 'succeeded') throw new Error(`the import ${r.status}: ${r.error}`);
       if (r.cards !== p.cards || r.created !== p.cards || r.records !== p.records) {
@@ -401,8 +444,8 @@ async function benchImport(b: Backend, p: BenchPackage, runs: number, profile: b
       }
       if (b.name === 'pglite') dbMB = duMB(path.join(place.dataDir, 'db'));
       console.log(`   run ${i + 1}: open ${r.openMs} ms, register ${r.registerMs} ms, plan ${r.planMs} ms, import ${(r.importMs / 1000).toFixed(2)} s ` +
-        `(phases from the start: ${Object.entries(r.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}); CPU of this process ${(r.cpuMs / 1000).toFixed(1)} s; ` +
-        `peak RSS ${r.maxRssMB} MB (sampled ${r.sampledPeakMB}, ${r.startRssMB} at start)`);
+        `(${Object.entries(r.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}); CPU of this process ${(r.cpuMs / 1000).toFixed(1)} s; ` +
+        `peak RSS ${r.maxRssMB} MB (sampled ${r.sampledPeakMB}; ${r.startRssMB} at start, ${r.openRssMB} with the environment open)`);
       results.push(r);
     } finally {
       await place.dispose();
@@ -415,6 +458,7 @@ async function benchImport(b: Backend, p: BenchPackage, runs: number, profile: b
     entitiesPerS: Math.round(p.cards / (importMs / 1000)), recordsPerS: Math.round(p.records / (importMs / 1000)),
     dataMBps: round(p.dataBytes / MB / (importMs / 1000)),
     maxRssMB: Math.max(...results.map((r) => r.maxRssMB)), sampledPeakMB: Math.max(...results.map((r) => r.sampledPeakMB)),
+    openRssMB: median(results.map((r) => r.openRssMB)),
     ...(dbMB !== undefined ? { dbMB } : {}), runs: results.map((r) => r.importMs),
   };
   console.log(p.kind === 'design'
@@ -430,6 +474,7 @@ function profileImport(b: Backend, p: BenchPackage): void {
   fs.rmSync(profDir, { recursive: true, force: true });
   const place = b.fresh(`${p.kind}-prof`);
   try {
+    runChild('init', { dataDir: place.dataDir, databaseUrl: place.databaseUrl });
     runChild('import', { file: p.file, dataDir: place.dataDir, databaseUrl: place.databaseUrl }, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500']);
   } finally {
     void place.dispose();
@@ -445,7 +490,7 @@ function table(rows: Row[]): void {
     ['backend', (r) => r.backend], ['package', (r) => r.package], ['cards', (r) => r.cards], ['records', (r) => r.records],
     ['pkg MB', (r) => r.packageMB], ['plan s', (r) => (r.planMs / 1000).toFixed(2)], ['import s', (r) => (r.importMs / 1000).toFixed(2)],
     ['entities/s', (r) => (r.package === 'design' ? r.entitiesPerS : '-')], ['records/s', (r) => (r.records ? r.recordsPerS : '-')],
-    ['MB/s', (r) => (r.records ? r.dataMBps : '-')], ['CPU s', (r) => (r.cpuMs / 1000).toFixed(1)], ['peak RSS MB', (r) => r.maxRssMB],
+    ['MB/s', (r) => (r.records ? r.dataMBps : '-')], ['CPU s', (r) => (r.cpuMs / 1000).toFixed(1)], ['open RSS MB', (r) => r.openRssMB], ['peak RSS MB', (r) => r.maxRssMB],
     ['db MB', (r) => r.dbMB ?? '-'],
   ];
   const cells = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => String(c[1](r))))];
@@ -455,7 +500,7 @@ function table(rows: Row[]): void {
 }
 
 async function child(mode: string, a: never): Promise<void> {
-  const fns: Record<string, (a: never) => Promise<unknown>> = { import: childImport };
+  const fns: Record<string, (a: never) => Promise<unknown>> = { init: childInit, import: childImport };
   const out = await fns[mode](a);
   process.stdout.write(JSON.stringify(out) + '\n');
 }
@@ -470,7 +515,8 @@ async function main(): Promise<void> {
   const pg = arg('pg') ?? process.env.ISOLA_TEST_PG;
   const only = arg('backends')?.split(',');
   console.log(`Import benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM; ` +
-    `PostgreSQL: ${pg ? new URL(pg).host : 'not given (--pg URL or ISOLA_TEST_PG)'}`);
+    `PostgreSQL: ${pg ? new URL(pg).host : 'not given (--pg URL or ISOLA_TEST_PG)'}; load average ${os.loadavg()[0].toFixed(2)} ` +
+    '(other work on the machine skews wall times)');
   const packages: BenchPackage[] = [];
   if (entities > 0) packages.push(await designPackage(entities, seed));
   if (records > 0) packages.push(await dataPackage(records, seed));
@@ -481,6 +527,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const b of backends(pg, only)) for (const p of packages) rows.push(await benchImport(b, p, runs, flag('profile')));
   table(rows);
+  console.log(`load average at the end ${os.loadavg()[0].toFixed(2)}`);
   console.log(JSON.stringify({ bench: 'import', node: process.version, cpus: os.cpus().length, seed, runs, rows }));
 }
 

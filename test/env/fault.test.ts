@@ -8,12 +8,12 @@
  * ~50,000 data records; the variants differ in most entity titles and in every record's content,
  * with the same ids) are imported alternately with `onConflict: "replace"`, so every import really
  * changes entities, their histories and records. Each round:
- *   1. the state before is the digest of what the API shows: every entity (id, hash, deleted), every
- *      entity's history (its hashes in order) and every record of the workspace's apps (id and a
- *      hash of its body);
+ *   1. the state before is the digest of what the API shows: every entity (id, hash, deleted flag,
+ *      a hash of its body), every entity's history (hash and time of each entry, in order) and every
+ *      record of the workspace's apps (id, a hash of its body);
  *   2. the state after is computed from the state before and the package (what §5 says an import
- *      does: each card's hash and deleted flag; its history merged with the package's, unchanged
- *      cards untouched; records written over by id);
+ *      does: each card's hash, flag and body; its history merged with the package's; unchanged
+ *      cards untouched; records written over by id; nothing deleted);
  *   3. plan, start the import, and SIGKILL the service after a random delay within the import's
  *      measured duration (a little beyond it, so some kills land after the commit; the first kill
  *      comes right after the 202, before the job has done anything);
@@ -32,6 +32,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Client } from 'pg';
 import { writeImportProject } from '../../bench/import';
 import { PackageReader } from '../../server/src/core/packaging/reader';
 import { api, backends, CLI, Service, startService, waitJob } from './service';
@@ -65,8 +66,9 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** What the test compares: the environment's entities, their histories and the workspace's records. */
 interface State {
-  entities: Map<string, { hash: string; deleted: boolean }>;
-  /** Hashes in order (the times are not compared: they come from the package or the clock). */
+  /** id → hash, deleted flag and a hash of the canonical body (which must agree with `hash`, but is read apart). */
+  entities: Map<string, { hash: string; deleted: boolean; body: string }>;
+  /** id → history entries in order, `hash@at`. */
   history: Map<string, string[]>;
   /** app → record id → hash of the canonical body */
   records: Map<string, Map<string, string>>;
@@ -76,7 +78,7 @@ function digest(s: State): string {
   const h = createHash('sha256');
   for (const id of [...s.entities.keys()].sort()) {
     const e = s.entities.get(id)!;
-    h.update(`e ${id} ${e.hash} ${e.deleted}\n`);
+    h.update(`e ${id} ${e.hash} ${e.deleted} ${e.body}\n`);
     h.update(`h ${id} ${(s.history.get(id) ?? []).join(',')}\n`);
   }
   for (const app of [...s.records.keys()].sort()) {
@@ -94,7 +96,7 @@ function difference(a: State, b: State): string {
   for (const id of new Set([...a.entities.keys(), ...b.entities.keys()])) {
     const x = a.entities.get(id);
     const y = b.entities.get(id);
-    if (x?.hash !== y?.hash || x?.deleted !== y?.deleted) entities++;
+    if (x?.hash !== y?.hash || x?.deleted !== y?.deleted || x?.body !== y?.body) entities++;
     if ((a.history.get(id) ?? []).join() !== (b.history.get(id) ?? []).join()) histories++;
   }
   for (const app of new Set([...a.records.keys(), ...b.records.keys()])) {
@@ -119,37 +121,71 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Prom
   }));
 }
 
-/** The state as the API shows it. */
-async function snapshot(s: Service): Promise<State> {
-  const state: State = { entities: new Map(), history: new Map(), records: new Map() };
-  const namespaces: { code: string }[] = await ok(s, 'GET', '/v1/namespaces');
-  for (const ns of namespaces) {
-    for (const e of await ok(s, 'GET', `/v1/namespaces/${encodeURIComponent(ns.code)}/entities`) as { id: string; hash: string; deleted: boolean }[]) {
-      state.entities.set(e.id, { hash: e.hash, deleted: e.deleted });
-    }
-  }
-  await pool([...state.entities.keys()], 8, async (id) => {
-    const e = await ok(s, 'GET', `/v1/entities/${encodeURIComponent(id)}`);
-    state.history.set(id, (e.history as { hash: string }[]).map((h) => h.hash));
-  });
-  for (const app of APPS_WITH_DATA) {
-    const recs = new Map<string, string>();
-    let after = '';
+/**
+ * The records of `app` as the API shows them, read in ranges at once: range k starts after
+ * `bounds[k-1]` (the first at the beginning) and ends at `bounds[k]` when it meets it (the last at
+ * the end). Bounds are ids the packages carry, in their order; a range whose bound is missing (or
+ * that the database orders elsewhere) reads on to the end, so the ranges cover every record
+ * whatever is there.
+ */
+async function readRecords(s: Service, app: string, bounds: string[]): Promise<Map<string, string>> {
+  const recs = new Map<string, string>();
+  const starts = ['', ...bounds];
+  await pool(starts.map((start, k) => ({ start, stop: bounds[k] })), 4, async ({ start, stop }) => {
+    let after = start;
     for (;;) {
       const page: { id: string; body: unknown }[] = await ok(s, 'GET', `/v1/records/${app}?after=${encodeURIComponent(after)}&limit=1000`);
-      for (const r of page) recs.set(r.id, sha(canonical(r.body)));
-      if (page.length < 1000) break;
+      const end = stop === undefined ? -1 : page.findIndex((r) => r.id === stop);
+      for (const r of end < 0 ? page : page.slice(0, end + 1)) recs.set(r.id, sha(canonical(r.body)));
+      if (end >= 0 || page.length < 1000) return;
       after = page[page.length - 1].id;
     }
-    if (recs.size) state.records.set(app, recs);
+  });
+  return recs;
+}
+
+/** Ids that split each app's records into ranges of about 6,000 (see readRecords). */
+function recordBounds(models: PackageModel[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const app of APPS_WITH_DATA) {
+    const ids = [...new Set(models.flatMap((m) => [...(m.records.get(app)?.keys() ?? [])]))].sort();
+    const ranges = Math.min(8, Math.ceil(ids.length / 6000));
+    out.set(app, Array.from({ length: Math.max(0, ranges - 1) }, (_, k) => ids[Math.floor(((k + 1) * ids.length) / ranges)]));
   }
+  return out;
+}
+
+/** The state as the API shows it. */
+async function snapshot(s: Service, bounds: Map<string, string[]>): Promise<State> {
+  const state: State = { entities: new Map(), history: new Map(), records: new Map() };
+  const namespaces: { code: string; records: number }[] = await ok(s, 'GET', '/v1/namespaces');
+  for (const ns of namespaces) {
+    for (const e of await ok(s, 'GET', `/v1/namespaces/${encodeURIComponent(ns.code)}/entities`) as { id: string; hash: string; deleted: boolean; body: unknown }[]) {
+      state.entities.set(e.id, { hash: e.hash, deleted: e.deleted, body: sha(canonical(e.body)) });
+    }
+  }
+  await Promise.all([
+    pool([...state.entities.keys()], 4, async (id) => {
+      const e = await ok(s, 'GET', `/v1/entities/${encodeURIComponent(id)}`);
+      state.history.set(id, (e.history as { hash: string; at: string }[]).map((h) => `${h.hash}@${h.at}`));
+    }),
+    ...APPS_WITH_DATA.map(async (app) => {
+      const recs = await readRecords(s, app, bounds.get(app) ?? []);
+      if (recs.size) state.records.set(app, recs);
+    }),
+  ]);
+  // The ranges overlap when a bound is missing, never leave a gap; the namespace's count says so too.
+  const counted = namespaces.find((n) => n.code === NS)?.records ?? 0;
+  const read = [...state.records.values()].reduce((n, m) => n + m.size, 0);
+  assert.equal(read, counted, `read ${read} records of ${NS}, the namespace counts ${counted}`);
   return state;
 }
 
 /** What a package holds, as far as the state is concerned. */
 interface PackageModel {
   file: string;
-  cards: { id: string; hash: string; deleted: boolean }[];
+  cards: { id: string; hash: string; deleted: boolean; body: string }[];
+  /** id → the package's history of the entity, `hash@at` */
   history: Record<string, string[]>;
   records: Map<string, Map<string, string>>;
 }
@@ -157,8 +193,13 @@ interface PackageModel {
 async function readModel(file: string): Promise<PackageModel> {
   const reader = await PackageReader.open(file);
   try {
-    const cards = (await reader.cards()).map(({ card }) => ({ id: card.id, hash: card.hash, deleted: card.deleted === true }));
-    const history = Object.fromEntries(Object.entries(reader.descriptor.history).map(([id, h]) => [id, h.map((x) => x.hash)]));
+    const cards = (await reader.cards()).map(({ card }) => ({ id: card.id, hash: card.hash, deleted: card.deleted === true, body: sha(canonical(card.body)) }));
+    const history = Object.fromEntries(Object.entries(reader.descriptor.history).map(([id, h]) => [id, h.map((x) => `${x.hash}@${x.at}`)]));
+    for (const c of cards) {
+      const h = history[c.id];
+      // A built package's history ends with the card's own hash, so an import adds no entry of its own (whose time the test could not know).
+      assert.ok(h?.length && h[h.length - 1].startsWith(`${c.hash}@`), `${file}: the history of ${c.id} does not end with its hash`);
+    }
     const records = new Map<string, Map<string, string>>();
     for (const d of reader.descriptor.data) {
       const recs = new Map<string, string>();
@@ -179,14 +220,14 @@ async function readModel(file: string): Promise<PackageModel> {
  */
 function expectedAfter(s: State, pkg: PackageModel): State {
   const out: State = { entities: new Map(s.entities), history: new Map(s.history), records: new Map([...s.records].map(([a, m]) => [a, new Map(m)])) };
+  const hashOf = (entry: string) => entry.slice(0, entry.indexOf('@'));
   for (const c of pkg.cards) {
     const cur = s.entities.get(c.id);
     if (cur && cur.hash === c.hash && cur.deleted === c.deleted) continue;
-    out.entities.set(c.id, { hash: c.hash, deleted: c.deleted });
-    const known = new Set(pkg.history[c.id] ?? []);
-    const h = [...(s.history.get(c.id) ?? []).filter((x) => !known.has(x)), ...(pkg.history[c.id] ?? [])];
-    if (h[h.length - 1] !== c.hash) h.push(c.hash);
-    out.history.set(c.id, h);
+    out.entities.set(c.id, { hash: c.hash, deleted: c.deleted, body: c.body });
+    const pkgHistory = pkg.history[c.id] ?? [];
+    const known = new Set(pkgHistory.map(hashOf));
+    out.history.set(c.id, [...(s.history.get(c.id) ?? []).filter((x) => !known.has(hashOf(x))), ...pkgHistory]);
   }
   for (const [app, recs] of pkg.records) {
     const m = out.records.get(app) ?? new Map<string, string>();
@@ -198,9 +239,25 @@ function expectedAfter(s: State, pkg: PackageModel): State {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Drops the test's PostgreSQL schema (each round's backups make it large). */
+async function dropSchema(url: string): Promise<void> {
+  const u = new URL(url);
+  const schema = u.searchParams.get('schema');
+  if (!schema || !/^[a-z_][a-z0-9_]*$/.test(schema)) return;
+  u.searchParams.delete('schema');
+  const c = new Client({ connectionString: u.toString() });
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await c.end();
+  }
+}
+
 describe('fault: SIGKILL during imports leaves the environment as before or as after, never a mix', { timeout: 30 * 60_000 }, () => {
   let work: string;
   const models: PackageModel[] = [];
+  let bounds: Map<string, string[]>;
 
   before(async () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'isola-fault-'));
@@ -212,6 +269,7 @@ describe('fault: SIGKILL during imports leaves the environment as before or as a
       assert.equal(r.status, 0, `isola build:\n${r.stdout}\n${r.stderr}`);
       models.push(await readModel(out));
     }
+    bounds = recordBounds(models);
     const changed = models[0].cards.filter((c, i) => c.hash !== models[1].cards[i].hash).length;
     console.log(`# fault: ${RUNS} kills per backend, seed ${SEED} (ISOLA_FAULT_SEED=${SEED} repeats the delays); packages: ${models[0].cards.length} cards ` +
       `(${changed} differ between the variants), ${RECORDS} records each; prepared in ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -240,25 +298,26 @@ describe('fault: SIGKILL during imports leaves the environment as before or as a
           assert.equal(r.status, 201, `upload: ${JSON.stringify(r.body)}`);
           ids.push(r.body.id);
         }
-        const runImport = async (variant: number): Promise<{ job: any; ms: number }> => {
+        /** Plans and starts an import of a variant; `at` is when it was asked for. */
+        const runImport = async (variant: number): Promise<{ job: any; at: number }> => {
           const plan = await ok(svc, 'POST', '/v1/plans', { package: ids[variant] });
           assert.ok(plan.ok, `plan checks: ${JSON.stringify(plan.checks.filter((c: { ok: boolean }) => !c.ok))}`);
-          const t = Date.now();
+          const at = Date.now();
           const job = await ok(svc, 'POST', '/v1/imports', { plan: plan.id, onConflict: 'replace' });
-          return { job, ms: t };
+          return { job, at };
         };
 
         // Calibration, and the first state: variant 0 into the empty environment, then variant 1 over it (not killed).
-        let state = await snapshot(svc);
+        let state = await snapshot(svc, bounds);
         let current = -1;
         const durations: number[] = [];
         for (const variant of [0, 1]) {
-          const { job, ms } = await runImport(variant);
+          const { job, at } = await runImport(variant);
           const done = await waitJob(svc, token, job.id, 600_000);
-          durations.push(Date.now() - ms);
+          durations.push(Date.now() - at);
           assert.equal(done.status, 'succeeded', `calibration import of variant ${variant}: ${done.error}`);
           const want = expectedAfter(state, models[variant]);
-          state = await snapshot(svc);
+          state = await snapshot(svc, bounds);
           assert.equal(digest(state), digest(want), `after the complete import of variant ${variant}: ${difference(state, want)}`);
           current = variant;
         }
@@ -279,7 +338,7 @@ describe('fault: SIGKILL during imports leaves the environment as before or as a
           const t0 = Date.now();
           await restart();
           const t1 = Date.now();
-          state = await snapshot(svc);
+          state = await snapshot(svc, bounds);
           const t2 = Date.now();
           const d = digest(state);
           const jr = await api(svc, 'GET', `/v1/jobs/${job.id}`, { token });
@@ -287,6 +346,8 @@ describe('fault: SIGKILL during imports leaves the environment as before or as a
           const status = jr.body.status;
           if (d === beforeDigest) {
             assert.equal(status, 'failed', `run ${run + 1} (delay ${delay} ms): the environment is as before, so job ${job.id} must show as failed, not ${status}`);
+            // Failed because the process died (the restart says so), not because the import failed by itself.
+            assert.match(jr.body.error ?? '', /service stopped while the job was/, `run ${run + 1}: job ${job.id} failed, but not by the kill: ${jr.body.error}`);
             outcomes.push({ run: run + 1, delay, outcome: 'before', job: job.id });
           } else if (d === afterDigest) {
             assert.equal(status, 'succeeded', `run ${run + 1} (delay ${delay} ms): the environment is as after, so job ${job.id} must show as succeeded, not ${status}`);
@@ -306,7 +367,7 @@ describe('fault: SIGKILL during imports leaves the environment as before or as a
         const { job } = await runImport(variant);
         const done = await waitJob(svc, token, job.id, 600_000);
         assert.equal(done.status, 'succeeded', `the import after the kills: ${done.error}`);
-        const final = await snapshot(svc);
+        const final = await snapshot(svc, bounds);
         assert.equal(digest(final), digest(want), `after the last import: ${difference(final, want)}`);
 
         const mid = outcomes.filter((o) => o.outcome === 'before').length;
@@ -315,6 +376,7 @@ describe('fault: SIGKILL during imports leaves the environment as before or as a
       } finally {
         await svc.kill();
         rmSync(dataDir, { recursive: true, force: true });
+        if (databaseUrl) await dropSchema(databaseUrl);
       }
     });
   }

@@ -4,12 +4,14 @@ import type { Database, Sql } from './db/database';
 import { EnvError } from './errors';
 import type { PackageView } from './packageView';
 import { actionFor } from './planner';
-import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntity, writeHistory } from './store';
+import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta } from './store';
 import type { Caller, ImportPlan, PlanAction } from './types';
 import { newId } from './users';
 
 /** Records written per statement: large enough to amortise a round trip, small enough to bound memory. */
 const RECORD_BATCH = 2000;
+/** Design entities (and their backups and histories) written per statement. */
+const CARD_BATCH = 500;
 
 /** Callbacks through which an import reports as it goes. */
 export interface ImportReporter {
@@ -55,7 +57,7 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
   const cancelled = () => {
     if (o.signal.aborted) throw new ImportCancelled();
   };
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const revision = await lockRevision(tx);
     if (revision !== plan.revision) {
       throw new EnvError(409, `the environment changed since the plan was made (revision ${plan.revision}, now ${revision}); make a new plan`, 'stale-plan');
@@ -79,10 +81,11 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
     o.report.step('backing-up', 'backup');
     const backupId = newId('b');
     const oldHistory = await historyOf(tx, changing.map((c) => c.id));
-    for (const c of changing) {
-      const row = env.get(c.id);
-      await tx.query(`INSERT INTO backup_entities (backup_id, id, row, history) VALUES ($1, $2, $3, $4)`,
-        [backupId, c.id, row ? JSON.stringify(row) : null, JSON.stringify(oldHistory[c.id] ?? [])]);
+    for (const part of batches(changing, CARD_BATCH)) {
+      await tx.query(
+        `INSERT INTO backup_entities (backup_id, id, row, history) SELECT $1, b.id, b.row, b.history FROM jsonb_to_recordset($2::jsonb) AS b(id text, row jsonb, history jsonb)
+         ON CONFLICT DO NOTHING`,
+        [backupId, JSON.stringify(part.map((c) => ({ id: c.id, row: env.get(c.id) ?? null, history: oldHistory[c.id] ?? [] })))]);
     }
     o.report.log('info', `backup ${backupId}: ${changing.length} entit${changing.length === 1 ? 'y' : 'ies'} before the import`);
     cancelled();
@@ -97,16 +100,19 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
       const cards = byStep.get(step) ?? [];
       if (!cards.length) continue;
       o.report.step('importing', step);
-      for (const c of cards) {
-        const action = actions.get(c.id)!;
-        if (action !== 'unchanged') {
-          await upsertEntity(tx, c, { app, at: o.now, by: o.caller.name, jobId: o.jobId });
-          await writeHistory(tx, c.id, mergeHistory(oldHistory[c.id] ?? [], view.history[c.id] ?? [], c.hash, o.now));
+      for (const part of batches(cards, CARD_BATCH)) {
+        const writing = part.filter((c) => actions.get(c.id) !== 'unchanged');
+        if (writing.length) {
+          await upsertEntities(tx, writing, { app, at: o.now, by: o.caller.name, jobId: o.jobId });
+          await writeHistories(tx, writing.map((c) => [c.id, mergeHistory(oldHistory[c.id] ?? [], view.history[c.id] ?? [], c.hash, o.now)]));
         }
-        o.report.log('info', `${step}: ${c.id} ${action === 'conflict' ? 'replaced (was changed in the environment)' : action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}${c.deleted ? ' (deleted)' : ''}`);
-        o.report.progress(++done, total);
+        for (const c of part) {
+          const action = actions.get(c.id)!;
+          o.report.log('info', `${step}: ${c.id} ${action === 'conflict' ? 'replaced (was changed in the environment)' : action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}${c.deleted ? ' (deleted)' : ''}`);
+          o.report.progress(++done, total);
+        }
+        cancelled();
       }
-      cancelled();
     }
     for (const [, content] of view.attachments) {
       await tx.query(`INSERT INTO files (sha256, content) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING`, [createHash('sha256').update(content).digest('hex'), content]);
@@ -119,7 +125,7 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
     let recordsBackedUp = 0;
     for (const target of order) {
       o.report.step('importing', `data ${target}`);
-      const r = await importRecords(tx, view, target, backupId, o, (n) => {
+      const r = await importRecords(tx, view, target, backupId, o, !db.serialised, (n) => {
         done += n;
         o.report.progress(done, total);
       });
@@ -137,6 +143,29 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
     await o.finish(tx, result);
     return result;
   });
+  await refreshStatistics(db, { records: result.records.reduce((n, r) => n + r.written, 0), entities: result.counts.create + result.counts.update + result.counts.conflict });
+  return result;
+}
+
+/**
+ * Updates the planner's statistics of the tables an import grew, as autovacuum would (when the
+ * rows written exceed a tenth of what the last analysis counted): PGlite has no autovacuum, and
+ * without statistics the planner pages through records (`ORDER BY id LIMIT n`, as the records API
+ * and exports do) by reading and sorting every record of the app for every page. After the commit,
+ * so the import's transaction is no longer; a failure here changes nothing the import did.
+ */
+async function refreshStatistics(db: Database, written: { records: number; entities: number }): Promise<void> {
+  const tables = Object.entries(written).filter(([, n]) => n > 0).map(([t]) => t);
+  if (!tables.length) return;
+  try {
+    const rows = await db.query<{ relname: string; reltuples: number }>(`SELECT relname, reltuples FROM pg_class WHERE oid = ANY($1::regclass[])`, [tables]);
+    for (const r of rows) {
+      const n = written[r.relname as keyof typeof written];
+      if (Number(r.reltuples) < 0 || n > 50 + 0.1 * Number(r.reltuples)) await db.exec(`ANALYZE ${r.relname}`);
+    }
+  } catch {
+    // statistics are an optimisation; the import stands
+  }
 }
 
 /** Data apps in the order the package says (referenced apps first), then any it left out. */
@@ -148,6 +177,49 @@ function orderedApps(view: PackageView): string[] {
   return [...new Set([...first, ...targets])];
 }
 
+/**
+ * Splits cards into runs of at most `size` with no id twice in a run (one statement may not write
+ * a row twice), keeping their order.
+ */
+function batches(cards: Card[], size: number): Card[][] {
+  const out: Card[][] = [];
+  let cur: Card[] = [];
+  let ids = new Set<string>();
+  for (const c of cards) {
+    if (cur.length >= size || ids.has(c.id)) {
+      out.push(cur);
+      cur = [];
+      ids = new Set();
+    }
+    cur.push(c);
+    ids.add(c.id);
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** Inserts or replaces entity rows from cards, in one statement (what `upsertEntity` does for one). */
+async function upsertEntities(tx: Sql, cards: Card[], o: { app?: string; at: string; by: string; jobId: string }): Promise<void> {
+  await tx.query(
+    `INSERT INTO entities (id, type, namespace, code, deleted, hash, body, app, updated_at, updated_by, job_id)
+     SELECT c.id, c.type, c.namespace, c.code, c.deleted, c.hash, c.body, $2::text, $3::text, $4::text, $5::text
+     FROM jsonb_to_recordset($1::jsonb) AS c(id text, type text, namespace text, code text, deleted boolean, hash text, body jsonb)
+     ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, namespace = EXCLUDED.namespace, code = EXCLUDED.code,
+       deleted = EXCLUDED.deleted, hash = EXCLUDED.hash, body = EXCLUDED.body, app = COALESCE(EXCLUDED.app, entities.app),
+       updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, job_id = EXCLUDED.job_id`,
+    [JSON.stringify(cards.map((c) => ({ id: c.id, type: c.type, namespace: c.namespace, code: c.code, deleted: c.deleted === true, hash: c.hash, body: c.body }))),
+      o.app ?? null, o.at, o.by, o.jobId],
+  );
+}
+
+/** Replaces the histories of several entities, in two statements (what `writeHistory` does for one). */
+async function writeHistories(tx: Sql, histories: [string, HistoryEntry[]][]): Promise<void> {
+  await tx.query(`DELETE FROM entity_history WHERE id = ANY($1::text[])`, [histories.map(([id]) => id)]);
+  const rows = histories.flatMap(([id, entries]) => entries.map((e, i) => ({ id, i, hash: e.hash, at: e.at })));
+  if (!rows.length) return;
+  await tx.query(`INSERT INTO entity_history (id, seq, hash, at) SELECT h.id, h.i, h.hash, h.at FROM jsonb_to_recordset($1::jsonb) AS h(id text, i int, hash text, at text)`, [JSON.stringify(rows)]);
+}
+
 /** An environment's older hashes the package does not know, then the package's history, ending with the imported hash. */
 function mergeHistory(env: HistoryEntry[], pkg: HistoryEntry[], hash: string, now: string): HistoryEntry[] {
   const known = new Set(pkg.map((h) => h.hash));
@@ -157,7 +229,7 @@ function mergeHistory(env: HistoryEntry[], pkg: HistoryEntry[], hash: string, no
 }
 
 async function importRecords(
-  tx: Sql, view: PackageView, target: string, backupId: string, o: ImportOptions, onRecords: (n: number) => void,
+  tx: Sql, view: PackageView, target: string, backupId: string, o: ImportOptions, overlap: boolean, onRecords: (n: number) => void,
 ): Promise<ImportResult['records'][number]> {
   const source = view.dataApps.get(target)!;
   let batch = new Map<string, unknown>();
@@ -166,9 +238,8 @@ async function importRecords(
   let updated = 0;
   let line = 0;
   const failed: string[] = [];
-  const flush = async () => {
-    if (!batch.size) return;
-    const ids = [...batch.keys()];
+  const flush = async (part: Map<string, unknown>) => {
+    const ids = [...part.keys()];
     await tx.query(
       `INSERT INTO backup_records (backup_id, app, id, body) SELECT $1, $2, x.id, r.body FROM unnest($3::text[]) AS x(id)
        LEFT JOIN records r ON r.app = $2 AND r.id = x.id ON CONFLICT DO NOTHING`, [backupId, target, ids]);
@@ -177,26 +248,43 @@ async function importRecords(
       `WITH w AS (INSERT INTO records (app, id, body) SELECT $1, e->>0, e->1 FROM jsonb_array_elements($2::jsonb) AS e
          ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body WHERE records.body IS DISTINCT FROM EXCLUDED.body
          RETURNING (xmax = 0) AS inserted)
-       SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`, [target, JSON.stringify([...batch])]);
-    written += batch.size;
+       SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`, [target, JSON.stringify([...part])]);
+    written += part.size;
     created += Number(w.created);
     updated += Number(w.updated);
-    onRecords(batch.size);
-    batch = new Map();
+    onRecords(part.size);
     if (o.signal.aborted) throw new ImportCancelled();
   };
-  for await (const rec of view.reader.records(source)) {
-    line++;
-    const id = (rec as { id?: unknown })?.id;
-    if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof id !== 'string' && typeof id !== 'number')) {
-      if (failed.length < 100) o.report.log('error', `data ${target}: record ${line} has no string or number "id"; not imported`);
-      failed.push(String(line));
-      continue;
+  // With `overlap` (a database server, working in its own process), one batch is written while the
+  // next is read and parsed; an embedded database works in this thread, so there is nothing to gain.
+  let writing: Promise<void> = Promise.resolve();
+  const send = async () => {
+    if (!batch.size) return;
+    const next = batch;
+    batch = new Map();
+    await writing;
+    writing = flush(next);
+    writing.catch(() => undefined); // rethrown where it is awaited
+    if (!overlap) await writing;
+  };
+  try {
+    for await (const rec of view.reader.records(source)) {
+      line++;
+      const id = (rec as { id?: unknown })?.id;
+      if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof id !== 'string' && typeof id !== 'number')) {
+        if (failed.length < 100) o.report.log('error', `data ${target}: record ${line} has no string or number "id"; not imported`);
+        failed.push(String(line));
+        continue;
+      }
+      batch.set(String(id), rec);
+      if (batch.size >= RECORD_BATCH) await send();
     }
-    batch.set(String(id), rec);
-    if (batch.size >= RECORD_BATCH) await flush();
+    await send();
+  } finally {
+    // Never leave a statement running when the transaction ends (a failed read rolls it back).
+    await writing.catch(() => undefined);
   }
-  await flush();
+  await writing;
   if (failed.length) throw new EnvError(422, `${failed.length} record(s) of ${target} could not be imported; see the log`, 'bad-records');
   return { app: target, written, created, updated, unchanged: written - created - updated };
 }

@@ -198,7 +198,7 @@ export class Environment {
   async plan(caller: Caller, o: { package: string; as?: string }): Promise<ImportPlan> {
     const p = await this.package(caller, o.package);
     const now = new Date().toISOString();
-    const view = await openPackageView(p.file, o.as, now).catch((e) => {
+    const view = await openPackageView(p.file, o.as, now, { sha256: p.sha256 }).catch((e) => {
       throw e instanceof PackageError ? new EnvError(422, e.message, 'bad-package') : e;
     });
     try {
@@ -240,10 +240,11 @@ export class Environment {
       ctx.set('checking', 'verify');
       await ctx.save();
       const now = new Date().toISOString();
-      const view = await openPackageView(entry.file, entry.as, now);
+      // Design entries were verified when first read (and are remembered by the file's sha256);
+      // data chunks are verified as they stream into the transaction (a mismatch rolls it back).
+      const view = await openPackageView(entry.file, entry.as, now, { sha256: plan.package.sha256, verify: (done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1) });
       try {
-        await view.reader.verify((done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1));
-        ctx.log('info', `checked ${view.reader.entries.size} entries of ${plan.package.kind} \`${plan.package.code}\`: every checksum matches`);
+        ctx.log('info', `checked the design entries of ${plan.package.kind} \`${plan.package.code}\`: every checksum matches`);
         ctx.set('backing-up', 'backup');
         // Recorded before the transaction: after a crash the job says how far it got.
         await ctx.save();

@@ -1,6 +1,7 @@
 import { GLOBAL_NAMESPACE, ORG_NAMESPACE } from '../manifest/types';
 import type { Card, Descriptor, History } from '../packaging/format';
 import { PackageReader } from '../packaging/reader';
+import { promises as fs } from 'node:fs';
 import { Rename, renameApp, renameCards, renameFor, renameHistory } from './rename';
 
 /** A package opened for import: its cards, sources and history, under the code it is imported as. */
@@ -18,16 +19,48 @@ export interface PackageView {
   rename?: Rename;
 }
 
-/** Opens a package file and reads its design part (cards and attachments); data stays in the zip. */
-export async function openPackageView(file: string, as: string | undefined, now: string): Promise<PackageView> {
+/** How a package is opened. */
+export interface OpenOptions {
+  /** Check every design entry against the index first (progress over its bytes). */
+  verify?: (done: number, total: number) => void;
+  /** The file's sha256, when known: its verified design part is then read once and remembered. */
+  sha256?: string;
+}
+
+/**
+ * Design parts already read and verified, by sha256, size and modification time of the file (a
+ * package registered in place may be rebuilt under the same name). Upload, plan and import of one
+ * package read its cards once instead of three times; for 10,000 cards that is seconds each.
+ */
+const designCache = new Map<string, { cards: Card[]; attachments: Map<string, Buffer> }>();
+const DESIGNS_KEPT = 2;
+
+/**
+ * Opens a package file and reads its design part (cards and attachments); data stays in the zip
+ * and its chunks are checked as they are read. Every card and attachment is checked against the
+ * index as it is read (with `verify`, in one pass over all design entries).
+ */
+export async function openPackageView(file: string, as: string | undefined, now: string, o: OpenOptions = {}): Promise<PackageView> {
   const reader = await PackageReader.open(file);
   try {
-    const descriptor = reader.descriptor;
-    let cards = (await reader.cards()).map((c) => c.card);
-    const attachments = new Map<string, Buffer>();
-    for (const name of reader.entries.keys()) {
-      if (name.startsWith('scripts/') || name.startsWith('templates/files/')) attachments.set(name, await reader.read(name));
+    const st = o.sha256 ? await fs.stat(file) : undefined;
+    const key = st ? `${o.sha256}:${st.size}:${st.mtimeMs}` : undefined;
+    let design = key ? designCache.get(key) : undefined;
+    if (!design) {
+      if (o.verify) await reader.verify(o.verify, (name) => !name.startsWith('data/'));
+      const attachments = new Map<string, Buffer>();
+      for (const name of reader.entries.keys()) {
+        if (name.startsWith('scripts/') || name.startsWith('templates/files/')) attachments.set(name, await reader.read(name));
+      }
+      design = { cards: (await reader.cards()).map((c) => c.card), attachments };
+      if (key) {
+        designCache.set(key, design);
+        if (designCache.size > DESIGNS_KEPT) designCache.delete(designCache.keys().next().value!);
+      }
     }
+    const descriptor = reader.descriptor;
+    let cards = design.cards;
+    const attachments = design.attachments;
     let history = descriptor.history;
     let rename: Rename | undefined;
     const dataApps = new Map(descriptor.data.map((d) => [d.app, d.app]));

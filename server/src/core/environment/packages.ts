@@ -82,7 +82,7 @@ export class PackageStore {
   private async register(file: string, sha: string, origin: StoredPackage['origin'], move: boolean, allow: (p: PackageFacts) => void, by: string): Promise<StoredPackage> {
     let view;
     try {
-      view = await openPackageView(file, undefined, new Date().toISOString());
+      view = await openPackageView(file, undefined, new Date().toISOString(), { sha256: sha });
     } catch (e) {
       if (e instanceof PackageError) throw new EnvError(422, `not a package this environment accepts: ${e.message}`, 'bad-package');
       throw e;

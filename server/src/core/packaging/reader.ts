@@ -116,14 +116,15 @@ export class PackageReader {
   }
 
   /**
-   * Reads every entry once: hashes against the index and parses JSON entries. This is what
-   * `inspect` and an import's checks run; it fails on the first problem, naming the entry.
+   * Reads every entry once (or those `include` accepts): hashes against the index and parses JSON
+   * entries. This is what `inspect` and an import's checks run; it fails on the first problem,
+   * naming the entry.
    */
-  async verify(onProgress?: (done: number, total: number) => void): Promise<void> {
-    const total = this.descriptor.entries.reduce((n, e) => n + e.size, 0);
+  async verify(onProgress?: (done: number, total: number) => void, include: (name: string) => boolean = () => true): Promise<void> {
+    const total = this.descriptor.entries.filter((e) => include(e.path)).reduce((n, e) => n + e.size, 0);
     let done = 0;
     for (const [name, entry] of this.entries) {
-      if (name === DESCRIPTOR || name.endsWith('/')) continue;
+      if (name === DESCRIPTOR || name.endsWith('/') || !include(name)) continue;
       const stream = await openStream(this.zip, entry, name);
       const hash = createHash('sha256');
       const json = name.endsWith('.json');

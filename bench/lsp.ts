@@ -44,6 +44,7 @@ import { loadProject, Project, resolveLinks } from '../server/src/core/manifest/
 import { RULES } from '../server/src/core/rules';
 import type { Finding } from '../server/src/core/rules/rule';
 import { generateProject, GenStats } from './generate';
+import { SERVER_NODE_FLAGS } from '../server/src/protocol';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIST_CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -251,7 +252,8 @@ class Session {
   exited: Promise<number | null>;
 
   constructor(private readonly delay: number, nodeFlags: string[] = []) {
-    this.child = spawn(process.execPath, [...nodeFlags, CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The flags VS Code starts the server with (client/src/languageClient.ts), then the bench's own.
+    this.child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeFlags, CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
     this.child.stderr!.on('data', (b: Buffer) => this.stderr.push(b.toString()));
     this.conn = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));

@@ -4,6 +4,14 @@
  */
 import { RequestType } from 'vscode-languageserver-protocol';
 
+/**
+ * Node flags the server runs with. Each check of a 1 MB manifest allocates tens of megabytes of
+ * short-lived objects; a 32 MB young generation (V8's default is 16) collects them in fewer
+ * scavenges: edit latency after the debounce went from a p95 of 58-60 ms to 47-50 ms in
+ * bench/lsp.ts, for about 10 MB more resident memory.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /** Counts of findings. */
 export interface FindingCounts {
   errors: number;

@@ -25,6 +25,14 @@ describe('import actions (spec §5 update)', () => {
   it('a package without history for the entity conflicts with any different version', () => {
     assert.equal(actionFor(env('h1'), { hash: 'h2', deleted: false }, undefined).action, 'conflict');
   });
+  it('a deletion made in the environment itself conflicts with a package that has the entity', () => {
+    const r = actionFor({ ...env('h1', true), changedHere: true }, { hash: 'h1', deleted: false }, [{ hash: 'h1' }]);
+    assert.equal(r.action, 'conflict');
+    assert.match(r.reason!, /deleted in the environment/);
+  });
+  it('a deletion an earlier import carried is undone by a package that restores the entity', () => {
+    assert.equal(actionFor(env('h1', true), { hash: 'h1', deleted: false }, [{ hash: 'h1' }]).action, 'update');
+  });
   it('carries the deleted flag: same content, newly deleted, is an update', () => {
     const r = actionFor(env('h1', false), { hash: 'h1', deleted: true }, [{ hash: 'h1' }]);
     assert.equal(r.action, 'update');

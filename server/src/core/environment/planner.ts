@@ -29,7 +29,13 @@ export function languagesInOrder(wanted: string[], have: string[]): boolean {
 export function actionFor(env: EnvEntity | undefined, card: { hash: string; deleted: boolean }, history: { hash: string }[] | undefined): { action: PlanAction; reason?: string } {
   if (!env) return { action: 'create' };
   if (env.hash === card.hash) {
-    return env.deleted === card.deleted ? { action: 'unchanged' } : { action: 'update', reason: card.deleted ? 'marked deleted in the package' : 'restored from the recycle bin by the package' };
+    if (env.deleted === card.deleted) return { action: 'unchanged' };
+    if (card.deleted) return { action: 'update', reason: 'marked deleted in the package' };
+    // Deleted here but not in the package: an import that carried the deletion is undone by a
+    // package that restores the entity; a deletion made in the environment itself is a change
+    // the package does not know of (the deleted flag is not part of the hash).
+    if (env.changedHere) return { action: 'conflict', reason: `deleted in the environment (by ${env.updatedBy} at ${env.updatedAt}); the package has it`, };
+    return { action: 'update', reason: 'restored from the recycle bin by the package' };
   }
   if (history?.some((h) => h.hash === env.hash)) return { action: 'update', reason: 'the environment has an earlier version from the package\'s history' };
   return { action: 'conflict', reason: `changed in the environment (last by ${env.updatedBy} at ${env.updatedAt}); its version is not in the package's history` };

@@ -39,13 +39,14 @@ export async function bumpRevision(tx: Sql, from: number): Promise<number> {
 
 interface EntityRow {
   id: string; type: string; namespace: string; code: string; deleted: boolean; hash: string;
-  body: Record<string, unknown>; app: string | null; updated_at: string; updated_by: string;
+  body: Record<string, unknown>; app: string | null; updated_at: string; updated_by: string; job_id?: string | null;
 }
 
 export function toEntity(r: EntityRow): EnvEntity {
   return {
     id: r.id, type: r.type as EnvEntity['type'], namespace: r.namespace, code: r.code, deleted: r.deleted, hash: r.hash,
     body: r.body, ...(r.app ? { app: r.app } : {}), updatedAt: r.updated_at, updatedBy: r.updated_by,
+    ...(r.job_id === null ? { changedHere: true } : {}),
   };
 }
 

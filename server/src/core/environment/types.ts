@@ -22,6 +22,8 @@ export interface EnvEntity extends Card {
   app?: string;
   updatedAt: string;
   updatedBy: string;
+  /** Last changed in the environment itself (by a user or a restore), not by an import. */
+  changedHere?: boolean;
 }
 
 /** One row of an import plan. */

@@ -44,7 +44,7 @@ export interface PlanEntity {
 
 /** One check of an import, passed or failed. */
 export interface ImportCheck {
-  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'running' | 'rights' | 'repeat';
+  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'running' | 'repeat';
   ok: boolean;
   /** What was checked, or why it failed. */
   message: string;
@@ -81,7 +81,7 @@ export interface ImportPlan {
 /** A background import or export. */
 export interface Job {
   id: string;
-  kind: 'import' | 'export' | 'restore';
+  kind: 'import' | 'export';
   status: JobStatus;
   /** The step running (an import step folder, `data <app>`, `backup`, ...). */
   step: string;

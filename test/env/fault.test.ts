@@ -34,6 +34,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { writeImportProject } from '../../bench/import';
+import { rng as prng } from '../../bench/package';
 import { PackageReader } from '../../server/src/core/packaging/reader';
 import { api, backends, CLI, Service, startService, waitJob } from './service';
 
@@ -44,17 +45,6 @@ const APPS = 60; // 5 cards each: ~300 design entities
 const NS = 'fault';
 const APPS_WITH_DATA = [`${NS}.customers`, `${NS}.orders`];
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** JSON with object keys sorted, so a body hashes the same whichever way the database orders its keys. */
 function canonical(v: unknown): string {

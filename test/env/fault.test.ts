@@ -35,6 +35,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { writeImportProject } from '../../bench/import';
 import { rng as prng } from '../../bench/package';
+import { canonicalJson } from '../../server/src/core/packaging/canonical';
 import { PackageReader } from '../../server/src/core/packaging/reader';
 import { api, backends, CLI, Service, startService, waitJob } from './service';
 
@@ -45,13 +46,8 @@ const APPS = 60; // 5 cards each: ~300 design entities
 const NS = 'fault';
 const APPS_WITH_DATA = [`${NS}.customers`, `${NS}.orders`];
 
-
-/** JSON with object keys sorted, so a body hashes the same whichever way the database orders its keys. */
-function canonical(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-}
+// Bodies are compared by their canonical JSON (keys sorted): the database does not keep key order.
+const canonical = canonicalJson;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** What the test compares: the environment's entities, their histories and the workspace's records. */

@@ -33,7 +33,7 @@ export function registerApplyImportPlan(connections: Connections, panel: PlanPan
       }));
       if (typed !== s.env) return undefined;
     }
-    const onConflict = args.onConflict ?? (s.plan.counts.conflict ? 'cancel' : 'cancel');
+    const onConflict = args.onConflict ?? 'cancel';
     const client = await connections.client(s.env);
     let job: Job;
     try {

@@ -4,7 +4,7 @@ import type { Database, Sql } from './db/database';
 import { EnvError } from './errors';
 import type { PackageView } from './packageView';
 import { actionFor } from './planner';
-import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta } from './store';
+import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntities, writeHistories } from './store';
 import type { Caller, ImportPlan, PlanAction } from './types';
 import { newId } from './users';
 
@@ -196,28 +196,6 @@ function batches(cards: Card[], size: number): Card[][] {
   }
   if (cur.length) out.push(cur);
   return out;
-}
-
-/** Inserts or replaces entity rows from cards, in one statement (what `upsertEntity` does for one). */
-async function upsertEntities(tx: Sql, cards: Card[], o: { app?: string; at: string; by: string; jobId: string }): Promise<void> {
-  await tx.query(
-    `INSERT INTO entities (id, type, namespace, code, deleted, hash, body, app, updated_at, updated_by, job_id)
-     SELECT c.id, c.type, c.namespace, c.code, c.deleted, c.hash, c.body, $2::text, $3::text, $4::text, $5::text
-     FROM jsonb_to_recordset($1::jsonb) AS c(id text, type text, namespace text, code text, deleted boolean, hash text, body jsonb)
-     ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, namespace = EXCLUDED.namespace, code = EXCLUDED.code,
-       deleted = EXCLUDED.deleted, hash = EXCLUDED.hash, body = EXCLUDED.body, app = COALESCE(EXCLUDED.app, entities.app),
-       updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, job_id = EXCLUDED.job_id`,
-    [JSON.stringify(cards.map((c) => ({ id: c.id, type: c.type, namespace: c.namespace, code: c.code, deleted: c.deleted === true, hash: c.hash, body: c.body }))),
-      o.app ?? null, o.at, o.by, o.jobId],
-  );
-}
-
-/** Replaces the histories of several entities, in two statements (what `writeHistory` does for one). */
-async function writeHistories(tx: Sql, histories: [string, HistoryEntry[]][]): Promise<void> {
-  await tx.query(`DELETE FROM entity_history WHERE id = ANY($1::text[])`, [histories.map(([id]) => id)]);
-  const rows = histories.flatMap(([id, entries]) => entries.map((e, i) => ({ id, i, hash: e.hash, at: e.at })));
-  if (!rows.length) return;
-  await tx.query(`INSERT INTO entity_history (id, seq, hash, at) SELECT h.id, h.i, h.hash, h.at FROM jsonb_to_recordset($1::jsonb) AS h(id text, i int, hash text, at text)`, [JSON.stringify(rows)]);
 }
 
 /** An environment's older hashes the package does not know, then the package's history, ending with the imported hash. */

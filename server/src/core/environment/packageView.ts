@@ -2,7 +2,7 @@ import { GLOBAL_NAMESPACE, ORG_NAMESPACE } from '../manifest/types';
 import type { Card, Descriptor, History } from '../packaging/format';
 import { PackageReader } from '../packaging/reader';
 import { promises as fs } from 'node:fs';
-import { Rename, renameApp, renameCards, renameFor, renameHistory } from './rename';
+import { Rename, renameCards, renameFor, renameHistory, renameId } from './rename';
 
 /** A package opened for import: its cards, sources and history, under the code it is imported as. */
 export interface PackageView {
@@ -69,7 +69,7 @@ export async function openPackageView(file: string, as: string | undefined, now:
       cards = renameCards(rename, cards);
       history = renameHistory(rename, history, cards, now);
       dataApps.clear();
-      for (const d of descriptor.data) dataApps.set(renameApp(rename, d.app), d.app);
+      for (const d of descriptor.data) dataApps.set(renameId(rename, d.app), d.app);
     }
     const ns = new Set<string>();
     for (const c of cards) ns.add(c.namespace);

@@ -81,8 +81,3 @@ export function renameHistory(r: Rename, history: History, renamed: Card[], at: 
   }
   return out;
 }
-
-/** The data app key (`namespace.app`) under the rename. */
-export function renameApp(r: Rename, app: string): string {
-  return renameId(r, app);
-}

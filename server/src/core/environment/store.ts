@@ -73,26 +73,31 @@ export async function historyOf(db: Sql, ids: string[]): Promise<History> {
   return out;
 }
 
-/** Replaces an entity's history. */
-export async function writeHistory(tx: Sql, id: string, entries: HistoryEntry[]): Promise<void> {
-  await tx.query(`DELETE FROM entity_history WHERE id = $1`, [id]);
-  if (!entries.length) return;
-  await tx.query(
-    `INSERT INTO entity_history (id, seq, hash, at) SELECT $1, s.i, s.hash, s.at FROM jsonb_to_recordset($2::jsonb) AS s(i int, hash text, at text)`,
-    [id, JSON.stringify(entries.map((e, i) => ({ i, hash: e.hash, at: e.at })))],
-  );
+/** Replaces one entity's history. */
+export function writeHistory(tx: Sql, id: string, entries: HistoryEntry[]): Promise<void> {
+  return writeHistories(tx, [[id, entries]]);
 }
 
-/** Inserts or replaces an entity row from a card. */
-export async function upsertEntity(tx: Sql, c: Card, o: { app?: string; at: string; by: string; jobId?: string }): Promise<void> {
+/** Inserts or replaces entity rows from cards, in one statement; `jobId` names the import that wrote them. */
+export async function upsertEntities(tx: Sql, cards: Card[], o: { app?: string; at: string; by: string; jobId: string }): Promise<void> {
   await tx.query(
     `INSERT INTO entities (id, type, namespace, code, deleted, hash, body, app, updated_at, updated_by, job_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     SELECT c.id, c.type, c.namespace, c.code, c.deleted, c.hash, c.body, $2::text, $3::text, $4::text, $5::text
+     FROM jsonb_to_recordset($1::jsonb) AS c(id text, type text, namespace text, code text, deleted boolean, hash text, body jsonb)
      ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, namespace = EXCLUDED.namespace, code = EXCLUDED.code,
        deleted = EXCLUDED.deleted, hash = EXCLUDED.hash, body = EXCLUDED.body, app = COALESCE(EXCLUDED.app, entities.app),
        updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, job_id = EXCLUDED.job_id`,
-    [c.id, c.type, c.namespace, c.code, c.deleted === true, c.hash, JSON.stringify(c.body), o.app ?? null, o.at, o.by, o.jobId ?? null],
+    [JSON.stringify(cards.map((c) => ({ id: c.id, type: c.type, namespace: c.namespace, code: c.code, deleted: c.deleted === true, hash: c.hash, body: c.body }))),
+      o.app ?? null, o.at, o.by, o.jobId],
   );
+}
+
+/** Replaces the histories of several entities, in two statements. */
+export async function writeHistories(tx: Sql, histories: [string, HistoryEntry[]][]): Promise<void> {
+  await tx.query(`DELETE FROM entity_history WHERE id = ANY($1::text[])`, [histories.map(([id]) => id)]);
+  const rows = histories.flatMap(([id, entries]) => entries.map((e, i) => ({ id, i, hash: e.hash, at: e.at })));
+  if (!rows.length) return;
+  await tx.query(`INSERT INTO entity_history (id, seq, hash, at) SELECT h.id, h.i, h.hash, h.at FROM jsonb_to_recordset($1::jsonb) AS h(id text, i int, hash text, at text)`, [JSON.stringify(rows)]);
 }
 
 /** Record counts per app. */

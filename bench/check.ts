@@ -3,7 +3,7 @@
  * and how much memory does it need? Generates projects under bench/.work/, then prints a table
  * per size and one JSON line with every figure.
  *
- *   node --expose-gc out/bench/check.js [--entities 10000,50000] [--manifests 200] [--runs 5] [--profile]
+ *   node --expose-gc out/bench/check.js [--entities 10000,50000] [--manifests 200] [--runs 11] [--profile]
  *
  * `--profile` also runs the check under `--cpu-prof` in a child and lists the functions with the
  * most self time (mapped back to the TypeScript sources).
@@ -76,30 +76,49 @@ function runChild(dir: string, runs: number, nodeFlags: string[] = []): ChildRes
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
 
+/** Median wall and CPU ms of one function, and its wall time on each timed run. */
+interface Timing {
+  wall: number;
+  cpu: number;
+  walls: number[];
+}
+
 /**
- * Times each function in turn: one warm-up run, then `runs` timed runs; returns the median wall
- * and CPU ms of each. The only forced GC is before each warm-up: after a forced full GC, V8
+ * Times the functions interleaved: two warm-up rounds, then `runs` rounds that each run every
+ * function once (in reverse order on odd rounds). This machine's speed drifts by tens of percent
+ * within seconds, so functions timed back to back in the same round share its state, and the
+ * ratio of two of them is taken per round (`pairedRatio`) rather than between medians taken
+ * seconds apart. The only forced GC is before the warm-ups: after a forced full GC, V8
  * re-optimizes jsonc-parser's scanner and parser functions (see `--trace-opt`), and the run
  * right after one takes 3-10x longer than the steady state.
  */
-async function measure(runs: number, fns: (() => unknown)[]): Promise<{ wall: number; cpu: number }[]> {
-  const medians: { wall: number; cpu: number }[] = [];
-  for (const fn of fns) {
-    gc();
-    await fn();
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < runs; i++) {
+async function measure(runs: number, fns: (() => unknown)[]): Promise<Timing[]> {
+  const timings: Timing[] = fns.map(() => ({ wall: 0, cpu: 0, walls: [] }));
+  const cpus: number[][] = fns.map(() => []);
+  gc();
+  for (let w = 0; w < 2; w++) for (const fn of fns) await fn();
+  for (let i = 0; i < runs; i++) {
+    const order = fns.map((_, k) => k);
+    if (i % 2 === 1) order.reverse();
+    for (const k of order) {
       const c = process.cpuUsage();
       const t = performance.now();
-      await fn();
-      wall.push(performance.now() - t);
+      await fns[k]();
+      timings[k].walls.push(performance.now() - t);
       const d = process.cpuUsage(c);
-      cpu.push((d.user + d.system) / 1000);
+      cpus[k].push((d.user + d.system) / 1000);
     }
-    medians.push({ wall: median(wall), cpu: median(cpu) });
   }
-  return medians;
+  timings.forEach((t, k) => {
+    t.wall = median(t.walls);
+    t.cpu = median(cpus[k]);
+  });
+  return timings;
+}
+
+/** The median over rounds of a's time divided by b's time in the same round. */
+function pairedRatio(a: Timing, b: Timing): number {
+  return median(a.walls.map((w, i) => w / b.walls[i]));
 }
 
 interface Figures extends GenStats {
@@ -159,6 +178,7 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
       for (const d of result.diagnostics) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
     },
   ]);
+  console.log(`   rounds (parse/check ms): ${parseT.walls.map((w, i) => `${round(w)}/${round(checkT.walls[i])}`).join(" ")}`);
   if (parseErrors) console.warn(`   warning: ${parseErrors} syntax errors in the generated files`);
   const [parseMs, parseTreeMs, checkMs] = [parseT.wall, parseTreeT.wall, checkT.wall];
   gc();
@@ -168,7 +188,7 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
     ...gen, mb: round(mb, 2), modelEntities, modelReferences,
     parseCpuMs: round(parseT.cpu), checkCpuMs: round(checkT.cpu), cpuRatio: round(checkT.cpu / parseT.cpu, 2),
     parseMs: round(parseMs), parseMBps: round(mb / (parseMs / 1000)), parseTreeMs: round(parseTreeMs), checkMs: round(checkMs),
-    ratio: round(checkMs / parseMs, 2), diagnostics, byCode,
+    ratio: round(pairedRatio(checkT, parseT), 2), diagnostics, byCode,
     peakRssMB: mem.maxRssMB, sampledPeakRssMB: mem.sampledPeakMB, startRssMB: mem.startRssMB, coldCheckMs: mem.checkMs[0],
   };
 }
@@ -222,7 +242,7 @@ async function main(): Promise<void> {
   if (!(globalThis as { gc?: unknown }).gc) console.warn('warning: run with --expose-gc for stable figures');
   const sizes = (arg('entities') ?? '10000,50000').split(',').map(Number);
   const manifests = Number(arg('manifests') ?? 200);
-  const runs = Number(arg('runs') ?? 5);
+  const runs = Number(arg('runs') ?? 11);
   const seed = Number(arg('seed') ?? 20240401);
   const rows: Figures[] = [];
   for (const n of sizes) {

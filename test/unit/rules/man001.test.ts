@@ -74,6 +74,15 @@ describe('MAN001 duplicate code', () => {
     });
   });
 
+  it('reports an app declared twice once, not again for each of its fields', async () => {
+    const deal = { code: 'deal', fields: [{ code: 'amount', type: 'money' }, { code: 'stage', type: 'string' }] };
+    const c = await run({ 'crm/crm.isola.json': workspace('crm', { apps: [deal, deal] }) });
+    expectDiagnostic(c, c.one('MAN001'), {
+      code: 'MAN001', severity: 'error', file: 'crm/crm.isola.json', covers: 'deal',
+      message: ['duplicate app code `deal`', 'namespace `crm`'],
+    });
+  });
+
   it('does not fire for the same field code in two apps', async () => {
     const c = await run({
       'crm/crm.isola.json': workspace('crm', {

@@ -128,13 +128,15 @@ class ManifestBuilder {
       if (!Array.isArray(list)) continue;
       list.forEach((item, i) => {
         if (!isObj(item)) return;
-        const itemPath = [...at, prop, i];
+        // `concat`, not a spread: V8 gives a spread-and-append array spare capacity (about 2.5x the
+        // memory), and every entity and reference keeps its path for as long as the model lives.
+        const itemPath = at.concat(prop, i);
         const e = this.declare(kind, item, itemPath, ns, parent);
         if (!e) return;
         if (kind === 'app') this.collectLists(item, itemPath, APP_BODY_LISTS, ns, e);
         if (kind === 'page' && Array.isArray(item.pages)) this.collectLists(item, itemPath, { pages: 'page' }, ns, undefined);
         if (SCRIPT_OWNERS.has(kind)) this.collectScripts(e, item, itemPath);
-        if (kind === 'template' && typeof item.file === 'string') this.link(item.file, [...itemPath, 'file'], 'template');
+        if (kind === 'template' && typeof item.file === 'string') this.link(item.file, itemPath.concat('file'), 'template');
       });
     }
   }
@@ -142,9 +144,9 @@ class ManifestBuilder {
   private collectUnits(units: unknown[], at: JsonPath): void {
     units.forEach((u, i) => {
       if (!isObj(u)) return;
-      const p = [...at, i];
+      const p = at.concat(i);
       this.declare('orgUnit', u, p, ORG_NAMESPACE, undefined);
-      if (Array.isArray(u.children)) this.collectUnits(u.children, [...p, 'children']);
+      if (Array.isArray(u.children)) this.collectUnits(u.children, p.concat('children'));
     });
   }
 
@@ -153,15 +155,15 @@ class ManifestBuilder {
     if (!Array.isArray(scripts)) return;
     scripts.forEach((s, i) => {
       if (!isObj(s)) return;
-      const p = [...at, 'scripts', i];
+      const p = at.concat('scripts', i);
       const entity = this.declare('script', s, p, owner.namespace, owner);
       if (!entity) return;
       const decl: ScriptDecl = { entity, global: s.global === true, imports: [] };
       if (typeof s.source === 'string') decl.source = s.source;
-      if (typeof s.file === 'string') decl.file = this.link(s.file, [...p, 'file'], 'script');
+      if (typeof s.file === 'string') decl.file = this.link(s.file, p.concat('file'), 'script');
       if (Array.isArray(s.imports)) {
         s.imports.forEach((ns, j) => {
-          if (typeof ns === 'string') decl.imports.push({ namespace: ns, path: [...p, 'imports', j] });
+          if (typeof ns === 'string') decl.imports.push({ namespace: ns, path: p.concat('imports', j) });
         });
       }
       this.m.scripts.push(decl);
@@ -191,14 +193,14 @@ class ManifestBuilder {
       const v = node[key];
       if (typeof v === 'string') {
         const kind = REF_PROPERTIES[key];
-        if (kind) refs.push({ kind, text: v, path: [...stack, key], manifest: this.m, owner: here });
+        if (kind) refs.push({ kind, text: v, path: stack.concat(key), manifest: this.m, owner: here });
       } else if (typeof v === 'object' && v !== null) {
         // The top-level `data` map is keyed by app codes and holds file names, not references.
         if (key === 'data' && stack.length === 0) continue;
         const listKind = REF_LIST_PROPERTIES[key];
         if (listKind && Array.isArray(v)) {
           v.forEach((item, i) => {
-            if (typeof item === 'string') refs.push({ kind: listKind, text: item, path: [...stack, key, i], manifest: this.m, owner: here });
+            if (typeof item === 'string') refs.push({ kind: listKind, text: item, path: stack.concat(key, i), manifest: this.m, owner: here });
           });
           continue;
         }

@@ -72,13 +72,18 @@ export function nestedDuplicates(m: Manifest): Map<EntityDecl, EntityDecl> {
   let dup = nestedCache.get(m);
   if (!dup) {
     dup = new Map();
-    const seen = new Map<string, EntityDecl>();
+    // Nested maps (parent, kind, code) rather than a joined key: this runs for every nested
+    // entity of every manifest, and building and hashing a key string per entity cost more.
+    const seen = new Map<EntityDecl, Map<string, Map<string, EntityDecl>>>();
     for (const e of m.entities) {
       if (!e.parent) continue;
-      const k = `${e.parent.id}\u0000${e.kind}\u0000${e.code}`;
-      const first = seen.get(k);
+      let kinds = seen.get(e.parent);
+      if (!kinds) seen.set(e.parent, (kinds = new Map()));
+      let codes = kinds.get(e.kind);
+      if (!codes) kinds.set(e.kind, (codes = new Map()));
+      const first = codes.get(e.code);
       if (first) dup.set(e, first);
-      else seen.set(k, e);
+      else codes.set(e.code, e);
     }
     nestedCache.set(m, dup);
   }

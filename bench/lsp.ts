@@ -39,6 +39,8 @@ import { locatePaths } from '../server/src/core/json/locate';
 import { parseJson } from '../server/src/core/json/parse';
 import { LineIndex } from '../server/src/core/json/positions';
 import { buildManifest } from '../server/src/core/manifest/build';
+import { rebuildAfterEdit } from '../server/src/core/manifest/edit';
+import type { Manifest } from '../server/src/core/manifest/types';
 import { nodeFileHost } from '../server/src/core/manifest/host';
 import { loadProject, Project, resolveLinks } from '../server/src/core/manifest/project';
 import { RULES } from '../server/src/core/rules';
@@ -560,7 +562,8 @@ async function profileServer(ws: Workspace, delay: number, edits: number, refEve
 /**
  * What the server does for one edit of the big manifest (ProjectState.update, then
  * IsolaWorkspace.recheck), step by step in this process with the same core code, median ms over
- * `runs` edits (after warm-up). Each run types one letter into a title, like the LSP edits.
+ * `runs` edits (after warm-up). Runs type one letter into a title and delete it again, like the LSP
+ * edits, each version built on the previous one.
  */
 async function editBreakdown(ws: Workspace, runs: number): Promise<Record<string, number>> {
   const base = await loadProject(ws.dir, nodeFileHost);
@@ -573,20 +576,24 @@ async function editBreakdown(ws: Workspace, runs: number): Promise<Record<string
     (steps[name] ??= []).push(now() - t);
     return r;
   };
+  let prev: Manifest | undefined;
   for (let i = 0; i < runs + 3; i++) {
     const text = i % 2 ? text0 : text0.slice(0, at) + 'x' + text0.slice(at);
-    // Parts, timed alone: the parse inside buildManifest, the scan and line index inside placeFindings.
-    time('  parseJson (jsonc-parser parse, part of buildManifest)', () => parseJson(text));
+    // For comparison: what a full parse and model of the new text cost (the path for other edits).
+    time('  parseJson (part of buildManifest)', () => parseJson(text));
+    time('  buildManifest (parse + model; edits outside strings and comments)', () => buildManifest(base.root, ws.big.file, text));
     const t0 = now();
-    const m = time('buildManifest (parse + model)', () => buildManifest(base.root, ws.big.file, text));
+    // As the server does: the new version from the previous one when the edit stays inside a string.
+    const m = time('rebuildAfterEdit (token + model, no parse)', () => (prev && rebuildAfterEdit(base.root, prev, text)) || buildManifest(base.root, ws.big.file, text));
+    prev = m;
     await resolveLinks(m, nodeFileHost, () => true);
     const project = time('new Project (index, packages)', () => new Project(base.root, base.manifests.map((x) => (x.absPath === m.absPath ? m : x)), base.catalog));
     const findings: Finding[] = [];
     for (const rule of RULES) findings.push(...time(`rule ${rule.code}`, () => checkManifest(project, m, [rule])));
-    time('placeFindings (locate + lines + suppressions)', () => placeFindings(project, findings, [m]));
-    (steps['total: build + project + rules + place'] ??= []).push(now() - t0);
+    time('placeFindings (ranges carried over + lines + suppressions)', () => placeFindings(project, findings, [m]));
+    (steps['total: rebuild + project + rules + place'] ??= []).push(now() - t0);
     const paths = findings.flatMap((f) => ('path' in f.anchor ? [f.anchor.path] : []));
-    time('  locatePaths (2nd full scan, part of placeFindings)', () => locatePaths(m.text, paths));
+    time('  locatePaths (a full scan, which carried ranges avoid)', () => locatePaths(m.text, paths));
     time('  LineIndex (part of placeFindings)', () => new LineIndex(m.text));
     if (i < 3) for (const k of Object.keys(steps)) steps[k] = []; // warm-up
   }

@@ -3,6 +3,7 @@ import { pathKey } from './json/path';
 import { LineIndex, Range } from './json/positions';
 import { rawOffsetInStringToken } from './json/strings';
 import type { Project } from './manifest/project';
+import { locateInManifest } from './manifest/locationMemo';
 import type { Manifest } from './manifest/types';
 import { RULES } from './rules';
 import type { Finding, Rule, RuleCode, Severity } from './rules/rule';
@@ -81,7 +82,7 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
     const text = texts.get(file) ?? '';
     const paths = list.flatMap((f) => ('path' in f.anchor ? [f.anchor.path] : []));
     const owner = project.manifestAt(file);
-    const located = paths.length ? locatePaths(text, paths, { tolerantOnly: !owner || owner.syntaxErrors.length > 0 }) : new Map();
+    const located = !paths.length ? new Map() : owner ? locateInManifest(owner, paths) : locatePaths(text, paths, { tolerantOnly: true });
     const lines = new LineIndex(text);
     for (const f of list) {
       let offset = 0;

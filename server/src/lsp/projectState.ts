@@ -2,6 +2,7 @@ import { compareCodes } from '../core/compare';
 import * as path from 'node:path';
 import type { Catalog } from '../core/catalog/catalog';
 import { buildManifest } from '../core/manifest/build';
+import { rebuildAfterEdit } from '../core/manifest/edit';
 import { FileHost, isManifestPath } from '../core/manifest/host';
 import { loadProject, Project, resolveLinks } from '../core/manifest/project';
 import type { Manifest } from '../core/manifest/types';
@@ -68,7 +69,8 @@ export class ProjectState {
         }
         continue;
       }
-      const m = buildManifest(this.root, abs, text);
+      // An edit inside one string or comment (most keystrokes) skips parsing the whole file again.
+      const m = (old && rebuildAfterEdit(this.root, old, text)) || buildManifest(this.root, abs, text);
       this.manifests.set(abs, m);
       changed.set(abs, m);
     }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseJson, stripBom } from '../json/parse';
+import { JsonSyntaxError, parseJson, stripBom } from '../json/parse';
 import type { JsonPath } from '../json/path';
 import {
   APP_BODY_LISTS, CODE_OPTIONAL, REF_LIST_PROPERTIES, REF_PROPERTIES, SCRIPT_OWNERS, TOP_LISTS,
@@ -25,6 +25,11 @@ export function relativeFile(root: string, absPath: string): string {
 export function buildManifest(root: string, absPath: string, rawText: string): Manifest {
   const text = stripBom(rawText);
   const { value, errors } = parseJson(text);
+  return modelManifest(root, absPath, text, value, errors);
+}
+
+/** Builds the model of one manifest from its text (without a BOM) and the value already parsed from it. */
+export function modelManifest(root: string, absPath: string, text: string, value: unknown, errors: JsonSyntaxError[]): Manifest {
   const m: Manifest = {
     file: relativeFile(root, absPath),
     absPath,

@@ -1,0 +1,57 @@
+import { locatePaths, NodeLocation } from '../json/locate';
+import { JsonPath, pathKey } from '../json/path';
+import type { ChangedRange } from '../json/textEdit';
+import type { Manifest } from './types';
+
+/** Locations of paths in each manifest version, as found so far (keyed by `pathKey`). */
+const memos = new WeakMap<Manifest, Map<string, NodeLocation>>();
+
+/**
+ * Where paths stand in a manifest's text: remembered per manifest version, so a file is scanned
+ * only for paths not asked for before (or carried over from the previous version by `carryLocations`).
+ */
+export function locateInManifest(m: Manifest, paths: Iterable<JsonPath>): Map<string, NodeLocation> {
+  let memo = memos.get(m);
+  if (!memo) memos.set(m, (memo = new Map()));
+  const out = new Map<string, NodeLocation>();
+  const missing: JsonPath[] = [];
+  for (const p of paths) {
+    const k = pathKey(p);
+    const loc = memo.get(k);
+    if (loc) out.set(k, loc);
+    else missing.push(p);
+  }
+  if (missing.length > 0) {
+    for (const [k, loc] of locatePaths(m.text, missing, { tolerantOnly: m.syntaxErrors.length > 0 })) {
+      memo.set(k, loc);
+      out.set(k, loc);
+    }
+  }
+  return out;
+}
+
+/**
+ * Gives a new version the locations known in the previous one, moved by an edit that changed
+ * only the inside of one string value or comment (so no path moved to another token): what
+ * follows the edit shifts, what contains it grows or shrinks, what precedes it stays.
+ * Copied, not linked, so the previous version can be collected.
+ */
+export function carryLocations(from: Manifest, to: Manifest, edit: ChangedRange): void {
+  const old = memos.get(from);
+  if (!old) return;
+  const delta = edit.newEnd - edit.oldEnd;
+  const memo = new Map<string, NodeLocation>();
+  for (const [k, loc] of old) {
+    const end = loc.offset + loc.length;
+    const moved: NodeLocation = {
+      offset: loc.offset >= edit.oldEnd ? loc.offset + delta : loc.offset,
+      length: loc.offset < edit.oldEnd && end >= edit.oldEnd ? loc.length + delta : loc.length,
+    };
+    if (loc.keyOffset !== undefined) {
+      moved.keyOffset = loc.keyOffset >= edit.oldEnd ? loc.keyOffset + delta : loc.keyOffset;
+      moved.keyLength = loc.keyLength;
+    }
+    memo.set(k, moved);
+  }
+  memos.set(to, memo);
+}

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { DEFAULT_LIMITS, ReadLimits } from '../../../server/src/core/packaging/format';
 import { PackageError, PackageReader } from '../../../server/src/core/packaging/reader';
 import {
-  CLI, cardJson, dataOffset, descriptor, indexOf, isola, patchFile, rename, setFlags, setUncompressedSize, sha256, snapshot,
+  CLI, cardJson, dataOffset, descriptor, indexOf, isola, patchFile, rename, setFlags, setMethod, setUncompressedSize, sha256, snapshot,
   soundEntries, writePackage, writeZip, zeros, ZipEntry,
 } from './hostile';
 
@@ -135,6 +135,14 @@ const CASES: Case[] = [
       await patchFile(f, (b) => setFlags(b, CARD, 0x1));
     },
     entry: CARD, message: /^groups\/ws\.g\.card\.json: is encrypted$/,
+  },
+  {
+    title: 'an entry compressed with a method other than deflate (bzip2)',
+    make: async (f) => {
+      await writePackage(f);
+      await patchFile(f, (b) => setMethod(b, CARD, 12));
+    },
+    entry: CARD, message: /^groups\/ws\.g\.card\.json: uses compression method 12; only stored and deflated entries are read$/,
   },
   {
     title: 'a truncated file', kind: 'zip',

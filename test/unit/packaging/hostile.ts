@@ -182,6 +182,13 @@ export function setFlags(buf: Buffer, name: string, bits: number): void {
   buf.writeUInt16LE(buf.readUInt16LE(e.local + 6) | bits, e.local + 6);
 }
 
+/** Overwrites an entry's compression method in both its headers (12 is bzip2, which Isola never writes). */
+export function setMethod(buf: Buffer, name: string, method: number): void {
+  const e = find(buf, name);
+  buf.writeUInt16LE(method, e.central + 10);
+  buf.writeUInt16LE(method, e.local + 8);
+}
+
 /** Overwrites the uncompressed size an entry declares (a lie the headers tell). */
 export function setUncompressedSize(buf: Buffer, name: string, size: number): void {
   const e = find(buf, name);

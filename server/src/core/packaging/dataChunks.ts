@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { createInterface } from 'node:readline';
 import { CHUNK_BYTES, CHUNK_RECORDS, EntryInfo } from './format';
+import { byteLines } from './lines';
 
 /** Lines of JSON records from somewhere other than a file (an environment's database). */
 export interface RecordLines {
@@ -12,14 +12,33 @@ export interface RecordLines {
   close(): void;
 }
 
-function fileLines(absPath: string): RecordLines {
-  const input = createReadStream(absPath);
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  return { lines, label: absPath, close: () => { lines.close(); input.destroy(); } };
+/** Lines as they arrive: a read buffer's worth at a time (bytes from files, strings from elsewhere). */
+interface LineBatches {
+  batches: AsyncIterable<(Buffer | string)[]>;
+  label: string;
+  close(): void;
 }
 
+/** The lines of a file, split on the bytes (a line is decoded once, for JSON.parse). */
+function fileLines(absPath: string): LineBatches {
+  const input = createReadStream(absPath, { highWaterMark: 1 << 20 });
+  return { batches: byteLines(input), label: absPath, close: () => input.destroy() };
+}
+
+/** Lines from another source, one at a time. */
+function lineBatches(source: RecordLines): LineBatches {
+  async function* batches(): AsyncIterable<string[]> {
+    for await (const line of source.lines) yield [line];
+  }
+  return { batches: batches(), label: source.label, close: source.close };
+}
+
+const NEWLINE = Buffer.from('\n');
+
 /** Bytes of records handed to the zip writer at once. */
-const BATCH_BYTES = 64 * 1024;
+const BATCH_BYTES = 1024 * 1024;
+/** Bytes of records parsed between two turns of the event loop. */
+const YIELD_BYTES = 32 * 1024;
 
 /** A bad line in a data file: the build stops and says where. */
 export class DataRecordError extends Error {}
@@ -42,29 +61,28 @@ export async function writeDataChunks(
   onBytes: (n: number) => void,
   signal?: AbortSignal,
 ): Promise<{ records: number; entries: EntryInfo[] }> {
-  const { lines, label: absPath, close: closeInput } = typeof source === 'string' ? fileLines(source) : source;
+  const { batches, label: absPath, close: closeInput } = typeof source === 'string' ? fileLines(source) : lineBatches(source);
   const entries: EntryInfo[] = [];
   let records = 0;
   let lineNo = 0;
   let chunk: { stream: PassThrough; hash: ReturnType<typeof createHash>; size: number; count: number; name: string } | undefined;
 
-  // Records go to the zip writer in batches: one write per record (about a kilobyte) costs a
-  // compressor round trip on the thread pool each, which serialises parsing and compression.
-  // After each batch the loop yields to the event loop (readline may have a thousand lines
-  // queued, which would otherwise be parsed in one go): the compressor's callbacks run sooner,
-  // and a language server building in-process stays responsive.
-  let batch: string[] = [];
+  // Records go to the zip writer in batches of 1 MB: each write is one compression job on the
+  // thread pool, and between two jobs the compressor waits for this thread to hand it the next,
+  // so small writes (a record, or 64 KB) left it idle much of the time. Parsing yields to the
+  // event loop every 32 KB instead: the compressor's callbacks get in between, and a language
+  // server building in-process stays responsive.
+  let batch: Buffer[] = [];
   let batchBytes = 0;
   const flush = async () => {
     if (!chunk || batchBytes === 0) return;
-    batch.push('');
-    const b = Buffer.from(batch.join('\n'), 'utf8');
+    const b = Buffer.concat(batch, batchBytes);
     batch = [];
     batchBytes = 0;
     chunk.hash.update(b);
     if (!chunk.stream.write(b)) await new Promise((r) => chunk!.stream.once('drain', r));
-    else await new Promise((r) => setImmediate(r));
   };
+  let sinceYield = 0;
   const close = async () => {
     if (!chunk) return;
     await flush();
@@ -77,34 +95,43 @@ export async function writeDataChunks(
     entries.push({ path: c.name, sha256: c.hash.digest('hex'), size: c.size });
   };
   try {
-    for await (const raw of lines) {
-      lineNo++;
+    for await (const lines of batches) {
       if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
-      const line = raw.trim();
-      if (!line) continue;
-      let rec: unknown;
-      try {
-        rec = JSON.parse(line);
-      } catch (e) {
-        throw new DataRecordError(`${absPath}:${lineNo}: not JSON (${(e as Error).message})`);
+      for (const raw of lines) {
+        lineNo++;
+        const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+        const line = text.trim();
+        onBytes(raw.length + 1);
+        if (!line) continue;
+        let rec: unknown;
+        try {
+          rec = JSON.parse(line);
+        } catch (e) {
+          throw new DataRecordError(`${absPath}:${lineNo}: not JSON (${(e as Error).message})`);
+        }
+        if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !('id' in rec)) {
+          throw new DataRecordError(`${absPath}:${lineNo}: a data record must be a JSON object with an "id"`);
+        }
+        // The line's own bytes when trimming changed nothing (nearly always): no re-encoding.
+        const bytes = typeof raw !== 'string' && line.length === text.length ? raw : Buffer.from(line, 'utf8');
+        if (chunk && (chunk.count >= CHUNK_RECORDS || chunk.size + bytes.length + 1 > CHUNK_BYTES)) await close();
+        if (!chunk) {
+          const name = `data/${app}/${String(entries.length).padStart(5, '0')}.jsonl`;
+          chunk = { stream: new PassThrough({ highWaterMark: 1 << 20 }), hash: createHash('sha256'), size: 0, count: 0, name };
+          sink.addStream(name, chunk.stream);
+        }
+        batch.push(bytes, NEWLINE);
+        batchBytes += bytes.length + 1;
+        chunk.size += bytes.length + 1;
+        chunk.count++;
+        records++;
+        sinceYield += bytes.length + 1;
+        if (batchBytes >= BATCH_BYTES) await flush();
+        if (sinceYield >= YIELD_BYTES) {
+          sinceYield = 0;
+          await new Promise((r) => setImmediate(r));
+        }
       }
-      if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !('id' in rec)) {
-        throw new DataRecordError(`${absPath}:${lineNo}: a data record must be a JSON object with an "id"`);
-      }
-      const bytes = Buffer.byteLength(line, 'utf8') + 1;
-      if (chunk && (chunk.count >= CHUNK_RECORDS || chunk.size + bytes > CHUNK_BYTES)) await close();
-      if (!chunk) {
-        const name = `data/${app}/${String(entries.length).padStart(5, '0')}.jsonl`;
-        chunk = { stream: new PassThrough({ highWaterMark: 1 << 20 }), hash: createHash('sha256'), size: 0, count: 0, name };
-        sink.addStream(name, chunk.stream);
-      }
-      batch.push(line);
-      batchBytes += bytes;
-      chunk.size += bytes;
-      chunk.count++;
-      records++;
-      onBytes(raw.length + 1);
-      if (batchBytes >= BATCH_BYTES) await flush();
     }
     await close();
   } finally {

@@ -1,0 +1,77 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { PassThrough } from 'node:stream';
+import { DataRecordError, RecordLines, writeDataChunks } from '../../../server/src/core/packaging/dataChunks';
+
+/** Runs writeDataChunks into memory: the content of every chunk entry, by name. */
+async function chunksOf(source: string | RecordLines): Promise<{ records: number; contents: Map<string, Buffer>; entries: { path: string; sha256: string; size: number }[] }> {
+  const contents = new Map<string, Buffer>();
+  const pending: Promise<void>[] = [];
+  const sink = {
+    addStream(name: string, stream: PassThrough) {
+      pending.push((async () => {
+        const parts: Buffer[] = [];
+        for await (const b of stream) parts.push(b as Buffer);
+        contents.set(name, Buffer.concat(parts));
+      })().catch(() => undefined)); // a refused record destroys the open chunk: the build fails, as it should
+    },
+  };
+  const r = await writeDataChunks('ws.app', source, sink, () => undefined);
+  await Promise.all(pending);
+  return { records: r.records, contents, entries: r.entries };
+}
+
+describe('data records into chunks', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'isola-chunks-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps each record as its trimmed line, whatever the line ends, a BOM or blank lines', async () => {
+    const file = path.join(dir, 'mixed.jsonl');
+    const lines = ['{"id":1,"name":"Ann"}', '  {"id":2,"name":"Bob"}\t', '{"id":3,"city":"Zürich ✓"}', '{"id":4}', '{"id":5}'];
+    // BOM, CRLF, a blank line, a lone CR (old Mac), and no line end after the last record.
+    writeFileSync(file, '\ufeff' + lines[0] + '\r\n' + lines[1] + '\n\n' + lines[2] + '\r' + lines[3] + '\n' + lines[4]);
+    const r = await chunksOf(file);
+    assert.equal(r.records, 5);
+    const content = r.contents.get('data/ws.app/00000.jsonl')!;
+    assert.equal(content.toString('utf8'), lines.map((l) => l.trim() + '\n').join(''));
+    assert.deepEqual(r.entries, [{ path: 'data/ws.app/00000.jsonl', sha256: createHash('sha256').update(content).digest('hex'), size: content.length }]);
+  });
+
+  it('reads a record that straddles two reads of the file (1 MiB each) whole', async () => {
+    const file = path.join(dir, 'long.jsonl');
+    const filler = 'x'.repeat(1000);
+    const records = Array.from({ length: 2100 }, (_, i) => JSON.stringify({ id: i, text: filler }));
+    writeFileSync(file, records.join('\n') + '\n');
+    const r = await chunksOf(file);
+    assert.equal(r.records, 2100);
+    assert.equal(r.contents.get('data/ws.app/00000.jsonl')!.toString('utf8'), records.join('\n') + '\n');
+  });
+
+  it('names the file and line of a record that is not JSON, counting lines as readline does', async () => {
+    const file = path.join(dir, 'bad.jsonl');
+    writeFileSync(file, '{"id":1}\r{"id":2}\r\n\n{"id":3,}\n');
+    await assert.rejects(chunksOf(file), (e: Error) => e instanceof DataRecordError && e.message.startsWith(`${file}:4: not JSON`));
+    writeFileSync(file, '{"id":1}\n[1,2]\n');
+    await assert.rejects(chunksOf(file), (e: Error) => e instanceof DataRecordError && e.message === `${file}:2: a data record must be a JSON object with an "id"`);
+  });
+
+  it('writes the same bytes from a file as from lines of text (an environment export)', async () => {
+    const file = path.join(dir, 'same.jsonl');
+    const lines = ['{"id":"a","v":"é"}', '  {"id":"b"}  ', '{"id":"c"}'];
+    writeFileSync(file, lines.join('\n'));
+    async function* gen() {
+      yield* lines;
+    }
+    const fromText = await chunksOf({ lines: gen(), label: 'db', close: () => undefined });
+    const fromFile = await chunksOf(file);
+    assert.deepEqual(fromFile.contents, fromText.contents);
+    assert.deepEqual(fromFile.entries, fromText.entries);
+  });
+});

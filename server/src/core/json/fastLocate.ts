@@ -1,4 +1,5 @@
 import type { NodeLocation } from './locate';
+import { skipContainerAt, skipStringAt, skipWsAt } from './scan';
 
 /** Thrown when the text is not plain JSONC; the caller falls back to the tolerant locator. */
 export class NotPlainJson extends Error {}
@@ -21,54 +22,18 @@ export function fastLocate(text: string, root: PathTrie, found: Map<string, Node
   const fail = (): never => {
     throw new NotPlainJson();
   };
-  const ws = () => {
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
-      else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-        const e = text.indexOf('\n', i);
-        i = e < 0 ? n : e + 1;
-      } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-        const e = text.indexOf('*/', i + 2);
-        if (e < 0) fail();
-        i = e + 2;
-      } else return;
-    }
+  const ws = (): void => {
+    i = skipWsAt(text, i);
+    if (i < 0) fail();
   };
-  // i at the opening quote; leaves i after the closing quote. Every search is bounded by the
-  // string itself: nothing here may scan ahead or back across the rest of the text.
+  // i at the opening quote; leaves i after the closing quote.
   const skipString = (): void => {
-    let j = i + 1;
-    for (;;) {
-      const q = text.indexOf('"', j);
-      if (q < 0) fail();
-      let b = q - 1;
-      while (text.charCodeAt(b) === 92) b--;
-      if ((q - 1 - b) % 2 === 0) {
-        i = q + 1;
-        return;
-      }
-      j = q + 1;
-    }
+    i = skipStringAt(text, i);
+    if (i < 0) fail();
   };
-  const skipContainer = () => {
-    let depth = 0;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 34) skipString();
-      else if (c === 47 && (text.charCodeAt(i + 1) === 47 || text.charCodeAt(i + 1) === 42)) ws();
-      else {
-        if (c === 123 || c === 91) depth++;
-        else if (c === 125 || c === 93) {
-          depth--;
-          i++;
-          if (depth === 0) return;
-          continue;
-        }
-        i++;
-      }
-    }
-    fail();
+  const skipContainer = (): void => {
+    i = skipContainerAt(text, i);
+    if (i < 0) fail();
   };
   const value = (trie: PathTrie | undefined, keyOffset?: number, keyLength?: number) => {
     const start = i;

@@ -1,3 +1,5 @@
+import { skipStringAt, skipWsAt } from './scan';
+
 /**
  * Turns JSONC into strict JSON by dropping comments and trailing commas, skipping string
  * contents with `indexOf` (natively) rather than character by character. Returns undefined when
@@ -9,21 +11,6 @@ export function jsoncToJson(text: string): string | undefined {
   const parts: string[] = [];
   let last = 0;
   let i = 0;
-  // Index of the next character that is not white space or a comment, from `j`.
-  const nextSignificant = (j: number): number => {
-    for (;;) {
-      const c = text.charCodeAt(j);
-      if (c === 32 || c === 10 || c === 13 || c === 9) j++;
-      else if (c === 47 && text.charCodeAt(j + 1) === 47) {
-        const e = text.indexOf('\n', j);
-        j = e < 0 ? n : e;
-      } else if (c === 47 && text.charCodeAt(j + 1) === 42) {
-        const e = text.indexOf('*/', j + 2);
-        if (e < 0) return -1;
-        j = e + 2;
-      } else return j;
-    }
-  };
   const find = (ch: string, from: number) => {
     const k = text.indexOf(ch, from);
     return k < 0 ? n : k;
@@ -34,18 +21,8 @@ export function jsoncToJson(text: string): string | undefined {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q < 0) return undefined;
-        let b = q - 1;
-        while (text.charCodeAt(b) === 92) b--;
-        if ((q - 1 - b) % 2 === 0) {
-          i = q + 1;
-          break;
-        }
-        j = q + 1;
-      }
+      i = skipStringAt(text, i);
+      if (i < 0) return undefined;
     } else if (c === 47) {
       const d = text.charCodeAt(i + 1);
       let end: number;
@@ -60,7 +37,7 @@ export function jsoncToJson(text: string): string | undefined {
       parts.push(text.slice(last, i));
       last = i = end;
     } else if (c === 44) {
-      const k = nextSignificant(i + 1);
+      const k = skipWsAt(text, i + 1);
       if (k < 0) return undefined;
       const e = text.charCodeAt(k);
       if (e === 125 || e === 93) {

@@ -1,4 +1,5 @@
 import type { JsonPath } from './path';
+import { skipContainerAt, skipStringAt, skipWsAt } from './scan';
 
 /** The one span in which two texts differ: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new. */
 export interface ChangedRange {
@@ -44,59 +45,6 @@ export function resized(t: EditedToken, delta: number): EditedToken {
 }
 
 class Stop extends Error {}
-
-/** Index after the string token whose opening quote is at `i`, or -1 when it is unterminated. */
-function skipStringAt(text: string, i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const q = text.indexOf('"', j);
-    if (q < 0) return -1;
-    let b = q - 1;
-    while (text.charCodeAt(b) === 92) b--;
-    if ((q - 1 - b) % 2 === 0) return q + 1;
-    j = q + 1;
-  }
-}
-
-/** Index of the next character that is not white space or a comment, or -1 in an unterminated comment. */
-function skipWsAt(text: string, i: number): number {
-  for (;;) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 10 || c === 13 || c === 9) i++;
-    else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      const e = text.indexOf('\n', i);
-      i = e < 0 ? text.length : e;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-      const e = text.indexOf('*/', i + 2);
-      if (e < 0) return -1;
-      i = e + 2;
-    } else return i;
-  }
-}
-
-/** Index after the object or array opening at `i` (bracket matching, strings and comments skipped), or -1. */
-function skipContainerAt(text: string, i: number): number {
-  const n = text.length;
-  let depth = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      i = skipStringAt(text, i);
-      if (i < 0) return -1;
-    } else if (c === 47 && (text.charCodeAt(i + 1) === 47 || text.charCodeAt(i + 1) === 42)) {
-      i = skipWsAt(text, i);
-      if (i < 0) return -1;
-    } else {
-      if (c === 123 || c === 91) depth++;
-      else if (c === 125 || c === 93) {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
-      i++;
-    }
-  }
-  return -1;
-}
 
 /**
  * Where the elements of the root object's arrays stand (`apps[3]` spans `[starts[k], ends[k])`),

@@ -22,6 +22,8 @@ interface Case {
   limits?: Partial<ReadLimits>;
   /** Cases of one kind of problem share a message (default: every case is its own kind). */
   kind?: string;
+  /** Found only when records are read (by an import), not by `inspect`, which checks data by checksum alone. */
+  recordsOnly?: boolean;
 }
 
 const sound = soundEntries();
@@ -35,6 +37,17 @@ const badName = (placeholder: string, name: string) => async (file: string) => {
 };
 const meta = (over: Record<string, unknown>) => (file: string) => writePackage(file, { meta: descriptor(indexOf(sound), over) });
 const BOMB_BYTES = 300 * 1024 * 1024;
+/** A sound package plus one card entry `name`: a well-formed card of `ws.g` with `over` applied (its hash follows the body unless `over` sets one). */
+const withCard = (name: string, over: Record<string, unknown>) => (file: string) => {
+  const card = { ...JSON.parse(cardJson('ws.g')), ...over };
+  const entries = [...sound.filter((e) => e.name !== CARD), { name, data: JSON.stringify(card) }];
+  return writePackage(file, { entries });
+};
+/** A sound package plus one data entry, listed by `set` in the descriptor when given; the data is read by `records()` too. */
+const withData = (name: string, set?: Record<string, unknown>, data = '{"id":"r1"}\n') => (file: string) => {
+  const entries = [...sound, { name, data }];
+  return writePackage(file, { entries, meta: descriptor(indexOf(entries), set ? { data: [set] } : {}) });
+};
 
 const CASES: Case[] = [
   { title: 'zip slip (../evil.txt)', kind: 'slip', make: badName('XX/evil.txt', '../evil.txt'), entry: '"../evil.txt"', message: /^"\.\.\/evil\.txt": escapes the package root with `\.\.`$/ },
@@ -61,7 +74,8 @@ const CASES: Case[] = [
   {
     title: 'zip bomb whose headers lie about its size (64 MB declared as 1,000 bytes)',
     make: async (f) => {
-      await writePackage(f, { entries: [...sound, { name: 'data/ws.app/00000.jsonl', data: zeros(64 << 20) }], index: [...indexOf(sound), { path: 'data/ws.app/00000.jsonl', sha256: '0', size: 1000 }] });
+      const index = [...indexOf(sound), { path: 'data/ws.app/00000.jsonl', sha256: '0', size: 1000 }];
+      await writePackage(f, { entries: [...sound, { name: 'data/ws.app/00000.jsonl', data: zeros(64 << 20) }], meta: descriptor(index, { data: [{ app: 'ws.app', records: 1, chunks: ['data/ws.app/00000.jsonl'] }] }) });
       await patchFile(f, (b) => setUncompressedSize(b, 'data/ws.app/00000.jsonl', 1000));
     },
     entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: damaged entry \(.*too many bytes/,
@@ -89,7 +103,7 @@ const CASES: Case[] = [
   {
     title: 'a card that is JSON but not a card',
     make: (f) => writePackage(f, { entries: [...sound.filter((e) => e.name !== CARD), { name: CARD, data: '[1, 2, 3]' }] }),
-    entry: CARD, message: /^groups\/ws\.g\.card\.json: is not a card \(it needs id, type, hash and body\)$/,
+    entry: CARD, message: /^groups\/ws\.g\.card\.json: is not a card \(a JSON object with id, type, namespace, code, hash and body\)$/,
   },
   { title: 'malformed meta_data.json', make: (f) => writePackage(f, { meta: '{ "format": "isola-package", ' }), entry: 'meta_data.json', message: /^meta_data\.json: malformed JSON \(/ },
   { title: 'missing meta_data.json', make: (f) => writePackage(f, { meta: null }), message: /^no meta_data\.json: not an Isola package$/ },
@@ -153,6 +167,71 @@ const CASES: Case[] = [
     },
     message: /^not a readable zip file \(.+\)$/,
   },
+  // Forged cards: rights are decided on a card's namespace and the entity is written under its id,
+  // so every part of a card must agree with every other and with the entry it is in.
+  {
+    title: 'a card whose id lies in another namespace than its "namespace" (forged ownership)', kind: 'forged-id',
+    make: withCard('groups/invoices.invoice_number.card.json', { id: 'invoices.invoice_number', namespace: 'ws', code: 'invoice_number' }),
+    entry: 'groups/invoices.invoice_number.card.json', message: /: id "invoices\.invoice_number" does not agree with its namespace and code \(a group "invoice_number" in "ws" is "ws\.invoice_number"\)$/,
+  },
+  {
+    title: 'a card whose code is another entity\'s', kind: 'forged-id',
+    make: withCard(CARD, { code: 'other' }), entry: CARD, message: /: id "ws\.g" does not agree with its namespace and code/,
+  },
+  {
+    title: 'a card of global objects in a workspace\'s name (global.admins)', kind: 'forged-id',
+    make: withCard('groups/global.admins.card.json', { id: 'global.admins', namespace: 'ws', code: 'admins' }),
+    entry: 'groups/global.admins.card.json', message: /: id "global\.admins" does not agree with its namespace and code/,
+  },
+  {
+    title: 'a card in another import step\'s folder',
+    make: withCard('apps/ws.g.card.json', {}), entry: 'apps/ws.g.card.json', message: /: a group card with id "ws\.g" must be the entry groups\/ws\.g\.card\.json$/,
+  },
+  {
+    title: 'a card without "namespace"',
+    make: withCard(CARD, { namespace: undefined }), entry: CARD, message: /: is not a card: "namespace" must be a string$/,
+  },
+  {
+    title: 'a card whose namespace is no namespace code',
+    make: withCard('groups/Ws X.g.card.json', { id: 'Ws X.g', namespace: 'Ws X' }), entry: 'groups/Ws X.g.card.json', message: /: namespace "Ws X" is not a namespace code$/,
+  },
+  {
+    title: 'a card of an unknown type (__proto__)',
+    make: withCard(CARD, { type: '__proto__' }), entry: CARD, message: /: has unknown type "__proto__"$/,
+  },
+  {
+    title: 'a card whose hash is not its body\'s',
+    make: withCard(CARD, { hash: sha256('another body') }), entry: CARD, message: /: its "hash" is not the sha256 of its body$/,
+  },
+  {
+    title: 'a card nested 10,000 deep',
+    // Written as text: JSON.stringify itself cannot go 10,000 deep.
+    make: (f) => writePackage(f, { entries: [...sound.filter((e) => e.name !== CARD), { name: CARD, data: cardJson('ws.g').replace('"body": {', `"body": { "layout": ${'['.repeat(10_000)}${']'.repeat(10_000)},`) }] }), entry: CARD, message: /: nests objects or lists deeper than 256 levels$/,
+  },
+  {
+    title: 'a data chunk outside its app\'s folder',
+    make: withData('data/victim.app/00000.jsonl', { app: 'ws.app', records: 1, chunks: ['data/victim.app/00000.jsonl'] }),
+    entry: 'meta_data.json', message: /: data set ws\.app: chunk "data\/victim\.app\/00000\.jsonl" is not in data\/ws\.app\/$/,
+  },
+  {
+    title: 'a data entry that no data set lists',
+    make: withData('data/victim.app/00000.jsonl'), entry: 'meta_data.json', message: /: entry data\/victim\.app\/00000\.jsonl belongs to no data set of the descriptor$/,
+  },
+  {
+    title: 'a data set that names no app',
+    make: withData('data/victim/00000.jsonl', { app: 'victim', records: 1, chunks: ['data/victim/00000.jsonl'] }),
+    entry: 'meta_data.json', message: /: data set "victim" does not name an app as namespace\.code$/,
+  },
+  {
+    title: 'a data record nested 10,000 deep',
+    make: withData('data/ws.app/00000.jsonl', { app: 'ws.app', records: 1, chunks: ['data/ws.app/00000.jsonl'] }, `{"id":"r1","v":${'['.repeat(10_000)}${']'.repeat(10_000)}}\n`),
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 nests objects or lists deeper than 256 levels$/, recordsOnly: true,
+  },
+  {
+    title: 'a package code with a line break (it ends up in file names and headers)',
+    make: meta({ code: 'ws\r\nX-Evil: 1' }), entry: 'meta_data.json', message: /^meta_data\.json: "code" "ws\\r\\nX-Evil: 1" is not a valid workspace code$/,
+  },
+  { title: 'a package of an unknown kind', make: meta({ kind: 'tenant' }), entry: 'meta_data.json', message: /^meta_data\.json: "kind" must be one of app, workspace, module, solution, configuration$/ },
   { title: 'a file that is not a zip at all', kind: 'zip', make: (f) => fs.writeFile(f, '{"format": "isola-package"}\n'), message: /^not a readable zip file \(.+\)$/ },
   { title: 'an empty file', kind: 'zip', make: (f) => fs.writeFile(f, ''), message: /^not a readable zip file \(.+\)$/ },
 ];
@@ -164,6 +243,7 @@ async function refusal(file: string, limits?: Partial<ReadLimits>): Promise<unkn
     reader = await PackageReader.open(file, { ...DEFAULT_LIMITS, ...limits });
     await reader.verify();
     await reader.cards();
+    for (const d of reader.descriptor.data) for await (const _ of reader.records(d.app)) void _;
   } catch (e) {
     return e;
   } finally {
@@ -213,7 +293,7 @@ describe('hostile packages are refused, each with its own message naming the ent
   });
 
   for (const [i, c] of CASES.entries()) {
-    if (c.limits) continue; // the CLI reads with the default limits
+    if (c.limits || c.recordsOnly) continue; // the CLI reads with the default limits, and inspect reads no records
     it(`isola inspect: ${c.title}: exit 2, one line naming the entry, nothing written`, () => {
       const work = path.join(dir, `cli-${i}`, 'work');
       mkdirSync(work, { recursive: true });

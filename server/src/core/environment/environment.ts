@@ -12,6 +12,7 @@ import { badRequest, EnvError, notFound } from './errors';
 import { resolveExport, writeExport } from './exporter';
 import { applyImport, ImportCancelled } from './importer';
 import { JobBook } from './jobs';
+import { ImportPermit } from './importPermit';
 import { openPackageView } from './packageView';
 import { PackageStore, StoredPackage } from './packages';
 
@@ -43,7 +44,8 @@ const PLANS_KEPT = 200;
  */
 export class Environment {
   private readonly jobs: JobBook;
-  private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string }>();
+  /** Plans made here, with the descriptor hash of the content they checked. */
+  private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string; descriptorSha256: string }>();
   private readonly callers = new Map<string, Caller>();
 
   private readonly store: PackageStore;
@@ -204,7 +206,7 @@ export class Environment {
     try {
       requireRights(caller, view.namespaces, `importing ${p.kind} \`${o.as ?? p.code}\``);
       const plan = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), succeeded: await this.jobs.succeededImports(), now });
-      this.plans.set(plan.id, { plan, file: p.file, as: o.as });
+      this.plans.set(plan.id, { plan, file: p.file, as: o.as, descriptorSha256: view.reader.descriptorSha256 });
       if (this.plans.size > PLANS_KEPT) this.plans.delete(this.plans.keys().next().value!);
       return plan;
     } finally {
@@ -244,11 +246,15 @@ export class Environment {
       // data chunks are verified as they stream into the transaction (a mismatch rolls it back).
       const view = await openPackageView(entry.file, entry.as, now, { sha256: plan.package.sha256, verify: (done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1) });
       try {
+        // The plan's checks hold for the content they saw; a package file rewritten since (one
+        // registered in place) is another package.
+        if (view.reader.descriptorSha256 !== entry.descriptorSha256) throw new EnvError(409, 'the package file changed since the plan was made; make a new plan', 'stale-plan');
+        const permit = ImportPermit.grant(caller, view, `importing ${plan.package.kind} \`${plan.package.importedAs ?? plan.package.code}\``);
         ctx.log('info', `checked the design entries of ${plan.package.kind} \`${plan.package.code}\`: every checksum matches`);
         ctx.set('backing-up', 'backup');
         // Recorded before the transaction: after a crash the job says how far it got.
         await ctx.save();
-        const result = await applyImport(this.db, view, plan, {
+        const result = await applyImport(this.db, permit, plan, {
           jobId: job.id, caller, onConflict: o.onConflict ?? 'cancel', now, signal: ctx.signal,
           report: {
             step: (status, step) => ctx.set(status, step),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { STEP_OF, STEPS, type Card, type HistoryEntry } from '../packaging/format';
 import type { Database, Sql } from './db/database';
 import { EnvError } from './errors';
+import type { ImportPermit } from './importPermit';
 import type { PackageView } from './packageView';
 import { actionFor } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntities, writeHistories } from './store';
@@ -53,7 +54,9 @@ export class ImportCancelled extends Error {
  * refuses a plan made against an older revision, backs up everything it will touch, writes the
  * cards step by step and the data records app by app, and commits all or nothing.
  */
-export async function applyImport(db: Database, view: PackageView, plan: ImportPlan, o: ImportOptions): Promise<ImportResult> {
+export async function applyImport(db: Database, permit: ImportPermit, plan: ImportPlan, o: ImportOptions): Promise<ImportResult> {
+  // What is written comes from the permit alone (see ImportPermit); the view gives only what is read.
+  const { view, cards: permitted, dataApps } = permit;
   const cancelled = () => {
     if (o.signal.aborted) throw new ImportCancelled();
   };
@@ -62,10 +65,10 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
     if (revision !== plan.revision) {
       throw new EnvError(409, `the environment changed since the plan was made (revision ${plan.revision}, now ${revision}); make a new plan`, 'stale-plan');
     }
-    const env = await getEntities(tx, view.cards.map((c) => c.id));
+    const env = await getEntities(tx, permitted.map((c) => c.id));
     const actions = new Map<string, PlanAction>();
     const conflicts: string[] = [];
-    for (const c of view.cards) {
+    for (const c of permitted) {
       const { action } = actionFor(env.get(c.id), c, view.history[c.id]);
       actions.set(c.id, action);
       if (action === 'conflict') conflicts.push(c.id);
@@ -73,9 +76,9 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
     if (conflicts.length && o.onConflict !== 'replace') {
       throw new EnvError(409, `${conflicts.length} entit${conflicts.length === 1 ? 'y was' : 'ies were'} changed in the environment (${conflicts.slice(0, 5).join(', ')}${conflicts.length > 5 ? ', ...' : ''}); cancel, or replace them`, 'conflicts', conflicts);
     }
-    const changing = view.cards.filter((c) => actions.get(c.id) !== 'unchanged');
-    const totalRecords = [...view.dataApps.values()].reduce((n, app) => n + (view.descriptor.data.find((d) => d.app === app)?.records ?? 0), 0);
-    const total = view.cards.length + totalRecords;
+    const changing = permitted.filter((c) => actions.get(c.id) !== 'unchanged');
+    const totalRecords = [...dataApps.values()].reduce((n, app) => n + (view.descriptor.data.find((d) => d.app === app)?.records ?? 0), 0);
+    const total = permitted.length + totalRecords;
     let done = 0;
 
     o.report.step('backing-up', 'backup');
@@ -90,9 +93,9 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
     o.report.log('info', `backup ${backupId}: ${changing.length} entit${changing.length === 1 ? 'y' : 'ies'} before the import`);
     cancelled();
 
-    const app = view.descriptor.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
+    const app = view.descriptor.kind === 'app' ? permitted.find((c) => c.type === 'app')?.id : undefined;
     const byStep = new Map<string, Card[]>();
-    for (const c of view.cards) {
+    for (const c of permitted) {
       const step = STEP_OF[c.type] ?? 'apps';
       byStep.set(step, [...(byStep.get(step) ?? []), c]);
     }
@@ -121,11 +124,11 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
     if (!settings.languages.length && view.descriptor.languages?.length) await setMeta(tx, 'settings', { ...settings, languages: view.descriptor.languages });
 
     const records: ImportResult['records'] = [];
-    const order = orderedApps(view);
+    const order = orderedApps(view, dataApps);
     let recordsBackedUp = 0;
     for (const target of order) {
       o.report.step('importing', `data ${target}`);
-      const r = await importRecords(tx, view, target, backupId, o, !db.serialised, (n) => {
+      const r = await importRecords(tx, view, dataApps, target, backupId, o, !db.serialised, (n) => {
         done += n;
         o.report.progress(done, total);
       });
@@ -135,11 +138,11 @@ export async function applyImport(db: Database, view: PackageView, plan: ImportP
     }
 
     await tx.query(`INSERT INTO backups (id, job_id, created_at, created_by, namespaces, entities, records) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [backupId, o.jobId, o.now, o.caller.name, JSON.stringify(view.namespaces), changing.length, recordsBackedUp]);
+      [backupId, o.jobId, o.now, o.caller.name, JSON.stringify(permit.namespaces), changing.length, recordsBackedUp]);
     // Records equal to what the environment holds change nothing: importing a package again leaves the revision alone.
     const newRevision = changing.length || records.some((r) => r.created || r.updated) ? await bumpRevision(tx, revision) : revision;
     const counts: Record<PlanAction, number> = { ...plan.counts };
-    const result: ImportResult = { backupId, revision: newRevision, counts, entities: view.cards.map((c) => ({ id: c.id, action: actions.get(c.id)! })), records };
+    const result: ImportResult = { backupId, revision: newRevision, counts, entities: permitted.map((c) => ({ id: c.id, action: actions.get(c.id)! })), records };
     await o.finish(tx, result);
     return result;
   });
@@ -169,10 +172,10 @@ async function refreshStatistics(db: Database, written: { records: number; entit
 }
 
 /** Data apps in the order the package says (referenced apps first), then any it left out. */
-function orderedApps(view: PackageView): string[] {
+function orderedApps(view: PackageView, dataApps: ReadonlyMap<string, string>): string[] {
   const order = view.descriptor.options?.dataOrder ?? [];
-  const targets = [...view.dataApps.keys()];
-  const byOriginal = new Map([...view.dataApps].map(([t, orig]) => [orig, t]));
+  const targets = [...dataApps.keys()];
+  const byOriginal = new Map([...dataApps].map(([t, orig]) => [orig, t]));
   const first = order.map((a) => byOriginal.get(a)).filter((a): a is string => !!a);
   return [...new Set([...first, ...targets])];
 }
@@ -181,7 +184,7 @@ function orderedApps(view: PackageView): string[] {
  * Splits cards into runs of at most `size` with no id twice in a run (one statement may not write
  * a row twice), keeping their order.
  */
-function batches(cards: Card[], size: number): Card[][] {
+function batches(cards: readonly Card[], size: number): Card[][] {
   const out: Card[][] = [];
   let cur: Card[] = [];
   let ids = new Set<string>();
@@ -207,9 +210,9 @@ function mergeHistory(env: HistoryEntry[], pkg: HistoryEntry[], hash: string, no
 }
 
 async function importRecords(
-  tx: Sql, view: PackageView, target: string, backupId: string, o: ImportOptions, overlap: boolean, onRecords: (n: number) => void,
+  tx: Sql, view: PackageView, dataApps: ReadonlyMap<string, string>, target: string, backupId: string, o: ImportOptions, overlap: boolean, onRecords: (n: number) => void,
 ): Promise<ImportResult['records'][number]> {
-  const source = view.dataApps.get(target)!;
+  const source = dataApps.get(target)!;
   let batch = new Map<string, unknown>();
   let written = 0;
   let created = 0;

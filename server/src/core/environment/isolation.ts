@@ -3,12 +3,15 @@ import { ORG_NAMESPACE, GLOBAL_NAMESPACE } from '../manifest/types';
 import { findGlobalUses } from '../manifest/scriptScan';
 import type { Card } from '../packaging/format';
 import { cardReferences } from './cardRefs';
+import { writeScope, type WriteScope } from './writeScope';
 
 /** A package as an import sees it, after any rename. */
 export interface PackageScope {
   kind: string;
   code: string;
-  cards: Card[];
+  cards: readonly Card[];
+  /** What the package writes, and which of it falls outside its kind and code (worked out from the cards when absent). */
+  writes?: WriteScope;
   /** Script and template sources by their path in the package. */
   attachments: Map<string, Buffer>;
 }
@@ -30,12 +33,14 @@ export function checkPackageIsolation(
   catalog: Catalog,
   inEnvironment: (id: string) => boolean,
 ): IsolationReport {
-  const isolation: string[] = [];
+  // Entries outside the package's own namespaces come first: nothing else matters until they go.
+  const writes = scope.writes ?? writeScope(scope.kind, scope.code, scope.cards, []);
+  const isolation: string[] = writes.outside.map((line) => `ISO004 ${line}`);
   const references: string[] = [];
   const config = scope.kind === 'configuration';
   const ids = new Set(scope.cards.map((c) => c.id));
-  const namespaces = new Set(scope.cards.map((c) => c.namespace));
-  if (scope.kind === 'solution') namespaces.add(scope.code);
+  // In scope is what the package's kind and code define, never what its cards claim.
+  const allowed = writes.allowed;
   const appId = scope.kind === 'app' ? scope.cards.find((c) => c.type === 'app' && c.code === scope.code)?.id : undefined;
 
   for (const card of scope.cards) {
@@ -68,7 +73,7 @@ export function checkPackageIsolation(
       }
       const id = `${r.namespace}.${r.code}`;
       const inPackage = ids.has(id);
-      const inScope = appId ? inPackage : namespaces.has(r.namespace) || r.namespace === GLOBAL_NAMESPACE;
+      const inScope = appId ? inPackage : allowed === 'any' || allowed.has(r.namespace) || r.namespace === GLOBAL_NAMESPACE;
       if (!inScope) {
         isolation.push(`ISO004 ${where} is outside ${scope.kind} \`${scope.code}\``);
         continue;

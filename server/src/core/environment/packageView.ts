@@ -3,6 +3,7 @@ import type { Card, Descriptor, History } from '../packaging/format';
 import { PackageReader } from '../packaging/reader';
 import { promises as fs } from 'node:fs';
 import { Rename, renameCards, renameFor, renameHistory, renameId } from './rename';
+import { writeScope, type WriteScope } from './writeScope';
 
 /** A package opened for import: its cards, sources and history, under the code it is imported as. */
 export interface PackageView {
@@ -14,8 +15,10 @@ export interface PackageView {
   history: History;
   /** Data apps as imported (renamed) → as named in the package. */
   dataApps: Map<string, string>;
-  /** Namespaces the import writes: those of its cards and of its data apps. */
+  /** Namespaces the import writes: those of its cards' ids and of its data apps (`scope.namespaces`). */
   namespaces: string[];
+  /** What the import writes and what of it falls outside the package's kind and code. */
+  scope: WriteScope;
   rename?: Rename;
 }
 
@@ -71,11 +74,8 @@ export async function openPackageView(file: string, as: string | undefined, now:
       dataApps.clear();
       for (const d of descriptor.data) dataApps.set(renameId(rename, d.app), d.app);
     }
-    const ns = new Set<string>();
-    for (const c of cards) ns.add(c.namespace);
-    for (const app of dataApps.keys()) ns.add(app.slice(0, app.indexOf('.')));
-    if (descriptor.kind === 'solution') ns.add(rename ? rename.to : descriptor.code);
-    return { reader, descriptor, cards, attachments, history, dataApps, namespaces: [...ns].sort(), rename };
+    const scope = writeScope(descriptor.kind, rename ? rename.to : descriptor.code, cards, dataApps.keys());
+    return { reader, descriptor, cards, attachments, history, dataApps, namespaces: scope.namespaces, scope, rename };
   } catch (e) {
     reader.close();
     throw e;

@@ -79,7 +79,7 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
       : `the package has languages ${langs.join(', ')} but the environment has ${settings.languages.join(', ')}: the environment needs them in the package's order` });
 
   const existing = await allEntityIds(ctx.db);
-  const iso = checkPackageIsolation({ kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, attachments: view.attachments }, ctx.catalog, (id) => existing.has(id));
+  const iso = checkPackageIsolation({ kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, writes: view.scope, attachments: view.attachments }, ctx.catalog, (id) => existing.has(id));
   checks.push({ name: 'isolation', ok: !iso.isolation.length, message: iso.isolation.length ? `${iso.isolation.length} isolation error(s): the package is not isolated` : 'the package is isolated', ...(iso.isolation.length ? { details: iso.isolation } : {}) });
   checks.push({ name: 'references', ok: !iso.references.length, message: iso.references.length ? `${iso.references.length} reference(s) resolve neither in the package nor in the environment` : 'every reference resolves in the package, the environment or the built-in catalog', ...(iso.references.length ? { details: iso.references } : {}) });
 

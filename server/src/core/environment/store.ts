@@ -1,6 +1,7 @@
 import type { Card, History, HistoryEntry } from '../packaging/format';
 import type { Sql } from './db/database';
 import type { EnvEntity, EnvSettings } from './types';
+import { namespaceOfId } from './writeScope';
 
 /** Reads and small writes of an environment's state, over any Sql (the database or a transaction). */
 
@@ -79,7 +80,7 @@ export function writeHistory(tx: Sql, id: string, entries: HistoryEntry[]): Prom
 }
 
 /** Inserts or replaces entity rows from cards, in one statement; `jobId` names the import that wrote them. */
-export async function upsertEntities(tx: Sql, cards: Card[], o: { app?: string; at: string; by: string; jobId: string }): Promise<void> {
+export async function upsertEntities(tx: Sql, cards: readonly Card[], o: { app?: string; at: string; by: string; jobId: string }): Promise<void> {
   await tx.query(
     `INSERT INTO entities (id, type, namespace, code, deleted, hash, body, app, updated_at, updated_by, job_id)
      SELECT c.id, c.type, c.namespace, c.code, c.deleted, c.hash, c.body, $2::text, $3::text, $4::text, $5::text
@@ -87,7 +88,8 @@ export async function upsertEntities(tx: Sql, cards: Card[], o: { app?: string; 
      ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, namespace = EXCLUDED.namespace, code = EXCLUDED.code,
        deleted = EXCLUDED.deleted, hash = EXCLUDED.hash, body = EXCLUDED.body, app = COALESCE(EXCLUDED.app, entities.app),
        updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, job_id = EXCLUDED.job_id`,
-    [JSON.stringify(cards.map((c) => ({ id: c.id, type: c.type, namespace: c.namespace, code: c.code, deleted: c.deleted === true, hash: c.hash, body: c.body }))),
+    // The namespace column comes from the id, by the same function the rights were decided with.
+    [JSON.stringify(cards.map((c) => ({ id: c.id, type: c.type, namespace: namespaceOfId(c.id), code: c.code, deleted: c.deleted === true, hash: c.hash, body: c.body }))),
       o.app ?? null, o.at, o.by, o.jobId],
   );
 }

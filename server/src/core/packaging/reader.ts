@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { promisify } from 'node:util';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import * as yauzl from 'yauzl';
+import { cardProblem, descriptorProblem } from './cardCheck';
 import { foldedName, unsafeEntryName } from './entryNames';
+import { deeperThan, MAX_JSON_DEPTH, mayBeDeeperThan } from './jsonLimits';
 import { byteLines } from './lines';
 import { Card, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
 
@@ -38,16 +42,24 @@ export class PackageReader {
   private sha256Of?: Map<string, string>;
 
   static async open(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<PackageReader> {
+    const fd = await openRegularFile(file);
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, z) =>
+      yauzl.fromFd(fd, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, z) =>
         err ? reject(new PackageError(`not a readable zip file (${err.message})`)) : resolve(z!)),
-    );
+    ).catch(async (e) => {
+      fs.close(fd, () => undefined);
+      throw e;
+    });
     try {
       const entries = await listEntries(zip, limits);
       const meta = entries.get(DESCRIPTOR);
       if (!meta) throw new PackageError(`no ${DESCRIPTOR}: not an Isola package`);
-      const descriptor = parseDescriptor(await readWhole(zip, meta, DESCRIPTOR, Math.min(MAX_DESCRIPTOR_BYTES, limits.maxEntryBytes)));
+      const descriptorBytes = await readWhole(zip, meta, DESCRIPTOR, Math.min(MAX_DESCRIPTOR_BYTES, limits.maxEntryBytes));
+      const descriptor = parseDescriptor(descriptorBytes);
       checkIndex(descriptor, entries);
+      const bad = descriptorProblem(descriptor, entries.keys());
+      if (bad) throw new PackageError(bad, DESCRIPTOR);
+      descriptorSha256.set(descriptor, createHash('sha256').update(descriptorBytes).digest('hex'));
       return new PackageReader(file, zip, entries, descriptor, limits);
     } catch (e) {
       zip.close();
@@ -68,12 +80,15 @@ export class PackageReader {
   }
 
   async readJson(name: string): Promise<unknown> {
-    const text = (await this.read(name)).toString('utf8');
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new PackageError(`malformed JSON (${(e as Error).message})`, name);
-    }
+    return parseJsonEntry(await this.read(name), name);
+  }
+
+  /**
+   * sha256 of the descriptor's bytes. The descriptor indexes every entry's sha256, and every read
+   * is verified against that index, so this one hash pins the whole content of the package.
+   */
+  get descriptorSha256(): string {
+    return descriptorSha256.get(this.descriptor)!;
   }
 
   /** Every card of the package, in import-step order. */
@@ -82,11 +97,10 @@ export class PackageReader {
     for (const name of this.entries.keys()) {
       if (!name.endsWith('.card.json')) continue;
       // After verify() the parsed cards are at hand; reading them again would double the work.
-      const card = (this.verifiedJson.get(name) ?? (await this.readJson(name))) as Card;
-      if (typeof card?.id !== 'string' || typeof card.type !== 'string' || typeof card.hash !== 'string' || typeof card.body !== 'object') {
-        throw new PackageError('is not a card (it needs id, type, hash and body)', name);
-      }
-      out.push({ path: name, card });
+      const card = this.verifiedJson.get(name) ?? (await this.readJson(name));
+      const bad = cardProblem(name, card);
+      if (bad) throw new PackageError(bad, name);
+      out.push({ path: name, card: card as Card });
     }
     return out;
   }
@@ -111,6 +125,7 @@ export class PackageReader {
           } catch (e) {
             throw new PackageError(`line ${n} is malformed JSON (${(e as Error).message})`, chunk);
           }
+          if (mayBeDeeperThan(raw) && deeperThan(rec)) throw new PackageError(`line ${n} nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, chunk);
           yield rec as Record<string, unknown>;
         }
       }
@@ -144,12 +159,8 @@ export class PackageReader {
       }
       this.verifyHash(name, hash.digest('hex'));
       if (json) {
-        try {
-          const parsed = JSON.parse(Buffer.concat(parts).toString('utf8'));
-          if (name.endsWith('.card.json')) this.verifiedJson.set(name, parsed);
-        } catch (e) {
-          throw new PackageError(`malformed JSON (${(e as Error).message})`, name);
-        }
+        const parsed = parseJsonEntry(Buffer.concat(parts), name);
+        if (name.endsWith('.card.json')) this.verifiedJson.set(name, parsed);
       }
     }
   }
@@ -204,13 +215,48 @@ async function listEntries(zip: yauzl.ZipFile, limits: ReadLimits): Promise<Map<
   return entries;
 }
 
-function parseDescriptor(buf: Buffer): Descriptor {
-  let d: Descriptor;
+/** Descriptor hashes, kept beside the descriptor object rather than in the descriptor itself (which is the package's JSON). */
+const descriptorSha256 = new WeakMap<Descriptor, string>();
+
+/**
+ * Opens a package file for reading, refusing anything but a regular file. Non-blocking, so a FIFO
+ * answers at once instead of waiting forever for a writer; the type is taken from the opened
+ * descriptor, so nothing can swap the file between the check and the read.
+ */
+async function openRegularFile(file: string): Promise<number> {
+  // Plain descriptors, not a FileHandle: a FileHandle that is collected closes its descriptor under the zip reader.
+  let fd: number;
   try {
-    d = JSON.parse(buf.toString('utf8'));
+    fd = await promisify(fs.open)(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw new PackageError(`malformed JSON (${(e as Error).message})`, DESCRIPTOR);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new PackageError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file} is a folder, not a package file` : `${file} cannot be opened (${(e as Error).message})`);
   }
+  const st = await promisify(fs.fstat)(fd).catch((e: Error) => {
+    fs.close(fd, () => undefined);
+    throw new PackageError(`${file} cannot be read (${e.message})`);
+  });
+  if (!st.isFile()) {
+    fs.close(fd, () => undefined);
+    throw new PackageError(`${file} is not a regular file (${st.isFIFO() ? 'a named pipe' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'a device'}); only package files are read`);
+  }
+  return fd;
+}
+
+/** Parses a JSON entry, refusing malformed JSON and nesting deeper than the limit, naming the entry. */
+function parseJsonEntry(buf: Buffer, name: string): unknown {
+  let v: unknown;
+  try {
+    v = JSON.parse(buf.toString('utf8'));
+  } catch (e) {
+    throw new PackageError(`malformed JSON (${(e as Error).message})`, name);
+  }
+  if (deeperThan(v)) throw new PackageError(`nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, name);
+  return v;
+}
+
+function parseDescriptor(buf: Buffer): Descriptor {
+  const d = parseJsonEntry(buf, DESCRIPTOR) as Descriptor;
   if (typeof d !== 'object' || d === null || d.format !== PACKAGE_FORMAT) throw new PackageError(`"format" is not "${PACKAGE_FORMAT}": not an Isola package`, DESCRIPTOR);
   if (!Number.isInteger(d.formatVersion) || d.formatVersion < 1) throw new PackageError('"formatVersion" must be a positive whole number', DESCRIPTOR);
   if (d.formatVersion > FORMAT_VERSION) {

@@ -1,0 +1,64 @@
+import type { Card } from '../packaging/format';
+
+/**
+ * The namespace an entity id or a data app id belongs to: its first segment (`invoices.invoice`
+ * → `invoices`; a unit's id is its code). Rights, the package's scope and the namespace an entity
+ * is stored under all come from this one function, so they cannot disagree.
+ */
+export function namespaceOfId(id: string): string {
+  const dot = id.indexOf('.');
+  return dot < 0 ? id : id.slice(0, dot);
+}
+
+/** What an import of a package would write, worked out from the ids it writes. */
+export interface WriteScope {
+  /** Namespaces written: those of every card's id and every data app, sorted. */
+  namespaces: string[];
+  /** Namespaces the package's kind and code allow it to write; `any` for a configuration. */
+  allowed: ReadonlySet<string> | 'any';
+  /** Entries that would write outside `allowed`, one line each (empty when the package keeps to its scope). */
+  outside: string[];
+}
+
+const MEMBER_KINDS = new Set(['workspace', 'module']);
+
+/**
+ * The namespaces a package may write, from its kind and code alone (not from what its cards
+ * claim): a workspace or module writes its own namespace; an app package the app's namespace; a
+ * solution its own code (its groups) and the workspaces and modules its card lists as members;
+ * a configuration anything, the org chart and global objects included.
+ */
+export function allowedNamespaces(kind: string, code: string, cards: readonly Card[]): ReadonlySet<string> | 'any' {
+  if (kind === 'configuration') return 'any';
+  if (kind === 'workspace' || kind === 'module') return new Set([code]);
+  if (kind === 'app') {
+    const app = cards.find((c) => c.type === 'app' && c.code === code);
+    return new Set(app ? [namespaceOfId(app.id)] : []);
+  }
+  if (kind === 'solution') {
+    const unit = cards.find((c) => c.type === 'solution' && c.id === code);
+    const members = Array.isArray(unit?.body.members) ? (unit.body.members as { kind?: unknown; code?: unknown }[]) : [];
+    return new Set([code, ...members.filter((m) => MEMBER_KINDS.has(m?.kind as string) && typeof m.code === 'string').map((m) => m.code as string)]);
+  }
+  return new Set();
+}
+
+/**
+ * What importing these cards and data apps writes, and which of them a package of this kind and
+ * code has no business writing (spec §3: the package's kind is its isolation level).
+ */
+export function writeScope(kind: string, code: string, cards: readonly Card[], dataApps: Iterable<string>): WriteScope {
+  const allowed = allowedNamespaces(kind, code, cards);
+  const namespaces = new Set<string>();
+  const outside: string[] = [];
+  const where = kind === 'app' ? `app package \`${code}\`${allowed !== 'any' && allowed.size ? ` (namespace ${[...allowed].map((n) => `\`${n}\``).join('')})` : ' (which has no card for the app itself)'}` : `${kind} \`${code}\``;
+  const take = (what: string, id: string) => {
+    const ns = namespaceOfId(id);
+    namespaces.add(ns);
+    if (allowed !== 'any' && !allowed.has(ns)) outside.push(`${what} writes into \`${ns}\`, outside ${where}`);
+  };
+  if (kind === 'solution') namespaces.add(code);
+  for (const c of cards) take(`${c.type} ${c.id}`, c.id);
+  for (const app of dataApps) take(`data of ${app}`, app);
+  return { namespaces: [...namespaces].sort(), allowed, outside };
+}

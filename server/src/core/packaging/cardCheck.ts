@@ -1,0 +1,113 @@
+import { MANIFEST_KINDS, ORG_NAMESPACE } from '../manifest/types';
+import { canonicalJson, sha256 } from './canonical';
+import { STEP_OF, type Card, type CardType, type DataSet, type Descriptor } from './format';
+import { deeperThan, MAX_JSON_DEPTH } from './jsonLimits';
+
+/** A namespace: a workspace's or module's code, a built-in (`_crm`), `global`, or the org chart. */
+const NAMESPACE = /^(?:_?[a-z][a-z0-9_]{0,63}|#orgchart)$/;
+/** A package unit's code (workspace, module, solution, configuration): a namespace code. */
+const UNIT_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+/** An entity's code, as the manifest schema allows it. */
+const ENTITY_CODE = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+const UNIT_TYPES = new Set<string>(['workspace', 'module', 'solution', 'configuration']);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The entry a card of this id and type must be: `<step>/<id>.card.json`. The builder and the
+ * exporter write exactly this; the reader accepts nothing else.
+ */
+export function cardEntryName(type: CardType, id: string): string {
+  return `${STEP_OF[type]}/${id}.card.json`;
+}
+
+/** The id an entity of this type, namespace and code has (see `cardProblem`). */
+export function expectedCardId(type: string, namespace: string, code: string): string {
+  if (UNIT_TYPES.has(type)) return code;
+  if (type === 'permissions') return `${namespace}.${code}.permissions`;
+  return `${namespace}.${code}`;
+}
+
+/**
+ * Why a parsed card entry cannot be trusted, or undefined when it is a card. Its `id`,
+ * `namespace`, `code`, `type` and entry name must all agree, since rights are decided on one of
+ * them and the entity is written under another: a card `{"id": "invoices.x", "namespace":
+ * "payments"}` in a `payments` package must never reach an environment. The hash must be the
+ * body's, or an import would compare and record a version the body is not.
+ */
+export function cardProblem(entry: string, v: unknown): string | undefined {
+  if (!isObj(v)) return 'is not a card (a JSON object with id, type, namespace, code, hash and body)';
+  if (deeperThan(v)) return `nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`;
+  for (const k of ['id', 'type', 'namespace', 'code', 'hash'] as const) {
+    if (typeof v[k] !== 'string') return `is not a card: "${k}" must be a string`;
+  }
+  if (!isObj(v.body)) return 'is not a card: "body" must be an object';
+  if (v.deleted !== undefined && typeof v.deleted !== 'boolean') return '"deleted" must be true or false';
+  const { id, type, namespace, code, hash } = v as unknown as Card;
+  if (!Object.hasOwn(STEP_OF, type) || !STEP_OF[type] || type === 'permission') return `has unknown type ${JSON.stringify(type)}`;
+  if (UNIT_TYPES.has(type)) {
+    if (!UNIT_CODE.test(code)) return `${type} code ${JSON.stringify(code)} is not a valid code (lower-case letters, digits and _, starting with a letter)`;
+    if (namespace !== code) return `the ${type} card's namespace ${JSON.stringify(namespace)} differs from its code ${JSON.stringify(code)}`;
+  } else {
+    if (!NAMESPACE.test(namespace)) return `namespace ${JSON.stringify(namespace)} is not a namespace code`;
+    if (!ENTITY_CODE.test(code)) return `code ${JSON.stringify(code)} is not a valid code (letters, digits and _, starting with a letter or _)`;
+    if (namespace === ORG_NAMESPACE && type !== 'orgUnit') return `only org-chart units live in ${ORG_NAMESPACE}`;
+    if (type === 'orgUnit' && namespace !== ORG_NAMESPACE) return `an org-chart unit belongs to ${ORG_NAMESPACE}, not ${JSON.stringify(namespace)}`;
+  }
+  const want = expectedCardId(type, namespace, code);
+  if (id !== want) return `id ${JSON.stringify(id)} does not agree with its namespace and code (a ${type} ${JSON.stringify(code)} in ${JSON.stringify(namespace)} is ${JSON.stringify(want)})`;
+  const name = cardEntryName(type, id);
+  if (entry !== name) return `a ${type} card with id ${JSON.stringify(id)} must be the entry ${name}`;
+  if (!SHA256.test(hash)) return '"hash" is not a sha256';
+  if (sha256(canonicalJson(v.body)) !== hash) return 'its "hash" is not the sha256 of its body';
+  return undefined;
+}
+
+/**
+ * Why a descriptor's unit and data sets cannot be trusted, or undefined. Codes end up in ids,
+ * file names and HTTP headers; a data set's app decides which namespace its records are written
+ * to, so each chunk must lie in that app's folder, belong to one set only, and every data entry
+ * must belong to a set.
+ */
+export function descriptorProblem(d: Descriptor, entryNames: Iterable<string>): string | undefined {
+  if (!MANIFEST_KINDS.includes(d.kind)) return `"kind" must be one of ${MANIFEST_KINDS.join(', ')}`;
+  if (typeof d.code !== 'string' || !(d.kind === 'app' ? ENTITY_CODE : UNIT_CODE).test(d.code)) {
+    return `"code" ${JSON.stringify(d.code)} is not a valid ${d.kind} code`;
+  }
+  for (const k of ['title', 'comment', 'version', 'platform', 'createdAt', 'createdBy', 'source'] as const) {
+    if (d[k] !== undefined && typeof d[k] !== 'string') return `"${k}" must be a string`;
+  }
+  if (d.languages !== undefined && (!Array.isArray(d.languages) || d.languages.some((l) => typeof l !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l)))) {
+    return '"languages" must be a list of language codes such as "en" or "ru"';
+  }
+  if (!isObj(d.options)) return '"options" must be an object';
+  if (!isObj(d.history)) return '"history" must be an object';
+  for (const [id, h] of Object.entries(d.history)) {
+    if (!Array.isArray(h) || h.some((e) => !isObj(e) || typeof e.hash !== 'string' || typeof e.at !== 'string')) return `"history" of ${JSON.stringify(id)} must be a list of { hash, at }`;
+  }
+  return dataSetsProblem(d.data, entryNames);
+}
+
+function dataSetsProblem(sets: DataSet[], entryNames: Iterable<string>): string | undefined {
+  const names = new Set(entryNames);
+  const owner = new Map<string, string>();
+  for (const s of sets) {
+    if (!isObj(s)) return '"data" must list { app, records, chunks }';
+    if (typeof s.app !== 'string' || !/^_?[a-z][a-z0-9_]{0,63}\.[A-Za-z_][A-Za-z0-9_]{0,255}$/.test(s.app)) return `data set ${JSON.stringify(s.app)} does not name an app as namespace.code`;
+    if (!Number.isSafeInteger(s.records) || s.records < 0) return `data set ${s.app}: "records" must be a whole number`;
+    if (!Array.isArray(s.chunks)) return `data set ${s.app}: "chunks" must be a list of entries`;
+    for (const c of s.chunks) {
+      if (typeof c !== 'string' || !c.startsWith(`data/${s.app}/`) || c.slice(s.app.length + 6).includes('/')) return `data set ${s.app}: chunk ${JSON.stringify(c)} is not in data/${s.app}/`;
+      if (!names.has(c)) return `data set ${s.app}: chunk ${c} is not in the package`;
+      if (owner.has(c)) return `chunk ${c} is listed twice (under ${owner.get(c)} and ${s.app})`;
+      owner.set(c, s.app);
+    }
+  }
+  if (new Set(sets.map((s) => s.app)).size !== sets.length) return 'an app has two data sets';
+  for (const name of names) {
+    if (name.startsWith('data/') && !name.endsWith('/') && !owner.has(name)) return `entry ${name} belongs to no data set of the descriptor`;
+  }
+  return undefined;
+}

@@ -1,0 +1,146 @@
+/**
+ * What a package may write, through the real service: a namespace owner cannot write into another
+ * owner's namespace or the company's objects with a forged card or data set, and no package,
+ * whoever imports it, writes outside the namespaces its kind and code define. Every refused
+ * attempt leaves the environment exactly as it was. Runs on PGlite, and on PostgreSQL when
+ * ISOLA_TEST_PG is set.
+ */
+import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { canonicalJson, sha256 } from '../../server/src/core/packaging/canonical';
+import { fixIndex, readEntries, type Entry } from '../fuzz/pkgzip';
+import { writeZip } from '../unit/packaging/hostile';
+import { createUser, entity, expectStatus, importFile, plan, revision, snapshot, upload, Workdir } from './fixtures';
+import { api, backends, removeData, Service, startService } from './service';
+
+const COUNTER = 'invoices.invoice_number';
+
+/** A card as the builder writes it (its hash is its body's). */
+function card(type: string, id: string, namespace: string, code: string, body: Record<string, unknown>): Buffer {
+  return Buffer.from(JSON.stringify({ id, type, namespace, code, deleted: false, hash: sha256(canonicalJson(body)), body }, null, 2) + '\n');
+}
+
+/** A copy of `file` with entries added (and replaced by name), its index made to match, so only the reader's other checks stand in the way. */
+async function forge(work: Workdir, file: string, name: string, add: Entry[], descriptor?: (d: any) => void): Promise<string> {
+  let entries = (await readEntries(file)).filter((e) => !add.some((a) => a.name === e.name));
+  entries.push(...add);
+  if (descriptor) {
+    entries = entries.map((e) => {
+      if (e.name !== 'meta_data.json') return e;
+      const d = JSON.parse(e.data.toString('utf8'));
+      descriptor(d);
+      return { name: e.name, data: Buffer.from(JSON.stringify(d)) };
+    });
+  }
+  const out = work.file(`${name}.isolapkg`);
+  await writeZip(out, fixIndex(entries).map((e) => ({ name: e.name, data: e.data })));
+  return out;
+}
+
+for (const backend of backends()) {
+  describe(`what a package may write (${backend.name})`, () => {
+    let work: Workdir;
+    let svc: Service;
+    let T: string;
+    /** Owns `invoices`, the victim. */
+    let alice: string;
+    /** Owns `payments`, the attacker. */
+    let mallory: string;
+    let payments: string;
+    let counterBefore: any;
+
+    /** Everything an attempt must leave alone. */
+    const state = async () => ({ revision: await revision(svc), invoices: await snapshot(svc, T, 'invoices'), namespaces: (await api(svc, 'GET', '/v1/namespaces', { token: T })).body });
+
+    before(async () => {
+      work = new Workdir();
+      svc = await startService({ databaseUrl: backend.fresh() });
+      T = svc.adminToken;
+      alice = await createUser(svc, T, 'alice', ['invoices']);
+      mallory = await createUser(svc, T, 'mallory', ['payments']);
+      await importFile(svc, alice, work.copyExample('invoices').build('invoices'));
+      // The attacker's own workspace: the invoices example under the code `payments`.
+      payments = work.copyExample('invoices', 'attacker').edit('invoices.isola.json', ['code'], 'payments').build('payments');
+      counterBefore = await entity(svc, alice, COUNTER);
+    });
+
+    after(async () => {
+      await svc.stop();
+      removeData(svc);
+      work.dispose();
+    });
+
+    it('a card whose id is another namespace\'s entity, claiming the owner\'s namespace, is refused at upload naming the entry', async () => {
+      const before = await state();
+      const forged = await forge(work, payments, 'forged-id', [{ name: `counters/${COUNTER}.card.json`, data: card('counter', COUNTER, 'payments', 'invoice_number', { code: 'invoice_number', title: 'Taken over' }) }]);
+      const r = await api(svc, 'POST', '/v1/packages', { token: mallory, raw: readFileSync(forged) });
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.equal(r.body.error.reason, 'bad-package');
+      assert.match(r.body.error.message, /counters\/invoices\.invoice_number\.card\.json: id "invoices\.invoice_number" does not agree with its namespace and code/);
+      assert.deepEqual(await state(), before, 'nothing changed');
+      assert.deepEqual(await entity(svc, alice, COUNTER), counterBefore, 'the owner still reads her entity as it was');
+    });
+
+    it('the same entity in its true namespace needs its owner\'s rights: 403 for the owner of another namespace', async () => {
+      const before = await state();
+      const forged = await forge(work, payments, 'foreign', [{ name: `counters/${COUNTER}.card.json`, data: card('counter', COUNTER, 'invoices', 'invoice_number', { code: 'invoice_number', title: 'Taken over' }) }]);
+      const r = await api(svc, 'POST', '/v1/packages', { token: mallory, raw: readFileSync(forged) });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /owner of `invoices`/);
+      assert.deepEqual(await state(), before);
+    });
+
+    it('a global object in a workspace package needs the administrator: 403 for a namespace owner', async () => {
+      const forged = await forge(work, payments, 'global', [{ name: 'groups/global.admins.card.json', data: card('group', 'global.admins', 'global', 'admins', { code: 'admins', title: 'Admins' }) }]);
+      const r = await api(svc, 'POST', '/v1/packages', { token: mallory, raw: readFileSync(forged) });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /environment administrator.*`global`/);
+    });
+
+    it('even for the administrator, a workspace package that carries entities of other namespaces is not isolated and is not imported', async () => {
+      const before = await state();
+      const forged = await forge(work, payments, 'foreign-admin', [
+        { name: `counters/${COUNTER}.card.json`, data: card('counter', COUNTER, 'invoices', 'invoice_number', { code: 'invoice_number', title: 'Taken over' }) },
+        { name: 'groups/global.admins.card.json', data: card('group', 'global.admins', 'global', 'admins', { code: 'admins', title: 'Admins' }) },
+      ]);
+      const pkg = await upload(svc, T, forged);
+      const p = await plan(svc, T, pkg.id);
+      assert.equal(p.ok, false);
+      const iso = p.checks.find((c: any) => c.name === 'isolation');
+      assert.equal(iso.ok, false);
+      assert.ok(iso.details.includes('ISO004 counter invoices.invoice_number writes into `invoices`, outside workspace `payments`'), iso.details.join('\n'));
+      assert.ok(iso.details.includes('ISO004 group global.admins writes into `global`, outside workspace `payments`'), iso.details.join('\n'));
+      const r = await api(svc, 'POST', '/v1/imports', { token: T, body: { plan: p.id, onConflict: 'replace' } });
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.equal(r.body.error.reason, 'checks-failed');
+      assert.deepEqual(await state(), before, 'nothing changed');
+      assert.equal((await api(svc, 'GET', '/v1/entities/global.admins', { token: T })).status, 404);
+    });
+
+    it('data records filed under another namespace\'s app need that owner, and are outside a workspace package for anyone', async () => {
+      const before = await state();
+      const chunk = 'data/invoices.payment_purposes/00000.jsonl';
+      const forged = await forge(work, payments, 'foreign-data', [{ name: chunk, data: Buffer.from('{"id":"planted","name":"Planted"}\n') }], (d) => {
+        d.data.push({ app: 'invoices.payment_purposes', records: 1, chunks: [chunk] });
+      });
+      const raw = readFileSync(forged);
+      const r = await api(svc, 'POST', '/v1/packages', { token: mallory, raw });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      const pkg = await upload(svc, T, forged);
+      const p = await plan(svc, T, pkg.id);
+      const iso = p.checks.find((c: any) => c.name === 'isolation');
+      assert.ok(iso.details.includes('ISO004 data of invoices.payment_purposes writes into `invoices`, outside workspace `payments`'), iso.details.join('\n'));
+      assert.equal((await api(svc, 'POST', '/v1/imports', { token: T, body: { plan: p.id } })).status, 422);
+      assert.deepEqual(await state(), before);
+      const records = expectStatus(await api(svc, 'GET', '/v1/records/invoices.payment_purposes?limit=1000', { token: alice }), 200, 'records');
+      assert.ok(!records.some((x: any) => x.id === 'planted'));
+    });
+
+    it('the attacker\'s own package, unforged, imports: the checks refuse what is forged, not what is theirs', async () => {
+      const { job } = await importFile(svc, mallory, payments);
+      assert.equal(job.status, 'succeeded');
+      assert.deepEqual(await entity(svc, alice, COUNTER), counterBefore);
+    });
+  });
+}

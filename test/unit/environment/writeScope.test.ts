@@ -1,0 +1,90 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Environment } from '../../../server/src/core/environment/environment';
+import { allowedNamespaces, namespaceOfId, writeScope } from '../../../server/src/core/environment/writeScope';
+import type { Card } from '../../../server/src/core/packaging/format';
+import { isola, REPO } from '../packaging/hostile';
+import { exampleCards } from './cards';
+
+const card = (type: string, id: string, body: Record<string, unknown> = {}): Card =>
+  ({ id, type, namespace: namespaceOfId(id), code: id.split('.').pop()!, deleted: false, hash: '', body } as Card);
+
+describe('what a package may write (writeScope)', () => {
+  it('the namespace of an id is its first segment, whatever a card claims', () => {
+    assert.equal(namespaceOfId('invoices.invoice'), 'invoices');
+    assert.equal(namespaceOfId('invoices.invoice.permissions'), 'invoices');
+    assert.equal(namespaceOfId('invoices'), 'invoices');
+    assert.equal(namespaceOfId('#orgchart.hq'), '#orgchart');
+  });
+
+  it('each kind writes what its kind and code define', () => {
+    assert.deepEqual([...(allowedNamespaces('workspace', 'invoices', []) as Set<string>)], ['invoices']);
+    assert.deepEqual([...(allowedNamespaces('module', 'accounting', []) as Set<string>)], ['accounting']);
+    assert.deepEqual([...(allowedNamespaces('app', 'invoice', [card('app', 'invoices.invoice')]) as Set<string>)], ['invoices']);
+    assert.deepEqual([...(allowedNamespaces('app', 'invoice', []) as Set<string>)], [], 'an app package without its app writes nothing');
+    const solution = card('solution', 'pay', { members: [{ kind: 'workspace', code: 'payments' }, { kind: 'module', code: 'accounting' }, { kind: 'configuration', code: 'x' }] });
+    assert.deepEqual([...(allowedNamespaces('solution', 'pay', [solution]) as Set<string>)].sort(), ['accounting', 'pay', 'payments']);
+    assert.equal(allowedNamespaces('configuration', 'company', []), 'any');
+  });
+
+  it('names every card and data set outside the scope; a card claiming a namespace does not widen it', () => {
+    const cards = [card('workspace', 'payments'), card('group', 'payments.g'), { ...card('counter', 'invoices.invoice_number'), namespace: 'payments' }, card('group', 'global.admins')];
+    const s = writeScope('workspace', 'payments', cards, ['payments.pp', 'invoices.payment_purposes']);
+    assert.deepEqual(s.namespaces, ['global', 'invoices', 'payments']);
+    assert.deepEqual(s.outside, [
+      'counter invoices.invoice_number writes into `invoices`, outside workspace `payments`',
+      'group global.admins writes into `global`, outside workspace `payments`',
+      'data of invoices.payment_purposes writes into `invoices`, outside workspace `payments`',
+    ]);
+  });
+
+  it('every example package keeps to its scope', async () => {
+    for (const [example, pkg] of [['invoices', 'invoices'], ['payments', 'payments_solution'], ['company', 'company']]) {
+      const p = await exampleCards(example, pkg);
+      assert.deepEqual(writeScope(p.kind, p.code, p.cards, []).outside, [], `${example}/${pkg}`);
+    }
+  });
+});
+
+describe('an import writes what its plan checked', () => {
+  let dir: string;
+  let env: Environment;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'isola-permit-'));
+    for (const [example, pkg] of [['invoices', 'invoices'], ['payments', 'payments_solution']]) {
+      // From a copy: a build updates the project's history file.
+      const copy = path.join(dir, `src-${example}`);
+      cpSync(path.join(REPO, 'examples', example), copy, { recursive: true });
+      const r = isola(['build', copy, '--package', pkg, '--out', path.join(dir, `${pkg}.isolapkg`)]);
+      assert.equal(r.code, 0, r.err);
+    }
+    env = await Environment.open({ dataDir: path.join(dir, 'env'), name: 'local' });
+  });
+  after(async () => {
+    await env.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a package file rewritten between the plan and the import (registered in place) is refused, nothing written', async () => {
+    const me = Environment.localCaller('dev');
+    const file = path.join(dir, 'in-place.isolapkg');
+    copyFileSync(path.join(dir, 'invoices.isolapkg'), file);
+    const pkg = await env.registerFile(me, file);
+    const plan = await env.plan(me, { package: pkg.id });
+    assert.ok(plan.ok, JSON.stringify(plan.checks));
+    // Another package under the same name, after its plan was checked.
+    copyFileSync(path.join(dir, 'payments_solution.isolapkg'), file);
+    const job = await env.startImport(me, { plan: plan.id });
+    let j = await env.job(me, job.id);
+    while (!['succeeded', 'failed', 'cancelled'].includes(j.status)) {
+      await new Promise((r) => setTimeout(r, 50));
+      j = await env.job(me, job.id);
+    }
+    assert.equal(j.status, 'failed');
+    assert.match(String(j.error), /the package file changed since the plan was made; make a new plan/);
+    assert.deepEqual(await env.namespaces(me), [], 'nothing was written');
+  });
+});

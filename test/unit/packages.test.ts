@@ -65,22 +65,20 @@ describe('packages: which package a manifest is checked in', () => {
     assert.equal(c.one('ISO001').package, 'hr');
   });
 
-  it('includes that go outside the folder are followed, loaded and checked', async () => {
+  it('includes that go outside the folder are MAN003 and are not loaded', async () => {
     const files = {
       'sol/hr_solution.isola.json': solution('hr_solution', ['../../shared/hr/hr.isola.json']),
       '../shared/hr/hr.isola.json': workspace('hr', { processes: [{ code: 'hire', scripts: [{ code: 'run', file: 'scripts/run.ts' }] }] }),
       '../shared/hr/scripts/run.ts': 'export const x = Global.users;\n',
     };
     const p = await project(files);
-    assert.deepEqual(p.manifests.map((m) => m.file).sort(), ['../shared/hr/hr.isola.json', 'sol/hr_solution.isola.json']);
-    assert.equal((await packagesOf(files))['../shared/hr/hr.isola.json'], 'solution hr_solution');
+    assert.deepEqual(p.manifests.map((m) => m.file), ['sol/hr_solution.isola.json']);
     const c = await run(files);
-    c.none('MAN003');
-    const d = c.one('ISO001');
-    assert.equal(d.file, '../shared/hr/scripts/run.ts');
-    assert.equal(c.text(d), 'Global');
-    assert.equal(d.package, 'hr_solution');
-    assert.equal(c.result.summary.files, 2);
+    const d = c.one('MAN003');
+    assert.equal(c.text(d), '../../shared/hr/hr.isola.json');
+    assert.ok(d.message.includes('leads outside the project'), d.message);
+    c.none('ISO001');
+    assert.equal(c.result.summary.files, 1);
   });
 
   it('manifests outside the folder that nothing includes are not loaded', async () => {

@@ -98,4 +98,45 @@ describe('MAN003 broken include or file', () => {
     const ds = c.of('MAN003');
     assert.deepEqual(ds.map((d) => c.text(d)).sort(), ['data/deal.jsonl', 'templates/offer.docx']);
   });
+
+  it('fires for an absolute script path, at the path, naming the root; the file is never read', async () => {
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: '/etc/passwd' }] }] }),
+    });
+    expectDiagnostic(c, c.one('MAN003'), {
+      code: 'MAN003', severity: 'error', file: 'crm/crm.isola.json', covers: '/etc/passwd', package: 'crm',
+      message: ['Script file `/etc/passwd` is an absolute path', 'must be relative and inside the project root /project'],
+    });
+  });
+
+  it('fires for template, data and script paths that climb out of the project, even when the file exists there', async () => {
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', {
+        apps: [{ code: 'deal' }],
+        templates: [{ code: 'offer', file: '../../offer.docx' }],
+        data: { deal: '../../project-other/deal.jsonl' },
+        processes: [{ code: 'approve', scripts: [{ code: 'notify', file: '../../elsewhere/notify.ts' }] }],
+      }),
+      '../offer.docx': 'outside',
+      '../project-other/deal.jsonl': '{"id":1}',
+      '../elsewhere/notify.ts': 'Global.crm.x',
+    });
+    const ds = c.of('MAN003');
+    assert.deepEqual(ds.map((d) => c.text(d)).sort(), ['../../elsewhere/notify.ts', '../../offer.docx', '../../project-other/deal.jsonl']);
+    for (const d of ds) assert.match(d.message, /leads outside the project \(to \/[^)]+\): paths in manifests must be relative and inside the project root \/project$/);
+    c.none('ISO001');
+  });
+
+  it('fires for an include outside the project, and does not load what it names', async () => {
+    const c = await run({
+      'sol.isola.json': solution('sales_solution', ['sales.isola.json', '../shared/billing.isola.json']),
+      'sales.isola.json': workspace('sales'),
+      '../shared/billing.isola.json': workspace('billing', { groups: [{ code: 'g', members: [] }, { code: 'g' }] }),
+    });
+    expectDiagnostic(c, c.one('MAN003'), {
+      code: 'MAN003', severity: 'error', file: 'sol.isola.json', covers: '../shared/billing.isola.json',
+      message: ['Include `../shared/billing.isola.json` leads outside the project (to /shared/billing.isola.json)'],
+    });
+    assert.deepEqual(c.result.diagnostics.filter((d) => d.file.startsWith('..')), [], 'nothing outside was checked');
+  });
 });

@@ -31,6 +31,7 @@ export function buildManifest(root: string, absPath: string, rawText: string): M
 /** Builds the model of one manifest from its text (without a BOM) and the value already parsed from it. */
 export function modelManifest(root: string, absPath: string, text: string, value: unknown, errors: JsonSyntaxError[]): Manifest {
   const m: Manifest = {
+    root,
     file: relativeFile(root, absPath),
     absPath,
     text,

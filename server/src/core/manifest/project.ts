@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { buildManifest } from './build';
 import { FileHost, isManifestPath } from './host';
+import { linkedPathVerdict } from './linkedPath';
 import { EntityIndex } from './index';
 import { computePackages, PackageMap } from './packages';
 import { resolveReference, Resolution } from './resolve';
@@ -106,8 +107,9 @@ export class Project {
 }
 
 /**
- * Loads every manifest under `root`, follows `includes` (also outside the folder), checks
- * which linked files exist and reads script files (they are scanned for `Global.`).
+ * Loads every manifest under `root`, follows `includes` that stay inside it, checks which
+ * linked files exist and reads script files (they are scanned for `Global.`). `root` is the
+ * project root every path in a manifest must stay inside (see `linkedPathVerdict`).
  */
 export async function loadProject(root: string, host: FileHost, options: LoadOptions = {}): Promise<Project> {
   const absRoot = path.resolve(root);
@@ -129,7 +131,10 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
   while (frontier.length > 0) {
     const next = new Set<string>();
     for (const m of frontier) {
-      for (const l of m.links) if (l.role === 'include' && isManifestPath(l.absPath) && !byAbs.has(l.absPath)) next.add(l.absPath);
+      for (const l of m.links) {
+        // An include outside the project is never read: MAN003 reports it (resolveLinks marks it).
+        if (l.role === 'include' && isManifestPath(l.absPath) && !byAbs.has(l.absPath) && linkedPathVerdict(absRoot, l.spec, l.absPath).inside) next.add(l.absPath);
+      }
     }
     frontier = await load([...next]);
   }
@@ -140,7 +145,8 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
 }
 
 /**
- * Settles a manifest's linked files: includes exist when they loaded as manifests; scripts are
+ * Settles a manifest's linked files: a path that leads outside the project root (`m.root`) is
+ * marked `outside` and never touched; includes exist when they loaded as manifests; scripts are
  * read (they are scanned for `Global.`); templates and data are only checked for existence.
  */
 export async function resolveLinks(
@@ -151,6 +157,17 @@ export async function resolveLinks(
 ): Promise<void> {
   await Promise.all(m.links.map(async (l) => {
     const prior = known?.get(l.absPath);
+    // Judged again unless the same words named the same file before (then nothing on disk moved
+    // that the editor told us of; the builder judges every path again before reading it anyway).
+    if (prior && prior.spec === l.spec) l.outside = prior.outside;
+    else {
+      const verdict = linkedPathVerdict(m.root, l.spec, l.absPath);
+      if (!verdict.inside) l.outside = { reason: verdict.reason, target: verdict.target };
+    }
+    if (l.outside) {
+      l.exists = false;
+      return;
+    }
     if (l.role === 'include') l.exists = isLoaded(l.absPath);
     else if (prior && prior.role === l.role) {
       // Unchanged since the previous version of this manifest: no need to touch the disk again.

@@ -1,5 +1,6 @@
 import type { JsonSyntaxError } from '../json/parse';
 import type { JsonPath } from '../json/path';
+import type { OutsidePath } from './linkedPath';
 
 /** The five kinds of manifest, which are also the package kinds (isolation levels). */
 export type ManifestKind = 'app' | 'workspace' | 'module' | 'solution' | 'configuration';
@@ -76,10 +77,14 @@ export interface LinkedFile {
   /** Text, for script files that exist (read once, scanned for `Global.`). */
   text?: string;
   exists: boolean;
+  /** Set when the path leads outside the project: the file is then never read (MAN003). */
+  outside?: OutsidePath;
 }
 
 /** One `*.isola.json` file, parsed and modelled. */
 export interface Manifest {
+  /** The project root (absolute): `file` is relative to it, and every path the manifest names must stay inside it. */
+  root: string;
   /** Path relative to the project root, with forward slashes. */
   file: string;
   absPath: string;

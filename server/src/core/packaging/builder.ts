@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import { checkManifest, Diagnostic, placeFindings } from '../check';
+import { linkedPathVerdict, OutsidePath, outsideText } from '../manifest/linkedPath';
 import type { Project } from '../manifest/project';
-import type { Package } from '../manifest/types';
+import type { LinkedFile, Manifest, Package } from '../manifest/types';
 import { designContent, packageManifests, readAttachments } from './cards';
+import { DataRecordError } from './dataChunks';
 import { dataSources, orderByReferences } from './dataOrder';
 import { DataOption, Descriptor, FORMAT_VERSION, History, PACKAGE_FORMAT } from './format';
 import { historyOf, updateHistory } from './history';
@@ -65,7 +67,10 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   const design = o.design ?? 'all';
 
   const manifests = packageManifests(o.project, o.pkg);
-  const { files, hash } = await readAttachments(manifests);
+  const { files, hash, refused } = await readAttachments(manifests);
+  // The check above reports such paths as MAN003; this holds even for a model that was never checked.
+  if (refused.length) throw outsideRefusal(refused[0].manifest, refused[0].link, refused[0].outside);
+  refuseOutsideIncludes(manifests);
   const { cards, attachments } = designContent(o.project, o.pkg, hash);
 
   const sources = dataSources(manifests);
@@ -74,8 +79,11 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   const missing = chosen.filter((a) => !known.has(a));
   if (missing.length) throw new BuildRefused(`no data file for ${missing.join(', ')} in ${o.pkg.kind} \`${o.pkg.code}\` (apps with data: ${[...known].join(', ') || 'none'})`);
   chosen = orderByReferences(o.project, chosen);
+  const dataFiles = chosen.map((app) => dataFile(manifests, sources.find((s) => s.app === app)!.absPath));
 
-  const dataBytes = (await Promise.all(chosen.map((a) => fs.stat(sources.find((s) => s.app === a)!.absPath).then((s) => s.size)))).reduce((x, y) => x + y, 0);
+  const dataBytes = (await Promise.all(dataFiles.map((d) => fs.stat(d.realPath).then((s) => s.size, (e: NodeJS.ErrnoException) => {
+    throw new BuildRefused(`cannot read data file ${d.link.file}: ${e.code ?? e.message}`);
+  })))).reduce((x, y) => x + y, 0);
   let done = 0;
   const shipped = design === 'all' ? cards : [];
   // A design-less package (data only) records and carries no design history.
@@ -85,7 +93,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
     out: o.out,
     cards: shipped,
     files: design === 'all' ? attachments.map((a) => ({ path: a.path, data: files.get(a.absPath)! })) : [],
-    data: chosen.map((app) => ({ app, source: sources.find((s) => s.app === app)!.absPath })),
+    data: chosen.map((app, i) => ({ app, source: dataFiles[i].realPath })),
     signal: o.signal,
     onData: (n, app) => {
       done += n;
@@ -112,8 +120,47 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
       tool: o.tool,
       history: historyOf(updated.history, shipped),
     },
+  }).catch((e) => {
+    // A bad record is the project's mistake, not the builder's: one line naming the file and line.
+    if (e instanceof DataRecordError) throw new BuildRefused(projectRelative(e.message, dataFiles));
+    throw e;
   });
   return { file: o.out, size, descriptor, history: updated.history, changed: updated.changed };
+}
+
+/** The refusal for a linked path outside the project: which manifest, which path, and why. */
+function outsideRefusal(m: Manifest, l: LinkedFile, outside: OutsidePath): BuildRefused {
+  return new BuildRefused(`${m.file}: ${l.role} ${l.role === 'include' ? '' : 'file '}\`${l.spec}\` ${outsideText(m.root, outside)}`);
+}
+
+/** Refuses a package whose manifests include one outside the project (its cards would carry what was read from there). */
+function refuseOutsideIncludes(manifests: Manifest[]): void {
+  for (const m of manifests) {
+    for (const l of m.links) {
+      if (l.role !== 'include') continue;
+      const v = linkedPathVerdict(m.root, l.spec, l.absPath);
+      if (!v.inside) throw outsideRefusal(m, l, v);
+    }
+  }
+}
+
+/** A data file about to be read: judged inside the project, with the real path to read. */
+function dataFile(manifests: Manifest[], absPath: string): { link: LinkedFile; realPath: string } {
+  for (const m of manifests) {
+    for (const link of m.links) {
+      if (link.role !== 'data' || link.absPath !== absPath) continue;
+      const v = linkedPathVerdict(m.root, link.spec, absPath);
+      if (!v.inside) throw outsideRefusal(m, link, v);
+      return { link, realPath: v.realPath };
+    }
+  }
+  throw new BuildRefused(`no manifest of the package names data file ${absPath}`);
+}
+
+/** A data error's message with the file as the project names it, rather than its real absolute path. */
+function projectRelative(message: string, files: { link: LinkedFile; realPath: string }[]): string {
+  const f = files.find((d) => message.startsWith(`${d.realPath}:`));
+  return f ? `data file ${f.link.file}${message.slice(f.realPath.length)}` : message;
 }
 
 function str(v: unknown): string | undefined {

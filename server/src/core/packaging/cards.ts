@@ -2,8 +2,9 @@ import { compareCodes } from '../compare';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TOP_LISTS } from '../manifest/kinds';
+import { linkedPathVerdict, OutsidePath } from '../manifest/linkedPath';
 import type { Project } from '../manifest/project';
-import type { EntityDecl, Manifest, Package } from '../manifest/types';
+import type { EntityDecl, LinkedFile, Manifest, Package } from '../manifest/types';
 import { canonicalJson, sha256 } from './canonical';
 import { Card, CardType, STEP_OF } from './format';
 
@@ -30,15 +31,42 @@ type Obj = Record<string, unknown>;
 /** Lists that become cards of their own, and so leave their parent's body. */
 const SPLIT_LISTS = new Set([...Object.values(TOP_LISTS).flatMap((l) => Object.keys(l)), 'permissions', 'orgChart', 'globals', 'data', 'includes']);
 
-/** Script and template files of some manifests, read once: their hash and their bytes come from the same read. */
-export async function readAttachments(manifests: Manifest[]): Promise<{ files: Map<string, Buffer>; hash: (absPath: string) => { sha256: string; size: number } | undefined }> {
+/** A linked file that was not read because its path leads outside the project. */
+export interface RefusedPath {
+  manifest: Manifest;
+  link: LinkedFile;
+  outside: OutsidePath;
+}
+
+/**
+ * Script and template files of some manifests, read once: their hash and their bytes come from
+ * the same read. Every path is judged first, whatever the model says: one that leads outside the
+ * project root is never read, and is listed in `refused` instead.
+ */
+export async function readAttachments(manifests: Manifest[]): Promise<{
+  files: Map<string, Buffer>;
+  hash: (absPath: string) => { sha256: string; size: number } | undefined;
+  refused: RefusedPath[];
+}> {
   const files = new Map<string, Buffer>();
-  for (const a of new Set(manifests.flatMap((m) => m.links.filter((l) => l.role === 'script' || l.role === 'template').map((l) => l.absPath)))) {
-    const b = await fs.readFile(a).catch(() => undefined);
-    if (b) files.set(a, b);
+  const refused: RefusedPath[] = [];
+  for (const m of manifests) {
+    for (const l of m.links) {
+      if (l.role !== 'script' && l.role !== 'template') continue;
+      const v = linkedPathVerdict(m.root, l.spec, l.absPath);
+      if (!v.inside) {
+        refused.push({ manifest: m, link: l, outside: { reason: v.reason, target: v.target } });
+        continue;
+      }
+      if (files.has(l.absPath)) continue;
+      // The real path that was judged is the one read, so a link is followed only where it was seen to lead.
+      const b = await fs.readFile(v.realPath).catch(() => undefined);
+      if (b) files.set(l.absPath, b);
+    }
   }
   return {
     files,
+    refused,
     hash: (abs) => {
       const b = files.get(abs);
       return b && { sha256: sha256(b), size: b.length };

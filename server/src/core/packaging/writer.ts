@@ -69,6 +69,9 @@ export async function writePackage(c: PackageContent): Promise<{ size: number; d
     await fs.rename(tmp, c.out);
     return { size: (await fs.stat(c.out)).size, descriptor };
   } catch (e) {
+    // `written` rejects too once the output is destroyed; nobody awaits it any more, and an
+    // unhandled rejection would end the process instead of this error reaching the caller.
+    written.catch(() => undefined);
     zip.outputStream.unpipe(output);
     output.destroy();
     await fs.rm(tmp, { force: true });

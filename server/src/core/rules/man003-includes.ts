@@ -1,20 +1,26 @@
 import { isManifestPath } from '../manifest/host';
 import { SOLUTION_MEMBER_KINDS } from '../manifest/kinds';
+import { outsideText } from '../manifest/linkedPath';
 import type { LinkedFile } from '../manifest/types';
 import { Finding, finding, Rule } from './rule';
 
-/** MAN003: includes (and other named files) that do not exist, are not manifests, or form a cycle. */
+/**
+ * MAN003: includes (and other named files) that lead outside the project, do not exist, are not
+ * manifests, or form a cycle.
+ */
 export const man003: Rule = {
   code: 'MAN003',
   severity: 'error',
   title: 'Broken include or file',
-  description: 'An `includes` path that does not exist or is not a manifest, an include cycle, or a script, template or data file that does not exist.',
+  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, an include that does not exist or is not a manifest, an include cycle, or a script, template or data file that does not exist.',
   check(m, ctx) {
     const out: Finding[] = [];
     const { includeTarget, cycleLinks } = ctx.project.packageMap;
     for (const l of m.links) {
       const at = { path: l.path };
-      if (l.role === 'include') {
+      if (l.outside) {
+        out.push(finding(this, m, ctx, at, `${ROLE_NAMES[l.role]} \`${l.spec}\` ${outsideText(m.root, l.outside)}`));
+      } else if (l.role === 'include') {
         if (!isManifestPath(l.absPath)) {
           out.push(finding(this, m, ctx, at, `Include \`${l.spec}\` is not a manifest: includes name \`*.isola.json\` files`));
         } else if (!l.exists) {
@@ -28,12 +34,15 @@ export const man003: Rule = {
           }
         }
       } else if (!l.exists) {
-        out.push(finding(this, m, ctx, at, `${l.role === 'data' ? 'Data' : l.role === 'script' ? 'Script' : 'Template'} file \`${l.spec}\` does not exist${lookedFor(l)}`));
+        out.push(finding(this, m, ctx, at, `${ROLE_NAMES[l.role]} \`${l.spec}\` does not exist${lookedFor(l)}`));
       }
     }
     return out;
   },
 };
+
+/** How a message names each kind of linked path. */
+const ROLE_NAMES: Record<LinkedFile['role'], string> = { include: 'Include', script: 'Script file', template: 'Template file', data: 'Data file' };
 
 /** Where the path was looked for, when that differs from what the manifest says. */
 function lookedFor(l: LinkedFile): string {

@@ -137,6 +137,16 @@ for (const backend of backends()) {
       assert.ok(!records.some((x: any) => x.id === 'planted'));
     });
 
+    it('an entity changed with a body nested 10,000 deep is a 400 naming the limit, and the entity stays as it was', async () => {
+      const before = await state();
+      const body = `{"body": {"code": "invoice_number", "layout": ${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+      const res = await fetch(`${svc.url}/v1/entities/${COUNTER}`, { method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, body });
+      const answer = await res.json();
+      assert.equal(res.status, 400, JSON.stringify(answer));
+      assert.match((answer as any).error.message, /deeper than 256 levels/);
+      assert.deepEqual(await state(), before);
+    });
+
     it('the attacker\'s own package, unforged, imports: the checks refuse what is forged, not what is theirs', async () => {
       const { job } = await importFile(svc, mallory, payments);
       assert.equal(job.status, 'succeeded');

@@ -1,6 +1,8 @@
+import { closeSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnvError } from '../core/environment/errors';
+import { openRegularFile, PackageError } from '../core/packaging/reader';
 import type { ImportPlan, Job, PlanAction } from '../core/environment/types';
 import { EnvClient, followJob } from '../env/client';
 import { describeEnvError, isProduction, openEnvironment } from './envArgs';
@@ -27,6 +29,8 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
   if (!values['dry-run'] && isProduction(values.env, io) && values.confirm !== values.env) {
     throw new UsageError(`"${values.env}" is a production environment: repeat its name with --confirm ${values.env} to import into it (or use --dry-run)`);
   }
+  // Before the environment opens (which takes seconds): a missing file, a folder or a named pipe is bad input at once.
+  await checkPackageFile(file, positionals[0]);
   const client = await openEnvironment(values.env, io);
   try {
     const stored = await client.uploadPackage(file).catch((e) => {
@@ -103,4 +107,14 @@ export function formatPlan(env: string, p: ImportPlan): string {
   }
   for (const d of p.data) lines.push(`  data      ${d.app}: ${d.records} record(s) (${d.existing} already there)`);
   return lines.join('\n') + '\n';
+}
+
+/** Refuses (exit 2) anything but a regular file, without reading it. */
+async function checkPackageFile(file: string, shown: string): Promise<void> {
+  try {
+    closeSync(await openRegularFile(file));
+  } catch (e) {
+    if (e instanceof PackageError) throw new UsageError(`${shown}: ${e.message}`);
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -312,6 +313,36 @@ describe('hostile packages are refused, each with its own message naming the ent
       assert.ok(!existsSync(path.join(work, '..', 'evil.txt')) && !existsSync(path.join(work, '..', '..', 'evil.txt')));
     });
   }
+});
+
+describe('files that are not packages', () => {
+  it('a named pipe: isola inspect and isola import refuse it at once instead of waiting for a writer', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-fifo-'));
+    try {
+      const fifo = path.join(dir, 'pkg.isolapkg');
+      execFileSync('mkfifo', [fifo]);
+      for (const args of [['inspect', fifo], ['import', fifo, '--env', 'local', '--dry-run']]) {
+        const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+        assert.equal(r.error, undefined, `isola ${args[0]} did not finish in 30 s`);
+        assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`^isola ${args[0]}: [^\\n]*pkg\\.isolapkg: is not a regular file \\(a named pipe\\); only package files are read\\n$`));
+        assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a folder named like a package is refused with its own message', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-folder-'));
+    try {
+      const e = await refusal(dir);
+      assert.ok(e instanceof PackageError);
+      assert.match(e.message, /^is (a folder, not a package file|not a regular file \(a folder\))/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('hostile makers', () => {

@@ -12,6 +12,7 @@ import { badRequest, EnvError, notFound } from './errors';
 import { resolveExport, writeExport } from './exporter';
 import { applyImport, ImportCancelled } from './importer';
 import { JobBook } from './jobs';
+import { deeperThan, MAX_JSON_DEPTH } from '../packaging/jsonLimits';
 import { ImportPermit } from './importPermit';
 import { openPackageView } from './packageView';
 import { PackageStore, StoredPackage } from './packages';
@@ -157,6 +158,8 @@ export class Environment {
     if (!e) throw notFound(`no entity ${id}`);
     requireRights(caller, [e.namespace], `changing ${id}`);
     if (change.body !== undefined && (typeof change.body !== 'object' || change.body === null || Array.isArray(change.body))) throw badRequest('"body" must be a JSON object');
+    if (change.body !== undefined && deeperThan(change.body)) throw badRequest(`"body" nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`);
+    if (change.deleted !== undefined && typeof change.deleted !== 'boolean') throw badRequest('"deleted" must be true or false');
     const body = change.body ?? e.body;
     const hash = sha256(canonicalJson(body));
     const deleted = change.deleted ?? e.deleted;

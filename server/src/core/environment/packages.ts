@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PackageError } from '../packaging/reader';
+import { openRegularFile, PackageError } from '../packaging/reader';
 import type { Database } from './db/database';
 import { EnvError, notFound } from './errors';
 import { openPackageView } from './packageView';
@@ -21,6 +21,25 @@ export interface StoredPackage {
   origin: 'upload' | 'local' | 'export';
   createdBy: string;
   createdAt: string;
+}
+
+/** The temporary file an upload streams into (`upload_` and a newId of 12 base64url characters). */
+const PARTIAL_UPLOAD = /^upload_[A-Za-z0-9_-]{12}\.partial$/;
+
+/**
+ * Removes the partial uploads an earlier run of the service left in `dir` (its packages
+ * folder) when it was killed mid-upload: nothing else ever finishes or removes them. Only
+ * regular files named as `PackageStore.upload` names them; call it before the service takes
+ * uploads. Returns the names removed.
+ */
+export async function removeStaleUploads(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+    if (!e.isFile() || !PARTIAL_UPLOAD.test(e.name)) continue;
+    await fs.rm(path.join(dir, e.name), { force: true });
+    removed.push(e.name);
+  }
+  return removed;
 }
 
 /** What a package is, read from it before it is kept: the rights check needs its namespaces. */
@@ -61,7 +80,11 @@ export class PackageStore {
   /** Registers a package file where it lies (the embedded environment imports in place). */
   async registerFile(file: string, allow: (p: PackageFacts) => void, by: string): Promise<StoredPackage> {
     const hash = createHash('sha256');
-    await pipeline(createReadStream(file), hash);
+    // Through a descriptor opened non-blocking and checked to be a regular file: a named pipe would hang the read.
+    const fd = await openRegularFile(file).catch((e) => {
+      throw e instanceof PackageError ? new EnvError(422, `not a package this environment accepts: ${e.message}`, 'bad-package') : e;
+    });
+    await pipeline(createReadStream('', { fd }), hash);
     return this.register(path.resolve(file), hash.digest('hex'), 'local', false, allow, by);
   }
 

@@ -219,26 +219,27 @@ async function listEntries(zip: yauzl.ZipFile, limits: ReadLimits): Promise<Map<
 const descriptorSha256 = new WeakMap<Descriptor, string>();
 
 /**
- * Opens a package file for reading, refusing anything but a regular file. Non-blocking, so a FIFO
+ * Opens a package file for reading, refusing anything but a regular file (messages leave the
+ * file's name to the caller, as for every whole-file problem). Non-blocking, so a FIFO
  * answers at once instead of waiting forever for a writer; the type is taken from the opened
  * descriptor, so nothing can swap the file between the check and the read.
  */
-async function openRegularFile(file: string): Promise<number> {
+export async function openRegularFile(file: string): Promise<number> {
   // Plain descriptors, not a FileHandle: a FileHandle that is collected closes its descriptor under the zip reader.
   let fd: number;
   try {
     fd = await promisify(fs.open)(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new PackageError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file} is a folder, not a package file` : `${file} cannot be opened (${(e as Error).message})`);
+    throw new PackageError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a package file' : `cannot be opened (${(e as Error).message})`);
   }
   const st = await promisify(fs.fstat)(fd).catch((e: Error) => {
     fs.close(fd, () => undefined);
-    throw new PackageError(`${file} cannot be read (${e.message})`);
+    throw new PackageError(`cannot be read (${e.message})`);
   });
   if (!st.isFile()) {
     fs.close(fd, () => undefined);
-    throw new PackageError(`${file} is not a regular file (${st.isFIFO() ? 'a named pipe' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'a device'}); only package files are read`);
+    throw new PackageError(`is not a regular file (${st.isFIFO() ? 'a named pipe' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'a device'}); only package files are read`);
   }
   return fd;
 }

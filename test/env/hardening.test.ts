@@ -308,6 +308,9 @@ for (const backend of backends()) {
       writeFileSync(path.join(dir, 'notes-upload_AAAAAAAAAAAA.partial'), 'kept');
       mkdirSync(path.join(dir, 'upload_BBBBBBBBBBBB.partial'));
       const before = new Set(readdirSync(dir));
+      // What an export killed while it wrote its package leaves (the writer's temporary name).
+      const exportPartial = 'j_CCCCCCCCCCCC.isolapkg.partial-4242-1764800000000';
+      writeFileSync(path.join(dir, exportPartial), 'PK');
 
       // A slow upload: part of the body, then nothing more.
       const u = new URL(svc.url);
@@ -325,7 +328,8 @@ for (const backend of backends()) {
 
       svc = await startService({ dataDir: svc.dataDir, databaseUrl: svc.databaseUrl, adminToken: T });
       assert.ok(!existsSync(path.join(dir, partial)), `${partial} is still there after a restart`);
-      assert.match(svc.output(), /Removed 1 unfinished upload\(s\)/);
+      assert.ok(!existsSync(path.join(dir, exportPartial)), 'the export\'s partial file is gone too');
+      assert.match(svc.output(), /Removed 2 unfinished upload\(s\) or export\(s\)/);
       assert.deepEqual(new Set(readdirSync(dir)), before, 'everything else in the packages folder stays');
       const r = await fetch(`${svc.url}/v1/packages/${stored.id}/content`, { headers: { authorization: `Bearer ${T}` } });
       assert.equal(r.status, 200);

@@ -37,9 +37,9 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   // (never on the command line, where other users could read it).
   if (process.env.ISOLA_ADMIN_TOKEN) await env.setAdminToken(process.env.ISOLA_ADMIN_USER ?? 'editor', process.env.ISOLA_ADMIN_TOKEN);
   const token = await env.ensureAdmin();
-  // An upload cut off by a kill leaves its partial file behind; no request can finish it now.
+  // An upload or export cut off by a kill leaves its partial file behind; nothing can finish it now.
   const stale = await removeStaleUploads(path.join(dataDir, 'packages'));
-  if (stale.length) io.out(`Removed ${stale.length} unfinished upload(s) left by an earlier run\n`);
+  if (stale.length) io.out(`Removed ${stale.length} unfinished upload(s) or export(s) left by an earlier run\n`);
   const server = createServer(createHandler(env, tool().version));
   server.requestTimeout = 0; // uploads of large packages take as long as they take
   await new Promise<void>((resolve, reject) => {

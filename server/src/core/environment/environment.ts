@@ -112,7 +112,8 @@ export class Environment {
 
   async createUser(caller: Caller, o: { name: string; admin?: boolean; namespaces?: string[] }): Promise<{ user: UserInfo; token: string }> {
     requireAdmin(caller, 'creating users');
-    return createUser(this.db, o);
+    // One transaction: a user is created with all of its namespaces or not at all.
+    return this.db.transaction((tx) => createUser(tx, o));
   }
 
   async users(caller: Caller): Promise<UserInfo[]> {

@@ -23,8 +23,11 @@ export interface StoredPackage {
   createdAt: string;
 }
 
-/** The temporary file an upload streams into (`upload_` and a newId of 12 base64url characters). */
-const PARTIAL_UPLOAD = /^upload_[A-Za-z0-9_-]{12}\.partial$/;
+/**
+ * Temporary files of this store: an upload streams into `upload_<id>.partial`, an export writes
+ * `j_<id>.isolapkg.partial-<pid>-<time>` before renaming it (ids are 12 base64url characters).
+ */
+const PARTIAL_UPLOAD = /^(upload_[A-Za-z0-9_-]{12}\.partial|j_[A-Za-z0-9_-]{12}\.isolapkg\.partial-\d+-\d+)$/;
 
 /**
  * Removes the partial uploads an earlier run of the service left in `dir` (its packages

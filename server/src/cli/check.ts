@@ -1,10 +1,10 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Catalog, catalogShapeError, CatalogData, defaultCatalog } from '../core/catalog/catalog';
 import { checkProject } from '../core/check';
 import { parseJson } from '../core/json/parse';
-import { nodeFileHost } from '../core/manifest/host';
+import { decodeUtf8 } from '../core/json/utf8';
+import { nodeFileHost, noteReadProblems, readRegularFile } from '../core/manifest/host';
 import { loadProject } from '../core/manifest/project';
 import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
@@ -31,6 +31,7 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   if (values.builtins) await addCatalogFile(catalog, path.resolve(io.cwd, values.builtins));
 
   const project = await loadProject(dir, nodeFileHost, { catalog });
+  noteReadProblems(project.manifests, nodeFileHost);
   const result = checkProject(project);
   if (format === 'json') io.out(formatJson(result));
   else if (format === 'sarif') io.out(formatSarif(result, { name: 'isola', version: pkg.version, informationUri: 'https://github.com/isola-dev/isola' }));
@@ -39,12 +40,12 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
 }
 
 async function addCatalogFile(catalog: Catalog, file: string): Promise<void> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read built-in catalog ${file}: ${(e as NodeJS.ErrnoException).code}`);
-  }
+  // Only a regular file is opened: a FIFO given here would block the check for ever.
+  const read = readRegularFile(file);
+  if (!read) throw new UsageError(`cannot read built-in catalog ${file}: ENOENT`);
+  if ('reason' in read) throw new UsageError(`cannot read built-in catalog ${file}: ${read.reason}`);
+  const { text, error } = decodeUtf8(read.bytes);
+  if (error) throw new UsageError(`built-in catalog ${file}: ${error.message}`);
   const { value, errors } = parseJson(text);
   if (errors.length) throw new UsageError(`built-in catalog ${file} is not valid JSON: ${errors[0].message} at offset ${errors[0].offset}`);
   const shape = catalogShapeError(value);

@@ -42,17 +42,52 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   try {
     return await run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`isola ${command}: ${(e as Error).message}\n`);
+    const code = (e as { code?: unknown } | null | undefined)?.code;
+    if (e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`isola ${command}: ${firstLine(e)}\n`);
       return 2;
     }
-    io.err(`isola ${command}: internal error: ${(e as Error).stack ?? e}\n`);
+    io.err(internalError(`isola ${command}`, e));
     return 2;
   }
 }
 
+/** Whether internal errors print their stack trace (`ISOLA_DEBUG=1`); users see one line otherwise. */
+function debugging(): boolean {
+  return process.env.ISOLA_DEBUG === '1';
+}
+
+/** The report of an error nobody expected: one line, or the whole stack trace when debugging. */
+export function internalError(prefix: string, e: unknown): string {
+  if (debugging()) return `${prefix}: internal error: ${(e as Error | undefined)?.stack ?? String(e)}\n`;
+  return `${prefix}: internal error: ${firstLine(e)} (ISOLA_DEBUG=1 prints the stack trace)\n`;
+}
+
+function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split('\n')[0] || (e as Error | undefined)?.name || 'unknown error';
+}
+
+/**
+ * The last resort for errors outside a command's promise (an event handler, a stray rejection):
+ * one line and exit 2, as for any other internal error. Not for `lsp`, whose server logs such
+ * errors and keeps serving.
+ */
+function installLastResort(command: string | undefined): void {
+  const fail = (e: unknown) => {
+    // A reader that went away (`isola check | head`) needs no message; the status says whether the command had finished.
+    if ((e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 2);
+    process.stderr.write(internalError(`isola${command ? ` ${command}` : ''}`, e));
+    process.exit(2);
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  const argv = process.argv.slice(2);
+  if (argv[0] !== 'lsp') installLastResort(argv[0]);
+  main(argv).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,5 +1,6 @@
 import { getLanguageService, LanguageService, TextDocument as JsonTextDocument } from 'vscode-json-languageservice';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { nestsDeeperThan } from '../core/json/depth';
 import { MANIFEST_SCHEMAS } from '../core/schema/validate';
 
 const BASE = 'https://isola.dev/schemas/';
@@ -28,8 +29,14 @@ export function jsonService(): LanguageService {
   return service;
 }
 
-/** The document as the JSON service sees it: same text, with a file name it matches to the schema. */
-export function asJsonDocument(doc: TextDocument): JsonTextDocument {
+/**
+ * The document as the JSON service sees it: same text, with a file name it matches to the schema.
+ * Undefined for text nested deeper than the core reads (MAN002 reports it): the service's parser
+ * recurses once per level and would run out of stack.
+ */
+export function asJsonDocument(doc: TextDocument): JsonTextDocument | undefined {
+  const text = doc.getText();
+  if (nestsDeeperThan(text)) return undefined;
   const uri = doc.uri.endsWith('.isola.json') ? doc.uri : `${doc.uri}.isola.json`;
-  return JsonTextDocument.create(uri, 'jsonc', doc.version, doc.getText());
+  return JsonTextDocument.create(uri, 'jsonc', doc.version, text);
 }

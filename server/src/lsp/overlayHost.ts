@@ -15,5 +15,10 @@ export function overlayHost(documents: TextDocuments<TextDocument>): FileHost {
     readFile: async (p) => openText(p) ?? nodeFileHost.readFile(p),
     exists: async (p) => openText(p) !== undefined || nodeFileHost.exists(p),
     findManifests: (root) => nodeFileHost.findManifests(root),
+    // A problem of the file on disk does not concern the text the editor holds.
+    readProblem: (p) => {
+      const problem = nodeFileHost.readProblem?.(p);
+      return problem && openText(p) === undefined ? problem : undefined;
+    },
   };
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Catalog } from '../core/catalog/catalog';
 import { buildManifest } from '../core/manifest/build';
 import { rebuildAfterEdit } from '../core/manifest/edit';
-import { FileHost, isManifestPath } from '../core/manifest/host';
+import { FileHost, isManifestPath, noteReadProblems } from '../core/manifest/host';
 import { loadProject, Project, resolveLinks } from '../core/manifest/project';
 import type { Manifest } from '../core/manifest/types';
 
@@ -32,6 +32,7 @@ export class ProjectState {
 
   async load(): Promise<Project> {
     this.project = await loadProject(this.root, this.host, { catalog: this.catalog });
+    noteReadProblems(this.project.manifests, this.host);
     this.manifests = new Map(this.project.manifests.map((m) => [m.absPath, m]));
     return this.project;
   }
@@ -85,6 +86,8 @@ export class ProjectState {
         oldVersions.push(m);
       }
     }
+    // Manifests on disk that could not be read cleanly say so, as in `isola check`.
+    noteReadProblems(changed.values(), this.host);
     const isLoaded = (abs: string) => this.manifests.has(abs) && isManifestPath(abs);
     // Links of the previous version are still valid unless their file is among the changed ones.
     const previous = new Map(oldVersions.map((m) => [m.absPath, m]));

@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver';
 import { Catalog, catalogShapeError, CatalogData, defaultCatalog } from '../core/catalog/catalog';
 import { parseJson } from '../core/json/parse';
+import { readRegularFile } from '../core/manifest/host';
 import type { ServerSettings } from './workspace';
 
 /**
@@ -41,12 +41,14 @@ export class SettingsReader {
   private async loadCatalog(abs: string): Promise<Catalog> {
     const catalog = defaultCatalog();
     let problem: string | undefined;
-    try {
-      const { value, errors } = parseJson(await fs.readFile(abs, 'utf8'));
+    // Only a regular file is opened: a FIFO named here would keep the server from ever starting.
+    const read = readRegularFile(abs);
+    if (!read) problem = 'cannot be read (ENOENT)';
+    else if ('reason' in read) problem = `cannot be read (${read.reason})`;
+    else {
+      const { value, errors } = parseJson(read.bytes.toString('utf8'));
       problem = errors.length ? `not valid JSON (${errors[0].message})` : catalogShapeError(value);
       if (!problem) catalog.add(value as CatalogData);
-    } catch (e) {
-      problem = `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
     }
     if (problem) void this.connection.window.showWarningMessage(`Isola: the built-in catalog ${abs} ${problem}; using the standard catalog only.`);
     return catalog;

@@ -32,6 +32,20 @@ export function startServer(connection: Connection): void {
   const started = new Promise<void>((resolve) => (markStarted = resolve));
   const ctx: HandlerContext = { connection, documents, get workspace() { return workspace; }, started, log };
 
+  // The last resort for errors outside every handler (a timer, a promise nobody awaits): log and
+  // keep serving, since an editor whose server died loses every diagnostic.
+  const lastResort = (e: unknown) => {
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') process.exit(1); // the client is gone: nobody to serve
+    try {
+      log(`Isola: unexpected error, the server goes on: ${(e as Error | undefined)?.stack ?? String(e)}`);
+    } catch {
+      // no console left to write to
+    }
+  };
+  process.on('uncaughtException', lastResort);
+  process.on('unhandledRejection', lastResort);
+
   // Registered before `initialize` is answered: clients send requests right after `initialized`,
   // before the settings arrive and the workspace exists; the handlers wait for `started`.
   registerCompletion(ctx);

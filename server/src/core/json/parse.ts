@@ -1,4 +1,5 @@
 import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
+import { excessNestingOffset, MAX_JSON_DEPTH, tooDeepMessage, valueNestsDeeperThan } from './depth';
 import { jsoncToJson } from './strict';
 
 /** A syntax error found while parsing JSONC text, with the offset of the offending token. */
@@ -19,24 +20,40 @@ const OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyC
 /**
  * Parses JSONC into plain values. No locations are kept: ranges are found on demand by
  * `locatePaths`, which keeps the common path (no findings) as cheap as a bare parse.
+ * Text nested deeper than `MAX_JSON_DEPTH` gives no value and one error, at the bracket that
+ * crosses the limit, so nothing that recurses (the tolerant parser, the model builder, the
+ * schema validator) ever walks it.
  */
 export function parseJson(text: string): ParsedJson {
   // Fast path: well-formed JSONC becomes strict JSON, which V8 parses natively many times faster
   // than any parser in JavaScript. Anything else goes to jsonc-parser, which recovers and reports.
   const strict = jsoncToJson(text);
   if (strict !== undefined) {
+    let value: unknown;
+    let parsed = false;
     try {
-      return { value: JSON.parse(strict), errors: [] };
+      value = JSON.parse(strict);
+      parsed = true;
     } catch {
       // fall through: a syntax error somewhere; the tolerant parser says where
     }
+    // V8's JSON.parse does not recurse, so its value may be measured after the fact, which costs
+    // a fraction of a scan of the text; the text is scanned only to say where the limit is crossed.
+    if (parsed) return valueNestsDeeperThan(value, MAX_JSON_DEPTH) ? tooDeep(Math.max(excessNestingOffset(text), 0)) : { value, errors: [] };
   }
+  // jsonc-parser recurses once per level: the text is measured before it sees it.
+  const deep = excessNestingOffset(text, MAX_JSON_DEPTH);
+  if (deep >= 0) return tooDeep(deep);
   const raw: ParseError[] = [];
   const value = parseJsonc(text, raw, OPTIONS);
   return {
     value,
     errors: raw.map((e) => ({ message: describe(printParseErrorCode(e.error)), offset: e.offset, length: e.length })),
   };
+}
+
+function tooDeep(offset: number): ParsedJson {
+  return { value: undefined, errors: [{ message: tooDeepMessage(MAX_JSON_DEPTH), offset, length: 1 }] };
 }
 
 function describe(code: string): string {

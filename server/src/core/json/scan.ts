@@ -17,15 +17,26 @@ export function skipStringAt(text: string, i: number): number {
   }
 }
 
+/**
+ * Index of the CR or LF that ends a line comment whose text starts at `i`, or the text's end.
+ * A lone CR ends it too, as in jsonc-parser and in editors, which show what follows on a new line.
+ */
+export function lineCommentEnd(text: string, i: number): number {
+  const n = text.length;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return n;
+}
+
 /** Index of the next character that is not white space or a comment, or -1 in an unterminated comment. */
 export function skipWsAt(text: string, i: number): number {
   for (;;) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 10 || c === 13 || c === 9) i++;
-    else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      const e = text.indexOf('\n', i);
-      i = e < 0 ? text.length : e;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+    else if (c === 47 && text.charCodeAt(i + 1) === 47) i = lineCommentEnd(text, i + 2);
+    else if (c === 47 && text.charCodeAt(i + 1) === 42) {
       const e = text.indexOf('*/', i + 2);
       if (e < 0) return -1;
       i = e + 2;

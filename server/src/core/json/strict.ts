@@ -1,4 +1,4 @@
-import { skipStringAt, skipWsAt } from './scan';
+import { lineCommentEnd, skipStringAt, skipWsAt } from './scan';
 
 /**
  * Turns JSONC into strict JSON by dropping comments and trailing commas, skipping string
@@ -26,10 +26,8 @@ export function jsoncToJson(text: string): string | undefined {
     } else if (c === 47) {
       const d = text.charCodeAt(i + 1);
       let end: number;
-      if (d === 47) {
-        const e = text.indexOf('\n', i);
-        end = e < 0 ? n : e;
-      } else if (d === 42) {
+      if (d === 47) end = lineCommentEnd(text, i + 2);
+      else if (d === 42) {
         const e = text.indexOf('*/', i + 2);
         if (e < 0) return undefined;
         end = e + 2;

@@ -1,5 +1,5 @@
 import type { JsonPath } from './path';
-import { skipContainerAt, skipStringAt, skipWsAt } from './scan';
+import { lineCommentEnd, skipContainerAt, skipStringAt, skipWsAt } from './scan';
 
 /** The one span in which two texts differ: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new. */
 export interface ChangedRange {
@@ -174,8 +174,8 @@ export function tokenAround(text: string, from: number, to: number, scope?: Scan
       if (c === 32 || c === 10 || c === 13 || c === 9) i++;
       else if (c === 47 && (text.charCodeAt(i + 1) === 47 || text.charCodeAt(i + 1) === 42)) {
         const line = text.charCodeAt(i + 1) === 47;
-        const e = line ? text.indexOf('\n', i) : text.indexOf('*/', i + 2);
-        const end = line ? (e < 0 ? text.length : e) : e < 0 ? stop() : e;
+        const e = line ? lineCommentEnd(text, i + 2) : text.indexOf('*/', i + 2);
+        const end = line ? e : e < 0 ? stop() : e;
         if (!found && from >= i + 2 && to <= end) {
           found = { kind: 'comment', start: i, end };
           throw new Stop(); // a comment holds no value: nothing else needs checking

@@ -1,36 +1,159 @@
-import { promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readdirSync, readSync, realpathSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
+import type { JsonSyntaxError } from '../json/parse';
+import { decodeUtf8 } from '../json/utf8';
+import { isWithin } from './linkedPath';
+import type { Manifest } from './types';
 
 /** File access the core needs, injected so the language server can serve open documents from memory. */
 export interface FileHost {
-  /** Text of a file, or undefined when it does not exist or is not a readable file. */
+  /**
+   * Text of a file, or undefined when nothing is there. A manifest that is there but cannot be
+   * read cleanly (not a regular file, not permitted, not UTF-8) still gives text, the empty text
+   * or what decodes, and `readProblem` says why.
+   */
   readFile(absPath: string): Promise<string | undefined>;
   /** Whether a regular file exists (never reads it: data files can be gigabytes). */
   exists(absPath: string): Promise<boolean>;
-  /** Absolute paths of every `*.isola.json` under a folder (skipping `node_modules` and dot-folders), sorted. */
+  /**
+   * Absolute paths of every entry named `*.isola.json` under a folder, whatever it is (a folder, a
+   * link, a FIFO: reading it says what is wrong), skipping `node_modules` and dot-folders; sorted.
+   */
   findManifests(root: string): Promise<string[]>;
+  /** Why the last `readFile` of a manifest was not clean, or undefined. Hosts serving text from memory need none. */
+  readProblem?(absPath: string): ReadProblem | undefined;
+}
+
+/** What kept a manifest from being read cleanly: reported as MAN002 (see `noteReadProblems`). */
+export interface ReadProblem {
+  error: JsonSyntaxError;
+  /** Nothing could be read (the text is empty), so this error replaces the parser's. */
+  unreadable: boolean;
 }
 
 /** The suffix that makes a file a manifest. */
 export const MANIFEST_SUFFIX = '.isola.json';
 
+/** Whether a path names a manifest (by its suffix). */
 export function isManifestPath(p: string): boolean {
   return p.endsWith(MANIFEST_SUFFIX);
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'out', 'dist']);
 
+/** A regular file's bytes; the reason when the path names something else or cannot be read; undefined when nothing is there. */
+export type RegularFile = { bytes: Buffer } | { reason: string } | undefined;
+
+/**
+ * Reads a regular file, and only that: opening a FIFO for reading blocks until a writer comes,
+ * and a device may never end, so anything else is refused before it is opened. The open is
+ * non-blocking and the file checked again once open, in case the path changed in between.
+ */
+export function readRegularFile(absPath: string): RegularFile {
+  let st: Stats;
+  try {
+    st = statSync(absPath);
+  } catch (e) {
+    return missingOrReason(absPath, e);
+  }
+  if (!st.isFile()) return { reason: notRegular(st) };
+  let fd: number;
+  try {
+    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return missingOrReason(absPath, e);
+  }
+  try {
+    const opened = fstatSync(fd);
+    return opened.isFile() ? { bytes: readAll(fd, opened.size) } : { reason: notRegular(opened) };
+  } catch (e) {
+    return { reason: errorReason(e) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// The whole file, its size known from the fstat just made (readFileSync would fstat it again).
+function readAll(fd: number, size: number): Buffer {
+  if (size > 0) {
+    const buf = Buffer.allocUnsafe(size);
+    let n = 0;
+    while (n < size) {
+      const k = readSync(fd, buf, n, size - n, null);
+      if (k === 0) break;
+      n += k;
+    }
+    return n < size ? buf.subarray(0, n) : buf;
+  }
+  // A size of 0 may still hold bytes (files in /proc): read to the end, as readFileSync does.
+  const chunks: Buffer[] = [];
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    const k = readSync(fd, chunk, 0, chunk.length, null);
+    if (k === 0) return Buffer.concat(chunks);
+    chunks.push(chunk.subarray(0, k));
+  }
+}
+
+/** A manifest's text as read from disk, with what kept it from being read cleanly, if anything. */
+export interface ManifestFile {
+  text: string;
+  problem?: ReadProblem;
+}
+
+/** Reads a manifest from disk: undefined when nothing is there, else its text and any problem. */
+export function readManifestFile(absPath: string): ManifestFile | undefined {
+  const file = readRegularFile(absPath);
+  if (!file) return undefined;
+  if ('reason' in file) return unreadable(file.reason);
+  let decoded;
+  try {
+    decoded = decodeUtf8(file.bytes);
+  } catch (e) {
+    return unreadable(errorReason(e)); // past the longest string V8 makes
+  }
+  return decoded.error ? { text: decoded.text, problem: { error: decoded.error, unreadable: false } } : { text: decoded.text };
+}
+
+// A manifest that gave no text: the empty text, and why.
+function unreadable(reason: string): ManifestFile {
+  return { text: '', problem: { error: { message: `cannot read this manifest: ${reason}`, offset: 0, length: 0 }, unreadable: true } };
+}
+
+/**
+ * Puts what the host remembers about manifests it could not read cleanly into their syntax
+ * errors, where MAN002 reports them. Called after loading: the loader itself only sees text.
+ */
+export function noteReadProblems(manifests: Iterable<Manifest>, host: FileHost): void {
+  if (!host.readProblem) return;
+  for (const m of manifests) {
+    const p = host.readProblem(m.absPath);
+    if (!p || m.syntaxErrors[0] === p.error) continue;
+    m.syntaxErrors = p.unreadable ? [p.error] : [p.error, ...m.syntaxErrors];
+  }
+}
+
+// Manifests whose last read was not clean, by absolute path (only those: the map stays small).
+const problems = new Map<string, ReadProblem>();
+// Listed manifests that are symbolic links leading out of their project, with the project's real root: never read.
+const outsideLinks = new Map<string, string>();
+
 /** A host on the real file system. */
 export const nodeFileHost: FileHost = {
   async readFile(absPath) {
     // Synchronous on purpose: for many small files it is several times faster than the thread pool,
     // and manifests are small (the data files, which are large, are never read through here).
-    try {
-      return readFileSync(absPath, 'utf8');
-    } catch {
-      return undefined;
+    if (!isManifestPath(absPath)) {
+      const file = readRegularFile(absPath);
+      return file && 'bytes' in file ? file.bytes.toString('utf8') : undefined;
     }
+    const outside = leadsOutside(absPath);
+    const read = outside !== undefined ? unreadable(`it is a symbolic link that leads outside the project (to ${outside})`) : readManifestFile(absPath);
+    if (read?.problem) problems.set(absPath, read.problem);
+    else problems.delete(absPath);
+    return read?.text;
   },
+  readProblem: (absPath) => problems.get(absPath),
   async exists(absPath) {
     try {
       return (await fs.stat(absPath)).isFile();
@@ -44,6 +167,7 @@ export const nodeFileHost: FileHost = {
     // language server answer cancellation while it walks a huge tree.
     const found: string[] = [];
     const queue = [root];
+    const realRoot = realPath(root) ?? root;
     for (let i = 0; i < queue.length; i++) {
       if (i > 0 && i % 256 === 0) await new Promise((r) => setImmediate(r));
       const dir = queue[i];
@@ -54,13 +178,84 @@ export const nodeFileHost: FileHost = {
         continue;
       }
       for (const e of entries) {
-        if (e.isDirectory()) {
-          if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) queue.push(path.join(dir, e.name));
-        } else if (e.isFile() && isManifestPath(e.name)) {
-          found.push(path.join(dir, e.name));
-        }
+        if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) queue.push(path.join(dir, e.name));
+        // Every entry with the suffix is listed, whatever it is (a symbolic link, a folder, a FIFO):
+        // reading it says what is wrong, where skipping it would pass the check in silence.
+        if (!isManifestPath(e.name)) continue;
+        const p = path.join(dir, e.name);
+        if (e.isSymbolicLink()) noteLink(p, realRoot);
+        found.push(p);
       }
     }
     return found.sort();
   },
 };
+
+/**
+ * Remembers a listed symbolic link that leads outside the project: such a file is reported, never
+ * read (a project must not make a check, or a package, read what lies outside it). A link to
+ * nothing or a loop is left to the read, which names it.
+ */
+function noteLink(p: string, realRoot: string): void {
+  if (outsideOf(realRoot, realPath(p)) !== undefined) outsideLinks.set(p, realRoot);
+  else outsideLinks.delete(p);
+}
+
+// Where a listed link leads outside its project, judged again now (it may have changed since it was listed).
+function leadsOutside(p: string): string | undefined {
+  const realRoot = outsideLinks.get(p);
+  if (realRoot === undefined) return undefined;
+  const target = outsideOf(realRoot, realPath(p));
+  if (target === undefined) outsideLinks.delete(p);
+  return target;
+}
+
+function outsideOf(realRoot: string, target: string | undefined): string | undefined {
+  return target === undefined || isWithin(realRoot, target) ? undefined : target;
+}
+
+function realPath(p: string): string | undefined {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function missingOrReason(absPath: string, e: unknown): RegularFile {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    try {
+      if (lstatSync(absPath).isSymbolicLink()) return { reason: 'it is a symbolic link to nothing (its target does not exist)' };
+    } catch {
+      // nothing there at all
+    }
+    return undefined;
+  }
+  return { reason: errorReason(e) };
+}
+
+function notRegular(st: Stats): string {
+  if (st.isDirectory()) return 'it is a folder, not a file';
+  if (st.isFIFO()) return 'it is a FIFO (named pipe), not a regular file';
+  if (st.isSocket()) return 'it is a socket, not a regular file';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'it is a device, not a regular file';
+  return 'it is not a regular file';
+}
+
+function errorReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'it is a loop of symbolic links';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'ERR_FS_FILE_TOO_LARGE':
+      return 'it is too large';
+    default:
+      return err.code ? `${err.code} (${String(err.message).split('\n')[0]})` : String(err.message ?? e).split('\n')[0];
+  }
+}

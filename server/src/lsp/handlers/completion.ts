@@ -1,4 +1,5 @@
 import { CompletionItem, CompletionItemTag, CompletionList, MarkupKind } from 'vscode-languageserver';
+import { nestsDeeperThan } from '../../core/json/depth';
 import { referenceCompletions, referenceSlot } from '../../core/language/completion';
 import { COMPLETION_KIND } from '../kinds';
 import { HandlerContext, modelOf } from '../context';
@@ -15,6 +16,8 @@ export function registerCompletion(ctx: HandlerContext): void {
       const doc = ctx.documents.get(params.textDocument.uri);
       if (!doc) return null;
       const text = doc.getText();
+      // Text nested too deep is reported (MAN002) and not parsed: every parser here recurses per level.
+      if (nestsDeeperThan(text)) return null;
       const slot = referenceSlot(text, doc.offsetAt(params.position));
       const model = slot && (await modelOf(ctx, params.textDocument.uri));
       if (slot && model) {
@@ -30,8 +33,9 @@ export function registerCompletion(ctx: HandlerContext): void {
         }));
         return CompletionList.create(items, false);
       }
-      const service = jsonService();
       const jdoc = asJsonDocument(doc);
+      if (!jdoc) return null;
+      const service = jsonService();
       return service.doComplete(jdoc, params.position, service.parseJSONDocument(jdoc));
     }),
   );

@@ -14,8 +14,9 @@ export function registerHover(ctx: HandlerContext): void {
       if (model && s) return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(model.project, s) }, range: s.range };
       const doc = ctx.documents.get(params.textDocument.uri);
       if (!doc) return null;
-      const service = jsonService();
       const jdoc = asJsonDocument(doc);
+      if (!jdoc) return null;
+      const service = jsonService();
       return service.doHover(jdoc, params.position, service.parseJSONDocument(jdoc));
     }),
   );

@@ -1,0 +1,156 @@
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../server/src/cli/main';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+const STACK_LINE = /^\s+at /m;
+const LIMIT = 256;
+const PREFIX = '{"kind": "workspace", "code": "deep", "x": ';
+/** Another user than root, for reading permissions (root reads everything). */
+const NOBODY = 65534;
+
+interface Diagnostic { file: string; code: string; message: string; range: { start: { line: number; character: number } } }
+
+/**
+ * Runs the bundled CLI with a timeout: a check that hangs (on a FIFO) is killed and fails the test
+ * instead of hanging the run.
+ */
+function isola(args: string[], options: SpawnSyncOptions = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 26, ...options });
+  assert.equal(r.signal, null, `isola ${args.join(' ')} was killed (${r.signal}): it hung`);
+  return { code: r.status, out: String(r.stdout), err: String(r.stderr) };
+}
+
+function checkJson(dir: string, options?: SpawnSyncOptions) {
+  const r = isola(['check', dir, '--format', 'json'], options);
+  assert.doesNotMatch(r.err, STACK_LINE, r.err);
+  return { ...r, json: JSON.parse(r.out) as { diagnostics: Diagnostic[]; summary: { errors: number; files: number } } };
+}
+
+/** A project folder others may enter too (for the run as another user), with a clean manifest in it. */
+function project(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-hostile-'));
+  chmodSync(dir, 0o755);
+  writeFileSync(path.join(dir, 'good.isola.json'), JSON.stringify({ kind: 'workspace', code: 'good' }));
+  return dir;
+}
+
+const of = (json: { diagnostics: Diagnostic[] }, file: string) => json.diagnostics.filter((d) => d.file === file);
+
+describe('isola check on hostile manifests', () => {
+  before(() => assert.ok(existsSync(CLI), 'dist/cli.js is built by `npm run build` before the tests'));
+
+  for (const depth of [10_000, 100_000]) {
+    it(`reports a manifest nested ${depth.toLocaleString('en')} deep as one MAN002 naming the limit, where it is crossed`, () => {
+      const dir = project();
+      writeFileSync(path.join(dir, 'deep.isola.json'), `${PREFIX}${'['.repeat(depth)}${']'.repeat(depth)}}`);
+      const { code, err, json } = checkJson(dir);
+      assert.equal(code, 1, err);
+      assert.equal(err, '');
+      const ds = of(json, 'deep.isola.json');
+      assert.equal(ds.length, 1, JSON.stringify(ds));
+      assert.equal(ds[0].code, 'MAN002');
+      assert.match(ds[0].message, new RegExp(`deeper than ${LIMIT} levels`));
+      // The top object is level 1, so the 256th bracket opens level 257.
+      assert.deepEqual(ds[0].range.start, { line: 0, character: PREFIX.length + LIMIT - 1 });
+      assert.deepEqual(of(json, 'good.isola.json'), []);
+      assert.equal(json.summary.files, 2);
+    });
+  }
+
+  it('reports a FIFO, a folder and a broken symbolic link named *.isola.json, and never opens the FIFO', (t) => {
+    const dir = project();
+    if (spawnSync('mkfifo', [path.join(dir, 'pipe.isola.json')]).status !== 0) return t.skip('no mkfifo here');
+    mkdirSync(path.join(dir, 'folder.isola.json'));
+    symlinkSync('nowhere.isola.json', path.join(dir, 'broken.isola.json'));
+    const { code, json } = checkJson(dir);
+    assert.equal(code, 1);
+    const reasons: Record<string, RegExp> = {
+      'pipe.isola.json': /cannot read this manifest: it is a FIFO/,
+      'folder.isola.json': /cannot read this manifest: it is a folder/,
+      'broken.isola.json': /cannot read this manifest: it is a symbolic link to nothing/,
+    };
+    for (const [file, reason] of Object.entries(reasons)) {
+      const ds = of(json, file);
+      assert.deepEqual(ds.map((d) => d.code), ['MAN002'], `${file}: ${JSON.stringify(json.diagnostics)}`);
+      assert.match(ds[0].message, reason);
+    }
+    assert.equal(json.summary.files, 4);
+  });
+
+  it('reports a symbolic link that leads outside the project, and does not read what it points to', () => {
+    const dir = project();
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'isola-outside-'));
+    writeFileSync(path.join(outside, 'elsewhere.isola.json'), JSON.stringify({ kind: 'workspace', code: 'elsewhere', apps: [{ code: 'a', fields: [{ code: 'f', type: 'app', app: 'nope' }] }] }));
+    symlinkSync(path.join(outside, 'elsewhere.isola.json'), path.join(dir, 'link.isola.json'));
+    const { json } = checkJson(dir);
+    const ds = of(json, 'link.isola.json');
+    assert.deepEqual(ds.map((d) => d.code), ['MAN002']);
+    assert.match(ds[0].message, /symbolic link that leads outside the project/);
+  });
+
+  it('reports a manifest it may not read', (t) => {
+    const dir = project();
+    const file = path.join(dir, 'secret.isola.json');
+    writeFileSync(file, JSON.stringify({ kind: 'workspace', code: 'secret' }));
+    chmodSync(file, 0);
+    // Root reads every file: the check then runs as another user.
+    const asOther = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+    if (isola(['--version'], asOther).code !== 0) return t.skip(`user ${NOBODY} cannot run ${CLI}`);
+    const { code, json } = checkJson(dir, asOther);
+    assert.equal(code, 1);
+    const ds = of(json, 'secret.isola.json');
+    assert.deepEqual(ds.map((d) => d.code), ['MAN002']);
+    assert.match(ds[0].message, /cannot read this manifest: permission denied/);
+  });
+
+  it('reports bytes that are not UTF-8, naming the byte offset, at the character they became', () => {
+    const dir = project();
+    const head = '{\n  "kind": "workspace",\n  "code": "latin",\n  "title": "Caf';
+    writeFileSync(path.join(dir, 'latin.isola.json'), Buffer.concat([Buffer.from(head), Buffer.from([0xe9]), Buffer.from('"\n}\n')]));
+    const { code, json } = checkJson(dir);
+    assert.equal(code, 1);
+    const ds = of(json, 'latin.isola.json');
+    assert.deepEqual(ds.map((d) => d.code), ['MAN002']);
+    assert.match(ds[0].message, new RegExp(`not valid UTF-8: byte 0xE9 at byte offset ${Buffer.byteLength(head)}\\b`));
+    assert.deepEqual(ds[0].range.start, { line: 3, character: '  "title": "Caf'.length });
+  });
+
+  it('refuses a FIFO given as --builtins at once, on one line', (t) => {
+    const dir = project();
+    const fifo = path.join(dir, 'catalog.json');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return t.skip('no mkfifo here');
+    const r = isola(['check', dir, '--builtins', fifo]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^isola check: cannot read built-in catalog .*: it is a FIFO/);
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+  });
+});
+
+describe('isola and errors nobody expected', () => {
+  const failingOut = { out: () => { throw new RangeError('Maximum call stack size exceeded'); }, cwd: REPO };
+
+  it('prints one line and exits 2, without a stack trace', async () => {
+    const err: string[] = [];
+    const code = await main(['check', path.join(REPO, 'examples/invoices')], { ...failingOut, err: (t) => void err.push(t) });
+    assert.equal(code, 2);
+    assert.equal(err.join(''), 'isola check: internal error: Maximum call stack size exceeded (ISOLA_DEBUG=1 prints the stack trace)\n');
+  });
+
+  it('prints the stack trace with ISOLA_DEBUG=1', async () => {
+    const err: string[] = [];
+    process.env.ISOLA_DEBUG = '1';
+    try {
+      assert.equal(await main(['check', path.join(REPO, 'examples/invoices')], { ...failingOut, err: (t) => void err.push(t) }), 2);
+    } finally {
+      delete process.env.ISOLA_DEBUG;
+    }
+    assert.match(err.join(''), /^isola check: internal error: RangeError: Maximum call stack size exceeded\n/);
+    assert.match(err.join(''), STACK_LINE);
+  });
+});

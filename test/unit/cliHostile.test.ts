@@ -1,7 +1,7 @@
-import { describe, it, before } from 'node:test';
+import { after, describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../server/src/cli/main';
@@ -32,9 +32,20 @@ function checkJson(dir: string, options?: SpawnSyncOptions) {
   return { ...r, json: JSON.parse(r.out) as { diagnostics: Diagnostic[]; summary: { errors: number; files: number } } };
 }
 
+/** Temporary folders, removed after the tests. */
+const temporary: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A project folder others may enter too (for the run as another user), with a clean manifest in it. */
 function project(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-hostile-'));
+  const dir = tempDir('isola-hostile-');
   chmodSync(dir, 0o755);
   writeFileSync(path.join(dir, 'good.isola.json'), JSON.stringify({ kind: 'workspace', code: 'good' }));
   return dir;
@@ -85,7 +96,7 @@ describe('isola check on hostile manifests', () => {
 
   it('reports a symbolic link that leads outside the project, and does not read what it points to', () => {
     const dir = project();
-    const outside = mkdtempSync(path.join(os.tmpdir(), 'isola-outside-'));
+    const outside = tempDir('isola-outside-');
     writeFileSync(path.join(outside, 'elsewhere.isola.json'), JSON.stringify({ kind: 'workspace', code: 'elsewhere', apps: [{ code: 'a', fields: [{ code: 'f', type: 'app', app: 'nope' }] }] }));
     symlinkSync(path.join(outside, 'elsewhere.isola.json'), path.join(dir, 'link.isola.json'));
     const { json } = checkJson(dir);

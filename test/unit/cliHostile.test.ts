@@ -143,6 +143,31 @@ describe('isola check on hostile manifests', () => {
   });
 });
 
+describe('project files that are not what they seem', () => {
+  it('a history file that cannot be read refuses the build instead of being replaced (its versions would be lost)', () => {
+    const dir = project();
+    mkdirSync(path.join(dir, 'isola.history.json'));
+    const r = isola(['build', dir, '--package', 'good', '--out', path.join(dir, 'good.isolapkg')]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /isola\.history\.json: it is a folder[^\n]*; fix or delete it \(it records every entity's past versions\)\n$/);
+    assert.doesNotMatch(r.err, STACK_LINE);
+    assert.ok(!existsSync(path.join(dir, 'good.isolapkg')), 'no package');
+  });
+
+  it('a named pipe as isola.history.json or isola.config.json is refused at once', (t) => {
+    if (spawnSync('mkfifo', ['--help']).error) return t.skip('no mkfifo here');
+    const dir = project();
+    spawnSync('mkfifo', [path.join(dir, 'isola.history.json')]);
+    const b = isola(['build', dir, '--package', 'good', '--out', path.join(dir, 'good.isolapkg')]);
+    assert.equal(b.code, 2, b.err);
+    assert.match(b.err, /isola\.history\.json: [^\n]*named pipe/);
+    spawnSync('mkfifo', [path.join(dir, 'isola.config.json')]);
+    const i = isola(['export', '--package', 'good', '--env', 'local', '--out', path.join(dir, 'x.isolapkg')], { cwd: dir });
+    assert.equal(i.code, 2, i.err);
+    assert.match(i.err, /isola\.config\.json: [^\n]*named pipe/);
+  });
+});
+
 describe('isola and errors nobody expected', () => {
   const failingOut = { out: () => { throw new RangeError('Maximum call stack size exceeded'); }, cwd: REPO };
 

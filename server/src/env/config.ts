@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularFile } from '../core/manifest/host';
 import * as path from 'node:path';
 import { parseJson } from '../core/json/parse';
 
@@ -51,7 +52,9 @@ export function loadConfig(from: string): IsolaConfig {
   const root = file ? path.dirname(file) : path.resolve(from);
   const environments: EnvironmentConfig[] = [];
   if (file) {
-    const { value, errors } = parseJson(readFileSync(file, 'utf8'));
+    const read = readRegularFile(file);
+    if (!read || 'reason' in read) throw new ConfigError(`${file}: ${read ? read.reason : 'cannot be read'}`);
+    const { value, errors } = parseJson(read.bytes.toString('utf8'));
     if (errors.length || typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${file}: not a JSON object`);
     const envs = (value as { environments?: unknown }).environments ?? {};
     if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) throw new ConfigError(`${file}: "environments" must be an object keyed by environment name`);

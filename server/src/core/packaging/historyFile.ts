@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseJson } from '../json/parse';
+import { readRegularFile } from '../manifest/host';
 import type { History } from './format';
 import { HISTORY_FILE, historyShapeError } from './history';
 
@@ -10,9 +11,12 @@ export class HistoryFileError extends Error {}
 /** Reads a project's `isola.history.json`: none yet is an empty history. */
 export async function readHistoryFile(root: string): Promise<History> {
   const file = path.join(root, HISTORY_FILE);
-  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return {};
-  const { value, errors } = parseJson(text);
+  // A history that exists but cannot be read is an error, not an empty history: the next build
+  // would write a new one over it and lose every past version (and a named pipe would hang).
+  const read = readRegularFile(file);
+  if (read === undefined) return {};
+  if ('reason' in read) throw new HistoryFileError(`${file}: ${read.reason}; fix or delete it (it records every entity's past versions)`);
+  const { value, errors } = parseJson(read.bytes.toString('utf8'));
   const problem = errors.length ? `not valid JSON (${errors[0].message} at offset ${errors[0].offset})` : historyShapeError(value);
   if (problem) throw new HistoryFileError(`${file}: ${problem}; fix or delete it (it records every entity's past versions)`);
   return value as History;

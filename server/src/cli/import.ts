@@ -103,6 +103,7 @@ export function formatPlan(env: string, p: ImportPlan): string {
   for (const a of ORDER) {
     for (const e of p.entities.filter((x) => x.action === a && a !== 'unchanged')) {
       lines.push(`  ${a.padEnd(9)} ${e.type.padEnd(12)} ${e.id}${e.deleted ? ' [deleted]' : ''}${a === 'conflict' || a === 'kept' ? `  (${e.reason})` : ''}`);
+      if (e.kept?.length) lines.push(`            keeps the environment's ${e.kept.join(', ')}`);
     }
   }
   for (const d of p.data) lines.push(`  data      ${d.app}: ${d.records} record(s) (${d.existing} already there)`);

@@ -22,7 +22,7 @@ import { makePlan } from './planner';
 import { bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, setMeta, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
-import { canonicalJson, sha256 } from '../packaging/canonical';
+import { hashAfterChange } from './merge';
 
 /** How to open an environment. */
 export interface EnvironmentOptions {
@@ -152,7 +152,8 @@ export class Environment {
 
   /**
    * Changes an entity in the environment, as a platform user would in production: a new hash,
-   * appended to its history, so the next import of an older package sees a conflict.
+   * appended to its history, so the next import of an older package sees a conflict. A change to
+   * what belongs to the target only (a workspace's title, a setting's value) keeps the hash.
    */
   async changeEntity(caller: Caller, id: string, change: { body?: Record<string, unknown>; deleted?: boolean }): Promise<EnvEntity> {
     const e = (await getEntities(this.db, [id])).get(id);
@@ -162,7 +163,8 @@ export class Environment {
     if (change.body !== undefined && deeperThan(change.body)) throw badRequest(`"body" nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`);
     if (change.deleted !== undefined && typeof change.deleted !== 'boolean') throw badRequest('"deleted" must be true or false');
     const body = change.body ?? e.body;
-    const hash = sha256(canonicalJson(body));
+    // A change to what belongs to the target alone (a title, a setting's value) keeps the design's version (merge.ts).
+    const hash = hashAfterChange(e, body);
     const deleted = change.deleted ?? e.deleted;
     const at = new Date().toISOString();
     await this.db.transaction(async (tx) => {

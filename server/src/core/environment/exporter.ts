@@ -5,6 +5,7 @@ import { writePackage } from '../packaging/writer';
 import type { Sql } from './db/database';
 import { badRequest, notFound } from './errors';
 import { entitiesIn, getSettings, historyOf, toEntity } from './store';
+import { exportCard, exportHistory } from './exportCards';
 import type { EnvEntity, ExportRequest } from './types';
 
 /** What an export request covers, resolved against the environment. */
@@ -80,7 +81,8 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
   const apps = dataOpt === 'all' ? scope.apps : Array.isArray(dataOpt) ? dataOpt : [];
   const unknown = apps.filter((a) => !scope.apps.includes(a));
   if (unknown.length) throw badRequest(`no records of ${unknown.join(', ')} in ${scope.kind} \`${scope.code}\` (apps with records: ${scope.apps.join(', ') || 'none'})`);
-  const cards: Card[] = design === 'all' ? scope.entities.map((e) => ({ id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: e.hash, body: e.body })) : [];
+  // Without setting values and deleted sub-entities (exportCards.ts).
+  const cards: Card[] = design === 'all' ? scope.entities.map(exportCard) : [];
   const refs = new Map<string, string>();
   for (const c of cards) {
     const add = (f: unknown) => {
@@ -95,7 +97,7 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
     if (row) files.push({ path, data: Buffer.from(row.content) });
   }
   const unitBody = scope.entities.find((e) => e.code === scope.code && e.type === scope.kind)?.body ?? {};
-  const history = design === 'all' ? await historyOf(db, cards.map((c) => c.id)) : {};
+  const history = design === 'all' ? exportHistory(await historyOf(db, cards.map((c) => c.id)), cards, o.now) : {};
   let bytes = 0;
   const { size, descriptor } = await writePackage({
     out: o.out,

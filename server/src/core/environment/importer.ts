@@ -4,6 +4,7 @@ import type { Database, Sql } from './db/database';
 import { EnvError } from './errors';
 import type { ImportPermit } from './importPermit';
 import type { PackageView } from './packageView';
+import { cardToWrite, keptLogLine, keptOf, refineAction } from './merge';
 import { actionFor } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntities, writeHistories } from './store';
 import type { Caller, ImportPlan, PlanAction } from './types';
@@ -69,7 +70,7 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     const actions = new Map<string, PlanAction>();
     const conflicts: string[] = [];
     for (const c of permitted) {
-      const { action } = actionFor(env.get(c.id), c, view.history[c.id]);
+      const { action } = refineAction(actionFor(env.get(c.id), c, view.history[c.id]), env.get(c.id), c);
       actions.set(c.id, action);
       if (action === 'conflict') conflicts.push(c.id);
     }
@@ -106,12 +107,15 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
       for (const part of batches(cards, CARD_BATCH)) {
         const writing = part.filter((c) => actions.get(c.id) !== 'unchanged');
         if (writing.length) {
-          await upsertEntities(tx, writing, { app, at: o.now, by: o.caller.name, jobId: o.jobId });
+          // An update keeps what the environment has and the package lacks (merge.ts).
+          await upsertEntities(tx, writing.map((c) => cardToWrite(c, env.get(c.id))), { app, at: o.now, by: o.caller.name, jobId: o.jobId });
           await writeHistories(tx, writing.map((c) => [c.id, mergeHistory(oldHistory[c.id] ?? [], view.history[c.id] ?? [], c.hash, o.now)]));
         }
         for (const c of part) {
           const action = actions.get(c.id)!;
           o.report.log('info', `${step}: ${c.id} ${action === 'conflict' ? 'replaced (was changed in the environment)' : action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}${c.deleted ? ' (deleted)' : ''}`);
+          const keptLine = action !== 'unchanged' && keptLogLine(step, c.id, keptOf(c, env.get(c.id)));
+          if (keptLine) o.report.log('info', keptLine);
           o.report.progress(++done, total);
         }
         cancelled();
@@ -224,10 +228,12 @@ async function importRecords(
     await tx.query(
       `INSERT INTO backup_records (backup_id, app, id, body) SELECT $1, $2, x.id, r.body FROM unnest($3::text[]) AS x(id)
        LEFT JOIN records r ON r.app = $2 AND r.id = x.id ON CONFLICT DO NOTHING`, [backupId, target, ids]);
-    // A record equal to the one the environment holds is not rewritten (and not counted as updated).
+    // A record is merged into the one the environment holds: the package's values win, values it
+    // lacks stay (those of a field the package no longer has among them: an update deletes
+    // nothing). A record that would not change is not rewritten (and not counted as updated).
     const [w] = await tx.query<{ created: number; updated: number }>(
       `WITH w AS (INSERT INTO records (app, id, body) SELECT $1, e->>0, e->1 FROM jsonb_array_elements($2::jsonb) AS e
-         ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body WHERE records.body IS DISTINCT FROM EXCLUDED.body
+         ON CONFLICT (app, id) DO UPDATE SET body = records.body || EXCLUDED.body WHERE records.body IS DISTINCT FROM records.body || EXCLUDED.body
          RETURNING (xmax = 0) AS inserted)
        SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`, [target, JSON.stringify([...part])]);
     written += part.size;

@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog';
 import { FORMAT_VERSION } from '../packaging/format';
 import type { Sql } from './db/database';
 import { checkPackageIsolation } from './isolation';
+import { keptOf, refineAction } from './merge';
 import type { PackageView } from './packageView';
 import { allEntityIds, entitiesIn, getEntities, getRevision, getSettings, recordCounts } from './store';
 import { newId } from './users';
@@ -94,9 +95,10 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   const envRows = await getEntities(ctx.db, view.cards.map((c) => c.id));
   const entities: PlanEntity[] = view.cards.map((c) => {
     const env = envRows.get(c.id);
-    const { action, reason } = actionFor(env, c, view.history[c.id]);
+    const { action, reason } = refineAction(actionFor(env, c, view.history[c.id]), env, c);
     const title = typeof c.body.title === 'string' ? c.body.title : undefined;
-    return { id: c.id, type: c.type, namespace: c.namespace, ...(title ? { title } : {}), action, ...(env ? { envHash: env.hash } : {}), packageHash: c.hash, deleted: c.deleted, ...(reason ? { reason } : {}) };
+    const kept = keptOf(c, env);
+    return { id: c.id, type: c.type, namespace: c.namespace, ...(title ? { title } : {}), action, ...(env ? { envHash: env.hash } : {}), packageHash: c.hash, deleted: c.deleted, ...(reason ? { reason } : {}), ...(kept.length ? { kept } : {}) };
   });
   const carried = new Set(view.cards.map((c) => c.id));
   const appId = d.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;

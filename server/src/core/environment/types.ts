@@ -40,6 +40,11 @@ export interface PlanEntity {
   deleted?: boolean;
   /** Why, in a sentence (conflicts say who changed it and when). */
   reason?: string;
+  /**
+   * What an update keeps of the environment's version (merge.ts): sub-entities the package lacks
+   * (`fields.amount`, `forms.view.fields.amount`) and what belongs to the target (`title`, `value`).
+   */
+  kept?: string[];
 }
 
 /** One check of an import, passed or failed. */

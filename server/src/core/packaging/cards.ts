@@ -6,6 +6,7 @@ import { linkedPathVerdict, OutsidePath } from '../manifest/linkedPath';
 import type { Project } from '../manifest/project';
 import type { EntityDecl, LinkedFile, Manifest, Package } from '../manifest/types';
 import { canonicalJson, sha256 } from './canonical';
+import { carriedBody } from './carry';
 import { Card, CardType, STEP_OF } from './format';
 
 /** A file the package carries next to the cards: a script source or a template document. */
@@ -114,7 +115,8 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
     }
     for (const e of m.entities) {
       if (!isCardEntity(e)) continue;
-      const body = entityBody(e, attach);
+      // Deleted sub-entities and setting values stay home (carry.ts); a deleted entity is carried.
+      const body = carriedBody(e.kind, entityBody(e, attach));
       card(e.kind, e.id, e.namespace, e.code, e.deleted, body);
       if (e.kind === 'app' && Array.isArray(e.body.permissions) && e.body.permissions.length) {
         card('permissions', `${e.id}.permissions`, e.namespace, e.code, false, { app: e.id, permissions: e.body.permissions });
@@ -149,6 +151,8 @@ function entityBody(e: EntityDecl, attach: (dir: string, id: string, absPath: st
     body.scripts = (e.body.scripts as unknown[]).map((s, i) => {
       if (typeof s !== 'object' || s === null) return s;
       const script = { ...(s as Obj) };
+      // A deleted script is left out of the card, so its source is not carried either.
+      if (script.deleted === true) return script;
       const decl = e.manifest.scripts.find((d) => d.entity.parent === e && d.entity.path[d.entity.path.length - 1] === i);
       if (decl?.file) {
         const ref = attach('scripts', decl.entity.id, decl.file.absPath);

@@ -1,0 +1,30 @@
+import { canonicalJson, sha256 } from '../packaging/canonical';
+import { carriedBody } from '../packaging/carry';
+import type { Card, History } from '../packaging/format';
+import type { EnvEntity } from './types';
+
+/**
+ * The card an export carries of an entity: its body as the environment holds it, without setting
+ * values and deleted sub-entities (packaging/carry.ts), hashed afresh. The entity's own hash names
+ * the version of its design (merge.ts) and may not be the hash of this body: an update that kept
+ * sub-entities or the target's properties wrote more than its card, and a package's card must
+ * hash to its body.
+ */
+export function exportCard(e: EnvEntity): Card {
+  const body = carriedBody(e.type, e.body);
+  return { id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: sha256(canonicalJson(body)), body };
+}
+
+/**
+ * The history an export carries: the environment's for each card, ending with the card's hash
+ * (added, dated `now`, when the exported body is not the version the environment last recorded),
+ * as a build's history ends with the hash of what it carries.
+ */
+export function exportHistory(history: History, cards: readonly Card[], now: string): History {
+  const out: History = { ...history };
+  for (const c of cards) {
+    const list = out[c.id] ?? [];
+    if (list[list.length - 1]?.hash !== c.hash) out[c.id] = [...list, { hash: c.hash, at: now }];
+  }
+  return out;
+}

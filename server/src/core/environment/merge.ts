@@ -1,0 +1,162 @@
+/**
+ * What an update keeps of the target (ELMA365: "nothing is deleted during an update"; Protogrid
+ * 3.2: an app's own settings "must be permanently different between source and target").
+ *
+ * An update writes the package's body merged with the environment's: every sub-entity (an element
+ * of a list of coded objects, at any depth: fields, statuses, buttons, forms and the fields they
+ * show, lanes, scripts, nested pages, ...) that the environment has and the package lacks is kept,
+ * and so is what belongs to the target: a workspace's or module's own properties and a setting's
+ * value.
+ *
+ * Hashes. An entity's `hash` names the version of its design: the hash of the card it was last
+ * imported from, or, after a change of its design in the environment, the sha256 of its body. What
+ * an update keeps is not part of that version, so an entity written from a card keeps the card's
+ * hash and the history ends with it. Then importing the same package again finds the same hash
+ * (`unchanged`); a later package whose history holds that hash is an `update`, whatever was kept;
+ * and a change made in the environment to the design moves the hash off the package's history (a
+ * `conflict`). A change in the environment to what belongs to the target only (a title, a setting's
+ * value) leaves the hash alone (see `hashAfterChange`). Exports carry the body the environment holds
+ * and so hash it afresh (exportCards.ts).
+ */
+import { canonicalJson, sha256 } from '../packaging/canonical';
+import { isCodedList, SETTING_VALUE } from '../packaging/carry';
+import type { Card } from '../packaging/format';
+import type { EnvEntity, PlanAction } from './types';
+
+type Obj = Record<string, unknown>;
+
+/**
+ * A workspace's or module's own properties: its name, description, address and who administers
+ * it. They differ between environments for good (Protogrid 3.2: "URL, name, description, access
+ * roles"), so an update never imports them; a first import (create) takes them from the package.
+ * `title` is the schemas' name property; the others pass through manifests untouched.
+ */
+export const UNIT_OWN_PROPERTIES: readonly string[] = ['title', 'description', 'address', 'url', 'administrators'];
+
+/** The properties of an entity of this type that belong to the environment it lives in. */
+export function targetOwned(type: string): readonly string[] {
+  if (type === 'workspace' || type === 'module') return UNIT_OWN_PROPERTIES;
+  if (type === 'setting') return [SETTING_VALUE];
+  return [];
+}
+
+/** A body merged for an update, and what of the environment's it kept (paths like `fields.amount`). */
+export interface Merged {
+  body: Obj;
+  /** Kept sub-entities (`fields.amount`, `forms.view.fields.amount`) and properties (`title`, `value`). */
+  kept: string[];
+}
+
+/**
+ * The body an update writes: the package's, with the environment's sub-entities that the package
+ * lacks kept (in their place among their neighbours, recursively inside sub-entities both have),
+ * and the target's own properties as the environment has them (absent when it has none).
+ */
+export function mergeBodies(type: string, pkg: Obj, env: Obj): Merged {
+  const kept: string[] = [];
+  const body = mergeObject(pkg, env, '', kept, false);
+  for (const p of targetOwned(type)) {
+    const had = Object.prototype.hasOwnProperty.call(env, p);
+    if (had && canonicalJson(env[p]) !== canonicalJson(pkg[p])) kept.push(p);
+    else if (!had && p in pkg) kept.push(p);
+    if (had) body[p] = env[p];
+    else delete body[p];
+  }
+  return { body, kept };
+}
+
+function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boolean): Obj {
+  const out: Obj = { ...pkg };
+  for (const [k, ev] of Object.entries(env)) {
+    const pv = pkg[k];
+    const path = `${at}${k}`;
+    if (isCodedList(ev) && (pv === undefined || isCodedList(pv) || (Array.isArray(pv) && pv.length === 0))) {
+      out[k] = mergeCoded((pv as Obj[] | undefined) ?? [], ev, path, kept, k === 'forms');
+    } else if (inForm && k === 'fields' && isCodeList(ev) && (pv === undefined || isCodeList(pv))) {
+      // A form's elements are the codes of the fields it shows.
+      out[k] = mergeOrdered((pv as string[] | undefined) ?? [], ev, (x) => x, (x) => x, () => undefined, path, kept);
+    }
+  }
+  return out;
+}
+
+function mergeCoded(pkg: Obj[], env: Obj[], path: string, kept: string[], forms: boolean): Obj[] {
+  const envByCode = new Map(env.map((e) => [e.code as string, e]));
+  return mergeOrdered(pkg, env, (x) => x.code as string, (x) => x,
+    (p) => {
+      const e = envByCode.get(p.code as string);
+      return e ? mergeObject(p, e, `${path}.${String(p.code)}.`, kept, forms) : undefined;
+    }, path, kept);
+}
+
+/**
+ * The package's list in its order, each element merged with the environment's of the same code,
+ * and every element only the environment has inserted after the element it followed there.
+ */
+function mergeOrdered<T>(pkg: T[], env: T[], code: (x: T) => string, keep: (x: T) => T, merge: (p: T) => T | undefined, path: string, kept: string[]): T[] {
+  const out = pkg.map((p) => merge(p) ?? p);
+  const codes = out.map(code);
+  const inPkg = new Set(codes);
+  let anchor = -1;
+  for (const e of env) {
+    const c = code(e);
+    if (inPkg.has(c)) {
+      anchor = codes.indexOf(c);
+      continue;
+    }
+    out.splice(anchor + 1, 0, keep(e));
+    codes.splice(anchor + 1, 0, c);
+    anchor++;
+    kept.push(`${path}.${c}`);
+  }
+  return out;
+}
+
+function isCodeList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+/**
+ * What an import writes for a card: on create the card as it is; on an update (or a conflict
+ * replaced) the merged body under the card's hash (the version of the design it now is at).
+ */
+export function cardToWrite(card: Card, env: EnvEntity | undefined): Card {
+  if (!env) return card;
+  const { body } = mergeBodies(card.type, card.body, env.body);
+  return { ...card, body };
+}
+
+/** Paths an update of this entity keeps from the environment; empty on create. */
+export function keptOf(card: Pick<Card, 'type' | 'body'>, env: EnvEntity | undefined): string[] {
+  return env ? mergeBodies(card.type, card.body, env.body).kept : [];
+}
+
+/**
+ * Refines the action history alone decides (planner.ts `actionFor`): an update or conflict that
+ * would write exactly what the environment holds (the package's design with the kept parts is
+ * already there, as when an environment's own export comes back) is `unchanged`.
+ */
+export function refineAction<A extends { action: PlanAction; reason?: string }>(base: A, env: EnvEntity | undefined, card: Card): A | { action: PlanAction; reason?: string } {
+  if (!env || (base.action !== 'update' && base.action !== 'conflict') || env.deleted !== card.deleted) return base;
+  const { body } = mergeBodies(card.type, card.body, env.body);
+  return canonicalJson(body) === canonicalJson(env.body) ? { action: 'unchanged' } : base;
+}
+
+/** The log line of what an update kept of one entity, or undefined when it kept nothing. */
+export function keptLogLine(step: string, id: string, kept: readonly string[]): string | undefined {
+  return kept.length ? `${step}: ${id} kept from the environment: ${kept.join(', ')}` : undefined;
+}
+
+/**
+ * The hash after a change made in the environment (`PUT /v1/entities/:id`): unchanged when only
+ * what belongs to the target changed (a workspace's title, a setting's value), since the design is
+ * the same version; otherwise the sha256 of the new body, a version no package knows.
+ */
+export function hashAfterChange(e: Pick<EnvEntity, 'type' | 'hash' | 'body'>, body: Obj): string {
+  const design = (b: Obj) => {
+    const d = { ...b };
+    for (const p of targetOwned(e.type)) delete d[p];
+    return canonicalJson(d);
+  };
+  return design(e.body) === design(body) ? e.hash : sha256(canonicalJson(body));
+}

@@ -1,0 +1,64 @@
+/**
+ * What a package carries of an entity's body, whether it is built from manifests or exported from
+ * an environment (ELMA365: "parameter values were not available for export"; deleted variables
+ * "will not be downloaded"; deleted workspaces, apps and pages are exported).
+ */
+
+type Obj = Record<string, unknown>;
+
+/**
+ * Lists whose deleted elements are still carried: nested menu pages are entities of their own
+ * (the seed exports deleted pages), travelling inside their top page only for the import step.
+ */
+const CARRIED_WHEN_DELETED = new Set(['pages']);
+
+/** A setting's value belongs to the environment it is set in (secrets among them), never to a package. */
+export const SETTING_VALUE = 'value';
+
+/**
+ * The body a package carries: a setting without its value, and every sub-entity (an element of a
+ * list of coded objects: a field, status, button, form, lane, context variable, script, ...) marked
+ * `deleted: true` left out, at any depth. A whole entity marked deleted is still carried: its card
+ * keeps the flag. Returns the body itself when nothing is left out, so an unchanged body keeps its
+ * identity (and its hash needs no recomputing).
+ */
+export function carriedBody(type: string, body: Obj): Obj {
+  let out = withoutDeleted(body) as Obj;
+  if (type === 'setting' && SETTING_VALUE in out) {
+    out = { ...out };
+    delete out[SETTING_VALUE];
+  }
+  return out;
+}
+
+/** Whether a value is a non-empty list of objects that each have a string `code`. */
+export function isCodedList(v: unknown): v is Obj[] {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj).code === 'string');
+}
+
+function withoutDeleted(v: unknown, key?: string): unknown {
+  if (Array.isArray(v)) {
+    const coded = isCodedList(v);
+    let changed = false;
+    const out: unknown[] = [];
+    for (const x of v) {
+      if (coded && (x as Obj).deleted === true && !CARRIED_WHEN_DELETED.has(key ?? '')) {
+        changed = true;
+        continue;
+      }
+      const y = withoutDeleted(x);
+      if (y !== x) changed = true;
+      out.push(y);
+    }
+    return changed ? out : v;
+  }
+  if (typeof v === 'object' && v !== null) {
+    let out: Obj | undefined;
+    for (const [k, x] of Object.entries(v as Obj)) {
+      const y = withoutDeleted(x, k);
+      if (y !== x) (out ??= { ...(v as Obj) })[k] = y;
+    }
+    return out ?? v;
+  }
+  return v;
+}

@@ -1,0 +1,69 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
+import { carriedBody } from '../../../server/src/core/packaging/carry';
+import type { Card } from '../../../server/src/core/packaging/format';
+import { cardToWrite, hashAfterChange, mergeBodies, refineAction } from '../../../server/src/core/environment/merge';
+import type { EnvEntity } from '../../../server/src/core/environment/types';
+
+const app = (fields: string[], extra: Record<string, unknown> = {}) => ({ code: 'bills', title: 'Bills', fields: fields.map((code) => ({ code, type: 'string' })), ...extra });
+const env = (type: string, body: Record<string, unknown>, hash = 'h1'): EnvEntity => ({ id: `ws.${String(body.code)}`, type: type as EnvEntity['type'], namespace: 'ws', code: String(body.code), deleted: false, hash, body, updatedAt: '2026-01-02T00:00:00Z', updatedBy: 'ops' });
+const card = (type: string, body: Record<string, unknown>): Card => ({ id: `ws.${String(body.code)}`, type: type as Card['type'], namespace: 'ws', code: String(body.code), deleted: false, hash: sha256(canonicalJson(body)), body });
+
+describe('an update deletes nothing (merge.ts)', () => {
+  it('keeps a field the package lacks, in its place among its neighbours', () => {
+    const m = mergeBodies('app', app(['name', 'active']), app(['name', 'code', 'active']));
+    assert.deepEqual((m.body.fields as { code: string }[]).map((f) => f.code), ['name', 'code', 'active']);
+    assert.deepEqual(m.kept, ['fields.code']);
+  });
+  it('takes the package\'s version of what both have, and keeps nested sub-entities and form elements', () => {
+    const pkg = { code: 'p', lanes: [{ code: 'a', title: 'A2' }], forms: [{ code: 'view', fields: ['x'] }] };
+    const have = { code: 'p', lanes: [{ code: 'a', title: 'A1', steps: [{ code: 's1' }] }, { code: 'b' }], forms: [{ code: 'view', fields: ['x', 'y'] }], statuses: [{ code: 'paid' }] };
+    const m = mergeBodies('process', pkg, have);
+    assert.deepEqual(m.body, { code: 'p', lanes: [{ code: 'a', title: 'A2', steps: [{ code: 's1' }] }, { code: 'b' }], forms: [{ code: 'view', fields: ['x', 'y'] }], statuses: [{ code: 'paid' }] });
+    assert.deepEqual(m.kept.sort(), ['forms.view.fields.y', 'lanes.a.steps.s1', 'lanes.b', 'statuses.paid']);
+  });
+  it('carries a deletion the package makes: its element wins, flag and all', () => {
+    const m = mergeBodies('app', { code: 'bills', fields: [{ code: 'x', deleted: true }] }, app(['x']));
+    assert.deepEqual(m.body.fields, [{ code: 'x', deleted: true }]);
+    assert.deepEqual(m.kept, []);
+  });
+  it('keeps a workspace\'s own properties and a setting\'s value, and takes everything else', () => {
+    const ws = mergeBodies('workspace', { kind: 'workspace', code: 'ws', title: 'New', version: '2.0.0' }, { kind: 'workspace', code: 'ws', title: 'Ours', version: '1.0.0', url: '/ours' });
+    assert.deepEqual(ws.body, { kind: 'workspace', code: 'ws', title: 'Ours', version: '2.0.0', url: '/ours' });
+    assert.deepEqual(ws.kept.sort(), ['title', 'url']);
+    const s = mergeBodies('setting', { code: 'url', default: 'https://b' }, { code: 'url', default: 'https://a', value: 'SECRET' });
+    assert.deepEqual(s.body, { code: 'url', default: 'https://b', value: 'SECRET' });
+    assert.deepEqual(s.kept, ['value']);
+  });
+  it('writes the merged body under the card\'s hash, and the card as it is on create', () => {
+    const c = card('app', app(['name']));
+    assert.equal(cardToWrite(c, undefined), c);
+    const w = cardToWrite(c, env('app', app(['name', 'old'])));
+    assert.equal(w.hash, c.hash);
+    assert.deepEqual((w.body.fields as { code: string }[]).map((f) => f.code), ['name', 'old']);
+  });
+  it('an update that would write what is there is unchanged; one that changes something is not', () => {
+    const c = card('app', app(['name']));
+    const there = env('app', app(['name', 'old']), 'h-other');
+    assert.equal(refineAction({ action: 'conflict' as const, reason: 'x' }, there, c).action, 'unchanged');
+    assert.equal(refineAction({ action: 'update' as const }, env('app', app(['other'])), c).action, 'update');
+  });
+  it('a change in the environment to the target\'s own properties keeps the hash; a design change does not', () => {
+    const e = env('workspace', { kind: 'workspace', code: 'ws', title: 'A', version: '1.0.0' }, 'v1');
+    assert.equal(hashAfterChange(e, { ...e.body, title: 'B' }), 'v1');
+    assert.notEqual(hashAfterChange(e, { ...e.body, version: '1.1.0' }), 'v1');
+    const s = env('setting', { code: 'url', default: 'x' }, 's1');
+    assert.equal(hashAfterChange(s, { ...s.body, value: 'SECRET' }), 's1');
+  });
+});
+
+describe('what a package carries (carry.ts)', () => {
+  it('leaves setting values and deleted sub-entities out, at any depth, and keeps deleted nested pages', () => {
+    assert.deepEqual(carriedBody('setting', { code: 'url', default: 'd', value: 'SECRET' }), { code: 'url', default: 'd' });
+    assert.deepEqual(carriedBody('app', { code: 'a', fields: [{ code: 'x', deleted: true }, { code: 'y' }], forms: [{ code: 'f', elements: [{ code: 'e', deleted: true }] }] }),
+      { code: 'a', fields: [{ code: 'y' }], forms: [{ code: 'f', elements: [] }] });
+    const page = { code: 'top', pages: [{ code: 'old', deleted: true }] };
+    assert.equal(carriedBody('page', page), page);
+  });
+});

@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util';
 import { EnvError } from '../core/environment/errors';
 import { openRegularFile, PackageError } from '../core/packaging/reader';
 import type { ImportPlan, Job, PlanAction } from '../core/environment/types';
+import { describeData, type ImportChoice } from '../core/environment/importChoice';
 import { EnvClient, followJob } from '../env/client';
 import { describeEnvError, isProduction, openEnvironment } from './envArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
-const USAGE = 'usage: isola import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--format text|json] [--confirm NAME]';
+const USAGE = 'usage: isola import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--design all|none] [--data none|all|APP,...] [--format text|json] [--confirm NAME]';
 
 /**
  * `isola import FILE`: uploads the package, prints the environment's plan, and (unless
@@ -18,9 +19,13 @@ const USAGE = 'usage: isola import FILE [--env NAME] [--dry-run] [--on-conflict 
 export async function runImport(args: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { env: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'on-conflict': { type: 'string', default: 'cancel' }, as: { type: 'string' }, format: { type: 'string', default: 'text' }, confirm: { type: 'string' } },
+    options: {
+      env: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'on-conflict': { type: 'string', default: 'cancel' }, as: { type: 'string' },
+      design: { type: 'string', default: 'all' }, data: { type: 'string', default: 'all' }, format: { type: 'string', default: 'text' }, confirm: { type: 'string' },
+    },
   });
   if (positionals.length !== 1) throw new UsageError(USAGE);
+  const choice = importChoiceOf(values.design!, values.data!);
   const onConflict = values['on-conflict'];
   if (onConflict !== 'cancel' && onConflict !== 'replace') throw new UsageError(`--on-conflict must be cancel or replace (got "${onConflict}")`);
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown format "${values.format}": use text or json`);
@@ -38,8 +43,14 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${positionals[0]}: no such file`);
       throw e;
     });
-    const plan = await client.plan(stored.id, values.as);
-    const out: { environment: string; plan: ImportPlan; result?: unknown; refused?: string } = { environment: client.name, plan };
+    // A 400 here is the command line's fault (an `--as` code, a `--data` app the package lacks): bad usage.
+    const plan = await client.plan(stored.id, values.as, choice).catch((e) => {
+      throw e instanceof EnvError && e.status === 400 ? new UsageError(`${client.name}: ${e.message}`) : e;
+    });
+    // The choice as the environment understood it (apps resolved), else as asked.
+    const out: { environment: string; choice: ImportChoice; plan: ImportPlan; result?: unknown; refused?: string } = {
+      environment: client.name, choice: plan.choice ? { design: plan.choice.design, data: plan.choice.data } : choice, plan,
+    };
     if (!json) io.out(formatPlan(client.name, plan));
     const refuse = (why: string): ExitCode => {
       out.refused = why;
@@ -107,7 +118,22 @@ export function formatPlan(env: string, p: ImportPlan): string {
     }
   }
   for (const d of p.data) lines.push(`  data      ${d.app}: ${d.records} record(s) (${d.existing} already there)`);
+  const c = p.choice;
+  if (c && (c.leftOut.entities || c.leftOut.apps.length)) {
+    lines.push(`  chosen: design ${c.design}, data ${describeData(c.data)}; left out:`);
+    if (c.leftOut.entities) lines.push(`  left out ${c.leftOut.entities} design entit${c.leftOut.entities === 1 ? 'y' : 'ies'}`);
+    for (const a of c.leftOut.apps) lines.push(`  left out data of ${a.app}: ${a.records} record(s)`);
+  }
   return lines.join('\n') + '\n';
+}
+
+/** `--design all|none` and `--data none|all|APP,...` (apps as the package names them, or a bare app code). */
+function importChoiceOf(design: string, data: string): ImportChoice {
+  if (design !== 'all' && design !== 'none') throw new UsageError(`--design must be all or none (got "${design}")`);
+  if (data === 'none' || data === 'all') return { design, data };
+  const apps = data.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!apps.length) throw new UsageError('--data must be none, all, or a comma-separated list of apps');
+  return { design, data: apps };
 }
 
 /** Refuses (exit 2) anything but a regular file, without reading it. */

@@ -22,8 +22,9 @@ Commands:
   inspect FILE [--format text|json]
                      print a package's descriptor, import steps and entries (verified)
   import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--format text|json]
-         [--confirm NAME]   (a production environment needs its name repeated)
-                     check a package against an environment, print the plan, then import it
+         [--design all|none] [--data none|all|APP,...] [--confirm NAME]
+                     check a package against an environment, print the plan, then import what
+                     was chosen (default: all of it); a production environment needs --confirm NAME
   export --package CODE [--kind namespace|app|solution|configuration] [--env NAME] --out FILE
          [--data none|all|APP,...] [--design all|none]
                      export from an environment into a package file

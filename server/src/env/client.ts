@@ -5,6 +5,7 @@ import type { RestorePreview } from '../core/environment/backups';
 import type { StoredPackage } from '../core/environment/environment';
 import { EnvError } from '../core/environment/errors';
 import type { Backup, Caller, EnvEntity, ExportRequest, ImportPlan, Job, LogLine } from '../core/environment/types';
+import type { ImportChoice } from '../core/environment/importChoice';
 
 // The engine stays out of this module: the editor's bundle needs only the HTTP client (localClient.ts has the in-process one).
 
@@ -36,7 +37,8 @@ export interface EnvClient {
   info(): Promise<EnvInfo>;
   whoami(): Promise<Caller>;
   uploadPackage(file: string): Promise<Omit<StoredPackage, 'file'>>;
-  plan(packageId: string, as?: string): Promise<ImportPlan>;
+  /** Plans the import of a stored package, of what `choice` picks (everything when absent). */
+  plan(packageId: string, as?: string, choice?: Partial<ImportChoice>): Promise<ImportPlan>;
   startImport(planId: string, onConflict: 'cancel' | 'replace'): Promise<Job>;
   startExport(r: ExportRequest): Promise<Job>;
   job(id: string): Promise<Job>;
@@ -107,7 +109,7 @@ export class HttpClient implements EnvClient {
     const { size } = await fs.stat(file);
     return this.call<Omit<StoredPackage, 'file'>>('POST', '/v1/packages', undefined, { body: createReadStream(file), length: size });
   };
-  plan = (id: string, as?: string) => this.call<ImportPlan>('POST', '/v1/plans', { package: id, ...(as ? { as } : {}) });
+  plan = (id: string, as?: string, choice?: Partial<ImportChoice>) => this.call<ImportPlan>('POST', '/v1/plans', { package: id, ...(as ? { as } : {}), ...choice });
   startImport = (plan: string, onConflict: 'cancel' | 'replace') => this.call<Job>('POST', '/v1/imports', { plan, onConflict });
   startExport = (r: ExportRequest) => this.call<Job>('POST', '/v1/exports', r);
   job = (id: string) => this.call<Job>('GET', `/v1/jobs/${encodeURIComponent(id)}`);

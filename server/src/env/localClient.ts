@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Environment } from '../core/environment/environment';
 import type { Caller, ExportRequest } from '../core/environment/types';
+import type { ImportChoice } from '../core/environment/importChoice';
 import type { EnvClient } from './client';
 
 /** The embedded environment: the same engine, in this process, on a data folder. */
@@ -19,7 +20,7 @@ export class LocalClient implements EnvClient {
     const { file: _f, ...p } = await this.env.registerFile(this.caller, file);
     return p;
   };
-  plan = (id: string, as?: string) => this.env.plan(this.caller, { package: id, as });
+  plan = (id: string, as?: string, choice?: Partial<ImportChoice>) => this.env.plan(this.caller, { package: id, as, ...choice });
   startImport = (plan: string, onConflict: 'cancel' | 'replace') => this.env.startImport(this.caller, { plan, onConflict });
   startExport = (r: ExportRequest) => this.env.startExport(this.caller, r);
   job = (id: string) => this.env.job(this.caller, id);

@@ -14,6 +14,7 @@ import { applyImport, ImportCancelled } from './importer';
 import { JobBook } from './jobs';
 import { deeperThan, MAX_JSON_DEPTH } from '../packaging/jsonLimits';
 import { ImportPermit } from './importPermit';
+import { dataAppsCheck, describeChoice, ImportChoice, leftOutLine, narrowView, readChoice, resolveChoice, withChoice } from './importChoice';
 import { openPackageView } from './packageView';
 import { PackageStore, StoredPackage } from './packages';
 
@@ -46,7 +47,7 @@ const PLANS_KEPT = 200;
 export class Environment {
   private readonly jobs: JobBook;
   /** Plans made here, with the descriptor hash of the content they checked. */
-  private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string; descriptorSha256: string }>();
+  private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string; choice: ImportChoice; descriptorSha256: string }>();
   private readonly callers = new Map<string, Caller>();
 
   private readonly store: PackageStore;
@@ -202,21 +203,29 @@ export class Environment {
 
   // ---- import ----
 
-  /** Checks a stored package against the environment and returns the plan (changes nothing). */
-  async plan(caller: Caller, o: { package: string; as?: string }): Promise<ImportPlan> {
+  /**
+   * Checks a stored package against the environment and returns the plan (changes nothing). The
+   * plan covers what `design` and `data` choose (default: everything) and binds that choice: its
+   * import writes exactly that.
+   */
+  async plan(caller: Caller, o: { package: string; as?: string; design?: unknown; data?: unknown }): Promise<ImportPlan> {
+    const asked = readChoice(o.design, o.data);
     const p = await this.package(caller, o.package);
     const now = new Date().toISOString();
-    const view = await openPackageView(p.file, o.as, now, { sha256: p.sha256 }).catch((e) => {
+    const whole = await openPackageView(p.file, o.as, now, { sha256: p.sha256 }).catch((e) => {
       throw e instanceof PackageError ? new EnvError(422, e.message, 'bad-package') : e;
     });
     try {
+      const choice = resolveChoice(whole, asked);
+      const view = narrowView(whole, choice);
       requireRights(caller, view.namespaces, `importing ${p.kind} \`${o.as ?? p.code}\``);
-      const plan = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), succeeded: await this.jobs.succeededImports(), now });
-      this.plans.set(plan.id, { plan, file: p.file, as: o.as, descriptorSha256: view.reader.descriptorSha256 });
+      const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), succeeded: await this.jobs.succeededImports(), now });
+      const plan = withChoice(made, describeChoice(view, choice), view.cards.length > 0, await dataAppsCheck(this.db, view));
+      this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256 });
       if (this.plans.size > PLANS_KEPT) this.plans.delete(this.plans.keys().next().value!);
       return plan;
     } finally {
-      view.reader.close();
+      whole.reader.close();
     }
   }
 
@@ -241,7 +250,7 @@ export class Environment {
     const job: Job = {
       id: newId('j'), kind: 'import', status: 'queued', step: 'queued', progress: 0, namespaces: plan.namespaces,
       packageCode: plan.package.importedAs ?? plan.package.code, packageSha256: plan.package.sha256,
-      request: { package: plan.package.id, plan: plan.id, onConflict: o.onConflict ?? 'cancel', ...(entry.as ? { as: entry.as } : {}) },
+      request: { package: plan.package.id, plan: plan.id, onConflict: o.onConflict ?? 'cancel', ...(entry.as ? { as: entry.as } : {}), design: entry.choice.design, data: entry.choice.data },
       plan, createdBy: caller.name, createdAt: new Date().toISOString(),
     };
     return this.jobs.start(job, async (ctx) => {
@@ -250,13 +259,17 @@ export class Environment {
       const now = new Date().toISOString();
       // Design entries were verified when first read (and are remembered by the file's sha256);
       // data chunks are verified as they stream into the transaction (a mismatch rolls it back).
-      const view = await openPackageView(entry.file, entry.as, now, { sha256: plan.package.sha256, verify: (done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1) });
+      const whole = await openPackageView(entry.file, entry.as, now, { sha256: plan.package.sha256, verify: (done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1) });
       try {
         // The plan's checks hold for the content they saw; a package file rewritten since (one
         // registered in place) is another package.
-        if (view.reader.descriptorSha256 !== entry.descriptorSha256) throw new EnvError(409, 'the package file changed since the plan was made; make a new plan', 'stale-plan');
+        if (whole.reader.descriptorSha256 !== entry.descriptorSha256) throw new EnvError(409, 'the package file changed since the plan was made; make a new plan', 'stale-plan');
+        // The plan's choice, applied before the permit: rights and scope are decided on what is written.
+        const view = narrowView(whole, entry.choice);
         const permit = ImportPermit.grant(caller, view, `importing ${plan.package.kind} \`${plan.package.importedAs ?? plan.package.code}\``);
         ctx.log('info', `checked the design entries of ${plan.package.kind} \`${plan.package.code}\`: every checksum matches`);
+        const leftOut = plan.choice && leftOutLine(plan.choice);
+        if (leftOut) ctx.log('info', leftOut);
         ctx.set('backing-up', 'backup');
         // Recorded before the transaction: after a crash the job says how far it got.
         await ctx.save();
@@ -277,7 +290,7 @@ export class Environment {
         if (e instanceof ImportCancelled) ctx.signal.throwIfAborted();
         throw e;
       } finally {
-        view.reader.close();
+        whole.reader.close();
       }
     });
   }

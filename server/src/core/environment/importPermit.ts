@@ -34,8 +34,16 @@ export class ImportPermit {
     const code = view.rename?.to ?? view.descriptor.code;
     const scope = writeScope(view.descriptor.kind, code, cards, dataApps.keys());
     requireRights(caller, scope.namespaces, what);
-    if (scope.outside.length) {
-      throw new EnvError(422, `${view.descriptor.kind} \`${code}\` writes outside its own namespaces: ${scope.outside.slice(0, 5).join('; ')}${scope.outside.length > 5 ? `; and ${scope.outside.length - 5} more` : ''}`, 'out-of-scope', scope.outside);
+    // An import of part of a package (importChoice.ts) is judged on the whole package's cards as
+    // well: an app's or a solution's scope comes from its own card, which a data-only import does
+    // not write; and a package with any card outside its scope is refused whatever is chosen.
+    if (view.packageCards) {
+      const all = new Set(view.packageCards);
+      if (view.cards.some((c) => !all.has(c))) throw new Error('an import view holds a card its package does not'); // a bug, never input
+    }
+    const whole = view.packageCards ? writeScope(view.descriptor.kind, code, view.packageCards, dataApps.keys()) : scope;
+    if (whole.outside.length) {
+      throw new EnvError(422, `${view.descriptor.kind} \`${code}\` writes outside its own namespaces: ${whole.outside.slice(0, 5).join('; ')}${whole.outside.length > 5 ? `; and ${whole.outside.length - 5} more` : ''}`, 'out-of-scope', whole.outside);
     }
     return new ImportPermit(view, cards, dataApps, Object.freeze(scope.namespaces));
   }

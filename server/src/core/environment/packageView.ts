@@ -20,6 +20,11 @@ export interface PackageView {
   /** What the import writes and what of it falls outside the package's kind and code. */
   scope: WriteScope;
   rename?: Rename;
+  /**
+   * Every card of the package, when `cards` holds only the part chosen for import
+   * (importChoice.ts): what the package may write is decided on the whole package.
+   */
+  packageCards?: Card[];
 }
 
 /** How a package is opened. */

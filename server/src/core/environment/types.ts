@@ -1,4 +1,5 @@
 import type { Card, DataOption } from '../packaging/format';
+import type { PlanChoice } from './importChoice';
 
 /** Job statuses (spec §5). */
 export type JobStatus = 'queued' | 'checking' | 'backing-up' | 'importing' | 'exporting' | 'succeeded' | 'failed' | 'cancelled';
@@ -49,7 +50,7 @@ export interface PlanEntity {
 
 /** One check of an import, passed or failed. */
 export interface ImportCheck {
-  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'running' | 'repeat';
+  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'running' | 'repeat' | 'data';
   ok: boolean;
   /** What was checked, or why it failed. */
   message: string;
@@ -77,6 +78,8 @@ export interface ImportPlan {
   entities: PlanEntity[];
   data: PlanData[];
   counts: Record<PlanAction, number>;
+  /** What was chosen to import, what the package offers, and what the choice leaves out. */
+  choice?: PlanChoice;
   /** The environment's revision the plan was made against; a later change makes it stale. */
   revision: number;
   createdAt: string;

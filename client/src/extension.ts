@@ -5,6 +5,7 @@ import { registerApplyImportPlan } from './commands/applyImportPlan';
 import { registerBuildPackage } from './commands/buildPackage';
 import { registerCancelImportPlan } from './commands/cancelImportPlan';
 import { registerCheckWorkspace } from './commands/checkWorkspace';
+import { registerChooseImport } from './commands/chooseImport';
 import { registerCompareWithWorkspace } from './commands/compareWithWorkspace';
 import { registerExportFromEnvironment } from './commands/exportFromEnvironment';
 import { registerImportPackage } from './commands/importPackage';
@@ -84,6 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
     registerImportPackage(environments, connections, planPanel, packageModel),
     registerApplyImportPlan(connections, planPanel, output, refresh),
     registerCancelImportPlan(planPanel),
+    registerChooseImport(connections, planPanel),
     registerShowConflictDiff(planPanel),
     registerExportFromEnvironment(environments, connections, output),
     registerRestoreBackup(connections, refresh),

@@ -40,7 +40,7 @@ export function registerApplyImportPlan(connections: Connections, panel: PlanPan
       job = await client.startImport(s.plan.id, onConflict);
     } catch (e) {
       if (e instanceof EnvError && e.reason === 'stale-plan') {
-        const plan = await client.plan(s.packageId, s.as);
+        const plan = await client.plan(s.packageId, s.as, s.choice);
         panel.show({ ...s, plan });
         void vscode.window.showWarningMessage(`Isola: ${s.env} changed since the plan was made; here is a new plan. Review it and confirm again.`);
         return undefined;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ImportChoice } from '../../../server/src/core/environment/importChoice';
 import type { ImportPlan } from '../../../server/src/core/environment/types';
 import type { Connections } from '../environments/connections';
 import type { EnvironmentList } from '../environments/environmentList';
@@ -13,6 +14,9 @@ export interface ImportPackageArgs {
   env?: string;
   /** Import under another code (duplicate). */
   as?: string;
+  /** What to import (default: all design, all data); the plan panel changes it later. */
+  design?: ImportChoice['design'];
+  data?: ImportChoice['data'];
 }
 
 /**
@@ -33,8 +37,9 @@ export function registerImportPackage(list: EnvironmentList, connections: Connec
           progress.report({ message: 'uploading' });
           const stored = await client.uploadPackage(file.fsPath);
           progress.report({ message: 'making the plan' });
-          const p = await client.plan(stored.id, a.as);
-          panel.show({ env, production: connections.config(env)?.production === true, file: file.fsPath, packageId: stored.id, as: a.as, plan: p });
+          const choice: ImportChoice = { design: a.design ?? 'all', data: a.data ?? 'all' };
+          const p = await client.plan(stored.id, a.as, choice);
+          panel.show({ env, production: connections.config(env)?.production === true, file: file.fsPath, packageId: stored.id, as: a.as, choice, plan: p });
           return p;
         });
         return plan;

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { ImportChoice } from '../../../server/src/core/environment/importChoice';
 import type { ImportPlan, PlanAction } from '../../../server/src/core/environment/types';
+import { CHOICE_SCRIPT, choiceHtml } from './planChoice';
+import { isPlanMessage } from './planMessages';
 
 /** The import being reviewed: which package, into which environment, and the plan the environment made. */
 export interface PlanSession {
@@ -9,6 +12,8 @@ export interface PlanSession {
   file: string;
   packageId: string;
   as?: string;
+  /** What was chosen to import; the plan was made with it (absent: everything). */
+  choice?: ImportChoice;
   plan: ImportPlan;
 }
 
@@ -31,11 +36,13 @@ export class PlanPanel implements vscode.Disposable {
         this.panel = undefined;
         this.session = undefined;
       });
-      this.panel.webview.onDidReceiveMessage((m: { command: string; id?: string }) => {
+      this.panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (!isPlanMessage(m)) return;
         if (m.command === 'apply') void vscode.commands.executeCommand('isola.importPlan.apply', { onConflict: 'cancel' });
         if (m.command === 'replace') void vscode.commands.executeCommand('isola.importPlan.apply', { onConflict: 'replace' });
         if (m.command === 'cancel') void vscode.commands.executeCommand('isola.importPlan.cancel');
         if (m.command === 'diff' && m.id) void vscode.commands.executeCommand('isola.importPlan.showDiff', { id: m.id });
+        if (m.command === 'choose') void vscode.commands.executeCommand('isola.importPlan.choose', { design: m.design, data: m.data });
       });
     }
     const p = session.plan;
@@ -104,10 +111,13 @@ td button { padding: 1px 8px; }
 .production { border: 1px solid var(--vscode-errorForeground); padding: 6px 10px; color: var(--vscode-errorForeground); }
 .refused, .outcome { font-weight: 600; }
 summary { cursor: pointer; color: var(--vscode-descriptionForeground); margin-bottom: 12px; }
+#choice .row { margin: 4px 0; } #choice .row b { display: inline-block; min-width: 4em; } #choice label { margin-right: 12px; }
+#choice .apps { margin-left: 4em; } #choice label.app { display: block; }
 </style></head><body>
 <h1>Import ${esc(p.package.kind)} <code>${esc(p.package.importedAs ?? p.package.code)}</code>${p.package.version ? ` ${esc(p.package.version)}` : ''} into <span class="env">${esc(s.env)}</span></h1>
 ${s.production ? `<p class="production">${esc(s.env)} is a production environment: you will be asked to type its name before anything changes.</p>` : ''}
 <p class="meta">${esc(p.package.title ?? '')} · namespaces ${esc(p.namespaces.join(', '))} · plan made ${esc(p.createdAt)} at revision ${p.revision}</p>
+${choiceHtml(p, !outcome)}
 <h2>Checks</h2><ul class="checks">${checks}</ul>
 <h2>Entities</h2><p>${counts}</p>
 ${rows ? `<table>${head}<tbody>${rows}</tbody></table>` : '<p>Nothing changes.</p>'}
@@ -118,5 +128,6 @@ ${data ? `<h2>Data</h2><ul>${data}</ul>` : ''}
 const vscode = acquireVsCodeApi();
 for (const [id, command] of [['apply', 'apply'], ['replace', 'replace'], ['cancel', 'cancel']]) document.getElementById(id)?.addEventListener('click', () => vscode.postMessage({ command }));
 for (const b of document.querySelectorAll('button[data-diff]')) b.addEventListener('click', () => vscode.postMessage({ command: 'diff', id: b.dataset.diff }));
+${CHOICE_SCRIPT}
 </script></body></html>`;
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnvError } from '../core/environment/errors';
 import { openRegularFile, PackageError } from '../core/packaging/reader';
+import { conflictSummary } from '../core/environment/planChecks';
 import type { ImportPlan, Job, PlanAction } from '../core/environment/types';
 import { describeData, type ImportChoice } from '../core/environment/importChoice';
 import { EnvClient, followJob } from '../env/client';
@@ -60,7 +61,7 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
     };
     if (!plan.ok) return refuse(`refused by the environment's checks: ${plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ')}`);
     if (plan.counts.conflict && onConflict !== 'replace') {
-      return refuse(`${plan.counts.conflict} conflict(s): the environment changed ${plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id).join(', ')}; nothing was imported. Run again with --on-conflict replace to overwrite them`);
+      return refuse(`${plan.counts.conflict} conflict(s): ${conflictSummary(plan)} (${plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id).join(', ')}); nothing was imported. Run again with --on-conflict replace to overwrite them`);
     }
     if (values['dry-run']) {
       if (json) io.out(JSON.stringify(out, null, 2) + '\n');

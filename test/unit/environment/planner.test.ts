@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { actionFor, compareVersions, languagesInOrder } from '../../../server/src/core/environment/planner';
+import { actionFor, compareVersions } from '../../../server/src/core/environment/planner';
+import { languagesCheck, sameLanguages } from '../../../server/src/core/environment/planChecks';
 import type { EnvEntity } from '../../../server/src/core/environment/types';
 
 const env = (hash: string, deleted = false): EnvEntity => ({
@@ -49,13 +50,20 @@ describe('platform versions', () => {
 });
 
 describe('languages in the same order (Protogrid)', () => {
-  it('accepts the same list and a subsequence in order', () => {
-    assert.ok(languagesInOrder(['en', 'ru'], ['en', 'ru']));
-    assert.ok(languagesInOrder(['fr', 'es'], ['fr', 'en', 'es']));
-    assert.ok(languagesInOrder([], ['en']));
+  it('accepts the same list, and any list into an environment that has none yet', () => {
+    assert.ok(sameLanguages(['en', 'ru'], ['en', 'ru']));
+    assert.equal(languagesCheck(['en', 'ru'], ['en', 'ru']).ok, true);
+    assert.equal(languagesCheck(['fr', 'es'], []).ok, true);
+    assert.equal(languagesCheck([], ['en']).ok, true);
   });
-  it('refuses another order or a missing language', () => {
-    assert.ok(!languagesInOrder(['ru', 'en'], ['en', 'ru']));
-    assert.ok(!languagesInOrder(['en', 'de'], ['en', 'ru']));
+  it('refuses another order, a missing language and a subset, naming the order to use', () => {
+    assert.ok(!sameLanguages(['ru', 'en'], ['en', 'ru']));
+    assert.ok(!sameLanguages(['fr', 'es'], ['fr', 'en', 'es']));
+    for (const [pkg, env] of [[['ru', 'en'], ['en', 'ru']], [['en', 'de'], ['en', 'ru']], [['ru'], ['en', 'ru']]]) {
+      const c = languagesCheck(pkg, env);
+      assert.equal(c.ok, false, `${pkg} into ${env}`);
+      assert.ok(c.message.includes(`Set the environment's languages to ${pkg.join(', ')}, in this order`), c.message);
+      assert.ok(c.message.includes(JSON.stringify(env)), c.message);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview }
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
 import { badRequest, EnvError, notFound } from './errors';
+import { refuseUnlessIsolated } from './exportCheck';
 import { resolveExport, writeExport } from './exporter';
 import { applyImport, ImportCancelled } from './importer';
 import { JobBook } from './jobs';
@@ -19,6 +20,7 @@ import { openPackageView } from './packageView';
 import { PackageStore, StoredPackage } from './packages';
 
 export type { StoredPackage } from './packages';
+import { conflictSummary } from './planChecks';
 import { makePlan } from './planner';
 import { bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, setMeta, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
@@ -240,7 +242,7 @@ export class Environment {
     requireRights(caller, plan.namespaces, `importing ${plan.package.kind} \`${plan.package.code}\``);
     if (!plan.ok) throw new EnvError(422, `the package failed its checks: ${plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ')}`, 'checks-failed', plan.checks.filter((c) => !c.ok));
     if (plan.counts.conflict && o.onConflict !== 'replace') {
-      throw new EnvError(409, `${plan.counts.conflict} entit${plan.counts.conflict === 1 ? 'y was' : 'ies were'} changed in the environment; nothing was imported (replace them with onConflict "replace")`, 'conflicts', plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id));
+      throw new EnvError(409, `${conflictSummary(plan)}; nothing was imported (replace them with onConflict "replace")`, 'conflicts', plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id));
     }
     const revision = await getRevision(this.db);
     if (revision !== plan.revision) throw new EnvError(409, `the environment changed since the plan was made (revision ${plan.revision}, now ${revision}); make a new plan`, 'stale-plan');
@@ -307,13 +309,16 @@ export class Environment {
     };
     const settings = await getSettings(this.db);
     return this.jobs.start(job, async (ctx) => {
-      ctx.set('exporting', 'design');
+      ctx.set('exporting', 'check');
       const out = path.join(this.o.dataDir, 'packages', `${job.id}.isolapkg`);
       const now = new Date().toISOString();
       // One transaction: the package is a consistent snapshot even while imports run (PostgreSQL).
       const r2 = await this.db.transaction(async (tx) => {
         if (this.db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         const fresh = await resolveExport(tx, r);
+        // The same isolation check as a build: a scope that is not isolated is never written.
+        await refuseUnlessIsolated(tx, fresh, this.catalog, (line) => ctx.log('error', line));
+        ctx.set('exporting', 'design');
         return writeExport(tx, fresh, r, { out, envName: settings.name, by: caller.name, now, tool: this.o.tool ?? { name: 'isola', version: '0' }, signal: ctx.signal, onRecords: () => ctx.set('exporting', 'data') });
       });
       ctx.log('info', `exported ${r2.cards} design entit${r2.cards === 1 ? 'y' : 'ies'} and ${r2.records} record(s) of ${scope.kind} \`${scope.code}\` (${r2.size} bytes)`);

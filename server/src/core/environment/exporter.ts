@@ -6,6 +6,7 @@ import type { Sql } from './db/database';
 import { badRequest, notFound } from './errors';
 import { entitiesIn, getSettings, historyOf, toEntity } from './store';
 import { exportCard, exportHistory } from './exportCards';
+import { DATA_ORDER_NOTE, exportDataOrder } from './recordLinks';
 import type { EnvEntity, ExportRequest } from './types';
 
 /** What an export request covers, resolved against the environment. */
@@ -81,6 +82,8 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
   const apps = dataOpt === 'all' ? scope.apps : Array.isArray(dataOpt) ? dataOpt : [];
   const unknown = apps.filter((a) => !scope.apps.includes(a));
   if (unknown.length) throw badRequest(`no records of ${unknown.join(', ')} in ${scope.kind} \`${scope.code}\` (apps with records: ${scope.apps.join(', ') || 'none'})`);
+  // As `isola build` does: records named by other records come first, so an import takes one pass.
+  const order = exportDataOrder(apps, scope.entities);
   // Without setting values and deleted sub-entities (exportCards.ts).
   const cards: Card[] = design === 'all' ? scope.entities.map(exportCard) : [];
   const refs = new Map<string, string>();
@@ -103,7 +106,7 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
     out: o.out,
     cards,
     files,
-    data: apps.map((app) => ({ app, source: recordLines(db, app) })),
+    data: order.map((app) => ({ app, source: recordLines(db, app) })),
     signal: o.signal,
     onData: (n) => {
       bytes += n;
@@ -119,7 +122,7 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
       version: str(unitBody.version),
       platform: str(unitBody.platform) ?? settings.platform,
       languages: settings.languages.length ? settings.languages : undefined,
-      options: { design, data: dataOpt === 'all' ? 'all' : apps.length ? apps : 'none', ...(apps.length ? { dataOrder: apps } : {}) },
+      options: { design, data: dataOpt === 'all' ? 'all' : apps.length ? apps : 'none', ...(apps.length ? { dataOrder: order, dataOrderNote: DATA_ORDER_NOTE } : {}) },
       createdAt: o.now,
       createdBy: o.by,
       source: `environment ${o.envName}`,

@@ -5,6 +5,7 @@ import { EnvError } from './errors';
 import type { ImportPermit } from './importPermit';
 import type { PackageView } from './packageView';
 import { cardToWrite, keptLogLine, keptOf, refineAction } from './merge';
+import { backupLine } from './planChecks';
 import { actionFor } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntities, writeHistories } from './store';
 import type { Caller, ImportPlan, PlanAction } from './types';
@@ -91,10 +92,12 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
          ON CONFLICT DO NOTHING`,
         [backupId, JSON.stringify(part.map((c) => ({ id: c.id, row: env.get(c.id) ?? null, history: oldHistory[c.id] ?? [] })))]);
     }
-    o.report.log('info', `backup ${backupId}: ${changing.length} entit${changing.length === 1 ? 'y' : 'ies'} before the import`);
+    const existed = changing.filter((c) => env.has(c.id)).length;
+    o.report.log('info', backupLine(backupId, existed, changing.length - existed));
     cancelled();
 
     const app = view.descriptor.kind === 'app' ? permitted.find((c) => c.type === 'app')?.id : undefined;
+    const older = new Set(plan.entities.filter((e) => e.older).map((e) => e.id));
     const byStep = new Map<string, Card[]>();
     for (const c of permitted) {
       const step = STEP_OF[c.type] ?? 'apps';
@@ -113,7 +116,7 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
         }
         for (const c of part) {
           const action = actions.get(c.id)!;
-          o.report.log('info', `${step}: ${c.id} ${action === 'conflict' ? 'replaced (was changed in the environment)' : action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}${c.deleted ? ' (deleted)' : ''}`);
+          o.report.log('info', `${step}: ${c.id} ${action === 'conflict' ? (older.has(c.id) ? 'replaced by the package\'s older version' : 'replaced (was changed in the environment)') : action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}${c.deleted ? ' (deleted)' : ''}`);
           const keptLine = action !== 'unchanged' && keptLogLine(step, c.id, keptOf(c, env.get(c.id)));
           if (keptLine) o.report.log('info', keptLine);
           o.report.progress(++done, total);

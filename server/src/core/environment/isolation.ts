@@ -1,8 +1,8 @@
 import type { Catalog } from '../catalog/catalog';
-import { ORG_NAMESPACE, GLOBAL_NAMESPACE } from '../manifest/types';
+import { ORG_NAMESPACE, GLOBAL_NAMESPACE, RefKind } from '../manifest/types';
 import { findGlobalUses } from '../manifest/scriptScan';
 import type { Card } from '../packaging/format';
-import { cardReferences } from './cardRefs';
+import { cardReferences, type CardRef } from './cardRefs';
 import { writeScope, type WriteScope } from './writeScope';
 
 /** A package as an import sees it, after any rename. */
@@ -23,22 +23,47 @@ export interface IsolationReport {
 }
 
 /**
+ * Whether the target holds an entity: by id, and (when `kind` is given) of the type a reference
+ * of that kind names, so that `app: "ns.approvers"` does not resolve to a group.
+ */
+export type InEnvironment = (id: string, kind?: RefKind) => boolean;
+
+/** One finding of the receiving side's check, with the reference behind it when there is one. */
+export interface IsolationFinding {
+  /** `ISO001` to `ISO004` break isolation; `unresolved` is a reference that resolves nowhere in the target. */
+  code: 'ISO001' | 'ISO002' | 'ISO003' | 'ISO004' | 'unresolved';
+  line: string;
+  ref?: CardRef;
+  /** A reference outside the package's scope (its ISO004 is a finding of its own). */
+  outside?: boolean;
+}
+
+/**
  * Checks a package's cards again on the receiving side (spec §5: never trust the client): the
  * isolation rules that can be decided from cards alone (ISO001 to ISO004), and whether every
  * reference resolves in the target, counting the package's own cards, the built-in catalog and
  * what the environment already holds.
  */
-export function checkPackageIsolation(
-  scope: PackageScope,
-  catalog: Catalog,
-  inEnvironment: (id: string) => boolean,
-): IsolationReport {
+export function checkPackageIsolation(scope: PackageScope, catalog: Catalog, inEnvironment: InEnvironment): IsolationReport {
+  const found = isolationFindings(scope, catalog, inEnvironment);
+  return {
+    isolation: found.filter((f) => f.code !== 'unresolved').map((f) => f.line),
+    references: found.filter((f) => f.code === 'unresolved').map((f) => f.line),
+  };
+}
+
+/**
+ * The findings behind `checkPackageIsolation`, each with its reference, for callers that explain
+ * the way out (an export names the solution that would make a workspace whole). A reference
+ * outside the package's scope is an ISO004 and, when the target lacks what it names, also
+ * `unresolved`: a plan must not say every reference resolves while some point into nothing.
+ */
+export function isolationFindings(scope: PackageScope, catalog: Catalog, inEnvironment: InEnvironment): IsolationFinding[] {
   // Entries outside the package's own namespaces come first: nothing else matters until they go.
   const writes = scope.writes ?? writeScope(scope.kind, scope.code, scope.cards, []);
-  const isolation: string[] = writes.outside.map((line) => `ISO004 ${line}`);
-  const references: string[] = [];
+  const out: IsolationFinding[] = writes.outside.map((line) => ({ code: 'ISO004', line: `ISO004 ${line}` }));
   const config = scope.kind === 'configuration';
-  const ids = new Set(scope.cards.map((c) => c.id));
+  const types = new Map(scope.cards.map((c) => [c.id, c.type as string]));
   // In scope is what the package's kind and code define, never what its cards claim.
   const allowed = writes.allowed;
   const appId = scope.kind === 'app' ? scope.cards.find((c) => c.type === 'app' && c.code === scope.code)?.id : undefined;
@@ -48,38 +73,36 @@ export function checkPackageIsolation(
     for (const s of scripts) {
       if (config || typeof s !== 'object' || s === null) continue;
       const name = typeof s.code === 'string' ? `${card.id}.${s.code}` : card.id;
-      if (s.global === true) isolation.push(`ISO001 script \`${name}\` has the Global flag`);
+      if (s.global === true) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` has the Global flag` });
       const file = typeof s.file === 'object' && s.file !== null ? (s.file as { file?: string }).file : undefined;
       const src = typeof s.source === 'string' ? s.source : file ? scope.attachments.get(file)?.toString('utf8') : undefined;
-      if (src && findGlobalUses(src).length) isolation.push(`ISO001 script \`${name}\` uses \`Global.\``);
+      if (src && findGlobalUses(src).length) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`Global.\`` });
     }
     for (const r of cardReferences(card)) {
       const where = `${card.id}: ${r.kind} \`${r.text}\``;
       if (r.form === 'orgUnit') {
-        if (!config) isolation.push(`ISO002 ${where} is a unit of the org chart, which only a configuration carries`);
-        else if (!ids.has(`${ORG_NAMESPACE}.${r.code}`) && !scope.cards.some((c) => c.type === 'orgUnit' && c.code === r.code) && !inEnvironment(`${ORG_NAMESPACE}.${r.code}`)) {
-          references.push(`${where} names no unit of the org chart in the package or the environment`);
+        if (!config) out.push({ code: 'ISO002', line: `ISO002 ${where} is a unit of the org chart, which only a configuration carries`, ref: r });
+        else if (!types.has(`${ORG_NAMESPACE}.${r.code}`) && !scope.cards.some((c) => c.type === 'orgUnit' && c.code === r.code) && !inEnvironment(`${ORG_NAMESPACE}.${r.code}`)) {
+          out.push({ code: 'unresolved', line: `${where} names no unit of the org chart in the package or the environment`, ref: r });
         }
         continue;
       }
       if (r.form === 'global' && !config) {
-        isolation.push(`ISO003 ${where} is a global object, which only a configuration carries`);
+        out.push({ code: 'ISO003', line: `ISO003 ${where} is a global object, which only a configuration carries`, ref: r });
         continue;
       }
-      const builtinNs = catalog.namespaces.get(r.namespace);
-      if (builtinNs) {
-        if (!catalog.lookup(r.kind, r.namespace, r.code)) references.push(`${where}: built-in namespace \`${r.namespace}\` has no ${r.kind} \`${r.code}\` in this environment`);
+      if (catalog.namespaces.has(r.namespace)) {
+        if (!catalog.lookup(r.kind, r.namespace, r.code)) out.push({ code: 'unresolved', line: `${where}: built-in namespace \`${r.namespace}\` has no ${r.kind} \`${r.code}\` in this environment`, ref: r });
         continue;
       }
       const id = `${r.namespace}.${r.code}`;
-      const inPackage = ids.has(id);
-      const inScope = appId ? inPackage : allowed === 'any' || allowed.has(r.namespace) || r.namespace === GLOBAL_NAMESPACE;
-      if (!inScope) {
-        isolation.push(`ISO004 ${where} is outside ${scope.kind} \`${scope.code}\``);
-        continue;
-      }
-      if (!inPackage && !inEnvironment(id)) references.push(`${where} resolves neither in the package nor in the environment`);
+      const inPackage = types.get(id) === r.kind;
+      const inScope = appId ? types.has(id) : allowed === 'any' || allowed.has(r.namespace) || r.namespace === GLOBAL_NAMESPACE;
+      if (!inScope) out.push({ code: 'ISO004', line: `ISO004 ${where} is outside ${scope.kind} \`${scope.code}\``, ref: r, outside: true });
+      if (inPackage || inEnvironment(id, r.kind)) continue;
+      const other = types.get(id);
+      out.push({ code: 'unresolved', line: `${where} resolves neither in the package nor in the environment${other ? ` (the package's \`${id}\` is a ${other}, not a ${r.kind})` : ''}`, ref: r, ...(inScope ? {} : { outside: true }) });
     }
   }
-  return { isolation, references };
+  return out;
 }

@@ -2,9 +2,11 @@ import type { Catalog } from '../catalog/catalog';
 import { FORMAT_VERSION } from '../packaging/format';
 import type { Sql } from './db/database';
 import { checkPackageIsolation } from './isolation';
+import { contentDigest, entityTypes, languagesCheck, markOlder, repeatCheck } from './planChecks';
+import { recordsCheck } from './recordLinks';
 import { keptOf, refineAction } from './merge';
 import type { PackageView } from './packageView';
-import { allEntityIds, entitiesIn, getEntities, getRevision, getSettings, recordCounts } from './store';
+import { entitiesIn, getEntities, getRevision, getSettings, historyOf, recordCounts } from './store';
 import { newId } from './users';
 import type { Caller, EnvEntity, ImportCheck, ImportPlan, Job, PlanAction, PlanEntity } from './types';
 
@@ -17,13 +19,6 @@ export function compareVersions(a: string, b: string): number {
     if (d) return d;
   }
   return 0;
-}
-
-/** Whether `wanted` appears in `have` in the same order (Protogrid: the target needs the languages in the source's order). */
-export function languagesInOrder(wanted: string[], have: string[]): boolean {
-  let i = 0;
-  for (const l of have) if (l === wanted[i]) i++;
-  return i === wanted.length;
 }
 
 /** What decides one entity's action (spec §5 "Update"). */
@@ -72,15 +67,10 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
     ? platformOk ? `needs platform ${d.platform}; the environment runs ${settings.platform}` : `needs platform ${d.platform}, newer than the environment's ${settings.platform}: update the environment first`
     : 'the package names no minimum platform version' });
 
-  const langs = d.languages ?? [];
-  const langOk = !settings.languages.length || languagesInOrder(langs, settings.languages);
-  checks.push({ name: 'languages', ok: langOk, message: !settings.languages.length
-    ? `the environment has no languages yet; it takes the package's (${langs.join(', ') || 'none'})`
-    : langOk ? `${langs.join(', ') || 'no languages'} in the environment's order (${settings.languages.join(', ')})`
-      : `the package has languages ${langs.join(', ')} but the environment has ${settings.languages.join(', ')}: the environment needs them in the package's order` });
+  checks.push(languagesCheck(d.languages ?? [], settings.languages));
 
-  const existing = await allEntityIds(ctx.db);
-  const iso = checkPackageIsolation({ kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, writes: view.scope, attachments: view.attachments }, ctx.catalog, (id) => existing.has(id));
+  const existing = await entityTypes(ctx.db);
+  const iso = checkPackageIsolation({ kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, writes: view.scope, attachments: view.attachments }, ctx.catalog, (id, kind) => (kind ? existing.get(id) === kind : existing.has(id)));
   checks.push({ name: 'isolation', ok: !iso.isolation.length, message: iso.isolation.length ? `${iso.isolation.length} isolation error(s): the package is not isolated` : 'the package is isolated', ...(iso.isolation.length ? { details: iso.isolation } : {}) });
   checks.push({ name: 'references', ok: !iso.references.length, message: iso.references.length ? `${iso.references.length} reference(s) resolve neither in the package nor in the environment` : 'every reference resolves in the package, the environment or the built-in catalog', ...(iso.references.length ? { details: iso.references } : {}) });
 
@@ -89,8 +79,8 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
     ? `import ${clash[0].id} into ${clash[0].namespaces.join(', ')} is ${clash[0].status}; wait for it to finish`
     : 'no other import into these namespaces is running' });
 
-  const before = ctx.succeeded.find((j) => j.kind === 'import' && j.packageSha256 === ctx.sha256 && (j.request.as ?? null) === (view.rename?.to ?? null));
-  checks.push({ name: 'repeat', ok: true, message: before ? `this package was imported before (job ${before.id}, ${before.finishedAt}); importing it again changes only what changed since` : 'not imported here before' });
+  // Said once the entities are known: whether the package is older than what the environment has.
+  const repeatAt = checks.length;
 
   const envRows = await getEntities(ctx.db, view.cards.map((c) => c.id));
   const entities: PlanEntity[] = view.cards.map((c) => {
@@ -100,6 +90,10 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
     const kept = keptOf(c, env);
     return { id: c.id, type: c.type, namespace: c.namespace, ...(title ? { title } : {}), action, ...(env ? { envHash: env.hash } : {}), packageHash: c.hash, deleted: c.deleted, ...(reason ? { reason } : {}), ...(kept.length ? { kept } : {}) };
   });
+  markOlder(entities, envRows, await historyOf(ctx.db, entities.filter((e) => e.action === 'conflict').map((e) => e.id)));
+  const content = contentDigest(view);
+  checks.splice(repeatAt, 0, repeatCheck({ sha256: ctx.sha256, content, as: view.rename?.to ?? null, succeeded: ctx.succeeded, entities }));
+  checks.push(await recordsCheck(view, ctx.db, ctx.catalog));
   const carried = new Set(view.cards.map((c) => c.id));
   const appId = d.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
   for (const e of await entitiesIn(ctx.db, view.namespaces)) {
@@ -115,7 +109,7 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
 
   return {
     id: newId('p'),
-    package: { id: ctx.packageId, kind: d.kind, code: d.code, ...(d.title ? { title: d.title } : {}), ...(d.version ? { version: d.version } : {}), sha256: ctx.sha256, ...(view.rename ? { importedAs: view.rename.to } : {}) },
+    package: { id: ctx.packageId, kind: d.kind, code: d.code, ...(d.title ? { title: d.title } : {}), ...(d.version ? { version: d.version } : {}), sha256: ctx.sha256, ...(view.rename ? { importedAs: view.rename.to } : {}), contentSha256: content },
     namespaces: view.namespaces,
     checks,
     ok: checks.every((c) => c.ok),

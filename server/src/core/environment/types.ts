@@ -42,6 +42,11 @@ export interface PlanEntity {
   /** Why, in a sentence (conflicts say who changed it and when). */
   reason?: string;
   /**
+   * On a `conflict`: the package's version is older than the environment's (it is in the
+   * environment's history, followed by versions the package does not know), not an edit made there.
+   */
+  older?: boolean;
+  /**
    * What an update keeps of the environment's version (merge.ts): sub-entities the package lacks
    * (`fields.amount`, `forms.view.fields.amount`) and what belongs to the target (`title`, `value`).
    */
@@ -50,7 +55,7 @@ export interface PlanEntity {
 
 /** One check of an import, passed or failed. */
 export interface ImportCheck {
-  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'running' | 'repeat' | 'data';
+  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'running' | 'repeat' | 'data' | 'records';
   ok: boolean;
   /** What was checked, or why it failed. */
   message: string;
@@ -69,7 +74,11 @@ export interface PlanData {
 /** What an import would do: made before anything changes, confirmed by the caller. */
 export interface ImportPlan {
   id: string;
-  package: { id: string; kind: string; code: string; title?: string; version?: string; sha256: string; importedAs?: string };
+  package: {
+    id: string; kind: string; code: string; title?: string; version?: string; sha256: string; importedAs?: string;
+    /** What the package brings, whatever file it came in (a rebuild of the same manifests has the same; planChecks.contentDigest). */
+    contentSha256?: string;
+  };
   /** Namespaces the import writes. */
   namespaces: string[];
   checks: ImportCheck[];

@@ -40,6 +40,15 @@ export function orderByReferences(project: Project, apps: string[]): string[] {
       if (from !== to && wanted.has(from) && wanted.has(to)) deps.get(from)!.add(to);
     }
   }
+  return orderByDependencies(apps, deps);
+}
+
+/**
+ * Orders apps so that each comes after the apps it depends on (`deps`: app → apps its records
+ * point to); cycles keep their declared order, and so does everything else. Shared by the builder
+ * (dependencies from manifests) and the environment's export (from cards).
+ */
+export function orderByDependencies(apps: string[], deps: ReadonlyMap<string, ReadonlySet<string>>): string[] {
   // Tarjan's strongly connected components come out dependencies first; an app outside any
   // cycle is a component of its own, so an acyclic graph gets plain depth-first post-order.
   // The apps of one cycle have no right order among themselves: they keep their declared order.

@@ -1,0 +1,118 @@
+import { canonicalJson, sha256 } from '../packaging/canonical';
+import type { History } from '../packaging/format';
+import type { Sql } from './db/database';
+import type { PackageView } from './packageView';
+import type { EnvEntity, ImportCheck, ImportPlan, Job, PlanEntity } from './types';
+
+/** Every entity id of the environment with its type: references are resolved by both. */
+export async function entityTypes(db: Sql): Promise<Map<string, string>> {
+  return new Map((await db.query<{ id: string; type: string }>(`SELECT id, type FROM entities`)).map((r) => [r.id, r.type]));
+}
+
+/**
+ * The languages check (Protogrid 1.2: "the target app needs the languages in the same order as the
+ * source app"): the package's languages must be the environment's, the same ones in the same
+ * order, and a failure names the order to use. An environment with no languages yet takes the
+ * package's; a package that names none asks for nothing.
+ */
+export function languagesCheck(pkg: readonly string[], env: readonly string[]): ImportCheck {
+  const name = 'languages';
+  const list = (l: readonly string[]) => l.join(', ');
+  if (!env.length) return { name, ok: true, message: `the environment has no languages yet; it takes the package's (${list(pkg) || 'none'})` };
+  if (!pkg.length) return { name, ok: true, message: `the package names no languages; the environment keeps its own (${list(env)})` };
+  if (sameLanguages(pkg, env)) return { name, ok: true, message: `${list(pkg)}: the environment's languages, in the same order` };
+  const missing = pkg.filter((l) => !env.includes(l));
+  const extra = env.filter((l) => !pkg.includes(l));
+  const why = missing.length || extra.length
+    ? [missing.length ? `the environment lacks ${list(missing)}` : '', extra.length ? `the package lacks ${list(extra)}` : ''].filter(Boolean).join(' and ')
+    : 'the same languages in another order';
+  return {
+    name, ok: false,
+    message: `the package has languages ${list(pkg)} but the environment has ${list(env)} (${why}): they must be the same languages in the same order. `
+      + `Set the environment's languages to ${list(pkg)}, in this order, or build the package with "languages": ${JSON.stringify(env)}`,
+  };
+}
+
+/** Whether two language lists are equal, order included. */
+export function sameLanguages(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
+}
+
+/**
+ * What a package brings, independent of when and where it was built: its kind and code (as
+ * imported), every card's id, hash and deleted flag, and every data chunk's checksum. Two builds
+ * of the same manifests differ in their descriptor (time, host) and so in the file's sha256, but
+ * not here.
+ */
+export function contentDigest(view: PackageView): string {
+  const d = view.descriptor;
+  return sha256(canonicalJson({
+    kind: d.kind,
+    code: view.rename?.to ?? d.code,
+    cards: view.cards.map((c) => [c.id, c.hash, c.deleted]).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)),
+    data: d.entries.filter((e) => e.path.startsWith('data/')).map((e) => [e.path, e.sha256]).sort(),
+  }));
+}
+
+/**
+ * The repeat check: whether this package, or the same content in another file (a rebuild of the
+ * same manifests), was imported here before, and whether the environment has newer versions than
+ * the package carries. Never a refusal: importing again changes only what changed since.
+ */
+export function repeatCheck(o: { sha256: string; content: string; as: string | null; succeeded: Job[]; entities: PlanEntity[] }): ImportCheck {
+  const same = o.succeeded.filter((j) => j.kind === 'import' && (j.request.as ?? null) === o.as);
+  const file = same.find((j) => j.packageSha256 === o.sha256);
+  const content = file ?? same.find((j) => j.plan?.package.contentSha256 === o.content);
+  const older = o.entities.filter((e) => e.older).length;
+  const parts: string[] = [];
+  if (file) parts.push(`this package was imported before (job ${file.id}, ${file.finishedAt})`);
+  else if (content) parts.push(`the same content was imported before from another file (job ${content.id}, ${content.finishedAt}): a rebuild of the same manifests`);
+  else parts.push('not imported here before');
+  if (older) parts.push(`${older} entit${older === 1 ? 'y is' : 'ies are'} older than what the environment has (newer versions were imported since); importing goes back to the package's versions only with "replace"`);
+  else if (content) parts.push('importing it again changes only what changed since');
+  return { name: 'repeat', ok: true, message: parts.join('; ') };
+}
+
+/**
+ * Tells apart, among conflicts, an older package from an edit in the environment (spec §5 calls
+ * both a conflict): when the environment's current version was written by an import, not changed
+ * there, and the package's version is earlier in the environment's history, the package is simply
+ * older than what the environment has (re-importing v1 after v2). The action stays `conflict`, so
+ * going back still needs "replace"; the row gets `older: true` and a reason that blames nobody.
+ */
+export function markOlder(entities: PlanEntity[], env: ReadonlyMap<string, EnvEntity>, envHistory: History): void {
+  for (const e of entities) {
+    const row = env.get(e.id);
+    if (e.action !== 'conflict' || !row || row.changedHere || !e.packageHash || row.hash === e.packageHash) continue;
+    if (!envHistory[e.id]?.some((h) => h.hash === e.packageHash)) continue;
+    e.older = true;
+    e.reason = `older than what the environment has: the package's version is earlier in the environment's history than its current one (imported by ${row.updatedBy} at ${row.updatedAt})`;
+  }
+}
+
+/**
+ * Why a plan with conflicts is refused, in words that do not blame the environment for what is
+ * only an older package: how many were changed there and how many are older versions.
+ */
+export function conflictSummary(plan: Pick<ImportPlan, 'entities'>): string {
+  const conflicts = plan.entities.filter((e) => e.action === 'conflict');
+  const older = conflicts.filter((e) => e.older).length;
+  const changed = conflicts.length - older;
+  const parts: string[] = [];
+  if (changed) parts.push(`${changed} entit${changed === 1 ? 'y was' : 'ies were'} changed in the environment`);
+  if (older) parts.push(`${older} entit${older === 1 ? 'y is' : 'ies are'} older in the package than what the environment has`);
+  return parts.join(' and ');
+}
+
+/**
+ * The backup's log line. The first import into a namespace has nothing from before to keep: its
+ * backup holds the fact that the entities it creates did not exist (restoring removes them), and
+ * later the records as they were before being written (absent ones likewise).
+ */
+export function backupLine(id: string, before: number, created: number): string {
+  const n = (k: number, what = 'entit') => `${k} ${what}${what === 'entit' ? (k === 1 ? 'y' : 'ies') : ''}`;
+  const records = 'and every record it writes as it was before (a new one as absent)';
+  if (!before && !created) return `backup ${id}: no entity changes; it holds only the records the import writes, each as it was before (a new one as absent)`;
+  if (!before) return `backup ${id}: holds no entity from before the import (none of the ${n(created)} it writes existed); it records them as absent, so restoring it removes them, ${records}`;
+  return `backup ${id}: ${n(before)} as they were before the import${created ? `, and ${n(created)} it creates, recorded as absent (restoring removes them)` : ''}, ${records}`;
+}

@@ -1,0 +1,130 @@
+import type { Catalog } from '../catalog/catalog';
+import type { Card } from '../packaging/format';
+import { orderByDependencies } from '../packaging/dataOrder';
+import type { Sql } from './db/database';
+import type { PackageView } from './packageView';
+import { getEntities } from './store';
+import type { ImportCheck } from './types';
+
+/** An app-type field of an app: its records name records of `target` by id in `field`. */
+export interface RecordLink {
+  /** The app whose records hold the field (`namespace.app`). */
+  app: string;
+  field: string;
+  /** The app the field points to (`namespace.app`). */
+  target: string;
+}
+
+/**
+ * The app-type fields of app cards, as the builder's data order reads them from manifests: a
+ * field's `app` is a bare code of the card's namespace or `namespace.app`. Given the catalog,
+ * built-in apps are left out: their records are the target's own and never travel in a package.
+ */
+export function recordLinks(cards: Iterable<Card>, catalog?: Catalog): RecordLink[] {
+  const out: RecordLink[] = [];
+  for (const c of cards) {
+    if (c.type !== 'app' || !Array.isArray(c.body.fields)) continue;
+    for (const f of c.body.fields as Record<string, unknown>[]) {
+      if (typeof f !== 'object' || f === null || typeof f.app !== 'string' || typeof f.code !== 'string') continue;
+      const target = f.app.includes('.') ? f.app : `${c.namespace}.${f.app}`;
+      if (catalog?.namespaces.has(target.slice(0, target.indexOf('.')))) continue;
+      out.push({ app: c.id, field: f.code, target });
+    }
+  }
+  return out;
+}
+
+/**
+ * The order an export writes data in (spec §4, as `isola build` does): apps whose records are
+ * named by other apps' records first, so an import writes every record after those it names.
+ */
+export function exportDataOrder(apps: string[], cards: Iterable<Card>): string[] {
+  const wanted = new Set(apps);
+  const deps = new Map<string, Set<string>>(apps.map((a) => [a, new Set()]));
+  for (const l of recordLinks(cards)) {
+    if (l.app !== l.target && wanted.has(l.app) && wanted.has(l.target)) deps.get(l.app)!.add(l.target);
+  }
+  return orderByDependencies(apps, deps);
+}
+
+/** Why the data is in this order, for the person reading the descriptor (the builder's words). */
+export const DATA_ORDER_NOTE = 'Isola orders data so that records referenced by app fields are imported before the records that reference them.';
+
+/** Lines of dangling references listed in a plan; the count says how many there are in all. */
+const LISTED = 100;
+
+/** The ids a record's app-type field names: an id, `{ id }`, or a list of either. */
+function namedIds(v: unknown): string[] {
+  if (typeof v === 'string' || typeof v === 'number') return [String(v)];
+  if (Array.isArray(v)) return v.flatMap((x) => (Array.isArray(x) ? [] : namedIds(x)));
+  if (typeof v === 'object' && v !== null) {
+    const id = (v as { id?: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') return [String(id)];
+  }
+  return [];
+}
+
+/**
+ * The plan's `records` check (Protogrid 3.1: "selected data cards must not contain relations to
+ * data cards that do not exist or will not exist in the target app"): every record of the package
+ * that names, through an app-type field, a record that is neither in the package nor in the
+ * environment. A warning, never a refusal: the record still imports, its reference points nowhere.
+ * Only apps linked to other apps are read, and a package whose records cannot be read is left to
+ * the import, which reports that record by record.
+ */
+export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog): Promise<ImportCheck> {
+  const name = 'records';
+  if (!view.dataApps.size) return { name, ok: true, message: 'the package carries no data records' };
+  const apps = [...view.dataApps.keys()];
+  // A data-only package names its apps' fields through the environment's cards.
+  const carried = new Map(view.cards.filter((c) => c.type === 'app').map((c) => [c.id, c]));
+  const missing = apps.filter((a) => !carried.has(a));
+  const cards = [...carried.values(), ...(await getEntities(db, missing)).values()];
+  const links = recordLinks(cards, catalog).filter((l) => view.dataApps.has(l.app));
+  if (!links.length) return { name, ok: true, message: 'no record of the package names a record of another app' };
+
+  try {
+    // Ids the package itself brings, for every app a link points to.
+    const inPackage = new Map<string, Set<string>>();
+    for (const target of new Set(links.map((l) => l.target))) {
+      if (!view.dataApps.has(target)) continue;
+      const ids = new Set<string>();
+      for await (const r of view.reader.records(view.dataApps.get(target)!)) if (r && (typeof r.id === 'string' || typeof r.id === 'number')) ids.add(String(r.id));
+      inPackage.set(target, ids);
+    }
+    // Named ids the package lacks, per target app, with the first record that names each.
+    const wanted = new Map<string, Map<string, string>>();
+    for (const app of new Set(links.map((l) => l.app))) {
+      const fields = links.filter((l) => l.app === app);
+      for await (const r of view.reader.records(view.dataApps.get(app)!)) {
+        if (!r || typeof r !== 'object') continue;
+        for (const l of fields) {
+          for (const id of namedIds(r[l.field])) {
+            if (inPackage.get(l.target)?.has(id)) continue;
+            const named = wanted.get(l.target) ?? new Map<string, string>();
+            wanted.set(l.target, named);
+            if (!named.has(id)) named.set(id, `${app} record \`${String(r.id)}\` (field \`${l.field}\`)`);
+          }
+        }
+      }
+    }
+    const dangling: string[] = [];
+    for (const [target, named] of wanted) {
+      const ids = [...named.keys()];
+      const found = new Set<string>();
+      for (let i = 0; i < ids.length; i += 5000) {
+        for (const row of await db.query<{ id: string }>(`SELECT id FROM records WHERE app = $1 AND id = ANY($2::text[])`, [target, ids.slice(i, i + 5000)])) found.add(row.id);
+      }
+      for (const [id, by] of named) if (!found.has(id)) dangling.push(`${by} names \`${id}\` of ${target}, which is neither in the package nor in the environment`);
+    }
+    if (!dangling.length) return { name, ok: true, message: 'every record a record names is in the package or the environment' };
+    const details = dangling.slice(0, LISTED);
+    if (dangling.length > LISTED) details.push(`... and ${dangling.length - LISTED} more`);
+    return {
+      name, ok: true, details,
+      message: `warning: ${dangling.length} record reference(s) name records that are neither in the package nor in the environment; the records import, but these references will point nowhere`,
+    };
+  } catch (e) {
+    return { name, ok: true, message: `the records were not checked for references (${(e as Error).message}); the import reads them again and stops at a bad one` };
+  }
+}

@@ -141,7 +141,7 @@ export const arbMetaMutation: fc.Arbitrary<Mutation> = fc.record({ op: fc.consta
 const LINES = [
   '{', 'null', '5', '[]', '"x"', '{}', '{"id":null}', '{"id":{}}', '{"id":[1]}', '{"id":true}', '{"id":""}', '{"id":1.5}', '{"id":1e400}', '{"id":-0}',
   '{"id":"dup"}', '{"id":"x","v":"\\u0000"}', '{"id":"x","v":"\\ud800"}', '{"id":"x\\u0000y"}', '{"id":"x"} trailing', '{"id":"x",}', '\ufeff{"id":"bom"}',
-  '{"id":"x","__proto__":{"polluted":true}}', '{"id":"0b9f6c52-3d1e-4c8a-9a51-1f6f0c2a7d01","name":"replaced"}', '\u2028', '{"id":"x","v":"\\u2028"}',
+  '\u0000', '{"id":"raw"}\u0000', '{"id":"x","__proto__":{"polluted":true}}', '{"id":"0b9f6c52-3d1e-4c8a-9a51-1f6f0c2a7d01","name":"replaced"}', '\u2028', '{"id":"x","v":"\\u2028"}',
 ];
 
 export const arbDataEdit: fc.Arbitrary<DataEdit> = fc.oneof(

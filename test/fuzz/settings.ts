@@ -29,13 +29,18 @@ export function runs(quick: number): number {
 /**
  * Runs a property with the suite's seed and prints how to replay it. Shrinking after a failure is
  * bounded in time so a failing `npm test` still ends (fast-check then reports the smallest
- * counterexample found so far).
+ * counterexample found so far); a run cut short by that bound before any failure says so.
  */
 export async function check<T>(t: TestContext, name: string, quick: number, prop: fc.IAsyncPropertyWithHooks<T>): Promise<void> {
   const numRuns = runs(quick);
   t.diagnostic(`${name}: seed ${SEED}, ${numRuns} runs (replay: ISOLA_FUZZ_SEED=${SEED} ISOLA_FUZZ_RUNS=${numRuns} npm run fuzz)`);
-  const limit = LONG ? 30 * 60_000 : 40_000;
-  await fc.assert(prop, { seed: SEED, numRuns, plugins: [fc.interruptAfterTimeLimit(limit)] });
+  const limit = LONG || RUNS_OVERRIDE !== undefined ? 60 * 60_000 : 60_000;
+  const details = await fc.check(prop, { seed: SEED, numRuns, plugins: [fc.interruptAfterTimeLimit(limit)] });
+  if (details.failed) {
+    const cause = details.errorInstance instanceof Error ? details.errorInstance : undefined;
+    throw new Error(`${name}: ${fc.defaultReportMessage(details)}\n${cause?.message ?? String(details.errorInstance)}`, { cause });
+  }
+  if (details.interrupted) t.diagnostic(`${name}: stopped by the time limit after ${details.numRuns} of ${numRuns} runs`);
 }
 
 /** A run of product code that took longer than this counts as a hang. */

@@ -1,9 +1,12 @@
 /**
  * Check benchmark: how much slower is `isola check` than a bare JSONC parse of the same files,
  * and how much memory does it need? Generates projects under bench/.work/, then prints a table
- * per size and one JSON line with every figure.
+ * per size and one JSON line with every figure. Two shapes: `--entities` sizes spread over
+ * `--manifests` files, and `--many` projects of that many one-line manifests (where work done
+ * per manifest over all manifests shows at once; `none` skips either).
  *
- *   node --expose-gc out/bench/check.js [--entities 10000,50000] [--manifests 200] [--runs 11] [--profile]
+ *   node --expose-gc out/bench/check.js [--entities 10000,50000] [--manifests 200] [--runs 11]
+ *     [--many 25000,50000,100000] [--many-runs 3] [--profile]
  *
  * `--profile` also runs the check under `--cpu-prof` in a child and lists the functions with the
  * most self time (mapped back to the TypeScript sources).
@@ -18,6 +21,7 @@ import { checkProject } from '../server/src/core/check';
 import { nodeFileHost } from '../server/src/core/manifest/host';
 import { loadProject } from '../server/src/core/manifest/project';
 import { generateProject, GenStats } from './generate';
+import { generateMany, ManyStats } from './generateMany';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, 'bench', '.work');
@@ -92,11 +96,11 @@ interface Timing {
  * re-optimizes jsonc-parser's scanner and parser functions (see `--trace-opt`), and the run
  * right after one takes 3-10x longer than the steady state.
  */
-async function measure(runs: number, fns: (() => unknown)[]): Promise<Timing[]> {
+async function measure(runs: number, fns: (() => unknown)[], warmups = 2): Promise<Timing[]> {
   const timings: Timing[] = fns.map(() => ({ wall: 0, cpu: 0, walls: [] }));
   const cpus: number[][] = fns.map(() => []);
   gc();
-  for (let w = 0; w < 2; w++) for (const fn of fns) await fn();
+  for (let w = 0; w < warmups; w++) for (const fn of fns) await fn();
   for (let i = 0; i < runs; i++) {
     const order = fns.map((_, k) => k);
     if (i % 2 === 1) order.reverse();
@@ -183,7 +187,7 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
   const [parseMs, parseTreeMs, checkMs] = [parseT.wall, parseTreeT.wall, checkT.wall];
   gc();
   const mem = runChild(dir, 1);
-  if (profile) profileCheck(dir, entities);
+  if (profile) profileCheck(dir, String(entities));
   return {
     ...gen, mb: round(mb, 2), modelEntities, modelReferences,
     parseCpuMs: round(parseT.cpu), checkCpuMs: round(checkT.cpu), cpuRatio: round(checkT.cpu / parseT.cpu, 2),
@@ -194,8 +198,8 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
 }
 
 /** Runs the check 5 times in a child under `--cpu-prof` and prints the top self-time functions. */
-function profileCheck(dir: string, entities: number): void {
-  const profDir = path.join(WORK, `prof-${entities}`);
+function profileCheck(dir: string, label: string): void {
+  const profDir = path.join(WORK, `prof-${label}`);
   fs.rmSync(profDir, { recursive: true, force: true });
   runChild(dir, 5, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200']);
   const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
@@ -224,6 +228,74 @@ export function summarizeProfile(file: string, top: number): string[] {
     ...rows.map(([k, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)];
 }
 
+interface ManyFigures extends ManyStats {
+  mb: number;
+  /** Median wall ms of listing the folders (part of the check, not of the floor). */
+  listMs: number;
+  /** Median wall ms of reading and parsing every file: the floor. */
+  floorMs: number;
+  checkMs: number;
+  /** Median over rounds of check / floor in the same round. */
+  ratio: number;
+  /** Check wall µs per manifest: flat when the check is linear in the number of manifests. */
+  usPerManifest: number;
+  floorWalls: number[];
+  checkWalls: number[];
+  diagnostics: number;
+  byCode: Record<string, number>;
+  peakRssMB: number;
+  coldCheckMs: number;
+}
+
+/** Many one-line manifests: the check against reading and parsing the same files, and peak RSS in a fresh process. */
+async function benchMany(manifests: number, runs: number, seed: number, profile: boolean): Promise<ManyFigures> {
+  const dir = path.join(WORK, `many-${manifests}`);
+  const t0 = performance.now();
+  const gen = generateMany({ dir, manifests, seed });
+  const mb = gen.bytes / 2 ** 20;
+  console.log(`\n== ${manifests} one-line manifests: ${dir} (ready in ${round((performance.now() - t0) / 1000)} s)`);
+  console.log(`   ${gen.files} files (${gen.workspaces} workspaces, ${gen.apps} app manifests, ${gen.solutions} solutions), ${mb.toFixed(2)} MB, ` +
+    `${gen.entities} entities, ${gen.references} references, ${gen.violations} deliberate violations, ${gen.duplicates} duplicate codes`);
+  const files = await nodeFileHost.findManifests(dir);
+  let diagnostics = 0;
+  const byCode: Record<string, number> = {};
+  // One warm-up round: a round at 100,000 files takes seconds, and the total should stay in minutes.
+  const [listT, floorT, checkT] = await measure(runs, [
+    () => nodeFileHost.findManifests(dir),
+    () => {
+      for (const f of files) parse(fs.readFileSync(f, 'utf8'), [], { allowTrailingComma: true });
+    },
+    async () => {
+      const result = checkProject(await loadProject(dir, nodeFileHost));
+      diagnostics = result.diagnostics.length;
+      for (const k of Object.keys(byCode)) delete byCode[k];
+      for (const d of result.diagnostics) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
+    },
+  ], 1);
+  console.log(`   rounds (floor/check ms): ${floorT.walls.map((w, i) => `${round(w)}/${round(checkT.walls[i])}`).join(' ')}`);
+  gc();
+  const mem = runChild(dir, 1);
+  if (profile) profileCheck(dir, `many-${manifests}`);
+  return {
+    ...gen, mb: round(mb, 2), listMs: round(listT.wall), floorMs: round(floorT.wall), checkMs: round(checkT.wall),
+    ratio: round(pairedRatio(checkT, floorT), 2), usPerManifest: round((1000 * checkT.wall) / gen.files),
+    floorWalls: floorT.walls.map((w) => round(w)), checkWalls: checkT.walls.map((w) => round(w)),
+    diagnostics, byCode, peakRssMB: mem.maxRssMB, coldCheckMs: mem.checkMs[0],
+  };
+}
+
+function manyTable(rows: ManyFigures[]): void {
+  const cols: [string, (f: ManyFigures) => string | number][] = [
+    ['manifests', (f) => f.files], ['MB', (f) => f.mb], ['list ms', (f) => f.listMs], ['read+parse ms', (f) => f.floorMs],
+    ['check ms', (f) => f.checkMs], ['check/floor', (f) => `${f.ratio}x`], ['µs/manifest', (f) => f.usPerManifest],
+    ['cold check ms', (f) => f.coldCheckMs], ['diagnostics', (f) => f.diagnostics], ['peak RSS MB', (f) => f.peakRssMB],
+  ];
+  const cells = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => String(c[1](r))))];
+  const widths = cols.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  console.log('');
+  for (const row of cells) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '));
+}
+
 function table(rows: Figures[]): void {
   const cols: [string, (f: Figures) => string | number][] = [
     ['entities', (f) => f.entities], ['files', (f) => f.files], ['MB', (f) => f.mb], ['parse ms', (f) => f.parseMs],
@@ -240,9 +312,15 @@ async function main(): Promise<void> {
   const childDir = arg('child');
   if (childDir) return child(childDir, Number(arg('runs') ?? 1));
   if (!(globalThis as { gc?: unknown }).gc) console.warn('warning: run with --expose-gc for stable figures');
-  const sizes = (arg('entities') ?? '10000,50000').split(',').map(Number);
+  const list = (name: string, dflt: string) => {
+    const v = arg(name) ?? dflt;
+    return v === 'none' ? [] : v.split(',').map(Number);
+  };
+  const sizes = list('entities', '10000,50000');
+  const manySizes = list('many', '25000,50000,100000');
   const manifests = Number(arg('manifests') ?? 200);
   const runs = Number(arg('runs') ?? 11);
+  const manyRuns = Number(arg('many-runs') ?? 3);
   const seed = Number(arg('seed') ?? 20240401);
   const rows: Figures[] = [];
   for (const n of sizes) {
@@ -255,8 +333,17 @@ async function main(): Promise<void> {
       `[goal < ${rssGoal} MB: ${f.peakRssMB < rssGoal ? 'met' : 'MISSED'}]`);
     console.log(`   model: ${f.modelEntities} entities, ${f.modelReferences} references; ${f.diagnostics} diagnostics ${JSON.stringify(f.byCode)}`);
   }
-  table(rows);
-  console.log(JSON.stringify({ bench: 'check', node: process.version, manifests, runs, seed, goals: { ratio: GOAL_RATIO }, sizes: rows }));
+  if (rows.length) table(rows);
+  const many: ManyFigures[] = [];
+  for (const n of manySizes) {
+    const f = await benchMany(n, manyRuns, seed, flag('profile'));
+    many.push(f);
+    console.log(`   list ${f.listMs} ms, read+parse ${f.floorMs} ms, check ${f.checkMs} ms (cold, in a fresh process: ${f.coldCheckMs} ms) = ` +
+      `${f.ratio}x read+parse; ${f.usPerManifest} µs per manifest; peak RSS ${f.peakRssMB} MB`);
+    console.log(`   ${f.diagnostics} diagnostics ${JSON.stringify(f.byCode)}`);
+  }
+  if (many.length) manyTable(many);
+  console.log(JSON.stringify({ bench: 'check', node: process.version, manifests, runs, manyRuns, seed, goals: { ratio: GOAL_RATIO }, sizes: rows, many }));
 }
 
 if (require.main === module) {

@@ -7,7 +7,29 @@ import { linkedPathVerdict } from './linkedPath';
 import { EntityIndex } from './index';
 import { computePackages, PackageMap } from './packages';
 import { resolveReference, Resolution } from './resolve';
-import type { EntityDecl, LinkedFile, Manifest, Package, Reference } from './types';
+import type { EntityDecl, LinkedFile, Manifest, ManifestKind, Package, Reference } from './types';
+
+/** A top-level entity as "did you mean" offers it. */
+export interface SuggestionCandidate {
+  /** `namespace.code` */
+  name: string;
+  namespace: string;
+  code: string;
+}
+
+interface SuggestionCandidates {
+  all: SuggestionCandidate[];
+  byNamespace: Map<string, SuggestionCandidate[]>;
+}
+
+/** Codes of manifests that must be unique among each other: workspaces and modules share the namespace codes. */
+export type CodeFamily = 'namespace' | 'solution' | 'configuration';
+
+/** The family a manifest kind's code belongs to; app manifests have none (their code is an entity's). */
+export function codeFamily(kind: ManifestKind): CodeFamily | undefined {
+  if (kind === 'workspace' || kind === 'module') return 'namespace';
+  return kind === 'app' ? undefined : kind;
+}
 
 /** Options for loading a project. */
 export interface LoadOptions {
@@ -53,22 +75,82 @@ export class Project {
     return r;
   }
 
-  private candidates?: Map<string, { name: string; namespace: string; code: string }[]>;
+  private candidates?: Map<string, SuggestionCandidates>;
   private duplicateOf?: Map<EntityDecl, EntityDecl>;
 
   /**
-   * Top-level entities of one kind, for "did you mean" suggestions:
-   * built once per project snapshot, so unknown references cost a scan of one kind, not of everything.
+   * Top-level entities of one kind, for "did you mean" suggestions, in index order: all of them,
+   * or those of one namespace. Built once per kind and project snapshot, so an unknown reference
+   * in a known namespace costs a scan of that namespace, not of the whole project.
    */
-  suggestionCandidates(kind: string): { name: string; namespace: string; code: string }[] {
+  suggestionCandidates(kind: string, namespace?: string): readonly SuggestionCandidate[] {
     this.candidates ??= new Map();
-    let list = this.candidates.get(kind);
-    if (!list) {
-      list = [];
-      for (const e of this.index.all()) if (e.kind === kind) list.push({ name: `${e.namespace}.${e.code}`, namespace: e.namespace, code: e.code });
-      this.candidates.set(kind, list);
+    let c = this.candidates.get(kind);
+    if (!c) {
+      c = { all: [], byNamespace: new Map() };
+      for (const e of this.index.all()) {
+        if (e.kind !== kind) continue;
+        const item = { name: `${e.namespace}.${e.code}`, namespace: e.namespace, code: e.code };
+        c.all.push(item);
+        const list = c.byNamespace.get(e.namespace);
+        if (list) list.push(item);
+        else c.byNamespace.set(e.namespace, [item]);
+      }
+      this.candidates.set(kind, c);
     }
-    return list;
+    return namespace === undefined ? c.all : c.byNamespace.get(namespace) ?? [];
+  }
+
+  private byCode?: Map<CodeFamily, Map<string, Manifest>>;
+
+  /**
+   * The first manifest, in path order, that declares this code in a family: a namespace
+   * (workspace or module), a solution or a configuration. Later ones are MAN001 duplicates.
+   */
+  firstWithCode(family: CodeFamily, code: string): Manifest | undefined {
+    if (!this.byCode) {
+      this.byCode = new Map();
+      for (const m of this.manifests) {
+        const f = m.kind && codeFamily(m.kind);
+        if (!f) continue;
+        let codes = this.byCode.get(f);
+        if (!codes) this.byCode.set(f, (codes = new Map()));
+        if (!codes.has(m.code!)) codes.set(m.code!, m);
+      }
+    }
+    return this.byCode.get(family)?.get(code);
+  }
+
+  /** Whether a solution manifest has this code (its groups form a namespace of that name). */
+  isSolutionCode(code: string): boolean {
+    return this.solutionCodes.has(code);
+  }
+
+  private solutionLookups?: { byCode: Map<string, Package>; holding: Map<string, Package> };
+
+  /** The first solution package (in package order) with this code. */
+  solutionPackage(code: string): Package | undefined {
+    return this.solutionMaps().byCode.get(code);
+  }
+
+  /** The first solution package (in package order) whose scope holds this namespace. */
+  solutionHolding(namespace: string): Package | undefined {
+    return this.solutionMaps().holding.get(namespace);
+  }
+
+  private solutionMaps(): { byCode: Map<string, Package>; holding: Map<string, Package> } {
+    if (!this.solutionLookups) {
+      // One pass over the packages, keeping the first of each: what a `find` over them in order returned.
+      const byCode = new Map<string, Package>();
+      const holding = new Map<string, Package>();
+      for (const p of this.packages) {
+        if (p.kind !== 'solution') continue;
+        if (!byCode.has(p.code)) byCode.set(p.code, p);
+        for (const ns of p.namespaces) if (!holding.has(ns)) holding.set(ns, p);
+      }
+      this.solutionLookups = { byCode, holding };
+    }
+    return this.solutionLookups;
   }
 
   private byFile?: Map<string, Manifest>;

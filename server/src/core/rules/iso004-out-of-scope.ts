@@ -32,9 +32,10 @@ export const iso004: Rule = {
 
 /** "workspace `hr`", "module `tax`", "solution `payments`" or "namespace `x`". */
 export function namespaceLabel(project: Project, ns: string): string {
-  const defining = project.index.namespaces.get(ns)?.find((m) => m.kind === 'workspace' || m.kind === 'module');
+  // Per-project maps: this runs for findings and completion items, so no scan of the manifests here.
+  const defining = project.firstWithCode('namespace', ns);
   if (defining) return `${defining.kind} \`${ns}\``;
-  if (project.manifests.some((m) => m.kind === 'solution' && m.code === ns)) return `solution \`${ns}\``;
+  if (project.isSolutionCode(ns)) return `solution \`${ns}\``;
   return `namespace \`${ns}\``;
 }
 
@@ -58,14 +59,14 @@ function wayOut(project: Project, pkg: Package, ns: string, targetFile: string):
       return { text: `an app package carries only app \`${pkg.code}\`; export a solution that includes \`${pkg.root.namespace}\` and \`${ns}\``, data: { fix: 'createSolution' } };
     }
     default: {
-      const ownGroups = project.packages.find((p) => p.kind === 'solution' && p.code === ns);
+      const ownGroups = project.solutionPackage(ns);
       if (ownGroups) {
         return {
           text: `add ${packageLabel(pkg)} to solution \`${ns}\`, which declares it`,
           data: { fix: 'addToSolution', solution: ns, solutionFile: ownGroups.root.file, member: pkg.root.file },
         };
       }
-      const holder = project.packages.find((p) => p.kind === 'solution' && p.namespaces.has(ns));
+      const holder = project.solutionHolding(ns);
       if (holder) {
         return {
           text: `add ${packageLabel(pkg)} to solution \`${holder.code}\`, which already includes ${target}`,

@@ -1,3 +1,4 @@
+import type { Project } from '../manifest/project';
 import type { Resolution } from '../manifest/resolve';
 import { ENTITY_NOUN } from '../manifest/kinds';
 import { GLOBAL_NAMESPACE } from '../manifest/types';
@@ -38,18 +39,27 @@ function scopeWords(r: Resolution): string {
   return `namespace \`${r.namespace}\``;
 }
 
+/** Suggestions already computed per project, by everything they depend on: a typo is often copied to many manifests. */
+const memo = new WeakMap<Project, Map<string, string[]>>();
+
 /** Candidates written the way the user would write them from this manifest. */
 function suggest(r: Resolution, ctx: RuleContext): string[] {
   const here = r.ref.manifest.namespace ?? r.namespace;
-  const names: string[] = [];
   // A known namespace narrows the guess to it (and keeps the cost to one namespace's entities).
   const within = r.namespaceKnown && r.form !== 'orgUnit' ? r.namespace : undefined;
-  for (const c of ctx.project.suggestionCandidates(r.ref.kind)) {
-    if (within !== undefined && c.namespace !== within) continue;
+  const key = `${r.ref.kind}\u0000${r.form}\u0000${within ?? '\u0001'}\u0000${r.form === 'local' ? here : ''}\u0000${r.ref.text}`;
+  let known = memo.get(ctx.project);
+  if (!known) memo.set(ctx.project, (known = new Map()));
+  const hit = known.get(key);
+  if (hit) return hit.slice();
+  const names: string[] = [];
+  for (const c of ctx.project.suggestionCandidates(r.ref.kind, within)) {
     if (r.form === 'orgUnit') names.push(c.code);
     else if (c.namespace === here && r.form === 'local') names.push(c.code);
     else names.push(c.name);
   }
   for (const b of ctx.project.catalog.entitiesOfKind(r.ref.kind)) if (within === undefined || b.namespace === within) names.push(`${b.namespace}.${b.code}`);
-  return closest(r.ref.text, names);
+  const found = closest(r.ref.text, names);
+  known.set(key, found);
+  return found.slice();
 }

@@ -1,6 +1,7 @@
 import { ENTITY_NOUN } from '../manifest/kinds';
 import { ORG_NAMESPACE } from '../manifest/types';
 import { nestedDuplicates } from '../manifest/index';
+import { codeFamily } from '../manifest/project';
 import { Finding, finding, Rule } from './rule';
 
 /** MAN001: codes are unique within their kind in a namespace (or within their parent, for nested entities). */
@@ -12,8 +13,10 @@ export const man001: Rule = {
   check(m, ctx) {
     const out: Finding[] = [];
     // Two manifests that define the same namespace (or solution/configuration code) would merge silently.
-    if (m.kind && m.kind !== 'app') {
-      const first = ctx.project.manifests.find((o) => o.kind && o.kind !== 'app' && o.code === m.code && sameFamily(o.kind, m.kind!));
+    // From a per-project map: a search of all manifests per manifest made large projects quadratic.
+    const family = m.kind && codeFamily(m.kind);
+    if (family) {
+      const first = ctx.project.firstWithCode(family, m.code!);
       if (first && first !== m) {
         out.push(finding(this, m, ctx, { path: ['code'] },
           `Duplicate ${m.kind} code \`${m.code}\`: ${first.file} already declares ${first.kind} \`${m.code}\`; each ${m.kind === 'workspace' || m.kind === 'module' ? 'namespace' : m.kind} needs its own code`,
@@ -35,9 +38,3 @@ export const man001: Rule = {
     return out;
   },
 };
-
-/** Workspaces and modules share the namespace space; solutions and configurations each have their own. */
-function sameFamily(a: string, b: string): boolean {
-  const ns = (k: string) => k === 'workspace' || k === 'module';
-  return ns(a) ? ns(b) : a === b;
-}

@@ -229,6 +229,32 @@ const CASES: Case[] = [
     entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 nests objects or lists deeper than 256 levels$/, recordsOnly: true,
   },
   {
+    title: 'a data record holding a NUL character (no environment stores one)', kind: 'unstorable',
+    make: withData('data/ws.app/00000.jsonl', { app: 'ws.app', records: 1, chunks: ['data/ws.app/00000.jsonl'] }, '{"id":"r1","v":"a\\u0000b"}\n'),
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 holds a NUL character \(\\u0000\), which no environment stores$/, recordsOnly: true,
+  },
+  {
+    title: 'a data record holding an unpaired surrogate', kind: 'unstorable',
+    make: withData('data/ws.app/00000.jsonl', { app: 'ws.app', records: 1, chunks: ['data/ws.app/00000.jsonl'] }, '{"id":"r1","v":"\\ud800"}\n'),
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 holds an unpaired surrogate \(not Unicode\), which no environment stores$/, recordsOnly: true,
+  },
+  {
+    title: 'a data line ending in a raw NUL byte (the parse error quotes it)',
+    make: withData('data/ws.app/00000.jsonl', { app: 'ws.app', records: 1, chunks: ['data/ws.app/00000.jsonl'] }, '{"id":"r1"}\u0000\n'),
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 is malformed JSON \([^\u0000\n]*\)$/, recordsOnly: true,
+  },
+  {
+    title: 'a card holding a NUL character', kind: 'unstorable',
+    make: withCard(CARD, { body: { code: 'g', title: 'a\u0000b' }, hash: sha256('{"code":"g","title":"a\\u0000b"}') }), entry: CARD, message: /: holds a NUL character \(\\u0000\), which no environment stores$/,
+  },
+  {
+    title: 'a card that breaks at its first byte (the parse error quotes lines of it)',
+    make: (f) => writePackage(f, { entries: [...sound.filter((e) => e.name !== CARD), { name: CARD, data: 'z' + cardJson('ws.g').slice(1) }] }),
+    entry: CARD, message: /^groups\/ws\.g\.card\.json: malformed JSON \([^\n]*\)$/, kind: 'malformed JSON in a card',
+  },
+  { title: 'a descriptor without "tool"', make: meta({ tool: undefined }), entry: 'meta_data.json', message: /^meta_data\.json: "tool" must be \{ name, version \}$/ },
+  { title: 'a descriptor whose data order is no list', make: meta({ options: { design: 'all', data: 'none', dataOrder: 'x' } }), entry: 'meta_data.json', message: /^meta_data\.json: "options\.dataOrder" must be a list of apps$/ },
+  {
     title: 'a package code with a line break (it ends up in file names and headers)',
     make: meta({ code: 'ws\r\nX-Evil: 1' }), entry: 'meta_data.json', message: /^meta_data\.json: "code" "ws\\r\\nX-Evil: 1" is not a valid workspace code$/,
   },

@@ -1,3 +1,5 @@
+import { oneLine } from '../oneLine';
+
 /** Why a request to the environment was refused; `status` is the HTTP status the service answers with. */
 export class EnvError extends Error {
   constructor(
@@ -7,7 +9,8 @@ export class EnvError extends Error {
     readonly reason?: string,
     readonly details?: unknown,
   ) {
-    super(message);
+    // One line: messages quote what callers and packages sent.
+    super(oneLine(message));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Database, Sql } from './db/database';
+import { oneLine } from '../oneLine';
 import { notFound } from './errors';
 import { FINISHED, Job, JobStatus, LogLine } from './types';
 
@@ -92,7 +93,7 @@ export class JobBook {
         job.progress = Math.max(0, Math.min(1, f));
       },
       log: (level, line) => {
-        entry.log.push({ seq: entry.log.length, at: new Date().toISOString(), level, line });
+        entry.log.push({ seq: entry.log.length, at: new Date().toISOString(), level, line: oneLine(line, 4000) });
       },
       save: () => this.writeRow(this.db, job),
       persistFinal: async (tx, status, result, backupId) => {
@@ -112,9 +113,14 @@ export class JobBook {
       } catch (e) {
         const cancelled = controller.signal.aborted;
         ctx.log('error', cancelled ? 'cancelled; nothing was changed' : `failed at ${job.step}: ${(e as Error).message}`);
-        Object.assign(job, { status: cancelled ? 'cancelled' : 'failed', error: (e as Error).message, finishedAt: new Date().toISOString() });
+        Object.assign(job, { status: cancelled ? 'cancelled' : 'failed', error: oneLine(String((e as Error)?.message ?? e)), finishedAt: new Date().toISOString() });
         if ((e as { details?: unknown }).details !== undefined) job.result = { ...(job.result ?? {}), details: (e as { details?: unknown }).details };
-        await this.writeRow(this.db, job).catch(() => undefined);
+        // The final state must reach the database, or the job reads as running forever: if the
+        // row cannot be written as it is (details the database refuses), write it without them.
+        await this.writeRow(this.db, job).catch(async () => {
+          delete job.result;
+          await this.writeRow(this.db, job).catch(() => undefined);
+        });
         await this.appendLog(this.db, job.id, entry.log).catch(() => undefined);
       } finally {
         this.live.delete(job.id);

@@ -2,6 +2,7 @@ import { MANIFEST_KINDS, ORG_NAMESPACE } from '../manifest/types';
 import { canonicalJson, sha256 } from './canonical';
 import { STEP_OF, type Card, type CardType, type DataSet, type Descriptor } from './format';
 import { deeperThan, MAX_JSON_DEPTH } from './jsonLimits';
+import { unstorableText } from '../oneLine';
 
 /** A namespace: a workspace's or module's code, a built-in (`_crm`), `global`, or the org chart. */
 const NAMESPACE = /^(?:_?[a-z][a-z0-9_]{0,63}|#orgchart)$/;
@@ -14,6 +15,7 @@ const UNIT_TYPES = new Set<string>(['workspace', 'module', 'solution', 'configur
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 /**
  * The entry a card of this id and type must be: `<step>/<id>.card.json`. The builder and the
@@ -40,6 +42,8 @@ export function expectedCardId(type: string, namespace: string, code: string): s
 export function cardProblem(entry: string, v: unknown): string | undefined {
   if (!isObj(v)) return 'is not a card (a JSON object with id, type, namespace, code, hash and body)';
   if (deeperThan(v)) return `nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`;
+  const unstorable = unstorableText(v);
+  if (unstorable) return `holds ${unstorable}, which no environment stores`;
   for (const k of ['id', 'type', 'namespace', 'code', 'hash'] as const) {
     if (typeof v[k] !== 'string') return `is not a card: "${k}" must be a string`;
   }
@@ -82,7 +86,16 @@ export function descriptorProblem(d: Descriptor, entryNames: Iterable<string>): 
   if (d.languages !== undefined && (!Array.isArray(d.languages) || d.languages.some((l) => typeof l !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l)))) {
     return '"languages" must be a list of language codes such as "en" or "ru"';
   }
+  const unstorable = unstorableText(d);
+  if (unstorable) return `holds ${unstorable}, which no environment stores`;
+  if (!isObj(d.tool) || typeof d.tool.name !== 'string' || typeof d.tool.version !== 'string') return '"tool" must be { name, version }';
   if (!isObj(d.options)) return '"options" must be an object';
+  const o = d.options;
+  if (o.design !== 'all' && o.design !== 'none') return '"options.design" must be "all" or "none"';
+  if (o.data !== 'all' && o.data !== 'none' && !isStrings(o.data)) return '"options.data" must be "none", "all" or a list of apps';
+  if (o.dataOrder !== undefined && !isStrings(o.dataOrder)) return '"options.dataOrder" must be a list of apps';
+  if (o.dataOrderNote !== undefined && typeof o.dataOrderNote !== 'string') return '"options.dataOrderNote" must be a string';
+  if (!Array.isArray(d.steps) || d.steps.some((x) => !isObj(x) || typeof x.step !== 'string' || !Number.isSafeInteger(x.cards))) return '"steps" must list { step, cards }';
   if (!isObj(d.history)) return '"history" must be an object';
   for (const [id, h] of Object.entries(d.history)) {
     if (!Array.isArray(h) || h.some((e) => !isObj(e) || typeof e.hash !== 'string' || typeof e.at !== 'string')) return `"history" of ${JSON.stringify(id)} must be a list of { hash, at }`;

@@ -8,12 +8,14 @@ import { cardProblem, descriptorProblem } from './cardCheck';
 import { foldedName, unsafeEntryName } from './entryNames';
 import { deeperThan, MAX_JSON_DEPTH, mayBeDeeperThan } from './jsonLimits';
 import { byteLines } from './lines';
+import { oneLine, unstorableText } from '../oneLine';
 import { Card, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
 
 /** A package refused by the reader; `entry` names the offending entry when there is one. */
 export class PackageError extends Error {
   constructor(message: string, readonly entry?: string) {
-    super(entry ? `${entry}: ${message}` : message);
+    // One line whatever the package holds: messages quote entry names and JSON parse errors.
+    super(oneLine(entry ? `${entry}: ${message}` : message));
   }
 }
 
@@ -126,6 +128,11 @@ export class PackageReader {
             throw new PackageError(`line ${n} is malformed JSON (${(e as Error).message})`, chunk);
           }
           if (mayBeDeeperThan(raw) && deeperThan(rec)) throw new PackageError(`line ${n} nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, chunk);
+          // NUL and unpaired surrogates can only come from \u escapes (raw ones are not JSON).
+          if (raw.indexOf(ESCAPE_U) !== -1) {
+            const why = unstorableText(rec);
+            if (why) throw new PackageError(`line ${n} holds ${why}, which no environment stores`, chunk);
+          }
           yield rec as Record<string, unknown>;
         }
       }
@@ -214,6 +221,8 @@ async function listEntries(zip: yauzl.ZipFile, limits: ReadLimits): Promise<Map<
   });
   return entries;
 }
+
+const ESCAPE_U = Buffer.from('\\u');
 
 /** Descriptor hashes, kept beside the descriptor object rather than in the descriptor itself (which is the package's JSON). */
 const descriptorSha256 = new WeakMap<Descriptor, string>();

@@ -1,0 +1,39 @@
+/**
+ * Text from untrusted input made fit for one line of a message, a log or a database row: line
+ * breaks and other control characters become `\n`-style escapes, unpaired surrogates become
+ * U+FFFD, and overly long text is cut. PostgreSQL cannot store NUL in text or JSON, and a
+ * message quoting a package's bytes (Node's JSON errors quote the source) must not turn into
+ * several lines, or into a job whose final state cannot be saved.
+ */
+export function oneLine(text: string, max = 2000): string {
+  let out = text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  out = out.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return out.length > max ? `${out.slice(0, max)}…` : out;
+}
+
+/**
+ * Whether a parsed JSON value holds a string (or key) that no environment can store: NUL
+ * (PostgreSQL's text and jsonb refuse it) or an unpaired surrogate (not Unicode). Iterative, so
+ * depth costs nothing here; callers bound depth first.
+ */
+export function unstorableText(value: unknown): string | undefined {
+  const bad = (s: string) => s.includes('\u0000') ? 'a NUL character (\\u0000)' : /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s) ? 'an unpaired surrogate (not Unicode)' : undefined;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      const why = bad(v);
+      if (why) return why;
+    } else if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    }
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const why = bad(k);
+        if (why) return why;
+        stack.push(x);
+      }
+    }
+  }
+  return undefined;
+}

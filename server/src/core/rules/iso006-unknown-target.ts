@@ -21,6 +21,12 @@ export const iso006: Rule = {
       const r = ctx.project.resolve(ref);
       if (r.targets.length > 0 || r.builtin) continue;
       const noun = ENTITY_NOUN[ref.kind];
+      // While typing, a reference is often empty for a moment: say what belongs there, not that `` exists nowhere.
+      if (ref.text.trim() === '') {
+        const form = ref.kind === 'orgUnit' ? '`code`' : '`code` (in this namespace) or `namespace.code`';
+        out.push(finding(this, m, ctx, { path: ref.path }, `Empty ${noun} reference: ${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun} is expected here, as ${form}`));
+        continue;
+      }
       const suggestions = suggest(r, ctx);
       const where = r.form === 'qualified' && !r.namespaceKnown
         ? `namespace \`${r.namespace}\` exists nowhere (not in this project, not built in)`

@@ -414,6 +414,37 @@ describe('invalid manifests', () => {
     assertInvalid(m, '/fields/1', 'required', 'app');
   });
 
+  test('`access` takes one right or a list of rights', () => {
+    for (const access of ['read', ['read', 'create', 'update'], ['full']]) {
+      const m = appManifest();
+      (m.permissions as Json[])[0].access = access;
+      assertValid(m);
+    }
+    for (const [access, at, keyword] of [
+      [['read', 'write'], '/permissions/0/access/1', 'enum'],
+      [[], '/permissions/0/access', 'minItems'],
+      [['read', 'read'], '/permissions/0/access', 'uniqueItems'],
+      [5, '/permissions/0/access', 'anyOf'],
+    ] as const) {
+      const m = appManifest();
+      (m.permissions as Json[])[0].access = access;
+      assertInvalid(m, at, keyword);
+    }
+  });
+
+  test('`orgChart` takes one root unit or a list of root units; `children` stays a list', () => {
+    const one = configurationManifest();
+    one.orgChart = (one.orgChart as Json[])[0];
+    assertValid(one);
+    assertValid(configurationManifest());
+    const bad = configurationManifest();
+    bad.orgChart = 'ceo';
+    assertInvalid(bad, '/orgChart', 'anyOf');
+    const child = configurationManifest();
+    child.orgChart = { code: 'ceo', children: { code: 'finance' } };
+    assertInvalid(child, '/orgChart/children', 'type');
+  });
+
   test('a version that is not semver', () => {
     const m = moduleManifest();
     m.version = '1.0';

@@ -78,7 +78,7 @@ class ManifestBuilder {
     }
     this.collectLists(value, [], TOP_LISTS[kind], ns, undefined);
     if (kind === 'configuration') {
-      if (Array.isArray(value.orgChart)) this.collectUnits(value.orgChart, ['orgChart']);
+      this.collectUnits(value.orgChart, ['orgChart']);
       const globals = value.globals;
       if (isObj(globals)) this.collectLists(globals, ['globals'], { groups: 'group', widgets: 'widget' }, GLOBAL_NAMESPACE, undefined);
     }
@@ -147,13 +147,26 @@ class ManifestBuilder {
     }
   }
 
-  private collectUnits(units: unknown[], at: JsonPath): void {
+  /**
+   * Declares the units of an org chart: a list of units, or one unit (the company's head). A
+   * `children` that is one object instead of a list is read as that one unit too: the schema
+   * reports the shape once, and the units still resolve instead of each reference to them
+   * becoming a second finding.
+   */
+  private collectUnits(units: unknown, at: JsonPath): void {
+    if (isObj(units)) {
+      this.collectUnit(units, at);
+      return;
+    }
+    if (!Array.isArray(units)) return;
     units.forEach((u, i) => {
-      if (!isObj(u)) return;
-      const p = at.concat(i);
-      this.declare('orgUnit', u, p, ORG_NAMESPACE, undefined);
-      if (Array.isArray(u.children)) this.collectUnits(u.children, p.concat('children'));
+      if (isObj(u)) this.collectUnit(u, at.concat(i));
     });
+  }
+
+  private collectUnit(u: Obj, at: JsonPath): void {
+    this.declare('orgUnit', u, at, ORG_NAMESPACE, undefined);
+    this.collectUnits(u.children, at.concat('children'));
   }
 
   private collectScripts(owner: EntityDecl, body: Obj, at: JsonPath): void {

@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import compiledValidator from './manifestValidator.generated';
 import { JsonPath, formatPath, valueAt } from '../json/path';
+import { closest } from '../rules/words';
 import definitions from '../../../../schemas/definitions.schema.json';
 import app from '../../../../schemas/app.schema.json';
 import workspace from '../../../../schemas/workspace.schema.json';
@@ -59,9 +60,10 @@ function typeName(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function toProblems(root: unknown, errors: ErrorObject[]): SchemaProblem[] {
+function toProblems(root: unknown, all: ErrorObject[]): SchemaProblem[] {
+  const errors = mostSpecific(all);
   // Combinators repeat what their branches say; keep only the most specific messages.
-  const combinatorPaths = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath));
+  const combinatorPaths = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
   const push = (p: SchemaProblem) => {
@@ -77,6 +79,10 @@ function toProblems(root: unknown, errors: ErrorObject[]): SchemaProblem[] {
     const where = `\`${formatPath(path)}\``;
     const value = valueAt(root, path);
     const own = (e.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage;
+    if (typeof own === 'string' && (e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
+      push({ path, part: 'value', message: `${where} ${own}; found ${typeName(value)}` });
+      continue;
+    }
     if (typeof own === 'string' && e.keyword !== 'required' && e.keyword !== 'type') {
       push({ path, part: 'key', message: `${where}: ${own}` });
       continue;
@@ -94,7 +100,10 @@ function toProblems(root: unknown, errors: ErrorObject[]): SchemaProblem[] {
       case 'enum':
       case 'const': {
         const allowed = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : [(e.params as { allowedValue: unknown }).allowedValue];
-        push({ path, part: 'value', message: `${where} must be ${allowed.map((a) => JSON.stringify(a)).join(', ')}; found ${typeName(value)}` });
+        const names = allowed.filter((a): a is string => typeof a === 'string');
+        const guess = typeof value === 'string' ? closest(value, names, 1)[0] : undefined;
+        const hint = guess === undefined ? '' : `: did you mean ${JSON.stringify(guess)}?`;
+        push({ path, part: 'value', message: `${where} must be ${allowed.map((a) => JSON.stringify(a)).join(', ')}; found ${typeName(value)}${hint}` });
         break;
       }
       case 'pattern':
@@ -115,10 +124,56 @@ function toProblems(root: unknown, errors: ErrorObject[]): SchemaProblem[] {
   return problems;
 }
 
-function isInsideCombinator(e: ErrorObject, combinators: Set<string>): boolean {
+/** Keywords that judge a value's content; after a wrong type they only repeat that the value is wrong. */
+const CONTENT_KEYWORDS = new Set(['enum', 'const', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems', 'uniqueItems']);
+
+const schemaParent = (e: ErrorObject): string => e.schemaPath.slice(0, e.schemaPath.lastIndexOf('/'));
+
+/**
+ * One mistake, one finding. A value of the wrong type fails its `type` and its `enum` alike: keep
+ * the `enum` (it names the allowed values and the type found). A value that fits no branch of an
+ * `anyOf`/`oneOf` because of its shape fails every branch: when one branch takes values of its
+ * shape, only that branch's findings are kept (`"access": "reed"` is an unknown right, not also
+ * "not an array"); when none does, only the combinator's finding is kept.
+ */
+function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
+  const typeAt = new Set(errors.filter((e) => e.keyword === 'type').map((e) => `${e.instancePath}|${schemaParent(e)}`));
+  // An error that only says the value has the wrong shape for the schema that raised it.
+  const mismatch = new Set(errors.filter((e) => e.keyword === 'type' ||
+    CONTENT_KEYWORDS.has(e.keyword) && typeAt.has(`${e.instancePath}|${schemaParent(e)}`)));
+  const drop = new Set<ErrorObject>();
+  for (const c of errors) {
+    if (c.keyword !== 'anyOf' && c.keyword !== 'oneOf') continue;
+    const at = c.instancePath;
+    const mismatchesHere = errors.filter((e) => e !== c && e.instancePath === at && mismatch.has(e));
+    // Combinators of objects (a script's `file` or `source`) are not about shape: leave them.
+    if (mismatchesHere.length === 0) continue;
+    // Anything said about a value inside this one, or about this one by a branch of its shape.
+    const specific = errors.filter((e) => e !== c && e.keyword !== 'if' &&
+      (e.instancePath.startsWith(at + '/') || e.instancePath === at && !mismatch.has(e) && e.keyword !== 'anyOf' && e.keyword !== 'oneOf'));
+    for (const e of mismatchesHere) drop.add(e);
+    if (specific.length > 0) drop.add(c);
+  }
+  // Outside combinators: an enum that failed with its type says more than the type alone.
+  for (const e of errors) {
+    if (e.keyword !== 'type' || drop.has(e)) continue;
+    const said = errors.some((o) => o !== e && !drop.has(o) && (o.keyword === 'enum' || o.keyword === 'const') &&
+      o.instancePath === e.instancePath && schemaParent(o) === schemaParent(e));
+    if (said) drop.add(e);
+  }
+  for (const e of errors) {
+    if (!CONTENT_KEYWORDS.has(e.keyword) || e.keyword === 'enum' || e.keyword === 'const' || drop.has(e)) continue;
+    if (typeAt.has(`${e.instancePath}|${schemaParent(e)}`)) drop.add(e);
+  }
+  return errors.filter((e) => !drop.has(e));
+}
+
+/** Whether `e` was raised inside a branch of one of the failed combinators, for the same value or one in it. */
+function isInsideCombinator(e: ErrorObject, combinators: ErrorObject[]): boolean {
   for (const c of combinators) {
-    const base = c.slice(0, c.lastIndexOf('/'));
-    if (e.schemaPath !== c && e.schemaPath.startsWith(base + '/')) return true;
+    if (e.instancePath !== c.instancePath && !e.instancePath.startsWith(c.instancePath + '/')) continue;
+    const base = c.schemaPath.slice(0, c.schemaPath.lastIndexOf('/'));
+    if (e.schemaPath !== c.schemaPath && e.schemaPath.startsWith(base + '/')) return true;
   }
   return false;
 }

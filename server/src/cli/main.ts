@@ -5,6 +5,7 @@ import { runExport } from './export';
 import { runImport } from './import';
 import { runInspect } from './inspect';
 import { runLsp } from './lsp';
+import { runUnpack } from './unpack';
 import { ExitCode, HELP, Io, UsageError } from './usage';
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<ExitCode>> = {
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<ExitCode>> = 
   inspect: runInspect,
   import: runImport,
   export: runExport,
+  unpack: runUnpack,
   env: runEnv,
   lsp: runLsp,
 };

@@ -28,6 +28,9 @@ Commands:
   export --package CODE [--kind namespace|app|solution|configuration] [--env NAME] --out FILE
          [--data none|all|APP,...] [--design all|none]
                      export from an environment into a package file
+  unpack FILE [--dir DIR] [--dry-run] [--force] [--format text|json]
+                     write a package's entities as manifests into DIR (default .), editing the
+                     manifests already there in place; --force replaces files that are not Isola's
   env serve [--data DIR] [--port N] [--host ADDR] [--database URL] [--name NAME]
                      run an environment service (HTTP + JSON, bearer tokens)
   lsp --stdio        run the language server on stdin/stdout (for editors other than VS Code)

@@ -1,0 +1,335 @@
+import * as path from 'node:path';
+import { compareCodes } from '../compare';
+import { TOP_LISTS } from '../manifest/kinds';
+import { GLOBAL_NAMESPACE, ManifestKind, ORG_NAMESPACE } from '../manifest/types';
+import type { Card, Descriptor } from '../packaging/format';
+import { UnpackRefused } from './errors';
+import { defaultManifestFile, extOf, FileNamer, includeSpec, PlannedFile, stringAt } from './layout';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A manifest already in the unpack folder, modelled enough to be found and edited. */
+export interface ExistingManifest {
+  /** Relative to the unpack folder, forward slashes. */
+  file: string;
+  kind: ManifestKind;
+  code: string;
+  /** An app manifest's namespace. */
+  namespace?: string;
+  value: Obj;
+}
+
+/** One manifest the package becomes: where it goes and the value it must have. */
+export interface ManifestDraft {
+  file: string;
+  kind: ManifestKind;
+  code: string;
+  value: Obj;
+  /** The manifest already there for this unit, edited in place. */
+  existing?: ExistingManifest;
+}
+
+/** Everything an unpack writes, before anything is written. */
+export interface UnpackLayout {
+  manifests: ManifestDraft[];
+  files: PlannedFile[];
+  /** What could not be laid out exactly as the package has it, in a sentence each. */
+  notes: string[];
+}
+
+const UNIT_TYPES = new Set(['workspace', 'module', 'solution', 'configuration']);
+
+/** The manifest property that lists each card type, wherever that type is declared. */
+const LIST_OF: Record<string, string> = {
+  app: 'apps', process: 'processes', page: 'pages', widget: 'widgets', group: 'groups', counter: 'counters',
+  template: 'templates', activity: 'activities', apiMethod: 'apiMethods', setting: 'settings', event: 'events',
+};
+
+/** Whether a value is a file a card carries in the package: `{ file, sha256, size }`. */
+function fileRef(v: unknown): { file: string; sha256: string } | undefined {
+  return isObj(v) && typeof v.file === 'string' && typeof v.sha256 === 'string' ? { file: v.file, sha256: v.sha256 } : undefined;
+}
+
+/** An element of a list of coded objects by its code. */
+export function byCode(list: unknown, code: string): Obj | undefined {
+  return Array.isArray(list) ? (list.find((x) => isObj(x) && x.code === code) as Obj | undefined) : undefined;
+}
+
+/**
+ * The inverse of the builder's `designContent`: turns a package's cards into manifests, one per
+ * unit, laid out the way a person would (a folder per namespace, scripts and templates next to
+ * their manifest, data as JSONL), or into the manifests the folder already has for those units.
+ * Pure: reads and writes nothing; the files are planned, not written.
+ */
+export function cardsToManifests(descriptor: Descriptor, cards: Card[], existing: ExistingManifest[] = []): UnpackLayout {
+  return new Unpacker(descriptor, cards, existing).run();
+}
+
+class Unpacker {
+  private readonly namer = new FileNamer();
+  private readonly drafts: ManifestDraft[] = [];
+  private readonly notes: string[] = [];
+  private readonly claimed = new Set<string>();
+  private readonly byId = new Map<string, Card>();
+
+  constructor(private readonly d: Descriptor, private readonly cards: Card[], private readonly existing: ExistingManifest[]) {
+    this.cards = [...cards].sort((a, b) => compareCodes(a.id, b.id));
+    for (const c of this.cards) this.byId.set(`${c.type} ${c.id}`, c);
+  }
+
+  run(): UnpackLayout {
+    const units = this.cards.filter((c) => UNIT_TYPES.has(c.type));
+    const appManifests = this.cards.filter((c) => c.type === 'app' && c.body.kind === 'app' && typeof c.body.namespace === 'string');
+    for (const c of units) {
+      const kind = c.type as ManifestKind;
+      const top = kind === 'solution' || kind === 'configuration';
+      this.draft(kind, c.code, top ? defaultManifestFile.top(c.code) : defaultManifestFile.namespace(c.code), this.unitValue(c));
+    }
+    for (const c of appManifests) {
+      const ns = c.body.namespace as string;
+      const isRoot = this.d.kind === 'app' && this.d.code === c.code;
+      this.appManifest(c, isRoot ? defaultManifestFile.top(c.code) : defaultManifestFile.app(ns, c.code));
+    }
+    for (const c of this.cards) {
+      if (UNIT_TYPES.has(c.type) || this.claimed.has(`${c.type} ${c.id}`)) continue;
+      this.place(c);
+    }
+    for (const set of this.d.data) if (!this.claimed.has(`data ${set.app}`)) this.data(set.app);
+    for (const m of this.drafts) this.link(m);
+    const files = this.namer.assign();
+    return { manifests: this.drafts, files, notes: this.notes };
+  }
+
+  private draft(kind: ManifestKind, code: string, file: string, value: Obj, namespace?: string): ManifestDraft {
+    const existing = this.existing.find((e) => e.kind === kind && e.code === code && (kind !== 'app' || e.namespace === namespace));
+    const m: ManifestDraft = { file: existing?.file ?? file, kind, code, value, existing };
+    this.drafts.push(m);
+    return m;
+  }
+
+  private find(kind: ManifestKind, code: string): ManifestDraft | undefined {
+    return this.drafts.find((m) => m.kind === kind && m.code === code);
+  }
+
+  /** A unit card's body as its manifest: `members` become `includes` later (link). */
+  private unitValue(c: Card): Obj {
+    const value: Obj = { kind: c.type, code: c.code };
+    for (const [k, v] of Object.entries(structuredClone(c.body))) if (k !== 'members') value[k] = v;
+    value.kind = c.type;
+    value.code = c.code;
+    return value;
+  }
+
+  /** An app manifest: the app card's body is the manifest; the processes, widgets, ... it lists are claimed from their cards. */
+  private appManifest(c: Card, file: string): void {
+    const ns = c.body.namespace as string;
+    const value = this.entity(c, undefined, undefined);
+    value.kind = 'app';
+    value.code = c.code;
+    const m = this.draft('app', c.code, file, value, ns);
+    const home = m.existing?.value;
+    for (const [prop, type] of Object.entries(TOP_LISTS.app)) {
+      const list = value[prop];
+      if (!Array.isArray(list)) continue;
+      value[prop] = list.map((el) => {
+        if (!isObj(el) || typeof el.code !== 'string') return el;
+        const card = this.byId.get(`${type} ${ns}.${el.code}`);
+        if (!card) return el;
+        this.claimed.add(`${type} ${card.id}`);
+        // The app card names files by the paths its manifest gave them; the entity's card carries the bytes.
+        return this.entity(card, m, byCode(home?.[prop], card.code) ?? el);
+      });
+    }
+    const perms = this.byId.get(`permissions ${c.id}.permissions`);
+    if (perms) {
+      this.claimed.add(`permissions ${perms.id}`);
+      value.permissions = structuredClone(perms.body.permissions);
+    }
+    const data = value.data;
+    if (isObj(data)) {
+      // The app's body names its data files: they are written, empty when the package carries no records.
+      for (const [app, spec] of Object.entries(data)) {
+        if (typeof spec !== 'string') continue;
+        const has = this.d.data.some((s) => s.app === `${ns}.${app}`);
+        if (has) this.claimed.add(`data ${ns}.${app}`);
+        this.namer.request({ manifestFile: m.file, defaults: [`data/${app}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: () => undefined, what: `the data of app ${app}` });
+      }
+    }
+  }
+
+  /** An app's records go next to the manifest that declares the app (or already names its data file), as `data/<app>.jsonl`. */
+  private data(app: string): void {
+    const [ns, code] = [app.slice(0, app.indexOf('.')), app.slice(app.indexOf('.') + 1)];
+    const named = (m: { value: Obj }) => isObj(m.value.data) && typeof m.value.data[code] === 'string';
+    const m = this.drafts.find((x) => x.existing && x.value.code === ns && (x.kind === 'workspace' || x.kind === 'module') && named(x.existing))
+      ?? this.drafts.find((x) => (x.kind === 'workspace' || x.kind === 'module') && x.code === ns);
+    if (!m) {
+      this.notes.push(`the records of ${app} were left out: the package has no manifest of namespace ${ns} to name them`);
+      return;
+    }
+    const data = (isObj(m.value.data) ? m.value.data : (m.value.data = {})) as Obj;
+    const hint = isObj(m.existing?.value.data) ? stringAt(m.existing!.value.data as Obj, code) : undefined;
+    this.namer.request({ manifestFile: m.file, defaults: [`data/${code}.jsonl`], hint, source: { app }, set: (s) => (data[code] = s), what: `the data of app ${code}` });
+  }
+
+  /** A card's body as the element a manifest lists: its files named, its code and deleted flag its card's. */
+  private entity(c: Card, m: ManifestDraft | undefined, hint: Obj | undefined): Obj {
+    const body = structuredClone(c.body);
+    const out: Obj = { code: c.code, ...body };
+    out.code = c.code;
+    if (c.deleted && out.deleted !== true) out.deleted = true;
+    if (m) this.files(m, out, c, hint);
+    return out;
+  }
+
+  /** Names the script and template files of an element, keeping the names the manifest already gives them. */
+  private files(m: ManifestDraft, el: Obj, c: Card, hint?: Obj): void {
+    const ref = fileRef(el.file);
+    if (ref && c.type === 'template') {
+      this.attach(m, ref, [`templates/${c.code}${extOf(ref.file)}`], stringAt(hint, 'file'), `template ${c.code}`, (s) => (el.file = s));
+    }
+    if (Array.isArray(el.scripts)) {
+      for (const s of el.scripts) {
+        if (!isObj(s)) continue;
+        const r = fileRef(s.file);
+        if (!r) continue;
+        const code = typeof s.code === 'string' ? s.code : 'script';
+        const ext = extOf(r.file);
+        const was = stringAt(byCode(hint?.scripts, code), 'file');
+        this.attach(m, r, [`scripts/${code}${ext}`, `scripts/${c.code}.${code}${ext}`, `scripts/${c.type}.${c.code}.${code}${ext}`], was, `script ${code} of ${c.type} ${c.code}`, (spec) => (s.file = spec));
+      }
+    }
+  }
+
+  private attach(m: ManifestDraft, ref: { file: string; sha256: string }, defaults: string[], hint: string | undefined, what: string, set: (spec: string) => void): void {
+    const entry = this.d.entries.find((e) => e.path === ref.file);
+    if (!entry) throw new UnpackRefused(`${what} names ${ref.file}, which the package does not carry`);
+    if (entry.sha256 !== ref.sha256) throw new UnpackRefused(`${what} names ${ref.file} with sha256 ${ref.sha256.slice(0, 12)}…, but the entry has ${entry.sha256.slice(0, 12)}…`);
+    this.namer.request({ manifestFile: m.file, defaults, hint, source: { entry: ref.file, sha256: ref.sha256 }, set, what });
+  }
+
+  /** Puts an entity card in the manifest of its namespace (a workspace or module, a solution's groups, the configuration's org chart or globals). */
+  private place(c: Card): void {
+    if (c.type === 'permissions') return this.permissions(c);
+    if (c.namespace === ORG_NAMESPACE) return this.orgUnit(c);
+    if (c.namespace === GLOBAL_NAMESPACE) {
+      const conf = this.configuration(`global ${c.type} ${c.code}`);
+      const globals = (isObj(conf.value.globals) ? conf.value.globals : (conf.value.globals = {})) as Obj;
+      return this.push(conf, globals, LIST_OF[c.type] ?? `${c.type}s`, c);
+    }
+    const owner = this.find('workspace', c.namespace) ?? this.find('module', c.namespace) ?? this.find('solution', c.namespace) ?? this.synthesized(c.namespace);
+    this.push(owner, owner.value, LIST_OF[c.type] ?? `${c.type}s`, c);
+  }
+
+  private push(m: ManifestDraft, container: Obj, prop: string, c: Card): void {
+    const list = (Array.isArray(container[prop]) ? container[prop] : (container[prop] = [])) as unknown[];
+    const homeContainer = container === m.value ? m.existing?.value : (m.existing?.value.globals as Obj | undefined);
+    list.push(this.entity(c, m, byCode(homeContainer?.[prop], c.code)));
+  }
+
+  /** A workspace for entities whose namespace has no unit card in the package (an app package's, an environment's namespace without one). */
+  private synthesized(ns: string): ManifestDraft {
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(ns)) throw new UnpackRefused(`entities of namespace ${ns} cannot be unpacked: it is built in or not a namespace code`);
+    this.notes.push(`the package has no workspace or module card for namespace ${ns}: its entities go into a workspace manifest made for them`);
+    const existing = this.existing.find((e) => (e.kind === 'workspace' || e.kind === 'module') && e.code === ns);
+    const m = this.draft(existing?.kind ?? 'workspace', ns, defaultManifestFile.namespace(ns), { kind: existing?.kind ?? 'workspace', code: ns });
+    return m;
+  }
+
+  private configuration(what: string): ManifestDraft {
+    const conf = this.drafts.find((m) => m.kind === 'configuration');
+    if (!conf) throw new UnpackRefused(`${what} needs a configuration, and the package has no configuration card`);
+    return conf;
+  }
+
+  private permissions(c: Card): void {
+    const app = this.drafts.flatMap((m) => {
+      const list = m.kind === 'app' ? [] : m.value.apps;
+      const el = Array.isArray(list) ? byCode(list, c.code) : undefined;
+      return el && (m.value.code === c.namespace) ? [el] : [];
+    })[0];
+    if (!app) {
+      this.notes.push(`the permissions of app ${c.namespace}.${c.code} were left out: the package has no such app`);
+      return;
+    }
+    app.permissions = structuredClone(c.body.permissions);
+  }
+
+  /** Org-chart units name their parent; the manifest nests each under it. */
+  private orgUnit(c: Card): void {
+    const conf = this.configuration(`org-chart unit ${c.code}`);
+    const el = this.entity(c, conf, this.findUnit(conf.existing?.value.orgChart, c.code));
+    delete el.parent;
+    (conf as ManifestDraft & { units?: { el: Obj; parent?: string }[] }).units ??= [];
+    (conf as ManifestDraft & { units?: { el: Obj; parent?: string }[] }).units!.push({ el, parent: typeof c.body.parent === 'string' ? c.body.parent : undefined });
+  }
+
+  private findUnit(list: unknown, code: string): Obj | undefined {
+    if (!Array.isArray(list)) return undefined;
+    for (const u of list) {
+      if (!isObj(u)) continue;
+      if (u.code === code) return u;
+      const inner = this.findUnit(u.children, code);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+
+  /** Solutions and configurations name their members by kind and code; the manifest includes their files. */
+  private link(m: ManifestDraft): void {
+    const units = (m as ManifestDraft & { units?: { el: Obj; parent?: string }[] }).units;
+    if (units) {
+      delete (m as ManifestDraft & { units?: unknown }).units;
+      m.value.orgChart = this.tree(units);
+    }
+    if (m.kind !== 'solution' && m.kind !== 'configuration') return;
+    const card = this.cards.find((c) => c.type === m.kind && c.code === m.code)!;
+    const members = Array.isArray(card.body.members) ? card.body.members : [];
+    const hints = Array.isArray(m.existing?.value.includes) ? (m.existing!.value.includes as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+    const includes: string[] = [];
+    for (const x of members) {
+      if (!isObj(x) || typeof x.kind !== 'string' || typeof x.code !== 'string') continue;
+      const target = this.find(x.kind as ManifestKind, x.code) ?? this.existing.find((e) => e.kind === x.kind && e.code === x.code);
+      const file = target?.file ?? (x.kind === 'solution' || x.kind === 'configuration' || x.kind === 'app' ? defaultManifestFile.top(x.code) : defaultManifestFile.namespace(x.code));
+      if (!target) this.notes.push(`${m.kind} ${m.code} includes ${x.kind} ${x.code}, which the package does not carry`);
+      const spec = includeSpec(m.file, file);
+      const kept = hints.find((h) => path.posix.normalize(path.posix.join(path.posix.dirname(m.file), h)) === file);
+      includes.push(kept ?? spec);
+    }
+    const value: Obj = {};
+    // `includes` right after the top-level properties, where people write it.
+    let placed = false;
+    for (const [k, v] of Object.entries(m.value)) {
+      if (!placed && (k === 'groups' || k === 'orgChart' || k === 'globals')) {
+        value.includes = includes;
+        placed = true;
+      }
+      value[k] = v;
+    }
+    if (!placed) value.includes = includes;
+    m.value = value;
+  }
+
+  private tree(units: { el: Obj; parent?: string }[]): Obj[] {
+    const codes = new Set(units.map((u) => u.el.code));
+    const roots: Obj[] = [];
+    const byCodeMap = new Map(units.map((u) => [u.el.code as string, u.el]));
+    for (const u of units) {
+      if (u.parent === undefined || !codes.has(u.parent)) {
+        if (u.parent !== undefined) this.notes.push(`org-chart unit ${u.el.code} names parent ${u.parent}, which the package does not carry: it becomes a root`);
+        roots.push(u.el);
+        continue;
+      }
+      const p = byCodeMap.get(u.parent)!;
+      ((p.children ??= []) as Obj[]).push(u.el);
+    }
+    // Units whose parents form a cycle are reachable from no root: no tree holds them.
+    const seen = new Set<unknown>();
+    const walk = (l: Obj[]) => l.forEach((u) => { seen.add(u.code); if (Array.isArray(u.children)) walk(u.children as Obj[]); });
+    walk(roots);
+    const lost = units.filter((u) => !seen.has(u.el.code));
+    if (lost.length) throw new UnpackRefused(`org-chart units ${lost.map((u) => u.el.code).join(', ')} name each other as parents (a cycle): no org chart holds them`);
+    return roots;
+  }
+}

@@ -1,0 +1,111 @@
+import * as path from 'node:path';
+import { UnpackRefused } from './errors';
+import { foldedPath, joinInside, relativeTo } from './names';
+
+type Obj = Record<string, unknown>;
+
+/** Where the manifest of each unit goes when the folder has none yet: one folder per namespace. */
+export const defaultManifestFile = {
+  /** A workspace or module: `<ns>/<ns>.isola.json`. */
+  namespace: (ns: string) => `${ns}/${ns}.isola.json`,
+  /** A solution, a configuration, or the app of an app package: at the top of the folder. */
+  top: (code: string) => `${code}.isola.json`,
+  /** An app manifest inside a namespace package: `<ns>/apps/<app>.isola.json`. */
+  app: (ns: string, code: string) => `${ns}/apps/${code}.isola.json`,
+};
+
+/** A file an unpack writes besides manifests: a package entry (script, template) or an app's records. */
+export interface PlannedFile {
+  /** Path relative to the unpack folder. */
+  file: string;
+  /** The package entry whose bytes it gets, or the app (`namespace.app`) whose records. */
+  source: { entry: string; sha256: string } | { app: string } | { empty: true };
+}
+
+/** One request for a file name: who asks, what it holds, the name a manifest already gives it. */
+interface Request {
+  manifestFile: string;
+  /** Default names to try in order (relative to the manifest's folder), before numbering. */
+  defaults: string[];
+  hint?: string;
+  source: PlannedFile['source'];
+  set: (spec: string) => void;
+  what: string;
+}
+
+/**
+ * Names the scripts, template documents and data files of the manifests. Names a manifest
+ * already gives (in place, or in an app manifest's own body) are kept; new ones get the
+ * shortest default that is free in their folder, compared as a case-insensitive file system
+ * would. Requests are collected first and named together, so a kept name always wins over a
+ * default, whatever order the cards came in.
+ */
+export class FileNamer {
+  private readonly requests: Request[] = [];
+
+  /** Asks for a name; `set` receives the spec (relative to the manifest) once `assign` runs. */
+  request(r: Request): void {
+    this.requests.push(r);
+  }
+
+  /** Gives every request its name; returns the files to write. Refuses hints that lead outside the folder. */
+  assign(): PlannedFile[] {
+    const taken = new Map<string, PlannedFile>();
+    const out: PlannedFile[] = [];
+    const claim = (file: string, source: PlannedFile['source']): boolean => {
+      const f = foldedPath(file);
+      const had = taken.get(f);
+      if (had) return had.file === file && sameSource(had.source, source);
+      const p = { file, source };
+      taken.set(f, p);
+      out.push(p);
+      return true;
+    };
+    const later: Request[] = [];
+    for (const r of this.requests) {
+      if (r.hint === undefined) {
+        later.push(r);
+        continue;
+      }
+      const dir = path.posix.dirname(r.manifestFile) === '.' ? '' : path.posix.dirname(r.manifestFile);
+      const file = joinInside(dir, r.hint);
+      if (!file) throw new UnpackRefused(`${r.manifestFile}: ${r.what} names \`${r.hint}\`, which leads outside the folder`);
+      if (!claim(file, r.source)) later.push({ ...r, hint: undefined });
+      else r.set(r.hint);
+    }
+    for (const r of later) {
+      const dir = path.posix.dirname(r.manifestFile) === '.' ? '' : path.posix.dirname(r.manifestFile);
+      const names = [...r.defaults];
+      const last = r.defaults[r.defaults.length - 1];
+      const ext = extOf(last);
+      for (let i = 2; i < 1000; i++) names.push(`${last.slice(0, last.length - ext.length)}_${i}${ext}`);
+      const spec = names.find((n) => claim(dir ? `${dir}/${n}` : n, r.source));
+      if (!spec) throw new UnpackRefused(`${r.manifestFile}: no free file name for ${r.what}`);
+      r.set(spec);
+    }
+    return out;
+  }
+}
+
+function sameSource(a: PlannedFile['source'], b: PlannedFile['source']): boolean {
+  if ('entry' in a && 'entry' in b) return a.sha256 === b.sha256;
+  if ('app' in a && 'app' in b) return a.app === b.app;
+  return false;
+}
+
+/** The extension of a package entry (`scripts/ns.p.s.ts` → `.ts`); the builder names entries by it, so it must be kept. */
+export function extOf(file: string): string {
+  return path.posix.extname(file);
+}
+
+/** A path from one manifest to another, as `includes` writes it. */
+export function includeSpec(fromFile: string, toFile: string): string {
+  const dir = path.posix.dirname(fromFile);
+  return relativeTo(dir === '.' ? '' : dir, toFile);
+}
+
+/** The string at `obj[key]` when it is one. */
+export function stringAt(obj: Obj | undefined, key: string): string | undefined {
+  const v = obj?.[key];
+  return typeof v === 'string' ? v : undefined;
+}

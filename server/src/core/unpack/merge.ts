@@ -1,0 +1,121 @@
+import { TOP_LISTS } from '../manifest/kinds';
+import type { ManifestKind } from '../manifest/types';
+import { canonicalJson } from '../packaging/canonical';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const coded = (v: unknown): v is Obj => isObj(v) && typeof v.code === 'string';
+
+/** Whether two JSON values are equal (key order aside). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || canonicalJson(a) === canonicalJson(b);
+}
+
+/**
+ * The value a manifest already in the folder must take so that it holds what the package has:
+ * the package's value, plus what a package never carries and so must not be lost by an unpack
+ * (carry.ts): a setting's `value`, sub-entities marked `deleted: true`, `$schema`, and data files
+ * of apps the package brought no records for. Entities keep the order the manifest gives them,
+ * new ones come after. Also counts the entities (cards) whose content changed.
+ */
+export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value: Obj; changed: number } {
+  const count = { n: 0 };
+  const cardLists = new Set(Object.keys(TOP_LISTS[kind]));
+  const out: Obj = {};
+  let unitChanged = false;
+  for (const [k, w] of Object.entries(want)) {
+    const h = home[k];
+    if (cardLists.has(k) || k === 'orgChart') out[k] = mergeCards(h, w, count, k === 'settings', k === 'orgChart');
+    else if (k === 'globals' && isObj(w)) {
+      const g: Obj = {};
+      for (const [gk, gw] of Object.entries(w)) g[gk] = mergeCards(isObj(h) ? h[gk] : undefined, gw, count, false, false);
+      out[k] = g;
+    } else if (k === 'data' && isObj(w)) out[k] = { ...(isObj(h) ? h : {}), ...w };
+    else {
+      out[k] = mergeBody(h, w);
+      if (!sameJson(h, out[k])) unitChanged = true;
+    }
+  }
+  for (const k of ['$schema', 'data']) if (k in home && !(k in out)) out[k] = home[k];
+  for (const k of Object.keys(home)) if (!(k in out) && !cardLists.has(k)) unitChanged = true;
+  for (const k of Object.keys(home)) if (!(k in out) && cardLists.has(k)) count.n += Array.isArray(home[k]) ? (home[k] as unknown[]).length : 0;
+  // An app manifest is one entity, the app: its own change counts once like a unit's.
+  return { value: out, changed: count.n + (unitChanged ? 1 : 0) };
+}
+
+/** A list whose elements are cards of their own: the manifest's order is kept, new ones are appended, ones the package lacks go. */
+function mergeCards(home: unknown, want: unknown, count: { n: number }, settings: boolean, units: boolean): unknown {
+  if (!Array.isArray(want)) return want;
+  const h = Array.isArray(home) ? home : [];
+  const wanted = new Map(want.filter(coded).map((w) => [w.code as string, w]));
+  const out: unknown[] = [];
+  const used = new Set<string>();
+  for (const x of h) {
+    if (!coded(x)) continue;
+    const w = wanted.get(x.code as string);
+    if (!w) {
+      count.n++;
+      continue;
+    }
+    used.add(x.code as string);
+    out.push(mergeEntity(x, w, count, settings, units));
+  }
+  for (const w of want) {
+    if (coded(w) && used.has(w.code as string)) continue;
+    count.n++;
+    out.push(w);
+  }
+  return out;
+}
+
+function mergeEntity(home: Obj, want: Obj, count: { n: number }, setting: boolean, unit: boolean): Obj {
+  const out: Obj = {};
+  let changed = false;
+  for (const [k, w] of Object.entries(want)) {
+    if (unit && k === 'children') out[k] = mergeCards(home[k], w, count, false, true);
+    else {
+      out[k] = mergeBody(home[k], w);
+      if (!sameJson(home[k], out[k])) changed = true;
+    }
+  }
+  // A setting's value stays in the environment it was set in: the package never has it.
+  if (setting && 'value' in home && !('value' in want)) out.value = home.value;
+  if (unit && Array.isArray(home.children) && !('children' in want) && home.children.length) {
+    count.n += home.children.length;
+  }
+  for (const k of Object.keys(home)) if (!(k in out) && !(unit && k === 'children')) changed = true;
+  if (changed) count.n++;
+  return out;
+}
+
+/**
+ * The package's body, with the manifest's deleted sub-entities put back where they stood (the
+ * package leaves them out). Other properties the package lacks are gone from the environment too.
+ */
+function mergeBody(home: unknown, want: unknown): unknown {
+  if (isObj(home) && isObj(want)) {
+    const out: Obj = {};
+    for (const [k, w] of Object.entries(want)) out[k] = mergeBody(home[k], w);
+    return out;
+  }
+  if (Array.isArray(home) && Array.isArray(want) && want.every(coded) && home.some(coded)) {
+    const byCode = new Map(home.filter(coded).map((x) => [x.code as string, x]));
+    const out: unknown[] = want.map((w) => mergeBody(byCode.get((w as Obj).code as string), w));
+    const present = new Set(want.map((w) => (w as Obj).code as string));
+    let after: string | undefined;
+    for (const x of home) {
+      if (!coded(x)) continue;
+      if (present.has(x.code as string)) {
+        after = x.code as string;
+        continue;
+      }
+      if (x.deleted !== true) continue;
+      // Right after the element that came before it in the manifest.
+      const at = after === undefined ? 0 : out.findIndex((y) => coded(y) && y.code === after) + 1;
+      out.splice(at, 0, x);
+      after = x.code as string;
+    }
+    return out;
+  }
+  return want;
+}

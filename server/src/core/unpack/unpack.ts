@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { nodeFileHost } from '../manifest/host';
+import { loadProject } from '../manifest/project';
+import type { Descriptor } from '../packaging/format';
+import { HISTORY_FILE } from '../packaging/history';
+import { HistoryFileError, readHistoryFile } from '../packaging/historyFile';
+import { PackageReader } from '../packaging/reader';
+import { cardsToManifests, ExistingManifest } from './cardsToManifests';
+import { UnpackRefused } from './errors';
+import { EditNotPlaced, editToValue, formatManifest } from './inPlace';
+import { mergeHistory } from './history';
+import { mergeManifest } from './merge';
+import { foldedPath, unsafeRelativePath } from './names';
+
+/** What an unpack does to one file. */
+export interface UnpackedFile {
+  /** Relative to the unpack folder, forward slashes. */
+  file: string;
+  status: 'created' | 'changed' | 'unchanged';
+  /** Manifests: the entities whose content changed (or were added or removed). */
+  entities?: number;
+}
+
+/** The outcome of an unpack, written or (dry run) only planned. */
+export interface UnpackResult {
+  package: { kind: string; code: string; version?: string };
+  files: UnpackedFile[];
+  notes: string[];
+  written: boolean;
+}
+
+export interface UnpackOptions {
+  /** The package file. */
+  file: string;
+  /** The folder to unpack into (created when missing). */
+  dir: string;
+  dryRun?: boolean;
+  /** Replace files that are not Isola's, or whose edits cannot be placed, instead of refusing. */
+  force?: boolean;
+}
+
+type Content = { text: string } | { bytes: Buffer } | { chunks: string[]; sha256: string } | { empty: true };
+
+interface Planned {
+  file: string;
+  content: Content;
+  status: UnpackedFile['status'];
+  entities?: number;
+}
+
+/**
+ * Unpacks a package into manifests (issue 11): reads and verifies the whole package, lays it out
+ * (cardsToManifests), merges into the manifests the folder already has and edits their text in
+ * place, and judges every path; only then writes, each file through a temporary file and a
+ * rename. Anything refused (an unsafe or clashing name, a file that is not Isola's) refuses the
+ * whole unpack before the first byte is written.
+ */
+export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
+  const reader = await PackageReader.open(o.file);
+  try {
+    await reader.verify();
+    const d = reader.descriptor;
+    const cards = (await reader.cards()).map((c) => c.card);
+    const dir = path.resolve(o.dir);
+    const project = await dirExists(dir) ? await loadProject(dir, nodeFileHost) : undefined;
+    const existing: ExistingManifest[] = [];
+    for (const m of project?.manifests ?? []) {
+      if (!m.kind || m.code === undefined || typeof m.value !== 'object' || m.value === null || m.syntaxErrors.length) continue;
+      existing.push({ file: m.file, kind: m.kind, code: m.code, namespace: m.namespace, value: m.value as Record<string, unknown> });
+    }
+    const linked = new Set((project?.manifests ?? []).flatMap((m) => m.links.map((l) => l.file)));
+    const texts = new Map((project?.manifests ?? []).map((m) => [m.file, m]));
+
+    const layout = cardsToManifests(d, cards, existing);
+    const plan: Planned[] = [];
+    for (const m of layout.manifests) {
+      const had = m.existing ? texts.get(m.existing.file) : undefined;
+      if (had && m.existing) {
+        const { value, changed } = mergeManifest(m.kind, m.existing.value, m.value);
+        let text: string;
+        try {
+          text = editToValue(had.text, m.existing.value, value);
+        } catch (e) {
+          if (!(e instanceof EditNotPlaced) || !o.force) throw new UnpackRefused(`${m.file}: the changes cannot be placed in its text; --force rewrites it`);
+          text = formatManifest(value);
+        }
+        plan.push({ file: m.file, content: { text }, status: text === had.text ? 'unchanged' : 'changed', entities: changed });
+      } else {
+        const value = m.value;
+        plan.push({ file: m.file, content: { text: formatManifest(value) }, status: 'created', entities: countEntities(value) });
+      }
+    }
+    for (const f of layout.files) {
+      const src = f.source;
+      const content: Content = 'entry' in src ? { bytes: await reader.read(src.entry) } : 'app' in src ? await chunksOf(reader, d, src.app) : { empty: true };
+      plan.push({ file: f.file, content, status: 'created' });
+    }
+    if (Object.keys(d.history).length) {
+      const before = await readHistoryFile(dir).catch((e) => {
+        throw e instanceof HistoryFileError ? new UnpackRefused(e.message) : e;
+      });
+      plan.push({ file: HISTORY_FILE, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created' });
+    }
+
+    await judge(dir, plan, linked, texts, !!o.force);
+    if (!o.dryRun) for (const p of plan) if (p.status !== 'unchanged') await write(reader, dir, p);
+    return {
+      package: { kind: d.kind, code: d.code, version: d.version },
+      files: plan.map((p) => ({ file: p.file, status: p.status, ...(p.entities !== undefined && p.status !== 'unchanged' ? { entities: p.entities } : {}) })),
+      notes: layout.notes,
+      written: !o.dryRun,
+    };
+  } finally {
+    reader.close();
+  }
+}
+
+/** Every planned path judged before anything is written: portable, inside the folder, no clashes, no file that is not Isola's. */
+async function judge(dir: string, plan: Planned[], linked: Set<string>, manifests: Map<string, unknown>, force: boolean): Promise<void> {
+  const folded = new Map<string, string>();
+  const realDir = await fs.realpath(dir).catch(() => undefined);
+  for (const p of plan) {
+    const why = unsafeRelativePath(p.file);
+    if (why) throw new UnpackRefused(`the package would write ${JSON.stringify(p.file)}, which ${why}`);
+    const f = foldedPath(p.file);
+    const other = folded.get(f);
+    if (other !== undefined && other !== p.file) throw new UnpackRefused(`the package would write ${p.file} and ${other}, which differ only in letter case`);
+    folded.set(f, p.file);
+  }
+  for (const p of plan) {
+    const abs = path.join(dir, ...p.file.split('/'));
+    // The deepest folder that exists must be inside the unpack folder once links are followed.
+    let parent = path.dirname(abs);
+    while (parent.length > dir.length && !(await dirExists(parent))) parent = path.dirname(parent);
+    if (realDir && (await dirExists(parent))) {
+      const real = await fs.realpath(parent);
+      if (real !== realDir && !real.startsWith(realDir + path.sep)) throw new UnpackRefused(`${p.file}: its folder leads outside ${dir} through a symbolic link`);
+      const names = await fs.readdir(parent);
+      const base = path.basename(abs);
+      const clash = names.find((n) => n !== base && foldedPath(n) === foldedPath(base));
+      if (clash) throw new UnpackRefused(`${p.file}: the folder already has ${clash}, which differs only in letter case`);
+    }
+    const st = await fs.lstat(abs).catch(() => undefined);
+    if (!st) continue;
+    if (!st.isFile()) throw new UnpackRefused(`${p.file} is ${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'not a regular file'}; the unpack does not write through it`);
+    const same = await sameContent(abs, p.content);
+    if (p.status === 'created') p.status = same ? 'unchanged' : 'changed';
+    if (same) continue;
+    // A file is Isola's when a manifest of the folder is it or names it, or it is the history.
+    const isolas = manifests.has(p.file) || linked.has(p.file) || p.file === HISTORY_FILE;
+    if (!isolas && !force) throw new UnpackRefused(`${p.file} exists and is not a file of this folder's manifests; --force replaces it`);
+  }
+}
+
+async function sameContent(abs: string, c: Content): Promise<boolean> {
+  const hash = createHash('sha256');
+  if ('text' in c) return (await fs.readFile(abs, 'utf8')) === c.text;
+  if ('bytes' in c) return (await fs.readFile(abs)).equals(c.bytes);
+  if ('empty' in c) return (await fs.stat(abs)).size === 0;
+  for await (const b of (await fs.open(abs)).createReadStream()) hash.update(b as Buffer);
+  return hash.digest('hex') === c.sha256;
+}
+
+/** An app's records as the chunks that hold them, with the sha256 of their bytes end to end. */
+async function chunksOf(reader: PackageReader, d: Descriptor, app: string): Promise<Content> {
+  const set = d.data.find((s) => s.app === app)!;
+  const hash = createHash('sha256');
+  for (const c of set.chunks) hash.update(await reader.read(c));
+  return { chunks: set.chunks, sha256: hash.digest('hex') };
+}
+
+async function write(reader: PackageReader, dir: string, p: Planned): Promise<void> {
+  const abs = path.join(dir, ...p.file.split('/'));
+  await fs.mkdir(path.dirname(abs), { recursive: true });
+  const tmp = `${abs}.unpack-${process.pid}`;
+  const c = p.content;
+  if ('text' in c) await fs.writeFile(tmp, c.text);
+  else if ('bytes' in c) await fs.writeFile(tmp, c.bytes);
+  else if ('empty' in c) await fs.writeFile(tmp, '');
+  else {
+    const h = await fs.open(tmp, 'w');
+    try {
+      for (const chunk of c.chunks) await h.write(await reader.read(chunk));
+    } finally {
+      await h.close();
+    }
+  }
+  await fs.rename(tmp, abs);
+}
+
+async function dirExists(p: string): Promise<boolean> {
+  return (await fs.stat(p).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+function countEntities(v: unknown): number {
+  let n = 0;
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (typeof x === 'object' && x !== null) {
+      if (typeof (x as { code?: unknown }).code === 'string') n++;
+      Object.values(x).forEach(walk);
+    }
+  };
+  walk(v);
+  return n;
+}

@@ -104,7 +104,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       plan.push({ file: HISTORY_FILE, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created' });
     }
 
-    await judge(dir, plan, linked, texts, !!o.force);
+    await judge(dir, plan, linked, new Set(existing.map((m) => m.file)), !!o.force);
     if (!o.dryRun) for (const p of plan) if (p.status !== 'unchanged') await write(reader, dir, p);
     return {
       package: { kind: d.kind, code: d.code, version: d.version },
@@ -118,7 +118,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
 }
 
 /** Every planned path judged before anything is written: portable, inside the folder, no clashes, no file that is not Isola's. */
-async function judge(dir: string, plan: Planned[], linked: Set<string>, manifests: Map<string, unknown>, force: boolean): Promise<void> {
+async function judge(dir: string, plan: Planned[], linked: Set<string>, manifests: Set<string>, force: boolean): Promise<void> {
   const folded = new Map<string, string>();
   const realDir = await fs.realpath(dir).catch(() => undefined);
   for (const p of plan) {
@@ -138,7 +138,8 @@ async function judge(dir: string, plan: Planned[], linked: Set<string>, manifest
       const real = await fs.realpath(parent);
       if (real !== realDir && !real.startsWith(realDir + path.sep)) throw new UnpackRefused(`${p.file}: its folder leads outside ${dir} through a symbolic link`);
       const names = await fs.readdir(parent);
-      const base = path.basename(abs);
+      // The first name below the deepest folder that exists: a new folder may clash as well as a file.
+      const base = path.relative(parent, abs).split(path.sep)[0];
       const clash = names.find((n) => n !== base && foldedPath(n) === foldedPath(base));
       if (clash) throw new UnpackRefused(`${p.file}: the folder already has ${clash}, which differs only in letter case`);
     }

@@ -1,0 +1,111 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
+import { Card, FORMAT_VERSION, PACKAGE_FORMAT } from '../../../server/src/core/packaging/format';
+import { writePackage } from '../../../server/src/core/packaging/writer';
+import { UnpackRefused } from '../../../server/src/core/unpack/errors';
+import { unportableSegment, unsafeRelativePath } from '../../../server/src/core/unpack/names';
+import { unpackPackage } from '../../../server/src/core/unpack/unpack';
+
+type Obj = Record<string, unknown>;
+
+function card(type: Card['type'], namespace: string, code: string, body: Obj): Card {
+  const id = ['workspace', 'module', 'solution', 'configuration'].includes(type) ? code : `${namespace}.${code}`;
+  return { id, type, namespace, code, deleted: false, hash: sha256(canonicalJson(body)), body };
+}
+
+/** A workspace package with the given cards and script files, written with the writer builds use. */
+async function pkg(file: string, ns: string, cards: Card[], files: { path: string; data: Buffer }[] = []): Promise<void> {
+  await writePackage({
+    out: file, cards: [card('workspace', ns, ns, { kind: 'workspace', code: ns }), ...cards], files, data: [],
+    descriptor: {
+      format: PACKAGE_FORMAT, formatVersion: FORMAT_VERSION, kind: 'workspace', code: ns, options: { design: 'all', data: 'none' },
+      createdAt: '2026-01-01T00:00:00Z', createdBy: 'test', source: 'test', tool: { name: 'isola', version: 'test' }, history: {},
+    },
+  });
+}
+
+function script(ns: string, owner: string, code: string): { body: Obj; file: { path: string; data: Buffer } } {
+  const data = Buffer.from('export {};\n');
+  const p = `scripts/${ns}.${owner}.${code.replace(/[^A-Za-z0-9_]/g, '_')}.ts`;
+  return { body: { code, file: { file: p, sha256: sha256(data), size: data.length } }, file: { path: p, data } };
+}
+
+async function refused(build: (file: string) => Promise<void>, message: RegExp, prepare?: (dir: string) => void): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-hostile-'));
+  try {
+    const file = path.join(tmp, 'p.isolapkg');
+    await build(file);
+    const dir = path.join(tmp, 'out');
+    mkdirSync(dir);
+    prepare?.(dir);
+    const before = readdirSync(dir, { recursive: true }).sort();
+    await assert.rejects(unpackPackage({ file, dir }), (e: Error) => e instanceof UnpackRefused && message.test(e.message) && !e.message.includes('\n'));
+    assert.deepEqual(readdirSync(dir, { recursive: true }).sort(), before, 'nothing written');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+describe('unpack trusts the package no more than the reader does', () => {
+  it('names Windows reserves, trailing dots and spaces, and forbidden characters are not portable', () => {
+    for (const n of ['CON', 'con', 'nul.isola.json', 'COM1', 'lpt9.ts', 'aux', 'x.', 'x ', 'a:b', 'a*b', 'a?b']) assert.ok(unportableSegment(n), n);
+    for (const n of ['invoices', 'find_contractor.ts', 'console', 'com10', 'icon.png']) assert.equal(unportableSegment(n), undefined, n);
+    assert.match(unsafeRelativePath('a/../../x')!, /outside/);
+    assert.match(unsafeRelativePath('/etc/passwd')!, /absolute/);
+  });
+
+  it('a namespace that is a device name on Windows is refused, nothing written', async () => {
+    await refused((f) => pkg(f, 'con', [card('group', 'con', 'g', { code: 'g' })]), /device name/);
+  });
+
+  it('a script code that climbs out of the folder is refused, nothing written', async () => {
+    const s = script('ws', 'p', '../../../../evil');
+    await refused((f) => pkg(f, 'ws', [card('process', 'ws', 'p', { code: 'p', scripts: [s.body] })], [s.file]), /outside|`\.\.`/);
+  });
+
+  it('a script code that is a reserved name is refused', async () => {
+    const s = script('ws', 'p', 'NUL');
+    await refused((f) => pkg(f, 'ws', [card('process', 'ws', 'p', { code: 'p', scripts: [s.body] })], [s.file]), /device name/);
+  });
+
+  it('an app manifest naming a data file outside the folder is refused', async () => {
+    const app = card('app', 'ws', 'a', { kind: 'app', code: 'a', namespace: 'ws', data: { a: '../../../../../tmp/x.jsonl' } });
+    await refused((f) => pkg(f, 'ws', [app]), /outside/);
+  });
+
+  it('a file that differs only in letter case from one that is there is refused', async () => {
+    await refused((f) => pkg(f, 'ws', [card('group', 'ws', 'g', { code: 'g' })]), /letter case/, (dir) => mkdirSync(path.join(dir, 'WS')));
+  });
+
+  it('a folder that is a symbolic link out of the unpack folder is refused', async () => {
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'isola-outside-'));
+    try {
+      await refused((f) => pkg(f, 'ws', [card('group', 'ws', 'g', { code: 'g' })]), /symbolic link/, (dir) => symlinkSync(outside, path.join(dir, 'ws')));
+      assert.deepEqual(readdirSync(outside), []);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('a file that is not Isola\'s is refused unless --force', async () => {
+    await refused((f) => pkg(f, 'ws', [card('group', 'ws', 'g', { code: 'g' })]), /not a file of this folder's manifests/, (dir) => {
+      mkdirSync(path.join(dir, 'ws'));
+      writeFileSync(path.join(dir, 'ws', 'ws.isola.json'), 'my notes, not a manifest');
+    });
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-force-'));
+    try {
+      await pkg(path.join(tmp, 'p.isolapkg'), 'ws', [card('group', 'ws', 'g', { code: 'g' })]);
+      mkdirSync(path.join(tmp, 'out', 'ws'), { recursive: true });
+      writeFileSync(path.join(tmp, 'out', 'ws', 'ws.isola.json'), 'my notes, not a manifest');
+      const r = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir: path.join(tmp, 'out'), force: true });
+      assert.equal(r.files.find((x) => x.file === 'ws/ws.isola.json')?.status, 'changed');
+      assert.ok(existsSync(path.join(tmp, 'out', 'ws', 'ws.isola.json')));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

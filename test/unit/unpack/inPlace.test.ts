@@ -1,0 +1,109 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { editToValue } from '../../../server/src/core/unpack/inPlace';
+import { mergeManifest } from '../../../server/src/core/unpack/merge';
+import { unpackPackage } from '../../../server/src/core/unpack/unpack';
+import { parseJson } from '../../../server/src/core/json/parse';
+import { build } from './roundTrip';
+
+const REPO = path.resolve(__dirname, '../../../..');
+
+function copyOf(example: string): string {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-inplace-'));
+  cpSync(path.join(REPO, 'examples', example), path.join(tmp, 'project'), { recursive: true });
+  return tmp;
+}
+
+/** Lines of `b` that are not the line at the same place in `a` (the texts have as many lines). */
+function changedLines(a: string, b: string): string[] {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  assert.equal(y.length, x.length, `line count ${x.length} -> ${y.length}:\n${b}`);
+  return y.filter((l, i) => l !== x[i]);
+}
+
+describe('unpack into a folder that holds the manifests edits them in place', () => {
+  it('a package built from the folder changes no manifest, script, template or data file', async () => {
+    const tmp = copyOf('invoices');
+    try {
+      const dir = path.join(tmp, 'project');
+      await build(dir, 'workspace', 'invoices', path.join(tmp, 'p.isolapkg'));
+      const r = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir });
+      assert.deepEqual(r.files.filter((f) => f.status !== 'unchanged' && f.file !== 'isola.history.json'), []);
+      assert.ok(r.files.some((f) => f.file === 'invoices.isola.json'));
+      assert.ok(r.files.some((f) => f.file === 'scripts/find_contractor.ts'));
+      assert.ok(r.files.some((f) => f.file === 'templates/invoice.docx.txt'));
+      assert.ok(r.files.some((f) => f.file === 'data/payment_purposes.jsonl'));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('a changed field title changes that one line; every comment and the rest of the text stay', async () => {
+    const tmp = copyOf('invoices');
+    try {
+      const dir = path.join(tmp, 'project');
+      const other = path.join(tmp, 'other');
+      cpSync(dir, other, { recursive: true });
+      const file = 'invoices.isola.json';
+      const before = readFileSync(path.join(dir, file), 'utf8');
+      writeFileSync(path.join(other, file), before.replace('"title": "Invoice scan"', '"title": "Scan of the invoice"'));
+      await build(other, 'workspace', 'invoices', path.join(tmp, 'p.isolapkg'));
+      const r = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir });
+      const after = readFileSync(path.join(dir, file), 'utf8');
+      assert.deepEqual(changedLines(before, after), ['        { "code": "scan", "title": "Scan of the invoice", "type": "file" },']);
+      assert.deepEqual(r.files.find((f) => f.file === file), { file, status: 'changed', entities: 1 });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('comments everywhere survive an added entity, a removed one and a changed property', () => {
+    const text = [
+      '// head comment',
+      '{',
+      '  /* kind */ "kind": "workspace", // after kind',
+      '  "code": "ws",',
+      '  // before groups',
+      '  "groups": [',
+      '    // first group',
+      '    { "code": "a", "title": "A" }, // after a',
+      '    /* b goes */ { "code": "b", "title": "B" },',
+      '    { "code": "c", "title": "C" } // after c',
+      '  ],',
+      '  "settings": [',
+      '    { "code": "url", "default": "x", "value": "secret" } // the value stays home',
+      '  ]',
+      '} // tail',
+      '',
+    ].join('\n');
+    const from = parseJson(text).value as Record<string, unknown>;
+    const want = {
+      kind: 'workspace', code: 'ws',
+      groups: [{ code: 'a', title: 'A2' }, { code: 'c', title: 'C' }, { code: 'd', title: 'D' }],
+      settings: [{ code: 'url', default: 'y' }],
+    };
+    const { value, changed } = mergeManifest('module', from, want);
+    assert.equal(changed, 4);
+    const out = editToValue(text, from, value);
+    for (const c of ['// head comment', '/* kind */', '// after kind', '// before groups', '// first group', '// after a', '// after c', '// the value stays home', '// tail']) {
+      assert.ok(out.includes(c), `${c} kept in\n${out}`);
+    }
+    assert.ok(!out.includes('"B"'));
+    const parsed = parseJson(out).value as { groups: { code: string; title: string }[]; settings: { value: string; default: string }[] };
+    assert.deepEqual(parsed.groups.map((g) => `${g.code}=${g.title}`), ['a=A2', 'c=C', 'd=D']);
+    assert.deepEqual(parsed.settings[0], { code: 'url', default: 'y', value: 'secret' });
+  });
+
+  it('deleted sub-entities the package leaves out stay where they were', () => {
+    const text = '{\n  "kind": "workspace",\n  "code": "ws",\n  "apps": [\n    {\n      "code": "x",\n      "fields": [\n        { "code": "a" },\n        { "code": "gone", "deleted": true }, // kept\n        { "code": "b" }\n      ]\n    }\n  ]\n}\n';
+    const from = parseJson(text).value as Record<string, unknown>;
+    const { value } = mergeManifest('workspace', from, { kind: 'workspace', code: 'ws', apps: [{ code: 'x', fields: [{ code: 'a' }, { code: 'b', type: 'text' }] }] });
+    const out = editToValue(text, from, value);
+    assert.ok(out.includes('{ "code": "gone", "deleted": true }, // kept'), out);
+    assert.deepEqual((parseJson(out).value as { apps: { fields: unknown[] }[] }).apps[0].fields, [{ code: 'a' }, { code: 'gone', deleted: true }, { code: 'b', type: 'text' }]);
+  });
+});

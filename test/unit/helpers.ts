@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { CheckResult, checkProject, Diagnostic } from '../../server/src/core/check';
+import { firstBadLine } from '../../server/src/core/manifest/dataScan';
 import { FileHost, isManifestPath } from '../../server/src/core/manifest/host';
 import { loadProject, Project } from '../../server/src/core/manifest/project';
 
@@ -12,6 +13,10 @@ export function memoryHost(files: Record<string, string>, root = ROOT): FileHost
   return {
     readFile: async (p) => abs.get(p),
     exists: async (p) => abs.has(p),
+    scanData: async (p) => {
+      const text = abs.get(p);
+      return text === undefined ? undefined : firstBadLine(text.split(/\r\n|\r|\n/));
+    },
     findManifests: async (dir) => [...abs.keys()].filter((p) => isManifestPath(p) && p.startsWith(dir + path.sep)).sort(),
   };
 }

@@ -26,7 +26,9 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   if (values.design !== 'all' && values.design !== 'none') throw new UsageError(`--design takes all or none, not "${values.design}"`);
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   await assertFolder(dir);
-  const project = await loadProject(dir, nodeFileHost);
+  // Data files are not scanned ahead: the build reads them anyway, and refuses at the first bad
+  // record with its file and line (a scan would read every data file twice, even with --data none).
+  const project = await loadProject(dir, { ...nodeFileHost, scanData: undefined });
   const pkg = pickPackage(project, values.package, values.kind);
   const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app));
   const history = await readHistoryFile(dir).catch((e) => {
@@ -35,10 +37,15 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   const version = (pkg.root.value as { version?: unknown }).version;
   const out = path.resolve(io.cwd, values.out ?? `${pkg.code}${typeof version === 'string' ? `-${version}` : ''}.isolapkg`);
 
+  // Ctrl+C or a kill ends the build through its signal, so the writer removes its partial file
+  // (a process that just died would leave `*.isolapkg.partial-*` behind).
+  const interrupt = new AbortController();
+  const stop = () => interrupt.abort(new BuildInterrupted());
+  process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     const r = await buildPackage({
       project, pkg, out, title: values.title, comment: values.comment, design: values.design, data, history,
-      tool: { name: 'isola', version: pkgJson.version },
+      tool: { name: 'isola', version: pkgJson.version }, signal: interrupt.signal,
     });
     const historyPath = await writeHistoryFile(dir, r.history);
     const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
@@ -48,12 +55,25 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
     io.out(`History: ${r.changed.length} of ${cards} entities changed since their last recorded version (${shown(io.cwd, historyPath)})\n`);
     return 0;
   } catch (e) {
+    if (interrupt.signal.aborted) {
+      io.err('isola build: interrupted; no package was written\n');
+      return 1;
+    }
     if (!(e instanceof BuildRefused)) throw e;
     if (e.diagnostics.length) {
       io.out(formatText({ diagnostics: e.diagnostics, summary: { errors: e.diagnostics.length, warnings: 0, infos: 0, files: pkg.members.length } }));
     }
     io.err(`isola build: refused: ${e.message}\n`);
     return 1;
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
+}
+
+/** The reason a build's signal gives when the user interrupts it. */
+class BuildInterrupted extends Error {
+  constructor() {
+    super('interrupted');
   }
 }
 

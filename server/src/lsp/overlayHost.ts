@@ -15,6 +15,8 @@ export function overlayHost(documents: TextDocuments<TextDocument>): FileHost {
     readFile: async (p) => openText(p) ?? nodeFileHost.readFile(p),
     exists: async (p) => openText(p) !== undefined || nodeFileHost.exists(p),
     findManifests: (root) => nodeFileHost.findManifests(root),
+    // Data files are not edited as documents here; the file on disk is what a build would read.
+    scanData: (p) => nodeFileHost.scanData!(p),
     // A problem of the file on disk does not concern the text the editor holds.
     readProblem: (p) => {
       const problem = nodeFileHost.readProblem?.(p);

@@ -99,6 +99,30 @@ describe('MAN003 broken include or file', () => {
     assert.deepEqual(ds.map((d) => c.text(d)).sort(), ['data/deal.jsonl', 'templates/offer.docx']);
   });
 
+  it('fires once for a data file with a record without an id, at the path, naming the line and why', async () => {
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', { apps: [{ code: 'deal' }], data: { deal: 'data/deal.jsonl' } }),
+      'crm/data/deal.jsonl': '{"id":"1"}\n\n{"title":"no id"}\n{"also":"no id"}\n',
+    });
+    expectDiagnostic(c, c.one('MAN003'), {
+      code: 'MAN003', severity: 'error', file: 'crm/crm.isola.json', covers: 'data/deal.jsonl', package: 'crm',
+      message: ['Data file `data/deal.jsonl` line 3: a data record must be a JSON object with an "id"', '`isola build` refuses'],
+    });
+  });
+
+  it('fires for a data line that is not JSON, and not for good records and blank lines', async () => {
+    const bad = await run({
+      'crm/crm.isola.json': workspace('crm', { apps: [{ code: 'deal' }], data: { deal: 'data/deal.jsonl' } }),
+      'crm/data/deal.jsonl': '{"id":"1"}\n{"id": 2,\n',
+    });
+    assert.match(bad.one('MAN003').message, /line 2: not JSON/);
+    const good = await run({
+      'crm/crm.isola.json': workspace('crm', { apps: [{ code: 'deal' }], data: { deal: 'data/deal.jsonl' } }),
+      'crm/data/deal.jsonl': '{"id":"1"}\r\n\r\n{"id":2,"title":"x"}\r\n',
+    });
+    good.none('MAN003');
+  });
+
   it('fires for an absolute script path, at the path, naming the root; the file is never read', async () => {
     const c = await run({
       'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: '/etc/passwd' }] }] }),

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, r
 import * as path from 'node:path';
 import type { JsonSyntaxError } from '../json/parse';
 import { decodeUtf8 } from '../json/utf8';
+import { DataProblem, scanDataFile } from './dataScan';
 import { isWithin } from './linkedPath';
 import type { Manifest } from './types';
 
@@ -15,6 +16,11 @@ export interface FileHost {
   readFile(absPath: string): Promise<string | undefined>;
   /** Whether a regular file exists (never reads it: data files can be gigabytes). */
   exists(absPath: string): Promise<boolean>;
+  /**
+   * The first line of a data file that is not a record (streamed, stops there), or undefined.
+   * Hosts without it leave data files unchecked until the build reads them.
+   */
+  scanData?(absPath: string): Promise<DataProblem | undefined>;
   /**
    * Absolute paths of every entry named `*.isola.json` under a folder, whatever it is (a folder, a
    * link, a FIFO: reading it says what is wrong), skipping `node_modules` and dot-folders; sorted.
@@ -154,6 +160,7 @@ export const nodeFileHost: FileHost = {
     return read?.text;
   },
   readProblem: (absPath) => problems.get(absPath),
+  scanData: scanDataFile,
   async exists(absPath) {
     try {
       return (await fs.stat(absPath)).isFile();

@@ -255,11 +255,16 @@ export async function resolveLinks(
       // Unchanged since the previous version of this manifest: no need to touch the disk again.
       l.exists = prior.exists;
       l.text = prior.text;
+      l.dataProblem = prior.dataProblem;
     }
     else if (l.role === 'script') {
       l.text = await host.readFile(l.absPath);
       l.exists = l.text !== undefined;
-    } else l.exists = await host.exists(l.absPath);
+    } else {
+      l.exists = await host.exists(l.absPath);
+      // A bad record is reported by the check, not first met halfway through a build.
+      if (l.exists && l.role === 'data' && host.scanData) l.dataProblem = await host.scanData(l.absPath);
+    }
   }));
 }
 

@@ -79,6 +79,8 @@ export interface LinkedFile {
   exists: boolean;
   /** Set when the path leads outside the project: the file is then never read (MAN003). */
   outside?: OutsidePath;
+  /** For a data file: its first line that is not a record, which would refuse the build (MAN003). */
+  dataProblem?: { line: number; reason: string };
 }
 
 /** One `*.isola.json` file, parsed and modelled. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { CHUNK_BYTES, CHUNK_RECORDS, EntryInfo } from './format';
+import { recordProblem } from '../manifest/dataScan';
 import { byteLines } from './lines';
 
 /** Lines of JSON records from somewhere other than a file (an environment's database). */
@@ -103,15 +104,9 @@ export async function writeDataChunks(
         const line = text.trim();
         onBytes(raw.length + 1);
         if (!line) continue;
-        let rec: unknown;
-        try {
-          rec = JSON.parse(line);
-        } catch (e) {
-          throw new DataRecordError(`${absPath}:${lineNo}: not JSON (${(e as Error).message})`);
-        }
-        if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !('id' in rec)) {
-          throw new DataRecordError(`${absPath}:${lineNo}: a data record must be a JSON object with an "id"`);
-        }
+        // The same judgement as the check's (MAN003), so a build refuses only what a check reports.
+        const problem = recordProblem(line);
+        if (problem) throw new DataRecordError(`${absPath}:${lineNo}: ${problem}`);
         // The line's own bytes when trimming changed nothing (nearly always): no re-encoding.
         const bytes = typeof raw !== 'string' && line.length === text.length ? raw : Buffer.from(line, 'utf8');
         if (chunk && (chunk.count >= CHUNK_RECORDS || chunk.size + bytes.length + 1 > CHUNK_BYTES)) await close();

@@ -12,7 +12,7 @@ export const man003: Rule = {
   code: 'MAN003',
   severity: 'error',
   title: 'Broken include or file',
-  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, an include that does not exist or is not a manifest, an include cycle, or a script, template or data file that does not exist.',
+  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, an include that does not exist or is not a manifest, an include cycle, a script, template or data file that does not exist, or a data file with a line that is not a record (a JSON object with an `id`).',
   check(m, ctx) {
     const out: Finding[] = [];
     const { includeTarget, cycleLinks } = ctx.project.packageMap;
@@ -35,6 +35,9 @@ export const man003: Rule = {
         }
       } else if (!l.exists) {
         out.push(finding(this, m, ctx, at, `${ROLE_NAMES[l.role]} \`${l.spec}\` does not exist${lookedFor(l)}`));
+      } else if (l.dataProblem) {
+        const { line, reason } = l.dataProblem;
+        out.push(finding(this, m, ctx, at, `Data file \`${l.spec}\` line ${line}: ${reason}; \`isola build\` refuses the package until the record is fixed`));
       }
     }
     return out;

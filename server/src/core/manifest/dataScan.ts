@@ -1,0 +1,63 @@
+import { createReadStream } from 'node:fs';
+import { byteLines } from '../packaging/lines';
+
+/** The first data record of a file that the package builder would refuse: its line and why. */
+export interface DataProblem {
+  /** 1-based line number in the data file. */
+  line: number;
+  reason: string;
+}
+
+/**
+ * Why one line of a JSONL data file is not a record, or undefined when it is one (or is blank).
+ * The package builder and the check share it, so the check reports exactly what would stop a build.
+ */
+export function recordProblem(line: string): string | undefined {
+  const text = line.trim();
+  if (!text) return undefined;
+  let rec: unknown;
+  try {
+    rec = JSON.parse(text);
+  } catch (e) {
+    return `not JSON (${(e as Error).message})`;
+  }
+  if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !('id' in rec)) {
+    return 'a data record must be a JSON object with an "id"';
+  }
+  return undefined;
+}
+
+/** The first line that is not a record among lines already in memory (numbered from 1), or undefined. */
+export function firstBadLine(lines: Iterable<string>): DataProblem | undefined {
+  let line = 0;
+  for (const text of lines) {
+    line++;
+    const reason = recordProblem(text);
+    if (reason) return { line, reason };
+  }
+  return undefined;
+}
+
+/**
+ * Reads a data file line by line and stops at the first line that is not a record. Streams: a
+ * data file may be far larger than memory. A file that cannot be read gives no problem here
+ * (whether it exists is MAN003's concern, and the build reports a read error itself).
+ */
+export async function scanDataFile(absPath: string): Promise<DataProblem | undefined> {
+  const input = createReadStream(absPath);
+  let line = 0;
+  try {
+    for await (const lines of byteLines(input)) {
+      for (const raw of lines) {
+        line++;
+        const reason = recordProblem(raw.toString('utf8'));
+        if (reason) return { line, reason };
+      }
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    input.destroy();
+  }
+}

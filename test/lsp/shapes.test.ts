@@ -1,0 +1,92 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CompletionItem, CompletionList, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
+import { messageOf, positionOf, useServer } from './client';
+
+// The editor sees manifests as platform users write them: permission sets and a one-root org
+// chart without findings, one finding per mistake, and a data file's bad record.
+
+const SALES = 'sales/sales.isola.json';
+const COMPANY = 'company.isola.json';
+
+const sales = (access: string) => `{
+  "kind": "workspace",
+  "code": "sales",
+  "version": "1.0.0",
+  "groups": [{ "code": "clerks" }],
+  "apps": [
+    { "code": "orders", "permissions": [
+      { "group": "clerks", "access": ${access} },
+      { "orgUnit": "sales_dept", "access": ["read", "create"] }
+    ] }
+  ],
+  "data": { "orders": "data/orders.jsonl" }
+}
+`;
+
+const company = `{
+  "kind": "configuration",
+  "code": "company",
+  "version": "1.0.0",
+  "includes": ["sales/sales.isola.json"],
+  "orgChart": { "code": "ceo", "children": [{ "code": "sales_dept" }] }
+}
+`;
+
+function hoverText(h: Hover | null): string {
+  assert.ok(h, 'no hover');
+  const c = h.contents;
+  if (Array.isArray(c)) return c.map((x) => (typeof x === 'string' ? x : x.value)).join('\n');
+  return typeof c === 'string' ? c : (c as MarkupContent).value;
+}
+
+describe('permission sets, a one-root org chart and bad data records in the editor', () => {
+  const server = useServer(undefined, {
+    files: {
+      [COMPANY]: company,
+      [SALES]: sales('["read", "create", "update"]'),
+      'sales/data/orders.jsonl': '{"id":"1"}\n{"title":"no id"}\n',
+    },
+  });
+
+  it('a permission set and a one-root org chart give no finding; the bad data record gives one MAN003 with its line', async () => {
+    const c = server();
+    const ds = c.diagnostics(SALES) ?? [];
+    assert.deepEqual(ds.filter((d) => d.code !== 'MAN003').map(messageOf), []);
+    const data = ds.filter((d) => d.code === 'MAN003');
+    assert.equal(data.length, 1, ds.map(messageOf).join('\n'));
+    assert.match(messageOf(data[0]), /Data file `data\/orders\.jsonl` line 2: a data record must be a JSON object with an "id"/);
+    assert.deepEqual(c.diagnostics(COMPANY) ?? [], []);
+  });
+
+  it('a misspelt right in a set is one MAN002 with a did-you-mean', async () => {
+    const c = server();
+    await c.open(SALES);
+    await c.change(SALES, sales('["read", "craete"]'));
+    const ds = await c.waitForDiagnostics(SALES, (d) => d.some((x) => x.code === 'MAN002'));
+    const man002 = ds.filter((d) => d.code === 'MAN002');
+    assert.equal(man002.length, 1, ds.map(messageOf).join('\n'));
+    assert.match(messageOf(man002[0]), /found the string "craete": did you mean "create"\?/);
+  });
+
+  it('a right of the wrong type is one MAN002, not two', async () => {
+    const c = server();
+    await c.change(SALES, sales('5'));
+    const ds = await c.waitForDiagnostics(SALES, (d) => d.some((x) => x.code === 'MAN002'));
+    assert.equal(ds.filter((d) => d.code === 'MAN002').length, 1, ds.map(messageOf).join('\n'));
+  });
+
+  it('completion inside an access list offers the rights; hover on `access` says it takes a list', async () => {
+    const c = server();
+    const text = sales('["read", ""]');
+    await c.change(SALES, text);
+    const pos = positionOf(text, '["read", ""]', 10);
+    const r = await c.request<CompletionList | CompletionItem[] | null>('textDocument/completion', { textDocument: { uri: c.uri(SALES) }, position: pos });
+    assert.ok(r);
+    const labels = (Array.isArray(r) ? r : r.items).map((i) => String(i.label).replace(/"/g, ''));
+    for (const right of ['create', 'update', 'delete', 'full']) assert.ok(labels.includes(right), labels.join(', '));
+    const md = hoverText(await c.request('textDocument/hover', { textDocument: { uri: c.uri(SALES) }, position: positionOf(text, '"access"', 3) }));
+    assert.match(md, /list of rights/);
+    await c.close(SALES);
+  });
+});

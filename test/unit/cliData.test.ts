@@ -1,0 +1,115 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// Bad data never crashes the build: a record without an `id` is a finding of `isola check`, a
+// refused build, and never a `*.isolapkg.partial-*` left behind, whether the build fails or is
+// interrupted.
+
+const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+
+function isola(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A project with workspace `sales`, app `deal` and its data file; returns the project and an output folder. */
+function project(): { proj: string; outDir: string; dataFile: string; done: () => void } {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'isola-data-'));
+  const proj = path.join(base, 'proj');
+  const outDir = path.join(base, 'out');
+  mkdirSync(path.join(proj, 'data'), { recursive: true });
+  mkdirSync(outDir);
+  writeFileSync(path.join(proj, 'sales.isola.json'), JSON.stringify({
+    kind: 'workspace', code: 'sales', version: '1.0.0', apps: [{ code: 'deal' }], data: { deal: 'data/deal.jsonl' },
+  }, null, 2));
+  return { proj, outDir, dataFile: path.join(proj, 'data/deal.jsonl'), done: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+/** Writes `count` good records, then `last` (if given), streaming so the file may be large. */
+async function writeRecords(file: string, count: number, last?: string): Promise<void> {
+  const out = createWriteStream(file);
+  const line = (i: number) => `${JSON.stringify({ id: String(i), title: `Deal ${i}`, amount: i * 7, note: 'x'.repeat(40) })}\n`;
+  for (let i = 0; i < count; i++) if (!out.write(line(i))) await new Promise<void>((r) => out.once('drain', () => r()));
+  if (last) out.write(`${last}\n`);
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+const leftovers = (dir: string) => readdirSync(dir).filter((f) => f.includes('.isolapkg'));
+
+describe('a data record without an id', () => {
+  it('is one MAN003 of `isola check`, naming the data file, the line and why', () => {
+    const p = project();
+    try {
+      writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n{"title":"no id"}\n');
+      const r = isola(['check', p.proj, '--format', 'json']);
+      assert.equal(r.code, 1, r.out + r.err);
+      const ds = (JSON.parse(r.out) as { diagnostics: { code: string; file: string; message: string }[] }).diagnostics;
+      assert.equal(ds.length, 1, r.out);
+      assert.equal(ds[0].code, 'MAN003');
+      assert.equal(ds[0].file, 'sales.isola.json');
+      assert.match(ds[0].message, /Data file `data\/deal\.jsonl` line 3: a data record must be a JSON object with an "id"/);
+    } finally {
+      p.done();
+    }
+  });
+
+  it('refuses the build with the file, the line and why, exit 1, and leaves no package or partial file', () => {
+    const p = project();
+    try {
+      writeFileSync(p.dataFile, '{"id":"1"}\n{"title":"no id"}\n');
+      const r = isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', path.join(p.outDir, 'sales.isolapkg')]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.err, /data\/deal\.jsonl:2: a data record must be a JSON object with an "id"/);
+      assert.doesNotMatch(r.err, /ERR_STREAM_DESTROYED|internal error|\n\s+at /);
+      assert.deepEqual(leftovers(p.outDir), []);
+    } finally {
+      p.done();
+    }
+  });
+
+  it('late in a large file: the build has written much when it stops, and still leaves nothing behind', async () => {
+    const p = project();
+    try {
+      await writeRecords(p.dataFile, 100_000, '{"title":"the last one has no id"}');
+      const r = isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', path.join(p.outDir, 'sales.isolapkg')]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.err, /data\/deal\.jsonl:100001: a data record must be a JSON object with an "id"/);
+      assert.deepEqual(leftovers(p.outDir), []);
+    } finally {
+      p.done();
+    }
+  });
+});
+
+describe('an interrupted build', () => {
+  it('SIGINT while the package is being written removes the partial file, says so, exit 1', async () => {
+    const p = project();
+    try {
+      await writeRecords(p.dataFile, 600_000);
+      const child = spawn(process.execPath, [CLI, 'build', p.proj, '--package', 'sales', '--data', 'all', '--out', path.join(p.outDir, 'sales.isolapkg')], { cwd: REPO });
+      let err = '';
+      child.stderr.on('data', (b) => (err += b));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      // Wait until the partial file exists: the interrupt must land in the middle of the write.
+      const deadline = Date.now() + 60_000;
+      while (!leftovers(p.outDir).some((f) => f.includes('.partial-'))) {
+        assert.ok(Date.now() < deadline, 'the build never started writing');
+        assert.equal(child.exitCode, null, `the build ended before it could be interrupted: ${err}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill('SIGINT');
+      const code = await exited;
+      assert.equal(code, 1, err);
+      assert.match(err, /interrupted; no package was written/);
+      assert.deepEqual(leftovers(p.outDir), []);
+      assert.ok(!existsSync(path.join(p.outDir, 'sales.isolapkg')));
+    } finally {
+      p.done();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { project } from './helpers';
+import { packageErrors } from '../../server/src/core/packaging/builder';
 import { appManifest, appWithRef, configuration, listing, processWithScript, run, solution, workspace, type Files } from './rules/fixtures';
 
 /** The kind and code of the package each manifest is checked in. */
@@ -59,7 +60,8 @@ describe('packages: which package a manifest is checked in', () => {
   it('a manifest nothing includes is its own package', async () => {
     const files = { 'hr/hr.isola.json': workspace('hr', GLOBAL_SCRIPT), 'crm/crm.isola.json': CRM, 'crm/deal.isola.json': appManifest('deal', 'crm') };
     assert.deepEqual(await packagesOf(files), {
-      'crm/crm.isola.json': 'workspace crm', 'crm/deal.isola.json': 'app deal', 'hr/hr.isola.json': 'workspace hr',
+      // An app manifest of a workspace's namespace is checked in that workspace's package (its build carries it).
+      'crm/crm.isola.json': 'workspace crm', 'crm/deal.isola.json': 'workspace crm', 'hr/hr.isola.json': 'workspace hr',
     });
     const c = await run(files);
     assert.equal(c.one('ISO001').package, 'hr');
@@ -126,22 +128,55 @@ describe('packages: which package a manifest is checked in', () => {
     assert.equal((await packagesOf(files))['hr/hr.isola.json'], 'solution sol_a');
   });
 
-  it('app manifests are app packages whose scope is the one app', async () => {
+  it('an app manifest next to its workspace is checked as the workspace builds it; built alone, its scope is the one app', async () => {
     const files = {
       'crm/crm.isola.json': workspace('crm', { apps: [{ code: 'leads' }] }),
       'crm/deal.isola.json': appManifest('deal', 'crm', { fields: [{ code: 'lead', type: 'app', app: 'leads' }, { code: 'self', type: 'app', app: 'deal' }] }),
       'crm_solution.isola.json': solution('crm_solution', ['crm/crm.isola.json']),
     };
-    assert.equal((await packagesOf(files))['crm/deal.isola.json'], 'app deal');
+    assert.equal((await packagesOf(files))['crm/deal.isola.json'], 'solution crm_solution');
+    const c = await run(files);
+    assert.equal(c.result.diagnostics.length, 0, listing(c.result));
     const p = await project(files);
     const deal = p.packages.find((k) => k.code === 'deal')!;
+    assert.equal(deal.kind, 'app');
     assert.deepEqual(deal.members.map((m) => m.file), ['crm/deal.isola.json']);
-    const c = await run(files);
-    const d = c.one('ISO004');
-    assert.equal(d.file, 'crm/deal.isola.json', listing(c.result));
-    assert.equal(c.text(d), 'leads');
-    assert.ok(d.message.includes('export workspace `crm` instead'), d.message);
+    const alone = packageErrors(p, deal);
+    assert.deepEqual(alone.map((d) => [d.code, d.file]), [['ISO004', 'crm/deal.isola.json']]);
+    assert.ok(alone[0].message.includes('export workspace `crm` instead'), alone[0].message);
   });
+
+  it('an app manifest of a namespace no workspace declares is still its own app package', async () => {
+    const files = {
+      'billing/invoice.isola.json': appManifest('invoice', 'billing', { fields: [{ code: 'payment', type: 'app', app: 'payment' }] }),
+      'billing/payment.isola.json': appManifest('payment', 'billing'),
+    };
+    assert.equal((await packagesOf(files))['billing/invoice.isola.json'], 'app invoice');
+    assert.equal((await run(files)).one('ISO004').file, 'billing/invoice.isola.json');
+  });
+
+  it('a workspace of a solution is also a package of its own, built alone with its own findings', async () => {
+    const files = {
+      'pay/pay.isola.json': workspace('pay', { groups: [{ code: 'treasurers' }] }),
+      'objects/objects.isola.json': workspace('objects', { apps: [{ code: 'rates', permissions: [{ group: 'pay.treasurers', access: ['read', 'update'] }] }] }),
+      'sol.isola.json': solution('sol', ['pay/pay.isola.json', 'objects/objects.isola.json']),
+    };
+    const c = await run(files);
+    c.none('ISO004');
+    const p = await project(files);
+    assert.equal(p.packageOf(p.manifestAt('objects/objects.isola.json')!)!.code, 'sol');
+    const objects = p.packages.find((k) => k.code === 'objects')!;
+    assert.ok(objects, p.packages.map((k) => `${k.kind} ${k.code}`).join(', '));
+    assert.equal(objects.kind, 'workspace');
+    const alone = packageErrors(p, objects);
+    assert.deepEqual(alone.map((d) => [d.code, d.file, d.package]), [['ISO004', 'objects/objects.isola.json', 'objects']]);
+    assert.deepEqual(packageErrors(p, p.packages.find((k) => k.code === 'sol')!), []);
+    // The view focused on the unit checks it in its own package; the project itself is unchanged.
+    const view = p.checkedIn(objects);
+    assert.equal(view.packageOf(view.manifestAt('objects/objects.isola.json')!)!.code, 'objects');
+    assert.equal(p.packageOf(p.manifestAt('objects/objects.isola.json')!)!.code, 'sol');
+  });
+
 
   it('the workspace scope includes the app manifests of its namespace', async () => {
     const c = await run({

@@ -15,9 +15,15 @@ export interface PackageMap {
 /**
  * Decides the packages of a project (spec §3): every solution and configuration is a package of
  * its includes; a manifest is checked in the smallest package that contains it (solutions before
- * configurations; fewer members, then lower code, break ties); a manifest nothing includes is its own.
+ * configurations; fewer members, then lower code, break ties); a manifest nothing includes is its own,
+ * except an app manifest of a namespace that a workspace or module declares: that package carries
+ * the app (see `packageManifests`), so the app is checked in it too.
+ *
+ * Every workspace, module and app that a larger package holds is also a package of its own, in
+ * `packages` (it can be built alone) but not in `packageOf`. With `focus`, that manifest is checked
+ * in its own package instead, and so is what that package holds: the view of a unit built alone.
  */
-export function computePackages(manifests: Manifest[]): PackageMap {
+export function computePackages(manifests: Manifest[], focus?: Manifest): PackageMap {
   const byAbs = new Map<string, Manifest>();
   for (const m of manifests) byAbs.set(m.absPath, m);
   const includeTarget = new Map<LinkedFile, Manifest>();
@@ -71,15 +77,40 @@ export function computePackages(manifests: Manifest[]): PackageMap {
   const rank = (p: Package) => (p.kind === 'solution' ? 0 : 1);
   containers.sort((a, b) => rank(a) - rank(b) || a.members.length - b.members.length || compareCodes(a.code, b.code));
   const packageOf = new Map<Manifest, Package>();
-  for (const p of containers) packageOf.set(p.root, p);
+  // The focused unit and what it holds come first, so no larger package claims them.
+  if (focus?.kind) {
+    const own = containers.find((p) => p.root === focus) ?? makePackage(focus, [focus]);
+    if (!packages.includes(own)) packages.push(own);
+    for (const member of own.members) packageOf.set(member, own);
+  }
+  for (const p of containers) if (!packageOf.has(p.root)) packageOf.set(p.root, p);
   for (const p of containers) {
     for (const member of p.members) if (!packageOf.has(member)) packageOf.set(member, p);
   }
+  const namespaceOwner = new Map<string, Manifest>();
   for (const m of manifests) {
-    if (!m.kind || packageOf.has(m)) continue;
+    if ((m.kind === 'workspace' || m.kind === 'module') && !namespaceOwner.has(m.code!)) namespaceOwner.set(m.code!, m);
+  }
+  for (const m of manifests) {
+    if (!m.kind || packageOf.has(m) || m.kind === 'app') continue;
     const pkg = makePackage(m, [m]);
     packages.push(pkg);
     packageOf.set(m, pkg);
+  }
+  for (const m of manifests) {
+    if (m.kind !== 'app' || packageOf.has(m)) continue;
+    const owner = m.namespace === undefined ? undefined : namespaceOwner.get(m.namespace);
+    const ownerPkg = owner && packageOf.get(owner);
+    // Checked the way the workspace's build treats it; still a package of its own, to build alone.
+    const pkg = makePackage(m, [m]);
+    packages.push(pkg);
+    packageOf.set(m, ownerPkg && ownerPkg.namespaces.has(m.namespace!) ? ownerPkg : pkg);
+  }
+  // Units held by a larger package can still be built alone.
+  // (Every solution and configuration is a package already.)
+  for (const m of manifests) {
+    if ((m.kind !== 'workspace' && m.kind !== 'module') || m === focus) continue;
+    if (packageOf.get(m)?.root !== m) packages.push(makePackage(m, [m]));
   }
   return { packages, packageOf, includeTarget, cycleLinks };
 }

@@ -50,14 +50,29 @@ export class Project {
     readonly root: string,
     readonly manifests: Manifest[],
     readonly catalog: Catalog = defaultCatalog(),
+    /** A unit checked in its own package rather than the larger one that holds it (see `focusedOn`). */
+    readonly focus?: Manifest,
   ) {
     this.index = new EntityIndex(manifests);
-    this.packageMap = computePackages(manifests);
+    this.packageMap = computePackages(manifests, focus);
     this.solutionCodes = new Set(manifests.filter((m) => m.kind === 'solution').map((m) => m.code!));
   }
 
   get packages(): Package[] {
     return this.packageMap.packages;
+  }
+
+  /**
+   * The same project with one unit (a workspace, module, app or solution) checked as its own
+   * package, as it is when built alone: its references may reach only what that package holds.
+   */
+  focusedOn(unit: Manifest): Project {
+    return unit === this.focus ? this : new Project(this.root, this.manifests, this.catalog, unit);
+  }
+
+  /** The project in which a package is checked: this one, or the view focused on its unit. */
+  checkedIn(pkg: Package): Project {
+    return this.packageOf(pkg.root) === pkg ? this : this.focusedOn(pkg.root);
   }
 
   /** The smallest package that contains a manifest (undefined for manifests that could not be modelled). */

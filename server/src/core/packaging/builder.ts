@@ -50,9 +50,12 @@ export interface BuildResult {
 
 /** Errors that block export of a package: every member manifest's error findings. */
 export function packageErrors(project: Project, pkg: Package): Diagnostic[] {
-  const manifests = pkg.kind === 'app' ? [pkg.root] : project.manifests.filter((m) => project.packageOf(m) === pkg || pkg.members.includes(m));
-  const findings = manifests.flatMap((m) => checkManifest(project, m).filter((f) => f.severity === 'error'));
-  return placeFindings(project, findings, []);
+  // A unit that a larger package holds is checked as it is built here: alone, in its own package.
+  const view = project.checkedIn(pkg);
+  const own = view.packageOf(pkg.root) ?? pkg;
+  const manifests = pkg.kind === 'app' ? [pkg.root] : view.manifests.filter((m) => view.packageOf(m) === own || own.members.includes(m));
+  const findings = manifests.flatMap((m) => checkManifest(view, m).filter((f) => f.severity === 'error'));
+  return placeFindings(view, findings, []);
 }
 
 /**

@@ -5,6 +5,7 @@ import { runExport } from './export';
 import { runImport } from './import';
 import { runInspect } from './inspect';
 import { runLsp } from './lsp';
+import { runRetrieve } from './retrieve';
 import { runUnpack } from './unpack';
 import { ExitCode, HELP, Io, UsageError } from './usage';
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<ExitCode>> = 
   import: runImport,
   export: runExport,
   unpack: runUnpack,
+  retrieve: runRetrieve,
   env: runEnv,
   lsp: runLsp,
 };

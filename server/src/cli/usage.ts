@@ -14,8 +14,9 @@ export interface Io {
 export const HELP = `Usage: isola <command> [options]
 
 Commands:
-  check [DIR] [--format text|json|sarif] [--builtins FILE]
-                     check every *.isola.json under DIR (default .) for isolation problems
+  check [DIR] [--format text|json|sarif] [--builtins FILE] [--package CODE [--kind KIND]]
+                     check every *.isola.json under DIR (default .) for isolation problems;
+                     --package: only that package, alone, as its build checks it
   build [DIR] --package CODE [--kind KIND] [--out FILE] [--title T] [--comment C]
         [--data none|all|APP,...] [--design all|none]
                      build a package (refused while isolation errors stand)
@@ -31,6 +32,9 @@ Commands:
   unpack FILE [--dir DIR] [--dry-run] [--force] [--format text|json]
                      write a package's entities as manifests into DIR (default .), editing the
                      manifests already there in place; --force replaces files that are not Isola's
+  retrieve --package CODE [--kind namespace|app|solution|configuration] [--env NAME] [--dir DIR]
+           [--data none|all|APP,...] [--dry-run] [--force] [--format text|json]
+                     export from an environment and unpack the package into DIR
   env serve [--data DIR] [--port N] [--host ADDR] [--database URL] [--name NAME]
                      run an environment service (HTTP + JSON, bearer tokens)
   lsp --stdio        run the language server on stdin/stdout (for editors other than VS Code)

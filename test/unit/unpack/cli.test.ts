@@ -1,0 +1,99 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LocalClient } from '../../../server/src/env/localClient';
+
+const REPO = path.resolve(__dirname, '../../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+
+function isola(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function git(args: string[], cwd: string): string {
+  const r = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+let tmp: string;
+before(() => {
+  assert.ok(existsSync(CLI), 'dist/cli.js is built before the tests');
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-unpack-cli-'));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('isola unpack', () => {
+  it('writes the manifests of a package and lists each file as created; again, as unchanged; --format json', () => {
+    const project = path.join(tmp, 'invoices');
+    cpSync(path.join(REPO, 'examples/invoices'), project, { recursive: true });
+    assert.equal(isola(['build', '.', '--package', 'invoices', '--data', 'all', '--out', '../inv.isolapkg'], project).code, 0);
+    const r = isola(['unpack', 'inv.isolapkg', '--dir', 'fresh'], tmp);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Unpacked workspace invoices 1\.0\.0 into fresh:\n/);
+    assert.match(r.out, /  created   invoices\/invoices\.isola\.json\n/);
+    assert.match(r.out, /  created   invoices\/data\/payment_purposes\.jsonl\n/);
+    assert.equal(isola(['check', 'fresh'], tmp).code, 0);
+    const again = isola(['unpack', 'inv.isolapkg', '--dir', 'fresh', '--format', 'json'], tmp);
+    assert.equal(again.code, 0, again.err);
+    const json = JSON.parse(again.out) as { files: { status: string }[]; written: boolean };
+    assert.ok(json.files.length >= 5 && json.files.every((f) => f.status === 'unchanged'), again.out);
+  });
+
+  it('--dry-run writes nothing; a missing package is bad input (exit 2, one line)', () => {
+    const r = isola(['unpack', 'inv.isolapkg', '--dir', 'dry', '--dry-run'], tmp);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /dry run: nothing written/);
+    assert.ok(!existsSync(path.join(tmp, 'dry')));
+    const bad = isola(['unpack', 'nothing.isolapkg'], tmp);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.err.trim().split('\n').length, 1);
+  });
+});
+
+describe('isola retrieve', () => {
+  it('import payments into local, change an app there, retrieve: exactly its manifest changes, and the rebuild imports as an update', async () => {
+    const project = path.join(tmp, 'payments');
+    cpSync(path.join(REPO, 'examples/payments'), project, { recursive: true });
+    git(['init', '-q'], project);
+    assert.equal(isola(['build', '.', '--package', 'payments_solution', '--out', '../p1.isolapkg'], project).code, 0);
+    const imp = isola(['import', '../p1.isolapkg', '--env', 'local'], project);
+    assert.equal(imp.code, 0, imp.err);
+    git(['add', '-A', ':!.isola'], project);
+    git(['commit', '-qm', 'imported'], project);
+
+    const same = isola(['retrieve', '--package', 'payments_solution', '--kind', 'solution', '--env', 'local'], project);
+    assert.equal(same.code, 0, same.err);
+    assert.equal(git(['status', '--short', '--', '.', ':!.isola'], project), '', 'retrieving what was just imported changes no file');
+
+    const local = await LocalClient.open(path.join(project, '.isola/local'), 'ann');
+    const app = await local.entity('payments.payment_requests');
+    await local.changeEntity(app.id, { body: { ...app.body, title: 'Payment requests (changed in local)' } });
+    await local.close();
+
+    const r = isola(['retrieve', '--package', 'payments_solution', '--kind', 'solution', '--env', 'local'], project);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /  changed   payments\/payments\.isola\.json \(1 entity\)\n/);
+    const changed = git(['status', '--short', '--', '.', ':!.isola'], project).split('\n').filter(Boolean).map((l) => l.slice(3)).sort();
+    assert.deepEqual(changed, ['isola.history.json', 'payments/payments.isola.json']);
+    const diff = git(['diff', '-U0', '--', 'payments/payments.isola.json'], project).split('\n').filter((l) => /^[-+] /.test(l));
+    assert.deepEqual(diff, ['-      "title": "Payment requests",', '+      "title": "Payment requests (changed in local)",']);
+    assert.ok(readFileSync(path.join(project, 'payments/payments.isola.json'), 'utf8').includes('// Catalogs of the other workspace'));
+
+    // The retrieved manifests build what the environment has; edited further, they import as an update, not a conflict.
+    const planOf = (pkg: string) => {
+      assert.equal(isola(['build', '.', '--package', 'payments_solution', '--out', pkg], project).code, 0);
+      const plan = isola(['import', pkg, '--env', 'local', '--dry-run', '--format', 'json'], project);
+      assert.equal(plan.code, 0, plan.err);
+      return (JSON.parse(plan.out) as { plan: { entities: { id: string; action: string }[] } }).plan.entities.find((e) => e.id === 'payments.payment_requests')?.action;
+    };
+    assert.equal(planOf('../p2.isolapkg'), 'unchanged');
+    const file = path.join(project, 'payments/payments.isola.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('(changed in local)', '(changed in local, then here)'));
+    assert.equal(planOf('../p3.isolapkg'), 'update');
+  });
+});

@@ -113,7 +113,11 @@ export async function api(s: { url: string }, method: string, p: string, o: { to
     headers['content-type'] = 'application/json';
     body = JSON.stringify(o.body);
   }
-  const res = await fetch(`${s.url}${p}`, { method, headers, body });
+  // A GET is safe to repeat: once, when the connection was closed under it (a keep-alive race on a busy machine).
+  const res = await fetch(`${s.url}${p}`, { method, headers, body }).catch((e: Error & { cause?: { code?: string } }) => {
+    if (method !== 'GET' || e.cause?.code !== 'UND_ERR_SOCKET') throw e;
+    return fetch(`${s.url}${p}`, { method, headers, body });
+  });
   const text = await res.text();
   let json: unknown;
   try {

@@ -42,6 +42,10 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   if (stale.length) io.out(`Removed ${stale.length} unfinished upload(s) or export(s) left by an earlier run\n`);
   const server = createServer(createHandler(env, tool().version));
   server.requestTimeout = 0; // uploads of large packages take as long as they take
+  // Idle keep-alive connections live longer than clients keep them (undici: 4 s, proxies: 60 s):
+  // with Node's 5 s, a busy client can send on a socket the service is just closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new UsageError(`cannot listen on ${values.host}:${port}: ${(e as Error).message}`)));
     server.listen(port, values.host, resolve);

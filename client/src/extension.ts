@@ -30,7 +30,7 @@ import { registerPackageDocuments } from './packages/packageDocuments';
 import { registerPackageEditor } from './packages/packageEditor';
 import { registerStatusBar } from './statusBar';
 import { EnvironmentsView } from './views/environmentsView';
-import { PackageContentsView } from './views/packageContentsView';
+import { createPackageContentsTree, Node as PackageNode, PackageContentsView } from './views/packageContentsView';
 
 let client: LanguageClient | undefined;
 
@@ -40,6 +40,8 @@ export interface IsolaApi {
   packageContents: PackageContentsModel;
   /** The view's tree, as VS Code reads it. */
   packageContentsView: PackageContentsView;
+  /** The view on screen (its description names the file shown). */
+  packageContentsTree: vscode.TreeView<PackageNode>;
   /** The Environments view's tree. */
   environmentsView: EnvironmentsView;
   /** The import plan on screen, if any. */
@@ -56,10 +58,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
 
   const packageModel = new PackageContentsModel(client);
   const packageView = new PackageContentsView(packageModel);
+  const packageTree = createPackageContentsTree(packageModel, packageView);
   context.subscriptions.push(
+    packageTree,
     packageModel,
-    vscode.window.registerTreeDataProvider('isola.packageContents', packageView),
-    registerPackageDocuments(client),
+    registerPackageDocuments(client, packageModel),
     registerPackageEditor(packageModel),
     registerBuildPackage(client, output),
     registerInspectPackage(packageModel),
@@ -87,11 +90,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
     registerCancelImportPlan(planPanel),
     registerChooseImport(connections, planPanel),
     registerShowConflictDiff(planPanel),
-    registerExportFromEnvironment(environments, connections, output),
+    registerExportFromEnvironment(environments, connections, output, refresh),
     registerRestoreBackup(connections, refresh),
     registerShowJobLog(connections, output),
   );
-  return { packageContents: packageModel, packageContentsView: packageView, environmentsView: envView, planPanel };
+  return { packageContents: packageModel, packageContentsView: packageView, packageContentsTree: packageTree, environmentsView: envView, planPanel };
 }
 
 export async function deactivate(): Promise<void> {

@@ -28,6 +28,8 @@ export interface PackageSummary {
   uri: string;
   /** Findings over every member of the package. */
   counts: FindingCounts;
+  /** The code of each error finding (they block a build), one entry per finding. */
+  errorCodes: string[];
   /** Apps of the package that have data records (`namespace.app`). */
   dataApps: string[];
   version?: string;
@@ -75,8 +77,14 @@ export interface BuildPackageParams {
 
 export interface BuildPackageResult {
   /** Set when the build went ahead. */
-  built?: { file: string; size: number; cards: number; records: number; changed: number };
-  /** Set when the build was refused (isolation errors, missing data). */
+  built?: {
+    file: string; size: number; cards: number; records: number; changed: number;
+    /** Set when the file existed: whether the package it replaced held the same content, and a sentence saying so. */
+    replaced?: { same: boolean; message: string };
+    /** The `isola.history.json` the build recorded its versions in (the package's project folder). */
+    history: string;
+  };
+  /** Set when the build was refused (error findings, missing data). */
   refused?: { message: string; findings: BlockingFinding[] };
 }
 

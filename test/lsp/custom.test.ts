@@ -32,7 +32,7 @@ describe('isola/packageInfo and isola/packages', () => {
     const c = payments();
     const want: PackageSummary = {
       kind: 'solution', code: 'payments_solution', title: 'Payments', uri: c.uri('payments_solution.isola.json'),
-      counts: { errors: 0, warnings: 0, infos: 10 }, dataApps: [], version: '2.1.0',
+      counts: { errors: 0, warnings: 0, infos: 10 }, errorCodes: [], dataApps: [], version: '2.1.0',
     };
     for (const rel of ['payments/payments.isola.json', 'custom_objects/custom_objects.isola.json', 'accounting/accounting.isola.json', 'payments_solution.isola.json']) {
       const info = await c.request<PackageInfo>('isola/packageInfo', { uri: c.uri(rel) });
@@ -68,6 +68,10 @@ describe('isola/packageInfo and isola/packages', () => {
     const cli = countsByPackage(cliCheck(c.root).diagnostics);
     for (const p of list) assert.deepEqual(p.counts, cli.get(p.code) ?? { errors: 0, warnings: 0, infos: 0 }, p.code);
     assert.deepEqual(byCode.get('sales')?.counts, { errors: 10, warnings: 2, infos: 0 }, 'with the ISO001 of the script file');
+    // The codes of the errors, so the build picker can say which findings block a build.
+    for (const p of list) assert.equal(p.errorCodes.length, p.counts.errors, p.code);
+    assert.deepEqual(byCode.get('warehouse')?.errorCodes, ['MAN002']);
+    assert.deepEqual(byCode.get('sales_bundle')?.errorCodes, ['MAN003']);
   });
 
   it('packages of examples/payments is the one solution', async () => {

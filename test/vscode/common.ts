@@ -13,7 +13,7 @@ import { chromium, BrowserContext } from 'playwright-core';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** The examples the tests open, side by side in one workspace folder (copied fresh for every run). */
-export const WORKSPACE_EXAMPLES = ['broken', 'payments'];
+export const WORKSPACE_EXAMPLES = ['broken', 'invoices', 'payments'];
 
 /** The mocha entry point, compiled by `tsc -p .`. */
 export const SUITE_INDEX = path.join(REPO_ROOT, 'out', 'test', 'vscode', 'suite', 'index.js');

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { blockingWords, plural } from '../../../server/src/core/report/words';
 import { BuildPackageParams, BuildPackageRequest, PackagesRequest, PackageSummary } from '../../../server/src/protocol';
 
 /** Arguments that skip the prompts (for keybindings, tasks and tests). */
@@ -51,17 +52,21 @@ export function registerBuildPackage(client: LanguageClient, output: vscode.LogO
     if (result.refused) {
       output.error(`Build of ${pkg.kind} ${pkg.code} refused: ${result.refused.message}`);
       for (const f of result.refused.findings) output.error(`  ${vscode.Uri.parse(f.uri).fsPath}:${f.line + 1}:${f.character + 1} ${f.code} ${f.message}`);
-      const choice = await Promise.race([
-        vscode.window.showErrorMessage(`Isola: build refused: ${result.refused.message}`, 'Show Problems'),
-        Promise.resolve(undefined),
-      ]);
-      if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      // The message stays until answered; the command's result (for callers and tests) must not wait for it.
+      const buttons = result.refused.findings.length ? ['Show Problems'] : [];
+      void vscode.window.showErrorMessage(`Isola: build refused: ${result.refused.message}`, ...buttons).then((choice) => {
+        if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
       return result;
     }
     const b = result.built!;
     const file = vscode.Uri.file(b.file);
-    void vscode.window
-      .showInformationMessage(`Isola: built ${path.basename(b.file)}: ${b.cards} cards, ${b.records} data records, ${Math.max(1, Math.round(b.size / 1024))} KB.`, 'Reveal in Explorer', 'Inspect')
+    output.info(`Built ${b.file}; versions recorded in ${b.history}${b.replaced ? `. ${b.replaced.message}` : ''}`);
+    const text = `Isola: built ${path.basename(b.file)}: ${plural(b.cards, 'card')}, ${plural(b.records, 'data record')}, ${Math.max(1, Math.round(b.size / 1024))} KB.` +
+      (b.replaced ? ` ${b.replaced.message}` : '');
+    // Other content under the name of the same version is worth a warning: importers cannot tell the two files apart.
+    const warn = b.replaced !== undefined && !b.replaced.same;
+    void (warn ? vscode.window.showWarningMessage(text, 'Reveal in Explorer', 'Inspect') : vscode.window.showInformationMessage(text, 'Reveal in Explorer', 'Inspect'))
       .then((choice) => {
         if (choice === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', file);
         if (choice === 'Inspect') void vscode.commands.executeCommand('isola.inspectPackage', file);
@@ -78,7 +83,7 @@ async function pickPackage(packages: PackageSummary[]): Promise<PackageSummary |
   const items = packages.map((p) => ({
     label: `$(package) ${p.kind} ${p.code}`,
     description: p.title,
-    detail: p.counts.errors ? `$(error) ${p.counts.errors} isolation error(s) block the build` : `$(check) ready${p.counts.warnings ? `, ${p.counts.warnings} warning(s)` : ''}`,
+    detail: p.counts.errors ? `$(error) ${blockingWords(p.errorCodes)} block the build` : `$(check) ready${p.counts.warnings ? `, ${plural(p.counts.warnings, 'warning')}` : ''}`,
     pkg: p,
   }));
   return (await vscode.window.showQuickPick(items, { title: 'Build Package: which package?', matchOnDescription: true }))?.pkg;

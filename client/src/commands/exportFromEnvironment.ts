@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportRequest } from '../../../server/src/core/environment/types';
+import { plural } from '../../../server/src/core/report/words';
 import type { Connections } from '../environments/connections';
 import type { EnvironmentList } from '../environments/environmentList';
 import { showEnvError } from '../environments/errors';
@@ -22,7 +23,7 @@ export interface ExportArgs {
  * options as quick picks, then the job with progress, the file saved where the user says and
  * opened in the Package Contents view.
  */
-export function registerExportFromEnvironment(list: EnvironmentList, connections: Connections, output: vscode.LogOutputChannel): vscode.Disposable {
+export function registerExportFromEnvironment(list: EnvironmentList, connections: Connections, output: vscode.LogOutputChannel, refresh: () => void): vscode.Disposable {
   return vscode.commands.registerCommand('isola.exportFromEnvironment', async (args: ExportArgs = {}) => {
     const env = await pickEnvironment(list, args.env, 'Export from');
     if (!env) return undefined;
@@ -32,7 +33,7 @@ export function registerExportFromEnvironment(list: EnvironmentList, connections
       let code = args.code;
       if (!kind || !code) {
         const namespaces = await client.namespaces();
-        const picked = await vscode.window.showQuickPick(namespaces.map((n) => ({ label: n.code, description: `${n.kind}${n.title ? ` · ${n.title}` : ''}`, detail: `${n.entities} entities, ${n.records} records`, exportKind: (n.kind === 'solution' ? 'solution' : 'namespace') as ExportRequest['kind'] })), { title: `Export from ${env}` });
+        const picked = await vscode.window.showQuickPick(namespaces.map((n) => ({ label: n.code, description: `${n.kind}${n.title ? ` · ${n.title}` : ''}`, detail: `${plural(n.entities, 'entity', 'entities')}, ${plural(n.records, 'record')}`, exportKind: (n.kind === 'solution' ? 'solution' : 'namespace') as ExportRequest['kind'] })), { title: `Export from ${env}` });
         if (!picked) return undefined;
         [kind, code] = [picked.exportKind, picked.label];
       }
@@ -61,6 +62,8 @@ export function registerExportFromEnvironment(list: EnvironmentList, connections
       if (!out) return undefined;
       const job = await client.startExport({ kind, code, design, data });
       const done = await followWithProgress(client, job, `Isola: exporting ${kind} ${code} from ${env}`, output);
+      // The job is in the environment's Imports and Exports now, whatever its outcome.
+      refresh();
       if (done.status !== 'succeeded') {
         const line = await failureLine(client, done);
         void vscode.window.showErrorMessage(`Isola: export ${done.status}: ${done.error ?? line ?? ''}`, 'Show Log').then((c) => c && output.show());

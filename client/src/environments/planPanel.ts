@@ -1,23 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ImportChoice } from '../../../server/src/core/environment/importChoice';
-import type { ImportPlan, PlanAction } from '../../../server/src/core/environment/types';
-import { CHOICE_SCRIPT, choiceHtml } from './planChoice';
+import { planHtml, PlanSession } from './planHtml';
 import { isPlanMessage } from './planMessages';
 
-/** The import being reviewed: which package, into which environment, and the plan the environment made. */
-export interface PlanSession {
-  env: string;
-  production: boolean;
-  file: string;
-  packageId: string;
-  as?: string;
-  /** What was chosen to import; the plan was made with it (absent: everything). */
-  choice?: ImportChoice;
-  plan: ImportPlan;
-}
-
-const ACTIONS: PlanAction[] = ['create', 'update', 'conflict', 'unchanged', 'kept'];
+export type { PlanSession };
 
 /**
  * The plan of an import in an editor tab: the checks (failed ones with their reasons), counts per
@@ -47,13 +33,13 @@ export class PlanPanel implements vscode.Disposable {
     }
     const p = session.plan;
     this.panel.title = `Import Plan: ${p.package.importedAs ?? p.package.code} → ${session.env}`;
-    this.panel.webview.html = render(session, randomBytes(16).toString('base64'));
+    this.panel.webview.html = planHtml(session, randomBytes(16).toString('base64'));
     this.panel.reveal();
   }
 
   /** Shows the outcome and retires the buttons (the plan is used). */
   done(message: string): void {
-    if (this.panel && this.session) this.panel.webview.html = render(this.session, randomBytes(16).toString('base64'), message);
+    if (this.panel && this.session) this.panel.webview.html = planHtml(this.session, randomBytes(16).toString('base64'), message);
   }
 
   close(): void {
@@ -63,71 +49,4 @@ export class PlanPanel implements vscode.Disposable {
   dispose(): void {
     this.close();
   }
-}
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function render(s: PlanSession, nonce: string, outcome?: string): string {
-  const p = s.plan;
-  const failed = p.checks.filter((c) => !c.ok);
-  const counts = ACTIONS.map((a) => `<span class="count ${a}">${p.counts[a]} ${a}</span>`).join(' ');
-  const row = (e: ImportPlan['entities'][number]) => `
-    <tr class="${e.action}"><td><span class="badge ${e.action}">${e.action}</span></td><td>${esc(e.type)}</td>
-    <td><code>${esc(e.id)}</code>${e.deleted ? ' <span class="deleted">deleted</span>' : ''}</td><td>${esc(e.title ?? '')}</td>
-    <td>${e.action === 'conflict' ? `<button data-diff="${esc(e.id)}">Show Diff</button> ` : ''}${esc(e.reason ?? '')}</td></tr>`;
-  // What changes comes first; unchanged entities fold away (a re-import is mostly unchanged).
-  const rows = ACTIONS.filter((a) => a !== 'unchanged').flatMap((a) => p.entities.filter((e) => e.action === a)).map(row).join('');
-  const unchanged = p.entities.filter((e) => e.action === 'unchanged');
-  const head = '<thead><tr><th>Action</th><th>Type</th><th>Id</th><th>Title</th><th></th></tr></thead>';
-  const checks = p.checks.map((c) => `<li class="${c.ok ? 'ok' : 'fail'}">${c.ok ? '✓' : '✗'} <b>${c.name}</b>: ${esc(c.message)}${(c.details ?? []).map((d) => `<div class="detail">${esc(d)}</div>`).join('')}</li>`).join('');
-  const data = p.data.map((d) => `<li><code>${esc(d.app)}</code>: ${d.records} record(s), ${d.existing} already in the environment</li>`).join('');
-  const actions = outcome
-    ? `<p class="outcome">${esc(outcome)}</p>`
-    : !p.ok
-      ? `<p class="refused">The environment refuses this package: ${esc(failed.map((c) => c.message).join('; '))}</p><button id="cancel">Close</button>`
-      : p.counts.conflict
-        ? `<p>${p.counts.conflict} entit${p.counts.conflict === 1 ? 'y was' : 'ies were'} changed in the environment since the package's version. Cancel leaves everything as it is; Replace overwrites ${p.counts.conflict === 1 ? 'it' : 'them'} with the package's version (a backup is taken first).</p>
-           <button id="cancel" class="secondary">Cancel</button> <button id="replace" class="danger">Replace and Import</button>`
-        : `<button id="cancel" class="secondary">Cancel</button> <button id="apply">Import</button>`;
-  return `<!DOCTYPE html><html><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<style nonce="${nonce}">
-body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 24px; }
-h1 { font-size: 1.4em; font-weight: 600; } h1 .env { color: ${s.production ? 'var(--vscode-errorForeground)' : 'var(--vscode-textLink-foreground)'}; }
-.meta { color: var(--vscode-descriptionForeground); }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; } td, th { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--vscode-editorWidget-border); vertical-align: top; }
-.badge { border-radius: 3px; padding: 0 6px; font-size: 0.9em; }
-.badge.create, .count.create { color: var(--vscode-gitDecoration-addedResourceForeground); }
-.badge.update, .count.update { color: var(--vscode-gitDecoration-modifiedResourceForeground); }
-.badge.conflict, .count.conflict { color: var(--vscode-errorForeground); font-weight: 600; }
-.badge.unchanged, .count.unchanged, tr.unchanged td { color: var(--vscode-descriptionForeground); }
-.badge.kept, .count.kept { color: var(--vscode-gitDecoration-ignoredResourceForeground); }
-.count { margin-right: 12px; font-size: 1.1em; } .deleted { color: var(--vscode-errorForeground); font-size: 0.85em; }
-ul.checks { list-style: none; padding: 0; } li.fail { color: var(--vscode-errorForeground); } .detail { margin-left: 24px; font-family: var(--vscode-editor-font-family); }
-button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 5px 12px; cursor: pointer; }
-button.secondary { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }
-button.danger { background: var(--vscode-errorForeground); color: var(--vscode-editor-background); }
-td button { padding: 1px 8px; }
-.production { border: 1px solid var(--vscode-errorForeground); padding: 6px 10px; color: var(--vscode-errorForeground); }
-.refused, .outcome { font-weight: 600; }
-summary { cursor: pointer; color: var(--vscode-descriptionForeground); margin-bottom: 12px; }
-#choice .row { margin: 4px 0; } #choice .row b { display: inline-block; min-width: 4em; } #choice label { margin-right: 12px; }
-#choice .apps { margin-left: 4em; } #choice label.app { display: block; }
-</style></head><body>
-<h1>Import ${esc(p.package.kind)} <code>${esc(p.package.importedAs ?? p.package.code)}</code>${p.package.version ? ` ${esc(p.package.version)}` : ''} into <span class="env">${esc(s.env)}</span></h1>
-${s.production ? `<p class="production">${esc(s.env)} is a production environment: you will be asked to type its name before anything changes.</p>` : ''}
-<p class="meta">${esc(p.package.title ?? '')} · namespaces ${esc(p.namespaces.join(', '))} · plan made ${esc(p.createdAt)} at revision ${p.revision}</p>
-${choiceHtml(p, !outcome)}
-<h2>Checks</h2><ul class="checks">${checks}</ul>
-<h2>Entities</h2><p>${counts}</p>
-${rows ? `<table>${head}<tbody>${rows}</tbody></table>` : '<p>Nothing changes.</p>'}
-${unchanged.length ? `<details><summary>${unchanged.length} unchanged entit${unchanged.length === 1 ? 'y' : 'ies'}</summary><table>${head}<tbody>${unchanged.map(row).join('')}</tbody></table></details>` : ''}
-${data ? `<h2>Data</h2><ul>${data}</ul>` : ''}
-<div class="actions">${actions}</div>
-<script nonce="${nonce}">
-const vscode = acquireVsCodeApi();
-for (const [id, command] of [['apply', 'apply'], ['replace', 'replace'], ['cancel', 'cancel']]) document.getElementById(id)?.addEventListener('click', () => vscode.postMessage({ command }));
-for (const b of document.querySelectorAll('button[data-diff]')) b.addEventListener('click', () => vscode.postMessage({ command: 'diff', id: b.dataset.diff }));
-${CHOICE_SCRIPT}
-</script></body></html>`;
 }

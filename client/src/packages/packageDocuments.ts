@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CurrentCardRequest, ReadPackageEntryRequest } from '../../../server/src/protocol';
+import type { PackageContentsModel } from './packageContentsModel';
 
 /** Read-only documents of package entries: `isola-package:/<entry>?<package file>`. */
 export const PACKAGE_SCHEME = 'isola-package';
@@ -15,9 +16,18 @@ export function workspaceCardUri(id: string): vscode.Uri {
   return vscode.Uri.from({ scheme: WORKSPACE_CARD_SCHEME, path: `/${id}.card.json` });
 }
 
-/** Serves both schemes from the server (which keeps the zip open and verified). */
-export function registerPackageDocuments(client: LanguageClient): vscode.Disposable {
+/**
+ * Serves both schemes from the server (which keeps the zip open and verified). Open entries of the
+ * package in the Package Contents view follow it when it is read again (rebuilt under the same name).
+ */
+export function registerPackageDocuments(client: LanguageClient, model: PackageContentsModel): vscode.Disposable {
+  const entryChanged = new vscode.EventEmitter<vscode.Uri>();
+  const entriesFollow = model.onDidChange(() => {
+    const file = model.file?.fsPath;
+    for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === PACKAGE_SCHEME && d.uri.query === file) entryChanged.fire(d.uri);
+  });
   const entries: vscode.TextDocumentContentProvider = {
+    onDidChange: entryChanged.event,
     async provideTextDocumentContent(uri) {
       const r = await client.sendRequest(ReadPackageEntryRequest, { file: uri.query, path: uri.path.slice(1) });
       return r.text ?? `// ${r.error}`;
@@ -44,6 +54,8 @@ export function registerPackageDocuments(client: LanguageClient): vscode.Disposa
   };
   return vscode.Disposable.from(
     changed,
+    entryChanged,
+    entriesFollow,
     vscode.workspace.onDidChangeTextDocument((e) => refresh(e.document)),
     vscode.workspace.onDidSaveTextDocument(refresh),
     { dispose: () => timer && clearTimeout(timer) },

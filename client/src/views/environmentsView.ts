@@ -4,13 +4,15 @@ import type { NamespaceInfo } from '../../../server/src/env/client';
 import type { Connections } from '../environments/connections';
 import { envEntityUri } from '../environments/envDocuments';
 import type { EnvironmentList } from '../environments/environmentList';
+import { backupDescription, EnvFolder, emptyFolderWords, namespaceDescription } from './environmentWords';
 
 /** Tree nodes; their fields double as the arguments of the commands their menus run. */
 export type EnvNode =
   | { type: 'env'; env: string; url?: string; production: boolean }
   | { type: 'add' }
   | { type: 'error'; env: string; message: string }
-  | { type: 'folder'; env: string; folder: 'namespaces' | 'jobs' | 'backups' }
+  | { type: 'folder'; env: string; folder: EnvFolder }
+  | { type: 'empty'; env: string; folder: EnvFolder }
   | { type: 'namespace'; env: string; kind: 'namespace' | 'solution'; code: string; info: NamespaceInfo }
   | { type: 'kindGroup'; env: string; namespace: string; entityType: string; entities: EnvEntity[] }
   | { type: 'entity'; env: string; kind?: 'app'; code?: string; entity: EnvEntity }
@@ -66,9 +68,11 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
           return (['namespaces', 'jobs', 'backups'] as const).map((folder) => ({ type: 'folder', env: node.env, folder }));
         case 'folder': {
           const client = await this.connections.client(node.env);
-          if (node.folder === 'namespaces') return (await client.namespaces()).map((info) => ({ type: 'namespace', env: node.env, kind: info.kind === 'solution' ? 'solution' : 'namespace', code: info.code, info }));
-          if (node.folder === 'jobs') return (await client.jobs()).map((info) => ({ type: 'job', env: node.env, job: info.id, info }));
-          return (await client.backups()).map((info) => ({ type: 'backup', env: node.env, backup: info.id, info }));
+          let rows: EnvNode[];
+          if (node.folder === 'namespaces') rows = (await client.namespaces()).map((info) => ({ type: 'namespace', env: node.env, kind: info.kind === 'solution' ? 'solution' : 'namespace', code: info.code, info }));
+          else if (node.folder === 'jobs') rows = (await client.jobs()).map((info) => ({ type: 'job', env: node.env, job: info.id, info }));
+          else rows = (await client.backups()).map((info) => ({ type: 'backup', env: node.env, backup: info.id, info }));
+          return rows.length ? rows : [{ type: 'empty', env: node.env, folder: node.folder }];
         }
         case 'namespace': {
           const entities = await (await this.connections.client(node.env)).entities(node.code);
@@ -118,9 +122,17 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
         item.id = `${node.env}:${node.folder}`;
         return item;
       }
+      case 'empty': {
+        const words = emptyFolderWords(node.folder);
+        const item = new vscode.TreeItem(words.label);
+        item.description = words.description;
+        item.iconPath = new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+        item.contextValue = 'isola.empty';
+        return item;
+      }
       case 'namespace': {
         const item = new vscode.TreeItem(node.code, C.Collapsed);
-        item.description = `${node.info.kind}${node.info.title ? ` · ${node.info.title}` : ''} · ${node.info.entities} entities${node.info.records ? `, ${node.info.records} records` : ''}`;
+        item.description = namespaceDescription(node.info);
         item.iconPath = new vscode.ThemeIcon(ICON[node.info.kind] ?? 'symbol-namespace');
         item.contextValue = 'isola.exportable';
         item.id = `${node.env}:ns:${node.code}`;
@@ -158,7 +170,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
       case 'backup': {
         const b = node.info;
         const item = new vscode.TreeItem(b.createdAt.replace('T', ' ').slice(0, 19));
-        item.description = `${b.namespaces.join(', ')} · ${b.entities} entities, ${b.records} records${b.restoredAt ? ' · restored' : ''}`;
+        item.description = backupDescription(b);
         item.tooltip = `Backup ${b.id} taken by import ${b.jobId} (${b.createdBy})`;
         item.iconPath = new vscode.ThemeIcon('archive');
         item.contextValue = 'isola.backup';

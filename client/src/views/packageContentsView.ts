@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CardSummary, PackageContents } from '../../../server/src/protocol';
 import type { PackageContentsModel } from '../packages/packageContentsModel';
@@ -10,7 +11,8 @@ const ICON: Record<string, string> = {
   workspace: 'package', solution: 'folder-library', configuration: 'organization',
 };
 
-type Node =
+/** A row of the view. */
+export type Node =
   | { kind: 'descriptor' }
   | { kind: 'fact'; label: string; value: string }
   | { kind: 'step'; step: string; cards: CardSummary[] }
@@ -92,6 +94,22 @@ export class PackageContentsView implements vscode.TreeDataProvider<Node> {
       }
     }
   }
+}
+
+/**
+ * The view on screen: its description names the file it shows (next to the view's title, not only
+ * in a tooltip), and its message says when the file on disk is no longer what it shows.
+ */
+export function createPackageContentsTree(model: PackageContentsModel, provider: PackageContentsView): vscode.TreeView<Node> {
+  const tree = vscode.window.createTreeView('isola.packageContents', { treeDataProvider: provider });
+  const sync = () => {
+    tree.description = model.file ? path.basename(model.file.fsPath) : undefined;
+    tree.message = model.problem;
+  };
+  // The listener ends with the model's emitter, which the extension disposes with the view.
+  model.onDidChange(sync);
+  sync();
+  return tree;
 }
 
 function facts(c: PackageContents): [string, string][] {

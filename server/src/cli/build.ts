@@ -7,6 +7,8 @@ import { dataSources } from '../core/packaging/dataOrder';
 import { packageManifests } from '../core/packaging/cards';
 import type { DataOption } from '../core/packaging/format';
 import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../core/packaging/historyFile';
+import { packageProjectFolder } from '../core/packaging/projectFolder';
+import { descriptorBefore, replacedBy, replacedWords } from '../core/packaging/replaced';
 import { formatText } from '../core/report/text';
 import pkgJson from '../../../package.json';
 import { assertFolder, pickPackage, shown } from './projectArgs';
@@ -31,7 +33,9 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   const project = await loadProject(dir, { ...nodeFileHost, scanData: undefined });
   const pkg = pickPackage(project, values.package, values.kind);
   const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app));
-  const history = await readHistoryFile(dir).catch((e) => {
+  // The package's project folder, not DIR: the language server records the same history.
+  const historyDir = packageProjectFolder(project, pkg);
+  const history = await readHistoryFile(historyDir).catch((e) => {
     throw e instanceof HistoryFileError ? new UsageError(e.message) : e;
   });
   const version = (pkg.root.value as { version?: unknown }).version;
@@ -43,15 +47,19 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   const stop = () => interrupt.abort(new BuildInterrupted());
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
+    // Read before the build writes over it: a rebuild of the same version is worth a word.
+    const before = await descriptorBefore(out);
     const r = await buildPackage({
       project, pkg, out, title: values.title, comment: values.comment, design: values.design, data, history,
       tool: { name: 'isola', version: pkgJson.version }, signal: interrupt.signal,
     });
-    const historyPath = await writeHistoryFile(dir, r.history);
+    const historyPath = await writeHistoryFile(historyDir, r.history);
     const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
     const records = r.descriptor.data.reduce((n, d) => n + d.records, 0);
     io.out(`Built ${shown(io.cwd, r.file)}: ${pkg.kind} ${pkg.code}, ${cards} cards in ${r.descriptor.steps.filter((s) => s.cards).length} steps, ` +
       `${records} data records, ${r.descriptor.entries.length + 1} entries, ${formatBytes(r.size)}\n`);
+    const replaced = replacedBy(before, r.descriptor);
+    if (replaced) io.out(`${replacedWords(shown(io.cwd, r.file), r.descriptor, replaced)}\n`);
     io.out(`History: ${r.changed.length} of ${cards} entities changed since their last recorded version (${shown(io.cwd, historyPath)})\n`);
     return 0;
   } catch (e) {

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { readRegularFile } from '../core/manifest/host';
 import * as path from 'node:path';
 import { parseJson } from '../core/json/parse';
+import { CONFIG_FILE, findUp } from '../core/packaging/projectFolder';
 
-/** The configuration file at a project's root (spec §6). */
-export const CONFIG_FILE = 'isola.config.json';
+export { CONFIG_FILE };
 
 /** One environment as `isola.config.json` names it. Tokens never live here. */
 export interface EnvironmentConfig {
@@ -37,18 +36,9 @@ export function defaultTokenEnv(name: string): string {
 
 /** Finds and reads `isola.config.json`; `local` is always there (spec §6). */
 export function loadConfig(from: string): IsolaConfig {
-  let dir = path.resolve(from);
-  let file: string | undefined;
-  for (;;) {
-    const candidate = path.join(dir, CONFIG_FILE);
-    if (existsSync(candidate)) {
-      file = candidate;
-      break;
-    }
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
+  // Found the way a package's project folder is (packageProjectFolder), so both agree.
+  const found = findUp(from, CONFIG_FILE);
+  const file = found === undefined ? undefined : path.join(found, CONFIG_FILE);
   const root = file ? path.dirname(file) : path.resolve(from);
   const environments: EnvironmentConfig[] = [];
   if (file) {

@@ -155,9 +155,21 @@ suite('Environments', function () {
     assert.strictEqual(await vscode.commands.executeCommand('isola.removeEnvironment', { env: 'prod', confirmed: true }), true);
   });
 
-  test('Export from Environment saves the package and opens it in Package Contents', async () => {
+  test('Export from Environment saves the package and opens it in Package Contents; Imports and Exports shows it', async () => {
     const out = path.join(tmp, 'exported.isolapkg');
-    const saved = await vscode.commands.executeCommand<string>('isola.exportFromEnvironment', { env: 'staging', kind: 'solution', code: 'payments_solution', design: 'all', data: 'none', out });
+    // The view re-reads a folder only when told its tree changed (as it is after an import).
+    let refreshed = 0;
+    const listener = api.environmentsView.onDidChangeTreeData(() => refreshed++);
+    let saved: string | undefined;
+    try {
+      saved = await vscode.commands.executeCommand<string>('isola.exportFromEnvironment', { env: 'staging', kind: 'solution', code: 'payments_solution', design: 'all', data: 'none', out });
+    } finally {
+      listener.dispose();
+    }
+    assert.ok(refreshed > 0, 'the Environments view was not refreshed after the export');
+    const staging = (await children(api)).find((n) => n.type === 'env' && n.env === 'staging')!;
+    const jobs = await children(api, (await children(api, staging)).find((f) => f.type === 'folder' && f.folder === 'jobs'));
+    assert.ok(jobs.some((j) => j.type === 'job' && j.info.kind === 'export' && j.info.status === 'succeeded'), `jobs: ${jobs.map((j) => (j.type === 'job' ? `${j.info.kind} ${j.info.status}` : j.type)).join(', ')}`);
     assert.strictEqual(saved, out);
     assert.ok(fs.statSync(out).size > 0);
     await poll('the export in Package Contents', () => api.packageContents.file?.fsPath === out);
@@ -191,6 +203,13 @@ suite('Environments', function () {
     const r: any = await vscode.commands.executeCommand('isola.restoreBackup', { env: 'staging', backup: backups[0].id, confirmed: true });
     assert.ok(r?.backup.restoredAt);
     assert.strictEqual((await call(service, 'GET', `/v1/entities/${CHANGED}`)).body.title, 'Changed in production');
+  });
+
+  test('an environment\'s empty folders say "none yet"', async () => {
+    const local = (await children(api)).find((n) => n.type === 'env' && n.env === 'local')!;
+    const backups = await children(api, (await children(api, local)).find((f) => f.type === 'folder' && f.folder === 'backups'));
+    assert.deepStrictEqual(backups.map((b) => b.type), ['empty'], 'local has no backups before its first import');
+    assert.strictEqual(api.environmentsView.getTreeItem(backups[0]).label, 'none yet');
   });
 
   test('the embedded local environment imports too, run by the extension as a service', async () => {

@@ -4,6 +4,8 @@
  * timeout that reports what was seen instead of mocha's bare "timeout exceeded".
  */
 import * as assert from 'assert';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 
@@ -137,4 +139,31 @@ export async function codeActions(uri: vscode.Uri, range: vscode.Range): Promise
     range,
   );
   return (result ?? []).filter((a): a is vscode.CodeAction => !('command' in a && typeof a.command === 'string'));
+}
+
+/** `node dist/cli.js ARGS` in `cwd`, as a user runs the CLI next to the editor; resolves with its output, rejects when it fails. */
+export function runCli(args: string[], cwd: string): Promise<string> {
+  const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
+  assert.ok(fs.existsSync(cli), `${cli} does not exist: run \`npm run build\` first`);
+  return new Promise((resolve, reject) => {
+    // ELECTRON_RUN_AS_NODE: process.execPath is Electron in desktop VS Code.
+    execFile(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 16 * 1024 * 1024, timeout: WAIT_MS }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`isola ${args.join(' ')} failed: ${stderr || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Replaces `"title": FROM` by `"title": TO` in the entry of `code` of a workspace manifest, with a WorkspaceEdit, and saves (the server sees the edit before any later request). */
+export async function retitle(relative: string, code: string, from: string, to: string): Promise<void> {
+  const manifest = await vscode.workspace.openTextDocument(workspaceFile(relative));
+  const text = manifest.getText();
+  const codeAt = text.indexOf(`"code": ${JSON.stringify(code)}`);
+  const quoted = `"title": ${JSON.stringify(from)}`;
+  const titleAt = text.indexOf(quoted, codeAt);
+  assert.ok(codeAt >= 0 && titleAt > codeAt, `${quoted} of ${code} was not found in ${relative}`);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(manifest.uri, new vscode.Range(manifest.positionAt(titleAt), manifest.positionAt(titleAt + quoted.length)), `"title": ${JSON.stringify(to)}`);
+  assert.ok(await vscode.workspace.applyEdit(edit), 'workspace.applyEdit refused the title change');
+  assert.ok(await manifest.save(), `could not save ${relative}`);
 }

@@ -280,7 +280,10 @@ suite('Isola packages', () => {
   test('Build Package builds the payments solution: a zip with the cards `isola inspect` lists', async function () {
     this.timeout(TEST_TIMEOUT_MS);
     const out = builtFile();
-    const history = path.join(folder(), 'isola.history.json');
+    // The payments project has no history yet: the nearest isola.config.json above its solution
+    // marks the project (the Environments suite adds one to the workspace folder), or else the
+    // solution's own folder does; never merely the folder VS Code opened.
+    const history = fs.existsSync(path.join(folder(), 'isola.config.json')) ? path.join(folder(), 'isola.history.json') : path.join(folder(), 'payments', 'isola.history.json');
     assert.ok(!fs.existsSync(history), `${history} exists before the first build`);
     assert.ok(!fs.existsSync(out), `${out} exists before the build`);
 
@@ -311,6 +314,7 @@ suite('Isola packages', () => {
     const cliCards = inspected.steps.reduce((n, s) => n + s.cards.length, 0);
     assert.strictEqual(result.built.cards, cliCards, `Build Package says ${result.built.cards} cards, isola inspect lists ${cliCards}`);
 
+    assert.strictEqual(result.built.history, history, 'the history the build recorded its versions in');
     assert.ok(fs.existsSync(history), `the build did not write ${history}`);
     const recorded = JSON.parse(fs.readFileSync(history, 'utf8')) as unknown;
     assert.ok(recorded && typeof recorded === 'object', `${history} holds ${JSON.stringify(recorded)}`);

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import { checkManifest, Diagnostic, placeFindings } from '../check';
 import { linkedPathVerdict, OutsidePath, outsideText } from '../manifest/linkedPath';
+import { blockingWords } from '../report/words';
 import type { Project } from '../manifest/project';
 import type { LinkedFile, Manifest, Package } from '../manifest/types';
 import { designContent, packageManifests, readAttachments } from './cards';
@@ -11,7 +12,7 @@ import { DataOption, Descriptor, FORMAT_VERSION, History, PACKAGE_FORMAT } from 
 import { historyOf, updateHistory } from './history';
 import { writePackage } from './writer';
 
-/** A build that cannot go ahead: isolation errors stand, or the options ask for something that is not there. */
+/** A build that cannot go ahead: error findings stand (isolation or manifest), or the options ask for something that is not there. */
 export class BuildRefused extends Error {
   constructor(message: string, readonly diagnostics: Diagnostic[] = []) {
     super(message);
@@ -65,7 +66,7 @@ export function packageErrors(project: Project, pkg: Package): Diagnostic[] {
  */
 export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   const errors = packageErrors(o.project, o.pkg);
-  if (errors.length) throw new BuildRefused(`${o.pkg.kind} \`${o.pkg.code}\` has ${errors.length} isolation error(s); fix them before building`, errors);
+  if (errors.length) throw new BuildRefused(`${o.pkg.kind} \`${o.pkg.code}\` has ${blockingWords(errors.map((e) => e.code))}; fix ${errors.length === 1 ? 'it' : 'them'} before building`, errors);
   const now = (o.now ?? new Date()).toISOString();
   const design = o.design ?? 'all';
 

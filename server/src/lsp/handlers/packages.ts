@@ -18,15 +18,20 @@ function count(diags: Iterable<Diagnostic>, into: FindingCounts = { errors: 0, w
 
 function summary(ctx: HandlerContext, project: Project, pkg: Package): PackageSummary {
   const counts: FindingCounts = { errors: 0, warnings: 0, infos: 0 };
+  const errorCodes: string[] = [];
   const files = new Set<string>();
   for (const m of pkg.members) {
     files.add(m.absPath);
     for (const l of m.links) if (l.role === 'script') files.add(l.absPath);
   }
-  for (const f of files) count(ctx.workspace.diagnostics(f), counts);
+  for (const f of files) {
+    const diags = ctx.workspace.diagnostics(f);
+    count(diags, counts);
+    for (const d of diags) if (d.severity === 'error') errorCodes.push(d.code);
+  }
   const version = (pkg.root.value as { version?: unknown }).version;
   return {
-    kind: pkg.kind, code: pkg.code, title: pkg.root.title, uri: toUri(absOf(project.root, pkg.root.file)), counts,
+    kind: pkg.kind, code: pkg.code, title: pkg.root.title, uri: toUri(absOf(project.root, pkg.root.file)), counts, errorCodes,
     dataApps: dataSources(packageManifests(project, pkg)).map((s) => s.app),
     version: typeof version === 'string' ? version : undefined,
   };

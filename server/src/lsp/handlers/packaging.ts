@@ -2,11 +2,14 @@ import * as path from 'node:path';
 import { WorkDoneProgress } from 'vscode-languageserver';
 import { BuildRefused, buildPackage } from '../../core/packaging/builder';
 import { designContent, packageManifests, readAttachments } from '../../core/packaging/cards';
+import { DESCRIPTOR } from '../../core/packaging/format';
 import { PackageError } from '../../core/packaging/reader';
 import { BuildPackageRequest, CurrentCardRequest, InspectPackageRequest, ReadPackageEntryRequest } from '../../protocol';
 import { absOf, toPath, toUri } from '../convert';
 import { HandlerContext } from '../context';
 import { readHistoryFile, writeHistoryFile } from '../../core/packaging/historyFile';
+import { packageProjectFolder } from '../../core/packaging/projectFolder';
+import { descriptorBefore, replacedBy, replacedWords } from '../../core/packaging/replaced';
 import { PackageCache } from '../packageFiles';
 import { contentsOf } from '../packageContents';
 
@@ -35,15 +38,26 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       void ctx.connection.sendProgress(WorkDoneProgress.type, params.workDoneToken, { kind: 'report', message: `data of ${what}`, percentage });
     };
     try {
-      const history = await readHistoryFile(model.project.root);
+      // The package's project folder, not the workspace folder: the CLI records the same history.
+      const historyDir = packageProjectFolder(model.project, pkg);
+      const history = await readHistoryFile(historyDir);
+      // Read before the build writes over it: a rebuild of the same version is worth a word.
+      const before = await descriptorBefore(params.out);
       const r = await buildPackage({
         project: model.project, pkg, out: params.out, title: params.title, comment: params.comment,
         data: params.data, history, tool, signal: abort.signal, onProgress: report,
       });
-      await writeHistoryFile(model.project.root, r.history);
+      const historyPath = await writeHistoryFile(historyDir, r.history);
       cache.forget(r.file);
       const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
-      return { built: { file: r.file, size: r.size, cards, records: r.descriptor.data.reduce((n, d) => n + d.records, 0), changed: r.changed.length } };
+      const replaced = replacedBy(before, r.descriptor);
+      return {
+        built: {
+          file: r.file, size: r.size, cards, records: r.descriptor.data.reduce((n, d) => n + d.records, 0), changed: r.changed.length,
+          history: historyPath,
+          ...(replaced ? { replaced: { same: replaced.same, message: replacedWords(path.basename(r.file), r.descriptor, replaced) } } : {}),
+        },
+      };
     } catch (e) {
       if (e instanceof BuildRefused) {
         return {
@@ -69,6 +83,8 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
   ctx.connection.onRequest(ReadPackageEntryRequest, async ({ file, path: entry }) => {
     try {
       const reader = await cache.open(file);
+      // The descriptor is not in its own index, so `read` cannot verify it; the reader parsed and checked it on open.
+      if (entry === DESCRIPTOR) return { text: JSON.stringify(reader.descriptor, null, 2) + '\n' };
       const data = await reader.read(entry);
       return { text: entry.endsWith('.json') ? JSON.stringify(JSON.parse(data.toString('utf8')), null, 2) + '\n' : data.toString('utf8') };
     } catch (e) {

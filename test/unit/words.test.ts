@@ -1,0 +1,143 @@
+/**
+ * What a new user reads (issue 16): which findings block a build, counts in the right number,
+ * zero counts that do not alarm, an empty reference while typing, empty environment folders, a
+ * rebuild that replaces a package of the same version, and the totals examples/broken/README.md
+ * states.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { countsHtml, countWords, planHtml, PlanSession } from '../../client/src/environments/planHtml';
+import { backupDescription, emptyFolderWords, namespaceDescription } from '../../client/src/views/environmentWords';
+import { BuildRefused, buildPackage } from '../../server/src/core/packaging/builder';
+import type { Descriptor } from '../../server/src/core/packaging/format';
+import { replacedBy, replacedWords } from '../../server/src/core/packaging/replaced';
+import { blockingWords, plural } from '../../server/src/core/report/words';
+import type { ImportPlan } from '../../server/src/core/environment/types';
+import { project } from './helpers';
+import { run, workspace } from './rules/fixtures';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+
+describe('words: counts', () => {
+  it('a count takes its noun in the right number', () => {
+    assert.equal(plural(1, 'entity', 'entities'), '1 entity');
+    assert.equal(plural(0, 'entity', 'entities'), '0 entities');
+    assert.equal(plural(2, 'record'), '2 records');
+    assert.equal(plural(1, 'record'), '1 record');
+  });
+
+  it('namespaces and backups in the Environments view: "1 entity", never "1 entities"', () => {
+    assert.equal(namespaceDescription({ code: 'hr', kind: 'workspace', title: 'HR', entities: 1, records: 0 }), 'workspace · HR · 1 entity');
+    assert.equal(namespaceDescription({ code: 'hr', kind: 'workspace', entities: 3, records: 1 }), 'workspace · 3 entities, 1 record');
+    const b = { id: 'b', jobId: 'j', createdAt: '', createdBy: 'me', namespaces: ['hr'], entities: 1, records: 1 };
+    assert.equal(backupDescription(b), 'hr · 1 entity, 1 record');
+    assert.equal(backupDescription({ ...b, entities: 2, records: 0, restoredAt: 'x' }), 'hr · 2 entities, 0 records · restored');
+  });
+
+  it('an empty Namespaces, Imports and Exports or Backups folder says "none yet"', () => {
+    for (const f of ['namespaces', 'jobs', 'backups'] as const) {
+      const w = emptyFolderWords(f);
+      assert.equal(w.label, 'none yet', f);
+      assert.ok(w.description.length > 0, f);
+    }
+  });
+});
+
+describe('words: the import plan', () => {
+  const session = (counts: ImportPlan['counts'], entities: ImportPlan['entities'] = []): PlanSession => ({
+    env: 'staging', production: false, file: '/x.isolapkg', packageId: 'k',
+    plan: {
+      id: 'p', package: { id: 'k', kind: 'workspace', code: 'invoices', sha256: 'x' }, namespaces: ['invoices'], checks: [], ok: true,
+      entities, data: [{ app: 'invoices.payment_purposes', records: 1, existing: 0 }], counts, revision: 1, createdAt: '', createdBy: 'me',
+    },
+  });
+
+  it('"0 conflicts" is drawn like any zero, not in the conflict colour; "1 conflict" is', () => {
+    const zero = countsHtml({ create: 2, update: 0, conflict: 0, unchanged: 5, kept: 0 });
+    assert.match(zero, /<span class="count zero">0 conflicts<\/span>/);
+    assert.match(zero, /<span class="count create">2 to create<\/span>/);
+    assert.doesNotMatch(zero, /class="count conflict"/);
+    const one = countsHtml({ create: 0, update: 1, conflict: 1, unchanged: 0, kept: 0 });
+    assert.match(one, /<span class="count conflict">1 conflict<\/span>/);
+    assert.equal(countWords('update', 1), '1 to update');
+  });
+
+  it('data says "1 record"; a row shows what an update keeps and an older package version', () => {
+    const html = planHtml(session({ create: 0, update: 1, conflict: 1, unchanged: 0, kept: 0 }, [
+      { id: 'invoices.invoices', type: 'app', namespace: 'invoices', action: 'update', kept: ['fields.accounting_code', 'title'] },
+      { id: 'invoices.accountants', type: 'group', namespace: 'invoices', action: 'conflict', older: true, reason: 'changed there' },
+    ]), 'n');
+    assert.match(html, /1 record, 0 already in the environment/);
+    assert.doesNotMatch(html, /record\(s\)/);
+    assert.match(html, /keeps the environment's <code>fields\.accounting_code<\/code>, <code>title<\/code>/);
+    assert.match(html, /the package's version is older than the environment's/);
+  });
+});
+
+describe('words: builds', () => {
+  it('says which findings block a build, by family with their codes', () => {
+    assert.equal(blockingWords(['MAN002']), '1 manifest error (MAN002)');
+    assert.equal(blockingWords(['ISO004', 'ISO006', 'ISO004']), '3 isolation errors (ISO004, ISO006)');
+    assert.equal(blockingWords(['MAN003', 'ISO001']), '1 isolation error (ISO001) and 1 manifest error (MAN003)');
+  });
+
+  it('a build refused for malformed JSON or a missing include calls them manifest errors, not isolation errors', async () => {
+    const cases: [string, Record<string, string | object>, RegExp][] = [
+      ['broken', { 'broken.isola.json': '{ "kind": "workspace", "code": "broken" "version": "1.0.0" }' }, /^workspace `broken` has 1 manifest error \(MAN002\); fix it before building$/],
+      ['bundle', { 'bundle.isola.json': { kind: 'solution', code: 'bundle', version: '1.0.0', includes: ['missing/missing.isola.json'] } }, /^solution `bundle` has 1 manifest error \(MAN003\); fix it before building$/],
+    ];
+    for (const [code, files, want] of cases) {
+      const p = await project(files);
+      const pkg = p.packages.find((x) => x.code === code);
+      assert.ok(pkg, `${code}: ${p.packages.map((x) => x.code).join(', ')}`);
+      await assert.rejects(buildPackage({ project: p, pkg, out: '/nowhere/x.isolapkg', history: {}, tool: { name: 'isola', version: '0' } }), (e: unknown) => {
+        assert.ok(e instanceof BuildRefused, String(e));
+        assert.match(e.message, want);
+        return true;
+      });
+    }
+  });
+
+  it('a rebuild under the same name says what it replaced: the same content, or other content of the same version', () => {
+    const d = (over: Partial<Descriptor> = {}): Descriptor => ({
+      format: 'isolapkg', formatVersion: 1, kind: 'workspace', code: 'invoices', version: '1.0.0', options: { design: 'all', data: 'none' },
+      createdAt: 't1', createdBy: 'a', source: 's', tool: { name: 'isola', version: '0' }, steps: [], data: [],
+      entries: [{ path: 'apps/invoices.invoices.card.json', sha256: 'aa', size: 1 }], history: {}, ...over,
+    } as Descriptor);
+    assert.equal(replacedBy(undefined, d()), undefined);
+    const same = replacedBy(d({ createdAt: 't0', title: 'old title' }), d())!;
+    assert.deepEqual(same, { version: '1.0.0', same: true });
+    assert.equal(replacedWords('invoices-1.0.0.isolapkg', d(), same), 'It replaced invoices-1.0.0.isolapkg, an earlier build with the same content.');
+    const other = replacedBy(d({ entries: [{ path: 'apps/invoices.invoices.card.json', sha256: 'bb', size: 1 }] }), d())!;
+    assert.equal(other.same, false);
+    assert.match(replacedWords('invoices-1.0.0.isolapkg', d(), other), /an earlier package of the same version 1\.0\.0 with different content: raise "version"/);
+    assert.equal(replacedBy(d({ options: { design: 'all', data: 'all' } }), d())!.same, false, 'other options are other content');
+    assert.match(replacedWords('x.isolapkg', d(), replacedBy(null, d())!), /not a readable package/);
+  });
+});
+
+describe('words: references', () => {
+  it('an empty reference says a reference is expected, not that `` exists nowhere', async () => {
+    const c = await run({ 'sales/sales.isola.json': workspace('sales', { apps: [{ code: 'orders', fields: [{ code: 'payer', type: 'app', app: '' }] }] }) });
+    const d = c.one('ISO006');
+    assert.equal(d.message, 'Empty app reference: an app is expected here, as `code` (in this namespace) or `namespace.code`');
+    assert.doesNotMatch(d.message, /``/);
+  });
+});
+
+describe('words: examples/broken/README.md', () => {
+  it('states the totals `isola check examples/broken` prints', (t) => {
+    if (!existsSync(CLI)) return t.skip('dist/cli.js is built by `npm run build`');
+    const r = spawnSync(process.execPath, [CLI, 'check', path.join(REPO, 'examples/broken')], { encoding: 'utf8' });
+    const total = /^(\d+) errors?, (\d+) warnings?, (\d+) infos? in (\d+) manifests?$/m.exec(r.stdout);
+    assert.ok(total, r.stdout);
+    const readme = readFileSync(path.join(REPO, 'examples/broken/README.md'), 'utf8').replace(/\s+/g, ' ');
+    const said = /\(exit status 1; (\d+) errors, (\d+) warnings, (\d+) infos over (\d+) manifests/.exec(readme);
+    assert.ok(said, 'the README states no totals');
+    assert.deepEqual(said.slice(1), total.slice(1));
+  });
+});

@@ -74,10 +74,14 @@ describe('isola/packageInfo and isola/packages', () => {
     assert.deepEqual(byCode.get('sales_bundle')?.errorCodes, ['MAN003']);
   });
 
-  it('packages of examples/payments is the one solution', async () => {
+  it('packages of examples/payments: the solution, then each of its units, to build alone', async () => {
     const c = payments();
     const list = await c.request<PackageSummary[]>('isola/packages', {});
-    assert.deepEqual(list.map((p) => p.code), ['payments_solution']);
+    assert.deepEqual(list.map((p) => `${p.kind} ${p.code}`), ['solution payments_solution', 'module accounting', 'workspace custom_objects', 'workspace payments']);
+    // A unit is counted with the findings it has alone (as its build checks it), not the solution's.
+    const objects = list.find((p) => p.code === 'custom_objects')!;
+    assert.ok(objects.errorCodes.length > 0 && objects.errorCodes.every((code) => code === 'ISO004'), objects.errorCodes.join(', '));
+    assert.deepEqual(list[0].counts.errors, 0);
   });
 });
 

@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompletionItem, CompletionList, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
-import { messageOf, positionOf, useServer } from './client';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { CLI, EXAMPLES, messageOf, positionOf, useServer } from './client';
 
 // The editor sees manifests as platform users write them: permission sets and a one-root org
 // chart without findings, one finding per mistake, and a data file's bad record.
@@ -90,3 +92,30 @@ describe('permission sets, a one-root org chart and bad data records in the edit
     await c.close(SALES);
   });
 });
+
+describe('a unit checked on its own in the editor (`isola.check.alone`)', () => {
+  const OBJECTS = 'custom_objects/custom_objects.isola.json';
+  const inSolution = useServer(path.join(EXAMPLES, 'payments'));
+  const alone = useServer(path.join(EXAMPLES, 'payments'), { settings: { diagnostics: { delay: 20 }, check: { alone: ['custom_objects'] } } });
+
+  it('by default a workspace of a solution shows the solution\'s findings: no ISO004', () => {
+    const ds = inSolution().diagnostics(OBJECTS) ?? [];
+    assert.ok(!ds.some((d) => d.code === 'ISO004'), ds.map(messageOf).join('\n'));
+  });
+
+  it('named in the setting, it shows the findings of its own package, as `isola check --package` does', () => {
+    const c = alone();
+    const ds = (c.diagnostics(OBJECTS) ?? []).filter((d) => d.code === 'ISO004');
+    assert.ok(ds.length > 0, 'no ISO004');
+    assert.ok(ds.every((d) => /outside workspace `custom_objects`/.test(messageOf(d))), ds.map(messageOf).join('\n'));
+    const cli = cliCheckPackage(c.root, 'custom_objects');
+    assert.equal(ds.length, cli.filter((d) => d.code === 'ISO004').length);
+    // The other members keep the solution's findings.
+    assert.ok(!(c.diagnostics('payments/payments.isola.json') ?? []).some((d) => d.code === 'ISO004'));
+  });
+});
+
+function cliCheckPackage(dir: string, code: string): { code: string }[] {
+  const r = spawnSync(process.execPath, [CLI, 'check', dir, '--package', code, '--format', 'json'], { encoding: 'utf8' });
+  return (JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics;
+}

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Catalog, catalogShapeError, CatalogData, defaultCatalog } from '../core/catalog/catalog';
-import { checkProject } from '../core/check';
+import { checkPackage, checkProject } from '../core/check';
 import { parseJson } from '../core/json/parse';
 import { decodeUtf8 } from '../core/json/utf8';
 import { nodeFileHost, noteReadProblems, readRegularFile } from '../core/manifest/host';
@@ -10,17 +10,17 @@ import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
 import { formatText } from '../core/report/text';
 import pkg from '../../../package.json';
-import { assertFolder } from './projectArgs';
+import { assertFolder, pickPackage } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
-/** `isola check [DIR] [--format text|json|sarif] [--builtins FILE]` */
+/** `isola check [DIR] [--format text|json|sarif] [--builtins FILE] [--package CODE [--kind KIND]]` */
 export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, builtins: { type: 'string' } },
+    options: { format: { type: 'string', default: 'text' }, builtins: { type: 'string' }, package: { type: 'string' }, kind: { type: 'string' } },
   });
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}": use text, json or sarif`);
@@ -32,7 +32,8 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
 
   const project = await loadProject(dir, nodeFileHost, { catalog });
   noteReadProblems(project.manifests, nodeFileHost);
-  const result = checkProject(project);
+  // `--package`: that package alone, as its build would check it (a workspace of a solution too).
+  const result = values.package ? checkPackage(project, pickPackage(project, values.package, values.kind)) : checkProject(project);
   if (format === 'json') io.out(formatJson(result));
   else if (format === 'sarif') io.out(formatSarif(result, { name: 'isola', version: pkg.version, informationUri: 'https://github.com/isola-dev/isola' }));
   else io.out(formatText(result));

@@ -4,7 +4,7 @@ import { LineIndex, Range } from './json/positions';
 import { rawOffsetInStringToken } from './json/strings';
 import type { Project } from './manifest/project';
 import { locateInManifest } from './manifest/locationMemo';
-import type { Manifest } from './manifest/types';
+import type { Manifest, Package } from './manifest/types';
 import { RULES } from './rules';
 import type { Finding, Rule, RuleCode, Severity } from './rules/rule';
 import { applySuppressions } from './suppressions';
@@ -52,8 +52,25 @@ export function checkManifest(project: Project, m: Manifest, rules: readonly Rul
 export function checkProject(project: Project, rules: readonly Rule[] = RULES): CheckResult {
   const findings: Finding[] = [];
   for (const m of project.manifests) findings.push(...checkManifest(project, m, rules));
-  const diagnostics = placeFindings(project, findings, project.manifests);
-  const summary: CheckSummary = { errors: 0, warnings: 0, infos: 0, files: project.manifests.length };
+  return summarize(placeFindings(project, findings, project.manifests), project.manifests.length);
+}
+
+/**
+ * Checks one package on its own: the manifests it holds, each in that package, as a build of it
+ * would. A unit that a larger package holds (a workspace of a solution) is checked alone, with the
+ * findings it would have if it were delivered by itself.
+ */
+export function checkPackage(project: Project, pkg: Package, rules: readonly Rule[] = RULES): CheckResult {
+  const view = project.checkedIn(pkg);
+  const own = view.packageOf(pkg.root) ?? pkg;
+  const manifests = view.manifests.filter((m) => view.packageOf(m) === own || own.members.includes(m));
+  const findings: Finding[] = [];
+  for (const m of manifests) findings.push(...checkManifest(view, m, rules));
+  return summarize(placeFindings(view, findings, manifests), manifests.length);
+}
+
+function summarize(diagnostics: Diagnostic[], files: number): CheckResult {
+  const summary: CheckSummary = { errors: 0, warnings: 0, infos: 0, files };
   for (const d of diagnostics) {
     if (d.severity === 'error') summary.errors++;
     else if (d.severity === 'warning') summary.warnings++;

@@ -9,10 +9,12 @@ import type { ServerSettings } from './workspace';
  * Settings the server reads, all under the `isola` section (names in one place; the client
  * declares the same names in package.json):
  * - `isola.check.builtins`: path of an extra built-in catalog, relative to the first workspace folder;
+ * - `isola.check.alone`: codes of units (workspaces, modules, apps, solutions) whose manifests are
+ *   checked in their own package rather than the larger one that holds them;
  * - `isola.diagnostics.delay`: milliseconds between the last edit and the re-check.
  */
 export interface RawSettings {
-  check?: { builtins?: string };
+  check?: { builtins?: string; alone?: unknown };
   diagnostics?: { delay?: number };
 }
 
@@ -35,7 +37,8 @@ export class SettingsReader {
       this.catalogPath = abs;
       this.catalog = abs ? await this.loadCatalog(abs) : defaultCatalog();
     }
-    return { catalog: this.catalog, delay };
+    const alone = Array.isArray(raw?.check?.alone) ? raw.check.alone.filter((c): c is string => typeof c === 'string' && c.trim() !== '').map((c) => c.trim()) : [];
+    return { catalog: this.catalog, delay, alone };
   }
 
   private async loadCatalog(abs: string): Promise<Catalog> {

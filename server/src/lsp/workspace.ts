@@ -15,6 +15,8 @@ export interface ServerSettings {
   catalog: Catalog;
   /** Milliseconds to wait after the last edit before re-checking. */
   delay: number;
+  /** Codes of units checked in their own package (`isola.check.alone`); absent means none. */
+  alone?: string[];
 }
 
 /** How many manifests to check before yielding to the event loop (so requests and edits get in). */
@@ -70,7 +72,8 @@ export class IsolaWorkspace {
 
   /** Applies new settings: a new catalog means every root is reloaded. */
   async configure(settings: ServerSettings): Promise<void> {
-    const reload = settings.catalog !== this.settings.catalog;
+    // Checking a unit alone changes the findings of its manifests, so every manifest is re-checked.
+    const reload = settings.catalog !== this.settings.catalog || String(settings.alone ?? []) !== String(this.settings.alone ?? []);
     this.settings = settings;
     if (reload) await this.reloadAll();
   }
@@ -211,7 +214,8 @@ export class IsolaWorkspace {
   }
 
   private recheck(s: ProjectState, m: Manifest): void {
-    const diagnostics = diagnoseManifest(s.project, m);
+    const alone = new Set(this.settings.alone ?? []);
+    const diagnostics = diagnoseManifest(s.project.viewFor(m, alone), m);
     this.publish(this.store.set(m.absPath, diagnostics, (d) => absOf(s.root, d.file)));
   }
 

@@ -67,7 +67,26 @@ export class Project {
    * package, as it is when built alone: its references may reach only what that package holds.
    */
   focusedOn(unit: Manifest): Project {
-    return unit === this.focus ? this : new Project(this.root, this.manifests, this.catalog, unit);
+    if (unit === this.focus) return this;
+    this.views ??= new Map();
+    let view = this.views.get(unit);
+    if (!view) this.views.set(unit, (view = new Project(this.root, this.manifests, this.catalog, unit)));
+    return view;
+  }
+
+  private views?: Map<Manifest, Project>;
+
+  /**
+   * The project a manifest is checked in when the units whose codes are in `alone` are checked on
+   * their own (the editor's `isola.check.alone`): the view focused on the manifest's unit (an app
+   * manifest's unit is its namespace's workspace or module), or this project.
+   */
+  viewFor(m: Manifest, alone: ReadonlySet<string>): Project {
+    if (alone.size === 0 || !m.kind) return this;
+    let unit: Manifest | undefined;
+    if (m.kind === 'app' && m.namespace && alone.has(m.namespace)) unit = this.firstWithCode('namespace', m.namespace);
+    else if (m.code && alone.has(m.code) && m.kind !== 'configuration') unit = m;
+    return unit ? this.focusedOn(unit) : this;
   }
 
   /** The project in which a package is checked: this one, or the view focused on its unit. */

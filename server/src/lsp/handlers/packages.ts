@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../../core/check';
+import { checkPackage, type Diagnostic } from '../../core/check';
 import type { Project } from '../../core/manifest/project';
 import type { Package } from '../../core/manifest/types';
 import { packageManifests } from '../../core/packaging/cards';
@@ -24,8 +24,9 @@ function summary(ctx: HandlerContext, project: Project, pkg: Package): PackageSu
     files.add(m.absPath);
     for (const l of m.links) if (l.role === 'script') files.add(l.absPath);
   }
-  for (const f of files) {
-    const diags = ctx.workspace.diagnostics(f);
+  // A unit that a larger package holds is counted with the findings it has alone, as its build checks it.
+  const alone = project.packageOf(pkg.root) !== pkg ? checkPackage(project, pkg).diagnostics : undefined;
+  for (const diags of alone ? [alone] : [...files].map((f) => ctx.workspace.diagnostics(f))) {
     count(diags, counts);
     for (const d of diags) if (d.severity === 'error') errorCodes.push(d.code);
   }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateProject } from '../../../bench/generate';
@@ -26,6 +26,38 @@ describe('unpack is lossless over the examples: build(unpack(build(M))) = build(
       assert.deepEqual(after.data, before.data);
       const had = new Set(await findings(path.join(REPO, ex.dir)));
       assert.deepEqual((await findings(unpacked)).filter((f) => !had.has(f)), []);
+    });
+  }
+});
+
+describe('unpack is lossless over app manifests, with their scripts, data and deleted fields', () => {
+  const write = (dir: string) => {
+    mkdirSync(path.join(dir, 'ws/scripts'), { recursive: true });
+    mkdirSync(path.join(dir, 'ws/data'), { recursive: true });
+    writeFileSync(path.join(dir, 'ws/ws.isola.json'), '{ "kind": "workspace", "code": "ws", "title": "WS", "groups": [{ "code": "g" }] }\n');
+    writeFileSync(path.join(dir, 'ws/orders.isola.json'), JSON.stringify({
+      kind: 'app', code: 'orders', namespace: 'ws', title: 'Orders',
+      fields: [{ code: 'n', type: 'string' }, { code: 'old', type: 'string', deleted: true }],
+      permissions: [{ group: '_system.all_users', access: 'read' }],
+      processes: [{ code: 'p', app: 'orders', scripts: [{ code: 's', file: 'scripts/s.ts' }] }],
+      counters: [{ code: 'c' }],
+      data: { orders: 'data/orders.jsonl' },
+    }));
+    writeFileSync(path.join(dir, 'ws/scripts/s.ts'), 'export async function s() {}\n');
+    writeFileSync(path.join(dir, 'ws/data/orders.jsonl'), '{"id":"1","n":"a"}\n{"id":"2","n":"b"}\n');
+  };
+  for (const [kind, code] of [['workspace', 'ws'], ['app', 'orders']]) {
+    it(`${kind} ${code}`, async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-appm-'));
+      try {
+        write(dir);
+        const { before, after, unpacked } = await roundTrip(dir, kind, code);
+        assert.deepEqual(after.cards, before.cards);
+        assert.deepEqual(after.data, before.data);
+        assert.deepEqual(await findings(unpacked), []);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 });

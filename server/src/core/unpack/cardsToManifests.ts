@@ -97,6 +97,7 @@ class Unpacker {
     }
     for (const set of this.d.data) if (!this.claimed.has(`data ${set.app}`)) this.data(set.app);
     for (const m of this.drafts) this.link(m);
+    for (const m of this.drafts) if (!m.existing) m.value = inPersonOrder(m.value);
     const files = this.namer.assign();
     return { manifests: this.drafts, files, notes: this.notes };
   }
@@ -124,9 +125,9 @@ class Unpacker {
   /** An app manifest: the app card's body is the manifest; the processes, widgets, ... it lists are claimed from their cards. */
   private appManifest(c: Card, file: string): void {
     const ns = c.body.namespace as string;
-    const value = this.entity(c, undefined, undefined);
+    this.claimed.add(`app ${c.id}`);
+    const value: Obj = { kind: 'app', code: c.code, ...this.entity(c, undefined, undefined) };
     value.kind = 'app';
-    value.code = c.code;
     const m = this.draft('app', c.code, file, value, ns);
     const home = m.existing?.value;
     for (const [prop, type] of Object.entries(TOP_LISTS.app)) {
@@ -332,4 +333,14 @@ class Unpacker {
     if (lost.length) throw new UnpackRefused(`org-chart units ${lost.map((u) => u.el.code).join(', ')} name each other as parents (a cycle): no org chart holds them`);
     return roots;
   }
+}
+
+/** Lists in the order people write them (examples/invoices): groups first, then apps and what uses them; data last. */
+const LIST_ORDER = ['groups', 'apps', 'processes', 'pages', 'widgets', 'counters', 'templates', 'activities', 'apiMethods', 'settings', 'events', 'includes', 'orgChart', 'globals', 'permissions', 'data'];
+
+function inPersonOrder(v: Obj): Obj {
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) if (!LIST_ORDER.includes(k)) out[k] = x;
+  for (const k of LIST_ORDER) if (k in v) out[k] = v[k];
+  return out;
 }

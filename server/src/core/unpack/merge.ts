@@ -25,7 +25,8 @@ export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value
   let unitChanged = false;
   for (const [k, w] of Object.entries(want)) {
     const h = home[k];
-    if (cardLists.has(k) || k === 'orgChart') out[k] = mergeCards(h, w, count, k === 'settings', k === 'orgChart');
+    if (k === 'orgChart') out[k] = mergeUnits(h, w, count);
+    else if (cardLists.has(k)) out[k] = mergeCards(h, w, count, k === 'settings', false);
     else if (k === 'globals' && isObj(w)) {
       const g: Obj = {};
       for (const [gk, gw] of Object.entries(w)) g[gk] = mergeCards(isObj(h) ? h[gk] : undefined, gw, count, false, false);
@@ -68,11 +69,19 @@ function mergeCards(home: unknown, want: unknown, count: { n: number }, settings
   return out;
 }
 
+/** Org-chart units: a list, or one unit standing alone where the manifest writes it so (one head, or one child). */
+function mergeUnits(home: unknown, want: unknown, count: { n: number }): unknown {
+  if (isObj(home) && Array.isArray(want) && want.length === 1 && coded(want[0]) && coded(home) && home.code === want[0].code) {
+    return mergeEntity(home, want[0], count, false, true);
+  }
+  return mergeCards(isObj(home) ? [home] : home, want, count, false, true);
+}
+
 function mergeEntity(home: Obj, want: Obj, count: { n: number }, setting: boolean, unit: boolean): Obj {
   const out: Obj = {};
   let changed = false;
   for (const [k, w] of Object.entries(want)) {
-    if (unit && k === 'children') out[k] = mergeCards(home[k], w, count, false, true);
+    if (unit && k === 'children') out[k] = mergeUnits(home[k], w, count);
     else {
       out[k] = mergeBody(home[k], w);
       if (!sameJson(home[k], out[k])) changed = true;

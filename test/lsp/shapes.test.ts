@@ -119,3 +119,22 @@ function cliCheckPackage(dir: string, code: string): { code: string }[] {
   const r = spawnSync(process.execPath, [CLI, 'check', dir, '--package', code, '--format', 'json'], { encoding: 'utf8' });
   return (JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics;
 }
+
+describe('members of one package that declare different languages, in the editor', () => {
+  const server = useServer(undefined, {
+    files: {
+      'sol.isola.json': JSON.stringify({ kind: 'solution', code: 'sol', version: '1.0.0', includes: ['a/a.isola.json', 'b/b.isola.json'], languages: ['en', 'ru'] }, null, 2),
+      'a/a.isola.json': JSON.stringify({ kind: 'workspace', code: 'a', version: '1.0.0', languages: ['en', 'ru'] }, null, 2),
+      'b/b.isola.json': JSON.stringify({ kind: 'workspace', code: 'b', version: '1.0.0', languages: ['ru', 'en'] }, null, 2),
+    },
+  });
+
+  it('the member in another order gets one MAN005 on its languages; the others none', () => {
+    const c = server();
+    const ds = c.diagnostics('b/b.isola.json') ?? [];
+    assert.deepEqual(ds.map((d) => d.code), ['MAN005']);
+    assert.match(messageOf(ds[0]), /the same languages in another order/);
+    assert.deepEqual(c.diagnostics('a/a.isola.json') ?? [], []);
+    assert.deepEqual(c.diagnostics('sol.isola.json') ?? [], []);
+  });
+});

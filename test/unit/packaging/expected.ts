@@ -105,7 +105,8 @@ export function expectedContent(rootManifest: string): Expected {
           units(u.children, String(u.code));
         }
       };
-      units(m.orgChart);
+      // One root unit (the company's head) or a list of roots.
+      units(m.orgChart !== undefined && !Array.isArray(m.orgChart) ? [m.orgChart] : m.orgChart);
       const globals = (m.globals ?? {}) as Obj;
       for (const g of (globals.groups as Obj[] | undefined) ?? []) entity('group', 'global', g);
       for (const w of (globals.widgets as Obj[] | undefined) ?? []) entity('widget', 'global', w);

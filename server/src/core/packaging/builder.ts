@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import { checkManifest, Diagnostic, placeFindings } from '../check';
 import { linkedPathVerdict, OutsidePath, outsideText } from '../manifest/linkedPath';
+import { declaredLanguages, highestPlatform, languageSource } from '../manifest/packageInputs';
 import { blockingWords } from '../report/words';
 import type { Project } from '../manifest/project';
 import type { LinkedFile, Manifest, Package } from '../manifest/types';
@@ -111,8 +112,10 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
       title: o.title ?? o.pkg.root.title,
       comment: o.comment,
       version: str(root.version),
-      platform: str(root.platform),
-      languages: strings(root.languages),
+      // What the environment checks: the highest platform any carried manifest needs, and the
+      // members' languages (MAN005 has refused members that disagree), not only the root's.
+      platform: highestPlatform(manifests),
+      languages: packageLanguages(manifests, o.pkg),
       options: {
         design,
         data: o.data === 'all' ? 'all' : Array.isArray(o.data) ? o.data : 'none',
@@ -171,6 +174,8 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function strings(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+/** The package's languages: the root's, else those of the first carried manifest that declares some. */
+function packageLanguages(manifests: Manifest[], pkg: Package): string[] | undefined {
+  const source = languageSource([pkg.root, ...pkg.members, ...manifests]);
+  return source && declaredLanguages(source);
 }

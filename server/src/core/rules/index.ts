@@ -11,6 +11,7 @@ import { iso009 } from './iso009-via-solution';
 import { man001 } from './man001-duplicate-code';
 import { man002 } from './man002-schema';
 import { man003 } from './man003-includes';
+import { man005 } from './man005-languages';
 
 /** Every rule, in code order. */
-export const RULES: readonly Rule[] = [iso001, iso002, iso003, iso004, iso005, iso006, iso007, iso008, iso009, man001, man002, man003];
+export const RULES: readonly Rule[] = [iso001, iso002, iso003, iso004, iso005, iso006, iso007, iso008, iso009, man001, man002, man003, man005];

@@ -6,7 +6,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export type RuleCode =
   | 'ISO001' | 'ISO002' | 'ISO003' | 'ISO004' | 'ISO005' | 'ISO006' | 'ISO007' | 'ISO008' | 'ISO009'
-  | 'MAN001' | 'MAN002' | 'MAN003'
+  | 'MAN001' | 'MAN002' | 'MAN003' | 'MAN005'
   /** Suppression comments that are unused, unknown, or aim at errors (reported by the check, not a rule). */
   | 'MAN004';
 

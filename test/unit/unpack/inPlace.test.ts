@@ -42,6 +42,19 @@ describe('unpack into a folder that holds the manifests edits them in place', ()
     }
   });
 
+  it('the history is merged where the build keeps it: the root manifest\'s folder when it holds one', async () => {
+    const tmp = copyOf('invoices');
+    try {
+      await build(path.join(tmp, 'project'), 'workspace', 'invoices', path.join(tmp, 'p.isolapkg'));
+      const r = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir: tmp, dryRun: true });
+      assert.ok(r.files.some((f) => f.file === 'project/isola.history.json'), JSON.stringify(r.files));
+      assert.ok(!r.files.some((f) => f.file === 'isola.history.json'));
+      assert.deepEqual(r.files.filter((f) => f.file.endsWith('.isola.json')).map((f) => `${f.status} ${f.file}`), ['unchanged project/invoices.isola.json']);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('a changed field title changes that one line; every comment and the rest of the text stay', async () => {
     const tmp = copyOf('invoices');
     try {

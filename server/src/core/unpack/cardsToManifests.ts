@@ -72,6 +72,8 @@ class Unpacker {
   private readonly notes: string[] = [];
   private readonly claimed = new Set<string>();
   private readonly byId = new Map<string, Card>();
+  /** Org-chart units of each configuration, with the parent their card names, nested once all are read. */
+  private readonly units = new Map<ManifestDraft, { el: Obj; parent?: string }[]>();
 
   constructor(private readonly d: Descriptor, private readonly cards: Card[], private readonly existing: ExistingManifest[]) {
     this.cards = [...cards].sort((a, b) => compareCodes(a.id, b.id));
@@ -262,8 +264,8 @@ class Unpacker {
     const conf = this.configuration(`org-chart unit ${c.code}`);
     const el = this.entity(c, conf, this.findUnit(conf.existing?.value.orgChart, c.code));
     delete el.parent;
-    (conf as ManifestDraft & { units?: { el: Obj; parent?: string }[] }).units ??= [];
-    (conf as ManifestDraft & { units?: { el: Obj; parent?: string }[] }).units!.push({ el, parent: typeof c.body.parent === 'string' ? c.body.parent : undefined });
+    if (!this.units.has(conf)) this.units.set(conf, []);
+    this.units.get(conf)!.push({ el, parent: typeof c.body.parent === 'string' ? c.body.parent : undefined });
   }
 
   private findUnit(list: unknown, code: string): Obj | undefined {
@@ -281,11 +283,8 @@ class Unpacker {
 
   /** Solutions and configurations name their members by kind and code; the manifest includes their files. */
   private link(m: ManifestDraft): void {
-    const units = (m as ManifestDraft & { units?: { el: Obj; parent?: string }[] }).units;
-    if (units) {
-      delete (m as ManifestDraft & { units?: unknown }).units;
-      m.value.orgChart = this.tree(units);
-    }
+    const units = this.units.get(m);
+    if (units) m.value.orgChart = this.tree(units);
     if (m.kind !== 'solution' && m.kind !== 'configuration') return;
     const card = this.cards.find((c) => c.type === m.kind && c.code === m.code)!;
     const members = Array.isArray(card.body.members) ? card.body.members : [];

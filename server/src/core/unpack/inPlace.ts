@@ -39,7 +39,7 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formatt
   }
   if (Array.isArray(a) && Array.isArray(b) && a.every(coded) && b.every(coded)) {
     const want = new Set(b.map((x) => x.code as string));
-    let kept = [...a];
+    const kept = [...a];
     for (let i = a.length - 1; i >= 0; i--) {
       if (want.has((a[i] as Obj).code as string)) continue;
       text = set(text, [...path, i], undefined);
@@ -53,7 +53,6 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formatt
       if (k < kept.length && (kept[k] as Obj).code === x.code) text = diff(text, [...path, j], kept[k++], x, o);
       else text = set(text, [...path, j], x, true);
     });
-    kept = [];
     return text;
   }
   return set(text, path, b);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { nodeFileHost } from '../manifest/host';
 import { loadProject } from '../manifest/project';
 import type { Descriptor } from '../packaging/format';
 import { HISTORY_FILE } from '../packaging/history';
+import { CONFIG_FILE } from '../packaging/projectFolder';
 import { HistoryFileError, readHistoryFile } from '../packaging/historyFile';
 import { PackageReader } from '../packaging/reader';
 import { cardsToManifests, ExistingManifest } from './cardsToManifests';
@@ -98,10 +99,12 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       plan.push({ file: f.file, content, status: 'created' });
     }
     if (Object.keys(d.history).length) {
-      const before = await readHistoryFile(dir).catch((e) => {
+      const root = layout.manifests.find((m) => m.kind === d.kind && m.code === d.code);
+      const at = historyFolder(dir, root ? path.posix.dirname(root.file) : '.');
+      const before = await readHistoryFile(path.join(dir, at)).catch((e) => {
         throw e instanceof HistoryFileError ? new UnpackRefused(e.message) : e;
       });
-      plan.push({ file: HISTORY_FILE, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created' });
+      plan.push({ file: at === '.' ? HISTORY_FILE : `${at}/${HISTORY_FILE}`, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created' });
     }
 
     await judge(dir, plan, linked, new Set(existing.map((m) => m.file)), !!o.force);
@@ -150,7 +153,7 @@ async function judge(dir: string, plan: Planned[], linked: Set<string>, manifest
     if (p.status === 'created') p.status = same ? 'unchanged' : 'changed';
     if (same) continue;
     // A file is Isola's when a manifest of the folder is it or names it, or it is the history.
-    const isolas = manifests.has(p.file) || linked.has(p.file) || p.file === HISTORY_FILE;
+    const isolas = manifests.has(p.file) || linked.has(p.file) || path.posix.basename(p.file) === HISTORY_FILE;
     if (!isolas && !force) throw new UnpackRefused(`${p.file} exists and is not a file of this folder's manifests; --force replaces it`);
   }
 }
@@ -189,6 +192,18 @@ async function write(reader: PackageReader, dir: string, p: Planned): Promise<vo
     }
   }
   await fs.rename(tmp, abs);
+}
+
+/**
+ * Where the package's history is merged: as the builder finds it (projectFolder.ts), the nearest
+ * folder from the root manifest's up that holds a history or an `isola.config.json`, but never
+ * above the unpack folder; the unpack folder itself when none does.
+ */
+function historyFolder(dir: string, rootDir: string): string {
+  for (let at = rootDir; ; at = path.posix.dirname(at)) {
+    if ([HISTORY_FILE, CONFIG_FILE].some((n) => existsSync(path.join(dir, at, n)))) return at;
+    if (at === '.' || at === '/' || at === '') return '.';
+  }
 }
 
 async function dirExists(p: string): Promise<boolean> {

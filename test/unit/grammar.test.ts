@@ -218,6 +218,20 @@ describe('grammar: references', () => {
     for (const scope of REFERENCE_SCOPES) assertNoScope(token(tokens, 'en.x'), scope);
   });
 
+  test('`access` rights are marked, one right or a set; an unknown right and other strings are not', () => {
+    const tokens = line('{ "group": "g", "access": ["read", /* c */ "create", "reed"], "title": "read" }');
+    assertScope(token(tokens, 'read'), 'support.constant.right.isola');
+    assertScope(token(tokens, 'read'), 'string.quoted.double.json');
+    assertScope(token(tokens, 'create'), 'support.constant.right.isola');
+    assertScope(token(tokens, ' c '), 'comment.block.json');
+    assertNoScope(token(tokens, 'reed'), 'support.constant.right.isola');
+    assertNoScope(token(tokens, 'read', 1), 'support.constant.right.isola');
+    const one = line('{ "access": "full", "code": "x" }');
+    assertScope(token(one, 'full'), 'support.constant.right.isola');
+    assertScope(token(one, 'x'), 'string.quoted.double.json');
+    assert.ok(!one.some((t) => t.scopes.some((sc) => sc.startsWith('invalid.illegal'))), 'no invalid tokens');
+  });
+
   test('a reference value on the line after its key, and a value that is not a string', () => {
     const { lines } = tokenize('{ "app":\n    "_projects._tasks", "counter": 5, "widget": { "app": "x" } }');
     assertScope(token(lines[1], '_projects'), 'support.constant.builtin.isola');

@@ -82,7 +82,8 @@ class Unpacker {
 
   run(): UnpackLayout {
     const units = this.cards.filter((c) => UNIT_TYPES.has(c.type));
-    const appManifests = this.cards.filter((c) => c.type === 'app' && c.body.kind === 'app' && typeof c.body.namespace === 'string');
+    // The builder gives an app manifest's card the manifest itself as its body; its namespace is the card's.
+    const appManifests = this.cards.filter((c) => c.type === 'app' && c.body.kind === 'app' && c.body.namespace === c.namespace);
     for (const c of units) {
       const kind = c.type as ManifestKind;
       const top = kind === 'solution' || kind === 'configuration';

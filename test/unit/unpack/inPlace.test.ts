@@ -7,7 +7,7 @@ import { editToValue } from '../../../server/src/core/unpack/inPlace';
 import { mergeManifest } from '../../../server/src/core/unpack/merge';
 import { unpackPackage } from '../../../server/src/core/unpack/unpack';
 import { parseJson } from '../../../server/src/core/json/parse';
-import { build } from './roundTrip';
+import { build, buildDesignless as buildData } from './roundTrip';
 
 const REPO = path.resolve(__dirname, '../../../..');
 
@@ -130,5 +130,23 @@ describe('an org chart with one head written without a list', () => {
     const out = editToValue(text, from, value);
     assert.ok(out.includes('// the head'), out);
     assert.deepEqual((parseJson(out).value as { orgChart: unknown }).orgChart, { code: 'ceo', children: [{ code: 'fin' }, { code: 'hr' }] });
+  });
+});
+
+describe('a data-only package', () => {
+  it('writes its records to the file the manifest already names, and touches no manifest', async () => {
+    const tmp = copyOf('invoices');
+    try {
+      const dir = path.join(tmp, 'project');
+      const data = path.join(dir, 'data/payment_purposes.jsonl');
+      const records = readFileSync(data, 'utf8');
+      await buildData(dir, path.join(tmp, 'd.isolapkg'));
+      writeFileSync(data, '');
+      const r = await unpackPackage({ file: path.join(tmp, 'd.isolapkg'), dir });
+      assert.deepEqual(r.files.map((f) => `${f.status} ${f.file}`), ['changed data/payment_purposes.jsonl']);
+      assert.equal(readFileSync(data, 'utf8'), records.split('\n').map((l) => l.trim()).filter(Boolean).join('\n') + '\n');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

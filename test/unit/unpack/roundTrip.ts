@@ -28,6 +28,13 @@ export async function build(dir: string, kind: string, code: string, out: string
   await buildPackage({ project, pkg, out, history: {}, tool: TOOL, now: NOW, data, createdBy: 'test' });
 }
 
+/** Builds a package of records only (no design) of the workspace `invoices` in `dir`. */
+export async function buildDesignless(dir: string, out: string): Promise<void> {
+  const project = await loadProject(dir, nodeFileHost);
+  const pkg = project.packages.find((p: Package) => p.kind === 'workspace' && p.code === 'invoices')!;
+  await buildPackage({ project, pkg, out, history: {}, tool: TOOL, now: NOW, data: 'all', design: 'none', createdBy: 'test' });
+}
+
 /** The cards and records of a package file, every byte verified. */
 export async function contentOf(file: string): Promise<PackageContent> {
   const r = await PackageReader.open(file);

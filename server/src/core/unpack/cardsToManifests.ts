@@ -169,6 +169,13 @@ class Unpacker {
     const m = this.drafts.find((x) => x.existing && x.value.code === ns && (x.kind === 'workspace' || x.kind === 'module') && named(x.existing))
       ?? this.drafts.find((x) => (x.kind === 'workspace' || x.kind === 'module') && x.code === ns);
     if (!m) {
+      // A data-only package: the records go to the file a manifest of the folder already names for them.
+      const home = this.existing.find((e) => (e.kind === 'app' ? e.namespace : e.code) === ns && isObj(e.value.data) && typeof e.value.data[code] === 'string');
+      if (home) {
+        const spec = (home.value.data as Obj)[code] as string;
+        this.namer.request({ manifestFile: home.file, defaults: [`data/${code}.jsonl`], hint: spec, source: { app }, set: () => undefined, what: `the data of app ${code}` });
+        return;
+      }
       this.notes.push(`the records of ${app} were left out: the package has no manifest of namespace ${ns} to name them`);
       return;
     }

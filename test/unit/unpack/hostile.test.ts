@@ -81,6 +81,18 @@ describe('unpack trusts the package no more than the reader does', () => {
     await refused((f) => pkg(f, 'ws', [card('group', 'ws', 'g', { code: 'g' })]), /letter case/, (dir) => mkdirSync(path.join(dir, 'WS')));
   });
 
+  it('a manifest of another unit where the new one would go is refused; a script file no manifest names too', async () => {
+    await refused((f) => pkg(f, 'ws', [card('group', 'ws', 'g', { code: 'g' })]), /the manifest of another unit, not of workspace ws/, (dir) => {
+      mkdirSync(path.join(dir, 'ws'));
+      writeFileSync(path.join(dir, 'ws', 'ws.isola.json'), '{ "kind": "module", "code": "other" }\n');
+    });
+    const s = script('ws', 'p', 'run');
+    await refused((f) => pkg(f, 'ws', [card('process', 'ws', 'p', { code: 'p', scripts: [s.body] })], [s.file]), /ws\/scripts\/run\.ts exists and is not a file of this folder's manifests/, (dir) => {
+      mkdirSync(path.join(dir, 'ws', 'scripts'), { recursive: true });
+      writeFileSync(path.join(dir, 'ws', 'scripts', 'run.ts'), 'mine');
+    });
+  });
+
   it('a folder that is a symbolic link out of the unpack folder is refused', async () => {
     const outside = mkdtempSync(path.join(os.tmpdir(), 'isola-outside-'));
     try {
@@ -92,7 +104,7 @@ describe('unpack trusts the package no more than the reader does', () => {
   });
 
   it('a file that is not Isola\'s is refused unless --force', async () => {
-    await refused((f) => pkg(f, 'ws', [card('group', 'ws', 'g', { code: 'g' })]), /not a file of this folder's manifests/, (dir) => {
+    await refused((f) => pkg(f, 'ws', [card('group', 'ws', 'g', { code: 'g' })]), /not a manifest Isola can read, not of workspace ws/, (dir) => {
       mkdirSync(path.join(dir, 'ws'));
       writeFileSync(path.join(dir, 'ws', 'ws.isola.json'), 'my notes, not a manifest');
     });

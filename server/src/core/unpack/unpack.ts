@@ -46,6 +46,8 @@ type Content = { text: string } | { bytes: Buffer } | { chunks: string[]; sha256
 
 interface Planned {
   file: string;
+  /** A new manifest: a file already at its path belongs to another unit (or is no manifest), never to this one. */
+  newManifest?: string;
   content: Content;
   status: UnpackedFile['status'];
   entities?: number;
@@ -90,7 +92,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
         plan.push({ file: m.file, content: { text }, status: text === had.text ? 'unchanged' : 'changed', entities: changed });
       } else {
         const value = m.value;
-        plan.push({ file: m.file, content: { text: formatManifest(value) }, status: 'created', entities: countEntities(value) });
+        plan.push({ file: m.file, newManifest: `${m.kind} ${m.code}`, content: { text: formatManifest(value) }, status: 'created', entities: countEntities(value) });
       }
     }
     for (const f of layout.files) {
@@ -152,7 +154,11 @@ async function judge(dir: string, plan: Planned[], linked: Set<string>, manifest
     const same = await sameContent(abs, p.content);
     if (p.status === 'created') p.status = same ? 'unchanged' : 'changed';
     if (same) continue;
-    // A file is Isola's when a manifest of the folder is it or names it, or it is the history.
+    if (p.newManifest && !force) {
+      const what = manifests.has(p.file) ? 'the manifest of another unit' : 'not a manifest Isola can read';
+      throw new UnpackRefused(`${p.file} exists and is ${what}, not of ${p.newManifest}; --force replaces it`);
+    }
+    // A file is Isola's when it is the manifest edited in place, a manifest of the folder names it, or it is the history.
     const isolas = manifests.has(p.file) || linked.has(p.file) || path.posix.basename(p.file) === HISTORY_FILE;
     if (!isolas && !force) throw new UnpackRefused(`${p.file} exists and is not a file of this folder's manifests; --force replaces it`);
   }

@@ -55,6 +55,27 @@ describe('unpack into a folder that holds the manifests edits them in place', ()
     }
   });
 
+  it('a process the package lacks leaves the manifest; its script file stays, with a note', async () => {
+    const tmp = copyOf('invoices');
+    try {
+      const dir = path.join(tmp, 'project');
+      const other = path.join(tmp, 'other');
+      cpSync(dir, other, { recursive: true });
+      const file = path.join(other, 'invoices.isola.json');
+      const value = parseJson(readFileSync(file, 'utf8')).value as { processes: unknown[]; apps: { buttons?: unknown }[] };
+      value.processes = [];
+      delete value.apps[0].buttons;
+      writeFileSync(file, JSON.stringify(value));
+      await build(other, 'workspace', 'invoices', path.join(tmp, 'p.isolapkg'));
+      const r = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir });
+      assert.deepEqual(r.files.find((f) => f.file === 'invoices.isola.json'), { file: 'invoices.isola.json', status: 'changed', entities: 2 });
+      assert.ok(r.notes.some((n) => n.startsWith('scripts/find_contractor.ts is no longer named by invoices.isola.json')), r.notes.join('\n'));
+      assert.ok(readFileSync(path.join(dir, 'scripts/find_contractor.ts'), 'utf8').length > 0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('a changed field title changes that one line; every comment and the rest of the text stay', async () => {
     const tmp = copyOf('invoices');
     try {

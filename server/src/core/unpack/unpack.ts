@@ -13,7 +13,7 @@ import { UnpackRefused } from './errors';
 import { EditNotPlaced, editToValue, formatManifest } from './inPlace';
 import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
-import { foldedPath, unsafeRelativePath } from './names';
+import { foldedPath, joinInside, unsafeRelativePath } from './names';
 
 /** What an unpack does to one file. */
 export interface UnpackedFile {
@@ -90,6 +90,11 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
           text = formatManifest(value);
         }
         plan.push({ file: m.file, content: { text }, status: text === had.text ? 'unchanged' : 'changed', entities: changed });
+        // Files are never deleted: one the manifest stops naming is left for the person to judge.
+        const still = namedFiles(m.file, value);
+        for (const l of had.links) {
+          if (l.role !== 'include' && !still.has(l.file)) layout.notes.push(`${l.file} is no longer named by ${m.file} (the package lacks its ${l.role === 'data' ? 'data' : 'owner'}); delete it if it is not needed`);
+        }
       } else {
         const value = m.value;
         plan.push({ file: m.file, newManifest: `${m.kind} ${m.code}`, content: { text: formatManifest(value) }, status: 'created', entities: countEntities(value) });
@@ -214,6 +219,28 @@ function historyFolder(dir: string, rootDir: string): string {
 
 async function dirExists(p: string): Promise<boolean> {
   return (await fs.stat(p).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+/** The files a manifest's value names (`file` of scripts and templates, `data`), relative to the unpack folder. */
+function namedFiles(manifestFile: string, value: unknown): Set<string> {
+  const dir = path.posix.dirname(manifestFile) === '.' ? '' : path.posix.dirname(manifestFile);
+  const out = new Set<string>();
+  const add = (spec: unknown) => {
+    const f = typeof spec === 'string' ? joinInside(dir, spec) : undefined;
+    if (f) out.add(f);
+  };
+  const walk = (x: unknown, top: boolean) => {
+    if (Array.isArray(x)) x.forEach((y) => walk(y, false));
+    else if (typeof x === 'object' && x !== null) {
+      for (const [k, v] of Object.entries(x)) {
+        if (k === 'file') add(v);
+        else if (top && k === 'data' && typeof v === 'object' && v !== null) Object.values(v).forEach(add);
+        else walk(v, false);
+      }
+    }
+  };
+  walk(value, true);
+  return out;
 }
 
 function countEntities(v: unknown): number {

@@ -72,6 +72,8 @@ class Unpacker {
   private readonly notes: string[] = [];
   private readonly claimed = new Set<string>();
   private readonly byId = new Map<string, Card>();
+  /** The package's index by path, built on the first file a card names. */
+  private entries?: Map<string, Descriptor['entries'][number]>;
   /** Org-chart units of each configuration, with the parent their card names, nested once all are read. */
   private readonly units = new Map<ManifestDraft, { el: Obj; parent?: string }[]>();
 
@@ -214,7 +216,8 @@ class Unpacker {
   }
 
   private attach(m: ManifestDraft, ref: { file: string; sha256: string }, defaults: string[], hint: string | undefined, what: string, set: (spec: string) => void): void {
-    const entry = this.d.entries.find((e) => e.path === ref.file);
+    this.entries ??= new Map(this.d.entries.map((e) => [e.path, e]));
+    const entry = this.entries.get(ref.file);
     if (!entry) throw new UnpackRefused(`${what} names ${ref.file}, which the package does not carry`);
     if (entry.sha256 !== ref.sha256) throw new UnpackRefused(`${what} names ${ref.file} with sha256 ${ref.sha256.slice(0, 12)}…, but the entry has ${entry.sha256.slice(0, 12)}…`);
     this.namer.request({ manifestFile: m.file, defaults, hint, source: { entry: ref.file, sha256: ref.sha256 }, set, what });

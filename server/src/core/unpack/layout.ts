@@ -75,11 +75,12 @@ export class FileNamer {
     }
     for (const r of later) {
       const dir = path.posix.dirname(r.manifestFile) === '.' ? '' : path.posix.dirname(r.manifestFile);
-      const names = [...r.defaults];
       const last = r.defaults[r.defaults.length - 1];
       const ext = extOf(last);
-      for (let i = 2; i < 1000; i++) names.push(`${last.slice(0, last.length - ext.length)}_${i}${ext}`);
-      const spec = names.find((n) => claim(dir ? `${dir}/${n}` : n, r.source));
+      // The defaults, then the last one numbered: `_2`, `_3`, ...
+      const name = (i: number) => (i < r.defaults.length ? r.defaults[i] : `${last.slice(0, last.length - ext.length)}_${i - r.defaults.length + 2}${ext}`);
+      let spec: string | undefined;
+      for (let i = 0; i < r.defaults.length + 1000 && spec === undefined; i++) if (claim(dir ? `${dir}/${name(i)}` : name(i), r.source)) spec = name(i);
       if (!spec) throw new UnpackRefused(`${r.manifestFile}: no free file name for ${r.what}`);
       r.set(spec);
     }

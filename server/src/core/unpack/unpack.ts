@@ -131,6 +131,12 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
 async function judge(dir: string, plan: Planned[], linked: Set<string>, manifests: Set<string>, force: boolean): Promise<void> {
   const folded = new Map<string, string>();
   const realDir = await fs.realpath(dir).catch(() => undefined);
+  // One listing and one real path per folder: thousands of files share a few folders.
+  const listings = new Map<string, Promise<{ real: string; names: string[] }>>();
+  const listing = (folder: string) => {
+    if (!listings.has(folder)) listings.set(folder, Promise.all([fs.realpath(folder), fs.readdir(folder)]).then(([real, names]) => ({ real, names })));
+    return listings.get(folder)!;
+  };
   for (const p of plan) {
     const why = unsafeRelativePath(p.file);
     if (why) throw new UnpackRefused(`the package would write ${JSON.stringify(p.file)}, which ${why}`);
@@ -145,9 +151,8 @@ async function judge(dir: string, plan: Planned[], linked: Set<string>, manifest
     let parent = path.dirname(abs);
     while (parent.length > dir.length && !(await dirExists(parent))) parent = path.dirname(parent);
     if (realDir && (await dirExists(parent))) {
-      const real = await fs.realpath(parent);
+      const { real, names } = await listing(parent);
       if (real !== realDir && !real.startsWith(realDir + path.sep)) throw new UnpackRefused(`${p.file}: its folder leads outside ${dir} through a symbolic link`);
-      const names = await fs.readdir(parent);
       // The first name below the deepest folder that exists: a new folder may clash as well as a file.
       const base = path.relative(parent, abs).split(path.sep)[0];
       const clash = names.find((n) => n !== base && foldedPath(n) === foldedPath(base));

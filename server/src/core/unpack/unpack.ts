@@ -3,7 +3,6 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { nodeFileHost } from '../manifest/host';
 import { loadProject } from '../manifest/project';
-import type { Descriptor } from '../packaging/format';
 import { HISTORY_FILE } from '../packaging/history';
 import { CONFIG_FILE } from '../packaging/projectFolder';
 import { HistoryFileError, readHistoryFile } from '../packaging/historyFile';
@@ -42,7 +41,7 @@ export interface UnpackOptions {
   force?: boolean;
 }
 
-type Content = { text: string } | { bytes: Buffer } | { chunks: string[]; sha256: string } | { empty: true };
+type Content = { text: string } | { bytes: Buffer } | { chunks: string[] } | { empty: true };
 
 interface Planned {
   file: string;
@@ -102,7 +101,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     }
     for (const f of layout.files) {
       const src = f.source;
-      const content: Content = 'entry' in src ? { bytes: await reader.read(src.entry) } : 'app' in src ? await chunksOf(reader, d, src.app) : { empty: true };
+      const content: Content = 'entry' in src ? { bytes: await reader.read(src.entry) } : 'app' in src ? { chunks: d.data.find((x) => x.app === src.app)!.chunks } : { empty: true };
       plan.push({ file: f.file, content, status: 'created' });
     }
     if (Object.keys(d.history).length) {
@@ -114,7 +113,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       plan.push({ file: at === '.' ? HISTORY_FILE : `${at}/${HISTORY_FILE}`, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created' });
     }
 
-    await judge(dir, plan, linked, new Set(existing.map((m) => m.file)), !!o.force);
+    await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), !!o.force);
     if (!o.dryRun) for (const p of plan) if (p.status !== 'unchanged') await write(reader, dir, p);
     return {
       package: { kind: d.kind, code: d.code, version: d.version },
@@ -128,7 +127,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
 }
 
 /** Every planned path judged before anything is written: portable, inside the folder, no clashes, no file that is not Isola's. */
-async function judge(dir: string, plan: Planned[], linked: Set<string>, manifests: Set<string>, force: boolean): Promise<void> {
+async function judge(reader: PackageReader, dir: string, plan: Planned[], linked: Set<string>, manifests: Set<string>, force: boolean): Promise<void> {
   const folded = new Map<string, string>();
   const realDir = await fs.realpath(dir).catch(() => undefined);
   // One listing and one real path per folder: thousands of files share a few folders.
@@ -161,7 +160,7 @@ async function judge(dir: string, plan: Planned[], linked: Set<string>, manifest
     const st = await fs.lstat(abs).catch(() => undefined);
     if (!st) continue;
     if (!st.isFile()) throw new UnpackRefused(`${p.file} is ${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'not a regular file'}; the unpack does not write through it`);
-    const same = await sameContent(abs, p.content);
+    const same = await sameContent(reader, abs, p.content);
     if (p.status === 'created') p.status = same ? 'unchanged' : 'changed';
     if (same) continue;
     if (p.newManifest && !force) {
@@ -174,21 +173,16 @@ async function judge(dir: string, plan: Planned[], linked: Set<string>, manifest
   }
 }
 
-async function sameContent(abs: string, c: Content): Promise<boolean> {
-  const hash = createHash('sha256');
+async function sameContent(reader: PackageReader, abs: string, c: Content): Promise<boolean> {
   if ('text' in c) return (await fs.readFile(abs, 'utf8')) === c.text;
   if ('bytes' in c) return (await fs.readFile(abs)).equals(c.bytes);
   if ('empty' in c) return (await fs.stat(abs)).size === 0;
-  for await (const b of (await fs.open(abs)).createReadStream()) hash.update(b as Buffer);
-  return hash.digest('hex') === c.sha256;
-}
-
-/** An app's records as the chunks that hold them, with the sha256 of their bytes end to end. */
-async function chunksOf(reader: PackageReader, d: Descriptor, app: string): Promise<Content> {
-  const set = d.data.find((s) => s.app === app)!;
-  const hash = createHash('sha256');
-  for (const c of set.chunks) hash.update(await reader.read(c));
-  return { chunks: set.chunks, sha256: hash.digest('hex') };
+  // Records are compared only when a file is already there: hashed on both sides, chunk by chunk.
+  const mine = createHash('sha256');
+  for (const chunk of c.chunks) mine.update(await reader.read(chunk));
+  const theirs = createHash('sha256');
+  for await (const b of (await fs.open(abs)).createReadStream()) theirs.update(b as Buffer);
+  return mine.digest('hex') === theirs.digest('hex');
 }
 
 async function write(reader: PackageReader, dir: string, p: Planned): Promise<void> {

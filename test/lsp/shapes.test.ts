@@ -61,6 +61,15 @@ describe('permission sets, a one-root org chart and bad data records in the edit
     assert.deepEqual(c.diagnostics(COMPANY) ?? [], []);
   });
 
+  it('fixing the data file on disk clears its MAN003; breaking it again brings it back', async () => {
+    const c = server();
+    await c.writeFiles({ 'sales/data/orders.jsonl': '{"id":"1"}\n{"id":"2","title":"fixed"}\n' });
+    await c.waitForDiagnostics(SALES, (d) => !d.some((x) => x.code === 'MAN003'));
+    await c.writeFiles({ 'sales/data/orders.jsonl': '{"id":"1"}\n{"id":"2"}\n[1,2]\n' });
+    const ds = await c.waitForDiagnostics(SALES, (d) => d.some((x) => x.code === 'MAN003'));
+    assert.match(messageOf(ds.find((d) => d.code === 'MAN003')!), /line 3: a data record must be a JSON object/);
+  });
+
   it('a misspelt right in a set is one MAN002 with a did-you-mean', async () => {
     const c = server();
     await c.open(SALES);

@@ -1,19 +1,24 @@
 /**
  * UI test of the PACKAGED extension, through the workbench a user sees: installs dist/isola.vsix
  * into a fresh extensions folder of code-server's VS Code server (as `code --install-extension`
- * would), opens a temporary copy of examples/broken and examples/payments in headless Chromium, and
- * drives it with the keyboard and the mouse:
+ * would), opens a temporary copy of examples/broken, examples/invoices and examples/payments in
+ * headless Chromium, and drives it with the keyboard and the mouse:
  *
  *   1. Quick Open (Control+P) `sales.isola.json`; squiggles appear; the status bar item shows the
  *      package and the counts `isola check` gives it                  -> docs/images/editor.png
- *   2. Problems panel (Control+Shift+M) lists ISO004 and ISO001; a click on the ISO004 row
- *      reveals it in the editor                                       -> docs/images/problems.png
+ *   2. "Isola: Check Workspace"; its message's Show Problems button opens the Problems panel,
+ *      which lists ISO004 and ISO001; a click on the ISO004 row reveals it in the editor
+ *                                                                      -> docs/images/problems.png
  *   3. the mouse rests on `crm_ext.lead_sources`; the hover says "Breaks isolation"
  *                                                                      -> docs/images/hover.png
+ *      then "Isola: Build Package" of `workspace sales` is refused, saying which findings
+ *      block it; Show Problems opens the Problems panel (uiBuilds.ts)  -> docs/images/build-refused.png
  *   4. command palette "Isola: Build Package": pick `solution payments_solution`, accept the
  *      title, type a comment; the "built" message agrees with `isola inspect`; its Inspect button
- *      shows the package in Package Contents; the descriptor and the steps `apps` and `processes`
- *      are expanded and a card opened from the view        -> docs/images/package-contents.png
+ *      shows the package in Package Contents, which names the file; `isola build` rewrites the
+ *      file with another title and the view follows; the descriptor and the steps `apps` and
+ *      `processes` are expanded and a card opened from the view
+ *                                                              -> docs/images/package-contents.png
  *      (then typing into the card is refused: it is read-only)
  *   5. environments (test/vscode/uiEnvironments.ts): Add Environment, Import Package with the
  *      plan, a conflict and its diff, Replace, the Environments view
@@ -38,6 +43,7 @@ import {
   Check, STEP_MS, StepError, VIEWPORT, dismissNotifications, log, parkMouse, problemRows, quickInput, runCommand, step,
   visibleText, waitForQuickInputTitle,
 } from './uiKit';
+import { rebuiltPackage, refusedBuild } from './uiBuilds';
 import { environmentsTour } from './uiEnvironments';
 import {
   REPO_ROOT,
@@ -229,13 +235,13 @@ class UiRun {
       toastText = await visibleText(toast.first());
     });
     check.ok(toastText.includes(message), `Check Workspace says "${message}"`, `the notification says "${toastText}"`);
-    await step('notifications dismissed', () => dismissNotifications(page));
 
-    // 2. The Problems panel.
-    await step('Problems panel open', async () => {
-      await page.keyboard.press('Control+Shift+M');
+    // 2. The Problems panel, opened by the message's button.
+    await step('Show Problems clicked in the Check Workspace message', async () => {
+      await toast.first().locator('.monaco-button', { hasText: /^Show Problems$/ }).click();
       await page.locator('.markers-panel .monaco-list-row').first().waitFor({ state: 'visible', timeout: STEP_MS });
     });
+    await step('notifications dismissed', () => dismissNotifications(page));
     // The list is virtual (only visible rows exist): give the panel room for about 20 rows by
     // dragging its top edge up, as a user would.
     await step('Problems panel enlarged', async () => {
@@ -303,6 +309,8 @@ class UiRun {
       await parkMouse(page);
       await page.locator('.monaco-hover').first().waitFor({ state: 'hidden', timeout: STEP_MS }).catch(() => undefined);
     });
+    // A build the findings refuse: the message says which, and its Show Problems button works.
+    await refusedBuild({ page, check, screenshot: (name) => this.screenshot(name) });
     await step('Isola: Build Package from the command palette', async () => {
       await page.keyboard.press('Control+Shift+P');
       await quickInput(page).waitFor({ state: 'visible', timeout: STEP_MS });
@@ -387,6 +395,8 @@ class UiRun {
       const header = view.locator('.pane-header', { hasText: 'Environments' });
       if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
     });
+    // The view names its file and follows it when the CLI rebuilds it under the same name.
+    await rebuiltPackage({ page, check, screenshot: (name) => this.screenshot(name), workspace, packageFile, descriptorRow: viewRow(descriptorLabel) });
     // The descriptor row opens meta_data.json on a click; its twistie expands it.
     await step('descriptor expanded', async () => {
       await viewRow(descriptorLabel).locator('.monaco-tl-twistie').click();

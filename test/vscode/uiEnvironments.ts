@@ -9,7 +9,8 @@
  *   4. "Show Diff" in the plan: the environment's version against the package's
  *                                                              -> docs/images/conflict-diff.png
  *   5. "Replace and Import"; the Environments view shows the environment's namespaces and apps
- *                                                              -> docs/images/environments.png
+ *      and its imports; "Isola: Export from Environment" adds the export to the open list without
+ *      a refresh; local's empty Backups say "none yet"           -> docs/images/environments.png
  */
 import * as path from 'path';
 import { FrameLocator, Page } from 'playwright-core';
@@ -130,10 +131,42 @@ export async function environmentsTour(t: Tour): Promise<void> {
       await row('Imports and Exports').click();
       await row('import payments_solution').waitFor({ state: 'visible', timeout: STEP_MS });
     });
+
+    // An export with Imports and Exports open: the list shows it without a manual refresh.
+    await step('Isola: Export from Environment: staging, payments_solution, all design, no data', async () => {
+      await startCommand(page, 'Isola: Export from Environment');
+      await answer(page, 'Export from', 'staging', 'staging');
+      await answer(page, 'Export from staging', 'payments_solution', 'payments_solution');
+      await answer(page, 'Export solution payments_solution: design', 'All design entities', 'All design entities');
+      await answer(page, 'Export solution payments_solution: data', 'No data records', 'No data records');
+      // The save dialog (VS Code's own in the browser) comes with the path filled in.
+      await waitForQuickInputTitle(page, 'Save solution payments_solution from staging');
+      await page.keyboard.press('Enter');
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'exported solution payments_solution from staging' }).waitFor({ state: 'visible', timeout: STEP_MS });
+    });
+    await dismissNotifications(page);
+    await step('Imports and Exports lists the export', async () => {
+      // The export shows the package in Package Contents; folded, it leaves the Environments view the room.
+      const header = view.locator('.pane-header', { hasText: 'Package Contents' });
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+      await row('export payments_solution').waitFor({ state: 'visible', timeout: STEP_MS });
+    });
+    // The embedded environment, never imported into here: its empty folders say so. Its Backups
+    // row is the topmost of the two (the list's rows are not in screen order in the page).
+    await step('local → Backups: "none yet"', async () => {
+      await row('local').click();
+      const backups = view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^Backups$/ }) });
+      await backups.nth(1).waitFor({ state: 'visible', timeout: STEP_MS });
+      const tops = await backups.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+      await backups.nth(tops.indexOf(Math.min(...tops))).click();
+      await row('none yet').waitFor({ state: 'visible', timeout: STEP_MS });
+    });
     const rows = (await view.locator('.monaco-list-row').allInnerTexts()).map((x) => x.replace(/\s+/g, ' ').trim());
     const imports = await view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^import payments_solution$/ }) }).allInnerTexts();
     check.ok(rows.some((r) => r.startsWith('local')) && rows.some((r) => r.startsWith('staging')), 'the view lists local and staging', rows.join(' | '));
     check.ok(imports.filter((r) => /succeeded/.test(r)).length >= 2, `the view lists the imports with their status (${imports.length})`, rows.join(' | '));
+    check.ok(rows.some((r) => /^export payments_solution ?succeeded/.test(r)), 'the view lists the export, refreshed by it', rows.join(' | '));
+    check.ok(rows.some((r) => /^none yet/.test(r)), 'an empty folder says "none yet"', rows.join(' | '));
     await parkMouse(page);
     await t.screenshot('environments.png');
   } finally {

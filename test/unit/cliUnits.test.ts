@@ -27,6 +27,10 @@ describe('a workspace of a solution, on its own', () => {
     assert.ok(diagnostics.length > 0);
     assert.ok(diagnostics.every((d) => d.code === 'ISO004' && d.file === 'custom_objects/custom_objects.isola.json' && d.package === 'custom_objects'), r.out);
     assert.equal(summary.files, 1);
+    // It is already in the solution that holds the groups: the way out is the solution, not adding it again.
+    for (const d of diagnostics as unknown as { message: string }[]) {
+      assert.match(d.message, /it resolves in solution `payments_solution`, which includes both: build or export the solution instead$/);
+    }
   });
 
   it('`isola check --package` of the solution gives the solution\'s findings (infos only here)', () => {

@@ -67,6 +67,10 @@ function wayOut(project: Project, pkg: Package, ns: string, targetFile: string):
         };
       }
       const holder = project.solutionHolding(ns);
+      // Checked or built alone, a member of the solution that holds the target: adding it again fixes nothing.
+      if (holder && holder.members.includes(pkg.root)) {
+        return { text: `it resolves in solution \`${holder.code}\`, which includes both: build or export the solution instead`, data: { fix: 'exportSolution', solution: holder.code } };
+      }
       if (holder) {
         return {
           text: `add ${packageLabel(pkg)} to solution \`${holder.code}\`, which already includes ${target}`,

@@ -13,7 +13,7 @@ import { refuseUnlessIsolated } from './exportCheck';
 import { resolveExport, writeExport } from './exporter';
 import { applyImport, ImportCancelled } from './importer';
 import { JobBook } from './jobs';
-import { deeperThan, MAX_JSON_DEPTH } from '../packaging/jsonLimits';
+import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { ImportPermit } from './importPermit';
 import { dataAppsCheck, describeChoice, ImportChoice, leftOutLine, narrowView, readChoice, resolveChoice, withChoice } from './importChoice';
 import { openPackageView } from './packageView';

@@ -1,7 +1,7 @@
 import { MANIFEST_KINDS, ORG_NAMESPACE } from '../manifest/types';
 import { canonicalJson, sha256 } from './canonical';
 import { STEP_OF, type Card, type CardType, type DataSet, type Descriptor } from './format';
-import { deeperThan, MAX_JSON_DEPTH } from './jsonLimits';
+import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { unstorableText } from '../oneLine';
 
 /** A namespace: a workspace's or module's code, a built-in (`_crm`), `global`, or the org chart. */

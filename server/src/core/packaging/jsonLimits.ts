@@ -1,27 +1,12 @@
-/**
- * Nesting depth of JSON read from a package. V8's `JSON.parse` takes any depth, but everything
- * after it recurses (canonical hashing, `JSON.stringify`, reference walks, the database's jsonb):
- * a card nested 10,000 deep used to end an import in a RangeError. No real card or record comes
- * near this limit (a form layout is a few levels deep).
- */
-export const MAX_JSON_DEPTH = 256;
+import { MAX_JSON_DEPTH } from '../json/depth';
 
 /**
- * Whether a parsed JSON value nests objects and arrays deeper than `max` (the top value is level
- * 1). Iterative: the point is to look at untrusted depth without recursing on it.
+ * Nesting depth of JSON read from a package: the same limit as manifests (json/depth.ts).
+ * V8's `JSON.parse` takes any depth, but everything after it recurses (canonical hashing,
+ * `JSON.stringify`, reference walks, the database's jsonb): a card nested 10,000 deep used to end
+ * an import in a RangeError. Whether a parsed value is too deep: `valueNestsDeeperThan`; this
+ * file holds only the cheap test that spares most data lines that walk.
  */
-export function deeperThan(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (depth > max) return true;
-    const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
-    for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, depth + 1]);
-  }
-  return false;
-}
-
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
 

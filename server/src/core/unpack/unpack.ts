@@ -39,6 +39,12 @@ export interface UnpackOptions {
   dryRun?: boolean;
   /** Replace files that are not Isola's, or whose edits cannot be placed, instead of refusing. */
   force?: boolean;
+  /**
+   * With `dryRun`: a folder to write the new content of every created or changed file into, at
+   * the same relative path, instead of into `dir`. An editor applies them itself (as one edit the
+   * user confirms and can undo), so it needs the contents, not only the statuses.
+   */
+  stage?: string;
 }
 
 type Content = { text: string } | { bytes: Buffer } | { chunks: string[] } | { empty: true };
@@ -114,7 +120,8 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     }
 
     await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), !!o.force);
-    if (!o.dryRun) for (const p of plan) if (p.status !== 'unchanged') await write(reader, dir, p);
+    const into = o.dryRun ? (o.stage === undefined ? undefined : path.resolve(o.stage)) : dir;
+    if (into !== undefined) for (const p of plan) if (p.status !== 'unchanged') await write(reader, into, p);
     return {
       package: { kind: d.kind, code: d.code, version: d.version },
       files: plan.map((p) => ({ file: p.file, status: p.status, ...(p.entities !== undefined && p.status !== 'unchanged' ? { entities: p.entities } : {}) })),

@@ -61,12 +61,21 @@ export function checkProject(project: Project, rules: readonly Rule[] = RULES): 
  * findings it would have if it were delivered by itself.
  */
 export function checkPackage(project: Project, pkg: Package, rules: readonly Rule[] = RULES): CheckResult {
-  const view = project.checkedIn(pkg);
-  const own = view.packageOf(pkg.root) ?? pkg;
-  const manifests = view.manifests.filter((m) => view.packageOf(m) === own || own.members.includes(m));
+  const { view, manifests } = packageView(project, pkg);
   const findings: Finding[] = [];
   for (const m of manifests) findings.push(...checkManifest(view, m, rules));
   return summarize(placeFindings(view, findings, manifests), manifests.length);
+}
+
+/**
+ * The view a package is checked in (see `Project.checkedIn`) and the manifests checked in it: its
+ * members, and the app manifests its workspaces carry. The reference graph reads the same ones.
+ */
+export function packageView(project: Project, pkg: Package): { view: Project; pkg: Package; manifests: Manifest[] } {
+  const view = project.checkedIn(pkg);
+  const own = view.packageOf(pkg.root) ?? pkg;
+  const manifests = view.manifests.filter((m) => view.packageOf(m) === own || own.members.includes(m));
+  return { view, pkg: own, manifests };
 }
 
 function summarize(diagnostics: Diagnostic[], files: number): CheckResult {

@@ -1,6 +1,7 @@
 import type { Project } from '../manifest/project';
 import type { Package } from '../manifest/types';
 import { ENTITY_NOUN } from '../manifest/kinds';
+import { referenceVerdict } from '../manifest/verdict';
 import { Finding, finding, Rule } from './rule';
 import { packageLabel } from './words';
 
@@ -15,9 +16,8 @@ export const iso004: Rule = {
     if (!pkg) return [];
     const out: Finding[] = [];
     for (const ref of m.references) {
-      if (ref.kind === 'orgUnit') continue;
       const r = ctx.project.resolve(ref);
-      if (r.form === 'global' || r.inScope || r.targets.length === 0) continue;
+      if (referenceVerdict(r).code !== 'ISO004') continue;
       const target = r.targets[0];
       const what = `${ENTITY_NOUN[ref.kind]} \`${ref.text}\``;
       const home = namespaceLabel(ctx.project, target.namespace);

@@ -1,6 +1,7 @@
 import { Finding, finding, Rule } from './rule';
 import { entityLabel, packageLabel } from './words';
 import { namespaceLabel } from './iso004-out-of-scope';
+import { importVerdict } from '../manifest/verdict';
 
 /** ISO005: a script imports a namespace the package does not carry. */
 export const iso005: Rule = {
@@ -16,10 +17,8 @@ export const iso005: Rule = {
     for (const s of m.scripts) {
       for (const imp of s.imports) {
         const ns = imp.namespace;
-        if (project.catalog.namespaces.has(ns)) continue;
-        // An app package is imported into its namespace, so importing that namespace is in scope.
-        const inScope = pkg.kind === 'app' ? ns === pkg.root.namespace : pkg.namespaces.has(ns);
-        if (inScope) continue;
+        // Built-in, or carried (an app package is imported into its namespace): not ISO005.
+        if (importVerdict(pkg, project.catalog, ns).code !== 'ISO005') continue;
         const known = project.index.namespaces.has(ns);
         const what = known ? namespaceLabel(project, ns) : `namespace \`${ns}\` (not in this project)`;
         out.push(finding(this, m, ctx, { path: imp.path },

@@ -1,5 +1,6 @@
 import { Finding, finding, Rule } from './rule';
 import { namespaceLabel } from './iso004-out-of-scope';
+import { referenceVerdict } from '../manifest/verdict';
 
 /** ISO009: a cross-namespace reference that only the solution makes whole. */
 export const iso009: Rule = {
@@ -12,7 +13,7 @@ export const iso009: Rule = {
     const out: Finding[] = [];
     for (const ref of m.references) {
       const r = ctx.project.resolve(ref);
-      if (!r.viaSolution) continue;
+      if (!r.viaSolution || referenceVerdict(r).code !== 'ISO009') continue;
       const own = m.namespace ? namespaceLabel(ctx.project, m.namespace) : `${m.kind} \`${m.code}\``;
       out.push(finding(this, m, ctx, { path: ref.path },
         `\`${ref.text}\` resolves only because solution \`${r.viaSolution.code}\` includes both ${own} and ${namespaceLabel(ctx.project, r.namespace)}; ${own} alone cannot be exported`,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Catalog, catalogShapeError, CatalogData, defaultCatalog } from '../core/catalog/catalog';
-import { checkPackage, checkProject } from '../core/check';
+import { checkPackage, checkProject, packageView } from '../core/check';
 import { parseJson } from '../core/json/parse';
 import { decodeUtf8 } from '../core/json/utf8';
 import { nodeFileHost, noteReadProblems, readRegularFile } from '../core/manifest/host';
@@ -10,17 +10,18 @@ import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
 import { formatText } from '../core/report/text';
 import pkg from '../../../package.json';
+import { runExplain } from './explain';
 import { assertFolder, pickPackage } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
-/** `isola check [DIR] [--format text|json|sarif] [--builtins FILE] [--package CODE [--kind KIND]]` */
+/** `isola check [DIR] [--format text|json|sarif] [--builtins FILE] [--package CODE [--kind KIND]] [--explain CODE@FILE:LINE]` */
 export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, builtins: { type: 'string' }, package: { type: 'string' }, kind: { type: 'string' } },
+    options: { format: { type: 'string', default: 'text' }, builtins: { type: 'string' }, package: { type: 'string' }, kind: { type: 'string' }, explain: { type: 'string' } },
   });
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}": use text, json or sarif`);
@@ -32,6 +33,8 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
 
   const project = await loadProject(dir, nodeFileHost, { catalog });
   noteReadProblems(project.manifests, nodeFileHost);
+  // `--explain CODE@FILE:LINE`: the path of one finding, in the view the check would use.
+  if (values.explain) return runExplain(values.explain, values.package ? packageView(project, pickPackage(project, values.package, values.kind)).view : project, io);
   // `--package`: that package alone, as its build would check it (a workspace of a solution too).
   const result = values.package ? checkPackage(project, pickPackage(project, values.package, values.kind)) : checkProject(project);
   if (format === 'json') io.out(formatJson(result));

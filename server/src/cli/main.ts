@@ -2,6 +2,7 @@ import { runBuild } from './build';
 import { runCheck } from './check';
 import { runEnv } from './env';
 import { runExport } from './export';
+import { runGraph } from './graph';
 import { runImport } from './import';
 import { runInspect } from './inspect';
 import { runLsp } from './lsp';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<ExitCode>> = 
   inspect: runInspect,
   import: runImport,
   export: runExport,
+  graph: runGraph,
   unpack: runUnpack,
   retrieve: runRetrieve,
   env: runEnv,

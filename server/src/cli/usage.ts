@@ -15,8 +15,13 @@ export const HELP = `Usage: isola <command> [options]
 
 Commands:
   check [DIR] [--format text|json|sarif] [--builtins FILE] [--package CODE [--kind KIND]]
+        [--explain CODE@FILE:LINE]
                      check every *.isola.json under DIR (default .) for isolation problems;
                      --package: only that package, alone, as its build checks it
+                     --explain CODE@FILE:LINE: the path from the package's root to what that
+                     finding's reference names
+  graph [DIR] --package CODE [--kind KIND] [--level namespace|entity] [--format dot|mermaid|json|svg]
+                     draw a package's references: outside nodes, edges that break isolation in red
   build [DIR] --package CODE [--kind KIND] [--out FILE] [--title T] [--comment C]
         [--data none|all|APP,...] [--design all|none]
                      build a package (refused while isolation errors stand)

@@ -1,0 +1,99 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { codeFromFolderName, codeProblem, InitFile, initPlan, languagesProblem } from '../core/init/init';
+import { MANIFEST_KINDS, ManifestKind } from '../core/manifest/types';
+import { shown } from './projectArgs';
+import { ExitCode, Io, UsageError } from './usage';
+
+const USAGE = 'usage: isola init [DIR] [--kind workspace|module|app|solution|configuration] [--code CODE] [--title T] [--languages en,ru]';
+
+/**
+ * `isola init [DIR] ...`: a new project in DIR (made when missing): isola.config.json, a first
+ * manifest, .gitignore entries and a CI workflow. Refused (exit 1, nothing written) when any of
+ * the files it would create exists; an existing .gitignore only gets the lines it lacks.
+ */
+export async function runInit(args: string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { kind: { type: 'string', default: 'workspace' }, code: { type: 'string' }, title: { type: 'string' }, languages: { type: 'string' } },
+  });
+  if (positionals.length > 1) throw new UsageError(USAGE);
+  const kind = values.kind as ManifestKind;
+  if (!MANIFEST_KINDS.includes(kind)) throw new UsageError(`unknown kind "${values.kind}": use ${MANIFEST_KINDS.join(', ')}`);
+  const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+  const code = values.code ?? codeFromFolderName(path.basename(dir));
+  const codeWrong = codeProblem(kind, code);
+  if (codeWrong) throw new UsageError(values.code === undefined ? `${codeWrong} (made from the folder name; give one with --code)` : codeWrong);
+  const languages = values.languages?.split(',').map((l) => l.trim()).filter(Boolean);
+  const languagesWrong = languages && languagesProblem(languages);
+  if (languagesWrong) throw new UsageError(`--languages: ${languagesWrong}`);
+
+  await assertFolderOrAbsent(dir);
+  const gitignore = await readGitignore(path.join(dir, '.gitignore'));
+  const plan = initPlan({ kind, code, title: values.title, languages, toolVersion: toolVersion() }, gitignore);
+  const where = dir === io.cwd ? '.' : shown(io.cwd, dir);
+  const taken = [];
+  for (const f of plan.files) if (f.mode === 'create' && (await exists(path.join(dir, f.path)))) taken.push(f.path);
+  if (taken.length) {
+    io.err(`isola init: refused, nothing written: ${taken.join(', ')} already ${taken.length === 1 ? 'exists' : 'exist'} in ${where}; init never overwrites a file (move ${taken.length === 1 ? 'it' : 'them'} away, or init another folder)\n`);
+    return 1;
+  }
+  await writeAll(dir, plan.files);
+  io.out(`Created ${kind} ${code} in ${where}:\n`);
+  for (const f of plan.files) io.out(`  ${f.mode === 'create' ? 'created ' : 'appended'}  ${f.path}\n`);
+  const cd = where === '.' ? '' : `cd ${where} && `;
+  io.out(`Next: ${cd}${plan.next.join(' && ')}\n`);
+  return 0;
+}
+
+async function assertFolderOrAbsent(dir: string): Promise<void> {
+  const stat = await fs.stat(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw new UsageError(`cannot read ${dir}: ${e.code ?? e.message}`);
+  });
+  if (stat && !stat.isDirectory()) throw new UsageError(`${dir} is not a folder`);
+}
+
+async function readGitignore(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new UsageError(`cannot read ${file}: ${code ?? (e as Error).message}`);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  // lstat: a broken symbolic link is a file too, and writing through it would land elsewhere.
+  return fs.lstat(file).then(() => true, () => false);
+}
+
+/**
+ * Writes the files; `wx` so that a file made meanwhile is never overwritten. On a failure the
+ * files created so far are removed again.
+ */
+async function writeAll(dir: string, files: InitFile[]): Promise<void> {
+  const created: string[] = [];
+  try {
+    // Appends last: a refused create then leaves .gitignore as it was.
+    for (const f of [...files.filter((x) => x.mode === 'create'), ...files.filter((x) => x.mode === 'append')]) {
+      const file = path.join(dir, ...f.path.split('/'));
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      if (f.mode === 'append') await fs.appendFile(file, f.text);
+      else {
+        await fs.writeFile(file, f.text, { flag: 'wx' });
+        created.push(file);
+      }
+    }
+  } catch (e) {
+    await Promise.all(created.map((f) => fs.rm(f, { force: true })));
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${(e as NodeJS.ErrnoException).path} appeared while writing; nothing kept`);
+    throw e;
+  }
+}
+
+function toolVersion(): string {
+  return (require('../../../package.json') as { version: string }).version;
+}

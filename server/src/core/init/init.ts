@@ -1,0 +1,222 @@
+import { MANIFEST_KINDS, ManifestKind } from '../manifest/types';
+
+/**
+ * What `isola init` and VS Code's "Create Project" write into a new project: the files and their
+ * text, from the options alone. Reading the folder and writing files is the caller's (the CLI
+ * and the extension write the same files; neither may overwrite one that exists).
+ */
+
+/** The schema every manifest names: the `$id` of schemas/manifest.schema.json, which the language server serves offline for `*.isola.json`. */
+export const MANIFEST_SCHEMA_URL = 'https://isola.dev/schemas/manifest.schema.json';
+
+/** Lines `.gitignore` gets: the embedded environment's data and built packages. */
+export const GITIGNORE_ENTRIES = ['.isola/', '*.isolapkg'];
+
+/** A namespace code (workspace, module); every unit `init` makes uses one, so it can be a namespace. */
+export const CODE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+
+export interface InitOptions {
+  kind: ManifestKind;
+  /** Code of the unit; a solution's or configuration's first workspace is `<code>_main`. */
+  code: string;
+  /** Title shown in the platform; made from the code when absent. */
+  title?: string;
+  /** Languages in order; `["en"]` when absent. */
+  languages?: string[];
+  /** Version of the isola package the CI example runs, so CI runs the version that made the project. */
+  toolVersion: string;
+}
+
+export interface InitFile {
+  /** Path relative to the project folder, with `/`. */
+  path: string;
+  text: string;
+  /** `append`: added at the end of a file that exists (`.gitignore`); `create`: a new file. */
+  mode: 'create' | 'append';
+}
+
+export interface InitPlan {
+  files: InitFile[];
+  /** The first manifest, the one to open. */
+  manifest: string;
+  /** Commands to run next, shown after the files are written. */
+  next: string[];
+}
+
+/** Why a code cannot be used, or undefined when it can. */
+export function codeProblem(kind: ManifestKind, code: string): string | undefined {
+  if (!CODE_PATTERN.test(code)) return `"${code}" is not a code: lower-case letters, digits and _, starting with a letter, at most 64 characters`;
+  if (hasMember(kind) && memberCode(code).length > 64) return `"${code}" is too long for a ${kind}: its first workspace, ${memberCode(code)}, would pass 64 characters`;
+  return undefined;
+}
+
+/** Why a language list cannot be used, or undefined. */
+export function languagesProblem(languages: string[]): string | undefined {
+  const bad = languages.find((l) => !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l));
+  if (bad !== undefined) return `"${bad}" is not a language code such as en, ru or en-US`;
+  if (new Set(languages).size !== languages.length) return 'a language is listed twice';
+  if (languages.length === 0) return 'at least one language is needed';
+  return undefined;
+}
+
+/** A code made from a folder name (`My Project` → `my_project`), for when none is given. */
+export function codeFromFolderName(name: string): string {
+  const code = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').replace(/_+/g, '_').slice(0, 40).replace(/_$/, '');
+  return code || 'project';
+}
+
+/** The files of a new project. `gitignore` is the text of the folder's `.gitignore`, if it has one. */
+export function initPlan(o: InitOptions, gitignore?: string): InitPlan {
+  if (!MANIFEST_KINDS.includes(o.kind)) throw new Error(`unknown kind ${o.kind}`);
+  const problem = codeProblem(o.kind, o.code) ?? languagesProblem(o.languages ?? ['en']);
+  if (problem) throw new Error(problem);
+  const manifests = manifestFiles(o);
+  const files: InitFile[] = [
+    { path: 'isola.config.json', text: CONFIG_TEXT, mode: 'create' },
+    ...manifests,
+  ];
+  const ignore = gitignoreAddition(gitignore);
+  if (ignore !== undefined) files.push({ path: '.gitignore', text: ignore, mode: gitignore === undefined ? 'create' : 'append' });
+  files.push({ path: '.github/workflows/isola.yml', text: workflow(o), mode: 'create' });
+  const version = '0.1.0';
+  return {
+    files,
+    manifest: manifests[0].path,
+    next: [
+      'isola check',
+      `isola build --package ${o.code}`,
+      `isola import ${o.code}-${version}.isolapkg --env local`,
+    ],
+  };
+}
+
+/**
+ * What to append to a `.gitignore` so that it holds every entry: undefined when it holds them
+ * all already. Lines are compared trimmed, so `.isola/` written by hand is not added twice.
+ */
+export function gitignoreAddition(existing: string | undefined): string | undefined {
+  const have = new Set((existing ?? '').split(/\r?\n/).map((l) => l.trim()));
+  const missing = GITIGNORE_ENTRIES.filter((e) => !have.has(e) && !have.has(`/${e}`));
+  if (missing.length === 0) return undefined;
+  const lead = existing && !/\n$/.test(existing) ? '\n' : '';
+  const gap = existing && existing.trim() ? '\n' : '';
+  return `${lead}${gap}# Isola: the embedded environment's data and built packages\n${missing.join('\n')}\n`;
+}
+
+function hasMember(kind: ManifestKind): boolean {
+  return kind === 'solution' || kind === 'configuration';
+}
+
+function memberCode(code: string): string {
+  return `${code}_main`;
+}
+
+/** `service_desk` → `Service desk`. */
+export function titleFromCode(code: string): string {
+  const words = code.replace(/_+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const CONFIG_TEXT = `// Isola's project file: the environments that \`isola import --env NAME\`, \`isola export\` and
+// VS Code's Environments view use. "local", the embedded environment in .isola/local, always exists.
+// Tokens never go here: the CLI reads ISOLA_TOKEN_<NAME> (or the variable "tokenEnv" names).
+{
+  "environments": {
+    // "staging": { "url": "http://127.0.0.1:7700" },
+    // "production": { "url": "https://isola.example.com", "production": true, "tokenEnv": "ISOLA_PROD_TOKEN" }
+  }
+}
+`;
+
+/** The first manifest, and for a solution or configuration the workspace it includes. */
+function manifestFiles(o: InitOptions): InitFile[] {
+  const title = o.title ?? titleFromCode(o.code);
+  const head = {
+    $schema: MANIFEST_SCHEMA_URL,
+    kind: o.kind,
+    code: o.code,
+    ...(o.kind === 'app' ? { namespace: o.code } : {}),
+    title,
+    version: '0.1.0',
+    languages: o.languages ?? ['en'],
+  };
+  const file = (path: string, value: object): InitFile => ({ path, text: `${pretty(value, '')}\n`, mode: 'create' });
+  switch (o.kind) {
+    case 'workspace':
+      return [file(`${o.code}.isola.json`, { ...head, apps: [starterApp(o.code, title)] })];
+    case 'module':
+      return [file(`${o.code}.isola.json`, { ...head, settings: [{ code: 'greeting', title: 'Greeting', type: 'string' }] })];
+    case 'app':
+      return [file(`${o.code}.isola.json`, { ...head, fields: starterApp(o.code, title).fields })];
+    case 'solution':
+    case 'configuration': {
+      const member = memberCode(o.code);
+      const memberTitle = `${title}: main workspace`;
+      const memberHead = { ...head, kind: 'workspace', code: member, title: memberTitle };
+      return [
+        file(`${o.code}.isola.json`, {
+          ...head,
+          includes: [`${member}/${member}.isola.json`],
+          ...(o.kind === 'configuration' ? { orgChart: { code: 'head', title: 'Head of the company' } } : {}),
+        }),
+        file(`${member}/${member}.isola.json`, { ...memberHead, apps: [starterApp(member, title)] }),
+      ];
+    }
+  }
+}
+
+/**
+ * JSON as the examples are written: a list of plain values, or an object of plain values (a
+ * field), on one line when it fits; everything else one property per line.
+ */
+export function pretty(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const items = Array.isArray(value) ? value : Object.entries(value);
+  const plain = (v: unknown) => v === null || typeof v !== 'object';
+  const flat = Array.isArray(value) ? value.every(plain) : Object.values(value).every(plain);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  const part = (item: unknown, inner: string) => (Array.isArray(value) ? pretty(item, inner) : `${JSON.stringify((item as [string, unknown])[0])}: ${pretty((item as [string, unknown])[1], inner)}`);
+  if (items.length === 0) return `${open}${close}`;
+  if (indent && flat) {
+    const line = Array.isArray(value) ? `[${items.map((i) => part(i, '')).join(', ')}]` : `{ ${items.map((i) => part(i, '')).join(', ')} }`;
+    if (indent.length + line.length <= 100) return line;
+  }
+  const inner = `${indent}  `;
+  return `${open}\n${items.map((i) => `${inner}${part(i, inner)}`).join(',\n')}\n${indent}${close}`;
+}
+
+/** One app with two fields, one of them a link to a built-in app: something to build and import. */
+function starterApp(code: string, title: string) {
+  return {
+    code,
+    title,
+    fields: [
+      { code: 'subject', title: 'Subject', type: 'string', required: true },
+      { code: 'company', title: 'Company', type: 'app', app: '_clients._companies' },
+    ],
+  };
+}
+
+/** A GitHub Actions workflow that checks every manifest and builds the package on each push. */
+function workflow(o: InitOptions): string {
+  const isola = `npx --yes isola@${o.toolVersion}`;
+  return `# Checks the manifests and builds the package on every push and pull request.
+# The build is refused while isolation errors stand, so a red run means the package would not export.
+name: Isola
+on: [push, pull_request]
+jobs:
+  isola:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - run: ${isola} check
+      - run: ${isola} build --package ${o.code} --comment "CI build of \${{ github.sha }}"
+      - uses: actions/upload-artifact@v4
+        with:
+          name: ${o.code}-package
+          path: "*.isolapkg"
+`;
+}

@@ -1,0 +1,142 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// `isola init` starts a project that works at once: check, build and import into the embedded
+// environment pass in a folder that held nothing, and init never overwrites a file.
+
+const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+const VERSION = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+const SCHEMA_ID = (JSON.parse(readFileSync(path.join(REPO, 'schemas/manifest.schema.json'), 'utf8')) as { $id: string }).$id;
+
+function isola(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Every file under a folder, relative, with `/`. */
+function files(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(path.relative(dir, p).split(path.sep).join('/'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('isola init', () => {
+  let tmp: string;
+  before(() => {
+    assert.ok(existsSync(CLI), 'dist/cli.js is built by `npm run build` before the tests');
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-init-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('in an empty folder: config, manifest with its schema, .gitignore and a CI workflow; then check, build and import --env local work', () => {
+    const dir = path.join(tmp, 'service-desk');
+    mkdirSync(dir);
+    const init = isola(['init'], dir);
+    assert.equal(init.code, 0, init.out + init.err);
+    assert.deepEqual(files(dir), ['.github/workflows/isola.yml', '.gitignore', 'isola.config.json', 'service_desk.isola.json']);
+    assert.match(init.out, /Created workspace service_desk in \./);
+
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'service_desk.isola.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(manifest.$schema, SCHEMA_ID, 'the manifest names the schema the extension serves for *.isola.json');
+    assert.equal(manifest.kind, 'workspace');
+    assert.equal(manifest.code, 'service_desk');
+    assert.deepEqual(readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')), ['.isola/', '*.isolapkg']);
+    const ci = readFileSync(path.join(dir, '.github/workflows/isola.yml'), 'utf8');
+    assert.match(ci, new RegExp(`run: npx --yes isola@${VERSION.replace(/\./g, '\\.')} check\\n`));
+    assert.match(ci, /run: npx --yes isola@\S+ build --package service_desk /);
+
+    const check = isola(['check'], dir);
+    assert.equal(check.code, 0, check.out + check.err);
+    assert.match(check.out, /^0 errors, 0 warnings, 0 infos in 1 manifest$/m);
+    const build = isola(['build', '--package', 'service_desk'], dir);
+    assert.equal(build.code, 0, build.out + build.err);
+    assert.ok(existsSync(path.join(dir, 'service_desk-0.1.0.isolapkg')), build.out);
+    const imp = isola(['import', 'service_desk-0.1.0.isolapkg', '--env', 'local'], dir);
+    assert.equal(imp.code, 0, imp.out + imp.err);
+    assert.match(imp.out, /Imported into local\./);
+    // The embedded environment lives in the project, in the folder .gitignore names.
+    assert.ok(existsSync(path.join(dir, '.isola/local')));
+  });
+
+  for (const kind of ['module', 'app', 'solution', 'configuration']) {
+    it(`--kind ${kind} --code crm: check, build and import pass`, () => {
+      const dir = path.join(tmp, `kind-${kind}`);
+      const init = isola(['init', dir, '--kind', kind, '--code', 'crm', '--languages', 'en,ru'], tmp);
+      assert.equal(init.code, 0, init.out + init.err);
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'crm.isola.json'), 'utf8')) as Record<string, unknown>;
+      assert.equal(manifest.kind, kind);
+      assert.deepEqual(manifest.languages, ['en', 'ru']);
+      if (kind === 'solution' || kind === 'configuration') assert.deepEqual(manifest.includes, ['crm_main/crm_main.isola.json']);
+      const check = isola(['check'], dir);
+      assert.equal(check.code, 0, check.out + check.err);
+      assert.match(check.out, /^0 errors, 0 warnings, 0 infos/m);
+      const build = isola(['build', '--package', 'crm', '--kind', kind], dir);
+      assert.equal(build.code, 0, build.out + build.err);
+      const imp = isola(['import', 'crm-0.1.0.isolapkg', '--env', 'local'], dir);
+      assert.equal(imp.code, 0, imp.out + imp.err);
+      assert.match(imp.out, /Imported into local\./);
+    });
+  }
+
+  it('refuses to overwrite: exit 1, the files named, nothing written, .gitignore untouched', () => {
+    const dir = path.join(tmp, 'taken');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'isola.config.json'), '{ "environments": { "staging": { "url": "http://127.0.0.1:7700" } } }\n');
+    writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\n');
+    const r = isola(['init', '--code', 'sales'], dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.err, /refused, nothing written: isola\.config\.json already exists/);
+    assert.deepEqual(files(dir), ['.gitignore', 'isola.config.json']);
+    assert.equal(readFileSync(path.join(dir, '.gitignore'), 'utf8'), 'node_modules/\n');
+    assert.match(readFileSync(path.join(dir, 'isola.config.json'), 'utf8'), /staging/);
+
+    // A second init over a project init made names every file it would have replaced.
+    const again = path.join(tmp, 'twice');
+    assert.equal(isola(['init', again, '--code', 'sales'], tmp).code, 0);
+    const before = files(again).map((f) => [f, readFileSync(path.join(again, f), 'utf8')]);
+    const r2 = isola(['init', again, '--code', 'sales'], tmp);
+    assert.equal(r2.code, 1, r2.out + r2.err);
+    assert.match(r2.err, /isola\.config\.json, sales\.isola\.json, \.github\/workflows\/isola\.yml already exist/);
+    assert.deepEqual(files(again).map((f) => [f, readFileSync(path.join(again, f), 'utf8')]), before);
+  });
+
+  it('appends to an existing .gitignore only the lines it lacks', () => {
+    const dir = path.join(tmp, 'ignored');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\n.isola/');
+    const r = isola(['init', '--code', 'ops'], dir);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /appended\s+\.gitignore/);
+    const lines = readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n');
+    assert.equal(lines.filter((l) => l === '.isola/').length, 1);
+    assert.equal(lines.filter((l) => l === '*.isolapkg').length, 1);
+    assert.deepEqual(lines.slice(0, 2), ['node_modules/', '.isola/']);
+  });
+
+  it('a code that cannot be a namespace is bad usage (exit 2), and no folder is made', () => {
+    const dir = path.join(tmp, 'bad-code');
+    const r = isola(['init', dir, '--code', 'Sales-1'], tmp);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /isola init: "Sales-1" is not a code/);
+    assert.ok(!existsSync(dir));
+    const k = isola(['init', dir, '--kind', 'package'], tmp);
+    assert.equal(k.code, 2);
+    assert.match(k.err, /unknown kind "package"/);
+  });
+
+  it('isola help lists init', () => {
+    assert.match(isola(['help'], tmp).out, /^  init \[DIR\]/m);
+  });
+});

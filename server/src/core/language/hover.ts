@@ -1,4 +1,6 @@
 import { ENTITY_NOUN } from '../manifest/kinds';
+import { explainReference, explanationMarkdown } from '../graph/explain';
+import { referenceVerdict } from '../manifest/verdict';
 import type { Project } from '../manifest/project';
 import type { Resolution } from '../manifest/resolve';
 import type { EntityDecl } from '../manifest/types';
@@ -39,7 +41,11 @@ function referenceHover(project: Project, r: Resolution): string {
   else if (r.viaSolution) verdict = `✓ Inside ${pkg}, but only through the solution: the manifest alone cannot be exported (ISO009).`;
   else verdict = `✓ Inside ${pkg}.`;
   const deleted = t.deleted ? '\n\n_Marked deleted._' : '';
-  return `${head}${title(t.title)}\n\n${where}\n\n${verdict}${deleted}`;
+  // A finding of ISO004 or ISO009 names the way from the package's root to the target.
+  const code = referenceVerdict(r).code;
+  const x = code === 'ISO004' || code === 'ISO009' ? explainReference(project, r.ref) : undefined;
+  const path = x ? `\n\n${explanationMarkdown(x)}` : '';
+  return `${head}${title(t.title)}\n\n${where}\n\n${verdict}${deleted}${path}`;
 }
 
 function declarationHover(project: Project, e: EntityDecl): string {

@@ -7,6 +7,7 @@ import { registerCancelImportPlan } from './commands/cancelImportPlan';
 import { registerCheckWorkspace } from './commands/checkWorkspace';
 import { registerChooseImport } from './commands/chooseImport';
 import { registerCompareWithWorkspace } from './commands/compareWithWorkspace';
+import { registerCreateProject } from './commands/createProject';
 import { registerExportFromEnvironment } from './commands/exportFromEnvironment';
 import { registerImportPackage } from './commands/importPackage';
 import { registerInspectPackage } from './commands/inspectPackage';
@@ -52,6 +53,8 @@ export interface IsolaApi {
 export async function activate(context: vscode.ExtensionContext): Promise<IsolaApi> {
   const output = vscode.window.createOutputChannel('Isola', { log: true });
   context.subscriptions.push(output, registerShowOutput(output));
+  // Before the language server starts: a folder with no project yet needs this command first.
+  context.subscriptions.push(registerCreateProject(context.extension.packageJSON.version as string));
   client = await startLanguageClient(context, output);
   context.subscriptions.push(registerRestartServer(client), registerCheckWorkspace(client));
   registerStatusBar(context, client);

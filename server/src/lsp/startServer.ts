@@ -5,6 +5,7 @@ import { toPath } from './convert';
 import type { HandlerContext } from './context';
 import { registerCodeActions } from './handlers/codeActions';
 import { registerCompletion } from './handlers/completion';
+import { registerGraph } from './handlers/graph';
 import { registerHover } from './handlers/hover';
 import { registerNavigation } from './handlers/navigation';
 import { registerPackageRequests } from './handlers/packages';
@@ -50,6 +51,7 @@ export function startServer(connection: Connection): void {
   // before the settings arrive and the workspace exists; the handlers wait for `started`.
   registerCompletion(ctx);
   registerHover(ctx);
+  registerGraph(ctx);
   registerNavigation(ctx);
   registerRename(ctx);
   registerSymbols(ctx);

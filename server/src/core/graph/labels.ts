@@ -17,7 +17,7 @@ export function nodeName(n: GraphNode): string {
 export function nodeDetail(n: GraphNode): string {
   const what = n.id.startsWith('ns:') ? (n.builtin ? 'built-in' : n.kind === 'orgChart' || n.kind === 'global' ? '' : n.kind)
     : `${n.builtin ? 'built-in ' : ''}${ENTITY_NOUN[n.kind as EntityKind] ?? n.kind}`;
-  const parts = [what, n.title && n.title !== n.code ? n.title : '', n.missing ? 'not found' : ''].filter((p) => p);
+  const parts = [what, n.title && n.title.toLowerCase() !== nodeName(n).toLowerCase() ? n.title : '', n.missing ? 'not found' : ''].filter((p) => p);
   return parts.join(' · ');
 }
 

@@ -45,7 +45,8 @@ export function toSvg(g: ReferenceGraph): string {
 
   const graph = lay.graph();
   const legendHeight = 30;
-  const width = Math.max(Math.ceil(graph.width ?? 0), 420);
+  const key = legend(Math.ceil(graph.height ?? 0) + 8);
+  const width = Math.max(Math.ceil(graph.width ?? 0), key.width);
   const height = Math.ceil(graph.height ?? 0) + legendHeight;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`);
@@ -65,7 +66,7 @@ export function toSvg(g: ReferenceGraph): string {
   }
   g.edges.forEach((e, i) => out.push(edgeSvg(e, lay.edge({ v: e.from, w: e.to, name: String(i) }))));
   for (const n of g.nodes) out.push(nodeSvg(n, lay.node(n.id)));
-  out.push(legend(height - legendHeight + 8));
+  out.push(key.svg);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
@@ -103,7 +104,8 @@ function edgeSvg(e: GraphEdge, route: Route): string {
   return `<g class="edge ${e.class}"${faded}><title>${xmlText(sites)}</title><path d="${d}" fill="none" stroke="${colour}" stroke-width="${widthAttr}"${dash} marker-end="url(#arrow-${e.class})"/>${text}</g>`;
 }
 
-function legend(y: number): string {
+/** The key of colours and dashes under the drawing, and how wide it is. */
+function legend(y: number): { svg: string; width: number } {
   const items: [string, string, string][] = [
     [COLOURS.breaks, '', 'breaks isolation (code)'],
     [COLOURS.viaSolution, ' stroke-dasharray="5 4"', 'only through the solution'],
@@ -116,7 +118,7 @@ function legend(y: number): string {
     x += 40 + words.length * 5.6;
     return s;
   });
-  return `<g class="legend">${parts.join('')}</g>`;
+  return { svg: `<g class="legend">${parts.join('')}</g>`, width: Math.ceil(x) };
 }
 
 function r(n: number): string {

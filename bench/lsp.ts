@@ -52,10 +52,13 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const DIST_CLI = path.join(ROOT, 'dist', 'cli.js');
 const WORK = path.join(ROOT, 'bench', '.work');
 /**
- * The CLI and the server run from a copy of dist/cli.js taken at start, so a rebuild during the
- * run changes neither what is measured nor the source map the profile is read with.
+ * The CLI and the server run from a copy of dist/cli.js and its command bundles (dist/commands/)
+ * taken at start, so a rebuild during the run changes neither what is measured nor the source
+ * maps the profile is read with.
  */
 const CLI = path.join(WORK, 'lsp-dist', 'cli.js');
+const COPIED = path.dirname(CLI);
+const DIST = path.dirname(DIST_CLI);
 const GOAL_FIRST_RATIO = 2;
 const GOAL_EDIT_P95_MS = 50;
 const WAIT_MS = 120_000;
@@ -491,7 +494,7 @@ function summarizeProfile(prof: CpuProfile, windows: Window[], top: number): str
   const parent = new Map<number, number>();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   // The snapshot's map was written for dist/: its sources are relative to there.
-  const locate = sourceLocator(ROOT, (js) => (js === CLI ? path.dirname(DIST_CLI) : path.dirname(js)));
+  const locate = sourceLocator(ROOT, (js) => (js.startsWith(COPIED + path.sep) ? path.join(DIST, path.relative(COPIED, path.dirname(js))) : path.dirname(js)));
   const where = (cf: ProfileNode['callFrame']): string => locate(cf) ?? '';
   const label = new Map<number, string>();
   const labelOf = (id: number) => {
@@ -608,7 +611,7 @@ function buildInfo(): { head: string; dirty: string[]; cliSha1: string } {
   return {
     head: git('rev-parse', '--short', 'HEAD') || 'unknown',
     dirty: git('status', '--porcelain', '--', 'server', 'client').split('\n').filter(Boolean).map((l) => l.slice(3)),
-    cliSha1: createHash('sha1').update(fs.readFileSync(CLI)).digest('hex').slice(0, 12),
+    cliSha1: ['cli.js', 'commands/check.js', 'commands/lsp.js'].reduce((h, f) => h.update(fs.readFileSync(path.join(COPIED, f))), createHash('sha1')).digest('hex').slice(0, 12),
   };
 }
 
@@ -623,10 +626,13 @@ async function main(): Promise<void> {
   const cliRuns = Math.max(1, num('cli-runs', 3));
   const seed = num('seed', 20240401);
   if (!fs.existsSync(DIST_CLI)) throw new Error(`${DIST_CLI} is missing: run npm run build`);
-  fs.mkdirSync(path.dirname(CLI), { recursive: true });
-  for (const ext of ['', '.map']) fs.copyFileSync(DIST_CLI + ext, CLI + ext);
+  fs.rmSync(COPIED, { recursive: true, force: true });
+  fs.mkdirSync(path.join(COPIED, 'commands'), { recursive: true });
+  for (const f of ['cli.js', ...fs.readdirSync(path.join(DIST, 'commands')).map((n) => `commands/${n}`)]) {
+    if (f.endsWith('.js')) for (const ext of ['', '.map']) fs.copyFileSync(path.join(DIST, f + ext), path.join(COPIED, f + ext));
+  }
   const build = buildInfo();
-  console.log(`build: ${build.head}${build.dirty.length ? ` + ${build.dirty.length} uncommitted server/client files` : ''}, dist/cli.js sha1 ${build.cliSha1} (copied to ${path.relative(ROOT, CLI)})`);
+  console.log(`build: ${build.head}${build.dirty.length ? ` + ${build.dirty.length} uncommitted server/client files` : ''}, dist/cli.js + check + lsp sha1 ${build.cliSha1} (copied to ${path.relative(ROOT, CLI)})`);
   const loadStart = os.loadavg().map((x) => round(x, 2));
   if (loadStart[0] > os.cpus().length / 2) console.warn(`warning: load average ${loadStart[0]} on ${os.cpus().length} CPUs; timings will be inflated`);
 

@@ -1,8 +1,26 @@
+// Every command group is a bundle of its own with its own copy of this class, so the dispatcher
+// (dist/cli.js) recognizes a usage error by this mark rather than by `instanceof`.
+const USAGE_MARK = Symbol.for('isola.UsageError');
+
 /** Thrown for bad usage or bad input: the CLI prints the message on one line and exits 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  readonly [USAGE_MARK] = true;
+}
+
+/** Whether an error is a `UsageError` from any bundle. */
+export function isUsageError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && USAGE_MARK in e;
+}
+
 
 /** The result of a command: an exit status (0 fine, 1 findings or refused, 2 bad usage or input). */
 export type ExitCode = 0 | 1 | 2;
+
+/** A command: its arguments after the command name, and where it writes. */
+export type Command = (args: string[], io: Io) => Promise<ExitCode>;
+
+/** The commands of one bundle (`server/src/cli/commands/*.ts`), by name. */
+export type CommandGroup = Record<string, Command>;
 
 /** Where a command writes; injected so tests can capture output without spawning. */
 export interface Io {

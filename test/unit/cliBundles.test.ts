@@ -1,0 +1,75 @@
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const REPO = path.resolve(__dirname, '../../..');
+const DIST = path.join(REPO, 'dist');
+const CLI = path.join(DIST, 'cli.js');
+
+/**
+ * The bundles a CLI run loaded (paths relative to dist/), read from `require.cache` at exit by
+ * a preloaded script: the start-up of a command is what it loads, so this is what keeps
+ * `isola check` from loading the database, HTTP and zip code again.
+ */
+function loaded(args: string[]): { code: number | null; err: string; bundles: string[] } {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-bundles-'));
+  const hook = path.join(tmp, 'hook.js');
+  writeFileSync(hook, "process.on('exit', () => require('fs').writeSync(2, '\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n");
+  const r = spawnSync(process.execPath, ['-r', hook, CLI, ...args], { cwd: tmp, encoding: 'utf8' });
+  const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+  assert.ok(line, r.stderr);
+  const files = JSON.parse(line.slice('LOADED '.length)) as string[];
+  const bundles = files.filter((f) => f.startsWith(DIST + path.sep)).map((f) => path.relative(DIST, f).split(path.sep).join('/'));
+  return { code: r.status, err: r.stderr, bundles: bundles.sort() };
+}
+
+/** The packages and source folders a bundle was built from, by its source map. */
+function sourcesOf(bundle: string): string[] {
+  return (JSON.parse(readFileSync(path.join(DIST, `${bundle}.map`), 'utf8')) as { sources: string[] }).sources;
+}
+
+describe('CLI bundles: each command loads only its own group', () => {
+  before(() => assert.ok(existsSync(CLI), 'dist/cli.js is built by `npm run build` before the tests'));
+
+  it('`isola help` and an unknown command load the dispatcher alone', () => {
+    assert.deepEqual(loaded(['help']).bundles, ['cli.js']);
+    const r = loaded(['no-such-command']);
+    assert.equal(r.code, 2);
+    assert.deepEqual(r.bundles, ['cli.js']);
+  });
+
+  it('`isola check` of an empty folder loads the dispatcher and the check group only', () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'isola-empty-'));
+    const r = loaded(['check', empty]);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.bundles, ['cli.js', 'commands/check.js']);
+  });
+
+  it('the check group holds no database, HTTP, zip or language-server code', () => {
+    const sources = sourcesOf('commands/check.js');
+    assert.ok(sources.some((s) => s.includes('server/src/core/check.ts')), 'the map lists the core sources');
+    const foreign = sources.filter((s) =>
+      /node_modules\/(@electric-sql|pg[^/]*|yauzl|yazl|vscode-[^/]+)\//.test(s) || /server\/src\/(env|lsp|core\/environment)\//.test(s));
+    assert.deepEqual(foreign, []);
+  });
+
+  it('the dispatcher bundles no command code', () => {
+    const sources = sourcesOf('cli.js').filter((s) => !/package\.json$|importMetaUrl\.js$/.test(s));
+    assert.deepEqual(sources.map((s) => path.basename(s)).sort(), ['main.ts', 'usage.ts']);
+  });
+
+  it('every command in `isola help` reaches its own code (a bad option is its usage error, exit 2)', () => {
+    const help = spawnSync(process.execPath, [CLI, 'help'], { encoding: 'utf8' }).stdout;
+    const commands = [...help.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    assert.ok(commands.length >= 9 && commands.includes('check') && commands.includes('env'), help);
+    for (const c of commands) {
+      const r = spawnSync(process.execPath, [CLI, c, '--no-such-option'], { encoding: 'utf8' });
+      assert.equal(r.status, 2, `${c}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^isola ${c}: `), c);
+      assert.doesNotMatch(r.stderr, /internal error|unknown command/, c);
+    }
+  });
+});

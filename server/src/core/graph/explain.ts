@@ -73,7 +73,7 @@ export function explainReference(view: Project, ref: Reference): Explanation | u
     default:
       conclusion = verdict.class === 'inside' ? `The target is inside ${packageLabel(pkg)}.`
         : verdict.class === 'builtin' ? `Every environment has the target${verdict.code ? ` (licensed: ${verdict.code})` : ''}.`
-          : `${verdict.class === 'unknown' ? 'The target exists nowhere' : `${packageLabel(pkg)} cannot carry the target`}${verdict.code ? `: ${verdict.code}` : ''}.`;
+          : `${verdict.class === 'unknown' ? 'The target exists nowhere' : `${capital(packageLabel(pkg))} cannot carry the target`}${verdict.code ? `: ${verdict.code}` : ''}.`;
   }
   return { verdict, package: pkg, steps, conclusion };
 }
@@ -123,6 +123,10 @@ function wayTo(view: Project, pkg: Package, target: Manifest): ExplanationStep[]
     steps.unshift({ role: 'include', text: `includes ${m.kind} \`${m.code}\` (\`${link.spec}\`)`, file: from.file, range: valueRange(from, link.path) });
   }
   return [...steps, ...tail];
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function entityWords(e: EntityDecl): string {

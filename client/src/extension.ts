@@ -16,9 +16,11 @@ import { registerRefreshEnvironments } from './commands/refreshEnvironments';
 import { registerRemoveEnvironment } from './commands/removeEnvironment';
 import { registerRestartServer } from './commands/restartServer';
 import { registerRestoreBackup } from './commands/restoreBackup';
+import { registerRetrieveFromEnvironment } from './commands/retrieveFromEnvironment';
 import { registerSetToken } from './commands/setToken';
 import { registerShowConflictDiff } from './commands/showConflictDiff';
 import { registerShowJobLog } from './commands/showJobLog';
+import { registerUnpackPackage } from './commands/unpackPackage';
 import { Connections } from './environments/connections';
 import { registerEnvDocuments } from './environments/envDocuments';
 import { EnvironmentList } from './environments/environmentList';
@@ -71,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
     registerInspectPackage(packageModel),
     registerOpenPackageEntry(packageModel),
     registerCompareWithWorkspace(packageModel),
+    registerUnpackPackage(client, packageModel, output),
   );
 
   const environments = new EnvironmentList();
@@ -94,6 +97,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
     registerChooseImport(connections, planPanel),
     registerShowConflictDiff(planPanel),
     registerExportFromEnvironment(environments, connections, output, refresh),
+    registerRetrieveFromEnvironment(client, environments, connections, output, refresh),
     registerRestoreBackup(connections, refresh),
     registerShowJobLog(connections, output),
   );

@@ -119,3 +119,40 @@ export const ReadPackageEntryRequest = new RequestType<{ file: string; path: str
 
 /** Client → server: the card an entity would have if built from the workspace now (for "Compare with Workspace"). */
 export const CurrentCardRequest = new RequestType<{ id: string }, { text?: string; manifestUri?: string }, void>('isola/currentCard');
+
+export interface PlanUnpackParams {
+  /** Absolute path of the package file. */
+  file: string;
+  /** Absolute path of the folder to unpack into (edited in place where it holds the manifests). */
+  dir: string;
+  /** Replace files that are not Isola's, or whose edits cannot be placed, instead of refusing. */
+  force?: boolean;
+}
+
+/** One file of a planned unpack (as `isola unpack --format json` lists it). */
+export interface PlannedUnpackFile {
+  /** Relative to the unpack folder, forward slashes. */
+  file: string;
+  status: 'created' | 'changed' | 'unchanged';
+  /** Manifests: the entities whose content changed. */
+  entities?: number;
+}
+
+export interface PlanUnpackResult {
+  /** Set when the unpack can go ahead. */
+  plan?: {
+    package: { kind: string; code: string; version?: string };
+    files: PlannedUnpackFile[];
+    notes: string[];
+    /**
+     * A folder the server made, holding the new content of every created or changed file at its
+     * relative path; the client reads it, applies the changes as one edit, then deletes it.
+     */
+    stage: string;
+  };
+  /** Set when it cannot: an unsafe name, a file that is not Isola's, a package the reader refuses. Nothing was written. */
+  refused?: string;
+}
+
+/** Client → server: plan an unpack without writing into the folder (cancellable); the client applies it as a workspace edit. */
+export const PlanUnpackRequest = new RequestType<PlanUnpackParams, PlanUnpackResult, void>('isola/planUnpack');

@@ -12,6 +12,7 @@ import { registerPackageRequests } from './handlers/packages';
 import { registerPackaging } from './handlers/packaging';
 import { registerRename } from './handlers/rename';
 import { registerSymbols } from './handlers/symbols';
+import { registerUnpack } from './handlers/unpack';
 import { overlayHost } from './overlayHost';
 import { RawSettings, SettingsReader } from './settings';
 import { IsolaWorkspace } from './workspace';
@@ -58,6 +59,7 @@ export function startServer(connection: Connection): void {
   registerCodeActions(ctx);
   registerPackageRequests(ctx);
   registerPackaging(ctx, { name: 'isola', version: SERVER_VERSION });
+  registerUnpack(ctx);
 
   connection.onInitialize((params) => {
     canPull = !!params.capabilities.workspace?.configuration;

@@ -1,0 +1,73 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ExportRequest } from '../../../server/src/core/environment/types';
+import { plural } from '../../../server/src/core/report/words';
+import type { Connections } from '../environments/connections';
+import type { EnvironmentList } from '../environments/environmentList';
+import { showEnvError } from '../environments/errors';
+import { failureLine, followWithProgress } from '../environments/jobProgress';
+import { pickEnvironment } from '../environments/pickEnvironment';
+import { UnpackOutcome, unpackWithEdit } from '../packages/unpackEdit';
+import { pickFolder } from './unpackPackage';
+
+/** Arguments that skip the prompts (the Environments view passes env, kind and code; tests pass `confirm: false`). */
+export interface RetrieveArgs {
+  env?: string;
+  kind?: ExportRequest['kind'];
+  code?: string;
+  /** Records to bring too (default none: design only, as `isola retrieve`). */
+  data?: ExportRequest['data'];
+  /** The folder to unpack into (default: the workspace folder). */
+  dir?: string;
+  /** false: apply without the refactor preview. Users always get the preview. */
+  confirm?: boolean;
+}
+
+/**
+ * "Isola: Retrieve from Environment": an export job on the environment (followed in a progress
+ * notification you can cancel), its package downloaded to a temporary file, then unpacked into
+ * the workspace folder as one edit shown in the refactor preview (unpackEdit.ts). What the
+ * environment has as the workspace has it changes nothing ("Nothing to change").
+ */
+export function registerRetrieveFromEnvironment(client: LanguageClient, list: EnvironmentList, connections: Connections, output: vscode.LogOutputChannel, refresh: () => void): vscode.Disposable {
+  return vscode.commands.registerCommand('isola.retrieveFromEnvironment', async (args: RetrieveArgs = {}): Promise<UnpackOutcome | undefined> => {
+    const env = await pickEnvironment(list, args.env, 'Retrieve from');
+    if (!env) return undefined;
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'isola-retrieve-'));
+    try {
+      const envClient = await connections.client(env);
+      let { kind, code } = args;
+      if (!kind || !code) {
+        const namespaces = await envClient.namespaces();
+        const picked = await vscode.window.showQuickPick(namespaces.map((n) => ({
+          label: n.code, description: `${n.kind}${n.title ? ` · ${n.title}` : ''}`, detail: plural(n.entities, 'entity', 'entities'),
+          exportKind: (n.kind === 'solution' ? 'solution' : 'namespace') as ExportRequest['kind'],
+        })), { title: `Retrieve from ${env}`, placeHolder: 'What to bring into the workspace' });
+        if (!picked) return undefined;
+        [kind, code] = [picked.exportKind, picked.label];
+      }
+      const dir = args.dir ? vscode.Uri.file(args.dir) : await pickFolder();
+      if (!dir) return undefined;
+      const job = await envClient.startExport({ kind, code, design: 'all', data: args.data ?? 'none' });
+      const done = await followWithProgress(envClient, job, `Isola: exporting ${kind} ${code} from ${env}`, output);
+      // The export is in the environment's Imports and Exports now, whatever its outcome.
+      refresh();
+      if (done.status !== 'succeeded') {
+        const line = await failureLine(envClient, done);
+        void vscode.window.showErrorMessage(`Isola: retrieve ${done.status}: ${done.error ?? line ?? ''}`, 'Show Log').then((c) => c && output.show());
+        return undefined;
+      }
+      const file = path.join(tmp, `${code}-${env}.isolapkg`);
+      await envClient.downloadPackage(String(done.result!.package), file);
+      return await unpackWithEdit(client, { file, dir, what: `${kind} ${code} from ${env}`, confirm: args.confirm !== false }, output);
+    } catch (e) {
+      await showEnvError(e, env, `retrieve from ${env}`);
+      return undefined;
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { PackageContentsModel } from '../packages/packageContentsModel';
+import { UnpackOutcome, unpackWithEdit } from '../packages/unpackEdit';
+
+/** Arguments that skip the prompts (the Explorer passes a Uri; tasks and tests pass these). */
+export interface UnpackPackageArgs {
+  file?: string | vscode.Uri;
+  /** The folder to unpack into (default: the workspace folder). */
+  dir?: string;
+  /** false: apply without the refactor preview. Users always get the preview. */
+  confirm?: boolean;
+  force?: boolean;
+}
+
+/**
+ * "Isola: Unpack Package into Workspace": the package's entities become manifests in the
+ * workspace folder, edited in place where they are, shown in the refactor preview first
+ * (unpackEdit.ts). From the palette, the Explorer's context menu on a `.isolapkg`, and the
+ * Package Contents view (its title and its descriptor row), which unpack the package it shows.
+ */
+export function registerUnpackPackage(client: LanguageClient, packages: PackageContentsModel, output: vscode.LogOutputChannel): vscode.Disposable {
+  return vscode.commands.registerCommand('isola.unpackPackage', async (args?: UnpackPackageArgs | vscode.Uri | { kind: string }): Promise<UnpackOutcome | undefined> => {
+    const a: UnpackPackageArgs = args instanceof vscode.Uri ? { file: args } : args && 'kind' in args ? { file: packages.file } : (args as UnpackPackageArgs | undefined) ?? {};
+    const file = a.file ? (typeof a.file === 'string' ? vscode.Uri.file(a.file) : a.file) : await pickFile(packages);
+    if (!file) return undefined;
+    const dir = a.dir ? vscode.Uri.file(a.dir) : await pickFolder(file);
+    if (!dir) return undefined;
+    return unpackWithEdit(client, { file: file.fsPath, dir, what: vscode.workspace.asRelativePath(file), confirm: a.confirm !== false, force: a.force }, output);
+  });
+}
+
+async function pickFile(packages: PackageContentsModel): Promise<vscode.Uri | undefined> {
+  if (packages.file) {
+    const use = await vscode.window.showQuickPick([
+      { label: vscode.workspace.asRelativePath(packages.file), description: 'shown in Package Contents', uri: packages.file },
+      { label: 'Choose a file…', uri: undefined },
+    ], { title: 'Unpack Package into Workspace' });
+    if (!use) return undefined;
+    if (use.uri) return use.uri;
+  }
+  const picked = await vscode.window.showOpenDialog({ title: 'Unpack Package into Workspace', filters: { 'Isola package': ['isolapkg'] }, canSelectMany: false });
+  return picked?.[0];
+}
+
+/** The workspace folder to unpack into: the only one, or the one the user picks. */
+export async function pickFolder(near?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    void vscode.window.showWarningMessage('Isola: open a folder first: a package is unpacked into a workspace folder.');
+    return undefined;
+  }
+  if (folders.length === 1) return folders[0].uri;
+  const home = near && vscode.workspace.getWorkspaceFolder(near);
+  const items = folders.map((f) => ({ label: f.name, description: f === home ? 'holds the package' : undefined, uri: f.uri }));
+  return (await vscode.window.showQuickPick(items, { title: 'Unpack into which workspace folder?' }))?.uri;
+}

@@ -1,0 +1,181 @@
+import { isUtf8 } from 'node:buffer';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { plural } from '../../../server/src/core/report/words';
+import { PlannedUnpackFile, PlanUnpackRequest, PlanUnpackResult } from '../../../server/src/protocol';
+
+/**
+ * A changed file up to this size whose old and new content are text is changed by a text edit
+ * (a diff in the preview, undone with the rest). Larger ones, and binary files (template
+ * documents), are replaced whole: deleted and created with their new bytes in the same edit,
+ * because a create that overwrites would be undone by deleting the file.
+ */
+const TEXT_EDIT_LIMIT = 8 * 1024 * 1024;
+
+/** What an unpack in the editor did; commands return it to their callers (keybindings, tasks, tests). */
+export interface UnpackOutcome {
+  package?: { kind: string; code: string; version?: string };
+  /** The files that the package creates or changes (unchanged ones left out). */
+  files: PlannedUnpackFile[];
+  notes: string[];
+  /** The files were the same already: no edit was made. */
+  nothingToChange?: boolean;
+  /** Applied (after the preview, when it was shown). False when discarded, refused or cancelled. */
+  applied: boolean;
+  refused?: string;
+}
+
+export interface UnpackInto {
+  /** The package file. */
+  file: string;
+  /** The folder to unpack into: a workspace folder. */
+  dir: vscode.Uri;
+  /** How the messages name what comes in, e.g. `workspace invoices from local`. */
+  what: string;
+  /** false applies without the refactor preview (for scripts and tests); users always get the preview. */
+  confirm: boolean;
+  force?: boolean;
+}
+
+/**
+ * Plans the unpack in the language server (nothing is written into the folder there), then
+ * applies the planned files as ONE workspace edit: every entry needs confirmation, so VS Code
+ * shows its refactor preview (a diff per file, checkboxes) before anything is written, and the
+ * whole edit is undone as one step. Files the package leaves as they are get no entry; when
+ * nothing changes, it says so instead of showing an empty preview.
+ */
+export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, output: vscode.LogOutputChannel): Promise<UnpackOutcome> {
+  const none: UnpackOutcome = { files: [], notes: [], applied: false };
+  // The plan is made from the files on disk: unsaved edits would be overwritten by it.
+  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && inside(o.dir.fsPath, d.uri.fsPath));
+  if (dirty.length) {
+    const save = await vscode.window.showWarningMessage(`Isola: ${plural(dirty.length, 'file')} in ${path.basename(o.dir.fsPath)} ${dirty.length === 1 ? 'has' : 'have'} unsaved changes; ${o.what} is compared with the files on disk.`, { modal: true }, 'Save All and Continue');
+    if (save !== 'Save All and Continue') return { ...none, refused: 'unsaved changes' };
+    await Promise.all(dirty.map((d) => d.save()));
+  }
+  const r: PlanUnpackResult | undefined = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Isola: comparing ${o.what} with ${vscode.workspace.asRelativePath(o.dir, true) || path.basename(o.dir.fsPath)}`, cancellable: true },
+    async (_progress, token) => {
+      try {
+        return await client.sendRequest(PlanUnpackRequest, { file: o.file, dir: o.dir.fsPath, force: o.force }, token);
+      } catch (e) {
+        if (token.isCancellationRequested) return undefined;
+        throw e;
+      }
+    },
+  );
+  if (!r) return { ...none, refused: 'cancelled' };
+  if (!r.plan) {
+    output.error(`Unpack of ${o.what} refused: ${r.refused}`);
+    void vscode.window.showErrorMessage(`Isola: ${o.what}: refused, nothing written: ${r.refused}`);
+    return { ...none, refused: r.refused };
+  }
+  const plan = r.plan;
+  try {
+    const files = plan.files.filter((f) => f.status !== 'unchanged');
+    for (const n of plan.notes) output.warn(`${o.what}: ${n}`);
+    const base: UnpackOutcome = { package: plan.package, files, notes: plan.notes, applied: false };
+    if (!files.length) {
+      void vscode.window.showInformationMessage(`Isola: Nothing to change: the workspace already has ${o.what} as it is.${noteWords(plan.notes)}`);
+      return { ...base, nothingToChange: true };
+    }
+    const { edit, texts } = await buildEdit(o.dir, plan.stage, files, o.confirm);
+    // Entries that need confirmation start unticked in the preview: the user takes each change.
+    const hint = o.confirm ? vscode.window.setStatusBarMessage(`$(check) Isola: tick the changes to take from ${o.what} in the Refactor Preview, then Apply`) : undefined;
+    let applied: boolean;
+    try {
+      applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+    } finally {
+      hint?.dispose();
+    }
+    if (!applied) return base;
+    // Text edits leave the documents they opened unsaved; the unpack is only done once on disk.
+    // They were not dirty before (checked above), so saving writes exactly the edit.
+    await Promise.all(vscode.workspace.textDocuments.filter((d) => d.isDirty && texts.has(d.uri.toString())).map((d) => d.save()));
+    const count = (s: string) => files.filter((f) => f.status === s).length;
+    output.info(`${o.what}: ${files.map((f) => `${f.status} ${f.file}`).join(', ')}`);
+    void vscode.window.showInformationMessage(`Isola: ${o.what}: ${count('changed')} changed, ${count('created')} created.${noteWords(plan.notes)}`);
+    return { ...base, applied: true };
+  } finally {
+    await fs.rm(plan.stage, { recursive: true, force: true });
+  }
+}
+
+/** The workspace edit of a plan; `texts` are the documents changed by text edits (to be saved). */
+async function buildEdit(dir: vscode.Uri, stage: string, files: PlannedUnpackFile[], confirm: boolean): Promise<{ edit: vscode.WorkspaceEdit; texts: Set<string> }> {
+  const edit = new vscode.WorkspaceEdit();
+  const texts = new Set<string>();
+  const meta = (label: string, f: PlannedUnpackFile): vscode.WorkspaceEditEntryMetadata => ({
+    needsConfirmation: confirm,
+    label,
+    description: f.entities !== undefined ? plural(f.entities, 'entity', 'entities') : undefined,
+  });
+  for (const f of files) {
+    const uri = vscode.Uri.joinPath(dir, ...f.file.split('/'));
+    // Staged files are read whole: a workspace edit carries the bytes of the files it creates
+    // (data files included), which is also what lets the whole unpack be undone as one step.
+    const next = await fs.readFile(path.join(stage, ...f.file.split('/')));
+    if (f.status === 'created') {
+      edit.createFile(uri, { contents: next }, meta('Create', f));
+      continue;
+    }
+    const prev = await fs.readFile(uri.fsPath);
+    if (next.length <= TEXT_EDIT_LIMIT && prev.length <= TEXT_EDIT_LIMIT && isText(prev) && isText(next)) {
+      const [before, after] = [prev.toString('utf8'), next.toString('utf8')];
+      const change = lineChange(before, after);
+      edit.replace(uri, change.range, change.text, meta('Change', f));
+      texts.add(uri.toString());
+    } else {
+      edit.deleteFile(uri, {}, meta('Replace', f));
+      edit.createFile(uri, { contents: next }, meta('Replace', f));
+    }
+  }
+  return { edit, texts };
+}
+
+function isText(b: Buffer): boolean {
+  return isUtf8(b) && !b.includes(0);
+}
+
+/**
+ * The smallest run of whole lines that differs, as one replacement: an open editor keeps its
+ * cursor and folds outside it, and the preview's diff is the same as for the whole text.
+ */
+export function lineChange(before: string, after: string): { range: vscode.Range; text: string } {
+  const a = before.split(/(?<=\n)/);
+  const b = after.split(/(?<=\n)/);
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const start = a.slice(0, head).join('').length;
+  const end = before.length - a.slice(a.length - tail).join('').length;
+  const text = b.slice(head, b.length - tail).join('');
+  return { range: new vscode.Range(positionAt(before, start), positionAt(before, end)), text };
+}
+
+/** A position as VS Code counts it: CR LF, LF and a lone CR each end a line; characters in UTF-16 units. */
+function positionAt(text: string, offset: number): vscode.Position {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 && text.charCodeAt(i + 1) === 10 && i + 1 < offset) continue;
+    if (c === 10 || c === 13) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return new vscode.Position(line, offset - lineStart);
+}
+
+function inside(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+function noteWords(notes: string[]): string {
+  return notes.length ? ` ${plural(notes.length, 'note')} in the Isola output.` : '';
+}

@@ -1,0 +1,156 @@
+/// <reference types="mocha" />
+/**
+ * The round trip in VS Code (issue 11): "Retrieve from Environment" against the embedded `local`
+ * environment, and "Unpack Package into Workspace". Both apply one workspace edit; by default
+ * every entry needs confirmation, so VS Code shows its refactor preview, every change unticked,
+ * and waits. The tests answer the preview with VS Code's own commands `refactorPreview.discard`
+ * and `refactorPreview.apply` (what its Discard and Apply buttons run); ticking checkboxes needs
+ * the mouse, so the changes are applied with `confirm: false`, the argument for scripts and tests
+ * that skips the preview.
+ *
+ * The tests build on each other, in order.
+ */
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { UnpackOutcome } from '../../../client/src/packages/unpackEdit';
+import type { Job } from '../../../server/src/core/environment/types';
+import { EXTENSION_ID, REPO_ROOT, TEST_TIMEOUT_MS, WAIT_MS, withTimeout, workspaceFolder } from './helpers';
+
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+const NODE_ENV = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+const TITLE = '"title": "Invoice number"';
+const CHANGED_TITLE = '"title": "Invoice number (changed in local)"';
+
+/**
+ * Runs a command that shows the refactor preview and answers the preview with `answer` once it
+ * is up (the command's promise settles only then). Before the preview exists the answer does
+ * nothing, so it is repeated until the command returns.
+ */
+async function throughPreview(command: Thenable<UnpackOutcome | undefined>, answer: 'refactorPreview.apply' | 'refactorPreview.discard'): Promise<UnpackOutcome | undefined> {
+  let settled = false;
+  const done = Promise.resolve(command).finally(() => (settled = true));
+  const end = Date.now() + WAIT_MS;
+  while (!settled) {
+    if (Date.now() > end) throw new Error(`the refactor preview was not answered by ${answer} within ${WAIT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 300));
+    if (!settled) await vscode.commands.executeCommand(answer);
+  }
+  return done;
+}
+
+/** The lines of `after` that differ from the line at the same place in `before` (same number of lines). */
+function changedLines(before: string, after: string): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  assert.strictEqual(b.length, a.length, `line count ${a.length} -> ${b.length}`);
+  return b.filter((l, i) => l !== a[i]).map((l) => l.trim());
+}
+
+suite('Round trip: Retrieve from Environment and Unpack Package into Workspace', function () {
+  this.timeout(TEST_TIMEOUT_MS * 2);
+  let tmp: string;
+  const manifest = () => path.join(workspaceFolder().uri.fsPath, 'invoices', 'invoices.isola.json');
+  const unpacked = () => path.join(workspaceFolder().uri.fsPath, 'unpacked');
+  let before: string;
+
+  suiteSetup(async () => {
+    await withTimeout(vscode.extensions.getExtension(EXTENSION_ID)!.activate(), WAIT_MS, 'activation');
+    // The unpack compares with the files on disk and asks first when some are unsaved.
+    await vscode.commands.executeCommand('workbench.action.files.saveAll');
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-retrieve-e2e-'));
+    // The workspace's invoices as they are now (other suites edit them), with one field title
+    // changed: imported into local, it is what a change made in the environment looks like.
+    const copy = path.join(tmp, 'invoices');
+    fs.cpSync(path.join(workspaceFolder().uri.fsPath, 'invoices'), copy, { recursive: true });
+    before = fs.readFileSync(manifest(), 'utf8');
+    assert.ok(before.includes(TITLE), 'the workspace manifest has the field title the test changes');
+    fs.writeFileSync(path.join(copy, 'invoices.isola.json'), before.replace(TITLE, CHANGED_TITLE));
+    execFileSync(process.execPath, [CLI, 'build', copy, '--package', 'invoices', '--out', path.join(tmp, 'invoices.isolapkg')], { env: NODE_ENV });
+    await vscode.commands.executeCommand('isola.importPackage', { file: path.join(tmp, 'invoices.isolapkg'), env: 'local' });
+    const job = await vscode.commands.executeCommand<Job>('isola.importPlan.apply', {});
+    assert.strictEqual(job?.status, 'succeeded', job?.error);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The unpacked configuration would add manifests to the workspace of the suites that follow.
+    if (fs.existsSync(unpacked())) fs.rmSync(unpacked(), { recursive: true, force: true });
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('Retrieve shows the changes in the refactor preview; Discard writes nothing', async () => {
+    const outcome = await throughPreview(vscode.commands.executeCommand<UnpackOutcome>('isola.retrieveFromEnvironment', { env: 'local', kind: 'namespace', code: 'invoices' }), 'refactorPreview.discard');
+    assert.ok(outcome, 'the command returned nothing');
+    assert.strictEqual(outcome.applied, false);
+    assert.ok(outcome.files.some((f) => f.file === 'invoices/invoices.isola.json' && f.status === 'changed' && f.entities === 1), JSON.stringify(outcome.files));
+    assert.strictEqual(fs.readFileSync(manifest(), 'utf8'), before, 'a discarded preview changed the manifest');
+  });
+
+  test('Apply in the preview without ticking anything writes nothing: every change needs the user\'s confirmation', async () => {
+    const outcome = await throughPreview(vscode.commands.executeCommand<UnpackOutcome>('isola.retrieveFromEnvironment', { env: 'local', kind: 'namespace', code: 'invoices' }), 'refactorPreview.apply');
+    assert.strictEqual(outcome?.applied, false, JSON.stringify(outcome));
+    assert.strictEqual(fs.readFileSync(manifest(), 'utf8'), before, 'changes nobody ticked were applied');
+  });
+
+  test('Retrieve applied (confirm: false) edits the manifest on disk in place: one line, comments kept', async () => {
+    const outcome = await vscode.commands.executeCommand<UnpackOutcome>('isola.retrieveFromEnvironment', { env: 'local', kind: 'namespace', code: 'invoices', confirm: false });
+    assert.strictEqual(outcome?.applied, true, JSON.stringify(outcome));
+    // The manifest and the history the environment's versions are merged into; nothing else.
+    const touched = outcome.files.map((f) => f.file).sort();
+    assert.ok(touched.every((f) => f === 'invoices/invoices.isola.json' || f === 'invoices/isola.history.json'), touched.join(', '));
+    const after = fs.readFileSync(manifest(), 'utf8');
+    const line = before.split('\n').find((l) => l.includes(TITLE))!.trim();
+    assert.deepStrictEqual(changedLines(before, after), [line.replace(TITLE, CHANGED_TITLE)]);
+    assert.ok(after.startsWith('// Case 1 of the ELMA365'), 'the comments stay');
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === manifest());
+    assert.ok(!doc?.isDirty, 'the edited manifest was left unsaved');
+  });
+
+  test('Retrieving again changes no file and says "Nothing to change"', async () => {
+    const said: string[] = [];
+    const show = vscode.window.showInformationMessage;
+    (vscode.window as { showInformationMessage: unknown }).showInformationMessage = (m: string, ...rest: never[]) => {
+      said.push(m);
+      return show(m, ...rest);
+    };
+    let outcome: UnpackOutcome | undefined;
+    const text = fs.readFileSync(manifest(), 'utf8');
+    try {
+      outcome = await vscode.commands.executeCommand<UnpackOutcome>('isola.retrieveFromEnvironment', { env: 'local', kind: 'namespace', code: 'invoices' });
+    } finally {
+      (vscode.window as { showInformationMessage: unknown }).showInformationMessage = show;
+    }
+    assert.strictEqual(outcome?.nothingToChange, true, JSON.stringify(outcome));
+    assert.deepStrictEqual(outcome.files, []);
+    assert.strictEqual(fs.readFileSync(manifest(), 'utf8'), text);
+    assert.ok(said.some((m) => /Nothing to change/.test(m)), `messages: ${said.join(' | ')}`);
+  });
+
+  test('Unpack Package into Workspace writes a built configuration\'s manifests, scripts and history (confirm: false applies at once)', async () => {
+    const src = path.join(tmp, 'company');
+    fs.cpSync(path.join(REPO_ROOT, 'examples', 'company'), src, { recursive: true });
+    const pkg = path.join(tmp, 'company.isolapkg');
+    execFileSync(process.execPath, [CLI, 'build', src, '--package', 'company', '--out', pkg], { env: NODE_ENV });
+    const outcome = await vscode.commands.executeCommand<UnpackOutcome>('isola.unpackPackage', { file: pkg, dir: unpacked(), confirm: false });
+    assert.strictEqual(outcome?.applied, true, JSON.stringify(outcome));
+    assert.deepStrictEqual(outcome.package && [outcome.package.kind, outcome.package.code], ['configuration', 'company']);
+    const files = outcome.files.map((f) => f.file);
+    for (const f of ['company.isola.json', 'hr/hr.isola.json', 'isola.history.json']) assert.ok(files.includes(f), files.join(', '));
+    assert.ok(files.some((f) => f.endsWith('.ts')), `no script among ${files.join(', ')}`);
+    for (const f of outcome.files) {
+      assert.strictEqual(f.status, 'created');
+      assert.ok(fs.statSync(path.join(unpacked(), ...f.file.split('/'))).size > 0, `${f.file} is missing or empty on disk`);
+    }
+    // What was unpacked checks as the source did, and builds again.
+    const check = JSON.parse(execFileSync(process.execPath, [CLI, 'check', unpacked(), '--format', 'json'], { env: NODE_ENV, encoding: 'utf8' }));
+    assert.strictEqual(check.summary.errors, 0, JSON.stringify(check.diagnostics));
+    assert.strictEqual(JSON.parse(fs.readFileSync(path.join(unpacked(), 'company.isola.json'), 'utf8')).kind, 'configuration');
+
+    const again = await vscode.commands.executeCommand<UnpackOutcome>('isola.unpackPackage', { file: pkg, dir: unpacked(), confirm: false });
+    assert.strictEqual(again?.nothingToChange, true, JSON.stringify(again));
+  });
+});

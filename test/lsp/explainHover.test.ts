@@ -58,3 +58,19 @@ describe('hover on an isolation finding explains its path', () => {
     await c.change(sol, text);
   });
 });
+
+describe('hover in a unit checked on its own (`isola.check.alone`)', () => {
+  const alone = useServer(path.join(EXAMPLES, 'payments'), { settings: { diagnostics: { delay: 20 }, check: { alone: ['custom_objects'] } } });
+
+  it('explains the ISO004 the diagnostics show, from the unit\'s own package', async () => {
+    const c = alone();
+    const rel = 'custom_objects/custom_objects.isola.json';
+    await c.open(rel);
+    const diags = await c.waitForDiagnostics(rel, (d) => d.some((x) => x.code === 'ISO004'));
+    const finding = diags.find((d) => d.code === 'ISO004')!;
+    const md = markdown(await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: c.uri(rel) }, position: finding.range.start }));
+    assert.match(md, /✗ Breaks isolation: outside workspace `custom_objects` \(ISO004\)/);
+    assert.match(md, /\*\*Path from workspace `custom_objects`\*\*/);
+    assert.doesNotMatch(md, /ISO009/);
+  });
+});

@@ -101,6 +101,11 @@ export class IsolaWorkspace {
     return state && manifest ? { project: state.project, manifest } : undefined;
   }
 
+  /** The project a manifest is checked in: its unit's own view when `isola.check.alone` names it (as its diagnostics). */
+  checkedView(project: Project, m: Manifest): Project {
+    return project.viewFor(m, new Set(this.settings.alone ?? []));
+  }
+
   projects(): Project[] {
     return [...this.states.values()].map((s) => s.project);
   }

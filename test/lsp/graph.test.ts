@@ -37,3 +37,14 @@ describe('isola/graph request', () => {
     assert.deepEqual(r, { error: 'no package "nope"' });
   });
 });
+
+describe('isola/graph of a unit checked on its own', () => {
+  const alone = useServer(path.join(EXAMPLES, 'payments'), { settings: { diagnostics: { delay: 20 }, check: { alone: ['custom_objects'] } } });
+
+  it('without a package, draws the package the manifest\'s diagnostics come from', async () => {
+    const c = alone();
+    const r = await c.request<{ graph?: Graph & { package: { code: string } } }>('isola/graph', { uri: c.uri('custom_objects/custom_objects.isola.json') });
+    assert.equal(r.graph?.package.code, 'custom_objects');
+    assert.ok(r.graph.edges.some((e) => e.from === 'ns:custom_objects' && e.to === 'ns:payments' && e.code === 'ISO004'), JSON.stringify(r.graph.edges));
+  });
+});

@@ -27,7 +27,9 @@ export function registerGraph(ctx: HandlerContext): void {
     runSafe(ctx.log, token, { error: 'the graph could not be drawn (see the Isola output)' }, 'graph', async () => {
       const model = await modelOf(ctx, params.uri);
       if (!model) return { error: `${params.uri} is not a manifest of an open project` };
-      const { project, manifest } = model;
+      const { manifest } = model;
+      // Without a package: the one the manifest's diagnostics come from (its own, for a unit in `isola.check.alone`).
+      const project = params.package === undefined ? ctx.workspace.checkedView(model.project, manifest) : model.project;
       const pkg = params.package === undefined
         ? project.packageOf(manifest)
         : project.packages.find((p) => p.code === params.package && (!params.kind || p.kind === params.kind));

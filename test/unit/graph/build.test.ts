@@ -143,6 +143,19 @@ describe('reference graph over the examples', () => {
     assert.equal(edge(ws, 'app:crm.deals', 'app:crm.leads').class, 'inside', 'the workspace carries its app manifests');
   });
 
+  it('what the package declares is inside its box even when no reference leaves or reaches it', async () => {
+    const p = await memoryProject({
+      'sol.isola.json': { kind: 'solution', code: 'sol', includes: ['a.isola.json', 'quiet.isola.json'] },
+      'a.isola.json': { kind: 'workspace', code: 'a', apps: [{ code: 'one', fields: [{ code: 'f', type: 'app', app: '_system._users' }] }] },
+      'quiet.isola.json': { kind: 'workspace', code: 'quiet', apps: [{ code: 'alone' }], pages: [{ code: 'home' }] },
+    });
+    const ns = buildGraph(p, pkg(p, 'sol'), 'namespace');
+    assert.deepEqual(ns.nodes.filter((n) => n.inside).map((n) => n.id), ['ns:a', 'ns:quiet']);
+    const ent = buildGraph(p, pkg(p, 'sol'), 'entity');
+    assert.deepEqual(ent.nodes.filter((n) => n.inside).map((n) => n.id), ['app:a.one', 'app:quiet.alone', 'page:quiet.home']);
+    assert.deepEqual(ent.edges.map((e) => [e.from, e.to, e.class]), [['app:a.one', 'app:_system._users', 'builtin']]);
+  });
+
   it('a project snapshot draws each graph once', async () => {
     const p = await example('payments');
     const k = pkg(p, 'payments_solution');

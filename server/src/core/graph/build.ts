@@ -42,11 +42,23 @@ class GraphBuilder {
   }
 
   build(): ReferenceGraph {
+    // What the package declares is drawn inside its box even when nothing refers to it or from it.
+    for (const m of this.manifests) this.addDeclared(m);
     for (const m of this.manifests) this.addManifest(m);
     const nodes = [...this.nodes.values()].sort((a, b) => Number(b.inside) - Number(a.inside) || compareCodes(a.id, b.id));
     const edges = [...this.edges.values()].sort((a, b) => compareCodes(a.from, b.from) || compareCodes(a.to, b.to) || compareCodes(a.class, b.class));
     const root = this.pkg.root;
     return { package: { kind: this.pkg.kind, code: this.pkg.code, file: root.file, title: root.title }, level: this.level, nodes, edges };
+  }
+
+  /** The manifest's namespace and top-level entities (nested ones, fields or scripts, belong to their owner's node). */
+  private addDeclared(m: Manifest): void {
+    if (this.level === 'namespace') {
+      if (m.namespace) this.namespaceNode(m.namespace, true);
+      for (const e of m.entities) if (!e.parent) this.namespaceNode(e.namespace, true);
+    } else {
+      for (const e of m.entities) if (!e.parent) this.entityNode(e, true);
+    }
   }
 
   private addManifest(m: Manifest): void {

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildManifest } from '../../server/src/core/manifest/build';
 import { nodeFileHost } from '../../server/src/core/manifest/host';
-import { isWithin, linkedPathVerdict } from '../../server/src/core/manifest/linkedPath';
+import { isWithin, linkedPathVerdict, RealPaths } from '../../server/src/core/manifest/linkedPath';
 import { loadProject, Project } from '../../server/src/core/manifest/project';
 import { BuildRefused, buildPackage } from '../../server/src/core/packaging/builder';
 import { readAttachments } from '../../server/src/core/packaging/cards';
@@ -25,8 +25,16 @@ function layout() {
   return { base, proj, other, outside };
 }
 
-/** The verdict for `spec` written in a manifest at the project root. */
-const verdict = (root: string, spec: string) => linkedPathVerdict(root, spec, path.resolve(root, spec));
+/**
+ * The verdict for `spec` written in a manifest at the project root; the same, it is asserted, with
+ * the real paths of folders remembered as a project load remembers them (`RealPaths`).
+ */
+const verdict = (root: string, spec: string) => {
+  const plain = linkedPathVerdict(root, spec, path.resolve(root, spec));
+  const realPaths = new RealPaths();
+  for (let i = 0; i < 2; i++) assert.deepEqual(linkedPathVerdict(root, spec, path.resolve(root, spec), realPaths), plain, `${spec} with remembered real paths`);
+  return plain;
+};
 
 describe('linkedPathVerdict: is a path a manifest names inside the project?', () => {
   it('a relative path inside is inside, and names the file to read', () => {

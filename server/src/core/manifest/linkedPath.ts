@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -29,14 +29,46 @@ export type LinkedPathVerdict = ({ inside: true; realPath: string }) | ({ inside
  * under the root's real path after resolving symbolic links in every part that exists (a file
  * that does not exist yet is judged by the real path of its nearest existing folder).
  */
-export function linkedPathVerdict(root: string, spec: string, absPath: string): LinkedPathVerdict {
+export function linkedPathVerdict(root: string, spec: string, absPath: string, realPaths?: RealPaths): LinkedPathVerdict {
   const lexical = path.resolve(absPath);
   // Both spellings: a manifest written on Windows may say `C:\x` or `\\host\share`, one written elsewhere `/etc/x`.
   if (path.posix.isAbsolute(spec) || path.win32.isAbsolute(spec)) return { inside: false, reason: 'absolute', target: lexical };
-  if (!isWithin(path.resolve(root), lexical)) return { inside: false, reason: 'escapes', target: lexical };
-  const real = realPathOf(lexical);
-  if (!isWithin(realPathOf(path.resolve(root)), real)) return { inside: false, reason: 'symlink', target: real };
+  const absRoot = path.resolve(root);
+  if (!isWithin(absRoot, lexical)) return { inside: false, reason: 'escapes', target: lexical };
+  const real = realPaths ? realPaths.of(lexical) : realPathOf(lexical);
+  if (!isWithin(realPaths ? realPaths.folder(absRoot) : realPathOf(absRoot), real)) return { inside: false, reason: 'symlink', target: real };
   return { inside: true, realPath: real };
+}
+
+/**
+ * Real paths of folders, remembered while one project is loaded: its links lie in few folders,
+ * and resolving every part of every path again for each link (and the root's for each link) was
+ * most of what judging them cost. Made per load, never kept: folders and links change on disk.
+ */
+export class RealPaths {
+  private readonly folders = new Map<string, string>();
+
+  /** The real path of a resolved folder path (as `realPathOf`), remembered. */
+  folder(dir: string): string {
+    let real = this.folders.get(dir);
+    if (real === undefined) this.folders.set(dir, (real = realPathOf(dir)));
+    return real;
+  }
+
+  /**
+   * The real path of a resolved path, the same as `realPathOf`: when the last part is not a
+   * symbolic link (one lstat says), it is its folder's real path and its name.
+   */
+  of(p: string): string {
+    const parent = path.dirname(p);
+    if (parent === p) return realPathOf(p);
+    try {
+      if (lstatSync(p).isSymbolicLink()) return realPathOf(p);
+    } catch {
+      // Nothing there (or not reachable): `realPathOf` appends the missing name to its folder's real path too.
+    }
+    return path.join(this.folder(parent), path.basename(p));
+  }
 }
 
 /**
@@ -55,8 +87,23 @@ export function outsideText(root: string, o: OutsidePath): string {
  * `/proj`, and a name that merely starts with two dots (`..notes`) is not a way out.
  */
 export function isWithin(dir: string, p: string): boolean {
+  // Most calls are plainly inside: `p` starts with `dir` and a separator, and neither has `.`,
+  // `..` or doubled separators that `path.relative` would resolve. That is decided without it.
+  if (plainlyUnder(dir, p)) return true;
   const rel = path.relative(dir, p);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+const SEP_CODE = path.sep.charCodeAt(0);
+const plain = (p: string) => !p.includes(`${path.sep}.`) && !p.includes(`${path.sep}${path.sep}`) && !p.endsWith(path.sep) && path.isAbsolute(p);
+
+/**
+ * Whether `p` is strictly under `dir` as plain strings: it starts with `dir` and a separator, and
+ * neither has `.`, `..` or doubled separators that `path.relative` would resolve first. False
+ * says nothing (`path.relative` decides those cases).
+ */
+export function plainlyUnder(dir: string, p: string): boolean {
+  return p.length > dir.length + 1 && p.charCodeAt(dir.length) === SEP_CODE && p.startsWith(dir) && plain(dir) && plain(p);
 }
 
 /** The real path of `p`: symbolic links resolved in every part that exists; the missing rest appended as written. */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { buildManifest } from './build';
 import { FileHost, isManifestPath } from './host';
-import { linkedPathVerdict } from './linkedPath';
+import { linkedPathVerdict, RealPaths } from './linkedPath';
 import { EntityIndex } from './index';
 import { computePackages, PackageMap } from './packages';
 import { resolveReference, Resolution } from './resolve';
@@ -230,6 +230,7 @@ export class Project {
 export async function loadProject(root: string, host: FileHost, options: LoadOptions = {}): Promise<Project> {
   const absRoot = path.resolve(root);
   const byAbs = new Map<string, Manifest>();
+  const realPaths = new RealPaths();
   const load = async (files: string[]) => {
     const texts = await mapLimit(files, 32, (f) => host.readFile(f));
     const added: Manifest[] = [];
@@ -249,14 +250,14 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
     for (const m of frontier) {
       for (const l of m.links) {
         // An include outside the project is never read: MAN003 reports it (resolveLinks marks it).
-        if (l.role === 'include' && isManifestPath(l.absPath) && !byAbs.has(l.absPath) && linkedPathVerdict(absRoot, l.spec, l.absPath).inside) next.add(l.absPath);
+        if (l.role === 'include' && isManifestPath(l.absPath) && !byAbs.has(l.absPath) && linkedPathVerdict(absRoot, l.spec, l.absPath, realPaths).inside) next.add(l.absPath);
       }
     }
     frontier = await load([...next]);
   }
 
   const manifests = [...byAbs.values()].sort((a, b) => compareCodes(a.file, b.file));
-  await mapLimit(manifests, 32, (m) => resolveLinks(m, host, (abs) => byAbs.has(abs)));
+  await mapLimit(manifests, 32, (m) => resolveLinks(m, host, (abs) => byAbs.has(abs), undefined, realPaths));
   return new Project(absRoot, manifests, options.catalog);
 }
 
@@ -270,6 +271,7 @@ export async function resolveLinks(
   host: FileHost,
   isLoaded: (absPath: string) => boolean,
   known?: ReadonlyMap<string, LinkedFile>,
+  realPaths?: RealPaths,
 ): Promise<void> {
   await Promise.all(m.links.map(async (l) => {
     const prior = known?.get(l.absPath);
@@ -277,7 +279,7 @@ export async function resolveLinks(
     // that the editor told us of; the builder judges every path again before reading it anyway).
     if (prior && prior.spec === l.spec) l.outside = prior.outside;
     else {
-      const verdict = linkedPathVerdict(m.root, l.spec, l.absPath);
+      const verdict = linkedPathVerdict(m.root, l.spec, l.absPath, realPaths);
       if (!verdict.inside) l.outside = { reason: verdict.reason, target: verdict.target };
     }
     if (l.outside) {

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, keyof typeof GROUPS> = {
   inspect: 'package',
   import: 'environment',
   export: 'environment',
+  graph: 'check',
   unpack: 'package',
   retrieve: 'environment',
   env: 'environment',

@@ -1,5 +1,6 @@
 // The commands that read a project and write text: no database, HTTP or zip code is bundled here.
 import { runCheck } from '../check';
+import { runGraph } from '../graph';
 import type { CommandGroup } from '../usage';
 
-export const commands: CommandGroup = { check: runCheck };
+export const commands: CommandGroup = { check: runCheck, graph: runGraph };

@@ -72,7 +72,7 @@ export function explainReference(view: Project, ref: Reference): Explanation | u
     }
     default:
       conclusion = verdict.class === 'inside' ? `The target is inside ${packageLabel(pkg)}.`
-        : verdict.class === 'builtin' ? `Every environment has the target${verdict.code ? ` (licensed: ${verdict.code})` : ''}.`
+        : verdict.class === 'builtin' ? (verdict.code ? `The target is built in, but licensed: an environment without the licence lacks it: ${verdict.code}.` : 'Every environment has the target.')
           : `${verdict.class === 'unknown' ? 'The target exists nowhere' : `${capital(packageLabel(pkg))} cannot carry the target`}${verdict.code ? `: ${verdict.code}` : ''}.`;
   }
   return { verdict, package: pkg, steps, conclusion };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildManifest } from '../../server/src/core/manifest/build';
+import { buildManifest, relativeFile } from '../../server/src/core/manifest/build';
 import { nodeFileHost } from '../../server/src/core/manifest/host';
 import { isWithin, linkedPathVerdict, RealPaths } from '../../server/src/core/manifest/linkedPath';
 import { loadProject, Project } from '../../server/src/core/manifest/project';
@@ -43,6 +43,17 @@ describe('linkedPathVerdict: is a path a manifest names inside the project?', ()
     assert.equal(verdict(proj, 'sub/../f.ts').inside, true);
     assert.equal(verdict(proj, 'not/yet/there.ts').inside, true, 'a missing file is judged by where it would be');
     assert.equal(verdict(proj, '..notes/f.ts').inside, true, 'a name that starts with two dots is no way out');
+  });
+
+  it('paths plainly under the root are judged without path.relative, and the same as with it', () => {
+    const cases = ['/proj/a', '/proj/.work/a.isola.json', '/proj/a/./b', '/proj/a/../../x', '/proj/../x', '/proj-x/a', '/proj//a', '/proj/a/', '/proj/..', '/proj/.', '/proj/..x/y', '/proj', '/'];
+    for (const root of ['/proj', '/proj/', '/proj/.', '/']) {
+      for (const p of cases) {
+        const rel = path.posix.relative(root, p);
+        assert.equal(isWithin(root, p), rel === '' || (rel !== '..' && !rel.startsWith('../') && !path.posix.isAbsolute(rel)), `isWithin(${root}, ${p})`);
+        if (p !== root) assert.equal(relativeFile(root, p), rel, `relativeFile(${root}, ${p})`);
+      }
+    }
   });
 
   it('an absolute path is refused, even one that points inside', () => {

@@ -95,11 +95,16 @@ export function isWithin(dir: string, p: string): boolean {
 }
 
 const SEP_CODE = path.sep.charCodeAt(0);
-const plain = (p: string) => !p.includes(`${path.sep}.`) && !p.includes(`${path.sep}${path.sep}`) && !p.endsWith(path.sep) && path.isAbsolute(p);
+const DOT = `${path.sep}.${path.sep}`;
+const DOTDOT = `${path.sep}..${path.sep}`;
+const DOUBLE = `${path.sep}${path.sep}`;
+// An absolute path with no `.` or `..` segment, doubled or trailing separator (dot-folders are fine).
+const plain = (p: string) => path.isAbsolute(p) && !p.includes(DOT) && !p.includes(DOTDOT) && !p.includes(DOUBLE) &&
+  !p.endsWith(path.sep) && !p.endsWith(`${path.sep}.`) && !p.endsWith(`${path.sep}..`);
 
 /**
  * Whether `p` is strictly under `dir` as plain strings: it starts with `dir` and a separator, and
- * neither has `.`, `..` or doubled separators that `path.relative` would resolve first. False
+ * neither has a `.` or `..` segment or doubled separators that `path.relative` would resolve first. False
  * says nothing (`path.relative` decides those cases).
  */
 export function plainlyUnder(dir: string, p: string): boolean {

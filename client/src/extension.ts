@@ -20,12 +20,14 @@ import { registerRetrieveFromEnvironment } from './commands/retrieveFromEnvironm
 import { registerSetToken } from './commands/setToken';
 import { registerShowConflictDiff } from './commands/showConflictDiff';
 import { registerShowJobLog } from './commands/showJobLog';
+import { registerShowPackageGraph } from './commands/showPackageGraph';
 import { registerUnpackPackage } from './commands/unpackPackage';
 import { Connections } from './environments/connections';
 import { registerEnvDocuments } from './environments/envDocuments';
 import { EnvironmentList } from './environments/environmentList';
 import { LocalService } from './environments/localService';
 import { PlanPanel } from './environments/planPanel';
+import { GraphPanel } from './graph/graphPanel';
 import { registerShowOutput } from './commands/showOutput';
 import { startLanguageClient } from './languageClient';
 import { PackageContentsModel } from './packages/packageContentsModel';
@@ -49,6 +51,8 @@ export interface IsolaApi {
   environmentsView: EnvironmentsView;
   /** The import plan on screen, if any. */
   planPanel: PlanPanel;
+  /** The package graph panel (what it was given and what its page drew). */
+  graphPanel: GraphPanel;
 }
 
 /** Wires Isola's features together; each lives in its own module. */
@@ -75,6 +79,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
     registerCompareWithWorkspace(packageModel),
     registerUnpackPackage(client, packageModel, output),
   );
+  const graphPanel = new GraphPanel(client, context.extensionUri);
+  context.subscriptions.push(graphPanel, registerShowPackageGraph(client, graphPanel, packageModel));
 
   const environments = new EnvironmentList();
   const local = new LocalService(context.extensionPath, output);
@@ -101,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
     registerRestoreBackup(connections, refresh),
     registerShowJobLog(connections, output),
   );
-  return { packageContents: packageModel, packageContentsView: packageView, packageContentsTree: packageTree, environmentsView: envView, planPanel };
+  return { packageContents: packageModel, packageContentsView: packageView, packageContentsTree: packageTree, environmentsView: envView, planPanel, graphPanel };
 }
 
 export async function deactivate(): Promise<void> {

@@ -32,11 +32,16 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
     } else {
       const c = pkg.counts;
       item.text = `$(package) ${pkg.kind} ${pkg.code}  $(error) ${c.errors}  $(warning) ${c.warnings}`;
-      item.tooltip = new vscode.MarkdownString(
+      const tip = new vscode.MarkdownString(
         `Checked in **${pkg.kind} \`${pkg.code}\`**${pkg.title ? ` — ${pkg.title}` : ''}\n\n` +
           `${c.errors} error(s), ${c.warnings} warning(s), ${c.infos} info(s) across the package.` +
-          (c.errors ? '\n\nErrors block export.' : ''),
+          (c.errors ? '\n\nErrors block export.' : '') +
+          '\n\n[$(type-hierarchy) Show Package Graph](command:isola.showPackageGraph)',
+        true,
       );
+      // The link runs this one command only.
+      tip.isTrusted = { enabledCommands: ['isola.showPackageGraph'] };
+      item.tooltip = tip;
       item.backgroundColor = c.errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     }
     item.show();

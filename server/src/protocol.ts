@@ -3,6 +3,7 @@
  * Both sides import this module; it depends only on the protocol package.
  */
 import { RequestType } from 'vscode-languageserver-protocol';
+import type { GraphLevel, ReferenceGraph } from './core/graph/types';
 
 /**
  * Node flags the server runs with. Each check of a 1 MB manifest allocates tens of megabytes of
@@ -156,3 +157,28 @@ export interface PlanUnpackResult {
 
 /** Client → server: plan an unpack without writing into the folder (cancellable); the client applies it as a workspace edit. */
 export const PlanUnpackRequest = new RequestType<PlanUnpackParams, PlanUnpackResult, void>('isola/planUnpack');
+
+/** Parameters of `isola/graph`: a manifest of the project, and optionally which package and level. */
+export interface GraphParams {
+  /** A manifest of the project (and, without `package`, of the package to draw: the one it is checked in). */
+  uri: string;
+  /** Code of the package to draw (with `kind` when two packages share it). */
+  package?: string;
+  kind?: string;
+  level?: GraphLevel;
+}
+
+/** The answer to `isola/graph`: the graph, or a sentence saying why there is none. */
+export interface GraphResult {
+  graph?: ReferenceGraph;
+  /** URI of the project's root folder: the graph's `file`s are relative to it. */
+  root?: string;
+  error?: string;
+}
+
+/**
+ * Client → server: the reference graph of a package, drawn from the server's current model
+ * (pending edits applied first; one graph per model snapshot, kept while the snapshot lives),
+ * for a view that shows it. Answers an error sentence when there is no such package.
+ */
+export const GraphRequest = new RequestType<GraphParams, GraphResult, void>('isola/graph');

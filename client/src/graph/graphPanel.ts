@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { GraphEdge, GraphLevel, GraphNode, ReferenceGraph } from '../../../server/src/core/graph/types';
+import { GraphRequest } from '../../../server/src/protocol';
+import { LANGUAGE_ID } from '../languageClient';
+import { DrawnGraph, edgeKey, isGraphMessage, ToGraphView } from './graphMessages';
+
+/** Which package to draw: the one a manifest is checked in, or a package named by kind and code. */
+export interface GraphTarget {
+  /** A manifest of the project (URI). */
+  uri: string;
+  package?: string;
+  kind?: string;
+}
+
+/** How long to wait after the last diagnostics change before asking for the graph again. */
+const DEBOUNCE_MS = 250;
+
+/**
+ * "Isola: Show Package Graph": a webview that draws the package's references (asked of the
+ * language server with `isola/graph`) and follows the active manifest. When diagnostics change
+ * (the server re-checked after an edit) it asks again and posts the new graph; the page redraws
+ * in place. Clicks in the page open declarations and references.
+ */
+export class GraphPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private target: GraphTarget | undefined;
+  private level: GraphLevel = 'namespace';
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private message: ToGraphView | undefined;
+  private posted = '';
+  /** A manifest the panel itself opened: showing it is no reason to draw another package. */
+  private opening: string | undefined;
+  private readonly drew = new vscode.EventEmitter<DrawnGraph>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** The graph last posted to the page, and the root folder its files are relative to. */
+  graph: ReferenceGraph | undefined;
+  root: vscode.Uri | undefined;
+  /** What the page last reported it drew. */
+  drawn: DrawnGraph | undefined;
+  /** Fires when the page has drawn a graph (first draw and every update). */
+  readonly onDidDraw = this.drew.event;
+
+  constructor(private readonly client: LanguageClient, private readonly extensionUri: vscode.Uri) {
+    this.subscriptions.push(
+      this.drew,
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        const doc = editor?.document;
+        if (!this.panel || !doc || doc.languageId !== LANGUAGE_ID || doc.uri.scheme !== 'file') return;
+        if (doc.uri.toString() === this.opening) {
+          this.opening = undefined;
+          return;
+        }
+        this.target = { uri: doc.uri.toString() };
+        this.soon(0);
+      }),
+      vscode.languages.onDidChangeDiagnostics(() => this.panel && this.soon(DEBOUNCE_MS)),
+    );
+  }
+
+  /** Opens the panel (or brings it forward) on `target`. */
+  show(target: GraphTarget): void {
+    this.target = target;
+    if (!this.panel) {
+      const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+      const beside = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+      this.panel = vscode.window.createWebviewPanel('isola.packageGraph', 'Package Graph', beside, { enableScripts: true, localResourceRoots: [webviewRoot] });
+      this.panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.message = undefined;
+        this.posted = '';
+      });
+      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
+      this.panel.webview.html = pageHtml(this.panel.webview, webviewRoot, randomBytes(16).toString('base64'));
+    } else {
+      this.panel.reveal(undefined, true);
+    }
+    this.soon(0);
+  }
+
+  /** Handles a message of the page (public: the tests post clicks through it as the page would). */
+  async receive(m: unknown): Promise<void> {
+    if (!isGraphMessage(m)) return;
+    switch (m.command) {
+      case 'ready':
+        // A page (re)loaded, e.g. shown again after being hidden: it gets the last graph at once.
+        this.posted = '';
+        if (this.message) this.post(this.message);
+        return;
+      case 'level':
+        this.level = m.level;
+        return this.refresh();
+      case 'drawn':
+        this.drawn = m.drawn;
+        this.drew.fire(m.drawn);
+        return;
+      case 'openNode': {
+        const node = this.graph?.nodes.find((n) => n.id === m.id);
+        if (!node) return;
+        if (!node.file || !node.range) {
+          void vscode.window.showInformationMessage(`${nodeWords(node)} is declared nowhere in the project${node.builtin ? ': every environment has it' : ''}.`);
+          return;
+        }
+        return this.open(node.file, node.range);
+      }
+      case 'openEdge': {
+        const edge = this.graph?.edges.find((e) => edgeKey(e) === m.key);
+        if (!edge || edge.references.length === 0) return;
+        let site = edge.references[0];
+        if (edge.references.length > 1) {
+          const picked = await vscode.window.showQuickPick(
+            edge.references.map((r) => ({ label: r.text, description: `${r.file}:${r.range.start.line + 1}`, site: r })),
+            { title: `${edge.code ?? edge.class}: ${edge.references.length} references`, placeHolder: 'Go to which reference?' },
+          );
+          if (!picked) return;
+          site = picked.site;
+        }
+        return this.open(site.file, site.range);
+      }
+    }
+  }
+
+  private async open(file: string, range: NonNullable<GraphNode['range']>): Promise<void> {
+    if (!this.root) return;
+    const uri = vscode.Uri.joinPath(this.root, ...file.split('/'));
+    const selection = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+    // The editor goes next to the graph, not over it.
+    const viewColumn = this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    // The editor switch this causes is the panel's own: the graph stays on its package.
+    this.opening = vscode.window.activeTextEditor?.document.uri.toString() === uri.toString() ? undefined : uri.toString();
+    const editor = await vscode.window.showTextDocument(uri, { selection, viewColumn, preserveFocus: false });
+    editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private soon(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), ms);
+  }
+
+  /** Asks the server for the graph of the target and posts it when it changed. */
+  private async refresh(): Promise<void> {
+    const target = this.target;
+    if (!this.panel || !target) return;
+    const mine = ++this.seq;
+    const answer = await this.client.sendRequest(GraphRequest, { ...target, level: this.level })
+      .then((r) => r, (e: unknown) => ({ error: `the language server did not answer: ${e instanceof Error ? e.message : String(e)}`, graph: undefined, root: undefined }));
+    if (mine !== this.seq || !this.panel) return; // a newer request is on its way, or the panel closed
+    if (!answer.graph || !answer.root) {
+      this.post({ type: 'error', message: `No graph: ${answer.error ?? 'no answer'}.` });
+      return;
+    }
+    const g = answer.graph;
+    this.graph = g;
+    this.root = vscode.Uri.parse(answer.root);
+    this.panel.title = `Graph: ${g.package.kind} ${g.package.code}`;
+    this.post({ type: 'graph', graph: g, edgeTips: g.edges.map((e) => this.edgeTip(e)), nodeTips: g.nodes.map((n) => nodeTip(n)) });
+  }
+
+  /** Posts `message` unless it is what the page shows already (a re-check that changed nothing redraws nothing). */
+  private post(message: ToGraphView): void {
+    this.message = message;
+    const json = JSON.stringify(message);
+    if (json === this.posted || !this.panel) return;
+    this.posted = json;
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** An edge's hover: the findings its references raise (as the Problems panel words them), or where they stand. */
+  private edgeTip(e: GraphEdge): string {
+    const lines = new Set<string>();
+    for (const r of e.references) {
+      const where = `${r.file}:${r.range.start.line + 1}`;
+      const found = e.code && this.root
+        ? vscode.languages.getDiagnostics(vscode.Uri.joinPath(this.root, ...r.file.split('/')))
+          .find((d) => codeOf(d) === e.code && d.range.start.line === r.range.start.line && d.range.start.character === r.range.start.character)
+        : undefined;
+      lines.add(found ? `${e.code}: ${found.message} (${where})` : `${e.code ? `${e.code}: ` : ''}${r.text} (${where})`);
+    }
+    const all = [...lines];
+    const head = e.code ? '' : `${e.class === 'builtin' ? 'Built-in' : e.class === 'inside' ? 'Inside the package' : e.class}: `;
+    return head + (all.length > 6 ? [...all.slice(0, 6), `and ${all.length - 6} more`] : all).join('\n');
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.panel?.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}
+
+function codeOf(d: vscode.Diagnostic): string {
+  const c = d.code;
+  return String(typeof c === 'object' && c !== null ? c.value : c);
+}
+
+function nodeWords(n: GraphNode): string {
+  return n.id.startsWith('ns:') ? `${n.kind === 'builtin' ? 'built-in namespace' : n.kind} ${n.code}` : `${n.kind} ${n.namespace}.${n.code}`;
+}
+
+/** A node's hover: what it is, whether the package carries it, where it is declared. */
+function nodeTip(n: GraphNode): string {
+  const where = n.file && n.range ? `declared in ${n.file}:${n.range.start.line + 1}` : n.missing ? 'not found anywhere (ISO006)' : 'declared outside the project';
+  const status = n.inside ? 'inside the package' : n.builtin ? 'built in: every environment has it' : n.missing ? '' : 'outside the package';
+  return [`${nodeWords(n)}${n.title ? ` · ${n.title}` : ''}`, status, where].filter((s) => s).join('\n');
+}
+
+/** The page: a strict policy (no inline script or style; the bundled script and style sheet of dist/webview only). */
+function pageHtml(webview: vscode.Webview, root: vscode.Uri, nonce: string): string {
+  const src = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${src('graph.css')}">
+<title>Package Graph</title></head><body>
+<header>
+  <span id="caption"></span>
+  <span class="toggle" role="group" aria-label="Level"><button id="level-namespace" aria-pressed="true">Namespaces</button><button id="level-entity" aria-pressed="false">Entities</button></span>
+  <label><input type="checkbox" id="only-breaks"> Only what breaks isolation</label>
+  <span class="legend" aria-hidden="true"><span class="breaks">breaks isolation</span><span class="via">only through the solution</span><span class="inside">inside</span><span class="builtin">built-in</span></span>
+</header>
+<div id="info" role="status" aria-live="polite">Drawing…</div>
+<main id="canvas"></main>
+<script nonce="${nonce}" src="${src('graph.js')}"></script>
+</body></html>`;
+}

@@ -1,0 +1,2 @@
+/** Style sheets the bundler emits next to the script (graph.css → dist/webview/graph.css). */
+declare module '*.css';

@@ -14,7 +14,7 @@
 // description, licence and repository, the `isola` bin, and no dependencies at all, since
 // dist/ carries everything the CLI runs (PGlite's WebAssembly included), so it installs offline.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -50,10 +50,10 @@ function copy(rel, filter = () => true) {
   });
 }
 
-function run(cmd, args, cwd) {
+function run(cmd, args, cwd, quiet = false) {
   // stdin closed: vsce asks questions (a missing licence, say) that a build must not wait on.
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
-  process.stdout.write(r.stdout ?? '');
+  if (!quiet) process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
   if (r.status !== 0) {
     console.error(`pack: ${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`);
@@ -89,6 +89,6 @@ function packNpm(outDir) {
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   mkdirSync(outDir, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const made = run(npm, ['pack', '--silent', '--pack-destination', outDir], stage).trim().split('\n').pop();
-  console.log(`pack: ${path.join(outDir, made)} (${readdirSync(path.join(stage, 'dist')).length} entries in dist/)`);
+  const made = run(npm, ['pack', '--silent', '--pack-destination', outDir], stage, true).trim().split('\n').pop();
+  console.log(`Packed: ${path.join(outDir, made)}`);
 }

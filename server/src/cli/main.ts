@@ -11,6 +11,7 @@ const GROUPS = {
   check: () => require('./commands/check').commands as CommandGroup,
   package: () => require('./commands/package').commands as CommandGroup,
   environment: () => require('./commands/environment').commands as CommandGroup,
+  init: () => require('./commands/init').commands as CommandGroup,
   lsp: () => require('./commands/lsp').commands as CommandGroup,
 };
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, keyof typeof GROUPS> = {
   check: 'check',
   build: 'package',
   inspect: 'package',
+  init: 'init',
   import: 'environment',
   export: 'environment',
   graph: 'check',

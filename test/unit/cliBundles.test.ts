@@ -14,16 +14,18 @@ const CLI = path.join(DIST, 'cli.js');
  * a preloaded script: the start-up of a command is what it loads, so this is what keeps
  * `isola check` from loading the database, HTTP and zip code again.
  */
-function loaded(args: string[]): { code: number | null; err: string; bundles: string[] } {
+function loaded(args: string[]): { code: number | null; err: string; bundles: string[]; builtins: string[] } {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-bundles-'));
   const hook = path.join(tmp, 'hook.js');
-  writeFileSync(hook, "process.on('exit', () => require('fs').writeSync(2, '\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n");
+  writeFileSync(hook, "process.on('exit', () => require('fs').writeSync(2, '\\nLOADED ' + JSON.stringify([Object.keys(require.cache), process.moduleLoadList]) + '\\n'));\n");
   const r = spawnSync(process.execPath, ['-r', hook, CLI, ...args], { cwd: tmp, encoding: 'utf8' });
   const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
   assert.ok(line, r.stderr);
-  const files = JSON.parse(line.slice('LOADED '.length)) as string[];
+  const [files, moduleLoadList] = JSON.parse(line.slice('LOADED '.length)) as [string[], string[]];
+  // Node's own modules, as `NativeModule crypto`: what the bundles required of Node.
+  const builtins = moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
   const bundles = files.filter((f) => f.startsWith(DIST + path.sep)).map((f) => path.relative(DIST, f).split(path.sep).join('/'));
-  return { code: r.status, err: r.stderr, bundles: bundles.sort() };
+  return { code: r.status, err: r.stderr, bundles: bundles.sort(), builtins };
 }
 
 /** The packages and source folders a bundle was built from, by its source map. */
@@ -46,13 +48,15 @@ describe('CLI bundles: each command loads only its own group', () => {
     const r = loaded(['check', empty]);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(r.bundles, ['cli.js', 'commands/check.js']);
+    // Neither hashing (SARIF fingerprints), compression nor HTTP at start-up (`net` is Node's own, for a piped stdout).
+    assert.deepEqual(r.builtins.filter((m) => /^(crypto|zlib|http|https)$/.test(m)), []);
   });
 
   it('the check group holds no database, HTTP, zip or language-server code', () => {
     const sources = sourcesOf('commands/check.js');
     assert.ok(sources.some((s) => s.includes('server/src/core/check.ts')), 'the map lists the core sources');
     const foreign = sources.filter((s) =>
-      /node_modules\/(@electric-sql|pg[^/]*|yauzl|yazl|vscode-[^/]+)\//.test(s) || /server\/src\/(env|lsp|core\/environment)\//.test(s));
+      /node_modules\/(@electric-sql|@dagrejs|pg[^/]*|yauzl|yazl|vscode-[^/]+)\//.test(s) || /server\/src\/(env|lsp|core\/environment)\//.test(s));
     assert.deepEqual(foreign, []);
   });
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { CheckResult } from '../check';
 import { RULES } from '../rules';
 import type { Rule } from '../rules/rule';
@@ -77,5 +76,7 @@ export function formatSarif(result: CheckResult, tool: ToolInfo): string {
 
 /** A stable hash, so code scanning tracks a finding across commits even when lines move. */
 function fingerprint(s: string): string {
+  // Required here, not imported: `isola check` in text or JSON should not load node:crypto at start-up.
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(s).digest('hex').slice(0, 32);
 }

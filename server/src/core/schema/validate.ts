@@ -1,5 +1,4 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import compiledValidator from './manifestValidator.generated';
 import { JsonPath, formatPath, valueAt } from '../json/path';
 import { closest } from '../rules/words';
 import definitions from '../../../../schemas/definitions.schema.json';
@@ -30,11 +29,16 @@ export const MANIFEST_SCHEMAS: Record<string, object> = {
   'manifest.schema.json': manifest,
 };
 
-/** The validator compiled from `schemas/` at build time (`server/tools/compileSchemas.mjs`). */
-const validator = compiledValidator as unknown as ValidateFunction;
+/**
+ * The validator compiled from `schemas/` at build time (`server/tools/compileSchemas.mjs`),
+ * loaded at its first use: it is most of the check bundle, and a command that validates nothing
+ * (`isola check` of a folder without manifests, `--help`) should not evaluate it at start-up.
+ */
+let validator: ValidateFunction | undefined;
 
 /** Validates a parsed manifest against `schemas/manifest.schema.json`. */
 export function validateManifestValue(value: unknown): SchemaProblem[] {
+  validator ??= (require('./manifestValidator.generated') as { default: unknown }).default as ValidateFunction;
   if (validator(value)) return [];
   return toProblems(value, validator.errors ?? []);
 }

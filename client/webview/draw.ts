@@ -87,37 +87,28 @@ export function draw(
   const detailFont = `${size - 2}px ${family}`;
   const line = size + 4;
 
-  const lay = new dagre.graphlib.Graph({ compound: true, multigraph: true });
-  // Wide ranks: a fan of edges into one column of targets then crosses fewer boxes on its way.
-  lay.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: g.level === 'entity' ? 120 : 90, edgesep: 14, marginx: 20, marginy: 20 });
-  lay.setDefaultEdgeLabel(() => ({}));
   const inside = nodes.some((n) => n.inside);
-  if (inside) lay.setNode(CLUSTER, { label: packageCaption(g), paddingTop: line + 18, paddingLeft: 16, paddingRight: 16, paddingBottom: 16 } as never);
   const looped = new Set(edges.filter((e) => e.from === e.to).map((e) => e.from));
   const heightOf = (n: GraphNode) => (nodeDetail(n) ? 2 * line + 12 : line + 12);
+  const sizes = new Map<string, Size>();
   for (const n of nodes) {
     const detail = nodeDetail(n);
     const width = Math.max(textWidth(nodeName(n), nameFont), detail ? textWidth(detail, detailFont) : 0, 60) + 2 * PAD;
-    lay.setNode(n.id, { width, height: heightOf(n) + (looped.has(n.id) ? LOOP : 0) });
-    if (n.inside) lay.setParent(n.id, CLUSTER);
+    sizes.set(n.id, { width, height: heightOf(n) + (looped.has(n.id) ? LOOP : 0) });
   }
-  edges.forEach((e, i) => {
-    if (e.from === e.to) return;
+  for (const e of edges) {
     const label = edgeLabel(e);
-    lay.setEdge(e.from, e.to, label ? { width: textWidth(label, detailFont) + 8, height: line, labelpos: 'c' } : {}, String(i));
-  });
-  dagre.layout(lay);
-
-  const box = lay.graph();
-  const width = Math.ceil(box.width ?? 0);
-  const height = Math.ceil(box.height ?? 0);
+    if (e.from !== e.to) sizes.set(edgeKey(e), label ? { width: textWidth(label, detailFont) + 8, height: line } : { width: 0, height: 0 });
+  }
+  const lay = reusable(g.level, nodes, sizes) ?? layout(g, nodes, edges, sizes, line);
+  const { width, height } = lay;
   const svg = el('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': `References of ${packageCaption(g)}` });
   const defs = el('defs', {}, svg);
   for (const c of CLASSES) {
     const m = el('marker', { id: `arrow-${c}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse', class: `arrow ${c}` }, defs);
     el('path', { d: 'M0,0 L10,5 L0,10 z' }, m);
   }
-  const cluster = inside ? lay.node(CLUSTER) : undefined;
+  const cluster = inside ? lay.cluster : undefined;
   if (cluster) {
     const x = cluster.x - cluster.width / 2;
     const y = cluster.y - cluster.height / 2;
@@ -134,7 +125,7 @@ export function draw(
   const boxes = new Map<string, { x: number; y: number; width: number; height: number }>();
   for (const n of nodes) {
     // A node with a loop has its room for the loop below it; the box itself sits at the top.
-    const laid = lay.node(n.id);
+    const laid = lay.nodes.get(n.id)!;
     const b = { x: laid.x, y: laid.y - (looped.has(n.id) ? LOOP / 2 : 0), width: laid.width, height: heightOf(n) };
     boxes.set(n.id, b);
     const cls = ['node', n.inside ? 'inside' : 'outside', n.builtin ? 'builtin' : '', n.missing ? 'missing' : ''].filter((c) => c).join(' ');
@@ -150,9 +141,9 @@ export function draw(
 
   const drawnEdges: Drawing['edges'] = [];
   const edgeLayer = el('g', { class: 'edges' }, svg);
-  edges.forEach((e, i) => {
-    const route = e.from === e.to ? loop(boxes.get(e.from)!) : lay.edge({ v: e.from, w: e.to, name: String(i) }) as Route;
-    const pts = route.points ?? [];
+  edges.forEach((e) => {
+    const route = e.from === e.to ? loop(boxes.get(e.from)!) : lay.edges.get(edgeKey(e)) ?? {};
+    const pts = [...(route.points ?? [])];
     if (pts.length === 0) return;
     if (e.from !== e.to) {
       // Ends at a node with a loop met its room for the loop: move them onto the box itself.
@@ -180,6 +171,61 @@ export function draw(
 }
 
 type Route = { points?: { x: number; y: number }[]; x?: number; y?: number; d?: string };
+type Size = { width: number; height: number };
+type Box = Size & { x: number; y: number };
+
+/** Where dagre put everything: node boxes (with their loop room), edge routes by key, the package's boundary. */
+interface Layout {
+  width: number;
+  height: number;
+  cluster?: Box;
+  nodes: Map<string, Box>;
+  edges: Map<string, Route>;
+  level: string;
+  sizes: Map<string, Size>;
+}
+
+/** The last layout: an update that keeps every node (the same size) and drops or keeps edges redraws without dagre. */
+let last: Layout | undefined;
+
+function reusable(level: string, nodes: GraphNode[], sizes: Map<string, Size>): Layout | undefined {
+  if (!last || last.level !== level || last.nodes.size !== nodes.length) return undefined;
+  for (const [key, size] of sizes) {
+    const had = last.sizes.get(key);
+    if (!had || Math.abs(had.width - size.width) > 0.5 || had.height !== size.height) return undefined;
+  }
+  return last;
+}
+
+function layout(g: ReferenceGraph, nodes: GraphNode[], edges: GraphEdge[], sizes: Map<string, Size>, line: number): Layout {
+  const lay = new dagre.graphlib.Graph({ compound: true, multigraph: true });
+  // Wide ranks: a fan of edges into one column of targets then crosses fewer boxes on its way.
+  lay.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: g.level === 'entity' ? 120 : 90, edgesep: 14, marginx: 20, marginy: 20 });
+  lay.setDefaultEdgeLabel(() => ({}));
+  const inside = nodes.some((n) => n.inside);
+  if (inside) lay.setNode(CLUSTER, { label: packageCaption(g), paddingTop: line + 18, paddingLeft: 16, paddingRight: 16, paddingBottom: 16 } as never);
+  for (const n of nodes) {
+    lay.setNode(n.id, { ...sizes.get(n.id)! });
+    if (n.inside) lay.setParent(n.id, CLUSTER);
+  }
+  for (const e of edges) {
+    if (e.from === e.to) continue;
+    const key = edgeKey(e);
+    const label = sizes.get(key)!;
+    lay.setEdge(e.from, e.to, label.width ? { ...label, labelpos: 'c' } : {}, key);
+  }
+  dagre.layout(lay);
+  const box = lay.graph();
+  const result: Layout = {
+    width: Math.ceil(box.width ?? 0), height: Math.ceil(box.height ?? 0),
+    cluster: inside ? lay.node(CLUSTER) : undefined,
+    nodes: new Map(nodes.map((n) => [n.id, lay.node(n.id)])),
+    edges: new Map(edges.filter((e) => e.from !== e.to).map((e) => [edgeKey(e), lay.edge({ v: e.from, w: e.to, name: edgeKey(e) }) as Route])),
+    level: g.level, sizes,
+  };
+  last = result;
+  return result;
+}
 
 /** A loop under a node, for references from the node to itself (an unknown name of its own namespace). */
 function loop(b: { x: number; y: number; width: number; height: number }): Route {

@@ -70,7 +70,7 @@ describe('release packages', () => {
     const names = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
     const allowed = /^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/[a-z]+\.js|dist\/(commands|webview)\/[a-z]+\.(js|css)|dist\/pglite\/[a-z]+\.(wasm|data)|schemas\/[a-z]+\.schema\.json|syntaxes\/[A-Za-z.-]+\.json|client\/media\/[a-z-]+\.(png|svg))$/;
     assert.deepEqual(names.filter((n) => !allowed.test(n)), [], 'nothing but what runs and the docs');
-    for (const must of ['package.json', 'readme.md', 'LICENSE.txt', 'changelog.md', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/pglite/pglite.wasm', 'schemas/manifest.schema.json']) {
+    for (const must of ['package.json', 'readme.md', 'LICENSE.txt', 'changelog.md', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/pglite/pglite.wasm', 'dist/webview/graph.js', 'dist/webview/graph.css', 'schemas/manifest.schema.json']) {
       assert.ok(names.includes(must), `${must} is in the vsix`);
     }
     // Every file the manifest names is there: the entry point, the icon, grammar, language configuration and icons.

@@ -12,6 +12,7 @@ const GROUPS = {
   package: () => require('./commands/package').commands as CommandGroup,
   environment: () => require('./commands/environment').commands as CommandGroup,
   init: () => require('./commands/init').commands as CommandGroup,
+  graph: () => require('./commands/graph').commands as CommandGroup,
   lsp: () => require('./commands/lsp').commands as CommandGroup,
 };
 
@@ -23,7 +24,7 @@ const COMMANDS: Record<string, keyof typeof GROUPS> = {
   init: 'init',
   import: 'environment',
   export: 'environment',
-  graph: 'check',
+  graph: 'graph',
   unpack: 'package',
   retrieve: 'environment',
   env: 'environment',

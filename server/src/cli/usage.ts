@@ -12,7 +12,6 @@ export function isUsageError(e: unknown): boolean {
   return typeof e === 'object' && e !== null && USAGE_MARK in e;
 }
 
-
 /** The result of a command: an exit status (0 fine, 1 findings or refused, 2 bad usage or input). */
 export type ExitCode = 0 | 1 | 2;
 

@@ -1,6 +1,5 @@
 // The commands that read a project and write text: no database, HTTP or zip code is bundled here.
 import { runCheck } from '../check';
-import { runGraph } from '../graph';
 import type { CommandGroup } from '../usage';
 
-export const commands: CommandGroup = { check: runCheck, graph: runGraph };
+export const commands: CommandGroup = { check: runCheck };

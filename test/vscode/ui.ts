@@ -23,6 +23,8 @@
  *   5. environments (test/vscode/uiEnvironments.ts): Add Environment, Import Package with the
  *      plan, a conflict and its diff, Replace, the Environments view
  *                     -> docs/images/import-plan.png, conflict-diff.png, environments.png
+ *      then "Isola: Retrieve from Environment" of a change made there, through the Refactor
+ *      Preview (test/vscode/uiRetrieve.ts)                     -> docs/images/retrieve-preview.png
  *
  *   npm run test:ui      (= npm run package:vsix && tsc -p . && bash test/vscode/setup.sh && node out/test/vscode/ui.js)
  *   node out/test/vscode/ui.js [--vsix FILE] [--out DIR] [--keep] [--verbose]

@@ -11,11 +11,14 @@
  *   5. "Replace and Import"; the Environments view shows the environment's namespaces and apps
  *      and its imports; "Isola: Export from Environment" adds the export to the open list without
  *      a refresh; local's empty Backups say "none yet"           -> docs/images/environments.png
+ *   6. a change made in staging retrieved into the workspace through the Refactor Preview
+ *      (uiRetrieve.ts)                                         -> docs/images/retrieve-preview.png
  */
 import * as path from 'path';
 import { FrameLocator, Page } from 'playwright-core';
 import { startService } from '../env/service';
 import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, step, waitForQuickInputTitle } from './uiKit';
+import { retrieveTour } from './uiRetrieve';
 
 const CHANGED = 'payments.payment_requests';
 
@@ -169,6 +172,9 @@ export async function environmentsTour(t: Tour): Promise<void> {
     check.ok(rows.some((r) => /^none yet/.test(r)), 'an empty folder says "none yet"', rows.join(' | '));
     await parkMouse(page);
     await t.screenshot('environments.png');
+
+    // Back into the repository: a change made in staging, retrieved (uiRetrieve.ts). The package was built in the workspace folder.
+    await retrieveTour({ page, check, screenshot: t.screenshot, workspace: path.dirname(t.packageFile), api });
   } finally {
     await service.stop();
   }

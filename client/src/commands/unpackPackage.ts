@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PackageContentsModel } from '../packages/packageContentsModel';
@@ -26,7 +27,7 @@ export function registerUnpackPackage(client: LanguageClient, packages: PackageC
     if (!file) return undefined;
     const dir = a.dir ? vscode.Uri.file(a.dir) : await pickFolder(file);
     if (!dir) return undefined;
-    return unpackWithEdit(client, { file: file.fsPath, dir, what: vscode.workspace.asRelativePath(file), confirm: a.confirm !== false, force: a.force }, output);
+    return unpackWithEdit(client, { file: file.fsPath, dir, what: vscode.workspace.getWorkspaceFolder(file) ? vscode.workspace.asRelativePath(file) : path.basename(file.fsPath), confirm: a.confirm !== false, force: a.force }, output);
   });
 }
 

@@ -24,6 +24,8 @@ export interface UnpackOutcome {
   nothingToChange?: boolean;
   /** Applied (after the preview, when it was shown). False when discarded, refused or cancelled. */
   applied: boolean;
+  /** Applied: the files that now have the package's content (the preview may have left some out). */
+  taken?: string[];
   refused?: string;
 }
 
@@ -78,7 +80,7 @@ export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, outp
     for (const n of plan.notes) output.warn(`${o.what}: ${n}`);
     const base: UnpackOutcome = { package: plan.package, files, notes: plan.notes, applied: false };
     if (!files.length) {
-      void vscode.window.showInformationMessage(`Isola: Nothing to change: the workspace already has ${o.what} as it is.${noteWords(plan.notes)}`);
+      void vscode.window.showInformationMessage(`Isola: Nothing to change: the workspace already matches ${o.what}.${noteWords(plan.notes)}`);
       return { ...base, nothingToChange: true };
     }
     const { edit, texts } = await buildEdit(o.dir, plan.stage, files, o.confirm);
@@ -94,10 +96,13 @@ export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, outp
     // Text edits leave the documents they opened unsaved; the unpack is only done once on disk.
     // They were not dirty before (checked above), so saving writes exactly the edit.
     await Promise.all(vscode.workspace.textDocuments.filter((d) => d.isDirty && texts.has(d.uri.toString())).map((d) => d.save()));
-    const count = (s: string) => files.filter((f) => f.status === s).length;
-    output.info(`${o.what}: ${files.map((f) => `${f.status} ${f.file}`).join(', ')}`);
-    void vscode.window.showInformationMessage(`Isola: ${o.what}: ${count('changed')} changed, ${count('created')} created.${noteWords(plan.notes)}`);
-    return { ...base, applied: true };
+    // The preview lets the user untick files: say what was taken, as the files on disk now have it.
+    const taken = await takenFiles(o.dir, plan.stage, files);
+    const count = (s: string) => taken.filter((f) => f.status === s).length;
+    const of = taken.length < files.length ? ` (${taken.length} of ${plural(files.length, 'file')} taken)` : '';
+    output.info(`${o.what}: ${taken.map((f) => `${f.status} ${f.file}`).join(', ')}`);
+    void vscode.window.showInformationMessage(`Isola: ${o.what}: ${count('changed')} changed, ${count('created')} created${of}.${noteWords(plan.notes)}`);
+    return { ...base, applied: true, taken: taken.map((f) => f.file) };
   } finally {
     await fs.rm(plan.stage, { recursive: true, force: true });
   }
@@ -133,6 +138,19 @@ async function buildEdit(dir: vscode.Uri, stage: string, files: PlannedUnpackFil
     }
   }
   return { edit, texts };
+}
+
+/** The planned files whose content on disk is now the staged content. */
+async function takenFiles(dir: vscode.Uri, stage: string, files: PlannedUnpackFile[]): Promise<PlannedUnpackFile[]> {
+  const out: PlannedUnpackFile[] = [];
+  for (const f of files) {
+    const [mine, now] = await Promise.all([
+      fs.readFile(path.join(stage, ...f.file.split('/'))),
+      fs.readFile(path.join(dir.fsPath, ...f.file.split('/'))).catch(() => undefined),
+    ]);
+    if (now?.equals(mine)) out.push(f);
+  }
+  return out;
 }
 
 function isText(b: Buffer): boolean {

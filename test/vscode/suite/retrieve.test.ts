@@ -102,6 +102,7 @@ suite('Round trip: Retrieve from Environment and Unpack Package into Workspace',
     // The manifest and the history the environment's versions are merged into; nothing else.
     const touched = outcome.files.map((f) => f.file).sort();
     assert.ok(touched.every((f) => f === 'invoices/invoices.isola.json' || f === 'invoices/isola.history.json'), touched.join(', '));
+    assert.deepStrictEqual([...(outcome.taken ?? [])].sort(), touched, 'without the preview, every planned file is taken');
     const after = fs.readFileSync(manifest(), 'utf8');
     const line = before.split('\n').find((l) => l.includes(TITLE))!.trim();
     assert.deepStrictEqual(changedLines(before, after), [line.replace(TITLE, CHANGED_TITLE)]);

@@ -11,6 +11,7 @@
  *                                                                      -> docs/images/problems.png
  *   3. the mouse rests on `crm_ext.lead_sources`; the hover says "Breaks isolation"
  *                                                                      -> docs/images/hover.png
+ *      then "Isola: Show Package Graph" of sales (uiGraph.ts)  -> docs/images/graph-dark.png, graph-light.png
  *      then "Isola: Build Package" of `workspace sales` is refused, saying which findings
  *      block it; Show Problems opens the Problems panel (uiBuilds.ts)  -> docs/images/build-refused.png
  *   4. command palette "Isola: Build Package": pick `solution payments_solution`, accept the
@@ -47,6 +48,7 @@ import {
 } from './uiKit';
 import { rebuiltPackage, refusedBuild } from './uiBuilds';
 import { environmentsTour } from './uiEnvironments';
+import { graphTour } from './uiGraph';
 import {
   REPO_ROOT,
   SetupError,
@@ -311,6 +313,8 @@ class UiRun {
       await parkMouse(page);
       await page.locator('.monaco-hover').first().waitFor({ state: 'hidden', timeout: STEP_MS }).catch(() => undefined);
     });
+    // The package graph of sales, in the dark theme and the light one (uiGraph.ts).
+    await graphTour({ page, check, screenshot: (name) => this.screenshot(name) });
     // A build the findings refuse: the message says which, and its Show Problems button works.
     await refusedBuild({ page, check, screenshot: (name) => this.screenshot(name) });
     await step('Isola: Build Package from the command palette', async () => {

@@ -58,7 +58,8 @@ export async function startService(o: { dataDir?: string; databaseUrl?: string; 
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start in 60 s:\n${out}`)), 60_000);
+    // PGlite's first start runs initdb, which takes over a minute when the machine's cores are busy with other work.
+    const timer = setTimeout(() => reject(new Error(`the service did not start in 180 s:\n${out}`)), 180_000);
     const onData = (b: Buffer) => {
       out += b.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);

@@ -40,9 +40,12 @@ export async function previewRestore(db: Sql, id: string): Promise<RestorePrevie
     if (cur && cur.hash === r.row.hash && cur.deleted === r.row.deleted) return { id: r.id, change: 'unchanged' as const, reason: 'already as in the backup' };
     return { id: r.id, change: 'restore' as const, reason: cur ? `back to the version of ${r.row.updatedAt} by ${r.row.updatedBy}` : 'deleted since; restoring brings it back' };
   });
+  // Records the import created: counted in the backup (schema 2), or as rows without a body (schema 1).
   const recs = await db.query<{ app: string; restore: number; remove: number }>(
-    `SELECT app, count(*) FILTER (WHERE body IS NOT NULL)::int AS restore, count(*) FILTER (WHERE body IS NULL)::int AS remove
-     FROM backup_records WHERE backup_id = $1 GROUP BY app ORDER BY app`, [id]);
+    `SELECT app, sum(restore)::int AS restore, sum(remove)::int AS remove FROM (
+       SELECT app, count(*) FILTER (WHERE body IS NOT NULL) AS restore, count(*) FILTER (WHERE body IS NULL) AS remove FROM backup_records WHERE backup_id = $1 GROUP BY app
+       UNION ALL SELECT c.key, 0, c.value::bigint FROM backups b, jsonb_each_text(coalesce(b.created_records, '{}')) c WHERE b.id = $1) x
+     GROUP BY app ORDER BY app`, [id]);
   return { backup, entities, records: recs.map((r) => ({ app: r.app, restore: Number(r.restore), remove: Number(r.remove) })) };
 }
 
@@ -69,10 +72,13 @@ export async function restoreBackup(db: Database, id: string, by: string, now: s
         [e.id, e.type, e.namespace, e.code, e.deleted, e.hash, JSON.stringify(e.body), e.app ?? null, e.updatedAt, e.updatedBy]);
       await writeHistory(tx, r.id, r.history);
     }
+    // Records the import created: marked with its backup's id (schema 2), or listed without a body (schema 1).
     await tx.query(`DELETE FROM records r USING backup_records b WHERE b.backup_id = $1 AND b.body IS NULL AND r.app = b.app AND r.id = b.id`, [id]);
     await tx.query(
-      `INSERT INTO records (app, id, body) SELECT app, id, body FROM backup_records WHERE backup_id = $1 AND body IS NOT NULL
-       ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body`, [id]);
+      `DELETE FROM records WHERE app IN (SELECT jsonb_object_keys(coalesce(created_records, '{}')) FROM backups WHERE id = $1) AND created_in = $1`, [id]);
+    await tx.query(
+      `INSERT INTO records (app, id, body, created_in) SELECT app, id, body, created_in FROM backup_records WHERE backup_id = $1 AND body IS NOT NULL
+       ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body, created_in = EXCLUDED.created_in`, [id]);
     await tx.query(`UPDATE backups SET restored_at = $2, restored_by = $3 WHERE id = $1`, [id, now, by]);
     await bumpRevision(tx, revision);
   });

@@ -9,10 +9,9 @@ import { backupLine } from './planChecks';
 import { actionFor } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntities, writeHistories } from './store';
 import type { Caller, ImportPlan, PlanAction } from './types';
+import { importRecords, type RecordCounts } from './recordImport';
 import { newId } from './users';
 
-/** Records written per statement: large enough to amortise a round trip, small enough to bound memory. */
-const RECORD_BATCH = 2000;
 /** Design entities (and their backups and histories) written per statement. */
 const CARD_BATCH = 500;
 
@@ -41,7 +40,7 @@ export interface ImportResult {
   counts: Record<PlanAction, number>;
   entities: { id: string; action: PlanAction }[];
   /** Per data app: records the package carries (`written`), of which new, changed and already equal. */
-  records: { app: string; written: number; created: number; updated: number; unchanged: number }[];
+  records: RecordCounts[];
 }
 
 /** Thrown when the cancel arrives; the transaction rolls back. */
@@ -132,20 +131,24 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
 
     const records: ImportResult['records'] = [];
     const order = orderedApps(view, dataApps);
-    let recordsBackedUp = 0;
     for (const target of order) {
       o.report.step('importing', `data ${target}`);
-      const r = await importRecords(tx, view, dataApps, target, backupId, o, !db.serialised, (n) => {
-        done += n;
-        o.report.progress(done, total);
-      });
-      recordsBackedUp += r.written;
+      const r = await importRecords(tx, view, dataApps.get(target)!, target, {
+        backupId, log: (level, line) => o.report.log(level, line), cancelled,
+        onRecords: (n) => {
+          done += n;
+          o.report.progress(done, total);
+        },
+      }, db.serialised);
       records.push(r);
       o.report.log('info', `data ${target}: ${r.written} record(s) (${r.created} created, ${r.updated} updated)`);
     }
 
-    await tx.query(`INSERT INTO backups (id, job_id, created_at, created_by, namespaces, entities, records) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [backupId, o.jobId, o.now, o.caller.name, JSON.stringify(permit.namespaces), changing.length, recordsBackedUp]);
+    // The backup holds the records the import changed as they were; those it created carry its id
+    // (recordImport.ts), and it keeps their number per app.
+    const created = Object.fromEntries(records.filter((r) => r.created).map((r) => [r.app, r.created]));
+    await tx.query(`INSERT INTO backups (id, job_id, created_at, created_by, namespaces, entities, records, created_records) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [backupId, o.jobId, o.now, o.caller.name, JSON.stringify(permit.namespaces), changing.length, records.reduce((n, r) => n + r.created + r.updated, 0), JSON.stringify(created)]);
     // Records equal to what the environment holds change nothing: importing a package again leaves the revision alone.
     const newRevision = changing.length || records.some((r) => r.created || r.updated) ? await bumpRevision(tx, revision) : revision;
     const counts: Record<PlanAction, number> = { ...plan.counts };
@@ -214,67 +217,4 @@ function mergeHistory(env: HistoryEntry[], pkg: HistoryEntry[], hash: string, no
   const out = [...env.filter((h) => !known.has(h.hash)), ...pkg];
   if (out[out.length - 1]?.hash !== hash) out.push({ hash, at: now });
   return out;
-}
-
-async function importRecords(
-  tx: Sql, view: PackageView, dataApps: ReadonlyMap<string, string>, target: string, backupId: string, o: ImportOptions, overlap: boolean, onRecords: (n: number) => void,
-): Promise<ImportResult['records'][number]> {
-  const source = dataApps.get(target)!;
-  let batch = new Map<string, unknown>();
-  let written = 0;
-  let created = 0;
-  let updated = 0;
-  let line = 0;
-  const failed: string[] = [];
-  const flush = async (part: Map<string, unknown>) => {
-    const ids = [...part.keys()];
-    await tx.query(
-      `INSERT INTO backup_records (backup_id, app, id, body) SELECT $1, $2, x.id, r.body FROM unnest($3::text[]) AS x(id)
-       LEFT JOIN records r ON r.app = $2 AND r.id = x.id ON CONFLICT DO NOTHING`, [backupId, target, ids]);
-    // A record is merged into the one the environment holds: the package's values win, values it
-    // lacks stay (those of a field the package no longer has among them: an update deletes
-    // nothing). A record that would not change is not rewritten (and not counted as updated).
-    const [w] = await tx.query<{ created: number; updated: number }>(
-      `WITH w AS (INSERT INTO records (app, id, body) SELECT $1, e->>0, e->1 FROM jsonb_array_elements($2::jsonb) AS e
-         ON CONFLICT (app, id) DO UPDATE SET body = records.body || EXCLUDED.body WHERE records.body IS DISTINCT FROM records.body || EXCLUDED.body
-         RETURNING (xmax = 0) AS inserted)
-       SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`, [target, JSON.stringify([...part])]);
-    written += part.size;
-    created += Number(w.created);
-    updated += Number(w.updated);
-    onRecords(part.size);
-    if (o.signal.aborted) throw new ImportCancelled();
-  };
-  // With `overlap` (a database server, working in its own process), one batch is written while the
-  // next is read and parsed; an embedded database works in this thread, so there is nothing to gain.
-  let writing: Promise<void> = Promise.resolve();
-  const send = async () => {
-    if (!batch.size) return;
-    const next = batch;
-    batch = new Map();
-    await writing;
-    writing = flush(next);
-    writing.catch(() => undefined); // rethrown where it is awaited
-    if (!overlap) await writing;
-  };
-  try {
-    for await (const rec of view.reader.records(source)) {
-      line++;
-      const id = (rec as { id?: unknown })?.id;
-      if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof id !== 'string' && typeof id !== 'number')) {
-        if (failed.length < 100) o.report.log('error', `data ${target}: record ${line} has no string or number "id"; not imported`);
-        failed.push(String(line));
-        continue;
-      }
-      batch.set(String(id), rec);
-      if (batch.size >= RECORD_BATCH) await send();
-    }
-    await send();
-  } finally {
-    // Never leave a statement running when the transaction ends (a failed read rolls it back).
-    await writing.catch(() => undefined);
-  }
-  await writing;
-  if (failed.length) throw new EnvError(422, `${failed.length} record(s) of ${target} could not be imported; see the log`, 'bad-records');
-  return { app: target, written, created, updated, unchanged: written - created - updated };
 }

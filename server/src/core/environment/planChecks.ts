@@ -111,8 +111,8 @@ export function conflictSummary(plan: Pick<ImportPlan, 'entities'>): string {
  */
 export function backupLine(id: string, before: number, created: number): string {
   const n = (k: number, what = 'entit') => `${k} ${what}${what === 'entit' ? (k === 1 ? 'y' : 'ies') : ''}`;
-  const records = 'and every record it writes as it was before (a new one as absent)';
-  if (!before && !created) return `backup ${id}: no entity changes; it holds only the records the import writes, each as it was before (a new one as absent)`;
+  const records = 'and every record it changes as it was before (restoring removes those it creates)';
+  if (!before && !created) return `backup ${id}: no entity changes; it holds only the records the import changes, each as it was before (restoring removes those it creates)`;
   if (!before) return `backup ${id}: holds no entity from before the import (none of the ${n(created)} it writes existed); it records them as absent, so restoring it removes them, ${records}`;
   return `backup ${id}: ${n(before)} as they were before the import${created ? `, and ${n(created)} it creates, recorded as absent (restoring removes them)` : ''}, ${records}`;
 }

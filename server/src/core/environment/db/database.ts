@@ -7,6 +7,13 @@ export interface Sql {
   query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
   /** Runs statements without parameters (schema changes). */
   exec(text: string): Promise<void>;
+  /**
+   * Runs `COPY <target> FROM STDIN` (text format) with the lines `data` yields (each chunk whole
+   * lines, each line ending in a newline): PostgreSQL's bulk path, several times faster than rows
+   * sent as parameters. A chunk's error or an abandoned iteration fails the COPY, and the
+   * transaction it ran in with it.
+   */
+  copyFrom(target: string, data: AsyncIterable<string>): Promise<void>;
 }
 
 /**

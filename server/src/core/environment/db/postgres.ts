@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Pool, type PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, Row, Sql } from './database';
 
 /**
@@ -21,6 +24,16 @@ export async function openPostgres(url: string): Promise<Database> {
     async exec(text: string) {
       await c.query(text);
     },
+    async copyFrom(target: string, data: AsyncIterable<string>) {
+      const client = c instanceof Pool ? await c.connect() : c;
+      try {
+        // A failed or abandoned source destroys the COPY stream, which sends CopyFail: the server
+        // rolls the COPY back and the connection stays usable for the transaction's ROLLBACK.
+        await pipeline(Readable.from(data), client.query(copyFrom(`COPY ${target} FROM STDIN`)));
+      } finally {
+        if (client !== c) (client as PoolClient).release();
+      }
+    },
   });
   const base = wrap(pool);
   return {
@@ -28,6 +41,7 @@ export async function openPostgres(url: string): Promise<Database> {
     serialised: false,
     query: base.query,
     exec: base.exec,
+    copyFrom: base.copyFrom,
     async transaction(fn) {
       const client = await pool.connect();
       try {

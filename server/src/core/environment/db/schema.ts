@@ -1,7 +1,7 @@
 import type { Database } from './database';
 
 /** The schema version this build writes; older databases are migrated forward on open. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * Tables of an environment. Times are ISO 8601 text (sortable, and read back the same way by
@@ -43,6 +43,18 @@ CREATE TABLE IF NOT EXISTS backup_records (
   backup_id text NOT NULL, app text NOT NULL, id text NOT NULL, body jsonb, PRIMARY KEY (backup_id, app, id));
 `;
 
+/**
+ * Version 2: an import no longer writes a backup row for every record it creates. A record
+ * remembers the backup of the import that created it (`created_in`; restoring that backup removes
+ * it), the backup keeps how many it created per app, and a backed-up record keeps its own
+ * `created_in` so that a restore puts back exactly that too.
+ */
+const V2 = `
+ALTER TABLE records ADD COLUMN IF NOT EXISTS created_in text;
+ALTER TABLE backup_records ADD COLUMN IF NOT EXISTS created_in text;
+ALTER TABLE backups ADD COLUMN IF NOT EXISTS created_records jsonb;
+`;
+
 /** Creates or upgrades the tables; safe to run on every open. */
 export async function migrate(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
@@ -50,6 +62,7 @@ export async function migrate(db: Database): Promise<void> {
     const rows = await tx.query<{ value: number }>(`SELECT value FROM isola_meta WHERE key = 'schemaVersion'`);
     const current = rows[0]?.value ?? 0;
     if (current > SCHEMA_VERSION) throw new Error(`the environment's database has schema version ${current}, newer than this Isola knows (${SCHEMA_VERSION}); update Isola`);
+    if (current < 2) await tx.exec(V2);
     if (current < SCHEMA_VERSION) {
       await tx.query(`INSERT INTO isola_meta (key, value) VALUES ('schemaVersion', $1) ON CONFLICT (key) DO UPDATE SET value = $1`, [JSON.stringify(SCHEMA_VERSION)]);
     }

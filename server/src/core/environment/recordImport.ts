@@ -1,0 +1,191 @@
+import type { Sql } from './db/database';
+import { EnvError } from './errors';
+import type { PackageView } from './packageView';
+
+/** Rows per string handed to COPY: large enough that per-chunk costs vanish, small enough to report progress often. */
+const COPY_CHUNK_ROWS = 1000;
+/**
+ * Rows staged and merged per statement: on PGlite every statement holds the service's only thread
+ * (status requests wait for it), so its pieces stay short; a server works in its own process.
+ */
+const PIECE_ROWS = { embedded: 10_000, server: 200_000 };
+
+/** What importing one app's records did. */
+export interface RecordCounts {
+  app: string;
+  /** Records the package carries (lines with an id). */
+  written: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface RecordImportOptions {
+  /** The import's backup: the mark of the records it creates, and where the ones it changes are kept. */
+  backupId: string;
+  log(level: 'error', line: string): void;
+  /** Called per chunk of records read (negative when a second pass starts over). */
+  onRecords(n: number): void;
+  /** Throws when the import was cancelled. */
+  cancelled(): void;
+}
+
+/** SQLSTATEs of a package that carries one id twice: into a table with the key, or into one merge. */
+const UNIQUE_VIOLATION = '23505';
+const CARDINALITY_VIOLATION = '21000';
+const sqlState = (e: unknown) => (e as { code?: unknown })?.code;
+
+/**
+ * Imports one app's records in bulk, inside the import's transaction (all or nothing with it).
+ *
+ * Rows travel by `COPY` (the database's own bulk path), never as statement parameters. Into an
+ * app that has no records yet they are copied straight into `records`, each marked with the
+ * import's backup (restoring it removes what the import created: the backup holds no row for
+ * them). Otherwise they are copied, piece by piece, into a temporary table, the records they change
+ * are backed up as they were, and one statement per piece merges them: the package's values win,
+ * values it lacks stay (an update deletes nothing), and a record that would not change is not
+ * rewritten. A package that carries an id twice: the later line's values win (within a piece by a
+ * second, deduplicating statement; across pieces by the merge).
+ */
+export async function importRecords(tx: Sql, view: PackageView, source: string, target: string, o: RecordImportOptions, embedded: boolean): Promise<RecordCounts> {
+  const [{ has }] = await tx.query<{ has: boolean }>(`SELECT EXISTS (SELECT 1 FROM records WHERE app = $1) AS has`, [target]);
+  if (!has) {
+    await tx.exec('SAVEPOINT isola_records');
+    const read = lineReader(view, source, target, o, (id, body) => `${copyText(target)}\t${id}\t${body}\t${o.backupId}\n`);
+    try {
+      await tx.copyFrom('records (app, id, body, created_in)', read.chunks());
+      read.finish();
+      await tx.exec('RELEASE SAVEPOINT isola_records');
+      return { app: target, written: read.written, created: read.written, updated: 0, unchanged: 0 };
+    } catch (e) {
+      if (sqlState(e) !== UNIQUE_VIOLATION) throw e;
+      await tx.exec('ROLLBACK TO SAVEPOINT isola_records');
+      o.onRecords(-read.written);
+      return staged(tx, view, source, target, o, true, embedded);
+    }
+  }
+  return staged(tx, view, source, target, o, false, embedded);
+}
+
+async function staged(tx: Sql, view: PackageView, source: string, target: string, o: RecordImportOptions, duplicates: boolean, embedded: boolean): Promise<RecordCounts> {
+  // Temporary: no WAL, no index, gone with the transaction (and with a killed server's session).
+  await tx.exec(`DROP TABLE IF EXISTS pg_temp.isola_stage; CREATE TEMP TABLE isola_stage (id text NOT NULL, body jsonb NOT NULL) ON COMMIT DROP`);
+  const read = lineReader(view, source, target, o, (id, body) => `${id}\t${body}\n`);
+  const lines = read.chunks();
+  const pieceChunks = Math.ceil((embedded ? PIECE_ROWS.embedded : PIECE_ROWS.server) / COPY_CHUNK_ROWS);
+  let created = 0;
+  let updated = 0;
+  try {
+    for (let more = true; more;) {
+      const before = read.written;
+      const piece = async function* () {
+        for (let i = 0; i < pieceChunks; i++) {
+          const r = await lines.next();
+          if (r.done) {
+            more = false;
+            return;
+          }
+          yield r.value;
+        }
+      };
+      await tx.copyFrom('isola_stage (id, body)', piece());
+      if (read.written === before) break;
+      const w = await mergeStage(tx, target, o.backupId, duplicates, read.written - before);
+      created += w.created;
+      updated += w.updated;
+      await tx.exec('TRUNCATE isola_stage');
+    }
+  } finally {
+    await lines.return(undefined); // closes the package's data stream when a statement failed
+  }
+  read.finish();
+  return { app: target, written: read.written, created, updated, unchanged: Math.max(0, read.written - created - updated) };
+}
+
+/** Backs up what the staged rows change, then merges them into `records` in one statement. */
+async function mergeStage(tx: Sql, target: string, backupId: string, duplicates: boolean, rows: number): Promise<{ created: number; updated: number }> {
+  // Without statistics the planner takes the table for a few rows and joins it row by row.
+  if (rows > 50_000) await tx.exec('ANALYZE isola_stage');
+  // Only what the merge below changes, as it was: restoring the backup puts exactly that back.
+  await tx.query(
+    `INSERT INTO backup_records (backup_id, app, id, body, created_in)
+     SELECT $1, $2, r.id, r.body, r.created_in FROM isola_stage s JOIN records r ON r.app = $2 AND r.id = s.id
+     WHERE r.body IS DISTINCT FROM r.body || s.body ON CONFLICT DO NOTHING`, [backupId, target]);
+  const merge = async (from: string) => {
+    const [w] = await tx.query<{ created: number; updated: number }>(
+      `WITH w AS (INSERT INTO records (app, id, body, created_in) ${from}
+         ON CONFLICT (app, id) DO UPDATE SET body = records.body || EXCLUDED.body WHERE records.body IS DISTINCT FROM records.body || EXCLUDED.body
+         RETURNING (xmax = 0) AS inserted)
+       SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`, [target, backupId]);
+    return { created: Number(w.created), updated: Number(w.updated) };
+  };
+  // The last line of an id wins; ctid is the order the rows were copied in (emptied by TRUNCATE, never updated).
+  const lastOfEach = `SELECT DISTINCT ON (id) $1, id, body, $2 FROM isola_stage ORDER BY id, ctid DESC`;
+  if (duplicates) return merge(lastOfEach);
+  await tx.exec('SAVEPOINT isola_merge');
+  try {
+    const w = await merge(`SELECT $1, id, body, $2 FROM isola_stage`);
+    await tx.exec('RELEASE SAVEPOINT isola_merge');
+    return w;
+  } catch (e) {
+    if (sqlState(e) !== CARDINALITY_VIOLATION) throw e;
+    await tx.exec('ROLLBACK TO SAVEPOINT isola_merge');
+    return merge(lastOfEach);
+  }
+}
+
+/**
+ * Reads an app's records from the package (every chunk verified against the index as it streams)
+ * and yields them as COPY text, `COPY_CHUNK_ROWS` lines at a time. A line that is not an object
+ * with a string or number `id` is logged and left out; `finish()` then fails the import.
+ */
+function lineReader(view: PackageView, source: string, target: string, o: RecordImportOptions, row: (id: string, body: string) => string) {
+  const failed: number[] = [];
+  const state = {
+    written: 0,
+    async *chunks(): AsyncGenerator<string> {
+      let line = 0;
+      let chunk = '';
+      let n = 0;
+      for await (const rec of view.reader.records(source)) {
+        line++;
+        const id = (rec as { id?: unknown })?.id;
+        if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof id !== 'string' && typeof id !== 'number')) {
+          if (failed.length < 100) o.log('error', `data ${target}: record ${line} has no string or number "id"; not imported`);
+          failed.push(line);
+          continue;
+        }
+        const body = JSON.stringify(rec);
+        // JSON.stringify escapes every control character, so a backslash is all COPY needs escaped.
+        chunk += row(copyText(String(id)), body.indexOf('\\') === -1 ? body : body.replace(BACKSLASHES, '\\\\'));
+        if (++n >= COPY_CHUNK_ROWS) {
+          yield chunk;
+          state.written += n;
+          o.onRecords(n);
+          o.cancelled();
+          chunk = '';
+          n = 0;
+        }
+      }
+      if (n) {
+        yield chunk;
+        state.written += n;
+        o.onRecords(n);
+      }
+    },
+    finish() {
+      if (failed.length) throw new EnvError(422, `${failed.length} record(s) of ${target} could not be imported; see the log`, 'bad-records');
+    },
+  };
+  return state;
+}
+
+const BACKSLASHES = /\\/g;
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
+function copyText(s: string): string {
+  return COPY_SPECIAL.test(s) ? s.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : s;
+}

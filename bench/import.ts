@@ -2,10 +2,13 @@
  * Import benchmark: how fast does an environment import a package, and how much memory does the
  * importing process take?
  *
- *   node out/bench/import.js [--entities 10000] [--records 1000000] [--pg URL] [--runs 1] [--seed N]
- *                            [--backends pglite,postgres] [--profile]
+ *   node out/bench/import.js [--entities 10000] [--records 100000,1000000] [--pg URL] [--runs 1] [--seed N]
+ *                            [--backends pglite,postgres] [--profile] [--no-floor]
  *
- * (`--entities 0` or `--records 0` leaves that package out.)
+ * (`--entities 0` or `--records 0` leaves that package out; `--records` takes a list, one data
+ * package per size.) Each data import is followed by the database's own pace for the same rows
+ * (bench/importFloor.ts: `COPY` and multi-row `INSERT` into a table shaped as `records`, in the
+ * same run, so the ratios hold whatever the machine's load); `--no-floor` leaves them out.
  *
  * Two packages, both built once (deterministically) under bench/.work/:
  * 1. design: one workspace with `--entities` design entities (cards: apps with their fields,
@@ -45,6 +48,7 @@ import { loadProject } from '../server/src/core/manifest/project';
 import { buildPackage } from '../server/src/core/packaging/builder';
 import { STEPS } from '../server/src/core/packaging/format';
 import { summarizeProfile } from './check';
+import { floorFile, measureFloor } from './importFloor';
 import { customerRecord, generateDataset, generateFile, inclusiveProfile, orderRecord, rng, ROOT, rssSampler, WORK } from './package';
 
 const MB = 2 ** 20;
@@ -422,6 +426,8 @@ interface Row {
   openRssMB: number;
   dbMB?: number;
   runs: number[];
+  /** Milliseconds the same rows took by COPY and by multi-row INSERT (bench/importFloor.ts). */
+  floor?: { copyMs: number; insertMs: number };
 }
 
 function duMB(dir: string): number | undefined {
@@ -464,6 +470,21 @@ async function benchImport(b: Backend, p: BenchPackage, runs: number, profile: b
   console.log(p.kind === 'design'
     ? `   ${row.entitiesPerS} entities/s (median of ${runs}); peak RSS ${row.maxRssMB} MB`
     : `   ${row.recordsPerS} records/s = ${row.dataMBps} MB/s of JSON (median of ${runs}); peak RSS ${row.maxRssMB} MB${dbMB !== undefined ? `; database ${dbMB} MB on disk` : ''}`);
+  if (p.kind === 'data' && !flag('no-floor')) {
+    const file = await floorFile(p.file);
+    const floor = { copyMs: 0, insertMs: 0 };
+    for (const method of ['copy', 'insert'] as const) {
+      const place = b.fresh(`floor-${method}`);
+      try {
+        floor[`${method}Ms`] = measureFloor(place, file, method);
+      } finally {
+        await place.dispose();
+      }
+    }
+    row.floor = floor;
+    console.log(`   the same rows: COPY ${(floor.copyMs / 1000).toFixed(2)} s, multi-row INSERT ${(floor.insertMs / 1000).toFixed(2)} s; ` +
+      `the whole import takes ${ratio(row, 'copyMs')}× COPY, ${ratio(row, 'insertMs')}× INSERT`);
+  }
   if (profile) profileImport(b, p);
   return row;
 }
@@ -485,13 +506,19 @@ function profileImport(b: Backend, p: BenchPackage): void {
   for (const line of inclusiveProfile(path.join(profDir, file), 30)) console.log(`     ${line}`);
 }
 
+/** The whole import (job start to end: check, backup, cards, records, commit, statistics) against a floor of the same rows. */
+function ratio(r: Row, k: 'copyMs' | 'insertMs'): string {
+  return r.floor ? (r.importMs / r.floor[k]).toFixed(2) : '-';
+}
+
 function table(rows: Row[]): void {
   const cols: [string, (r: Row) => string | number][] = [
     ['backend', (r) => r.backend], ['package', (r) => r.package], ['cards', (r) => r.cards], ['records', (r) => r.records],
     ['pkg MB', (r) => r.packageMB], ['plan s', (r) => (r.planMs / 1000).toFixed(2)], ['import s', (r) => (r.importMs / 1000).toFixed(2)],
     ['entities/s', (r) => (r.package === 'design' ? r.entitiesPerS : '-')], ['records/s', (r) => (r.records ? r.recordsPerS : '-')],
     ['MB/s', (r) => (r.records ? r.dataMBps : '-')], ['CPU s', (r) => (r.cpuMs / 1000).toFixed(1)], ['open RSS MB', (r) => r.openRssMB], ['peak RSS MB', (r) => r.maxRssMB],
-    ['db MB', (r) => r.dbMB ?? '-'],
+    ['db MB', (r) => r.dbMB ?? '-'], ['COPY s', (r) => (r.floor ? (r.floor.copyMs / 1000).toFixed(2) : '-')], ['× COPY', (r) => ratio(r, 'copyMs')],
+    ['INSERT s', (r) => (r.floor ? (r.floor.insertMs / 1000).toFixed(2) : '-')], ['× INSERT', (r) => ratio(r, 'insertMs')],
   ];
   const cells = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => String(c[1](r))))];
   const widths = cols.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
@@ -509,7 +536,7 @@ async function main(): Promise<void> {
   const mode = arg('child');
   if (mode) return child(mode, JSON.parse(arg('args')!) as never);
   const entities = Number(arg('entities') ?? 10_000);
-  const records = Number(arg('records') ?? 1_000_000);
+  const records = (arg('records') ?? '100000,1000000').split(',').map(Number).filter((n) => n > 0);
   const runs = Number(arg('runs') ?? 1);
   const seed = Number(arg('seed') ?? 20240401);
   const pg = arg('pg') ?? process.env.ISOLA_TEST_PG;
@@ -519,7 +546,7 @@ async function main(): Promise<void> {
     '(other work on the machine skews wall times)');
   const packages: BenchPackage[] = [];
   if (entities > 0) packages.push(await designPackage(entities, seed));
-  if (records > 0) packages.push(await dataPackage(records, seed));
+  for (const n of records) packages.push(await dataPackage(n, seed));
   for (const p of packages) {
     console.log(`package ${p.kind}: ${p.file}: ${p.cards} cards, ${p.records} records, ${(p.size / MB).toFixed(1)} MB` +
       `${p.builtMs !== undefined ? ` (built in ${(p.builtMs / 1000).toFixed(1)} s)` : ' (reused)'}`);

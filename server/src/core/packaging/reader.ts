@@ -9,6 +9,7 @@ import { foldedName, unsafeEntryName } from './entryNames';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { mayBeDeeperThan } from './jsonLimits';
 import { byteLines } from './lines';
+import { inflateFromMemory, wholeFileIfSmall } from './inMemory';
 import { oneLine, unstorableText } from '../oneLine';
 import { Card, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
 
@@ -21,6 +22,7 @@ export class PackageError extends Error {
 }
 
 const MAX_DESCRIPTOR_BYTES = 256 * 1024 * 1024;
+
 /** Entries smaller than this may compress very well (blank cards) without being bombs. */
 const RATIO_MIN_BYTES = 1024 * 1024;
 
@@ -40,17 +42,26 @@ export class PackageReader {
     readonly entries: Map<string, yauzl.Entry>,
     readonly descriptor: Descriptor,
     private readonly limits: ReadLimits,
+    /** The whole file, when it was small enough to read at once (inMemory.ts). */
+    private readonly bytes?: Buffer,
   ) {}
 
   private sha256Of?: Map<string, string>;
 
   static async open(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<PackageReader> {
     const fd = await openRegularFile(file);
-    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.fromFd(fd, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, z) =>
-        err ? reject(new PackageError(`not a readable zip file (${err.message})`)) : resolve(z!)),
-    ).catch(async (e) => {
+    const bytes = await wholeFileIfSmall(fd).catch((e) => {
       fs.close(fd, () => undefined);
+      throw new PackageError(`cannot be read (${(e as Error).message})`);
+    });
+    if (bytes) fs.close(fd, () => undefined);
+    const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+      const done = (err: Error | null, z?: yauzl.ZipFile) => (err ? reject(new PackageError(`not a readable zip file (${err.message})`)) : resolve(z!));
+      if (bytes) yauzl.fromBuffer(bytes, options, done);
+      else yauzl.fromFd(fd, options, done);
+    }).catch(async (e) => {
+      if (!bytes) fs.close(fd, () => undefined);
       throw e;
     });
     try {
@@ -63,7 +74,7 @@ export class PackageReader {
       const bad = descriptorProblem(descriptor, entries.keys());
       if (bad) throw new PackageError(bad, DESCRIPTOR);
       descriptorSha256.set(descriptor, createHash('sha256').update(descriptorBytes).digest('hex'));
-      return new PackageReader(file, zip, entries, descriptor, limits);
+      return new PackageReader(file, zip, entries, descriptor, limits, bytes);
     } catch (e) {
       zip.close();
       throw e;
@@ -77,7 +88,7 @@ export class PackageReader {
   /** The content of an entry, verified against the index (for cards, attachments, small files). */
   async read(name: string): Promise<Buffer> {
     const entry = this.entry(name);
-    const data = await readWhole(this.zip, entry, name, this.limits.maxEntryBytes);
+    const data = this.bytes ? inflateFromMemory(this.bytes, entry, name, this.limits.maxEntryBytes) : await readWhole(this.zip, entry, name, this.limits.maxEntryBytes);
     this.verifyHash(name, createHash('sha256').update(data).digest('hex'));
     return data;
   }

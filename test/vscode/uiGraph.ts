@@ -15,7 +15,7 @@
  */
 import { FrameLocator, Locator, Page } from 'playwright-core';
 import { delay } from './common';
-import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, runCommand, step, visibleText } from './uiKit';
+import { Check, STEP_MS, dismissNotifications, parkMouse, runCommand, step, visibleText } from './uiKit';
 
 interface Tour {
   page: Page;
@@ -36,17 +36,9 @@ async function pointAt(page: Page, target: Locator): Promise<void> {
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
 }
 
-async function colourTheme(page: Page, theme: string, bodyClass: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await quickInput(page).waitFor({ state: 'visible', timeout: STEP_MS });
-  await quickInput(page).fill('>Preferences: Color Theme');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-  await quickInput(page).fill(theme);
-  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: theme }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_MS });
+/** Switches between the preferred light and dark themes (Light Modern, Dark Modern) and waits for the graph to follow. */
+async function colourTheme(page: Page, bodyClass: string): Promise<void> {
+  await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
   await graph(page).locator(`body.${bodyClass}`).waitFor({ state: 'attached', timeout: STEP_MS });
 }
 
@@ -120,7 +112,15 @@ export async function graphTour(t: Tour): Promise<void> {
     await view.locator('g.node').nth(5).waitFor({ state: 'visible', timeout: STEP_MS });
   });
 
-  await step('theme Light Modern', () => colourTheme(page, 'Light Modern', 'vscode-light'));
+  // The keyboard back to the workbench (keys typed in the graph stay in its page).
+  await step('the editor of sales.isola.json focused', async () => {
+    await page.locator('.tabs-container .tab', { hasText: 'sales.isola.json' }).first().click();
+    const editorBox = await page.locator('.editor-instance .monaco-editor', { hasText: 'lead_source' }).first().boundingBox();
+    if (!editorBox) throw new Error('the editor of sales.isola.json has no box');
+    await page.mouse.click(editorBox.x + editorBox.width / 2, editorBox.y + editorBox.height / 2);
+    await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ state: 'visible', timeout: STEP_MS });
+  });
+  await step('theme Light Modern', () => colourTheme(page, 'vscode-light'));
   await step('the mouse on the ISO004 edge again', async () => {
     await pointAt(page, iso004.locator('text.label'));
     await view.locator('#info', { hasText: 'ISO004' }).waitFor({ state: 'visible', timeout: STEP_MS });
@@ -128,7 +128,7 @@ export async function graphTour(t: Tour): Promise<void> {
   await delay(500);
   await t.screenshot('graph-light.png');
 
-  await step('theme Dark Modern again', () => colourTheme(page, 'Dark Modern', 'vscode-dark'));
+  await step('theme Dark Modern again', () => colourTheme(page, 'vscode-dark'));
   await step('graph closed, side bar back', async () => {
     await page.locator('.tabs-container .tab', { hasText: 'Graph:' }).first().click();
     await page.keyboard.press('Control+W');

@@ -5,7 +5,7 @@ import { plural } from '../../../server/src/core/report/words';
 import type { Connections } from '../environments/connections';
 import type { EnvironmentList } from '../environments/environmentList';
 import { showEnvError } from '../environments/errors';
-import { failureLine, followWithProgress } from '../environments/jobProgress';
+import { exportToFile } from '../environments/jobProgress';
 import { pickEnvironment } from '../environments/pickEnvironment';
 
 /** Arguments that skip the prompts (the Environments view passes env, kind and code). */
@@ -60,16 +60,7 @@ export function registerExportFromEnvironment(list: EnvironmentList, connections
         defaultUri: vscode.Uri.file(path.join(list.root ?? '', `${code}-${env}.isolapkg`)),
       }))?.fsPath;
       if (!out) return undefined;
-      const job = await client.startExport({ kind, code, design, data });
-      const done = await followWithProgress(client, job, `Isola: exporting ${kind} ${code} from ${env}`, output);
-      // The job is in the environment's Imports and Exports now, whatever its outcome.
-      refresh();
-      if (done.status !== 'succeeded') {
-        const line = await failureLine(client, done);
-        void vscode.window.showErrorMessage(`Isola: export ${done.status}: ${done.error ?? line ?? ''}`, 'Show Log').then((c) => c && output.show());
-        return undefined;
-      }
-      await client.downloadPackage(String(done.result!.package), out);
+      if (!(await exportToFile(client, env, { kind, code, design, data }, out, 'export', output, refresh))) return undefined;
       await vscode.commands.executeCommand('isola.inspectPackage', vscode.Uri.file(out));
       void vscode.window.showInformationMessage(`Isola: exported ${kind} ${code} from ${env} to ${vscode.workspace.asRelativePath(out)}.`);
       return out;

@@ -7,6 +7,7 @@ import { showEnvError } from '../environments/errors';
 import { pickEnvironment } from '../environments/pickEnvironment';
 import type { PlanPanel } from '../environments/planPanel';
 import type { PackageContentsModel } from '../packages/packageContentsModel';
+import { pickPackageFile } from '../packages/pickPackageFile';
 
 /** Arguments that skip the prompts (menus pass the file; tests and tasks pass everything). */
 export interface ImportPackageArgs {
@@ -26,7 +27,7 @@ export interface ImportPackageArgs {
 export function registerImportPackage(list: EnvironmentList, connections: Connections, panel: PlanPanel, packages: PackageContentsModel): vscode.Disposable {
   return vscode.commands.registerCommand('isola.importPackage', async (args: ImportPackageArgs | vscode.Uri = {}): Promise<ImportPlan | undefined> => {
     const a: ImportPackageArgs = args instanceof vscode.Uri ? { file: args } : args;
-    const file = await pickFile(a.file, packages);
+    const file = await pickPackageFile(packages, 'Import Package', a.file);
     if (!file) return undefined;
     const env = await pickEnvironment(list, a.env, `Import ${vscode.workspace.asRelativePath(file)} into`);
     if (!env) return undefined;
@@ -48,18 +49,4 @@ export function registerImportPackage(list: EnvironmentList, connections: Connec
       }
     }
   });
-}
-
-async function pickFile(given: string | vscode.Uri | undefined, packages: PackageContentsModel): Promise<vscode.Uri | undefined> {
-  if (given) return typeof given === 'string' ? vscode.Uri.file(given) : given;
-  if (packages.file) {
-    const use = await vscode.window.showQuickPick([
-      { label: vscode.workspace.asRelativePath(packages.file), description: 'shown in Package Contents', uri: packages.file },
-      { label: 'Choose a file…', uri: undefined },
-    ], { title: 'Import Package' });
-    if (!use) return undefined;
-    if (use.uri) return use.uri;
-  }
-  const picked = await vscode.window.showOpenDialog({ title: 'Import Package', filters: { 'Isola package': ['isolapkg'] }, canSelectMany: false });
-  return picked?.[0];
 }

@@ -8,7 +8,7 @@ import { plural } from '../../../server/src/core/report/words';
 import type { Connections } from '../environments/connections';
 import type { EnvironmentList } from '../environments/environmentList';
 import { showEnvError } from '../environments/errors';
-import { failureLine, followWithProgress } from '../environments/jobProgress';
+import { exportToFile } from '../environments/jobProgress';
 import { pickEnvironment } from '../environments/pickEnvironment';
 import { UnpackOutcome, unpackWithEdit } from '../packages/unpackEdit';
 import { pickFolder } from './unpackPackage';
@@ -51,17 +51,9 @@ export function registerRetrieveFromEnvironment(client: LanguageClient, list: En
       }
       const dir = args.dir ? vscode.Uri.file(args.dir) : await pickFolder();
       if (!dir) return undefined;
-      const job = await envClient.startExport({ kind, code, design: 'all', data: args.data ?? 'none' });
-      const done = await followWithProgress(envClient, job, `Isola: exporting ${kind} ${code} from ${env}`, output);
-      // The export is in the environment's Imports and Exports now, whatever its outcome.
-      refresh();
-      if (done.status !== 'succeeded') {
-        const line = await failureLine(envClient, done);
-        void vscode.window.showErrorMessage(`Isola: retrieve ${done.status}: ${done.error ?? line ?? ''}`, 'Show Log').then((c) => c && output.show());
-        return undefined;
-      }
-      const file = path.join(tmp, `${code}-${env}.isolapkg`);
-      await envClient.downloadPackage(String(done.result!.package), file);
+      // A fixed name: the code comes from the environment, and only names a folder's files once unpack has judged it.
+      const file = path.join(tmp, 'retrieved.isolapkg');
+      if (!(await exportToFile(envClient, env, { kind, code, design: 'all', data: args.data ?? 'none' }, file, 'retrieve', output, refresh))) return undefined;
       return await unpackWithEdit(client, { file, dir, what: `${kind} ${code} from ${env}`, confirm: args.confirm !== false }, output);
     } catch (e) {
       await showEnvError(e, env, `retrieve from ${env}`);

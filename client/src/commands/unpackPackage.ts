@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PackageContentsModel } from '../packages/packageContentsModel';
+import { pickPackageFile } from '../packages/pickPackageFile';
 import { UnpackOutcome, unpackWithEdit } from '../packages/unpackEdit';
 
 /** Arguments that skip the prompts (the Explorer passes a Uri; tasks and tests pass these). */
@@ -23,25 +24,12 @@ export interface UnpackPackageArgs {
 export function registerUnpackPackage(client: LanguageClient, packages: PackageContentsModel, output: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand('isola.unpackPackage', async (args?: UnpackPackageArgs | vscode.Uri | { kind: string }): Promise<UnpackOutcome | undefined> => {
     const a: UnpackPackageArgs = args instanceof vscode.Uri ? { file: args } : args && 'kind' in args ? { file: packages.file } : (args as UnpackPackageArgs | undefined) ?? {};
-    const file = a.file ? (typeof a.file === 'string' ? vscode.Uri.file(a.file) : a.file) : await pickFile(packages);
+    const file = await pickPackageFile(packages, 'Unpack Package into Workspace', a.file);
     if (!file) return undefined;
     const dir = a.dir ? vscode.Uri.file(a.dir) : await pickFolder(file);
     if (!dir) return undefined;
     return unpackWithEdit(client, { file: file.fsPath, dir, what: vscode.workspace.getWorkspaceFolder(file) ? vscode.workspace.asRelativePath(file) : path.basename(file.fsPath), confirm: a.confirm !== false, force: a.force }, output);
   });
-}
-
-async function pickFile(packages: PackageContentsModel): Promise<vscode.Uri | undefined> {
-  if (packages.file) {
-    const use = await vscode.window.showQuickPick([
-      { label: vscode.workspace.asRelativePath(packages.file), description: 'shown in Package Contents', uri: packages.file },
-      { label: 'Choose a file…', uri: undefined },
-    ], { title: 'Unpack Package into Workspace' });
-    if (!use) return undefined;
-    if (use.uri) return use.uri;
-  }
-  const picked = await vscode.window.showOpenDialog({ title: 'Unpack Package into Workspace', filters: { 'Isola package': ['isolapkg'] }, canSelectMany: false });
-  return picked?.[0];
 }
 
 /** The workspace folder to unpack into: the only one, or the one the user picks. */

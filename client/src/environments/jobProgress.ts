@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Job, LogLine } from '../../../server/src/core/environment/types';
+import type { ExportRequest, Job, LogLine } from '../../../server/src/core/environment/types';
 import { EnvClient, followJob } from '../../../server/src/env/client';
 
 /**
@@ -38,4 +38,22 @@ function log(output: vscode.LogOutputChannel, l: LogLine): void {
 export async function failureLine(client: EnvClient, job: Job): Promise<string | undefined> {
   const lines = await client.jobLog(job.id).catch(() => [] as LogLine[]);
   return [...lines].reverse().find((l) => l.level === 'error')?.line;
+}
+
+/**
+ * An export job followed with progress, then its package downloaded to `file`. `refresh` runs once
+ * the job ended (it is in the environment's Imports and Exports then, whatever its outcome); a
+ * failed job is an error message (`verb` names the command) and false.
+ */
+export async function exportToFile(client: EnvClient, env: string, req: ExportRequest, file: string, verb: string, output: vscode.LogOutputChannel, refresh: () => void): Promise<boolean> {
+  const job = await client.startExport(req);
+  const done = await followWithProgress(client, job, `Isola: exporting ${req.kind} ${req.code} from ${env}`, output);
+  refresh();
+  if (done.status !== 'succeeded') {
+    const line = await failureLine(client, done);
+    void vscode.window.showErrorMessage(`Isola: ${verb} ${done.status}: ${done.error ?? line ?? ''}`, 'Show Log').then((c) => c && output.show());
+    return false;
+  }
+  await client.downloadPackage(String(done.result!.package), file);
+  return true;
 }

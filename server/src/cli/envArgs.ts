@@ -3,7 +3,7 @@ import { EnvError } from '../core/environment/errors';
 import { EnvClient, HttpClient, UnreachableError } from '../env/client';
 import { LocalClient } from '../env/localClient';
 import { ConfigError, defaultTokenEnv, loadConfig } from '../env/config';
-import { Io, UsageError } from './usage';
+import { ExitCode, Io, UsageError } from './usage';
 
 /** The tool name and version packages and jobs record. */
 export function tool(): { name: string; version: string } {
@@ -54,4 +54,22 @@ export function describeEnvError(e: unknown, envName: string, tokenVar?: string)
   if (!(e instanceof EnvError)) return undefined;
   if (e.status === 401) return `${envName}: ${e.message}${tokenVar ? ` (check ${tokenVar})` : ''}`;
   return `${envName}: ${e.message}`;
+}
+
+/**
+ * Runs a command's work against `--env NAME`: opens the client, closes it whatever happens, and
+ * turns a refusal from the environment into one line (`isola COMMAND: ...`) and exit code 1.
+ */
+export async function withEnvironment(command: string, name: string | undefined, io: Io, work: (client: EnvClient) => Promise<ExitCode>): Promise<ExitCode> {
+  const client = await openEnvironment(name, io);
+  try {
+    return await work(client);
+  } catch (e) {
+    const line = describeEnvError(e, client.name);
+    if (!line) throw e;
+    io.err(`isola ${command}: ${line}\n`);
+    return 1;
+  } finally {
+    await client.close();
+  }
 }

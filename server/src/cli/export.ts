@@ -1,11 +1,13 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ExportRequest } from '../core/environment/types';
-import { describeEnvError, openEnvironment } from './envArgs';
+import type { EnvClient } from '../env/client';
+import { withEnvironment } from './envArgs';
 import { follow } from './import';
 import { ExitCode, Io, UsageError } from './usage';
 
-const KINDS = ['namespace', 'workspace', 'module', 'app', 'solution', 'configuration'];
+/** What `--kind` of export and retrieve accepts. */
+export const EXPORT_KINDS = ['namespace', 'workspace', 'module', 'app', 'solution', 'configuration'];
 
 /** `isola export --package CODE [--kind KIND] [--env NAME] --out FILE`: an export job, then the download. */
 export async function runExport(args: string[], io: Io): Promise<ExitCode> {
@@ -19,31 +21,30 @@ export async function runExport(args: string[], io: Io): Promise<ExitCode> {
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!values.package) throw new UsageError('--package CODE is required (a namespace, app, solution or configuration code)');
   if (!values.out) throw new UsageError('--out FILE is required');
-  if (!KINDS.includes(values.kind!)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
+  if (!EXPORT_KINDS.includes(values.kind!)) throw new UsageError(`--kind must be one of ${EXPORT_KINDS.join(', ')}`);
   if (values.design !== 'all' && values.design !== 'none') throw new UsageError('--design must be all or none');
   const data = values.data === 'none' || values.data === 'all' ? values.data : values.data!.split(',').map((s) => s.trim()).filter(Boolean);
   const out = path.resolve(io.cwd, values.out);
-  const client = await openEnvironment(values.env, io);
-  try {
-    const req: ExportRequest = { kind: values.kind as ExportRequest['kind'], code: values.package, design: values.design, data, title: values.title, comment: values.comment };
-    const job = await client.startExport(req);
-    io.out(`Export job ${job.id}:\n`);
-    const done = await follow(client, job.id, io);
-    if (done.status !== 'succeeded') {
-      io.err(`isola export: job ${done.id} ${done.status}: ${done.error ?? ''}\n`);
-      return 1;
-    }
-    await client.downloadPackage(String(done.result!.package), out);
+  return withEnvironment('export', values.env, io, async (client) => {
+    const req: ExportRequest = { kind: values.kind as ExportRequest['kind'], code: values.package!, design: values.design as ExportRequest['design'], data, title: values.title, comment: values.comment };
+    if (!(await exportPackage(client, req, out, 'export', io))) return 1;
     io.out(`Saved ${path.relative(io.cwd, out) || out}.\n`);
     return 0;
-  } catch (e) {
-    const line = describeEnvError(e, client.name);
-    if (line) {
-      io.err(`isola export: ${line}\n`);
-      return 1;
-    }
-    throw e;
-  } finally {
-    await client.close();
+  });
+}
+
+/**
+ * An export job followed to its end (its log lines to `jobIo.out`), then its package downloaded
+ * to `file`. False, with the job's failure on stderr, when the job did not succeed.
+ */
+export async function exportPackage(client: EnvClient, req: ExportRequest, file: string, command: string, io: Io, jobIo: Io = io): Promise<boolean> {
+  const job = await client.startExport(req);
+  jobIo.out(`Export job ${job.id}:\n`);
+  const done = await follow(client, job.id, jobIo);
+  if (done.status !== 'succeeded') {
+    io.err(`isola ${command}: job ${done.id} ${done.status}: ${done.error ?? ''}\n`);
+    return false;
   }
+  await client.downloadPackage(String(done.result!.package), file);
+  return true;
 }

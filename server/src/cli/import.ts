@@ -7,7 +7,7 @@ import { conflictSummary } from '../core/environment/planChecks';
 import type { ImportPlan, Job, PlanAction } from '../core/environment/types';
 import { describeData, type ImportChoice } from '../core/environment/importChoice';
 import { EnvClient, followJob } from '../env/client';
-import { describeEnvError, isProduction, openEnvironment } from './envArgs';
+import { isProduction, withEnvironment } from './envArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
 const USAGE = 'usage: isola import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--design all|none] [--data none|all|APP,...] [--format text|json] [--confirm NAME]';
@@ -37,8 +37,7 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
   }
   // Before the environment opens (which takes seconds): a missing file, a folder or a named pipe is bad input at once.
   await checkPackageFile(file, positionals[0]);
-  const client = await openEnvironment(values.env, io);
-  try {
+  return withEnvironment('import', values.env, io, async (client) => {
     const stored = await client.uploadPackage(file).catch((e) => {
       if (e instanceof EnvError && (e.status === 422 || e.status === 413)) throw new UsageError(`${positionals[0]}: ${e.message}`);
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${positionals[0]}: no such file`);
@@ -79,16 +78,7 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
       return 1;
     }
     return 0;
-  } catch (e) {
-    const line = describeEnvError(e, client.name);
-    if (line) {
-      io.err(`isola import: ${line}\n`);
-      return 1;
-    }
-    throw e;
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 /** Follows a job, printing its log lines as they arrive. */

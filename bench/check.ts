@@ -27,19 +27,14 @@ import { loadProject } from '../server/src/core/manifest/project';
 import { generateProject, GenStats } from './generate';
 import { generateMany, ManyStats } from './generateMany';
 import { benchStartup, startupLine } from './startup';
+import { arg, flag, median } from './args';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, 'bench', '.work');
 const GOAL_RATIO = 2;
 const GOAL_RSS_MB = (entities: number) => (entities <= 10_000 ? 300 : 1024);
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 interface ChildResult {

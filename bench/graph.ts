@@ -22,15 +22,11 @@ import { nodeFileHost } from '../server/src/core/manifest/host';
 import { loadProject, Project } from '../server/src/core/manifest/project';
 import type { Package } from '../server/src/core/manifest/types';
 import { generateProject } from './generate';
+import { arg, median } from './args';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, 'bench', '.work');
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Median milliseconds of `runs` calls, after one warm-up. */
@@ -51,9 +47,9 @@ function fresh(p: Project): Project {
 }
 
 async function main(): Promise<void> {
-  const entities = Number(arg('entities', '10000'));
-  const manifests = Number(arg('manifests', '200'));
-  const runs = Number(arg('runs', '9'));
+  const entities = Number(arg('entities') ?? '10000');
+  const manifests = Number(arg('manifests') ?? '200');
+  const runs = Number(arg('runs') ?? '9');
   const dir = path.join(WORK, `graph-${entities}-${manifests}`);
   fs.rmSync(dir, { recursive: true, force: true });
   const stats = generateProject({ dir, entities, manifests, seed: 42 });

@@ -23,15 +23,11 @@ import type { GraphLevel, ReferenceGraph } from '../server/src/core/graph/types'
 import { nodeFileHost } from '../server/src/core/manifest/host';
 import { loadProject } from '../server/src/core/manifest/project';
 import { generateProject } from './generate';
+import { arg, median } from './args';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, 'bench', '.work');
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The panel's page, with `acquireVsCodeApi` stubbed to keep what the page posts in `window.posted`. */
 function pageHtml(): string {
@@ -49,9 +45,9 @@ function message(g: ReferenceGraph): unknown {
 }
 
 async function main(): Promise<void> {
-  const entities = Number(arg('entities', '10000'));
-  const manifests = Number(arg('manifests', '200'));
-  const runs = Number(arg('runs', '5'));
+  const entities = Number(arg('entities') ?? '10000');
+  const manifests = Number(arg('manifests') ?? '200');
+  const runs = Number(arg('runs') ?? '5');
   const dir = path.join(WORK, `graph-${entities}-${manifests}`);
   fs.rmSync(dir, { recursive: true, force: true });
   generateProject({ dir, entities, manifests, seed: 42 });

@@ -50,18 +50,13 @@ import { STEPS } from '../server/src/core/packaging/format';
 import { summarizeProfile } from './check';
 import { floorFile, measureFloor } from './importFloor';
 import { customerRecord, generateDataset, generateFile, inclusiveProfile, orderRecord, rng, ROOT, rssSampler, WORK } from './package';
+import { arg, flag, median } from './args';
 
 const MB = 2 ** 20;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const maxRssMB = () => round(process.resourceUsage().maxRSS / 1024);
 const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
 
 // ---------------------------------------------------------------------------------------------
 // Projects to import

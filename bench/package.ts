@@ -33,6 +33,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
+import { arg, flag, median } from './args';
 import { ProfileNode, sourceLocator } from './profile';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -60,12 +61,6 @@ const PKG_CODE = 'bench';
 const NS = 'bench';
 const BIG_MIN_FREE = 12e9;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const MB = 2 ** 20;
 const mb = (b: number) => b / MB;

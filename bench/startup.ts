@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './args';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const GOAL_STARTUP_RATIO = 1.5;
@@ -28,7 +29,6 @@ export interface StartupFigures {
   load: number[];
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 function wall(args: string[]): number {

@@ -39,19 +39,14 @@ import { parseJson } from '../server/src/core/json/parse';
 import { summarizeProfile } from './check';
 import { writeImportProject } from './import';
 import { generateDataset, inclusiveProfile, ROOT, WORK } from './package';
+import { arg, flag, median } from './args';
 
 const GOAL_RATIO = 1.5; // unpack time ÷ build time
 const GOAL_RSS_MB = 300; // at 1M records
 const GNU_TIME = '/usr/bin/time';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 /** The CLI measured: this tree's bundle, or (`--cli`) another build of it, to compare before and after a change. */
 const CLI = path.resolve(arg('cli') ?? path.join(ROOT, 'dist', 'cli.js'));
-const flag = (name: string) => process.argv.includes(`--${name}`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const load = () => round(os.loadavg()[0], 2);
 

@@ -156,6 +156,25 @@ describe('reference graph over the examples', () => {
     assert.deepEqual(ent.edges.map((e) => [e.from, e.to, e.class]), [['app:a.one', 'app:_system._users', 'builtin']]);
   });
 
+  it('a node declared in several manifests lists every declaration; one declared once lists none', async () => {
+    const p = await memoryProject({
+      'crm/crm.isola.json': { kind: 'workspace', code: 'crm', apps: [{ code: 'leads' }] },
+      'crm/deals.isola.json': { kind: 'app', code: 'deals', namespace: 'crm' },
+      'crm/more.isola.json': { kind: 'app', code: 'leads', namespace: 'crm' },
+      'sales.isola.json': { kind: 'workspace', code: 'sales', apps: [{ code: 'orders', fields: [
+        { code: 'lead', type: 'app', app: 'crm.leads' }, { code: 'deal', type: 'app', app: 'crm.deals' }] }] },
+    });
+    const text = (file: string, r: Range) => p.manifestAt(file)!.text.split('\n')[r.start.line].slice(r.start.character, r.end.character);
+    const where = (d: { file: string; range: Range }[] | undefined) => d?.map((x) => `${x.file} ${text(x.file, x.range)}`);
+    const ns = buildGraph(p, pkg(p, 'sales'), 'namespace').nodes.find((n) => n.id === 'ns:crm')!;
+    assert.deepEqual(where(ns.declarations), ['crm/crm.isola.json crm', 'crm/deals.isola.json crm', 'crm/more.isola.json crm']);
+    assert.equal(ns.file, 'crm/crm.isola.json', 'the first declaration stays the node\'s own');
+    const ent = buildGraph(p, pkg(p, 'sales'), 'entity');
+    assert.deepEqual(where(ent.nodes.find((n) => n.id === 'app:crm.leads')!.declarations), ['crm/crm.isola.json leads', 'crm/more.isola.json leads']);
+    assert.equal(ent.nodes.find((n) => n.id === 'app:crm.deals')!.declarations, undefined);
+    assert.equal(ent.nodes.find((n) => n.id === 'app:sales.orders')!.declarations, undefined);
+  });
+
   it('a project snapshot draws each graph once', async () => {
     const p = await example('payments');
     const k = pkg(p, 'payments_solution');

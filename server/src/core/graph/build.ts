@@ -109,6 +109,8 @@ class GraphBuilder {
     if (!n) {
       const inside = source || (this.pkg.kind === 'app' ? e.manifest === this.pkg.root : this.pkg.namespaces.has(e.namespace));
       n = { id, kind: e.kind, namespace: e.namespace, code: e.code, title: e.title, inside, builtin: false, file: e.manifest.file, range: locationsOf(e.manifest).code(e) };
+      const all = this.view.index.same(e);
+      if (all.length > 1) n.declarations = all.map((d) => ({ file: d.manifest.file, range: locationsOf(d.manifest).code(d) ?? zero() }));
       this.nodes.set(id, n);
     } else if (source) n.inside = true;
     return n;
@@ -141,6 +143,14 @@ class GraphBuilder {
     if (defining) {
       n.file = defining.file;
       n.range = valueRange(defining, ['code']);
+    }
+    // App manifests of the namespace name it in their `namespace`: each is a declaration too.
+    const spread = (view.index.namespaces.get(ns) ?? []).filter((m) => m !== defining);
+    if (spread.length > 0 && (defining || spread.length > 1)) {
+      n.declarations = [
+        ...(defining ? [{ file: defining.file, range: n.range! }] : []),
+        ...spread.map((m) => ({ file: m.file, range: valueRange(m, [m.kind === 'app' ? 'namespace' : 'code']) })),
+      ];
     }
     this.nodes.set(id, n);
     return n;

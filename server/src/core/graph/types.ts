@@ -30,6 +30,11 @@ export interface GraphNode {
   /** Where it is declared (first declaration), when the project declares it. */
   file?: string;
   range?: Range;
+  /**
+   * Every declaration, first one included, when there are several: an entity declared in more
+   * than one manifest, or a namespace spread over manifests (a workspace and its app manifests).
+   */
+  declarations?: { file: string; range: Range }[];
 }
 
 /** One reference string of a manifest, where it stands, and how it is classed. */

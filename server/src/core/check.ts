@@ -8,6 +8,7 @@ import type { Manifest, Package } from './manifest/types';
 import { RULES } from './rules';
 import type { Finding, Rule, RuleCode, Severity } from './rules/rule';
 import { applySuppressions } from './suppressions';
+import { english, Translator } from './l10n';
 
 /** A finding with its range in its file: what every front end (CLI, LSP, SARIF) shows. */
 export interface Diagnostic {
@@ -36,22 +37,22 @@ export interface CheckResult {
 }
 
 /** Runs every rule on one manifest and places its findings (they may point into its script files too). */
-export function diagnoseManifest(project: Project, m: Manifest, rules: readonly Rule[] = RULES): Diagnostic[] {
-  return placeFindings(project, checkManifest(project, m, rules), [m]);
+export function diagnoseManifest(project: Project, m: Manifest, rules: readonly Rule[] = RULES, t: Translator = english): Diagnostic[] {
+  return placeFindings(project, checkManifest(project, m, rules, t), [m]);
 }
 
-/** Runs every rule on one manifest (in the package it belongs to). */
-export function checkManifest(project: Project, m: Manifest, rules: readonly Rule[] = RULES): Finding[] {
-  const ctx = { project, pkg: project.packageOf(m) };
+/** Runs every rule on one manifest (in the package it belongs to); `t` is the messages' language. */
+export function checkManifest(project: Project, m: Manifest, rules: readonly Rule[] = RULES, t: Translator = english): Finding[] {
+  const ctx = { project, pkg: project.packageOf(m), t };
   const out: Finding[] = [];
   for (const rule of rules) out.push(...rule.check(m, ctx));
   return out;
 }
 
 /** Checks every manifest of a project and places each finding in its file. */
-export function checkProject(project: Project, rules: readonly Rule[] = RULES): CheckResult {
+export function checkProject(project: Project, rules: readonly Rule[] = RULES, t: Translator = english): CheckResult {
   const findings: Finding[] = [];
-  for (const m of project.manifests) findings.push(...checkManifest(project, m, rules));
+  for (const m of project.manifests) findings.push(...checkManifest(project, m, rules, t));
   return summarize(placeFindings(project, findings, project.manifests), project.manifests.length);
 }
 
@@ -60,10 +61,10 @@ export function checkProject(project: Project, rules: readonly Rule[] = RULES): 
  * would. A unit that a larger package holds (a workspace of a solution) is checked alone, with the
  * findings it would have if it were delivered by itself.
  */
-export function checkPackage(project: Project, pkg: Package, rules: readonly Rule[] = RULES): CheckResult {
+export function checkPackage(project: Project, pkg: Package, rules: readonly Rule[] = RULES, t: Translator = english): CheckResult {
   const { view, manifests } = packageView(project, pkg);
   const findings: Finding[] = [];
-  for (const m of manifests) findings.push(...checkManifest(view, m, rules));
+  for (const m of manifests) findings.push(...checkManifest(view, m, rules, t));
   return summarize(placeFindings(view, findings, manifests), manifests.length);
 }
 

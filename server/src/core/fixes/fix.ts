@@ -5,6 +5,7 @@ import type { Diagnostic } from '../check';
 import type { FileEdits, TextEdit } from '../language/navigation';
 import type { Project } from '../manifest/project';
 import type { Manifest } from '../manifest/types';
+import type { Translator } from '../l10n';
 
 /** A quick fix: edits to existing files and, optionally, files to create. */
 export interface Fix {
@@ -15,8 +16,8 @@ export interface Fix {
   creates?: { file: string; text: string }[];
 }
 
-/** Computes the fixes for one diagnostic of a project. */
-export type FixProvider = (project: Project, d: Diagnostic) => Fix[];
+/** Computes the fixes for one diagnostic of a project; titles in the translator's language. */
+export type FixProvider = (project: Project, d: Diagnostic, t: Translator) => Fix[];
 
 const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
 

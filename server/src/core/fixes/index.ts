@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../check';
 import type { Project } from '../manifest/project';
+import { english, Translator } from '../l10n';
 import type { Fix, FixProvider } from './fix';
 import { fixIso001 } from './iso001-fix';
 import { fixIso003 } from './iso003-fix';
@@ -16,8 +17,8 @@ const BY_CODE: Partial<Record<string, FixProvider>> = {
 };
 
 /** Every quick fix for a diagnostic: the rule's own fixes first, then suppression where allowed. */
-export function fixesFor(project: Project, d: Diagnostic): Fix[] {
-  return [...(BY_CODE[d.code]?.(project, d) ?? []), ...fixSuppress(project, d)];
+export function fixesFor(project: Project, d: Diagnostic, t: Translator = english): Fix[] {
+  return [...(BY_CODE[d.code]?.(project, d, t) ?? []), ...fixSuppress(project, d, t)];
 }
 
 export type { Fix };

@@ -11,7 +11,7 @@ const APP_ACCESS = /Global\s*\.\s*ns\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*app\
  * `Global`, add an App-type context variable for it and rewrite the script to use
  * `Context.fields.<variable>.app` (the isolated way the ELMA365 article describes).
  */
-export const fixIso001: FixProvider = (project, d) => {
+export const fixIso001: FixProvider = (project, d, t) => {
   const owner = manifestByFile(project, String(d.data?.manifest ?? d.file));
   const script = owner?.scripts.find((s) => s.entity.id === d.data?.script);
   if (!owner || !script) return [];
@@ -22,7 +22,7 @@ export const fixIso001: FixProvider = (project, d) => {
   const edits: FileEdits = new Map();
   if (script.global) addEdits(edits, owner.file, jsonEdits(owner.text, [...script.entity.path, 'global'], false));
   if (apps.size !== 1) {
-    return script.global ? [{ title: `Turn off Global for script \`${script.entity.code}\``, edits }] : [];
+    return script.global ? [{ title: t.t('fix.iso001.flagOff', { code: script.entity.code }), edits }] : [];
   }
   const [[ref, [, app]]] = [...apps];
   const holder = script.entity.parent!;
@@ -33,9 +33,7 @@ export const fixIso001: FixProvider = (project, d) => {
     addEdits(edits, owner.file, jsonEdits(owner.text, [...holder.path, 'context', -1], { code: variable, type: 'app', app: ref }));
   }
   rewriteSource(script, owner.file, owner.text, variable, edits);
-  const title = script.global
-    ? `Turn off Global and use an App-type context variable \`${variable}\` (${ref})`
-    : `Use an App-type context variable \`${variable}\` (${ref}) instead of \`Global\``;
+  const title = t.t(script.global ? 'fix.iso001.flagOffAndVariable' : 'fix.iso001.variable', { variable, app: ref });
   return [{ title, isPreferred: true, edits }];
 };
 

@@ -1,8 +1,9 @@
 import { addEdits, FixProvider, jsonEdits, manifestByFile } from './fix';
 import type { FileEdits } from '../language/navigation';
+import { kindLabel } from '../rules/words';
 
 /** ISO003: create the group in this package and point the reference at it. */
-export const fixIso003: FixProvider = (project, d) => {
+export const fixIso003: FixProvider = (project, d, t) => {
   const m = manifestByFile(project, d.file);
   const code = d.data?.code;
   if (!m || d.data?.kind !== 'group' || typeof code !== 'string' || !m.kind || m.kind === 'configuration') return [];
@@ -13,5 +14,6 @@ export const fixIso003: FixProvider = (project, d) => {
     addEdits(edits, m.file, jsonEdits(m.text, ['groups', -1], { code, title }));
   }
   addEdits(edits, m.file, [{ range: d.range, newText: code }]);
-  return [{ title: exists ? `Use group \`${code}\` of this package` : `Create group \`${code}\` in ${m.kind} \`${m.code}\` and use it`, isPreferred: true, edits }];
+  const title = exists ? t.t('fix.iso003.use', { code }) : t.t('fix.iso003.create', { code, ownerGen: kindLabel(m.kind, m.code, t, 'gen') });
+  return [{ title, isPreferred: true, edits }];
 };

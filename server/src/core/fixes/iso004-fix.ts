@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { addEdits, Fix, FixProvider, jsonEdits, manifestByFile } from './fix';
+import { kindLabel } from '../rules/words';
 
 /** Path of `file` as written in an includes list of a manifest at `from` (both project-relative). */
 function includePath(from: string, file: string): string {
@@ -7,7 +8,7 @@ function includePath(from: string, file: string): string {
 }
 
 /** ISO004: add the missing manifest to the solution, or create a solution that holds both. */
-export const fixIso004: FixProvider = (project, d) => {
+export const fixIso004: FixProvider = (project, d, t) => {
   const data = d.data ?? {};
   const target = String(data.targetFile ?? '');
   if (data.fix === 'addToSolution') {
@@ -17,7 +18,8 @@ export const fixIso004: FixProvider = (project, d) => {
     if (!solution || !memberManifest) return [];
     const rel = includePath(solution.file, member);
     const edits = addEdits(new Map(), solution.file, jsonEdits(solution.text, ['includes', -1], rel));
-    return [{ title: `Add ${memberManifest.kind} \`${memberManifest.code}\` to ${solution.kind} \`${solution.code}\``, isPreferred: true, edits }];
+    const title = t.t('fix.iso004.add', { memberAcc: kindLabel(memberManifest.kind!, memberManifest.code, t, 'acc'), solutionAcc: kindLabel(solution.kind!, solution.code, t, 'acc') });
+    return [{ title, isPreferred: true, edits }];
   }
   if (data.fix === 'createSolution') {
     const member = manifestByFile(project, String(data.member));
@@ -35,7 +37,8 @@ export const fixIso004: FixProvider = (project, d) => {
       version: '1.0.0',
       includes: [includePath(file, member.file), includePath(file, other.file)],
     }, null, 2) + '\n';
-    const fix: Fix = { title: `Create solution \`${name}\` with ${member.kind} \`${member.code}\` and ${other.kind} \`${other.code}\``, edits: new Map(), creates: [{ file, text }] };
+    const title = t.t('fix.iso004.create', { name, firstAcc: kindLabel(member.kind!, member.code, t, 'acc'), secondAcc: kindLabel(other.kind!, other.code, t, 'acc') });
+    const fix: Fix = { title, edits: new Map(), creates: [{ file, text }] };
     return [fix];
   }
   return [];

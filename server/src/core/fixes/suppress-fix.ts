@@ -2,7 +2,7 @@ import { DIRECTIVE } from '../suppressions';
 import { FixProvider, manifestByFile } from './fix';
 
 /** Warnings and infos: insert `// isola-disable-next-line CODE -- reason` above the line. */
-export const fixSuppress: FixProvider = (project, d) => {
+export const fixSuppress: FixProvider = (project, d, t) => {
   if (d.severity === 'error' || d.code === 'MAN004') return [];
   const m = manifestByFile(project, d.file);
   if (!m) return [];
@@ -11,19 +11,19 @@ export const fixSuppress: FixProvider = (project, d) => {
   const eol = m.text.includes('\r\n') ? '\r\n' : '\n';
   const at = { line: d.range.start.line, character: 0 };
   return [{
-    title: `Suppress ${d.code} on this line (with a reason)`,
+    title: t.t('fix.suppress', { code: d.code }),
     edits: new Map([[d.file, [{ range: { start: at, end: at }, newText: `${indent}// ${DIRECTIVE} ${d.code} -- reason${eol}` }]]]),
   }];
 };
 
 /** MAN004: remove a suppression comment that does nothing. */
-export const fixRemoveSuppression: FixProvider = (project, d) => {
+export const fixRemoveSuppression: FixProvider = (project, d, t) => {
   if (d.code !== 'MAN004' || !/^Unused suppression/.test(d.message)) return [];
   const m = manifestByFile(project, d.file);
   if (!m) return [];
   const line = d.range.start.line;
   return [{
-    title: 'Remove the unused suppression comment',
+    title: t.t('fix.removeSuppression'),
     isPreferred: true,
     edits: new Map([[d.file, [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }]]]),
   }];

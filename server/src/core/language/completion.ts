@@ -1,7 +1,8 @@
 import { getLocation } from 'jsonc-parser';
 import type { Range } from '../json/positions';
 import { LineIndex } from '../json/positions';
-import { ENTITY_NOUN, REF_LIST_PROPERTIES, REF_PROPERTIES } from '../manifest/kinds';
+import { REF_LIST_PROPERTIES, REF_PROPERTIES } from '../manifest/kinds';
+import { english, Translator } from '../l10n';
 import type { Project } from '../manifest/project';
 import { contextNamespace, resolveReference } from '../manifest/resolve';
 import { GLOBAL_NAMESPACE, Manifest, ORG_NAMESPACE, RefKind } from '../manifest/types';
@@ -53,7 +54,7 @@ export function referenceSlot(text: string, offset: number): ReferenceSlot | und
  * Every entity a reference of this kind could name from this manifest: the project's, the
  * built-ins, org-chart units; each with whether choosing it keeps the package isolated.
  */
-export function referenceCompletions(project: Project, m: Manifest, kind: RefKind, limit = 2000): ReferenceCompletion[] {
+export function referenceCompletions(project: Project, m: Manifest, kind: RefKind, limit = 2000, t: Translator = english): ReferenceCompletion[] {
   const pkg = project.packageOf(m);
   const ctx = contextNamespace(m);
   const out: ReferenceCompletion[] = [];
@@ -71,13 +72,14 @@ export function referenceCompletions(project: Project, m: Manifest, kind: RefKin
     const label = e.namespace === ORG_NAMESPACE || e.namespace === ctx ? e.code : `${e.namespace}.${e.code}`;
     if (seen.has(label)) continue;
     seen.add(label);
-    const home = e.namespace === ORG_NAMESPACE ? 'org chart' : e.namespace === GLOBAL_NAMESPACE ? 'global object' : namespaceLabel(project, e.namespace).replace(/`/g, '');
-    out.push({ label, kind, title: e.title, detail: `${ENTITY_NOUN[kind]} · ${home}`, isolation: verdict(label), deleted: e.deleted });
+    const home = e.namespace === ORG_NAMESPACE ? t.t('completion.orgChart') : e.namespace === GLOBAL_NAMESPACE ? t.t('completion.globalObject') : namespaceLabel(project, e.namespace, t).replace(/`/g, '');
+    out.push({ label, kind, title: e.title, detail: `${t.noun(kind)} · ${home}`, isolation: verdict(label), deleted: e.deleted });
   }
   for (const b of project.catalog.entitiesOfKind(kind)) {
     const label = `${b.namespace}.${b.code}`;
     const ns = project.catalog.namespaces.get(b.namespace)!;
-    out.push({ label, kind, title: b.title, detail: `${ENTITY_NOUN[kind]} · built-in ${ns.title}${ns.licensed ? ' (licensed)' : ''}`, isolation: 'builtin', deleted: false });
+    const built = t.t('completion.builtin', { title: ns.title }) + (ns.licensed ? t.t('completion.licensed') : '');
+    out.push({ label, kind, title: b.title, detail: `${t.noun(kind)} · ${built}`, isolation: 'builtin', deleted: false });
   }
   return out;
 }

@@ -14,7 +14,7 @@ export const iso002: Rule = {
     for (const ref of m.references) {
       if (ref.kind !== 'orgUnit') continue;
       out.push(finding(this, m, ctx, { path: ref.path },
-        `Org-chart unit \`${ref.text}\` cannot travel with ${packageLabel(pkg)}: the org chart is exported only with a configuration; use a group of this package instead (\`group\` in place of \`orgUnit\`)`,
+        ctx.t.t('iso002', { unit: ref.text, pkgGen: packageLabel(pkg, ctx.t, 'gen') }),
         { unit: ref.text }));
     }
     return out;

@@ -1,5 +1,4 @@
 import { Finding, finding, Rule } from './rule';
-import { ENTITY_NOUN } from '../manifest/kinds';
 import { packageLabel } from './words';
 
 /** ISO003: global objects (global groups, widgets) travel only with a configuration. */
@@ -16,9 +15,9 @@ export const iso003: Rule = {
       if (ref.kind === 'orgUnit') continue;
       const r = ctx.project.resolve(ref);
       if (r.form !== 'global') continue;
-      const noun = ENTITY_NOUN[ref.kind];
+      const noun = ctx.t.noun(ref.kind);
       out.push(finding(this, m, ctx, { path: ref.path },
-        `Global ${noun} \`${ref.text}\` is a company-level object that ${packageLabel(pkg)} cannot carry: create ${noun} \`${r.code}\` in this package and use it instead`,
+        ctx.t.t('iso003', { noun, text: ref.text, code: r.code, pkgGen: packageLabel(pkg, ctx.t, 'gen') }),
         { kind: ref.kind, code: r.code }));
     }
     return out;

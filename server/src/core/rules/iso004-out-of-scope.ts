@@ -1,9 +1,9 @@
 import type { Project } from '../manifest/project';
 import type { Package } from '../manifest/types';
-import { ENTITY_NOUN } from '../manifest/kinds';
+import { Case, english, Translator } from '../l10n';
 import { referenceVerdict } from '../manifest/verdict';
 import { Finding, finding, Rule } from './rule';
-import { packageLabel } from './words';
+import { capital, kindLabel, packageLabel } from './words';
 
 /** ISO004: a reference into a namespace the package does not carry. */
 export const iso004: Rule = {
@@ -19,24 +19,25 @@ export const iso004: Rule = {
       const r = ctx.project.resolve(ref);
       if (referenceVerdict(r).code !== 'ISO004') continue;
       const target = r.targets[0];
-      const what = `${ENTITY_NOUN[ref.kind]} \`${ref.text}\``;
-      const home = namespaceLabel(ctx.project, target.namespace);
-      const way = wayOut(ctx.project, pkg, target.namespace, target.manifest.file);
+      const { t } = ctx;
+      const what = capital(kindLabel(ref.kind, ref.text, t));
+      const homeGen = namespaceLabel(ctx.project, target.namespace, t, 'gen');
+      const way = wayOut(ctx.project, pkg, target.namespace, target.manifest.file, t);
       out.push(finding(this, m, ctx, { path: ref.path },
-        `${capital(what)} belongs to ${home}, outside ${packageLabel(pkg)}: ${way.text}`,
+        t.t('iso004', { what, homeGen, pkgGen: packageLabel(pkg, t, 'gen'), way: way.text }),
         { namespace: target.namespace, targetFile: target.manifest.file, ...way.data }));
     }
     return out;
   },
 };
 
-/** "workspace `hr`", "module `tax`", "solution `payments`" or "namespace `x`". */
-export function namespaceLabel(project: Project, ns: string): string {
+/** "workspace `hr`", "module `tax`", "solution `payments`" or "namespace `x`" (in Russian, in a case). */
+export function namespaceLabel(project: Project, ns: string, t: Translator = english, c: Case = 'nom'): string {
   // Per-project maps: this runs for findings and completion items, so no scan of the manifests here.
   const defining = project.firstWithCode('namespace', ns);
-  if (defining) return `${defining.kind} \`${ns}\``;
-  if (project.isSolutionCode(ns)) return `solution \`${ns}\``;
-  return `namespace \`${ns}\``;
+  if (defining) return kindLabel(defining.kind!, ns, t, c);
+  if (project.isSolutionCode(ns)) return kindLabel('solution', ns, t, c);
+  return kindLabel('namespace', ns, t, c);
 }
 
 interface WayOut {
@@ -45,43 +46,40 @@ interface WayOut {
 }
 
 /** Names the way out of an ISO004: which manifest to add to which solution. */
-function wayOut(project: Project, pkg: Package, ns: string, targetFile: string): WayOut {
-  const target = namespaceLabel(project, ns);
+function wayOut(project: Project, pkg: Package, ns: string, targetFile: string, t: Translator): WayOut {
+  const targetAcc = namespaceLabel(project, ns, t, 'acc');
+  const pkgAcc = packageLabel(pkg, t, 'acc');
   switch (pkg.kind) {
     case 'solution':
-      return { text: `add ${target} (${targetFile}) to solution \`${pkg.code}\``, data: { fix: 'addToSolution', solution: pkg.code, solutionFile: pkg.root.file } };
+      return { text: t.t('iso004.way.solution', { targetAcc, file: targetFile, solution: pkg.code }), data: { fix: 'addToSolution', solution: pkg.code, solutionFile: pkg.root.file } };
     case 'configuration':
-      return { text: `include ${target} (${targetFile}) in configuration \`${pkg.code}\``, data: { fix: 'addToSolution', solution: pkg.code, solutionFile: pkg.root.file } };
+      return { text: t.t('iso004.way.configuration', { targetAcc, file: targetFile, solution: pkg.code }), data: { fix: 'addToSolution', solution: pkg.code, solutionFile: pkg.root.file } };
     case 'app': {
       if (ns === pkg.root.namespace) {
-        return { text: `an app package carries only app \`${pkg.code}\`; export workspace \`${ns}\` instead, which carries both`, data: { fix: 'exportWorkspace' } };
+        return { text: t.t('iso004.way.appOwn', { app: pkg.code, ns }), data: { fix: 'exportWorkspace' } };
       }
-      return { text: `an app package carries only app \`${pkg.code}\`; export a solution that includes \`${pkg.root.namespace}\` and \`${ns}\``, data: { fix: 'createSolution' } };
+      return { text: t.t('iso004.way.appOther', { app: pkg.code, own: String(pkg.root.namespace), ns }), data: { fix: 'createSolution' } };
     }
     default: {
       const ownGroups = project.solutionPackage(ns);
       if (ownGroups) {
         return {
-          text: `add ${packageLabel(pkg)} to solution \`${ns}\`, which declares it`,
+          text: t.t('iso004.way.declared', { pkgAcc, solution: ns }),
           data: { fix: 'addToSolution', solution: ns, solutionFile: ownGroups.root.file, member: pkg.root.file },
         };
       }
       const holder = project.solutionHolding(ns);
       // Checked or built alone, a member of the solution that holds the target: adding it again fixes nothing.
       if (holder && holder.members.includes(pkg.root)) {
-        return { text: `it resolves in solution \`${holder.code}\`, which includes both: build or export the solution instead`, data: { fix: 'exportSolution', solution: holder.code } };
+        return { text: t.t('iso004.way.member', { solution: holder.code }), data: { fix: 'exportSolution', solution: holder.code } };
       }
       if (holder) {
         return {
-          text: `add ${packageLabel(pkg)} to solution \`${holder.code}\`, which already includes ${target}`,
+          text: t.t('iso004.way.holder', { pkgAcc, solution: holder.code, targetAcc }),
           data: { fix: 'addToSolution', solution: holder.code, solutionFile: holder.root.file, member: pkg.root.file },
         };
       }
-      return { text: `create a solution that includes both ${packageLabel(pkg)} and ${target}`, data: { fix: 'createSolution', member: pkg.root.file } };
+      return { text: t.t('iso004.way.create', { pkgAcc, targetAcc }), data: { fix: 'createSolution', member: pkg.root.file } };
     }
   }
-}
-
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

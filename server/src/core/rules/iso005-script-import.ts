@@ -1,5 +1,5 @@
 import { Finding, finding, Rule } from './rule';
-import { entityLabel, packageLabel } from './words';
+import { capital, entityLabel, packageLabel } from './words';
 import { namespaceLabel } from './iso004-out-of-scope';
 import { importVerdict } from '../manifest/verdict';
 
@@ -20,9 +20,10 @@ export const iso005: Rule = {
         // Built-in, or carried (an app package is imported into its namespace): not ISO005.
         if (importVerdict(pkg, project.catalog, ns).code !== 'ISO005') continue;
         const known = project.index.namespaces.has(ns);
-        const what = known ? namespaceLabel(project, ns) : `namespace \`${ns}\` (not in this project)`;
+        const { t } = ctx;
+        const whatAcc = known ? namespaceLabel(project, ns, t, 'acc') : t.t('iso005.unknown', { ns });
         out.push(finding(this, m, ctx, { path: imp.path },
-          `${entityLabel(s.entity).replace(/^./, (c) => c.toUpperCase())} imports ${what}, which ${packageLabel(pkg)} does not carry: export still works, but the script may fail after import; export both in one solution`,
+          t.t('iso005', { who: capital(entityLabel(s.entity, t)), whatAcc, pkgGen: packageLabel(pkg, t, 'gen') }),
           { namespace: ns }));
       }
     }

@@ -1,6 +1,6 @@
 import type { Project } from '../manifest/project';
 import type { Resolution } from '../manifest/resolve';
-import { ENTITY_NOUN } from '../manifest/kinds';
+import type { Translator } from '../l10n';
 import { GLOBAL_NAMESPACE } from '../manifest/types';
 import { Finding, finding, Rule, RuleContext } from './rule';
 import { closest } from './words';
@@ -20,29 +20,33 @@ export const iso006: Rule = {
       if (pkg.kind !== 'configuration' && (ref.kind === 'orgUnit' || ref.text.startsWith(GLOBAL_NAMESPACE + '.'))) continue;
       const r = ctx.project.resolve(ref);
       if (r.targets.length > 0 || r.builtin) continue;
-      const noun = ENTITY_NOUN[ref.kind];
+      const { t } = ctx;
+      const noun = t.noun(ref.kind);
       // While typing, a reference is often empty for a moment: say what belongs there, not that `` exists nowhere.
       if (ref.text.trim() === '') {
-        const form = ref.kind === 'orgUnit' ? '`code`' : '`code` (in this namespace) or `namespace.code`';
-        out.push(finding(this, m, ctx, { path: ref.path }, `Empty ${noun} reference: ${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun} is expected here, as ${form}`));
+        const form = t.t(ref.kind === 'orgUnit' ? 'iso006.form.orgUnit' : 'iso006.form.other');
+        // English wants an article; Russian has none.
+        const aNoun = t.locale === 'en' ? `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}` : noun;
+        out.push(finding(this, m, ctx, { path: ref.path }, t.t('iso006.empty', { noun, aNoun, form })));
         continue;
       }
       const suggestions = suggest(r, ctx);
       const where = r.form === 'qualified' && !r.namespaceKnown
-        ? `namespace \`${r.namespace}\` exists nowhere (not in this project, not built in)`
-        : `no ${noun} \`${r.code}\` exists in ${scopeWords(r)}`;
-      const hint = suggestions.length ? `: did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
-      out.push(finding(this, m, ctx, { path: ref.path }, `Unknown ${noun} \`${ref.text}\`: ${where}${hint}`, { suggestions }));
+        ? t.t('iso006.nowhere', { ns: r.namespace })
+        : t.t('iso006.missing', { nounGen: t.noun(ref.kind, 'gen'), code: r.code, inScope: scopeWords(r, t) });
+      const hint = suggestions.length ? t.t('didYouMean', { list: suggestions.map((s) => `\`${s}\``).join(', ') }) : '';
+      out.push(finding(this, m, ctx, { path: ref.path }, t.t('iso006', { noun, text: ref.text, where, hint }), { suggestions }));
     }
     return out;
   },
 };
 
-function scopeWords(r: Resolution): string {
-  if (r.form === 'orgUnit') return 'the org chart';
-  if (r.form === 'global') return 'the global objects';
-  if (r.builtinNamespace) return `built-in namespace \`${r.namespace}\` (${r.builtinNamespace.title})`;
-  return `namespace \`${r.namespace}\``;
+/** Where the target was looked for: "in namespace `crm`", "в разделе `crm`". */
+function scopeWords(r: Resolution, t: Translator): string {
+  if (r.form === 'orgUnit') return t.t('iso006.in.orgUnit');
+  if (r.form === 'global') return t.t('iso006.in.global');
+  if (r.builtinNamespace) return t.t('iso006.in.builtin', { ns: r.namespace, title: r.builtinNamespace.title });
+  return t.t('iso006.in.namespace', { ns: r.namespace });
 }
 
 /** Suggestions already computed per project, by everything they depend on: a typo is often copied to many manifests. */

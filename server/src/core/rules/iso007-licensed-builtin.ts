@@ -13,7 +13,7 @@ export const iso007: Rule = {
       const r = ctx.project.resolve(ref);
       if (!r.builtinNamespace?.licensed || !r.builtin) continue;
       out.push(finding(this, m, ctx, { path: ref.path },
-        `\`${ref.text}\` is in the licensed built-in namespace \`${r.namespace}\` (${r.builtinNamespace.title}); a target environment without that licence cannot import this package`,
+        ctx.t.t('iso007', { text: ref.text, ns: r.namespace, title: r.builtinNamespace.title }),
         { namespace: r.namespace }));
     }
     return out;

@@ -1,4 +1,5 @@
 import { Finding, finding, Rule } from './rule';
+import { kindLabel } from './words';
 
 /** ISO008: the org chart and global objects may be declared only in a configuration. */
 export const iso008: Rule = {
@@ -12,9 +13,8 @@ export const iso008: Rule = {
     const out: Finding[] = [];
     for (const key of ['orgChart', 'globals']) {
       if (!(key in v)) continue;
-      const what = key === 'orgChart' ? 'the org chart' : 'global objects';
       out.push(finding(this, m, ctx, { path: [key], part: 'key' },
-        `\`${key}\` declares ${what} in ${m.kind} \`${m.code}\`, but only a configuration can carry ${key === 'orgChart' ? 'it' : 'them'}: move \`${key}\` to a configuration manifest`,
+        ctx.t.t(key === 'orgChart' ? 'iso008.orgChart' : 'iso008.globals', { ownerGen: kindLabel(m.kind, m.code, ctx.t, 'gen') }),
         { property: key }));
     }
     return out;

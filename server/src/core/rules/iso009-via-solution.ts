@@ -1,6 +1,7 @@
 import { Finding, finding, Rule } from './rule';
 import { namespaceLabel } from './iso004-out-of-scope';
 import { referenceVerdict } from '../manifest/verdict';
+import { kindLabel } from './words';
 
 /** ISO009: a cross-namespace reference that only the solution makes whole. */
 export const iso009: Rule = {
@@ -14,9 +15,10 @@ export const iso009: Rule = {
     for (const ref of m.references) {
       const r = ctx.project.resolve(ref);
       if (!r.viaSolution || referenceVerdict(r).code !== 'ISO009') continue;
-      const own = m.namespace ? namespaceLabel(ctx.project, m.namespace) : `${m.kind} \`${m.code}\``;
+      const { t } = ctx;
+      const ownAcc = m.namespace ? namespaceLabel(ctx.project, m.namespace, t, 'acc') : kindLabel(m.kind!, m.code, t, 'acc');
       out.push(finding(this, m, ctx, { path: ref.path },
-        `\`${ref.text}\` resolves only because solution \`${r.viaSolution.code}\` includes both ${own} and ${namespaceLabel(ctx.project, r.namespace)}; ${own} alone cannot be exported`,
+        t.t('iso009', { text: ref.text, solution: r.viaSolution.code, ownAcc, otherAcc: namespaceLabel(ctx.project, r.namespace, t, 'acc') }),
         { solution: r.viaSolution.code }));
     }
     return out;

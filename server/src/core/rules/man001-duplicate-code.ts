@@ -1,8 +1,8 @@
-import { ENTITY_NOUN } from '../manifest/kinds';
 import { ORG_NAMESPACE } from '../manifest/types';
 import { nestedDuplicates } from '../manifest/index';
 import { codeFamily } from '../manifest/project';
 import { Finding, finding, Rule } from './rule';
+import { kindLabel } from './words';
 
 /** MAN001: codes are unique within their kind in a namespace (or within their parent, for nested entities). */
 export const man001: Rule = {
@@ -12,6 +12,7 @@ export const man001: Rule = {
   description: 'Two entities of the same kind share a code in one namespace; references and imports could not tell them apart.',
   check(m, ctx) {
     const out: Finding[] = [];
+    const { t } = ctx;
     // Two manifests that define the same namespace (or solution/configuration code) would merge silently.
     // From a per-project map: a search of all manifests per manifest made large projects quadratic.
     const family = m.kind && codeFamily(m.kind);
@@ -19,7 +20,10 @@ export const man001: Rule = {
       const first = ctx.project.firstWithCode(family, m.code!);
       if (first && first !== m) {
         out.push(finding(this, m, ctx, { path: ['code'] },
-          `Duplicate ${m.kind} code \`${m.code}\`: ${first.file} already declares ${first.kind} \`${m.code}\`; each ${m.kind === 'workspace' || m.kind === 'module' ? 'namespace' : m.kind} needs its own code`,
+          t.t('man001.package', {
+            kindGen: t.noun(m.kind!, 'gen'), code: m.code!, firstFile: first.file, firstKind: t.noun(first.kind!),
+            unitGen: t.noun(m.kind === 'workspace' || m.kind === 'module' ? 'namespace' : m.kind!, 'gen'),
+          }),
           { firstFile: first.file }));
       }
     }
@@ -28,11 +32,12 @@ export const man001: Rule = {
     for (const e of m.entities) {
       const first = e.parent ? nested.get(e) : duplicates.get(e);
       if (!first || e.code.startsWith('#')) continue; // permissions without a code are not duplicates
-      const scope = e.parent ? `${ENTITY_NOUN[e.parent.kind]} \`${e.parent.code}\`` : e.namespace === ORG_NAMESPACE ? 'the org chart' : `namespace \`${e.namespace}\``;
-      const firstAt = first.manifest === m ? 'earlier in this file' : `in ${first.manifest.file}`;
+      const scopeGen = e.parent ? kindLabel(e.parent.kind, e.parent.code, t, 'gen')
+        : e.namespace === ORG_NAMESPACE ? t.t('man001.scope.orgChart') : kindLabel('namespace', e.namespace, t, 'gen');
+      const firstAt = first.manifest === m ? t.t('man001.firstAt.here') : t.t('man001.firstAt.file', { file: first.manifest.file });
       // An app manifest's own code is its top-level `code`, at the root path.
       out.push(finding(this, m, ctx, { path: [...e.path, 'code'] },
-        `Duplicate ${ENTITY_NOUN[e.kind]} code \`${e.code}\` in ${scope} (first declared ${firstAt}): codes must be unique within their kind`,
+        t.t('man001.entity', { nounGen: t.noun(e.kind, 'gen'), code: e.code, scopeGen, firstAt }),
         { firstFile: first.manifest.file }));
     }
     return out;

@@ -14,16 +14,16 @@ export const man002: Rule = {
     const out: Finding[] = [];
     // A badly broken file yields an error per token; the first ones say what is wrong, the rest is noise.
     for (const e of m.syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
-      out.push(finding(this, m, ctx, { offset: e.offset, length: Math.max(e.length, 1) }, `Malformed JSON: ${e.message}`));
+      out.push(finding(this, m, ctx, { offset: e.offset, length: Math.max(e.length, 1) }, ctx.t.t('man002.syntax', { message: e.message })));
     }
     const more = m.syntaxErrors.length - MAX_SYNTAX_ERRORS;
     if (more > 0) {
       const last = m.syntaxErrors[MAX_SYNTAX_ERRORS];
-      out.push(finding(this, m, ctx, { offset: last.offset, length: Math.max(last.length, 1) }, `Malformed JSON: ${more} more syntax errors from here on are not listed`));
+      out.push(finding(this, m, ctx, { offset: last.offset, length: Math.max(last.length, 1) }, ctx.t.t('man002.more', { n: more })));
     }
     // A broken file's recovered value would only repeat the syntax errors in other words.
     if (out.length > 0) return out;
-    for (const p of validateManifestValue(m.value)) {
+    for (const p of validateManifestValue(m.value, ctx.t)) {
       out.push(finding(this, m, ctx, { path: p.path, part: p.part }, p.message));
     }
     return out;

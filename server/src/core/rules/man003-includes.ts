@@ -1,6 +1,7 @@
 import { isManifestPath } from '../manifest/host';
 import { SOLUTION_MEMBER_KINDS } from '../manifest/kinds';
-import { outsideText } from '../manifest/linkedPath';
+import type { OutsidePath } from '../manifest/linkedPath';
+import type { MessageKey, Translator } from '../l10n';
 import type { LinkedFile } from '../manifest/types';
 import { Finding, finding, Rule } from './rule';
 
@@ -16,28 +17,29 @@ export const man003: Rule = {
   check(m, ctx) {
     const out: Finding[] = [];
     const { includeTarget, cycleLinks } = ctx.project.packageMap;
+    const { t } = ctx;
     for (const l of m.links) {
       const at = { path: l.path };
       if (l.outside) {
-        out.push(finding(this, m, ctx, at, `${ROLE_NAMES[l.role]} \`${l.spec}\` ${outsideText(m.root, l.outside)}`));
+        out.push(finding(this, m, ctx, at, t.t('man003.outside', { role: t.t(ROLE_NAMES[l.role]), spec: l.spec, why: outsideWhy(l.outside, t), root: m.root })));
       } else if (l.role === 'include') {
         if (!isManifestPath(l.absPath)) {
-          out.push(finding(this, m, ctx, at, `Include \`${l.spec}\` is not a manifest: includes name \`*.isola.json\` files`));
+          out.push(finding(this, m, ctx, at, t.t('man003.notManifest', { spec: l.spec })));
         } else if (!l.exists) {
-          out.push(finding(this, m, ctx, at, `Include \`${l.spec}\` does not exist${lookedFor(l)}`));
+          out.push(finding(this, m, ctx, at, t.t('man003.missing', { role: t.t('man003.role.include'), spec: l.spec, lookedFor: lookedFor(l, t) })));
         } else if (cycleLinks.has(l)) {
-          out.push(finding(this, m, ctx, at, `Include \`${l.spec}\` closes an include cycle back to ${includeTarget.get(l)?.file ?? l.file}: remove one of the includes`));
+          out.push(finding(this, m, ctx, at, t.t('man003.cycle', { spec: l.spec, file: includeTarget.get(l)?.file ?? l.file })));
         } else {
-          const t = includeTarget.get(l);
-          if (t && m.kind === 'solution' && !SOLUTION_MEMBER_KINDS.has(t.kind!)) {
-            out.push(finding(this, m, ctx, at, `Include \`${l.spec}\` is ${t.kind === 'app' ? 'an' : 'a'} ${t.kind}: a solution includes only workspaces and modules`));
+          const target = includeTarget.get(l);
+          if (target && m.kind === 'solution' && !SOLUTION_MEMBER_KINDS.has(target.kind!)) {
+            out.push(finding(this, m, ctx, at, t.t('man003.notMember', { spec: l.spec, aKind: aKind(target.kind!, t) })));
           }
         }
       } else if (!l.exists) {
-        out.push(finding(this, m, ctx, at, `${ROLE_NAMES[l.role]} \`${l.spec}\` does not exist${lookedFor(l)}`));
+        out.push(finding(this, m, ctx, at, t.t('man003.missing', { role: t.t(ROLE_NAMES[l.role]), spec: l.spec, lookedFor: lookedFor(l, t) })));
       } else if (l.dataProblem) {
         const { line, reason } = l.dataProblem;
-        out.push(finding(this, m, ctx, at, `Data file \`${l.spec}\` line ${line}: ${reason}; \`isola build\` refuses the package until the record is fixed`));
+        out.push(finding(this, m, ctx, at, t.t('man003.data', { spec: l.spec, line, reason })));
       }
     }
     return out;
@@ -45,9 +47,22 @@ export const man003: Rule = {
 };
 
 /** How a message names each kind of linked path. */
-const ROLE_NAMES: Record<LinkedFile['role'], string> = { include: 'Include', script: 'Script file', template: 'Template file', data: 'Data file' };
+const ROLE_NAMES: Record<LinkedFile['role'], MessageKey> = {
+  include: 'man003.role.include', script: 'man003.role.script', template: 'man003.role.template', data: 'man003.role.data',
+};
 
 /** Where the path was looked for, when that differs from what the manifest says. */
-function lookedFor(l: LinkedFile): string {
-  return l.file === l.spec ? '' : ` (looked for ${l.file})`;
+function lookedFor(l: LinkedFile, t: Translator): string {
+  return l.file === l.spec ? '' : t.t('man003.lookedFor', { file: l.file });
+}
+
+/** Why a path leads outside the project (the words of `outsideText`, in the message's language). */
+function outsideWhy(o: OutsidePath, t: Translator): string {
+  return o.reason === 'absolute' ? t.t('man003.why.absolute')
+    : t.t(o.reason === 'escapes' ? 'man003.why.escapes' : 'man003.why.symlink', { target: o.target });
+}
+
+/** "an app", "a configuration" (Russian has no articles). */
+function aKind(kind: string, t: Translator): string {
+  return t.locale === 'en' ? `${kind === 'app' ? 'an' : 'a'} ${kind}` : t.noun(kind);
 }

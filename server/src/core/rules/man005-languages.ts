@@ -1,5 +1,6 @@
 import { declaredLanguages, packageLanguageSource, sameLanguages } from '../manifest/packageInputs';
 import { Finding, finding, Rule } from './rule';
+import { packageLabel } from './words';
 
 /**
  * MAN005: members of one package declare different languages. A package carries one list of
@@ -21,11 +22,12 @@ export const man005: Rule = {
     const theirs = declaredLanguages(source)!;
     if (sameLanguages(mine, theirs)) return out;
     const sameSet = mine.length === theirs.length && mine.every((l) => theirs.includes(l));
-    const why = sameSet ? 'the same languages in another order' : 'other languages';
-    const by = source === pkg.root ? `${pkg.kind} \`${pkg.code}\`` : `${source.kind} \`${source.code}\`, which sets the languages of ${pkg.kind} \`${pkg.code}\``;
+    const { t } = ctx;
+    const why = t.t(sameSet ? 'man005.order' : 'man005.other');
+    const pkgGen = packageLabel(pkg, t, 'gen');
+    const byGen = source === pkg.root ? pkgGen : t.t('man005.by', { kind: t.noun(source.kind!, 'gen'), code: String(source.code), pkgGen });
     out.push(finding(this, m, ctx, { path: ['languages'] },
-      `Languages ${JSON.stringify(mine)} differ from ${JSON.stringify(theirs)} of ${by} (${why}): a package carries one list of languages, ` +
-      `which the environment must have in the same order; declare ${JSON.stringify(theirs)} here, and \`isola build\` refuses the package until the members agree`));
+      t.t('man005', { mine: JSON.stringify(mine), theirs: JSON.stringify(theirs), byGen, why })));
     return out;
   },
 };

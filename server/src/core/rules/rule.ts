@@ -1,6 +1,7 @@
 import type { JsonPath } from '../json/path';
 import type { Project } from '../manifest/project';
 import type { Manifest, Package } from '../manifest/types';
+import type { Translator } from '../l10n';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -37,6 +38,8 @@ export interface RuleContext {
   project: Project;
   /** The smallest package containing the manifest; undefined when the manifest could not be modelled. */
   pkg: Package | undefined;
+  /** The language of the findings' messages (English unless a front end asks for another). */
+  t: Translator;
 }
 
 /** One isolation or manifest rule. Rules are pure: they read the model and return findings. */

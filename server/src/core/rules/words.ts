@@ -1,16 +1,26 @@
 import { compareCodes } from '../compare';
-import { ENTITY_NOUN } from '../manifest/kinds';
+import { Case, english, Translator } from '../l10n';
 import type { EntityDecl, Package } from '../manifest/types';
 
-/** "workspace `invoices`" */
-export function packageLabel(p: Package): string {
-  return `${p.kind} \`${p.code}\``;
+/** "workspace `invoices`"; in Russian in the case its slot needs ("раздела `invoices`"). */
+export function packageLabel(p: Package, t: Translator = english, c: Case = 'nom'): string {
+  return kindLabel(p.kind, p.code, t, c);
 }
 
-/** "script `notify` of process `approve`" */
-export function entityLabel(e: EntityDecl): string {
-  const own = `${ENTITY_NOUN[e.kind]} \`${e.code}\``;
-  return e.parent ? `${own} of ${entityLabel(e.parent)}` : own;
+/** A kind's noun and a code: "module `tax`", "модуля `tax`". */
+export function kindLabel(kind: string, code: string | undefined, t: Translator = english, c: Case = 'nom'): string {
+  return `${t.noun(kind, c)} \`${code}\``;
+}
+
+/** "script `notify` of process `approve`"; "скрипт `notify` бизнес-процесса `approve`" (parents in the genitive). */
+export function entityLabel(e: EntityDecl, t: Translator = english, c: Case = 'nom'): string {
+  const own = kindLabel(e.kind, e.code, t, c);
+  return e.parent ? t.t('label.nested', { own, parentGen: entityLabel(e.parent, t, 'gen') }) : own;
+}
+
+/** The first letter in upper case: labels open sentences. */
+export function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** Levenshtein distance, capped: returns `max + 1` as soon as the distance must exceed `max`. */

@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { JsonPath, formatPath, valueAt } from '../json/path';
 import { closest } from '../rules/words';
+import { english, Translator } from '../l10n';
 import definitions from '../../../../schemas/definitions.schema.json';
 import app from '../../../../schemas/app.schema.json';
 import workspace from '../../../../schemas/workspace.schema.json';
@@ -36,11 +37,11 @@ export const MANIFEST_SCHEMAS: Record<string, object> = {
  */
 let validator: ValidateFunction | undefined;
 
-/** Validates a parsed manifest against `schemas/manifest.schema.json`. */
-export function validateManifestValue(value: unknown): SchemaProblem[] {
+/** Validates a parsed manifest against `schemas/manifest.schema.json`; messages in the translator's language. */
+export function validateManifestValue(value: unknown, t: Translator = english): SchemaProblem[] {
   validator ??= (require('./manifestValidator.generated') as { default: unknown }).default as ValidateFunction;
   if (validator(value)) return [];
-  return toProblems(value, validator.errors ?? []);
+  return toProblems(value, validator.errors ?? [], t);
 }
 
 function pointerToPath(root: unknown, pointer: string): JsonPath {
@@ -56,15 +57,17 @@ function pointerToPath(root: unknown, pointer: string): JsonPath {
   return out;
 }
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+function typeName(v: unknown, t: Translator): string {
+  if (v === null) return t.t('schema.found.null');
+  if (Array.isArray(v)) return t.t('schema.found.array');
+  if (typeof v === 'object') return t.t('schema.found.object');
+  if (typeof v === 'string') return t.t('schema.found.string', { value: JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v) });
+  if (typeof v === 'number') return t.t('schema.found.number', { value: String(v) });
+  if (typeof v === 'boolean') return t.t('schema.found.boolean', { value: String(v) });
   return `${typeof v} ${String(v)}`;
 }
 
-function toProblems(root: unknown, all: ErrorObject[]): SchemaProblem[] {
+function toProblems(root: unknown, all: ErrorObject[], t: Translator): SchemaProblem[] {
   const errors = mostSpecific(all);
   // Combinators repeat what their branches say; keep only the most specific messages.
   const combinatorPaths = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
@@ -84,7 +87,7 @@ function toProblems(root: unknown, all: ErrorObject[]): SchemaProblem[] {
     const value = valueAt(root, path);
     const own = (e.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage;
     if (typeof own === 'string' && (e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
-      push({ path, part: 'value', message: `${where} ${own}; found ${typeName(value)}` });
+      push({ path, part: 'value', message: t.t('schema.own', { where, own, found: typeName(value, t) }) });
       continue;
     }
     if (typeof own === 'string' && e.keyword !== 'required' && e.keyword !== 'type') {
@@ -95,30 +98,30 @@ function toProblems(root: unknown, all: ErrorObject[]): SchemaProblem[] {
       case 'required': {
         if (isInsideCombinator(e, combinatorPaths)) continue;
         const missing = (e.params as { missingProperty: string }).missingProperty;
-        push({ path, part: 'key', message: path.length ? `${where} is missing the required property \`${missing}\`` : `missing the required property \`${missing}\`` });
+        push({ path, part: 'key', message: path.length ? t.t('schema.required', { where, property: missing }) : t.t('schema.requiredRoot', { property: missing }) });
         break;
       }
       case 'type':
-        push({ path, part: 'value', message: `${where} must be ${(e.params as { type: string }).type}, not ${typeName(value)}` });
+        push({ path, part: 'value', message: t.t('schema.type', { where, type: (e.params as { type: string }).type, found: typeName(value, t) }) });
         break;
       case 'enum':
       case 'const': {
         const allowed = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : [(e.params as { allowedValue: unknown }).allowedValue];
         const names = allowed.filter((a): a is string => typeof a === 'string');
         const guess = typeof value === 'string' ? closest(value, names, 1)[0] : undefined;
-        const hint = guess === undefined ? '' : `: did you mean ${JSON.stringify(guess)}?`;
-        push({ path, part: 'value', message: `${where} must be ${allowed.map((a) => JSON.stringify(a)).join(', ')}; found ${typeName(value)}${hint}` });
+        const hint = guess === undefined ? '' : t.t('didYouMean', { list: JSON.stringify(guess) });
+        push({ path, part: 'value', message: t.t('schema.enum', { where, allowed: allowed.map((a) => JSON.stringify(a)).join(', '), found: typeName(value, t), hint }) });
         break;
       }
       case 'pattern':
-        push({ path, part: 'value', message: `${where} ${typeName(value)} is not valid here: it must match ${(e.params as { pattern: string }).pattern}` });
+        push({ path, part: 'value', message: t.t('schema.pattern', { where, found: typeName(value, t), pattern: (e.params as { pattern: string }).pattern }) });
         break;
       case 'oneOf':
       case 'anyOf':
-        push({ path, part: 'key', message: combinatorMessage(where, value, e) });
+        push({ path, part: 'key', message: combinatorMessage(where, value, e, t) });
         break;
       case 'additionalProperties':
-        push({ path, part: 'key', message: `${where} has an unknown property \`${(e.params as { additionalProperty: string }).additionalProperty}\`` });
+        push({ path, part: 'key', message: t.t('schema.unknownProperty', { where, property: (e.params as { additionalProperty: string }).additionalProperty }) });
         break;
       default:
         if (isInsideCombinator(e, combinatorPaths)) continue;
@@ -182,14 +185,14 @@ function isInsideCombinator(e: ErrorObject, combinators: ErrorObject[]): boolean
   return false;
 }
 
-function combinatorMessage(where: string, value: unknown, e: ErrorObject): string {
+function combinatorMessage(where: string, value: unknown, e: ErrorObject, t: Translator): string {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as Record<string, unknown>;
-    if ('file' in v && 'source' in v) return `${where} gives both \`file\` and \`source\`; a script takes exactly one`;
+    if ('file' in v && 'source' in v) return t.t('schema.fileAndSource', { where });
     if ('code' in v && !('file' in v) && !('source' in v) && /script/i.test(e.schemaPath + where)) {
-      return `${where} needs \`file\` (a path relative to the manifest) or \`source\``;
+      return t.t('schema.fileOrSource', { where });
     }
   }
   const passing = (e.params as { passingSchemas?: number[] | null }).passingSchemas;
-  return passing ? `${where} matches more than one allowed form` : `${where} does not match any allowed form`;
+  return t.t(passing ? 'schema.manyForms' : 'schema.noForm', { where });
 }

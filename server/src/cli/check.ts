@@ -8,9 +8,10 @@ import { nodeFileHost, noteReadProblems, readRegularFile } from '../core/manifes
 import { loadProject } from '../core/manifest/project';
 import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
-import { formatText } from '../core/report/text';
+import { english } from '../core/l10n';
 import pkg from '../../../package.json';
 import { runExplain } from './explain';
+import { formatFindings } from './lang';
 import { assertFolder, pickPackage } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
@@ -23,9 +24,10 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
     allowPositionals: true,
     options: { format: { type: 'string', default: 'text' }, builtins: { type: 'string' }, package: { type: 'string' }, kind: { type: 'string' }, explain: { type: 'string' } },
   });
+  const t = io.translator ?? english;
   const format = values.format as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}": use text, json or sarif`);
-  if (positionals.length > 1) throw new UsageError(`check takes one folder, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (!FORMATS.includes(format)) throw new UsageError(t.t('cli.unknownFormat', { format: String(values.format) }));
+  if (positionals.length > 1) throw new UsageError(t.t('cli.checkOneFolder', { n: positionals.length, folders: positionals.join(' ') }));
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   await assertFolder(dir);
   const catalog = defaultCatalog();
@@ -36,10 +38,11 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   // `--explain CODE@FILE:LINE`: the path of one finding, in the view the check would use.
   if (values.explain) return runExplain(values.explain, values.package ? packageView(project, pickPackage(project, values.package, values.kind)).view : project, io);
   // `--package`: that package alone, as its build would check it (a workspace of a solution too).
-  const result = values.package ? checkPackage(project, pickPackage(project, values.package, values.kind)) : checkProject(project);
+  // Messages in the chosen language; codes, keys and SARIF rule ids are the same in every language.
+  const result = values.package ? checkPackage(project, pickPackage(project, values.package, values.kind), undefined, t) : checkProject(project, undefined, t);
   if (format === 'json') io.out(formatJson(result));
   else if (format === 'sarif') io.out(formatSarif(result, { name: 'isola', version: pkg.version, informationUri: 'https://github.com/isola-dev/isola' }));
-  else io.out(formatText(result));
+  else io.out(formatFindings(result, t));
   return result.summary.errors > 0 ? 1 : 0;
 }
 

@@ -1,3 +1,5 @@
+import type { Translator } from '../core/l10n';
+
 // Every command group is a bundle of its own with its own copy of this class, so the dispatcher
 // (dist/cli.js) recognizes a usage error by this mark rather than by `instanceof`.
 const USAGE_MARK = Symbol.for('isola.UsageError');
@@ -26,6 +28,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   cwd: string;
+  /** The language of findings, summaries and usage errors (`--lang`, else the locale); English when absent. */
+  translator?: Translator;
 }
 
 export const HELP = `Usage: isola <command> [options]

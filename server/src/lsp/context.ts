@@ -2,6 +2,7 @@ import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Project } from '../core/manifest/project';
 import type { Manifest } from '../core/manifest/types';
+import type { Translator } from '../core/l10n';
 import { toPath } from './convert';
 import type { IsolaWorkspace } from './workspace';
 
@@ -14,6 +15,8 @@ export interface HandlerContext {
   /** Resolves once the workspace exists and is loading (requests may come before). */
   started: Promise<void>;
   log(message: string): void;
+  /** The language of messages, hovers and quick-fix titles (the client's `locale`; English before `initialize`). */
+  readonly translator: Translator;
 }
 
 /** The current model of a manifest by URI, after applying pending edits. */

@@ -1,6 +1,7 @@
 import { Connection, DidChangeConfigurationNotification, FileChangeType, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isManifestPath } from '../core/manifest/host';
+import { english, localeOf, translator, Translator } from '../core/l10n';
 import { toPath } from './convert';
 import type { HandlerContext } from './context';
 import { registerCodeActions } from './handlers/codeActions';
@@ -31,8 +32,9 @@ export function startServer(connection: Connection): void {
   let initOptions: RawSettings | undefined;
   let roots: string[] = [];
   let markStarted!: () => void;
+  let language: Translator = english;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const ctx: HandlerContext = { connection, documents, get workspace() { return workspace; }, started, log };
+  const ctx: HandlerContext = { connection, documents, get workspace() { return workspace; }, started, log, get translator() { return language; } };
 
   // The last resort for errors outside every handler (a timer, a promise nobody awaits): log and
   // keep serving, since an editor whose server died loses every diagnostic.
@@ -63,6 +65,8 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params) => {
     canPull = !!params.capabilities.workspace?.configuration;
+    // VS Code sends its display language (`ru`, `en`, `zh-cn`...); what Isola does not speak is English.
+    language = translator(localeOf(params.locale) ?? 'en');
     initOptions = (params.initializationOptions as { settings?: RawSettings } | undefined)?.settings;
     roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p): p is string => !!p);
     if (roots.length === 0 && params.rootUri) roots = [toPath(params.rootUri)].filter((p): p is string => !!p);
@@ -85,6 +89,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     workspace = new IsolaWorkspace(connection, overlayHost(documents), await reader.read(canPull, initOptions));
+    workspace.translator = language;
     if (canPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'isola' });
     const opening = workspace.open(roots);
     markStarted();

@@ -5,6 +5,7 @@ import { Diagnostic, diagnoseManifest } from '../core/check';
 import type { FileHost } from '../core/manifest/host';
 import type { Project } from '../core/manifest/project';
 import type { Manifest } from '../core/manifest/types';
+import { english, Translator } from '../core/l10n';
 import { DiagnosticStore } from './diagnosticStore';
 import { absOf, toLspDiagnostic, toUri } from './convert';
 import { ProjectChange, ProjectState } from './projectState';
@@ -40,6 +41,8 @@ export class IsolaWorkspace {
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
   private ready: Promise<void> = Promise.resolve();
+  /** The language of the diagnostics: the client's display language, from `initialize`. */
+  translator: Translator = english;
 
   constructor(
     private readonly connection: Connection,
@@ -220,7 +223,7 @@ export class IsolaWorkspace {
 
   private recheck(s: ProjectState, m: Manifest): void {
     const alone = new Set(this.settings.alone ?? []);
-    const diagnostics = diagnoseManifest(s.project.viewFor(m, alone), m);
+    const diagnostics = diagnoseManifest(s.project.viewFor(m, alone), m, undefined, this.translator);
     this.publish(this.store.set(m.absPath, diagnostics, (d) => absOf(s.root, d.file)));
   }
 

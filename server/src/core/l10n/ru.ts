@@ -59,7 +59,7 @@ export const ru: Record<MessageKey, string> = {
   'iso006.in.builtin': 'во встроенном разделе `{ns}` ({title})',
   'iso006.in.namespace': 'в разделе `{ns}`',
   'iso006': 'Ссылка `{text}` ({noun}) не найдена: {where}{hint}',
-  'didYouMean': ': возможно, имелось в виду {list}?',
+  'didYouMean': '; возможно, имелось в виду {list}?',
   'iso007': '`{text}` находится в лицензируемом встроенном разделе `{ns}` ({title}); окружение без этой лицензии не сможет импортировать пакет',
   'iso008.orgChart': '`orgChart` объявляет оргструктуру в манифесте {ownerGen}, но переносить её может только конфигурация: перенесите `orgChart` в манифест конфигурации',
   'iso008.globals': '`globals` объявляет глобальные объекты в манифесте {ownerGen}, но переносить их может только конфигурация: перенесите `globals` в манифест конфигурации',
@@ -144,7 +144,7 @@ export const ru: Record<MessageKey, string> = {
 
   'cli.count.error': '{n} ошибка|{n} ошибки|{n} ошибок',
   'cli.count.warning': '{n} предупреждение|{n} предупреждения|{n} предупреждений',
-  'cli.count.info': '{n} сообщение|{n} сообщения|{n} сообщений',
+  'cli.count.info': '{n} замечание|{n} замечания|{n} замечаний',
   'cli.count.manifest': '{n} манифесте|{n} манифестах|{n} манифестах',
   'cli.summary': '{errors}, {warnings}, {infos} в {files}',
   'cli.unknownCommand': 'неизвестная команда "{command}" (см. isola help)',

@@ -19,7 +19,7 @@ export function registerCodeActions(ctx: HandlerContext): void {
         if (lsp.source !== 'isola') continue;
         const d = fromLspDiagnostic(lsp);
         if (!d) continue;
-        for (const fix of fixesFor(project, d)) {
+        for (const fix of fixesFor(project, d, ctx.translator)) {
           actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [lsp], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(project, fix, ctx) });
         }
       }

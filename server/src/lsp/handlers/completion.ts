@@ -7,7 +7,7 @@ import { asJsonDocument, jsonService } from '../jsonService';
 import { runSafe } from '../runner';
 
 const ORDER = { inside: '0', builtin: '1', breaks: '2' } as const;
-const NOTE = { inside: 'Inside this package.', builtin: 'Built-in: every environment has it.', breaks: '✗ Outside this package: choosing it breaks isolation.' } as const;
+const NOTE = { inside: 'completion.inside', builtin: 'completion.builtinNote', breaks: 'completion.breaks' } as const;
 
 /** Reference values complete from the project and the catalog; everything else from the schemas. */
 export function registerCompletion(ctx: HandlerContext): void {
@@ -21,11 +21,11 @@ export function registerCompletion(ctx: HandlerContext): void {
       const slot = referenceSlot(text, doc.offsetAt(params.position));
       const model = slot && (await modelOf(ctx, params.textDocument.uri));
       if (slot && model) {
-        const items: CompletionItem[] = referenceCompletions(model.project, model.manifest, slot.kind).map((c) => ({
+        const items: CompletionItem[] = referenceCompletions(model.project, model.manifest, slot.kind, undefined, ctx.translator).map((c) => ({
           label: c.label,
           kind: COMPLETION_KIND[c.kind],
           detail: c.title ? `${c.title} · ${c.detail}` : c.detail,
-          documentation: { kind: MarkupKind.Markdown, value: NOTE[c.isolation] },
+          documentation: { kind: MarkupKind.Markdown, value: ctx.translator.t(NOTE[c.isolation]) },
           sortText: `${ORDER[c.isolation]}${c.label}`,
           filterText: c.label,
           tags: c.deleted ? [CompletionItemTag.Deprecated] : undefined,

@@ -12,7 +12,7 @@ export function registerHover(ctx: HandlerContext): void {
       const model = await modelOf(ctx, params.textDocument.uri);
       const s = model && symbolAt(model.manifest, params.position);
       // In the view the manifest's diagnostics come from, so the hover and the finding agree.
-      if (model && s) return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(ctx.workspace.checkedView(model.project, model.manifest), s) }, range: s.range };
+      if (model && s) return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(ctx.workspace.checkedView(model.project, model.manifest), s, ctx.translator) }, range: s.range };
       const doc = ctx.documents.get(params.textDocument.uri);
       if (!doc) return null;
       const jdoc = asJsonDocument(doc);

@@ -48,6 +48,8 @@ export interface StartOptions {
   waitForInitial?: boolean;
   /** Milliseconds to wait for the first diagnostics (default 15000). */
   initialTimeout?: number;
+  /** The client's display language, sent in `initialize` as VS Code does (default: none). */
+  locale?: string;
 }
 
 type Waiter = { uri: string; predicate: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void; timer: NodeJS.Timeout };
@@ -177,6 +179,7 @@ export class LspClient {
     try {
       await client.connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
+        ...(options.locale ? { locale: options.locale } : {}),
         rootUri: client.uri(''),
         workspaceFolders: [{ uri: client.uri(''), name: path.basename(root) }],
         capabilities: {

@@ -65,7 +65,8 @@ export class UnreachableError extends Error {
 
 /** An environment behind `isola env serve`, over HTTP with a bearer token. */
 export class HttpClient implements EnvClient {
-  constructor(readonly name: string, readonly url: string, private readonly token: string | undefined) {}
+  /** `language` (`en`, `ru`) is sent as `Accept-Language`: the service answers errors in it. */
+  constructor(readonly name: string, readonly url: string, private readonly token: string | undefined, private readonly language?: string) {}
 
   private async call<T>(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }): Promise<T> {
     const res = await this.fetch(method, path, body, raw);
@@ -86,6 +87,7 @@ export class HttpClient implements EnvClient {
   private async fetch(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.language) headers['accept-language'] = this.language;
     let payload: RequestInit['body'];
     if (raw) {
       headers['content-type'] = 'application/octet-stream';

@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Environment } from '../core/environment/environment';
-import { badRequest, EnvError, notFound, unauthorized } from '../core/environment/errors';
+import { badRequest, EnvError, localizedError } from '../core/environment/errors';
+import { fromAcceptLanguage, translator } from '../core/l10n';
 import type { Caller, ExportRequest } from '../core/environment/types';
 import { contentDisposition, readCredentials } from './headers';
 import { codeList, decodeSegment, parseTarget, queryInt, queryText, readJson, stringField } from './input';
@@ -141,12 +142,12 @@ export function createHandler(env: Environment, version: string): (req: Incoming
         break;
       }
       const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
-      if (!matched) throw pathKnown ? new EnvError(405, `${req.method} is not allowed on ${shown}`, 'bad-method') : notFound(`no such endpoint: ${req.method} ${shown}`);
+      if (!matched) throw localizedError(pathKnown ? 405 : 404, pathKnown ? 'env.badMethod' : 'env.noEndpoint', { method: String(req.method), path: shown }, pathKnown ? 'bad-method' : 'not-found');
       const { r, m } = matched;
       const params: Record<string, string> = {};
       r.names.forEach((n, i) => (params[n] = decodeSegment(m[i + 1], n)));
       const credentials = readCredentials(req.headers.authorization);
-      if (credentials.kind === 'malformed') throw unauthorized('the Authorization header must be "Bearer <token>"');
+      if (credentials.kind === 'malformed') throw localizedError(401, 'env.authMalformed', undefined, 'unauthorized');
       const caller = await env.authenticate(credentials.kind === 'bearer' ? credentials.token : undefined);
       const out = await r.handler(req, res, params, caller, query);
       if (out !== STREAMED) send(res, r.status ?? 200, out);
@@ -156,7 +157,9 @@ export function createHandler(env: Environment, version: string): (req: Incoming
       const gone = ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes((e as NodeJS.ErrnoException).code ?? '');
       if (err.status === 500 && !gone) console.error(e);
       drain(req);
-      if (!res.headersSent) send(res, err.status, { error: { status: err.status, reason: err.reason, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+      // The message in the request's language (`Accept-Language`); `reason` is the same in every language.
+      const message = err.messageIn(translator(fromAcceptLanguage(req.headers['accept-language'])));
+      if (!res.headersSent) send(res, err.status, { error: { status: err.status, reason: err.reason, message, ...(err.details !== undefined ? { details: err.details } : {}) } });
       else res.destroy();
     }
   }

@@ -1,4 +1,11 @@
+import { english, MessageArgs, MessageKey, Translator } from '../l10n';
 import { oneLine } from '../oneLine';
+
+/** A catalog message and its arguments, rendered in each request's language by the service. */
+export interface LocalizedMessage {
+  key: MessageKey;
+  args?: MessageArgs;
+}
 
 /** Why a request to the environment was refused; `status` is the HTTP status the service answers with. */
 export class EnvError extends Error {
@@ -8,13 +15,25 @@ export class EnvError extends Error {
     /** A short machine-readable reason (`stale-plan`, `conflicts`, `checks-failed`, ...). */
     readonly reason?: string,
     readonly details?: unknown,
+    /** The message as a catalog entry, when it has one: `message` is its English. */
+    readonly localized?: LocalizedMessage,
   ) {
     // One line: messages quote what callers and packages sent.
     super(oneLine(message));
   }
+
+  /** The message in a language; English for messages the catalogs do not have. The reason never changes. */
+  messageIn(t: Translator): string {
+    return this.localized ? oneLine(t.t(this.localized.key, this.localized.args)) : this.message;
+  }
 }
 
-export const unauthorized = (m = 'a bearer token is required (Authorization: Bearer <token>)') => new EnvError(401, m, 'unauthorized');
+/** An EnvError whose message comes from the catalogs (English in `message`, any language at the edge). */
+export function localizedError(status: EnvError['status'], key: MessageKey, args: MessageArgs | undefined, reason: string, details?: unknown): EnvError {
+  return new EnvError(status, english.t(key, args), reason, details, { key, args });
+}
+
+export const unauthorized = (m?: string) => (m === undefined ? localizedError(401, 'env.tokenRequired', undefined, 'unauthorized') : new EnvError(401, m, 'unauthorized'));
 export const forbidden = (m: string) => new EnvError(403, m, 'forbidden');
 export const notFound = (m: string) => new EnvError(404, m, 'not-found');
 export const badRequest = (m: string) => new EnvError(400, m, 'bad-request');

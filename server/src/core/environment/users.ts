@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from './db/database';
-import { badRequest, unauthorized } from './errors';
+import { localizedError, unauthorized } from './errors';
 import type { Caller } from './types';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -24,11 +24,11 @@ export interface UserInfo {
  * is replaced, never recovered.
  */
 export async function createUser(db: Sql, o: { name: string; admin?: boolean; namespaces?: string[] }): Promise<{ user: UserInfo; token: string }> {
-  if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(o.name)) throw badRequest(`user name "${o.name}" must be 1-64 letters, digits, or _ . @ -`);
+  if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(o.name)) throw localizedError(400, 'env.userName', { name: o.name }, 'bad-request');
   const token = `isola_${randomBytes(24).toString('base64url')}`;
   const createdAt = new Date().toISOString();
   const taken = await db.query(`SELECT 1 FROM users WHERE name = $1`, [o.name]);
-  if (taken.length) throw badRequest(`a user named "${o.name}" already exists`);
+  if (taken.length) throw localizedError(400, 'env.userTaken', { name: o.name }, 'bad-request');
   const [row] = await db.query<{ id: number }>(
     `INSERT INTO users (name, token_sha256, admin, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
     [o.name, hashToken(token), o.admin === true, createdAt],
@@ -41,7 +41,7 @@ export async function createUser(db: Sql, o: { name: string; admin?: boolean; na
 export async function authenticate(db: Sql, token: string | undefined): Promise<Caller> {
   if (!token) throw unauthorized();
   const rows = await db.query<{ id: number; name: string; admin: boolean }>(`SELECT id, name, admin FROM users WHERE token_sha256 = $1`, [hashToken(token)]);
-  if (!rows.length) throw unauthorized('the token is not valid for this environment');
+  if (!rows.length) throw localizedError(401, 'env.tokenInvalid', undefined, 'unauthorized');
   const owned = await db.query<{ namespace: string }>(`SELECT namespace FROM owners WHERE user_id = $1 ORDER BY namespace`, [rows[0].id]);
   return { ...rows[0], namespaces: owned.map((o) => o.namespace) };
 }
@@ -59,7 +59,7 @@ export async function hasUsers(db: Sql): Promise<boolean> {
 
 /** Sets the token of user `name`, creating the user when missing. */
 export async function setUserToken(db: Sql, name: string, token: string, admin: boolean): Promise<void> {
-  if (token.length < 16) throw badRequest('a token must be at least 16 characters');
+  if (token.length < 16) throw localizedError(400, 'env.tokenShort', undefined, 'bad-request');
   await db.query(
     `INSERT INTO users (name, token_sha256, admin, created_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (name) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256, admin = EXCLUDED.admin`,

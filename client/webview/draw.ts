@@ -1,20 +1,22 @@
 /**
- * The graph as SVG elements, laid out by dagre: the package as a dashed boundary holding its own
- * nodes, everything it reaches around it, red edges that break isolation with their codes,
- * built-ins faded. Colours come from the theme (CSS classes in graph.css use `--vscode-*`).
- * Every node and edge is focusable and activates on click, Enter or Space.
+ * The graph as SVG elements: the package as a dashed boundary holding its own nodes, everything it
+ * reaches around it, red edges that break isolation with their codes, built-ins faded. Colours
+ * come from the theme (CSS classes in graph.css use `--vscode-*`). Every node and edge is
+ * focusable and activates on click, Enter or Space.
+ *
+ * An update changes only what changed: nodes and edges are matched by id and key, and an element
+ * that stays keeps its identity (and its focus) with only the attributes that differ set again;
+ * dagre runs only when the set of nodes changes (see layout.ts).
  */
-import * as dagre from '@dagrejs/dagre';
 import { edgeLabel, nodeDetail, nodeName, packageCaption } from '../../server/src/core/graph/labels';
+import { edgeKey } from '../../server/src/core/graph/condense';
 import type { GraphEdge, GraphNode, ReferenceGraph } from '../../server/src/core/graph/types';
-import { edgeKey, isRed } from '../src/graph/graphMessages';
+import { isRed } from '../src/graph/graphMessages';
+import { Box, clip, Layout, layoutOf, LOOP, loop, Size } from './layout';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const CLUSTER = '\u0000package';
 const PAD = 12;
 const CLASSES = ['inside', 'builtin', 'viaSolution', 'breaks', 'unknown'] as const;
-/** Room under a node for the loop of its references to itself (dagre routes self-edges poorly inside a cluster). */
-const LOOP = 34;
 
 /** What a drawing calls back: an item activated, or an item's words to show while it has focus or the mouse. */
 export interface DrawHandlers {
@@ -22,27 +24,37 @@ export interface DrawHandlers {
   describe(text: string | undefined): void;
 }
 
-/** The drawing and what it holds (ids of nodes, keys of edges). */
+/** What one update drew: ids of nodes, keys of edges, and how much of the page it touched. */
 export interface Drawing {
-  svg: SVGSVGElement;
   nodes: string[];
   edges: { key: string; label: string; red: boolean }[];
+  /** dagre ran (the nodes changed), or the last layout was kept. */
+  laidOut: boolean;
+  /** Elements made, and elements removed, by this update (0 and 0 for an update that only moved references). */
+  created: number;
+  removed: number;
 }
 
 /** Nodes and edges left when only what breaks isolation is wanted: red edges and their ends. */
-export function breaking(g: ReferenceGraph): { nodes: GraphNode[]; edges: GraphEdge[] } {
+export function breaking(g: { nodes: GraphNode[]; edges: GraphEdge[] }): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const edges = g.edges.filter((e) => isRed(e.class));
   const ends = new Set(edges.flatMap((e) => [e.from, e.to]));
   return { nodes: g.nodes.filter((n) => ends.has(n.id)), edges };
 }
 
+const widths = new Map<string, number>();
 let measureCtx: CanvasRenderingContext2D | null = null;
-/** Width of `text` in the webview's font (the theme sets family and size). */
+/** Width of `text` in the webview's font (the theme sets family and size); kept, since a typed edit measures the same words again. */
 function textWidth(text: string, font: string): number {
-  measureCtx ??= document.createElement('canvas').getContext('2d');
-  if (!measureCtx) return text.length * 7;
-  measureCtx.font = font;
-  return measureCtx.measureText(text).width;
+  const key = `${font}\u0000${text}`;
+  let w = widths.get(key);
+  if (w === undefined) {
+    measureCtx ??= document.createElement('canvas').getContext('2d');
+    if (measureCtx) measureCtx.font = font;
+    w = measureCtx ? measureCtx.measureText(text).width : text.length * 7;
+    widths.set(key, w);
+  }
+  return w;
 }
 
 function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, parent?: Element): SVGElementTagNameMap[K] {
@@ -52,200 +64,241 @@ function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string,
   return e;
 }
 
-function focusable(g: SVGGElement, kind: 'node' | 'edge', id: string, label: string, tip: string, h: DrawHandlers): void {
-  g.setAttribute('tabindex', '0');
-  g.setAttribute('role', 'button');
-  g.setAttribute('aria-label', label);
-  g.dataset.id = id;
-  el('title', {}, g).textContent = tip;
-  g.addEventListener('click', () => h.activate(kind, id));
-  g.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Enter' || ev.key === ' ') {
-      ev.preventDefault();
-      h.activate(kind, id);
-    }
-  });
-  const show = () => h.describe(tip);
-  const hide = () => h.describe(undefined);
-  g.addEventListener('focus', show);
-  g.addEventListener('mouseenter', show);
-  g.addEventListener('blur', hide);
-  g.addEventListener('mouseleave', () => {
-    if (document.activeElement !== g) hide();
-  });
+/** Sets the attributes that differ (setting an equal value still costs the browser a style pass). */
+function set(e: Element, attrs: Record<string, string | number>): void {
+  for (const [k, v] of Object.entries(attrs)) {
+    const s = String(v);
+    if (e.getAttribute(k) !== s) e.setAttribute(k, s);
+  }
 }
 
-/** Lays out and draws `nodes` and `edges` of `g`; `tips` are the hover words by node id and edge key. */
-export function draw(
-  g: ReferenceGraph, nodes: GraphNode[], edges: GraphEdge[],
-  tips: { node: Map<string, string>; edge: Map<string, string> }, h: DrawHandlers,
-): Drawing {
-  const style = getComputedStyle(document.body);
-  const family = style.fontFamily || 'sans-serif';
-  const size = parseFloat(style.fontSize) || 13;
-  const nameFont = `600 ${size}px ${family}`;
-  const detailFont = `${size - 2}px ${family}`;
-  const line = size + 4;
+function text(e: Element, s: string): void {
+  if (e.textContent !== s) e.textContent = s;
+}
 
-  const inside = nodes.some((n) => n.inside);
-  const looped = new Set(edges.filter((e) => e.from === e.to).map((e) => e.from));
-  const heightOf = (n: GraphNode) => (nodeDetail(n) ? 2 * line + 12 : line + 12);
-  const sizes = new Map<string, Size>();
-  for (const n of nodes) {
-    const detail = nodeDetail(n);
-    const width = Math.max(textWidth(nodeName(n), nameFont), detail ? textWidth(detail, detailFont) : 0, 60) + 2 * PAD;
-    sizes.set(n.id, { width, height: heightOf(n) + (looped.has(n.id) ? LOOP : 0) });
-  }
-  for (const e of edges) {
-    const label = edgeLabel(e);
-    if (e.from !== e.to) sizes.set(edgeKey(e), label ? { width: textWidth(label, detailFont) + 8, height: line } : { width: 0, height: 0 });
-  }
-  const lay = reusable(g.level, nodes, sizes) ?? layout(g, nodes, edges, sizes, line);
-  const { width, height } = lay;
-  const svg = el('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': `References of ${packageCaption(g)}` });
-  const defs = el('defs', {}, svg);
-  for (const c of CLASSES) {
-    const m = el('marker', { id: `arrow-${c}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse', class: `arrow ${c}` }, defs);
-    el('path', { d: 'M0,0 L10,5 L0,10 z' }, m);
-  }
-  const cluster = inside ? lay.cluster : undefined;
-  if (cluster) {
-    const x = cluster.x - cluster.width / 2;
-    const y = cluster.y - cluster.height / 2;
-    const gp = el('g', { class: 'package' }, svg);
-    el('rect', { x, y, width: cluster.width, height: cluster.height, rx: 10 }, gp);
-    el('text', { x: x + 12, y: y + line + 4 }, gp).textContent = packageCaption(g);
-  }
+/** A focusable item: its element, and the words its handlers read when they fire (they change in place). */
+interface Item {
+  g: SVGGElement;
+  title: SVGTitleElement;
+  tip: string;
+}
 
+interface NodeItem extends Item {
+  rect: SVGRectElement;
+  name: SVGTextElement;
+  detail: SVGTextElement;
+}
+
+interface EdgeItem extends Item {
+  lineGroup: SVGGElement;
+  line: SVGPathElement;
+  hit: SVGPathElement;
+  label: SVGTextElement;
+}
+
+/** The page's drawing, kept across updates. */
+export class GraphView {
+  private readonly svg = el('svg', { role: 'group' });
+  private readonly cluster = el('g', { class: 'package' });
+  private readonly clusterRect = el('rect', { rx: 10 }, this.cluster);
+  private readonly clusterText = el('text', {}, this.cluster);
   // Lines lie under the boxes; the edges' focusable parts (a wide hit stroke, the label) lie over
   // them and come after the nodes in the document, so Tab visits nodes first.
-  const lineLayer = el('g', { class: 'lines' }, svg);
-  const drawnNodes: string[] = [];
-  const nodeLayer = el('g', { class: 'nodes' }, svg);
-  const boxes = new Map<string, { x: number; y: number; width: number; height: number }>();
-  for (const n of nodes) {
-    // A node with a loop has its room for the loop below it; the box itself sits at the top.
-    const laid = lay.nodes.get(n.id)!;
-    const b = { x: laid.x, y: laid.y - (looped.has(n.id) ? LOOP / 2 : 0), width: laid.width, height: heightOf(n) };
-    boxes.set(n.id, b);
-    const cls = ['node', n.inside ? 'inside' : 'outside', n.builtin ? 'builtin' : '', n.missing ? 'missing' : ''].filter((c) => c).join(' ');
-    const gn = el('g', { class: cls }, nodeLayer);
-    const detail = nodeDetail(n);
-    focusable(gn, 'node', n.id, `${nodeName(n)}${detail ? `, ${detail}` : ''}`, tips.node.get(n.id) ?? n.id, h);
-    el('rect', { x: b.x - b.width / 2, y: b.y - b.height / 2, width: b.width, height: b.height, rx: 5 }, gn);
-    const top = detail ? b.y - line / 2 + size / 2 - 2 : b.y + size / 2 - 2;
-    el('text', { x: b.x, y: top, class: 'name' }, gn).textContent = nodeName(n);
-    if (detail) el('text', { x: b.x, y: top + line, class: 'detail' }, gn).textContent = detail;
-    drawnNodes.push(n.id);
-  }
+  private readonly lineLayer = el('g', { class: 'lines' });
+  private readonly nodeLayer = el('g', { class: 'nodes' });
+  private readonly edgeLayer = el('g', { class: 'edges' });
+  private readonly nodeItems = new Map<string, NodeItem>();
+  private readonly edgeItems = new Map<string, EdgeItem>();
+  private last: Layout | undefined;
 
-  const drawnEdges: Drawing['edges'] = [];
-  const edgeLayer = el('g', { class: 'edges' }, svg);
-  edges.forEach((e) => {
-    const route = e.from === e.to ? loop(boxes.get(e.from)!) : lay.edges.get(edgeKey(e)) ?? {};
-    const pts = [...(route.points ?? [])];
-    if (pts.length === 0) return;
-    if (e.from !== e.to) {
-      // Ends at a node with a loop met its room for the loop: move them onto the box itself.
-      if (looped.has(e.from) && pts.length > 1) pts[0] = clip(boxes.get(e.from)!, pts[1]);
-      if (looped.has(e.to) && pts.length > 1) pts[pts.length - 1] = clip(boxes.get(e.to)!, pts[pts.length - 2]);
+  constructor(private readonly h: DrawHandlers) {
+    const defs = el('defs', {}, this.svg);
+    for (const c of CLASSES) {
+      const m = el('marker', { id: `arrow-${c}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse', class: `arrow ${c}` }, defs);
+      el('path', { d: 'M0,0 L10,5 L0,10 z' }, m);
     }
-    const key = edgeKey(e);
-    const label = edgeLabel(e);
-    const ge = el('g', { class: `edge ${e.class}` }, edgeLayer);
-    const what = `${label || e.class} edge from ${e.from} to ${e.to}`;
-    focusable(ge, 'edge', key, what, tips.edge.get(key) ?? what, h);
-    const d = route.d ?? pts.map((p, j) => `${j ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
-    const lineGroup = el('g', { class: `edge-line ${e.class}` }, lineLayer);
-    el('path', { d, class: 'line', 'marker-end': `url(#arrow-${e.class})` }, lineGroup);
-    el('path', { d, class: 'hit' }, ge); // a wide transparent stroke: an easier target for the mouse
+    this.svg.append(this.cluster, this.lineLayer, this.nodeLayer, this.edgeLayer);
+  }
+
+  /** The drawing's element (the same one across updates). */
+  get element(): SVGSVGElement {
+    return this.svg;
+  }
+
+  /** Draws `nodes` and `edges` of `g`, changing only what differs from the last drawing; `tips` are the hover words by node id and edge key. */
+  update(g: ReferenceGraph, nodes: GraphNode[], edges: GraphEdge[], tips: { node: Map<string, string>; edge: Map<string, string> }): Drawing {
+    const style = getComputedStyle(document.body);
+    const family = style.fontFamily || 'sans-serif';
+    const size = parseFloat(style.fontSize) || 13;
+    const nameFont = `600 ${size}px ${family}`;
+    const detailFont = `${size - 2}px ${family}`;
+    const line = size + 4;
+
+    const looped = new Set(edges.filter((e) => e.from === e.to).map((e) => e.from));
+    const heightOf = (n: GraphNode) => (nodeDetail(n) ? 2 * line + 12 : line + 12);
+    const sizes = new Map<string, Size>();
+    for (const n of nodes) {
+      const detail = nodeDetail(n);
+      const width = Math.max(textWidth(nodeName(n), nameFont), detail ? textWidth(detail, detailFont) : 0, 60) + 2 * PAD;
+      sizes.set(n.id, { width, height: heightOf(n) + (looped.has(n.id) ? LOOP : 0) });
+    }
+    for (const e of edges) {
+      const label = edgeLabel(e);
+      if (e.from !== e.to) sizes.set(edgeKey(e), label ? { width: textWidth(label, detailFont) + 8, height: line } : { width: 0, height: 0 });
+    }
+    const caption = packageCaption(g);
+    const lay = layoutOf({ level: g.level, caption, nodes, edges, sizes, line }, this.last);
+    this.last = lay;
+    let created = 0;
+    let removed = 0;
+
+    set(this.svg, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}`, 'aria-label': `References of ${caption}` });
+    const c = nodes.some((n) => n.inside) ? lay.cluster : undefined;
+    this.cluster.style.display = c ? '' : 'none';
+    if (c) {
+      const x = c.x - c.width / 2;
+      const y = c.y - c.height / 2;
+      set(this.clusterRect, { x, y, width: c.width, height: c.height });
+      set(this.clusterText, { x: x + 12, y: y + line + 4 });
+      text(this.clusterText, caption);
+    }
+
+    const boxes = new Map<string, Box>();
+    const seenNodes = new Set<string>();
+    for (const n of nodes) {
+      // A node with a loop has its room for the loop below it; the box itself sits at the top.
+      const laid = lay.nodes.get(n.id)!;
+      const b = { x: laid.x, y: laid.y - (looped.has(n.id) ? LOOP / 2 : 0), width: laid.width, height: heightOf(n) };
+      boxes.set(n.id, b);
+      seenNodes.add(n.id);
+      let item = this.nodeItems.get(n.id);
+      if (!item) {
+        item = this.newNode(n.id);
+        created++;
+      }
+      const detail = nodeDetail(n);
+      set(item.g, { class: ['node', n.inside ? 'inside' : 'outside', n.builtin ? 'builtin' : '', n.missing ? 'missing' : ''].filter((x) => x).join(' '), 'aria-label': `${nodeName(n)}${detail ? `, ${detail}` : ''}` });
+      item.tip = tips.node.get(n.id) ?? n.id;
+      text(item.title, item.tip);
+      set(item.rect, { x: b.x - b.width / 2, y: b.y - b.height / 2, width: b.width, height: b.height });
+      const top = detail ? b.y - line / 2 + size / 2 - 2 : b.y + size / 2 - 2;
+      set(item.name, { x: b.x, y: top });
+      text(item.name, nodeName(n));
+      set(item.detail, { x: b.x, y: top + line });
+      text(item.detail, detail);
+    }
+    for (const [id, item] of this.nodeItems) {
+      if (seenNodes.has(id)) continue;
+      item.g.remove();
+      this.nodeItems.delete(id);
+      removed++;
+    }
+    inOrder(this.nodeLayer, nodes.map((n) => this.nodeItems.get(n.id)!.g));
+
+    const drawnEdges: Drawing['edges'] = [];
+    const seenEdges = new Set<string>();
+    const shownEdges: EdgeItem[] = [];
+    for (const e of edges) {
+      const route = e.from === e.to ? loop(boxes.get(e.from)!) : lay.edges.get(edgeKey(e)) ?? {};
+      const pts = [...(route.points ?? [])];
+      if (pts.length === 0) continue;
+      if (e.from !== e.to) {
+        // Ends at a node with a loop met its room for the loop: move them onto the box itself.
+        if (looped.has(e.from) && pts.length > 1) pts[0] = clip(boxes.get(e.from)!, pts[1]);
+        if (looped.has(e.to) && pts.length > 1) pts[pts.length - 1] = clip(boxes.get(e.to)!, pts[pts.length - 2]);
+      }
+      const key = edgeKey(e);
+      seenEdges.add(key);
+      let item = this.edgeItems.get(key);
+      if (!item) {
+        item = this.newEdge(key, e.class);
+        created++;
+      }
+      shownEdges.push(item);
+      const label = edgeLabel(e);
+      const what = `${label || e.class} edge from ${e.from} to ${e.to}`;
+      set(item.g, { 'aria-label': what });
+      item.tip = tips.edge.get(key) || what;
+      text(item.title, item.tip);
+      const d = route.d ?? pts.map((p, j) => `${j ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+      set(item.line, { d });
+      set(item.hit, { d });
+      const labelled = !!label && route.x !== undefined && route.y !== undefined;
+      item.label.style.display = labelled ? '' : 'none';
+      if (labelled) set(item.label, { x: route.x!, y: route.y! + size / 2 - 2 });
+      text(item.label, label);
+      drawnEdges.push({ key, label, red: isRed(e.class) });
+    }
+    for (const [key, item] of this.edgeItems) {
+      if (seenEdges.has(key)) continue;
+      item.g.remove();
+      item.lineGroup.remove();
+      this.edgeItems.delete(key);
+      removed++;
+    }
+    inOrder(this.edgeLayer, shownEdges.map((i) => i.g));
+    return { nodes: nodes.map((n) => n.id), edges: drawnEdges, laidOut: lay.fresh, created, removed };
+  }
+
+  private focusable(item: Item, kind: 'node' | 'edge', id: string): void {
+    const { g } = item;
+    g.setAttribute('tabindex', '0');
+    g.setAttribute('role', 'button');
+    g.dataset.id = id;
+    g.addEventListener('click', () => this.h.activate(kind, id));
+    g.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        this.h.activate(kind, id);
+      }
+    });
+    // The handlers read the item's words when they fire: an update changes them in place.
+    const show = () => this.h.describe(item.tip);
+    const hide = () => this.h.describe(undefined);
+    g.addEventListener('focus', show);
+    g.addEventListener('mouseenter', show);
+    g.addEventListener('blur', hide);
+    g.addEventListener('mouseleave', () => {
+      if (document.activeElement !== g) hide();
+    });
+  }
+
+  private newNode(id: string): NodeItem {
+    const g = el('g', {}, this.nodeLayer);
+    const item: NodeItem = {
+      g, tip: '', title: el('title', {}, g), rect: el('rect', { rx: 5 }, g),
+      name: el('text', { class: 'name' }, g), detail: el('text', { class: 'detail' }, g),
+    };
+    this.focusable(item, 'node', id);
+    this.nodeItems.set(id, item);
+    return item;
+  }
+
+  private newEdge(key: string, cls: string): EdgeItem {
+    const g = el('g', { class: `edge ${cls}` }, this.edgeLayer);
+    const lineGroup = el('g', { class: `edge-line ${cls}` }, this.lineLayer);
+    const item: EdgeItem = {
+      g, lineGroup, tip: '', title: el('title', {}, g),
+      line: el('path', { class: 'line', 'marker-end': `url(#arrow-${cls})` }, lineGroup),
+      hit: el('path', { class: 'hit' }, g), // a wide transparent stroke: an easier target for the mouse
+      label: el('text', { class: 'label' }, g),
+    };
+    this.focusable(item, 'edge', key);
     const mark = (on: boolean) => () => lineGroup.classList.toggle('active', on);
-    ge.addEventListener('mouseenter', mark(true));
-    ge.addEventListener('mouseleave', () => lineGroup.classList.toggle('active', document.activeElement === ge));
-    ge.addEventListener('focus', mark(true));
-    ge.addEventListener('blur', mark(false));
-    if (label && route.x !== undefined && route.y !== undefined) el('text', { x: route.x, y: route.y + size / 2 - 2, class: 'label' }, ge).textContent = label;
-    drawnEdges.push({ key, label, red: isRed(e.class) });
-  });
-  return { svg, nodes: drawnNodes, edges: drawnEdges };
-}
-
-type Route = { points?: { x: number; y: number }[]; x?: number; y?: number; d?: string };
-type Size = { width: number; height: number };
-type Box = Size & { x: number; y: number };
-
-/** Where dagre put everything: node boxes (with their loop room), edge routes by key, the package's boundary. */
-interface Layout {
-  width: number;
-  height: number;
-  cluster?: Box;
-  nodes: Map<string, Box>;
-  edges: Map<string, Route>;
-  level: string;
-  sizes: Map<string, Size>;
-}
-
-/** The last layout: an update that keeps every node (the same size) and drops or keeps edges redraws without dagre. */
-let last: Layout | undefined;
-
-function reusable(level: string, nodes: GraphNode[], sizes: Map<string, Size>): Layout | undefined {
-  if (!last || last.level !== level || last.nodes.size !== nodes.length) return undefined;
-  for (const [key, size] of sizes) {
-    const had = last.sizes.get(key);
-    if (!had || Math.abs(had.width - size.width) > 0.5 || had.height !== size.height) return undefined;
+    g.addEventListener('mouseenter', mark(true));
+    g.addEventListener('mouseleave', () => lineGroup.classList.toggle('active', document.activeElement === g));
+    g.addEventListener('focus', mark(true));
+    g.addEventListener('blur', mark(false));
+    this.edgeItems.set(key, item);
+    return item;
   }
-  return last;
 }
 
-function layout(g: ReferenceGraph, nodes: GraphNode[], edges: GraphEdge[], sizes: Map<string, Size>, line: number): Layout {
-  const lay = new dagre.graphlib.Graph({ compound: true, multigraph: true });
-  // Wide ranks: a fan of edges into one column of targets then crosses fewer boxes on its way.
-  lay.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: g.level === 'entity' ? 120 : 90, edgesep: 14, marginx: 20, marginy: 20 });
-  lay.setDefaultEdgeLabel(() => ({}));
-  const inside = nodes.some((n) => n.inside);
-  if (inside) lay.setNode(CLUSTER, { label: packageCaption(g), paddingTop: line + 18, paddingLeft: 16, paddingRight: 16, paddingBottom: 16 } as never);
-  for (const n of nodes) {
-    lay.setNode(n.id, { ...sizes.get(n.id)! });
-    if (n.inside) lay.setParent(n.id, CLUSTER);
+/** Puts `children` in this order under `parent` (Tab follows the document), moving only those out of place. */
+function inOrder(parent: Element, children: Element[]): void {
+  let at = parent.firstElementChild;
+  for (const c of children) {
+    if (c === at) at = at.nextElementSibling;
+    else parent.insertBefore(c, at);
   }
-  for (const e of edges) {
-    if (e.from === e.to) continue;
-    const key = edgeKey(e);
-    const label = sizes.get(key)!;
-    lay.setEdge(e.from, e.to, label.width ? { ...label, labelpos: 'c' } : {}, key);
-  }
-  dagre.layout(lay);
-  const box = lay.graph();
-  const result: Layout = {
-    width: Math.ceil(box.width ?? 0), height: Math.ceil(box.height ?? 0),
-    cluster: inside ? lay.node(CLUSTER) : undefined,
-    nodes: new Map(nodes.map((n) => [n.id, lay.node(n.id)])),
-    edges: new Map(edges.filter((e) => e.from !== e.to).map((e) => [edgeKey(e), lay.edge({ v: e.from, w: e.to, name: edgeKey(e) }) as Route])),
-    level: g.level, sizes,
-  };
-  last = result;
-  return result;
-}
-
-/** A loop under a node, for references from the node to itself (an unknown name of its own namespace). */
-function loop(b: { x: number; y: number; width: number; height: number }): Route {
-  const bottom = b.y + b.height / 2;
-  const x1 = b.x + b.width / 4;
-  const x2 = b.x - b.width / 4;
-  return { points: [{ x: x1, y: bottom }, { x: x2, y: bottom }], x: b.x, y: bottom + LOOP - 9, d: `M${x1.toFixed(1)},${bottom.toFixed(1)} C${(x1 + 6).toFixed(1)},${(bottom + LOOP * 0.6).toFixed(1)} ${(x2 - 6).toFixed(1)},${(bottom + LOOP * 0.6).toFixed(1)} ${x2.toFixed(1)},${(bottom + 1).toFixed(1)}` };
-}
-
-/** Where the line from the centre of `b` towards `p` leaves the box. */
-function clip(b: { x: number; y: number; width: number; height: number }, p: { x: number; y: number }): { x: number; y: number } {
-  const dx = p.x - b.x;
-  const dy = p.y - b.y;
-  let w = b.width / 2;
-  let h = b.height / 2;
-  if (dx === 0 && dy === 0) return { x: b.x, y: b.y };
-  if (Math.abs(dy) * w > Math.abs(dx) * h) {
-    if (dy < 0) h = -h;
-    return { x: b.x + (h * dx) / dy, y: b.y + h };
-  }
-  if (dx < 0) w = -w;
-  return { x: b.x + w, y: b.y + (w * dy) / dx };
 }

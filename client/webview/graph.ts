@@ -4,9 +4,10 @@
  * place, and posts back clicks, the level switch and what it drew. Its choices (level, only what
  * breaks isolation) survive the panel being hidden through the webview's state.
  */
+import { condense } from '../../server/src/core/graph/condense';
 import type { GraphLevel } from '../../server/src/core/graph/types';
 import { edgeKey, type DrawnGraph, type FromGraphView, type ToGraphView } from '../src/graph/graphMessages';
-import { breaking, draw } from './draw';
+import { breaking, GraphView } from './draw';
 import './graph.css';
 
 interface VsCodeApi {
@@ -19,11 +20,18 @@ declare function acquireVsCodeApi(): VsCodeApi;
 interface ViewState {
   level: GraphLevel;
   onlyBreaks: boolean;
+  /** Entity level: draw built-in entities that carry no finding. */
+  builtins: boolean;
+  /** Entity level: outside namespaces drawn entity by entity (the others are one node each). */
+  expanded: string[];
 }
 
 const vscode = acquireVsCodeApi();
 const saved = vscode.getState() as Partial<ViewState> | undefined;
-const state: ViewState = { level: saved?.level === 'entity' ? 'entity' : 'namespace', onlyBreaks: saved?.onlyBreaks === true };
+const state: ViewState = {
+  level: saved?.level === 'entity' ? 'entity' : 'namespace', onlyBreaks: saved?.onlyBreaks === true,
+  builtins: saved?.builtins === true, expanded: Array.isArray(saved?.expanded) ? saved.expanded.filter((x) => typeof x === 'string') : [],
+};
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const canvas = byId<HTMLDivElement>('canvas');
@@ -31,6 +39,8 @@ const caption = byId<HTMLSpanElement>('caption');
 const info = byId<HTMLDivElement>('info');
 const levelButtons = { namespace: byId<HTMLButtonElement>('level-namespace'), entity: byId<HTMLButtonElement>('level-entity') };
 const onlyBreaks = byId<HTMLInputElement>('only-breaks');
+const showBuiltins = document.getElementById('show-builtins') as HTMLInputElement | null;
+const collapseAll = document.getElementById('collapse') as HTMLButtonElement | null;
 
 let current: Extract<ToGraphView, { type: 'graph' }> | undefined;
 let lastTip = '';
@@ -38,38 +48,75 @@ let lastTip = '';
 function showLevel(): void {
   for (const [level, button] of Object.entries(levelButtons)) button.setAttribute('aria-pressed', String(level === state.level));
   onlyBreaks.checked = state.onlyBreaks;
+  if (showBuiltins) {
+    showBuiltins.checked = state.builtins;
+    (showBuiltins.parentElement as HTMLElement).hidden = state.level !== 'entity';
+  }
+  if (collapseAll) collapseAll.hidden = state.level !== 'entity' || state.expanded.length === 0;
 }
+
+/** The edge keys a drawn edge stands for (several when it bundles the edges into a collapsed namespace). */
+let parts = new Map<string, string[]>();
+/** Collapsed namespaces drawn, by node id. */
+let groups = new Map<string, string>();
+
+const view = new GraphView({
+  activate: (kind, id) => {
+    const ns = kind === 'node' ? groups.get(id) : undefined;
+    if (ns !== undefined) {
+      // A collapsed namespace opens up in place: its entities are drawn instead.
+      state.expanded = [...state.expanded, ns];
+      vscode.setState(state);
+      showLevel();
+      render();
+      return;
+    }
+    if (kind === 'node') vscode.postMessage({ command: 'openNode', id });
+    else vscode.postMessage({ command: 'openEdge', key: id, ...((parts.get(id)?.length ?? 0) > 1 ? { keys: parts.get(id) } : {}) });
+  },
+  describe,
+});
 
 function describe(text: string | undefined): void {
   info.textContent = text ?? lastTip;
 }
 
-/** Draws the current graph, keeping the focused item focused across the redraw. */
+/** Draws the current graph in place (only what changed), keeping the focused item focused. */
 function render(): void {
   if (!current) return;
   const started = performance.now();
   const { graph } = current;
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.id;
-  const tips = {
-    node: new Map(graph.nodes.map((n, i) => [n.id, current!.nodeTips[i] ?? n.id])),
-    edge: new Map(graph.edges.map((e, i) => [edgeKey(e), current!.edgeTips[i] ?? ''])),
-  };
-  const shown = state.onlyBreaks ? breaking(graph) : { nodes: graph.nodes, edges: graph.edges };
-  const drawing = draw(graph, shown.nodes, shown.edges, tips, {
-    activate: (kind, id) => vscode.postMessage(kind === 'node' ? { command: 'openNode', id } : { command: 'openEdge', key: id }),
-    describe,
-  });
-  canvas.replaceChildren(drawing.svg);
-  const red = drawing.edges.filter((e) => e.red).length;
-  caption.textContent = `${graph.package.kind} ${graph.package.code}: ${graph.nodes.length} nodes, ${graph.edges.length} edges, ${red} breaking isolation`;
+  const filtered = state.onlyBreaks ? breaking(graph) : graph;
+  const shown = condense(graph.level, filtered.nodes, filtered.edges, { expanded: new Set(state.expanded), builtins: state.builtins });
+  parts = shown.parts;
+  groups = new Map([...shown.collapsed.keys()].map((ns) => [`ns:${ns}`, ns]));
+  const nodeTips = new Map(graph.nodes.map((n, i) => [n.id, current!.nodeTips[i] ?? n.id]));
+  const edgeTips = new Map(graph.edges.map((e, i) => [edgeKey(e), current!.edgeTips[i] ?? '']));
+  for (const [id, ns] of groups) nodeTips.set(id, `${ns}: ${shown.collapsed.get(ns)} entities outside the package, drawn as one node.\nClick (or Enter) to draw them one by one.`);
+  for (const [key, keys] of parts) {
+    if (keys.length > 1) edgeTips.set(key, [...new Set(keys.flatMap((k) => (edgeTips.get(k) ?? '').split('\n')))].filter((l) => l).slice(0, 8).join('\n'));
+  }
+  const drawing = view.update(graph, shown.nodes, shown.edges, { node: nodeTips, edge: edgeTips });
+  if (canvas.firstChild !== view.element) canvas.replaceChildren(view.element);
+  const red = graph.edges.filter((e) => e.class === 'breaks' || e.class === 'unknown').length;
+  const hidden = [
+    shown.collapsed.size ? `${shown.collapsed.size} outside namespaces collapsed` : '',
+    shown.hiddenBuiltins ? `${shown.hiddenBuiltins} built-in entities hidden` : '',
+  ].filter((x) => x).join(', ');
+  caption.textContent = `${graph.package.kind} ${graph.package.code}: ${graph.nodes.length} nodes, ${graph.edges.length} edges, ${red} breaking isolation${hidden ? ` (${hidden})` : ''}`;
   lastTip = shown.nodes.length === 0
     ? (state.onlyBreaks ? 'Nothing breaks isolation.' : 'The package references nothing.')
-    : 'Click a node to go to its declaration, an edge to go to its reference (Tab and Enter work too).';
+    : `Click a node to go to its declaration, an edge to go to its reference (Tab and Enter work too).${shown.collapsed.size ? ' A collapsed namespace opens up when clicked.' : ''}`;
   info.textContent = lastTip;
-  if (focused) (canvas.querySelector(`[data-id="${CSS.escape(focused)}"]`) as SVGGElement | null)?.focus();
+  const active = document.activeElement as HTMLElement | null;
+  if (focused && active?.dataset?.id !== focused) (canvas.querySelector(`[data-id="${CSS.escape(focused)}"]`) as SVGGElement | null)?.focus();
   // Reported once the browser has painted: the time a user waits for the picture.
   requestAnimationFrame(() => {
-    const drawn: DrawnGraph = { level: graph.level, onlyBreaks: state.onlyBreaks, nodes: drawing.nodes, edges: drawing.edges, ms: Math.round(performance.now() - started) };
+    const drawn: DrawnGraph = {
+      level: graph.level, onlyBreaks: state.onlyBreaks, nodes: drawing.nodes, edges: drawing.edges, ms: Math.round(performance.now() - started),
+      laidOut: drawing.laidOut, created: drawing.created, removed: drawing.removed, collapsed: [...shown.collapsed.keys()], hiddenBuiltins: shown.hiddenBuiltins,
+    };
     vscode.postMessage({ command: 'drawn', drawn });
   });
 }
@@ -106,6 +153,17 @@ for (const [level, button] of Object.entries(levelButtons) as [GraphLevel, HTMLB
 onlyBreaks.addEventListener('change', () => {
   state.onlyBreaks = onlyBreaks.checked;
   vscode.setState(state);
+  render();
+});
+showBuiltins?.addEventListener('change', () => {
+  state.builtins = showBuiltins.checked;
+  vscode.setState(state);
+  render();
+});
+collapseAll?.addEventListener('click', () => {
+  state.expanded = [];
+  vscode.setState(state);
+  showLevel();
   render();
 });
 

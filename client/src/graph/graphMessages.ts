@@ -1,4 +1,5 @@
 import type { GraphLevel, ReferenceGraph } from '../../../server/src/core/graph/types';
+export { edgeKey } from '../../../server/src/core/graph/condense';
 
 /** What the panel posts to the graph's webview: a graph to draw (in place), or why there is none. */
 export type ToGraphView =
@@ -21,20 +22,24 @@ export interface DrawnGraph {
   edges: { key: string; label: string; red: boolean }[];
   /** Milliseconds from the graph's arrival in the webview to its drawing on screen (layout included). */
   ms: number;
+  /** dagre laid the graph out again (the nodes changed); false when the last layout was kept. */
+  laidOut?: boolean;
+  /** SVG items made and removed by this drawing: an update that only moves references makes none. */
+  created?: number;
+  removed?: number;
+  /** Entity level: outside namespaces drawn as one node each, and how many built-in entities are left out. */
+  collapsed?: string[];
+  hiddenBuiltins?: number;
 }
 
 /** What the webview sends: ready, a click (or Enter) on a node or an edge, the level switched, a drawing done. */
 export type FromGraphView =
   | { command: 'ready' }
   | { command: 'openNode'; id: string }
-  | { command: 'openEdge'; key: string }
+  /** `keys`: the graph's edges a drawn edge stands for, when it bundles several (entity level, a collapsed namespace). */
+  | { command: 'openEdge'; key: string; keys?: string[] }
   | { command: 'level'; level: GraphLevel }
   | { command: 'drawn'; drawn: DrawnGraph };
-
-/** An edge's identity across updates: its ends, class and code (unique within a graph). */
-export function edgeKey(e: { from: string; to: string; class: string; code?: string }): string {
-  return `${e.from}|${e.to}|${e.class}|${e.code ?? ''}`;
-}
 
 /** Edge classes drawn red: references that break isolation, or name something that exists nowhere. */
 export function isRed(cls: string): boolean {
@@ -51,7 +56,7 @@ export function isGraphMessage(m: unknown): m is FromGraphView {
   switch (x.command) {
     case 'ready': return true;
     case 'openNode': return typeof x.id === 'string';
-    case 'openEdge': return typeof x.key === 'string';
+    case 'openEdge': return typeof x.key === 'string' && (x.keys === undefined || (Array.isArray(x.keys) && x.keys.every((k) => typeof k === 'string')));
     case 'level': return x.level === 'namespace' || x.level === 'entity';
     case 'drawn': return typeof x.drawn === 'object' && x.drawn !== null && Array.isArray((x.drawn as DrawnGraph).nodes) && Array.isArray((x.drawn as DrawnGraph).edges);
     default: return false;

@@ -14,8 +14,20 @@ export interface GraphTarget {
   kind?: string;
 }
 
-/** How long to wait after the last diagnostics change before asking for the graph again. */
-const DEBOUNCE_MS = 250;
+/**
+ * How long to wait after the last diagnostics change before asking for the graph again: long
+ * enough to gather the burst of files one re-check publishes, short against the 100 ms an update
+ * may take (the server keeps one graph per model snapshot, so an extra ask costs little).
+ */
+const DEBOUNCE_MS = 40;
+
+/** One place to go to: a declaration or a reference. */
+export interface GraphSite {
+  label: string;
+  description: string;
+  file: string;
+  range: NonNullable<GraphNode['range']>;
+}
 
 /**
  * "Isola: Show Package Graph": a webview that draws the package's references (asked of the
@@ -42,6 +54,9 @@ export class GraphPanel implements vscode.Disposable {
   drawn: DrawnGraph | undefined;
   /** Fires when the page has drawn a graph (first draw and every update). */
   readonly onDidDraw = this.drew.event;
+  /** Asks which of several sites to go to (a quick pick; the tests answer it themselves). */
+  pickSite: (sites: GraphSite[], title: string, placeHolder: string) => Thenable<GraphSite | undefined> =
+    (sites, title, placeHolder) => vscode.window.showQuickPick(sites, { title, placeHolder });
 
   constructor(private readonly client: LanguageClient, private readonly extensionUri: vscode.Uri) {
     this.subscriptions.push(
@@ -103,23 +118,26 @@ export class GraphPanel implements vscode.Disposable {
           void vscode.window.showInformationMessage(`${nodeWords(node)} is declared nowhere in the project${node.builtin ? ': every environment has it' : ''}.`);
           return;
         }
-        return this.open(node.file, node.range);
+        const all = node.declarations ?? [{ file: node.file, range: node.range }];
+        return this.openOne(all.map((d) => ({ label: d.file, description: `line ${d.range.start.line + 1}`, ...d })),
+          `${nodeWords(node)}: ${all.length} declarations`, 'Go to which declaration?');
       }
       case 'openEdge': {
-        const edge = this.graph?.edges.find((e) => edgeKey(e) === m.key);
-        if (!edge || edge.references.length === 0) return;
-        let site = edge.references[0];
-        if (edge.references.length > 1) {
-          const picked = await vscode.window.showQuickPick(
-            edge.references.map((r) => ({ label: r.text, description: `${r.file}:${r.range.start.line + 1}`, site: r })),
-            { title: `${edge.code ?? edge.class}: ${edge.references.length} references`, placeHolder: 'Go to which reference?' },
-          );
-          if (!picked) return;
-          site = picked.site;
-        }
-        return this.open(site.file, site.range);
+        // A drawn edge may bundle several of the graph's (entity level, into a collapsed namespace).
+        const keys = new Set(m.keys ?? [m.key]);
+        const edges = this.graph?.edges.filter((e) => keys.has(edgeKey(e))) ?? [];
+        const refs = edges.flatMap((e) => e.references);
+        const code = [...new Set(edges.map((e) => e.code ?? e.class))].join(', ');
+        return this.openOne(refs.map((r) => ({ label: r.text, description: `${r.file}:${r.range.start.line + 1}`, file: r.file, range: r.range })),
+          `${code}: ${refs.length} references`, 'Go to which reference?');
       }
     }
+  }
+
+  /** Opens the one site, or the one picked of several. */
+  private async openOne(sites: GraphSite[], title: string, placeHolder: string): Promise<void> {
+    const site = sites.length > 1 ? await this.pickSite(sites, title, placeHolder) : sites[0];
+    if (site) await this.open(site.file, site.range);
   }
 
   private async open(file: string, range: NonNullable<GraphNode['range']>): Promise<void> {
@@ -218,6 +236,8 @@ function pageHtml(webview: vscode.Webview, root: vscode.Uri, nonce: string): str
   <span id="caption"></span>
   <span class="toggle" role="group" aria-label="Level"><button id="level-namespace" aria-pressed="true">Namespaces</button><button id="level-entity" aria-pressed="false">Entities</button></span>
   <label><input type="checkbox" id="only-breaks"> Only what breaks isolation</label>
+  <label hidden><input type="checkbox" id="show-builtins"> Show built-ins</label>
+  <button id="collapse" hidden>Collapse namespaces</button>
   <span class="legend" aria-hidden="true"><span class="breaks">breaks isolation</span><span class="via">only through the solution</span><span class="inside">inside</span><span class="builtin">built-in</span></span>
 </header>
 <div id="info" role="status" aria-live="polite">Drawing…</div>

@@ -1,0 +1,74 @@
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+const CYRILLIC = /[А-Яа-яЁё]/;
+
+/** Runs the bundled CLI with exactly these locale variables (the others removed). */
+function isola(args: string[], locale: Record<string, string>) {
+  const env = { ...process.env };
+  for (const v of ['LC_ALL', 'LC_MESSAGES', 'LANG', 'LANGUAGE']) delete env[v];
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: 'utf8', env: { ...env, ...locale } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const findingLines = (out: string) => out.split('\n').filter((l) => /^\S+:\d+:\d+ /.test(l));
+
+describe('isola check in the user\'s language', () => {
+  before(() => assert.ok(existsSync(CLI), 'dist/cli.js is built by `npm run build` before the tests'));
+
+  it('LANG=ru_RU.UTF-8: findings and the summary in Russian; positions, severities and codes as in English', () => {
+    const ru = isola(['check', 'examples/broken'], { LANG: 'ru_RU.UTF-8' });
+    const en = isola(['check', 'examples/broken'], { LANG: 'en_US.UTF-8' });
+    assert.equal(ru.code, 1, ru.err);
+    assert.equal(en.code, 1, en.err);
+    const head = (l: string) => l.split(' ').slice(0, 3).join(' ');
+    assert.deepEqual(findingLines(ru.out).map(head), findingLines(en.out).map(head));
+    assert.ok(findingLines(ru.out).length > 10);
+    // MAN002's JSON syntax message quotes the parser's English; the rest is Russian.
+    for (const l of findingLines(ru.out)) assert.match(l, CYRILLIC, l);
+    assert.ok(ru.out.includes('sales.isola.json:25:69 error ISO006 Ссылка `_clients._companys` (приложение) не найдена'), ru.out);
+    assert.match(ru.out, /\n12 ошибок, 2 предупреждения, 0 замечаний в 4 манифестах\n$/);
+    assert.match(en.out, /\n12 errors, 2 warnings, 0 infos in 4 manifests\n$/);
+  });
+
+  it('--lang wins over the locale, before or after the command; LC_ALL wins over LANG', () => {
+    for (const args of [['--lang', 'en', 'check', 'examples/broken'], ['check', 'examples/broken', '--lang=en']]) {
+      const r = isola(args, { LANG: 'ru_RU.UTF-8' });
+      assert.doesNotMatch(r.out, CYRILLIC, args.join(' '));
+      assert.match(r.out, /\n12 errors, 2 warnings, 0 infos in 4 manifests\n$/, args.join(' '));
+    }
+    assert.match(isola(['check', 'examples/broken', '--lang', 'ru'], { LANG: 'C' }).out, /12 ошибок/);
+    assert.doesNotMatch(isola(['check', 'examples/broken'], { LC_ALL: 'C', LANG: 'ru_RU.UTF-8' }).out, CYRILLIC);
+  });
+
+  it('usage errors in Russian, and an unknown --lang is a usage error', () => {
+    const bad = isola(['check', 'examples/broken', '--format', 'xml'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(bad.code, 2);
+    assert.equal(bad.err, 'isola check: неизвестный формат "xml": укажите text, json или sarif\n');
+    const unknown = isola(['frobnicate'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.err, 'isola: неизвестная команда "frobnicate" (см. isola help)\n');
+    const lang = isola(['check', '--lang', 'de', 'examples/broken'], {});
+    assert.equal(lang.code, 2);
+    assert.equal(lang.err, 'isola: unknown language "de": use en or ru\n');
+  });
+
+  it('JSON and SARIF: the same keys, codes and rule ids in both languages; only messages differ', () => {
+    const ru = JSON.parse(isola(['check', 'examples/broken', '--format', 'json'], { LANG: 'ru_RU.UTF-8' }).out);
+    const en = JSON.parse(isola(['check', 'examples/broken', '--format', 'json'], {}).out);
+    const keys = (v: unknown): string[] => (v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keys(x)]) : []);
+    assert.deepEqual(keys(ru), keys(en));
+    const noMessage = (r: { diagnostics: { message: string }[] }) => ({ ...r, diagnostics: r.diagnostics.map(({ message: _m, ...d }) => d) });
+    assert.deepEqual(noMessage(ru), noMessage(en));
+    assert.match(ru.diagnostics.find((d: { code: string }) => d.code === 'ISO004').message, CYRILLIC);
+    const sarif = (locale: Record<string, string>) => JSON.parse(isola(['check', 'examples/broken', '--format', 'sarif'], locale).out).runs[0];
+    const [sr, se] = [sarif({ LANG: 'ru_RU.UTF-8' }), sarif({})];
+    assert.deepEqual(sr.tool.driver.rules.map((r: { id: string }) => r.id), se.tool.driver.rules.map((r: { id: string }) => r.id));
+    assert.deepEqual(sr.results.map((r: { ruleId: string }) => r.ruleId), se.results.map((r: { ruleId: string }) => r.ruleId));
+  });
+});

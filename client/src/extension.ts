@@ -34,6 +34,7 @@ import { PackageContentsModel } from './packages/packageContentsModel';
 import { registerPackageDocuments } from './packages/packageDocuments';
 import { registerPackageEditor } from './packages/packageEditor';
 import { registerStatusBar } from './statusBar';
+import { reachedSoFar, registerWalkthroughProgress, WalkthroughMoment } from './walkthrough';
 import { EnvironmentsView } from './views/environmentsView';
 import { createPackageContentsTree, Node as PackageNode, PackageContentsView } from './views/packageContentsView';
 
@@ -53,6 +54,8 @@ export interface IsolaApi {
   planPanel: PlanPanel;
   /** The package graph panel (what it was given and what its page drew). */
   graphPanel: GraphPanel;
+  /** The walkthrough moments reached in this window (walkthrough.ts); their context keys cannot be read back. */
+  walkthrough: { reached(): WalkthroughMoment[] };
 }
 
 /** Wires Isola's features together; each lives in its own module. */
@@ -60,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
   const output = vscode.window.createOutputChannel('Isola', { log: true });
   context.subscriptions.push(output, registerShowOutput(output));
   // Before the language server starts: a folder with no project yet needs this command first.
-  context.subscriptions.push(registerCreateProject(context.extension.packageJSON.version as string));
+  context.subscriptions.push(registerCreateProject(context.extension.packageJSON.version as string), registerWalkthroughProgress());
   client = await startLanguageClient(context, output);
   context.subscriptions.push(registerRestartServer(client), registerCheckWorkspace(client));
   registerStatusBar(context, client);
@@ -107,7 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
     registerRestoreBackup(connections, refresh),
     registerShowJobLog(connections, output),
   );
-  return { packageContents: packageModel, packageContentsView: packageView, packageContentsTree: packageTree, environmentsView: envView, planPanel, graphPanel };
+  return { packageContents: packageModel, packageContentsView: packageView, packageContentsTree: packageTree, environmentsView: envView, planPanel, graphPanel, walkthrough: { reached: reachedSoFar } };
 }
 
 export async function deactivate(): Promise<void> {

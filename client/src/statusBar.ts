@@ -10,7 +10,7 @@ import { LANGUAGE_ID } from './languageClient';
  */
 export function registerStatusBar(context: vscode.ExtensionContext, client: LanguageClient): void {
   const item = vscode.window.createStatusBarItem('isola.package', vscode.StatusBarAlignment.Left, 50);
-  item.name = 'Isola Package';
+  item.name = vscode.l10n.t('Isola Package');
   item.command = 'workbench.actions.view.problems';
   context.subscriptions.push(item);
   let timer: NodeJS.Timeout | undefined;
@@ -27,16 +27,16 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
     if (mine !== seq) return; // a newer refresh is on its way
     const pkg = info?.package;
     if (!pkg) {
-      item.text = '$(package) not a package';
-      item.tooltip = 'This manifest has no valid kind and code yet.';
+      item.text = `$(package) ${vscode.l10n.t('not a package')}`;
+      item.tooltip = vscode.l10n.t('This manifest has no valid kind and code yet.');
     } else {
       const c = pkg.counts;
       item.text = `$(package) ${pkg.kind} ${pkg.code}  $(error) ${c.errors}  $(warning) ${c.warnings}`;
       const tip = new vscode.MarkdownString(
-        `Checked in **${pkg.kind} \`${pkg.code}\`**${pkg.title ? ` — ${pkg.title}` : ''}\n\n` +
-          `${c.errors} error(s), ${c.warnings} warning(s), ${c.infos} info(s) across the package.` +
-          (c.errors ? '\n\nErrors block export.' : '') +
-          '\n\n[$(type-hierarchy) Show Package Graph](command:isola.showPackageGraph)',
+        vscode.l10n.t('Checked in **{0} `{1}`**', pkg.kind, pkg.code) + `${pkg.title ? ` — ${pkg.title}` : ''}\n\n` +
+          vscode.l10n.t('{0} error(s), {1} warning(s), {2} info(s) across the package.', c.errors, c.warnings, c.infos) +
+          (c.errors ? `\n\n${vscode.l10n.t('Errors block export.')}` : '') +
+          `\n\n[$(type-hierarchy) ${vscode.l10n.t('Show Package Graph')}](command:isola.showPackageGraph)`,
         true,
       );
       // The link runs this one command only.

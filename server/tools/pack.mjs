@@ -65,7 +65,7 @@ function run(cmd, args, cwd, quiet = false) {
 
 /** The extension: everything .vscodeignore may let through is staged, and vsce applies it. */
 function packVsix(out) {
-  for (const rel of ['package.json', '.vscodeignore', ...DOCS, 'schemas', 'syntaxes', 'client/media']) copy(rel);
+  for (const rel of ['package.json', 'package.nls.json', 'package.nls.ru.json', 'l10n', '.vscodeignore', ...DOCS, 'schemas', 'syntaxes', 'client/media']) copy(rel);
   copy('dist');
   mkdirSync(path.dirname(out), { recursive: true });
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');

@@ -68,15 +68,16 @@ describe('release packages', () => {
     assert.doesNotMatch(r.all, /WARN/i);
     const entries = await unzip(vsix);
     const names = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
-    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/[a-z]+\.js|dist\/(commands|webview)\/[a-z]+\.(js|css)|dist\/pglite\/[a-z]+\.(wasm|data)|schemas\/[a-z]+\.schema\.json|syntaxes\/[A-Za-z.-]+\.json|client\/media\/[a-z-]+\.(png|svg))$/;
+    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/[a-z]+\.js|dist\/(commands|webview)\/[a-z]+\.(js|css)|dist\/pglite\/[a-z]+\.(wasm|data)|schemas\/[a-z]+\.schema\.json|syntaxes\/[A-Za-z.-]+\.json|client\/media\/[a-z-]+\.(png|svg)|client\/media\/walkthrough\/[a-z-]+\.md|package\.nls(\.[a-z]+)?\.json|l10n\/bundle\.l10n\.[a-z]+\.json)$/;
     assert.deepEqual(names.filter((n) => !allowed.test(n)), [], 'nothing but what runs and the docs');
-    for (const must of ['package.json', 'readme.md', 'LICENSE.txt', 'changelog.md', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/pglite/pglite.wasm', 'dist/webview/graph.js', 'dist/webview/graph.css', 'schemas/manifest.schema.json']) {
+    for (const must of ['package.json', 'readme.md', 'LICENSE.txt', 'changelog.md', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/pglite/pglite.wasm', 'dist/webview/graph.js', 'dist/webview/graph.css', 'schemas/manifest.schema.json', 'package.nls.json', 'package.nls.ru.json', 'l10n/bundle.l10n.ru.json']) {
       assert.ok(names.includes(must), `${must} is in the vsix`);
     }
     // Every file the manifest names is there: the entry point, the icon, grammar, language configuration and icons.
     const pkg = JSON.parse(entries.get('extension/package.json')!.toString('utf8')) as Record<string, any>;
     const named = [pkg.main, pkg.icon, ...pkg.contributes.grammars.map((g: any) => g.path), ...pkg.contributes.languages.flatMap((l: any) => [l.configuration, l.icon?.light, l.icon?.dark]),
-      ...pkg.contributes.viewsContainers.activitybar.map((v: any) => v.icon)].filter(Boolean);
+      ...pkg.contributes.viewsContainers.activitybar.map((v: any) => v.icon),
+      ...pkg.contributes.walkthroughs.flatMap((w: any) => w.steps.map((s: any) => s.media.markdown ?? s.media.image))].filter(Boolean);
     for (const n of named) assert.ok(names.includes(path.posix.normalize(n)), `${n}, named in package.json, is in the vsix`);
 
     // The extension runs its own CLI (the local environment): it must run from the vsix alone.

@@ -6,7 +6,7 @@ export function registerCancelImportPlan(panel: PlanPanel): vscode.Disposable {
   return vscode.commands.registerCommand('isola.importPlan.cancel', () => {
     const s = panel.session;
     panel.close();
-    if (s) void vscode.window.showInformationMessage(`Isola: import cancelled; nothing was changed in ${s.env}.`);
+    if (s) void vscode.window.showInformationMessage(vscode.l10n.t('Isola: import cancelled; nothing was changed in {0}.', s.env));
     return !!s;
   });
 }

@@ -15,13 +15,13 @@ export function registerChooseImport(connections: Connections, panel: PlanPanel)
   return vscode.commands.registerCommand('isola.importPlan.choose', async (args: Partial<ImportChoice> = {}): Promise<ImportPlan | undefined> => {
     const s = panel.session;
     if (!s) {
-      void vscode.window.showWarningMessage('Isola: no import plan is open; run "Isola: Import Package" first.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Isola: no import plan is open; run "Isola: Import Package" first.'));
       return undefined;
     }
     const choice: ImportChoice = { design: args.design ?? s.choice?.design ?? 'all', data: args.data ?? s.choice?.data ?? 'all' };
     try {
       const client = await connections.client(s.env);
-      const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Isola: planning the import into ${s.env} again` }, () => client.plan(s.packageId, s.as, choice));
+      const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Isola: planning the import into {0} again', s.env) }, () => client.plan(s.packageId, s.as, choice));
       // Only if the same import is still on screen (the panel may have been closed or replaced meanwhile).
       if (panel.session?.packageId !== s.packageId || panel.session.env !== s.env) return undefined;
       panel.show({ ...s, choice, plan });
@@ -29,7 +29,7 @@ export function registerChooseImport(connections: Connections, panel: PlanPanel)
     } catch (e) {
       // Puts the inputs back as the plan on screen was made.
       if (panel.session === s) panel.show(s);
-      void showEnvError(e, s.env, `choosing what to import into ${s.env}`);
+      void showEnvError(e, s.env, vscode.l10n.t('choosing what to import into {0}', s.env));
       return undefined;
     }
   });

@@ -8,6 +8,6 @@ export function registerCompareWithWorkspace(model: PackageContentsModel): vscod
   return vscode.commands.registerCommand('isola.compareWithWorkspace', async (node?: { card?: CardSummary }) => {
     const card = node?.card;
     if (!model.file || !card) return;
-    await vscode.commands.executeCommand('vscode.diff', entryUri(model.file, card.path), workspaceCardUri(card.id), `${card.id}: package ↔ workspace`);
+    await vscode.commands.executeCommand('vscode.diff', entryUri(model.file, card.path), workspaceCardUri(card.id), vscode.l10n.t('{0}: package ↔ workspace', card.id));
   });
 }

@@ -27,17 +27,17 @@ export interface ImportPackageArgs {
 export function registerImportPackage(list: EnvironmentList, connections: Connections, panel: PlanPanel, packages: PackageContentsModel): vscode.Disposable {
   return vscode.commands.registerCommand('isola.importPackage', async (args: ImportPackageArgs | vscode.Uri = {}): Promise<ImportPlan | undefined> => {
     const a: ImportPackageArgs = args instanceof vscode.Uri ? { file: args } : args;
-    const file = await pickPackageFile(packages, 'Import Package', a.file);
+    const file = await pickPackageFile(packages, vscode.l10n.t('Import Package'), a.file);
     if (!file) return undefined;
-    const env = await pickEnvironment(list, a.env, `Import ${vscode.workspace.asRelativePath(file)} into`);
+    const env = await pickEnvironment(list, a.env, vscode.l10n.t('Import {0} into', vscode.workspace.asRelativePath(file)));
     if (!env) return undefined;
     for (;;) {
       try {
         const client = await connections.client(env);
-        const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Isola: checking the package against ${env}` }, async (progress) => {
-          progress.report({ message: 'uploading' });
+        const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Isola: checking the package against {0}', env) }, async (progress) => {
+          progress.report({ message: vscode.l10n.t('uploading') });
           const stored = await client.uploadPackage(file.fsPath);
-          progress.report({ message: 'making the plan' });
+          progress.report({ message: vscode.l10n.t('making the plan') });
           const choice: ImportChoice = { design: a.design ?? 'all', data: a.data ?? 'all' };
           const p = await client.plan(stored.id, a.as, choice);
           panel.show({ env, production: connections.config(env)?.production === true, file: file.fsPath, packageId: stored.id, as: a.as, choice, plan: p });
@@ -45,7 +45,7 @@ export function registerImportPackage(list: EnvironmentList, connections: Connec
         });
         return plan;
       } catch (e) {
-        if (!(await showEnvError(e, env, `import into ${env}`))) return undefined;
+        if (!(await showEnvError(e, env, vscode.l10n.t('import into {0}', env)))) return undefined;
       }
     }
   });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ExportRequest } from '../../../server/src/core/environment/types';
-import { plural } from '../../../server/src/core/report/words';
+import { entitiesWord } from '../words';
 import type { Connections } from '../environments/connections';
 import type { EnvironmentList } from '../environments/environmentList';
 import { showEnvError } from '../environments/errors';
@@ -12,6 +12,7 @@ import { exportToFile } from '../environments/jobProgress';
 import { pickEnvironment } from '../environments/pickEnvironment';
 import { UnpackOutcome, unpackWithEdit } from '../packages/unpackEdit';
 import { pickFolder } from './unpackPackage';
+import { reached } from '../walkthrough';
 
 /** Arguments that skip the prompts (the Environments view passes env, kind and code; tests pass `confirm: false`). */
 export interface RetrieveArgs {
@@ -34,7 +35,7 @@ export interface RetrieveArgs {
  */
 export function registerRetrieveFromEnvironment(client: LanguageClient, list: EnvironmentList, connections: Connections, output: vscode.LogOutputChannel, refresh: () => void): vscode.Disposable {
   return vscode.commands.registerCommand('isola.retrieveFromEnvironment', async (args: RetrieveArgs = {}): Promise<UnpackOutcome | undefined> => {
-    const env = await pickEnvironment(list, args.env, 'Retrieve from');
+    const env = await pickEnvironment(list, args.env, vscode.l10n.t('Retrieve from'));
     if (!env) return undefined;
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'isola-retrieve-'));
     try {
@@ -43,9 +44,9 @@ export function registerRetrieveFromEnvironment(client: LanguageClient, list: En
       if (!kind || !code) {
         const namespaces = await envClient.namespaces();
         const picked = await vscode.window.showQuickPick(namespaces.map((n) => ({
-          label: n.code, description: `${n.kind}${n.title ? ` · ${n.title}` : ''}`, detail: plural(n.entities, 'entity', 'entities'),
+          label: n.code, description: `${n.kind}${n.title ? ` · ${n.title}` : ''}`, detail: entitiesWord(n.entities),
           exportKind: (n.kind === 'solution' ? 'solution' : 'namespace') as ExportRequest['kind'],
-        })), { title: `Retrieve from ${env}`, placeHolder: 'What to bring into the workspace' });
+        })), { title: vscode.l10n.t('Retrieve from {0}', env), placeHolder: vscode.l10n.t('What to bring into the workspace') });
         if (!picked) return undefined;
         [kind, code] = [picked.exportKind, picked.label];
       }
@@ -53,10 +54,12 @@ export function registerRetrieveFromEnvironment(client: LanguageClient, list: En
       if (!dir) return undefined;
       // A fixed name: the code comes from the environment, and only names a folder's files once unpack has judged it.
       const file = path.join(tmp, 'retrieved.isolapkg');
-      if (!(await exportToFile(envClient, env, { kind, code, design: 'all', data: args.data ?? 'none' }, file, 'retrieve', output, refresh))) return undefined;
-      return await unpackWithEdit(client, { file, dir, what: `${kind} ${code} from ${env}`, confirm: args.confirm !== false }, output);
+      if (!(await exportToFile(envClient, env, { kind, code, design: 'all', data: args.data ?? 'none' }, file, vscode.l10n.t('retrieve'), output, refresh))) return undefined;
+      const outcome = await unpackWithEdit(client, { file, dir, what: vscode.l10n.t('{0} {1} from {2}', kind, code, env), confirm: args.confirm !== false }, output);
+      if (outcome?.applied || outcome?.nothingToChange) reached('retrieved');
+      return outcome;
     } catch (e) {
-      await showEnvError(e, env, `retrieve from ${env}`);
+      await showEnvError(e, env, vscode.l10n.t('retrieve from {0}', env));
       return undefined;
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });

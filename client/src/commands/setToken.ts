@@ -5,9 +5,9 @@ import type { EnvironmentList } from '../environments/environmentList';
 /** "Isola: Set Token": replaces an environment's token in VS Code's secret storage. */
 export function registerSetToken(list: EnvironmentList, connections: Connections, refresh: () => void): vscode.Disposable {
   return vscode.commands.registerCommand('isola.setToken', async (args?: { env?: string; token?: string }) => {
-    const name = args?.env ?? (await vscode.window.showQuickPick(list.all().filter((e) => e.url).map((e) => e.name), { title: 'Set Token' }));
+    const name = args?.env ?? (await vscode.window.showQuickPick(list.all().filter((e) => e.url).map((e) => e.name), { title: vscode.l10n.t('Set Token') }));
     if (!name) return false;
-    const token = args?.token ?? (await vscode.window.showInputBox({ title: `Token for ${name}`, password: true, ignoreFocusOut: true, prompt: 'Kept in VS Code\'s secret storage' }));
+    const token = args?.token ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('Token for {0}', name), password: true, ignoreFocusOut: true, prompt: vscode.l10n.t('Kept in VS Code\'s secret storage') }));
     if (!token) return false;
     await connections.setToken(name, token);
     refresh();

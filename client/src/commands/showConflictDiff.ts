@@ -12,7 +12,7 @@ export function registerShowConflictDiff(panel: PlanPanel): vscode.Disposable {
     const step = STEP_OF[e.type as CardType] ?? 'apps';
     // A renamed import's cards carry the package's own ids.
     const original = s.as && s.plan.package.importedAs ? e.id.replace(s.plan.package.importedAs, s.plan.package.code) : e.id;
-    await vscode.commands.executeCommand('vscode.diff', envEntityUri(s.env, e.id), packageCardUri(s.file, `${step}/${original}.card.json`), `${e.id}: ${s.env} ↔ package`);
+    await vscode.commands.executeCommand('vscode.diff', envEntityUri(s.env, e.id), packageCardUri(s.file, `${step}/${original}.card.json`), vscode.l10n.t('{0}: {1} ↔ package', e.id, s.env));
     return true;
   });
 }

@@ -14,7 +14,7 @@ export function registerShowJobLog(connections: Connections, output: vscode.LogO
       output.show(true);
       return lines.length;
     } catch (e) {
-      await showEnvError(e, args.env, 'read the job log');
+      await showEnvError(e, args.env, vscode.l10n.t('read the job log'));
       return undefined;
     }
   });

@@ -28,7 +28,9 @@ async function targetOf(client: LanguageClient, packages: PackageContentsModel, 
     const d = packages.contents?.descriptor;
     const found = d && all.find((p) => p.kind === d.kind && p.code === d.code);
     if (!found) {
-      void vscode.window.showWarningMessage(`Isola: ${d ? `${d.kind} ${d.code}` : 'the package'} is not a package of the open workspace: its graph is drawn from the sources.`);
+      void vscode.window.showWarningMessage(d
+        ? vscode.l10n.t('Isola: {0} is not a package of the open workspace: its graph is drawn from the sources.', `${d.kind} ${d.code}`)
+        : vscode.l10n.t('Isola: the package is not a package of the open workspace: its graph is drawn from the sources.'));
       return undefined;
     }
     return { uri: found.uri, package: found.code, kind: found.kind };
@@ -36,12 +38,12 @@ async function targetOf(client: LanguageClient, packages: PackageContentsModel, 
   const doc = vscode.window.activeTextEditor?.document;
   if (doc && doc.languageId === LANGUAGE_ID && doc.uri.scheme === 'file') return { uri: doc.uri.toString() };
   if (all.length === 0) {
-    void vscode.window.showInformationMessage('Isola: the workspace has no package to draw.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Isola: the workspace has no package to draw.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
     all.map((p) => ({ label: `${p.kind} ${p.code}`, description: p.title, p })),
-    { title: 'Show Package Graph: which package?' },
+    { title: vscode.l10n.t('Show Package Graph: which package?') },
   );
   return picked && { uri: picked.p.uri, package: picked.p.code, kind: picked.p.kind };
 }

@@ -24,7 +24,7 @@ export interface UnpackPackageArgs {
 export function registerUnpackPackage(client: LanguageClient, packages: PackageContentsModel, output: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand('isola.unpackPackage', async (args?: UnpackPackageArgs | vscode.Uri | { kind: string }): Promise<UnpackOutcome | undefined> => {
     const a: UnpackPackageArgs = args instanceof vscode.Uri ? { file: args } : args && 'kind' in args ? { file: packages.file } : (args as UnpackPackageArgs | undefined) ?? {};
-    const file = await pickPackageFile(packages, 'Unpack Package into Workspace', a.file);
+    const file = await pickPackageFile(packages, vscode.l10n.t('Unpack Package into Workspace'), a.file);
     if (!file) return undefined;
     const dir = a.dir ? vscode.Uri.file(a.dir) : await pickFolder(file);
     if (!dir) return undefined;
@@ -36,11 +36,11 @@ export function registerUnpackPackage(client: LanguageClient, packages: PackageC
 export async function pickFolder(near?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
-    void vscode.window.showWarningMessage('Isola: open a folder first: a package is unpacked into a workspace folder.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Isola: open a folder first: a package is unpacked into a workspace folder.'));
     return undefined;
   }
   if (folders.length === 1) return folders[0].uri;
   const home = near && vscode.workspace.getWorkspaceFolder(near);
-  const items = folders.map((f) => ({ label: f.name, description: f === home ? 'holds the package' : undefined, uri: f.uri }));
-  return (await vscode.window.showQuickPick(items, { title: 'Unpack into which workspace folder?' }))?.uri;
+  const items = folders.map((f) => ({ label: f.name, description: f === home ? vscode.l10n.t('holds the package') : undefined, uri: f.uri }));
+  return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Unpack into which workspace folder?') }))?.uri;
 }

@@ -9,16 +9,18 @@ import { UnreachableError } from '../../../server/src/env/client';
  */
 export async function showEnvError(e: unknown, env: string, what: string): Promise<boolean> {
   if (e instanceof UnreachableError) {
-    const c = await vscode.window.showErrorMessage(`Isola: ${what}: ${e.message}. Is \`isola env serve\` running there?`, 'Retry');
-    return c === 'Retry';
+    const retry = vscode.l10n.t('Retry');
+    const c = await vscode.window.showErrorMessage(vscode.l10n.t('Isola: {0}: {1}. Is `isola env serve` running there?', what, e.message), retry);
+    return c === retry;
   }
   if (e instanceof EnvError && e.status === 401) {
-    const c = await vscode.window.showErrorMessage(`Isola: ${what}: environment "${env}" did not accept the token (${e.message}).`, 'Set Token');
-    if (c === 'Set Token') await vscode.commands.executeCommand('isola.setToken', { env });
+    const setToken = vscode.l10n.t('Set Token');
+    const c = await vscode.window.showErrorMessage(vscode.l10n.t('Isola: {0}: environment "{1}" did not accept the token ({2}).', what, env, e.message), setToken);
+    if (c === setToken) await vscode.commands.executeCommand('isola.setToken', { env });
     return false;
   }
   if (e instanceof EnvError && e.status === 403) {
-    void vscode.window.showErrorMessage(`Isola: ${what}: ${e.message}. Ask the environment administrator for that role.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Isola: {0}: {1}. Ask the environment administrator for that role.', what, e.message));
     return false;
   }
   void vscode.window.showErrorMessage(`Isola: ${what}: ${(e as Error).message}`);

@@ -47,11 +47,11 @@ export async function failureLine(client: EnvClient, job: Job): Promise<string |
  */
 export async function exportToFile(client: EnvClient, env: string, req: ExportRequest, file: string, verb: string, output: vscode.LogOutputChannel, refresh: () => void): Promise<boolean> {
   const job = await client.startExport(req);
-  const done = await followWithProgress(client, job, `Isola: exporting ${req.kind} ${req.code} from ${env}`, output);
+  const done = await followWithProgress(client, job, vscode.l10n.t('Isola: exporting {0} {1} from {2}', req.kind, req.code, env), output);
   refresh();
   if (done.status !== 'succeeded') {
     const line = await failureLine(client, done);
-    void vscode.window.showErrorMessage(`Isola: ${verb} ${done.status}: ${done.error ?? line ?? ''}`, 'Show Log').then((c) => c && output.show());
+    void vscode.window.showErrorMessage(`Isola: ${verb} ${done.status}: ${done.error ?? line ?? ''}`, vscode.l10n.t('Show Log')).then((c) => c && output.show());
     return false;
   }
   await client.downloadPackage(String(done.result!.package), file);

@@ -1,7 +1,9 @@
 import type { ImportPlan } from '../../../server/src/core/environment/types';
+import { english, Localize } from '../localize';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const designEntities = (l10n: Localize, n: number) => (n === 1 ? l10n('1 design entity') : l10n('{0} design entities', n));
+const records = (l10n: Localize, n: number) => (n === 1 ? l10n('1 record') : l10n('{0} records', n));
 
 /**
  * The choices above the plan (Protogrid seed 1.2): design all or none, offered when the package
@@ -9,28 +11,28 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * holds data. The inputs show the choice the plan was made with; `enabled` is false once the plan
  * is used. Empty when the environment's plan states no choice (an older service).
  */
-export function choiceHtml(p: ImportPlan, enabled: boolean): string {
+export function choiceHtml(p: ImportPlan, enabled: boolean, l10n: Localize = english): string {
   const c = p.choice;
   if (!c) return '';
   const off = enabled ? '' : ' disabled';
   const radio = (name: string, value: string, checked: boolean, label: string) =>
     `<label><input type="radio" name="${name}" value="${value}"${checked ? ' checked' : ''}${off}> ${label}</label>`;
   const design = c.offered.entities
-    ? `<div class="row"><b>Design</b> ${radio('design', 'all', c.design === 'all', `all ${plural(c.offered.entities, 'design entity', 'design entities')}`)} ${radio('design', 'none', c.design === 'none', 'none (data only; the environment\'s design stays as it is)')}</div>`
-    : '<div class="row"><b>Design</b> the package holds no design entities</div>';
+    ? `<div class="row"><b>${l10n('Design')}</b> ${radio('design', 'all', c.design === 'all', l10n('all {0}', designEntities(l10n, c.offered.entities)))} ${radio('design', 'none', c.design === 'none', l10n('none (data only; the environment\'s design stays as it is)'))}</div>`
+    : `<div class="row"><b>${l10n('Design')}</b> ${l10n('the package holds no design entities')}</div>`;
   const some = Array.isArray(c.data);
   const picked = (app: string) => c.data === 'all' || (Array.isArray(c.data) && c.data.includes(app));
   const apps = c.offered.apps.map((a) =>
-    `<label class="app"><input type="checkbox" name="app" value="${esc(a.app)}"${picked(a.app) ? ' checked' : ''}${enabled && some ? '' : ' disabled'}> <code>${esc(a.app)}</code> (${plural(a.records, 'record', 'records')})</label>`).join('');
+    `<label class="app"><input type="checkbox" name="app" value="${esc(a.app)}"${picked(a.app) ? ' checked' : ''}${enabled && some ? '' : ' disabled'}> <code>${esc(a.app)}</code> (${records(l10n, a.records)})</label>`).join('');
   const data = c.offered.apps.length
-    ? `<div class="row"><b>Data</b> ${radio('data', 'none', c.data === 'none', 'none')} ${radio('data', 'all', c.data === 'all', 'all')} ${radio('data', 'some', some, 'chosen apps:')}</div><div class="apps">${apps}</div>`
+    ? `<div class="row"><b>${l10n('Data')}</b> ${radio('data', 'none', c.data === 'none', l10n('none'))} ${radio('data', 'all', c.data === 'all', l10n('all'))} ${radio('data', 'some', some, l10n('chosen apps:'))}</div><div class="apps">${apps}</div>`
     : '';
   const left = [
-    ...(c.leftOut.entities ? [plural(c.leftOut.entities, 'design entity', 'design entities')] : []),
-    ...c.leftOut.apps.map((a) => `data of <code>${esc(a.app)}</code> (${plural(a.records, 'record', 'records')})`),
+    ...(c.leftOut.entities ? [designEntities(l10n, c.leftOut.entities)] : []),
+    ...c.leftOut.apps.map((a) => l10n('data of {0} ({1})', `<code>${esc(a.app)}</code>`, records(l10n, a.records))),
   ];
-  return `<h2>What to import</h2><form id="choice">${design}${data}</form>
-<p class="meta">${left.length ? `Left out by this choice: ${left.join('; ')}.` : 'Everything the package holds is imported.'}</p>`;
+  return `<h2>${l10n('What to import')}</h2><form id="choice">${design}${data}</form>
+<p class="meta">${left.length ? l10n('Left out by this choice: {0}.', left.join('; ')) : l10n('Everything the package holds is imported.')}</p>`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ImportChoice } from '../../../server/src/core/environment/importChoice';
 import type { ImportPlan, PlanAction } from '../../../server/src/core/environment/types';
-import { plural } from '../../../server/src/core/report/words';
+import { english, Localize } from '../localize';
 import { CHOICE_SCRIPT, choiceHtml } from './planChoice';
 
 /** The import being reviewed: which package, into which environment, and the plan the environment made. */
@@ -18,13 +18,13 @@ export interface PlanSession {
 const ACTIONS: PlanAction[] = ['create', 'update', 'conflict', 'unchanged', 'kept'];
 
 /** A count of one action as the plan states it: "3 to create", "1 conflict", "0 conflicts". */
-export function countWords(action: PlanAction, n: number): string {
+export function countWords(action: PlanAction, n: number, l10n: Localize = english): string {
   switch (action) {
-    case 'create': return `${n} to create`;
-    case 'update': return `${n} to update`;
-    case 'conflict': return plural(n, 'conflict');
-    case 'unchanged': return `${n} unchanged`;
-    case 'kept': return `${n} kept`;
+    case 'create': return l10n('{0} to create', n);
+    case 'update': return l10n('{0} to update', n);
+    case 'conflict': return n === 1 ? l10n('1 conflict') : l10n('{0} conflicts', n);
+    case 'unchanged': return l10n('{0} unchanged', n);
+    case 'kept': return l10n('{0} kept', n);
   }
 }
 
@@ -32,44 +32,46 @@ export function countWords(action: PlanAction, n: number): string {
  * The counts line. Only counts above zero take their action's colour: a bold red "0 conflicts"
  * reads as an alarm about nothing.
  */
-export function countsHtml(counts: Record<PlanAction, number>): string {
-  return ACTIONS.map((a) => `<span class="count ${counts[a] ? a : 'zero'}">${countWords(a, counts[a])}</span>`).join(' ');
+export function countsHtml(counts: Record<PlanAction, number>, l10n: Localize = english): string {
+  return ACTIONS.map((a) => `<span class="count ${counts[a] ? a : 'zero'}">${countWords(a, counts[a], l10n)}</span>`).join(' ');
 }
 
 /** What an update keeps of the environment's version, and why a conflict is one: the cell under the reason. */
-function rowNotes(e: ImportPlan['entities'][number]): string {
+function rowNotes(e: ImportPlan['entities'][number], l10n: Localize): string {
   const notes: string[] = [];
   // The engine's reason usually says so already; the flag is shown when it does not.
-  if (e.older && !/older/i.test(e.reason ?? '')) notes.push('<span class="older">the package\'s version is older than the environment\'s</span>');
-  if (e.kept?.length) notes.push(`<div class="kept">keeps the environment's ${e.kept.map((k) => `<code>${esc(k)}</code>`).join(', ')}</div>`);
+  if (e.older && !/older/i.test(e.reason ?? '')) notes.push(`<span class="older">${l10n('the package\'s version is older than the environment\'s')}</span>`);
+  if (e.kept?.length) notes.push(`<div class="kept">${l10n('keeps the environment\'s {0}', e.kept.map((k) => `<code>${esc(k)}</code>`).join(', '))}</div>`);
   return notes.join(' ');
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The plan's page: pure HTML from the session (the panel adds nothing), so it is tested without VS Code. */
-export function planHtml(s: PlanSession, nonce: string, outcome?: string): string {
+export function planHtml(s: PlanSession, nonce: string, outcome?: string, l10n: Localize = english): string {
   const p = s.plan;
   const failed = p.checks.filter((c) => !c.ok);
-  const counts = countsHtml(p.counts);
+  const counts = countsHtml(p.counts, l10n);
   const row = (e: ImportPlan['entities'][number]) => `
     <tr class="${e.action}"><td><span class="badge ${e.action}">${e.action}</span></td><td>${esc(e.type)}</td>
-    <td><code>${esc(e.id)}</code>${e.deleted ? ' <span class="deleted">deleted</span>' : ''}</td><td>${esc(e.title ?? '')}</td>
-    <td>${e.action === 'conflict' ? `<button data-diff="${esc(e.id)}">Show Diff</button> ` : ''}${esc(e.reason ?? '')}${rowNotes(e)}</td></tr>`;
+    <td><code>${esc(e.id)}</code>${e.deleted ? ` <span class="deleted">${l10n('deleted')}</span>` : ''}</td><td>${esc(e.title ?? '')}</td>
+    <td>${e.action === 'conflict' ? `<button data-diff="${esc(e.id)}">${l10n('Show Diff')}</button> ` : ''}${esc(e.reason ?? '')}${rowNotes(e, l10n)}</td></tr>`;
   // What changes comes first; unchanged entities fold away (a re-import is mostly unchanged).
   const rows = ACTIONS.filter((a) => a !== 'unchanged').flatMap((a) => p.entities.filter((e) => e.action === a)).map(row).join('');
   const unchanged = p.entities.filter((e) => e.action === 'unchanged');
-  const head = '<thead><tr><th>Action</th><th>Type</th><th>Id</th><th>Title</th><th></th></tr></thead>';
+  const head = `<thead><tr><th>${l10n('Action')}</th><th>${l10n('Type')}</th><th>${l10n('Id')}</th><th>${l10n('Title')}</th><th></th></tr></thead>`;
   const checks = p.checks.map((c) => `<li class="${c.ok ? 'ok' : 'fail'}">${c.ok ? '✓' : '✗'} <b>${c.name}</b>: ${esc(c.message)}${(c.details ?? []).map((d) => `<div class="detail">${esc(d)}</div>`).join('')}</li>`).join('');
-  const data = p.data.map((d) => `<li><code>${esc(d.app)}</code>: ${plural(d.records, 'record')}, ${d.existing} already in the environment</li>`).join('');
+  const data = p.data.map((d) => `<li><code>${esc(d.app)}</code>: ${l10n('{0}, {1} already in the environment', d.records === 1 ? l10n('1 record') : l10n('{0} records', d.records), d.existing)}</li>`).join('');
   const actions = outcome
     ? `<p class="outcome">${esc(outcome)}</p>`
     : !p.ok
-      ? `<p class="refused">The environment refuses this package: ${esc(failed.map((c) => c.message).join('; '))}</p><button id="cancel">Close</button>`
+      ? `<p class="refused">${l10n('The environment refuses this package: {0}', esc(failed.map((c) => c.message).join('; ')))}</p><button id="cancel">${l10n('Close')}</button>`
       : p.counts.conflict
-        ? `<p>${p.counts.conflict} entit${p.counts.conflict === 1 ? 'y was' : 'ies were'} changed in the environment since the package's version. Cancel leaves everything as it is; Replace overwrites ${p.counts.conflict === 1 ? 'it' : 'them'} with the package's version (a backup is taken first).</p>
-           <button id="cancel" class="secondary">Cancel</button> <button id="replace" class="danger">Replace and Import</button>`
-        : `<button id="cancel" class="secondary">Cancel</button> <button id="apply">Import</button>`;
+        ? `<p>${p.counts.conflict === 1
+          ? l10n('1 entity was changed in the environment since the package\'s version. Cancel leaves everything as it is; Replace overwrites it with the package\'s version (a backup is taken first).')
+          : l10n('{0} entities were changed in the environment since the package\'s version. Cancel leaves everything as it is; Replace overwrites them with the package\'s version (a backup is taken first).', p.counts.conflict)}</p>
+           <button id="cancel" class="secondary">${l10n('Cancel')}</button> <button id="replace" class="danger">${l10n('Replace and Import')}</button>`
+        : `<button id="cancel" class="secondary">${l10n('Cancel')}</button> <button id="apply">${l10n('Import')}</button>`;
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
 <style nonce="${nonce}">
@@ -96,15 +98,15 @@ summary { cursor: pointer; color: var(--vscode-descriptionForeground); margin-bo
 #choice .row { margin: 4px 0; } #choice .row b { display: inline-block; min-width: 4em; } #choice label { margin-right: 12px; }
 #choice .apps { margin-left: 4em; } #choice label.app { display: block; }
 </style></head><body>
-<h1>Import ${esc(p.package.kind)} <code>${esc(p.package.importedAs ?? p.package.code)}</code>${p.package.version ? ` ${esc(p.package.version)}` : ''} into <span class="env">${esc(s.env)}</span></h1>
-${s.production ? `<p class="production">${esc(s.env)} is a production environment: you will be asked to type its name before anything changes.</p>` : ''}
-<p class="meta">${esc(p.package.title ?? '')} · namespaces ${esc(p.namespaces.join(', '))} · plan made ${esc(p.createdAt)} at revision ${p.revision}</p>
-${choiceHtml(p, !outcome)}
-<h2>Checks</h2><ul class="checks">${checks}</ul>
-<h2>Entities</h2><p>${counts}</p>
-${rows ? `<table>${head}<tbody>${rows}</tbody></table>` : '<p>Nothing changes.</p>'}
-${unchanged.length ? `<details><summary>${unchanged.length} unchanged entit${unchanged.length === 1 ? 'y' : 'ies'}</summary><table>${head}<tbody>${unchanged.map(row).join('')}</tbody></table></details>` : ''}
-${data ? `<h2>Data</h2><ul>${data}</ul>` : ''}
+<h1>${l10n('Import {0} into {1}', `${esc(p.package.kind)} <code>${esc(p.package.importedAs ?? p.package.code)}</code>${p.package.version ? ` ${esc(p.package.version)}` : ''}`, `<span class="env">${esc(s.env)}</span>`)}</h1>
+${s.production ? `<p class="production">${l10n('{0} is a production environment: you will be asked to type its name before anything changes.', esc(s.env))}</p>` : ''}
+<p class="meta">${esc(p.package.title ?? '')} · ${l10n('namespaces {0} · plan made {1} at revision {2}', esc(p.namespaces.join(', ')), esc(p.createdAt), p.revision)}</p>
+${choiceHtml(p, !outcome, l10n)}
+<h2>${l10n('Checks')}</h2><ul class="checks">${checks}</ul>
+<h2>${l10n('Entities')}</h2><p>${counts}</p>
+${rows ? `<table>${head}<tbody>${rows}</tbody></table>` : `<p>${l10n('Nothing changes.')}</p>`}
+${unchanged.length ? `<details><summary>${unchanged.length === 1 ? l10n('1 unchanged entity') : l10n('{0} unchanged entities', unchanged.length)}</summary><table>${head}<tbody>${unchanged.map(row).join('')}</tbody></table></details>` : ''}
+${data ? `<h2>${l10n('Data')}</h2><ul>${data}</ul>` : ''}
 <div class="actions">${actions}</div>
 <script nonce="${nonce}">
 const vscode = acquireVsCodeApi();

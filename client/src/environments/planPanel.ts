@@ -17,7 +17,7 @@ export class PlanPanel implements vscode.Disposable {
   show(session: PlanSession): void {
     this.session = session;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('isola.importPlan', 'Import Plan', vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: true });
+      this.panel = vscode.window.createWebviewPanel('isola.importPlan', vscode.l10n.t('Import Plan'), vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: true });
       this.panel.onDidDispose(() => {
         this.panel = undefined;
         this.session = undefined;
@@ -32,14 +32,14 @@ export class PlanPanel implements vscode.Disposable {
       });
     }
     const p = session.plan;
-    this.panel.title = `Import Plan: ${p.package.importedAs ?? p.package.code} → ${session.env}`;
-    this.panel.webview.html = planHtml(session, randomBytes(16).toString('base64'));
+    this.panel.title = vscode.l10n.t('Import Plan: {0} → {1}', p.package.importedAs ?? p.package.code, session.env);
+    this.panel.webview.html = planHtml(session, randomBytes(16).toString('base64'), undefined, vscode.l10n.t);
     this.panel.reveal();
   }
 
   /** Shows the outcome and retires the buttons (the plan is used). */
   done(message: string): void {
-    if (this.panel && this.session) this.panel.webview.html = planHtml(this.session, randomBytes(16).toString('base64'), message);
+    if (this.panel && this.session) this.panel.webview.html = planHtml(this.session, randomBytes(16).toString('base64'), message, vscode.l10n.t);
   }
 
   close(): void {

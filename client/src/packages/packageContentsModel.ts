@@ -56,7 +56,7 @@ export class PackageContentsModel implements vscode.Disposable {
     if (this.file?.fsPath !== file.fsPath) return;
     const exists = await vscode.workspace.fs.stat(file).then(() => true, () => false);
     if (!exists) {
-      this.problem = `${path.basename(file.fsPath)} was deleted; this is what it held.`;
+      this.problem = vscode.l10n.t('{0} was deleted; this is what it held.', path.basename(file.fsPath));
       this.emitter.fire();
       return;
     }
@@ -64,7 +64,7 @@ export class PackageContentsModel implements vscode.Disposable {
       await this.load(file);
     } catch (e) {
       if (this.file?.fsPath !== file.fsPath) return;
-      this.problem = `${path.basename(file.fsPath)} changed on disk and cannot be read (${(e as Error).message}); this is what it held.`;
+      this.problem = vscode.l10n.t('{0} changed on disk and cannot be read ({1}); this is what it held.', path.basename(file.fsPath), (e as Error).message);
       this.emitter.fire();
     }
   }

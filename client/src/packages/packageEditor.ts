@@ -19,10 +19,10 @@ export function registerPackageEditor(model: PackageContentsModel): vscode.Dispo
         panel.webview.html = page(`<h2>${esc(`${d.kind} ${d.code}${d.version ? ` ${d.version}` : ''}`)}</h2><p>${esc(String(d.title ?? ''))}</p>
           <p>Built ${esc(String(d.createdAt))} by ${esc(String(d.createdBy))}. ${c.entries} entries, every checksum verified.</p>
           <table><tr><th>Import step</th><th>Cards</th></tr>${rows}</table>
-          ${data ? `<table><tr><th>Data</th><th>Records</th></tr>${data}</table>` : ''}
-          <p>Browse the cards in the <b>Package Contents</b> view.</p>`);
+          ${data ? `<table><tr><th>${esc(vscode.l10n.t('Data'))}</th><th>${esc(vscode.l10n.t('Records'))}</th></tr>${data}</table>` : ''}
+          <p>${esc(vscode.l10n.t('Browse the cards in the Package Contents view.'))}</p>`);
       } catch (e) {
-        panel.webview.html = page(`<h2>Package refused</h2><p>${esc((e as Error).message)}</p>`);
+        panel.webview.html = page(`<h2>${esc(vscode.l10n.t('Package refused'))}</h2><p>${esc((e as Error).message)}</p>`);
       }
     },
   };

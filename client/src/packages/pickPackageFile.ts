@@ -9,12 +9,12 @@ export async function pickPackageFile(packages: PackageContentsModel, title: str
   if (given) return typeof given === 'string' ? vscode.Uri.file(given) : given;
   if (packages.file) {
     const use = await vscode.window.showQuickPick([
-      { label: vscode.workspace.asRelativePath(packages.file), description: 'shown in Package Contents', uri: packages.file },
-      { label: 'Choose a file…', uri: undefined },
+      { label: vscode.workspace.asRelativePath(packages.file), description: vscode.l10n.t('shown in Package Contents'), uri: packages.file },
+      { label: vscode.l10n.t('Choose a file…'), uri: undefined },
     ], { title });
     if (!use) return undefined;
     if (use.uri) return use.uri;
   }
-  const picked = await vscode.window.showOpenDialog({ title, filters: { 'Isola package': ['isolapkg'] }, canSelectMany: false });
+  const picked = await vscode.window.showOpenDialog({ title, filters: { [vscode.l10n.t('Isola package')]: ['isolapkg'] }, canSelectMany: false });
   return picked?.[0];
 }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { plural } from '../../../server/src/core/report/words';
+import { entitiesWord, filesWord, notesWord } from '../words';
 import { PlannedUnpackFile, PlanUnpackRequest, PlanUnpackResult } from '../../../server/src/protocol';
 
 /**
@@ -53,12 +53,15 @@ export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, outp
   // The plan is made from the files on disk: unsaved edits would be overwritten by it.
   const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && inside(o.dir.fsPath, d.uri.fsPath));
   if (dirty.length) {
-    const save = await vscode.window.showWarningMessage(`Isola: ${plural(dirty.length, 'file')} in ${path.basename(o.dir.fsPath)} ${dirty.length === 1 ? 'has' : 'have'} unsaved changes; ${o.what} is compared with the files on disk.`, { modal: true }, 'Save All and Continue');
-    if (save !== 'Save All and Continue') return { ...none, refused: 'unsaved changes' };
+    const saveAll = vscode.l10n.t('Save All and Continue');
+    const save = await vscode.window.showWarningMessage(dirty.length === 1
+      ? vscode.l10n.t('Isola: 1 file in {0} has unsaved changes; {1} is compared with the files on disk.', path.basename(o.dir.fsPath), o.what)
+      : vscode.l10n.t('Isola: {0} in {1} have unsaved changes; {2} is compared with the files on disk.', filesWord(dirty.length), path.basename(o.dir.fsPath), o.what), { modal: true }, saveAll);
+    if (save !== saveAll) return { ...none, refused: 'unsaved changes' };
     await Promise.all(dirty.map((d) => d.save()));
   }
   const r: PlanUnpackResult | undefined = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Isola: comparing ${o.what} with ${vscode.workspace.asRelativePath(o.dir, true) || path.basename(o.dir.fsPath)}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Isola: comparing {0} with {1}', o.what, vscode.workspace.asRelativePath(o.dir, true) || path.basename(o.dir.fsPath)), cancellable: true },
     async (_progress, token) => {
       try {
         return await client.sendRequest(PlanUnpackRequest, { file: o.file, dir: o.dir.fsPath, force: o.force }, token);
@@ -71,7 +74,7 @@ export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, outp
   if (!r) return { ...none, refused: 'cancelled' };
   if (!r.plan) {
     output.error(`Unpack of ${o.what} refused: ${r.refused}`);
-    void vscode.window.showErrorMessage(`Isola: ${o.what}: refused, nothing written: ${r.refused}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Isola: {0}: refused, nothing written: {1}', o.what, String(r.refused)));
     return { ...none, refused: r.refused };
   }
   const plan = r.plan;
@@ -80,12 +83,12 @@ export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, outp
     for (const n of plan.notes) output.warn(`${o.what}: ${n}`);
     const base: UnpackOutcome = { package: plan.package, files, notes: plan.notes, applied: false };
     if (!files.length) {
-      void vscode.window.showInformationMessage(`Isola: Nothing to change: the workspace already matches ${o.what}.${noteWords(plan.notes)}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Isola: Nothing to change: the workspace already matches {0}.', o.what) + noteWords(plan.notes));
       return { ...base, nothingToChange: true };
     }
     const { edit, texts } = await buildEdit(o.dir, plan.stage, files, o.confirm);
     // Entries that need confirmation start unticked in the preview: the user takes each change.
-    const hint = o.confirm ? vscode.window.setStatusBarMessage(`$(check) Isola: tick the changes to take from ${o.what} in the Refactor Preview, then Apply`) : undefined;
+    const hint = o.confirm ? vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Isola: tick the changes to take from {0} in the Refactor Preview, then Apply', o.what)}`) : undefined;
     let applied: boolean;
     try {
       applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
@@ -99,9 +102,9 @@ export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, outp
     // The preview lets the user untick files: say what was taken, as the files on disk now have it.
     const taken = await takenFiles(o.dir, plan.stage, files);
     const count = (s: string) => taken.filter((f) => f.status === s).length;
-    const of = taken.length < files.length ? ` (${taken.length} of ${plural(files.length, 'file')} taken)` : '';
+    const of = taken.length < files.length ? ` ${vscode.l10n.t('({0} of {1} taken)', taken.length, filesWord(files.length))}` : '';
     output.info(`${o.what}: ${taken.map((f) => `${f.status} ${f.file}`).join(', ')}`);
-    void vscode.window.showInformationMessage(`Isola: ${o.what}: ${count('changed')} changed, ${count('created')} created${of}.${noteWords(plan.notes)}`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Isola: {0}: {1} changed, {2} created', o.what, count('changed'), count('created')) + `${of}.${noteWords(plan.notes)}`);
     return { ...base, applied: true, taken: taken.map((f) => f.file) };
   } finally {
     await fs.rm(plan.stage, { recursive: true, force: true });
@@ -115,7 +118,7 @@ async function buildEdit(dir: vscode.Uri, stage: string, files: PlannedUnpackFil
   const meta = (label: string, f: PlannedUnpackFile): vscode.WorkspaceEditEntryMetadata => ({
     needsConfirmation: confirm,
     label,
-    description: f.entities !== undefined ? plural(f.entities, 'entity', 'entities') : undefined,
+    description: f.entities !== undefined ? entitiesWord(f.entities) : undefined,
   });
   for (const f of files) {
     const uri = vscode.Uri.joinPath(dir, ...f.file.split('/'));
@@ -123,18 +126,18 @@ async function buildEdit(dir: vscode.Uri, stage: string, files: PlannedUnpackFil
     // (data files included), which is also what lets the whole unpack be undone as one step.
     const next = await fs.readFile(path.join(stage, ...f.file.split('/')));
     if (f.status === 'created') {
-      edit.createFile(uri, { contents: next }, meta('Create', f));
+      edit.createFile(uri, { contents: next }, meta(vscode.l10n.t('Create'), f));
       continue;
     }
     const prev = await fs.readFile(uri.fsPath);
     if (next.length <= TEXT_EDIT_LIMIT && prev.length <= TEXT_EDIT_LIMIT && isText(prev) && isText(next)) {
       const [before, after] = [prev.toString('utf8'), next.toString('utf8')];
       const change = lineChange(before, after);
-      edit.replace(uri, change.range, change.text, meta('Change', f));
+      edit.replace(uri, change.range, change.text, meta(vscode.l10n.t('Change'), f));
       texts.add(uri.toString());
     } else {
-      edit.deleteFile(uri, {}, meta('Replace', f));
-      edit.createFile(uri, { contents: next }, meta('Replace', f));
+      edit.deleteFile(uri, {}, meta(vscode.l10n.t('Replace'), f));
+      edit.createFile(uri, { contents: next }, meta(vscode.l10n.t('Replace'), f));
     }
   }
   return { edit, texts };
@@ -195,5 +198,5 @@ function inside(dir: string, file: string): boolean {
 }
 
 function noteWords(notes: string[]): string {
-  return notes.length ? ` ${plural(notes.length, 'note')} in the Isola output.` : '';
+  return notes.length ? ` ${vscode.l10n.t('{0} in the Isola output.', notesWord(notes.length))}` : '';
 }

@@ -1,6 +1,6 @@
 import type { Backup } from '../../../server/src/core/environment/types';
 import type { NamespaceInfo } from '../../../server/src/env/client';
-import { plural } from '../../../server/src/core/report/words';
+import { english, Localize } from '../localize';
 
 /** The folders under an environment in the Environments view. */
 export type EnvFolder = 'namespaces' | 'jobs' | 'backups';
@@ -9,23 +9,29 @@ export type EnvFolder = 'namespaces' | 'jobs' | 'backups';
  * The row an empty folder shows: without one, an expanded folder shows nothing at all, and a new
  * user cannot tell "nothing here yet" from "still loading" or "broken".
  */
-export function emptyFolderWords(folder: EnvFolder): { label: string; description: string } {
+export function emptyFolderWords(folder: EnvFolder, l10n: Localize = english): { label: string; description: string } {
   switch (folder) {
     case 'namespaces':
-      return { label: 'none yet', description: 'an import creates them' };
+      return { label: l10n('none yet'), description: l10n('an import creates them') };
     case 'jobs':
-      return { label: 'none yet', description: 'every import and export is listed here' };
+      return { label: l10n('none yet'), description: l10n('every import and export is listed here') };
     case 'backups':
-      return { label: 'none yet', description: 'an import takes one before it changes anything' };
+      return { label: l10n('none yet'), description: l10n('an import takes one before it changes anything') };
   }
 }
 
+/** "3 entities", "1 record" (the Russian bundle says "объектов: 3": one form for every number). */
+function counted(l10n: Localize, n: number, what: 'entity' | 'record'): string {
+  if (what === 'entity') return n === 1 ? l10n('1 entity') : l10n('{0} entities', n);
+  return n === 1 ? l10n('1 record') : l10n('{0} records', n);
+}
+
 /** A namespace row's description: its kind, title and how much it holds. */
-export function namespaceDescription(info: NamespaceInfo): string {
-  return `${info.kind}${info.title ? ` · ${info.title}` : ''} · ${plural(info.entities, 'entity', 'entities')}${info.records ? `, ${plural(info.records, 'record')}` : ''}`;
+export function namespaceDescription(info: NamespaceInfo, l10n: Localize = english): string {
+  return `${info.kind}${info.title ? ` · ${info.title}` : ''} · ${counted(l10n, info.entities, 'entity')}${info.records ? `, ${counted(l10n, info.records, 'record')}` : ''}`;
 }
 
 /** A backup row's description: what it holds and whether it was restored. */
-export function backupDescription(b: Backup): string {
-  return `${b.namespaces.join(', ')} · ${plural(b.entities, 'entity', 'entities')}, ${plural(b.records, 'record')}${b.restoredAt ? ' · restored' : ''}`;
+export function backupDescription(b: Backup, l10n: Localize = english): string {
+  return `${b.namespaces.join(', ')} · ${counted(l10n, b.entities, 'entity')}, ${counted(l10n, b.records, 'record')}${b.restoredAt ? ` · ${l10n('restored')}` : ''}`;
 }

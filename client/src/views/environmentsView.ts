@@ -51,7 +51,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     if (uri.scheme !== PRODUCTION_SCHEME) return undefined;
     const e = this.list.get(uri.path.slice(1));
-    return e?.production ? { color: new vscode.ThemeColor('errorForeground'), badge: 'P', tooltip: 'production environment' } : undefined;
+    return e?.production ? { color: new vscode.ThemeColor('errorForeground'), badge: 'P', tooltip: vscode.l10n.t('production environment') } : undefined;
   }
 
   async getChildren(node?: EnvNode): Promise<EnvNode[]> {
@@ -95,35 +95,35 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
       case 'env': {
         const item = new vscode.TreeItem(node.env, C.Collapsed);
         item.resourceUri = vscode.Uri.from({ scheme: PRODUCTION_SCHEME, path: `/${node.env}` });
-        item.description = `${node.production ? 'production · ' : ''}${node.url ?? 'embedded in this workspace'}`;
+        item.description = `${node.production ? `${vscode.l10n.t('production')} · ` : ''}${node.url ?? vscode.l10n.t('embedded in this workspace')}`;
         item.iconPath = new vscode.ThemeIcon(node.production ? 'warning' : node.url ? 'server-environment' : 'vm', node.production ? new vscode.ThemeColor('errorForeground') : undefined);
         item.contextValue = node.url ? 'isola.env.remote' : 'isola.env.local';
         item.id = `env:${node.env}`;
         return item;
       }
       case 'add': {
-        const item = new vscode.TreeItem('Add Environment…');
-        item.description = 'only the embedded local environment so far';
+        const item = new vscode.TreeItem(vscode.l10n.t('Add Environment…'));
+        item.description = vscode.l10n.t('only the embedded local environment so far');
         item.iconPath = new vscode.ThemeIcon('add');
-        item.command = { command: 'isola.addEnvironment', title: 'Add Environment' };
+        item.command = { command: 'isola.addEnvironment', title: vscode.l10n.t('Add Environment') };
         return item;
       }
       case 'error': {
         const item = new vscode.TreeItem(node.message);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.tooltip = node.message;
-        if (/token/.test(node.message)) item.command = { command: 'isola.setToken', title: 'Set Token', arguments: [{ env: node.env }] };
+        if (/token/.test(node.message)) item.command = { command: 'isola.setToken', title: vscode.l10n.t('Set Token'), arguments: [{ env: node.env }] };
         return item;
       }
       case 'folder': {
-        const labels = { namespaces: ['Namespaces', 'symbol-namespace'], jobs: ['Imports and Exports', 'history'], backups: ['Backups', 'archive'] } as const;
+        const labels = { namespaces: [vscode.l10n.t('Namespaces'), 'symbol-namespace'], jobs: [vscode.l10n.t('Imports and Exports'), 'history'], backups: [vscode.l10n.t('Backups'), 'archive'] } as const;
         const item = new vscode.TreeItem(labels[node.folder][0], C.Collapsed);
         item.iconPath = new vscode.ThemeIcon(labels[node.folder][1]);
         item.id = `${node.env}:${node.folder}`;
         return item;
       }
       case 'empty': {
-        const words = emptyFolderWords(node.folder);
+        const words = emptyFolderWords(node.folder, vscode.l10n.t);
         const item = new vscode.TreeItem(words.label);
         item.description = words.description;
         item.iconPath = new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
@@ -132,7 +132,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
       }
       case 'namespace': {
         const item = new vscode.TreeItem(node.code, C.Collapsed);
-        item.description = namespaceDescription(node.info);
+        item.description = namespaceDescription(node.info, vscode.l10n.t);
         item.iconPath = new vscode.ThemeIcon(ICON[node.info.kind] ?? 'symbol-namespace');
         item.contextValue = 'isola.exportable';
         item.id = `${node.env}:ns:${node.code}`;
@@ -148,10 +148,10 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
         const e = node.entity;
         const title = typeof e.body.title === 'string' ? e.body.title : undefined;
         const item = new vscode.TreeItem(e.code);
-        item.description = `${title ?? ''}${e.deleted ? ' (deleted)' : ''}`;
+        item.description = `${title ?? ''}${e.deleted ? ` (${vscode.l10n.t('deleted')})` : ''}`;
         item.iconPath = new vscode.ThemeIcon(e.deleted ? 'trash' : ICON[e.type] ?? 'symbol-misc', e.deleted ? new vscode.ThemeColor('disabledForeground') : undefined);
-        item.tooltip = new vscode.MarkdownString(`**${e.type}** \`${e.id}\`${e.deleted ? ' — deleted' : ''}\n\n${title ?? ''}\n\nhash \`${e.hash.slice(0, 12)}…\`, last changed ${e.updatedAt} by ${e.updatedBy}`);
-        item.command = { command: 'vscode.open', title: 'Open', arguments: [envEntityUri(node.env, e.id)] };
+        item.tooltip = new vscode.MarkdownString(`**${e.type}** \`${e.id}\`${e.deleted ? ` — ${vscode.l10n.t('deleted')}` : ''}\n\n${title ?? ''}\n\n` + vscode.l10n.t('hash `{0}…`, last changed {1} by {2}', e.hash.slice(0, 12), e.updatedAt, e.updatedBy));
+        item.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [envEntityUri(node.env, e.id)] };
         item.contextValue = e.type === 'app' ? 'isola.exportable' : 'isola.entity';
         item.id = `${node.env}:e:${e.id}`;
         return item;
@@ -162,16 +162,16 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
         item.description = `${j.status} · ${j.createdAt.replace('T', ' ').slice(0, 16)} · ${j.createdBy}`;
         const icon = j.status === 'succeeded' ? 'pass' : j.status === 'failed' ? 'error' : j.status === 'cancelled' ? 'circle-slash' : 'sync~spin';
         item.iconPath = new vscode.ThemeIcon(icon, j.status === 'failed' ? new vscode.ThemeColor('errorForeground') : undefined);
-        item.tooltip = `${j.kind} job ${j.id}: ${j.status}${j.error ? `\n${j.error}` : ''}\npackage ${j.packageCode ?? '?'} into ${j.namespaces.join(', ')}`;
-        item.command = { command: 'isola.showJobLog', title: 'Show Log', arguments: [{ env: node.env, job: j.id }] };
+        item.tooltip = vscode.l10n.t('{0} job {1}: {2}', j.kind, j.id, j.status) + (j.error ? `\n${j.error}` : '') + '\n' + vscode.l10n.t('package {0} into {1}', j.packageCode ?? '?', j.namespaces.join(', '));
+        item.command = { command: 'isola.showJobLog', title: vscode.l10n.t('Show Log'), arguments: [{ env: node.env, job: j.id }] };
         item.contextValue = 'isola.job';
         return item;
       }
       case 'backup': {
         const b = node.info;
         const item = new vscode.TreeItem(b.createdAt.replace('T', ' ').slice(0, 19));
-        item.description = backupDescription(b);
-        item.tooltip = `Backup ${b.id} taken by import ${b.jobId} (${b.createdBy})`;
+        item.description = backupDescription(b, vscode.l10n.t);
+        item.tooltip = vscode.l10n.t('Backup {0} taken by import {1} ({2})', b.id, b.jobId, b.createdBy);
         item.iconPath = new vscode.ThemeIcon('archive');
         item.contextValue = 'isola.backup';
         return item;

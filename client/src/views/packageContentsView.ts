@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { cardsWord, recordsWord } from '../words';
 import type { CardSummary, PackageContents } from '../../../server/src/protocol';
 import type { PackageContentsModel } from '../packages/packageContentsModel';
 
@@ -53,7 +54,7 @@ export class PackageContentsView implements vscode.TreeDataProvider<Node> {
         item.iconPath = new vscode.ThemeIcon('package');
         item.tooltip = this.model.file?.fsPath;
         item.contextValue = 'isola.descriptor';
-        item.command = { command: 'isola.openPackageEntry', title: 'Open Descriptor', arguments: ['meta_data.json'] };
+        item.command = { command: 'isola.openPackageEntry', title: vscode.l10n.t('Open Descriptor'), arguments: ['meta_data.json'] };
         return item;
       }
       case 'fact': {
@@ -64,31 +65,31 @@ export class PackageContentsView implements vscode.TreeDataProvider<Node> {
       }
       case 'step': {
         const item = new vscode.TreeItem(node.step, vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = `${node.cards.length} card${node.cards.length === 1 ? '' : 's'}`;
+        item.description = cardsWord(node.cards.length);
         item.iconPath = new vscode.ThemeIcon('list-ordered');
-        item.tooltip = `Import step "${node.step}": applied in this order on import`;
+        item.tooltip = vscode.l10n.t('Import step "{0}": applied in this order on import', node.step);
         return item;
       }
       case 'card': {
         const k = node.card;
         const item = new vscode.TreeItem(k.id);
-        item.description = [k.type, k.title, k.deleted ? 'deleted' : undefined].filter(Boolean).join(' · ');
+        item.description = [k.type, k.title, k.deleted ? vscode.l10n.t('deleted') : undefined].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(k.deleted ? 'trash' : ICON[k.type] ?? 'symbol-field');
-        item.tooltip = `${k.type} ${k.id}${k.deleted ? ' (marked deleted: the flag is set on import)' : ''}\n${k.path}`;
+        item.tooltip = `${k.type} ${k.id}${k.deleted ? ` ${vscode.l10n.t('(marked deleted: the flag is set on import)')}` : ''}\n${k.path}`;
         item.contextValue = 'isola.card';
-        item.command = { command: 'isola.openPackageEntry', title: 'Open Card', arguments: [k.path] };
+        item.command = { command: 'isola.openPackageEntry', title: vscode.l10n.t('Open Card'), arguments: [k.path] };
         return item;
       }
       case 'data': {
-        const item = new vscode.TreeItem('data', vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(vscode.l10n.t('data'), vscode.TreeItemCollapsibleState.Collapsed);
         const total = c.data.reduce((n, d) => n + d.records, 0);
-        item.description = `${total} record${total === 1 ? '' : 's'}`;
+        item.description = recordsWord(total);
         item.iconPath = new vscode.ThemeIcon('database');
         return item;
       }
       case 'dataSet': {
         const item = new vscode.TreeItem(node.app);
-        item.description = `${node.records} records in ${node.chunks} chunk${node.chunks === 1 ? '' : 's'}`;
+        item.description = vscode.l10n.t('{0} in {1}', recordsWord(node.records), node.chunks === 1 ? vscode.l10n.t('1 chunk') : vscode.l10n.t('{0} chunks', node.chunks));
         item.iconPath = new vscode.ThemeIcon('table');
         return item;
       }
@@ -118,17 +119,17 @@ function facts(c: PackageContents): [string, string][] {
   const add = (label: string, v: unknown) => {
     if (v !== undefined && v !== null && v !== '') out.push([label, Array.isArray(v) ? v.join(', ') : String(v)]);
   };
-  add('comment', d.comment);
-  add('created', d.createdAt);
-  add('by', d.createdBy);
-  add('source', d.source);
-  add('tool', d.tool && `${d.tool.name} ${d.tool.version}`);
-  add('format', `${d.format} ${d.formatVersion}`);
-  add('platform', d.platform);
-  add('languages', d.languages);
-  add('design', d.options?.design);
-  add('data', d.options?.data);
-  add('data order', d.options?.dataOrder?.join(' → '));
-  add('entries', `${c.entries} (${Math.round(c.bytes / 1024)} KB uncompressed, verified)`);
+  add(vscode.l10n.t('comment'), d.comment);
+  add(vscode.l10n.t('created'), d.createdAt);
+  add(vscode.l10n.t('by'), d.createdBy);
+  add(vscode.l10n.t('source'), d.source);
+  add(vscode.l10n.t('tool'), d.tool && `${d.tool.name} ${d.tool.version}`);
+  add(vscode.l10n.t('format'), `${d.format} ${d.formatVersion}`);
+  add(vscode.l10n.t('platform'), d.platform);
+  add(vscode.l10n.t('languages'), d.languages);
+  add(vscode.l10n.t('design'), d.options?.design);
+  add(vscode.l10n.t('data'), d.options?.data);
+  add(vscode.l10n.t('data order'), d.options?.dataOrder?.join(' → '));
+  add(vscode.l10n.t('entries'), vscode.l10n.t('{0} ({1} KB uncompressed, verified)', c.entries, Math.round(c.bytes / 1024)));
   return out;
 }

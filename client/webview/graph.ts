@@ -93,7 +93,8 @@ function render(): void {
   groups = new Map([...shown.collapsed.keys()].map((ns) => [`ns:${ns}`, ns]));
   const nodeTips = new Map(graph.nodes.map((n, i) => [n.id, current!.nodeTips[i] ?? n.id]));
   const edgeTips = new Map(graph.edges.map((e, i) => [edgeKey(e), current!.edgeTips[i] ?? '']));
-  for (const [id, ns] of groups) nodeTips.set(id, `${ns}: ${shown.collapsed.get(ns)} entities outside the package, drawn as one node.\nClick (or Enter) to draw them one by one.`);
+  const insideGroups = new Set(shown.nodes.filter((n) => n.inside && groups.has(n.id)).map((n) => n.id));
+  for (const [id, ns] of groups) nodeTips.set(id, `${ns}: ${shown.collapsed.get(ns)} entities ${insideGroups.has(id) ? 'of the package' : 'outside the package'}, drawn as one node.\nClick (or Enter) to draw them one by one.`);
   for (const [key, keys] of parts) {
     if (keys.length > 1) edgeTips.set(key, [...new Set(keys.flatMap((k) => (edgeTips.get(k) ?? '').split('\n')))].filter((l) => l).slice(0, 8).join('\n'));
   }
@@ -101,7 +102,7 @@ function render(): void {
   if (canvas.firstChild !== view.element) canvas.replaceChildren(view.element);
   const red = graph.edges.filter((e) => e.class === 'breaks' || e.class === 'unknown').length;
   const hidden = [
-    shown.collapsed.size ? `${shown.collapsed.size} outside namespaces collapsed` : '',
+    shown.collapsed.size ? `${shown.collapsed.size} namespaces collapsed` : '',
     shown.hiddenBuiltins ? `${shown.hiddenBuiltins} built-in entities hidden` : '',
   ].filter((x) => x).join(', ');
   caption.textContent = `${graph.package.kind} ${graph.package.code}: ${graph.nodes.length} nodes, ${graph.edges.length} edges, ${red} breaking isolation${hidden ? ` (${hidden})` : ''}`;

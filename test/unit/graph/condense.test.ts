@@ -42,6 +42,22 @@ describe('the entity level condensed for the view', () => {
     assert.equal(c.hiddenBuiltins, 0);
   });
 
+  it('a package of several namespaces (a solution) starts with its own namespaces collapsed too; the references inside one go', async () => {
+    const p = await project({
+      'sol.isola.json': { kind: 'solution', code: 'sol', includes: ['a.isola.json', 'b.isola.json'] },
+      'a.isola.json': { kind: 'workspace', code: 'a', apps: [{ code: 'one', fields: [{ code: 'f', type: 'app', app: 'two' }, { code: 'g', type: 'app', app: 'b.three' }] }, { code: 'two' }] },
+      'b.isola.json': { kind: 'workspace', code: 'b', apps: [{ code: 'three' }, { code: 'four', fields: [{ code: 'h', type: 'app', app: 'c.five' }] }] },
+      'c.isola.json': { kind: 'workspace', code: 'c', apps: [{ code: 'five' }] },
+    });
+    const g = buildGraph(p, p.packages.find((k) => k.code === 'sol')!, 'entity');
+    const c = condense('entity', g.nodes, g.edges, { expanded: new Set(), builtins: false });
+    assert.deepEqual(c.nodes.map((n) => [n.id, n.inside]), [['ns:a', true], ['ns:b', true], ['app:c.five', false]]);
+    assert.deepEqual(c.edges.map((e) => `${e.from} -> ${e.to} ${e.class}`), ['ns:a -> ns:b viaSolution', 'ns:b -> app:c.five breaks']);
+    const open = condense('entity', g.nodes, g.edges, { expanded: new Set(['a']), builtins: false });
+    assert.deepEqual(open.nodes.map((n) => n.id), ['app:a.one', 'app:a.two', 'ns:b', 'app:c.five']);
+    assert.ok(open.edges.some((e) => e.from === 'app:a.one' && e.to === 'app:a.two'));
+  });
+
   it('leaves the namespace level as it is', async () => {
     const g = await graph();
     const c = condense('namespace', g.nodes, g.edges, { expanded: new Set(), builtins: false });

@@ -25,13 +25,13 @@ function chromiumPath(): string {
   return process.env.ISOLA_E2E_CHROMIUM || '/usr/bin/chromium';
 }
 
-/** The panel's page (the same controls), with `acquireVsCodeApi` stubbed. Times are epoch milliseconds. */
-function pageHtml(): string {
+/** The panel's page (the same controls), with `acquireVsCodeApi` stubbed; `state` is what the page saved before. Times are epoch milliseconds. */
+function pageHtml(state: unknown): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="file://${WEB}/graph.css">
 <script>
 window.posted = []; window.received = [];
 const now = () => performance.timeOrigin + performance.now();
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push({ ...m, at: now() }), getState: () => undefined, setState: () => undefined });
+window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push({ ...m, at: now() }), getState: () => (${JSON.stringify(state ?? null)} ?? undefined), setState: () => undefined });
 window.addEventListener('message', () => window.received.push(now()));
 </script>
 </head><body><header><span id="caption"></span><span class="toggle"><button id="level-namespace">Namespaces</button><button id="level-entity">Entities</button></span>
@@ -53,20 +53,24 @@ export type Drawn = DrawnGraph & { at: number; receivedAt: number };
 export class GraphPage {
   private constructor(readonly tab: Page) {}
 
-  static async open(browser: Browser, dir: string): Promise<GraphPage> {
+  static async open(browser: Browser, dir: string, state?: unknown): Promise<GraphPage> {
     const file = path.join(dir, 'index.html');
-    fs.writeFileSync(file, pageHtml());
+    fs.writeFileSync(file, pageHtml(state));
     const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await tab.goto(`file://${file}`);
     await tab.waitForFunction(() => (globalThis as any).posted.some((m: any) => m.command === 'ready'));
     return new GraphPage(tab);
   }
 
-  /** Posts `message` as the panel does and waits for the page to report the drawing. */
+  /**
+   * Posts `message` as the panel does and waits for the page to report the drawing. It travels as
+   * JSON text, as VS Code carries a webview's messages (Playwright's own argument passing is many
+   * times slower on a large object and would be timed instead).
+   */
   async send(message: unknown): Promise<Drawn> {
     const count = () => this.tab.evaluate(() => (globalThis as any).posted.filter((p: any) => p.command === 'drawn').length as number);
     const before = await count();
-    await this.tab.evaluate((x) => (globalThis as any).postMessage(x, '*'), message);
+    await this.tab.evaluate((json) => (globalThis as any).postMessage(JSON.parse(json), '*'), JSON.stringify(message));
     return this.nextDrawn(before);
   }
 

@@ -32,8 +32,9 @@ export function collapsedId(namespace: string): string {
 }
 
 /**
- * The entity level made readable: the package's own entities as they are, each outside
- * namespace with two or more entities collapsed to one node (unless expanded), built-in entities
+ * The entity level made readable: each namespace with two or more entities collapsed to one node
+ * unless expanded (the package's own namespaces too when it spans several, a solution's members;
+ * a workspace's own entities are always drawn), built-in entities
  * without a finding left out (unless asked for), and the edges that then run between the same
  * two nodes with the same class and code bundled into one that counts their references. At
  * namespace level, or for a graph with nothing to condense, the nodes and edges come back as given.
@@ -47,9 +48,10 @@ export function condense(level: ReferenceGraph['level'], nodes: GraphNode[], edg
   // A built-in entity stays when one of its edges is a finding (ISO007 on a licensed built-in).
   const flagged = new Set(edges.filter((e) => e.code).map((e) => e.to));
   const hidden = new Set(nodes.filter((n) => n.builtin && !opts.builtins && !flagged.has(n.id)).map((n) => n.id));
+  const own = new Set(nodes.filter((n) => n.inside).map((n) => n.namespace));
   const perNamespace = new Map<string, GraphNode[]>();
   for (const n of nodes) {
-    if (n.inside || hidden.has(n.id) || opts.expanded.has(n.namespace)) continue;
+    if ((n.inside && own.size < 2) || hidden.has(n.id) || opts.expanded.has(n.namespace)) continue;
     const list = perNamespace.get(n.namespace);
     if (list) list.push(n);
     else perNamespace.set(n.namespace, [n]);
@@ -78,6 +80,8 @@ export function condense(level: ReferenceGraph['level'], nodes: GraphNode[], edg
   for (const e of edges) {
     if (hidden.has(e.to) || hidden.has(e.from)) continue;
     const c = { ...e, from: into.get(e.from) ?? e.from, to: into.get(e.to) ?? e.to };
+    // Inside one collapsed namespace, references that stay inside say nothing (as at namespace level).
+    if (c.from === c.to && c.class === 'inside' && e.from !== e.to) continue;
     const key = edgeKey(c);
     const had = merged.get(key);
     if (had) {
@@ -96,7 +100,7 @@ function groupNode(ns: string, id: string, members: GraphNode[]): GraphNode {
   const kind: GraphNode['kind'] = ns === GLOBAL_NAMESPACE ? 'global' : ns === ORG_NAMESPACE ? 'orgChart' : 'namespace';
   const node: GraphNode = {
     id, kind, namespace: ns, code: ns, title: `${members.length} entities`,
-    inside: false, builtin: members.every((m) => m.builtin),
+    inside: members.some((m) => m.inside), builtin: members.every((m) => m.builtin),
   };
   if (members.every((m) => m.missing)) node.missing = true;
   return node;

@@ -6,11 +6,16 @@
  *      with ISO002-ISO006;
  *   2. the mouse on the ISO004 edge: the line under the toolbar says the finding's message
  *                                                               -> docs/images/graph-dark.png
+ *      "Entities": sales's app, group and process inside the boundary, crm_ext (an app and the
+ *      namespace a script imports) collapsed to one node, the built-in without a finding hidden
+ *                                                               -> docs/images/graph-entities-dark.png
+ *      and back to "Namespaces";
  *   3. a click on the node crm_ext opens its manifest; the ISO004 edge focused with the keyboard
  *      and Enter opens the reference in sales.isola.json (line 27);
  *      "Only what breaks isolation" leaves the ends of red edges;
  *   4. the colour theme switched to Light Modern: the graph follows it
  *                                                               -> docs/images/graph-light.png
+ *      the entity level again, crm_ext expanded by a click     -> docs/images/graph-entities-light.png
  *      then back to Default Dark Modern, the graph closed, sales.isola.json active again.
  */
 import { FrameLocator, Locator, Page } from 'playwright-core';
@@ -34,6 +39,38 @@ async function pointAt(page: Page, target: Locator): Promise<void> {
   const box = await target.boundingBox();
   if (!box) throw new Error('the element has no box');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+}
+
+/** Switches the graph to entities, checks what it draws, and takes `shot`; with `expand`, a namespace is clicked open first. */
+async function entityLevel(t: Tour, shot: string, expand?: string): Promise<void> {
+  const { page, check } = t;
+  const view = graph(page);
+  await step('"Entities" clicked', async () => {
+    await pointAt(page, view.locator('#level-entity'));
+    await page.mouse.down();
+    await page.mouse.up();
+    await view.locator('g.node[data-id="app:sales.orders"]').waitFor({ state: 'visible', timeout: STEP_MS });
+  });
+  if (expand) {
+    await step(`collapsed namespace ${expand} clicked open`, async () => {
+      await pointAt(page, view.locator(`g.node[data-id="ns:${expand}"] rect`));
+      await page.mouse.down();
+      await page.mouse.up();
+      await view.locator(`g.node[data-id^="app:${expand}."]`).first().waitFor({ state: 'visible', timeout: STEP_MS });
+    });
+  } else {
+    const ids = await view.locator('g.node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    check.ok(ids.includes('ns:crm_ext') && !ids.includes('app:crm_ext.lead_sources'), `crm_ext is one node at entity level (${ids.join(', ')})`);
+    check.ok(!ids.includes('app:_clients._companies') && ids.includes('app:_projects._tasks'), 'the built-in without a finding is hidden, the licensed one (ISO007) drawn');
+  }
+  await delay(500);
+  await t.screenshot(shot);
+  await step('"Namespaces" clicked', async () => {
+    await pointAt(page, view.locator('#level-namespace'));
+    await page.mouse.down();
+    await page.mouse.up();
+    await view.locator('g.node[data-id="ns:sales"]').waitFor({ state: 'visible', timeout: STEP_MS });
+  });
 }
 
 /** Switches between the preferred light and dark themes (Light Modern, Dark Modern) and waits for the graph to follow. */
@@ -75,6 +112,7 @@ export async function graphTour(t: Tour): Promise<void> {
   await dismissNotifications(page);
   await delay(500);
   await t.screenshot('graph-dark.png');
+  await entityLevel(t, 'graph-entities-dark.png');
 
   await step('a click on the node crm_ext opens its manifest', async () => {
     await pointAt(page, view.locator('g.node', { has: page.locator('text.name', { hasText: /^crm_ext$/ }) }).locator('rect'));
@@ -127,6 +165,7 @@ export async function graphTour(t: Tour): Promise<void> {
   });
   await delay(500);
   await t.screenshot('graph-light.png');
+  await entityLevel(t, 'graph-entities-light.png', 'crm_ext');
 
   await step('theme Dark Modern again', () => colourTheme(page, 'vscode-dark'));
   await step('graph closed, side bar back', async () => {

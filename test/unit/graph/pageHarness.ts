@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { DrawnGraph } from '../../../client/src/graph/graphMessages';
 import type { ReferenceGraph } from '../../../server/src/core/graph/types';
@@ -46,8 +47,8 @@ export function graphMessage(g: ReferenceGraph): unknown {
   return { type: 'graph', graph: g, edgeTips: g.edges.map((e) => e.code ?? e.class), nodeTips: g.nodes.map((n) => n.id) };
 }
 
-/** What the page reported for one drawing, and when the message reached it and the drawing was done (epoch ms). */
-export type Drawn = DrawnGraph & { at: number; receivedAt: number };
+/** What the page reported for one drawing, and when the message was sent, reached the page, and was drawn (epoch ms). */
+export type Drawn = DrawnGraph & { at: number; receivedAt: number; sentAt?: number };
 
 /** One loaded page. */
 export class GraphPage {
@@ -70,8 +71,9 @@ export class GraphPage {
   async send(message: unknown): Promise<Drawn> {
     const count = () => this.tab.evaluate(() => (globalThis as any).posted.filter((p: any) => p.command === 'drawn').length as number);
     const before = await count();
+    const sentAt = performance.timeOrigin + performance.now();
     await this.tab.evaluate((json) => (globalThis as any).postMessage(JSON.parse(json), '*'), JSON.stringify(message));
-    return this.nextDrawn(before);
+    return { ...(await this.nextDrawn(before)), sentAt };
   }
 
   /** Waits for the drawing after the `before`-th one (a click or a toggle in the page redraws too). */

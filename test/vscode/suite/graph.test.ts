@@ -74,6 +74,37 @@ suite('Package graph', () => {
     assert.strictEqual(line, 26, 'the ISO004 reference is on line 27');
   });
 
+  test('a node declared in several manifests offers a pick of its declarations', async function () {
+    this.timeout(TEST_TIMEOUT_MS);
+    // An app manifest of namespace crm_ext: the namespace is now spread over two manifests.
+    const extra = workspaceFile('broken/crm_ext/lead_notes.isola.json');
+    await vscode.workspace.fs.writeFile(extra, Buffer.from('{ "kind": "app", "code": "lead_notes", "namespace": "crm_ext", "title": "Lead notes" }\n'));
+    const offered: string[][] = [];
+    const pick = api.graphPanel.pickSite;
+    try {
+      await waitUntil('ns:crm_ext with two declarations', () => api.graphPanel.graph?.nodes.find((n) => n.id === 'ns:crm_ext')?.declarations?.length === 2,
+        [api.graphPanel.onDidDraw], WAIT_MS, () => JSON.stringify(api.graphPanel.graph?.nodes.find((n) => n.id === 'ns:crm_ext')));
+      api.graphPanel.pickSite = async (sites) => {
+        offered.push(sites.map((s) => s.label));
+        return sites[1];
+      };
+      await api.graphPanel.receive({ command: 'openNode', id: 'ns:crm_ext' });
+      assert.deepStrictEqual(offered, [['broken/crm_ext/crm_ext.isola.json', 'broken/crm_ext/lead_notes.isola.json']]);
+      await landedOn('broken/crm_ext/lead_notes.isola.json', 'crm_ext');
+      // A node declared once opens at once, without a pick.
+      await api.graphPanel.receive({ command: 'openNode', id: 'ns:sales' });
+      await landedOn(SALES, 'sales');
+      assert.strictEqual(offered.length, 1);
+    } finally {
+      api.graphPanel.pickSite = pick;
+      // Only that editor closes: the graph's panel is an editor too.
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === extra.toString());
+      await vscode.window.tabGroups.close(tabs);
+      await vscode.workspace.fs.delete(extra);
+    }
+    assert.strictEqual(api.graphPanel.graph?.package.code, 'sales');
+  });
+
   test('switches to entities and back', async function () {
     this.timeout(TEST_TIMEOUT_MS);
     await api.graphPanel.receive({ command: 'level', level: 'entity' });

@@ -2,6 +2,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -46,16 +47,29 @@ describe('isola check in the user\'s language', () => {
     assert.doesNotMatch(isola(['check', 'examples/broken'], { LC_ALL: 'C', LANG: 'ru_RU.UTF-8' }).out, CYRILLIC);
   });
 
-  it('usage errors in Russian, and an unknown --lang is a usage error', () => {
+  it('a command\'s usage errors in Russian; the dispatcher\'s own (unknown command or --lang) stay English', () => {
     const bad = isola(['check', 'examples/broken', '--format', 'xml'], { LANG: 'ru_RU.UTF-8' });
     assert.equal(bad.code, 2);
     assert.equal(bad.err, 'isola check: неизвестный формат "xml": укажите text, json или sarif\n');
     const unknown = isola(['frobnicate'], { LANG: 'ru_RU.UTF-8' });
     assert.equal(unknown.code, 2);
-    assert.equal(unknown.err, 'isola: неизвестная команда "frobnicate" (см. isola help)\n');
+    assert.equal(unknown.err, 'isola: unknown command "frobnicate" (try: isola help)\n');
     const lang = isola(['check', '--lang', 'de', 'examples/broken'], {});
     assert.equal(lang.code, 2);
     assert.equal(lang.err, 'isola: unknown language "de": use en or ru\n');
+  });
+
+  it('isola build refused: the blocking findings and their summary in Russian, the same codes as in English', () => {
+    const out = path.join(os.tmpdir(), `isola-locale-${process.pid}.isolapkg`);
+    const ru = isola(['build', 'examples/broken', '--package', 'sales', '--out', out], { LANG: 'ru_RU.UTF-8' });
+    const en = isola(['build', 'examples/broken', '--package', 'sales', '--out', out], {});
+    assert.equal(ru.code, 1, ru.err);
+    assert.ok(!existsSync(out), 'no package is written');
+    const head = (l: string) => l.split(' ').slice(0, 3).join(' ');
+    assert.deepEqual(findingLines(ru.out).map(head), findingLines(en.out).map(head));
+    for (const l of findingLines(ru.out)) assert.match(l, CYRILLIC, l);
+    assert.match(ru.out, /\n10 ошибок, 0 предупреждений, 0 замечаний в 1 манифесте\n$/);
+    assert.match(ru.err, /^isola build: отказ: /);
   });
 
   it('JSON and SARIF: the same keys, codes and rule ids in both languages; only messages differ', () => {

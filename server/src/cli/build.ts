@@ -9,8 +9,10 @@ import type { DataOption } from '../core/packaging/format';
 import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../core/packaging/historyFile';
 import { packageProjectFolder } from '../core/packaging/projectFolder';
 import { descriptorBefore, replacedBy, replacedWords } from '../core/packaging/replaced';
-import { formatText } from '../core/report/text';
+import { checkPackage } from '../core/check';
+import { english } from '../core/l10n';
 import pkgJson from '../../../package.json';
+import { formatFindings, inLanguage, translatorOf } from './lang';
 import { assertFolder, pickPackage, shown } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
@@ -32,6 +34,7 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   // record with its file and line (a scan would read every data file twice, even with --data none).
   const project = await loadProject(dir, { ...nodeFileHost, scanData: undefined });
   const pkg = pickPackage(project, values.package, values.kind);
+  const t = translatorOf(io);
   const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app));
   // The package's project folder, not DIR: the language server records the same history.
   const historyDir = packageProjectFolder(project, pkg);
@@ -56,22 +59,26 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
     const historyPath = await writeHistoryFile(historyDir, r.history);
     const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
     const records = r.descriptor.data.reduce((n, d) => n + d.records, 0);
-    io.out(`Built ${shown(io.cwd, r.file)}: ${pkg.kind} ${pkg.code}, ${cards} cards in ${r.descriptor.steps.filter((s) => s.cards).length} steps, ` +
-      `${records} data records, ${r.descriptor.entries.length + 1} entries, ${formatBytes(r.size)}\n`);
+    io.out(`${t.t('cli.build.built', {
+      file: shown(io.cwd, r.file), kind: t.noun(pkg.kind), code: pkg.code, cards, steps: r.descriptor.steps.filter((s) => s.cards).length,
+      records, entries: r.descriptor.entries.length + 1, size: formatBytes(r.size),
+    })}\n`);
     const replaced = replacedBy(before, r.descriptor);
     if (replaced) io.out(`${replacedWords(shown(io.cwd, r.file), r.descriptor, replaced)}\n`);
-    io.out(`History: ${r.changed.length} of ${cards} entities changed since their last recorded version (${shown(io.cwd, historyPath)})\n`);
+    io.out(`${t.t('cli.build.history', { changed: r.changed.length, cards, file: shown(io.cwd, historyPath) })}\n`);
     return 0;
   } catch (e) {
     if (interrupt.signal.aborted) {
-      io.err('isola build: interrupted; no package was written\n');
+      io.err(`isola build: ${t.t('cli.build.interrupted')}\n`);
       return 1;
     }
     if (!(e instanceof BuildRefused)) throw e;
     if (e.diagnostics.length) {
-      io.out(formatText({ diagnostics: e.diagnostics, summary: { errors: e.diagnostics.length, warnings: 0, infos: 0, files: pkg.members.length } }));
+      // The builder's findings are English; the same check in the user's language gives their words.
+      const diagnostics = t === english ? e.diagnostics : inLanguage(e.diagnostics, checkPackage(project, pkg, undefined, t).diagnostics);
+      io.out(formatFindings({ diagnostics, summary: { errors: diagnostics.length, warnings: 0, infos: 0, files: pkg.members.length } }, t));
     }
-    io.err(`isola build: refused: ${e.message}\n`);
+    io.err(`isola build: ${t.t('cli.build.refused', { reason: e.message })}\n`);
     return 1;
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);

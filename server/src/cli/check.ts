@@ -8,10 +8,9 @@ import { nodeFileHost, noteReadProblems, readRegularFile } from '../core/manifes
 import { loadProject } from '../core/manifest/project';
 import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
-import { english } from '../core/l10n';
 import pkg from '../../../package.json';
 import { runExplain } from './explain';
-import { formatFindings } from './lang';
+import { formatFindings, translatorOf } from './lang';
 import { assertFolder, pickPackage } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
@@ -24,7 +23,7 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
     allowPositionals: true,
     options: { format: { type: 'string', default: 'text' }, builtins: { type: 'string' }, package: { type: 'string' }, kind: { type: 'string' }, explain: { type: 'string' } },
   });
-  const t = io.translator ?? english;
+  const t = translatorOf(io);
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(t.t('cli.unknownFormat', { format: String(values.format) }));
   if (positionals.length > 1) throw new UsageError(t.t('cli.checkOneFolder', { n: positionals.length, folders: positionals.join(' ') }));

@@ -36,7 +36,7 @@ export async function openEnvironment(name: string | undefined, io: Io, env: Nod
   const tokenVar = e.tokenEnv ?? defaultTokenEnv(e.name);
   const token = env[tokenVar];
   if (!token) throw new UsageError(`environment "${e.name}" needs a token: set ${tokenVar}`);
-  return new HttpClient(e.name, e.url, token, io.translator?.locale);
+  return new HttpClient(e.name, e.url, token, io.locale);
 }
 
 /** Whether `--env NAME` is marked production in isola.config.json. */

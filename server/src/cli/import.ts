@@ -1,6 +1,8 @@
 import { closeSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { english, Translator } from '../core/l10n';
+import { translatorOf } from './lang';
 import { EnvError } from '../core/environment/errors';
 import { openRegularFile, PackageError } from '../core/packaging/reader';
 import { conflictSummary } from '../core/environment/planChecks';
@@ -51,30 +53,31 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
     const out: { environment: string; choice: ImportChoice; plan: ImportPlan; result?: unknown; refused?: string } = {
       environment: client.name, choice: plan.choice ? { design: plan.choice.design, data: plan.choice.data } : choice, plan,
     };
-    if (!json) io.out(formatPlan(client.name, plan));
+    const t = translatorOf(io);
+    if (!json) io.out(formatPlan(client.name, plan, t));
     const refuse = (why: string): ExitCode => {
       out.refused = why;
       if (json) io.out(JSON.stringify(out, null, 2) + '\n');
       else io.err(`isola import: ${why}\n`);
       return 1;
     };
-    if (!plan.ok) return refuse(`refused by the environment's checks: ${plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ')}`);
+    if (!plan.ok) return refuse(t.t('cli.import.refusedByChecks', { checks: plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ') }));
     if (plan.counts.conflict && onConflict !== 'replace') {
-      return refuse(`${plan.counts.conflict} conflict(s): ${conflictSummary(plan)} (${plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id).join(', ')}); nothing was imported. Run again with --on-conflict replace to overwrite them`);
+      return refuse(t.t('cli.import.conflicts', { n: plan.counts.conflict, summary: conflictSummary(plan), ids: plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id).join(', ') }));
     }
     if (values['dry-run']) {
       if (json) io.out(JSON.stringify(out, null, 2) + '\n');
-      else io.out('Dry run: nothing was imported.\n');
+      else io.out(`${t.t('cli.import.dryRun')}\n`);
       return 0;
     }
     const job = await client.startImport(plan.id, onConflict);
-    if (!json) io.out(`Import job ${job.id}:\n`);
+    if (!json) io.out(`${t.t('cli.import.job', { id: job.id })}\n`);
     const done = await follow(client, job.id, json ? undefined : io);
     out.result = resultOf(done);
     if (json) io.out(JSON.stringify(out, null, 2) + '\n');
-    else io.out(done.status === 'succeeded' ? `Imported into ${client.name}.\n` : '');
+    else io.out(done.status === 'succeeded' ? `${t.t('cli.import.done', { env: client.name })}\n` : '');
     if (done.status !== 'succeeded') {
-      if (!json) io.err(`isola import: job ${done.id} ${done.status}: ${done.error ?? ''}\n`);
+      if (!json) io.err(`isola import: ${t.t('cli.import.jobEnded', { id: done.id, status: done.status, error: done.error ?? '' })}\n`);
       return 1;
     }
     return 0;
@@ -95,8 +98,9 @@ function resultOf(job: Job): Record<string, unknown> {
 const ORDER: PlanAction[] = ['create', 'update', 'conflict', 'unchanged', 'kept'];
 
 /** The plan as people read it: checks, counts, then one line per entity that is not unchanged. */
-export function formatPlan(env: string, p: ImportPlan): string {
-  const lines = [`Plan for ${p.package.kind} ${p.package.code}${p.package.importedAs ? ` as ${p.package.importedAs}` : ''} into ${env} (namespaces ${p.namespaces.join(', ')}):`];
+export function formatPlan(env: string, p: ImportPlan, t: Translator = english): string {
+  const as = p.package.importedAs ? t.t('cli.import.as', { code: p.package.importedAs }) : '';
+  const lines = [t.t('cli.import.plan', { kind: t.noun(p.package.kind), code: p.package.code, as, env, namespaces: p.namespaces.join(', ') })];
   for (const c of p.checks) {
     lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`);
     for (const d of c.details ?? []) lines.push(`         ${d}`);

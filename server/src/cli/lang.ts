@@ -1,35 +1,21 @@
-import type { CheckResult } from '../core/check';
-import { english, fromProcessEnv, localeOf, Locale, translator, Translator } from '../core/l10n';
+import type { CheckResult, Diagnostic } from '../core/check';
+import { english, translator, Translator } from '../core/l10n';
 import { formatText } from '../core/report/text';
-import { UsageError } from './usage';
+import type { Io } from './usage';
+
+/** The translator of a command's output: the dispatcher's locale, English when none. */
+export function translatorOf(io: Io): Translator {
+  return translator(io.locale ?? 'en');
+}
 
 /**
- * Takes `--lang en|ru` (or `--lang=ru`) out of the arguments, wherever it stands before `--`: it
- * is a global option, accepted before and after the command name. Without it the language is
- * the environment's (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one set).
+ * The same findings with the messages of `localized` (the same check in another language),
+ * matched by file, position and code; a finding without its match keeps its message.
  */
-export function takeLanguage(argv: string[], env: NodeJS.ProcessEnv): { argv: string[]; translator: Translator } {
-  const rest: string[] = [];
-  let asked: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (a === '--lang') {
-      asked = argv[++i] ?? '';
-    } else if (a.startsWith('--lang=')) {
-      asked = a.slice('--lang='.length);
-    } else {
-      rest.push(a);
-    }
-  }
-  const fallback = translator(fromProcessEnv(env));
-  if (asked === undefined) return { argv: rest, translator: fallback };
-  const locale: Locale | undefined = /^[a-z]{2}$/i.test(asked) ? localeOf(asked) : undefined;
-  if (!locale) throw new UsageError(fallback.t('cli.unknownLang', { lang: asked }));
-  return { argv: rest, translator: translator(locale) };
+export function inLanguage(diagnostics: Diagnostic[], localized: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.file}\u0000${d.range.start.line}:${d.range.start.character}\u0000${d.code}`;
+  const messages = new Map(localized.map((d) => [key(d), d.message]));
+  return diagnostics.map((d) => ({ ...d, message: messages.get(key(d)) ?? d.message }));
 }
 
 /**

@@ -1,6 +1,4 @@
-import { english, Translator } from '../core/l10n';
-import { takeLanguage } from './lang';
-import { CommandGroup, ExitCode, HELP, Io, isUsageError } from './usage';
+import { CommandGroup, ExitCode, HELP, Io, isUsageError, takeLanguage } from './usage';
 
 /**
  * The command groups, each a bundle of its own (dist/commands/GROUP.js, an entry point of
@@ -41,16 +39,15 @@ const processIo: Io = {
 
 /** Runs the `isola` command line; returns the exit status. */
 export async function main(argv: string[], io: Io = processIo): Promise<ExitCode> {
-  let t: Translator;
   try {
-    ({ argv, translator: t } = takeLanguage(argv, process.env));
+    const chosen = takeLanguage(argv, process.env);
+    argv = chosen.argv;
+    // A caller's own choice (tests) wins over the process's locale.
+    io = { ...io, locale: io.locale ?? chosen.locale };
   } catch (e) {
     io.err(`isola: ${firstLine(e)}\n`);
     return 2;
   }
-  // A caller's own choice (tests) wins over the process's locale.
-  if (io.translator) t = io.translator;
-  else io = { ...io, translator: t };
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     io.out(HELP);
@@ -62,7 +59,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   }
   const group = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!group) {
-    io.err(`isola: ${t.t('cli.unknownCommand', { command })}\n`);
+    io.err(`isola: unknown command "${command}" (try: isola help)\n`);
     return 2;
   }
   try {
@@ -73,7 +70,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
       io.err(`isola ${command}: ${firstLine(e)}\n`);
       return 2;
     }
-    io.err(internalError(`isola ${command}`, e, t));
+    io.err(internalError(`isola ${command}`, e));
     return 2;
   }
 }
@@ -84,9 +81,9 @@ function debugging(): boolean {
 }
 
 /** The report of an error nobody expected: one line, or the whole stack trace when debugging. */
-export function internalError(prefix: string, e: unknown, t: Translator = english): string {
+export function internalError(prefix: string, e: unknown): string {
   if (debugging()) return `${prefix}: internal error: ${(e as Error | undefined)?.stack ?? String(e)}\n`;
-  return `${prefix}: ${t.t('cli.internalError', { message: firstLine(e) })}\n`;
+  return `${prefix}: internal error: ${firstLine(e)} (ISOLA_DEBUG=1 prints the stack trace)\n`;
 }
 
 function firstLine(e: unknown): string {

@@ -1,4 +1,4 @@
-import type { Translator } from '../core/l10n';
+import { fromProcessEnv, Locale, localeOf } from '../core/l10n/locale';
 
 // Every command group is a bundle of its own with its own copy of this class, so the dispatcher
 // (dist/cli.js) recognizes a usage error by this mark rather than by `instanceof`.
@@ -29,7 +29,32 @@ export interface Io {
   err(text: string): void;
   cwd: string;
   /** The language of findings, summaries and usage errors (`--lang`, else the locale); English when absent. */
-  translator?: Translator;
+  locale?: Locale;
+}
+
+/**
+ * Takes `--lang en|ru` (or `--lang=ru`) out of the arguments, wherever it stands before `--`: it
+ * is a global option, accepted before and after the command name. Without it the language is
+ * the environment's (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one set). Only the locale is
+ * decided here: the dispatcher loads no messages (they live in the command bundles).
+ */
+export function takeLanguage(argv: string[], env: NodeJS.ProcessEnv): { argv: string[]; locale: Locale } {
+  const rest: string[] = [];
+  let asked: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--lang') asked = argv[++i] ?? '';
+    else if (a.startsWith('--lang=')) asked = a.slice('--lang='.length);
+    else rest.push(a);
+  }
+  if (asked === undefined) return { argv: rest, locale: fromProcessEnv(env) };
+  const locale = /^[a-z]{2}$/i.test(asked) ? localeOf(asked) : undefined;
+  if (!locale) throw new UsageError(`unknown language "${asked}": use en or ru`);
+  return { argv: rest, locale };
 }
 
 export const HELP = `Usage: isola <command> [options]

@@ -34,7 +34,7 @@ import { PackageContentsModel } from './packages/packageContentsModel';
 import { registerPackageDocuments } from './packages/packageDocuments';
 import { registerPackageEditor } from './packages/packageEditor';
 import { registerStatusBar } from './statusBar';
-import { reachedSoFar, registerWalkthroughProgress, WalkthroughMoment } from './walkthrough';
+import { registerWalkthroughProgress, timesReached, WalkthroughMoment } from './walkthrough';
 import { EnvironmentsView } from './views/environmentsView';
 import { createPackageContentsTree, Node as PackageNode, PackageContentsView } from './views/packageContentsView';
 
@@ -54,8 +54,8 @@ export interface IsolaApi {
   planPanel: PlanPanel;
   /** The package graph panel (what it was given and what its page drew). */
   graphPanel: GraphPanel;
-  /** The walkthrough moments reached in this window (walkthrough.ts); their context keys cannot be read back. */
-  walkthrough: { reached(): WalkthroughMoment[] };
+  /** How many times each walkthrough moment happened in this window (walkthrough.ts); context keys cannot be read back. */
+  walkthrough: { timesReached(moment: WalkthroughMoment): number };
 }
 
 /** Wires Isola's features together; each lives in its own module. */
@@ -110,7 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<IsolaA
     registerRestoreBackup(connections, refresh),
     registerShowJobLog(connections, output),
   );
-  return { packageContents: packageModel, packageContentsView: packageView, packageContentsTree: packageTree, environmentsView: envView, planPanel, graphPanel, walkthrough: { reached: reachedSoFar } };
+  return { packageContents: packageModel, packageContentsView: packageView, packageContentsTree: packageTree, environmentsView: envView, planPanel, graphPanel, walkthrough: { timesReached } };
 }
 
 export async function deactivate(): Promise<void> {

@@ -16,18 +16,23 @@ import * as vscode from 'vscode';
  */
 export type WalkthroughMoment = 'hasProject' | 'sawIsolationError' | 'fixedIsolationError' | 'built' | 'imported' | 'retrieved';
 
-const reachedMoments = new Set<WalkthroughMoment>();
+/** How many times each moment happened in this window. */
+const times = new Map<WalkthroughMoment, number>();
 
-/** Marks a moment reached: sets its context key once (keys stay set for the session). */
+/** Marks a moment reached: sets its context key the first time (keys stay set for the session) and counts it. */
 export function reached(moment: WalkthroughMoment): void {
-  if (reachedMoments.has(moment)) return;
-  reachedMoments.add(moment);
-  void vscode.commands.executeCommand('setContext', `isola.walkthrough.${moment}`, true);
+  const n = times.get(moment) ?? 0;
+  times.set(moment, n + 1);
+  if (n === 0) void vscode.commands.executeCommand('setContext', `isola.walkthrough.${moment}`, true);
 }
 
-/** The moments reached so far in this window (context keys cannot be read back through the API; tests read this). */
-export function reachedSoFar(): WalkthroughMoment[] {
-  return [...reachedMoments];
+/**
+ * How many times `moment` happened in this window. Context keys cannot be read back through the
+ * API, so the end-to-end tests read this (exported by the extension) to see that an action, and
+ * not merely an earlier one, completed its step.
+ */
+export function timesReached(moment: WalkthroughMoment): number {
+  return times.get(moment) ?? 0;
 }
 
 /** True for an error of Isola's isolation rules (ISO001…) as the language server publishes them; ISO warnings do not count. */

@@ -203,13 +203,45 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Headless Chromium with a new, empty profile of its own (signals are left to the caller). */
+/**
+ * The display language of a test workbench: ISOLA_E2E_LOCALE (e.g. `ru`), undefined for the
+ * default (English). See docs/localization.md for what it changes and how it was measured.
+ */
+export function e2eLocale(): string | undefined {
+  return process.env.ISOLA_E2E_LOCALE || undefined;
+}
+
+/**
+ * Makes `locale` available as VS Code's display language in a test server without a language
+ * pack (there is no marketplace here): a stand-in pack registered in the server's
+ * languagepacks.json that declares the locale and translates none of VS Code's own strings. The
+ * server then serves the workbench nls.messages.js with `_VSCODE_NLS_LANGUAGE` = locale (the
+ * workbench stays in English), and the extension host runs with `vscode.env.language` = locale,
+ * so extensions get their own package.nls.LOCALE.json and l10n bundle as with a real pack.
+ * `userDataDir` is the server's user data folder (SERVER_DATA/data).
+ */
+export function writeStandInLanguagePack(userDataDir: string, locale: string): void {
+  const translations = path.join(userDataDir, 'stand-in-language-pack', `main.${locale}.i18n.json`);
+  fs.mkdirSync(path.dirname(translations), { recursive: true });
+  fs.writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const packs = { [locale]: { hash: `isola-e2e-stand-in-${locale}`, label: locale, extensions: [{ extensionIdentifier: { id: `isola-e2e.stand-in-${locale}` }, version: '0.0.0' }], translations: { vscode: translations } } };
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs, null, 2));
+}
+
+/**
+ * Headless Chromium with a new, empty profile of its own (signals are left to the caller).
+ * `locale` sets the browser's language (navigator.language, Accept-Language): the web workbench
+ * takes VS Code's display language (`vscode.env.language`) from it, and the extension host then
+ * picks package.nls.LOCALE.json and l10n/bundle.l10n.LOCALE.json.
+ */
 export function launchChromium(
   profileDir: string,
   viewport: { width: number; height: number } = { width: 1280, height: 800 },
   deviceScaleFactor = 1,
+  locale: string | undefined = e2eLocale(),
 ): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
+    ...(locale ? { locale } : {}),
     executablePath: chromiumExecutable(),
     headless: true,
     args: CHROMIUM_FLAGS,
@@ -277,6 +309,8 @@ export interface VscodeServerOptions {
   serverData: string;
   extensionsDir: string;
   logFile: string;
+  /** VS Code's display language (`--locale`); see writeStandInLanguagePack. */
+  locale?: string;
 }
 
 /**
@@ -316,7 +350,9 @@ export class VscodeServer {
       '--disable-workspace-trust',
       '--server-data-dir', opts.serverData,
       '--extensions-dir', opts.extensionsDir,
+      ...(opts.locale ? ['--locale', opts.locale] : []),
     ];
+    if (opts.locale) writeStandInLanguagePack(path.join(opts.serverData, 'data'), opts.locale);
     const child = spawn(process.execPath, args, {
       cwd: opts.cwd,
       // Its own process group, so that the server, its extension host and their helpers go together.

@@ -8,7 +8,8 @@
  *
  * Environment: ISOLA_E2E_VSCODE_VERSION (default: stable), ISOLA_E2E_VSCODE_EXECUTABLE (use this
  * VS Code instead of downloading one), ISOLA_E2E_HOME (download cache: $ISOLA_E2E_HOME/vscode-test,
- * default ~/.cache/isola-e2e/vscode-test, outside the repository), ISOLA_E2E_GREP (mocha grep).
+ * default ~/.cache/isola-e2e/vscode-test, outside the repository), ISOLA_E2E_GREP (mocha grep),
+ * ISOLA_E2E_LOCALE (display language, e.g. `ru`: `--locale` and a stand-in language pack).
  * The last line printed is `N passed, N failed`.
  */
 import * as fs from 'fs';
@@ -19,10 +20,12 @@ import {
   SUITE_INDEX,
   SummaryTracker,
   copyWorkspace,
+  e2eLocale,
   e2eHome,
   makeTempDir,
   missingExtensionMain,
   parseArgs,
+  writeStandInLanguagePack,
   writeUserSettings,
   runMain,
 } from './common';
@@ -63,6 +66,9 @@ async function main(): Promise<number> {
     const extensionsDir = path.join(tmp, 'extensions');
     fs.mkdirSync(extensionsDir, { recursive: true });
     writeUserSettings(path.join(userDataDir, 'User', 'settings.json'));
+    // Desktop VS Code reads the same languagepacks.json from its user data folder (not measured here: no desktop VS Code on this machine).
+    const locale = e2eLocale();
+    if (locale) writeStandInLanguagePack(userDataDir, locale);
 
     teeOutput(summary);
     code = await runTests({
@@ -78,6 +84,7 @@ async function main(): Promise<number> {
         '--skip-welcome',
         '--skip-release-notes',
         '--disable-workspace-trust',
+        ...(locale ? [`--locale=${locale}`] : []),
       ],
     });
   } catch (err) {

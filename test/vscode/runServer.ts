@@ -13,7 +13,8 @@
  *
  * Environment: ISOLA_E2E_HOME (where setup.sh installed code-server; default ~/.cache/isola-e2e),
  * ISOLA_E2E_CHROMIUM (default /usr/bin/chromium), ISOLA_E2E_TIMEOUT (seconds, default 480),
- * ISOLA_E2E_GREP (passed to mocha's grep in the extension host), ISOLA_E2E_VERBOSE=1.
+ * ISOLA_E2E_GREP (passed to mocha's grep in the extension host), ISOLA_E2E_VERBOSE=1,
+ * ISOLA_E2E_LOCALE (VS Code's display language, e.g. `ru`; see docs/localization.md).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,6 +29,7 @@ import {
   chromiumExecutable,
   copyWorkspace,
   delay,
+  e2eLocale,
   launchChromium,
   makeTempDir,
   missingExtensionMain,
@@ -118,7 +120,7 @@ class Run {
     writeUserSettings(path.join(serverData, 'data', 'User', 'settings.json'));
 
     const started = Date.now();
-    const server = await VscodeServer.start({ cwd: this.tmp, serverData, extensionsDir, logFile: this.serverLog });
+    const server = await VscodeServer.start({ cwd: this.tmp, serverData, extensionsDir, logFile: this.serverLog, locale: e2eLocale() });
     this.server = server;
     const authority = server.authority;
     await server.ready();

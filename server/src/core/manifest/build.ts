@@ -60,6 +60,21 @@ export function modelManifest(root: string, absPath: string, text: string, value
   return m;
 }
 
+/** Sub-pages of a page. */
+const PAGE_LISTS: Record<string, EntityKind> = { pages: 'page' };
+/** Company-level objects of a configuration. */
+const GLOBAL_LISTS: Record<string, EntityKind> = { groups: 'group', widgets: 'widget' };
+
+// The entries of each constant table of lists (only constants come here, so the map stays small), made once: `Object.entries` allocated an array of
+// pairs for every list container of every manifest.
+const listEntries = new Map<Record<string, EntityKind>, [string, EntityKind][]>();
+
+function entriesOf(lists: Record<string, EntityKind>): [string, EntityKind][] {
+  let entries = listEntries.get(lists);
+  if (!entries) listEntries.set(lists, (entries = Object.entries(lists)));
+  return entries;
+}
+
 class ManifestBuilder {
   private readonly dir: string;
   private readonly entityOf = new Map<Obj, EntityDecl>();
@@ -87,7 +102,7 @@ class ManifestBuilder {
     if (kind === 'configuration') {
       this.collectUnits(value.orgChart, ['orgChart']);
       const globals = value.globals;
-      if (isObj(globals)) this.collectLists(globals, ['globals'], { groups: 'group', widgets: 'widget' }, GLOBAL_NAMESPACE, undefined);
+      if (isObj(globals)) this.collectLists(globals, ['globals'], GLOBAL_LISTS, GLOBAL_NAMESPACE, undefined);
     }
     if (isObj(value.data)) {
       for (const [app, file] of Object.entries(value.data)) {
@@ -136,21 +151,23 @@ class ManifestBuilder {
   }
 
   private collectLists(container: Obj, at: JsonPath, lists: Record<string, EntityKind>, ns: string, parent: EntityDecl | undefined): void {
-    for (const [prop, kind] of Object.entries(lists)) {
+    for (const [prop, kind] of entriesOf(lists)) {
       const list = container[prop];
       if (!Array.isArray(list)) continue;
-      list.forEach((item, i) => {
-        if (!isObj(item)) return;
+      // A plain loop, not `forEach` with a closure: this runs for every list of every manifest.
+      for (let i = 0; i < list.length; i++) {
+        const item: unknown = list[i];
+        if (!isObj(item)) continue;
         // `concat`, not a spread: V8 gives a spread-and-append array spare capacity (about 2.5x the
         // memory), and every entity and reference keeps its path for as long as the model lives.
         const itemPath = at.concat(prop, i);
         const e = this.declare(kind, item, itemPath, ns, parent);
-        if (!e) return;
+        if (!e) continue;
         if (kind === 'app') this.collectLists(item, itemPath, APP_BODY_LISTS, ns, e);
-        if (kind === 'page' && Array.isArray(item.pages)) this.collectLists(item, itemPath, { pages: 'page' }, ns, undefined);
+        if (kind === 'page' && Array.isArray(item.pages)) this.collectLists(item, itemPath, PAGE_LISTS, ns, undefined);
         if (SCRIPT_OWNERS.has(kind)) this.collectScripts(e, item, itemPath);
         if (kind === 'template' && typeof item.file === 'string') this.link(item.file, itemPath.concat('file'), 'template');
-      });
+      }
     }
   }
 

@@ -66,24 +66,43 @@ export class EntityIndex {
 }
 
 const nestedCache = new WeakMap<Manifest, Map<EntityDecl, EntityDecl>>();
+// Up to this many entities in a manifest, pairs are compared directly (at most SMALL² / 2 comparisons).
+const SMALL = 16;
 
 /** Nested entities of a manifest that repeat an earlier sibling's kind and code, with that sibling (cached per manifest version). */
 export function nestedDuplicates(m: Manifest): Map<EntityDecl, EntityDecl> {
   let dup = nestedCache.get(m);
   if (!dup) {
     dup = new Map();
-    // Nested maps (parent, kind, code) rather than a joined key: this runs for every nested
-    // entity of every manifest, and building and hashing a key string per entity cost more.
-    const seen = new Map<EntityDecl, Map<string, Map<string, EntityDecl>>>();
-    for (const e of m.entities) {
-      if (!e.parent) continue;
-      let kinds = seen.get(e.parent);
-      if (!kinds) seen.set(e.parent, (kinds = new Map()));
-      let codes = kinds.get(e.kind);
-      if (!codes) kinds.set(e.kind, (codes = new Map()));
-      const first = codes.get(e.code);
-      if (first) dup.set(e, first);
-      else codes.set(e.code, e);
+    if (m.entities.length <= SMALL) {
+      // Few entities (most small manifests): comparing each nested one with the earlier ones costs
+      // less than building maps, and finds the same first declaration.
+      const list = m.entities;
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i];
+        if (!e.parent) continue;
+        for (let j = 0; j < i; j++) {
+          const f = list[j];
+          if (f.parent === e.parent && f.kind === e.kind && f.code === e.code) {
+            dup.set(e, f);
+            break;
+          }
+        }
+      }
+    } else {
+      // Nested maps (parent, kind, code) rather than a joined key: this runs for every nested
+      // entity of every manifest, and building and hashing a key string per entity cost more.
+      const seen = new Map<EntityDecl, Map<string, Map<string, EntityDecl>>>();
+      for (const e of m.entities) {
+        if (!e.parent) continue;
+        let kinds = seen.get(e.parent);
+        if (!kinds) seen.set(e.parent, (kinds = new Map()));
+        let codes = kinds.get(e.kind);
+        if (!codes) kinds.set(e.kind, (codes = new Map()));
+        const first = codes.get(e.code);
+        if (first) dup.set(e, first);
+        else codes.set(e.code, e);
+      }
     }
     nestedCache.set(m, dup);
   }

@@ -40,6 +40,10 @@ export function linkedPathVerdict(root: string, spec: string, absPath: string, r
   return { inside: true, realPath: real };
 }
 
+// macOS and Windows fold case: there `realpath` also gives each name the case it has on disk,
+// which a path composed of the names as written would not.
+const COMPOSE_REAL_PATHS = process.platform !== 'darwin' && process.platform !== 'win32';
+
 /**
  * Real paths of folders, remembered while one project is loaded: its links lie in few folders,
  * and resolving every part of every path again for each link (and the root's for each link) was
@@ -48,11 +52,27 @@ export function linkedPathVerdict(root: string, spec: string, absPath: string, r
 export class RealPaths {
   private readonly folders = new Map<string, string>();
 
-  /** The real path of a resolved folder path (as `realPathOf`), remembered. */
+  /**
+   * The real path of a resolved folder path (as `realPathOf`), remembered. Where names are
+   * case-sensitive, a folder that is not a symbolic link (one lstat says) is its parent's real path
+   * and its name: `realpath` walks every part of the path again for each folder, and a project of
+   * many small manifests has thousands of folders under the same few parents.
+   */
   folder(dir: string): string {
     let real = this.folders.get(dir);
-    if (real === undefined) this.folders.set(dir, (real = realPathOf(dir)));
+    if (real === undefined) this.folders.set(dir, (real = this.compose(dir)));
     return real;
+  }
+
+  private compose(dir: string): string {
+    const parent = path.dirname(dir);
+    if (!COMPOSE_REAL_PATHS || parent === dir) return realPathOf(dir);
+    try {
+      if (lstatSync(dir).isSymbolicLink()) return realPathOf(dir);
+    } catch {
+      // Nothing there (or not reachable): `realPathOf` appends the missing name to its folder's real path too.
+    }
+    return path.join(this.folder(parent), path.basename(dir));
   }
 
   /**
@@ -108,7 +128,18 @@ const plain = (p: string) => path.isAbsolute(p) && !p.includes(DOT) && !p.includ
  * says nothing (`path.relative` decides those cases).
  */
 export function plainlyUnder(dir: string, p: string): boolean {
-  return p.length > dir.length + 1 && p.charCodeAt(dir.length) === SEP_CODE && p.startsWith(dir) && plain(dir) && plain(p);
+  return p.length > dir.length + 1 && p.charCodeAt(dir.length) === SEP_CODE && p.startsWith(dir) && plainDir(dir) && plain(p);
+}
+
+// The folder is nearly always the project root, asked about once per manifest and per link.
+let lastDir: string | undefined;
+let lastDirPlain = false;
+function plainDir(dir: string): boolean {
+  if (dir !== lastDir) {
+    lastDirPlain = plain(dir);
+    lastDir = dir;
+  }
+  return lastDirPlain;
 }
 
 /** The real path of `p`: symbolic links resolved in every part that exists; the missing rest appended as written. */

@@ -49,7 +49,9 @@ export function computePackages(manifests: Manifest[], focus?: Manifest): Packag
     }
     state.set(m, 2);
   };
-  for (const m of manifests) if (!state.has(m)) dfs(m);
+  // A manifest without links closes no cycle and is never on the stack when another edge is
+  // looked at: the search starts only from those with links (most manifests have none).
+  for (const m of manifests) if (m.links.length > 0 && !state.has(m)) dfs(m);
 
   const packages: Package[] = [];
   const containers: Package[] = [];

@@ -20,8 +20,21 @@ function model(m: Manifest): unknown {
     entities: m.entities.map((e) => [e.id, e.kind, e.title, e.deleted, e.path, e.parent?.id]),
     references: m.references.map((r) => [r.kind, r.text, r.path, r.owner?.id]),
     scripts: m.scripts.map((s) => [s.entity.id, s.global, s.source, s.file?.absPath, s.imports]),
-    links: m.links.map((l) => [l.role, l.absPath, l.path]),
+    links: m.links.map((l) => [l.role, l.absPath, l.path, l.exists]),
+    // Every part of the model belongs to this version: it points at this manifest, at entities and
+    // links of this version, and at the objects of this version's value.
+    own: [
+      ...m.entities.map((e) => e.manifest === m && e.body === valueAt(m.value, e.path) && (!e.parent || m.entities.includes(e.parent))),
+      ...m.references.map((r) => r.manifest === m && (!r.owner || m.entities.includes(r.owner))),
+      ...m.scripts.map((s) => m.entities.includes(s.entity) && (!s.file || m.links.includes(s.file))),
+    ],
   };
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let v = root;
+  for (const seg of path) v = (v as Record<string | number, unknown>)[seg];
+  return v;
 }
 
 /** mulberry32: a small seeded generator, so a failure can be replayed. */
@@ -79,6 +92,23 @@ describe('rebuildAfterEdit', () => {
       const fast = rebuildAfterEdit('/p', old, next);
       assert.ok(fast, next);
       assert.deepEqual(model(fast), model(buildManifest('/p', '/p/crm.isola.json', next)));
+    }
+  });
+
+  it('carries the model over an edit of a title, a description or a comment, and rebuilds it for any other string', () => {
+    const app = '{\n  "kind": "app", "namespace": "crm", "code": "deals", "title": "Deals", "description": "All deals",\n' +
+      '  // fields\n  "fields": [{ "code": "client", "title": "Client", "type": "app", "app": "_clients._companies" }],\n' +
+      '  "processes": [{ "code": "p", "title": "P", "scripts": [{ "code": "s", "title": "S", "file": "s.ts", "imports": ["crm"] }] }],\n' +
+      '  "data": { "title": "deals.csv" }\n}\n';
+    const before = buildManifest('/p', '/p/deals.isola.json', app);
+    for (const [find, replace] of [
+      ['"Deals"', '"Dealz"'], ['"Client"', '"Clients"'], ['"S"', '"Script"'], ['All deals', 'All the deals'], ['// fields', '// the fields'],
+      ['_companies', '_companie'], ['"s.ts"', '"t.ts"'], ['"deals.csv"', '"deal.csv"'], ['"crm"]', '"crmx"]'],
+    ]) {
+      const next = app.replace(find, replace);
+      const fast = rebuildAfterEdit('/p', before, next);
+      assert.ok(fast, `${find} -> ${replace}`);
+      assert.deepEqual(model(fast), model(buildManifest('/p', '/p/deals.isola.json', next)), `${find} -> ${replace}`);
     }
   });
 

@@ -4,6 +4,7 @@ import {
   changedRange, ChangedRange, EditedToken, ElementIndex, elementAt, indexElements, isInside, resized, shiftIndex, tokenAround,
 } from '../json/textEdit';
 import { modelManifest } from './build';
+import { carryModel, titleOnlyPath } from './carryModel';
 import { carryLocations } from './locationMemo';
 import type { Manifest } from './types';
 
@@ -37,6 +38,9 @@ export function rebuildAfterEdit(root: string, old: Manifest, rawText: string): 
   const token = last && isInside(last, edit.start, edit.oldEnd) ? last : findToken(old, edit);
   if (!token) return undefined;
   let value: unknown = old.value;
+  // What the model may carry over: all of it for a comment, all but a title for a title or description.
+  let carry = root === old.root;
+  let edited: { path: JsonPath; text: string } | undefined;
   if (token.kind === 'comment') {
     if (COMMENT_UNSAFE.test(removed) || COMMENT_UNSAFE.test(typed)) return undefined;
     // Deleting what stood between `*` and `/` would close a block comment early.
@@ -51,8 +55,10 @@ export function rebuildAfterEdit(root: string, old: Manifest, rawText: string): 
     }
     if (typeof s !== 'string') return undefined;
     value = withValueAt(old.value, token.path, s);
+    if (titleOnlyPath(token.path)) edited = { path: token.path, text: s };
+    else carry = false;
   }
-  const m = modelManifest(root, old.absPath, text, value, []);
+  const m = (carry && carryModel(old, text, value, edited)) || modelManifest(root, old.absPath, text, value, []);
   carryLocations(old, m, edit);
   lastToken.set(m, resized(token, edit.newEnd - edit.oldEnd));
   const index = elements.get(old);

@@ -1,0 +1,97 @@
+import type { JsonPath } from '../json/path';
+import type { EntityDecl, LinkedFile, Manifest, ScriptDecl } from './types';
+
+/**
+ * String values the model reads only as a title, or not at all, by the key that holds them.
+ * Editing one changes no entity, reference, script or linked file: the previous version's model
+ * can be carried over instead of walking the whole value again (most keystrokes type a title, a
+ * description or a comment).
+ */
+const TITLE_ONLY_KEYS: ReadonlySet<string> = new Set(['title', 'description']);
+
+/**
+ * Whether a string at `path` is one the model reads only as a title (or not at all). Not under
+ * the top-level `data` map, whose keys are app codes and whose values are file names.
+ */
+export function titleOnlyPath(path: JsonPath): boolean {
+  const key = path[path.length - 1];
+  return typeof key === 'string' && TITLE_ONLY_KEYS.has(key) && path[0] !== 'data';
+}
+
+/**
+ * The next version of a manifest whose value differs from the old one's at most in one string at
+ * `edited.path` that `titleOnlyPath` allows (or not at all: an edit inside a comment). The old
+ * model is copied onto the new manifest without walking the value: the same entities, references,
+ * scripts and links (links unresolved, as a fresh build leaves them), each pointing at the new
+ * version. Entities whose body lies on the edited path get the new value's copy of it, and the one
+ * whose `title` was edited the new title. Equals what `modelManifest` builds for the new value
+ * (tested on random edits); undefined when the old model cannot be carried (the caller builds).
+ */
+export function carryModel(old: Manifest, text: string, value: unknown, edited?: { path: JsonPath; text: string }): Manifest | undefined {
+  const m: Manifest = {
+    root: old.root, file: old.file, absPath: old.absPath, text, value, syntaxErrors: [],
+    entities: [], references: [], scripts: [], links: [],
+  };
+  if (old.kind === undefined) return old.entities.length === 0 ? m : undefined;
+  m.kind = old.kind;
+  m.code = old.code;
+  const titleAt = edited && edited.path[edited.path.length - 1] === 'title' ? edited.path.length - 1 : -1;
+  m.title = titleAt === 0 ? edited!.text : old.title;
+  if (old.namespace !== undefined) m.namespace = old.namespace;
+
+  // Parents come before their children, and owners before their scripts and references.
+  const entityOf = new Map<EntityDecl, EntityDecl>();
+  const mapped = (e: EntityDecl | undefined): EntityDecl | undefined | null => {
+    if (!e) return undefined;
+    return entityOf.get(e) ?? null;
+  };
+  for (const e of old.entities) {
+    const parent = mapped(e.parent);
+    if (parent === null) return undefined;
+    const onPath = edited !== undefined && isPrefix(e.path, edited.path);
+    const ne: EntityDecl = {
+      kind: e.kind, code: e.code, namespace: e.namespace, id: e.id, parent,
+      title: onPath && e.path.length === titleAt ? edited!.text : e.title,
+      deleted: e.deleted, manifest: m, path: e.path,
+      body: onPath ? (valueAt(value, e.path) as Record<string, unknown>) : e.body,
+    };
+    entityOf.set(e, ne);
+    m.entities.push(ne);
+  }
+  const linkOf = new Map<LinkedFile, LinkedFile>();
+  for (const l of old.links) {
+    const nl: LinkedFile = { spec: l.spec, absPath: l.absPath, file: l.file, path: l.path, role: l.role, exists: false };
+    linkOf.set(l, nl);
+    m.links.push(nl);
+  }
+  for (const s of old.scripts) {
+    const entity = entityOf.get(s.entity);
+    if (!entity) return undefined;
+    const decl: ScriptDecl = { entity, global: s.global, imports: s.imports };
+    if (s.source !== undefined) decl.source = s.source;
+    if (s.file) {
+      const file = linkOf.get(s.file);
+      if (!file) return undefined;
+      decl.file = file;
+    }
+    m.scripts.push(decl);
+  }
+  for (const r of old.references) {
+    const owner = mapped(r.owner);
+    if (owner === null) return undefined;
+    m.references.push({ kind: r.kind, text: r.text, path: r.path, manifest: m, owner });
+  }
+  return m;
+}
+
+function isPrefix(prefix: JsonPath, path: JsonPath): boolean {
+  if (prefix.length > path.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== path[i]) return false;
+  return true;
+}
+
+function valueAt(root: unknown, path: JsonPath): unknown {
+  let v = root;
+  for (const seg of path) v = (v as Record<string | number, unknown>)[seg];
+  return v;
+}

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { printParseErrorCode } from 'jsonc-parser';
 import { CATALOGS, english, fromAcceptLanguage, fromProcessEnv, localeOf, LOCALES, translator } from '../../server/src/core/l10n';
 import { en } from '../../server/src/core/l10n/en';
 import { ru } from '../../server/src/core/l10n/ru';
@@ -80,5 +81,15 @@ describe('choosing a language', () => {
     assert.equal(fromProcessEnv({ LC_ALL: '', LC_MESSAGES: 'ru_RU.UTF-8', LANG: 'en_US.UTF-8' }), 'ru');
     assert.equal(fromProcessEnv({ LC_MESSAGES: 'de_DE.UTF-8', LANG: 'ru_RU.UTF-8' }), 'en');
     assert.equal(fromProcessEnv({}), 'en');
+  });
+});
+
+describe('the JSON parser\'s words', () => {
+  it('the catalog has every error jsonc-parser names, spelt as MAN002 shows it in English', () => {
+    const spelt = (code: number) => printParseErrorCode(code).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    const english = new Set<string>(Object.entries(en).filter(([k]) => k.startsWith('json.')).map(([, v]) => v));
+    const codes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+    assert.deepEqual(codes.map(spelt).filter((w) => !english.has(w)), []);
+    assert.equal(english.size, codes.length);
   });
 });

@@ -1,5 +1,7 @@
 import { validateManifestValue } from '../schema/validate';
 import { Finding, finding, Rule } from './rule';
+import { en, MessageKey } from '../l10n/en';
+import type { Translator } from '../l10n';
 
 /** Syntax errors listed per file before the rest are summed up. */
 export const MAX_SYNTAX_ERRORS = 50;
@@ -14,7 +16,7 @@ export const man002: Rule = {
     const out: Finding[] = [];
     // A badly broken file yields an error per token; the first ones say what is wrong, the rest is noise.
     for (const e of m.syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
-      out.push(finding(this, m, ctx, { offset: e.offset, length: Math.max(e.length, 1) }, ctx.t.t('man002.syntax', { message: e.message })));
+      out.push(finding(this, m, ctx, { offset: e.offset, length: Math.max(e.length, 1) }, ctx.t.t('man002.syntax', { message: parserWords(e.message, ctx.t) })));
     }
     const more = m.syntaxErrors.length - MAX_SYNTAX_ERRORS;
     if (more > 0) {
@@ -29,3 +31,12 @@ export const man002: Rule = {
     return out;
   },
 };
+
+/** The catalog key of each of the JSON parser's messages, by its English words. */
+const PARSER_WORDS = new Map(Object.entries(en).filter(([k]) => k.startsWith('json.')).map(([k, v]) => [v as string, k as MessageKey]));
+
+/** The parser's message in the translator's language; other messages (UTF-8, depth) as they are. */
+function parserWords(message: string, t: Translator): string {
+  const key = PARSER_WORDS.get(message);
+  return key ? t.t(key) : message;
+}

@@ -4,6 +4,8 @@ import { printParseErrorCode } from 'jsonc-parser';
 import { CATALOGS, english, fromAcceptLanguage, fromProcessEnv, localeOf, LOCALES, translator } from '../../server/src/core/l10n';
 import { en } from '../../server/src/core/l10n/en';
 import { ru } from '../../server/src/core/l10n/ru';
+import { ENTITY_NOUN } from '../../server/src/core/manifest/kinds';
+import { MANIFEST_KINDS } from '../../server/src/core/manifest/types';
 
 const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 /** Russian messages without Russian words on purpose: code, a JSON word, or only placeholders and punctuation. */
@@ -50,6 +52,24 @@ describe('message catalogs', () => {
     assert.equal(english.noun('apiMethod', 'gen'), 'API method');
   });
 });
+describe('nouns', () => {
+  it('every entity and package kind has its noun in three cases; the English ones are the model\'s', () => {
+    const ruT = translator('ru');
+    for (const [kind, noun] of Object.entries(ENTITY_NOUN)) {
+      for (const c of ['nom', 'gen', 'acc'] as const) {
+        assert.equal(english.noun(kind, c), noun, `${kind} ${c}`);
+        assert.match(ruT.noun(kind, c), /[а-яё]/, `${kind} ${c}`);
+      }
+    }
+    for (const kind of [...MANIFEST_KINDS, 'namespace']) {
+      for (const c of ['nom', 'gen', 'acc'] as const) {
+        assert.equal(english.noun(kind, c), kind, `${kind} ${c}`);
+        assert.match(ruT.noun(kind, c), /[а-яё]/, `${kind} ${c}`);
+      }
+    }
+  });
+});
+
 describe('choosing a language', () => {
   it('language tags and POSIX locales', () => {
     assert.equal(localeOf('ru'), 'ru');

@@ -48,7 +48,7 @@ export const ru: Record<MessageKey, string> = {
   'iso004.way.holder': 'добавьте {pkgAcc} в решение `{solution}`, куда уже входит {targetAcc}',
   'iso004.way.create': 'создайте решение, в которое войдут и {pkgAcc}, и {targetAcc}',
   'iso005': '{who} импортирует {whatAcc}, но в составе {pkgGen} его нет: экспорт пройдёт, однако после импорта скрипт может не работать; экспортируйте их вместе в одном решении',
-  'iso005.unknown': 'раздел `{ns}` (его нет в этом проекте)',
+  'iso005.unknown': 'раздел `{ns}` (не из этого проекта)',
   'iso006.empty': 'Пустая ссылка ({noun}): здесь ожидается {aNoun} в виде {form}',
   'iso006.form.orgUnit': '`code`',
   'iso006.form.other': '`code` (в этом разделе) или `namespace.code`',

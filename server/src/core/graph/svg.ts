@@ -28,7 +28,7 @@ const PAD = 12;
 export function toSvg(g: ReferenceGraph): string {
   const dagre = layoutLibrary();
   const lay = new dagre.graphlib.Graph({ compound: true, multigraph: true });
-  lay.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 70, edgesep: 12, marginx: 16, marginy: 16 });
+  lay.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 70, edgesep: 12, marginx: 16, marginy: 16, ranker: 'tight-tree' });
   lay.setDefaultEdgeLabel(() => ({}));
   const caption = packageCaption(g);
   lay.setNode(CLUSTER, { label: caption, paddingTop: 28, paddingLeft: 14, paddingRight: 14, paddingBottom: 14 } as never);

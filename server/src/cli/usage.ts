@@ -98,5 +98,8 @@ Commands:
 Environments are named in isola.config.json; "local" (embedded, in .isola/local) always exists.
 A token for environment NAME is read from $ISOLA_TOKEN_NAME, never from a file.
 
+Messages in English or Russian: --lang en|ru with any command, else LC_ALL, LC_MESSAGES or LANG
+(ru_RU.UTF-8: Russian); codes and JSON/SARIF keys are the same in both.
+
 Exit status: 0 fine, 1 findings or a refused operation, 2 bad usage or bad input.
 `;

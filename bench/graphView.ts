@@ -93,7 +93,7 @@ async function main(): Promise<void> {
         kept &&= update.laidOut === false && update.created === 0;
 
         const again = await page.send(graphMessage(g));
-        s.same.push(again.at - again.receivedAt);
+        s.same.push(again.at - again.sentAt!);
         const fewer: ReferenceGraph = { ...g, edges: g.edges.slice(1) };
         s.removed.push((await page.send(graphMessage(fewer))).ms);
         const source = g.nodes.find((n) => n.inside)!;

@@ -1,4 +1,4 @@
-import type { GraphLevel, ReferenceGraph } from '../../../server/src/core/graph/types';
+import type { GraphLevel, ReferenceGraph, ReferenceSite } from '../../../server/src/core/graph/types';
 export { edgeKey } from '../../../server/src/core/graph/condense';
 
 /** What the panel posts to the graph's webview: a graph to draw (in place), or why there is none. */
@@ -12,6 +12,20 @@ export type ToGraphView =
       nodeTips: string[];
     }
   | { type: 'error'; message: string };
+
+/**
+ * The graph as the page gets it: the page only counts an edge's references and never opens a
+ * node itself (the panel resolves every click against the full graph), so the reference sites
+ * travel as empty placeholders and the nodes without their ranges. At entity level on the
+ * 10,000-entity project this makes the message several times smaller.
+ */
+export function forPage(g: ReferenceGraph): ReferenceGraph {
+  return {
+    ...g,
+    nodes: g.nodes.map(({ file: _f, range: _r, declarations: _d, ...n }) => n),
+    edges: g.edges.map((e) => ({ ...e, references: e.references.map(() => ({}) as ReferenceSite) })),
+  };
+}
 
 /** What the webview reports it drew (the panel keeps it; the tests read it). */
 export interface DrawnGraph {

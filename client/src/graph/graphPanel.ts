@@ -4,7 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { GraphEdge, GraphLevel, GraphNode, ReferenceGraph } from '../../../server/src/core/graph/types';
 import { GraphRequest } from '../../../server/src/protocol';
 import { LANGUAGE_ID } from '../languageClient';
-import { DrawnGraph, edgeKey, isGraphMessage, ToGraphView } from './graphMessages';
+import { DrawnGraph, edgeKey, forPage, isGraphMessage, ToGraphView } from './graphMessages';
 
 /** Which package to draw: the one a manifest is checked in, or a package named by kind and code. */
 export interface GraphTarget {
@@ -173,7 +173,7 @@ export class GraphPanel implements vscode.Disposable {
     this.graph = g;
     this.root = vscode.Uri.parse(answer.root);
     this.panel.title = `Graph: ${g.package.kind} ${g.package.code}`;
-    this.post({ type: 'graph', graph: g, edgeTips: g.edges.map((e) => this.edgeTip(e)), nodeTips: g.nodes.map((n) => nodeTip(n)) });
+    this.post({ type: 'graph', graph: forPage(g), edgeTips: g.edges.map((e) => this.edgeTip(e)), nodeTips: g.nodes.map((n) => nodeTip(n)) });
   }
 
   /** Posts `message` unless it is what the page shows already (a re-check that changed nothing redraws nothing). */

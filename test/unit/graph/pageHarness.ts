@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Browser, chromium, Page } from 'playwright-core';
-import type { DrawnGraph } from '../../../client/src/graph/graphMessages';
+import { forPage, type DrawnGraph } from '../../../client/src/graph/graphMessages';
 import type { ReferenceGraph } from '../../../server/src/core/graph/types';
 
 /** The repository root (this file runs as <out>/test/unit/graph/pageHarness.js). */
@@ -44,7 +44,7 @@ window.addEventListener('message', () => window.received.push(now()));
 
 /** The message the panel posts for a graph (hover words stand in for the findings' messages). */
 export function graphMessage(g: ReferenceGraph): unknown {
-  return { type: 'graph', graph: g, edgeTips: g.edges.map((e) => e.code ?? e.class), nodeTips: g.nodes.map((n) => n.id) };
+  return { type: 'graph', graph: forPage(g), edgeTips: g.edges.map((e) => e.code ?? e.class), nodeTips: g.nodes.map((n) => n.id) };
 }
 
 /** What the page reported for one drawing, and when the message was sent, reached the page, and was drawn (epoch ms). */

@@ -41,154 +41,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Environment } from '../server/src/core/environment/environment';
-import type { LogLine } from '../server/src/core/environment/types';
 import { nodeFileHost } from '../server/src/core/manifest/host';
 import { loadProject } from '../server/src/core/manifest/project';
 import { buildPackage } from '../server/src/core/packaging/builder';
-import { STEPS } from '../server/src/core/packaging/format';
 import { summarizeProfile } from './check';
 import { floorFile, measureFloor } from './importFloor';
-import { customerRecord, generateDataset, generateFile, inclusiveProfile, orderRecord, rng, ROOT, rssSampler, WORK } from './package';
+import { generateDataset, inclusiveProfile, ROOT, WORK } from './package';
+import { writeImportProject } from './importProject';
+
+export { writeImportProject, type ImportProject, type ImportProjectOptions } from './importProject';
+import { ImportChildResult, runChild } from './importRun';
 import { arg, flag, median } from './args';
 
 const MB = 2 ** 20;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-const maxRssMB = () => round(process.resourceUsage().maxRSS / 1024);
 const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-
-// ---------------------------------------------------------------------------------------------
-// Projects to import
-// ---------------------------------------------------------------------------------------------
-
-/** A generated workspace for import: design entities and, optionally, data records. */
-export interface ImportProjectOptions {
-  dir: string;
-  /** Workspace (namespace) code. */
-  code: string;
-  /** Apps besides `customers` and `orders`; each brings 5 cards (app, permissions, process, page, widget). */
-  apps: number;
-  /** Data records in all (a tenth customers, the rest orders); 0 for none. */
-  records: number;
-  /** Mean bytes of a record (the package benchmark's are about 1200). */
-  recordBytes?: number;
-  /**
-   * 0, 1, 2...: titles of apps, processes and pages and every record's content depend on it (ids do
-   * not), so importing another variant over one updates most cards and every record.
-   */
-  variant: number;
-  seed: number;
-}
-
-export interface ImportProject {
-  dir: string;
-  manifest: string;
-  code: string;
-  /** Cards the package will carry (the workspace's own card included). */
-  cards: number;
-  records: number;
-  dataBytes: number;
-}
-
-const FIELD_TYPES = ['string', 'text', 'number', 'money', 'date', 'datetime', 'boolean', 'user'];
-const FIELD_WORDS = ['subject', 'amount', 'due_date', 'comment', 'priority', 'total', 'start_date', 'end_date', 'quantity', 'price', 'region', 'phone'];
-const BUILTIN_APPS = ['_clients._companies', '_clients._contacts', '_system_catalogs._my_companies', '_system_catalogs._currencies', '_system._users'];
-const GROUPS = ['initiators', 'approvers', 'managers'];
-
-/**
- * Writes a workspace that passes every check (so it builds and imports): `customers` and `orders`
- * (the package benchmark's apps, with their records when `records` > 0) and `apps` more apps, each
- * with fields (some linking to other apps of the workspace or to built-in ones), statuses, a
- * button starting its approval process, a form and permissions; the process with lanes and a
- * script; a page; a widget that uses the previous one. Deterministic in `seed` and `variant`.
- */
-export async function writeImportProject(o: ImportProjectOptions): Promise<ImportProject> {
-  const r = rng(o.seed);
-  const v = o.variant ? ` (v${o.variant + 1})` : '';
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const apps: Record<string, unknown>[] = [
-    {
-      code: 'customers', title: `Customers${v}`,
-      fields: [
-        { code: 'name', title: 'Name', type: 'string', required: true },
-        { code: 'company', title: 'Company', type: 'app', app: '_clients._companies' },
-        { code: 'segment', title: 'Segment', type: 'string' },
-        { code: 'notes', title: 'Notes', type: 'text' },
-      ],
-      permissions: [{ group: 'managers', access: 'full' }],
-    },
-    {
-      code: 'orders', title: `Orders${v}`,
-      fields: [
-        { code: 'number', title: 'Number', type: 'string', required: true, counter: 'record_number' },
-        { code: 'customer', title: 'Customer', type: 'app', app: 'customers', required: true },
-        { code: 'amount', title: 'Amount', type: 'money' },
-        { code: 'comment', title: 'Comment', type: 'text' },
-      ],
-      permissions: [{ group: 'managers', access: 'full' }],
-    },
-  ];
-  const names = Array.from({ length: o.apps }, (_, i) => `app_${String(i + 1).padStart(5, '0')}`);
-  const processes: Record<string, unknown>[] = [];
-  const pages: Record<string, unknown>[] = [];
-  const widgets: Record<string, unknown>[] = [];
-  names.forEach((app, i) => {
-    const fields: Record<string, unknown>[] = [{ code: 'number', title: 'Number', type: 'string', counter: 'record_number' }];
-    const n = 3 + Math.floor(r() * 6);
-    for (let k = 1; k <= n; k++) {
-      if (r() < 0.3) {
-        const target = r() < 0.5 && i > 0 ? names[Math.floor(r() * i)] : r() < 0.5 ? pick(['customers', 'orders']) : pick(BUILTIN_APPS);
-        fields.push({ code: `link_${k}`, title: `Link to ${target}`, type: 'app', app: target, ...(r() < 0.2 ? { multiple: true } : {}) });
-      } else {
-        fields.push({ code: `${FIELD_WORDS[(k + i) % FIELD_WORDS.length]}_${k}`, title: 'Field', type: pick(FIELD_TYPES), ...(r() < 0.3 ? { required: true } : {}) });
-      }
-    }
-    apps.push({
-      code: app,
-      title: `App ${i + 1}${v}`,
-      fields,
-      statuses: ['draft', 'on_approval', 'approved', 'done'].slice(0, 2 + Math.floor(r() * 3)).map((s) => ({ code: s, title: s })),
-      buttons: [{ code: 'start', title: 'Start', process: `approve_${app}` }],
-      forms: [{ code: 'main', title: 'Main form', fields: fields.slice(0, 3).map((f) => f.code), widget: `${app}_card` }],
-      permissions: [{ group: pick(GROUPS), access: 'full' }, { group: '_system.administrators', access: 'read' }],
-    });
-    processes.push({
-      code: `approve_${app}`, title: `Approve app ${i + 1}${v}`, app,
-      lanes: [{ code: 'initiator', title: 'Initiator', group: 'initiators' }, { code: 'approver', title: 'Approver', group: 'approvers' }],
-      context: [{ code: 'counterparty', title: 'Counterparty', type: 'app', app: '_clients._companies' }],
-      scripts: [{ code: 'on_start', source: `async function on_start(): Promise<void> {\n  const item = Context.data.${app};\n  if (!item) {\n    return;\n  }\n}` }],
-    });
-    pages.push({ code: `${app}_page`, title: `App ${i + 1}${v}`, app });
-    widgets.push({ code: `${app}_card`, title: `Card ${i + 1}`, ...(i > 0 ? { uses: [`${names[i - 1]}_card`] } : {}) });
-  });
-  const doc: Record<string, unknown> = {
-    kind: 'workspace', code: o.code, title: `Import benchmark ${o.code}`, version: `1.${o.variant}.0`, platform: '2024.4', languages: ['en', 'ru'],
-    groups: GROUPS.map((g) => ({ code: g, title: g })),
-    counters: [{ code: 'record_number', title: 'Record number', format: 'REC-{YYYY}-{00000}', start: 1 }],
-    apps, processes, pages, widgets,
-    ...(o.records > 0 ? { data: { customers: 'data/customers.jsonl', orders: 'data/orders.jsonl' } } : {}),
-  };
-  fs.mkdirSync(o.dir, { recursive: true });
-  const manifest = path.join(o.dir, `${o.code}.isola.json`);
-  const text = `// Generated by bench/import.ts (variant ${o.variant}, seed ${o.seed}).\n${JSON.stringify(doc, null, 1)}\n`;
-  if (!fs.existsSync(manifest) || fs.readFileSync(manifest, 'utf8') !== text) fs.writeFileSync(manifest, text);
-  let dataBytes = 0;
-  if (o.records > 0) {
-    const customers = Math.max(1, Math.round(o.records / 10));
-    const orders = o.records - customers;
-    const mean = o.recordBytes ?? 1200;
-    const [lo, hi] = [Math.round(mean * 0.85), Math.round(mean * 1.15)];
-    const stamp = { seed: o.seed, variant: o.variant, mean, total: o.records };
-    const rc = rng(o.seed * 31 + o.variant);
-    const ro = rng(o.seed * 31 + o.variant + 1000);
-    const int = (g: () => number) => lo + Math.floor(g() * (hi - lo + 1));
-    dataBytes += (await generateFile(path.join(o.dir, 'data', 'customers.jsonl'), customers, { ...stamp, app: 'customers' }, (i) => customerRecord(rc, i, int(rc)))).bytes;
-    dataBytes += (await generateFile(path.join(o.dir, 'data', 'orders.jsonl'), orders, { ...stamp, app: 'orders' }, (i) => orderRecord(ro, i, customers, int(ro)))).bytes;
-  }
-  // Cards: the workspace, 3 groups, the counter, customers and orders (each with permissions), then 5 per app.
-  return { dir: o.dir, manifest, code: o.code, cards: 1 + GROUPS.length + 1 + 4 + 5 * o.apps, records: o.records, dataBytes };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Packages
@@ -242,107 +110,6 @@ async function dataPackage(records: number, seed: number): Promise<BenchPackage>
   if (data.generatedMs) console.log(`   generated ${records} records (${(data.bytes / MB).toFixed(0)} MB) in ${(data.generatedMs / 1000).toFixed(1)} s`);
   const out = path.join(WORK, `import-data-${records}`, 'bench.isolapkg');
   return buildOnce(data.dir, 'bench', out, [path.join(data.dir, 'bench.isola.json'), ...data.files.map((f) => f.file)], 'data', data.bytes);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The importing child
-// ---------------------------------------------------------------------------------------------
-
-interface ImportChildArgs {
-  file: string;
-  dataDir: string;
-  databaseUrl?: string;
-}
-
-interface ImportChildResult {
-  openMs: number;
-  registerMs: number;
-  planMs: number;
-  importMs: number;
-  /** Milliseconds each part of the import took (see phasesOf). */
-  phases: Record<string, number>;
-  cpuMs: number;
-  cards: number;
-  created: number;
-  records: number;
-  status: string;
-  error?: string;
-  maxRssMB: number;
-  sampledPeakMB: number;
-  startRssMB: number;
-  /** RSS once the environment is open (PGlite's WebAssembly heap included), before the package is registered. */
-  openRssMB: number;
-}
-
-/**
- * How long each part of an import took, from the times of its log lines: `check` (opening the
- * package, reading its cards and verifying every checksum, before anything is written), `backup`, `design` (cards, step by step), `data` (records,
- * app by app) and `commit` (the job's final state, the commit, the statistics).
- */
-function phasesOf(log: LogLine[], start: number, end: number): Record<string, number> {
-  const at = (i: number) => (i >= 0 ? Date.parse(log[i].at) : NaN);
-  const last = (re: RegExp) => log.map((l) => re.test(l.line)).lastIndexOf(true);
-  const marks: [string, number][] = [
-    ['check', at(last(/^checked \d+ entries/))],
-    ['backup', at(last(/^backup /))],
-    ['design', at(last(new RegExp(`^(${STEPS.join('|')}): \\S+ (created|updated|unchanged|replaced)`)))],
-    ['data', at(last(/^data \S+: \d+ record/))],
-    ['commit', end],
-  ];
-  const out: Record<string, number> = {};
-  let prev = start;
-  for (const [name, t] of marks) {
-    if (Number.isNaN(t)) continue;
-    out[name] = Math.max(0, t - prev);
-    prev = t;
-  }
-  return out;
-}
-
-/** Creates the environment's database (PGlite runs initdb: a one-off peak of memory an import must not be charged with). */
-async function childInit(a: ImportChildArgs): Promise<{ ms: number; maxRssMB: number }> {
-  const t = performance.now();
-  const env = await Environment.open({ dataDir: a.dataDir, databaseUrl: a.databaseUrl, name: 'bench' });
-  await env.close();
-  return { ms: round(performance.now() - t), maxRssMB: maxRssMB() };
-}
-
-async function childImport(a: ImportChildArgs): Promise<ImportChildResult> {
-  const peak = rssSampler();
-  const startRssMB = round(process.memoryUsage().rss / MB);
-  const t0 = performance.now();
-  const env = await Environment.open({ dataDir: a.dataDir, databaseUrl: a.databaseUrl, name: 'bench', tool: { name: 'isola-bench', version } });
-  const caller = Environment.localCaller('bench');
-  const t1 = performance.now();
-  const openRssMB = round(process.memoryUsage().rss / MB);
-  const pkg = await env.registerFile(caller, a.file);
-  const t2 = performance.now();
-  const plan = await env.plan(caller, { package: pkg.id });
-  const t3 = performance.now();
-  if (!plan.ok) throw new Error(`the plan failed its checks: ${JSON.stringify(plan.checks.filter((c) => !c.ok))}`);
-  const cpu = process.cpuUsage();
-  const start = Date.now();
-  const job = await env.startImport(caller, { plan: plan.id, onConflict: 'replace' });
-  const done = await env.waitForJob(job.id);
-  const t4 = performance.now();
-  const end = Date.now();
-  const u = process.cpuUsage(cpu);
-  const phases = phasesOf(await env.jobLog(caller, job.id), start, end);
-  const result = (done.result ?? {}) as { counts?: Record<string, number>; records?: { written: number; created: number }[] };
-  await env.close();
-  return {
-    openMs: round(t1 - t0), registerMs: round(t2 - t1), planMs: round(t3 - t2), importMs: round(t4 - t3), phases,
-    cpuMs: round((u.user + u.system) / 1000),
-    cards: plan.entities.filter((e) => e.action !== 'kept').length, created: result.counts?.create ?? 0,
-    records: (result.records ?? []).reduce((n, x) => n + x.written, 0), status: done.status, ...(done.error ? { error: done.error } : {}),
-    maxRssMB: maxRssMB(), sampledPeakMB: peak(), startRssMB, openRssMB,
-  };
-}
-
-function runChild<T>(mode: string, a: object, nodeFlags: string[] = []): T {
-  const r = spawnSync(process.execPath, [...nodeFlags, __filename, '--child', mode, '--args', JSON.stringify(a)], { encoding: 'utf8', maxBuffer: 64 * MB });
-  if (r.status !== 0) throw new Error(`${mode} child failed (${r.status ?? r.signal}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +176,11 @@ interface Row {
   cards: number;
   records: number;
   packageMB: number;
+  /** Registering the file (reading and checking every card), wall and CPU of the importing process. */
+  registerMs: number;
+  registerCpuMs: number;
   planMs: number;
+  planCpuMs: number;
   importMs: number;
   phases: Record<string, number>;
   cpuMs: number;
@@ -444,7 +215,7 @@ async function benchImport(b: Backend, p: BenchPackage, runs: number, profile: b
         throw new Error(`the import wrote ${r.created} of ${r.cards} cards and ${r.records} records; the package has ${p.cards} cards and ${p.records} records`);
       }
       if (b.name === 'pglite') dbMB = duMB(path.join(place.dataDir, 'db'));
-      console.log(`   run ${i + 1}: open ${r.openMs} ms, register ${r.registerMs} ms, plan ${r.planMs} ms, import ${(r.importMs / 1000).toFixed(2)} s ` +
+      console.log(`   run ${i + 1}: open ${r.openMs} ms, register ${r.registerMs} ms (CPU ${r.registerCpuMs} ms), plan ${r.planMs} ms (CPU ${r.planCpuMs} ms), import ${(r.importMs / 1000).toFixed(2)} s ` +
         `(${Object.entries(r.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}); CPU of this process ${(r.cpuMs / 1000).toFixed(1)} s; ` +
         `peak RSS ${r.maxRssMB} MB (sampled ${r.sampledPeakMB}; ${r.startRssMB} at start, ${r.openRssMB} with the environment open)`);
       results.push(r);
@@ -454,7 +225,9 @@ async function benchImport(b: Backend, p: BenchPackage, runs: number, profile: b
   }
   const importMs = median(results.map((r) => r.importMs));
   const row: Row = {
-    backend: b.name, package: p.kind, cards: p.cards, records: p.records, packageMB: round(p.size / MB), planMs: median(results.map((r) => r.planMs)),
+    backend: b.name, package: p.kind, cards: p.cards, records: p.records, packageMB: round(p.size / MB),
+    registerMs: median(results.map((r) => r.registerMs)), registerCpuMs: median(results.map((r) => r.registerCpuMs)),
+    planMs: median(results.map((r) => r.planMs)), planCpuMs: median(results.map((r) => r.planCpuMs)),
     importMs, phases: results[0].phases, cpuMs: median(results.map((r) => r.cpuMs)),
     entitiesPerS: Math.round(p.cards / (importMs / 1000)), recordsPerS: Math.round(p.records / (importMs / 1000)),
     dataMBps: round(p.dataBytes / MB / (importMs / 1000)),
@@ -509,9 +282,10 @@ function ratio(r: Row, k: 'copyMs' | 'insertMs'): string {
 function table(rows: Row[]): void {
   const cols: [string, (r: Row) => string | number][] = [
     ['backend', (r) => r.backend], ['package', (r) => r.package], ['cards', (r) => r.cards], ['records', (r) => r.records],
-    ['pkg MB', (r) => r.packageMB], ['plan s', (r) => (r.planMs / 1000).toFixed(2)], ['import s', (r) => (r.importMs / 1000).toFixed(2)],
+    ['pkg MB', (r) => r.packageMB], ['register s', (r) => (r.registerMs / 1000).toFixed(2)], ['CPU', (r) => (r.registerCpuMs / 1000).toFixed(2)],
+    ['plan s', (r) => (r.planMs / 1000).toFixed(2)], ['CPU ', (r) => (r.planCpuMs / 1000).toFixed(2)], ['import s', (r) => (r.importMs / 1000).toFixed(2)],
     ['entities/s', (r) => (r.package === 'design' ? r.entitiesPerS : '-')], ['records/s', (r) => (r.records ? r.recordsPerS : '-')],
-    ['MB/s', (r) => (r.records ? r.dataMBps : '-')], ['CPU s', (r) => (r.cpuMs / 1000).toFixed(1)], ['open RSS MB', (r) => r.openRssMB], ['peak RSS MB', (r) => r.maxRssMB],
+    ['MB/s', (r) => (r.records ? r.dataMBps : '-')], ['import CPU s', (r) => (r.cpuMs / 1000).toFixed(1)], ['open RSS MB', (r) => r.openRssMB], ['peak RSS MB', (r) => r.maxRssMB],
     ['db MB', (r) => r.dbMB ?? '-'], ['COPY s', (r) => (r.floor ? (r.floor.copyMs / 1000).toFixed(2) : '-')], ['× COPY', (r) => ratio(r, 'copyMs')],
     ['INSERT s', (r) => (r.floor ? (r.floor.insertMs / 1000).toFixed(2) : '-')], ['× INSERT', (r) => ratio(r, 'insertMs')],
   ];
@@ -521,15 +295,7 @@ function table(rows: Row[]): void {
   for (const row of cells) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '));
 }
 
-async function child(mode: string, a: never): Promise<void> {
-  const fns: Record<string, (a: never) => Promise<unknown>> = { init: childInit, import: childImport };
-  const out = await fns[mode](a);
-  process.stdout.write(JSON.stringify(out) + '\n');
-}
-
 async function main(): Promise<void> {
-  const mode = arg('child');
-  if (mode) return child(mode, JSON.parse(arg('args')!) as never);
   const entities = Number(arg('entities') ?? 10_000);
   const records = (arg('records') ?? '100000,1000000').split(',').map(Number).filter((n) => n > 0);
   const runs = Number(arg('runs') ?? 1);

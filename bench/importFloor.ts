@@ -101,6 +101,8 @@ async function load(place: FloorPlace, file: string, method: FloorMethod): Promi
     };
   } else {
     const { PGlite } = await import('@electric-sql/pglite');
+    // PGlite makes its own folder, not the ones above it (a fresh place is only a name).
+    fs.mkdirSync(place.dataDir, { recursive: true });
     const p = await PGlite.create(path.join(place.dataDir, 'floor-db'));
     db = {
       query: (text, params) => p.query(text, params),

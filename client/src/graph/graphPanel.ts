@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { GraphEdge, GraphLevel, GraphNode, ReferenceGraph } from '../../../server/src/core/graph/types';
 import { GraphRequest } from '../../../server/src/protocol';
 import { LANGUAGE_ID } from '../languageClient';
+import { registerGraphCodeLens } from './graphCodeLens';
 import { DrawnGraph, edgeKey, forPage, isGraphMessage, ToGraphView } from './graphMessages';
 
 /** Which package to draw: the one a manifest is checked in, or a package named by kind and code. */
@@ -61,6 +62,8 @@ export class GraphPanel implements vscode.Disposable {
   constructor(private readonly client: LanguageClient, private readonly extensionUri: vscode.Uri) {
     this.subscriptions.push(
       this.drew,
+      // The lens that opens this panel lives and dies with it.
+      registerGraphCodeLens(),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         const doc = editor?.document;
         if (!this.panel || !doc || doc.languageId !== LANGUAGE_ID || doc.uri.scheme !== 'file') return;

@@ -105,6 +105,26 @@ suite('Package graph', () => {
     assert.strictEqual(api.graphPanel.graph?.package.code, 'sales');
   });
 
+  test('a code lens at the top of a manifest shows its graph, unless isola.graph.codeLens is off', async function () {
+    this.timeout(TEST_TIMEOUT_MS);
+    const uri = workspaceFile(SALES);
+    const lenses = async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10))
+      .filter((l) => l.command?.command === 'isola.showPackageGraph');
+    const on = await lenses();
+    assert.strictEqual(on.length, 1);
+    assert.strictEqual(on[0].range.start.line, 0);
+    assert.strictEqual(on[0].command!.title, 'Show package graph');
+    assert.strictEqual(String(on[0].command!.arguments?.[0]), uri.toString());
+    const config = vscode.workspace.getConfiguration('isola');
+    await config.update('graph.codeLens', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.deepStrictEqual(await lenses(), []);
+    } finally {
+      await config.update('graph.codeLens', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.strictEqual((await lenses()).length, 1);
+  });
+
   test('switches to entities and back', async function () {
     this.timeout(TEST_TIMEOUT_MS);
     await api.graphPanel.receive({ command: 'level', level: 'entity' });

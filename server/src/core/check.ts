@@ -3,6 +3,7 @@ import { pathKey } from './json/path';
 import { LineIndex, Range } from './json/positions';
 import { rawOffsetInStringToken } from './json/strings';
 import type { Project } from './manifest/project';
+import { modelOrigin } from './manifest/carryModel';
 import { locateInManifest } from './manifest/locationMemo';
 import type { Manifest, Package } from './manifest/types';
 import { RULES } from './rules';
@@ -38,7 +39,61 @@ export interface CheckResult {
 
 /** Runs every rule on one manifest and places its findings (they may point into its script files too). */
 export function diagnoseManifest(project: Project, m: Manifest, rules: readonly Rule[] = RULES, t: Translator = english): Diagnostic[] {
-  return placeFindings(project, checkManifest(project, m, rules, t), [m]);
+  return placeFindings(project, rerunOrReuse(project, m, rules, t), [m]);
+}
+
+/**
+ * The last rule run of a line of manifest versions (see `modelOrigin`): where, on which version,
+ * and what it found. The project and version are held weakly: a run on a snapshot the server has
+ * let go of is simply not reused, and old snapshots are never kept alive for it.
+ */
+interface RuleRun {
+  project: WeakRef<Project>;
+  m: WeakRef<Manifest>;
+  rules: readonly Rule[];
+  t: Translator;
+  findings: Finding[];
+}
+
+const lastRuns = new WeakMap<object, RuleRun>();
+
+/**
+ * The rules' findings for a manifest, reused from the last run when nothing they read can have
+ * changed: this version's model was carried from that run's version (an edit of a title, a
+ * description or a comment, which no rule reads), its linked files are in the same state, and the
+ * project is the same but for this one manifest. Otherwise the rules run. An editor's keystrokes in
+ * a title then cost no rule run; the findings are placed again, since ranges move.
+ */
+function rerunOrReuse(project: Project, m: Manifest, rules: readonly Rule[], t: Translator): Finding[] {
+  const token = modelOrigin(m);
+  const last = lastRuns.get(token);
+  const lastProject = last?.project.deref();
+  const lastM = last?.m.deref();
+  const reuse = last && lastProject && lastM && last.rules === rules && last.t === t && m.syntaxErrors.length === 0 &&
+    lastM.syntaxErrors.length === 0 && sameLinkStates(lastM, m) && sameProjectBut(lastProject, project, lastM, m);
+  const findings = reuse ? last.findings : checkManifest(project, m, rules, t);
+  lastRuns.set(token, { project: new WeakRef(project), m: new WeakRef(m), rules, t, findings });
+  return findings;
+}
+
+function sameLinkStates(a: Manifest, b: Manifest): boolean {
+  if (a.links.length !== b.links.length) return false;
+  return a.links.every((l, i) => {
+    const k = b.links[i];
+    return l.absPath === k.absPath && l.role === k.role && l.exists === k.exists && l.text === k.text &&
+      l.outside?.reason === k.outside?.reason && l.outside?.target === k.outside?.target &&
+      l.dataProblem?.line === k.dataProblem?.line && l.dataProblem?.reason === k.dataProblem?.reason;
+  });
+}
+
+// The same root, catalog, focus and manifests, with `b` standing where `a` stood.
+function sameProjectBut(p: Project, q: Project, a: Manifest, b: Manifest): boolean {
+  if (p === q) return a === b;
+  if (p.root !== q.root || p.catalog !== q.catalog || p.manifests.length !== q.manifests.length) return false;
+  const same = (x: Manifest | undefined, y: Manifest | undefined) => x === y || (x === a && y === b);
+  if (!same(p.focus, q.focus)) return false;
+  for (let i = 0; i < p.manifests.length; i++) if (!same(p.manifests[i], q.manifests[i])) return false;
+  return true;
 }
 
 /** Runs every rule on one manifest (in the package it belongs to); `t` is the messages' language. */

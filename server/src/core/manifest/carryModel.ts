@@ -15,7 +15,21 @@ const TITLE_ONLY_KEYS: ReadonlySet<string> = new Set(['title', 'description']);
  */
 export function titleOnlyPath(path: JsonPath): boolean {
   const key = path[path.length - 1];
-  return typeof key === 'string' && TITLE_ONLY_KEYS.has(key) && path[0] !== 'data';
+  return typeof key === 'string' && TITLE_ONLY_KEYS.has(key) && !path.includes('data');
+}
+
+// Versions whose model was carried share one token with the version they were carried from.
+const origins = new WeakMap<Manifest, object>();
+
+/**
+ * A token shared by a manifest version and every version whose model was carried from it (see
+ * `carryModel`): versions with the same token differ at most in titles, descriptions and comments.
+ * A fresh build starts a token of its own. A plain object, so no version is kept alive by it.
+ */
+export function modelOrigin(m: Manifest): object {
+  let token = origins.get(m);
+  if (!token) origins.set(m, (token = {}));
+  return token;
 }
 
 /**
@@ -32,7 +46,11 @@ export function carryModel(old: Manifest, text: string, value: unknown, edited?:
     root: old.root, file: old.file, absPath: old.absPath, text, value, syntaxErrors: [],
     entities: [], references: [], scripts: [], links: [],
   };
-  if (old.kind === undefined) return old.entities.length === 0 ? m : undefined;
+  if (old.kind === undefined) {
+    if (old.entities.length > 0) return undefined;
+    origins.set(m, modelOrigin(old));
+    return m;
+  }
   m.kind = old.kind;
   m.code = old.code;
   const titleAt = edited && edited.path[edited.path.length - 1] === 'title' ? edited.path.length - 1 : -1;
@@ -81,6 +99,7 @@ export function carryModel(old: Manifest, text: string, value: unknown, edited?:
     if (owner === null) return undefined;
     m.references.push({ kind: r.kind, text: r.text, path: r.path, manifest: m, owner });
   }
+  origins.set(m, modelOrigin(old));
   return m;
 }
 

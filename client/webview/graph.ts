@@ -72,7 +72,11 @@ const view = new GraphView({
       return;
     }
     if (kind === 'node') vscode.postMessage({ command: 'openNode', id });
-    else vscode.postMessage({ command: 'openEdge', key: id, ...((parts.get(id)?.length ?? 0) > 1 ? { keys: parts.get(id) } : {}) });
+    else {
+      // An edge into a collapsed namespace is none of the graph's: it names the edges it stands for.
+      const keys = parts.get(id);
+      vscode.postMessage({ command: 'openEdge', key: id, ...(keys && (keys.length !== 1 || keys[0] !== id) ? { keys } : {}) });
+    }
   },
   describe,
 });

@@ -97,6 +97,7 @@ describe('the package graph\'s page updates in place', { skip }, () => {
     await page.tab.locator('g.edge[data-id="app:sales.orders|ns:crm_ext|breaks|ISO004"] text.label').click();
     const clicks = await page.posted('openEdge');
     assert.equal(clicks[clicks.length - 1].key, 'app:sales.orders|ns:crm_ext|breaks|ISO004');
+    assert.deepEqual(clicks[clicks.length - 1].keys, ['app:sales.orders|app:crm_ext.lead_sources|breaks|ISO004'], 'it names the edge of the graph it stands for');
     // Built-ins shown on request: _clients._companies has no finding and was left out.
     assert.ok(!open.nodes.includes('app:_clients._companies') && open.nodes.includes('app:_projects._tasks'), 'the licensed built-in (ISO007) stays');
     const shown = (await page.posted('drawn')).length;

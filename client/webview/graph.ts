@@ -106,8 +106,8 @@ function render(): void {
   if (canvas.firstChild !== view.element) canvas.replaceChildren(view.element);
   const red = graph.edges.filter((e) => e.class === 'breaks' || e.class === 'unknown').length;
   const hidden = [
-    shown.collapsed.size ? `${shown.collapsed.size} namespaces collapsed` : '',
-    shown.hiddenBuiltins ? `${shown.hiddenBuiltins} built-in entities hidden` : '',
+    shown.collapsed.size ? `${shown.collapsed.size} namespace${shown.collapsed.size === 1 ? '' : 's'} collapsed` : '',
+    shown.hiddenBuiltins ? `${shown.hiddenBuiltins} built-in entit${shown.hiddenBuiltins === 1 ? 'y' : 'ies'} hidden` : '',
   ].filter((x) => x).join(', ');
   caption.textContent = `${graph.package.kind} ${graph.package.code}: ${graph.nodes.length} nodes, ${graph.edges.length} edges, ${red} breaking isolation${hidden ? ` (${hidden})` : ''}`;
   lastTip = shown.nodes.length === 0

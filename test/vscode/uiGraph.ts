@@ -51,11 +51,12 @@ async function entityLevel(t: Tour, shot: string, expand?: string): Promise<void
     await page.mouse.up();
     await view.locator('g.node[data-id="app:sales.orders"]').waitFor({ state: 'visible', timeout: STEP_MS });
   });
+  // The entity level is wider than half the window: the graph's group gets all of it for the picture.
+  await step('the graph\'s editor group maximized', () => runCommand(page, 'View: Toggle Maximize Editor Group'));
   if (expand) {
-    await step(`collapsed namespace ${expand} clicked open`, async () => {
-      await pointAt(page, view.locator(`g.node[data-id="ns:${expand}"] rect`));
-      await page.mouse.down();
-      await page.mouse.up();
+    await step(`collapsed namespace ${expand} opened with the keyboard`, async () => {
+      await view.locator(`g.node[data-id="ns:${expand}"]`).focus();
+      await page.keyboard.press('Enter');
       await view.locator(`g.node[data-id^="app:${expand}."]`).first().waitFor({ state: 'visible', timeout: STEP_MS });
     });
   } else {
@@ -65,6 +66,7 @@ async function entityLevel(t: Tour, shot: string, expand?: string): Promise<void
   }
   await delay(500);
   await t.screenshot(shot);
+  await step('editor group sizes restored', () => runCommand(page, 'View: Toggle Maximize Editor Group'));
   await step('"Namespaces" clicked', async () => {
     await pointAt(page, view.locator('#level-namespace'));
     await page.mouse.down();

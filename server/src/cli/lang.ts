@@ -24,16 +24,15 @@ export function inLanguage(diagnostics: Diagnostic[], localized: Diagnostic[]): 
  * matchers and scripts read it.
  */
 export function formatFindings(result: CheckResult, t: Translator = english): string {
-  if (t.locale === 'en') return formatText(result);
-  const lines = result.diagnostics.map(
-    (d) => `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}`,
-  );
+  const text = formatText(result);
+  if (t.locale === 'en') return text;
   const s = result.summary;
-  lines.push(t.t('cli.summary', {
+  const summary = t.t('cli.summary', {
     errors: t.t('cli.count.error', { n: s.errors }),
     warnings: t.t('cli.count.warning', { n: s.warnings }),
     infos: t.t('cli.count.info', { n: s.infos }),
     files: t.t('cli.count.manifest', { n: s.files }),
-  }));
-  return lines.join('\n') + '\n';
+  });
+  // The finding lines as `formatText` writes them; only its last line, the summary, has words.
+  return text.replace(/[^\n]*\n$/, () => `${summary}\n`);
 }

@@ -11,13 +11,18 @@ import * as vscode from 'vscode';
 export class LocalService implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private starting: Promise<{ url: string; token: string }> | undefined;
+  /** A start was asked for and its child is not spawned yet (it waits for `stopping`). */
+  private launching = false;
+  /** Resolves when a service that did not start in time has exited: until then it holds the database's lock. */
+  private stopping: Promise<void> = Promise.resolve();
 
   constructor(private readonly extensionPath: string, private readonly output: vscode.LogOutputChannel) {}
 
   /** Starts the service on first use; later calls get the same one. */
   ensure(dataDir: string): Promise<{ url: string; token: string }> {
-    if (this.starting && this.child && this.child.exitCode === null) return this.starting;
-    this.starting = this.start(dataDir);
+    if (this.starting && (this.launching || (this.child && this.child.exitCode === null))) return this.starting;
+    this.launching = true;
+    this.starting = this.stopping.then(() => this.start(dataDir)).finally(() => (this.launching = false));
     this.starting.catch(() => (this.starting = undefined));
     return this.starting;
   }
@@ -32,7 +37,13 @@ export class LocalService implements vscode.Disposable {
     this.child = child;
     let out = '';
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the local environment did not start within 60 s:\n${out}`)), 60_000);
+      const timer = setTimeout(() => {
+        // Stopped rather than left running (on a busy machine it may start later): it would keep
+        // the database's lock, and every later start would fail on "open in another process".
+        this.stopping = new Promise((done) => child.once('exit', () => done()));
+        child.kill('SIGTERM');
+        reject(new Error(`the local environment did not start within 60 s:\n${out}`));
+      }, 60_000);
       child.stdout!.on('data', (b: Buffer) => {
         const text = b.toString();
         out += text;
@@ -49,7 +60,7 @@ export class LocalService implements vscode.Disposable {
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        this.child = undefined;
+        if (this.child === child) this.child = undefined;
         reject(new Error(`the local environment stopped (exit ${code}): ${out.trim().split('\n').pop() ?? ''}`));
       });
     });

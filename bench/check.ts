@@ -7,6 +7,7 @@
  *
  *   node --expose-gc out/bench/check.js [--entities 10000,50000,100000] [--manifests 200] [--runs 11]
  *     [--many 10000,25000,50000,100000] [--many-runs 3] [--profile] [--startup-rounds 21]
+ *   node out/bench/check.js --hash
  *
  * Each size is also measured cold: one check in a fresh process against one read and parse in
  * another fresh process (`cold`); and, unless `--startup-rounds 0`, the start-up of the CLI
@@ -28,6 +29,7 @@ import { generateProject, GenStats } from './generate';
 import { generateMany, ManyStats } from './generateMany';
 import { benchStartup, startupLine } from './startup';
 import { arg, flag, median } from './args';
+import { printHashes } from './checkHash';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, 'bench', '.work');
@@ -338,6 +340,7 @@ function table(rows: Figures[]): void {
 }
 
 async function main(): Promise<void> {
+  if (flag('hash')) return printHashes(ROOT, WORK);
   const childDir = arg('child');
   if (childDir) return child(childDir, Number(arg('runs') ?? 1));
   const floorDir = arg('floor-child');

@@ -1,5 +1,7 @@
 import * as os from 'node:os';
 import { EnvError } from '../core/environment/errors';
+import { english, Translator } from '../core/l10n';
+import { translatorOf } from './lang';
 import { EnvClient, HttpClient, UnreachableError } from '../env/client';
 import { LocalClient } from '../env/localClient';
 import { ConfigError, defaultTokenEnv, loadConfig } from '../env/config';
@@ -49,11 +51,13 @@ export function isProduction(name: string | undefined, io: Io): boolean {
 }
 
 /** A refusal from the environment as one line, with what to do for the common ones. */
-export function describeEnvError(e: unknown, envName: string, tokenVar?: string): string | undefined {
+export function describeEnvError(e: unknown, envName: string, tokenVar?: string, t: Translator = english): string | undefined {
   if (e instanceof UnreachableError) return e.message;
   if (!(e instanceof EnvError)) return undefined;
-  if (e.status === 401) return `${envName}: ${e.message}${tokenVar ? ` (check ${tokenVar})` : ''}`;
-  return `${envName}: ${e.message}`;
+  // The local environment's refusals are in-process: they come in the user's language too.
+  const message = e.messageIn(t);
+  if (e.status === 401) return `${envName}: ${message}${tokenVar ? ` (check ${tokenVar})` : ''}`;
+  return `${envName}: ${message}`;
 }
 
 /**
@@ -65,7 +69,7 @@ export async function withEnvironment(command: string, name: string | undefined,
   try {
     return await work(client);
   } catch (e) {
-    const line = describeEnvError(e, client.name);
+    const line = describeEnvError(e, client.name, undefined, translatorOf(io));
     if (!line) throw e;
     io.err(`isola ${command}: ${line}\n`);
     return 1;

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
+import type { BuildPackageResult } from '../../server/src/protocol';
 import { EXAMPLES, listing, LspClient, messageOf, positionOf, useServer } from './client';
 
 const SALES = 'sales.isola.json';
@@ -75,6 +76,16 @@ describe('the language server speaks the locale the client sends at initialize',
     assert.ok(tasks, items.map((i) => i.label).join(', '));
     assert.match(String(tasks.detail), /приложение · встроенный: Projects \(лицензируемый\)/);
     assert.equal((tasks.documentation as MarkupContent).value, 'Встроенный: есть в любом окружении.');
+  });
+
+  it('locale ru: a refused build lists its findings in Russian, with the codes of English', async () => {
+    const build = (c: LspClient) => c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri(SALES), data: 'none', out: c.path('sales.isolapkg') });
+    const [ruR, enR] = [await build(ru()), await build(none())];
+    assert.ok(ruR.refused && enR.refused, JSON.stringify([ruR, enR]));
+    assert.deepEqual(ruR.refused.findings.map((f) => `${f.code} ${f.line}:${f.character}`), enR.refused.findings.map((f) => `${f.code} ${f.line}:${f.character}`));
+    assert.ok(ruR.refused.findings.length > 5);
+    for (const f of ruR.refused.findings) assert.match(f.message, CYRILLIC, f.message);
+    for (const f of enR.refused.findings) assert.doesNotMatch(f.message, CYRILLIC, f.message);
   });
 });
 

@@ -11,8 +11,9 @@ import { packageProjectFolder } from '../core/packaging/projectFolder';
 import { descriptorBefore, replacedBy, replacedWords } from '../core/packaging/replaced';
 import { checkPackage } from '../core/check';
 import { english } from '../core/l10n';
+import { inLanguage } from '../core/l10n/findings';
 import pkgJson from '../../../package.json';
-import { formatFindings, inLanguage, translatorOf } from './lang';
+import { formatFindings, translatorOf } from './lang';
 import { assertFolder, pickPackage, shown } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 

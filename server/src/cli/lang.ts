@@ -1,4 +1,4 @@
-import type { CheckResult, Diagnostic } from '../core/check';
+import type { CheckResult } from '../core/check';
 import { english, translator, Translator } from '../core/l10n';
 import { formatText } from '../core/report/text';
 import type { Io } from './usage';
@@ -6,16 +6,6 @@ import type { Io } from './usage';
 /** The translator of a command's output: the dispatcher's locale, English when none. */
 export function translatorOf(io: Io): Translator {
   return translator(io.locale ?? 'en');
-}
-
-/**
- * The same findings with the messages of `localized` (the same check in another language),
- * matched by file, position and code; a finding without its match keeps its message.
- */
-export function inLanguage(diagnostics: Diagnostic[], localized: Diagnostic[]): Diagnostic[] {
-  const key = (d: Diagnostic) => `${d.file}\u0000${d.range.start.line}:${d.range.start.character}\u0000${d.code}`;
-  const messages = new Map(localized.map((d) => [key(d), d.message]));
-  return diagnostics.map((d) => ({ ...d, message: messages.get(key(d)) ?? d.message }));
 }
 
 /**

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { WorkDoneProgress } from 'vscode-languageserver';
 import { BuildRefused, buildPackage } from '../../core/packaging/builder';
+import { checkPackage } from '../../core/check';
+import { inLanguage } from '../../core/l10n/findings';
 import { designContent, packageManifests, readAttachments } from '../../core/packaging/cards';
 import { DESCRIPTOR } from '../../core/packaging/format';
 import { PackageError } from '../../core/packaging/reader';
@@ -60,10 +62,13 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       };
     } catch (e) {
       if (e instanceof BuildRefused) {
+        // The builder checks in English; the same check in the client's language gives their words.
+        const t = ctx.translator;
+        const diagnostics = t.locale === 'en' ? e.diagnostics : inLanguage(e.diagnostics, checkPackage(model.project, pkg, undefined, t).diagnostics);
         return {
           refused: {
             message: e.message,
-            findings: e.diagnostics.map((d) => ({ uri: toUri(absOf(model.project.root, d.file)), line: d.range.start.line, character: d.range.start.character, code: d.code, message: d.message })),
+            findings: diagnostics.map((d) => ({ uri: toUri(absOf(model.project.root, d.file)), line: d.range.start.line, character: d.range.start.character, code: d.code, message: d.message })),
           },
         };
       }

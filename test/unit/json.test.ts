@@ -66,6 +66,16 @@ describe('LineIndex', () => {
     assert.deepEqual(idx.positionAt(11), { line: 2, character: 4 }); // the emoji is two code units
     assert.equal(idx.offsetAt({ line: 2, character: 4 }), 11);
   });
+
+  it('gives the same positions after an edit within a line when shifted as when built afresh', () => {
+    const text = '{\n  "title": "Deals",\r\n  "code": "deals"\n}\n';
+    const at = text.indexOf('Deals') + 2;
+    for (const next of [text.slice(0, at) + 'xyz' + text.slice(at), text.slice(0, at) + text.slice(at + 2)]) {
+      const shifted = new LineIndex(text).shifted(at, next.length - text.length);
+      const fresh = new LineIndex(next);
+      for (let offset = 0; offset <= next.length; offset++) assert.deepEqual(shifted.positionAt(offset), fresh.positionAt(offset), `offset ${offset}`);
+    }
+  });
 });
 
 describe('rawOffsetInStringToken', () => {

@@ -4,7 +4,7 @@ import { LineIndex, Range } from './json/positions';
 import { rawOffsetInStringToken } from './json/strings';
 import type { Project } from './manifest/project';
 import { modelOrigin } from './manifest/carryModel';
-import { locateInManifest } from './manifest/locationMemo';
+import { lineIndexOf, locateInManifest } from './manifest/locationMemo';
 import type { Manifest, Package } from './manifest/types';
 import { RULES } from './rules';
 import type { Finding, Rule, RuleCode, Severity } from './rules/rule';
@@ -165,7 +165,7 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
     const paths = list.flatMap((f) => ('path' in f.anchor ? [f.anchor.path] : []));
     const owner = project.manifestAt(file);
     const located = !paths.length ? new Map() : owner ? locateInManifest(owner, paths) : locatePaths(text, paths, { tolerantOnly: true });
-    const lines = new LineIndex(text);
+    const lines = owner ? lineIndexOf(owner) : new LineIndex(text);
     for (const f of list) {
       let offset = 0;
       let length = 0;

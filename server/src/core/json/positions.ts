@@ -14,7 +14,12 @@ export interface Range {
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(text: string) {
+  /** Built from `text`; or, with `starts`, from line starts already known (see `shifted`). */
+  constructor(text: string, known?: number[]) {
+    if (known) {
+      this.starts = known;
+      return;
+    }
     const starts = [0];
     // indexOf runs natively; a lone CR (old Mac line ends) is rare enough for a second pass.
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -30,6 +35,25 @@ export class LineIndex {
       }
     }
     this.starts = starts;
+  }
+
+  /**
+   * The index of the text after an edit that replaced `[at, at + removed)` with `added` characters,
+   * none of them a line break (typing inside a string or a comment): lines after the edit move by
+   * the difference, no line appears or goes. Costs a copy of the line starts, not a scan of the text.
+   */
+  shifted(at: number, delta: number): LineIndex {
+    const starts = this.starts.slice();
+    // Binary search for the first line starting after the edit point.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < starts.length; i++) starts[i] += delta;
+    return new LineIndex('', starts);
   }
 
   positionAt(offset: number): Position {

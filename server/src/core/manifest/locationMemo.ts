@@ -1,4 +1,5 @@
 import { locatePaths, NodeLocation } from '../json/locate';
+import { LineIndex } from '../json/positions';
 import { JsonPath, pathKey } from '../json/path';
 import type { ChangedRange } from '../json/textEdit';
 import type { Manifest } from './types';
@@ -30,6 +31,16 @@ export function locateInManifest(m: Manifest, paths: Iterable<JsonPath>): Map<st
   return out;
 }
 
+/** Line indexes of manifest versions whose findings were placed (or carried over from the previous version). */
+const lineIndexes = new WeakMap<Manifest, LineIndex>();
+
+/** The line index of a manifest version's text: made once per version, or carried over an edit (`carryLocations`). */
+export function lineIndexOf(m: Manifest): LineIndex {
+  let lines = lineIndexes.get(m);
+  if (!lines) lineIndexes.set(m, (lines = new LineIndex(m.text)));
+  return lines;
+}
+
 /**
  * Gives a new version the locations known in the previous one, moved by an edit that changed
  * only the inside of one string value or comment (so no path moved to another token): what
@@ -37,9 +48,12 @@ export function locateInManifest(m: Manifest, paths: Iterable<JsonPath>): Map<st
  * Copied, not linked, so the previous version can be collected.
  */
 export function carryLocations(from: Manifest, to: Manifest, edit: ChangedRange): void {
+  const delta = edit.newEnd - edit.oldEnd;
+  // No line break was typed or deleted (the edit stays inside one string or comment): lines only move.
+  const lines = lineIndexes.get(from);
+  if (lines) lineIndexes.set(to, lines.shifted(edit.start, delta));
   const old = memos.get(from);
   if (!old) return;
-  const delta = edit.newEnd - edit.oldEnd;
   const memo = new Map<string, NodeLocation>();
   for (const [k, loc] of old) {
     const end = loc.offset + loc.length;

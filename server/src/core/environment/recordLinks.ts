@@ -4,6 +4,8 @@ import { orderByDependencies } from '../packaging/dataOrder';
 import type { Sql } from './db/database';
 import type { PackageView } from './packageView';
 import { getEntities } from './store';
+import { parseRecordLine } from '../packaging/reader';
+import { scanRecord, wantedFields } from '../packaging/recordScan';
 import type { ImportCheck } from './types';
 
 /** An app-type field of an app: its records name records of `target` by id in `field`. */
@@ -64,6 +66,40 @@ function namedIds(v: unknown): string[] {
   return [];
 }
 
+/** One record as the links check reads it. */
+interface LinkedRecord {
+  /** The id, when it is a string or a number (as a string). */
+  id?: string;
+  /** The id as the record has it, whatever it is (for messages). */
+  idValue?: unknown;
+  /** A field's value. */
+  value(field: string): unknown;
+}
+
+/**
+ * The records of an app in the package, with only what the links check needs: a scan of each
+ * line's bytes (recordScan.ts) gives the id and the raw JSON of `fields`, which alone are parsed;
+ * a line the scan cannot take is parsed whole. Objects only: anything else names nothing.
+ */
+async function* linkFields(view: PackageView, app: string, fields: string[]): AsyncGenerator<LinkedRecord> {
+  const want = wantedFields(fields);
+  for await (const batch of view.reader.recordLines(app)) {
+    for (let k = 0; k < batch.lines.length; k++) {
+      const raw = batch.lines[k];
+      const scanned = scanRecord(raw, want);
+      if (scanned) {
+        const f = scanned.fields;
+        yield { id: scanned.id, idValue: scanned.id, value: (name) => { const v = f?.get(name); return v && JSON.parse(v.toString('utf8')); } };
+        continue;
+      }
+      const r = parseRecordLine(raw, batch.first + k, batch.chunk) as Record<string, unknown> | undefined;
+      if (!r || typeof r !== 'object') continue;
+      const id = typeof r.id === 'string' || typeof r.id === 'number' ? String(r.id) : undefined;
+      yield { id, idValue: r.id, value: (name) => r[name] };
+    }
+  }
+}
+
 /**
  * The plan's `records` check (Protogrid 3.1: "selected data cards must not contain relations to
  * data cards that do not exist or will not exist in the target app"): every record of the package
@@ -89,21 +125,20 @@ export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog)
     for (const target of new Set(links.map((l) => l.target))) {
       if (!view.dataApps.has(target)) continue;
       const ids = new Set<string>();
-      for await (const r of view.reader.records(view.dataApps.get(target)!)) if (r && (typeof r.id === 'string' || typeof r.id === 'number')) ids.add(String(r.id));
+      for await (const r of linkFields(view, view.dataApps.get(target)!, [])) if (r.id !== undefined) ids.add(r.id);
       inPackage.set(target, ids);
     }
     // Named ids the package lacks, per target app, with the first record that names each.
     const wanted = new Map<string, Map<string, string>>();
     for (const app of new Set(links.map((l) => l.app))) {
       const fields = links.filter((l) => l.app === app);
-      for await (const r of view.reader.records(view.dataApps.get(app)!)) {
-        if (!r || typeof r !== 'object') continue;
+      for await (const r of linkFields(view, view.dataApps.get(app)!, fields.map((l) => l.field))) {
         for (const l of fields) {
-          for (const id of namedIds(r[l.field])) {
+          for (const id of namedIds(r.value(l.field))) {
             if (inPackage.get(l.target)?.has(id)) continue;
             const named = wanted.get(l.target) ?? new Map<string, string>();
             wanted.set(l.target, named);
-            if (!named.has(id)) named.set(id, `${app} record \`${String(r.id)}\` (field \`${l.field}\`)`);
+            if (!named.has(id)) named.set(id, `${app} record \`${r.id ?? String(r.idValue)}\` (field \`${l.field}\`)`);
           }
         }
       }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sha256 } from './canonical';
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import { pipeline, Transform, type Readable } from 'node:stream';
@@ -71,7 +72,7 @@ export class PackageReader {
       const descriptorBytes = await readWhole(zip, meta, DESCRIPTOR, Math.min(MAX_DESCRIPTOR_BYTES, limits.maxEntryBytes));
       const descriptor = parseDescriptor(descriptorBytes);
       checkIndex(descriptor, entries);
-      const bad = descriptorProblem(descriptor, entries.keys());
+      const bad = descriptorProblem(descriptor, entries.keys(), { textChecked: descriptorBytes.indexOf(ESCAPE_U) === -1 });
       if (bad) throw new PackageError(bad, DESCRIPTOR);
       descriptorSha256.set(descriptor, createHash('sha256').update(descriptorBytes).digest('hex'));
       return new PackageReader(file, zip, entries, descriptor, limits, bytes);
@@ -79,6 +80,22 @@ export class PackageReader {
       zip.close();
       throw e;
     }
+  }
+
+  /**
+   * What opening established, for a package held in memory: `reopen` gives a reader of the same
+   * bytes without reading the central directory and the descriptor again (10,000 entries took a
+   * good part of a second).
+   */
+  get opened(): OpenedPackage | undefined {
+    return this.bytes && { entries: this.entries, descriptor: this.descriptor, limits: this.limits, bytes: this.bytes };
+  }
+
+  /** A reader of a package opened before (`opened`); its content is checked as every reader checks it, when read. */
+  static async reopen(file: string, o: OpenedPackage): Promise<PackageReader> {
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.fromBuffer(o.bytes, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, z) => (err ? reject(new PackageError(`not a readable zip file (${err.message})`)) : resolve(z!))));
+    return new PackageReader(file, zip, o.entries, o.descriptor, o.limits, o.bytes);
   }
 
   close(): void {
@@ -89,7 +106,7 @@ export class PackageReader {
   async read(name: string): Promise<Buffer> {
     const entry = this.entry(name);
     const data = this.bytes ? inflateFromMemory(this.bytes, entry, name, this.limits.maxEntryBytes) : await readWhole(this.zip, entry, name, this.limits.maxEntryBytes);
-    this.verifyHash(name, createHash('sha256').update(data).digest('hex'));
+    this.verifyHash(name, sha256(data));
     return data;
   }
 
@@ -111,8 +128,15 @@ export class PackageReader {
     for (const name of this.entries.keys()) {
       if (!name.endsWith('.card.json')) continue;
       // After verify() the parsed cards are at hand; reading them again would double the work.
-      const card = this.verifiedJson.get(name) ?? (await this.readJson(name));
-      const bad = cardProblem(name, card);
+      let card = this.verifiedJson.get(name);
+      let escapes = true;
+      if (card === undefined) {
+        const bytes = await this.read(name);
+        card = parseJsonEntry(bytes, name);
+        escapes = bytes.indexOf(ESCAPE_U) !== -1;
+      }
+      // Parsed here, the card was measured for depth already, and only a \u escape can spell a NUL or a lone surrogate.
+      const bad = cardProblem(name, card, escapes ? {} : { depthChecked: true, textChecked: true });
       if (bad) throw new PackageError(bad, name);
       out.push({ path: name, card: card as Card });
     }
@@ -121,6 +145,21 @@ export class PackageReader {
 
   /** Streams the records of one app's data, chunk by chunk, verifying every chunk. */
   async *records(app: string): AsyncGenerator<Record<string, unknown>> {
+    for await (const batch of this.recordLines(app)) {
+      for (let k = 0; k < batch.lines.length; k++) {
+        const rec = parseRecordLine(batch.lines[k], batch.first + k, batch.chunk);
+        if (rec !== undefined) yield rec as Record<string, unknown>;
+      }
+    }
+  }
+
+  /**
+   * The lines of one app's data as they are stored, a read's worth at a time (empty lines
+   * included, so `first + k` is line k's number in its chunk). Each chunk is hashed as it streams
+   * and checked against the index after its last batch; nothing else is checked here: a line is
+   * taken as it is (recordScan.ts) or through `parseRecordLine`, which refuses what `records` refuses.
+   */
+  async *recordLines(app: string): AsyncGenerator<RecordLineBatch> {
     const set = this.descriptor.data.find((d) => d.app === app);
     if (!set) throw new PackageError(`the package has no data for ${app}`);
     for (const chunk of set.chunks) {
@@ -128,25 +167,10 @@ export class PackageReader {
       const stream = await openStream(this.zip, entry, chunk);
       const hash = createHash('sha256');
       stream.on('data', (b: Buffer) => hash.update(b));
-      let n = 0;
+      let n = 1;
       for await (const lines of byteLines(stream)) {
-        for (const raw of lines) {
-          n++;
-          if (raw.length === 0) continue;
-          let rec: unknown;
-          try {
-            rec = JSON.parse(raw.toString('utf8'));
-          } catch (e) {
-            throw new PackageError(`line ${n} is malformed JSON (${(e as Error).message})`, chunk);
-          }
-          if (mayBeDeeperThan(raw) && deeperThan(rec)) throw new PackageError(`line ${n} nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, chunk);
-          // NUL and unpaired surrogates can only come from \u escapes (raw ones are not JSON).
-          if (raw.indexOf(ESCAPE_U) !== -1) {
-            const why = unstorableText(rec);
-            if (why) throw new PackageError(`line ${n} holds ${why}, which no environment stores`, chunk);
-          }
-          yield rec as Record<string, unknown>;
-        }
+        yield { chunk, first: n, lines };
+        n += lines.length;
       }
       this.verifyHash(chunk, hash.digest('hex'));
     }
@@ -236,6 +260,45 @@ async function listEntries(zip: yauzl.ZipFile, limits: ReadLimits): Promise<Map<
 
 const ESCAPE_U = Buffer.from('\\u');
 
+/** A package opened before, held in memory (`PackageReader.opened`). */
+export interface OpenedPackage {
+  entries: Map<string, yauzl.Entry>;
+  descriptor: Descriptor;
+  limits: ReadLimits;
+  bytes: Buffer;
+}
+
+/** Lines of a data chunk as `PackageReader.recordLines` hands them over. */
+export interface RecordLineBatch {
+  /** The chunk's entry name. */
+  chunk: string;
+  /** Number (from 1) of the first line in its chunk. */
+  first: number;
+  lines: Buffer[];
+}
+
+/**
+ * One line of a data chunk parsed, refused as the package's fault (malformed JSON, nesting deeper
+ * than the limit, text no environment stores), naming the chunk and line `n`; undefined for an
+ * empty line.
+ */
+export function parseRecordLine(raw: Buffer, n: number, chunk: string): unknown {
+  if (raw.length === 0) return undefined;
+  let rec: unknown;
+  try {
+    rec = JSON.parse(raw.toString('utf8'));
+  } catch (e) {
+    throw new PackageError(`line ${n} is malformed JSON (${(e as Error).message})`, chunk);
+  }
+  if (mayBeDeeperThan(raw) && deeperThan(rec)) throw new PackageError(`line ${n} nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, chunk);
+  // NUL and unpaired surrogates can only come from \u escapes (raw ones are not JSON).
+  if (raw.indexOf(ESCAPE_U) !== -1) {
+    const why = unstorableText(rec);
+    if (why) throw new PackageError(`line ${n} holds ${why}, which no environment stores`, chunk);
+  }
+  return rec;
+}
+
 /** Descriptor hashes, kept beside the descriptor object rather than in the descriptor itself (which is the package's JSON). */
 const descriptorSha256 = new WeakMap<Descriptor, string>();
 
@@ -273,7 +336,7 @@ function parseJsonEntry(buf: Buffer, name: string): unknown {
   } catch (e) {
     throw new PackageError(`malformed JSON (${(e as Error).message})`, name);
   }
-  if (deeperThan(v)) throw new PackageError(`nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, name);
+  if (mayBeDeeperThan(buf) && deeperThan(v)) throw new PackageError(`nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, name);
   return v;
 }
 

@@ -13,7 +13,7 @@ export interface Sql {
    * sent as parameters. A chunk's error or an abandoned iteration fails the COPY, and the
    * transaction it ran in with it.
    */
-  copyFrom(target: string, data: AsyncIterable<string>): Promise<void>;
+  copyFrom(target: string, data: AsyncIterable<string | Buffer>): Promise<void>;
 }
 
 /**

@@ -82,9 +82,9 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
     async exec(text: string) {
       await q.exec(text);
     },
-    async copyFrom(target: string, data: AsyncIterable<string>) {
+    async copyFrom(target: string, data: AsyncIterable<string | Buffer>) {
       // PGlite's COPY reads a whole Blob (as /dev/blob): one per few megabytes keeps memory flat.
-      let parts: string[] = [];
+      let parts: (string | Buffer)[] = [];
       let size = 0;
       const flush = async () => {
         if (!size) return;

@@ -24,7 +24,7 @@ export async function openPostgres(url: string): Promise<Database> {
     async exec(text: string) {
       await c.query(text);
     },
-    async copyFrom(target: string, data: AsyncIterable<string>) {
+    async copyFrom(target: string, data: AsyncIterable<string | Buffer>) {
       const client = c instanceof Pool ? await c.connect() : c;
       try {
         // A failed or abandoned source destroys the COPY stream, which sends CopyFail: the server

@@ -32,6 +32,14 @@ export function expectedCardId(type: string, namespace: string, code: string): s
   return `${namespace}.${code}`;
 }
 
+/** What the caller already knows of a card's text, so `cardProblem` need not walk it again. */
+export interface CardFacts {
+  /** It nests no deeper than MAX_JSON_DEPTH. */
+  depthChecked?: boolean;
+  /** It holds no NUL and no lone surrogate (its JSON text has no `\u` escape: nothing else spells them). */
+  textChecked?: boolean;
+}
+
 /**
  * Why a parsed card entry cannot be trusted, or undefined when it is a card. Its `id`,
  * `namespace`, `code`, `type` and entry name must all agree, since rights are decided on one of
@@ -39,10 +47,10 @@ export function expectedCardId(type: string, namespace: string, code: string): s
  * "payments"}` in a `payments` package must never reach an environment. The hash must be the
  * body's, or an import would compare and record a version the body is not.
  */
-export function cardProblem(entry: string, v: unknown): string | undefined {
+export function cardProblem(entry: string, v: unknown, known: CardFacts = {}): string | undefined {
   if (!isObj(v)) return 'is not a card (a JSON object with id, type, namespace, code, hash and body)';
-  if (deeperThan(v)) return `nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`;
-  const unstorable = unstorableText(v);
+  if (!known.depthChecked && deeperThan(v)) return `nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`;
+  const unstorable = known.textChecked ? undefined : unstorableText(v);
   if (unstorable) return `holds ${unstorable}, which no environment stores`;
   for (const k of ['id', 'type', 'namespace', 'code', 'hash'] as const) {
     if (typeof v[k] !== 'string') return `is not a card: "${k}" must be a string`;
@@ -75,7 +83,7 @@ export function cardProblem(entry: string, v: unknown): string | undefined {
  * to, so each chunk must lie in that app's folder, belong to one set only, and every data entry
  * must belong to a set.
  */
-export function descriptorProblem(d: Descriptor, entryNames: Iterable<string>): string | undefined {
+export function descriptorProblem(d: Descriptor, entryNames: Iterable<string>, known: Pick<CardFacts, 'textChecked'> = {}): string | undefined {
   if (!MANIFEST_KINDS.includes(d.kind)) return `"kind" must be one of ${MANIFEST_KINDS.join(', ')}`;
   if (typeof d.code !== 'string' || !(d.kind === 'app' ? ENTITY_CODE : UNIT_CODE).test(d.code)) {
     return `"code" ${JSON.stringify(d.code)} is not a valid ${d.kind} code`;
@@ -86,7 +94,7 @@ export function descriptorProblem(d: Descriptor, entryNames: Iterable<string>): 
   if (d.languages !== undefined && (!Array.isArray(d.languages) || d.languages.some((l) => typeof l !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l)))) {
     return '"languages" must be a list of language codes such as "en" or "ru"';
   }
-  const unstorable = unstorableText(d);
+  const unstorable = known.textChecked ? undefined : unstorableText(d);
   if (unstorable) return `holds ${unstorable}, which no environment stores`;
   if (!isObj(d.tool) || typeof d.tool.name !== 'string' || typeof d.tool.version !== 'string') return '"tool" must be { name, version }';
   if (!isObj(d.options)) return '"options" must be an object';

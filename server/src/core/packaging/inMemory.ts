@@ -44,11 +44,20 @@ export function inflateFromMemory(bytes: Buffer, entry: yauzl.Entry, name: strin
   if (entry.compressionMethod === 0) data = raw;
   else if (entry.compressionMethod === 8) {
     try {
-      data = entry.uncompressedSize ? inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize }) : Buffer.alloc(0);
+      data = entry.uncompressedSize ? inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize, chunkSize: inflateChunk(entry.uncompressedSize) }) : Buffer.alloc(0);
     } catch (e) {
       throw new PackageError(`damaged entry (${(e as Error).message})`, name);
     }
   } else throw new PackageError(`uses compression method ${entry.compressionMethod}; only stored and deflated entries are read`, name);
   if (data.length !== entry.uncompressedSize) throw new PackageError(`damaged entry (expected ${entry.uncompressedSize} bytes, got ${data.length})`, name);
   return data;
+}
+
+/**
+ * The inflater's output buffer for an entry of `size` bytes: the entry's size, so a card inflates
+ * into one buffer of its own size (zlib's default 16 KB, allocated and cut down again for each of
+ * 10,000 cards, was a good part of reading them); zlib's smallest at least, 1 MB at most.
+ */
+function inflateChunk(size: number): number {
+  return Math.min(Math.max(size, 64), 1024 * 1024);
 }

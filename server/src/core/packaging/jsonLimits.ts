@@ -11,14 +11,37 @@ const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
 
 /**
- * Whether a JSON line could nest deeper than `max`: only when it has more than `max` opening
- * brackets. Counting them with `indexOf` costs next to nothing for the usual flat record, so the
- * exact walk runs only on the rare line that could be deep.
+ * Whether JSON bytes could nest deeper than `max`. Counting the opening brackets with `indexOf`
+ * costs next to nothing and settles the usual flat record; past `max` of them (a descriptor
+ * indexing 10,000 entries has that many) one pass over the bytes measures the nesting itself,
+ * skipping strings, which for JSON that parsed is exact and far cheaper than walking the parsed
+ * value. For bytes that are not JSON the answer only errs towards "could".
  */
 export function mayBeDeeperThan(line: Buffer, max: number = MAX_JSON_DEPTH): boolean {
   let n = 0;
   for (const ch of [OPEN_BRACE, OPEN_BRACKET]) {
-    for (let i = line.indexOf(ch); i !== -1; i = line.indexOf(ch, i + 1)) if (++n > max) return true;
+    for (let i = line.indexOf(ch); i !== -1; i = line.indexOf(ch, i + 1)) if (++n > max) return nestsDeeperThan(line, max);
+  }
+  return false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+
+function nestsDeeperThan(b: Buffer, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === QUOTE) {
+      for (i++; i < b.length && b[i] !== QUOTE; i++) if (b[i] === BACKSLASH) i++;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > max) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      // Unbalanced closers are not JSON: count conservatively, never below zero.
+      if (depth > 0) depth--;
+    }
   }
   return false;
 }

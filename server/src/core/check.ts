@@ -43,56 +43,61 @@ export function diagnoseManifest(project: Project, m: Manifest, rules: readonly 
 }
 
 /**
- * The last rule run of a line of manifest versions (see `modelOrigin`): where, on which version,
- * and what it found. The project and version are held weakly: a run on a snapshot the server has
- * let go of is simply not reused, and old snapshots are never kept alive for it.
+ * The last rule run of a line of manifest versions (see `modelOrigin`): the project it ran in, as
+ * the tokens of its manifests (nothing of the snapshot itself is kept alive), the version's link
+ * states, and what it found.
  */
 interface RuleRun {
-  project: WeakRef<Project>;
-  m: WeakRef<Manifest>;
+  root: string;
+  catalog: Project['catalog'];
+  focus: object | undefined;
+  manifests: readonly object[];
+  links: LinkState[];
   rules: readonly Rule[];
   t: Translator;
   findings: Finding[];
 }
 
 const lastRuns = new WeakMap<object, RuleRun>();
+const projectTokens = new WeakMap<Project, readonly object[]>();
 
 /**
  * The rules' findings for a manifest, reused from the last run when nothing they read can have
  * changed: this version's model was carried from that run's version (an edit of a title, a
- * description or a comment, which no rule reads), its linked files are in the same state, and the
- * project is the same but for this one manifest. Otherwise the rules run. An editor's keystrokes in
- * a title then cost no rule run; the findings are placed again, since ranges move.
+ * description or a comment, which no rule reads), its linked files are in the same state, and
+ * every manifest of the project is the same or a carried version of it. Otherwise the rules run.
+ * An editor's keystrokes in a title then cost no rule run; the findings are placed again, since
+ * ranges move.
  */
 function rerunOrReuse(project: Project, m: Manifest, rules: readonly Rule[], t: Translator): Finding[] {
   const token = modelOrigin(m);
   const last = lastRuns.get(token);
-  const lastProject = last?.project.deref();
-  const lastM = last?.m.deref();
-  const reuse = last && lastProject && lastM && last.rules === rules && last.t === t && m.syntaxErrors.length === 0 &&
-    lastM.syntaxErrors.length === 0 && sameLinkStates(lastM, m) && sameProjectBut(lastProject, project, lastM, m);
+  let manifests = projectTokens.get(project);
+  if (!manifests) projectTokens.set(project, (manifests = project.manifests.map(modelOrigin)));
+  const focus = project.focus && modelOrigin(project.focus);
+  const links = m.links.map(linkState);
+  const reuse = last && last.rules === rules && last.t === t && m.syntaxErrors.length === 0 && last.root === project.root &&
+    last.catalog === project.catalog && last.focus === focus && sameItems(last.manifests, manifests) && sameLinkStates(last.links, links);
   const findings = reuse ? last.findings : checkManifest(project, m, rules, t);
-  lastRuns.set(token, { project: new WeakRef(project), m: new WeakRef(m), rules, t, findings });
+  lastRuns.set(token, { root: project.root, catalog: project.catalog, focus, manifests, links, rules, t, findings });
   return findings;
 }
 
-function sameLinkStates(a: Manifest, b: Manifest): boolean {
-  if (a.links.length !== b.links.length) return false;
-  return a.links.every((l, i) => {
-    const k = b.links[i];
-    return l.absPath === k.absPath && l.role === k.role && l.exists === k.exists && l.text === k.text &&
-      l.outside?.reason === k.outside?.reason && l.outside?.target === k.outside?.target &&
-      l.dataProblem?.line === k.dataProblem?.line && l.dataProblem?.reason === k.dataProblem?.reason;
-  });
+/** What the rules read of a linked file besides its path: whether it is there, its text, and why it is refused. */
+type LinkState = [exists: boolean, text: string | undefined, outside: string | undefined, dataProblem: string | undefined];
+
+function linkState(l: Manifest['links'][number]): LinkState {
+  return [l.exists, l.text, l.outside && `${l.outside.reason}\u0000${l.outside.target}`, l.dataProblem && `${l.dataProblem.line}\u0000${l.dataProblem.reason}`];
 }
 
-// The same root, catalog, focus and manifests, with `b` standing where `a` stood.
-function sameProjectBut(p: Project, q: Project, a: Manifest, b: Manifest): boolean {
-  if (p === q) return a === b;
-  if (p.root !== q.root || p.catalog !== q.catalog || p.manifests.length !== q.manifests.length) return false;
-  const same = (x: Manifest | undefined, y: Manifest | undefined) => x === y || (x === a && y === b);
-  if (!same(p.focus, q.focus)) return false;
-  for (let i = 0; i < p.manifests.length; i++) if (!same(p.manifests[i], q.manifests[i])) return false;
+function sameLinkStates(a: LinkState[], b: LinkState[]): boolean {
+  return a.length === b.length && a.every((x, i) => x[0] === b[i][0] && x[1] === b[i][1] && x[2] === b[i][2] && x[3] === b[i][3]);
+}
+
+function sameItems(a: readonly object[], b: readonly object[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

@@ -2,6 +2,7 @@ import { compareCodes } from '../core/compare';
 import * as path from 'node:path';
 import type { Catalog } from '../core/catalog/catalog';
 import { buildManifest } from '../core/manifest/build';
+import { modelOrigin } from '../core/manifest/carryModel';
 import { rebuildAfterEdit } from '../core/manifest/edit';
 import { FileHost, isManifestPath, noteReadProblems } from '../core/manifest/host';
 import { loadProject, Project, resolveLinks } from '../core/manifest/project';
@@ -77,9 +78,14 @@ export class ProjectState {
     }
     // A change to a linked file (script text, a template appearing) re-models the manifests naming it.
     const others = new Set([...otherFiles, ...manifestTexts.keys()]);
+    // A manifest that was there and still is only changed its text: what includes it does not
+    // change (an include's existence is whether its target is loaded), so it is not re-modelled on
+    // every keystroke in the included manifest; one that appeared or went is another matter.
+    const relinked = new Set(others);
+    for (const [abs, text] of manifestTexts) if ((text === undefined) === !oldVersions.some((o) => o.absPath === abs)) relinked.delete(abs);
     for (const m of this.manifests.values()) {
       if (changed.has(m.absPath)) continue;
-      if (m.links.some((l) => others.has(l.absPath))) {
+      if (m.links.some((l) => relinked.has(l.absPath))) {
         const fresh = buildManifest(this.root, m.absPath, m.text);
         this.manifests.set(m.absPath, fresh);
         changed.set(m.absPath, fresh);
@@ -107,7 +113,12 @@ export class ProjectState {
    */
   private affectedBy(before: Project, olds: Manifest[], news: Manifest[]): Manifest[] {
     const oldByAbs = new Map(olds.map((m) => [m.absPath, m]));
-    const shifted = news.filter((m) => signature(m) !== signature(oldByAbs.get(m.absPath)));
+    // A version whose model was carried over from the old one (a title, description or comment
+    // edit) declares the same: no signatures to build and compare.
+    const shifted = news.filter((m) => {
+      const old = oldByAbs.get(m.absPath);
+      return !(old && modelOrigin(old) === modelOrigin(m)) && signature(m) !== signature(old);
+    });
     const gone = olds.filter((m) => !this.manifests.has(m.absPath));
     const movers = [...shifted, ...gone, ...shifted.map((m) => oldByAbs.get(m.absPath)).filter((m): m is Manifest => !!m)];
     if (movers.length === 0) return [];

@@ -7,6 +7,7 @@
 import { condense } from '../../server/src/core/graph/condense';
 import type { GraphLevel } from '../../server/src/core/graph/types';
 import { edgeKey, type DrawnGraph, type FromGraphView, type ToGraphView } from '../src/graph/graphMessages';
+import { fill, pageWords, type PageWords } from '../src/graph/pageWords';
 import { breaking, GraphView } from './draw';
 import './graph.css';
 
@@ -32,6 +33,17 @@ const state: ViewState = {
   level: saved?.level === 'entity' ? 'entity' : 'namespace', onlyBreaks: saved?.onlyBreaks === true,
   builtins: saved?.builtins === true, expanded: Array.isArray(saved?.expanded) ? saved.expanded.filter((x) => typeof x === 'string') : [],
 };
+
+/** The words the panel wrote into the page in the display language (English when absent). */
+const words: PageWords = { ...pageWords(), ...readWords() };
+
+function readWords(): Partial<PageWords> {
+  try {
+    return JSON.parse(document.body.dataset.words ?? '{}') as Partial<PageWords>;
+  } catch {
+    return {};
+  }
+}
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const canvas = byId<HTMLDivElement>('canvas');
@@ -98,7 +110,7 @@ function render(): void {
   const nodeTips = new Map(graph.nodes.map((n, i) => [n.id, current!.nodeTips[i] ?? n.id]));
   const edgeTips = new Map(graph.edges.map((e, i) => [edgeKey(e), current!.edgeTips[i] ?? '']));
   const insideGroups = new Set(shown.nodes.filter((n) => n.inside && groups.has(n.id)).map((n) => n.id));
-  for (const [id, ns] of groups) nodeTips.set(id, `${ns}: ${shown.collapsed.get(ns)} entities ${insideGroups.has(id) ? 'of the package' : 'outside the package'}, drawn as one node.\nClick (or Enter) to draw them one by one.`);
+  for (const [id, ns] of groups) nodeTips.set(id, fill(insideGroups.has(id) ? words.groupInside : words.groupOutside, ns, shown.collapsed.get(ns) ?? 0));
   for (const [key, keys] of parts) {
     if (keys.length > 1) edgeTips.set(key, [...new Set(keys.flatMap((k) => (edgeTips.get(k) ?? '').split('\n')))].filter((l) => l).slice(0, 8).join('\n'));
   }
@@ -106,13 +118,13 @@ function render(): void {
   if (canvas.firstChild !== view.element) canvas.replaceChildren(view.element);
   const red = graph.edges.filter((e) => e.class === 'breaks' || e.class === 'unknown').length;
   const hidden = [
-    shown.collapsed.size ? `${shown.collapsed.size} namespace${shown.collapsed.size === 1 ? '' : 's'} collapsed` : '',
-    shown.hiddenBuiltins ? `${shown.hiddenBuiltins} built-in entit${shown.hiddenBuiltins === 1 ? 'y' : 'ies'} hidden` : '',
+    counted(shown.collapsed.size, words.collapsedOne, words.collapsedMany),
+    counted(shown.hiddenBuiltins, words.hiddenBuiltinOne, words.hiddenBuiltinMany),
   ].filter((x) => x).join(', ');
-  caption.textContent = `${graph.package.kind} ${graph.package.code}: ${graph.nodes.length} nodes, ${graph.edges.length} edges, ${red} breaking isolation${hidden ? ` (${hidden})` : ''}`;
+  caption.textContent = fill(words.caption, graph.package.kind, graph.package.code, graph.nodes.length, graph.edges.length, red) + (hidden ? ` (${hidden})` : '');
   lastTip = shown.nodes.length === 0
-    ? (state.onlyBreaks ? 'Nothing breaks isolation.' : 'The package references nothing.')
-    : `Click a node to go to its declaration, an edge to go to its reference (Tab and Enter work too).${shown.collapsed.size ? ' A collapsed namespace opens up when clicked.' : ''}`;
+    ? (state.onlyBreaks ? words.nothingBreaks : words.nothingReferenced)
+    : words.help + (shown.collapsed.size ? words.helpCollapsed : '');
   info.textContent = lastTip;
   const active = document.activeElement as HTMLElement | null;
   if (focused && active?.dataset?.id !== focused) (canvas.querySelector(`[data-id="${CSS.escape(focused)}"]`) as SVGGElement | null)?.focus();
@@ -176,3 +188,7 @@ showLevel();
 vscode.postMessage({ command: 'ready' });
 if (state.level !== 'namespace') vscode.postMessage({ command: 'level', level: state.level });
 
+/** A count in words: none, one, or many (the many-form says the number). */
+function counted(n: number, one: string, many: string): string {
+  return n === 0 ? '' : n === 1 ? one : fill(many, n);
+}

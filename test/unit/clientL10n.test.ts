@@ -22,11 +22,11 @@ function nlsKeys(value: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
-/** The client's sources that show text; the graph panel and its page are English for now. */
+/** The client's sources that show text (the graph page's words come from client/src/graph/pageWords.ts). */
 function clientSources(dir = path.join(REPO, 'client', 'src')): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'graph' ? [] : clientSources(full);
+    if (e.isDirectory()) return clientSources(full);
     return e.name.endsWith('.ts') ? [full] : [];
   });
 }

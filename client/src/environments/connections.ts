@@ -20,11 +20,12 @@ export class Connections {
     if (!e) throw new Error(`no environment "${name}" in isola.config.json`);
     if (!e.url) {
       const { url, token } = await this.local.ensure(e.data!);
-      return new HttpClient('local', url, token);
+      return new HttpClient('local', url, token, vscode.env.language);
     }
     // A token set in VS Code wins; the CLI's variable is the fallback, so one setup serves both.
     const token = (await this.secrets.get(tokenKey(name))) ?? process.env[e.tokenEnv ?? defaultTokenEnv(name)];
-    return new HttpClient(name, e.url, token);
+    // The service answers its refusals in the editor's display language (Accept-Language).
+    return new HttpClient(name, e.url, token, vscode.env.language);
   }
 
   config(name: string): EnvironmentConfig | undefined {

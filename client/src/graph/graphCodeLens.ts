@@ -16,8 +16,8 @@ export function registerGraphCodeLens(): vscode.Disposable {
     provideCodeLenses(doc) {
       if (!vscode.workspace.getConfiguration('isola', doc.uri).get<boolean>(SETTING, true)) return [];
       return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
-        title: 'Show package graph', command: 'isola.showPackageGraph', arguments: [doc.uri],
-        tooltip: 'Draw the references of the package this manifest is checked in',
+        title: vscode.l10n.t('Show package graph'), command: 'isola.showPackageGraph', arguments: [doc.uri],
+        tooltip: vscode.l10n.t('Draw the references of the package this manifest is checked in'),
       })];
     },
   };

@@ -6,6 +6,7 @@ import { GraphRequest } from '../../../server/src/protocol';
 import { LANGUAGE_ID } from '../languageClient';
 import { registerGraphCodeLens } from './graphCodeLens';
 import { DrawnGraph, edgeKey, forPage, isGraphMessage, ToGraphView } from './graphMessages';
+import { pageWords } from './pageWords';
 
 /** Which package to draw: the one a manifest is checked in, or a package named by kind and code. */
 export interface GraphTarget {
@@ -84,7 +85,7 @@ export class GraphPanel implements vscode.Disposable {
     if (!this.panel) {
       const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
       const beside = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-      this.panel = vscode.window.createWebviewPanel('isola.packageGraph', 'Package Graph', beside, { enableScripts: true, localResourceRoots: [webviewRoot] });
+      this.panel = vscode.window.createWebviewPanel('isola.packageGraph', vscode.l10n.t('Package Graph'), beside, { enableScripts: true, localResourceRoots: [webviewRoot] });
       this.panel.onDidDispose(() => {
         this.panel = undefined;
         this.message = undefined;
@@ -118,12 +119,14 @@ export class GraphPanel implements vscode.Disposable {
         const node = this.graph?.nodes.find((n) => n.id === m.id);
         if (!node) return;
         if (!node.file || !node.range) {
-          void vscode.window.showInformationMessage(`${nodeWords(node)} is declared nowhere in the project${node.builtin ? ': every environment has it' : ''}.`);
+          void vscode.window.showInformationMessage(node.builtin
+            ? vscode.l10n.t('{0} is declared nowhere in the project: every environment has it.', nodeWords(node))
+            : vscode.l10n.t('{0} is declared nowhere in the project.', nodeWords(node)));
           return;
         }
         const all = node.declarations ?? [{ file: node.file, range: node.range }];
-        return this.openOne(all.map((d) => ({ label: d.file, description: `line ${d.range.start.line + 1}`, ...d })),
-          `${nodeWords(node)}: ${all.length} declarations`, 'Go to which declaration?');
+        return this.openOne(all.map((d) => ({ label: d.file, description: vscode.l10n.t('line {0}', d.range.start.line + 1), ...d })),
+          vscode.l10n.t('{0}: {1} declarations', nodeWords(node), all.length), vscode.l10n.t('Go to which declaration?'));
       }
       case 'openEdge': {
         // A drawn edge may bundle several of the graph's (entity level, into a collapsed namespace).
@@ -132,7 +135,7 @@ export class GraphPanel implements vscode.Disposable {
         const refs = edges.flatMap((e) => e.references);
         const code = [...new Set(edges.map((e) => e.code ?? e.class))].join(', ');
         return this.openOne(refs.map((r) => ({ label: r.text, description: `${r.file}:${r.range.start.line + 1}`, file: r.file, range: r.range })),
-          `${code}: ${refs.length} references`, 'Go to which reference?');
+          vscode.l10n.t('{0}: {1} references', code, refs.length), vscode.l10n.t('Go to which reference?'));
       }
     }
   }
@@ -166,16 +169,16 @@ export class GraphPanel implements vscode.Disposable {
     if (!this.panel || !target) return;
     const mine = ++this.seq;
     const answer = await this.client.sendRequest(GraphRequest, { ...target, level: this.level })
-      .then((r) => r, (e: unknown) => ({ error: `the language server did not answer: ${e instanceof Error ? e.message : String(e)}`, graph: undefined, root: undefined }));
+      .then((r) => r, (e: unknown) => ({ error: vscode.l10n.t('the language server did not answer: {0}', e instanceof Error ? e.message : String(e)), graph: undefined, root: undefined }));
     if (mine !== this.seq || !this.panel) return; // a newer request is on its way, or the panel closed
     if (!answer.graph || !answer.root) {
-      this.post({ type: 'error', message: `No graph: ${answer.error ?? 'no answer'}.` });
+      this.post({ type: 'error', message: vscode.l10n.t('No graph: {0}.', answer.error ?? vscode.l10n.t('no answer')) });
       return;
     }
     const g = answer.graph;
     this.graph = g;
     this.root = vscode.Uri.parse(answer.root);
-    this.panel.title = `Graph: ${g.package.kind} ${g.package.code}`;
+    this.panel.title = vscode.l10n.t('Graph: {0} {1}', g.package.kind, g.package.code);
     this.post({ type: 'graph', graph: forPage(g), edgeTips: g.edges.map((e) => this.edgeTip(e)), nodeTips: g.nodes.map((n) => nodeTip(n)) });
   }
 
@@ -200,8 +203,8 @@ export class GraphPanel implements vscode.Disposable {
       lines.add(found ? `${e.code}: ${found.message} (${where})` : `${e.code ? `${e.code}: ` : ''}${r.text} (${where})`);
     }
     const all = [...lines];
-    const head = e.code ? '' : `${e.class === 'builtin' ? 'Built-in' : e.class === 'inside' ? 'Inside the package' : e.class}: `;
-    return head + (all.length > 6 ? [...all.slice(0, 6), `and ${all.length - 6} more`] : all).join('\n');
+    const head = e.code ? '' : `${e.class === 'builtin' ? vscode.l10n.t('Built-in') : e.class === 'inside' ? vscode.l10n.t('Inside the package') : e.class}: `;
+    return head + (all.length > 6 ? [...all.slice(0, 6), vscode.l10n.t('and {0} more', all.length - 6)] : all).join('\n');
   }
 
   dispose(): void {
@@ -217,34 +220,42 @@ function codeOf(d: vscode.Diagnostic): string {
 }
 
 function nodeWords(n: GraphNode): string {
-  return n.id.startsWith('ns:') ? `${n.kind === 'builtin' ? 'built-in namespace' : n.kind} ${n.code}` : `${n.kind} ${n.namespace}.${n.code}`;
+  return n.id.startsWith('ns:') ? `${n.kind === 'builtin' ? vscode.l10n.t('built-in namespace') : n.kind} ${n.code}` : `${n.kind} ${n.namespace}.${n.code}`;
 }
 
 /** A node's hover: what it is, whether the package carries it, where it is declared. */
 function nodeTip(n: GraphNode): string {
-  const where = n.file && n.range ? `declared in ${n.file}:${n.range.start.line + 1}` : n.missing ? 'not found anywhere (ISO006)' : 'declared outside the project';
-  const status = n.inside ? 'inside the package' : n.builtin ? 'built in: every environment has it' : n.missing ? '' : 'outside the package';
+  const where = n.file && n.range ? vscode.l10n.t('declared in {0}:{1}', n.file, n.range.start.line + 1)
+    : n.missing ? vscode.l10n.t('not found anywhere (ISO006)') : vscode.l10n.t('declared outside the project');
+  const status = n.inside ? vscode.l10n.t('inside the package') : n.builtin ? vscode.l10n.t('built in: every environment has it') : n.missing ? '' : vscode.l10n.t('outside the package');
   return [`${nodeWords(n)}${n.title ? ` · ${n.title}` : ''}`, status, where].filter((s) => s).join('\n');
 }
 
 /** The page: a strict policy (no inline script or style; the bundled script and style sheet of dist/webview only). */
 function pageHtml(webview: vscode.Webview, root: vscode.Uri, nonce: string): string {
   const src = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+  // The page's script has no vscode.l10n: its words travel in the body, escaped for the attribute.
+  const words = esc(JSON.stringify(pageWords(vscode.l10n.t)));
+  return `<!DOCTYPE html><html lang="${esc(vscode.env.language)}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${src('graph.css')}">
-<title>Package Graph</title></head><body>
+<title>${esc(vscode.l10n.t('Package Graph'))}</title></head><body data-words="${words}">
 <header>
   <span id="caption"></span>
-  <span class="toggle" role="group" aria-label="Level"><button id="level-namespace" aria-pressed="true">Namespaces</button><button id="level-entity" aria-pressed="false">Entities</button></span>
-  <label><input type="checkbox" id="only-breaks"> Only what breaks isolation</label>
-  <label hidden><input type="checkbox" id="show-builtins"> Show built-ins</label>
-  <button id="collapse" hidden>Collapse namespaces</button>
-  <span class="legend" aria-hidden="true"><span class="breaks">breaks isolation</span><span class="via">only through the solution</span><span class="inside">inside</span><span class="builtin">built-in</span></span>
+  <span class="toggle" role="group" aria-label="${esc(vscode.l10n.t('Level'))}"><button id="level-namespace" aria-pressed="true">${esc(vscode.l10n.t('Namespaces'))}</button><button id="level-entity" aria-pressed="false">${esc(vscode.l10n.t('Entities'))}</button></span>
+  <label><input type="checkbox" id="only-breaks"> ${esc(vscode.l10n.t('Only what breaks isolation'))}</label>
+  <label hidden><input type="checkbox" id="show-builtins"> ${esc(vscode.l10n.t('Show built-ins'))}</label>
+  <button id="collapse" hidden>${esc(vscode.l10n.t('Collapse namespaces'))}</button>
+  <span class="legend" aria-hidden="true"><span class="breaks">${esc(vscode.l10n.t('breaks isolation'))}</span><span class="via">${esc(vscode.l10n.t('only through the solution'))}</span><span class="inside">${esc(vscode.l10n.t('inside'))}</span><span class="builtin">${esc(vscode.l10n.t('built-in'))}</span></span>
 </header>
-<div id="info" role="status" aria-live="polite">Drawing…</div>
+<div id="info" role="status" aria-live="polite">${esc(vscode.l10n.t('Drawing…'))}</div>
 <main id="canvas"></main>
 <script nonce="${nonce}" src="${src('graph.js')}"></script>
 </body></html>`;
+}
+
+/** Escapes text for HTML content and attribute values. */
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

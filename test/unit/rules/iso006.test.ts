@@ -102,4 +102,13 @@ describe('ISO006 unknown reference', () => {
       message: ['the org chart', 'did you mean `sales_department`?'],
     });
   });
+
+  it('takes no property named like an Object method for a reference (constructor, toString, __proto__)', async () => {
+    const c = await run({ 'sales/sales.isola.json': JSON.stringify({
+      kind: 'workspace', code: 'sales', title: 'Sales',
+      apps: [{ code: 'orders', title: 'Orders', constructor: 'x', fields: [{ code: 'f', type: 'string', toString: 'y', hasOwnProperty: 'z' }] }],
+    }) });
+    c.none('ISO006');
+    assert.equal(c.result.diagnostics.filter((d) => /native code/.test(d.message)).length, 0);
+  });
 });

@@ -28,14 +28,22 @@ export const SCRIPT_OWNERS: ReadonlySet<EntityKind> = new Set(['process', 'widge
 /** Entity kinds that need no `code` (rows of an app's access matrix). */
 export const CODE_OPTIONAL: ReadonlySet<EntityKind> = new Set(['permission']);
 
+/**
+ * A lookup table keyed by names that come from manifests and packages: without a prototype, so
+ * that `constructor`, `toString` or `__proto__` as a property name finds nothing.
+ */
+function table<T>(entries: Record<string, T>): Readonly<Record<string, T | undefined>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
 /** Property names whose string values are references, and the kind each names. */
-export const REF_PROPERTIES: Record<string, RefKind> = {
+export const REF_PROPERTIES = table<RefKind>({
   app: 'app', process: 'process', group: 'group', page: 'page', widget: 'widget',
   template: 'template', counter: 'counter', activity: 'activity', apiMethod: 'apiMethod', orgUnit: 'orgUnit',
-};
+});
 
 /** Array properties whose string items are references of one kind. */
-export const REF_LIST_PROPERTIES: Record<string, RefKind> = { uses: 'widget' };
+export const REF_LIST_PROPERTIES = table<RefKind>({ uses: 'widget' });
 
 /** Manifest kinds a solution may include. */
 export const SOLUTION_MEMBER_KINDS: ReadonlySet<ManifestKind> = new Set(['workspace', 'module']);

@@ -40,11 +40,14 @@ export interface UnpackLayout {
 
 const UNIT_TYPES = new Set(['workspace', 'module', 'solution', 'configuration']);
 
-/** The manifest property that lists each card type, wherever that type is declared. */
-const LIST_OF: Record<string, string> = {
+/**
+ * The manifest property that lists each card type, wherever that type is declared. Without a
+ * prototype: the type comes from the package, and a card typed `constructor` must find nothing.
+ */
+const LIST_OF: Readonly<Record<string, string | undefined>> = Object.assign(Object.create(null) as Record<string, string>, {
   app: 'apps', process: 'processes', page: 'pages', widget: 'widgets', group: 'groups', counter: 'counters',
   template: 'templates', activity: 'activities', apiMethod: 'apiMethods', setting: 'settings', event: 'events',
-};
+});
 
 /** Whether a value is a file a card carries in the package: `{ file, sha256, size }`. */
 function fileRef(v: unknown): { file: string; sha256: string } | undefined {

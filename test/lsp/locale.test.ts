@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { DiagnosticTag } from 'vscode-languageserver-protocol/node';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
 import type { BuildPackageResult } from '../../server/src/protocol';
 import { EXAMPLES, listing, LspClient, messageOf, positionOf, useServer } from './client';
@@ -76,6 +77,21 @@ describe('the language server speaks the locale the client sends at initialize',
     assert.ok(tasks, items.map((i) => i.label).join(', '));
     assert.match(String(tasks.detail), /приложение · встроенный: Projects \(лицензируемый\)/);
     assert.equal((tasks.documentation as MarkupContent).value, 'Встроенный: есть в любом окружении.');
+  });
+
+  it('locale ru: MAN004 in Russian, still faded when unused and removed by its quick fix', async () => {
+    const c = ru();
+    const text = c.isOpen(SALES) ? c.read(SALES) : await c.open(SALES);
+    const at = text.indexOf('        { "code": "sync_lead"');
+    await c.change(SALES, `${text.slice(0, at)}        // isola-disable-next-line ISO007 -- reason\n${text.slice(at)}`);
+    const ds = await c.waitForDiagnostics(SALES, (d) => d.some((x) => x.code === 'MAN004'));
+    const man004 = ds.filter((d) => d.code === 'MAN004');
+    assert.equal(man004.length, 1, listing(ds));
+    assert.equal(messageOf(man004[0]), 'Неиспользуемое подавление: в следующей строке нет срабатывания ISO007');
+    assert.deepEqual(man004[0].tags, [DiagnosticTag.Unnecessary]);
+    assert.deepEqual(await fixTitles(c, man004[0]), ['Удалить неиспользуемый комментарий подавления']);
+    await c.change(SALES, text);
+    await c.waitForDiagnostics(SALES, (d) => !d.some((x) => x.code === 'MAN004'));
   });
 
   it('locale ru: a refused build lists its findings in Russian, with the codes of English', async () => {

@@ -39,7 +39,7 @@ export interface CheckResult {
 
 /** Runs every rule on one manifest and places its findings (they may point into its script files too). */
 export function diagnoseManifest(project: Project, m: Manifest, rules: readonly Rule[] = RULES, t: Translator = english): Diagnostic[] {
-  return placeFindings(project, rerunOrReuse(project, m, rules, t), [m]);
+  return placeFindings(project, rerunOrReuse(project, m, rules, t), [m], t);
 }
 
 /**
@@ -113,7 +113,7 @@ export function checkManifest(project: Project, m: Manifest, rules: readonly Rul
 export function checkProject(project: Project, rules: readonly Rule[] = RULES, t: Translator = english): CheckResult {
   const findings: Finding[] = [];
   for (const m of project.manifests) findings.push(...checkManifest(project, m, rules, t));
-  return summarize(placeFindings(project, findings, project.manifests), project.manifests.length);
+  return summarize(placeFindings(project, findings, project.manifests, t), project.manifests.length);
 }
 
 /**
@@ -125,7 +125,7 @@ export function checkPackage(project: Project, pkg: Package, rules: readonly Rul
   const { view, manifests } = packageView(project, pkg);
   const findings: Finding[] = [];
   for (const m of manifests) findings.push(...checkManifest(view, m, rules, t));
-  return summarize(placeFindings(view, findings, manifests), manifests.length);
+  return summarize(placeFindings(view, findings, manifests, t), manifests.length);
 }
 
 /**
@@ -151,9 +151,10 @@ function summarize(diagnostics: Diagnostic[], files: number): CheckResult {
 
 /**
  * Turns anchors into ranges: each file with findings is scanned once for all its paths, and
- * gets one line index. Output is sorted by file, then position, then code.
+ * gets one line index. Output is sorted by file, then position, then code. The findings about
+ * suppression comments (MAN004) are in `t`'s language.
  */
-export function placeFindings(project: Project, findings: Finding[], checked: Iterable<Manifest>): Diagnostic[] {
+export function placeFindings(project: Project, findings: Finding[], checked: Iterable<Manifest>, t: Translator = english): Diagnostic[] {
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     const list = byFile.get(f.file);
@@ -212,7 +213,7 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
       });
     }
     const m = project.manifestAt(file);
-    out.push(...(m ? applySuppressions(file, text, placed, project.packageOf(m)?.code) : placed));
+    out.push(...(m ? applySuppressions(file, text, placed, project.packageOf(m)?.code, t) : placed));
   }
   return out.sort(compareDiagnostics);
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from './check';
+import { english, Translator } from './l10n';
 import type { RuleCode } from './rules/rule';
 
 /** The directive users write above a finding: `// isola-disable-next-line ISO005 -- reason`. */
@@ -48,9 +49,10 @@ export function findSuppressions(text: string): Suppression[] {
 /**
  * Drops warnings and infos that a directive on the line above suppresses, and reports the
  * directives that do nothing or ask for too much (MAN004): unknown codes, errors (which
- * block export and cannot be waved away), and codes with no finding on the next line.
+ * block export and cannot be waved away), and codes with no finding on the next line. Those
+ * findings are in `t`'s language, as the rules' findings of the same check.
  */
-export function applySuppressions(file: string, text: string, diagnostics: Diagnostic[], pkg: string | undefined): Diagnostic[] {
+export function applySuppressions(file: string, text: string, diagnostics: Diagnostic[], pkg: string | undefined, t: Translator = english): Diagnostic[] {
   const directives = findSuppressions(text);
   if (directives.length === 0) return diagnostics;
   const used = new Set<string>();
@@ -64,13 +66,15 @@ export function applySuppressions(file: string, text: string, diagnostics: Diagn
   const severityOf = new Map(diagnostics.map((d) => [`${d.range.start.line}:${d.code}`, d.severity]));
   for (const dir of directives) {
     const range = { start: { line: dir.line, character: dir.start }, end: { line: dir.line, character: dir.end } };
-    const report = (message: string) =>
-      kept.push({ file, range, severity: 'warning', code: 'MAN004' as RuleCode, message, package: pkg, data: { line: dir.line } });
-    if (dir.codes.length === 0) report(`\`${DIRECTIVE}\` names no rule code: write e.g. \`// ${DIRECTIVE} ISO005 -- why\``);
+    // `unused` marks the directive that can simply go (faded in editors, removed by a quick fix):
+    // the message is in the user's language, so nothing reads it for that.
+    const report = (message: string, unused?: true) =>
+      kept.push({ file, range, severity: 'warning', code: 'MAN004' as RuleCode, message, package: pkg, data: unused ? { line: dir.line, unused } : { line: dir.line } });
+    if (dir.codes.length === 0) report(t.t('man004.noCode', { directive: DIRECTIVE }));
     for (const code of dir.codes) {
-      if (!CODE_RE.test(code)) report(`\`${code}\` is not an Isola rule code`);
-      else if (severityOf.get(`${dir.line + 1}:${code}`) === 'error') report(`${code} is an error that blocks export; it cannot be suppressed`);
-      else if (!used.has(`${dir.line}:${code}`)) report(`Unused suppression: no ${code} finding on the next line`);
+      if (!CODE_RE.test(code)) report(t.t('man004.notCode', { code }));
+      else if (severityOf.get(`${dir.line + 1}:${code}`) === 'error') report(t.t('man004.error', { code }));
+      else if (!used.has(`${dir.line}:${code}`)) report(t.t('man004.unused', { code }), true);
     }
   }
   return kept;

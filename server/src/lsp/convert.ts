@@ -28,7 +28,7 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
     message: d.message,
     data: { file: d.file, package: d.package, data: d.data },
   };
-  if (d.code === 'MAN004' && d.message.startsWith('Unused')) out.tags = [DiagnosticTag.Unnecessary];
+  if (d.code === 'MAN004' && d.data?.unused === true) out.tags = [DiagnosticTag.Unnecessary];
   return out;
 }
 

@@ -18,7 +18,7 @@ export const fixSuppress: FixProvider = (project, d, t) => {
 
 /** MAN004: remove a suppression comment that does nothing. */
 export const fixRemoveSuppression: FixProvider = (project, d, t) => {
-  if (d.code !== 'MAN004' || !/^Unused suppression/.test(d.message)) return [];
+  if (d.code !== 'MAN004' || d.data?.unused !== true) return [];
   const m = manifestByFile(project, d.file);
   if (!m) return [];
   const line = d.range.start.line;

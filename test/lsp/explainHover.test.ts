@@ -74,3 +74,22 @@ describe('hover in a unit checked on its own (`isola.check.alone`)', () => {
     assert.doesNotMatch(md, /ISO009/);
   });
 });
+
+describe('the explanation in the client\'s language', () => {
+  const ru = useServer(path.join(EXAMPLES, 'broken'), { locale: 'ru' });
+
+  it('locale ru: the path and its conclusion in Russian, with the places of English', async () => {
+    const c = ru();
+    await c.open('sales.isola.json');
+    const diags = await c.waitForDiagnostics('sales.isola.json', (d) => d.some((x) => x.code === 'ISO004'));
+    const finding = diags.find((d) => d.code === 'ISO004')!;
+    const md = markdown(await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: c.uri('sales.isola.json') }, position: finding.range.start }));
+    assert.match(md, /\*\*Путь от раздела `sales`\*\*/);
+    assert.match(md, /1\. раздел `sales` — `sales\.isola\.json:5:12`/);
+    assert.match(md, /2\. приложение `orders` — `sales\.isola\.json:17:16`/);
+    assert.match(md, /3\. поле `lead_source` — `sales\.isola\.json:27:20`/);
+    assert.match(md, /5\. приложение `lead_sources` из раздела `crm_ext` — `crm_ext\/crm_ext\.isola\.json:16:16`/);
+    assert.match(md, /Цель ссылки за пределами раздела `sales` — пакет переносит раздел `sales`: ISO004\./);
+    assert.doesNotMatch(md, /Path from|outside workspace/);
+  });
+});

@@ -72,6 +72,21 @@ describe('isola check in the user\'s language', () => {
     assert.match(ru.err, /^isola build: отказ: /);
   });
 
+  it('isola check --explain: the finding, the path and the conclusion in Russian, at the places of English', () => {
+    const ru = isola(['check', 'examples/payments', '--explain', 'ISO009@examples/payments/payments/payments.isola.json:100:106'], { LANG: 'ru_RU.UTF-8' });
+    const en = isola(['check', 'examples/payments', '--explain', 'ISO009@examples/payments/payments/payments.isola.json:100:106'], {});
+    assert.equal(ru.code, 0, ru.err);
+    const places = (out: string) => out.split('\n').map((l) => /\(([^()]*:\d+:\d+)\)$/.exec(l)?.[1] ?? '');
+    assert.deepEqual(places(ru.out), places(en.out));
+    assert.match(ru.out, /^Путь от решения `payments_solution`:$/m);
+    assert.match(ru.out, /→ и решение `payments_solution` также включает модуль `accounting` \(`accounting\/accounting\.isola\.json`\)/);
+    assert.match(ru.out, /по отдельности раздел `payments` её не переносит: ISO009\.\n$/);
+    assert.match(ru.out.split('\n')[0], / info ISO009 .*разрешается только потому/);
+    const bad = isola(['check', 'examples/broken', '--explain', 'ISO005@sales.isola.json:1'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(bad.code, 2);
+    assert.equal(bad.err, 'isola check: --explain прослеживает только срабатывания на ссылках (ISO002, ISO003, ISO004, ISO006, ISO007, ISO009), а не ISO005\n');
+  });
+
   it('JSON and SARIF: the same keys, codes and rule ids in both languages; only messages differ', () => {
     const ru = JSON.parse(isola(['check', 'examples/broken', '--format', 'json'], { LANG: 'ru_RU.UTF-8' }).out);
     const en = JSON.parse(isola(['check', 'examples/broken', '--format', 'json'], {}).out);

@@ -1,10 +1,10 @@
 import type { Range } from '../json/positions';
-import { ENTITY_NOUN } from '../manifest/kinds';
+import { english, Translator } from '../l10n';
 import type { Project } from '../manifest/project';
 import type { EntityDecl, LinkedFile, Manifest, Package, Reference } from '../manifest/types';
 import { ReferenceVerdict, referenceVerdict } from '../manifest/verdict';
 import { namespaceLabel } from '../rules/iso004-out-of-scope';
-import { packageLabel } from '../rules/words';
+import { capital, kindLabel, packageLabel } from '../rules/words';
 import { locationsOf } from '../language/locations';
 import { valueRange } from './sites';
 
@@ -31,49 +31,52 @@ export interface Explanation {
 /**
  * Explains a reference as the check sees it in `view` (the project, or the view of a unit
  * checked alone): which includes bring its manifest into the package, which entity holds it,
- * and where its target lives; for ISO009, which include brings the target's namespace in.
+ * and where its target lives; for ISO009, which include brings the target's namespace in. The
+ * steps' words and the conclusion are in `t`'s language.
  */
-export function explainReference(view: Project, ref: Reference): Explanation | undefined {
+export function explainReference(view: Project, ref: Reference, l: Translator = english): Explanation | undefined {
   const pkg = view.packageOf(ref.manifest);
   if (!pkg) return undefined;
   const r = view.resolve(ref);
   const verdict = referenceVerdict(r);
-  const steps: ExplanationStep[] = [{ role: 'package', text: packageLabel(pkg), file: pkg.root.file, range: valueRange(pkg.root, ['code']) }];
-  steps.push(...wayTo(view, pkg, ref.manifest));
+  const steps: ExplanationStep[] = [{ role: 'package', text: packageLabel(pkg, l), file: pkg.root.file, range: valueRange(pkg.root, ['code']) }];
+  steps.push(...wayTo(view, pkg, ref.manifest, l));
   const chain: EntityDecl[] = [];
   for (let e = ref.owner; e; e = e.parent) chain.unshift(e);
-  for (const e of chain) steps.push({ role: 'entity', text: entityWords(e), file: e.manifest.file, range: locationsOf(e.manifest).code(e) });
+  for (const e of chain) steps.push({ role: 'entity', text: kindLabel(e.kind, e.code, l), file: e.manifest.file, range: locationsOf(e.manifest).code(e) });
   const property = typeof ref.path[ref.path.length - 1] === 'number' ? ref.path[ref.path.length - 2] : ref.path[ref.path.length - 1];
   steps.push({ role: 'reference', text: `\`${String(property)}\`: \`${ref.text}\``, file: ref.manifest.file, range: locationsOf(ref.manifest).reference(ref) });
   const t = r.targets[0];
-  const noun = ENTITY_NOUN[ref.kind];
+  const noun = l.noun(ref.kind);
   if (t) {
-    const where = t.namespace.startsWith('#') ? 'the org chart' : t.namespace === 'global' ? 'the global objects' : namespaceLabel(view, t.namespace);
-    steps.push({ role: 'target', text: `${noun} \`${t.code}\` of ${where}`, file: t.manifest.file, range: locationsOf(t.manifest).code(t) });
+    const whereGen = t.namespace.startsWith('#') ? l.t('explain.orgChart') : t.namespace === 'global' ? l.t('explain.globals') : namespaceLabel(view, t.namespace, l, 'gen');
+    steps.push({ role: 'target', text: l.t('explain.target', { noun, code: t.code, whereGen }), file: t.manifest.file, range: locationsOf(t.manifest).code(t) });
   } else if (r.builtin) {
-    steps.push({ role: 'target', text: `built-in ${noun} \`${r.builtin.code}\` of \`${r.builtin.namespace}\` (${r.builtinNamespace!.title})` });
+    steps.push({ role: 'target', text: l.t('explain.builtin', { noun, code: r.builtin.code, ns: r.builtin.namespace, title: r.builtinNamespace!.title }) });
   } else {
-    steps.push({ role: 'target', text: `${noun} \`${r.code}\`, declared nowhere` });
+    steps.push({ role: 'target', text: l.t('explain.undeclared', { noun, code: r.code }) });
   }
+  const pkgGen = packageLabel(pkg, l, 'gen');
   let conclusion: string;
   switch (verdict.code) {
     case 'ISO004': {
       const scope = [...pkg.namespaces].filter((n) => !n.startsWith('#') && n !== 'global').map((n) => `\`${n}\``);
-      const how = pkg.kind === 'app' ? `, which carries only app \`${pkg.code}\``
-        : `, which carries ${scope.length === 1 ? 'namespace' : 'namespaces'} ${scope.join(', ')}`;
-      conclusion = `The target is outside ${packageLabel(pkg)}${how}: ISO004.`;
+      const how = pkg.kind === 'app' ? l.t('explain.carriesApp', { code: pkg.code })
+        : l.t('explain.carriesNamespaces', { n: scope.length, list: scope.join(', ') });
+      conclusion = l.t('explain.iso004', { pkgGen, how });
       break;
     }
     case 'ISO009': {
-      const through = t && wayTo(view, pkg, t.manifest).pop();
-      if (through) steps.push({ ...through, text: `and ${packageLabel(pkg)} also ${through.text}` });
-      conclusion = `The target is inside ${packageLabel(pkg)} only because it includes both namespaces; ${ref.manifest.kind} \`${ref.manifest.code}\` alone cannot carry it: ISO009.`;
+      const through = t && wayTo(view, pkg, t.manifest, l).pop();
+      if (through) steps.push({ ...through, text: l.t('explain.also', { pkg: packageLabel(pkg, l), step: through.text }) });
+      conclusion = l.t('explain.iso009', { pkgGen, own: kindLabel(String(ref.manifest.kind), ref.manifest.code, l) });
       break;
     }
     default:
-      conclusion = verdict.class === 'inside' ? `The target is inside ${packageLabel(pkg)}.`
-        : verdict.class === 'builtin' ? (verdict.code ? `The target is built in, but licensed: an environment without the licence lacks it: ${verdict.code}.` : 'Every environment has the target.')
-          : `${verdict.class === 'unknown' ? 'The target exists nowhere' : `${capital(packageLabel(pkg))} cannot carry the target`}${verdict.code ? `: ${verdict.code}` : ''}.`;
+      conclusion = verdict.class === 'inside' ? l.t('explain.inside', { pkgGen })
+        : verdict.class === 'builtin' ? (verdict.code ? l.t('explain.licensed', { code: verdict.code }) : l.t('explain.everywhere'))
+          : verdict.class === 'unknown' ? l.t('explain.nowhere', { verdict: verdict.code ? `: ${verdict.code}` : '' })
+            : l.t('explain.cannotCarry', { pkg: capital(packageLabel(pkg, l)), verdict: verdict.code ? `: ${verdict.code}` : '' });
   }
   return { verdict, package: pkg, steps, conclusion };
 }
@@ -89,7 +92,7 @@ export function referenceAt(m: Manifest, range: Range): Reference | undefined {
 }
 
 /** The includes from a package's root to one of its manifests (and the carrying of an app manifest). */
-function wayTo(view: Project, pkg: Package, target: Manifest): ExplanationStep[] {
+function wayTo(view: Project, pkg: Package, target: Manifest, l: Translator): ExplanationStep[] {
   if (target === pkg.root) return [];
   const { includeTarget, cycleLinks } = view.packageMap;
   const members = new Set(pkg.members);
@@ -114,23 +117,15 @@ function wayTo(view: Project, pkg: Package, target: Manifest): ExplanationStep[]
     const owner = view.firstWithCode('namespace', target.namespace);
     if (owner && seen.has(owner)) {
       end = owner;
-      tail.push({ role: 'carries', text: `carries app manifest ${target.file} (namespace \`${target.namespace}\`)`, file: target.file, range: valueRange(target, ['code']) });
+      tail.push({ role: 'carries', text: l.t('explain.carries', { file: target.file, ns: target.namespace }), file: target.file, range: valueRange(target, ['code']) });
     }
   }
   const steps: ExplanationStep[] = [];
   for (let m = end; came.has(m); m = came.get(m)!.from) {
     const { from, link } = came.get(m)!;
-    steps.unshift({ role: 'include', text: `includes ${m.kind} \`${m.code}\` (\`${link.spec}\`)`, file: from.file, range: valueRange(from, link.path) });
+    steps.unshift({ role: 'include', text: l.t('explain.include', { kindAcc: l.noun(String(m.kind), 'acc'), code: String(m.code), spec: link.spec }), file: from.file, range: valueRange(from, link.path) });
   }
   return [...steps, ...tail];
-}
-
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-function entityWords(e: EntityDecl): string {
-  return `${ENTITY_NOUN[e.kind]} \`${e.code}\``;
 }
 
 /** Where a step points, `file:line:column` (one-based), or nothing. */
@@ -138,14 +133,14 @@ export function stepPlace(s: ExplanationStep): string {
   return s.file ? `${s.file}${s.range ? `:${s.range.start.line + 1}:${s.range.start.character + 1}` : ''}` : '';
 }
 
-/** The explanation as plain text lines, one step a line, for the command line. */
-export function explanationText(x: Explanation): string {
+/** The explanation as plain text lines, one step a line, for the command line; `t` as the explanation's. */
+export function explanationText(x: Explanation, t: Translator = english): string {
   const lines = x.steps.map((s, i) => `  ${i === 0 ? ' ' : '→'} ${s.text}${s.file ? `  (${stepPlace(s)})` : ''}`);
-  return `Path from ${packageLabel(x.package)}:\n${lines.join('\n')}\n${x.conclusion}\n`;
+  return `${t.t('explain.path', { pkgGen: packageLabel(x.package, t, 'gen') })}:\n${lines.join('\n')}\n${x.conclusion}\n`;
 }
 
-/** The explanation as Markdown, for a hover. */
-export function explanationMarkdown(x: Explanation): string {
+/** The explanation as Markdown, for a hover; `t` as the explanation's. */
+export function explanationMarkdown(x: Explanation, t: Translator = english): string {
   const lines = x.steps.map((s, i) => `${i + 1}. ${s.text}${s.file ? ` — \`${stepPlace(s)}\`` : ''}`);
-  return `**Path from ${packageLabel(x.package)}**\n\n${lines.join('\n')}\n\n${x.conclusion}`;
+  return `**${t.t('explain.path', { pkgGen: packageLabel(x.package, t, 'gen') })}**\n\n${lines.join('\n')}\n\n${x.conclusion}`;
 }

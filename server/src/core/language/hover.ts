@@ -43,8 +43,8 @@ function referenceHover(project: Project, r: Resolution, l: Translator): string 
   const deleted = t.deleted ? `\n\n${l.t('hover.deleted')}` : '';
   // A finding of ISO004 or ISO009 names the way from the package's root to the target.
   const code = referenceVerdict(r).code;
-  const x = code === 'ISO004' || code === 'ISO009' ? explainReference(project, r.ref) : undefined;
-  const path = x ? `\n\n${explanationMarkdown(x)}` : '';
+  const x = code === 'ISO004' || code === 'ISO009' ? explainReference(project, r.ref, l) : undefined;
+  const path = x ? `\n\n${explanationMarkdown(x, l)}` : '';
   return `${head}${title(t.title)}\n\n${where}\n\n${verdict}${deleted}${path}`;
 }
 

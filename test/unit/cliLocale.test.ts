@@ -1,7 +1,7 @@
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -99,5 +99,74 @@ describe('isola check in the user\'s language', () => {
     const [sr, se] = [sarif({ LANG: 'ru_RU.UTF-8' }), sarif({})];
     assert.deepEqual(sr.tool.driver.rules.map((r: { id: string }) => r.id), se.tool.driver.rules.map((r: { id: string }) => r.id));
     assert.deepEqual(sr.results.map((r: { ruleId: string }) => r.ruleId), se.results.map((r: { ruleId: string }) => r.ruleId));
+  });
+});
+
+describe('the package and project commands in the user\'s language', () => {
+  let tmp: string;
+  before(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-locale-'));
+    // A copy: a build records its history next to the project.
+    cpSync(path.join(REPO, 'examples/payments'), path.join(tmp, 'payments'), { recursive: true });
+    const built = isola(['build', path.join(tmp, 'payments'), '--package', 'payments_solution', '--out', path.join(tmp, 'p.isolapkg')], {});
+    assert.equal(built.code, 0, built.err);
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('isola inspect: the descriptor\'s words, the data and the summary in Russian; kinds of cards, steps and codes as in English', () => {
+    const ru = isola(['inspect', path.join(tmp, 'p.isolapkg')], { LANG: 'ru_RU.UTF-8' });
+    const en = isola(['inspect', path.join(tmp, 'p.isolapkg')], {});
+    assert.equal(ru.code, 0, ru.err);
+    assert.match(ru.out, /^решение payments_solution 2\.1\.0 — Payments\n  формат isola-package 1, собран /);
+    assert.match(ru.out, /\n  параметры: дизайн all, данные none\nШаги импорта:\n/);
+    assert.match(ru.out, /\nЭлементов архива: \d+, [\d.]+ KB без сжатия; все контрольные суммы совпадают\.\n$/);
+    assert.match(en.out, /^solution payments_solution 2\.1\.0 — Payments\n  isola-package format 1, built /);
+    assert.match(en.out, /\n\d+ entries, [\d.]+ KB uncompressed; every checksum verified\.\n$/);
+    // The card lines (step, type, id) are the same in both languages.
+    const cards = (out: string) => out.split('\n').filter((l) => /^ {2,4}\S/.test(l) && !/[А-Яа-яЁё]|format|source|platform|options/.test(l));
+    assert.deepEqual(cards(ru.out), cards(en.out));
+    const usage = isola(['inspect'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(usage.code, 2);
+    assert.equal(usage.err, 'isola inspect: использование: isola inspect FILE [--format text|json]\n');
+  });
+
+  it('isola unpack --dry-run: the status words and the summary in Russian, the files as in English', () => {
+    const ru = isola(['unpack', path.join(tmp, 'p.isolapkg'), '--dir', path.join(tmp, 'unpacked'), '--dry-run'], { LANG: 'ru_RU.UTF-8' });
+    const en = isola(['unpack', path.join(tmp, 'p.isolapkg'), '--dir', path.join(tmp, 'unpacked'), '--dry-run'], {});
+    assert.equal(ru.code, 0, ru.err);
+    assert.match(ru.out, /^Будет распакован пакет \(решение payments_solution 2\.1\.0\) в /);
+    assert.match(ru.out, /\n  создан {8}payments_solution\.isola\.json\n/);
+    assert.match(ru.out, /\nсоздано: 8, изменено: 0, без изменений: 0 \(пробный запуск: ничего не записано\)\n$/);
+    assert.match(en.out, /^Would unpack solution payments_solution 2\.1\.0 into /);
+    assert.match(en.out, /\n8 created, 0 changed, 0 unchanged \(dry run: nothing written\)\n$/);
+    const files = (out: string) => out.split('\n').slice(1, -2).map((l) => l.trim().split(/\s+/).pop());
+    assert.deepEqual(files(ru.out), files(en.out));
+    assert.ok(!existsSync(path.join(tmp, 'unpacked')), 'a dry run writes nothing');
+  });
+
+  it('isola graph and export: their refusals in Russian; the graph itself is the same file in both languages', () => {
+    const graph = isola(['graph', 'examples/payments', '--package', 'nope'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(graph.code, 2);
+    assert.match(graph.err, /^isola graph: пакета "nope" нет в .*payments; пакеты в этой папке: solution payments_solution, /);
+    const args = ['graph', 'examples/payments', '--package', 'payments_solution', '--format', 'mermaid'];
+    assert.equal(isola(args, { LANG: 'ru_RU.UTF-8' }).out, isola(args, {}).out);
+    const exp = isola(['export', '--package', 'sales'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(exp.code, 2);
+    assert.equal(exp.err, 'isola export: укажите --out FILE\n');
+  });
+
+  it('isola init: what it created, the next step and the refusal in Russian; the files it writes are the same', () => {
+    const ru = isola(['init', path.join(tmp, 'ru-proj'), '--code', 'sales'], { LANG: 'ru_RU.UTF-8' });
+    const en = isola(['init', path.join(tmp, 'en-proj'), '--code', 'sales'], {});
+    assert.equal(ru.code, 0, ru.err);
+    assert.match(ru.out, /^Создан проект \(раздел sales\) в .*ru-proj:\n  создан {4}isola\.config\.json\n/);
+    assert.match(ru.out, /\nДальше: cd .*ru-proj && isola check && /);
+    assert.match(en.out, /^Created workspace sales in .*en-proj:\n  created   isola\.config\.json\n/);
+    for (const f of ['isola.config.json', 'sales.isola.json', '.gitignore']) {
+      assert.equal(readFileSync(path.join(tmp, 'ru-proj', f), 'utf8'), readFileSync(path.join(tmp, 'en-proj', f), 'utf8'), f);
+    }
+    const again = isola(['init', path.join(tmp, 'ru-proj'), '--code', 'sales'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(again.code, 1);
+    assert.match(again.err, /^isola init: отказ, ничего не записано: isola\.config\.json, sales\.isola\.json, \.github\/workflows\/isola\.yml уже есть в .*; init никогда не перезаписывает файлы \(переместите их/);
   });
 });

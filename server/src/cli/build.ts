@@ -30,12 +30,12 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   if (positionals.length > 1) throw new UsageError(`build takes one folder, got ${positionals.join(' ')}`);
   if (values.design !== 'all' && values.design !== 'none') throw new UsageError(`--design takes all or none, not "${values.design}"`);
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-  await assertFolder(dir);
+  await assertFolder(dir, translatorOf(io));
   // Data files are not scanned ahead: the build reads them anyway, and refuses at the first bad
   // record with its file and line (a scan would read every data file twice, even with --data none).
   const project = await loadProject(dir, { ...nodeFileHost, scanData: undefined });
-  const pkg = pickPackage(project, values.package, values.kind);
   const t = translatorOf(io);
+  const pkg = pickPackage(project, values.package, values.kind, t);
   const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app));
   // The package's project folder, not DIR: the language server records the same history.
   const historyDir = packageProjectFolder(project, pkg);

@@ -28,17 +28,17 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   if (!FORMATS.includes(format)) throw new UsageError(t.t('cli.unknownFormat', { format: String(values.format) }));
   if (positionals.length > 1) throw new UsageError(t.t('cli.checkOneFolder', { n: positionals.length, folders: positionals.join(' ') }));
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-  await assertFolder(dir);
+  await assertFolder(dir, t);
   const catalog = defaultCatalog();
   if (values.builtins) await addCatalogFile(catalog, path.resolve(io.cwd, values.builtins));
 
   const project = await loadProject(dir, nodeFileHost, { catalog });
   noteReadProblems(project.manifests, nodeFileHost);
   // `--explain CODE@FILE:LINE`: the path of one finding, in the view the check would use.
-  if (values.explain) return runExplain(values.explain, values.package ? packageView(project, pickPackage(project, values.package, values.kind)).view : project, io);
+  if (values.explain) return runExplain(values.explain, values.package ? packageView(project, pickPackage(project, values.package, values.kind, t)).view : project, io);
   // `--package`: that package alone, as its build would check it (a workspace of a solution too).
   // Messages in the chosen language; codes, keys and SARIF rule ids are the same in every language.
-  const result = values.package ? checkPackage(project, pickPackage(project, values.package, values.kind), undefined, t) : checkProject(project, undefined, t);
+  const result = values.package ? checkPackage(project, pickPackage(project, values.package, values.kind, t), undefined, t) : checkProject(project, undefined, t);
   if (format === 'json') io.out(formatJson(result));
   else if (format === 'sarif') io.out(formatSarif(result, { name: 'isola', version: pkg.version, informationUri: 'https://github.com/isola-dev/isola' }));
   else io.out(formatFindings(result, t));

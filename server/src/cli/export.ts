@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { ExportRequest } from '../core/environment/types';
 import type { EnvClient } from '../env/client';
 import { withEnvironment } from './envArgs';
+import { translatorOf } from './lang';
 import { follow } from './import';
 import { ExitCode, Io, UsageError } from './usage';
 
@@ -18,31 +19,34 @@ export async function runExport(args: string[], io: Io): Promise<ExitCode> {
       data: { type: 'string', default: 'none' }, design: { type: 'string', default: 'all' }, title: { type: 'string' }, comment: { type: 'string' },
     },
   });
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!values.package) throw new UsageError('--package CODE is required (a namespace, app, solution or configuration code)');
-  if (!values.out) throw new UsageError('--out FILE is required');
-  if (!EXPORT_KINDS.includes(values.kind!)) throw new UsageError(`--kind must be one of ${EXPORT_KINDS.join(', ')}`);
-  if (values.design !== 'all' && values.design !== 'none') throw new UsageError('--design must be all or none');
+  const t = translatorOf(io);
+  if (positionals.length) throw new UsageError(t.t('cli.unexpectedArgument', { arg: positionals[0] }));
+  if (!values.package) throw new UsageError(t.t('cli.packageCodeRequired'));
+  if (!values.out) throw new UsageError(t.t('cli.export.outRequired'));
+  if (!EXPORT_KINDS.includes(values.kind!)) throw new UsageError(t.t('cli.kindOneOf', { kinds: EXPORT_KINDS.join(', ') }));
+  if (values.design !== 'all' && values.design !== 'none') throw new UsageError(t.t('cli.export.design'));
   const data = values.data === 'none' || values.data === 'all' ? values.data : values.data!.split(',').map((s) => s.trim()).filter(Boolean);
   const out = path.resolve(io.cwd, values.out);
   return withEnvironment('export', values.env, io, async (client) => {
     const req: ExportRequest = { kind: values.kind as ExportRequest['kind'], code: values.package!, design: values.design as ExportRequest['design'], data, title: values.title, comment: values.comment };
     if (!(await exportPackage(client, req, out, 'export', io))) return 1;
-    io.out(`Saved ${path.relative(io.cwd, out) || out}.\n`);
+    io.out(`${t.t('cli.export.saved', { file: path.relative(io.cwd, out) || out })}\n`);
     return 0;
   });
 }
 
 /**
  * An export job followed to its end (its log lines to `jobIo.out`), then its package downloaded
- * to `file`. False, with the job's failure on stderr, when the job did not succeed.
+ * to `file`. False, with the job's failure on stderr, when the job did not succeed. Its own lines
+ * are in the user's language; the job's log and error are the environment's.
  */
 export async function exportPackage(client: EnvClient, req: ExportRequest, file: string, command: string, io: Io, jobIo: Io = io): Promise<boolean> {
+  const t = translatorOf(io);
   const job = await client.startExport(req);
-  jobIo.out(`Export job ${job.id}:\n`);
+  jobIo.out(`${t.t('cli.export.job', { id: job.id })}\n`);
   const done = await follow(client, job.id, jobIo);
   if (done.status !== 'succeeded') {
-    io.err(`isola ${command}: job ${done.id} ${done.status}: ${done.error ?? ''}\n`);
+    io.err(`isola ${command}: ${t.t('cli.job.failed', { id: done.id, status: done.status, error: done.error ?? '' })}\n`);
     return false;
   }
   await client.downloadPackage(String(done.result!.package), file);

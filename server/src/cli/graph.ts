@@ -7,6 +7,7 @@ import { toSvg } from '../core/graph/svg';
 import type { GraphLevel, ReferenceGraph } from '../core/graph/types';
 import { nodeFileHost } from '../core/manifest/host';
 import { loadProject } from '../core/manifest/project';
+import { translatorOf } from './lang';
 import { assertFolder, pickPackage } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
@@ -31,15 +32,17 @@ export async function runGraph(args: string[], io: Io): Promise<ExitCode> {
     allowPositionals: true,
     options: { package: { type: 'string' }, kind: { type: 'string' }, level: { type: 'string', default: 'namespace' }, format: { type: 'string', default: 'dot' } },
   });
+  // The refusals in the user's language; the graph itself is a file format.
+  const t = translatorOf(io);
   const format = values.format as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}": use ${FORMATS.join(', ')}`);
+  if (!FORMATS.includes(format)) throw new UsageError(t.t('cli.unknownFormatOf', { format: String(values.format), formats: FORMATS.join(', ') }));
   const level = values.level as GraphLevel;
-  if (!LEVELS.includes(level)) throw new UsageError(`unknown level "${values.level}": use namespace or entity`);
-  if (positionals.length > 1) throw new UsageError(`graph takes one folder, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (!LEVELS.includes(level)) throw new UsageError(t.t('cli.graph.unknownLevel', { level: String(values.level) }));
+  if (positionals.length > 1) throw new UsageError(t.t('cli.oneFolder', { command: 'graph', n: positionals.length, folders: positionals.join(' ') }));
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-  await assertFolder(dir);
+  await assertFolder(dir, t);
   const project = await loadProject(dir, nodeFileHost);
-  const pkg = pickPackage(project, values.package, values.kind);
+  const pkg = pickPackage(project, values.package, values.kind, t);
   io.out(RENDER[format](buildGraph(project, pkg, level)));
   return 0;
 }

@@ -3,13 +3,15 @@ import { parseArgs } from 'node:util';
 import { PackageError, PackageReader } from '../core/packaging/reader';
 import { STEPS } from '../core/packaging/format';
 import { formatBytes } from './build';
+import { translatorOf } from './lang';
 import { ExitCode, Io, UsageError } from './usage';
 
 /** `isola inspect FILE [--format text|json]`: the descriptor, the import steps with their cards, the entries; everything verified. */
 export async function runInspect(args: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' } } });
-  if (positionals.length !== 1) throw new UsageError('usage: isola inspect FILE [--format text|json]');
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown format "${values.format}": use text or json`);
+  const t = translatorOf(io);
+  if (positionals.length !== 1) throw new UsageError(t.t('cli.usage', { synopsis: 'isola inspect FILE [--format text|json]' }));
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(t.t('cli.unknownFormat.textJson', { format: String(values.format) }));
   const file = path.resolve(io.cwd, positionals[0]);
   let reader: PackageReader;
   try {
@@ -30,27 +32,28 @@ export async function runInspect(args: string[], io: Io): Promise<ExitCode> {
       io.out(JSON.stringify({ descriptor, steps, entries, verified: true }, null, 2) + '\n');
       return 0;
     }
+    // Words in the user's language; kinds of cards, steps, option values and codes as the package has them.
     const lines = [
-      `${d.kind} ${d.code}${d.version ? ` ${d.version}` : ''}${d.title ? ` — ${d.title}` : ''}`,
-      `  ${d.format} format ${d.formatVersion}, built ${d.createdAt} by ${d.createdBy} with ${d.tool.name} ${d.tool.version}`,
-      `  source: ${d.source}`,
-      ...(d.comment ? [`  comment: ${d.comment}`] : []),
-      ...(d.platform || d.languages ? [`  platform ${d.platform ?? 'any'}, languages ${(d.languages ?? []).join(', ') || 'none'}`] : []),
-      `  options: design ${d.options.design}, data ${Array.isArray(d.options.data) ? d.options.data.join(', ') : d.options.data}` +
-        (d.options.dataOrder ? ` (import order: ${d.options.dataOrder.join(' → ')})` : ''),
-      'Import steps:',
+      `${t.noun(d.kind)} ${d.code}${d.version ? ` ${d.version}` : ''}${d.title ? ` — ${d.title}` : ''}`,
+      `  ${t.t('cli.inspect.format', { format: d.format, formatVersion: d.formatVersion, createdAt: d.createdAt, createdBy: d.createdBy, tool: `${d.tool.name} ${d.tool.version}` })}`,
+      `  ${t.t('cli.inspect.source', { source: d.source })}`,
+      ...(d.comment ? [`  ${t.t('cli.inspect.comment', { comment: d.comment })}`] : []),
+      ...(d.platform || d.languages ? [`  ${t.t('cli.inspect.platform', { platform: d.platform ?? t.t('cli.inspect.anyPlatform'), languages: (d.languages ?? []).join(', ') || t.t('cli.none') })}`] : []),
+      `  ${t.t('cli.inspect.options', { design: d.options.design, data: Array.isArray(d.options.data) ? d.options.data.join(', ') : d.options.data })}` +
+        (d.options.dataOrder ? t.t('cli.inspect.dataOrder', { order: d.options.dataOrder.join(' → ') }) : ''),
+      t.t('cli.inspect.steps'),
     ];
     for (const s of steps) {
       if (!s.cards.length) continue;
       lines.push(`  ${s.step} (${s.cards.length})`);
-      for (const c of s.cards) lines.push(`    ${c.type.padEnd(12)} ${c.id}${c.deleted ? '  [deleted]' : ''}`);
+      for (const c of s.cards) lines.push(`    ${c.type.padEnd(12)} ${c.id}${c.deleted ? `  ${t.t('cli.inspect.deleted')}` : ''}`);
     }
     if (d.data.length) {
-      lines.push('Data:');
-      for (const set of d.data) lines.push(`  ${set.app}: ${set.records} records in ${set.chunks.length} chunk(s)`);
+      lines.push(t.t('cli.inspect.data'));
+      for (const set of d.data) lines.push(`  ${t.t('cli.inspect.dataSet', { app: set.app, records: set.records, chunks: set.chunks.length })}`);
     }
     const bytes = d.entries.reduce((n, e) => n + e.size, 0);
-    lines.push(`${d.entries.length + 1} entries, ${formatBytes(bytes)} uncompressed; every checksum verified.`);
+    lines.push(t.t('cli.inspect.summary', { entries: d.entries.length + 1, size: formatBytes(bytes) }));
     io.out(lines.join('\n') + '\n');
     return 0;
   } catch (e) {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ExportRequest } from '../core/environment/types';
 import { withEnvironment } from './envArgs';
+import { translatorOf } from './lang';
 import { EXPORT_KINDS, exportPackage } from './export';
 import { unpackInto } from './unpack';
 import { ExitCode, Io, UsageError } from './usage';
@@ -21,10 +22,11 @@ export async function runRetrieve(args: string[], io: Io): Promise<ExitCode> {
       data: { type: 'string', default: 'none' }, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' }, format: { type: 'string', default: 'text' },
     },
   });
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!values.package) throw new UsageError('--package CODE is required (a namespace, app, solution or configuration code)');
-  if (!EXPORT_KINDS.includes(values.kind!)) throw new UsageError(`--kind must be one of ${EXPORT_KINDS.join(', ')}`);
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown format "${values.format}": use text or json`);
+  const t = translatorOf(io);
+  if (positionals.length) throw new UsageError(t.t('cli.unexpectedArgument', { arg: positionals[0] }));
+  if (!values.package) throw new UsageError(t.t('cli.packageCodeRequired'));
+  if (!EXPORT_KINDS.includes(values.kind!)) throw new UsageError(t.t('cli.kindOneOf', { kinds: EXPORT_KINDS.join(', ') }));
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(t.t('cli.unknownFormat.textJson', { format: String(values.format) }));
   const data = values.data === 'none' || values.data === 'all' ? values.data : values.data!.split(',').map((s) => s.trim()).filter(Boolean);
   const dir = path.resolve(io.cwd, values.dir!);
   // Job lines go to stderr with --format json, so stdout stays one JSON object.
@@ -35,7 +37,7 @@ export async function runRetrieve(args: string[], io: Io): Promise<ExitCode> {
       const req: ExportRequest = { kind: values.kind as ExportRequest['kind'], code: values.package!, design: 'all', data };
       const file = path.join(tmp, 'retrieved.isolapkg');
       if (!(await exportPackage(client, req, file, 'retrieve', io, jobIo))) return 1;
-      return await unpackInto(file, dir, { dryRun: !!values['dry-run'], force: !!values.force, format: values.format!, label: `the package of ${values.package}` }, io, 'retrieve');
+      return await unpackInto(file, dir, { dryRun: !!values['dry-run'], force: !!values.force, format: values.format!, label: t.t('cli.retrieve.label', { code: values.package! }) }, io, 'retrieve');
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

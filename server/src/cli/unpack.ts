@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { PackageError } from '../core/packaging/reader';
 import { UnpackRefused } from '../core/unpack/errors';
 import { UnpackResult, unpackPackage } from '../core/unpack/unpack';
+import { english, Translator } from '../core/l10n';
+import { translatorOf } from './lang';
 import { ExitCode, Io, UsageError } from './usage';
 
 /** `isola unpack FILE [--dir DIR] [--dry-run] [--force] [--format text|json]`: a package becomes manifests, edited in place where they exist. */
@@ -11,8 +13,9 @@ export async function runUnpack(args: string[], io: Io): Promise<ExitCode> {
     args, allowPositionals: true,
     options: { dir: { type: 'string', default: '.' }, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' }, format: { type: 'string', default: 'text' } },
   });
-  if (positionals.length !== 1) throw new UsageError('usage: isola unpack FILE [--dir DIR] [--dry-run] [--force] [--format text|json]');
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown format "${values.format}": use text or json`);
+  const t = translatorOf(io);
+  if (positionals.length !== 1) throw new UsageError(t.t('cli.usage', { synopsis: 'isola unpack FILE [--dir DIR] [--dry-run] [--force] [--format text|json]' }));
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(t.t('cli.unknownFormat.textJson', { format: String(values.format) }));
   const file = path.resolve(io.cwd, positionals[0]);
   const dir = path.resolve(io.cwd, values.dir!);
   return unpackInto(file, dir, { dryRun: !!values['dry-run'], force: !!values.force, format: values.format, label: positionals[0] }, io, 'unpack');
@@ -20,13 +23,14 @@ export async function runUnpack(args: string[], io: Io): Promise<ExitCode> {
 
 /** Unpacks and reports, for `unpack` and `retrieve` alike: exit 1 when refused (nothing written), 2 when the package cannot be read. */
 export async function unpackInto(file: string, dir: string, o: { dryRun: boolean; force: boolean; format: string; label: string }, io: Io, command: string): Promise<ExitCode> {
+  const t = translatorOf(io);
   let r: UnpackResult;
   try {
     r = await unpackPackage({ file, dir, dryRun: o.dryRun, force: o.force });
   } catch (e) {
     if (e instanceof PackageError) throw new UsageError(`${o.label}: ${e.message}`);
     if (e instanceof UnpackRefused) {
-      io.err(`isola ${command}: refused, nothing written: ${e.message}\n`);
+      io.err(`isola ${command}: ${t.t('cli.unpack.refused', { reason: e.message })}\n`);
       return 1;
     }
     throw e;
@@ -35,20 +39,27 @@ export async function unpackInto(file: string, dir: string, o: { dryRun: boolean
     io.out(JSON.stringify(r, null, 2) + '\n');
     return 0;
   }
-  io.out(unpackText(r, dir, io.cwd));
+  io.out(unpackText(r, dir, io.cwd, t));
   return 0;
 }
 
-/** One line per file (created, changed with its count of entities, unchanged), the notes, and a summary. */
-export function unpackText(r: UnpackResult, dir: string, cwd: string): string {
+/**
+ * One line per file (created, changed with its count of entities, unchanged), the notes, and a
+ * summary, in `t`'s language (the notes are the unpacker's, in English).
+ */
+export function unpackText(r: UnpackResult, dir: string, cwd: string, t: Translator = english): string {
   const where = path.relative(cwd, dir) || '.';
-  const lines = [`${r.written ? 'Unpacked' : 'Would unpack'} ${r.package.kind} ${r.package.code}${r.package.version ? ` ${r.package.version}` : ''} into ${where}:`];
+  const head = { kind: t.noun(r.package.kind), code: r.package.code, version: r.package.version ? ` ${r.package.version}` : '', dir: where };
+  const lines = [t.t(r.written ? 'cli.unpack.done' : 'cli.unpack.would', head)];
+  const status = { created: t.t('cli.unpack.created'), changed: t.t('cli.unpack.changed'), unchanged: t.t('cli.unpack.unchanged') };
+  // The file names line up after the longest status word (9 characters in English).
+  const width = Math.max(...Object.values(status).map((s) => s.length));
   for (const f of r.files) {
-    const n = f.entities !== undefined && f.status === 'changed' ? ` (${f.entities} ${f.entities === 1 ? 'entity' : 'entities'})` : '';
-    lines.push(`  ${f.status.padEnd(9)} ${f.file}${n}`);
+    const n = f.entities !== undefined && f.status === 'changed' ? ` (${t.t('cli.count.entity', { n: f.entities })})` : '';
+    lines.push(`  ${(status[f.status as keyof typeof status] ?? f.status).padEnd(width)} ${f.file}${n}`);
   }
-  for (const note of r.notes) lines.push(`  note: ${note}`);
+  for (const note of r.notes) lines.push(`  ${t.t('cli.unpack.note', { note })}`);
   const count = (s: string) => r.files.filter((f) => f.status === s).length;
-  lines.push(`${count('created')} created, ${count('changed')} changed, ${count('unchanged')} unchanged${r.written ? '' : ' (dry run: nothing written)'}`);
+  lines.push(t.t('cli.unpack.summary', { created: count('created'), changed: count('changed'), unchanged: count('unchanged'), dryRun: r.written ? '' : t.t('cli.unpack.dryRun') }));
   return lines.join('\n') + '\n';
 }

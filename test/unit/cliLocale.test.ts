@@ -144,12 +144,18 @@ describe('the package and project commands in the user\'s language', () => {
     assert.ok(!existsSync(path.join(tmp, 'unpacked')), 'a dry run writes nothing');
   });
 
-  it('isola graph and export: their refusals in Russian; the graph itself is the same file in both languages', () => {
+  it('isola graph, export, import and build: their refusals in Russian; the graph itself is the same file in both languages', () => {
     const graph = isola(['graph', 'examples/payments', '--package', 'nope'], { LANG: 'ru_RU.UTF-8' });
     assert.equal(graph.code, 2);
     assert.match(graph.err, /^isola graph: пакета "nope" нет в .*payments; пакеты в этой папке: solution payments_solution, /);
     const args = ['graph', 'examples/payments', '--package', 'payments_solution', '--format', 'mermaid'];
     assert.equal(isola(args, { LANG: 'ru_RU.UTF-8' }).out, isola(args, {}).out);
+    const imp = isola(['import', 'p.isolapkg', '--on-conflict', 'merge'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(imp.code, 2);
+    assert.equal(imp.err, 'isola import: --on-conflict принимает cancel или replace (указано "merge")\n');
+    assert.equal(isola(['import', 'p.isolapkg', '--on-conflict', 'merge'], {}).err, 'isola import: --on-conflict must be cancel or replace (got "merge")\n');
+    const build = isola(['build', 'examples/payments', '--design', 'some'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(build.err, 'isola build: --design принимает all или none, а не "some"\n');
     const exp = isola(['export', '--package', 'sales'], { LANG: 'ru_RU.UTF-8' });
     assert.equal(exp.code, 2);
     assert.equal(exp.err, 'isola export: укажите --out FILE\n');

@@ -10,7 +10,7 @@ import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../core/pac
 import { packageProjectFolder } from '../core/packaging/projectFolder';
 import { descriptorBefore, replacedBy, replacedWords } from '../core/packaging/replaced';
 import { checkPackage } from '../core/check';
-import { english } from '../core/l10n';
+import { english, Translator } from '../core/l10n';
 import { inLanguage } from '../core/l10n/findings';
 import pkgJson from '../../../package.json';
 import { formatFindings, translatorOf } from './lang';
@@ -27,16 +27,16 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
       comment: { type: 'string' }, data: { type: 'string', default: 'none' }, design: { type: 'string', default: 'all' },
     },
   });
-  if (positionals.length > 1) throw new UsageError(`build takes one folder, got ${positionals.join(' ')}`);
-  if (values.design !== 'all' && values.design !== 'none') throw new UsageError(`--design takes all or none, not "${values.design}"`);
+  const t = translatorOf(io);
+  if (positionals.length > 1) throw new UsageError(t.t('cli.build.oneFolder', { folders: positionals.join(' ') }));
+  if (values.design !== 'all' && values.design !== 'none') throw new UsageError(t.t('cli.build.design', { value: String(values.design) }));
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-  await assertFolder(dir, translatorOf(io));
+  await assertFolder(dir, t);
   // Data files are not scanned ahead: the build reads them anyway, and refuses at the first bad
   // record with its file and line (a scan would read every data file twice, even with --data none).
   const project = await loadProject(dir, { ...nodeFileHost, scanData: undefined });
-  const t = translatorOf(io);
   const pkg = pickPackage(project, values.package, values.kind, t);
-  const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app));
+  const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app), t);
   // The package's project folder, not DIR: the language server records the same history.
   const historyDir = packageProjectFolder(project, pkg);
   const history = await readHistoryFile(historyDir).catch((e) => {
@@ -94,13 +94,14 @@ class BuildInterrupted extends Error {
 }
 
 /** `none`, `all`, or a comma list of apps (`app` or `namespace.app`), matched against the apps that have data. */
-function dataOption(value: string, available: string[]): DataOption {
+function dataOption(value: string, available: string[], t: Translator): DataOption {
   if (value === 'none' || value === 'all') return value;
   return value.split(',').map((s) => s.trim()).filter(Boolean).map((a) => {
     if (available.includes(a)) return a;
     const matches = available.filter((x) => x.endsWith(`.${a}`));
     if (matches.length === 1) return matches[0];
-    throw new UsageError(`--data: ${matches.length ? `"${a}" is ambiguous (${matches.join(', ')})` : `no data for app "${a}" (apps with data: ${available.join(', ') || 'none'})`}`);
+    throw new UsageError(matches.length ? t.t('cli.build.dataAmbiguous', { app: a, matches: matches.join(', ') })
+      : t.t('cli.build.noData', { app: a, apps: available.join(', ') || t.t('cli.none') }));
   });
 }
 

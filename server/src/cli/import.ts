@@ -12,7 +12,7 @@ import { EnvClient, followJob } from '../env/client';
 import { isProduction, withEnvironment } from './envArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
-const USAGE = 'usage: isola import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--design all|none] [--data none|all|APP,...] [--format text|json] [--confirm NAME]';
+const SYNOPSIS = 'isola import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--design all|none] [--data none|all|APP,...] [--format text|json] [--confirm NAME]';
 
 /**
  * `isola import FILE`: uploads the package, prints the environment's plan, and (unless
@@ -27,22 +27,23 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
       design: { type: 'string', default: 'all' }, data: { type: 'string', default: 'all' }, format: { type: 'string', default: 'text' }, confirm: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new UsageError(USAGE);
-  const choice = importChoiceOf(values.design!, values.data!);
+  const t = translatorOf(io);
+  if (positionals.length !== 1) throw new UsageError(t.t('cli.usage', { synopsis: SYNOPSIS }));
+  const choice = importChoiceOf(values.design!, values.data!, t);
   const onConflict = values['on-conflict'];
-  if (onConflict !== 'cancel' && onConflict !== 'replace') throw new UsageError(`--on-conflict must be cancel or replace (got "${onConflict}")`);
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown format "${values.format}": use text or json`);
+  if (onConflict !== 'cancel' && onConflict !== 'replace') throw new UsageError(t.t('cli.import.onConflict', { value: String(onConflict) }));
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(t.t('cli.unknownFormat.textJson', { format: String(values.format) }));
   const json = values.format === 'json';
   const file = path.resolve(io.cwd, positionals[0]);
   if (!values['dry-run'] && isProduction(values.env, io) && values.confirm !== values.env) {
-    throw new UsageError(`"${values.env}" is a production environment: repeat its name with --confirm ${values.env} to import into it (or use --dry-run)`);
+    throw new UsageError(t.t('cli.import.production', { env: String(values.env) }));
   }
   // Before the environment opens (which takes seconds): a missing file, a folder or a named pipe is bad input at once.
   await checkPackageFile(file, positionals[0]);
   return withEnvironment('import', values.env, io, async (client) => {
     const stored = await client.uploadPackage(file).catch((e) => {
       if (e instanceof EnvError && (e.status === 422 || e.status === 413)) throw new UsageError(`${positionals[0]}: ${e.message}`);
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${positionals[0]}: no such file`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(t.t('cli.noSuchFile', { file: positionals[0] }));
       throw e;
     });
     // A 400 here is the command line's fault (an `--as` code, a `--data` app the package lacks): bad usage.
@@ -53,7 +54,6 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
     const out: { environment: string; choice: ImportChoice; plan: ImportPlan; result?: unknown; refused?: string } = {
       environment: client.name, choice: plan.choice ? { design: plan.choice.design, data: plan.choice.data } : choice, plan,
     };
-    const t = translatorOf(io);
     if (!json) io.out(formatPlan(client.name, plan, t));
     const refuse = (why: string): ExitCode => {
       out.refused = why;
@@ -123,11 +123,11 @@ export function formatPlan(env: string, p: ImportPlan, t: Translator = english):
 }
 
 /** `--design all|none` and `--data none|all|APP,...` (apps as the package names them, or a bare app code). */
-function importChoiceOf(design: string, data: string): ImportChoice {
-  if (design !== 'all' && design !== 'none') throw new UsageError(`--design must be all or none (got "${design}")`);
+function importChoiceOf(design: string, data: string, t: Translator): ImportChoice {
+  if (design !== 'all' && design !== 'none') throw new UsageError(t.t('cli.import.design', { value: design }));
   if (data === 'none' || data === 'all') return { design, data };
   const apps = data.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!apps.length) throw new UsageError('--data must be none, all, or a comma-separated list of apps');
+  if (!apps.length) throw new UsageError(t.t('cli.import.data'));
   return { design, data: apps };
 }
 

@@ -170,26 +170,17 @@ function backends(pgUrl: string | undefined, only: string[] | undefined): Backen
 // Benchmark
 // ---------------------------------------------------------------------------------------------
 
-interface Row {
+/** One package on one backend: the median run's figures as the importing child reported them, and what they come to. */
+interface Row extends Pick<ImportChildResult,
+  'registerMs' | 'registerCpuMs' | 'planMs' | 'planCpuMs' | 'importMs' | 'phases' | 'cpuMs' | 'maxRssMB' | 'sampledPeakMB' | 'openRssMB'> {
   backend: string;
   package: BenchPackage['kind'];
   cards: number;
   records: number;
   packageMB: number;
-  /** Registering the file (reading and checking every card), wall and CPU of the importing process. */
-  registerMs: number;
-  registerCpuMs: number;
-  planMs: number;
-  planCpuMs: number;
-  importMs: number;
-  phases: Record<string, number>;
-  cpuMs: number;
   entitiesPerS: number;
   recordsPerS: number;
   dataMBps: number;
-  maxRssMB: number;
-  sampledPeakMB: number;
-  openRssMB: number;
   dbMB?: number;
   runs: number[];
   /** Milliseconds the same rows took by COPY and by multi-row INSERT (bench/importFloor.ts). */

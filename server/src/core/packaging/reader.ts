@@ -6,7 +6,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { cardProblem, descriptorProblem } from './cardCheck';
-import { foldedName, unsafeEntryName } from './entryNames';
+import { listEntries } from './entryList';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { mayBeDeeperThan } from './jsonLimits';
 import { byteLines } from './lines';
@@ -23,9 +23,6 @@ export class PackageError extends Error {
 }
 
 const MAX_DESCRIPTOR_BYTES = 256 * 1024 * 1024;
-
-/** Entries smaller than this may compress very well (blank cards) without being bombs. */
-const RATIO_MIN_BYTES = 1024 * 1024;
 
 /**
  * An opened package. Opening reads only the central directory and the descriptor, and refuses
@@ -66,7 +63,7 @@ export class PackageReader {
       throw e;
     });
     try {
-      const entries = await listEntries(zip, limits);
+      const entries = await listEntries(zip, limits, bytes);
       const meta = entries.get(DESCRIPTOR);
       if (!meta) throw new PackageError(`no ${DESCRIPTOR}: not an Isola package`);
       const descriptorBytes = await readWhole(zip, meta, DESCRIPTOR, Math.min(MAX_DESCRIPTOR_BYTES, limits.maxEntryBytes));
@@ -220,42 +217,6 @@ export class PackageReader {
     const expected = this.sha256Of.get(name);
     if (expected !== actual) throw new PackageError(`checksum mismatch: the index says sha256 ${expected?.slice(0, 12)}…, the content is ${actual.slice(0, 12)}…`, name);
   }
-}
-
-async function listEntries(zip: yauzl.ZipFile, limits: ReadLimits): Promise<Map<string, yauzl.Entry>> {
-  if (zip.entryCount > limits.maxEntries) throw new PackageError(`has ${zip.entryCount} entries; the limit is ${limits.maxEntries}`);
-  const entries = new Map<string, yauzl.Entry>();
-  const folded = new Map<string, string>();
-  let total = 0;
-  await new Promise<void>((resolve, reject) => {
-    zip.on('error', (e: Error) => reject(new PackageError(`damaged zip file (${e.message})`)));
-    zip.on('end', resolve);
-    zip.on('entry', (entry: yauzl.Entry) => {
-      try {
-        const raw = entry.fileName as unknown as Buffer;
-        const name = (entry.generalPurposeBitFlag & 0x800) ? raw.toString('utf8') : raw.toString('latin1');
-        const unsafe = unsafeEntryName(name);
-        if (unsafe) throw new PackageError(unsafe, JSON.stringify(name));
-        if (entries.has(name)) throw new PackageError('appears twice in the package', name);
-        const f = foldedName(name);
-        if (folded.has(f)) throw new PackageError(`differs from ${folded.get(f)} only in letter case`, name);
-        if (entry.isEncrypted()) throw new PackageError('is encrypted', name);
-        if (entry.uncompressedSize > limits.maxEntryBytes) throw new PackageError(`is ${entry.uncompressedSize} bytes uncompressed; the limit is ${limits.maxEntryBytes}`, name);
-        total += entry.uncompressedSize;
-        if (total > limits.maxTotalBytes) throw new PackageError(`the entries add up to more than ${limits.maxTotalBytes} bytes uncompressed`);
-        if (entry.uncompressedSize >= RATIO_MIN_BYTES && entry.uncompressedSize > limits.maxRatio * Math.max(entry.compressedSize, 1)) {
-          throw new PackageError(`expands ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))}x (from ${entry.compressedSize} to ${entry.uncompressedSize} bytes), over the ${limits.maxRatio}x limit: a zip bomb?`, name);
-        }
-        entries.set(name, entry);
-        folded.set(f, name);
-        zip.readEntry();
-      } catch (e) {
-        reject(e);
-      }
-    });
-    zip.readEntry();
-  });
-  return entries;
 }
 
 const ESCAPE_U = Buffer.from('\\u');

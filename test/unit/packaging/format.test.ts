@@ -132,6 +132,18 @@ describe('unsafeEntryName', () => {
     });
   }
 
+  it('accepts and refuses every short name as the rules say (names of plain characters take a quicker test)', () => {
+    // The rules, each on its own, as the reader applied them before the quicker test.
+    const refused = (n: string) => !n.length || /[\u0000-\u001f]/.test(n) || n.includes('\\') || n.startsWith('/') || /^[A-Za-z]:/.test(n)
+      || n.split('/').some((p) => p === '..') || n.split('/').slice(0, -1).some((p) => p === '' || p === '.');
+    const chars = ['a', '.', '/', '#', '-', ':', '\\', '\n', 'é'];
+    let names = [''];
+    for (let len = 1; len <= 4; len++) {
+      names = names.filter((n) => n.length === len - 1).flatMap((n) => chars.map((c) => n + c));
+      for (const n of names) assert.equal(unsafeEntryName(n) !== undefined, refused(n), JSON.stringify(n));
+    }
+  });
+
   it('foldedName folds letter case and Unicode normalization', () => {
     assert.equal(foldedName('Apps/A.JSON'), foldedName('apps/a.json'));
     assert.equal(foldedName('caf\u00e9'), foldedName('cafe\u0301'));

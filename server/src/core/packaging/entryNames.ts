@@ -2,6 +2,9 @@
 export function unsafeEntryName(name: string): string | undefined {
   if (name.length === 0) return 'has an empty name';
   if (name.length > 1024) return 'has a name longer than 1024 characters';
+  // The names Isola writes pass this one test; the ones below, each a scan of its own, were a
+  // tenth of opening a package of 10,000 entries.
+  if (PLAIN_NAME.test(name)) return undefined;
   if (/[\u0000-\u001f]/.test(name)) return 'has control characters in its name';
   if (name.includes('\\')) return 'uses backslashes, which some systems read as folder separators';
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'has an absolute path';
@@ -18,3 +21,9 @@ export function foldedName(name: string): string {
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * Folders and a file of letters, digits, `_`, `#`, `-` and `.`, each part starting with one that
+ * is not a dot: no control character, backslash, drive, leading `/`, `..`, `.` or empty folder.
+ */
+const PLAIN_NAME = /^(?:[\w#-][\w.#-]*\/)*(?:[\w#-][\w.#-]*)?$/;

@@ -18,8 +18,10 @@ import type { GenStats } from './generate';
 import { SERVER_NODE_FLAGS } from '../server/src/protocol';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const DIST_CLI = path.join(ROOT, 'dist', 'cli.js');
-export const WORK = path.join(ROOT, 'bench', '.work');
+/** The bundles measured: dist/, or another build's folder named by ISOLA_BENCH_DIST (a bundle of uncommitted changes). */
+export const DIST_CLI = path.join(process.env.ISOLA_BENCH_DIST ? path.resolve(process.env.ISOLA_BENCH_DIST) : path.join(ROOT, 'dist'), 'cli.js');
+/** Generated workspaces and the copied bundles; ISOLA_BENCH_WORK moves them (two runs side by side). */
+export const WORK = process.env.ISOLA_BENCH_WORK ? path.resolve(process.env.ISOLA_BENCH_WORK) : path.join(ROOT, 'bench', '.work');
 /**
  * The CLI and the server run from a copy of dist/cli.js and its command bundles (dist/commands/)
  * taken at start, so a rebuild during the run changes neither what is measured nor the source

@@ -5,6 +5,7 @@ import { diagnoseManifest } from '../../server/src/core/check';
 import { locatePaths } from '../../server/src/core/json/locate';
 import { changedRange, tokenAround } from '../../server/src/core/json/textEdit';
 import { buildManifest } from '../../server/src/core/manifest/build';
+import { modelOrigin, referenceEditOf } from '../../server/src/core/manifest/carryModel';
 import { rebuildAfterEdit } from '../../server/src/core/manifest/edit';
 import { nodeFileHost } from '../../server/src/core/manifest/host';
 import { locateInManifest } from '../../server/src/core/manifest/locationMemo';
@@ -143,6 +144,7 @@ describe('rebuildAfterEdit', () => {
     const alphabet = ['a', 'Z', '_', '.', ' ', '"', '\\', '/', '*', '\n', '{', ',', 'é'];
     let fastPaths = 0;
     let fallbacks = 0;
+    let referenceEdits = 0;
     for (const example of ['invoices', 'payments', 'company']) {
       const project = await loadProject(path.join(EXAMPLES, example), nodeFileHost);
       for (const m of project.manifests) {
@@ -160,6 +162,7 @@ describe('rebuildAfterEdit', () => {
             continue;
           }
           fastPaths++;
+          if (referenceEditOf(modelOrigin(fast))) referenceEdits++;
           const fresh = buildManifest(project.root, m.absPath, next);
           assert.deepEqual(model(fast), model(fresh), `edit at ${at} of ${m.file}`);
           const paths = [...fast.entities.map((e) => e.path), ...fast.references.map((r) => r.path)];
@@ -169,7 +172,7 @@ describe('rebuildAfterEdit', () => {
           const isLoaded = (abs: string) => project.manifests.some((x) => x.absPath === abs);
           await resolveLinks(fast, nodeFileHost, isLoaded);
           await resolveLinks(fresh, nodeFileHost, isLoaded);
-          const withVersion = (v: Manifest) => new Project(project.root, project.manifests.map((x) => (x === m ? v : x)));
+          const withVersion = (v: Manifest) => new Project(project.root, project.manifests.map((x) => (x === m ? v : x)), project.catalog);
           assert.deepEqual(diagnoseManifest(withVersion(fast), fast), diagnoseManifest(withVersion(fresh), fresh), `findings after an edit at ${at} of ${m.file}`);
         }
       }
@@ -177,14 +180,19 @@ describe('rebuildAfterEdit', () => {
     // Random single edits land inside strings and elsewhere; both paths must have been exercised.
     assert.ok(fastPaths > 100, `fast path taken ${fastPaths} times`);
     assert.ok(fallbacks > 50, `fallback taken ${fallbacks} times`);
+    // Edits of references, whose findings are recomputed from the last ones, were among them.
+    assert.ok(referenceEdits > 10, `reference edits ${referenceEdits}`);
   });
 
   it('stays equal to a fresh build through runs of typing and deleting, each version built on the last', async () => {
     const rand = random(7);
     const project = await loadProject(path.join(EXAMPLES, 'payments'), nodeFileHost);
+    const isLoaded = (abs: string) => project.manifests.some((x) => x.absPath === abs);
     let fastPaths = 0;
+    let referenceEdits = 0;
     for (const first of project.manifests) {
       let m = first;
+      const withVersion = (v: Manifest) => new Project(project.root, project.manifests.map((x) => (x === first ? v : x)), project.catalog);
       diagnoseManifest(project, m);
       for (let run = 0; run < 12; run++) {
         // A run of keystrokes at one caret: type a few characters, delete some, sometimes a quote.
@@ -202,14 +210,20 @@ describe('rebuildAfterEdit', () => {
           const fast = rebuildAfterEdit(project.root, m, next);
           if (fast) {
             fastPaths++;
+            if (referenceEditOf(modelOrigin(fast))) referenceEdits++;
             assert.deepEqual(model(fast), model(fresh), `keystroke ${key} of run ${run} in ${m.file}`);
             const paths = fast.references.map((r) => r.path);
             assert.deepEqual(locateInManifest(fast, paths), locatePaths(next, paths));
+            // Findings follow each version from the last one's (reused or recomputed in part), as a fresh check finds them.
+            await resolveLinks(fast, nodeFileHost, isLoaded);
+            await resolveLinks(fresh, nodeFileHost, isLoaded);
+            assert.deepEqual(diagnoseManifest(withVersion(fast), fast), diagnoseManifest(withVersion(fresh), fresh), `findings after keystroke ${key} of run ${run} in ${m.file}`);
           }
           m = fast ?? fresh;
         }
       }
     }
     assert.ok(fastPaths > 50, `fast path taken ${fastPaths} times`);
+    assert.ok(referenceEdits > 10, `reference edits ${referenceEdits}`);
   });
 });

@@ -1,12 +1,13 @@
 import { locatePaths } from './json/locate';
-import { pathKey } from './json/path';
+import { JsonPath, pathKey } from './json/path';
 import { LineIndex, Range } from './json/positions';
 import { rawOffsetInStringToken } from './json/strings';
 import type { Project } from './manifest/project';
-import { modelOrigin } from './manifest/carryModel';
+import { forgetReferenceEdit, modelOrigin, referenceEditOf } from './manifest/carryModel';
 import { lineIndexOf, locateInManifest } from './manifest/locationMemo';
 import type { Manifest, Package } from './manifest/types';
 import { RULES } from './rules';
+import { schemaAfterItemEdit } from './rules/man002-schema';
 import type { Finding, Rule, RuleCode, Severity } from './rules/rule';
 import { applySuppressions } from './suppressions';
 import { english, Translator } from './l10n';
@@ -45,7 +46,7 @@ export function diagnoseManifest(project: Project, m: Manifest, rules: readonly 
 /**
  * The last rule run of a line of manifest versions (see `modelOrigin`): the project it ran in, as
  * the tokens of its manifests (nothing of the snapshot itself is kept alive), the version's link
- * states, and what it found.
+ * states, and what each rule found.
  */
 interface RuleRun {
   root: string;
@@ -55,11 +56,19 @@ interface RuleRun {
   links: LinkState[];
   rules: readonly Rule[];
   t: Translator;
-  findings: Finding[];
+  byRule: Finding[][];
 }
 
 const lastRuns = new WeakMap<object, RuleRun>();
 const projectTokens = new WeakMap<Project, readonly object[]>();
+
+/** Rules that read no reference: an edit of a reference's text leaves their findings as they were. */
+const REFERENCE_BLIND: ReadonlySet<RuleCode> = new Set(['ISO001', 'ISO005', 'ISO008', 'MAN001', 'MAN003', 'MAN005']);
+/**
+ * Rules that find at most one thing per reference, at its path, from that reference and the
+ * project alone: after an edit of one reference they run for that reference only.
+ */
+const PER_REFERENCE: ReadonlySet<RuleCode> = new Set(['ISO002', 'ISO003', 'ISO004', 'ISO006', 'ISO007', 'ISO009']);
 
 /**
  * The rules' findings for a manifest, reused from the last run when nothing they read can have
@@ -67,20 +76,59 @@ const projectTokens = new WeakMap<Project, readonly object[]>();
  * description or a comment, which no rule reads), its linked files are in the same state, and
  * every manifest of the project is the same or a carried version of it. Otherwise the rules run.
  * An editor's keystrokes in a title then cost no rule run; the findings are placed again, since
- * ranges move.
+ * ranges move. After an edit of one reference's text (`referenceEditOf`) in an otherwise equal
+ * project, the rules that read references run for that reference alone, the schema checks the
+ * element that holds it, and the others keep their findings.
  */
 function rerunOrReuse(project: Project, m: Manifest, rules: readonly Rule[], t: Translator): Finding[] {
   const token = modelOrigin(m);
-  const last = lastRuns.get(token);
   let manifests = projectTokens.get(project);
   if (!manifests) projectTokens.set(project, (manifests = project.manifests.map(modelOrigin)));
   const focus = project.focus && modelOrigin(project.focus);
   const links = m.links.map(linkState);
-  const reuse = last && last.rules === rules && last.t === t && m.syntaxErrors.length === 0 && last.root === project.root &&
-    last.catalog === project.catalog && last.focus === focus && sameItems(last.manifests, manifests) && sameLinkStates(last.links, links);
-  const findings = reuse ? last.findings : checkManifest(project, m, rules, t);
-  lastRuns.set(token, { root: project.root, catalog: project.catalog, focus, manifests, links, rules, t, findings });
-  return findings;
+  // Whether a run saw this project, with this manifest's token as `self` then.
+  const sameAs = (run: RuleRun | undefined, self: object): run is RuleRun => !!run && run.rules === rules && run.t === t &&
+    m.syntaxErrors.length === 0 && run.root === project.root && run.catalog === project.catalog &&
+    run.focus === (focus === token ? self : focus) && sameItems(run.manifests, manifests!, token, self) && sameLinkStates(run.links, links);
+  const last = lastRuns.get(token);
+  let byRule: Finding[][];
+  if (sameAs(last, token)) byRule = last.byRule;
+  else {
+    const edit = referenceEditOf(token);
+    const before = edit && lastRuns.get(edit.from);
+    byRule = edit && sameAs(before, edit.from) ? afterReferenceEdit(project, m, rules, t, before.byRule, edit.path) : runRules(project, m, rules, t);
+  }
+  forgetReferenceEdit(token);
+  lastRuns.set(token, { root: project.root, catalog: project.catalog, focus, manifests, links, rules, t, byRule });
+  return byRule.length === 1 ? byRule[0] : byRule.flat();
+}
+
+/**
+ * The findings after one reference's text changed, from those before: rules that read no
+ * reference keep theirs; per-reference rules drop what they found at that reference and run on
+ * it alone; the schema's validates the element of a root list that holds the reference (or the
+ * whole manifest); any other rule runs again.
+ */
+function afterReferenceEdit(project: Project, m: Manifest, rules: readonly Rule[], t: Translator, before: Finding[][], path: JsonPath): Finding[][] {
+  const ctx = { project, pkg: project.packageOf(m), t };
+  // The carried model keeps each reference's path array, so the edited one is found by identity.
+  const ref = m.references.find((r) => r.path === path);
+  if (!ref) return runRules(project, m, rules, t);
+  const alone: Manifest = { ...m, references: [ref] };
+  return rules.map((rule, i) => {
+    if (REFERENCE_BLIND.has(rule.code)) return before[i];
+    if (rule.code === 'MAN002') return schemaAfterItemEdit(m, ctx, before[i], path) ?? rule.check(m, ctx);
+    if (!PER_REFERENCE.has(rule.code)) return rule.check(m, ctx);
+    const kept = before[i].filter((f) => !('path' in f.anchor) || f.anchor.path !== path);
+    const found = rule.check(alone, ctx);
+    return found.length > 0 ? kept.concat(found) : kept;
+  });
+}
+
+/** Each rule's findings on one manifest, in rule order. */
+function runRules(project: Project, m: Manifest, rules: readonly Rule[], t: Translator): Finding[][] {
+  const ctx = { project, pkg: project.packageOf(m), t };
+  return rules.map((rule) => rule.check(m, ctx));
 }
 
 /** What the rules read of a linked file besides its path: whether it is there, its text, and why it is refused. */
@@ -94,10 +142,11 @@ function sameLinkStates(a: LinkState[], b: LinkState[]): boolean {
   return a.length === b.length && a.every((x, i) => x[0] === b[i][0] && x[1] === b[i][1] && x[2] === b[i][2] && x[3] === b[i][3]);
 }
 
-function sameItems(a: readonly object[], b: readonly object[]): boolean {
+/** Whether `a` equals `b` with `token` read as `self` (the same manifest's token in an earlier run). */
+function sameItems(a: readonly object[], b: readonly object[], token: object, self: object): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== (b[i] === token ? self : b[i])) return false;
   return true;
 }
 

@@ -2,7 +2,7 @@ import { compareCodes } from '../core/compare';
 import * as path from 'node:path';
 import type { Catalog } from '../core/catalog/catalog';
 import { buildManifest } from '../core/manifest/build';
-import { modelOrigin } from '../core/manifest/carryModel';
+import { modelOrigin, referenceEditOf } from '../core/manifest/carryModel';
 import { rebuildAfterEdit } from '../core/manifest/edit';
 import { FileHost, isManifestPath, noteReadProblems } from '../core/manifest/host';
 import { loadProject, Project, resolveLinks } from '../core/manifest/project';
@@ -113,11 +113,11 @@ export class ProjectState {
    */
   private affectedBy(before: Project, olds: Manifest[], news: Manifest[]): Manifest[] {
     const oldByAbs = new Map(olds.map((m) => [m.absPath, m]));
-    // A version whose model was carried over from the old one (a title, description or comment
-    // edit) declares the same: no signatures to build and compare.
+    // A version whose model was carried over from the old one (a title, description, comment or
+    // reference edit) declares the same: no signatures to build and compare.
     const shifted = news.filter((m) => {
       const old = oldByAbs.get(m.absPath);
-      return !(old && modelOrigin(old) === modelOrigin(m)) && signature(m) !== signature(old);
+      return !(old && carriedFrom(m, old)) && signature(m) !== signature(old);
     });
     const gone = olds.filter((m) => !this.manifests.has(m.absPath));
     const movers = [...shifted, ...gone, ...shifted.map((m) => oldByAbs.get(m.absPath)).filter((m): m is Manifest => !!m)];
@@ -138,6 +138,12 @@ export class ProjectState {
     }
     return current.filter((m) => touched.has(m.absPath) || (m.namespace && names.has(m.namespace)) || m.references.some((r) => names.has(r.text.split('.')[0])));
   }
+}
+
+/** Whether a version's model was carried from `old` (it declares the same entities, namespace and includes). */
+function carriedFrom(m: Manifest, old: Manifest): boolean {
+  const token = modelOrigin(m);
+  return token === modelOrigin(old) || referenceEditOf(token)?.from === modelOrigin(old);
 }
 
 /** What a manifest contributes to other manifests' checks. */

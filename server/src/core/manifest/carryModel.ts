@@ -21,6 +21,53 @@ export function titleOnlyPath(path: JsonPath): boolean {
 // Versions whose model was carried share one token with the version they were carried from.
 const origins = new WeakMap<Manifest, object>();
 
+/** What changed from one token to the next when a version was carried over an edit of one reference. */
+export interface ReferenceEdit {
+  /** The token of the version the model was carried from. */
+  from: object;
+  /** The path of the edited reference (the same array in both versions' references). */
+  path: JsonPath;
+}
+
+// Tokens started by an edit of one reference's text, and the token they were carried from.
+const referenceEdits = new WeakMap<object, ReferenceEdit>();
+
+/**
+ * The reference edit that started a version's token (see `carryModel` with `edited.reference`):
+ * the model equals the previous token's but for that one reference's text. Undefined otherwise.
+ */
+export function referenceEditOf(token: object): ReferenceEdit | undefined {
+  return referenceEdits.get(token);
+}
+
+/**
+ * Forgets how a token was started once what it was needed for is done (the rules have run for
+ * it), so a line of edited versions does not keep every earlier token alive.
+ */
+export function forgetReferenceEdit(token: object): void {
+  referenceEdits.delete(token);
+}
+
+/**
+ * Whether the string at `path` is read by the model as one reference and nothing else: a
+ * reference's own path (a reference property, or an item of a reference list, not under the
+ * `data` map), so the key that holds it is none of those entities, scripts and links read.
+ */
+export function isReferencePath(m: Manifest, path: JsonPath): boolean {
+  return referenceAt(m, path) !== undefined;
+}
+
+function referenceAt(m: Manifest, path: JsonPath): Manifest['references'][number] | undefined {
+  const last = path[path.length - 1];
+  for (const r of m.references) if (r.path.length === path.length && r.path[r.path.length - 1] === last && samePath(r.path, path)) return r;
+  return undefined;
+}
+
+function samePath(a: JsonPath, b: JsonPath): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * A token shared by a manifest version and every version whose model was carried from it (see
  * `carryModel`): versions with the same token differ at most in titles, descriptions and comments.
@@ -34,14 +81,15 @@ export function modelOrigin(m: Manifest): object {
 
 /**
  * The next version of a manifest whose value differs from the old one's at most in one string at
- * `edited.path` that `titleOnlyPath` allows (or not at all: an edit inside a comment). The old
+ * `edited.path` that `titleOnlyPath` allows, or that `isReferencePath` allows when `edited.reference`
+ * is set (or not at all: an edit inside a comment). The old
  * model is copied onto the new manifest without walking the value: the same entities, references,
  * scripts and links (links unresolved, as a fresh build leaves them), each pointing at the new
  * version. Entities whose body lies on the edited path get the new value's copy of it, and the one
- * whose `title` was edited the new title. Equals what `modelManifest` builds for the new value
+ * whose `title` was edited the new title, the edited reference its new text. Equals what `modelManifest` builds for the new value
  * (tested on random edits); undefined when the old model cannot be carried (the caller builds).
  */
-export function carryModel(old: Manifest, text: string, value: unknown, edited?: { path: JsonPath; text: string }): Manifest | undefined {
+export function carryModel(old: Manifest, text: string, value: unknown, edited?: { path: JsonPath; text: string; reference?: boolean }): Manifest | undefined {
   const m: Manifest = {
     root: old.root, file: old.file, absPath: old.absPath, text, value, syntaxErrors: [],
     entities: [], references: [], scripts: [], links: [],
@@ -53,7 +101,9 @@ export function carryModel(old: Manifest, text: string, value: unknown, edited?:
   }
   m.kind = old.kind;
   m.code = old.code;
-  const titleAt = edited && edited.path[edited.path.length - 1] === 'title' ? edited.path.length - 1 : -1;
+  const editedRef = edited?.reference ? referenceAt(old, edited.path) : undefined;
+  if (edited?.reference && !editedRef) return undefined;
+  const titleAt = edited && !edited.reference && edited.path[edited.path.length - 1] === 'title' ? edited.path.length - 1 : -1;
   m.title = titleAt === 0 ? edited!.text : old.title;
   if (old.namespace !== undefined) m.namespace = old.namespace;
 
@@ -97,9 +147,12 @@ export function carryModel(old: Manifest, text: string, value: unknown, edited?:
   for (const r of old.references) {
     const owner = mapped(r.owner);
     if (owner === null) return undefined;
-    m.references.push({ kind: r.kind, text: r.text, path: r.path, manifest: m, owner });
+    m.references.push({ kind: r.kind, text: r === editedRef ? edited!.text : r.text, path: r.path, manifest: m, owner });
   }
-  origins.set(m, modelOrigin(old));
+  // A reference's new text may change findings: the version starts a token of its own, which
+  // remembers the one it came from and the reference that changed.
+  if (editedRef) referenceEdits.set(modelOrigin(m), { from: modelOrigin(old), path: editedRef.path });
+  else origins.set(m, modelOrigin(old));
   return m;
 }
 

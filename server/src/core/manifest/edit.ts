@@ -4,8 +4,9 @@ import {
   changedRange, ChangedRange, EditedToken, ElementIndex, elementAt, indexElements, isInside, resized, shiftIndex, tokenAround,
 } from '../json/textEdit';
 import { modelManifest } from './build';
-import { carryModel, titleOnlyPath } from './carryModel';
-import { carryLocations } from './locationMemo';
+import { carryModel, isReferencePath, titleOnlyPath } from './carryModel';
+import type { NodeLocation } from '../json/locate';
+import { carryLocations, noteLocation } from './locationMemo';
 import type { Manifest } from './types';
 
 /** Characters that, typed or deleted inside a string, could end it or change an escape. */
@@ -38,9 +39,10 @@ export function rebuildAfterEdit(root: string, old: Manifest, rawText: string): 
   const token = last && isInside(last, edit.start, edit.oldEnd) ? last : findToken(old, edit);
   if (!token) return undefined;
   let value: unknown = old.value;
-  // What the model may carry over: all of it for a comment, all but a title for a title or description.
+  // What the model may carry over: all of it for a comment, all but a title for a title or
+  // description, all but one reference's text for a reference.
   let carry = root === old.root;
-  let edited: { path: JsonPath; text: string } | undefined;
+  let edited: { path: JsonPath; text: string; reference?: boolean } | undefined;
   if (token.kind === 'comment') {
     if (COMMENT_UNSAFE.test(removed) || COMMENT_UNSAFE.test(typed)) return undefined;
     // Deleting what stood between `*` and `/` would close a block comment early.
@@ -56,11 +58,18 @@ export function rebuildAfterEdit(root: string, old: Manifest, rawText: string): 
     if (typeof s !== 'string') return undefined;
     value = withValueAt(old.value, token.path, s);
     if (titleOnlyPath(token.path)) edited = { path: token.path, text: s };
+    // A reference's text: the model is carried with that one reference changed.
+    else if (isReferencePath(old, token.path)) edited = { path: token.path, text: s, reference: true };
     else carry = false;
   }
   const m = (carry && carryModel(old, text, value, edited)) || modelManifest(root, old.absPath, text, value, []);
   carryLocations(old, m, edit);
-  lastToken.set(m, resized(token, edit.newEnd - edit.oldEnd));
+  const now = resized(token, edit.newEnd - edit.oldEnd);
+  if (now.kind === 'string') {
+    const loc = locationOf(text, now.start, now.end, now.path);
+    if (loc) noteLocation(m, now.path, loc);
+  }
+  lastToken.set(m, now);
   const index = elements.get(old);
   if (index) elements.set(m, shiftIndex(index, edit));
   return m;
@@ -94,4 +103,29 @@ function withValueAt(root: unknown, path: JsonPath, v: unknown): unknown {
   }
   const obj = root as Record<string, unknown>;
   return { ...obj, [seg]: withValueAt(obj[seg as string], rest, v) };
+}
+
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
+/**
+ * Where the edited string value stands, as `locatePaths` gives it: the value `[start, end)` and,
+ * for an object property, its key (found by stepping back over `:` and white space). Undefined
+ * when something else stands between them (a comment) or the key is not the path's last name.
+ */
+function locationOf(text: string, start: number, end: number, path: JsonPath): NodeLocation | undefined {
+  let i = start - 1;
+  while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+  const last = path[path.length - 1];
+  const c = text.charCodeAt(i);
+  // An array item: no key.
+  if (typeof last === 'number') return c === 44 || c === 91 ? { offset: start, length: end - start } : undefined;
+  if (c !== 58) return undefined;
+  i--;
+  while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+  if (text.charCodeAt(i) !== 34) return undefined;
+  const keyEnd = i + 1;
+  const keyStart = text.lastIndexOf('"', i - 1);
+  // A key with escapes is left to the scan.
+  if (keyStart < 0 || text.slice(keyStart + 1, i) !== last || last.includes('\\')) return undefined;
+  return { offset: start, length: end - start, keyOffset: keyStart, keyLength: keyEnd - keyStart };
 }

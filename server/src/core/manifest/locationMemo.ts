@@ -31,6 +31,18 @@ export function locateInManifest(m: Manifest, paths: Iterable<JsonPath>): Map<st
   return out;
 }
 
+/**
+ * Records where a path stands in a manifest version, unless it is known already: an edit knows
+ * where the string it changed stands, so a finding that appears there (a reference just broken)
+ * is placed without scanning the text for it.
+ */
+export function noteLocation(m: Manifest, path: JsonPath, loc: NodeLocation): void {
+  let memo = memos.get(m);
+  if (!memo) memos.set(m, (memo = new Map()));
+  const k = pathKey(path);
+  if (!memo.has(k)) memo.set(k, loc);
+}
+
 /** Line indexes of manifest versions whose findings were placed (or carried over from the previous version). */
 const lineIndexes = new WeakMap<Manifest, LineIndex>();
 

@@ -1,5 +1,7 @@
-import { validateManifestValue } from '../schema/validate';
-import { Finding, finding, Rule } from './rule';
+import type { JsonPath } from '../json/path';
+import type { Manifest } from '../manifest/types';
+import { validateListItem, validateManifestValue } from '../schema/validate';
+import { Finding, finding, Rule, RuleContext } from './rule';
 import { en, MessageKey } from '../l10n/en';
 import type { Translator } from '../l10n';
 
@@ -31,6 +33,25 @@ export const man002: Rule = {
     return out;
   },
 };
+
+/**
+ * MAN002's findings after one string inside an element of a root list changed (a reference
+ * typed in a page of a large manifest), from the findings before the edit: the element is
+ * validated alone and replaces what was found inside it; the rest stays. Undefined when the
+ * edit is not inside such an element or the list's schema is not a plain list (see
+ * `validateListItem`); the rule then runs on the whole manifest.
+ */
+export function schemaAfterItemEdit(m: Manifest, ctx: RuleContext, before: readonly Finding[], path: JsonPath): Finding[] | undefined {
+  const [key, index] = path;
+  const v = m.value as Record<string, unknown>;
+  if (m.syntaxErrors.length > 0 || typeof key !== 'string' || typeof index !== 'number' || path.length < 3 || !Array.isArray(v?.[key])) return undefined;
+  const problems = validateListItem(v, key, index, ctx.t);
+  if (!problems) return undefined;
+  const inside = (p: JsonPath) => p.length >= 2 && p[0] === key && p[1] === index;
+  const kept = before.filter((f) => !('path' in f.anchor) || !inside(f.anchor.path));
+  for (const p of problems) kept.push(finding(man002, m, ctx, { path: p.path, part: p.part }, p.message));
+  return kept;
+}
 
 /** The catalog key of each of the JSON parser's messages, by its English words. */
 const PARSER_WORDS = new Map(Object.entries(en).filter(([k]) => k.startsWith('json.')).map(([k, v]) => [v as string, k as MessageKey]));

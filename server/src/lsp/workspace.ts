@@ -224,7 +224,10 @@ export class IsolaWorkspace {
   private recheck(s: ProjectState, m: Manifest): void {
     const alone = new Set(this.settings.alone ?? []);
     const diagnostics = diagnoseManifest(s.project.viewFor(m, alone), m, undefined, this.translator);
-    this.publish(this.store.set(m.absPath, diagnostics, (d) => absOf(s.root, d.file)));
+    // Diagnostics come sorted by file: each file's path is resolved once, not once per diagnostic.
+    let file: string | undefined;
+    let abs = '';
+    this.publish(this.store.set(m.absPath, diagnostics, (d) => (d.file === file ? abs : (abs = absOf(s.root, (file = d.file))))));
   }
 
   private publish(files: Iterable<string>): void {

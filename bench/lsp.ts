@@ -121,12 +121,12 @@ async function main(): Promise<void> {
     if (f.serverErrors.length) console.log(`    server errors: ${f.serverErrors.join(' | ')}`);
   }
   const last = runs[runs.length - 1];
-  let loaded: (LatencyStats & { load: number[] }) | undefined;
+  let loaded: (LatencyStats & { load: number[]; cpuMsPerEdit?: number }) | undefined;
   if (!flag('no-loaded')) {
     const stop = keepOneCoreBusy();
     try {
       const f = await session(ws, delay, plan);
-      loaded = { ...latency(f.edits!.map((e) => e.ms), delay), load: os.loadavg().map((x) => round(x, 2)) };
+      loaded = { ...latency(f.edits!.map((e) => e.ms), delay), load: os.loadavg().map((x) => round(x, 2)), cpuMsPerEdit: f.editsCpuMs === undefined ? undefined : round(f.editsCpuMs / f.edits!.length) };
     } finally {
       stop();
     }
@@ -161,6 +161,8 @@ async function main(): Promise<void> {
       `p95 < ${GOAL_EDIT_P95_MS} ms ${editOk ? 'met' : 'MISSED'}; median <= ${GOAL_IDLE_MEDIAN_MS} ms ${idleMedianOk ? 'met' : 'MISSED'}`],
     ...(loaded ? [[`  one core kept busy (${loaded.n})`, `minus debounce: median ${loaded.medianAfterDelayMs}, p95 ${loaded.p95AfterDelayMs}, max ${round(loaded.maxMs - delay)} ms ` +
       `(load ${loaded.load.join(' ')})`, `p95 <= ${GOAL_LOADED_P95_MS} ms ${loadedOk ? 'met' : 'MISSED'}`] as [string, string, string]] : []),
+    ['  server CPU per edit', `${last.editsCpuMs === undefined ? '?' : round(last.editsCpuMs / all.length)} ms idle run` +
+      (loaded?.cpuMsPerEdit !== undefined ? `, ${loaded.cpuMsPerEdit} ms loaded run` : ''), ''],
     [`  title edits (${lat.title.n})`, `median ${lat.title.medianMs} / p95 ${lat.title.p95Ms} ms; -delay ${lat.title.medianAfterDelayMs} / ${lat.title.p95AfterDelayMs} ms`, ''],
     [`  reference edits (${lat.ref.n})`, `median ${lat.ref.medianMs} / p95 ${lat.ref.p95Ms} ms; -delay ${lat.ref.medianAfterDelayMs} / ${lat.ref.p95AfterDelayMs} ms`,
       `ISO006 appeared ${refChanges.appeared}x, went ${refChanges.went}x, stale publishes ${refChanges.skippedPublishes}`],
@@ -199,7 +201,7 @@ async function main(): Promise<void> {
     first: { ms: runs.map((r) => r.firstFullMs), medianMs: round(firstMs), fromSpawnMs: runs.map((r) => r.firstFullFromSpawnMs), initializeMs: runs.map((r) => r.initializeMs),
       firstPublishMs: runs.map((r) => r.firstPublishMs), urisPublished: last.urisPublished, diagnostics: last.lspDiagnostics, ratioToCli: ratio, goal: GOAL_FIRST_RATIO, met: firstOk },
     open: { ms: last.openMs },
-    edits: { ...lat, refChanges, goalP95AfterDelayMs: GOAL_EDIT_P95_MS, met: editOk, ms: all.map((e) => round(e.ms)),
+    edits: { ...lat, refChanges, cpuMsPerEdit: last.editsCpuMs === undefined ? undefined : round(last.editsCpuMs / all.length), goalP95AfterDelayMs: GOAL_EDIT_P95_MS, met: editOk, ms: all.map((e) => round(e.ms)),
       goalIdleMedianAfterDelayMs: GOAL_IDLE_MEDIAN_MS, idleMedianMet: idleMedianOk },
     loadedEdits: loaded && { ...loaded, goalP95AfterDelayMs: GOAL_LOADED_P95_MS, met: loadedOk },
     memory: { idle: last.idleMem, afterFirst: last.afterFirstMem, afterOpen: last.afterOpenMem, afterEdits: last.afterEditsMem, textMB: mib(gen.bytes),

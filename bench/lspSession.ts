@@ -46,6 +46,17 @@ export const pct = (xs: number[], p: number) => sorted(xs)[Math.max(0, Math.ceil
 
 export interface ProcMem { rssMB: number; hwmMB: number }
 
+/** CPU time (user + system) a process has used so far, in ms; what load on the machine does not inflate as much as wall time. */
+export function procCpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const rest = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
 export function procMem(pid: number): ProcMem | undefined {
   try {
     const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -255,6 +266,8 @@ export interface SessionFigures {
   afterOpenMem?: ProcMem;
   edits?: EditResult[];
   afterEditsMem?: ProcMem;
+  /** The server's CPU time over the edits (open excluded), ms: the debounce idles, so this is the work. */
+  editsCpuMs?: number;
   bigDiagnostics?: number;
   serverErrors: string[];
   windows: { first: Window; edits: Window[] };
@@ -285,7 +298,10 @@ export async function session(ws: Workspace, delay: number, plan: ((text: string
       await sleep(50);
       f.afterOpenMem = procMem(s.pid);
       const planned = plan(text, p.diagnostics);
+      const cpu0 = procCpuMs(s.pid);
       f.edits = await runEdits(s, uri, text, planned);
+      const cpu1 = procCpuMs(s.pid);
+      if (cpu0 !== undefined && cpu1 !== undefined) f.editsCpuMs = cpu1 - cpu0;
       f.windows.edits = f.edits.map((e) => e.window);
       await sleep(50);
       f.afterEditsMem = procMem(s.pid);

@@ -25,21 +25,19 @@ const OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyC
  * schema validator) ever walks it.
  */
 export function parseJson(text: string): ParsedJson {
-  // Fast path: well-formed JSONC becomes strict JSON, which V8 parses natively many times faster
-  // than any parser in JavaScript. Anything else goes to jsonc-parser, which recovers and reports.
+  // Text with no comment opener is parsed as it is: when that succeeds it is strict JSON already
+  // (a comment or a trailing comma would have failed it), and the pass that strips them, a scan of
+  // every string, is saved. Otherwise, or when it fails (a trailing comma), the pass runs.
+  if (!text.includes('//') && !text.includes('/*')) {
+    const value = tryParse(text);
+    if (value !== FAILED) return measured(text, value);
+  }
+  // Well-formed JSONC becomes strict JSON, which V8 parses natively many times faster than any
+  // parser in JavaScript. Anything else goes to jsonc-parser, which recovers and reports.
   const strict = jsoncToJson(text);
   if (strict !== undefined) {
-    let value: unknown;
-    let parsed = false;
-    try {
-      value = JSON.parse(strict);
-      parsed = true;
-    } catch {
-      // fall through: a syntax error somewhere; the tolerant parser says where
-    }
-    // V8's JSON.parse does not recurse, so its value may be measured after the fact, which costs
-    // a fraction of a scan of the text; the text is scanned only to say where the limit is crossed.
-    if (parsed) return valueNestsDeeperThan(value, MAX_JSON_DEPTH) ? tooDeep(Math.max(excessNestingOffset(text), 0)) : { value, errors: [] };
+    const value = tryParse(strict);
+    if (value !== FAILED) return measured(text, value);
   }
   // jsonc-parser recurses once per level: the text is measured before it sees it.
   const deep = excessNestingOffset(text, MAX_JSON_DEPTH);
@@ -50,6 +48,26 @@ export function parseJson(text: string): ParsedJson {
     value,
     errors: raw.map((e) => ({ message: describe(printParseErrorCode(e.error)), offset: e.offset, length: e.length })),
   };
+}
+
+const FAILED = Symbol('failed');
+
+// The value of strict JSON, or FAILED on a syntax error (the tolerant parser then says where).
+function tryParse(strict: string): unknown {
+  try {
+    return JSON.parse(strict);
+  } catch {
+    return FAILED;
+  }
+}
+
+// A parsed value, unless it nests too deep. V8's JSON.parse does not recurse, so its value may be
+// measured after the fact, which costs a fraction of a scan of the text; the text is scanned only
+// to say where the limit is crossed. Text shorter than an opening and a closing bracket per level
+// cannot nest that deep, and is not measured at all (most manifests are that short).
+function measured(text: string, value: unknown): ParsedJson {
+  if (text.length <= 2 * MAX_JSON_DEPTH || !valueNestsDeeperThan(value, MAX_JSON_DEPTH)) return { value, errors: [] };
+  return tooDeep(Math.max(excessNestingOffset(text), 0));
 }
 
 function tooDeep(offset: number): ParsedJson {

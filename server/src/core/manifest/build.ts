@@ -75,13 +75,17 @@ function entriesOf(lists: Record<string, EntityKind>): [string, EntityKind][] {
   return entries;
 }
 
-class ManifestBuilder {
-  private readonly dir: string;
-  private readonly entityOf = new Map<Obj, EntityDecl>();
+// Up to this many entities, the reference walk finds an object's entity by comparing bodies.
+const FEW_ENTITIES = 12;
 
-  constructor(private readonly root: string, private readonly m: Manifest, private readonly value: Obj) {
-    this.dir = path.dirname(m.absPath);
-  }
+class ManifestBuilder {
+  // The manifest's folder, made when it names a file (most manifests name none).
+  private dir?: string;
+  // The entity whose body each object is, for the reference walk: a map only in manifests of
+  // many entities; a few are searched directly (no map, and no identity hash, for each small manifest).
+  private entityOf?: Map<Obj, EntityDecl>;
+
+  constructor(private readonly root: string, private readonly m: Manifest, private readonly value: Obj) {}
 
   build(): void {
     const { m, value } = this;
@@ -121,7 +125,7 @@ class ManifestBuilder {
   }
 
   private link(spec: string, at: JsonPath, role: LinkedFile['role']): LinkedFile {
-    const absPath = path.resolve(this.dir, spec);
+    const absPath = path.resolve((this.dir ??= path.dirname(this.m.absPath)), spec);
     const l: LinkedFile = { spec, absPath, file: relativeFile(this.root, absPath), path: at, role, exists: false };
     this.m.links.push(l);
     return l;
@@ -146,7 +150,6 @@ class ManifestBuilder {
       body,
     };
     this.m.entities.push(e);
-    this.entityOf.set(body, e);
     return e;
   }
 
@@ -213,6 +216,20 @@ class ManifestBuilder {
     });
   }
 
+  private entityFor(node: Obj): EntityDecl | undefined {
+    const list = this.m.entities;
+    if (list.length <= FEW_ENTITIES) {
+      // From the end: the map kept the last entity declared with a body, so does this.
+      for (let i = list.length - 1; i >= 0; i--) if (list[i].body === node) return list[i];
+      return undefined;
+    }
+    if (!this.entityOf) {
+      this.entityOf = new Map();
+      for (const e of list) this.entityOf.set(e.body, e);
+    }
+    return this.entityOf.get(node);
+  }
+
   /**
    * Collects every reference string, remembering the innermost entity that holds it. The path
    * is one mutable stack, copied only when a reference is recorded, because this walk touches
@@ -230,7 +247,7 @@ class ManifestBuilder {
       return;
     }
     if (!isObj(node)) return;
-    const here = this.entityOf.get(node) ?? owner;
+    const here = this.entityFor(node) ?? owner;
     const refs = this.m.references;
     for (const key in node) {
       const v = node[key];

@@ -117,7 +117,12 @@ export function computePackages(manifests: Manifest[], focus?: Manifest): Packag
   return { packages, packageOf, includeTarget, cycleLinks };
 }
 
+// The scope of every app package: one set for all (a project of many small manifests has thousands).
+const NO_NAMESPACES: ReadonlySet<string> = new Set();
+
 function makePackage(root: Manifest, members: Manifest[]): Package {
+  // An app package's scope is the one app: it carries no namespace.
+  if (root.kind === 'app') return { kind: 'app', code: root.code!, root, members, namespaces: NO_NAMESPACES };
   const namespaces = new Set<string>();
   for (const m of members) {
     if (m.kind === 'app') {

@@ -115,5 +115,5 @@ export interface Package {
   /** The root and everything it includes, transitively. */
   members: Manifest[];
   /** Namespaces (and solution codes, for solution groups) its references may reach. */
-  namespaces: Set<string>;
+  namespaces: ReadonlySet<string>;
 }

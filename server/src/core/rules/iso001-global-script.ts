@@ -13,25 +13,25 @@ export const iso001: Rule = {
     if (!pkg || pkg.kind === 'configuration') return [];
     const out: Finding[] = [];
     const { t } = ctx;
-    const way = t.t('iso001.way');
-    const pkgGen = packageLabel(pkg, t, 'gen');
+    // The words are made for the first finding only: most scripts have none, and making them for
+    // every script was most of this rule's time on many small manifests.
+    let words: { way: string; pkgGen: string } | undefined;
+    const say = (key: 'iso001.flag' | 'iso001.source' | 'iso001.file', s: (typeof m.scripts)[number], extra?: { manifest: string }) => {
+      words ??= { way: t.t('iso001.way'), pkgGen: packageLabel(pkg, t, 'gen') };
+      return t.t(key, { who: capital(entityLabel(s.entity, t)), ...words, ...extra });
+    };
     for (const s of m.scripts) {
-      const who = capital(entityLabel(s.entity, t));
       if (s.global) {
-        out.push(finding(this, m, ctx, { path: [...s.entity.path, 'global'] },
-          t.t('iso001.flag', { who, pkgGen, way }),
-          { script: s.entity.id }));
+        out.push(finding(this, m, ctx, { path: [...s.entity.path, 'global'] }, say('iso001.flag', s), { script: s.entity.id }));
       }
       if (s.source !== undefined) {
         for (const use of findGlobalUses(s.source)) {
-          out.push(finding(this, m, ctx, { path: [...s.entity.path, 'source'], inString: use },
-            t.t('iso001.source', { who, pkgGen, way }), { script: s.entity.id }));
+          out.push(finding(this, m, ctx, { path: [...s.entity.path, 'source'], inString: use }, say('iso001.source', s), { script: s.entity.id }));
         }
       }
       if (s.file?.text !== undefined) {
         for (const use of findGlobalUses(s.file.text)) {
-          out.push(finding(this, m, ctx, { offset: use.index, length: use.length },
-            t.t('iso001.file', { who, manifest: m.file, pkgGen, way }),
+          out.push(finding(this, m, ctx, { offset: use.index, length: use.length }, say('iso001.file', s, { manifest: m.file }),
             { script: s.entity.id, manifest: m.file }, s.file.file));
         }
       }

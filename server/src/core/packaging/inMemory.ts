@@ -33,22 +33,35 @@ const LOCAL_HEADER = 0x04034b50;
  * exactly that size in the end.
  */
 export function inflateFromMemory(bytes: Buffer, entry: yauzl.Entry, name: string, max: number): Buffer {
+  const { raw, deflated, size } = entryData(bytes, entry, name, max);
+  if (!deflated) return inflated(raw, entry, name);
+  let data: Buffer;
+  try {
+    data = size ? inflateRawSync(raw, { maxOutputLength: size, chunkSize: inflateChunk(size) }) : Buffer.alloc(0);
+  } catch (e) {
+    throw new PackageError(`damaged entry (${(e as Error).message})`, name);
+  }
+  return inflated(data, entry, name);
+}
+
+/**
+ * Where an entry's data lies in a package held in memory, whether it is deflated, and its declared
+ * size; refuses an entry larger than `max`, a local header missing where the central directory
+ * says, data running past the end of the file, and compression methods other than stored and deflated.
+ */
+export function entryData(bytes: Buffer, entry: yauzl.Entry, name: string, max: number): { raw: Buffer; deflated: boolean; size: number } {
   if (entry.uncompressedSize > max) throw new PackageError(`is too large to read whole (${entry.uncompressedSize} bytes)`, name);
   const at = entry.relativeOffsetOfLocalHeader;
   if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== LOCAL_HEADER) throw new PackageError('damaged entry (no local file header where the central directory says)', name);
   const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
   const end = start + entry.compressedSize;
   if (end > bytes.length) throw new PackageError('damaged entry (its data runs past the end of the file)', name);
-  const raw = bytes.subarray(start, end);
-  let data: Buffer;
-  if (entry.compressionMethod === 0) data = raw;
-  else if (entry.compressionMethod === 8) {
-    try {
-      data = entry.uncompressedSize ? inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize, chunkSize: inflateChunk(entry.uncompressedSize) }) : Buffer.alloc(0);
-    } catch (e) {
-      throw new PackageError(`damaged entry (${(e as Error).message})`, name);
-    }
-  } else throw new PackageError(`uses compression method ${entry.compressionMethod}; only stored and deflated entries are read`, name);
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw new PackageError(`uses compression method ${entry.compressionMethod}; only stored and deflated entries are read`, name);
+  return { raw: bytes.subarray(start, end), deflated: entry.compressionMethod === 8, size: entry.uncompressedSize };
+}
+
+/** An entry's content once inflated (or stored), refused unless it is exactly the declared size. */
+export function inflated(data: Buffer, entry: yauzl.Entry, name: string): Buffer {
   if (data.length !== entry.uncompressedSize) throw new PackageError(`damaged entry (expected ${entry.uncompressedSize} bytes, got ${data.length})`, name);
   return data;
 }

@@ -10,6 +10,7 @@ import { listEntries } from './entryList';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { mayBeDeeperThan } from './jsonLimits';
 import { byteLines } from './lines';
+import { inflateAhead } from './inflateAhead';
 import { inflateFromMemory, wholeFileIfSmall } from './inMemory';
 import { oneLine, unstorableText } from '../oneLine';
 import { Card, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
@@ -122,20 +123,31 @@ export class PackageReader {
   /** Every card of the package, in import-step order. */
   async cards(): Promise<{ path: string; card: Card }[]> {
     const out: { path: string; card: Card }[] = [];
-    for (const name of this.entries.keys()) {
-      if (!name.endsWith('.card.json')) continue;
-      // After verify() the parsed cards are at hand; reading them again would double the work.
-      let card = this.verifiedJson.get(name);
-      let escapes = true;
-      if (card === undefined) {
-        const bytes = await this.read(name);
-        card = parseJsonEntry(bytes, name);
-        escapes = bytes.indexOf(ESCAPE_U) !== -1;
+    const names = [...this.entries.keys()].filter((name) => name.endsWith('.card.json'));
+    // After verify() the parsed cards are at hand; reading them again would double the work.
+    const unread = names.filter((name) => !this.verifiedJson.has(name));
+    // Held in memory, the cards inflate ahead of their checks, in their order (inflateAhead.ts).
+    const ahead = this.bytes && unread.length ? inflateAhead(this.bytes, unread.map((name) => ({ name, entry: this.entry(name) })), this.limits.maxEntryBytes) : undefined;
+    try {
+      for (const name of names) {
+        let card = this.verifiedJson.get(name);
+        let escapes = true;
+        if (card === undefined) {
+          let bytes: Buffer;
+          if (ahead) {
+            bytes = (await ahead.next()).value as Buffer;
+            this.verifyHash(name, sha256(bytes));
+          } else bytes = await this.read(name);
+          card = parseJsonEntry(bytes, name);
+          escapes = bytes.indexOf(ESCAPE_U) !== -1;
+        }
+        // Parsed here, the card was measured for depth already, and only a \u escape can spell a NUL or a lone surrogate.
+        const bad = cardProblem(name, card, escapes ? {} : { depthChecked: true, textChecked: true });
+        if (bad) throw new PackageError(bad, name);
+        out.push({ path: name, card: card as Card });
       }
-      // Parsed here, the card was measured for depth already, and only a \u escape can spell a NUL or a lone surrogate.
-      const bad = cardProblem(name, card, escapes ? {} : { depthChecked: true, textChecked: true });
-      if (bad) throw new PackageError(bad, name);
-      out.push({ path: name, card: card as Card });
+    } finally {
+      await ahead?.return(undefined);
     }
     return out;
   }

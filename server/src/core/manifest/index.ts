@@ -12,14 +12,26 @@ export class EntityIndex {
   readonly namespaces = new Map<string, Manifest[]>();
 
   constructor(manifests: Iterable<Manifest>) {
+    // A manifest's entities mostly share a namespace, and entities of a list share a kind: the
+    // maps found for the previous entity are taken again without a lookup when they match.
+    let scope: string | undefined;
+    let kinds: Map<string, Map<string, EntityDecl[]>> | undefined;
+    let kind: string | undefined;
+    let codes: Map<string, EntityDecl[]> | undefined;
     for (const m of manifests) {
       for (const e of m.entities) {
         if (e.parent) continue;
-        const scope = e.namespace;
-        let kinds = this.map.get(scope);
-        if (!kinds) this.map.set(scope, (kinds = new Map()));
-        let codes = kinds.get(e.kind);
-        if (!codes) kinds.set(e.kind, (codes = new Map()));
+        if (e.namespace !== scope || !kinds) {
+          scope = e.namespace;
+          kinds = this.map.get(scope);
+          if (!kinds) this.map.set(scope, (kinds = new Map()));
+          kind = undefined;
+        }
+        if (e.kind !== kind || !codes) {
+          kind = e.kind;
+          codes = kinds.get(kind);
+          if (!codes) kinds.set(kind, (codes = new Map()));
+        }
         const list = codes.get(e.code);
         if (list) list.push(e);
         else codes.set(e.code, [e]);

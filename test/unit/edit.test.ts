@@ -184,6 +184,23 @@ describe('rebuildAfterEdit', () => {
     assert.ok(referenceEdits > 10, `reference edits ${referenceEdits}`);
   });
 
+  it('finds a suppression comment typed into a comment, and keeps it through edits of strings', () => {
+    const text = '{\n  "kind": "workspace", "code": "crm", "title": "CRM",\n  // note\n  "pages": [{ "code": "p", "title": "P", "app": "deals" }]\n}\n';
+    const diagnose = (m: Manifest) => diagnoseManifest(new Project('/p', [m]), m);
+    const unused = (ds: ReturnType<typeof diagnose>) => ds.filter((d) => d.code === 'MAN004').length;
+    let m = buildManifest('/p', '/p/crm.isola.json', text);
+    assert.equal(unused(diagnose(m)), 0);
+    // A title edit first: the version learns there is no directive without scanning again.
+    for (const next of [text.replace('"CRM"', '"CRMs"'), text.replace('"CRM"', '"CRMs"').replace('// note', '// isola-disable-next-line ISO005'),
+      text.replace('"CRM"', '"CRMs"').replace('// note', '// isola-disable-next-line ISO005').replace('"P"', '"Pages"')]) {
+      const fast = rebuildAfterEdit('/p', m, next);
+      assert.ok(fast, next);
+      assert.deepEqual(diagnose(fast), diagnose(buildManifest('/p', '/p/crm.isola.json', next)), next);
+      m = fast;
+    }
+    assert.equal(unused(diagnose(m)), 1, 'the unused directive is reported after the title edit that followed it');
+  });
+
   it('stays equal to a fresh build through runs of typing and deleting, each version built on the last', async () => {
     const rand = random(7);
     const project = await loadProject(path.join(EXAMPLES, 'payments'), nodeFileHost);

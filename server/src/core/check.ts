@@ -4,7 +4,7 @@ import { LineIndex, Range } from './json/positions';
 import { rawOffsetInStringToken } from './json/strings';
 import type { Project } from './manifest/project';
 import { forgetReferenceEdit, modelOrigin, referenceEditOf } from './manifest/carryModel';
-import { lineIndexOf, locateInManifest } from './manifest/locationMemo';
+import { lineIndexOf, locateInManifest, mayHoldDirective } from './manifest/locationMemo';
 import type { Manifest, Package } from './manifest/types';
 import { RULES } from './rules';
 import { schemaAfterItemEdit } from './rules/man002-schema';
@@ -213,7 +213,7 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
   const texts = project.fileTexts();
   const out: Diagnostic[] = [];
   // Checked manifests without findings may still hold suppression comments, which are then unused.
-  for (const m of checked) if (!byFile.has(m.file) && m.text.includes('isola-disable-next-line')) byFile.set(m.file, []);
+  for (const m of checked) if (!byFile.has(m.file) && mayHoldDirective(m)) byFile.set(m.file, []);
   for (const [file, list] of byFile) {
     const placed: Diagnostic[] = [];
     const text = texts.get(file) ?? '';
@@ -262,7 +262,8 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
       });
     }
     const m = project.manifestAt(file);
-    out.push(...(m ? applySuppressions(file, text, placed, project.packageOf(m)?.code, t) : placed));
+    // A manifest without a directive keeps what was placed (`applySuppressions` would return it as it is).
+    out.push(...(m && mayHoldDirective(m) ? applySuppressions(file, text, placed, project.packageOf(m)?.code, t) : placed));
   }
   return out.sort(compareDiagnostics);
 }

@@ -6,7 +6,7 @@ import {
 import { modelManifest } from './build';
 import { carryModel, isReferencePath, titleOnlyPath } from './carryModel';
 import type { NodeLocation } from '../json/locate';
-import { carryLocations, noteLocation } from './locationMemo';
+import { carryDirectiveScan, carryLocations, noteLocation } from './locationMemo';
 import type { Manifest } from './types';
 
 /** Characters that, typed or deleted inside a string, could end it or change an escape. */
@@ -68,6 +68,7 @@ export function rebuildAfterEdit(root: string, old: Manifest, rawText: string): 
   if (now.kind === 'string') {
     const loc = locationOf(text, now.start, now.end, now.path);
     if (loc) noteLocation(m, now.path, loc);
+    carryDirectiveScan(old, m);
   }
   lastToken.set(m, now);
   const index = elements.get(old);

@@ -2,6 +2,7 @@ import { locatePaths, NodeLocation } from '../json/locate';
 import { LineIndex } from '../json/positions';
 import { JsonPath, pathKey } from '../json/path';
 import type { ChangedRange } from '../json/textEdit';
+import { DIRECTIVE } from '../suppressions';
 import type { Manifest } from './types';
 
 /** Locations of paths in each manifest version, as found so far (keyed by `pathKey`). */
@@ -80,4 +81,28 @@ export function carryLocations(from: Manifest, to: Manifest, edit: ChangedRange)
     memo.set(k, moved);
   }
   memos.set(to, memo);
+}
+
+/** Whether each manifest version's text names the suppression directive anywhere (known once per version). */
+const directives = new WeakMap<Manifest, boolean>();
+
+/**
+ * Whether a manifest version's text may hold a suppression comment (`isola-disable-next-line`):
+ * found once per version, or carried over an edit inside a string (`carryDirectiveScan`), so a
+ * keystroke in a 1 MB manifest does not scan its text for comments it cannot have changed.
+ */
+export function mayHoldDirective(m: Manifest): boolean {
+  let has = directives.get(m);
+  if (has === undefined) directives.set(m, (has = m.text.includes(DIRECTIVE)));
+  return has;
+}
+
+/**
+ * Gives a new version the previous one's answer when the edit stayed inside one string value:
+ * a directive counts only on a line holding nothing but a `//` comment, which such an edit
+ * cannot touch (no quote, line break or backslash typed), so none appears or goes.
+ */
+export function carryDirectiveScan(from: Manifest, to: Manifest): void {
+  const has = directives.get(from);
+  if (has === false) directives.set(to, false);
 }

@@ -17,6 +17,14 @@ describe('canonicalJson', () => {
     assert.equal(sha256(canonicalJson(a)), sha256(canonicalJson(b)));
   });
 
+  it('sorts keys by their characters, numeric-looking keys too, whether or not they came in order', () => {
+    // The engine lists integer-like keys first and by value; the canonical order is by characters.
+    assert.equal(canonicalJson({ 9: 'n', 10: 't', a: 1 }), '{"10":"t","9":"n","a":1}');
+    assert.equal(canonicalJson({ a: 1, b: { c: 2, d: 3 } }), '{"a":1,"b":{"c":2,"d":3}}');
+    assert.equal(canonicalJson({ 'a"b': 1, 'a\\': 2 }), '{"a\\"b":1,"a\\\\":2}');
+    assert.equal(canonicalJson({ 'a"b': [1] }), '{"a\\"b":[1]}');
+  });
+
   it('keeps array order (order is content)', () => {
     assert.notEqual(canonicalJson([1, 2]), canonicalJson([2, 1]));
     assert.notEqual(canonicalJson({ languages: ['en', 'ru'] }), canonicalJson({ languages: ['ru', 'en'] }));

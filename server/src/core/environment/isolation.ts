@@ -79,30 +79,34 @@ export function isolationFindings(scope: PackageScope, catalog: Catalog, inEnvir
       if (src && findGlobalUses(src).length) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`Global.\`` });
     }
     for (const r of cardReferences(card)) {
-      const where = `${card.id}: ${r.kind} \`${r.text}\``;
       if (r.form === 'orgUnit') {
-        if (!config) out.push({ code: 'ISO002', line: `ISO002 ${where} is a unit of the org chart, which only a configuration carries`, ref: r });
+        if (!config) out.push({ code: 'ISO002', line: `ISO002 ${where(r)} is a unit of the org chart, which only a configuration carries`, ref: r });
         else if (!types.has(`${ORG_NAMESPACE}.${r.code}`) && !scope.cards.some((c) => c.type === 'orgUnit' && c.code === r.code) && !inEnvironment(`${ORG_NAMESPACE}.${r.code}`)) {
-          out.push({ code: 'unresolved', line: `${where} names no unit of the org chart in the package or the environment`, ref: r });
+          out.push({ code: 'unresolved', line: `${where(r)} names no unit of the org chart in the package or the environment`, ref: r });
         }
         continue;
       }
       if (r.form === 'global' && !config) {
-        out.push({ code: 'ISO003', line: `ISO003 ${where} is a global object, which only a configuration carries`, ref: r });
+        out.push({ code: 'ISO003', line: `ISO003 ${where(r)} is a global object, which only a configuration carries`, ref: r });
         continue;
       }
       if (catalog.namespaces.has(r.namespace)) {
-        if (!catalog.lookup(r.kind, r.namespace, r.code)) out.push({ code: 'unresolved', line: `${where}: built-in namespace \`${r.namespace}\` has no ${r.kind} \`${r.code}\` in this environment`, ref: r });
+        if (!catalog.lookup(r.kind, r.namespace, r.code)) out.push({ code: 'unresolved', line: `${where(r)}: built-in namespace \`${r.namespace}\` has no ${r.kind} \`${r.code}\` in this environment`, ref: r });
         continue;
       }
       const id = `${r.namespace}.${r.code}`;
       const inPackage = types.get(id) === r.kind;
       const inScope = appId ? types.has(id) : allowed === 'any' || allowed.has(r.namespace) || r.namespace === GLOBAL_NAMESPACE;
-      if (!inScope) out.push({ code: 'ISO004', line: `ISO004 ${where} is outside ${scope.kind} \`${scope.code}\``, ref: r, outside: true });
+      if (!inScope) out.push({ code: 'ISO004', line: `ISO004 ${where(r)} is outside ${scope.kind} \`${scope.code}\``, ref: r, outside: true });
       if (inPackage || inEnvironment(id, r.kind)) continue;
       const other = types.get(id);
-      out.push({ code: 'unresolved', line: `${where} resolves neither in the package nor in the environment${other ? ` (the package's \`${id}\` is a ${other}, not a ${r.kind})` : ''}`, ref: r, ...(inScope ? {} : { outside: true }) });
+      out.push({ code: 'unresolved', line: `${where(r)} resolves neither in the package nor in the environment${other ? ` (the package's \`${id}\` is a ${other}, not a ${r.kind})` : ''}`, ref: r, ...(inScope ? {} : { outside: true }) });
     }
   }
   return out;
+}
+
+/** Where a reference sits, for its finding; spelled only for a finding (10,000 cards hold tens of thousands of references). */
+function where(r: CardRef): string {
+  return `${r.card.id}: ${r.kind} \`${r.text}\``;
 }

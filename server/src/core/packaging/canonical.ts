@@ -6,6 +6,8 @@ import * as crypto from 'node:crypto';
  */
 const quotedKeys = new Map<string, string>();
 const QUOTED_KEYS_KEPT = 4096;
+// Longer keys are quoted each time: a hostile card's megabyte-long keys must not stay in memory.
+const QUOTED_KEY_MAX_LENGTH = 64;
 
 /**
  * JSON with object keys sorted, so equal content always hashes equally whatever the key order.
@@ -37,7 +39,7 @@ export function canonicalJson(value: unknown): string {
     let quoted = quotedKeys.get(k);
     if (quoted === undefined) {
       quoted = JSON.stringify(k) + ':';
-      if (quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(k, quoted);
+      if (k.length <= QUOTED_KEY_MAX_LENGTH && quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(k, quoted);
     }
     s += (first ? '' : ',') + quoted + canonicalJson(v);
     first = false;

@@ -80,4 +80,26 @@ describe('isolation checked again on the receiving side', () => {
     assert.ok(r.references.some((f) => f.includes('_clients._companys')));
     assert.deepEqual(r.isolation, []);
   });
+
+  it('a bare code is judged in each card\'s namespace and for each kind, however often the same text recurs', () => {
+    const card = (id: string, type: string, body: Record<string, unknown>): Card => {
+      const [namespace, code] = id.split('.');
+      return { id, type, namespace, code, deleted: false, hash: id, body } as Card;
+    };
+    const cards = [
+      card('a.orders', 'app', { code: 'orders' }),
+      card('a.list', 'page', { app: 'orders' }),
+      card('a.board', 'page', { app: 'orders', widgets: [{ group: 'orders' }] }),
+      card('b.list', 'page', { app: 'orders' }),
+      card('b.other', 'page', { app: 'a.orders' }),
+    ];
+    const r = checkPackageIsolation({ kind: 'configuration', code: 'all', cards, attachments: new Map() }, catalog, none);
+    assert.deepEqual(r, {
+      isolation: [],
+      references: [
+        'a.board: group `orders` resolves neither in the package nor in the environment (the package\'s `a.orders` is a app, not a group)',
+        'b.list: app `orders` resolves neither in the package nor in the environment',
+      ],
+    });
+  });
 });

@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { actionFor, compareVersions } from '../../../server/src/core/environment/planner';
-import { languagesCheck, sameLanguages } from '../../../server/src/core/environment/planChecks';
+import { contentDigest, languagesCheck, sameLanguages } from '../../../server/src/core/environment/planChecks';
+import type { PackageView } from '../../../server/src/core/environment/packageView';
+import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
 import type { EnvEntity } from '../../../server/src/core/environment/types';
 
 const env = (hash: string, deleted = false): EnvEntity => ({
@@ -67,3 +69,25 @@ describe('languages in the same order (Protogrid)', () => {
     }
   });
 });
+
+describe('content digest (the "imported before from another file" note)', () => {
+  it('stays the sha256 of the canonical JSON of kind, code, cards by id and data checksums, whatever the ids spell', () => {
+    const ids = ['ws.b', 'ws.a', 'ws.\u00e9t\u00e9', 'ws."quoted"\\', 'ws.\u{1F600}', 'ws.\uffff', 'ws.Z'];
+    const cards = ids.map((id, i) => ({ id, hash: `h${i}`, deleted: i === 2 }));
+    const view = (c: typeof cards) => ({
+      descriptor: { kind: 'workspace', code: 'ws', entries: [{ path: 'data/ws.b/1.jsonl', sha256: 's2' }, { path: 'cards/x.json', sha256: 'x' }, { path: 'data/ws.a/1.jsonl', sha256: 's1' }] },
+      cards: c,
+    }) as unknown as PackageView;
+    const expected = (c: typeof cards) => sha256(canonicalJson({
+      kind: 'workspace', code: 'ws',
+      cards: c.map((x) => [x.id, x.hash, x.deleted]).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)),
+      data: [['data/ws.a/1.jsonl', 's1'], ['data/ws.b/1.jsonl', 's2']],
+    }));
+    assert.equal(contentDigest(view(cards)), expected(cards));
+    // The same id twice (never in a package read by the engine) keeps the cards' order.
+    const twice = [...cards, { id: 'ws.a', hash: 'again', deleted: false }];
+    assert.equal(contentDigest(view(twice)), expected(twice));
+    assert.notEqual(contentDigest(view(cards)), contentDigest(view(cards.map((c) => ({ ...c, deleted: !c.deleted })))));
+  });
+});
+

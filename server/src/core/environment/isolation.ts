@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog';
 import { ORG_NAMESPACE, GLOBAL_NAMESPACE, RefKind } from '../manifest/types';
 import { findGlobalUses } from '../manifest/scriptScan';
 import type { Card } from '../packaging/format';
-import { cardReferences, type CardRef } from './cardRefs';
+import { cardRef, forEachCardReference, type CardRef, type RefVisitor } from './cardRefs';
 import { writeScope, type WriteScope } from './writeScope';
 
 /** A package as an import sees it, after any rename. */
@@ -63,10 +63,58 @@ export function isolationFindings(scope: PackageScope, catalog: Catalog, inEnvir
   const writes = scope.writes ?? writeScope(scope.kind, scope.code, scope.cards, []);
   const out: IsolationFinding[] = writes.outside.map((line) => ({ code: 'ISO004', line: `ISO004 ${line}` }));
   const config = scope.kind === 'configuration';
-  const types = new Map(scope.cards.map((c) => [c.id, c.type as string]));
+  const types = new Map<string, string>();
+  for (const c of scope.cards) types.set(c.id, c.type);
   // In scope is what the package's kind and code define, never what its cards claim.
   const allowed = writes.allowed;
   const appId = scope.kind === 'app' ? scope.cards.find((c) => c.type === 'app' && c.code === scope.code)?.id : undefined;
+  let unitCodes: Set<string> | undefined;
+
+  // A reference's findings depend only on its kind, its text and (for a bare code) the card's
+  // namespace: one that had none is not judged again (a package names its apps and groups from
+  // many cards), and a reference object is made only for a finding.
+  const fine = new Map<string, Map<string, RefKind>>();
+  let fineNs: string | undefined;
+  let fineHere = new Map<string, RefKind>();
+  const visit: RefVisitor = (card, kind, text, holder, key) => {
+    if (card.namespace !== fineNs) {
+      fineNs = card.namespace;
+      fineHere = fine.get(fineNs) ?? new Map<string, RefKind>();
+      fine.set(fineNs, fineHere);
+    }
+    if (fineHere.get(text) === kind) return;
+    const before = out.length;
+    judge(card, kind, text, holder, key);
+    if (out.length === before && !fineHere.has(text)) fineHere.set(text, kind);
+  };
+  const judge: RefVisitor = (card, kind, text, holder, key) => {
+    if (kind === 'orgUnit') {
+      if (!config) out.push({ code: 'ISO002', line: `ISO002 ${card.id}: ${kind} \`${text}\` is a unit of the org chart, which only a configuration carries`, ref: cardRef(card, kind, text, holder, key) });
+      else if (!types.has(`${ORG_NAMESPACE}.${text}`) && !(unitCodes ??= orgUnitCodes(scope.cards)).has(text) && !inEnvironment(`${ORG_NAMESPACE}.${text}`)) {
+        out.push({ code: 'unresolved', line: `${card.id}: ${kind} \`${text}\` names no unit of the org chart in the package or the environment`, ref: cardRef(card, kind, text, holder, key) });
+      }
+      return;
+    }
+    const dot = text.indexOf('.');
+    const namespace = dot < 0 ? card.namespace : text.slice(0, dot);
+    if (dot >= 0 && namespace === GLOBAL_NAMESPACE && !config) {
+      out.push({ code: 'ISO003', line: `ISO003 ${card.id}: ${kind} \`${text}\` is a global object, which only a configuration carries`, ref: cardRef(card, kind, text, holder, key) });
+      return;
+    }
+    if (catalog.namespaces.has(namespace)) {
+      const code = dot < 0 ? text : text.slice(dot + 1);
+      if (!catalog.lookup(kind, namespace, code)) out.push({ code: 'unresolved', line: `${card.id}: ${kind} \`${text}\`: built-in namespace \`${namespace}\` has no ${kind} \`${code}\` in this environment`, ref: cardRef(card, kind, text, holder, key) });
+      return;
+    }
+    // `namespace.code`: the text itself when qualified.
+    const id = dot < 0 ? `${namespace}.${text}` : text;
+    const inPackage = types.get(id) === kind;
+    const inScope = appId ? types.has(id) : allowed === 'any' || allowed.has(namespace) || namespace === GLOBAL_NAMESPACE;
+    if (!inScope) out.push({ code: 'ISO004', line: `ISO004 ${card.id}: ${kind} \`${text}\` is outside ${scope.kind} \`${scope.code}\``, ref: cardRef(card, kind, text, holder, key), outside: true });
+    if (inPackage || inEnvironment(id, kind)) return;
+    const other = types.get(id);
+    out.push({ code: 'unresolved', line: `${card.id}: ${kind} \`${text}\` resolves neither in the package nor in the environment${other ? ` (the package's \`${id}\` is a ${other}, not a ${kind})` : ''}`, ref: cardRef(card, kind, text, holder, key), ...(inScope ? {} : { outside: true }) });
+  };
 
   for (const card of scope.cards) {
     const scripts = Array.isArray(card.body.scripts) ? (card.body.scripts as Record<string, unknown>[]) : [];
@@ -78,35 +126,14 @@ export function isolationFindings(scope: PackageScope, catalog: Catalog, inEnvir
       const src = typeof s.source === 'string' ? s.source : file ? scope.attachments.get(file)?.toString('utf8') : undefined;
       if (src && findGlobalUses(src).length) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`Global.\`` });
     }
-    for (const r of cardReferences(card)) {
-      if (r.form === 'orgUnit') {
-        if (!config) out.push({ code: 'ISO002', line: `ISO002 ${where(r)} is a unit of the org chart, which only a configuration carries`, ref: r });
-        else if (!types.has(`${ORG_NAMESPACE}.${r.code}`) && !scope.cards.some((c) => c.type === 'orgUnit' && c.code === r.code) && !inEnvironment(`${ORG_NAMESPACE}.${r.code}`)) {
-          out.push({ code: 'unresolved', line: `${where(r)} names no unit of the org chart in the package or the environment`, ref: r });
-        }
-        continue;
-      }
-      if (r.form === 'global' && !config) {
-        out.push({ code: 'ISO003', line: `ISO003 ${where(r)} is a global object, which only a configuration carries`, ref: r });
-        continue;
-      }
-      if (catalog.namespaces.has(r.namespace)) {
-        if (!catalog.lookup(r.kind, r.namespace, r.code)) out.push({ code: 'unresolved', line: `${where(r)}: built-in namespace \`${r.namespace}\` has no ${r.kind} \`${r.code}\` in this environment`, ref: r });
-        continue;
-      }
-      const id = `${r.namespace}.${r.code}`;
-      const inPackage = types.get(id) === r.kind;
-      const inScope = appId ? types.has(id) : allowed === 'any' || allowed.has(r.namespace) || r.namespace === GLOBAL_NAMESPACE;
-      if (!inScope) out.push({ code: 'ISO004', line: `ISO004 ${where(r)} is outside ${scope.kind} \`${scope.code}\``, ref: r, outside: true });
-      if (inPackage || inEnvironment(id, r.kind)) continue;
-      const other = types.get(id);
-      out.push({ code: 'unresolved', line: `${where(r)} resolves neither in the package nor in the environment${other ? ` (the package's \`${id}\` is a ${other}, not a ${r.kind})` : ''}`, ref: r, ...(inScope ? {} : { outside: true }) });
-    }
+    forEachCardReference(card, visit);
   }
   return out;
 }
 
-/** Where a reference sits, for its finding; spelled only for a finding (10,000 cards hold tens of thousands of references). */
-function where(r: CardRef): string {
-  return `${r.card.id}: ${r.kind} \`${r.text}\``;
+/** Codes of the package's org chart units. */
+function orgUnitCodes(cards: readonly Card[]): Set<string> {
+  const codes = new Set<string>();
+  for (const c of cards) if (c.type === 'orgUnit') codes.add(c.code);
+  return codes;
 }

@@ -1,12 +1,12 @@
 import type { Catalog } from '../catalog/catalog';
-import { FORMAT_VERSION } from '../packaging/format';
+import { FORMAT_VERSION, type Card, type History } from '../packaging/format';
 import type { Sql } from './db/database';
 import { checkPackageIsolation } from './isolation';
 import { contentDigest, entityTypes, languagesCheck, markOlder, repeatCheck } from './planChecks';
 import { recordsCheck } from './recordLinks';
 import { keptOf, refineAction } from './merge';
 import type { PackageView } from './packageView';
-import { entitiesIn, getEntities, getRevision, getSettings, historyOf, recordCounts } from './store';
+import { getEntities, getRevision, getSettings, historyOf, listedIn, recordCounts, type PastImport } from './store';
 import { newId } from './users';
 import type { Caller, EnvEntity, ImportCheck, ImportPlan, Job, PlanAction, PlanEntity } from './types';
 
@@ -37,6 +37,28 @@ export function actionFor(env: EnvEntity | undefined, card: { hash: string; dele
   return { action: 'conflict', reason: `changed in the environment (last by ${env.updatedBy} at ${env.updatedAt}); its version is not in the package's history` };
 }
 
+/** One card's row of the plan: what importing it does, and why. */
+function planEntity(c: Card, env: EnvEntity | undefined, history: History): PlanEntity {
+  // The package's history of the card matters only when the environment has it.
+  const { action, reason } = env ? refineAction(actionFor(env, c, history[c.id]), env, c) : CREATE;
+  // Assigned key by key, in the order the rows have always had: spreads of optional parts cost
+  // more than the rest of a row.
+  const e: PlanEntity = { id: c.id, type: c.type, namespace: c.namespace } as PlanEntity;
+  if (typeof c.body.title === 'string' && c.body.title) e.title = c.body.title;
+  e.action = action;
+  if (env) e.envHash = env.hash;
+  e.packageHash = c.hash;
+  e.deleted = c.deleted;
+  if (reason) e.reason = reason;
+  if (env) {
+    const kept = keptOf(c, env);
+    if (kept.length) e.kept = kept;
+  }
+  return e;
+}
+
+const CREATE: { action: PlanAction; reason?: string } = Object.freeze({ action: 'create' });
+
 /** Inputs a plan needs besides the package. */
 export interface PlanContext {
   db: Sql;
@@ -46,8 +68,8 @@ export interface PlanContext {
   sha256: string;
   /** Import jobs not finished yet. */
   running: Job[];
-  /** Finished imports, for the "already imported" note. */
-  succeeded: Job[];
+  /** Succeeded imports, for the "already imported" note. */
+  succeeded: PastImport[];
   now: string;
 }
 
@@ -82,23 +104,18 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // Said once the entities are known: whether the package is older than what the environment has.
   const repeatAt = checks.length;
 
-  const envRows = await getEntities(ctx.db, view.cards.map((c) => c.id));
-  const entities: PlanEntity[] = view.cards.map((c) => {
-    const env = envRows.get(c.id);
-    const { action, reason } = refineAction(actionFor(env, c, view.history[c.id]), env, c);
-    const title = typeof c.body.title === 'string' ? c.body.title : undefined;
-    const kept = keptOf(c, env);
-    return { id: c.id, type: c.type, namespace: c.namespace, ...(title ? { title } : {}), action, ...(env ? { envHash: env.hash } : {}), packageHash: c.hash, deleted: c.deleted, ...(reason ? { reason } : {}), ...(kept.length ? { kept } : {}) };
-  });
+  // Only cards whose id the environment holds have a row to read (none, on a first import).
+  const envRows = await getEntities(ctx.db, view.cards.filter((c) => existing.has(c.id)).map((c) => c.id));
+  const entities: PlanEntity[] = view.cards.map((c) => planEntity(c, envRows.get(c.id), view.history));
   markOlder(entities, envRows, await historyOf(ctx.db, entities.filter((e) => e.action === 'conflict').map((e) => e.id)));
   const content = contentDigest(view);
   checks.splice(repeatAt, 0, repeatCheck({ sha256: ctx.sha256, content, as: view.rename?.to ?? null, succeeded: ctx.succeeded, entities }));
   checks.push(await recordsCheck(view, ctx.db, ctx.catalog));
-  const carried = new Set(view.cards.map((c) => c.id));
   const appId = d.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
-  for (const e of await entitiesIn(ctx.db, view.namespaces)) {
-    if (carried.has(e.id) || (appId && e.app !== appId && e.id !== appId)) continue;
-    entities.push({ id: e.id, type: e.type, namespace: e.namespace, ...(typeof e.body.title === 'string' ? { title: e.body.title } : {}), action: 'kept', envHash: e.hash, deleted: e.deleted, reason: 'in the environment but not in the package; an import never deletes' });
+  // An environment that held no entity when the plan began has none to keep.
+  for (const e of existing.size ? await listedIn(ctx.db, view.namespaces, view.cards.map((c) => c.id)) : []) {
+    if (appId && e.app !== appId && e.id !== appId) continue;
+    entities.push({ id: e.id, type: e.type, namespace: e.namespace, ...(e.title !== undefined ? { title: e.title } : {}), action: 'kept', envHash: e.hash, deleted: e.deleted, reason: 'in the environment but not in the package; an import never deletes' });
   }
   const counts: Record<PlanAction, number> = { create: 0, update: 0, unchanged: 0, conflict: 0, kept: 0 };
   for (const e of entities) counts[e.action]++;

@@ -52,13 +52,14 @@ export function writeScope(kind: string, code: string, cards: readonly Card[], d
   const namespaces = new Set<string>();
   const outside: string[] = [];
   const where = kind === 'app' ? `app package \`${code}\`${allowed !== 'any' && allowed.size ? ` (namespace ${[...allowed].map((n) => `\`${n}\``).join('')})` : ' (which has no card for the app itself)'}` : `${kind} \`${code}\``;
-  const take = (what: string, id: string) => {
+  // What is written is spelled only for an entry outside: a package's 10,000 cards are inside.
+  const take = (what: string, whatId: string, id: string) => {
     const ns = namespaceOfId(id);
     namespaces.add(ns);
-    if (allowed !== 'any' && !allowed.has(ns)) outside.push(`${what} writes into \`${ns}\`, outside ${where}`);
+    if (allowed !== 'any' && !allowed.has(ns)) outside.push(`${what} ${whatId} writes into \`${ns}\`, outside ${where}`);
   };
   if (kind === 'solution') namespaces.add(code);
-  for (const c of cards) take(`${c.type} ${c.id}`, c.id);
-  for (const app of dataApps) take(`data of ${app}`, app);
+  for (const c of cards) take(c.type, c.id, c.id);
+  for (const app of dataApps) take('data of', app, app);
   return { namespaces: [...namespaces].sort(), allowed, outside };
 }

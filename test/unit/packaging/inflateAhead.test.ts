@@ -26,7 +26,7 @@ async function entriesOf(buf: Buffer): Promise<{ name: string; entry: yauzl.Entr
 async function ahead(buf: Buffer, workerMin: number): Promise<Outcome> {
   const contents: string[] = [];
   try {
-    for await (const b of inflateAhead(buf, await entriesOf(buf), 1 << 20, workerMin)) contents.push(b.toString('utf8'));
+    for await (const b of inflateAhead(buf, await entriesOf(buf), 1 << 20, { workerMin }).entries) contents.push(b.data.toString('utf8'));
     return { contents };
   } catch (e) {
     return { contents, error: (e as Error).message };

@@ -33,6 +33,8 @@ export interface OpenOptions {
   verify?: (done: number, total: number) => void;
   /** The file's sha256, when known: its verified design part is then read once and remembered. */
   sha256?: string;
+  /** The file's bytes, when the caller read them whole already (and hashed them: `sha256`). */
+  bytes?: Buffer;
 }
 
 /**
@@ -54,7 +56,8 @@ export async function openPackageView(file: string, as: string | undefined, now:
   const key = st ? `${o.sha256}:${st.size}:${st.mtimeMs}` : undefined;
   let design = key ? designCache.get(key) : undefined;
   // A package held in memory is not read again: its central directory and descriptor neither.
-  const reader = design?.opened ? await PackageReader.reopen(file, design.opened) : await PackageReader.open(file);
+  // Cards start to inflate while the descriptor is checked, unless verify() is to read them all.
+  const reader = design?.opened ? await PackageReader.reopen(file, design.opened) : await PackageReader.open(file, undefined, { bytes: o.bytes, cardsAhead: !o.verify });
   try {
     if (!design) {
       if (o.verify) await reader.verify(o.verify, (name) => !name.startsWith('data/'));

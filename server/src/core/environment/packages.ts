@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { close, createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sha256 } from '../packaging/canonical';
+import { wholeFileIfSmall } from '../packaging/inMemory';
 import { openRegularFile, PackageError } from '../packaging/reader';
 import type { Database } from './db/database';
 import { EnvError, notFound } from './errors';
@@ -82,11 +84,23 @@ export class PackageStore {
 
   /** Registers a package file where it lies (the embedded environment imports in place). */
   async registerFile(file: string, allow: (p: PackageFacts) => void, by: string): Promise<StoredPackage> {
-    const hash = createHash('sha256');
     // Through a descriptor opened non-blocking and checked to be a regular file: a named pipe would hang the read.
     const fd = await openRegularFile(file).catch((e) => {
       throw e instanceof PackageError ? new EnvError(422, `not a package this environment accepts: ${e.message}`, 'bad-package') : e;
     });
+    // A package small enough is read once: the bytes hashed are the bytes opened, and no second read can differ.
+    let bytes: Buffer | undefined;
+    try {
+      bytes = await wholeFileIfSmall(fd);
+    } catch (e) {
+      close(fd, () => undefined);
+      throw new EnvError(422, `not a package this environment accepts: cannot be read (${(e as Error).message})`, 'bad-package');
+    }
+    if (bytes) {
+      close(fd, () => undefined);
+      return this.register(path.resolve(file), sha256(bytes), 'local', false, allow, by, bytes);
+    }
+    const hash = createHash('sha256');
     await pipeline(createReadStream('', { fd }), hash);
     return this.register(path.resolve(file), hash.digest('hex'), 'local', false, allow, by);
   }
@@ -105,10 +119,10 @@ export class PackageStore {
     return { id: r.id as string, sha256: r.sha256 as string, file: r.file as string, size: Number(r.size), kind: r.kind as string, code: r.code as string, namespaces: r.namespaces as string[], origin: r.origin as StoredPackage['origin'], createdBy: r.created_by as string, createdAt: r.created_at as string };
   }
 
-  private async register(file: string, sha: string, origin: StoredPackage['origin'], move: boolean, allow: (p: PackageFacts) => void, by: string): Promise<StoredPackage> {
+  private async register(file: string, sha: string, origin: StoredPackage['origin'], move: boolean, allow: (p: PackageFacts) => void, by: string, bytes?: Buffer): Promise<StoredPackage> {
     let view;
     try {
-      view = await openPackageView(file, undefined, new Date().toISOString(), { sha256: sha });
+      view = await openPackageView(file, undefined, new Date().toISOString(), { sha256: sha, bytes });
     } catch (e) {
       if (e instanceof PackageError) throw new EnvError(422, `not a package this environment accepts: ${e.message}`, 'bad-package');
       throw e;

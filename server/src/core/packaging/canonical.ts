@@ -1,13 +1,49 @@
 import * as crypto from 'node:crypto';
 
 /**
- * Object keys as JSON text with the colon, by key: a package's cards repeat a few hundred keys
- * (`code`, `title`, `type`, ...) tens of thousands of times. Bounded, so hostile keys cannot grow it.
+ * Makes a `canonicalJson` with its own memory of quoted keys. The function it returns refers to
+ * nothing outside this one (no module state, no imports), so its source can run in a worker thread
+ * as it is (inflateAhead.ts), and both threads hash a card body alike.
  */
-const quotedKeys = new Map<string, string>();
-const QUOTED_KEYS_KEPT = 4096;
-// Longer keys are quoted each time: a hostile card's megabyte-long keys must not stay in memory.
-const QUOTED_KEY_MAX_LENGTH = 64;
+export function canonicalJsonMaker(): (value: unknown) => string {
+  // Object keys as JSON text with the colon, by key: a package's cards repeat a few hundred keys
+  // (`code`, `title`, `type`, ...) tens of thousands of times. Bounded, so hostile keys cannot grow it;
+  // longer keys are quoted each time, so a hostile card's megabyte-long keys do not stay in memory.
+  const quotedKeys = new Map<string, string>();
+  const QUOTED_KEYS_KEPT = 4096;
+  const QUOTED_KEY_MAX_LENGTH = 64;
+  return function canonicalJson(value: unknown): string {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+    if (Array.isArray(value)) {
+      let s = '[';
+      for (let i = 0; i < value.length; i++) s += (i ? ',' : '') + canonicalJson(value[i]);
+      return s + ']';
+    }
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    // Strictly ascending already is exactly what sort() would return.
+    for (let i = 1; i < keys.length; i++) {
+      if (!(keys[i - 1] < keys[i])) {
+        keys.sort();
+        break;
+      }
+    }
+    let s = '{';
+    let first = true;
+    for (const k of keys) {
+      const v = obj[k];
+      if (v === undefined) continue;
+      let quoted = quotedKeys.get(k);
+      if (quoted === undefined) {
+        quoted = JSON.stringify(k) + ':';
+        if (k.length <= QUOTED_KEY_MAX_LENGTH && quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(k, quoted);
+      }
+      s += (first ? '' : ',') + quoted + canonicalJson(v);
+      first = false;
+    }
+    return s + '}';
+  };
+}
 
 /**
  * JSON with object keys sorted, so equal content always hashes equally whatever the key order.
@@ -15,37 +51,7 @@ const QUOTED_KEY_MAX_LENGTH = 64;
  * arrays that filter, map and join made for 10,000 cards were most of that check. Keys already in
  * order (most nested objects of a card) are not sorted again, and each key is quoted once.
  */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    let s = '[';
-    for (let i = 0; i < value.length; i++) s += (i ? ',' : '') + canonicalJson(value[i]);
-    return s + ']';
-  }
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj);
-  // Strictly ascending already is exactly what sort() would return.
-  for (let i = 1; i < keys.length; i++) {
-    if (!(keys[i - 1] < keys[i])) {
-      keys.sort();
-      break;
-    }
-  }
-  let s = '{';
-  let first = true;
-  for (const k of keys) {
-    const v = obj[k];
-    if (v === undefined) continue;
-    let quoted = quotedKeys.get(k);
-    if (quoted === undefined) {
-      quoted = JSON.stringify(k) + ':';
-      if (k.length <= QUOTED_KEY_MAX_LENGTH && quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(k, quoted);
-    }
-    s += (first ? '' : ',') + quoted + canonicalJson(v);
-    first = false;
-  }
-  return s + '}';
-}
+export const canonicalJson: (value: unknown) => string = canonicalJsonMaker();
 
 /**
  * sha256 of text or bytes, in hex: one call where Node has `crypto.hash` (20.12 and later; a hash

@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type * as yauzl from 'yauzl';
+import { MAX_JSON_DEPTH } from '../json/depth';
 import { entryData, inflateFromMemory, inflated } from './inMemory';
+import { BodyHashes, INFLATE_WORKER } from './inflateWorker';
 import { PackageError } from './reader';
 
 /**
@@ -16,46 +18,24 @@ const HEAD = 512;
 const FIRST_BATCH = 64;
 const BATCH = 512;
 
-/**
- * Inflates deflated entries in a worker, in order: `jobs` holds start, end and declared size of
- * each entry's data in `bytes`. Each message carries the inflated bytes of a batch end to end
- * (transferred, not copied), or the message of the entry that failed, which ends the work.
- */
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { inflateRawSync } = require('node:zlib');
-const { bytes, jobs, first, batch } = workerData;
-const n = jobs.length / 3;
-for (let i = 0, size = first; i < n; i += size, size = batch) {
-  const outs = [];
-  let total = 0;
-  let error;
-  for (let k = i; k < Math.min(i + size, n); k++) {
-    const u = jobs[3 * k + 2];
-    try {
-      const d = u ? inflateRawSync(bytes.subarray(jobs[3 * k], jobs[3 * k + 1]), { maxOutputLength: u, chunkSize: Math.min(Math.max(u, 64), 1048576) }) : Buffer.alloc(0);
-      outs.push(d);
-      total += d.length;
-    } catch (e) {
-      error = String(e && e.message);
-      break;
-    }
-  }
-  const all = Buffer.allocUnsafeSlow(total);
-  const ends = new Float64Array(outs.length);
-  let at = 0;
-  for (let j = 0; j < outs.length; j++) {
-    outs[j].copy(all, at);
-    at += outs[j].length;
-    ends[j] = at;
-  }
-  parentPort.postMessage({ buf: all.buffer, ends, error }, [all.buffer, ends.buffer]);
-  if (error !== undefined) break;
-}`;
+/** An entry's content, with what the worker learnt of it (only for entries it inflated, and only when asked). */
+export interface AheadEntry {
+  data: Buffer;
+  /** sha256 of `data`. */
+  sha256?: string;
+  /** Whether `data` has more opening brackets than MAX_JSON_DEPTH (so its parse must be measured for depth). */
+  manyBrackets?: boolean;
+  /** Whether `data` holds a `\u` escape (the only way JSON spells a NUL or a lone surrogate). */
+  escapes?: boolean;
+  /** sha256 of the canonical JSON of `data`'s `body` (a JSON object whose body is an object), when the worker got to it. */
+  bodySha256?: string;
+}
 
 interface Batch {
   buf: ArrayBuffer;
   ends: Float64Array;
+  shas: string[];
+  scans: number[];
   error?: string;
 }
 
@@ -64,9 +44,13 @@ interface Batch {
  * given, each checked as `inflateFromMemory` checks it, failing at the first entry that fails,
  * with its message. Many deflated entries inflate in a worker thread ahead of the caller, so
  * that their inflating (a third of reading 10,000 cards) overlaps with what the caller does with
- * each; with few, or when no worker can start, they inflate here. `workerMin` is for tests.
+ * each; with few, or when no worker can start, they inflate here. The worker hashes what it
+ * inflates, and with `bodyHashes` card bodies too, as far as it gets (inflateWorker.ts). The
+ * worker starts at once, so a caller may start it before it needs the entries (the reader does
+ * while it checks the descriptor); `stop` it if they are not read to the end. `workerMin` is for tests.
  */
-export async function* inflateAhead(bytes: Buffer, list: { name: string; entry: yauzl.Entry }[], max: number, workerMin = WORKER_MIN_ENTRIES): AsyncGenerator<Buffer> {
+export function inflateAhead(bytes: Buffer, list: { name: string; entry: yauzl.Entry }[], max: number, o: { bodyHashes?: boolean; workerMin?: number } = {}): Ahead {
+  const workerMin = o.workerMin ?? WORKER_MIN_ENTRIES;
   // Where each entry's data lies, or why it cannot be read: reported when its turn comes, as a read one by one would.
   const places = list.map(({ name, entry }) => {
     try {
@@ -77,7 +61,17 @@ export async function* inflateAhead(bytes: Buffer, list: { name: string; entry: 
   });
   const deflated = places.filter((p) => !(p instanceof Error) && p.deflated).length;
   const head = Math.min(HEAD, Math.floor(deflated / 2));
-  const worker = deflated >= workerMin ? startWorker(bytes, places, head) : undefined;
+  const worker = deflated >= workerMin ? startWorker(bytes, places, head, !!o.bodyHashes) : undefined;
+  return { entries: aheadEntries(bytes, list, max, places, head, worker), stop: () => worker?.stop() };
+}
+
+/** Entries inflated ahead (`inflateAhead`), and a way to end the work when they are not all read. */
+export interface Ahead {
+  entries: AsyncGenerator<AheadEntry>;
+  stop(): void;
+}
+
+async function* aheadEntries(bytes: Buffer, list: { name: string; entry: yauzl.Entry }[], max: number, places: (ReturnType<typeof entryData> | Error)[], head: number, worker: ReturnType<typeof startWorker>): AsyncGenerator<AheadEntry> {
   let seen = 0;
   try {
     for (let i = 0; i < list.length; i++) {
@@ -85,34 +79,45 @@ export async function* inflateAhead(bytes: Buffer, list: { name: string; entry: 
       if (p instanceof Error) throw p;
       const { name, entry } = list[i];
       if (!p.deflated) {
-        yield inflated(p.raw, entry, name);
+        yield { data: inflated(p.raw, entry, name) };
         continue;
       }
       const next = worker && seen++ >= head ? await worker.next() : undefined;
-      if (next === undefined) yield inflateFromMemory(bytes, entry, name, max);
+      if (next === undefined) yield { data: inflateFromMemory(bytes, entry, name, max) };
       else if (typeof next === 'string') throw new PackageError(`damaged entry (${next})`, name);
-      else yield inflated(next, entry, name);
+      else yield { data: inflated(next.data, entry, name), sha256: next.sha256, manyBrackets: (next.scan & 1) !== 0, escapes: (next.scan & 2) !== 0, bodySha256: worker!.bodySha256(next.job) };
     }
   } finally {
     worker?.stop();
   }
 }
 
+/** An entry as the worker handed it over: `job` is its place among the worker's entries. */
+interface Handed {
+  data: Buffer;
+  sha256: string;
+  scan: number;
+  job: number;
+}
+
 /**
  * A worker inflating the deflated entries of `places` after the first `skip`, in order; `next`
- * gives undefined once it failed (the worker itself, not an entry).
+ * gives undefined once it failed (the worker itself, not an entry). `bodySha256(job)` marks that
+ * entry as taken and gives its body hash when the worker wrote one.
  */
-function startWorker(bytes: Buffer, places: (ReturnType<typeof entryData> | Error)[], skip: number): { next(): Promise<Buffer | string | undefined>; stop(): void } | undefined {
+function startWorker(bytes: Buffer, places: (ReturnType<typeof entryData> | Error)[], skip: number, bodyHashes: boolean): { next(): Promise<Handed | string | undefined>; bodySha256(job: number): string | undefined; stop(): void } | undefined {
   const jobs: number[] = [];
   let n = 0;
   for (const p of places) if (!(p instanceof Error) && p.deflated && n++ >= skip) jobs.push(p.raw.byteOffset - bytes.byteOffset, p.raw.byteOffset - bytes.byteOffset + p.raw.length, p.size);
+  const shared = bodyHashes ? new BodyHashes(jobs.length / 3) : undefined;
   let w: Worker;
   try {
-    w = new Worker(WORKER, { eval: true, workerData: { bytes, jobs: Float64Array.from(jobs), first: FIRST_BATCH, batch: BATCH } });
+    w = new Worker(INFLATE_WORKER, { eval: true, workerData: { bytes, jobs: Float64Array.from(jobs), first: FIRST_BATCH, batch: BATCH, shared: shared?.forWorker, maxDepth: MAX_JSON_DEPTH } });
   } catch {
     return undefined;
   }
-  const ready: (Buffer | string | undefined)[] = [];
+  const ready: (Handed | string | undefined)[] = [];
+  let handed = 0;
   let head = 0;
   let failed = false;
   let wake: (() => void) | undefined;
@@ -123,8 +128,9 @@ function startWorker(bytes: Buffer, places: (ReturnType<typeof entryData> | Erro
   w.on('message', (m: Batch) => {
     const all = Buffer.from(m.buf);
     let start = 0;
-    for (const end of m.ends) {
-      ready.push(all.subarray(start, end));
+    for (let j = 0; j < m.ends.length; j++) {
+      const end = m.ends[j];
+      ready.push({ data: all.subarray(start, end), sha256: m.shas[j], scan: m.scans[j], job: handed++ });
       start = end;
     }
     if (m.error !== undefined) ready.push(m.error);
@@ -147,6 +153,7 @@ function startWorker(bytes: Buffer, places: (ReturnType<typeof entryData> | Erro
       ready[head++] = undefined; // the caller keeps what it needs
       return v;
     },
+    bodySha256: (job) => shared?.take(job),
     stop() {
       void w.terminate();
     },

@@ -5,12 +5,12 @@ import { promisify } from 'node:util';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import * as yauzl from 'yauzl';
-import { cardProblem, descriptorProblem } from './cardCheck';
+import { cardProblem, descriptorProblem, type CardFacts } from './cardCheck';
 import { listEntries } from './entryList';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { mayBeDeeperThan } from './jsonLimits';
 import { byteLines } from './lines';
-import { inflateAhead } from './inflateAhead';
+import { inflateAhead, type Ahead, type AheadEntry } from './inflateAhead';
 import { inflateFromMemory, wholeFileIfSmall } from './inMemory';
 import { oneLine, unstorableText } from '../oneLine';
 import { Card, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
@@ -46,14 +46,21 @@ export class PackageReader {
   ) {}
 
   private sha256Of?: Map<string, string>;
+  /** Cards inflating ahead since the package was opened (`open` with `cardsAhead`), until `cards()` takes them. */
+  private ahead?: Ahead;
 
-  static async open(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<PackageReader> {
-    const fd = await openRegularFile(file);
-    const bytes = await wholeFileIfSmall(fd).catch((e) => {
+  /**
+   * Opens a package file, or its bytes when the caller read them already (`o.bytes`, the whole
+   * file as `wholeFileIfSmall` reads it). With `o.cardsAhead`, cards start to inflate in a
+   * worker while the descriptor is checked, for a `cards()` to come.
+   */
+  static async open(file: string, limits: ReadLimits = DEFAULT_LIMITS, o: { bytes?: Buffer; cardsAhead?: boolean } = {}): Promise<PackageReader> {
+    const fd = o.bytes ? -1 : await openRegularFile(file);
+    const bytes = o.bytes ?? await wholeFileIfSmall(fd).catch((e) => {
       fs.close(fd, () => undefined);
       throw new PackageError(`cannot be read (${(e as Error).message})`);
     });
-    if (bytes) fs.close(fd, () => undefined);
+    if (bytes && !o.bytes) fs.close(fd, () => undefined);
     const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
       const done = (err: Error | null, z?: yauzl.ZipFile) => (err ? reject(new PackageError(`not a readable zip file (${err.message})`)) : resolve(z!));
@@ -63,8 +70,11 @@ export class PackageReader {
       if (!bytes) fs.close(fd, () => undefined);
       throw e;
     });
+    let ahead: Ahead | undefined;
     try {
       const entries = await listEntries(zip, limits, bytes);
+      // Nothing inflated here is used before the descriptor and the index are found sound.
+      if (o.cardsAhead && bytes) ahead = cardsAhead(bytes, entries, limits);
       const meta = entries.get(DESCRIPTOR);
       if (!meta) throw new PackageError(`no ${DESCRIPTOR}: not an Isola package`);
       const descriptorBytes = await readWhole(zip, meta, DESCRIPTOR, Math.min(MAX_DESCRIPTOR_BYTES, limits.maxEntryBytes));
@@ -73,8 +83,11 @@ export class PackageReader {
       const bad = descriptorProblem(descriptor, entries.keys(), { textChecked: descriptorBytes.indexOf(ESCAPE_U) === -1 });
       if (bad) throw new PackageError(bad, DESCRIPTOR);
       descriptorSha256.set(descriptor, createHash('sha256').update(descriptorBytes).digest('hex'));
-      return new PackageReader(file, zip, entries, descriptor, limits, bytes);
+      const reader = new PackageReader(file, zip, entries, descriptor, limits, bytes);
+      reader.ahead = ahead;
+      return reader;
     } catch (e) {
+      ahead?.stop();
       zip.close();
       throw e;
     }
@@ -97,6 +110,8 @@ export class PackageReader {
   }
 
   close(): void {
+    this.ahead?.stop();
+    this.ahead = undefined;
     this.zip.close();
   }
 
@@ -127,27 +142,38 @@ export class PackageReader {
     // After verify() the parsed cards are at hand; reading them again would double the work.
     const unread = names.filter((name) => !this.verifiedJson.has(name));
     // Held in memory, the cards inflate ahead of their checks, in their order (inflateAhead.ts).
-    const ahead = this.bytes && unread.length ? inflateAhead(this.bytes, unread.map((name) => ({ name, entry: this.entry(name) })), this.limits.maxEntryBytes) : undefined;
+    // Those inflating since the package was opened serve if no card was read since (verify() reads them all).
+    let ahead = this.ahead;
+    this.ahead = undefined;
+    if (ahead && unread.length !== names.length) {
+      ahead.stop();
+      ahead = undefined;
+    }
+    // The worker hashes what it inflates: the entry against the index, the body against the card's "hash".
+    ahead ??= this.bytes && unread.length ? cardsAhead(this.bytes, this.entries, this.limits, unread) : undefined;
     try {
       for (const name of names) {
         let card = this.verifiedJson.get(name);
-        let escapes = true;
+        let facts: CardFacts = {};
         if (card === undefined) {
-          let bytes: Buffer;
+          // What the worker found in the bytes, or nothing (then it is looked for here).
+          let got: AheadEntry;
           if (ahead) {
-            bytes = (await ahead.next()).value as Buffer;
-            this.verifyHash(name, sha256(bytes));
-          } else bytes = await this.read(name);
-          card = parseJsonEntry(bytes, name);
-          escapes = bytes.indexOf(ESCAPE_U) !== -1;
+            got = (await ahead.entries.next()).value as AheadEntry;
+            this.verifyHash(name, got.sha256 ?? sha256(got.data));
+          } else got = { data: await this.read(name) };
+          card = parseJsonEntry(got.data, name, got.manyBrackets);
+          // Parsed here, the card was measured for depth already, and only a \u escape can spell a NUL or a lone surrogate.
+          if (!(got.escapes ?? got.data.indexOf(ESCAPE_U) !== -1)) facts = { depthChecked: true, textChecked: true };
+          facts.bodySha256 = got.bodySha256;
         }
-        // Parsed here, the card was measured for depth already, and only a \u escape can spell a NUL or a lone surrogate.
-        const bad = cardProblem(name, card, escapes ? {} : { depthChecked: true, textChecked: true });
+        const bad = cardProblem(name, card, facts);
         if (bad) throw new PackageError(bad, name);
         out.push({ path: name, card: card as Card });
       }
     } finally {
-      await ahead?.return(undefined);
+      ahead?.stop();
+      await ahead?.entries.return(undefined);
     }
     return out;
   }
@@ -233,6 +259,14 @@ export class PackageReader {
 
 const ESCAPE_U = Buffer.from('\\u');
 
+/** The cards of a package held in memory (or those of `names`), inflating ahead of `cards()` with their hashes. */
+function cardsAhead(bytes: Buffer, entries: Map<string, yauzl.Entry>, limits: ReadLimits, names?: string[]): Ahead {
+  const list: { name: string; entry: yauzl.Entry }[] = [];
+  if (names) for (const name of names) list.push({ name, entry: entries.get(name)! });
+  else for (const [name, entry] of entries) if (name.endsWith('.card.json')) list.push({ name, entry });
+  return inflateAhead(bytes, list, limits.maxEntryBytes, { bodyHashes: true });
+}
+
 /** A package opened before, held in memory (`PackageReader.opened`). */
 export interface OpenedPackage {
   entries: Map<string, yauzl.Entry>;
@@ -301,15 +335,18 @@ export async function openRegularFile(file: string): Promise<number> {
   return fd;
 }
 
-/** Parses a JSON entry, refusing malformed JSON and nesting deeper than the limit, naming the entry. */
-function parseJsonEntry(buf: Buffer, name: string): unknown {
+/**
+ * Parses a JSON entry, refusing malformed JSON and nesting deeper than the limit, naming the entry.
+ * `manyBrackets`: whether the bytes hold more opening brackets than the limit, when a scan found out already.
+ */
+function parseJsonEntry(buf: Buffer, name: string, manyBrackets?: boolean): unknown {
   let v: unknown;
   try {
     v = JSON.parse(buf.toString('utf8'));
   } catch (e) {
     throw new PackageError(`malformed JSON (${(e as Error).message})`, name);
   }
-  if (mayBeDeeperThan(buf) && deeperThan(v)) throw new PackageError(`nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, name);
+  if ((manyBrackets ?? true) && mayBeDeeperThan(buf) && deeperThan(v)) throw new PackageError(`nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, name);
   return v;
 }
 

@@ -171,6 +171,27 @@ describe('the builder refuses to read outside the project, checked or not', () =
     assert.deepEqual(existsSync(path.join(base, 'out')) ? secretsUnder(path.join(base, 'out')) : [], []);
   });
 
+  it('includes judged right after the listing: links to manifests or folders outside are refused, plain ones are members', async () => {
+    const { proj, outside } = layout();
+    const put = (dir: string, name: string, v: object) => writeFileSync(path.join(dir, name), JSON.stringify(v));
+    mkdirSync(path.join(proj, 'ws'));
+    put(path.join(proj, 'ws'), 'w.isola.json', { kind: 'workspace', code: 'w' });
+    put(outside, 'x.isola.json', { kind: 'workspace', code: 'x', title: SECRET });
+    put(outside, 'y.isola.json', { kind: 'workspace', code: 'y', title: SECRET });
+    symlinkSync(outside, path.join(proj, 'shared'));
+    symlinkSync(path.join(outside, 'y.isola.json'), path.join(proj, 'y.isola.json'));
+    put(proj, 'sol.isola.json', { kind: 'solution', code: 'sol', includes: ['ws/w.isola.json', 'shared/x.isola.json', 'y.isola.json'] });
+    const project = await loadProject(proj, nodeFileHost);
+    const sol = project.manifests.find((m) => m.code === 'sol')!;
+    assert.deepEqual(sol.links.map((l) => [l.spec, l.exists, l.outside?.reason]), [
+      ['ws/w.isola.json', true, undefined],
+      ['shared/x.isola.json', false, 'symlink'],
+      ['y.isola.json', false, 'symlink'],
+    ]);
+    assert.deepEqual(project.packageOf(sol)!.members.map((m) => m.file), ['sol.isola.json', 'ws/w.isola.json']);
+    assert.ok(!project.manifests.some((m) => m.title === SECRET), 'nothing outside was read into the model');
+  });
+
   it('an include outside, in a model made without loadProject: refused', async () => {
     const { base, proj, outside } = layout();
     const sol = buildManifest(proj, path.join(proj, 'sol.isola.json'), JSON.stringify({ kind: 'solution', code: 'sol', includes: ['../outside/w.isola.json'] }));

@@ -55,6 +55,14 @@ export class RealPaths {
   private readonly folders = new Map<string, string>();
 
   /**
+   * `plain`: paths the folder listing of this same load saw as folders or regular files, not
+   * symbolic links (see `FileHost.listedPlain`); they are not asked again. A project of many
+   * small manifests has thousands of includes, and an lstat each (of the file and of its folder)
+   * was most of what judging them cost.
+   */
+  constructor(private readonly plain?: ReadonlySet<string>) {}
+
+  /**
    * The real path of a resolved folder path (as `realPathOf`), remembered. Where names are
    * case-sensitive, a folder that is not a symbolic link (one lstat says) is its parent's real path
    * and its name: `realpath` walks every part of the path again for each folder, and a project of
@@ -69,12 +77,8 @@ export class RealPaths {
   private compose(dir: string): string {
     const parent = path.dirname(dir);
     if (!COMPOSE_REAL_PATHS || parent === dir) return realPathOf(dir);
-    try {
-      if (lstatSync(dir).isSymbolicLink()) return realPathOf(dir);
-    } catch {
-      // Nothing there (or not reachable): `realPathOf` appends the missing name to its folder's real path too.
-    }
-    return path.join(this.folder(parent), path.basename(dir));
+    if (this.isLink(dir)) return realPathOf(dir);
+    return inFolder(this.folder(parent), dir, parent);
   }
 
   /**
@@ -84,13 +88,31 @@ export class RealPaths {
   of(p: string): string {
     const parent = path.dirname(p);
     if (parent === p) return realPathOf(p);
+    if (this.isLink(p)) return realPathOf(p);
+    return inFolder(this.folder(parent), p, parent);
+  }
+
+  // Whether a path is a symbolic link: one lstat, unless the listing just saw it as something else.
+  private isLink(p: string): boolean {
+    if (this.plain?.has(p)) return false;
     try {
-      if (lstatSync(p).isSymbolicLink()) return realPathOf(p);
+      return lstatSync(p).isSymbolicLink();
     } catch {
       // Nothing there (or not reachable): `realPathOf` appends the missing name to its folder's real path too.
+      return false;
     }
-    return path.join(this.folder(parent), path.basename(p));
   }
+}
+
+/**
+ * `p`'s last name joined to `real`, the real path of `p`'s folder `parent`. Both are resolved
+ * paths here (real paths, or paths the verdict made plain), so on POSIX the name is the tail after
+ * the folder and is appended as it is; `path.join` normalized the whole path again for each link.
+ */
+function inFolder(real: string, p: string, parent: string): string {
+  if (!POSIX || !plain(p)) return path.join(real, path.basename(p));
+  const name = p.slice(parent.length === 1 ? 1 : parent.length + 1);
+  return real.length === 1 ? `/${name}` : `${real}/${name}`;
 }
 
 /**

@@ -230,7 +230,9 @@ export class Project {
 export async function loadProject(root: string, host: FileHost, options: LoadOptions = {}): Promise<Project> {
   const absRoot = path.resolve(root);
   const byAbs = new Map<string, Manifest>();
-  const realPaths = new RealPaths();
+  const listing = await host.findManifests(absRoot);
+  // Links are judged right after the listing: what it saw as plain folders and files needs no lstat.
+  const realPaths = new RealPaths(host.listedPlain?.(listing));
   const load = async (files: string[]) => {
     const texts = await mapLimit(files, 32, (f) => host.readFile(f));
     const added: Manifest[] = [];
@@ -244,7 +246,7 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
     return added;
   };
 
-  let frontier = await load(await host.findManifests(absRoot));
+  let frontier = await load(listing);
   while (frontier.length > 0) {
     const next = new Set<string>();
     for (const m of frontier) {

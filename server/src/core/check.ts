@@ -4,12 +4,13 @@ import { LineIndex, Range } from './json/positions';
 import { rawOffsetInStringToken } from './json/strings';
 import type { Project } from './manifest/project';
 import { forgetReferenceEdit, modelOrigin, referenceEditOf } from './manifest/carryModel';
-import { lineIndexOf, locateInManifest, mayHoldDirective } from './manifest/locationMemo';
+import { lineIndexOf, locateInManifest, hasLocations, mayHoldDirective, peekDirective, peekLineIndex } from './manifest/locationMemo';
+import type { NodeLocation } from './json/locate';
 import type { Manifest, Package } from './manifest/types';
 import { RULES } from './rules';
 import { schemaAfterItemEdit } from './rules/man002-schema';
 import type { Finding, Rule, RuleCode, Severity } from './rules/rule';
-import { applySuppressions } from './suppressions';
+import { applySuppressions, DIRECTIVE } from './suppressions';
 import { english, Translator } from './l10n';
 
 /** A finding with its range in its file: what every front end (CLI, LSP, SARIF) shows. */
@@ -162,7 +163,7 @@ export function checkManifest(project: Project, m: Manifest, rules: readonly Rul
 export function checkProject(project: Project, rules: readonly Rule[] = RULES, t: Translator = english): CheckResult {
   const findings: Finding[] = [];
   for (const m of project.manifests) findings.push(...checkManifest(project, m, rules, t));
-  return summarize(placeFindings(project, findings, project.manifests, t), project.manifests.length);
+  return summarize(placeFindings(project, findings, project.manifests, t, ONCE), project.manifests.length);
 }
 
 /**
@@ -203,24 +204,24 @@ function summarize(diagnostics: Diagnostic[], files: number): CheckResult {
  * gets one line index. Output is sorted by file, then position, then code. The findings about
  * suppression comments (MAN004) are in `t`'s language.
  */
-export function placeFindings(project: Project, findings: Finding[], checked: Iterable<Manifest>, t: Translator = english): Diagnostic[] {
+export function placeFindings(project: Project, findings: Finding[], checked: Iterable<Manifest>, t: Translator = english, memo: Memo = REMEMBERED): Diagnostic[] {
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     const list = byFile.get(f.file);
     if (list) list.push(f);
     else byFile.set(f.file, [f]);
   }
-  const texts = project.fileTexts();
   const out: Diagnostic[] = [];
   // Checked manifests without findings may still hold suppression comments, which are then unused.
-  for (const m of checked) if (!byFile.has(m.file) && mayHoldDirective(m)) byFile.set(m.file, []);
+  for (const m of checked) if (!byFile.has(m.file) && memo.mayHoldDirective(m)) byFile.set(m.file, []);
   for (const [file, list] of byFile) {
     const placed: Diagnostic[] = [];
-    const text = texts.get(file) ?? '';
-    const paths = list.flatMap((f) => ('path' in f.anchor ? [f.anchor.path] : []));
     const owner = project.manifestAt(file);
-    const located = !paths.length ? new Map() : owner ? locateInManifest(owner, paths) : locatePaths(text, paths, { tolerantOnly: true });
-    const lines = owner ? lineIndexOf(owner) : new LineIndex(text);
+    // A manifest's own text; the map of every file's text only for a script file.
+    const text = owner ? owner.text : project.fileTexts().get(file) ?? '';
+    const paths = list.flatMap((f) => ('path' in f.anchor ? [f.anchor.path] : []));
+    const located = !paths.length ? new Map() : owner ? memo.locate(owner, paths) : locatePaths(text, paths, { tolerantOnly: true });
+    const lines = owner ? memo.lines(owner) : new LineIndex(text);
     for (const f of list) {
       let offset = 0;
       let length = 0;
@@ -261,12 +262,33 @@ export function placeFindings(project: Project, findings: Finding[], checked: It
         package: f.package, data: f.data,
       });
     }
-    const m = project.manifestAt(file);
     // A manifest without a directive keeps what was placed (`applySuppressions` would return it as it is).
-    out.push(...(m && mayHoldDirective(m) ? applySuppressions(file, text, placed, project.packageOf(m)?.code, t) : placed));
+    out.push(...(owner && memo.mayHoldDirective(owner) ? applySuppressions(file, text, placed, project.packageOf(owner)?.code, t) : placed));
   }
   return out.sort(compareDiagnostics);
 }
+
+/** How findings are placed in a manifest's text: what is found there kept for its next edit, or not. */
+interface Memo {
+  locate(m: Manifest, paths: JsonPath[]): Map<string, NodeLocation>;
+  lines(m: Manifest): LineIndex;
+  mayHoldDirective(m: Manifest): boolean;
+}
+
+/** For the editor: locations, line indexes and directive scans are kept per manifest version, and carried over edits. */
+const REMEMBERED: Memo = { locate: locateInManifest, lines: lineIndexOf, mayHoldDirective };
+
+/**
+ * For a check of a whole project at once (the CLI): nothing is kept, since no edit follows: no
+ * weak map entry per manifest (10,000 directive scans, and a map of locations and a line index
+ * for each of the 1,061 manifests with findings, in a project of 10,000 small manifests).
+ */
+const ONCE: Memo = {
+  // A version the editor placed findings in before keeps using what it found.
+  locate: (m, paths) => (hasLocations(m) ? locateInManifest(m, paths) : locatePaths(m.text, paths, { tolerantOnly: m.syntaxErrors.length > 0 })),
+  lines: (m) => peekLineIndex(m) ?? new LineIndex(m.text),
+  mayHoldDirective: (m) => peekDirective(m) ?? m.text.includes(DIRECTIVE),
+};
 
 /** The order diagnostics are reported in: file, then position, then code. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {

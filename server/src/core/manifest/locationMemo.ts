@@ -32,6 +32,11 @@ export function locateInManifest(m: Manifest, paths: Iterable<JsonPath>): Map<st
   return out;
 }
 
+/** Whether locations are remembered for a manifest version (placed before, or carried over an edit). */
+export function hasLocations(m: Manifest): boolean {
+  return memos.has(m);
+}
+
 /**
  * Records where a path stands in a manifest version, unless it is known already: an edit knows
  * where the string it changed stands, so a finding that appears there (a reference just broken)
@@ -52,6 +57,11 @@ export function lineIndexOf(m: Manifest): LineIndex {
   let lines = lineIndexes.get(m);
   if (!lines) lineIndexes.set(m, (lines = new LineIndex(m.text)));
   return lines;
+}
+
+/** The line index made for (or carried to) a manifest version, if any: nothing is made. */
+export function peekLineIndex(m: Manifest): LineIndex | undefined {
+  return lineIndexes.get(m);
 }
 
 /**
@@ -95,6 +105,11 @@ export function mayHoldDirective(m: Manifest): boolean {
   let has = directives.get(m);
   if (has === undefined) directives.set(m, (has = m.text.includes(DIRECTIVE)));
   return has;
+}
+
+/** What `mayHoldDirective` found for (or carried to) a manifest version, if it was asked: nothing is scanned. */
+export function peekDirective(m: Manifest): boolean | undefined {
+  return directives.get(m);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog';
 import { ORG_NAMESPACE, GLOBAL_NAMESPACE, RefKind } from '../manifest/types';
 import { findGlobalUses } from '../manifest/scriptScan';
 import type { Card } from '../packaging/format';
-import { cardRef, forEachCardReference, type CardRef, type RefVisitor } from './cardRefs';
+import { cardRef, forEachCardReference, type CardRef } from './cardRefs';
 import { writeScope, type WriteScope } from './writeScope';
 
 /** A package as an import sees it, after any rename. */
@@ -65,70 +65,97 @@ export function isolationFindings(scope: PackageScope, catalog: Catalog, inEnvir
   const config = scope.kind === 'configuration';
   const types = new Map<string, string>();
   for (const c of scope.cards) types.set(c.id, c.type);
-  // In scope is what the package's kind and code define, never what its cards claim.
-  const allowed = writes.allowed;
-  const appId = scope.kind === 'app' ? scope.cards.find((c) => c.type === 'app' && c.code === scope.code)?.id : undefined;
-  let unitCodes: Set<string> | undefined;
-
-  // A reference's findings depend only on its kind, its text and (for a bare code) the card's
-  // namespace: one that had none is not judged again (a package names its apps and groups from
-  // many cards), and a reference object is made only for a finding.
-  const fine = new Map<string, Map<string, RefKind>>();
-  let fineNs: string | undefined;
-  let fineHere = new Map<string, RefKind>();
-  const visit: RefVisitor = (card, kind, text, holder, key) => {
-    if (card.namespace !== fineNs) {
-      fineNs = card.namespace;
-      fineHere = fine.get(fineNs) ?? new Map<string, RefKind>();
-      fine.set(fineNs, fineHere);
-    }
-    if (fineHere.get(text) === kind) return;
-    const before = out.length;
-    judge(card, kind, text, holder, key);
-    if (out.length === before && !fineHere.has(text)) fineHere.set(text, kind);
+  const j: Judging = {
+    scope, catalog, inEnvironment, out, config, types,
+    // In scope is what the package's kind and code define, never what its cards claim.
+    allowed: writes.allowed,
+    appId: scope.kind === 'app' ? scope.cards.find((c) => c.type === 'app' && c.code === scope.code)?.id : undefined,
+    fine: new Map(), fineNs: undefined, fineHere: new Map(),
   };
-  const judge: RefVisitor = (card, kind, text, holder, key) => {
-    if (kind === 'orgUnit') {
-      if (!config) out.push({ code: 'ISO002', line: `ISO002 ${card.id}: ${kind} \`${text}\` is a unit of the org chart, which only a configuration carries`, ref: cardRef(card, kind, text, holder, key) });
-      else if (!types.has(`${ORG_NAMESPACE}.${text}`) && !(unitCodes ??= orgUnitCodes(scope.cards)).has(text) && !inEnvironment(`${ORG_NAMESPACE}.${text}`)) {
-        out.push({ code: 'unresolved', line: `${card.id}: ${kind} \`${text}\` names no unit of the org chart in the package or the environment`, ref: cardRef(card, kind, text, holder, key) });
-      }
-      return;
-    }
-    const dot = text.indexOf('.');
-    const namespace = dot < 0 ? card.namespace : text.slice(0, dot);
-    if (dot >= 0 && namespace === GLOBAL_NAMESPACE && !config) {
-      out.push({ code: 'ISO003', line: `ISO003 ${card.id}: ${kind} \`${text}\` is a global object, which only a configuration carries`, ref: cardRef(card, kind, text, holder, key) });
-      return;
-    }
-    if (catalog.namespaces.has(namespace)) {
-      const code = dot < 0 ? text : text.slice(dot + 1);
-      if (!catalog.lookup(kind, namespace, code)) out.push({ code: 'unresolved', line: `${card.id}: ${kind} \`${text}\`: built-in namespace \`${namespace}\` has no ${kind} \`${code}\` in this environment`, ref: cardRef(card, kind, text, holder, key) });
-      return;
-    }
-    // `namespace.code`: the text itself when qualified.
-    const id = dot < 0 ? `${namespace}.${text}` : text;
-    const inPackage = types.get(id) === kind;
-    const inScope = appId ? types.has(id) : allowed === 'any' || allowed.has(namespace) || namespace === GLOBAL_NAMESPACE;
-    if (!inScope) out.push({ code: 'ISO004', line: `ISO004 ${card.id}: ${kind} \`${text}\` is outside ${scope.kind} \`${scope.code}\``, ref: cardRef(card, kind, text, holder, key), outside: true });
-    if (inPackage || inEnvironment(id, kind)) return;
-    const other = types.get(id);
-    out.push({ code: 'unresolved', line: `${card.id}: ${kind} \`${text}\` resolves neither in the package nor in the environment${other ? ` (the package's \`${id}\` is a ${other}, not a ${kind})` : ''}`, ref: cardRef(card, kind, text, holder, key), ...(inScope ? {} : { outside: true }) });
-  };
-
   for (const card of scope.cards) {
-    const scripts = Array.isArray(card.body.scripts) ? (card.body.scripts as Record<string, unknown>[]) : [];
-    for (const s of scripts) {
-      if (config || typeof s !== 'object' || s === null) continue;
-      const name = typeof s.code === 'string' ? `${card.id}.${s.code}` : card.id;
-      if (s.global === true) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` has the Global flag` });
-      const file = typeof s.file === 'object' && s.file !== null ? (s.file as { file?: string }).file : undefined;
-      const src = typeof s.source === 'string' ? s.source : file ? scope.attachments.get(file)?.toString('utf8') : undefined;
-      if (src && findGlobalUses(src).length) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`Global.\`` });
-    }
-    forEachCardReference(card, visit);
+    if (!config && Array.isArray(card.body.scripts)) scriptFindings(card, card.body.scripts as unknown[], scope.attachments, out);
+    forEachCardReference(card, visitRef, j);
   }
   return out;
+}
+
+/** What judging a package's references needs, and the references found fine so far. */
+interface Judging {
+  scope: PackageScope;
+  catalog: Catalog;
+  inEnvironment: InEnvironment;
+  out: IsolationFinding[];
+  config: boolean;
+  /** The package's cards' types by id. */
+  types: Map<string, string>;
+  allowed: ReadonlySet<string> | 'any';
+  appId: string | undefined;
+  unitCodes?: Set<string>;
+  /** By namespace, then text: the kind of a reference with that text that had no finding. */
+  fine: Map<string, Map<string, RefKind>>;
+  fineNs: string | undefined;
+  fineHere: Map<string, RefKind>;
+}
+
+/** ISO001 of a card's scripts: the Global flag, or `Global.` in a script's source. */
+function scriptFindings(card: Card, scripts: unknown[], attachments: Map<string, Buffer>, out: IsolationFinding[]): void {
+  for (const x of scripts) {
+    if (typeof x !== 'object' || x === null) continue;
+    const s = x as Record<string, unknown>;
+    const name = typeof s.code === 'string' ? `${card.id}.${s.code}` : card.id;
+    if (s.global === true) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` has the Global flag` });
+    const file = typeof s.file === 'object' && s.file !== null ? (s.file as { file?: string }).file : undefined;
+    const src = typeof s.source === 'string' ? s.source : file ? attachments.get(file)?.toString('utf8') : undefined;
+    if (src && findGlobalUses(src).length) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`Global.\`` });
+  }
+}
+
+/**
+ * A reference's findings depend only on its kind, its text and (for a bare code) the card's
+ * namespace: one that had none is not judged again (a package names its apps and groups from
+ * many cards), and a reference object is made only for a finding.
+ */
+function visitRef(j: Judging, card: Card, kind: RefKind, text: string, holder: CardRef['holder'], key: string | number): void {
+  if (card.namespace !== j.fineNs) {
+    j.fineNs = card.namespace;
+    let here = j.fine.get(card.namespace);
+    if (!here) j.fine.set(card.namespace, (here = new Map()));
+    j.fineHere = here;
+  }
+  if (j.fineHere.get(text) === kind) return;
+  const before = j.out.length;
+  judge(j, card, kind, text, holder, key);
+  if (j.out.length === before && !j.fineHere.has(text)) j.fineHere.set(text, kind);
+}
+
+function judge(j: Judging, card: Card, kind: RefKind, text: string, holder: CardRef['holder'], key: string | number): void {
+  const { out, config, types } = j;
+  if (kind === 'orgUnit') {
+    if (!config) out.push({ code: 'ISO002', line: `ISO002 ${card.id}: ${kind} \`${text}\` is a unit of the org chart, which only a configuration carries`, ref: cardRef(card, kind, text, holder, key) });
+    else if (!types.has(`${ORG_NAMESPACE}.${text}`) && !(j.unitCodes ??= orgUnitCodes(j.scope.cards)).has(text) && !j.inEnvironment(`${ORG_NAMESPACE}.${text}`)) {
+      out.push({ code: 'unresolved', line: `${card.id}: ${kind} \`${text}\` names no unit of the org chart in the package or the environment`, ref: cardRef(card, kind, text, holder, key) });
+    }
+    return;
+  }
+  const dot = text.indexOf('.');
+  const namespace = dot < 0 ? card.namespace : text.slice(0, dot);
+  if (dot >= 0 && namespace === GLOBAL_NAMESPACE && !config) {
+    out.push({ code: 'ISO003', line: `ISO003 ${card.id}: ${kind} \`${text}\` is a global object, which only a configuration carries`, ref: cardRef(card, kind, text, holder, key) });
+    return;
+  }
+  if (j.catalog.namespaces.has(namespace)) {
+    const code = dot < 0 ? text : text.slice(dot + 1);
+    if (!j.catalog.lookup(kind, namespace, code)) out.push({ code: 'unresolved', line: `${card.id}: ${kind} \`${text}\`: built-in namespace \`${namespace}\` has no ${kind} \`${code}\` in this environment`, ref: cardRef(card, kind, text, holder, key) });
+    return;
+  }
+  // `namespace.code`: the text itself when qualified.
+  const id = dot < 0 ? `${namespace}.${text}` : text;
+  const inPackage = types.get(id) === kind;
+  const inScope = j.appId ? types.has(id) : j.allowed === 'any' || j.allowed.has(namespace) || namespace === GLOBAL_NAMESPACE;
+  if (!inScope) out.push({ code: 'ISO004', line: `ISO004 ${card.id}: ${kind} \`${text}\` is outside ${j.scope.kind} \`${j.scope.code}\``, ref: cardRef(card, kind, text, holder, key), outside: true });
+  if (inPackage || j.inEnvironment(id, kind)) return;
+  const other = types.get(id);
+  out.push({ code: 'unresolved', line: `${card.id}: ${kind} \`${text}\` resolves neither in the package nor in the environment${other ? ` (the package's \`${id}\` is a ${other}, not a ${kind})` : ''}`, ref: cardRef(card, kind, text, holder, key), ...(inScope ? {} : { outside: true }) });
 }
 
 /** Codes of the package's org chart units. */

@@ -44,6 +44,46 @@ describe('canonicalJson', () => {
     assert.ok(!/\s/.test(text.replace(/"(?:[^"\\]|\\.)*"/g, '')), 'no whitespace outside strings');
   });
 
+  it('spells every value as a plain reference implementation does: random values with awkward keys', () => {
+    // The definition, written the plain way: keys sorted by their characters at every depth, undefined properties left out.
+    const reference = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+      if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${reference(o[k])}`).join(',')}}`;
+    };
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    // Half the values have no integer-like key, which the engine would list first.
+    const PLAIN = ['a', 'b', 'code', 'title', 'Z', '_x', '-1', '1.5', '__proto__', 'toJSON', 'é', 'a"b', 'a\\', ''];
+    const INTEGER_LIKE = ['10', '9', '0', '01', '4294967294', '4294967295'];
+    let KEYS = PLAIN;
+    const value = (depth: number): unknown => {
+      switch (depth > 4 ? rnd(4) : rnd(7)) {
+        case 0: return rnd(2) ? null : rnd(1000) - 500;
+        case 1: return ['', 'x', 'é\n', '\u2028', '"q"'][rnd(5)];
+        case 2: return rnd(2) === 1;
+        case 3: return rnd(3) ? -0 : 1.5e-7;
+        case 4: return Array.from({ length: rnd(4) }, () => (rnd(8) ? value(depth + 1) : undefined));
+        default: {
+          // JSON.parse, as packages are read: own "__proto__" keys included.
+          const entries = Array.from({ length: rnd(6) }, () => `${JSON.stringify(KEYS[rnd(KEYS.length)])}:${JSON.stringify(value(depth + 1)) ?? 'null'}`);
+          const o = JSON.parse(`{${entries.join(',')}}`) as Record<string, unknown>;
+          if (rnd(10) === 0) o.extra = undefined;
+          return o;
+        }
+      }
+    };
+    for (let i = 0; i < 4000; i++) {
+      KEYS = i % 2 ? PLAIN : [...PLAIN, ...INTEGER_LIKE];
+      const v = value(0);
+      assert.equal(canonicalJson(v), reference(v), JSON.stringify(v));
+    }
+    // Objects that JSON.stringify would spell by their toJSON are spelled by their own keys.
+    assert.equal(canonicalJson({ b: new Date(0), a: 1 }), '{"a":1,"b":{}}');
+    assert.equal(canonicalJson({ a: { toJSON: 'not a function', b: 1 } }), '{"a":{"b":1,"toJSON":"not a function"}}');
+  });
+
   it('distinguishes values that only look alike', () => {
     assert.notEqual(canonicalJson({ a: 1 }), canonicalJson({ a: '1' }));
     assert.notEqual(canonicalJson({ a: null }), canonicalJson({}));

@@ -1,16 +1,15 @@
-import { locatePaths } from './json/locate';
+import { locatePaths, type NodeLocation } from './json/locate';
 import { JsonPath, pathKey } from './json/path';
 import { LineIndex, Range } from './json/positions';
 import { rawOffsetInStringToken } from './json/strings';
 import type { Project } from './manifest/project';
 import { forgetReferenceEdit, modelOrigin, referenceEditOf } from './manifest/carryModel';
-import { lineIndexOf, locateInManifest, hasLocations, mayHoldDirective, peekDirective, peekLineIndex } from './manifest/locationMemo';
-import type { NodeLocation } from './json/locate';
+import { lineIndexOf, locateInManifest, mayHoldDirective } from './manifest/locationMemo';
 import type { Manifest, Package } from './manifest/types';
 import { RULES } from './rules';
 import { schemaAfterItemEdit } from './rules/man002-schema';
 import type { Finding, Rule, RuleCode, Severity } from './rules/rule';
-import { applySuppressions, DIRECTIVE } from './suppressions';
+import { applySuppressions } from './suppressions';
 import { english, Translator } from './l10n';
 
 /** A finding with its range in its file: what every front end (CLI, LSP, SARIF) shows. */
@@ -284,10 +283,10 @@ const REMEMBERED: Memo = { locate: locateInManifest, lines: lineIndexOf, mayHold
  * for each of the 1,061 manifests with findings, in a project of 10,000 small manifests).
  */
 const ONCE: Memo = {
-  // A version the editor placed findings in before keeps using what it found.
-  locate: (m, paths) => (hasLocations(m) ? locateInManifest(m, paths) : locatePaths(m.text, paths, { tolerantOnly: m.syntaxErrors.length > 0 })),
-  lines: (m) => peekLineIndex(m) ?? new LineIndex(m.text),
-  mayHoldDirective: (m) => peekDirective(m) ?? m.text.includes(DIRECTIVE),
+  // What the editor found in a version before is still used.
+  locate: (m, paths) => locateInManifest(m, paths, false),
+  lines: (m) => lineIndexOf(m, false),
+  mayHoldDirective: (m) => mayHoldDirective(m, false),
 };
 
 /** The order diagnostics are reported in: file, then position, then code. */

@@ -150,11 +150,6 @@ export class JobBook {
     return [...live, ...stored.filter((j) => !ids.has(j.id))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
   }
 
-  async succeededImports(): Promise<Job[]> {
-    const rows = await this.db.query<JobRow & Record<string, unknown>>(`SELECT * FROM jobs WHERE kind = 'import' AND status = 'succeeded' ORDER BY finished_at DESC`);
-    return rows.map(fromRow);
-  }
-
   async log(id: string, after = -1): Promise<LogLine[]> {
     const l = this.live.get(id);
     if (l) return l.log.filter((x) => x.seq > after);

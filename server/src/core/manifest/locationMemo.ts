@@ -12,9 +12,13 @@ const memos = new WeakMap<Manifest, Map<string, NodeLocation>>();
  * Where paths stand in a manifest's text: remembered per manifest version, so a file is scanned
  * only for paths not asked for before (or carried over from the previous version by `carryLocations`).
  */
-export function locateInManifest(m: Manifest, paths: Iterable<JsonPath>): Map<string, NodeLocation> {
+export function locateInManifest(m: Manifest, paths: Iterable<JsonPath>, keep = true): Map<string, NodeLocation> {
   let memo = memos.get(m);
-  if (!memo) memos.set(m, (memo = new Map()));
+  // Without `keep` (a check no edit follows) what is known is used and nothing new is remembered.
+  if (!memo) {
+    memo = new Map();
+    if (keep) memos.set(m, memo);
+  }
   const out = new Map<string, NodeLocation>();
   const missing: JsonPath[] = [];
   for (const p of paths) {
@@ -32,11 +36,6 @@ export function locateInManifest(m: Manifest, paths: Iterable<JsonPath>): Map<st
   return out;
 }
 
-/** Whether locations are remembered for a manifest version (placed before, or carried over an edit). */
-export function hasLocations(m: Manifest): boolean {
-  return memos.has(m);
-}
-
 /**
  * Records where a path stands in a manifest version, unless it is known already: an edit knows
  * where the string it changed stands, so a finding that appears there (a reference just broken)
@@ -52,16 +51,17 @@ export function noteLocation(m: Manifest, path: JsonPath, loc: NodeLocation): vo
 /** Line indexes of manifest versions whose findings were placed (or carried over from the previous version). */
 const lineIndexes = new WeakMap<Manifest, LineIndex>();
 
-/** The line index of a manifest version's text: made once per version, or carried over an edit (`carryLocations`). */
-export function lineIndexOf(m: Manifest): LineIndex {
+/**
+ * The line index of a manifest version's text: made once per version, or carried over an edit
+ * (`carryLocations`); without `keep`, one made now is not remembered.
+ */
+export function lineIndexOf(m: Manifest, keep = true): LineIndex {
   let lines = lineIndexes.get(m);
-  if (!lines) lineIndexes.set(m, (lines = new LineIndex(m.text)));
+  if (!lines) {
+    lines = new LineIndex(m.text);
+    if (keep) lineIndexes.set(m, lines);
+  }
   return lines;
-}
-
-/** The line index made for (or carried to) a manifest version, if any: nothing is made. */
-export function peekLineIndex(m: Manifest): LineIndex | undefined {
-  return lineIndexes.get(m);
 }
 
 /**
@@ -101,15 +101,13 @@ const directives = new WeakMap<Manifest, boolean>();
  * found once per version, or carried over an edit inside a string (`carryDirectiveScan`), so a
  * keystroke in a 1 MB manifest does not scan its text for comments it cannot have changed.
  */
-export function mayHoldDirective(m: Manifest): boolean {
+export function mayHoldDirective(m: Manifest, keep = true): boolean {
   let has = directives.get(m);
-  if (has === undefined) directives.set(m, (has = m.text.includes(DIRECTIVE)));
+  if (has === undefined) {
+    has = m.text.includes(DIRECTIVE);
+    if (keep) directives.set(m, has);
+  }
   return has;
-}
-
-/** What `mayHoldDirective` found for (or carried to) a manifest version, if it was asked: nothing is scanned. */
-export function peekDirective(m: Manifest): boolean | undefined {
-  return directives.get(m);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { canonicalJsonMaker } from './canonical';
+import { moreBracketsThan } from './jsonLimits';
 
 /**
  * The worker of inflateAhead.ts, as source run with `eval` (the bundles then need no file of
@@ -23,12 +24,11 @@ const canonicalJson = (${canonicalJsonMaker.toString()})();
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const { bytes, jobs, first, batch, shared, maxDepth } = workerData;
 const ESCAPE_U = Buffer.from('\\\\u');
+const moreBracketsThan = ${moreBracketsThan.toString()};
 // What the caller would look for in each entry's bytes before trusting its parse (reader.ts):
 // bit 1, more than maxDepth opening brackets (so it may nest too deep); bit 2, a \\u escape.
 function scan(d) {
-  let n = 0;
-  for (const ch of [0x7b, 0x5b]) for (let i = d.indexOf(ch); i !== -1 && n <= maxDepth; i = d.indexOf(ch, i + 1)) n++;
-  return (n > maxDepth ? 1 : 0) | (d.indexOf(ESCAPE_U) !== -1 ? 2 : 0);
+  return (moreBracketsThan(d, maxDepth) ? 1 : 0) | (d.indexOf(ESCAPE_U) !== -1 ? 2 : 0);
 }
 const n = jobs.length / 3;
 const kept = shared ? [] : undefined;

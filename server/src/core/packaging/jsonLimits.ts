@@ -17,10 +17,19 @@ const OPEN_BRACKET = 0x5b;
  * skipping strings, which for JSON that parsed is exact and far cheaper than walking the parsed
  * value. For bytes that are not JSON the answer only errs towards "could".
  */
-export function mayBeDeeperThan(line: Buffer, max: number = MAX_JSON_DEPTH): boolean {
+export function mayBeDeeperThan(line: Buffer, max: number = MAX_JSON_DEPTH, manyBrackets: boolean = moreBracketsThan(line, max)): boolean {
+  return manyBrackets && nestsDeeperThan(line, max);
+}
+
+/**
+ * Whether bytes hold more than `max` opening brackets (`mayBeDeeperThan`'s first test; pass its
+ * answer as `manyBrackets` when it is known). It refers to nothing outside itself, so its source
+ * runs as it is in the worker that inflates cards (inflateWorker.ts).
+ */
+export function moreBracketsThan(bytes: Buffer, max: number): boolean {
   let n = 0;
-  for (const ch of [OPEN_BRACE, OPEN_BRACKET]) {
-    for (let i = line.indexOf(ch); i !== -1; i = line.indexOf(ch, i + 1)) if (++n > max) return nestsDeeperThan(line, max);
+  for (const ch of [0x7b, 0x5b]) {
+    for (let i = bytes.indexOf(ch); i !== -1; i = bytes.indexOf(ch, i + 1)) if (++n > max) return true;
   }
   return false;
 }

@@ -346,7 +346,7 @@ function parseJsonEntry(buf: Buffer, name: string, manyBrackets?: boolean): unkn
   } catch (e) {
     throw new PackageError(`malformed JSON (${(e as Error).message})`, name);
   }
-  if ((manyBrackets ?? true) && mayBeDeeperThan(buf) && deeperThan(v)) throw new PackageError(`nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, name);
+  if (mayBeDeeperThan(buf, MAX_JSON_DEPTH, manyBrackets) && deeperThan(v)) throw new PackageError(`nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, name);
   return v;
 }
 

@@ -15,7 +15,7 @@ import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canoni
 import { centralDirectory } from '../../../server/src/core/packaging/centralDirectory';
 import { inflateAhead } from '../../../server/src/core/packaging/inflateAhead';
 import { PackageError, PackageReader } from '../../../server/src/core/packaging/reader';
-import { descriptor, indexOf, writePackage, type ZipEntry } from './hostile';
+import { descriptor, entriesAhead, indexOf, writePackage, type ZipEntry } from './hostile';
 
 /** More cards than the reader inflates on its own thread (inflateAhead.ts: 2,000). */
 const CARDS = 2400;
@@ -129,7 +129,7 @@ describe('cards inflating and hashing ahead of the reader', () => {
     const ahead = inflateAhead(buf, cards, 1 << 20, { bodyHashes: true, workerMin: 1 });
     let hashed = 0;
     let n = 0;
-    for await (const e of ahead.entries) {
+    for await (const e of entriesAhead(ahead)) {
       // Time for the worker to inflate the rest and hash bodies from the end, even on a busy machine.
       if (n === 0) await new Promise((resolve) => setTimeout(resolve, 2000));
       n++;

@@ -14,8 +14,10 @@ import { locate, writeZip } from './hostile';
 
 type Seen = { entries: string[]; error?: string };
 
+// Everything a caller may read of an entry, the extra fields, comment and date included (the one-pass entries cut those out only when asked).
 const describeEntry = (e: yauzl.Entry): string =>
-  JSON.stringify([(e.fileName as unknown as Buffer).toString('latin1'), e.generalPurposeBitFlag, e.compressionMethod, e.crc32, e.compressedSize, e.uncompressedSize, e.relativeOffsetOfLocalHeader, e.extraFields.length]);
+  JSON.stringify([(e.fileName as unknown as Buffer).toString('latin1'), e.generalPurposeBitFlag, e.compressionMethod, e.crc32, e.compressedSize, e.uncompressedSize, e.relativeOffsetOfLocalHeader,
+    e.extraFields.map((f) => [f.id, f.data.toString('hex')]), e.extraFieldRaw.toString('hex'), (e.fileCommentRaw as Buffer).toString('hex'), (e.fileComment as unknown as Buffer).toString('hex'), e.getLastModDate().getTime()]);
 
 function open(buf: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
@@ -67,7 +69,7 @@ describe('central directory read in one pass', () => {
     await writeZip(file, [
       { name: 'meta_data.json', data: '{"format": "isola-package"}\n' },
       { name: 'design/ws.a.card.json', data: '{"id": "ws.a"}\n'.repeat(50) },
-      { name: 'scripts/ws.a.s.ts', data: 'export {};\n', compress: false },
+      { name: 'scripts/ws.a.s.ts', data: 'export {};\n', compress: false, comment: 'a script' },
       { name: 'design/ws.b.card.json', data: '{"id": "ws.b"}\n' },
     ]);
     zip = await fs.readFile(file);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { EntryInfo } from '../../../server/src/core/packaging/format';
+import type { Ahead, AheadEntry } from '../../../server/src/core/packaging/inflateAhead';
 
 export const REPO = path.resolve(__dirname, '../../../..');
 export const CLI = path.join(REPO, 'dist/cli.js');
@@ -41,6 +42,8 @@ export interface ZipEntry {
   name: string;
   data: Content;
   compress?: boolean;
+  /** The entry's comment in the central directory. */
+  comment?: string;
 }
 
 const MTIME = new Date('2024-01-01T00:00:00Z');
@@ -56,7 +59,7 @@ export async function writeZip(file: string, entries: ZipEntry[]): Promise<void>
   });
   zip.outputStream.pipe(out);
   for (const e of entries) {
-    const opts = { mtime: MTIME, compress: e.compress ?? true };
+    const opts = { mtime: MTIME, compress: e.compress ?? true, ...(e.comment ? { fileComment: e.comment } : {}) };
     if (typeof e.data === 'function') zip.addReadStream(e.data(), e.name, opts);
     else zip.addBuffer(Buffer.from(e.data), e.name, opts);
   }
@@ -216,4 +219,17 @@ export function zeros(bytes: number): () => Readable {
       },
     });
   };
+}
+
+/** The entries of an `inflateAhead` one after another, for `for await`. */
+export async function* entriesAhead(ahead: Ahead): AsyncGenerator<AheadEntry> {
+  try {
+    for (let e = ahead.next(); e !== undefined; e = ahead.next()) {
+      const got = e instanceof Promise ? await e : e;
+      if (got === undefined) return;
+      yield got;
+    }
+  } finally {
+    ahead.stop();
+  }
 }

@@ -11,7 +11,7 @@ import * as yauzl from 'yauzl';
 import { centralDirectory } from '../../../server/src/core/packaging/centralDirectory';
 import { inflateAhead } from '../../../server/src/core/packaging/inflateAhead';
 import { inflateFromMemory } from '../../../server/src/core/packaging/inMemory';
-import { dataOffset, locate, setUncompressedSize, writeZip } from './hostile';
+import { dataOffset, entriesAhead, locate, setUncompressedSize, writeZip } from './hostile';
 
 type Outcome = { contents: string[]; error?: string };
 
@@ -26,7 +26,7 @@ async function entriesOf(buf: Buffer): Promise<{ name: string; entry: yauzl.Entr
 async function ahead(buf: Buffer, workerMin: number): Promise<Outcome> {
   const contents: string[] = [];
   try {
-    for await (const b of inflateAhead(buf, await entriesOf(buf), 1 << 20, { workerMin }).entries) contents.push(b.data.toString('utf8'));
+    for await (const b of entriesAhead(inflateAhead(buf, await entriesOf(buf), 1 << 20, { workerMin }))) contents.push(b.data.toString('utf8'));
     return { contents };
   } catch (e) {
     return { contents, error: (e as Error).message };

@@ -22,7 +22,7 @@ export function centralDirectory(bytes: Buffer, zip: yauzl.ZipFile, visit: (entr
     if (at + CENTRAL_HEADER_BYTES > bytes.length) throw new ZipDirectoryError('unexpected EOF');
     const signature = bytes.readUInt32LE(at);
     if (signature !== CENTRAL_HEADER) throw new ZipDirectoryError(`invalid central directory file header signature: 0x${signature.toString(16)}`);
-    const e = new yauzl.Entry();
+    const e = new DirectoryEntry(bytes);
     e.versionMadeBy = bytes.readUInt16LE(at + 4);
     e.versionNeededToExtract = bytes.readUInt16LE(at + 6);
     e.generalPurposeBitFlag = bytes.readUInt16LE(at + 8);
@@ -46,18 +46,13 @@ export function centralDirectory(bytes: Buffer, zip: yauzl.ZipFile, visit: (entr
     const extraEnd = nameEnd + e.extraFieldLength;
     // Names stay bytes (`decodeStrings: false`): the reader decodes them by the UTF-8 flag.
     e.fileNameRaw = bytes.subarray(at, nameEnd);
-    e.extraFieldRaw = bytes.subarray(nameEnd, extraEnd);
-    e.fileCommentRaw = bytes.subarray(extraEnd, extraEnd + e.fileCommentLength);
-    try {
-      e.extraFields = e.extraFieldLength ? yauzl.parseExtraFields(e.extraFieldRaw) : [];
-    } catch (err) {
-      throw new ZipDirectoryError((err as Error).message);
-    }
     (e as { fileName: unknown }).fileName = e.fileNameRaw;
-    (e as { fileComment: unknown }).fileComment = e.fileCommentRaw;
-    (e as { comment: unknown }).comment = e.fileCommentRaw;
+    e.extraAt = nameEnd;
+    e.commentAt = extraEnd;
+    // Checked here as yauzl parses them; cut out only when asked for (DirectoryEntry).
+    const zip64At = extraFieldsCheck(bytes, nameEnd, extraEnd);
     at += variable;
-    zip64Sizes(e);
+    if (zip64At !== -1) zip64Sizes(e, bytes, zip64At);
     if (e.compressionMethod === 0) {
       const expected = e.uncompressedSize + (e.isEncrypted() ? 12 : 0);
       if (e.compressedSize !== expected) throw new ZipDirectoryError(`compressed/uncompressed size mismatch for stored file: ${e.compressedSize} != ${e.uncompressedSize}`);
@@ -70,11 +65,72 @@ export function centralDirectory(bytes: Buffer, zip: yauzl.ZipFile, visit: (entr
 /** A central directory yauzl would refuse, with yauzl's message. */
 export class ZipDirectoryError extends Error {}
 
-/** Sizes and offset from the ZIP64 extended information field, where the record says 0xffffffff. */
-function zip64Sizes(e: yauzl.Entry): void {
-  const field = e.extraFields.find((f) => f.id === 0x0001);
-  if (!field) return;
-  const data = field.data;
+/**
+ * Walks the extra fields in `bytes` from `start` to `end` as yauzl's `parseExtraFields` does,
+ * with its message for a field running past the end, and gives where the ZIP64 field's data
+ * starts (-1 when there is none). Nothing is allocated: a package's entries each carry a
+ * timestamp field, and an array, an object and a buffer view for each of 10,000 entries were a
+ * good part of listing them.
+ */
+function extraFieldsCheck(bytes: Buffer, start: number, end: number): number {
+  let zip64 = -1;
+  let i = start;
+  while (i < end - 3) {
+    const id = bytes.readUInt16LE(i);
+    const dataEnd = i + 4 + bytes.readUInt16LE(i + 2);
+    if (dataEnd > end) throw new ZipDirectoryError('extra field length exceeds extra field buffer size');
+    if (id === 0x0001 && zip64 === -1) zip64 = i;
+    i = dataEnd;
+  }
+  return zip64;
+}
+
+/**
+ * A yauzl entry read from a zip held in memory: its extra fields and comment stay in the zip's
+ * bytes until something asks for them (nothing does when a package is read; yauzl's
+ * `getLastModDate` does).
+ */
+class DirectoryEntry extends yauzl.Entry {
+  extraAt = 0;
+  commentAt = 0;
+  /** The extra fields once parsed. */
+  parsedFields?: { id: number; data: Buffer }[];
+
+  constructor(readonly src: Buffer) {
+    super();
+  }
+}
+Object.defineProperties(DirectoryEntry.prototype, {
+  extraFieldRaw: {
+    get(this: DirectoryEntry) {
+      return this.src.subarray(this.extraAt, this.extraAt + this.extraFieldLength);
+    },
+  },
+  extraFields: {
+    get(this: DirectoryEntry) {
+      return (this.parsedFields ??= this.extraFieldLength ? yauzl.parseExtraFields(this.extraFieldRaw) : []);
+    },
+  },
+  fileCommentRaw: {
+    get(this: DirectoryEntry) {
+      return this.src.subarray(this.commentAt, this.commentAt + this.fileCommentLength);
+    },
+  },
+  fileComment: {
+    get(this: DirectoryEntry) {
+      return this.fileCommentRaw;
+    },
+  },
+  comment: {
+    get(this: DirectoryEntry) {
+      return this.fileCommentRaw;
+    },
+  },
+});
+
+/** Sizes and offset from the ZIP64 extended information field (at `field` in `bytes`), where the record says 0xffffffff. */
+function zip64Sizes(e: yauzl.Entry, bytes: Buffer, field: number): void {
+  const data = bytes.subarray(field + 4, field + 4 + bytes.readUInt16LE(field + 2));
   let i = 0;
   const next = (what: string): number => {
     if (i + 8 > data.length) throw new ZipDirectoryError(`zip64 extended information extra field does not include ${what}`);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import type * as yauzl from 'yauzl';
+import { inflateRawReused } from './rawInflate';
 import { PackageError } from './reader';
 
 /**
@@ -37,7 +38,7 @@ export function inflateFromMemory(bytes: Buffer, entry: yauzl.Entry, name: strin
   if (!deflated) return inflated(raw, entry, name);
   let data: Buffer;
   try {
-    data = size ? inflateRawSync(raw, { maxOutputLength: size, chunkSize: inflateChunk(size) }) : Buffer.alloc(0);
+    data = size ? inflateRawReused(raw, size) ?? inflateRawSync(raw, { maxOutputLength: size, chunkSize: inflateChunk(size) }) : Buffer.alloc(0);
   } catch (e) {
     throw new PackageError(`damaged entry (${(e as Error).message})`, name);
   }

@@ -1,5 +1,6 @@
 import { canonicalJsonMaker } from './canonical';
 import { moreBracketsThan } from './jsonLimits';
+import { rawInflaterMaker } from './rawInflate';
 
 /**
  * The worker of inflateAhead.ts, as source run with `eval` (the bundles then need no file of
@@ -17,7 +18,9 @@ import { moreBracketsThan } from './jsonLimits';
  */
 export const INFLATE_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { inflateRawSync } = require('node:zlib');
+const zlib = require('node:zlib');
+const { inflateRawSync } = zlib;
+const inflateRaw = (${rawInflaterMaker.toString()})(zlib);
 const crypto = require('node:crypto');
 const sha256 = typeof crypto.hash === 'function' ? (d) => crypto.hash('sha256', d) : (d) => crypto.createHash('sha256').update(d).digest('hex');
 const canonicalJson = (${canonicalJsonMaker.toString()})();
@@ -42,7 +45,8 @@ for (let i = 0, size = first; i < n; i += size, size = batch) {
   for (let k = i; k < Math.min(i + size, n); k++) {
     const u = jobs[3 * k + 2];
     try {
-      const d = u ? inflateRawSync(bytes.subarray(jobs[3 * k], jobs[3 * k + 1]), { maxOutputLength: u, chunkSize: Math.min(Math.max(u, 64), 1048576) }) : Buffer.alloc(0);
+      const raw = bytes.subarray(jobs[3 * k], jobs[3 * k + 1]);
+      const d = u ? inflateRaw(raw, u) ?? inflateRawSync(raw, { maxOutputLength: u, chunkSize: Math.min(Math.max(u, 64), 1048576) }) : Buffer.alloc(0);
       outs.push(d);
       shas.push(sha256(d));
       scans.push(scan(d));

@@ -77,7 +77,8 @@ export class PackageReader {
       if (o.cardsAhead && bytes) ahead = cardsAhead(bytes, entries, limits);
       const meta = entries.get(DESCRIPTOR);
       if (!meta) throw new PackageError(`no ${DESCRIPTOR}: not an Isola package`);
-      const descriptorBytes = await readWhole(zip, meta, DESCRIPTOR, Math.min(MAX_DESCRIPTOR_BYTES, limits.maxEntryBytes));
+      const descriptorMax = Math.min(MAX_DESCRIPTOR_BYTES, limits.maxEntryBytes);
+      const descriptorBytes = bytes ? inflateFromMemory(bytes, meta, DESCRIPTOR, descriptorMax) : await readWhole(zip, meta, DESCRIPTOR, descriptorMax);
       const descriptor = parseDescriptor(descriptorBytes);
       checkIndex(descriptor, entries);
       const bad = descriptorProblem(descriptor, entries.keys(), { textChecked: descriptorBytes.indexOf(ESCAPE_U) === -1 });
@@ -159,7 +160,8 @@ export class PackageReader {
           // What the worker found in the bytes, or nothing (then it is looked for here).
           let got: AheadEntry;
           if (ahead) {
-            got = (await ahead.entries.next()).value as AheadEntry;
+            const next = ahead.next();
+            got = (next instanceof Promise ? await next : next) as AheadEntry;
             this.verifyHash(name, got.sha256 ?? sha256(got.data));
           } else got = { data: await this.read(name) };
           card = parseJsonEntry(got.data, name, got.manyBrackets);
@@ -173,7 +175,6 @@ export class PackageReader {
       }
     } finally {
       ahead?.stop();
-      await ahead?.entries.return(undefined);
     }
     return out;
   }

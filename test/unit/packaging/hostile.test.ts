@@ -205,6 +205,10 @@ const CASES: Case[] = [
     make: withCard(CARD, { hash: sha256('another body') }), entry: CARD, message: /: its "hash" is not the sha256 of its body$/,
   },
   {
+    title: 'a card whose hash is no sha256',
+    make: withCard(CARD, { hash: 'ABC' }), entry: CARD, message: /: "hash" is not a sha256$/,
+  },
+  {
     title: 'a card nested 10,000 deep',
     // Written as text: JSON.stringify itself cannot go 10,000 deep.
     make: (f) => writePackage(f, { entries: [...sound.filter((e) => e.name !== CARD), { name: CARD, data: cardJson('ws.g').replace('"body": {', `"body": { "layout": ${'['.repeat(10_000)}${']'.repeat(10_000)},`) }] }), entry: CARD, message: /: nests objects or lists deeper than 256 levels$/,

@@ -25,8 +25,10 @@ export type RawInflater = (raw: Uint8Array, size: number) => Buffer | undefined;
  * worker thread as it is (inflateWorker.ts).
  */
 export function rawInflaterMaker(z: typeof zlib): RawInflater {
-  // Larger entries (a big descriptor, a template document) are few: the usual way, with its chunked output, serves them.
-  const MAX_SIZE = 8 * 1024 * 1024;
+  // The output buffer is the declared size, allocated before inflating, so a lying size costs at
+  // most this (the usual way's largest output chunk too). Larger entries (a big descriptor, a
+  // template document) are few: the usual way, with its chunked output, serves them.
+  const MAX_SIZE = 1024 * 1024;
   type Handle = {
     reset(): void;
     writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;

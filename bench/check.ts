@@ -109,7 +109,24 @@ interface Timing {
 }
 
 /**
- * Times the functions interleaved: two warm-up rounds, then `runs` rounds that each run every
+ * Warm-up rounds before the timed ones, so that the check is timed at its steady pace rather than
+ * while V8 is still compiling it. The check runs far more code than the bare parse: at 10,000
+ * entities its round time kept falling for about twelve rounds (414, 287, 196, ... 122, then
+ * about 95 ms) while the parse's stayed flat, and with 10,000 one-line manifests for about six
+ * (1,843, 1,242, ... then about 700 ms). What it takes is about a fixed amount of work, so larger
+ * projects need fewer rounds. A cold check (one, in a fresh process) is measured apart (`cold`).
+ */
+function warmupRounds(units: number, warmUnits: number, max: number): number {
+  return Math.min(max, Math.max(1, Math.ceil(warmUnits / units)));
+}
+
+/** Entities a check goes through before its pace settles (see `warmupRounds`). */
+const WARM_ENTITIES = 120_000;
+/** One-line manifests the same. */
+const WARM_MANIFESTS = 60_000;
+
+/**
+ * Times the functions interleaved: `warmups` warm-up rounds, then `runs` rounds that each run every
  * function once (in reverse order on odd rounds). This machine's speed drifts by tens of percent
  * within seconds, so functions timed back to back in the same round share its state, and the
  * ratio of two of them is taken per round (`pairedRatio`) rather than between medians taken
@@ -117,7 +134,7 @@ interface Timing {
  * re-optimizes jsonc-parser's scanner and parser functions (see `--trace-opt`), and the run
  * right after one takes 3-10x longer than the steady state.
  */
-async function measure(runs: number, fns: (() => unknown)[], warmups = 2): Promise<Timing[]> {
+async function measure(runs: number, fns: (() => unknown)[], warmups: number): Promise<Timing[]> {
   const timings: Timing[] = fns.map(() => ({ wall: 0, cpu: 0, walls: [] }));
   const cpus: number[][] = fns.map(() => []);
   gc();
@@ -178,6 +195,8 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
     `${gen.entities} entities, ${gen.references} references, ${gen.violations} deliberate violations`);
 
   const files = await nodeFileHost.findManifests(dir);
+  const warmups = warmupRounds(gen.entities, WARM_ENTITIES, 15);
+  console.log(`   ${warmups} warm-up rounds, then ${runs} timed`);
   let parseErrors = 0;
   let diagnostics = 0;
   const byCode: Record<string, number> = {};
@@ -204,7 +223,7 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
       for (const k of Object.keys(byCode)) delete byCode[k];
       for (const d of result.diagnostics) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
     },
-  ]);
+  ], warmups);
   console.log(`   rounds (parse/check ms): ${parseT.walls.map((w, i) => `${round(w)}/${round(checkT.walls[i])}`).join(" ")}`);
   if (parseErrors) console.warn(`   warning: ${parseErrors} syntax errors in the generated files`);
   const [parseMs, parseTreeMs, checkMs] = [parseT.wall, parseTreeT.wall, checkT.wall];
@@ -288,7 +307,8 @@ async function benchMany(manifests: number, runs: number, seed: number, profile:
   const files = await nodeFileHost.findManifests(dir);
   let diagnostics = 0;
   const byCode: Record<string, number> = {};
-  // One warm-up round: a round at 100,000 files takes seconds, and the total should stay in minutes.
+  const warmups = warmupRounds(gen.files, WARM_MANIFESTS, 8);
+  console.log(`   ${warmups} warm-up round(s), then ${runs} timed`);
   const [listT, floorT, checkT] = await measure(runs, [
     () => nodeFileHost.findManifests(dir),
     () => {
@@ -300,7 +320,7 @@ async function benchMany(manifests: number, runs: number, seed: number, profile:
       for (const k of Object.keys(byCode)) delete byCode[k];
       for (const d of result.diagnostics) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
     },
-  ], 1);
+  ], warmups);
   console.log(`   rounds (floor/check ms): ${floorT.walls.map((w, i) => `${round(w)}/${round(checkT.walls[i])}`).join(' ')}`);
   gc();
   const mem = runChild(dir, 1);

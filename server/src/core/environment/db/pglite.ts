@@ -30,9 +30,11 @@ async function assets(): Promise<Pick<PGliteOptions, 'pgliteWasmModule' | 'initd
  * default is 1,800,000, roughly bytes executed). Opening PGlite runs a great deal of PostgreSQL's
  * start-up code a few times each; at the default, V8 then spends 1-2 s of CPU on background
  * threads optimising it, which on two cores slows whatever comes next (registering a 10,000-card
- * package took 0.9-1.25 s instead of 0.65-0.8 s). Ten times the budget leaves that lukewarm code
- * alone and still optimises what an import runs hot (100,000 records import as fast). V8 reads it
- * when a module is compiled, so it is set before PGlite's is.
+ * package took 0.92-1.25 s instead of 0.66-0.82 s). Ten times the budget leaves that lukewarm code
+ * alone and still optimises what an import runs hot (100,000 records import as fast). It is set
+ * before PostgreSQL's module is compiled and instantiated, and only where PGlite opens: the
+ * command line and `isola env serve` (which the extension starts for `local`), never in the
+ * extension host or the language server.
  */
 const WASM_TIERING_BUDGET = 18_000_000;
 let tieringSet = false;

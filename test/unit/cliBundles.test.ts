@@ -60,6 +60,17 @@ describe('CLI bundles: each command loads only its own group', () => {
     assert.deepEqual(foreign, []);
   });
 
+  it('the schema validators load only when a check has manifests to validate, the full one only for an invalid manifest', () => {
+    const examples = path.join(REPO, 'examples');
+    const valid = loaded(['check', path.join(examples, 'invoices')]);
+    assert.equal(valid.code, 0, valid.err);
+    assert.deepEqual(valid.bundles, ['cli.js', 'commands/check.js', 'commands/manifestVerdict.generated.js']);
+    const broken = loaded(['check', path.join(examples, 'broken')]);
+    assert.equal(broken.code, 1, broken.err);
+    assert.deepEqual(broken.bundles, ['cli.js', 'commands/check.js', 'commands/manifestValidator.generated.js', 'commands/manifestVerdict.generated.js']);
+    assert.ok(!sourcesOf('commands/check.js').some((s) => s.includes('.generated.')), 'the validators are files of their own');
+  });
+
   it('the dispatcher bundles no command code', () => {
     const sources = sourcesOf('cli.js').filter((s) => !/package\.json$|importMetaUrl\.js$/.test(s));
     // locale.ts: `--lang` and LC_ALL/LC_MESSAGES/LANG are read here; the messages live in the command bundles.

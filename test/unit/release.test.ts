@@ -68,7 +68,7 @@ describe('release packages', () => {
     assert.doesNotMatch(r.all, /WARN/i);
     const entries = await unzip(vsix);
     const names = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
-    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/[a-z]+\.js|dist\/(commands|webview)\/[a-z]+\.(js|css)|dist\/pglite\/[a-z]+\.(wasm|data)|schemas\/[a-z]+\.schema\.json|syntaxes\/[A-Za-z.-]+\.json|client\/media\/[a-z-]+\.(png|svg)|client\/media\/walkthrough\/[a-z-]+\.md|package\.nls(\.[a-z]+)?\.json|l10n\/bundle\.l10n\.[a-z]+\.json)$/;
+    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/[a-z]+\.js|dist\/(commands|webview)\/[a-z]+\.(js|css)|dist\/commands\/manifest(Validator|Verdict)\.generated\.js|dist\/pglite\/[a-z]+\.(wasm|data)|schemas\/[a-z]+\.schema\.json|syntaxes\/[A-Za-z.-]+\.json|client\/media\/[a-z-]+\.(png|svg)|client\/media\/walkthrough\/[a-z-]+\.md|package\.nls(\.[a-z]+)?\.json|l10n\/bundle\.l10n\.[a-z]+\.json)$/;
     assert.deepEqual(names.filter((n) => !allowed.test(n)), [], 'nothing but what runs and the docs');
     for (const must of ['package.json', 'readme.md', 'LICENSE.txt', 'changelog.md', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/pglite/pglite.wasm', 'dist/webview/graph.js', 'dist/webview/graph.css', 'schemas/manifest.schema.json', 'package.nls.json', 'package.nls.ru.json', 'l10n/bundle.l10n.ru.json']) {
       assert.ok(names.includes(must), `${must} is in the vsix`);
@@ -100,7 +100,7 @@ describe('release packages', () => {
     const list = run('tar', ['tzf', tgz], tmp);
     assert.equal(list.code, 0, list.all);
     const names = list.out.split('\n').filter(Boolean).map((n) => n.replace(/^package\//, '')).sort();
-    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli\.js|dist\/commands\/[a-z]+\.js|dist\/pglite\/[a-z]+\.(wasm|data)|schemas\/[a-z]+\.schema\.json)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli\.js|dist\/commands\/[a-z]+\.js|dist\/commands\/manifest(Validator|Verdict)\.generated\.js|dist\/pglite\/[a-z]+\.(wasm|data)|schemas\/[a-z]+\.schema\.json)$/;
     assert.deepEqual(names.filter((n) => !allowed.test(n)), [], 'the CLI, its WebAssembly, the schemas and the docs only');
     for (const must of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/pglite/pglite.wasm']) assert.ok(names.includes(must), must);
     const pkg = JSON.parse(run('tar', ['xzfO', tgz, 'package/package.json'], tmp).out) as Record<string, any>;

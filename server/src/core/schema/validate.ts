@@ -37,8 +37,22 @@ export const MANIFEST_SCHEMAS: Record<string, object> = {
  */
 let validator: ValidateFunction | undefined;
 
+/**
+ * The same schema compiled to say only whether a value is valid (see `compileSchemas.mjs`): it
+ * allocates next to nothing for a valid manifest, where the full validator allocates a context
+ * object and a path string for every part it calls. Loaded at its first use too.
+ */
+let verdict: ((value: unknown) => boolean) | undefined;
+
+/** Whether a parsed manifest matches the schema (what `validateManifestValue` returning nothing means, for less). */
+export function isValidManifestValue(value: unknown): boolean {
+  verdict ??= (require('./manifestVerdict.generated') as { default: unknown }).default as (value: unknown) => boolean;
+  return verdict(value);
+}
+
 /** Validates a parsed manifest against `schemas/manifest.schema.json`; messages in the translator's language. */
 export function validateManifestValue(value: unknown, t: Translator = english): SchemaProblem[] {
+  if (isValidManifestValue(value)) return [];
   validator ??= (require('./manifestValidator.generated') as { default: unknown }).default as ValidateFunction;
   if (validator(value)) return [];
   return toProblems(value, validator.errors ?? [], t);

@@ -1,16 +1,21 @@
-import { promises as fs } from 'node:fs';
+import { opendirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { english, Translator } from '../core/l10n';
 import type { Project } from '../core/manifest/project';
 import { MANIFEST_KINDS, Package } from '../core/manifest/types';
 import { UsageError } from './usage';
 
-/** Fails with a one-line reason (in `t`'s language) unless `dir` is a readable folder. */
+/**
+ * Fails with a one-line reason (in `t`'s language) unless `dir` is a readable folder. Synchronous:
+ * it runs first in every `check` and `graph`, and the promise API of `fs` alone took a few
+ * milliseconds to load, a tenth of what the check of an empty folder adds to Node's start.
+ */
 export async function assertFolder(dir: string, t: Translator = english): Promise<void> {
   let stat;
   try {
-    stat = await fs.stat(dir);
-    await fs.readdir(dir);
+    stat = statSync(dir);
+    // Opening it is what listing it needs (a folder without read permission fails here).
+    opendirSync(dir).closeSync();
   } catch (e) {
     throw new UsageError(t.t('cli.cannotReadFolder', { dir, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }));
   }

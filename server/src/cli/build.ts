@@ -9,9 +9,7 @@ import type { DataOption } from '../core/packaging/format';
 import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../core/packaging/historyFile';
 import { packageProjectFolder } from '../core/packaging/projectFolder';
 import { descriptorBefore, replacedBy, replacedWords } from '../core/packaging/replaced';
-import { checkPackage } from '../core/check';
-import { english, Translator } from '../core/l10n';
-import { inLanguage } from '../core/l10n/findings';
+import type { Translator } from '../core/l10n';
 import pkgJson from '../../../package.json';
 import { formatFindings, translatorOf } from './lang';
 import { assertFolder, pickPackage, shown } from './projectArgs';
@@ -55,7 +53,7 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
     const before = await descriptorBefore(out);
     const r = await buildPackage({
       project, pkg, out, title: values.title, comment: values.comment, design: values.design, data, history,
-      tool: { name: 'isola', version: pkgJson.version }, signal: interrupt.signal,
+      tool: { name: 'isola', version: pkgJson.version }, signal: interrupt.signal, t,
     });
     const historyPath = await writeHistoryFile(historyDir, r.history);
     const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
@@ -75,8 +73,8 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
     }
     if (!(e instanceof BuildRefused)) throw e;
     if (e.diagnostics.length) {
-      // The builder's findings are English; the same check in the user's language gives their words.
-      const diagnostics = t === english ? e.diagnostics : inLanguage(e.diagnostics, checkPackage(project, pkg, undefined, t).diagnostics);
+      // The builder checked in the user's language (`t`): its findings are the ones to show.
+      const diagnostics = e.diagnostics;
       io.out(formatFindings({ diagnostics, summary: { errors: diagnostics.length, warnings: 0, infos: 0, files: pkg.members.length } }, t));
     }
     io.err(`isola build: ${t.t('cli.build.refused', { reason: e.message })}\n`);

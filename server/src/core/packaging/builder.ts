@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import { checkManifest, Diagnostic, placeFindings } from '../check';
 import { linkedPathVerdict, OutsidePath, outsideText } from '../manifest/linkedPath';
 import { declaredLanguages, highestPlatform, languageSource } from '../manifest/packageInputs';
+import { english, Translator } from '../l10n';
 import { blockingWords } from '../report/words';
 import type { Project } from '../manifest/project';
 import type { LinkedFile, Manifest, Package } from '../manifest/types';
@@ -36,6 +37,8 @@ export interface BuildOptions {
   tool: { name: string; version: string };
   now?: Date;
   signal?: AbortSignal;
+  /** The language of the findings a refusal carries (English when absent). */
+  t?: Translator;
   /** Progress over the bytes to pack (design files, then data). */
   onProgress?: (done: number, total: number, what: string) => void;
 }
@@ -50,14 +53,14 @@ export interface BuildResult {
   changed: string[];
 }
 
-/** Errors that block export of a package: every member manifest's error findings. */
-export function packageErrors(project: Project, pkg: Package): Diagnostic[] {
+/** Errors that block export of a package: every member manifest's error findings, in `t`'s language. */
+export function packageErrors(project: Project, pkg: Package, t: Translator = english): Diagnostic[] {
   // A unit that a larger package holds is checked as it is built here: alone, in its own package.
   const view = project.checkedIn(pkg);
   const own = view.packageOf(pkg.root) ?? pkg;
   const manifests = pkg.kind === 'app' ? [pkg.root] : view.manifests.filter((m) => view.packageOf(m) === own || own.members.includes(m));
-  const findings = manifests.flatMap((m) => checkManifest(view, m).filter((f) => f.severity === 'error'));
-  return placeFindings(view, findings, []);
+  const findings = manifests.flatMap((m) => checkManifest(view, m, undefined, t).filter((f) => f.severity === 'error'));
+  return placeFindings(view, findings, [], t);
 }
 
 /**
@@ -66,7 +69,7 @@ export function packageErrors(project: Project, pkg: Package): Diagnostic[] {
  * file next to `out` and renamed only when complete, so a failed or cancelled build leaves nothing.
  */
 export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
-  const errors = packageErrors(o.project, o.pkg);
+  const errors = packageErrors(o.project, o.pkg, o.t);
   if (errors.length) throw new BuildRefused(`${o.pkg.kind} \`${o.pkg.code}\` has ${blockingWords(errors.map((e) => e.code))}; fix ${errors.length === 1 ? 'it' : 'them'} before building`, errors);
   const now = (o.now ?? new Date()).toISOString();
   const design = o.design ?? 'all';

@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import { WorkDoneProgress } from 'vscode-languageserver';
 import { BuildRefused, buildPackage } from '../../core/packaging/builder';
-import { checkPackage } from '../../core/check';
-import { inLanguage } from '../../core/l10n/findings';
 import { designContent, packageManifests, readAttachments } from '../../core/packaging/cards';
 import { DESCRIPTOR } from '../../core/packaging/format';
 import { PackageError } from '../../core/packaging/reader';
@@ -47,7 +45,7 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       const before = await descriptorBefore(params.out);
       const r = await buildPackage({
         project: model.project, pkg, out: params.out, title: params.title, comment: params.comment,
-        data: params.data, history, tool, signal: abort.signal, onProgress: report,
+        data: params.data, history, tool, signal: abort.signal, onProgress: report, t: ctx.translator,
       });
       const historyPath = await writeHistoryFile(historyDir, r.history);
       cache.forget(r.file);
@@ -62,9 +60,8 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       };
     } catch (e) {
       if (e instanceof BuildRefused) {
-        // The builder checks in English; the same check in the client's language gives their words.
-        const t = ctx.translator;
-        const diagnostics = t.locale === 'en' ? e.diagnostics : inLanguage(e.diagnostics, checkPackage(model.project, pkg, undefined, t).diagnostics);
+        // The builder checked in the client's language (`t` above).
+        const diagnostics = e.diagnostics;
         return {
           refused: {
             message: e.message,

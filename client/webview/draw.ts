@@ -12,7 +12,8 @@ import { edgeLabel, nodeDetail, nodeName, packageCaption } from '../../server/sr
 import { edgeKey } from '../../server/src/core/graph/condense';
 import type { GraphEdge, GraphNode, ReferenceGraph } from '../../server/src/core/graph/types';
 import { isRed } from '../src/graph/graphMessages';
-import { Box, clip, Layout, layoutOf, LOOP, loop, Size } from './layout';
+import { Box, boxAboveLoop, clip, LOOP, loop } from '../../server/src/core/graph/geometry';
+import { Layout, layoutOf, Size } from './layout';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const PAD = 12;
@@ -167,8 +168,7 @@ export class GraphView {
     const seenNodes = new Set<string>();
     for (const n of nodes) {
       // A node with a loop has its room for the loop below it; the box itself sits at the top.
-      const laid = lay.nodes.get(n.id)!;
-      const b = { x: laid.x, y: laid.y - (looped.has(n.id) ? LOOP / 2 : 0), width: laid.width, height: heightOf(n) };
+      const b = boxAboveLoop(lay.nodes.get(n.id)!, heightOf(n));
       boxes.set(n.id, b);
       seenNodes.add(n.id);
       let item = this.nodeItems.get(n.id);

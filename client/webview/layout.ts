@@ -6,19 +6,12 @@
 import * as dagre from '@dagrejs/dagre';
 import type { GraphEdge, GraphNode } from '../../server/src/core/graph/types';
 import { edgeKey } from '../../server/src/core/graph/condense';
+import { Box, clip, Route } from '../../server/src/core/graph/geometry';
 
 const CLUSTER = '\u0000package';
-/** Room under a node for the loop of its references to itself (dagre routes self-edges poorly inside a cluster). */
-export const LOOP = 34;
 
-/** A point of a route. */
-export type Point = { x: number; y: number };
-/** An edge's route: its points (or a path of its own), and where its label goes. */
-export type Route = { points?: Point[]; x?: number; y?: number; d?: string };
 /** A box's size. */
 export type Size = { width: number; height: number };
-/** A box's size and centre. */
-export type Box = Size & { x: number; y: number };
 
 /** Where everything went: node boxes (with their loop room), edge routes by key, the package's boundary. */
 export interface Layout {
@@ -105,27 +98,4 @@ function straight(from: Box, to: Box): Route {
   const a = clip(from, to);
   const b = clip(to, from);
   return { points: [a, b], x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-}
-
-/** A loop under a node, for references from the node to itself (an unknown name of its own namespace). */
-export function loop(b: Box): Route {
-  const bottom = b.y + b.height / 2;
-  const x1 = b.x + b.width / 4;
-  const x2 = b.x - b.width / 4;
-  return { points: [{ x: x1, y: bottom }, { x: x2, y: bottom }], x: b.x, y: bottom + LOOP - 9, d: `M${x1.toFixed(1)},${bottom.toFixed(1)} C${(x1 + 6).toFixed(1)},${(bottom + LOOP * 0.6).toFixed(1)} ${(x2 - 6).toFixed(1)},${(bottom + LOOP * 0.6).toFixed(1)} ${x2.toFixed(1)},${(bottom + 1).toFixed(1)}` };
-}
-
-/** Where the line from the centre of `b` towards `p` leaves the box. */
-export function clip(b: Box, p: Point): Point {
-  const dx = p.x - b.x;
-  const dy = p.y - b.y;
-  let w = b.width / 2;
-  let h = b.height / 2;
-  if (dx === 0 && dy === 0) return { x: b.x, y: b.y };
-  if (Math.abs(dy) * w > Math.abs(dx) * h) {
-    if (dy < 0) h = -h;
-    return { x: b.x + (h * dx) / dy, y: b.y + h };
-  }
-  if (dx < 0) w = -w;
-  return { x: b.x + w, y: b.y + (w * dy) / dx };
 }

@@ -89,6 +89,26 @@ describe('isola graph', () => {
     assert.match(r.out, /<g class="node builtin" opacity="0\.55">/);
   });
 
+  it('SVG: a reference of a namespace to itself (a misspelt process) is a loop under its node, inside the package box', () => {
+    const r = isola(['graph', 'examples/broken', '--package', 'sales', '--format', 'svg']);
+    assert.equal(r.code, 0, r.err);
+    const box = /<g class="package"><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/.exec(r.out);
+    assert.ok(box, 'the package box');
+    const [x, y, w, h] = box.slice(1).map(Number);
+    const edge = /<g class="edge unknown"><title>sales\.isola\.json:33 approve_ordr<\/title><path d="([^"]+)"[^>]*\/><text x="([\d.]+)" y="([\d.]+)"/.exec(r.out);
+    assert.ok(edge, 'the loop of approve_ordr, with its label');
+    const numbers = [...edge[1].matchAll(/-?[\d.]+/g)].map(Number);
+    const points = [...numbers.map((n, i) => (i % 2 ? undefined : [n, numbers[i + 1]])).filter((p) => p !== undefined), [Number(edge[2]), Number(edge[3])]];
+    for (const [px, py] of points as number[][]) {
+      assert.ok(px >= x && px <= x + w && py >= y && py <= y + h, `(${px}, ${py}) inside the box ${x},${y} ${w}x${h}: ${edge[1]}`);
+    }
+    // The loop starts and ends on the node's own box (the namespace `sales`).
+    const node = /<g class="node inside"><title>ns:sales<\/title><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/.exec(r.out);
+    assert.ok(node, 'the node of namespace sales');
+    const bottom = Number(node[2]) + Number(node[4]);
+    assert.ok(Math.abs(numbers[1] - bottom) <= 1.5 && Math.abs(numbers[numbers.length - 1] - bottom) <= 1.5, `${edge[1]} ends at the box's bottom ${bottom}`);
+  });
+
   it('titles and references with quotes, <, &, backslashes and newlines break none of the formats', () => {
     const dir = hostileProject();
     for (const level of ['namespace', 'entity']) {

@@ -1,4 +1,5 @@
 import type DagreModule from '@dagrejs/dagre' with { 'resolution-mode': 'import' };
+import { Box, boxAboveLoop, clip, LOOP, loop, Route } from './geometry';
 import { COLOURS, edgeLabel, nodeDetail, nodeName, packageCaption, plainText } from './labels';
 import type { GraphEdge, GraphNode, ReferenceGraph } from './types';
 
@@ -32,16 +33,30 @@ export function toSvg(g: ReferenceGraph): string {
   lay.setDefaultEdgeLabel(() => ({}));
   const caption = packageCaption(g);
   lay.setNode(CLUSTER, { label: caption, paddingTop: 28, paddingLeft: 14, paddingRight: 14, paddingBottom: 14 } as never);
+  // A node that refers to itself gets room for its loop under it, laid out with the node (see geometry.ts).
+  const looped = new Set(g.edges.filter((e) => e.from === e.to).map((e) => e.from));
+  const heightOf = (n: GraphNode) => (nodeDetail(n) ? 40 : 26);
   for (const n of g.nodes) {
     const width = Math.max(nodeName(n).length * (CHAR + 0.6), nodeDetail(n).length * (CHAR - 0.8), 60) + 2 * PAD;
-    lay.setNode(n.id, { width, height: nodeDetail(n) ? 40 : 26 });
+    lay.setNode(n.id, { width, height: heightOf(n) + (looped.has(n.id) ? LOOP : 0) });
     if (n.inside) lay.setParent(n.id, CLUSTER);
   }
   g.edges.forEach((e, i) => {
+    if (e.from === e.to) return;
     const label = edgeLabel(e);
     lay.setEdge(e.from, e.to, label ? { width: label.length * CHAR + 6, height: 14, labelpos: 'c' } : {}, String(i));
   });
   dagre.layout(lay);
+  const boxes = new Map<string, Box>(g.nodes.map((n) => [n.id, boxAboveLoop(lay.node(n.id), heightOf(n))]));
+  const routeOf = (e: GraphEdge, i: number): Route => {
+    if (e.from === e.to) return loop(boxes.get(e.from)!);
+    const route: Route = lay.edge({ v: e.from, w: e.to, name: String(i) });
+    const pts = [...(route.points ?? [])];
+    // An end at a node with a loop met the room for the loop: it is moved onto the box itself.
+    if (pts.length > 1 && looped.has(e.from)) pts[0] = clip(boxes.get(e.from)!, pts[1]);
+    if (pts.length > 1 && looped.has(e.to)) pts[pts.length - 1] = clip(boxes.get(e.to)!, pts[pts.length - 2]);
+    return { ...route, points: pts };
+  };
 
   const graph = lay.graph();
   const legendHeight = 30;
@@ -64,15 +79,12 @@ export function toSvg(g: ReferenceGraph): string {
     out.push(`<g class="package"><rect x="${r(x)}" y="${r(y)}" width="${r(box.width)}" height="${r(box.height)}" rx="10" fill="#f3f7fc" stroke="${COLOURS.package}" stroke-dasharray="6 3"/>`);
     out.push(`<text x="${r(x + 10)}" y="${r(y + 18)}" fill="${COLOURS.package}" font-weight="bold">${xmlText(caption)}</text></g>`);
   }
-  g.edges.forEach((e, i) => out.push(edgeSvg(e, lay.edge({ v: e.from, w: e.to, name: String(i) }))));
-  for (const n of g.nodes) out.push(nodeSvg(n, lay.node(n.id)));
+  g.edges.forEach((e, i) => out.push(edgeSvg(e, routeOf(e, i))));
+  for (const n of g.nodes) out.push(nodeSvg(n, boxes.get(n.id)!));
   out.push(key.svg);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
-
-type Box = { x: number; y: number; width: number; height: number };
-type Route = { points?: { x: number; y: number }[]; x?: number; y?: number };
 
 function nodeSvg(n: GraphNode, b: Box): string {
   const x = b.x - b.width / 2;
@@ -92,7 +104,7 @@ function edgeSvg(e: GraphEdge, route: Route): string {
   const pts = route.points ?? [];
   if (pts.length === 0) return '';
   const colour = COLOURS[e.class];
-  const d = pts.map((p, i) => `${i ? 'L' : 'M'}${r(p.x)},${r(p.y)}`).join(' ');
+  const d = route.d ?? pts.map((p, i) => `${i ? 'L' : 'M'}${r(p.x)},${r(p.y)}`).join(' ');
   const dash = e.class === 'viaSolution' || e.class === 'unknown' ? ' stroke-dasharray="5 4"' : '';
   const widthAttr = e.class === 'breaks' ? 2 : 1.2;
   const faded = e.class === 'builtin' ? ' opacity="0.6"' : '';

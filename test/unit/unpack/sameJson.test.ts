@@ -1,8 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalJson } from '../../../server/src/core/packaging/canonical';
-import { sameJson } from '../../../server/src/core/unpack/merge';
+import { canonicalJson, sameJson } from '../../../server/src/core/packaging/canonical';
 
 // sameJson walks both values instead of serializing them; it must say exactly what comparing the
 // canonical JSON says, which is what the merge and the in-place edit were written against.

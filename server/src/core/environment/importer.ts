@@ -4,7 +4,7 @@ import type { Database, Sql } from './db/database';
 import { EnvError } from './errors';
 import type { ImportPermit } from './importPermit';
 import type { PackageView } from './packageView';
-import { cardToWrite, keptLogLine, keptOf, refineAction } from './merge';
+import { cardToWrite, keptLogLine, keptOf, Merges, refineAction } from './merge';
 import { backupLine } from './planChecks';
 import { actionFor } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntities, writeHistories } from './store';
@@ -69,8 +69,10 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     const env = await getEntities(tx, permitted.map((c) => c.id));
     const actions = new Map<string, PlanAction>();
     const conflicts: string[] = [];
+    // Each card's merge with its entity, made once for its action, its body and what it kept.
+    const merges = new Merges();
     for (const c of permitted) {
-      const { action } = refineAction(actionFor(env.get(c.id), c, view.history[c.id]), env.get(c.id), c);
+      const { action } = refineAction(actionFor(env.get(c.id), c, view.history[c.id]), env.get(c.id), c, merges);
       actions.set(c.id, action);
       if (action === 'conflict') conflicts.push(c.id);
     }
@@ -100,7 +102,9 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     const byStep = new Map<string, Card[]>();
     for (const c of permitted) {
       const step = STEP_OF[c.type] ?? 'apps';
-      byStep.set(step, [...(byStep.get(step) ?? []), c]);
+      const list = byStep.get(step);
+      if (list) list.push(c);
+      else byStep.set(step, [c]);
     }
     for (const step of STEPS) {
       const cards = byStep.get(step) ?? [];
@@ -110,13 +114,13 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
         const writing = part.filter((c) => actions.get(c.id) !== 'unchanged');
         if (writing.length) {
           // An update keeps what the environment has and the package lacks (merge.ts).
-          await upsertEntities(tx, writing.map((c) => cardToWrite(c, env.get(c.id))), { app, at: o.now, by: o.caller.name, jobId: o.jobId });
+          await upsertEntities(tx, writing.map((c) => cardToWrite(c, env.get(c.id), merges)), { app, at: o.now, by: o.caller.name, jobId: o.jobId });
           await writeHistories(tx, writing.map((c) => [c.id, mergeHistory(oldHistory[c.id] ?? [], view.history[c.id] ?? [], c.hash, o.now)]));
         }
         for (const c of part) {
           const action = actions.get(c.id)!;
           o.report.log('info', `${step}: ${c.id} ${action === 'conflict' ? (older.has(c.id) ? 'replaced by the package\'s older version' : 'replaced (was changed in the environment)') : action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}${c.deleted ? ' (deleted)' : ''}`);
-          const keptLine = action !== 'unchanged' && keptLogLine(step, c.id, keptOf(c, env.get(c.id)));
+          const keptLine = action !== 'unchanged' && keptLogLine(step, c.id, keptOf(c, env.get(c.id), merges));
           if (keptLine) o.report.log('info', keptLine);
           o.report.progress(++done, total);
         }

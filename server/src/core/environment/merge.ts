@@ -18,7 +18,7 @@
  * value) leaves the hash alone (see `hashAfterChange`). Exports carry the body the environment holds
  * and so hash it afresh (exportCards.ts).
  */
-import { canonicalJson, sha256 } from '../packaging/canonical';
+import { canonicalJson, sameJson, sha256 } from '../packaging/canonical';
 import { isCodedList, SETTING_VALUE } from '../packaging/carry';
 import type { Card } from '../packaging/format';
 import type { EnvEntity, PlanAction } from './types';
@@ -57,7 +57,7 @@ export function mergeBodies(type: string, pkg: Obj, env: Obj): Merged {
   const body = mergeObject(pkg, env, '', kept, false);
   for (const p of targetOwned(type)) {
     const had = Object.prototype.hasOwnProperty.call(env, p);
-    if (had && canonicalJson(env[p]) !== canonicalJson(pkg[p])) kept.push(p);
+    if (had && !sameJson(env[p], pkg[p])) kept.push(p);
     else if (!had && p in pkg) kept.push(p);
     if (had) body[p] = env[p];
     else delete body[p];
@@ -117,18 +117,33 @@ function isCodeList(v: unknown): v is string[] {
 }
 
 /**
+ * The merges of the cards of one plan or import with the entities they update, each made once
+ * when first asked for: deciding the action, writing the body and saying what was kept each need
+ * it, and a merge (with the comparison after it) was most of planning 6,000 updated cards.
+ */
+export class Merges {
+  private readonly done = new Map<string, Merged>();
+
+  /** The merge of `card` with `env`, the entity of the same id. */
+  of(card: Pick<Card, 'id' | 'type' | 'body'>, env: EnvEntity): Merged {
+    let m = this.done.get(card.id);
+    if (!m) this.done.set(card.id, (m = mergeBodies(card.type, card.body, env.body)));
+    return m;
+  }
+}
+
+/**
  * What an import writes for a card: on create the card as it is; on an update (or a conflict
  * replaced) the merged body under the card's hash (the version of the design it now is at).
  */
-export function cardToWrite(card: Card, env: EnvEntity | undefined): Card {
+export function cardToWrite(card: Card, env: EnvEntity | undefined, merges = new Merges()): Card {
   if (!env) return card;
-  const { body } = mergeBodies(card.type, card.body, env.body);
-  return { ...card, body };
+  return { ...card, body: merges.of(card, env).body };
 }
 
 /** Paths an update of this entity keeps from the environment; empty on create. */
-export function keptOf(card: Pick<Card, 'type' | 'body'>, env: EnvEntity | undefined): string[] {
-  return env ? mergeBodies(card.type, card.body, env.body).kept : [];
+export function keptOf(card: Pick<Card, 'id' | 'type' | 'body'>, env: EnvEntity | undefined, merges = new Merges()): string[] {
+  return env ? merges.of(card, env).kept : [];
 }
 
 /**
@@ -136,10 +151,9 @@ export function keptOf(card: Pick<Card, 'type' | 'body'>, env: EnvEntity | undef
  * would write exactly what the environment holds (the package's design with the kept parts is
  * already there, as when an environment's own export comes back) is `unchanged`.
  */
-export function refineAction<A extends { action: PlanAction; reason?: string }>(base: A, env: EnvEntity | undefined, card: Card): A | { action: PlanAction; reason?: string } {
+export function refineAction<A extends { action: PlanAction; reason?: string }>(base: A, env: EnvEntity | undefined, card: Card, merges = new Merges()): A | { action: PlanAction; reason?: string } {
   if (!env || (base.action !== 'update' && base.action !== 'conflict') || env.deleted !== card.deleted) return base;
-  const { body } = mergeBodies(card.type, card.body, env.body);
-  return canonicalJson(body) === canonicalJson(env.body) ? { action: 'unchanged' } : base;
+  return sameJson(merges.of(card, env).body, env.body) ? { action: 'unchanged' } : base;
 }
 
 /** The log line of what an update kept of one entity, or undefined when it kept nothing. */

@@ -4,7 +4,7 @@ import type { Sql } from './db/database';
 import { checkPackageIsolation } from './isolation';
 import { contentDigest, entityTypes, languagesCheck, markOlder, repeatCheck } from './planChecks';
 import { recordsCheck } from './recordLinks';
-import { keptOf, refineAction } from './merge';
+import { keptOf, Merges, refineAction } from './merge';
 import type { PackageView } from './packageView';
 import { getEntities, getRevision, getSettings, historyOf, listedIn, recordCounts, type PastImport } from './store';
 import { newId } from './users';
@@ -39,8 +39,10 @@ export function actionFor(env: EnvEntity | undefined, card: { hash: string; dele
 
 /** One card's row of the plan: what importing it does, and why. */
 function planEntity(c: Card, env: EnvEntity | undefined, history: History): PlanEntity {
+  // One merge for both the action and what is kept.
+  const merges = new Merges();
   // The package's history of the card matters only when the environment has it.
-  const { action, reason } = env ? refineAction(actionFor(env, c, history[c.id]), env, c) : CREATE;
+  const { action, reason } = env ? refineAction(actionFor(env, c, history[c.id]), env, c, merges) : CREATE;
   // Assigned key by key, in the order the rows have always had: spreads of optional parts cost
   // more than the rest of a row.
   const e: PlanEntity = { id: c.id, type: c.type, namespace: c.namespace } as PlanEntity;
@@ -51,7 +53,7 @@ function planEntity(c: Card, env: EnvEntity | undefined, history: History): Plan
   e.deleted = c.deleted;
   if (reason) e.reason = reason;
   if (env) {
-    const kept = keptOf(c, env);
+    const kept = keptOf(c, env, merges);
     if (kept.length) e.kept = kept;
   }
   return e;

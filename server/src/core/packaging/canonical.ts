@@ -61,3 +61,32 @@ export const canonicalJson: (value: unknown) => string = canonicalJsonMaker();
 export const sha256: (data: string | Buffer) => string = typeof crypto.hash === 'function'
   ? (data) => crypto.hash('sha256', data)
   : (data) => crypto.createHash('sha256').update(data).digest('hex');
+
+/**
+ * Whether two JSON values are equal (key order aside): what comparing their `canonicalJson` says
+ * (a property holding `undefined` is absent; `undefined` itself is `null`), found by walking both
+ * at once. Serializing both sides cost 13% of an in-place unpack of 10,000 entities, because the
+ * merge and the text edit ask again at every level of nesting, and a tenth of planning 6,000
+ * updated cards; the walk stops at the first difference.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const objA = typeof a === 'object' && a !== null;
+  const objB = typeof b === 'object' && b !== null;
+  if (!objA || !objB) return !objA && !objB && canonicalJson(a) === canonicalJson(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k of Object.keys(x)) {
+    if (x[k] === undefined) continue;
+    n++;
+    if (!Object.prototype.hasOwnProperty.call(y, k) || y[k] === undefined || !sameJson(x[k], y[k])) return false;
+  }
+  for (const k of Object.keys(y)) if (y[k] !== undefined) n--;
+  return n === 0;
+}

@@ -1,6 +1,6 @@
 import { applyEdits, FormattingOptions, JSONPath, modify } from 'jsonc-parser';
 import { parseJson } from '../json/parse';
-import { sameJson } from './merge';
+import { sameJson } from '../packaging/canonical';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

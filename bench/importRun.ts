@@ -40,6 +40,8 @@ export interface ImportChildResult {
   cpuMs: number;
   cards: number;
   created: number;
+  /** Cards updated (written over what the environment had); 0 on a first import. */
+  updated: number;
   records: number;
   status: string;
   error?: string;
@@ -114,7 +116,7 @@ async function childImport(a: ImportChildArgs): Promise<ImportChildResult> {
   return {
     openMs: round(t1 - t0), registerMs: round(t2 - t1), registerCpuMs, planMs: round(t3 - t2), planCpuMs, importMs: round(t4 - t3), phases,
     cpuMs: round((u.user + u.system) / 1000),
-    cards: plan.entities.filter((e) => e.action !== 'kept').length, created: result.counts?.create ?? 0,
+    cards: plan.entities.filter((e) => e.action !== 'kept').length, created: result.counts?.create ?? 0, updated: (result.counts?.update ?? 0) + (result.counts?.conflict ?? 0),
     records: (result.records ?? []).reduce((n, x) => n + x.written, 0), status: done.status, ...(done.error ? { error: done.error } : {}),
     maxRssMB: maxRssMB(), sampledPeakMB: peak(), startRssMB, openRssMB,
   };

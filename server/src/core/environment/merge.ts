@@ -119,15 +119,16 @@ function isCodeList(v: unknown): v is string[] {
 /**
  * The merges of the cards of one plan or import with the entities they update, each made once
  * when first asked for: deciding the action, writing the body and saying what was kept each need
- * it, and a merge (with the comparison after it) was most of planning 6,000 updated cards.
+ * it, and a merge (with the comparison after it) was most of planning 6,000 updated cards. Kept
+ * by card, not by id: nothing here assumes a package names an id once.
  */
 export class Merges {
-  private readonly done = new Map<string, Merged>();
+  private readonly done = new Map<object, Merged>();
 
   /** The merge of `card` with `env`, the entity of the same id. */
-  of(card: Pick<Card, 'id' | 'type' | 'body'>, env: EnvEntity): Merged {
-    let m = this.done.get(card.id);
-    if (!m) this.done.set(card.id, (m = mergeBodies(card.type, card.body, env.body)));
+  of(card: Pick<Card, 'type' | 'body'>, env: EnvEntity): Merged {
+    let m = this.done.get(card);
+    if (!m) this.done.set(card, (m = mergeBodies(card.type, card.body, env.body)));
     return m;
   }
 }
@@ -142,7 +143,7 @@ export function cardToWrite(card: Card, env: EnvEntity | undefined, merges = new
 }
 
 /** Paths an update of this entity keeps from the environment; empty on create. */
-export function keptOf(card: Pick<Card, 'id' | 'type' | 'body'>, env: EnvEntity | undefined, merges = new Merges()): string[] {
+export function keptOf(card: Pick<Card, 'type' | 'body'>, env: EnvEntity | undefined, merges = new Merges()): string[] {
   return env ? merges.of(card, env).kept : [];
 }
 

@@ -73,8 +73,8 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
     }
     if (!(e instanceof BuildRefused)) throw e;
     if (e.diagnostics.length) {
-      // The builder checked in the user's language (`t`): its findings are the ones to show.
-      const diagnostics = e.diagnostics;
+      // In the user's language: the builder checked with `t`.
+      const { diagnostics } = e;
       io.out(formatFindings({ diagnostics, summary: { errors: diagnostics.length, warnings: 0, infos: 0, files: pkg.members.length } }, t));
     }
     io.err(`isola build: ${t.t('cli.build.refused', { reason: e.message })}\n`);

@@ -60,12 +60,11 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       };
     } catch (e) {
       if (e instanceof BuildRefused) {
-        // The builder checked in the client's language (`t` above).
-        const diagnostics = e.diagnostics;
         return {
           refused: {
             message: e.message,
-            findings: diagnostics.map((d) => ({ uri: toUri(absOf(model.project.root, d.file)), line: d.range.start.line, character: d.range.start.character, code: d.code, message: d.message })),
+            // In the client's language: the builder checked with its translator.
+            findings: e.diagnostics.map((d) => ({ uri: toUri(absOf(model.project.root, d.file)), line: d.range.start.line, character: d.range.start.character, code: d.code, message: d.message })),
           },
         };
       }

@@ -247,7 +247,7 @@ function pageHtml(webview: vscode.Webview, root: vscode.Uri, nonce: string): str
   <label><input type="checkbox" id="only-breaks"> ${esc(vscode.l10n.t('Only what breaks isolation'))}</label>
   <label hidden><input type="checkbox" id="show-builtins"> ${esc(vscode.l10n.t('Show built-ins'))}</label>
   <button id="collapse" hidden>${esc(vscode.l10n.t('Collapse namespaces'))}</button>
-  <span class="legend" aria-hidden="true"><span class="breaks">${esc(vscode.l10n.t('breaks isolation'))}</span><span class="via">${esc(vscode.l10n.t('only through the solution'))}</span><span class="inside">${esc(vscode.l10n.t('inside'))}</span><span class="builtin">${esc(vscode.l10n.t('built-in'))}</span></span>
+  <span class="legend" aria-hidden="true"><span class="breaks">${esc(vscode.l10n.t('breaks isolation'))}</span><span class="via">${esc(vscode.l10n.t('only through the solution'))}</span><span class="unknown">${esc(vscode.l10n.t('unknown target'))}</span><span class="inside">${esc(vscode.l10n.t('inside'))}</span><span class="builtin">${esc(vscode.l10n.t('built-in'))}</span></span>
 </header>
 <div id="info" role="status" aria-live="polite">${esc(vscode.l10n.t('Drawing…'))}</div>
 <main id="canvas"></main>

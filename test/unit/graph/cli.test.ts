@@ -87,6 +87,8 @@ describe('isola graph', () => {
     assert.match(r.out, /<g class="package"><rect [^>]*stroke-dasharray/);
     assert.match(r.out, /<g class="edge breaks"><title>sales\.isola\.json:27 crm_ext\.lead_sources<\/title><path [^>]*stroke="#d0021b"[^>]*\/><text [^>]*>ISO004<\/text><\/g>/);
     assert.match(r.out, /<g class="node builtin" opacity="0\.55">/);
+    // Dashed red (an unknown target, ISO006) has its own entry in the key, apart from solid red.
+    assert.match(r.out, /<g class="legend">.*stroke="#d0021b" stroke-width="2" stroke-dasharray="5 4"\/><text [^>]*>unknown target<\/text>/);
   });
 
   it('SVG: a reference of a namespace to itself (a misspelt process) is a loop under its node, inside the package box', () => {

@@ -121,6 +121,7 @@ function legend(y: number): { svg: string; width: number } {
   const items: [string, string, string][] = [
     [COLOURS.breaks, '', 'breaks isolation (code)'],
     [COLOURS.viaSolution, ' stroke-dasharray="5 4"', 'only through the solution'],
+    [COLOURS.unknown, ' stroke-dasharray="5 4"', 'unknown target'],
     [COLOURS.inside, '', 'inside'],
     [COLOURS.builtin, '', 'built-in'],
   ];

@@ -1,5 +1,5 @@
-// Compiles schemas/ into one standalone validator module at build time, so no process pays
-// ajv's schema compilation (0.1–0.4 s) at start: the CLI, the language server and builds.
+// Compiles schemas/ into standalone validator modules at build time, so no process pays ajv's
+// schema compilation (0.1–0.4 s) at start: the CLI, the language server and builds.
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,13 +11,17 @@ const standalone = require('ajv/dist/standalone').default;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const schema = (name) => require(path.join(root, 'schemas', `${name}.schema.json`));
 
+/** Compiles the manifest schema (with the schemas it refers to) under `options` into `file`, through `rewrite`. */
+function writeValidator(options, file, rewrite = (code) => code) {
+  const ajv = new Ajv({ ...options, code: { source: true, esm: true } });
+  for (const name of ['definitions', 'app', 'workspace', 'module', 'solution', 'configuration']) ajv.addSchema(schema(name));
+  const code = rewrite(standalone(ajv, ajv.compile(schema('manifest'))));
+  writeFileSync(path.join(root, 'server/src/core/schema', file), `// @ts-nocheck\n// Generated from schemas/ by server/tools/compileSchemas.mjs at build time; do not edit.\n${code}\n`);
+}
+
 // The same options as the runtime would use: every error, unknown keywords allowed, and errors
 // that carry their schema (for a schema's own `errorMessage`).
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { source: true, esm: true } });
-for (const name of ['definitions', 'app', 'workspace', 'module', 'solution', 'configuration']) ajv.addSchema(schema(name));
-const code = standalone(ajv, ajv.compile(schema('manifest')));
-const out = path.join(root, 'server/src/core/schema/manifestValidator.generated.ts');
-writeFileSync(out, `// @ts-nocheck\n// Generated from schemas/ by server/tools/compileSchemas.mjs at build time; do not edit.\n${code}\n`);
+writeValidator({ allErrors: true, strict: false, verbose: true }, 'manifestValidator.generated.ts');
 
 // A second validator that only says whether a manifest is valid, for the check's common case (most
 // manifests are): stopping at the first error, and calling its parts without the context object
@@ -25,11 +29,7 @@ writeFileSync(out, `// @ts-nocheck\n// Generated from schemas/ by server/tools/c
 // string), which was a third of what a check of 100,000 entities allocated. That context only
 // fills error objects, and no option used here reads it otherwise (no $data, defaults, coercion
 // or removal). When it says invalid, the full validator above says why.
-const quick = new Ajv({ allErrors: false, strict: false, messages: false, code: { source: true, esm: true } });
-for (const name of ['definitions', 'app', 'workspace', 'module', 'solution', 'configuration']) quick.addSchema(schema(name));
-const verdict = withoutContext(standalone(quick, quick.compile(schema('manifest'))));
-const verdictOut = path.join(root, 'server/src/core/schema/manifestVerdict.generated.ts');
-writeFileSync(verdictOut, `// @ts-nocheck\n// Generated from schemas/ by server/tools/compileSchemas.mjs at build time; do not edit.\n${verdict}\n`);
+writeValidator({ allErrors: false, strict: false, messages: false }, 'manifestVerdict.generated.ts', withoutContext);
 
 /**
  * Rewrites ajv's standalone code so that its functions take only the data: each takes an empty

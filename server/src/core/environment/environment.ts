@@ -22,7 +22,7 @@ import { PackageStore, StoredPackage } from './packages';
 export type { StoredPackage } from './packages';
 import { conflictSummary } from './planChecks';
 import { makePlan } from './planner';
-import { bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, pastImports, setMeta, writeHistory } from './store';
+import { bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, setMeta, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
 import { hashAfterChange } from './merge';
@@ -221,7 +221,7 @@ export class Environment {
       const choice = resolveChoice(whole, asked);
       const view = narrowView(whole, choice);
       requireRights(caller, view.namespaces, `importing ${p.kind} \`${o.as ?? p.code}\``);
-      const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), succeeded: await pastImports(this.db), now });
+      const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), now });
       const plan = withChoice(made, describeChoice(view, choice), view.cards.length > 0, await dataAppsCheck(this.db, view));
       this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256 });
       if (this.plans.size > PLANS_KEPT) this.plans.delete(this.plans.keys().next().value!);

@@ -4,8 +4,7 @@ import type { CardRef } from './cardRefs';
 import type { Sql } from './db/database';
 import { EnvError } from './errors';
 import type { ExportScope } from './exporter';
-import { isolationFindings } from './isolation';
-import { entityTypes } from './planChecks';
+import { isolationAgainst, typesOf } from './planChecks';
 
 /** A solution of the environment: its code and the namespaces it includes. */
 interface EnvSolution {
@@ -22,8 +21,12 @@ interface EnvSolution {
  */
 export async function exportFindings(db: Sql, scope: ExportScope, catalog: Catalog): Promise<string[]> {
   const cards: Card[] = scope.entities.map((e) => ({ id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: e.hash, body: e.body }));
-  const types = await entityTypes(db);
-  const found = isolationFindings({ kind: scope.kind, code: scope.code, cards, attachments: await scriptSources(db, cards) }, catalog, (id, kind) => (kind ? types.get(id) === kind : types.has(id)));
+  // The scope's own entities are known; others are read only when a reference asks about them.
+  const types = new Map<string, string>(cards.map((c) => [c.id, c.type]));
+  const found = await isolationAgainst(db, { kind: scope.kind, code: scope.code, cards, attachments: await scriptSources(db, cards) }, catalog, types);
+  // What defines each namespace an ISO004 names (a workspace, module or solution), for its way out.
+  const named = new Set([...scope.namespaces, ...found.filter((f) => f.code === 'ISO004' && f.ref).map((f) => f.ref!.namespace)].filter((ns) => !types.has(ns)));
+  for (const [id, type] of await typesOf(db, named)) types.set(id, type);
   // A reference into nothing is reported once, as ISO006, like the build's check does.
   const nowhere = new Set(found.filter((f) => f.code === 'unresolved' && f.ref).map((f) => f.ref!));
   const solutions = await solutionsOf(db);

@@ -45,7 +45,11 @@ export interface IsolationFinding {
  * what the environment already holds.
  */
 export function checkPackageIsolation(scope: PackageScope, catalog: Catalog, inEnvironment: InEnvironment): IsolationReport {
-  const found = isolationFindings(scope, catalog, inEnvironment);
+  return reportOf(isolationFindings(scope, catalog, inEnvironment));
+}
+
+/** Findings as the plan's two checks list them: isolation, and references that resolve nowhere. */
+export function reportOf(found: IsolationFinding[]): IsolationReport {
   return {
     isolation: found.filter((f) => f.code !== 'unresolved').map((f) => f.line),
     references: found.filter((f) => f.code === 'unresolved').map((f) => f.line),

@@ -177,12 +177,13 @@ export class JobBook {
 
   private async writeRow(db: Sql, j: Job): Promise<void> {
     await db.query(
-      `INSERT INTO jobs (id, kind, status, step, progress, namespaces, package_code, package_sha256, request, plan, result, error, created_by, created_at, finished_at, backup_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+      `INSERT INTO jobs (id, kind, status, step, progress, namespaces, package_code, package_sha256, request, plan, result, error, created_by, created_at, finished_at, backup_id, content_sha256)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, step = EXCLUDED.step, progress = EXCLUDED.progress, result = EXCLUDED.result,
          error = EXCLUDED.error, finished_at = EXCLUDED.finished_at, backup_id = EXCLUDED.backup_id`,
       [j.id, j.kind, j.status, j.step, j.progress, JSON.stringify(j.namespaces), j.packageCode ?? null, j.packageSha256 ?? null, JSON.stringify(j.request),
-        j.plan ? JSON.stringify(j.plan) : null, j.result ? JSON.stringify(j.result) : null, j.error ?? null, j.createdBy, j.createdAt, j.finishedAt ?? null, j.backupId ?? null],
+        j.plan ? JSON.stringify(j.plan) : null, j.result ? JSON.stringify(j.result) : null, j.error ?? null, j.createdBy, j.createdAt, j.finishedAt ?? null, j.backupId ?? null,
+        j.plan?.package.contentSha256 ?? null],
     );
   }
 

@@ -1,13 +1,42 @@
 import { canonicalJson, sha256 } from '../packaging/canonical';
 import type { History } from '../packaging/format';
+import type { Catalog } from '../catalog/catalog';
 import type { Sql } from './db/database';
+import { isolationFindings, type IsolationFinding, type PackageScope } from './isolation';
 import type { PackageView } from './packageView';
-import type { PastImport } from './store';
+import type { EarlierImport } from './store';
 import type { EnvEntity, ImportCheck, ImportPlan, PlanEntity } from './types';
 
-/** Every entity id of the environment with its type: references are resolved by both. */
-export async function entityTypes(db: Sql): Promise<Map<string, string>> {
-  return new Map((await db.query<{ id: string; type: string }>(`SELECT id, type FROM entities`)).map((r) => [r.id, r.type]));
+/** The types of those of `ids` the environment holds, by id. */
+export async function typesOf(db: Sql, ids: Iterable<string>): Promise<Map<string, string>> {
+  const list = [...ids];
+  if (!list.length) return new Map();
+  const rows = await db.query<{ id: string; type: string }>(
+    `SELECT id, type FROM entities WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))`, [JSON.stringify(list)]);
+  return new Map(rows.map((r) => [r.id, r.type]));
+}
+
+/**
+ * The isolation findings of a package against what the environment holds, reading from the
+ * environment only the entities the check asks about (references that leave the package), not
+ * every entity there is: a plan's cost follows the package, not the environment. `known` holds
+ * types already read (the package's cards the environment has); it gains what is read here.
+ * The check first runs with every unread id taken as absent, which asks about every id it could
+ * (an id found present is never asked again, so later runs ask fewer), and again with the answers.
+ */
+export async function isolationAgainst(db: Sql, scope: PackageScope, catalog: Catalog, known: Map<string, string>): Promise<IsolationFinding[]> {
+  const read = new Set<string>();
+  for (;;) {
+    const unread = new Set<string>();
+    const found = isolationFindings(scope, catalog, (id, kind) => {
+      const type = known.get(id);
+      if (type === undefined && !read.has(id)) unread.add(id);
+      return kind ? type === kind : type !== undefined;
+    });
+    if (!unread.size) return found;
+    for (const [id, type] of await typesOf(db, unread)) known.set(id, type);
+    for (const id of unread) read.add(id);
+  }
 }
 
 /**
@@ -73,10 +102,9 @@ function flat(row: unknown[]): boolean {
  * same manifests), was imported here before, and whether the environment has newer versions than
  * the package carries. Never a refusal: importing again changes only what changed since.
  */
-export function repeatCheck(o: { sha256: string; content: string; as: string | null; succeeded: PastImport[]; entities: PlanEntity[] }): ImportCheck {
-  const same = o.succeeded.filter((j) => j.as === o.as);
-  const file = same.find((j) => j.packageSha256 === o.sha256);
-  const content = file ?? same.find((j) => j.contentSha256 === o.content);
+export function repeatCheck(o: { earlier: EarlierImport | undefined; entities: PlanEntity[] }): ImportCheck {
+  const file = o.earlier?.sameFile ? o.earlier : undefined;
+  const content = file ?? o.earlier;
   const older = o.entities.filter((e) => e.older).length;
   const parts: string[] = [];
   if (file) parts.push(`this package was imported before (job ${file.id}, ${file.finishedAt})`);

@@ -1,12 +1,12 @@
 import type { Catalog } from '../catalog/catalog';
 import { FORMAT_VERSION, type Card, type History } from '../packaging/format';
 import type { Sql } from './db/database';
-import { checkPackageIsolation } from './isolation';
-import { contentDigest, entityTypes, languagesCheck, markOlder, repeatCheck } from './planChecks';
+import { reportOf } from './isolation';
+import { contentDigest, isolationAgainst, languagesCheck, markOlder, repeatCheck } from './planChecks';
 import { recordsCheck } from './recordLinks';
 import { keptOf, Merges, refineAction } from './merge';
 import type { PackageView } from './packageView';
-import { getEntities, getRevision, getSettings, historyOf, listedIn, recordCounts, type PastImport } from './store';
+import { earlierImport, getEntities, holdsEntities, getRevision, getSettings, historyOf, listedIn, recordCounts } from './store';
 import { newId } from './users';
 import type { Caller, EnvEntity, ImportCheck, ImportPlan, Job, PlanAction, PlanEntity } from './types';
 
@@ -70,8 +70,6 @@ export interface PlanContext {
   sha256: string;
   /** Import jobs not finished yet. */
   running: Job[];
-  /** Succeeded imports, for the "already imported" note. */
-  succeeded: PastImport[];
   now: string;
 }
 
@@ -93,8 +91,13 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
 
   checks.push(languagesCheck(d.languages ?? [], settings.languages));
 
-  const existing = await entityTypes(ctx.db);
-  const iso = checkPackageIsolation({ kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, writes: view.scope, attachments: view.attachments }, ctx.catalog, (id, kind) => (kind ? existing.get(id) === kind : existing.has(id)));
+  // The environment's rows of the package's cards (none, on a first import): they answer most of
+  // what the isolation check asks, and say what each card's import would do.
+  const held = await holdsEntities(ctx.db);
+  const envRows = held ? await getEntities(ctx.db, view.cards.map((c) => c.id)) : new Map<string, EnvEntity>();
+  const known = new Map<string, string>();
+  for (const [id, e] of envRows) known.set(id, e.type);
+  const iso = reportOf(await isolationAgainst(ctx.db, { kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, writes: view.scope, attachments: view.attachments }, ctx.catalog, known));
   checks.push({ name: 'isolation', ok: !iso.isolation.length, message: iso.isolation.length ? `${iso.isolation.length} isolation error(s): the package is not isolated` : 'the package is isolated', ...(iso.isolation.length ? { details: iso.isolation } : {}) });
   checks.push({ name: 'references', ok: !iso.references.length, message: iso.references.length ? `${iso.references.length} reference(s) resolve neither in the package nor in the environment` : 'every reference resolves in the package, the environment or the built-in catalog', ...(iso.references.length ? { details: iso.references } : {}) });
 
@@ -106,16 +109,15 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // Said once the entities are known: whether the package is older than what the environment has.
   const repeatAt = checks.length;
 
-  // Only cards whose id the environment holds have a row to read (none, on a first import).
-  const envRows = await getEntities(ctx.db, view.cards.filter((c) => existing.has(c.id)).map((c) => c.id));
   const entities: PlanEntity[] = view.cards.map((c) => planEntity(c, envRows.get(c.id), view.history));
   markOlder(entities, envRows, await historyOf(ctx.db, entities.filter((e) => e.action === 'conflict').map((e) => e.id)));
   const content = contentDigest(view);
-  checks.splice(repeatAt, 0, repeatCheck({ sha256: ctx.sha256, content, as: view.rename?.to ?? null, succeeded: ctx.succeeded, entities }));
+  const earlier = await earlierImport(ctx.db, { sha256: ctx.sha256, content, as: view.rename?.to ?? null });
+  checks.splice(repeatAt, 0, repeatCheck({ earlier, entities }));
   checks.push(await recordsCheck(view, ctx.db, ctx.catalog));
   const appId = d.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
   // An environment that held no entity when the plan began has none to keep.
-  for (const e of existing.size ? await listedIn(ctx.db, view.namespaces, view.cards.map((c) => c.id)) : []) {
+  for (const e of held ? await listedIn(ctx.db, view.namespaces, view.cards.map((c) => c.id)) : []) {
     if (appId && e.app !== appId && e.id !== appId) continue;
     entities.push({ id: e.id, type: e.type, namespace: e.namespace, ...(e.title !== undefined ? { title: e.title } : {}), action: 'kept', envHash: e.hash, deleted: e.deleted, reason: 'in the environment but not in the package; an import never deletes' });
   }

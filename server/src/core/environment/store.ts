@@ -85,35 +85,36 @@ export async function listedIn(db: Sql, namespaces: string[], except: string[]):
   return rows.map((r) => ({ id: r.id, type: r.type as EnvEntity['type'], namespace: r.namespace, hash: r.hash, deleted: r.deleted, ...(r.app ? { app: r.app } : {}), ...(r.title !== null ? { title: r.title } : {}) }));
 }
 
-/** A finished import as the repeat check needs it. */
-export interface PastImport {
+/** An earlier import of the same package, or of the same content, as the repeat check names it. */
+export interface EarlierImport {
   id: string;
-  packageSha256?: string;
-  /** The code it was imported as (`as`), null when under its own. */
-  as: string | null;
-  /** Its plan's content digest. */
-  contentSha256?: string;
+  /** The same file (its SHA-256), not only the same content. */
+  sameFile: boolean;
   finishedAt?: string;
 }
 
-/** Succeeded imports, newest first, without their plans' rows (a 10,000-card plan each). */
-export async function pastImports(db: Sql): Promise<PastImport[]> {
-  const rows = await db.query<{ id: string; package_sha256: string | null; as_code: string | null; content: string | null; finished_at: string | null }>(
-    `SELECT id, package_sha256, request->>'as' AS as_code, plan->'package'->>'contentSha256' AS content, finished_at
-     FROM jobs WHERE kind = 'import' AND status = 'succeeded' ORDER BY finished_at DESC`);
-  return rows.map((r) => ({
-    id: r.id, as: r.as_code,
-    ...(r.package_sha256 ? { packageSha256: r.package_sha256 } : {}), ...(r.content !== null ? { contentSha256: r.content } : {}), ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
-  }));
+/**
+ * The newest succeeded import under the same code (`as`, null for the package's own) of this
+ * file, or else of the same content from another file: found by the two digests' indexes, so a
+ * plan costs the same after ten imports as after ten thousand.
+ */
+export async function earlierImport(db: Sql, o: { sha256: string; content: string; as: string | null }): Promise<EarlierImport | undefined> {
+  const rows = await db.query<{ id: string; same_file: boolean; finished_at: string | null }>(
+    `SELECT id, package_sha256 = $1 AS same_file, finished_at FROM jobs
+     WHERE (package_sha256 = $1 OR content_sha256 = $2) AND kind = 'import' AND status = 'succeeded' AND request->>'as' IS NOT DISTINCT FROM $3
+     ORDER BY package_sha256 = $1 DESC, finished_at DESC LIMIT 1`, [o.sha256, o.content, o.as]);
+  const r = rows[0];
+  return r && { id: r.id, sameFile: r.same_file, ...(r.finished_at ? { finishedAt: r.finished_at } : {}) };
+}
+
+/** Whether the environment holds any entity (a fresh one has nothing a plan needs to read). */
+export async function holdsEntities(db: Sql): Promise<boolean> {
+  return (await db.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM entities) AS any`))[0].any;
 }
 
 export async function entitiesIn(db: Sql, namespaces: string[]): Promise<EnvEntity[]> {
   const rows = await db.query<EntityRow & Record<string, unknown>>(`SELECT * FROM entities WHERE namespace = ANY($1::text[]) ORDER BY id`, [namespaces]);
   return rows.map(toEntity);
-}
-
-export async function allEntityIds(db: Sql): Promise<Set<string>> {
-  return new Set((await db.query<{ id: string }>(`SELECT id FROM entities`)).map((r) => r.id));
 }
 
 export async function historyOf(db: Sql, ids: string[]): Promise<History> {

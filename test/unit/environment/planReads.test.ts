@@ -1,0 +1,121 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { defaultCatalog } from '../../../server/src/core/catalog/catalog';
+import { openDatabase } from '../../../server/src/core/environment/db/open';
+import type { Database, Sql } from '../../../server/src/core/environment/db/database';
+import { Environment } from '../../../server/src/core/environment/environment';
+import { isolationAgainst } from '../../../server/src/core/environment/planChecks';
+import type { ImportPlan } from '../../../server/src/core/environment/types';
+import type { Card } from '../../../server/src/core/packaging/format';
+import { isola } from '../packaging/hostile';
+
+// What a plan reads of the environment: the repeat check finds an earlier import by its digests
+// (also in a database written before they had a column of their own), and the isolation check
+// reads the entities its references ask about, not every entity there is.
+
+const write = (dir: string, rel: string, v: object) => {
+  mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+  writeFileSync(path.join(dir, rel), JSON.stringify(v, null, 2));
+};
+
+const repeatOf = (p: ImportPlan) => p.checks.find((c) => c.name === 'repeat')!.message;
+
+describe('what a plan reads of the environment', () => {
+  let dir: string;
+  let dataDir: string;
+  let first: string;
+  let rebuilt: string;
+  const me = Environment.localCaller('dev');
+
+  const withEnv = async <T>(fn: (env: Environment) => Promise<T>): Promise<T> => {
+    const env = await Environment.open({ dataDir, name: 'local' });
+    try {
+      return await fn(env);
+    } finally {
+      await env.close();
+    }
+  };
+  const withDb = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
+    const db = await openDatabase({ dataDir });
+    try {
+      return await fn(db);
+    } finally {
+      await db.close();
+    }
+  };
+  const planOf = (env: Environment, file: string, as?: string) =>
+    env.registerFile(me, file).then((p) => env.plan(me, { package: p.id, ...(as ? { as } : {}) }));
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'isola-plan-reads-'));
+    dataDir = path.join(dir, 'env');
+    const src = path.join(dir, 'src');
+    write(src, 'sales.isola.json', {
+      kind: 'workspace', code: 'sales', version: '1.0.0',
+      groups: [{ code: 'clerks' }],
+      apps: [{ code: 'orders', permissions: [{ group: 'clerks', access: 'full' }] }],
+    });
+    first = path.join(dir, 'sales-1.isolapkg');
+    rebuilt = path.join(dir, 'sales-2.isolapkg');
+    for (const out of [first, rebuilt]) {
+      const r = isola(['build', src, '--package', 'sales', '--out', out]);
+      assert.equal(r.code, 0, r.out + r.err);
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the earlier import of the same file, of the same content, and none under another code', async () => {
+    const job = await withEnv(async (env) => {
+      assert.match(repeatOf(await planOf(env, first)), /^not imported here before/);
+      const p = await planOf(env, first);
+      const j = await env.startImport(me, { plan: p.id });
+      assert.equal((await env.waitForJob(j.id)).status, 'succeeded');
+      assert.match(repeatOf(await planOf(env, first)), new RegExp(`^this package was imported before \\(job ${j.id}, `));
+      assert.match(repeatOf(await planOf(env, rebuilt)), new RegExp(`^the same content was imported before from another file \\(job ${j.id}, .*a rebuild of the same manifests`));
+      assert.match(repeatOf(await planOf(env, first, 'sales_copy')), /^not imported here before/);
+      return j.id;
+    });
+
+    // The same database as an Isola that kept the digest only inside each plan left it.
+    await withDb(async (db) => {
+      await db.exec(`DROP INDEX jobs_package_sha256; DROP INDEX jobs_content_sha256; ALTER TABLE jobs DROP COLUMN content_sha256`);
+      await db.query(`UPDATE isola_meta SET value = '2' WHERE key = 'schemaVersion'`);
+    });
+    await withEnv(async (env) => {
+      assert.match(repeatOf(await planOf(env, rebuilt)), new RegExp(`^the same content was imported before from another file \\(job ${job}, `));
+    });
+    assert.deepEqual(await withDb((db) => db.query(`SELECT value FROM isola_meta WHERE key = 'schemaVersion'`)), [{ value: 3 }]);
+  });
+
+  it('reads only the entities that references leaving the package ask about', async () => {
+    const card = (body: Record<string, unknown>): Card => ({ id: 'sales.invoices', type: 'app', namespace: 'sales', code: 'invoices', deleted: false, hash: 'h', body: { code: 'invoices', ...body } });
+    const judge = (cards: Card[]) => withDb(async (db) => {
+      const asked: unknown[][] = [];
+      const spy: Sql = { ...db, query: (text, params) => (asked.push(params ?? []), db.query(text, params)) };
+      const found = await isolationAgainst(spy, { kind: 'workspace', code: 'sales', cards, attachments: new Map() }, defaultCatalog(), new Map());
+      return { lines: found.map((f) => f.line), asked: asked.map((p) => JSON.parse(String(p[0]))) };
+    });
+
+    // A group the package lacks but the environment holds (imported above): resolved, one id read.
+    const held = await judge([card({ permissions: [{ group: 'clerks', access: 'full' }] })]);
+    assert.deepEqual(held, { lines: [], asked: [['sales.clerks']] });
+
+    // The same id named as an app: the environment holds a group, so it resolves nowhere.
+    const wrongKind = await judge([card({ fields: [{ code: 'o', type: 'app', app: 'clerks' }] })]);
+    assert.deepEqual(wrongKind.lines, ['sales.invoices: app `clerks` resolves neither in the package nor in the environment']);
+    assert.deepEqual(wrongKind.asked, [['sales.clerks']]);
+
+    // Nothing leaves the package: nothing is read.
+    const inside = await judge([card({ fields: [{ code: 'o', type: 'app', app: 'invoices' }] })]);
+    assert.deepEqual(inside, { lines: [], asked: [] });
+  });
+
+  it('refuses a database of a newer Isola', async () => {
+    await withDb((db) => db.query(`UPDATE isola_meta SET value = '99' WHERE key = 'schemaVersion'`));
+    await assert.rejects(openDatabase({ dataDir }), /schema version 99, newer than this Isola knows \(3\); update Isola/);
+    await assert.rejects(Environment.open({ dataDir, name: 'local' }), /newer than this Isola knows/);
+  });
+});

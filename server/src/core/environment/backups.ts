@@ -1,6 +1,6 @@
 import type { Database, Sql } from './db/database';
 import { notFound } from './errors';
-import { bumpRevision, getEntities, lockRevision, writeHistory } from './store';
+import { bumpRevision, getEntities, lockRevision } from './store';
 import type { Backup, EnvEntity } from './types';
 
 interface BackupRow {
@@ -57,21 +57,23 @@ export async function restoreBackup(db: Database, id: string, by: string, now: s
   const preview = await previewRestore(db, id);
   await db.transaction(async (tx) => {
     const revision = await lockRevision(tx);
-    const rows = await tx.query<{ id: string; row: EnvEntity | null; history: { hash: string; at: string }[] }>(`SELECT id, row, history FROM backup_entities WHERE backup_id = $1`, [id]);
-    for (const r of rows) {
-      if (!r.row) {
-        await tx.query(`DELETE FROM entities WHERE id = $1`, [r.id]);
-        await tx.query(`DELETE FROM entity_history WHERE id = $1`, [r.id]);
-        continue;
-      }
-      const e = r.row;
-      await tx.query(
-        `INSERT INTO entities (id, type, namespace, code, deleted, hash, body, app, updated_at, updated_by, job_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,NULL)
-         ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, namespace = EXCLUDED.namespace, code = EXCLUDED.code, deleted = EXCLUDED.deleted,
-           hash = EXCLUDED.hash, body = EXCLUDED.body, app = EXCLUDED.app, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, job_id = NULL`,
-        [e.id, e.type, e.namespace, e.code, e.deleted, e.hash, JSON.stringify(e.body), e.app ?? null, e.updatedAt, e.updatedBy]);
-      await writeHistory(tx, r.id, r.history);
-    }
+    // Set-based, inside the database: one statement per table, not three per entity (a backup of
+    // 6,000 updated entities took 5.5 s on PGlite one entity at a time). Entities the import
+    // created are removed; the others get their row back, marked as changed here (no job), and
+    // every backed-up entity its history as it was.
+    await tx.query(`DELETE FROM entities e USING backup_entities b WHERE b.backup_id = $1 AND b.row IS NULL AND e.id = b.id`, [id]);
+    await tx.query(`DELETE FROM entity_history h USING backup_entities b WHERE b.backup_id = $1 AND h.id = b.id`, [id]);
+    await tx.query(
+      `INSERT INTO entities (id, type, namespace, code, deleted, hash, body, app, updated_at, updated_by, job_id)
+       SELECT b.id, b.row->>'type', b.row->>'namespace', b.row->>'code', (b.row->>'deleted')::boolean, b.row->>'hash', b.row->'body',
+         b.row->>'app', b.row->>'updatedAt', b.row->>'updatedBy', NULL
+       FROM backup_entities b WHERE b.backup_id = $1 AND b.row IS NOT NULL
+       ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, namespace = EXCLUDED.namespace, code = EXCLUDED.code, deleted = EXCLUDED.deleted,
+         hash = EXCLUDED.hash, body = EXCLUDED.body, app = EXCLUDED.app, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, job_id = NULL`, [id]);
+    await tx.query(
+      `INSERT INTO entity_history (id, seq, hash, at)
+       SELECT b.id, h.n - 1, h.e->>'hash', h.e->>'at' FROM backup_entities b, jsonb_array_elements(b.history) WITH ORDINALITY AS h(e, n)
+       WHERE b.backup_id = $1 AND b.row IS NOT NULL`, [id]);
     // Records the import created: marked with its backup's id (schema 2), or listed without a body (schema 1).
     await tx.query(`DELETE FROM records r USING backup_records b WHERE b.backup_id = $1 AND b.body IS NULL AND r.app = b.app AND r.id = b.id`, [id]);
     await tx.query(

@@ -7,6 +7,7 @@ import { restoreBackup } from '../../../server/src/core/environment/backups';
 import { openDatabase } from '../../../server/src/core/environment/db/open';
 import type { Database } from '../../../server/src/core/environment/db/database';
 import { Environment } from '../../../server/src/core/environment/environment';
+import { getEntities, historyOf } from '../../../server/src/core/environment/store';
 import { isola } from '../packaging/hostile';
 
 // Restoring a backup puts back exactly what its import changed: every column of every entity the
@@ -62,13 +63,25 @@ describe('restoring a backup', () => {
     const backups: string[] = [];
     let db: Database | undefined;
     try {
+      // Imports a package and checks its backup: each backed-up entity as the engine reads
+      // entities, and its history, as they were before the import.
+      const importChecked = async (file: string, onConflict?: 'replace') => {
+        const p = await env.plan(me, { package: (await env.registerFile(me, file)).id });
+        const ids = p.entities.map((e) => e.id);
+        const rows = await getEntities(env.db, ids);
+        const histories = await historyOf(env.db, ids);
+        const job = await env.waitForJob((await env.startImport(me, { plan: p.id, ...(onConflict ? { onConflict } : {}) })).id);
+        assert.equal(job.status, 'succeeded', job.error);
+        const kept = await env.db.query<{ id: string; row: unknown; history: unknown }>(`SELECT id, row, history FROM backup_entities WHERE backup_id = $1 ORDER BY id`, [job.backupId]);
+        const changed = p.entities.filter((e) => e.action !== 'unchanged' && e.action !== 'kept').map((e) => e.id).sort();
+        assert.deepEqual(kept.map((k) => k.id), changed);
+        for (const k of kept) assert.deepEqual([k.row, k.history], [rows.get(k.id) ?? null, histories[k.id] ?? []], k.id);
+        return { job, rows };
+      };
       for (const file of [first, second]) {
         // The state before the import, read through the environment's own database.
         snapshots.push(await state(env.db));
-        const p = await env.plan(me, { package: (await env.registerFile(me, file)).id });
-        const job = await env.waitForJob((await env.startImport(me, { plan: p.id })).id);
-        assert.equal(job.status, 'succeeded', job.error);
-        backups.push(job.backupId!);
+        backups.push((await importChecked(file)).job.backupId!);
       }
       db = env.db;
       const imported = await state(db);
@@ -80,6 +93,12 @@ describe('restoring a backup', () => {
       // Put back by a restore, not by an import: an edit in the environment, as far as later plans go.
       const back = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM entities WHERE job_id IS NOT NULL AND id IN (SELECT id FROM backup_entities WHERE backup_id = $1)`, [backups[1]]);
       assert.equal(back[0].n, 0);
+
+      // Restored entities count as changed here; importing over them backs that up too.
+      const again = await importChecked(second, 'replace');
+      assert.ok([...again.rows.values()].some((e) => e.changedHere));
+      await env.restore(me, again.job.backupId!);
+      assert.deepEqual(await state(db), snapshots[1]);
 
       await env.restore(me, backups[0]);
       assert.deepEqual(await state(db), snapshots[0]);

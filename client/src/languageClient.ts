@@ -7,11 +7,11 @@ import { SETTINGS } from './settings';
 export const LANGUAGE_ID = 'isola-manifest';
 
 /**
- * Starts the language server (dist/server.js) over IPC. The client watches every file of the
+ * Starts the language server (dist/commands/lsp.js, the bundle `isola lsp` runs too) over IPC. The client watches every file of the
  * workspace because manifests name scripts, templates and data files anywhere in it.
  */
 export async function startLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<LanguageClient> {
-  const module = context.asAbsolutePath('dist/server.js');
+  const module = context.asAbsolutePath('dist/commands/lsp.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6011'] } },

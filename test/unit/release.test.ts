@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +12,32 @@ import * as yauzl from 'yauzl';
 const REPO = path.resolve(__dirname, '../../..');
 const PACK = path.join(REPO, 'server/tools/pack.mjs');
 const ROOT_PKG = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as Record<string, any>;
+
+/** Starts a language server bundle with `--stdio`, waits for each answer before the next message: initialize, shutdown, exit. */
+function talkLsp(bundle: string): Promise<{ code: number | null; out: string }> {
+  const message = (id: number | undefined, method: string, params: unknown) => {
+    const body = JSON.stringify({ jsonrpc: '2.0', ...(id === undefined ? {} : { id }), method, params });
+    return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bundle, '--stdio']);
+    const timer = setTimeout(() => child.kill(), 60_000);
+    let out = '';
+    let step = 1;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (step === 1 && out.includes('"id":1,')) child.stdin.write(message((step = 2), 'shutdown', null));
+      else if (step === 2 && out.includes('"id":2,')) child.stdin.write(message((step = 3, undefined), 'exit', null));
+    });
+    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+    child.stdin.write(message(1, 'initialize', { processId: null, rootUri: null, capabilities: {} }));
+  });
+}
 
 function run(cmd: string, args: string[], cwd: string) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,7 +96,7 @@ describe('release packages', () => {
     const names = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
     const allowed = /^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/[a-z]+\.js|dist\/(commands|webview)\/[a-z]+\.(js|css)|dist\/commands\/manifest(Validator|Verdict)\.generated\.js|dist\/pglite\/[a-z]+\.(wasm|data)|schemas\/[a-z]+\.schema\.json|syntaxes\/[A-Za-z.-]+\.json|client\/media\/[a-z-]+\.(png|svg)|client\/media\/walkthrough\/[a-z-]+\.md|package\.nls(\.[a-z]+)?\.json|l10n\/bundle\.l10n\.[a-z]+\.json)$/;
     assert.deepEqual(names.filter((n) => !allowed.test(n)), [], 'nothing but what runs and the docs');
-    for (const must of ['package.json', 'readme.md', 'LICENSE.txt', 'changelog.md', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/pglite/pglite.wasm', 'dist/webview/graph.js', 'dist/webview/graph.css', 'schemas/manifest.schema.json', 'package.nls.json', 'package.nls.ru.json', 'l10n/bundle.l10n.ru.json']) {
+    for (const must of ['package.json', 'readme.md', 'LICENSE.txt', 'changelog.md', 'dist/extension.js', 'dist/commands/lsp.js', 'dist/cli.js', 'dist/pglite/pglite.wasm', 'dist/webview/graph.js', 'dist/webview/graph.css', 'schemas/manifest.schema.json', 'package.nls.json', 'package.nls.ru.json', 'l10n/bundle.l10n.ru.json']) {
       assert.ok(names.includes(must), `${must} is in the vsix`);
     }
     // Every file the manifest names is there: the entry point, the icon, grammar, language configuration and icons.
@@ -90,6 +116,13 @@ describe('release packages', () => {
     const check = run(process.execPath, [path.join(ext, 'extension/dist/cli.js'), 'check', path.join(REPO, 'examples/invoices')], tmp);
     assert.equal(check.code, 0, check.all);
     assert.match(check.out, /0 errors/);
+
+    // The language server as VS Code's client starts it: the bundle run as a module of its own,
+    // the transport from its command line. It answers `initialize`, then ends on `shutdown` and `exit`.
+    const lsp = await talkLsp(path.join(ext, 'extension/dist/commands/lsp.js'));
+    assert.equal(lsp.code, 0, lsp.out);
+    assert.match(lsp.out, /"id":1,"result":\{"capabilities":\{/);
+    assert.match(lsp.out, /"completionProvider"/);
   });
 
   it('the npm package: the CLI with no dependencies, installed offline into an empty folder, inits, checks, builds and imports', () => {

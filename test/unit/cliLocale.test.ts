@@ -47,16 +47,34 @@ describe('isola check in the user\'s language', () => {
     assert.doesNotMatch(isola(['check', 'examples/broken'], { LC_ALL: 'C', LANG: 'ru_RU.UTF-8' }).out, CYRILLIC);
   });
 
-  it('a command\'s usage errors in Russian; the dispatcher\'s own (unknown command or --lang) stay English', () => {
+  it('usage errors in Russian, an unknown command too; an unknown --lang in English (no language was chosen)', () => {
     const bad = isola(['check', 'examples/broken', '--format', 'xml'], { LANG: 'ru_RU.UTF-8' });
     assert.equal(bad.code, 2);
     assert.equal(bad.err, 'isola check: неизвестный формат "xml": укажите text, json или sarif\n');
     const unknown = isola(['frobnicate'], { LANG: 'ru_RU.UTF-8' });
     assert.equal(unknown.code, 2);
-    assert.equal(unknown.err, 'isola: unknown command "frobnicate" (try: isola help)\n');
+    assert.equal(unknown.err, 'isola: неизвестная команда "frobnicate" (см. isola help)\n');
+    assert.equal(isola(['frobnicate'], {}).err, 'isola: unknown command "frobnicate" (try: isola help)\n');
     const lang = isola(['check', '--lang', 'de', 'examples/broken'], {});
     assert.equal(lang.code, 2);
     assert.equal(lang.err, 'isola: unknown language "de": use en or ru\n');
+  });
+
+  it('isola help in Russian: every command with the same syntax as in English, described in Russian', () => {
+    const ru = isola(['help'], { LANG: 'ru_RU.UTF-8' });
+    const en = isola(['help', '--lang', 'en'], { LANG: 'ru_RU.UTF-8' });
+    assert.equal(ru.code, 0);
+    assert.equal(en.code, 0);
+    assert.match(ru.out, /^Использование: isola <команда>/);
+    assert.match(en.out, /^Usage: isola <command>/);
+    // A command's line and its continuation lines of options: the same words in both languages.
+    const syntax = (out: string) => out.split('\n').filter((l) => /^ {2}[a-z]/.test(l) || /^ {5,}\[/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0]);
+    assert.deepEqual(syntax(ru.out), syntax(en.out));
+    assert.ok(syntax(en.out).length >= 15, syntax(en.out).join('\n'));
+    const descriptions = ru.out.split('\n').filter((l) => /^ {21}\S/.test(l) && !/^ {21}--/.test(l));
+    assert.ok(descriptions.length > 10);
+    for (const l of descriptions) assert.match(l, CYRILLIC, l);
+    assert.equal(isola(['--lang', 'ru'], {}).out, ru.out);
   });
 
   it('isola build refused: the blocking findings and their summary in Russian, the same codes as in English', () => {

@@ -1,4 +1,5 @@
-import { CommandGroup, ExitCode, HELP, Io, isUsageError, takeLanguage } from './usage';
+import { helpText, unknownCommand } from './help';
+import { CommandGroup, ExitCode, Io, isUsageError, takeLanguage } from './usage';
 
 /**
  * The command groups, each a bundle of its own (dist/commands/GROUP.js, an entry point of
@@ -50,7 +51,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   }
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
-    io.out(HELP);
+    io.out(helpText(io.locale));
     return command ? 0 : 2;
   }
   if (command === '--version' || command === '-v') {
@@ -59,7 +60,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   }
   const group = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!group) {
-    io.err(`isola: unknown command "${command}" (try: isola help)\n`);
+    io.err(unknownCommand(command, io.locale));
     return 2;
   }
   try {

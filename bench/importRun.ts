@@ -55,15 +55,16 @@ export interface ImportChildResult {
 /**
  * How long each part of an import took, from the times of its log lines: `check` (opening the
  * package, reading its cards and verifying every checksum, before anything is written),
- * `read+backup` (from there, or from the job's start, to the backup's log line: the cards again,
- * the environment's rows, each card's merge, and the backup itself), `design` (cards, step by
+ * `read+backup` (from there to the backup's log line: the environment's rows, each card's
+ * merge, and the backup itself), `design` (cards, step by
  * step), `data` (records, app by app) and `commit` (the job's final state, the commit, the statistics).
  */
 function phasesOf(log: LogLine[], start: number, end: number): Record<string, number> {
   const at = (i: number) => (i >= 0 ? Date.parse(log[i].at) : NaN);
   const last = (re: RegExp) => log.map((l) => re.test(l.line)).lastIndexOf(true);
   const marks: [string, number][] = [
-    ['check', at(last(/^checked \d+ entries/))],
+    // "checked the design entries of ...: every checksum matches" (older builds: "checked N entries").
+    ['check', at(last(/^checked (\d+|the design) entries/))],
     ['read+backup', at(last(/^backup /))],
     ['design', at(last(new RegExp(`^(${STEPS.join('|')}): \\S+ (created|updated|unchanged|replaced)`)))],
     ['data', at(last(/^data \S+: \d+ record/))],

@@ -7,8 +7,9 @@ import { SETTINGS } from './settings';
 export const LANGUAGE_ID = 'isola-manifest';
 
 /**
- * Starts the language server (dist/commands/lsp.js, the bundle `isola lsp` runs too) over IPC. The client watches every file of the
- * workspace because manifests name scripts, templates and data files anywhere in it.
+ * Starts the language server (dist/commands/lsp.js, the bundle `isola lsp` runs too) over IPC.
+ * The client watches every file of the workspace because manifests name scripts, templates and
+ * data files anywhere in it.
  */
 export async function startLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/commands/lsp.js');

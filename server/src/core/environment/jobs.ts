@@ -188,7 +188,7 @@ export class JobBook {
 
   /**
    * Writes what changes while a job runs. The plan went in with the row: sent again with every
-   * step (as an upsert did), a 10,000-card import's plan (about 2 MB of JSON) was written out and
+   * step (as an upsert did), a 10,000-card import's plan (2.8-3.3 MB of JSON) was written out and
    * parsed by the database three more times.
    */
   private async writeRow(db: Sql, j: Job): Promise<void> {

@@ -87,7 +87,9 @@ describe('isola check in the user\'s language', () => {
     assert.deepEqual(findingLines(ru.out).map(head), findingLines(en.out).map(head));
     for (const l of findingLines(ru.out)) assert.match(l, CYRILLIC, l);
     assert.match(ru.out, /\n10 ошибок, 0 предупреждений, 0 замечаний в 1 манифесте\n$/);
-    assert.match(ru.err, /^isola build: отказ: /);
+    // The reason too: the builder checks and words its refusal in the user's language.
+    assert.match(ru.err, /^isola build: отказ: раздел `sales`: \d+ ошибок изоляции \((ISO\d{3}(, )?)+\) и 2 ошибки манифеста \(MAN001, MAN002\); исправьте их до сборки\n$/);
+    assert.match(en.err, /^isola build: refused: workspace `sales` has \d+ isolation errors \((ISO\d{3}(, )?)+\) and 2 manifest errors \(MAN001, MAN002\); fix them before building\n$/);
   });
 
   it('isola check --explain: the finding, the path and the conclusion in Russian, at the places of English', () => {

@@ -15,6 +15,7 @@ import { BuildRefused, buildPackage } from '../../server/src/core/packaging/buil
 import type { Descriptor } from '../../server/src/core/packaging/format';
 import { replacedBy, replacedWords } from '../../server/src/core/packaging/replaced';
 import { blockingWords, plural } from '../../server/src/core/report/words';
+import { translator } from '../../server/src/core/l10n';
 import type { ImportPlan } from '../../server/src/core/environment/types';
 import { project } from './helpers';
 import { run, workspace } from './rules/fixtures';
@@ -83,6 +84,12 @@ describe('words: builds', () => {
     assert.equal(blockingWords(['MAN002']), '1 manifest error (MAN002)');
     assert.equal(blockingWords(['ISO004', 'ISO006', 'ISO004']), '3 isolation errors (ISO004, ISO006)');
     assert.equal(blockingWords(['MAN003', 'ISO001']), '1 isolation error (ISO001) and 1 manifest error (MAN003)');
+    const ru = translator('ru');
+    assert.equal(blockingWords(['MAN002'], ru), '1 ошибка манифеста (MAN002)');
+    assert.equal(blockingWords(['ISO004', 'ISO006', 'ISO004'], ru), '3 ошибки изоляции (ISO004, ISO006)');
+    assert.equal(blockingWords(['ISO001', 'ISO001', 'ISO002', 'ISO003', 'ISO004'], ru), '5 ошибок изоляции (ISO001, ISO002, ISO003, ISO004)');
+    assert.equal(blockingWords(['MAN003', 'ISO001', 'X1'], ru), '1 ошибка изоляции (ISO001), 1 ошибка манифеста (MAN003) и 1 ошибка (X1)');
+    assert.equal(blockingWords([], ru), 'нет ошибок');
   });
 
   it('a build refused for malformed JSON or a missing include calls them manifest errors, not isolation errors', async () => {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { localeOf, translator } from '../../../server/src/core/l10n';
 import { blockingWords } from '../../../server/src/core/report/words';
 import { cardsWord, dataRecordsWord, warningsWord } from '../words';
 import { BuildPackageParams, BuildPackageRequest, PackagesRequest, PackageSummary } from '../../../server/src/protocol';
@@ -86,11 +87,13 @@ async function pickPackage(packages: PackageSummary[]): Promise<PackageSummary |
     void vscode.window.showWarningMessage(vscode.l10n.t('Isola: no packages in this workspace (no *.isola.json manifest with a kind and code).'));
     return undefined;
   }
+  // The findings' words in the display language, as the language server gives its messages.
+  const t = translator(localeOf(vscode.env.language) ?? 'en');
   const items = packages.map((p) => ({
     label: `$(package) ${p.kind} ${p.code}`,
     description: p.title,
     detail: p.counts.errors
-      ? `$(error) ${vscode.l10n.t('{0} block the build', blockingWords(p.errorCodes))}`
+      ? `$(error) ${vscode.l10n.t('{0} block the build', blockingWords(p.errorCodes, t))}`
       : `$(check) ${p.counts.warnings ? vscode.l10n.t('ready, {0}', warningsWord(p.counts.warnings)) : vscode.l10n.t('ready')}`,
     pkg: p,
   }));

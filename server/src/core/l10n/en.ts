@@ -203,6 +203,13 @@ export const en = {
   'cli.build.history': 'History: {changed} of {cards} entities changed since their last recorded version ({file})',
   'cli.build.interrupted': 'interrupted; no package was written',
   'cli.build.refused': 'refused: {reason}',
+  // Why a build is refused: the findings that block it, by family with their codes.
+  'build.refused': '{pkg} has {blocking}; fix it before building|{pkg} has {blocking}; fix them before building',
+  'build.blocking.iso': '{n} isolation error|{n} isolation errors',
+  'build.blocking.man': '{n} manifest error|{n} manifest errors',
+  'build.blocking.other': '{n} error|{n} errors',
+  'build.blocking.none': 'no errors',
+  'build.blocking.and': '{list} and {last}',
   'cli.build.oneFolder': 'build takes one folder, got {folders}',
   'cli.build.design': '--design takes all or none, not "{value}"',
   'cli.build.dataAmbiguous': '--data: "{app}" is ambiguous ({matches})',

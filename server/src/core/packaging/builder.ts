@@ -5,6 +5,7 @@ import { linkedPathVerdict, OutsidePath, outsideText } from '../manifest/linkedP
 import { declaredLanguages, highestPlatform, languageSource } from '../manifest/packageInputs';
 import { english, Translator } from '../l10n';
 import { blockingWords } from '../report/words';
+import { packageLabel } from '../rules/words';
 import type { Project } from '../manifest/project';
 import type { LinkedFile, Manifest, Package } from '../manifest/types';
 import { designContent, packageManifests, readAttachments } from './cards';
@@ -70,7 +71,10 @@ export function packageErrors(project: Project, pkg: Package, t: Translator = en
  */
 export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   const errors = packageErrors(o.project, o.pkg, o.t);
-  if (errors.length) throw new BuildRefused(`${o.pkg.kind} \`${o.pkg.code}\` has ${blockingWords(errors.map((e) => e.code))}; fix ${errors.length === 1 ? 'it' : 'them'} before building`, errors);
+  if (errors.length) {
+    const t = o.t ?? english;
+    throw new BuildRefused(t.t('build.refused', { pkg: packageLabel(o.pkg, t), blocking: blockingWords(errors.map((e) => e.code), t), n: errors.length }), errors);
+  }
   const now = (o.now ?? new Date()).toISOString();
   const design = o.design ?? 'all';
 

@@ -11,7 +11,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Locator, Page } from 'playwright-core';
 import { REPO_ROOT, delay } from './common';
-import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, step, visibleText, waitForQuickInputTitle } from './uiKit';
+import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, startCommand, step, visibleText, waitForQuickInputTitle } from './uiKit';
 
 interface Walk {
   page: Page;
@@ -23,11 +23,7 @@ interface Walk {
 export async function refusedBuild(t: Walk): Promise<void> {
   const { page, check } = t;
   await step('Isola: Build Package of workspace sales', async () => {
-    await page.keyboard.press('Control+Shift+P');
-    await quickInput(page).waitFor({ state: 'visible', timeout: STEP_MS });
-    await quickInput(page).fill('>Isola: Build Package');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Isola: Build Package' }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-    await page.keyboard.press('Enter');
+    await startCommand(page, 'Isola: Build Package');
     await waitForQuickInputTitle(page, 'Build Package: which package?');
     await quickInput(page).fill('workspace sales');
   });

@@ -17,7 +17,7 @@
 import * as path from 'path';
 import { FrameLocator, Page } from 'playwright-core';
 import { startService } from '../env/service';
-import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, step, waitForQuickInputTitle } from './uiKit';
+import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, startCommand, step, waitForQuickInputTitle } from './uiKit';
 import { retrieveTour } from './uiRetrieve';
 
 const CHANGED = 'payments.payment_requests';
@@ -29,15 +29,6 @@ interface Tour {
   tmp: string;
   /** The package shown in Package Contents (built earlier in the run). */
   packageFile: string;
-}
-
-/** Opens the command palette on a command whose prompts follow (so the quick input stays open). */
-async function startCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await quickInput(page).waitFor({ state: 'visible', timeout: STEP_MS });
-  await quickInput(page).fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-  await page.keyboard.press('Enter');
 }
 
 async function answer(page: Page, title: string, text: string, pick?: string): Promise<void> {

@@ -40,8 +40,14 @@ export async function step<T>(what: string, action: () => Promise<T>): Promise<T
 
 /** Runs a command through the command palette, as a user would. */
 export async function runCommand(page: Page, title: string): Promise<void> {
+  await startCommand(page, title);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_MS });
+}
+
+/** Starts a command through the command palette, for one that asks in the same widget next (a picker, an input box). */
+export async function startCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const input = quickInput(page);
   await input.waitFor({ state: 'visible', timeout: STEP_MS });
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
@@ -49,7 +55,6 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     throw new Error(`the command palette has no command "${title}"`);
   });
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_MS });
 }
 
 /** Clears notification toasts (and waits until they are gone) so that they cover nothing. */

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { Page } from 'playwright-core';
 import { REPO_ROOT, SetupError, delay } from './common';
 import { rebuiltPackage } from './uiBuilds';
-import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, step, visibleText, waitForQuickInputTitle } from './uiKit';
+import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, startCommand, step, visibleText, waitForQuickInputTitle } from './uiKit';
 
 interface Inspected {
   descriptor: { kind: string; code: string; version?: string; comment?: string };
@@ -28,17 +28,10 @@ function cliInspect(file: string): Inspected {
   return JSON.parse(result.stdout) as Inspected;
 }
 
-
 /** Builds payments_solution through the UI and browses it in Package Contents; returns the package file. */
 export async function buildAndBrowse(o: { page: Page; check: Check; screenshot(name: string): Promise<void>; workspace: string }): Promise<string> {
   const { page, check, screenshot, workspace } = o;
-  await step('Isola: Build Package from the command palette', async () => {
-    await page.keyboard.press('Control+Shift+P');
-    await quickInput(page).waitFor({ state: 'visible', timeout: STEP_MS });
-    await quickInput(page).fill('>Isola: Build Package');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Isola: Build Package' }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-    await page.keyboard.press('Enter');
-  });
+  await step('Isola: Build Package from the command palette', () => startCommand(page, 'Isola: Build Package'));
   await step('picked solution payments_solution', async () => {
     await waitForQuickInputTitle(page, 'Build Package: which package?');
     await quickInput(page).fill('payments_solution');

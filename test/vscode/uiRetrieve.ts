@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Page } from 'playwright-core';
-import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, step, waitForQuickInputTitle } from './uiKit';
+import { Check, STEP_MS, dismissNotifications, parkMouse, quickInput, startCommand, step, waitForQuickInputTitle } from './uiKit';
 
 const APP = 'payments.payment_requests';
 const TITLE = 'Payment requests (changed in staging)';
@@ -48,11 +48,7 @@ export async function retrieveTour(t: RetrieveTour): Promise<void> {
     await page.locator('.tabs-container .tab', { hasText: 'sales.isola.json' }).first().click();
     // Hidden, the side bar leaves the preview's diff the whole width (side by side).
     await page.keyboard.press('Control+B');
-    await page.keyboard.press('Control+Shift+P');
-    await quickInput(page).waitFor({ state: 'visible', timeout: STEP_MS });
-    await quickInput(page).fill('>Isola: Retrieve from Environment');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Isola: Retrieve from Environment' }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-    await page.keyboard.press('Enter');
+    await startCommand(page, 'Isola: Retrieve from Environment');
     await pick(page, 'Retrieve from', 'staging');
     await pick(page, 'Retrieve from staging', 'payments_solution');
     await fileRow.waitFor({ state: 'visible', timeout: STEP_MS });

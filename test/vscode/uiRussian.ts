@@ -73,6 +73,8 @@ async function main(): Promise<number> {
     const shot = path.join(tmp, 'russian.png');
     await page.screenshot({ path: shot });
     if (check.failed === 0) {
+      // As ui.ts does: an --out folder that is not there yet is made.
+      fs.mkdirSync(out, { recursive: true });
       fs.copyFileSync(shot, path.join(out, 'russian.png'));
       log(`screenshot: ${path.join(out, 'russian.png')}`);
     }

@@ -26,8 +26,13 @@ function talkLsp(bundle: string): Promise<{ code: number | null; out: string }> 
     let step = 1;
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString('utf8');
-      if (step === 1 && out.includes('"id":1,')) child.stdin.write(message((step = 2), 'shutdown', null));
-      else if (step === 2 && out.includes('"id":2,')) child.stdin.write(message((step = 3, undefined), 'exit', null));
+      if (step === 1 && out.includes('"id":1,')) {
+        step = 2;
+        child.stdin.write(message(2, 'shutdown', null));
+      } else if (step === 2 && out.includes('"id":2,')) {
+        step = 3;
+        child.stdin.write(message(undefined, 'exit', null));
+      }
     });
     child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.on('error', reject);

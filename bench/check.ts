@@ -6,12 +6,16 @@
  * per manifest over all manifests shows at once; `none` skips either).
  *
  *   node --expose-gc out/bench/check.js [--entities 10000,50000,100000] [--manifests 200] [--runs 11]
- *     [--many 10000,25000,50000,100000] [--many-runs 3] [--profile] [--startup-rounds 21]
+ *     [--many 10000,25000,50000,100000] [--many-runs 3] [--profile] [--skeleton] [--startup-rounds 21]
  *   node out/bench/check.js --hash
  *
  * Each size is also measured cold: one check in a fresh process against one read and parse in
  * another fresh process (`cold`); and, unless `--startup-rounds 0`, the start-up of the CLI
  * (`bench/startup.ts`).
+ *
+ * `--skeleton` also times, in the same rounds, the least a check that resolves references across
+ * manifests must do (`bench/checkSkeleton.ts`), and prints its ratio to the parse: how close to
+ * the floor any design of the check could come.
  *
  * `--profile` also runs the check under `--cpu-prof` in a child and lists the functions with the
  * most self time (mapped back to the TypeScript sources).
@@ -30,6 +34,7 @@ import { generateMany, ManyStats } from './generateMany';
 import { benchStartup, startupLine } from './startup';
 import { arg, flag, median } from './args';
 import { printHashes } from './checkHash';
+import { checkSkeleton } from './checkSkeleton';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, 'bench', '.work');
@@ -184,9 +189,12 @@ interface Figures extends GenStats {
   coldCheckMs: number;
   coldFloorMs: number;
   coldRatio: number;
+  /** With `--skeleton`: its median wall ms, and its ratio to the parse taken round by round. */
+  skeletonMs?: number;
+  skeletonRatio?: number;
 }
 
-async function benchSize(entities: number, manifests: number, runs: number, seed: number, profile: boolean): Promise<Figures> {
+async function benchSize(entities: number, manifests: number, runs: number, seed: number, profile: boolean, skeleton: boolean): Promise<Figures> {
   const dir = path.join(WORK, `check-${entities}`);
   const gen = generateProject({ dir, entities, manifests, seed });
   const mb = gen.bytes / 2 ** 20;
@@ -202,7 +210,7 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
   const byCode: Record<string, number> = {};
   let modelEntities = 0;
   let modelReferences = 0;
-  const [parseT, parseTreeT, checkT] = await measure(runs, [
+  const [parseT, parseTreeT, checkT, skeletonT] = await measure(runs, [
     () => {
       parseErrors = 0;
       for (const f of files) {
@@ -223,6 +231,7 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
       for (const k of Object.keys(byCode)) delete byCode[k];
       for (const d of result.diagnostics) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
     },
+    ...(skeleton ? [() => checkSkeleton(files)] : []),
   ], warmups);
   console.log(`   rounds (parse/check ms): ${parseT.walls.map((w, i) => `${round(w)}/${round(checkT.walls[i])}`).join(" ")}`);
   if (parseErrors) console.warn(`   warning: ${parseErrors} syntax errors in the generated files`);
@@ -238,6 +247,7 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
     ratio: round(pairedRatio(checkT, parseT), 2), diagnostics, byCode,
     peakRssMB: mem.maxRssMB, sampledPeakRssMB: mem.sampledPeakMB, startRssMB: mem.startRssMB, coldCheckMs: mem.checkMs[0],
     coldFloorMs, coldRatio: round(mem.checkMs[0] / coldFloorMs, 2),
+    ...(skeletonT ? { skeletonMs: round(skeletonT.wall), skeletonRatio: round(pairedRatio(skeletonT, parseT), 2) } : {}),
   };
 }
 
@@ -378,7 +388,7 @@ async function main(): Promise<void> {
   const seed = Number(arg('seed') ?? 20240401);
   const rows: Figures[] = [];
   for (const n of sizes) {
-    const f = await benchSize(n, manifests, runs, seed, flag('profile'));
+    const f = await benchSize(n, manifests, runs, seed, flag('profile'), flag('skeleton'));
     rows.push(f);
     const rssGoal = GOAL_RSS_MB(n);
     console.log(`   parse ${f.parseMs} ms (${f.parseMBps} MB/s), parseTree ${f.parseTreeMs} ms, check ${f.checkMs} ms ` +
@@ -386,6 +396,9 @@ async function main(): Promise<void> {
       `[goal <= ${GOAL_RATIO}x: ${f.ratio <= GOAL_RATIO ? 'met' : 'MISSED'}]`);
     console.log(`   peak RSS ${f.peakRssMB} MB (sampled ${f.sampledPeakRssMB} MB, ${f.startRssMB} MB before loading) ` +
       `[goal < ${rssGoal} MB: ${f.peakRssMB < rssGoal ? 'met' : 'MISSED'}]`);
+    if (f.skeletonRatio !== undefined) {
+      console.log(`   skeleton (parse, index, resolve; no rules, paths or positions) ${f.skeletonMs} ms = ${f.skeletonRatio}x parse`);
+    }
     console.log(`   model: ${f.modelEntities} entities, ${f.modelReferences} references; ${f.diagnostics} diagnostics ${JSON.stringify(f.byCode)}`);
   }
   if (rows.length) table(rows);

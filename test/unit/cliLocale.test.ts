@@ -181,6 +181,42 @@ describe('the package and project commands in the user\'s language', () => {
     assert.equal(exp.err, 'isola export: укажите --out FILE\n');
   });
 
+  it('isola import --dry-run into local: the plan\'s checks, data lines and choice in Russian; names, counts and ids as in English', () => {
+    // The package with its data, left out by --data none; each language imports into its own fresh
+    // project folder (the local environment lives there).
+    cpSync(path.join(REPO, 'examples/invoices'), path.join(tmp, 'invoices'), { recursive: true });
+    const withData = path.join(tmp, 'with-data.isolapkg');
+    const built = isola(['build', path.join(tmp, 'invoices'), '--package', 'invoices', '--data', 'all', '--out', withData], {});
+    assert.equal(built.code, 0, built.err);
+    const run = (lang: string) => {
+      const dir = path.join(tmp, `import-${lang}`);
+      cpSync(withData, path.join(dir, 'p.isolapkg'));
+      const env = { ...process.env };
+      for (const v of ['LC_ALL', 'LC_MESSAGES', 'LANG', 'LANGUAGE']) delete env[v];
+      const r = spawnSync(process.execPath, [CLI, 'import', 'p.isolapkg', '--env', 'local', '--dry-run', '--data', 'none', '--lang', lang], { cwd: dir, encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      return r.stdout.split('\n');
+    };
+    const ru = run('ru');
+    const en = run('en');
+    const checks = (lines: string[]) => lines.filter((l) => /^ {2}(ok {2}|FAIL) /.test(l));
+    assert.ok(checks(en).length >= 8, en.join('\n'));
+    // The same checks, passed or failed alike; each said in Russian, where English says it in English.
+    assert.deepEqual(checks(ru).map((l) => l.split(':')[0]), checks(en).map((l) => l.split(':')[0]));
+    for (const l of checks(ru)) assert.match(l.slice(l.indexOf(':') + 1), CYRILLIC, l);
+    assert.ok(en.includes('  ok   format: format version 1 (this environment reads up to 1)'), en.join('\n'));
+    assert.ok(ru.includes('  ok   format: версия формата 1 (окружение читает версии до 1)'), ru.join('\n'));
+    assert.ok(en.includes('  ok   isolation: the package is isolated'));
+    assert.ok(ru.includes('  ok   isolation: пакет изолирован'));
+    // What the choice leaves out: the data, app by app, with the same counts.
+    const leftOut = (lines: string[], word: RegExp) => lines.filter((l) => word.test(l)).map((l) => l.replace(/\D+/g, ' ').trim());
+    assert.ok(leftOut(en, /^ {2}left out data of /).length > 0, en.join('\n'));
+    assert.deepEqual(leftOut(ru, /^ {2}не импортируются данные /), leftOut(en, /^ {2}left out data of /));
+    // Counts and entity lines are the API's words in both.
+    const rest = (lines: string[]) => lines.filter((l) => /^ {2}\d+ create, /.test(l) || /^ {2}(create|update|conflict|kept) /.test(l));
+    assert.deepEqual(rest(ru), rest(en));
+  });
+
   it('isola init: what it created, the next step and the refusal in Russian; the files it writes are the same', () => {
     const ru = isola(['init', path.join(tmp, 'ru-proj'), '--code', 'sales'], { LANG: 'ru_RU.UTF-8' });
     const en = isola(['init', path.join(tmp, 'en-proj'), '--code', 'sales'], {});

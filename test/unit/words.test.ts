@@ -77,6 +77,21 @@ describe('words: the import plan', () => {
     assert.match(html, /keeps the environment's <code>fields\.accounting_code<\/code>, <code>title<\/code>/);
     assert.match(html, /the package's version is older than the environment's/);
   });
+
+  it('a reason that says the package is older, in any language, is not followed by the same note again', () => {
+    const older = { id: 'invoices.accountants', type: 'group', namespace: 'invoices', action: 'conflict' as const, older: true };
+    const said = { key: 'plan.reason.older' as const, args: { by: 'ana', at: '2026-12-05T10:00:00Z' } };
+    const ru = planHtml(session({ create: 0, update: 0, conflict: 1, unchanged: 0, kept: 0 }, [
+      { ...older, reason: 'старше, чем в окружении: версия пакета есть в истории окружения раньше текущей', said },
+    ]), 'n');
+    assert.match(ru, /старше, чем в окружении/);
+    assert.doesNotMatch(ru, /the package's version is older than the environment's/);
+    // A reason of another sentence keeps the note, whatever its words.
+    const other = planHtml(session({ create: 0, update: 0, conflict: 1, unchanged: 0, kept: 0 }, [
+      { ...older, reason: 'изменён в окружении (older)', said: { key: 'plan.reason.changedHere', args: { by: 'ana', at: 'x' } } },
+    ]), 'n');
+    assert.match(other, /the package's version is older than the environment's/);
+  });
 });
 
 describe('words: builds', () => {

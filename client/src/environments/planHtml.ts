@@ -39,8 +39,9 @@ export function countsHtml(counts: Record<PlanAction, number>, l10n: Localize = 
 /** What an update keeps of the environment's version, and why a conflict is one: the cell under the reason. */
 function rowNotes(e: ImportPlan['entities'][number], l10n: Localize): string {
   const notes: string[] = [];
-  // The engine's reason usually says so already; the flag is shown when it does not.
-  if (e.older && !/older/i.test(e.reason ?? '')) notes.push(`<span class="older">${l10n('the package\'s version is older than the environment\'s')}</span>`);
+  // The engine's reason usually says so already (in any language: by its sentence's key); the flag is shown when it does not.
+  const saysOlder = e.said ? e.said.key === 'plan.reason.older' : /older/i.test(e.reason ?? '');
+  if (e.older && !saysOlder) notes.push(`<span class="older">${l10n('the package\'s version is older than the environment\'s')}</span>`);
   if (e.kept?.length) notes.push(`<div class="kept">${l10n('keeps the environment\'s {0}', e.kept.map((k) => `<code>${esc(k)}</code>`).join(', '))}</div>`);
   return notes.join(' ');
 }

@@ -6,6 +6,7 @@ import { translatorOf } from './lang';
 import { EnvError } from '../core/environment/errors';
 import { openRegularFile, PackageError } from '../core/packaging/reader';
 import { conflictSummary } from '../core/environment/planChecks';
+import { planIn } from '../core/environment/said';
 import type { ImportPlan, Job, PlanAction } from '../core/environment/types';
 import { describeData, type ImportChoice } from '../core/environment/importChoice';
 import { EnvClient, followJob } from '../env/client';
@@ -61,9 +62,9 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
       else io.err(`isola import: ${why}\n`);
       return 1;
     };
-    if (!plan.ok) return refuse(t.t('cli.import.refusedByChecks', { checks: plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ') }));
+    if (!plan.ok) return refuse(t.t('cli.import.refusedByChecks', { checks: planIn(plan, t).checks.filter((c) => !c.ok).map((c) => c.message).join('; ') }));
     if (plan.counts.conflict && onConflict !== 'replace') {
-      return refuse(t.t('cli.import.conflicts', { n: plan.counts.conflict, summary: conflictSummary(plan), ids: plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id).join(', ') }));
+      return refuse(t.t('cli.import.conflicts', { n: plan.counts.conflict, summary: conflictSummary(plan, t), ids: plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id).join(', ') }));
     }
     if (values['dry-run']) {
       if (json) io.out(JSON.stringify(out, null, 2) + '\n');
@@ -97,8 +98,13 @@ function resultOf(job: Job): Record<string, unknown> {
 
 const ORDER: PlanAction[] = ['create', 'update', 'conflict', 'unchanged', 'kept'];
 
-/** The plan as people read it: checks, counts, then one line per entity that is not unchanged. */
-export function formatPlan(env: string, p: ImportPlan, t: Translator = english): string {
+/**
+ * The plan as people read it: checks, counts, then one line per entity that is not unchanged.
+ * The checks' messages and the reasons are said in `t`'s language from the sentences the plan
+ * keeps (a plan from an environment that keeps none stays in English).
+ */
+export function formatPlan(env: string, plan: ImportPlan, t: Translator = english): string {
+  const p = planIn(plan, t);
   const as = p.package.importedAs ? t.t('cli.import.as', { code: p.package.importedAs }) : '';
   const lines = [t.t('cli.import.plan', { kind: t.noun(p.package.kind), code: p.package.code, as, env, namespaces: p.namespaces.join(', ') })];
   for (const c of p.checks) {
@@ -108,16 +114,16 @@ export function formatPlan(env: string, p: ImportPlan, t: Translator = english):
   lines.push(`  ${ORDER.map((a) => `${p.counts[a]} ${a}`).join(', ')}`);
   for (const a of ORDER) {
     for (const e of p.entities.filter((x) => x.action === a && a !== 'unchanged')) {
-      lines.push(`  ${a.padEnd(9)} ${e.type.padEnd(12)} ${e.id}${e.deleted ? ' [deleted]' : ''}${a === 'conflict' || a === 'kept' ? `  (${e.reason})` : ''}`);
-      if (e.kept?.length) lines.push(`            keeps the environment's ${e.kept.join(', ')}`);
+      lines.push(`  ${a.padEnd(9)} ${e.type.padEnd(12)} ${e.id}${e.deleted ? t.t('cli.import.deleted') : ''}${a === 'conflict' || a === 'kept' ? `  (${e.reason})` : ''}`);
+      if (e.kept?.length) lines.push(`            ${t.t('cli.import.keeps', { list: e.kept.join(', ') })}`);
     }
   }
-  for (const d of p.data) lines.push(`  data      ${d.app}: ${d.records} record(s) (${d.existing} already there)`);
+  for (const d of p.data) lines.push(`  ${t.t('cli.import.dataLine', { app: d.app, n: d.records, existing: d.existing })}`);
   const c = p.choice;
   if (c && (c.leftOut.entities || c.leftOut.apps.length)) {
-    lines.push(`  chosen: design ${c.design}, data ${describeData(c.data)}; left out:`);
-    if (c.leftOut.entities) lines.push(`  left out ${c.leftOut.entities} design entit${c.leftOut.entities === 1 ? 'y' : 'ies'}`);
-    for (const a of c.leftOut.apps) lines.push(`  left out data of ${a.app}: ${a.records} record(s)`);
+    lines.push(`  ${t.t('cli.import.chosen', { design: c.design, data: describeData(c.data) })}`);
+    if (c.leftOut.entities) lines.push(`  ${t.t('cli.import.leftOutEntities', { n: c.leftOut.entities })}`);
+    for (const a of c.leftOut.apps) lines.push(`  ${t.t('cli.import.leftOutData', { app: a.app, n: a.records })}`);
   }
   return lines.join('\n') + '\n';
 }

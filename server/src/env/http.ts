@@ -7,6 +7,7 @@ import { badRequest, EnvError, localizedError } from '../core/environment/errors
 import { fromAcceptLanguage, translator } from '../core/l10n';
 import type { Caller, ExportRequest } from '../core/environment/types';
 import { contentDisposition, readCredentials } from './headers';
+import { jobIn, planIn, previewIn } from '../core/environment/said';
 import { codeList, decodeSegment, parseTarget, queryInt, queryText, readJson, stringField } from './input';
 
 /** How much of a refused request's body is read and thrown away before the connection is cut. */
@@ -31,6 +32,12 @@ function route(method: string, path: string, handler: Handler, status?: number):
   })}$`);
   return { method, pattern, names, handler, status };
 }
+
+/**
+ * The request's language (`Accept-Language`): what the service says in sentences (refusals,
+ * plans' checks and reasons, restore previews) is said in it; codes and reasons stay the same.
+ */
+const languageOf = (req: IncomingMessage) => translator(fromAcceptLanguage(req.headers['accept-language']));
 
 /** A body field that names something (a code, an id, a name, a title): no control characters. */
 const str = (v: unknown, name: string, required = true): string | undefined => stringField(v, name, { required });
@@ -78,13 +85,13 @@ function routes(env: Environment): Route[] {
     route('POST', '/v1/plans', async (req, _r, _p, caller) => {
       const b = await readJson(req);
       // `design` and `data` are checked by the engine (importChoice.ts): 400 for a wrong type or an app the package lacks.
-      return env.plan(caller, { package: str(b.package, 'package')!, as: str(b.as, 'as', false), design: b.design, data: b.data });
+      return planIn(await env.plan(caller, { package: str(b.package, 'package')!, as: str(b.as, 'as', false), design: b.design, data: b.data }), languageOf(req));
     }, 201),
     route('POST', '/v1/imports', async (req, _r, _p, caller) => {
       const b = await readJson(req);
       const onConflict = b.onConflict ?? 'cancel';
       if (onConflict !== 'cancel' && onConflict !== 'replace') throw badRequest('"onConflict" must be "cancel" or "replace"');
-      return env.startImport(caller, { plan: str(b.plan, 'plan')!, onConflict });
+      return jobIn(await env.startImport(caller, { plan: str(b.plan, 'plan')!, onConflict }), languageOf(req));
     }, 202),
     route('POST', '/v1/exports', async (req, _r, _p, caller) => {
       const b = await readJson(req);
@@ -95,12 +102,15 @@ function routes(env: Environment): Route[] {
       if (data !== 'none' && data !== 'all' && !(Array.isArray(data) && data.every((a) => typeof a === 'string'))) throw badRequest('"data" must be "none", "all" or a list of apps (namespace.app)');
       return env.startExport(caller, { kind: b.kind as ExportRequest['kind'], code: str(b.code, 'code')!, design: b.design as 'all' | 'none' | undefined, data: data as ExportRequest['data'], title: str(b.title, 'title', false), comment: stringField(b.comment, 'comment', { required: false, kind: 'text' }) });
     }, 202),
-    route('GET', '/v1/jobs', async (_q, _r, _p, caller) => env.jobList(caller)),
-    route('GET', '/v1/jobs/:id', async (_q, _r, p, caller) => env.job(caller, p.id)),
+    route('GET', '/v1/jobs', async (req, _r, _p, caller) => {
+      const t = languageOf(req);
+      return (await env.jobList(caller)).map((j) => jobIn(j, t));
+    }),
+    route('GET', '/v1/jobs/:id', async (req, _r, p, caller) => jobIn(await env.job(caller, p.id), languageOf(req))),
     route('GET', '/v1/jobs/:id/log', async (_q, _r, p, caller, q) => env.jobLog(caller, p.id, queryInt(q, 'after', -1, -1, 2 ** 31 - 1))),
     route('POST', '/v1/jobs/:id/cancel', async (_q, _r, p, caller) => env.cancelJob(caller, p.id)),
     route('GET', '/v1/backups', async (_q, _r, _p, caller) => env.backups(caller)),
-    route('GET', '/v1/backups/:id', async (_q, _r, p, caller) => env.backupPreview(caller, p.id)),
+    route('GET', '/v1/backups/:id', async (req, _r, p, caller) => previewIn(await env.backupPreview(caller, p.id), languageOf(req))),
     route('POST', '/v1/backups/:id/restore', async (_q, _r, p, caller) => env.restore(caller, p.id)),
   ];
 }
@@ -158,7 +168,7 @@ export function createHandler(env: Environment, version: string): (req: Incoming
       if (err.status === 500 && !gone) console.error(e);
       drain(req);
       // The message in the request's language (`Accept-Language`); `reason` is the same in every language.
-      const message = err.messageIn(translator(fromAcceptLanguage(req.headers['accept-language'])));
+      const message = err.messageIn(languageOf(req));
       if (!res.headersSent) send(res, err.status, { error: { status: err.status, reason: err.reason, message, ...(err.details !== undefined ? { details: err.details } : {}) } });
       else res.destroy();
     }

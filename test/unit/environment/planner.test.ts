@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { actionFor, compareVersions } from '../../../server/src/core/environment/planner';
-import { contentDigest, languagesCheck, sameLanguages } from '../../../server/src/core/environment/planChecks';
+import { conflictSummary, contentDigest, languagesCheck, sameLanguages } from '../../../server/src/core/environment/planChecks';
+import { planIn, say } from '../../../server/src/core/environment/said';
+import { english, translator } from '../../../server/src/core/l10n';
 import type { PackageView } from '../../../server/src/core/environment/packageView';
 import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
 import type { EnvEntity } from '../../../server/src/core/environment/types';
@@ -91,3 +93,46 @@ describe('content digest (the "imported before from another file" note)', () => 
   });
 });
 
+
+describe('a plan\'s sentences in the user\'s language', () => {
+  const ru = translator('ru');
+
+  it('a languages refusal says its clauses in the same language as the sentence around them', () => {
+    const c = languagesCheck(['en', 'de'], ['en', 'ru', 'fr']);
+    assert.equal(say(c.said!), c.message, 'the English text is the sentence said in English');
+    assert.match(c.message, /\(the environment lacks de and the package lacks ru, fr\)/);
+    assert.match(say(c.said!, ru), /^у пакета языки en, de, а у окружения en, ru, fr \(в окружении нет языков de и в пакете нет языков ru, fr\): /);
+    assert.match(say(languagesCheck(['ru', 'en'], ['en', 'ru']).said!, ru), /\(те же языки в другом порядке\)/);
+    assert.equal(say(languagesCheck([], ['en']).said!, ru), 'пакет не указывает языков; окружение сохранит свои (en)');
+  });
+
+  it('reasons name who changed what, in either language; conflicts are counted with Russian plural forms', () => {
+    const d = actionFor({ ...env('h-edited'), changedHere: true }, { hash: 'h1', deleted: false }, [{ hash: 'h0' }]);
+    assert.equal(d.action, 'conflict');
+    assert.equal(d.reason, say(d.said!));
+    assert.equal(say(d.said!, ru), 'изменён в окружении (последним — пользователь ops, 2026-01-02T00:00:00Z); этой версии нет в истории пакета');
+    const rows = (changed: number, older: number) => ({
+      entities: [...Array(changed).fill({ action: 'conflict' }), ...Array(older).fill({ action: 'conflict', older: true })],
+    });
+    assert.equal(conflictSummary(rows(1, 0)), '1 entity was changed in the environment');
+    assert.equal(conflictSummary(rows(2, 1)), '2 entities were changed in the environment and 1 entity is older in the package than what the environment has');
+    assert.equal(conflictSummary(rows(2, 5), ru), '2 объекта изменены в окружении и 5 объектов в пакете старше, чем в окружении');
+    assert.equal(conflictSummary(rows(21, 0), ru), '21 объект изменён в окружении');
+  });
+
+  it('planIn says what carries its sentence and leaves the rest, and the plan it was given, as they were', () => {
+    const d = actionFor(env('h0'), { hash: 'h1', deleted: false }, [{ hash: 'h0' }]);
+    const plan = {
+      checks: [languagesCheck(['en'], ['en']), { name: 'format' as const, ok: true, message: 'from an older environment' }],
+      entities: [{ id: 'ws.app', type: 'app', namespace: 'ws', action: d.action, reason: d.reason, said: d.said }, { id: 'ws.b', type: 'app', namespace: 'ws', action: 'kept' as const, reason: 'stored before sentences were kept' }],
+    } as never as import('../../../server/src/core/environment/types').ImportPlan;
+    const before = JSON.stringify(plan);
+    const said = planIn(plan, ru);
+    assert.equal(said.checks[0].message, 'en: языки окружения, в том же порядке');
+    assert.equal(said.checks[1].message, 'from an older environment');
+    assert.equal(said.entities[0].reason, 'в окружении более ранняя версия из истории пакета');
+    assert.equal(said.entities[1].reason, 'stored before sentences were kept');
+    assert.equal(JSON.stringify(plan), before, 'the stored plan is not changed');
+    assert.equal(planIn(plan, english), plan);
+  });
+});

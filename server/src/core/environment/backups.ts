@@ -2,6 +2,8 @@ import type { Database, Sql } from './db/database';
 import { notFound } from './errors';
 import { bumpRevision, getEntities, lockRevision } from './store';
 import type { Backup, EnvEntity } from './types';
+import { said, type Said, type SaidArgs } from './said';
+import type { MessageKey } from '../l10n';
 
 interface BackupRow {
   id: string; job_id: string; created_at: string; created_by: string; namespaces: string[]; entities: number; records: number;
@@ -26,8 +28,14 @@ export async function getBackup(db: Sql, id: string): Promise<Backup> {
 /** What restoring a backup would change, entity by entity, and how many records it rewrites or removes. */
 export interface RestorePreview {
   backup: Backup;
-  entities: { id: string; change: 'restore' | 'remove' | 'unchanged'; reason: string }[];
+  /** `reason` in the request's language; `said` the same as a catalog entry. */
+  entities: { id: string; change: 'restore' | 'remove' | 'unchanged'; reason: string; said?: Said }[];
   records: { app: string; restore: number; remove: number }[];
+}
+
+function change(id: string, what: RestorePreview['entities'][number]['change'], key: MessageKey, args?: SaidArgs): RestorePreview['entities'][number] {
+  const s = said(key, args);
+  return { id, change: what, reason: s.text, said: s.said };
 }
 
 export async function previewRestore(db: Sql, id: string): Promise<RestorePreview> {
@@ -36,9 +44,9 @@ export async function previewRestore(db: Sql, id: string): Promise<RestorePrevie
   const now = await getEntities(db, rows.map((r) => r.id));
   const entities = rows.map((r) => {
     const cur = now.get(r.id);
-    if (!r.row) return cur ? { id: r.id, change: 'remove' as const, reason: 'the import created it; restoring removes it' } : { id: r.id, change: 'unchanged' as const, reason: 'already absent' };
-    if (cur && cur.hash === r.row.hash && cur.deleted === r.row.deleted) return { id: r.id, change: 'unchanged' as const, reason: 'already as in the backup' };
-    return { id: r.id, change: 'restore' as const, reason: cur ? `back to the version of ${r.row.updatedAt} by ${r.row.updatedBy}` : 'deleted since; restoring brings it back' };
+    if (!r.row) return cur ? change(r.id, 'remove', 'restore.created') : change(r.id, 'unchanged', 'restore.absent');
+    if (cur && cur.hash === r.row.hash && cur.deleted === r.row.deleted) return change(r.id, 'unchanged', 'restore.same');
+    return cur ? change(r.id, 'restore', 'restore.back', { at: r.row.updatedAt, by: r.row.updatedBy }) : change(r.id, 'restore', 'restore.deletedSince');
   });
   // Records the import created: counted in the backup (schema 2), or as rows without a body (schema 1).
   const recs = await db.query<{ app: string; restore: number; remove: number }>(

@@ -11,6 +11,7 @@ import type { PackageView } from './packageView';
 import { getEntities } from './store';
 import type { ImportCheck, ImportPlan } from './types';
 import { writeScope } from './writeScope';
+import { checkSaying } from './said';
 
 /** What to import of a package. */
 export interface ImportChoice {
@@ -130,9 +131,9 @@ export async function dataAppsCheck(db: Sql, view: PackageView): Promise<ImportC
   const env = await getEntities(db, rest);
   const missing = rest.filter((a) => env.get(a)?.type !== 'app');
   if (missing.length) {
-    return { name: 'data', ok: false, message: `${missing.length} app(s) whose records would be imported are neither imported nor in the environment: import the design too, or import it first`, details: missing };
+    return checkSaying('data', false, 'plan.data.failed', { n: missing.length }, missing);
   }
-  return { name: 'data', ok: true, message: apps.length ? `every app whose records are imported is ${rest.length ? 'in the environment or imported with them' : 'imported with them'}` : 'no data records are imported' };
+  return checkSaying('data', true, apps.length ? (rest.length ? 'plan.data.inEnvironmentOrWith' : 'plan.data.with') : 'plan.data.none');
 }
 
 /**

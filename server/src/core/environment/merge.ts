@@ -22,6 +22,7 @@ import { canonicalJson, sameJson, sha256 } from '../packaging/canonical';
 import { isCodedList, SETTING_VALUE } from '../packaging/carry';
 import type { Card } from '../packaging/format';
 import type { EnvEntity, PlanAction } from './types';
+import type { Said } from './said';
 
 type Obj = Record<string, unknown>;
 
@@ -152,7 +153,7 @@ export function keptOf(card: Pick<Card, 'type' | 'body'>, env: EnvEntity | undef
  * would write exactly what the environment holds (the package's design with the kept parts is
  * already there, as when an environment's own export comes back) is `unchanged`.
  */
-export function refineAction<A extends { action: PlanAction; reason?: string }>(base: A, env: EnvEntity | undefined, card: Card, merges = new Merges()): A | { action: PlanAction; reason?: string } {
+export function refineAction<A extends { action: PlanAction; reason?: string }>(base: A, env: EnvEntity | undefined, card: Card, merges = new Merges()): A | { action: PlanAction; reason?: string; said?: Said } {
   if (!env || (base.action !== 'update' && base.action !== 'conflict') || env.deleted !== card.deleted) return base;
   return sameJson(merges.of(card, env).body, env.body) ? { action: 'unchanged' } : base;
 }

@@ -6,6 +6,8 @@ import { isolationFindings, type IsolationFinding, type PackageScope } from './i
 import type { PackageView } from './packageView';
 import type { EarlierImport } from './store';
 import type { EnvEntity, ImportCheck, ImportPlan, PlanEntity } from './types';
+import { english, type Translator } from '../l10n';
+import { checkSaying, say, setReason, type Said } from './said';
 
 /** The types of those of `ids` the environment holds, by id. */
 export async function typesOf(db: Sql, ids: Iterable<string>): Promise<Map<string, string>> {
@@ -48,19 +50,16 @@ export async function isolationAgainst(db: Sql, scope: PackageScope, catalog: Ca
 export function languagesCheck(pkg: readonly string[], env: readonly string[]): ImportCheck {
   const name = 'languages';
   const list = (l: readonly string[]) => l.join(', ');
-  if (!env.length) return { name, ok: true, message: `the environment has no languages yet; it takes the package's (${list(pkg) || 'none'})` };
-  if (!pkg.length) return { name, ok: true, message: `the package names no languages; the environment keeps its own (${list(env)})` };
-  if (sameLanguages(pkg, env)) return { name, ok: true, message: `${list(pkg)}: the environment's languages, in the same order` };
+  if (!env.length) return checkSaying(name, true, 'plan.languages.envNone', { list: list(pkg) || { key: 'plan.none' } });
+  if (!pkg.length) return checkSaying(name, true, 'plan.languages.packageNone', { list: list(env) });
+  if (sameLanguages(pkg, env)) return checkSaying(name, true, 'plan.languages.same', { list: list(pkg) });
   const missing = pkg.filter((l) => !env.includes(l));
   const extra = env.filter((l) => !pkg.includes(l));
-  const why = missing.length || extra.length
-    ? [missing.length ? `the environment lacks ${list(missing)}` : '', extra.length ? `the package lacks ${list(extra)}` : ''].filter(Boolean).join(' and ')
-    : 'the same languages in another order';
-  return {
-    name, ok: false,
-    message: `the package has languages ${list(pkg)} but the environment has ${list(env)} (${why}): they must be the same languages in the same order. `
-      + `Set the environment's languages to ${list(pkg)}, in this order, or build the package with "languages": ${JSON.stringify(env)}`,
-  };
+  const lacks: Said[] = [];
+  if (missing.length) lacks.push({ key: 'plan.languages.envLacks', args: { list: list(missing) } });
+  if (extra.length) lacks.push({ key: 'plan.languages.packageLacks', args: { list: list(extra) } });
+  const why: Said = lacks.length === 2 ? { key: 'plan.and', args: { a: lacks[0], b: lacks[1] } } : lacks[0] ?? { key: 'plan.languages.order' };
+  return checkSaying(name, false, 'plan.languages.differ', { pkg: list(pkg), env: list(env), why, json: JSON.stringify(env) });
 }
 
 /** Whether two language lists are equal, order included. */
@@ -106,13 +105,11 @@ export function repeatCheck(o: { earlier: EarlierImport | undefined; entities: P
   const file = o.earlier?.sameFile ? o.earlier : undefined;
   const content = file ?? o.earlier;
   const older = o.entities.filter((e) => e.older).length;
-  const parts: string[] = [];
-  if (file) parts.push(`this package was imported before (job ${file.id}, ${file.finishedAt})`);
-  else if (content) parts.push(`the same content was imported before from another file (job ${content.id}, ${content.finishedAt}): a rebuild of the same manifests`);
-  else parts.push('not imported here before');
-  if (older) parts.push(`${older} entit${older === 1 ? 'y is' : 'ies are'} older than what the environment has (newer versions were imported since); importing goes back to the package's versions only with "replace"`);
-  else if (content) parts.push('importing it again changes only what changed since');
-  return { name: 'repeat', ok: true, message: parts.join('; ') };
+  const before: Said = file
+    ? { key: 'plan.repeat.file', args: { id: file.id, at: file.finishedAt ?? '' } }
+    : content ? { key: 'plan.repeat.content', args: { id: content.id, at: content.finishedAt ?? '' } } : { key: 'plan.repeat.none' };
+  const since: Said | undefined = older ? { key: 'plan.repeat.older', args: { n: older } } : content ? { key: 'plan.repeat.again' } : undefined;
+  return since ? checkSaying('repeat', true, 'plan.then', { a: before, b: since }) : checkSaying('repeat', true, before.key, before.args);
 }
 
 /**
@@ -129,7 +126,7 @@ export function markOlder(entities: PlanEntity[], env: ReadonlyMap<string, EnvEn
     if (!row || row.changedHere || !e.packageHash || row.hash === e.packageHash) continue;
     if (!envHistory[e.id]?.some((h) => h.hash === e.packageHash)) continue;
     e.older = true;
-    e.reason = `older than what the environment has: the package's version is earlier in the environment's history than its current one (imported by ${row.updatedBy} at ${row.updatedAt})`;
+    setReason(e, 'plan.reason.older', { by: row.updatedBy, at: row.updatedAt });
   }
 }
 
@@ -137,14 +134,15 @@ export function markOlder(entities: PlanEntity[], env: ReadonlyMap<string, EnvEn
  * Why a plan with conflicts is refused, in words that do not blame the environment for what is
  * only an older package: how many were changed there and how many are older versions.
  */
-export function conflictSummary(plan: Pick<ImportPlan, 'entities'>): string {
+export function conflictSummary(plan: Pick<ImportPlan, 'entities'>, t: Translator = english): string {
   const conflicts = plan.entities.filter((e) => e.action === 'conflict');
   const older = conflicts.filter((e) => e.older).length;
   const changed = conflicts.length - older;
-  const parts: string[] = [];
-  if (changed) parts.push(`${changed} entit${changed === 1 ? 'y was' : 'ies were'} changed in the environment`);
-  if (older) parts.push(`${older} entit${older === 1 ? 'y is' : 'ies are'} older in the package than what the environment has`);
-  return parts.join(' and ');
+  const parts: Said[] = [];
+  if (changed) parts.push({ key: 'plan.conflicts.changed', args: { n: changed } });
+  if (older) parts.push({ key: 'plan.conflicts.older', args: { n: older } });
+  if (!parts.length) return '';
+  return say(parts.length === 2 ? { key: 'plan.and', args: { a: parts[0], b: parts[1] } } : parts[0], t);
 }
 
 /**

@@ -9,6 +9,8 @@ import type { PackageView } from './packageView';
 import { earlierImport, getEntities, holdsEntities, getRevision, getSettings, historyOf, listedIn, recordCounts } from './store';
 import { newId } from './users';
 import type { Caller, EnvEntity, ImportCheck, ImportPlan, Job, PlanAction, PlanEntity } from './types';
+import type { MessageKey } from '../l10n';
+import { checkSaying, said, type Said, type SaidArgs } from './said';
 
 /** Compares dotted versions numerically (`2024.10` > `2024.4`). */
 export function compareVersions(a: string, b: string): number {
@@ -21,20 +23,32 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** What decides one entity's action (spec §5 "Update"). */
-export function actionFor(env: EnvEntity | undefined, card: { hash: string; deleted: boolean }, history: { hash: string }[] | undefined): { action: PlanAction; reason?: string } {
+/** What decides one entity's action (spec §5 "Update"); `reason` is English, `said` the same sentence as a catalog entry. */
+export function actionFor(env: EnvEntity | undefined, card: { hash: string; deleted: boolean }, history: { hash: string }[] | undefined): Decision {
   if (!env) return { action: 'create' };
   if (env.hash === card.hash) {
     if (env.deleted === card.deleted) return { action: 'unchanged' };
-    if (card.deleted) return { action: 'update', reason: 'marked deleted in the package' };
+    if (card.deleted) return decided('update', 'plan.reason.markedDeleted');
     // Deleted here but not in the package: an import that carried the deletion is undone by a
     // package that restores the entity; a deletion made in the environment itself is a change
     // the package does not know of (the deleted flag is not part of the hash).
-    if (env.changedHere) return { action: 'conflict', reason: `deleted in the environment (by ${env.updatedBy} at ${env.updatedAt}); the package has it`, };
-    return { action: 'update', reason: 'restored from the recycle bin by the package' };
+    if (env.changedHere) return decided('conflict', 'plan.reason.deletedHere', { by: env.updatedBy, at: env.updatedAt });
+    return decided('update', 'plan.reason.restored');
   }
-  if (history?.some((h) => h.hash === env.hash)) return { action: 'update', reason: 'the environment has an earlier version from the package\'s history' };
-  return { action: 'conflict', reason: `changed in the environment (last by ${env.updatedBy} at ${env.updatedAt}); its version is not in the package's history` };
+  if (history?.some((h) => h.hash === env.hash)) return decided('update', 'plan.reason.inHistory');
+  return decided('conflict', 'plan.reason.changedHere', { by: env.updatedBy, at: env.updatedAt });
+}
+
+/** An action and, when it needs one, why. */
+export interface Decision {
+  action: PlanAction;
+  reason?: string;
+  said?: Said;
+}
+
+function decided(action: PlanAction, key: MessageKey, args?: SaidArgs): Decision {
+  const s = said(key, args);
+  return { action, reason: s.text, said: s.said };
 }
 
 /** One card's row of the plan: what importing it does, and why. */
@@ -42,7 +56,7 @@ function planEntity(c: Card, env: EnvEntity | undefined, history: History): Plan
   // One merge for both the action and what is kept.
   const merges = new Merges();
   // The package's history of the card matters only when the environment has it.
-  const { action, reason } = env ? refineAction(actionFor(env, c, history[c.id]), env, c, merges) : CREATE;
+  const { action, reason, said: why } = env ? refineAction(actionFor(env, c, history[c.id]), env, c, merges) : CREATE;
   // Assigned key by key, in the order the rows have always had: spreads of optional parts cost
   // more than the rest of a row.
   const e: PlanEntity = { id: c.id, type: c.type, namespace: c.namespace } as PlanEntity;
@@ -51,7 +65,10 @@ function planEntity(c: Card, env: EnvEntity | undefined, history: History): Plan
   if (env) e.envHash = env.hash;
   e.packageHash = c.hash;
   e.deleted = c.deleted;
-  if (reason) e.reason = reason;
+  if (reason) {
+    e.reason = reason;
+    if (why) e.said = why;
+  }
   if (env) {
     const kept = keptOf(c, env, merges);
     if (kept.length) e.kept = kept;
@@ -59,7 +76,13 @@ function planEntity(c: Card, env: EnvEntity | undefined, history: History): Plan
   return e;
 }
 
-const CREATE: { action: PlanAction; reason?: string } = Object.freeze({ action: 'create' });
+const CREATE: Decision = Object.freeze({ action: 'create' });
+
+/** The reason of every `kept` row, said once. */
+const NOT_IN_PACKAGE = (() => {
+  const s = said('plan.reason.notInPackage');
+  return { reason: s.text, said: s.said };
+})();
 
 /** Inputs a plan needs besides the package. */
 export interface PlanContext {
@@ -82,12 +105,12 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   const settings = await getSettings(ctx.db);
   const revision = await getRevision(ctx.db);
   const checks: ImportCheck[] = [];
-  checks.push({ name: 'format', ok: true, message: `format version ${d.formatVersion} (this environment reads up to ${FORMAT_VERSION})` });
+  checks.push(checkSaying('format', true, 'plan.format', { version: d.formatVersion, max: FORMAT_VERSION }));
 
   const platformOk = !d.platform || compareVersions(d.platform, settings.platform) <= 0;
-  checks.push({ name: 'platform', ok: platformOk, message: d.platform
-    ? platformOk ? `needs platform ${d.platform}; the environment runs ${settings.platform}` : `needs platform ${d.platform}, newer than the environment's ${settings.platform}: update the environment first`
-    : 'the package names no minimum platform version' });
+  checks.push(d.platform
+    ? checkSaying('platform', platformOk, platformOk ? 'plan.platform.ok' : 'plan.platform.newer', { need: d.platform, has: settings.platform })
+    : checkSaying('platform', true, 'plan.platform.none'));
 
   checks.push(languagesCheck(d.languages ?? [], settings.languages));
 
@@ -98,13 +121,17 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   const known = new Map<string, string>();
   for (const [id, e] of envRows) known.set(id, e.type);
   const iso = reportOf(await isolationAgainst(ctx.db, { kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, writes: view.scope, attachments: view.attachments }, ctx.catalog, known));
-  checks.push({ name: 'isolation', ok: !iso.isolation.length, message: iso.isolation.length ? `${iso.isolation.length} isolation error(s): the package is not isolated` : 'the package is isolated', ...(iso.isolation.length ? { details: iso.isolation } : {}) });
-  checks.push({ name: 'references', ok: !iso.references.length, message: iso.references.length ? `${iso.references.length} reference(s) resolve neither in the package nor in the environment` : 'every reference resolves in the package, the environment or the built-in catalog', ...(iso.references.length ? { details: iso.references } : {}) });
+  checks.push(iso.isolation.length
+    ? checkSaying('isolation', false, 'plan.isolation.failed', { n: iso.isolation.length }, iso.isolation)
+    : checkSaying('isolation', true, 'plan.isolation.ok'));
+  checks.push(iso.references.length
+    ? checkSaying('references', false, 'plan.references.failed', { n: iso.references.length }, iso.references)
+    : checkSaying('references', true, 'plan.references.ok'));
 
   const clash = ctx.running.filter((j) => j.kind === 'import' && j.namespaces.some((n) => view.namespaces.includes(n)));
-  checks.push({ name: 'running', ok: !clash.length, message: clash.length
-    ? `import ${clash[0].id} into ${clash[0].namespaces.join(', ')} is ${clash[0].status}; wait for it to finish`
-    : 'no other import into these namespaces is running' });
+  checks.push(clash.length
+    ? checkSaying('running', false, 'plan.running.failed', { id: clash[0].id, namespaces: clash[0].namespaces.join(', '), status: clash[0].status })
+    : checkSaying('running', true, 'plan.running.ok'));
 
   // Said once the entities are known: whether the package is older than what the environment has.
   const repeatAt = checks.length;
@@ -119,7 +146,7 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // An environment that held no entity when the plan began has none to keep.
   for (const e of held ? await listedIn(ctx.db, view.namespaces, view.cards.map((c) => c.id)) : []) {
     if (appId && e.app !== appId && e.id !== appId) continue;
-    entities.push({ id: e.id, type: e.type, namespace: e.namespace, ...(e.title !== undefined ? { title: e.title } : {}), action: 'kept', envHash: e.hash, deleted: e.deleted, reason: 'in the environment but not in the package; an import never deletes' });
+    entities.push({ id: e.id, type: e.type, namespace: e.namespace, ...(e.title !== undefined ? { title: e.title } : {}), action: 'kept', envHash: e.hash, deleted: e.deleted, ...NOT_IN_PACKAGE });
   }
   const counts: Record<PlanAction, number> = { create: 0, update: 0, unchanged: 0, conflict: 0, kept: 0 };
   for (const e of entities) counts[e.action]++;

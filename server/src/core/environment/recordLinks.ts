@@ -7,6 +7,7 @@ import { getEntities } from './store';
 import { parseRecordLine } from '../packaging/reader';
 import { scanRecord, wantedFields } from '../packaging/recordScan';
 import type { ImportCheck } from './types';
+import { checkSaying } from './said';
 
 /** An app-type field of an app: its records name records of `target` by id in `field`. */
 export interface RecordLink {
@@ -110,14 +111,14 @@ async function* linkFields(view: PackageView, app: string, fields: string[]): As
  */
 export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog): Promise<ImportCheck> {
   const name = 'records';
-  if (!view.dataApps.size) return { name, ok: true, message: 'the package carries no data records' };
+  if (!view.dataApps.size) return checkSaying(name, true, 'plan.records.none');
   const apps = [...view.dataApps.keys()];
   // A data-only package names its apps' fields through the environment's cards.
   const carried = new Map(view.cards.filter((c) => c.type === 'app').map((c) => [c.id, c]));
   const missing = apps.filter((a) => !carried.has(a));
   const cards = [...carried.values(), ...(await getEntities(db, missing)).values()];
   const links = recordLinks(cards, catalog).filter((l) => view.dataApps.has(l.app));
-  if (!links.length) return { name, ok: true, message: 'no record of the package names a record of another app' };
+  if (!links.length) return checkSaying(name, true, 'plan.records.noLinks');
 
   try {
     // Ids the package itself brings, for every app a link points to.
@@ -152,14 +153,11 @@ export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog)
       }
       for (const [id, by] of named) if (!found.has(id)) dangling.push(`${by} names \`${id}\` of ${target}, which is neither in the package nor in the environment`);
     }
-    if (!dangling.length) return { name, ok: true, message: 'every record a record names is in the package or the environment' };
+    if (!dangling.length) return checkSaying(name, true, 'plan.records.ok');
     const details = dangling.slice(0, LISTED);
     if (dangling.length > LISTED) details.push(`... and ${dangling.length - LISTED} more`);
-    return {
-      name, ok: true, details,
-      message: `warning: ${dangling.length} record reference(s) name records that are neither in the package nor in the environment; the records import, but these references will point nowhere`,
-    };
+    return checkSaying(name, true, 'plan.records.dangling', { n: dangling.length }, details);
   } catch (e) {
-    return { name, ok: true, message: `the records were not checked for references (${(e as Error).message}); the import reads them again and stops at a bad one` };
+    return checkSaying(name, true, 'plan.records.unchecked', { error: (e as Error).message });
   }
 }

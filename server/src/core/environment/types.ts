@@ -1,5 +1,6 @@
 import type { Card, DataOption } from '../packaging/format';
 import type { PlanChoice } from './importChoice';
+import type { Said } from './said';
 
 /** Job statuses (spec §5). */
 export type JobStatus = 'queued' | 'checking' | 'backing-up' | 'importing' | 'exporting' | 'succeeded' | 'failed' | 'cancelled';
@@ -39,8 +40,10 @@ export interface PlanEntity {
   /** Hash in the package (absent for `kept`). */
   packageHash?: string;
   deleted?: boolean;
-  /** Why, in a sentence (conflicts say who changed it and when). */
+  /** Why, in a sentence (conflicts say who changed it and when); in the request's language. */
   reason?: string;
+  /** The same sentence as a catalog entry, for front ends that say it in another language. */
+  said?: Said;
   /**
    * On a `conflict`: the package's version is older than the environment's (it is in the
    * environment's history, followed by versions the package does not know), not an edit made there.
@@ -57,8 +60,10 @@ export interface PlanEntity {
 export interface ImportCheck {
   name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'running' | 'repeat' | 'data' | 'records';
   ok: boolean;
-  /** What was checked, or why it failed. */
+  /** What was checked, or why it failed; in the request's language. */
   message: string;
+  /** The same sentence as a catalog entry, for front ends that say it in another language. */
+  said?: Said;
   /** Failed checks with details (findings), one line each. */
   details?: string[];
 }

@@ -35,6 +35,15 @@ describe('import actions (spec §5 update)', () => {
     assert.equal(r.action, 'conflict');
     assert.match(r.reason!, /deleted in the environment/);
   });
+  it('a deletion made in the environment conflicts with a newer version of the entity too, unless that version is deleted as well', () => {
+    const deletedHere = { ...env('h1', true), changedHere: true };
+    const r = actionFor(deletedHere, { hash: 'h2', deleted: false }, [{ hash: 'h1' }, { hash: 'h2' }]);
+    assert.equal(r.action, 'conflict');
+    assert.match(r.reason!, /^deleted in the environment \(by ops at /);
+    assert.equal(actionFor(deletedHere, { hash: 'h2', deleted: true }, [{ hash: 'h1' }, { hash: 'h2' }]).action, 'update');
+    // Deleted by an earlier import: the newer version is the package's own next step.
+    assert.equal(actionFor(env('h1', true), { hash: 'h2', deleted: false }, [{ hash: 'h1' }, { hash: 'h2' }]).action, 'update');
+  });
   it('a deletion an earlier import carried is undone by a package that restores the entity', () => {
     assert.equal(actionFor(env('h1', true), { hash: 'h1', deleted: false }, [{ hash: 'h1' }]).action, 'update');
   });

@@ -35,7 +35,12 @@ export function actionFor(env: EnvEntity | undefined, card: { hash: string; dele
     if (env.changedHere) return decided('conflict', 'plan.reason.deletedHere', { by: env.updatedBy, at: env.updatedAt });
     return decided('update', 'plan.reason.restored');
   }
-  if (history?.some((h) => h.hash === env.hash)) return decided('update', 'plan.reason.inHistory');
+  if (history?.some((h) => h.hash === env.hash)) {
+    // A newer version of what someone deleted in the environment itself: the deletion is a change
+    // the package does not know of, whatever the package changed (the flag is not in the hash).
+    if (env.deleted && !card.deleted && env.changedHere) return decided('conflict', 'plan.reason.deletedHere', { by: env.updatedBy, at: env.updatedAt });
+    return decided('update', 'plan.reason.inHistory');
+  }
   return decided('conflict', 'plan.reason.changedHere', { by: env.updatedBy, at: env.updatedAt });
 }
 

@@ -245,6 +245,12 @@ for (const backend of backends()) {
         try {
           assert.deepEqual(reader.descriptor.options.dataOrder, ['invoices.payment_purposes', 'invoices.invoices'], JSON.stringify(data));
           assert.deepEqual(reader.descriptor.data.map((x) => x.app), ['invoices.payment_purposes', 'invoices.invoices']);
+          // Protogrid 2.1: the export's log has a line per exported design card, and each data app's count.
+          const log = await logOf(a, job.id);
+          const cards = (await reader.cards()).map(({ card }) => card);
+          assert.deepEqual(log.filter((x) => / exported( \(deleted\))?$/.test(x) && !x.startsWith('data ')).map((x) => x.split(' ')[1]).sort(), cards.map((c) => c.id).sort());
+          assert.deepEqual(log.filter((x) => x.startsWith('data ')), reader.descriptor.data.map((d) => `data ${d.app}: ${d.records} record(s) exported`));
+          assert.match(log[log.length - 1], new RegExp(`^exported ${cards.length} design entities and \\d+ record\\(s\\) of \\w+ \`invoices\``));
         } finally {
           reader.close();
         }

@@ -321,6 +321,7 @@ export class Environment {
         ctx.set('exporting', 'design');
         return writeExport(tx, fresh, r, { out, envName: settings.name, by: caller.name, now, tool: this.o.tool ?? { name: 'isola', version: '0' }, signal: ctx.signal, onRecords: () => ctx.set('exporting', 'data') });
       });
+      for (const line of r2.lines) ctx.log('info', line);
       ctx.log('info', `exported ${r2.cards} design entit${r2.cards === 1 ? 'y' : 'ies'} and ${r2.records} record(s) of ${scope.kind} \`${scope.code}\` (${r2.size} bytes)`);
       const stored = await this.store.keep(out, caller.name);
       return { status: 'succeeded', result: { package: stored.id, size: stored.size, cards: r2.cards, records: r2.records }, persisted: false };

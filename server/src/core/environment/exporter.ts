@@ -1,5 +1,5 @@
 import type { ManifestKind } from '../manifest/types';
-import { FORMAT_VERSION, PACKAGE_FORMAT, type Card } from '../packaging/format';
+import { FORMAT_VERSION, PACKAGE_FORMAT, STEP_OF, STEPS, type Card } from '../packaging/format';
 import type { RecordLines } from '../packaging/dataChunks';
 import { writePackage } from '../packaging/writer';
 import type { Sql } from './db/database';
@@ -75,7 +75,7 @@ function recordLines(db: Sql, app: string): RecordLines {
 }
 
 /** Writes an export package from the environment (spec §5): its cards, sources, chosen data and history. */
-export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest, o: { out: string; envName: string; by: string; now: string; tool: { name: string; version: string }; signal: AbortSignal; onRecords?: (n: number) => void }): Promise<{ size: number; cards: number; records: number }> {
+export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest, o: { out: string; envName: string; by: string; now: string; tool: { name: string; version: string }; signal: AbortSignal; onRecords?: (n: number) => void }): Promise<ExportWritten> {
   const settings = await getSettings(db);
   const design = r.design ?? 'all';
   const dataOpt = r.data ?? 'none';
@@ -130,7 +130,31 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
       history,
     },
   });
-  return { size, cards: cards.length, records: descriptor.data.reduce((n, d) => n + d.records, 0) };
+  return {
+    size, cards: cards.length, records: descriptor.data.reduce((n, d) => n + d.records, 0),
+    lines: [...exportedLines(cards), ...descriptor.data.map((d) => `data ${d.app}: ${d.records} record(s) exported`)],
+  };
+}
+
+/** What an export wrote, with its log: one line per design card and one per data app. */
+export interface ExportWritten {
+  size: number;
+  cards: number;
+  records: number;
+  /** `STEP: ID exported` per card in import-step order (Protogrid: a log line per exported design card), then `data APP: N record(s) exported`. */
+  lines: string[];
+}
+
+function exportedLines(cards: readonly Card[]): string[] {
+  const byStep = new Map<string, string[]>();
+  for (const c of cards) {
+    const step = STEP_OF[c.type] ?? 'apps';
+    const line = `${step}: ${c.id} exported${c.deleted ? ' (deleted)' : ''}`;
+    const list = byStep.get(step);
+    if (list) list.push(line);
+    else byStep.set(step, [line]);
+  }
+  return STEPS.flatMap((step) => byStep.get(step) ?? []);
 }
 
 function str(v: unknown): string | undefined {

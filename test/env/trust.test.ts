@@ -22,8 +22,8 @@ function card(type: string, id: string, namespace: string, code: string, body: R
 }
 
 /** A copy of `file` with entries added (and replaced by name), its index made to match, so only the reader's other checks stand in the way. */
-async function forge(work: Workdir, file: string, name: string, add: Entry[], descriptor?: (d: any) => void): Promise<string> {
-  let entries = (await readEntries(file)).filter((e) => !add.some((a) => a.name === e.name));
+async function forge(work: Workdir, file: string, name: string, add: Entry[], descriptor?: (d: any) => void, keep: (name: string) => boolean = () => true): Promise<string> {
+  let entries = (await readEntries(file)).filter((e) => keep(e.name) && !add.some((a) => a.name === e.name));
   entries.push(...add);
   if (descriptor) {
     entries = entries.map((e) => {
@@ -135,6 +135,64 @@ for (const backend of backends()) {
       assert.deepEqual(await state(), before);
       const records = expectStatus(await api(svc, 'GET', '/v1/records/invoices.payment_purposes?limit=1000', { token: alice }), 200, 'records');
       assert.ok(!records.some((x: any) => x.id === 'planted'));
+    });
+
+    it('a package relabelled as a configuration, the level that lifts the isolation check, needs the administrator: 403 for the owner of all it writes', async () => {
+      const before = await state();
+      // The attacker's own workspace, with a reference into the victim's namespace that a workspace may not have.
+      const pkgCard = JSON.parse((await readEntries(payments)).find((e) => e.name === 'apps/payments.invoices.card.json')!.data.toString('utf8'));
+      pkgCard.body.fields.push({ code: 'stolen', type: 'app', app: 'invoices.payment_purposes' });
+      const relabelled = await forge(work, payments, 'relabelled', [
+        { name: 'apps/payments.invoices.card.json', data: card('app', 'payments.invoices', 'payments', 'invoices', pkgCard.body) },
+      ], (d) => {
+        d.kind = 'configuration';
+      });
+      const r = await api(svc, 'POST', '/v1/packages', { token: mallory, raw: readFileSync(relabelled) });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.equal(r.body.error.message, 'uploading configuration `payments` needs the environment administrator');
+      // Uploaded by the administrator, it is still not the attacker's to plan or import.
+      const pkg = await upload(svc, T, relabelled);
+      assert.equal((await api(svc, 'POST', '/v1/plans', { token: mallory, body: { package: pkg.id } })).status, 403);
+      const p = await plan(svc, T, pkg.id);
+      const confirmed = await api(svc, 'POST', '/v1/imports', { token: mallory, body: { plan: p.id } });
+      assert.equal(confirmed.status, 403, JSON.stringify(confirmed.body));
+      assert.deepEqual(await state(), before);
+    });
+
+    it('a package that writes no namespace (no card, no data) is nobody\'s: 403 for a user who owns nothing, whatever code it names', async () => {
+      const before = await state();
+      const eve = await createUser(svc, T, 'eve', []);
+      const empty = (kind: string, code: string) => forge(work, payments, `empty-${kind}`, [], (d) => {
+        d.kind = kind;
+        d.code = code;
+        d.history = {};
+        d.data = [];
+        for (const step of d.steps) step.cards = 0;
+      }, (name) => name === 'meta_data.json');
+      for (const [kind, code, words] of [['workspace', 'payments', /owner of `payments`/], ['app', 'orphan', /environment administrator: it touches no namespace/]] as const) {
+        const r = await api(svc, 'POST', '/v1/packages', { token: eve, raw: readFileSync(await empty(kind, code)) });
+        assert.equal(r.status, 403, `${kind}: ${JSON.stringify(r.body)}`);
+        assert.match(r.body.error.message, words);
+      }
+      assert.deepEqual(await state(), before);
+      // Imported by the administrator, its job and backup touch no namespace: they are not listed to, or restorable by, anyone else.
+      const { job } = await importFile(svc, T, await empty('app', 'orphan'));
+      assert.deepEqual(job.namespaces, []);
+      assert.ok(job.backupId, 'an import takes a backup');
+      assert.deepEqual(expectStatus(await api(svc, 'GET', '/v1/backups', { token: eve }), 200, 'backups'), []);
+      assert.equal((await api(svc, 'POST', `/v1/backups/${job.backupId}/restore`, { token: eve })).status, 403);
+      assert.equal((await api(svc, 'POST', `/v1/backups/${job.backupId}/restore`, { token: mallory })).status, 403);
+    });
+
+    it('a plan made by someone else is confirmed only with rights on the stored package too: a copy `as` the attacker\'s namespace is 403', async () => {
+      const before = await state();
+      const original = await upload(svc, T, work.copyExample('invoices', 'original').build('invoices'));
+      const copy = await plan(svc, T, original.id, 'payments');
+      assert.deepEqual(copy.namespaces, ['payments']);
+      const r = await api(svc, 'POST', '/v1/imports', { token: mallory, body: { plan: copy.id, onConflict: 'replace' } });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /owner of `invoices`/);
+      assert.deepEqual(await state(), before);
     });
 
     it('an entity changed with a body nested 10,000 deep is a 400 naming the limit, and the entity stays as it was', async () => {

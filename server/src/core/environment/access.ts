@@ -2,16 +2,25 @@ import { forbidden } from './errors';
 import { isCompanyLevel } from './packageView';
 import type { Caller } from './types';
 
-/** Whether the caller may import, export, upload or download these namespaces (spec §5 roles). */
+/**
+ * Whether the caller may import, export, upload or download these namespaces (spec §5 roles).
+ * Nothing (no namespace at all) is the administrator's: a package, job or backup that touches
+ * no namespace belongs to no owner.
+ */
 export function mayWrite(caller: Caller, namespaces: Iterable<string>): boolean {
   if (caller.admin) return true;
-  for (const ns of namespaces) if (isCompanyLevel(ns) || !caller.namespaces.includes(ns)) return false;
-  return true;
+  let any = false;
+  for (const ns of namespaces) {
+    if (isCompanyLevel(ns) || !caller.namespaces.includes(ns)) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** Throws 403 naming the role needed, unless the caller has it for every namespace. */
 export function requireRights(caller: Caller, namespaces: string[], what: string): void {
   if (mayWrite(caller, namespaces)) return;
+  if (!namespaces.length) throw forbidden(`${what} needs the environment administrator: it touches no namespace`);
   const missing = namespaces.filter((ns) => isCompanyLevel(ns) || !caller.namespaces.includes(ns));
   const company = missing.filter(isCompanyLevel);
   throw forbidden(company.length
@@ -21,4 +30,16 @@ export function requireRights(caller: Caller, namespaces: string[], what: string
 
 export function requireAdmin(caller: Caller, what: string): void {
   if (!caller.admin) throw forbidden(`${what} needs the environment administrator`);
+}
+
+/**
+ * Throws 403 unless the caller may upload, plan, import or download this package: a
+ * configuration (the company level: the org chart, global objects, any namespace; spec §3) needs
+ * the administrator whatever its cards say it writes, since its kind lifts the isolation check;
+ * any other package needs rights on every namespace it writes, and one that writes none needs
+ * the administrator.
+ */
+export function requirePackageRights(caller: Caller, p: { kind: string; namespaces: readonly string[] }, what: string): void {
+  if (p.kind === 'configuration') requireAdmin(caller, what);
+  requireRights(caller, [...p.namespaces], what);
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { PackageError } from '../packaging/reader';
-import { mayWrite, requireAdmin, requireRights } from './access';
+import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
@@ -189,17 +189,17 @@ export class Environment {
 
   /** Takes an uploaded package (see PackageStore.upload); the caller needs rights on its namespaces. */
   upload(caller: Caller, body: Readable): Promise<StoredPackage> {
-    return this.store.upload(body, (p) => requireRights(caller, p.namespaces, `uploading ${p.kind} \`${p.code}\``), caller.name);
+    return this.store.upload(body, (p) => requirePackageRights(caller, p, `uploading ${p.kind} \`${p.code}\``), caller.name);
   }
 
   /** Registers a package file on this machine (the embedded environment imports in place). */
   registerFile(caller: Caller, file: string): Promise<StoredPackage> {
-    return this.store.registerFile(file, (p) => requireRights(caller, p.namespaces, `importing ${p.kind} \`${p.code}\``), caller.name);
+    return this.store.registerFile(file, (p) => requirePackageRights(caller, p, `importing ${p.kind} \`${p.code}\``), caller.name);
   }
 
   async package(caller: Caller, id: string): Promise<StoredPackage> {
     const p = await this.store.get(id);
-    requireRights(caller, p.namespaces, `downloading package ${id}`);
+    requirePackageRights(caller, p, `downloading package ${id}`);
     return p;
   }
 
@@ -220,7 +220,7 @@ export class Environment {
     try {
       const choice = resolveChoice(whole, asked);
       const view = narrowView(whole, choice);
-      requireRights(caller, view.namespaces, `importing ${p.kind} \`${o.as ?? p.code}\``);
+      requirePackageRights(caller, { kind: p.kind, namespaces: view.namespaces }, `importing ${p.kind} \`${o.as ?? p.code}\``);
       const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), now });
       const plan = withChoice(made, describeChoice(view, choice), view.cards.length > 0, await dataAppsCheck(this.db, view));
       this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256 });
@@ -239,7 +239,10 @@ export class Environment {
     const entry = this.plans.get(o.plan);
     if (!entry) throw notFound(`no plan ${o.plan} (plans last until the service restarts); make a new plan`);
     const { plan } = entry;
-    requireRights(caller, plan.namespaces, `importing ${plan.package.kind} \`${plan.package.code}\``);
+    // Whoever confirms a plan needs what whoever made it needed: rights on what it writes, and on
+    // the stored package itself (a copy imported `as` another code reads the original's content).
+    requirePackageRights(caller, { kind: plan.package.kind, namespaces: plan.namespaces }, `importing ${plan.package.kind} \`${plan.package.importedAs ?? plan.package.code}\``);
+    await this.package(caller, plan.package.id);
     if (!plan.ok) throw new EnvError(422, `the package failed its checks: ${plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ')}`, 'checks-failed', plan.checks.filter((c) => !c.ok));
     if (plan.counts.conflict && o.onConflict !== 'replace') {
       throw new EnvError(409, `${conflictSummary(plan)}; nothing was imported (replace them with onConflict "replace")`, 'conflicts', plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id));

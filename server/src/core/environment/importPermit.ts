@@ -1,5 +1,5 @@
 import type { Card } from '../packaging/format';
-import { requireRights } from './access';
+import { requirePackageRights } from './access';
 import { EnvError } from './errors';
 import type { PackageView } from './packageView';
 import type { Caller } from './types';
@@ -33,7 +33,7 @@ export class ImportPermit {
     const dataApps = new Map(view.dataApps);
     const code = view.rename?.to ?? view.descriptor.code;
     const scope = writeScope(view.descriptor.kind, code, cards, dataApps.keys());
-    requireRights(caller, scope.namespaces, what);
+    requirePackageRights(caller, { kind: view.descriptor.kind, namespaces: scope.namespaces }, what);
     // An import of part of a package (importChoice.ts) is judged on the whole package's cards as
     // well: an app's or a solution's scope comes from its own card, which a data-only import does
     // not write; and a package with any card outside its scope is refused whatever is chosen.

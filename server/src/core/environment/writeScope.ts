@@ -12,7 +12,7 @@ export function namespaceOfId(id: string): string {
 
 /** What an import of a package would write, worked out from the ids it writes. */
 export interface WriteScope {
-  /** Namespaces written: those of every card's id and every data app, sorted. */
+  /** Namespaces written: those of every card's id and every data app, and a unit's own code, sorted. */
   namespaces: string[];
   /** Namespaces the package's kind and code allow it to write; `any` for a configuration. */
   allowed: ReadonlySet<string> | 'any';
@@ -58,7 +58,9 @@ export function writeScope(kind: string, code: string, cards: readonly Card[], d
     namespaces.add(ns);
     if (allowed !== 'any' && !allowed.has(ns)) outside.push(`${what} ${whatId} writes into \`${ns}\`, outside ${where}`);
   };
-  if (kind === 'solution') namespaces.add(code);
+  // A unit's own namespace is what its package is about, even with no card of it chosen (a
+  // data-only import) or none at all: rights are then decided on it, not on an empty list.
+  if (kind === 'solution' || kind === 'workspace' || kind === 'module') namespaces.add(code);
   for (const c of cards) take(c.type, c.id, c.id);
   for (const app of dataApps) take('data of', app, app);
   return { namespaces: [...namespaces].sort(), allowed, outside };

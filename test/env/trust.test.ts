@@ -195,6 +195,22 @@ for (const backend of backends()) {
       assert.deepEqual(await state(), before);
     });
 
+    it('another namespace\'s script, named by its hash, is not the attacker\'s: refused in a card their package does not carry it with, and in a PUT body', async () => {
+      const before = await state();
+      // The victim's script as the environment holds it: a path and a sha256 in the process's body.
+      const victim = await entity(svc, alice, 'invoices.approve_invoice');
+      const ref = victim.body.scripts.find((x: any) => x.file?.sha256).file;
+      // The attacker's own process, naming it, in a package that does not carry that content.
+      const entries = await readEntries(payments);
+      const own = JSON.parse(entries.find((e) => e.name === 'processes/payments.approve_invoice.card.json')!.data.toString('utf8'));
+      own.body.scripts = [...own.body.scripts, { code: 'lifted', file: { file: 'scripts/payments.approve_invoice.lifted.ts', sha256: ref.sha256, size: ref.size } }];
+      const forged = await forge(work, payments, 'lifted', [{ name: 'processes/payments.approve_invoice.card.json', data: card('process', 'payments.approve_invoice', 'payments', 'approve_invoice', own.body) }]);
+      const r = await api(svc, 'POST', '/v1/packages', { token: mallory, raw: readFileSync(forged) });
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /card payments\.approve_invoice names scripts\/payments\.approve_invoice\.lifted\.ts \(sha256 [0-9a-f]{64}\), which the package does not carry with that content/);
+      assert.deepEqual(await state(), before);
+    });
+
     it('an entity changed with a body nested 10,000 deep is a 400 naming the limit, and the entity stays as it was', async () => {
       const before = await state();
       const body = `{"body": {"code": "invoice_number", "layout": ${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
@@ -209,6 +225,20 @@ for (const backend of backends()) {
       const { job } = await importFile(svc, mallory, payments);
       assert.equal(job.status, 'succeeded');
       assert.deepEqual(await entity(svc, alice, COUNTER), counterBefore);
+    });
+
+    it('a PUT may keep the files a body names, not name another namespace\'s by its hash', async () => {
+      const victim = (await entity(svc, alice, 'invoices.approve_invoice')).body.scripts.find((x: any) => x.file?.sha256).file;
+      const mine = await entity(svc, mallory, 'payments.approve_invoice');
+      const before = await state();
+      const lifted = { ...mine.body, scripts: [...mine.body.scripts, { code: 'lifted', file: victim }] };
+      const r = await api(svc, 'PUT', '/v1/entities/payments.approve_invoice', { token: mallory, body: { body: lifted } });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /^"body" names scripts\/invoices\.\S+ \(sha256 [0-9a-f]{64}\), a file payments\.approve_invoice does not have: files come only with packages$/);
+      assert.deepEqual(await state(), before);
+      // Its own files, kept as they are, with a new title: fine.
+      const renamed = expectStatus(await api(svc, 'PUT', '/v1/entities/payments.approve_invoice', { token: mallory, body: { body: { ...mine.body, title: 'Renamed' } } }), 200, 'PUT');
+      assert.equal(renamed.body.title, 'Renamed');
     });
   });
 }

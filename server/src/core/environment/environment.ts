@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { PackageError } from '../packaging/reader';
 import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
+import { fileRefs } from './fileRefs';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
@@ -166,6 +167,11 @@ export class Environment {
     if (change.body !== undefined && deeperThan(change.body)) throw badRequest(`"body" nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`);
     if (change.deleted !== undefined && typeof change.deleted !== 'boolean') throw badRequest('"deleted" must be true or false');
     const body = change.body ?? e.body;
+    // Files come only with packages: a body may keep the files it names, not name others (by a
+    // hash, another namespace's script would then leave with an export of this one).
+    const had = new Set(fileRefs(e.body).map((r) => `${r.file}\u0000${r.sha256}`));
+    const named = fileRefs(body).find((r) => !had.has(`${r.file}\u0000${r.sha256}`));
+    if (named) throw badRequest(`"body" names ${named.file} (sha256 ${named.sha256}), a file ${id} does not have: files come only with packages`);
     // A change to what belongs to the target alone (a title, a setting's value) keeps the design's version (merge.ts).
     const hash = hashAfterChange(e, body);
     const deleted = change.deleted ?? e.deleted;

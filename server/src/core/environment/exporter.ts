@@ -6,6 +6,7 @@ import type { Sql } from './db/database';
 import { badRequest, notFound } from './errors';
 import { entitiesIn, getSettings, historyOf, toEntity } from './store';
 import { exportCard, exportHistory } from './exportCards';
+import { fileRefs } from './fileRefs';
 import { DATA_ORDER_NOTE, exportDataOrder } from './recordLinks';
 import type { EnvEntity, ExportRequest } from './types';
 
@@ -87,13 +88,7 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
   // Without setting values and deleted sub-entities (exportCards.ts).
   const cards: Card[] = design === 'all' ? scope.entities.map(exportCard) : [];
   const refs = new Map<string, string>();
-  for (const c of cards) {
-    const add = (f: unknown) => {
-      if (typeof f === 'object' && f !== null && typeof (f as { file?: unknown }).file === 'string' && typeof (f as { sha256?: unknown }).sha256 === 'string') refs.set((f as { file: string }).file, (f as { sha256: string }).sha256);
-    };
-    add(c.body.file);
-    if (Array.isArray(c.body.scripts)) for (const s of c.body.scripts as { file?: unknown }[]) add(s?.file);
-  }
+  for (const c of cards) for (const r of fileRefs(c.body)) refs.set(r.file, r.sha256);
   const files: { path: string; data: Buffer }[] = [];
   for (const [path, sha] of refs) {
     const [row] = await db.query<{ content: Uint8Array }>(`SELECT content FROM files WHERE sha256 = $1`, [sha]);

@@ -1,6 +1,7 @@
 import { GLOBAL_NAMESPACE, ORG_NAMESPACE } from '../manifest/types';
 import type { Card, Descriptor, History } from '../packaging/format';
-import { PackageReader, type OpenedPackage } from '../packaging/reader';
+import { PackageError, PackageReader, type OpenedPackage } from '../packaging/reader';
+import { missingFile } from './fileRefs';
 import { promises as fs } from 'node:fs';
 import { Rename, renameCards, renameFor, renameHistory, renameId } from './rename';
 import { writeScope, type WriteScope } from './writeScope';
@@ -65,7 +66,10 @@ export async function openPackageView(file: string, as: string | undefined, now:
       for (const name of reader.entries.keys()) {
         if (name.startsWith('scripts/') || name.startsWith('templates/files/')) attachments.set(name, await reader.read(name));
       }
-      design = { cards: (await reader.cards()).map((c) => c.card), attachments, opened: reader.opened };
+      const cards = (await reader.cards()).map((c) => c.card);
+      const missing = missingFile(cards, attachments);
+      if (missing) throw new PackageError(`card ${missing.card} names ${missing.ref.file} (sha256 ${missing.ref.sha256}), which the package does not carry with that content`);
+      design = { cards, attachments, opened: reader.opened };
       if (key) {
         designCache.set(key, design);
         if (designCache.size > DESIGNS_KEPT) designCache.delete(designCache.keys().next().value!);

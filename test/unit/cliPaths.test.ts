@@ -213,6 +213,47 @@ describe('paths in manifests that lead outside the project', () => {
   });
 });
 
+describe('files of the project that lead outside it', () => {
+  it('build refuses an isola.history.json that links outside the project, and leaves that file as it was', () => {
+    const l = layout();
+    write(l.proj, 'sales.isola.json', { kind: 'workspace', code: 'sales', version: '1.0.0', apps: [{ code: 'deal' }] });
+    const theirs = JSON.stringify({ 'other.thing': [{ hash: 'a'.repeat(64), at: '2026-01-01T00:00:00Z' }] });
+    writeFileSync(path.join(l.outside, 'isola.history.json'), theirs);
+    symlinkSync(path.join(l.outside, 'isola.history.json'), path.join(l.proj, 'isola.history.json'));
+    const out = path.join(l.base, 'p.isolapkg');
+    const r = isola(['build', l.proj, '--package', 'sales', '--out', out]);
+    assert.notEqual(r.code, 0, r.out + r.err);
+    assert.match(r.err, /isola\.history\.json: leads outside the project \(to .*outside.isola\.history\.json\); a project's history must be its own file/);
+    assert.equal(readFileSync(path.join(l.outside, 'isola.history.json'), 'utf8'), theirs);
+    assert.ok(!existsSync(out), 'no package');
+  });
+
+  it('isola.config.json cannot make `local` a service or keep its data outside the project', () => {
+    const l = layout();
+    write(l.proj, 'sales.isola.json', { kind: 'workspace', code: 'sales', version: '1.0.0', apps: [{ code: 'deal' }] });
+    const out = path.join(l.base, 'p.isolapkg');
+    assert.equal(isola(['build', l.proj, '--package', 'sales', '--out', out]).code, 0);
+    const cases: [Obj, RegExp][] = [
+      [{ local: { url: 'http://127.0.0.1:9', tokenEnv: 'ISOLA_TOKEN_PRODUCTION' } }, /environment "local" is the embedded one and takes no "url" or "tokenEnv"; give the service another name/],
+      [{ local: { tokenEnv: 'ISOLA_TOKEN_PRODUCTION' } }, /environment "local" is the embedded one/],
+      [{ local: { data: '../outside/env' } }, /the "data" of environment "local" \(\.\.\/outside\/env\) must be a folder inside the project/],
+      [{ local: { data: path.join(l.outside, 'env') } }, /must be a folder inside the project/],
+    ];
+    for (const [environments, message] of cases) {
+      write(l.proj, 'isola.config.json', { environments });
+      const r = isola(['import', out, '--dry-run'], l.proj);
+      assert.equal(r.code, 2, `${JSON.stringify(environments)}: ${r.out}${r.err}`);
+      assert.match(r.err, message);
+    }
+    assert.ok(!existsSync(path.join(l.outside, 'env')), 'no environment was made outside');
+    // Inside the project, a folder of one's choosing is fine.
+    write(l.proj, 'isola.config.json', { environments: { local: { data: 'state/local' } } });
+    const ok = isola(['import', out, '--dry-run'], l.proj);
+    assert.equal(ok.code, 0, ok.out + ok.err);
+    assert.ok(existsSync(path.join(l.proj, 'state', 'local')));
+  });
+});
+
 describe('isola build with a malformed data line', () => {
   const cases = [
     { name: 'a line that is not JSON', lines: '{"id":"1"}\nnot json\n', line: 2 },

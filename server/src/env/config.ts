@@ -1,4 +1,5 @@
 import { readRegularFile } from '../core/manifest/host';
+import { linkedPathVerdict } from '../core/manifest/linkedPath';
 import * as path from 'node:path';
 import { parseJson } from '../core/json/parse';
 import { CONFIG_FILE, findUp } from '../core/packaging/projectFolder';
@@ -53,6 +54,15 @@ export function loadConfig(from: string): IsolaConfig {
       const e = raw as Record<string, unknown>;
       if ('token' in e) throw new ConfigError(`${file}: environment "${name}" has a "token"; tokens do not belong in files that are committed. Remove it and set ${typeof e.tokenEnv === 'string' ? e.tokenEnv : defaultTokenEnv(name)} instead`);
       if (name !== 'local' && typeof e.url !== 'string') throw new ConfigError(`${file}: environment "${name}" needs a "url"`);
+      // `local` is the embedded environment, the default of every command: a project that made it
+      // a service would have a plain `isola import` send the package, and the token it names, there.
+      if (name === 'local' && ('url' in e || 'tokenEnv' in e)) {
+        throw new ConfigError(`${file}: environment "local" is the embedded one and takes no "url" or "tokenEnv"; give the service another name`);
+      }
+      if (name === 'local' && typeof e.data === 'string') {
+        const verdict = linkedPathVerdict(root, e.data, path.resolve(root, e.data));
+        if (!verdict.inside) throw new ConfigError(`${file}: the "data" of environment "local" (${e.data}) must be a folder inside the project`);
+      }
       environments.push({
         name,
         ...(typeof e.url === 'string' ? { url: e.url.replace(/\/+$/, '') } : {}),

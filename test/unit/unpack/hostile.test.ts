@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
@@ -116,6 +116,29 @@ describe('unpack trusts the package no more than the reader does', () => {
       const r = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir: path.join(tmp, 'out'), force: true });
       assert.equal(r.files.find((x) => x.file === 'ws/ws.isola.json')?.status, 'changed');
       assert.ok(existsSync(path.join(tmp, 'out', 'ws', 'ws.isola.json')));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('a link planted where a file\'s temporary copy would be written takes nothing out of the folder', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-planted-'));
+    try {
+      const file = path.join(tmp, 'p.isolapkg');
+      const s = script('ws', 'p', 'run');
+      await pkg(file, 'ws', [card('process', 'ws', 'p', { code: 'p', scripts: [s.body] })], [s.file]);
+      const victim = path.join(tmp, 'victim.txt');
+      writeFileSync(victim, 'mine');
+      const dir = path.join(tmp, 'out');
+      mkdirSync(path.join(dir, 'ws', 'scripts'), { recursive: true });
+      // The name the temporary copies had before (next to the file, with this process's id), for every file unpack writes.
+      for (const f of ['ws/ws.isola.json', 'ws/scripts/p.run.ts', 'ws/scripts/run.ts', 'isola.history.json', 'ws/isola.history.json']) {
+        symlinkSync(victim, path.join(dir, `${f}.unpack-${process.pid}`));
+      }
+      const r = await unpackPackage({ file, dir });
+      assert.ok(r.files.length >= 2, JSON.stringify(r.files));
+      assert.equal(readFileSync(victim, 'utf8'), 'mine', 'the link\'s target is untouched');
+      for (const f of r.files) assert.ok(lstatSync(path.join(dir, f.file)).isFile(), f.file);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

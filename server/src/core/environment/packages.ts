@@ -27,9 +27,9 @@ export interface StoredPackage {
 
 /**
  * Temporary files of this store: an upload streams into `upload_<id>.partial`, an export writes
- * `j_<id>.isolapkg.partial-<pid>-<time>` before renaming it (ids are 12 base64url characters).
+ * `j_<id>.isolapkg.partial-<pid>-<random hex>` (`-<time>` before) before renaming it (ids are 12 base64url characters).
  */
-const PARTIAL_UPLOAD = /^(upload_[A-Za-z0-9_-]{12}\.partial|j_[A-Za-z0-9_-]{12}\.isolapkg\.partial-\d+-\d+)$/;
+const PARTIAL_UPLOAD = /^(upload_[A-Za-z0-9_-]{12}\.partial|j_[A-Za-z0-9_-]{12}\.isolapkg\.partial-\d+-(\d+|[0-9a-f]{12}))$/;
 
 /**
  * Removes the partial uploads an earlier run of the service left in `dir` (its packages

@@ -1,7 +1,8 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseJson } from '../json/parse';
 import { readRegularFile } from '../manifest/host';
+import { linkedPathVerdict } from '../manifest/linkedPath';
+import { writeFileExclusive } from '../exclusiveWrite';
 import type { History } from './format';
 import { HISTORY_FILE, historyShapeError } from './history';
 
@@ -15,6 +16,9 @@ export async function readHistoryFile(root: string): Promise<History> {
   // would write a new one over it and lose every past version (and a named pipe would hang).
   const read = readRegularFile(file);
   if (read === undefined) return {};
+  // A link that leads out of the project would bring another project's versions into this one's packages.
+  const verdict = linkedPathVerdict(root, HISTORY_FILE, file);
+  if (!verdict.inside) throw new HistoryFileError(`${file}: leads outside the project (to ${verdict.target}); a project's history must be its own file`);
   if ('reason' in read) throw new HistoryFileError(`${file}: ${read.reason}; fix or delete it (it records every entity's past versions)`);
   const { value, errors } = parseJson(read.bytes.toString('utf8'));
   const problem = errors.length ? `not valid JSON (${errors[0].message} at offset ${errors[0].offset})` : historyShapeError(value);
@@ -22,8 +26,9 @@ export async function readHistoryFile(root: string): Promise<History> {
   return value as History;
 }
 
+/** Writes the history whole (a link at its place is replaced by the file, never written through). */
 export async function writeHistoryFile(root: string, history: History): Promise<string> {
   const file = path.join(root, HISTORY_FILE);
-  await fs.writeFile(file, JSON.stringify(history, null, 2) + '\n');
+  await writeFileExclusive(file, JSON.stringify(history, null, 2) + '\n', 'history');
   return file;
 }

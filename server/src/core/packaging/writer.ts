@@ -5,6 +5,7 @@ import { ZipFile } from 'yazl';
 import { sha256 } from './canonical';
 import { RecordLines, writeDataChunks } from './dataChunks';
 import { Card, DataSet, Descriptor, DESCRIPTOR, EntryInfo, STEP_OF, STEPS } from './format';
+import { exclusiveTemp } from '../exclusiveWrite';
 
 /** Everything a package file holds; the writer adds the index, steps and data counts to the descriptor. */
 export interface PackageContent {
@@ -27,10 +28,11 @@ export interface PackageContent {
  * complete, so a failed or cancelled write leaves nothing behind.
  */
 export async function writePackage(c: PackageContent): Promise<{ size: number; descriptor: Descriptor }> {
-  const tmp = `${c.out}.partial-${process.pid}-${Date.now()}`;
   await fs.mkdir(path.dirname(c.out), { recursive: true });
+  // Created exclusively under a random name (exclusiveWrite.ts): nothing planted next to `out` takes the write elsewhere.
+  const { path: tmp, handle } = await exclusiveTemp(c.out, `partial-${process.pid}`);
   const zip = new ZipFile();
-  const output = createWriteStream(tmp);
+  const output = createWriteStream(tmp, { fd: handle });
   const written = new Promise<void>((resolve, reject) => {
     output.on('close', resolve);
     output.on('error', reject);

@@ -13,6 +13,7 @@ import { EditNotPlaced, editToValue, formatManifest } from './inPlace';
 import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
 import { foldedPath, joinInside, unsafeRelativePath } from './names';
+import { exclusiveTemp } from '../exclusiveWrite';
 
 /** What an unpack does to one file. */
 export interface UnpackedFile {
@@ -197,20 +198,22 @@ async function sameContent(reader: PackageReader, abs: string, c: Content): Prom
 async function write(reader: PackageReader, dir: string, p: Planned): Promise<void> {
   const abs = path.join(dir, ...p.file.split('/'));
   await fs.mkdir(path.dirname(abs), { recursive: true });
-  const tmp = `${abs}.unpack-${process.pid}`;
-  const c = p.content;
-  if ('text' in c) await fs.writeFile(tmp, c.text);
-  else if ('bytes' in c) await fs.writeFile(tmp, c.bytes);
-  else if ('empty' in c) await fs.writeFile(tmp, '');
-  else {
-    const h = await fs.open(tmp, 'w');
+  // Created exclusively under a random name: a link planted next to the file cannot take the write elsewhere.
+  const { path: tmp, handle } = await exclusiveTemp(abs, 'unpack');
+  try {
     try {
-      for (const chunk of c.chunks) await h.write(await reader.read(chunk));
+      const c = p.content;
+      if ('text' in c) await handle.writeFile(c.text);
+      else if ('bytes' in c) await handle.writeFile(c.bytes);
+      else if ('chunks' in c) for (const chunk of c.chunks) await handle.write(await reader.read(chunk));
     } finally {
-      await h.close();
+      await handle.close();
     }
+    await fs.rename(tmp, abs);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
   }
-  await fs.rename(tmp, abs);
 }
 
 /**

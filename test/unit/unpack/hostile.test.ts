@@ -9,6 +9,11 @@ import { writePackage } from '../../../server/src/core/packaging/writer';
 import { UnpackRefused } from '../../../server/src/core/unpack/errors';
 import { unportableSegment, unsafeRelativePath } from '../../../server/src/core/unpack/names';
 import { unpackPackage } from '../../../server/src/core/unpack/unpack';
+import { spawnSync } from 'node:child_process';
+import { fixIndex, readEntries } from '../../fuzz/pkgzip';
+import { writeZip } from '../packaging/hostile';
+
+const CLI = path.resolve(__dirname, '../../../..', 'dist/cli.js');
 
 type Obj = Record<string, unknown>;
 
@@ -139,6 +144,63 @@ describe('unpack trusts the package no more than the reader does', () => {
       assert.ok(r.files.length >= 2, JSON.stringify(r.files));
       assert.equal(readFileSync(victim, 'utf8'), 'mine', 'the link\'s target is untouched');
       for (const f of r.files) assert.ok(lstatSync(path.join(dir, f.file)).isFile(), f.file);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('another unit\'s files are not the package\'s to take: a clashing script gets a name of its own, a data hint naming a manifest is not followed', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-units-'));
+    try {
+      const app = (code: string, scripts: string): Obj => ({
+        kind: 'app', namespace: 'sales', code, title: code, version: '1.0.0',
+        fields: [{ code: 'n', type: 'string' }],
+        processes: [{ code: `${code}_flow`, app: code, scripts: [{ code: 'main', file: scripts }] }],
+      });
+      // beta's package, built elsewhere; its script is scripts/main.ts there too.
+      const other = path.join(tmp, 'other');
+      mkdirSync(path.join(other, 'scripts'), { recursive: true });
+      writeFileSync(path.join(other, 'beta.isola.json'), JSON.stringify(app('beta', 'scripts/main.ts')));
+      writeFileSync(path.join(other, 'scripts', 'main.ts'), '// beta\n');
+      const file = path.join(tmp, 'beta.isolapkg');
+      const built = spawnSync(process.execPath, [CLI, 'build', other, '--package', 'beta', '--out', file], { encoding: 'utf8' });
+      assert.equal(built.status, 0, built.stdout + built.stderr);
+      // The folder: app alpha, whose script is scripts/main.ts.
+      const dir = path.join(tmp, 'proj');
+      mkdirSync(path.join(dir, 'scripts'), { recursive: true });
+      const alpha = JSON.stringify(app('alpha', 'scripts/main.ts'));
+      writeFileSync(path.join(dir, 'alpha.isola.json'), alpha);
+      writeFileSync(path.join(dir, 'scripts', 'main.ts'), '// alpha: the user\'s work\n');
+      const r = await unpackPackage({ file, dir });
+      assert.equal(readFileSync(path.join(dir, 'scripts', 'main.ts'), 'utf8'), '// alpha: the user\'s work\n');
+      const beta = JSON.parse(readFileSync(path.join(dir, 'beta.isola.json'), 'utf8'));
+      const spec = beta.processes[0].scripts[0].file;
+      assert.notEqual(spec, 'scripts/main.ts');
+      assert.equal(readFileSync(path.join(dir, spec), 'utf8'), '// beta\n');
+      assert.ok(r.files.some((f) => f.file === spec && f.status === 'created'), JSON.stringify(r.files));
+
+      // A forged app card whose body names alpha's manifest as its data file.
+      const forgedDir = path.join(tmp, 'proj2');
+      mkdirSync(forgedDir);
+      writeFileSync(path.join(forgedDir, 'alpha.isola.json'), alpha);
+      writeFileSync(path.join(other, 'beta.isola.json'), JSON.stringify({ ...app('beta', 'scripts/main.ts'), data: { beta: 'data/beta.jsonl' } }));
+      mkdirSync(path.join(other, 'data'));
+      writeFileSync(path.join(other, 'data', 'beta.jsonl'), '{"id":"1","n":"one"}\n');
+      const withData = path.join(tmp, 'beta-data.isolapkg');
+      assert.equal(spawnSync(process.execPath, [CLI, 'build', other, '--package', 'beta', '--data', 'all', '--out', withData]).status, 0);
+      const forged = path.join(tmp, 'forged.isolapkg');
+      const entries = await readEntries(withData);
+      const appEntry = entries.find((e) => e.name === 'apps/sales.beta.card.json')!;
+      const c = JSON.parse(appEntry.data.toString('utf8'));
+      c.body.data = { beta: 'alpha.isola.json' };
+      c.hash = sha256(canonicalJson(c.body));
+      appEntry.data = Buffer.from(JSON.stringify(c));
+      await writeZip(forged, fixIndex(entries));
+      await unpackPackage({ file: forged, dir: forgedDir });
+      assert.equal(readFileSync(path.join(forgedDir, 'alpha.isola.json'), 'utf8'), alpha, 'alpha\'s manifest is untouched');
+      const named = JSON.parse(readFileSync(path.join(forgedDir, 'beta.isola.json'), 'utf8')).data.beta;
+      assert.notEqual(named, 'alpha.isola.json');
+      assert.equal(readFileSync(path.join(forgedDir, named), 'utf8'), '{"id":"1","n":"one"}\n');
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -18,6 +18,8 @@ export interface ExistingManifest {
   /** An app manifest's namespace. */
   namespace?: string;
   value: Obj;
+  /** The files it names (scripts, templates, data, includes), relative to the unpack folder. */
+  links?: string[];
 }
 
 /** One manifest the package becomes: where it goes and the value it must have. */
@@ -108,7 +110,11 @@ class Unpacker {
     for (const set of this.d.data) if (!this.claimed.has(`data ${set.app}`)) this.data(set.app);
     for (const m of this.drafts) this.link(m);
     for (const m of this.drafts) if (!m.existing) m.value = inPersonOrder(m.value);
-    const files = this.namer.assign();
+    // Every manifest's file, and what the folder's other units have, are nobody else's to take:
+    // a script or data file of this package that would land there gets a name of its own.
+    const edited = new Set(this.drafts.map((m) => m.existing));
+    const others = this.existing.filter((e) => !edited.has(e));
+    const files = this.namer.assign([...this.drafts.map((m) => m.file), ...others.flatMap((e) => [e.file, ...(e.links ?? [])])]);
     return { manifests: this.drafts, files, notes: this.notes };
   }
 
@@ -164,7 +170,7 @@ class Unpacker {
         if (typeof spec !== 'string') continue;
         const has = this.d.data.some((s) => s.app === `${ns}.${app}`);
         if (has) this.claimed.add(`data ${ns}.${app}`);
-        this.namer.request({ manifestFile: m.file, defaults: [`data/${app}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: () => undefined, what: `the data of app ${app}` });
+        this.namer.request({ manifestFile: m.file, defaults: [`data/${app}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: (s) => (data[app] = s), what: `the data of app ${app}` });
       }
     }
   }
@@ -180,7 +186,7 @@ class Unpacker {
       const home = this.existing.find((e) => (e.kind === 'app' ? e.namespace : e.code) === ns && isObj(e.value.data) && typeof e.value.data[code] === 'string');
       if (home) {
         const spec = (home.value.data as Obj)[code] as string;
-        this.namer.request({ manifestFile: home.file, defaults: [`data/${code}.jsonl`], hint: spec, source: { app }, set: () => undefined, what: `the data of app ${code}` });
+        this.namer.request({ manifestFile: home.file, defaults: [`data/${code}.jsonl`], hint: spec, source: { app }, set: () => undefined, what: `the data of app ${code}`, adopt: true });
         return;
       }
       this.notes.push(`the records of ${app} were left out: the package has no manifest of namespace ${ns} to name them`);

@@ -20,6 +20,8 @@ export interface PlannedFile {
   file: string;
   /** The package entry whose bytes it gets, or the app (`namespace.app`) whose records. */
   source: { entry: string; sha256: string } | { app: string } | { empty: true };
+  /** A file another manifest of the folder names for this very content (a data-only package's records): the unpack may replace it. */
+  adopted?: true;
 }
 
 /** One request for a file name: who asks, what it holds, the name a manifest already gives it. */
@@ -31,6 +33,8 @@ interface Request {
   source: PlannedFile['source'];
   set: (spec: string) => void;
   what: string;
+  /** The hint is another manifest's own name for this content: it may be taken though reserved. */
+  adopt?: boolean;
 }
 
 /**
@@ -48,15 +52,21 @@ export class FileNamer {
     this.requests.push(r);
   }
 
-  /** Gives every request its name; returns the files to write. Refuses hints that lead outside the folder. */
-  assign(): PlannedFile[] {
+  /**
+   * Gives every request its name; returns the files to write. Refuses hints that lead outside the
+   * folder. `reserved` are files that no request may have (every manifest, and the files of the
+   * folder's other units): a hint that names one gets a name of its own instead.
+   */
+  assign(reserved: Iterable<string> = []): PlannedFile[] {
     const taken = new Map<string, PlannedFile>();
+    const blocked = new Set([...reserved].map(foldedPath));
     const out: PlannedFile[] = [];
-    const claim = (file: string, source: PlannedFile['source']): boolean => {
+    const claim = (file: string, source: PlannedFile['source'], adopt = false): boolean => {
       const f = foldedPath(file);
+      if (blocked.has(f) && !adopt) return false;
       const had = taken.get(f);
       if (had) return had.file === file && sameSource(had.source, source);
-      const p = { file, source };
+      const p: PlannedFile = adopt && blocked.has(f) ? { file, source, adopted: true } : { file, source };
       taken.set(f, p);
       out.push(p);
       return true;
@@ -70,7 +80,7 @@ export class FileNamer {
       const dir = path.posix.dirname(r.manifestFile) === '.' ? '' : path.posix.dirname(r.manifestFile);
       const file = joinInside(dir, r.hint);
       if (!file) throw new UnpackRefused(`${r.manifestFile}: ${r.what} names \`${r.hint}\`, which leads outside the folder`);
-      if (!claim(file, r.source)) later.push({ ...r, hint: undefined });
+      if (!claim(file, r.source, r.adopt)) later.push({ ...r, hint: undefined });
       else r.set(r.hint);
     }
     for (const r of later) {

@@ -79,12 +79,13 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     const existing: ExistingManifest[] = [];
     for (const m of project?.manifests ?? []) {
       if (!m.kind || m.code === undefined || typeof m.value !== 'object' || m.value === null || m.syntaxErrors.length) continue;
-      existing.push({ file: m.file, kind: m.kind, code: m.code, namespace: m.namespace, value: m.value as Record<string, unknown> });
+      existing.push({ file: m.file, kind: m.kind, code: m.code, namespace: m.namespace, value: m.value as Record<string, unknown>, links: m.links.map((l) => l.file) });
     }
-    const linked = new Set((project?.manifests ?? []).flatMap((m) => m.links.map((l) => l.file)));
     const texts = new Map((project?.manifests ?? []).map((m) => [m.file, m]));
 
     const layout = cardsToManifests(d, cards, existing);
+    // Files this unpack may replace: those the manifests it edits in place name (another unit's are not its own).
+    const linked = new Set([...layout.manifests.flatMap((m) => (m.existing ? m.existing.links ?? [] : [])), ...layout.files.filter((f) => f.adopted).map((f) => f.file)]);
     const plan: Planned[] = [];
     for (const m of layout.manifests) {
       const had = m.existing ? texts.get(m.existing.file) : undefined;

@@ -9,6 +9,9 @@ import * as path from 'node:path';
 // refused build, and never a `*.isolapkg.partial-*` left behind, whether the build fails or is
 // interrupted.
 
+import { fixIndex, readEntries } from '../fuzz/pkgzip';
+import { writeZip } from './packaging/hostile';
+
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'dist/cli.js');
 
@@ -108,6 +111,51 @@ describe('an interrupted build', () => {
       assert.match(err, /interrupted; no package was written/);
       assert.deepEqual(leftovers(p.outDir), []);
       assert.ok(!existsSync(path.join(p.outDir, 'sales.isolapkg')));
+    } finally {
+      p.done();
+    }
+  });
+});
+
+describe('record ids that are whole numbers beyond 2^53', () => {
+  const ids = ['{"id":12345678901234567891,"title":"caf\\u00e9 one"}', '{"id":12345678901234567892,"title":"caf\\u00e9 two"}'];
+
+  it('are a finding of `isola check` and refuse the build: two of them could become one record', () => {
+    const p = project();
+    try {
+      writeFileSync(p.dataFile, `{"id":"1"}\n${ids[0]}\n`);
+      const r = isola(['check', p.proj, '--format', 'json']);
+      assert.equal(r.code, 1, r.out + r.err);
+      const ds = (JSON.parse(r.out) as { diagnostics: { code: string; message: string }[] }).diagnostics;
+      assert.deepEqual(ds.map((d) => d.code), ['MAN003']);
+      assert.match(ds[0].message, /line 2: its "id" is a whole number beyond 2\^53, which is not kept exactly \(two records could become one\); write it as a string/);
+      assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', path.join(p.outDir, 'x.isolapkg')]).code, 1);
+      assert.deepEqual(leftovers(p.outDir), []);
+    } finally {
+      p.done();
+    }
+  });
+
+  it('in a package made elsewhere, fail its import whole: nothing is merged or written', async () => {
+    const p = project();
+    try {
+      writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n');
+      const file = path.join(p.outDir, 'sales.isolapkg');
+      assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', file]).code, 0);
+      // The same package with the records replaced by two whose ids differ only past 2^53.
+      const entries = await readEntries(file);
+      const chunk = entries.find((e) => e.name.startsWith('data/'))!;
+      chunk.data = Buffer.from(`${ids.join('\n')}\n`);
+      const forged = path.join(p.outDir, 'forged.isolapkg');
+      await writeZip(forged, fixIndex(entries));
+      const r = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local'], { cwd: p.proj, encoding: 'utf8' });
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /record 1: its "id" is a whole number beyond 2\^53/);
+      assert.match(r.stdout + r.stderr, /record 2: its "id" is a whole number beyond 2\^53/);
+      const again = spawnSync(process.execPath, [CLI, 'import', file, '--env', 'local', '--dry-run', '--format', 'json'], { cwd: p.proj, encoding: 'utf8' });
+      const plan = JSON.parse(again.stdout).plan;
+      assert.deepEqual(plan.data.map((d: { existing: number }) => d.existing), [0], 'no record was written');
+      assert.equal(plan.counts.create, plan.entities.length, 'nor any design entity');
     } finally {
       p.done();
     }

@@ -3,6 +3,7 @@ import { EnvError } from './errors';
 import type { PackageView } from './packageView';
 import { parseRecordLine } from '../packaging/reader';
 import { scanRecord } from '../packaging/recordScan';
+import { inexactId, UNSAFE_ID } from '../manifest/dataScan';
 
 /** Rows per string handed to COPY: large enough that per-chunk costs vanish, small enough to report progress often. */
 const COPY_CHUNK_ROWS = 1000;
@@ -169,6 +170,11 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
             const rid = (rec as { id?: unknown })?.id;
             if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof rid !== 'string' && typeof rid !== 'number')) {
               if (failed.length < 100) o.log('error', `data ${target}: record ${line} has no string or number "id"; not imported`);
+              failed.push(line);
+              continue;
+            }
+            if (inexactId(rid)) {
+              if (failed.length < 100) o.log('error', `data ${target}: record ${line}: ${UNSAFE_ID}; not imported`);
               failed.push(line);
               continue;
             }

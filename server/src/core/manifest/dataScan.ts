@@ -24,8 +24,20 @@ export function recordProblem(line: string): string | undefined {
   if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !('id' in rec)) {
     return 'a data record must be a JSON object with an "id"';
   }
+  if (inexactId((rec as { id: unknown }).id)) return UNSAFE_ID;
   return undefined;
 }
+
+/**
+ * Whether a record's id is a whole number too large to be told apart from its neighbours once read
+ * as a number (past 2^53): two such records could become one. The same test refuses them at import.
+ */
+export function inexactId(id: unknown): boolean {
+  return typeof id === 'number' && Number.isInteger(id) && !Number.isSafeInteger(id);
+}
+
+/** Why a record with such an id is refused. */
+export const UNSAFE_ID = 'its "id" is a whole number beyond 2^53, which is not kept exactly (two records could become one); write it as a string';
 
 /** The first line that is not a record among lines already in memory (numbered from 1), or undefined. */
 export function firstBadLine(lines: Iterable<string>): DataProblem | undefined {

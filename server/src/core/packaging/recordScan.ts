@@ -45,7 +45,10 @@ export function scanRecord(line: Buffer, want?: ReadonlyMap<string, Buffer>): Sc
     if (first === QUOTE) {
       id = idEscaped ? (JSON.parse(b.toString('utf8', idStart, idEnd)) as string) : b.toString('utf8', idStart + 1, idEnd - 1);
     } else if (first === MINUS || (first >= ZERO && first <= NINE)) {
-      id = String(Number(b.toString('latin1', idStart, idEnd)));
+      const n = Number(b.toString('latin1', idStart, idEnd));
+      // A whole number past 2^53 is not kept exactly: the full parse refuses it (dataScan.ts `inexactId`).
+      if (Number.isInteger(n) && !Number.isSafeInteger(n)) return undefined;
+      id = String(n);
     } else return undefined;
     return found ? { id, fields: found } : { id };
   } finally {

@@ -108,6 +108,22 @@ describe('unpack trusts the package no more than the reader does', () => {
     }
   });
 
+  it('a file where a folder must be made is refused before anything is written, and so is a --dir that is a file', async () => {
+    const s = script('ws', 'p', 'run');
+    await refused((f) => pkg(f, 'ws', [card('process', 'ws', 'p', { code: 'p', scripts: [s.body] })], [s.file]), /^ws\/scripts\/\S+: ws\/scripts is not a folder; the unpack would need one there$/, (dir) => {
+      mkdirSync(path.join(dir, 'ws'));
+      writeFileSync(path.join(dir, 'ws', 'scripts'), 'user notes');
+    });
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-notdir-'));
+    try {
+      await pkg(path.join(tmp, 'p.isolapkg'), 'ws', [card('group', 'ws', 'g', { code: 'g' })]);
+      writeFileSync(path.join(tmp, 'out'), 'a file');
+      await assert.rejects(unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir: path.join(tmp, 'out') }), (e: Error) => e instanceof UnpackRefused && /out is not a folder$/.test(e.message));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('a file that is not Isola\'s is refused unless --force', async () => {
     await refused((f) => pkg(f, 'ws', [card('group', 'ws', 'g', { code: 'g' })]), /not a manifest Isola can read, not of workspace ws/, (dir) => {
       mkdirSync(path.join(dir, 'ws'));

@@ -73,6 +73,8 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     const d = reader.descriptor;
     const cards = (await reader.cards()).map((c) => c.card);
     const dir = path.resolve(o.dir);
+    const at = await fs.stat(dir).catch(() => undefined);
+    if (at && !at.isDirectory()) throw new UnpackRefused(`${o.dir} is not a folder`);
     // Data files are not scanned for bad lines (nothing here reads those findings): at 1M records
     // that scan read and parsed 1.2 GB before the unpack compared a byte.
     const project = await dirExists(dir) ? await loadProject(dir, { ...nodeFileHost, scanData: undefined }) : undefined;
@@ -167,6 +169,11 @@ async function judge(reader: PackageReader, dir: string, plan: Planned[], linked
       const base = path.relative(parent, abs).split(path.sep)[0];
       const clash = names.find((n) => n !== base && foldedPath(n) === foldedPath(base));
       if (clash) throw new UnpackRefused(`${p.file}: the folder already has ${clash}, which differs only in letter case`);
+      // A file (or a link) where a folder must be made: refused now, not found halfway through the writes.
+      const below = path.join(parent, base);
+      if (below !== abs && names.includes(base)) {
+        throw new UnpackRefused(`${p.file}: ${path.relative(dir, below).split(path.sep).join('/')} is not a folder; the unpack would need one there`);
+      }
     }
     const st = await fs.lstat(abs).catch(() => undefined);
     if (!st) continue;

@@ -190,3 +190,37 @@ describe('isola and errors nobody expected', () => {
     assert.match(err.join(''), STACK_LINE);
   });
 });
+
+describe('codes that are names of every JavaScript object\'s members', () => {
+  it('a workspace coded `constructor` builds, imports, updates and unpacks like any other', () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'isola-proto-'));
+    try {
+      const proj = path.join(base, 'proj');
+      mkdirSync(proj);
+      const manifest = (group: string, version = '1.0.0') => JSON.stringify({
+        kind: 'workspace', code: 'constructor', title: 'Objects', version,
+        apps: [{ code: 'toString', fields: [{ code: 'valueOf', type: 'string' }] }], groups: [{ code: 'hasOwnProperty', title: group }],
+        pages: [{ code: 'isPrototypeOf', title: group }],
+      });
+      writeFileSync(path.join(proj, 'ws.isola.json'), manifest('First'));
+      const run = (args: string[]) => {
+        const r = isola(args, { cwd: proj });
+        assert.equal(r.code, 0, `isola ${args.join(' ')}: ${r.out}${r.err}`);
+        assert.doesNotMatch(r.err, /internal error/);
+        return r.out;
+      };
+      run(['build', '--package', 'constructor', '--out', path.join(base, 'v1.isolapkg')]);
+      assert.match(run(['import', path.join(base, 'v1.isolapkg'), '--env', 'local']), /menu: constructor created/);
+      writeFileSync(path.join(proj, 'ws.isola.json'), manifest('Second', '1.1.0'));
+      run(['build', '--package', 'constructor', '--out', path.join(base, 'v2.isolapkg')]);
+      // The update finds each entity's earlier version in the package's history (the workspace's own id is `constructor`).
+      const updated = run(['import', path.join(base, 'v2.isolapkg'), '--env', 'local']);
+      assert.match(updated, /groups: constructor\.hasOwnProperty updated/);
+      assert.match(updated, /menu: constructor\.isPrototypeOf updated/);
+      assert.match(updated, /menu: constructor updated/);
+      assert.match(run(['unpack', path.join(base, 'v2.isolapkg'), '--dir', path.join(base, 'unpacked')]), /created {3}constructor\/constructor\.isola\.json/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});

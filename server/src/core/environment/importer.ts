@@ -11,6 +11,7 @@ import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMet
 import type { Caller, ImportPlan, PlanAction } from './types';
 import { importRecords, type RecordCounts } from './recordImport';
 import { newId } from './users';
+import { entriesOf } from '../packaging/history';
 
 /** Design entities (and their backups and histories) written per statement. */
 const CARD_BATCH = 500;
@@ -72,7 +73,7 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     // Each card's merge with its entity, made once for its action, its body and what it kept.
     const merges = new Merges();
     for (const c of permitted) {
-      const { action } = refineAction(actionFor(env.get(c.id), c, view.history[c.id]), env.get(c.id), c, merges);
+      const { action } = refineAction(actionFor(env.get(c.id), c, entriesOf(view.history, c.id)), env.get(c.id), c, merges);
       actions.set(c.id, action);
       if (action === 'conflict') conflicts.push(c.id);
     }
@@ -91,7 +92,7 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
       await tx.query(
         `INSERT INTO backup_entities (backup_id, id, row, history) SELECT $1, b.id, b.row, b.history FROM jsonb_to_recordset($2::jsonb) AS b(id text, row jsonb, history jsonb)
          ON CONFLICT DO NOTHING`,
-        [backupId, JSON.stringify(part.map((c) => ({ id: c.id, row: env.get(c.id) ?? null, history: oldHistory[c.id] ?? [] })))]);
+        [backupId, JSON.stringify(part.map((c) => ({ id: c.id, row: env.get(c.id) ?? null, history: entriesOf(oldHistory, c.id) ?? [] })))]);
     }
     const existed = changing.filter((c) => env.has(c.id)).length;
     o.report.log('info', backupLine(backupId, existed, changing.length - existed));
@@ -115,7 +116,7 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
         if (writing.length) {
           // An update keeps what the environment has and the package lacks (merge.ts).
           await upsertEntities(tx, writing.map((c) => cardToWrite(c, env.get(c.id), merges)), { app, at: o.now, by: o.caller.name, jobId: o.jobId });
-          await writeHistories(tx, writing.map((c) => [c.id, mergeHistory(oldHistory[c.id] ?? [], view.history[c.id] ?? [], c.hash, o.now)]));
+          await writeHistories(tx, writing.map((c) => [c.id, mergeHistory(entriesOf(oldHistory, c.id) ?? [], entriesOf(view.history, c.id) ?? [], c.hash, o.now)]));
         }
         for (const c of part) {
           const action = actions.get(c.id)!;

@@ -8,6 +8,7 @@ import type { EarlierImport } from './store';
 import type { EnvEntity, ImportCheck, ImportPlan, PlanEntity } from './types';
 import { english, type Translator } from '../l10n';
 import { checkSaying, say, setReason, type Said } from './said';
+import { entriesOf } from '../packaging/history';
 
 /** The types of those of `ids` the environment holds, by id. */
 export async function typesOf(db: Sql, ids: Iterable<string>): Promise<Map<string, string>> {
@@ -124,7 +125,7 @@ export function markOlder(entities: PlanEntity[], env: ReadonlyMap<string, EnvEn
     if (e.action !== 'conflict') continue;
     const row = env.get(e.id);
     if (!row || row.changedHere || !e.packageHash || row.hash === e.packageHash) continue;
-    if (!envHistory[e.id]?.some((h) => h.hash === e.packageHash)) continue;
+    if (!entriesOf(envHistory, e.id)?.some((h) => h.hash === e.packageHash)) continue;
     e.older = true;
     setReason(e, 'plan.reason.older', { by: row.updatedBy, at: row.updatedAt });
   }

@@ -11,6 +11,7 @@ import { newId } from './users';
 import type { Caller, EnvEntity, ImportCheck, ImportPlan, Job, PlanAction, PlanEntity } from './types';
 import type { MessageKey } from '../l10n';
 import { checkSaying, said, type Said, type SaidArgs } from './said';
+import { entriesOf } from '../packaging/history';
 
 /** Compares dotted versions numerically (`2024.10` > `2024.4`). */
 export function compareVersions(a: string, b: string): number {
@@ -61,7 +62,7 @@ function planEntity(c: Card, env: EnvEntity | undefined, history: History): Plan
   // One merge for both the action and what is kept.
   const merges = new Merges();
   // The package's history of the card matters only when the environment has it.
-  const { action, reason, said: why } = env ? refineAction(actionFor(env, c, history[c.id]), env, c, merges) : CREATE;
+  const { action, reason, said: why } = env ? refineAction(actionFor(env, c, entriesOf(history, c.id)), env, c, merges) : CREATE;
   // Assigned key by key, in the order the rows have always had: spreads of optional parts cost
   // more than the rest of a row.
   const e: PlanEntity = { id: c.id, type: c.type, namespace: c.namespace } as PlanEntity;

@@ -2,6 +2,7 @@ import { canonicalJson, sha256 } from '../packaging/canonical';
 import type { Card, History } from '../packaging/format';
 import { cardReferences } from './cardRefs';
 import { badRequest } from './errors';
+import { emptyHistory, entriesOf } from '../packaging/history';
 
 /** How a duplicate renames: a namespace (workspace or module package) or one app (app package). */
 export interface Rename {
@@ -73,10 +74,10 @@ export function renameCards(r: Rename, cards: Card[]): Card[] {
  * so the copy's later updates compare against what was imported.
  */
 export function renameHistory(r: Rename, history: History, renamed: Card[], at: string): History {
-  const out: History = {};
+  const out: History = emptyHistory();
   for (const [id, entries] of Object.entries(history)) out[renameId(r, id)] = entries;
   for (const c of renamed) {
-    const h = out[c.id] ?? [];
+    const h = entriesOf(out, c.id) ?? [];
     if (h[h.length - 1]?.hash !== c.hash) out[c.id] = [...h, { hash: c.hash, at }];
   }
   return out;

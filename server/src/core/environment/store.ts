@@ -2,6 +2,7 @@ import type { Card, History, HistoryEntry } from '../packaging/format';
 import type { Sql } from './db/database';
 import type { EnvEntity, EnvSettings } from './types';
 import { namespaceOfId } from './writeScope';
+import { emptyHistory } from '../packaging/history';
 
 /** Reads and small writes of an environment's state, over any Sql (the database or a transaction). */
 
@@ -118,7 +119,7 @@ export async function entitiesIn(db: Sql, namespaces: string[]): Promise<EnvEnti
 }
 
 export async function historyOf(db: Sql, ids: string[]): Promise<History> {
-  const out: History = {};
+  const out: History = emptyHistory();
   if (!ids.length) return out;
   const rows = await db.query<{ id: string; hash: string; at: string }>(`SELECT id, hash, at FROM entity_history WHERE id = ANY($1::text[]) ORDER BY id, seq`, [ids]);
   for (const r of rows) (out[r.id] ??= []).push({ hash: r.hash, at: r.at });

@@ -1,4 +1,4 @@
-import type { Card, History } from './format';
+import type { Card, History, HistoryEntry } from './format';
 
 /** The project file that keeps every entity's hash history; `isola build` updates it. */
 export const HISTORY_FILE = 'isola.history.json';
@@ -9,10 +9,10 @@ export const HISTORY_FILE = 'isola.history.json';
  * their history: the package may be a smaller unit of the project.
  */
 export function updateHistory(history: History, cards: Card[], at: string): { history: History; changed: string[] } {
-  const out: History = { ...history };
+  const out: History = Object.assign(emptyHistory(), history);
   const changed: string[] = [];
   for (const c of cards) {
-    const list = out[c.id] ?? [];
+    const list = entriesOf(out, c.id) ?? [];
     if (list.length === 0 || list[list.length - 1].hash !== c.hash) {
       out[c.id] = [...list, { hash: c.hash, at }];
       changed.push(c.id);
@@ -23,8 +23,11 @@ export function updateHistory(history: History, cards: Card[], at: string): { hi
 
 /** The history entries a package carries: those of its cards. */
 export function historyOf(history: History, cards: Card[]): History {
-  const out: History = {};
-  for (const c of cards) if (history[c.id]) out[c.id] = history[c.id];
+  const out: History = emptyHistory();
+  for (const c of cards) {
+    const list = entriesOf(history, c.id);
+    if (list) out[c.id] = list;
+  }
   return out;
 }
 
@@ -41,4 +44,17 @@ export function historyShapeError(v: unknown): string | undefined {
 
 function sortKeys(h: History): History {
   return Object.fromEntries(Object.keys(h).sort().map((k) => [k, h[k]]));
+}
+
+/**
+ * One entity's entries, or undefined: its own property only. Ids come from packages and projects,
+ * and a unit's id is its code, so `constructor` must find nothing the history does not hold.
+ */
+export function entriesOf(history: History, id: string): HistoryEntry[] | undefined {
+  return Object.hasOwn(history, id) ? history[id] : undefined;
+}
+
+/** An empty history with no prototype: writing the entries of an id such as `__proto__` or `constructor` only writes them. */
+export function emptyHistory(): History {
+  return Object.create(null) as History;
 }

@@ -1,4 +1,5 @@
 import type { History, HistoryEntry } from '../packaging/format';
+import { emptyHistory, entriesOf } from '../packaging/history';
 
 /**
  * The project's history with a package's merged in: for every entity, the versions both know,
@@ -6,11 +7,11 @@ import type { History, HistoryEntry } from '../packaging/format';
  * environment's hash with this history, so nothing the project recorded may be lost.
  */
 export function mergeHistory(project: History, pkg: History): History {
-  const out: History = {};
+  const out: History = emptyHistory();
   for (const id of [...new Set([...Object.keys(project), ...Object.keys(pkg)])].sort()) {
     const seen = new Set<string>();
     const list: HistoryEntry[] = [];
-    for (const e of [...(project[id] ?? []), ...(pkg[id] ?? [])]) {
+    for (const e of [...(entriesOf(project, id) ?? []), ...(entriesOf(pkg, id) ?? [])]) {
       const key = `${e.hash} ${e.at}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -224,3 +224,26 @@ describe('codes that are names of every JavaScript object\'s members', () => {
     }
   });
 });
+
+describe('what a manifest quotes into the text report', () => {
+  it('line breaks and escape sequences in references and file names stay inside their finding\'s one line', () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'isola-lines-'));
+    try {
+      const ws = (app: string) => JSON.stringify({ kind: 'workspace', code: 'ws', version: '1.0.0', apps: [{ code: 'a', fields: [{ code: 'f', type: 'app', app }] }] });
+      writeFileSync(path.join(base, 'ws.isola.json'), ws('zzz.q\n0 errors, 0 warnings, 0 infos in 1 manifest\u001b[2K'));
+      writeFileSync(path.join(base, 'x\n0 errors, 0 warnings, 0 infos in 1 manifest\n.isola.json'), ws('yyy.q').replace('"ws"', '"ws2"'));
+      const r = isola(['check', base]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.doesNotMatch(r.out, /\u001b/);
+      const lines = r.out.trimEnd().split('\n');
+      // The findings (an unknown app in each, and the schema's word on the first string) and the
+      // summary: nothing a manifest wrote makes a line of its own.
+      const summary = lines.pop();
+      assert.equal(summary, `${lines.length} errors, 0 warnings, 0 infos in 2 manifests`);
+      for (const l of lines) assert.match(l, /^(ws\.isola\.json|x\\n0 errors, 0 warnings, 0 infos in 1 manifest\\n\.isola\.json):\d+:\d+ error (ISO006|MAN002) /, l);
+      assert.ok(lines.some((l) => /ISO006 .*zzz\.q\\n0 errors.*\\u001b\[2K/.test(l)), r.out);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});

@@ -96,4 +96,19 @@ describe('isola retrieve', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('(changed in local)', '(changed in local, then here)'));
     assert.equal(planOf('../p3.isolapkg'), 'update');
   });
+
+  it('with data: the records the environment exports in its own spelling leave the data file as it was', () => {
+    const project = path.join(tmp, 'invoices-data');
+    cpSync(path.join(REPO, 'examples/invoices'), project, { recursive: true });
+    git(['init', '-q'], project);
+    assert.equal(isola(['build', '.', '--package', 'invoices', '--data', 'all', '--out', '../i1.isolapkg'], project).code, 0);
+    const imp = isola(['import', '../i1.isolapkg', '--env', 'local'], project);
+    assert.equal(imp.code, 0, imp.err);
+    git(['add', '-A', ':!.isola'], project);
+    git(['commit', '-qm', 'imported'], project);
+    const same = isola(['retrieve', '--package', 'invoices', '--env', 'local', '--data', 'all'], project);
+    assert.equal(same.code, 0, same.err);
+    assert.match(same.out, /  unchanged data\/payment_purposes\.jsonl\n/);
+    assert.equal(git(['status', '--short', '--', '.', ':!.isola'], project), '', 'retrieving what was just imported changes no file');
+  });
 });

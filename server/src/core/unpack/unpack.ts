@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { nodeFileHost } from '../manifest/host';
@@ -14,6 +13,9 @@ import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
 import { foldedPath, joinInside, unsafeRelativePath } from './names';
 import { exclusiveTemp } from '../exclusiveWrite';
+import { Readable } from 'node:stream';
+import { byteLines } from '../packaging/lines';
+import { sameJson } from '../packaging/canonical';
 
 /** What an unpack does to one file. */
 export interface UnpackedFile {
@@ -195,12 +197,45 @@ async function sameContent(reader: PackageReader, abs: string, c: Content): Prom
   if ('text' in c) return (await fs.readFile(abs, 'utf8')) === c.text;
   if ('bytes' in c) return (await fs.readFile(abs)).equals(c.bytes);
   if ('empty' in c) return (await fs.stat(abs)).size === 0;
-  // Records are compared only when a file is already there: hashed on both sides, chunk by chunk.
-  const mine = createHash('sha256');
-  for (const chunk of c.chunks) mine.update(await reader.read(chunk));
-  const theirs = createHash('sha256');
-  for await (const b of (await fs.open(abs)).createReadStream()) theirs.update(b as Buffer);
-  return mine.digest('hex') === theirs.digest('hex');
+  // Records are compared only when a file is already there, record by record in order: the same
+  // records in the same order are the same data however each line spells them (an environment
+  // exports its database's JSON, with its own key order and spaces), so retrieving what was just
+  // imported leaves the file as the person wrote it.
+  const mine = async function* () {
+    for (const chunk of c.chunks) for await (const lines of byteLines(Readable.from([await reader.read(chunk)]))) yield* lines;
+  };
+  const h = await fs.open(abs);
+  try {
+    const theirs = async function* () {
+      for await (const lines of byteLines(h.createReadStream({ autoClose: false }))) yield* lines;
+    };
+    return await sameRecords(mine(), theirs());
+  } finally {
+    await h.close();
+  }
+}
+
+/** Whether two streams of JSONL lines hold the same records in the same order (blank lines aside; key order and spacing aside). */
+async function sameRecords(a: AsyncIterable<Buffer>, b: AsyncIterable<Buffer>): Promise<boolean> {
+  const next = async (it: AsyncIterator<Buffer>) => {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return undefined;
+      if (r.value.toString('latin1').trim()) return r.value;
+    }
+  };
+  const ia = a[Symbol.asyncIterator]();
+  const ib = b[Symbol.asyncIterator]();
+  for (;;) {
+    const [x, y] = [await next(ia), await next(ib)];
+    if (x === undefined || y === undefined) return x === y;
+    if (x.equals(y)) continue;
+    try {
+      if (!sameJson(JSON.parse(x.toString('utf8')), JSON.parse(y.toString('utf8')))) return false;
+    } catch {
+      return false;
+    }
+  }
 }
 
 async function write(reader: PackageReader, dir: string, p: Planned): Promise<void> {

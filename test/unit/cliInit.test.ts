@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -138,5 +138,22 @@ describe('isola init', () => {
 
   it('isola help lists init', () => {
     assert.match(isola(['help'], tmp).out, /^  init \[DIR\]/m);
+  });
+
+  it('a .gitignore or .github that links outside the folder is refused: nothing written there, nor in the folder', () => {
+    const outside = path.join(tmp, 'elsewhere');
+    mkdirSync(path.join(outside, 'workflows'), { recursive: true });
+    writeFileSync(path.join(outside, 'ignore'), 'theirs\n');
+    for (const [name, target, link] of [['.gitignore', path.join(outside, 'ignore'), '.gitignore'], ['.github', outside, '.github']] as const) {
+      const dir = path.join(tmp, `linked-${name.slice(1)}`);
+      mkdirSync(dir);
+      symlinkSync(target, path.join(dir, link));
+      const r = isola(['init', dir, '--code', 'sales'], tmp);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.err, new RegExp(`^isola init: refused, nothing written: ${name.replace('.', '\\.')}\\S* leads outside the folder \\(to .*elsewhere`));
+      assert.deepEqual(readdirSync(dir), [link], 'nothing written in the folder');
+    }
+    assert.equal(readFileSync(path.join(outside, 'ignore'), 'utf8'), 'theirs\n');
+    assert.deepEqual(readdirSync(path.join(outside, 'workflows')), []);
   });
 });

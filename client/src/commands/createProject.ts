@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { codeFromFolderName, codeProblem, initPlan, InitPlan, languagesProblem } from '../../../server/src/core/init/init';
+import { codeFromFolderName, codeProblem, fileOutside, initPlan, InitPlan, languagesProblem } from '../../../server/src/core/init/init';
 import type { ManifestKind } from '../../../server/src/core/manifest/types';
 import { reached } from '../walkthrough';
 
@@ -55,6 +55,12 @@ export function registerCreateProject(toolVersion: string): vscode.Disposable {
         ? vscode.l10n.t('Isola: Create Project refused, nothing written: {0} already exists in {1}. It never overwrites a file.', taken[0], folder.fsPath)
         : vscode.l10n.t('Isola: Create Project refused, nothing written: {0} already exist in {1}. It never overwrites a file.', taken.join(', '), folder.fsPath));
       return { refused: taken };
+    }
+    // A .gitignore or .github that links out of the folder would take the writes with it.
+    const outside = folder.scheme === 'file' ? fileOutside(folder.fsPath, plan) : undefined;
+    if (outside) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Isola: Create Project refused, nothing written: {0} leads outside the folder (to {1}).', outside.path, outside.target));
+      return { refused: [outside.path] };
     }
     await write(folder, plan, gitignore);
     if (vscode.workspace.getWorkspaceFolder(folder)) reached('hasProject');

@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { codeFromFolderName, codeProblem, InitFile, initPlan, languagesProblem } from '../core/init/init';
+import { codeFromFolderName, codeProblem, fileOutside, InitFile, initPlan, languagesProblem } from '../core/init/init';
 import { MANIFEST_KINDS, ManifestKind } from '../core/manifest/types';
 import { english, Translator } from '../core/l10n';
 import { translatorOf } from './lang';
@@ -41,6 +41,11 @@ export async function runInit(args: string[], io: Io): Promise<ExitCode> {
   for (const f of plan.files) if (f.mode === 'create' && (await exists(path.join(dir, f.path)))) taken.push(f.path);
   if (taken.length) {
     io.err(`isola init: ${t.t('cli.init.refused', { n: taken.length, files: taken.join(', '), where })}\n`);
+    return 1;
+  }
+  const outside = fileOutside(dir, plan);
+  if (outside) {
+    io.err(`isola init: ${t.t('cli.init.outside', { file: outside.path, target: outside.target })}\n`);
     return 1;
   }
   await writeAll(dir, plan.files, t);
@@ -88,7 +93,8 @@ async function writeAll(dir: string, files: InitFile[], t: Translator = english)
     for (const f of [...files.filter((x) => x.mode === 'create'), ...files.filter((x) => x.mode === 'append')]) {
       const file = path.join(dir, ...f.path.split('/'));
       await fs.mkdir(path.dirname(file), { recursive: true });
-      if (f.mode === 'append') await fs.appendFile(file, f.text);
+      // Never through a link made since the check: O_NOFOLLOW refuses one at the file itself.
+      if (f.mode === 'append') await fs.appendFile(file, f.text, { flag: fsConstants.O_APPEND | fsConstants.O_WRONLY | fsConstants.O_NOFOLLOW });
       else {
         await fs.writeFile(file, f.text, { flag: 'wx' });
         created.push(file);

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { linkedPathVerdict } from '../manifest/linkedPath';
 import { MANIFEST_KINDS, ManifestKind } from '../manifest/types';
 
 /**
@@ -219,4 +221,18 @@ jobs:
           name: ${o.code}-package
           path: "*.isolapkg"
 `;
+}
+
+/**
+ * The first file of a plan that would be written outside `dir` once symbolic links are followed
+ * (a `.gitignore` or a `.github` folder that links elsewhere), with where it leads; undefined when
+ * every one stays inside. Init appends to a `.gitignore` that exists, so a link there would write
+ * into someone else's file.
+ */
+export function fileOutside(dir: string, plan: InitPlan): { path: string; target: string } | undefined {
+  for (const f of plan.files) {
+    const v = linkedPathVerdict(dir, f.path, path.join(dir, ...f.path.split('/')));
+    if (!v.inside) return { path: f.path, target: v.target };
+  }
+  return undefined;
 }

@@ -279,6 +279,7 @@ export const en = {
   'cli.init.fileCreated': 'created',
   'cli.init.fileAppended': 'appended',
   'cli.init.next': 'Next: {commands}',
+  'cli.init.outside': 'refused, nothing written: {file} leads outside the folder (to {target}); init writes only inside it',
   'cli.init.appeared': '{file} appeared while writing; nothing kept',
   'cli.graph.unknownLevel': 'unknown level "{level}": use namespace or entity',
 

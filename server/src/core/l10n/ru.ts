@@ -271,6 +271,7 @@ export const ru: Record<MessageKey, string> = {
   'cli.init.fileCreated': 'создан',
   'cli.init.fileAppended': 'дополнен',
   'cli.init.next': 'Дальше: {commands}',
+  'cli.init.outside': 'отказ, ничего не записано: {file} ведёт за пределы папки (в {target}); init пишет только внутри неё',
   'cli.init.appeared': '{file} появился во время записи; ничего не сохранено',
   'cli.graph.unknownLevel': 'неизвестный уровень "{level}": укажите namespace или entity',
 

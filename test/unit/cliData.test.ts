@@ -161,3 +161,45 @@ describe('record ids that are whole numbers beyond 2^53', () => {
     }
   });
 });
+
+describe('a data record whose bytes are not UTF-8', () => {
+  const bad = Buffer.concat([Buffer.from('{"id":"2","title":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+
+  it('is a finding of `isola check` and refuses the build (read, it would change without a word)', () => {
+    const p = project();
+    try {
+      writeFileSync(p.dataFile, Buffer.concat([Buffer.from('{"id":"1"}\n'), bad]));
+      const r = isola(['check', p.proj, '--format', 'json']);
+      assert.equal(r.code, 1, r.out + r.err);
+      const ds = (JSON.parse(r.out) as { diagnostics: { code: string; message: string }[] }).diagnostics;
+      assert.deepEqual(ds.map((d) => d.code), ['MAN003']);
+      assert.match(ds[0].message, /line 2: not UTF-8 \(the record would change as it is read\)/);
+      const b = isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', path.join(p.outDir, 'x.isolapkg')]);
+      assert.equal(b.code, 1, b.out + b.err);
+      assert.match(b.err, /deal\.jsonl:2: not UTF-8/);
+      assert.deepEqual(leftovers(p.outDir), []);
+    } finally {
+      p.done();
+    }
+  });
+
+  it('in a package made elsewhere, fails its import whole instead of arriving with U+FFFD', async () => {
+    const p = project();
+    try {
+      writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n');
+      const file = path.join(p.outDir, 'sales.isolapkg');
+      assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', file]).code, 0);
+      const entries = await readEntries(file);
+      entries.find((e) => e.name.startsWith('data/'))!.data = Buffer.concat([Buffer.from('{"id":"1"}\n'), bad]);
+      const forged = path.join(p.outDir, 'forged.isolapkg');
+      await writeZip(forged, fixIndex(entries));
+      const r = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local'], { cwd: p.proj, encoding: 'utf8' });
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /line 2 is not UTF-8/);
+      const again = spawnSync(process.execPath, [CLI, 'import', file, '--env', 'local', '--dry-run', '--format', 'json'], { cwd: p.proj, encoding: 'utf8' });
+      assert.deepEqual(JSON.parse(again.stdout).plan.data.map((d: { existing: number }) => d.existing), [0], 'no record was written');
+    } finally {
+      p.done();
+    }
+  });
+});

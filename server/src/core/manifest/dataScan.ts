@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { byteLines } from '../packaging/lines';
 
@@ -36,6 +37,9 @@ export function inexactId(id: unknown): boolean {
   return typeof id === 'number' && Number.isInteger(id) && !Number.isSafeInteger(id);
 }
 
+/** Why a line whose bytes are not UTF-8 is refused (decoding would change the record without a word). */
+export const NOT_UTF8 = 'not UTF-8 (the record would change as it is read)';
+
 /** Why a record with such an id is refused. */
 export const UNSAFE_ID = 'its "id" is a whole number beyond 2^53, which is not kept exactly (two records could become one); write it as a string';
 
@@ -62,7 +66,7 @@ export async function scanDataFile(absPath: string): Promise<DataProblem | undef
     for await (const lines of byteLines(input)) {
       for (const raw of lines) {
         line++;
-        const reason = recordProblem(raw.toString('utf8'));
+        const reason = isUtf8(raw) ? recordProblem(raw.toString('utf8')) : NOT_UTF8;
         if (reason) return { line, reason };
       }
     }

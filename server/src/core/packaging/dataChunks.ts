@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { CHUNK_BYTES, CHUNK_RECORDS, EntryInfo } from './format';
-import { recordProblem } from '../manifest/dataScan';
+import { NOT_UTF8, recordProblem } from '../manifest/dataScan';
 import { byteLines } from './lines';
 
 /** Lines of JSON records from somewhere other than a file (an environment's database). */
@@ -105,7 +106,7 @@ export async function writeDataChunks(
         onBytes(raw.length + 1);
         if (!line) continue;
         // The same judgement as the check's (MAN003), so a build refuses only what a check reports.
-        const problem = recordProblem(line);
+        const problem = typeof raw !== 'string' && !isUtf8(raw) ? NOT_UTF8 : recordProblem(line);
         if (problem) throw new DataRecordError(`${absPath}:${lineNo}: ${problem}`);
         // The line's own bytes when trimming changed nothing (nearly always): no re-encoding.
         const bytes = typeof raw !== 'string' && line.length === text.length ? raw : Buffer.from(line, 'utf8');

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { sha256 } from './canonical';
 import * as fs from 'node:fs';
@@ -292,6 +293,8 @@ export interface RecordLineBatch {
  */
 export function parseRecordLine(raw: Buffer, n: number, chunk: string): unknown {
   if (raw.length === 0) return undefined;
+  // Decoding would turn such bytes into U+FFFD without a word: the record would import changed.
+  if (!isUtf8(raw)) throw new PackageError(`line ${n} is not UTF-8`, chunk);
   let rec: unknown;
   try {
     rec = JSON.parse(raw.toString('utf8'));

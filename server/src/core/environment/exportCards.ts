@@ -2,7 +2,7 @@ import { canonicalJson, sha256 } from '../packaging/canonical';
 import { carriedBody } from '../packaging/carry';
 import type { Card, History } from '../packaging/format';
 import type { EnvEntity } from './types';
-import { emptyHistory, entriesOf } from '../packaging/history';
+import { entriesOf } from '../packaging/history';
 
 /**
  * The card an export carries of an entity: its body as the environment holds it, without setting
@@ -22,7 +22,7 @@ export function exportCard(e: EnvEntity): Card {
  * as a build's history ends with the hash of what it carries.
  */
 export function exportHistory(history: History, cards: readonly Card[], now: string): History {
-  const out: History = Object.assign(emptyHistory(), history);
+  const out: History = { ...history };
   for (const c of cards) {
     const list = entriesOf(out, c.id) ?? [];
     if (list[list.length - 1]?.hash !== c.hash) out[c.id] = [...list, { hash: c.hash, at: now }];

@@ -2,7 +2,7 @@ import { canonicalJson, sha256 } from '../packaging/canonical';
 import type { Card, History } from '../packaging/format';
 import { cardReferences } from './cardRefs';
 import { badRequest } from './errors';
-import { emptyHistory, entriesOf } from '../packaging/history';
+import { entriesOf } from '../packaging/history';
 
 /** How a duplicate renames: a namespace (workspace or module package) or one app (app package). */
 export interface Rename {
@@ -74,7 +74,7 @@ export function renameCards(r: Rename, cards: Card[]): Card[] {
  * so the copy's later updates compare against what was imported.
  */
 export function renameHistory(r: Rename, history: History, renamed: Card[], at: string): History {
-  const out: History = emptyHistory();
+  const out: History = {};
   for (const [id, entries] of Object.entries(history)) out[renameId(r, id)] = entries;
   for (const c of renamed) {
     const h = entriesOf(out, c.id) ?? [];

@@ -2,7 +2,7 @@ import type { Card, History, HistoryEntry } from '../packaging/format';
 import type { Sql } from './db/database';
 import type { EnvEntity, EnvSettings } from './types';
 import { namespaceOfId } from './writeScope';
-import { emptyHistory } from '../packaging/history';
+import { entriesOf } from '../packaging/history';
 
 /** Reads and small writes of an environment's state, over any Sql (the database or a transaction). */
 
@@ -119,10 +119,15 @@ export async function entitiesIn(db: Sql, namespaces: string[]): Promise<EnvEnti
 }
 
 export async function historyOf(db: Sql, ids: string[]): Promise<History> {
-  const out: History = emptyHistory();
+  const out: History = {};
   if (!ids.length) return out;
   const rows = await db.query<{ id: string; hash: string; at: string }>(`SELECT id, hash, at FROM entity_history WHERE id = ANY($1::text[]) ORDER BY id, seq`, [ids]);
-  for (const r of rows) (out[r.id] ??= []).push({ hash: r.hash, at: r.at });
+  for (const r of rows) {
+    // By own property: a unit's id is its code, and `constructor` is every object's.
+    const list = entriesOf(out, r.id);
+    if (list) list.push({ hash: r.hash, at: r.at });
+    else out[r.id] = [{ hash: r.hash, at: r.at }];
+  }
   return out;
 }
 

@@ -9,7 +9,7 @@ export const HISTORY_FILE = 'isola.history.json';
  * their history: the package may be a smaller unit of the project.
  */
 export function updateHistory(history: History, cards: Card[], at: string): { history: History; changed: string[] } {
-  const out: History = Object.assign(emptyHistory(), history);
+  const out: History = { ...history };
   const changed: string[] = [];
   for (const c of cards) {
     const list = entriesOf(out, c.id) ?? [];
@@ -23,7 +23,7 @@ export function updateHistory(history: History, cards: Card[], at: string): { hi
 
 /** The history entries a package carries: those of its cards. */
 export function historyOf(history: History, cards: Card[]): History {
-  const out: History = emptyHistory();
+  const out: History = {};
   for (const c of cards) {
     const list = entriesOf(history, c.id);
     if (list) out[c.id] = list;
@@ -52,9 +52,4 @@ function sortKeys(h: History): History {
  */
 export function entriesOf(history: History, id: string): HistoryEntry[] | undefined {
   return Object.hasOwn(history, id) ? history[id] : undefined;
-}
-
-/** An empty history with no prototype: writing the entries of an id such as `__proto__` or `constructor` only writes them. */
-export function emptyHistory(): History {
-  return Object.create(null) as History;
 }

@@ -1,5 +1,5 @@
 import type { History, HistoryEntry } from '../packaging/format';
-import { emptyHistory, entriesOf } from '../packaging/history';
+import { entriesOf } from '../packaging/history';
 
 /**
  * The project's history with a package's merged in: for every entity, the versions both know,
@@ -7,7 +7,7 @@ import { emptyHistory, entriesOf } from '../packaging/history';
  * environment's hash with this history, so nothing the project recorded may be lost.
  */
 export function mergeHistory(project: History, pkg: History): History {
-  const out: History = emptyHistory();
+  const out: History = {};
   for (const id of [...new Set([...Object.keys(project), ...Object.keys(pkg)])].sort()) {
     const seen = new Set<string>();
     const list: HistoryEntry[] = [];

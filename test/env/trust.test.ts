@@ -159,6 +159,24 @@ for (const backend of backends()) {
       assert.deepEqual(await state(), before);
     });
 
+    it('a package relabelled as a solution that names the victim\'s namespace as a member needs the victim\'s rights: 403', async () => {
+      const before = await state();
+      const entries = await readEntries(payments);
+      const app = JSON.parse(entries.find((e) => e.name === 'apps/payments.invoices.card.json')!.data.toString('utf8'));
+      app.body.fields.push({ code: 'stolen', type: 'app', app: 'invoices.payment_purposes' });
+      const solution = { code: 'payments', title: 'Payments', members: [{ kind: 'workspace', code: 'payments' }, { kind: 'workspace', code: 'invoices' }] };
+      const relabelled = await forge(work, payments, 'as-solution', [
+        { name: 'apps/payments.invoices.card.json', data: card('app', 'payments.invoices', 'payments', 'invoices', app.body) },
+        { name: 'solutions/payments.card.json', data: card('solution', 'payments', 'payments', 'payments', solution) },
+      ], (d) => {
+        d.kind = 'solution';
+      }, (name) => name !== 'menu/payments.card.json');
+      const r = await api(svc, 'POST', '/v1/packages', { token: mallory, raw: readFileSync(relabelled) });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /owner of `invoices`/);
+      assert.deepEqual(await state(), before);
+    });
+
     it('a package that writes no namespace (no card, no data) is nobody\'s: 403 for a user who owns nothing, whatever code it names', async () => {
       const before = await state();
       const eve = await createUser(svc, T, 'eve', []);

@@ -221,4 +221,56 @@ describe('unpack trusts the package no more than the reader does', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  it('a data hint naming the project\'s history is not followed, and numbers past double precision are told apart', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-hist-'));
+    try {
+      const other = path.join(tmp, 'other');
+      mkdirSync(path.join(other, 'data'), { recursive: true });
+      writeFileSync(path.join(other, 'beta.isola.json'), JSON.stringify({ kind: 'app', namespace: 'sales', code: 'beta', version: '1.0.0', fields: [{ code: 'n', type: 'number' }], data: { beta: 'data/beta.jsonl' } }));
+      writeFileSync(path.join(other, 'data', 'beta.jsonl'), '{"id":"1","n":12345678901234567891}\n');
+      const file = path.join(tmp, 'beta.isolapkg');
+      assert.equal(spawnSync(process.execPath, [CLI, 'build', other, '--package', 'beta', '--data', 'all', '--out', file]).status, 0);
+      // A forged copy whose app card names the project's history as its data file.
+      const entries = await readEntries(file);
+      const appEntry = entries.find((e) => e.name === 'apps/sales.beta.card.json')!;
+      const c = JSON.parse(appEntry.data.toString('utf8'));
+      c.body.data = { beta: 'isola.history.json' };
+      c.hash = sha256(canonicalJson(c.body));
+      appEntry.data = Buffer.from(JSON.stringify(c));
+      const forged = path.join(tmp, 'forged.isolapkg');
+      await writeZip(forged, fixIndex(entries));
+      const dir = path.join(tmp, 'proj');
+      mkdirSync(dir);
+      const history = JSON.stringify({ 'sales.alpha': [{ hash: 'a'.repeat(64), at: '2026-01-01T00:00:00Z' }] }, null, 2) + '\n';
+      writeFileSync(path.join(dir, 'isola.history.json'), history);
+      await unpackPackage({ file: forged, dir });
+      const kept = JSON.parse(readFileSync(path.join(dir, 'isola.history.json'), 'utf8'));
+      assert.deepEqual(kept['sales.alpha'], [{ hash: 'a'.repeat(64), at: '2026-01-01T00:00:00Z' }], 'the history keeps its versions');
+      const named = JSON.parse(readFileSync(path.join(dir, 'beta.isola.json'), 'utf8')).data.beta;
+      assert.notEqual(named, 'isola.history.json');
+      // The same record with a number that differs only past double precision is a change.
+      writeFileSync(path.join(dir, named), '{"id":"1","n":12345678901234567890}\n');
+      const again = await unpackPackage({ file, dir });
+      assert.equal(again.files.find((f) => f.file === named)?.status, 'changed', JSON.stringify(again.files));
+      assert.equal(readFileSync(path.join(dir, named), 'utf8'), '{"id":"1","n":12345678901234567891}\n');
+      // Spelled differently (spaces, key order), the same record is unchanged.
+      writeFileSync(path.join(dir, named), '{ "n": 12345678901234567891, "id": "1" }\n');
+      assert.equal((await unpackPackage({ file, dir })).files.find((f) => f.file === named)?.status, 'unchanged');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('a --dir beneath a file is refused as such, not met as an internal error', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-under-'));
+    try {
+      await pkg(path.join(tmp, 'p.isolapkg'), 'ws', [card('group', 'ws', 'g', { code: 'g' })]);
+      writeFileSync(path.join(tmp, 'file.txt'), 'a file');
+      await assert.rejects(unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir: path.join(tmp, 'file.txt', 'sub') }),
+        (e: Error) => e instanceof UnpackRefused && /file\.txt is not a folder$/.test(e.message));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });

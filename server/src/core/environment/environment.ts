@@ -6,6 +6,7 @@ import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { PackageError } from '../packaging/reader';
 import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
 import { fileRefs } from './fileRefs';
+import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
@@ -151,7 +152,7 @@ export class Environment {
     const e = (await getEntities(this.db, [id])).get(id);
     if (!e) throw notFound(`no entity ${id}`);
     requireRights(caller, [e.namespace], `reading ${id}`);
-    return { ...e, history: (await historyOf(this.db, [id]))[id] ?? [] };
+    return { ...e, history: entriesOf(await historyOf(this.db, [id]), id) ?? [] };
   }
 
   /**
@@ -179,7 +180,7 @@ export class Environment {
     await this.db.transaction(async (tx) => {
       const rev = await lockRevision(tx);
       await tx.query(`UPDATE entities SET body = $2, hash = $3, deleted = $4, updated_at = $5, updated_by = $6, job_id = NULL WHERE id = $1`, [id, JSON.stringify(body), hash, deleted, at, caller.name]);
-      const h = (await historyOf(tx, [id]))[id] ?? [];
+      const h = entriesOf(await historyOf(tx, [id]), id) ?? [];
       if (h[h.length - 1]?.hash !== hash) await writeHistory(tx, id, [...h, { hash, at }]);
       await bumpRevision(tx, rev);
     });
@@ -205,6 +206,8 @@ export class Environment {
 
   async package(caller: Caller, id: string): Promise<StoredPackage> {
     const p = await this.store.get(id);
+    // A package that touches no namespace (an export of nothing) is still its creator's.
+    if (!p.namespaces.length && p.createdBy === caller.name) return p;
     requirePackageRights(caller, p, `downloading package ${id}`);
     return p;
   }

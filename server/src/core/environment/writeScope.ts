@@ -12,7 +12,7 @@ export function namespaceOfId(id: string): string {
 
 /** What an import of a package would write, worked out from the ids it writes. */
 export interface WriteScope {
-  /** Namespaces written: those of every card's id and every data app, and a unit's own code, sorted. */
+  /** Namespaces the package is about: those of every card's id and every data app, a unit's own code, and a solution's members; sorted. */
   namespaces: string[];
   /** Namespaces the package's kind and code allow it to write; `any` for a configuration. */
   allowed: ReadonlySet<string> | 'any';
@@ -59,8 +59,11 @@ export function writeScope(kind: string, code: string, cards: readonly Card[], d
     if (allowed !== 'any' && !allowed.has(ns)) outside.push(`${what} ${whatId} writes into \`${ns}\`, outside ${where}`);
   };
   // A unit's own namespace is what its package is about, even with no card of it chosen (a
-  // data-only import) or none at all: rights are then decided on it, not on an empty list.
-  if (kind === 'solution' || kind === 'workspace' || kind === 'module') namespaces.add(code);
+  // data-only import) or none at all: rights are then decided on it, not on an empty list. A
+  // solution is about every member it names too: its card is what lets its references reach
+  // them, so whoever brings it needs the rights on all of them, whatever its cards write.
+  if (kind === 'workspace' || kind === 'module') namespaces.add(code);
+  if (kind === 'solution' && allowed !== 'any') for (const ns of allowed) namespaces.add(ns);
   for (const c of cards) take(c.type, c.id, c.id);
   for (const app of dataApps) take('data of', app, app);
   return { namespaces: [...namespaces].sort(), allowed, outside };

@@ -4,6 +4,9 @@ import { foldedPath, joinInside, relativeTo } from './names';
 
 type Obj = Record<string, unknown>;
 
+/** Files of the project itself, by name (as a case-insensitive file system compares them). */
+const PROJECT_FILES: ReadonlySet<string> = new Set(['isola.history.json', 'isola.config.json'].map(foldedPath));
+
 /** Where the manifest of each unit goes when the folder has none yet: one folder per namespace. */
 export const defaultManifestFile = {
   /** A workspace or module: `<ns>/<ns>.isola.json`. */
@@ -64,6 +67,8 @@ export class FileNamer {
     const claim = (file: string, source: PlannedFile['source'], adopt = false): boolean => {
       const f = foldedPath(file);
       if (blocked.has(f) && !adopt) return false;
+      // The project's history and configuration are never a script's, a template's or data's.
+      if (PROJECT_FILES.has(foldedPath(path.posix.basename(file)))) return false;
       const had = taken.get(f);
       if (had) return had.file === file && sameSource(had.source, source);
       const p: PlannedFile = adopt && blocked.has(f) ? { file, source, adopted: true } : { file, source };

@@ -15,7 +15,7 @@ import { foldedPath, joinInside, unsafeRelativePath } from './names';
 import { exclusiveTemp } from '../exclusiveWrite';
 import { Readable } from 'node:stream';
 import { byteLines } from '../packaging/lines';
-import { sameJson } from '../packaging/canonical';
+import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 
 /** What an unpack does to one file. */
 export interface UnpackedFile {
@@ -75,8 +75,12 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     const d = reader.descriptor;
     const cards = (await reader.cards()).map((c) => c.card);
     const dir = path.resolve(o.dir);
-    const at = await fs.stat(dir).catch(() => undefined);
-    if (at && !at.isDirectory()) throw new UnpackRefused(`${o.dir} is not a folder`);
+    // The folder, or the nearest part of its path that exists, must be a folder (not a file beneath which nothing can be made).
+    for (let at = dir; ; at = path.dirname(at)) {
+      const st = await fs.stat(at).catch(() => undefined);
+      if (st && !st.isDirectory()) throw new UnpackRefused(at === dir ? `${o.dir} is not a folder` : `${o.dir}: ${at} is not a folder`);
+      if (st || path.dirname(at) === at) break;
+    }
     // Data files are not scanned for bad lines (nothing here reads those findings): at 1M records
     // that scan read and parsed 1.2 GB before the unpack compared a byte.
     const project = await dirExists(dir) ? await loadProject(dir, { ...nodeFileHost, scanData: undefined }) : undefined;
@@ -157,6 +161,7 @@ async function judge(reader: PackageReader, dir: string, plan: Planned[], linked
     const f = foldedPath(p.file);
     const other = folded.get(f);
     if (other !== undefined && other !== p.file) throw new UnpackRefused(`the package would write ${p.file} and ${other}, which differ only in letter case`);
+    if (other !== undefined) throw new UnpackRefused(`the package would write ${p.file} twice, with different contents`);
     folded.set(f, p.file);
   }
   for (const p of plan) {
@@ -226,16 +231,41 @@ async function sameRecords(a: AsyncIterable<Buffer>, b: AsyncIterable<Buffer>): 
   };
   const ia = a[Symbol.asyncIterator]();
   const ib = b[Symbol.asyncIterator]();
-  for (;;) {
-    const [x, y] = [await next(ia), await next(ib)];
-    if (x === undefined || y === undefined) return x === y;
-    if (x.equals(y)) continue;
-    try {
-      if (!sameJson(JSON.parse(x.toString('utf8')), JSON.parse(y.toString('utf8')))) return false;
-    } catch {
-      return false;
+  try {
+    for (;;) {
+      const [x, y] = [await next(ia), await next(ib)];
+      if (x === undefined || y === undefined) return x === y;
+      if (x.equals(y)) continue;
+      const [vx, vy] = [exactRecord(x.toString('utf8')), exactRecord(y.toString('utf8'))];
+      if (vx === undefined || vx !== vy) return false;
     }
+  } finally {
+    await ia.return?.();
+    await ib.return?.();
   }
+}
+
+/**
+ * A record line as text that is equal for two lines exactly when they hold the same JSON, key
+ * order and spacing aside: numbers as written (a parse would make 12345678901234567891 and
+ * ...890 one number), repeated keys kept. Undefined for a line that is not JSON.
+ */
+function exactRecord(text: string): string | undefined {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  if (errors.length || !root) return undefined;
+  const value = (n: JsonNode): unknown => {
+    switch (n.type) {
+      case 'object': {
+        const pairs = (n.children ?? []).map((p) => [p.children![0].value as string, value(p.children![1])] as [string, unknown]);
+        return { o: pairs.sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0)) };
+      }
+      case 'array': return (n.children ?? []).map(value);
+      case 'number': return { n: text.slice(n.offset, n.offset + n.length) };
+      default: return n.value;
+    }
+  };
+  return JSON.stringify(value(root));
 }
 
 async function write(reader: PackageReader, dir: string, p: Planned): Promise<void> {

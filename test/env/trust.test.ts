@@ -12,7 +12,7 @@ import { canonicalJson, sha256 } from '../../server/src/core/packaging/canonical
 import { fixIndex, readEntries, type Entry } from '../fuzz/pkgzip';
 import { writeZip } from '../unit/packaging/hostile';
 import { createUser, entity, expectStatus, importFile, plan, revision, snapshot, upload, Workdir } from './fixtures';
-import { api, backends, removeData, Service, startService } from './service';
+import { api, backends, removeData, Service, startService, waitJob } from './service';
 
 const COUNTER = 'invoices.invoice_number';
 
@@ -243,6 +243,19 @@ for (const backend of backends()) {
       const { job } = await importFile(svc, mallory, payments);
       assert.equal(job.status, 'succeeded');
       assert.deepEqual(await entity(svc, alice, COUNTER), counterBefore);
+    });
+
+    it('an export of nothing (an app without its design or data) is its creator\'s to download, and nobody else\'s but the administrator\'s', async () => {
+      // The app's access rows name the workspace's groups, which an app package cannot carry: without them it is isolated.
+      const perms = await entity(svc, mallory, 'payments.payment_purposes.permissions');
+      expectStatus(await api(svc, 'PUT', '/v1/entities/payments.payment_purposes.permissions', { token: mallory, body: { body: { ...perms.body, permissions: [] } } }), 200, 'PUT');
+      const started = expectStatus(await api(svc, 'POST', '/v1/exports', { token: mallory, body: { kind: 'app', code: 'payments.payment_purposes', design: 'none' } }), 202, 'export');
+      const job = await waitJob(svc, mallory, started.id);
+      assert.equal(job.status, 'succeeded', job.error);
+      const pkg = job.result.package;
+      assert.deepEqual(expectStatus(await api(svc, 'GET', `/v1/packages/${pkg}`, { token: mallory }), 200, 'download by its creator').namespaces, []);
+      assert.equal((await api(svc, 'GET', `/v1/packages/${pkg}`, { token: alice })).status, 403);
+      assert.equal((await api(svc, 'GET', `/v1/packages/${pkg}`, { token: T })).status, 200);
     });
 
     it('a PUT may keep the files a body names, not name another namespace\'s by its hash', async () => {

@@ -117,89 +117,71 @@ describe('an interrupted build', () => {
   });
 });
 
+/** The data file holds `lines` (line 2 bad): one MAN003 of the check saying `why`, a refused build, no package. */
+function refusedByCheckAndBuild(lines: Buffer | string, why: RegExp): void {
+  const p = project();
+  try {
+    writeFileSync(p.dataFile, lines);
+    const r = isola(['check', p.proj, '--format', 'json']);
+    assert.equal(r.code, 1, r.out + r.err);
+    const ds = (JSON.parse(r.out) as { diagnostics: { code: string; message: string }[] }).diagnostics;
+    assert.deepEqual(ds.map((d) => d.code), ['MAN003']);
+    assert.match(ds[0].message, why);
+    const b = isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', path.join(p.outDir, 'x.isolapkg')]);
+    assert.equal(b.code, 1, b.out + b.err);
+    assert.deepEqual(leftovers(p.outDir), []);
+  } finally {
+    p.done();
+  }
+}
+
+/**
+ * A package built with two good records, then forged to hold `records` instead (as one made
+ * elsewhere might), imported into local: it must fail whole, saying `why`, and write nothing.
+ */
+async function refusedAtImport(records: Buffer, why: RegExp[]): Promise<void> {
+  const p = project();
+  try {
+    writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n');
+    const file = path.join(p.outDir, 'sales.isolapkg');
+    assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', file]).code, 0);
+    const entries = await readEntries(file);
+    entries.find((e) => e.name.startsWith('data/'))!.data = records;
+    const forged = path.join(p.outDir, 'forged.isolapkg');
+    await writeZip(forged, fixIndex(entries));
+    const r = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local'], { cwd: p.proj, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    for (const w of why) assert.match(r.stdout + r.stderr, w);
+    const again = spawnSync(process.execPath, [CLI, 'import', file, '--env', 'local', '--dry-run', '--format', 'json'], { cwd: p.proj, encoding: 'utf8' });
+    const plan = JSON.parse(again.stdout).plan;
+    assert.deepEqual(plan.data.map((d: { existing: number }) => d.existing), [0], 'no record was written');
+    assert.equal(plan.counts.create, plan.entities.length, 'nor any design entity');
+  } finally {
+    p.done();
+  }
+}
+
 describe('record ids that are whole numbers beyond 2^53', () => {
   const ids = ['{"id":12345678901234567891,"title":"caf\\u00e9 one"}', '{"id":12345678901234567892,"title":"caf\\u00e9 two"}'];
 
   it('are a finding of `isola check` and refuse the build: two of them could become one record', () => {
-    const p = project();
-    try {
-      writeFileSync(p.dataFile, `{"id":"1"}\n${ids[0]}\n`);
-      const r = isola(['check', p.proj, '--format', 'json']);
-      assert.equal(r.code, 1, r.out + r.err);
-      const ds = (JSON.parse(r.out) as { diagnostics: { code: string; message: string }[] }).diagnostics;
-      assert.deepEqual(ds.map((d) => d.code), ['MAN003']);
-      assert.match(ds[0].message, /line 2: its "id" is a whole number beyond 2\^53, which is not kept exactly \(two records could become one\); write it as a string/);
-      assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', path.join(p.outDir, 'x.isolapkg')]).code, 1);
-      assert.deepEqual(leftovers(p.outDir), []);
-    } finally {
-      p.done();
-    }
+    refusedByCheckAndBuild(`{"id":"1"}\n${ids[0]}\n`, /line 2: its "id" is a whole number beyond 2\^53, which is not kept exactly \(two records could become one\); write it as a string/);
   });
 
   it('in a package made elsewhere, fail its import whole: nothing is merged or written', async () => {
-    const p = project();
-    try {
-      writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n');
-      const file = path.join(p.outDir, 'sales.isolapkg');
-      assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', file]).code, 0);
-      // The same package with the records replaced by two whose ids differ only past 2^53.
-      const entries = await readEntries(file);
-      const chunk = entries.find((e) => e.name.startsWith('data/'))!;
-      chunk.data = Buffer.from(`${ids.join('\n')}\n`);
-      const forged = path.join(p.outDir, 'forged.isolapkg');
-      await writeZip(forged, fixIndex(entries));
-      const r = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local'], { cwd: p.proj, encoding: 'utf8' });
-      assert.equal(r.status, 1, r.stdout + r.stderr);
-      assert.match(r.stdout + r.stderr, /record 1: its "id" is a whole number beyond 2\^53/);
-      assert.match(r.stdout + r.stderr, /record 2: its "id" is a whole number beyond 2\^53/);
-      const again = spawnSync(process.execPath, [CLI, 'import', file, '--env', 'local', '--dry-run', '--format', 'json'], { cwd: p.proj, encoding: 'utf8' });
-      const plan = JSON.parse(again.stdout).plan;
-      assert.deepEqual(plan.data.map((d: { existing: number }) => d.existing), [0], 'no record was written');
-      assert.equal(plan.counts.create, plan.entities.length, 'nor any design entity');
-    } finally {
-      p.done();
-    }
+    // Two records whose ids differ only past 2^53.
+    await refusedAtImport(Buffer.from(`${ids.join('\n')}\n`), [/record 1: its "id" is a whole number beyond 2\^53/, /record 2: its "id" is a whole number beyond 2\^53/]);
   });
 });
 
 describe('a data record whose bytes are not UTF-8', () => {
-  const bad = Buffer.concat([Buffer.from('{"id":"2","title":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+  const bad = Buffer.concat([Buffer.from('{"id":"1"}\n{"id":"2","title":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
 
   it('is a finding of `isola check` and refuses the build (read, it would change without a word)', () => {
-    const p = project();
-    try {
-      writeFileSync(p.dataFile, Buffer.concat([Buffer.from('{"id":"1"}\n'), bad]));
-      const r = isola(['check', p.proj, '--format', 'json']);
-      assert.equal(r.code, 1, r.out + r.err);
-      const ds = (JSON.parse(r.out) as { diagnostics: { code: string; message: string }[] }).diagnostics;
-      assert.deepEqual(ds.map((d) => d.code), ['MAN003']);
-      assert.match(ds[0].message, /line 2: not UTF-8 \(the record would change as it is read\)/);
-      const b = isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', path.join(p.outDir, 'x.isolapkg')]);
-      assert.equal(b.code, 1, b.out + b.err);
-      assert.match(b.err, /deal\.jsonl:2: not UTF-8/);
-      assert.deepEqual(leftovers(p.outDir), []);
-    } finally {
-      p.done();
-    }
+    refusedByCheckAndBuild(bad, /line 2: not UTF-8 \(the record would change as it is read\)/);
   });
 
   it('in a package made elsewhere, fails its import whole instead of arriving with U+FFFD', async () => {
-    const p = project();
-    try {
-      writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n');
-      const file = path.join(p.outDir, 'sales.isolapkg');
-      assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', file]).code, 0);
-      const entries = await readEntries(file);
-      entries.find((e) => e.name.startsWith('data/'))!.data = Buffer.concat([Buffer.from('{"id":"1"}\n'), bad]);
-      const forged = path.join(p.outDir, 'forged.isolapkg');
-      await writeZip(forged, fixIndex(entries));
-      const r = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local'], { cwd: p.proj, encoding: 'utf8' });
-      assert.equal(r.status, 1, r.stdout + r.stderr);
-      assert.match(r.stdout + r.stderr, /line 2 is not UTF-8/);
-      const again = spawnSync(process.execPath, [CLI, 'import', file, '--env', 'local', '--dry-run', '--format', 'json'], { cwd: p.proj, encoding: 'utf8' });
-      assert.deepEqual(JSON.parse(again.stdout).plan.data.map((d: { existing: number }) => d.existing), [0], 'no record was written');
-    } finally {
-      p.done();
-    }
+    await refusedAtImport(bad, [/line 2 is not UTF-8/]);
   });
 });

@@ -19,12 +19,12 @@ export async function exclusiveTemp(target: string, tag: string): Promise<{ path
   }
 }
 
-/** Writes `target` whole or not at all, through an `exclusiveTemp` renamed over it. */
-export async function writeFileExclusive(target: string, data: string | Uint8Array, tag = 'partial'): Promise<void> {
+/** Writes `target` whole or not at all: `fill` writes an `exclusiveTemp`, which is then renamed over it (and removed on failure). */
+export async function writeExclusive(target: string, tag: string, fill: (handle: FileHandle) => Promise<void>): Promise<void> {
   const { path: tmp, handle } = await exclusiveTemp(target, tag);
   try {
     try {
-      await handle.writeFile(data);
+      await fill(handle);
     } finally {
       await handle.close();
     }
@@ -33,4 +33,9 @@ export async function writeFileExclusive(target: string, data: string | Uint8Arr
     await fs.rm(tmp, { force: true });
     throw e;
   }
+}
+
+/** `writeExclusive` of text or bytes. */
+export function writeFileExclusive(target: string, data: string | Uint8Array, tag = 'partial'): Promise<void> {
+  return writeExclusive(target, tag, (h) => h.writeFile(data));
 }

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { PackageError } from '../packaging/reader';
 import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
-import { fileRefs } from './fileRefs';
+import { fileRefs } from '../packaging/fileRefs';
 import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';

@@ -6,7 +6,7 @@ import type { Sql } from './db/database';
 import { badRequest, notFound } from './errors';
 import { entitiesIn, getSettings, historyOf, toEntity } from './store';
 import { exportCard, exportHistory } from './exportCards';
-import { fileRefs } from './fileRefs';
+import { fileRefs } from '../packaging/fileRefs';
 import { DATA_ORDER_NOTE, exportDataOrder } from './recordLinks';
 import type { EnvEntity, ExportRequest } from './types';
 

@@ -1,7 +1,7 @@
 import { GLOBAL_NAMESPACE, ORG_NAMESPACE } from '../manifest/types';
 import type { Card, Descriptor, History } from '../packaging/format';
 import { PackageError, PackageReader, type OpenedPackage } from '../packaging/reader';
-import { missingFile } from './fileRefs';
+import { missingFile } from '../packaging/fileRefs';
 import { promises as fs } from 'node:fs';
 import { Rename, renameCards, renameFor, renameHistory, renameId } from './rename';
 import { writeScope, type WriteScope } from './writeScope';
@@ -67,7 +67,9 @@ export async function openPackageView(file: string, as: string | undefined, now:
         if (name.startsWith('scripts/') || name.startsWith('templates/files/')) attachments.set(name, await reader.read(name));
       }
       const cards = (await reader.cards()).map((c) => c.card);
-      const missing = missingFile(cards, attachments);
+      // Each attachment was checked against the index as it was read: its hash there is its content's.
+      const carried = new Map(reader.descriptor.entries.filter((e) => attachments.has(e.path)).map((e) => [e.path, e.sha256]));
+      const missing = missingFile(cards, carried);
       if (missing) throw new PackageError(`card ${missing.card} names ${missing.ref.file} (sha256 ${missing.ref.sha256}), which the package does not carry with that content`);
       design = { cards, attachments, opened: reader.opened };
       if (key) {

@@ -5,6 +5,7 @@ import { GLOBAL_NAMESPACE, ManifestKind, ORG_NAMESPACE } from '../manifest/types
 import type { Card, Descriptor } from '../packaging/format';
 import { UnpackRefused } from './errors';
 import { defaultManifestFile, extOf, FileNamer, includeSpec, PlannedFile, stringAt } from './layout';
+import { fileRef } from '../packaging/fileRefs';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -51,10 +52,6 @@ const LIST_OF: Readonly<Record<string, string | undefined>> = Object.assign(Obje
   template: 'templates', activity: 'activities', apiMethod: 'apiMethods', setting: 'settings', event: 'events',
 });
 
-/** Whether a value is a file a card carries in the package: `{ file, sha256, size }`. */
-function fileRef(v: unknown): { file: string; sha256: string } | undefined {
-  return isObj(v) && typeof v.file === 'string' && typeof v.sha256 === 'string' ? { file: v.file, sha256: v.sha256 } : undefined;
-}
 
 /** An element of a list of coded objects by its code. */
 export function byCode(list: unknown, code: string): Obj | undefined {

@@ -12,7 +12,7 @@ import { EditNotPlaced, editToValue, formatManifest } from './inPlace';
 import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
 import { foldedPath, joinInside, unsafeRelativePath } from './names';
-import { exclusiveTemp } from '../exclusiveWrite';
+import { writeExclusive } from '../exclusiveWrite';
 import { Readable } from 'node:stream';
 import { byteLines } from '../packaging/lines';
 import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
@@ -272,21 +272,12 @@ async function write(reader: PackageReader, dir: string, p: Planned): Promise<vo
   const abs = path.join(dir, ...p.file.split('/'));
   await fs.mkdir(path.dirname(abs), { recursive: true });
   // Created exclusively under a random name: a link planted next to the file cannot take the write elsewhere.
-  const { path: tmp, handle } = await exclusiveTemp(abs, 'unpack');
-  try {
-    try {
-      const c = p.content;
-      if ('text' in c) await handle.writeFile(c.text);
-      else if ('bytes' in c) await handle.writeFile(c.bytes);
-      else if ('chunks' in c) for (const chunk of c.chunks) await handle.write(await reader.read(chunk));
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, abs);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+  await writeExclusive(abs, 'unpack', async (handle) => {
+    const c = p.content;
+    if ('text' in c) await handle.writeFile(c.text);
+    else if ('bytes' in c) await handle.writeFile(c.bytes);
+    else if ('chunks' in c) for (const chunk of c.chunks) await handle.write(await reader.read(chunk));
+  });
 }
 
 /**

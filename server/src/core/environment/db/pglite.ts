@@ -102,11 +102,18 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   }
   let db: PGlite;
   tuneWasmTiering();
+  // Opening waits on WebAssembly compiles, which V8 reports through tasks of its own, not through
+  // the event loop. With nothing else alive, Node's loop ends its round and then waits for every
+  // background job, the optimising compiles of PostgreSQL's hot code included (0.2 s on two
+  // cores, right after opening: the first request waited for them). A timer keeps the loop alive.
+  const alive = setInterval(() => undefined, 60_000);
   try {
     db = await PGlite.create(dir, { ...(await assets()), startParams: [...PGlite.defaultStartParams, ...START_SETTINGS.flatMap((s) => ['-c', s])] });
   } catch (e) {
     await unlock();
     throw e;
+  } finally {
+    clearInterval(alive);
   }
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<T extends Row>(text: string, params?: unknown[]) {

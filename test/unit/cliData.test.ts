@@ -185,3 +185,69 @@ describe('a data record whose bytes are not UTF-8', () => {
     await refusedAtImport(bad, [/line 2 is not UTF-8/]);
   });
 });
+
+/**
+ * A package built with two good records, its data then forged to `records` (and the descriptor's
+ * count to `count`, when given), with an index that matches: what `inspect`, `unpack` and an
+ * import are each handed.
+ */
+async function forgedData(records: Buffer, count?: number): Promise<{ p: ReturnType<typeof project>; forged: string }> {
+  const p = project();
+  writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n');
+  const file = path.join(p.outDir, 'sales.isolapkg');
+  assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', file]).code, 0);
+  const entries = await readEntries(file);
+  entries.find((e) => e.name.startsWith('data/'))!.data = records;
+  if (count !== undefined) {
+    const meta = entries.find((e) => e.name === 'meta_data.json')!;
+    const d = JSON.parse(meta.data.toString('utf8')) as { data: { records: number }[] };
+    d.data[0].records = count;
+    meta.data = Buffer.from(JSON.stringify(d, null, 2));
+  }
+  const forged = path.join(p.outDir, 'forged.isolapkg');
+  await writeZip(forged, fixIndex(entries));
+  return { p, forged };
+}
+
+describe('a package made elsewhere whose data an import would refuse', () => {
+  const cases: { what: string; records: string | Buffer; count?: number; why: RegExp }[] = [
+    { what: 'a line that is not JSON', records: '{"id":"1"}\n{"id":"2",\n', why: /line 2 is malformed JSON/ },
+    { what: 'a line that is not UTF-8', records: Buffer.concat([Buffer.from('{"id":"1"}\n{"id":"2","t":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]), why: /line 2 is not UTF-8/ },
+    { what: 'a record without an id', records: '{"id":"1"}\n{"title":"no id"}\n', why: /line 2: it has no string or number "id"/ },
+    { what: 'an id past 2^53', records: '{"id":"1"}\n{"id":12345678901234567891}\n', why: /line 2: its "id" is a whole number beyond 2\^53/ },
+    { what: 'more records than its descriptor says', records: '{"id":"1"}\n{"id":"2"}\n{"id":"3"}\n', count: 2, why: /data of sales\.deal: the descriptor says 2 record\(s\), the chunks hold 3/ },
+  ];
+  for (const c of cases) {
+    it(`${c.what}: \`inspect\` does not call it verified, \`unpack\` writes nothing`, async () => {
+      const { p, forged } = await forgedData(Buffer.from(c.records), c.count);
+      try {
+        const i = isola(['inspect', forged]);
+        assert.equal(i.code, 2, i.out + i.err);
+        assert.match(i.err, c.why);
+        assert.doesNotMatch(i.out, /verified/);
+        const dir = path.join(p.outDir, 'unpacked');
+        const u = isola(['unpack', forged, '--dir', dir]);
+        assert.notEqual(u.code, 0, u.out + u.err);
+        assert.match(u.err, c.why);
+        assert.ok(!existsSync(dir), 'nothing was written');
+      } finally {
+        p.done();
+      }
+    });
+  }
+
+  it('a descriptor that says more records than the chunks hold fails the import whole: the plan promised a count', async () => {
+    const { p, forged } = await forgedData(Buffer.from('{"id":"1"}\n{"id":"2"}\n'), 5);
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local'], { cwd: p.proj, encoding: 'utf8' });
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /holds 2 record\(s\), not the 5 its descriptor says; nothing was imported/);
+      const again = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local', '--dry-run', '--format', 'json'], { cwd: p.proj, encoding: 'utf8' });
+      const plan = JSON.parse(again.stdout).plan;
+      assert.deepEqual(plan.data.map((d: { existing: number }) => d.existing), [0], 'no record was written');
+      assert.equal(plan.counts.create, plan.entities.length, 'nor any design entity');
+    } finally {
+      p.done();
+    }
+  });
+});

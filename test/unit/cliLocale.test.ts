@@ -139,9 +139,9 @@ describe('the package and project commands in the user\'s language', () => {
     assert.equal(ru.code, 0, ru.err);
     assert.match(ru.out, /^решение payments_solution 2\.1\.0 — Payments\n  формат isola-package 1, собран /);
     assert.match(ru.out, /\n  параметры: дизайн all, данные none\nШаги импорта:\n/);
-    assert.match(ru.out, /\nЭлементов архива: \d+, [\d.]+ KB без сжатия; все контрольные суммы совпадают\.\n$/);
+    assert.match(ru.out, /\nЭлементов архива: \d+, [\d.]+ KB без сжатия; все контрольные суммы совпадают, все записи читаются\.\n$/);
     assert.match(en.out, /^solution payments_solution 2\.1\.0 — Payments\n  isola-package format 1, built /);
-    assert.match(en.out, /\n\d+ entries, [\d.]+ KB uncompressed; every checksum verified\.\n$/);
+    assert.match(en.out, /\n\d+ entries, [\d.]+ KB uncompressed; every checksum verified, every record readable\.\n$/);
     // The card lines (step, type, id) are the same in both languages.
     const cards = (out: string) => out.split('\n').filter((l) => /^ {2,4}\S/.test(l) && !/[А-Яа-яЁё]|format|source|platform|options/.test(l));
     assert.deepEqual(cards(ru.out), cards(en.out));

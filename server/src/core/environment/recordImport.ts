@@ -1,9 +1,8 @@
 import type { Sql } from './db/database';
 import { EnvError } from './errors';
 import type { PackageView } from './packageView';
-import { parseRecordLine } from '../packaging/reader';
+import { parseRecordLine, recordProblem } from '../packaging/reader';
 import { scanRecord } from '../packaging/recordScan';
-import { inexactId, UNSAFE_ID } from '../manifest/dataScan';
 
 /** Rows per string handed to COPY: large enough that per-chunk costs vanish, small enough to report progress often. */
 const COPY_CHUNK_ROWS = 1000;
@@ -167,17 +166,13 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
             body = raw.indexOf(BACKSLASH) === -1 && raw.indexOf(TAB) === -1 ? raw : Buffer.from(copyText(raw.toString('utf8')), 'utf8');
           } else {
             const rec = parseRecordLine(raw, batch.first + k, batch.chunk);
-            const rid = (rec as { id?: unknown })?.id;
-            if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof rid !== 'string' && typeof rid !== 'number')) {
-              if (failed.length < 100) o.log('error', `data ${target}: record ${line} has no string or number "id"; not imported`);
+            const why = recordProblem(rec);
+            if (why) {
+              if (failed.length < 100) o.log('error', `data ${target}: record ${line}: ${why}; not imported`);
               failed.push(line);
               continue;
             }
-            if (inexactId(rid)) {
-              if (failed.length < 100) o.log('error', `data ${target}: record ${line}: ${UNSAFE_ID}; not imported`);
-              failed.push(line);
-              continue;
-            }
+            const rid = (rec as { id: string | number }).id;
             id = String(rid);
             // JSON.stringify escapes every control character, so a backslash is all COPY needs escaped.
             const text = JSON.stringify(rec);
@@ -202,6 +197,11 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
     },
     finish() {
       if (failed.length) throw new EnvError(422, `${failed.length} record(s) of ${target} could not be imported; see the log`, 'bad-records');
+      // The plan said the descriptor's count; an import that wrote another number would not be the one confirmed.
+      const said = view.descriptor.data.find((d) => d.app === source)?.records;
+      if (said !== undefined && said !== state.written) {
+        throw new EnvError(422, `the package's data of ${source} holds ${state.written} record(s), not the ${said} its descriptor says; nothing was imported`, 'bad-package');
+      }
     },
   };
   return state;

@@ -272,7 +272,7 @@ export const en = {
   'cli.inspect.deleted': '[deleted]',
   'cli.inspect.data': 'Data:',
   'cli.inspect.dataSet': '{app}: {records} records in {chunks} chunk(s)',
-  'cli.inspect.summary': '{entries} entries, {size} uncompressed; every checksum verified.',
+  'cli.inspect.summary': '{entries} entries, {size} uncompressed; every checksum verified, every record readable.',
   'cli.init.codeFromFolder': '{problem} (made from the folder name; give one with --code)',
   'cli.init.refused': 'refused, nothing written: {files} already exists in {where}; init never overwrites a file (move it away, or init another folder)|refused, nothing written: {files} already exist in {where}; init never overwrites a file (move them away, or init another folder)',
   'cli.init.created': 'Created {kind} {code} in {where}:',

@@ -14,7 +14,9 @@ import { byteLines } from './lines';
 import { inflateAhead, type Ahead, type AheadEntry } from './inflateAhead';
 import { inflateFromMemory, wholeFileIfSmall } from './inMemory';
 import { oneLine, unstorableText } from '../oneLine';
-import { Card, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
+import { scanRecord } from './recordScan';
+import { inexactId, UNSAFE_ID } from '../manifest/dataScan';
+import { Card, DataSet, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
 
 /** A package refused by the reader; `entry` names the offending entry when there is one. */
 export class PackageError extends Error {
@@ -214,33 +216,64 @@ export class PackageReader {
   }
 
   /**
-   * Reads every entry once (or those `include` accepts): hashes against the index and parses JSON
-   * entries. This is what `inspect` and an import's checks run; it fails on the first problem,
-   * naming the entry.
+   * Reads every entry once (or those `include` accepts): hashes against the index, parses JSON
+   * entries, and checks every line of a data chunk the way an import takes it (`recordLineProblem`),
+   * and that each data set holds as many records as the descriptor says. This is what `inspect`,
+   * `unpack` and an import's checks run; it fails on the first problem, naming the entry.
    */
   async verify(onProgress?: (done: number, total: number) => void, include: (name: string) => boolean = () => true): Promise<void> {
     const total = this.descriptor.entries.filter((e) => include(e.path)).reduce((n, e) => n + e.size, 0);
     let done = 0;
+    const setOf = new Map<string, DataSet>();
+    for (const set of this.descriptor.data) for (const c of set.chunks) setOf.set(c, set);
+    const counted = new Map<DataSet, { records: number; chunks: number }>();
     for (const [name, entry] of this.entries) {
       if (name === DESCRIPTOR || name.endsWith('/') || !include(name)) continue;
       const stream = await openStream(this.zip, entry, name);
       const hash = createHash('sha256');
       const json = name.endsWith('.json');
+      const set = setOf.get(name);
       const parts: Buffer[] = [];
+      const tally = set && (counted.get(set) ?? counted.set(set, { records: 0, chunks: 0 }).get(set)!);
       try {
-        for await (const b of stream as AsyncIterable<Buffer>) {
-          hash.update(b);
-          if (json) parts.push(b);
-          done += b.length;
-          onProgress?.(done, total);
+        if (set && tally) {
+          // Lines are checked as they stream; the hash covers the bytes, not the lines.
+          stream.on('data', (b: Buffer) => {
+            hash.update(b);
+            done += b.length;
+            onProgress?.(done, total);
+          });
+          let n = 1;
+          for await (const lines of byteLines(stream)) {
+            for (const line of lines) {
+              const why = recordLineProblem(line, n++);
+              if (why) throw new PackageError(why, name);
+              if (line.length) tally.records++;
+            }
+          }
+          tally.chunks++;
+        } else {
+          for await (const b of stream as AsyncIterable<Buffer>) {
+            hash.update(b);
+            if (json) parts.push(b);
+            done += b.length;
+            onProgress?.(done, total);
+          }
         }
       } catch (e) {
+        if (e instanceof PackageError) throw e;
         throw new PackageError(`damaged entry (${(e as Error).message})`, name);
       }
       this.verifyHash(name, hash.digest('hex'));
       if (json) {
         const parsed = parseJsonEntry(Buffer.concat(parts), name);
         if (name.endsWith('.card.json')) this.verifiedJson.set(name, parsed);
+      }
+    }
+    // Counted only for sets read whole: the plan says the descriptor's count, and the import writes the lines.
+    for (const [set, t] of counted) {
+      if (t.chunks === set.chunks.length && t.records !== set.records) {
+        throw new PackageError(`data of ${set.app}: the descriptor says ${set.records} record(s), the chunks hold ${t.records}`);
       }
     }
   }
@@ -292,22 +325,50 @@ export interface RecordLineBatch {
  * empty line.
  */
 export function parseRecordLine(raw: Buffer, n: number, chunk: string): unknown {
-  if (raw.length === 0) return undefined;
+  const r = readRecordLine(raw, n);
+  if ('why' in r) throw new PackageError(r.why, chunk);
+  return r.rec;
+}
+
+/** `parseRecordLine` without the throw: the value, or why the line is the package's fault. */
+function readRecordLine(raw: Buffer, n: number): { rec: unknown } | { why: string } {
+  if (raw.length === 0) return { rec: undefined };
   // Decoding would turn such bytes into U+FFFD without a word: the record would import changed.
-  if (!isUtf8(raw)) throw new PackageError(`line ${n} is not UTF-8`, chunk);
+  if (!isUtf8(raw)) return { why: `line ${n} is not UTF-8` };
   let rec: unknown;
   try {
     rec = JSON.parse(raw.toString('utf8'));
   } catch (e) {
-    throw new PackageError(`line ${n} is malformed JSON (${(e as Error).message})`, chunk);
+    return { why: `line ${n} is malformed JSON (${(e as Error).message})` };
   }
-  if (mayBeDeeperThan(raw) && deeperThan(rec)) throw new PackageError(`line ${n} nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`, chunk);
+  if (mayBeDeeperThan(raw) && deeperThan(rec)) return { why: `line ${n} nests objects or lists deeper than ${MAX_JSON_DEPTH} levels` };
   // NUL and unpaired surrogates can only come from \u escapes (raw ones are not JSON).
   if (raw.indexOf(ESCAPE_U) !== -1) {
     const why = unstorableText(rec);
-    if (why) throw new PackageError(`line ${n} holds ${why}, which no environment stores`, chunk);
+    if (why) return { why: `line ${n} holds ${why}, which no environment stores` };
   }
-  return rec;
+  return { rec };
+}
+
+/**
+ * Why one line of a data chunk is not a record an environment imports, as the import refuses it
+ * (`n` is its line number), or undefined; an empty line is no record and no problem. Most lines pass
+ * the byte scan (recordScan.ts) without being parsed.
+ */
+export function recordLineProblem(raw: Buffer, n: number): string | undefined {
+  if (raw.length === 0 || scanRecord(raw)) return undefined;
+  const r = readRecordLine(raw, n);
+  if ('why' in r) return r.why;
+  const why = recordProblem(r.rec);
+  return why && `line ${n}: ${why}`;
+}
+
+/** Why a parsed record line is not a record an environment imports (it has no usable id), or undefined. */
+export function recordProblem(rec: unknown): string | undefined {
+  const id = (rec as { id?: unknown } | null)?.id;
+  if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof id !== 'string' && typeof id !== 'number')) return 'it has no string or number "id"';
+  if (inexactId(id)) return UNSAFE_ID;
+  return undefined;
 }
 
 /** Descriptor hashes, kept beside the descriptor object rather than in the descriptor itself (which is the package's JSON). */

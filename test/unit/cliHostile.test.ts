@@ -1,7 +1,8 @@
 import { after, describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readEntries } from '../fuzz/pkgzip';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../server/src/cli/main';
@@ -219,6 +220,44 @@ describe('codes that are names of every JavaScript object\'s members', () => {
       assert.match(updated, /menu: constructor\.isPrototypeOf updated/);
       assert.match(updated, /menu: constructor updated/);
       assert.match(run(['unpack', path.join(base, 'v2.isolapkg'), '--dir', path.join(base, 'unpacked')]), /created {3}constructor\/constructor\.isola\.json/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a property named `__proto__`', () => {
+  it('is a property like any other: built, imported, exported and unpacked with its value, never taken as a prototype', async () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'isola-proto-'));
+    try {
+      const proj = path.join(base, 'proj');
+      mkdirSync(proj);
+      // Written as JSON text: an object literal would take `__proto__` as its prototype.
+      writeFileSync(path.join(proj, 'ws.isola.json'), `{"kind": "workspace", "code": "sales", "version": "1.0.0",
+  "apps": [{"code": "deal", "__proto__": {"title": "Not the title"}, "fields": [{"code": "amount", "type": "money"}]}]}`);
+      const run = (args: string[]) => {
+        const r = isola(args, { cwd: proj });
+        assert.equal(r.code, 0, `isola ${args.join(' ')}: ${r.out}${r.err}`);
+        return r.out;
+      };
+      const card = async (file: string) => {
+        const e = (await readEntries(file)).find((x) => x.name === 'apps/sales.deal.card.json')!;
+        return JSON.parse(e.data.toString('utf8')).body as Record<string, unknown>;
+      };
+      run(['build', '--package', 'sales', '--out', path.join(base, 'built.isolapkg')]);
+      const built = await card(path.join(base, 'built.isolapkg'));
+      assert.deepEqual(Object.getOwnPropertyDescriptor(built, '__proto__')?.value, { title: 'Not the title' });
+      // The app has no title of its own: the plan must not show one it would inherit.
+      const plan = JSON.parse(run(['import', path.join(base, 'built.isolapkg'), '--env', 'local', '--dry-run', '--format', 'json'])).plan;
+      assert.equal(plan.entities.find((e: { id: string }) => e.id === 'sales.deal').title, undefined);
+      run(['import', path.join(base, 'built.isolapkg'), '--env', 'local']);
+      run(['export', '--package', 'sales', '--env', 'local', '--out', path.join(base, 'exported.isolapkg')]);
+      const exported = await card(path.join(base, 'exported.isolapkg'));
+      assert.deepEqual(Object.getOwnPropertyDescriptor(exported, '__proto__')?.value, { title: 'Not the title' });
+      run(['unpack', path.join(base, 'exported.isolapkg'), '--dir', path.join(base, 'unpacked')]);
+      const text = readFileSync(path.join(base, 'unpacked/sales/sales.isola.json'), 'utf8');
+      const app = (JSON.parse(text) as { apps: Record<string, unknown>[] }).apps[0];
+      assert.deepEqual(Object.getOwnPropertyDescriptor(app, '__proto__')?.value, { title: 'Not the title' });
     } finally {
       rmSync(base, { recursive: true, force: true });
     }

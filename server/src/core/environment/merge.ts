@@ -23,6 +23,7 @@ import { isCodedList, SETTING_VALUE } from '../packaging/carry';
 import type { Card } from '../packaging/format';
 import type { EnvEntity, PlanAction } from './types';
 import type { Said } from './said';
+import { getOwn, setOwn } from '../json/own';
 
 type Obj = Record<string, unknown>;
 
@@ -69,13 +70,13 @@ export function mergeBodies(type: string, pkg: Obj, env: Obj): Merged {
 function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boolean): Obj {
   const out: Obj = { ...pkg };
   for (const [k, ev] of Object.entries(env)) {
-    const pv = pkg[k];
+    const pv = getOwn(pkg, k);
     const path = `${at}${k}`;
     if (isCodedList(ev) && (pv === undefined || isCodedList(pv) || (Array.isArray(pv) && pv.length === 0))) {
-      out[k] = mergeCoded((pv as Obj[] | undefined) ?? [], ev, path, kept, k === 'forms');
+      setOwn(out, k, mergeCoded((pv as Obj[] | undefined) ?? [], ev, path, kept, k === 'forms'));
     } else if (inForm && k === 'fields' && isCodeList(ev) && (pv === undefined || isCodeList(pv))) {
       // A form's elements are the codes of the fields it shows.
-      out[k] = mergeOrdered((pv as string[] | undefined) ?? [], ev, (x) => x, (x) => x, () => undefined, path, kept);
+      setOwn(out, k, mergeOrdered((pv as string[] | undefined) ?? [], ev, (x) => x, (x) => x, () => undefined, path, kept));
     }
   }
   return out;

@@ -8,6 +8,7 @@ import type { EntityDecl, LinkedFile, Manifest, Package } from '../manifest/type
 import { canonicalJson, sha256 } from './canonical';
 import { carriedBody } from './carry';
 import { Card, CardType, STEP_OF } from './format';
+import { setOwn } from '../json/own';
 
 /** A file the package carries next to the cards: a script source or a template document. */
 export interface Attachment {
@@ -166,7 +167,7 @@ function entityBody(e: EntityDecl, attach: (dir: string, id: string, absPath: st
 
 function strip(v: Obj, drop: Set<string>): Obj {
   const out: Obj = {};
-  for (const [k, val] of Object.entries(v)) if (!drop.has(k) && k !== '$schema') out[k] = val;
+  for (const [k, val] of Object.entries(v)) if (!drop.has(k) && k !== '$schema') setOwn(out, k, val);
   return out;
 }
 

@@ -3,6 +3,7 @@
  * an environment (ELMA365: "parameter values were not available for export"; deleted variables
  * "will not be downloaded"; deleted workspaces, apps and pages are exported).
  */
+import { setOwn } from '../json/own';
 
 type Obj = Record<string, unknown>;
 
@@ -56,7 +57,7 @@ function withoutDeleted(v: unknown, key?: string): unknown {
     let out: Obj | undefined;
     for (const [k, x] of Object.entries(v as Obj)) {
       const y = withoutDeleted(x, k);
-      if (y !== x) (out ??= { ...(v as Obj) })[k] = y;
+      if (y !== x) setOwn((out ??= { ...(v as Obj) }), k, y);
     }
     return out ?? v;
   }

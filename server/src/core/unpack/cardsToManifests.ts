@@ -6,6 +6,7 @@ import type { Card, Descriptor } from '../packaging/format';
 import { UnpackRefused } from './errors';
 import { defaultManifestFile, extOf, FileNamer, includeSpec, PlannedFile, stringAt } from './layout';
 import { fileRef } from '../packaging/fileRefs';
+import { setOwn } from '../json/own';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -129,7 +130,7 @@ class Unpacker {
   /** A unit card's body as its manifest: `members` become `includes` later (link). */
   private unitValue(c: Card): Obj {
     const value: Obj = { kind: c.type, code: c.code };
-    for (const [k, v] of Object.entries(structuredClone(c.body))) if (k !== 'members') value[k] = v;
+    for (const [k, v] of Object.entries(structuredClone(c.body))) if (k !== 'members') setOwn(value, k, v);
     value.kind = c.type;
     value.code = c.code;
     return value;
@@ -339,7 +340,7 @@ class Unpacker {
         value.includes = includes;
         placed = true;
       }
-      value[k] = v;
+      setOwn(value, k, v);
     }
     if (!placed) value.includes = includes;
     m.value = value;
@@ -373,7 +374,7 @@ const LIST_ORDER = ['groups', 'apps', 'processes', 'pages', 'widgets', 'counters
 
 function inPersonOrder(v: Obj): Obj {
   const out: Obj = {};
-  for (const [k, x] of Object.entries(v)) if (!LIST_ORDER.includes(k)) out[k] = x;
+  for (const [k, x] of Object.entries(v)) if (!LIST_ORDER.includes(k)) setOwn(out, k, x);
   for (const k of LIST_ORDER) if (k in v) out[k] = v[k];
   return out;
 }

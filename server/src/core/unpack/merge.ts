@@ -1,6 +1,7 @@
 import { TOP_LISTS } from '../manifest/kinds';
 import type { ManifestKind } from '../manifest/types';
 import { sameJson } from '../packaging/canonical';
+import { getOwn, setOwn } from '../json/own';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -19,7 +20,7 @@ export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value
   const out: Obj = {};
   let unitChanged = false;
   for (const [k, w] of Object.entries(want)) {
-    const h = home[k];
+    const h = getOwn(home, k);
     if (k === 'orgChart') out[k] = mergeUnits(h, w, count);
     else if (cardLists.has(k)) out[k] = mergeCards(h, w, count, k === 'settings', false);
     else if (k === 'globals' && isObj(w)) {
@@ -28,13 +29,13 @@ export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value
       out[k] = g;
     } else if (k === 'data' && isObj(w)) out[k] = { ...(isObj(h) ? h : {}), ...w };
     else {
-      out[k] = mergeBody(h, w);
+      setOwn(out, k, mergeBody(h, w));
       if (!sameJson(h, out[k])) unitChanged = true;
     }
   }
   for (const k of ['$schema', 'data']) if (k in home && !(k in out)) out[k] = home[k];
-  for (const k of Object.keys(home)) if (!(k in out) && !cardLists.has(k)) unitChanged = true;
-  for (const k of Object.keys(home)) if (!(k in out) && cardLists.has(k)) count.n += Array.isArray(home[k]) ? (home[k] as unknown[]).length : 0;
+  for (const k of Object.keys(home)) if (!Object.hasOwn(out, k) && !cardLists.has(k)) unitChanged = true;
+  for (const k of Object.keys(home)) if (!Object.hasOwn(out, k) && cardLists.has(k)) count.n += Array.isArray(home[k]) ? (home[k] as unknown[]).length : 0;
   // An app manifest is one entity, the app: its own change counts once like a unit's.
   return { value: out, changed: count.n + (unitChanged ? 1 : 0) };
 }
@@ -78,8 +79,9 @@ function mergeEntity(home: Obj, want: Obj, count: { n: number }, setting: boolea
   for (const [k, w] of Object.entries(want)) {
     if (unit && k === 'children') out[k] = mergeUnits(home[k], w, count);
     else {
-      out[k] = mergeBody(home[k], w);
-      if (!sameJson(home[k], out[k])) changed = true;
+      const h = getOwn(home, k);
+      setOwn(out, k, mergeBody(h, w));
+      if (!sameJson(h, out[k])) changed = true;
     }
   }
   // A setting's value stays in the environment it was set in: the package never has it.
@@ -87,7 +89,7 @@ function mergeEntity(home: Obj, want: Obj, count: { n: number }, setting: boolea
   if (unit && Array.isArray(home.children) && !('children' in want) && home.children.length) {
     count.n += home.children.length;
   }
-  for (const k of Object.keys(home)) if (!(k in out) && !(unit && k === 'children')) changed = true;
+  for (const k of Object.keys(home)) if (!Object.hasOwn(out, k) && !(unit && k === 'children')) changed = true;
   if (changed) count.n++;
   return out;
 }
@@ -99,7 +101,7 @@ function mergeEntity(home: Obj, want: Obj, count: { n: number }, setting: boolea
 function mergeBody(home: unknown, want: unknown): unknown {
   if (isObj(home) && isObj(want)) {
     const out: Obj = {};
-    for (const [k, w] of Object.entries(want)) out[k] = mergeBody(home[k], w);
+    for (const [k, w] of Object.entries(want)) setOwn(out, k, mergeBody(getOwn(home, k), w));
     return out;
   }
   if (Array.isArray(home) && Array.isArray(want) && want.every(coded) && home.some(coded)) {

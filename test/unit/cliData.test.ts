@@ -139,20 +139,13 @@ function refusedByCheckAndBuild(lines: Buffer | string, why: RegExp): void {
  * A package built with two good records, then forged to hold `records` instead (as one made
  * elsewhere might), imported into local: it must fail whole, saying `why`, and write nothing.
  */
-async function refusedAtImport(records: Buffer, why: RegExp[]): Promise<void> {
-  const p = project();
+async function refusedAtImport(records: Buffer, why: RegExp[], count?: number): Promise<void> {
+  const { p, forged } = await forgedData(records, count);
   try {
-    writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n');
-    const file = path.join(p.outDir, 'sales.isolapkg');
-    assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', file]).code, 0);
-    const entries = await readEntries(file);
-    entries.find((e) => e.name.startsWith('data/'))!.data = records;
-    const forged = path.join(p.outDir, 'forged.isolapkg');
-    await writeZip(forged, fixIndex(entries));
     const r = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local'], { cwd: p.proj, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stdout + r.stderr);
     for (const w of why) assert.match(r.stdout + r.stderr, w);
-    const again = spawnSync(process.execPath, [CLI, 'import', file, '--env', 'local', '--dry-run', '--format', 'json'], { cwd: p.proj, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local', '--dry-run', '--format', 'json'], { cwd: p.proj, encoding: 'utf8' });
     const plan = JSON.parse(again.stdout).plan;
     assert.deepEqual(plan.data.map((d: { existing: number }) => d.existing), [0], 'no record was written');
     assert.equal(plan.counts.create, plan.entities.length, 'nor any design entity');
@@ -170,7 +163,7 @@ describe('record ids that are whole numbers beyond 2^53', () => {
 
   it('in a package made elsewhere, fail its import whole: nothing is merged or written', async () => {
     // Two records whose ids differ only past 2^53.
-    await refusedAtImport(Buffer.from(`${ids.join('\n')}\n`), [/record 1: its "id" is a whole number beyond 2\^53/, /record 2: its "id" is a whole number beyond 2\^53/]);
+    await refusedAtImport(Buffer.from(`${ids.join('\n')}\n`), [/line 1: its "id" is a whole number beyond 2\^53/, /line 2: its "id" is a whole number beyond 2\^53/]);
   });
 });
 
@@ -237,15 +230,70 @@ describe('a package made elsewhere whose data an import would refuse', () => {
   }
 
   it('a descriptor that says more records than the chunks hold fails the import whole: the plan promised a count', async () => {
-    const { p, forged } = await forgedData(Buffer.from('{"id":"1"}\n{"id":"2"}\n'), 5);
+    await refusedAtImport(Buffer.from('{"id":"1"}\n{"id":"2"}\n'), [/holds 2 record\(s\), not the 5 its descriptor says; nothing was imported/], 5);
+  });
+});
+
+describe('what the check and the build refuse is what an import would', () => {
+  for (const [what, line, why] of [
+    ['an id that is null', '{"id":null}', /line 2: its "id" must be a string or a number/],
+    ['an id that is true', '{"id":true}', /line 2: its "id" must be a string or a number/],
+    ['a NUL character', '{"id":"2","t":"a\\u0000b"}', /line 2: it holds a NUL character \(\\u0000\), which no environment stores/],
+    ['an unpaired surrogate', '{"id":"2","t":"\\ud800"}', /line 2: it holds an unpaired surrogate \(not Unicode\), which no environment stores/],
+    ['nesting past 256 levels', `{"id":"2","v":${'['.repeat(300)}${']'.repeat(300)}}`, /line 2: it nests objects or lists deeper than 256 levels/],
+  ] as const) {
+    it(`${what}: one finding of the check, a refused build`, () => refusedByCheckAndBuild(`{"id":"1"}\n${line}\n`, why));
+  }
+});
+
+describe('data chunks as inspect and the import read them', () => {
+  it('a chunk changed after it was indexed is a checksum mismatch, not a bad record', async () => {
+    const p = project();
     try {
+      writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n');
+      const file = path.join(p.outDir, 'sales.isolapkg');
+      assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', file]).code, 0);
+      const entries = await readEntries(file);
+      entries.find((e) => e.name.startsWith('data/'))!.data = Buffer.from('{"id":"1"}\n{"xx":"2"}\n');
+      const damaged = path.join(p.outDir, 'damaged.isolapkg');
+      await writeZip(damaged, entries);
+      const r = isola(['inspect', damaged]);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, /checksum mismatch/);
+    } finally {
+      p.done();
+    }
+  });
+
+  it('a data set that lists no chunk but counts records is not called verified', async () => {
+    const p = project();
+    try {
+      writeFileSync(p.dataFile, '{"id":"1"}\n{"id":"2"}\n');
+      const file = path.join(p.outDir, 'sales.isolapkg');
+      assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', file]).code, 0);
+      const entries = (await readEntries(file)).filter((e) => !e.name.startsWith('data/'));
+      const meta = entries.find((e) => e.name === 'meta_data.json')!;
+      const d = JSON.parse(meta.data.toString('utf8')) as { data: { records: number; chunks: string[] }[] };
+      d.data[0].chunks = [];
+      meta.data = Buffer.from(JSON.stringify(d, null, 2));
+      const forged = path.join(p.outDir, 'forged.isolapkg');
+      await writeZip(forged, fixIndex(entries));
+      const r = isola(['inspect', forged]);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, /data of sales\.deal: the descriptor says 2 record\(s\), the chunks hold 0/);
+    } finally {
+      p.done();
+    }
+  });
+
+  it('a bad line is named by the same line number by inspect and by the import (empty lines and CRLF counted as lines)', async () => {
+    const { p, forged } = await forgedData(Buffer.from('{"id":"1"}\r\n\r\n{"x":1}\r\n'));
+    try {
+      const i = isola(['inspect', forged]);
+      assert.match(i.err, /\.jsonl: line 3: it has no string or number "id"/);
       const r = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local'], { cwd: p.proj, encoding: 'utf8' });
       assert.equal(r.status, 1, r.stdout + r.stderr);
-      assert.match(r.stdout + r.stderr, /holds 2 record\(s\), not the 5 its descriptor says; nothing was imported/);
-      const again = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local', '--dry-run', '--format', 'json'], { cwd: p.proj, encoding: 'utf8' });
-      const plan = JSON.parse(again.stdout).plan;
-      assert.deepEqual(plan.data.map((d: { existing: number }) => d.existing), [0], 'no record was written');
-      assert.equal(plan.counts.create, plan.entities.length, 'nor any design entity');
+      assert.match(r.stdout + r.stderr, /\.jsonl: line 3: it has no string or number "id"; not imported/);
     } finally {
       p.done();
     }

@@ -264,6 +264,56 @@ describe('a property named `__proto__`', () => {
   });
 });
 
+describe('a property or code named `__proto__` when unpacking over a project', () => {
+  it('a package without the property removes it from the manifest by an edit in place: comments stay', () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'isola-proto-'));
+    try {
+      const proj = path.join(base, 'proj');
+      mkdirSync(proj);
+      const file = path.join(proj, 'ws.isola.json');
+      const text = (extra: string) => `{
+  "kind": "workspace", "code": "sales", "version": "1.0.0",
+  "apps": [
+    // the app that holds the money
+    { "code": "deal",${extra} "fields": [{ "code": "amount", "type": "money" }] }
+  ]
+}
+`;
+      writeFileSync(file, text(''));
+      assert.equal(isola(['build', '--package', 'sales', '--out', path.join(base, 'v.isolapkg')], { cwd: proj }).code, 0);
+      writeFileSync(file, text(' "__proto__": { "title": "x" },'));
+      const r = isola(['unpack', path.join(base, 'v.isolapkg'), '--dir', proj]);
+      assert.equal(r.code, 0, r.out + r.err);
+      const after = readFileSync(file, 'utf8');
+      assert.match(after, /\/\/ the app that holds the money/);
+      assert.doesNotMatch(after, /__proto__/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('an app coded `__proto__` keeps its data file named in the unpacked manifest', () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'isola-proto-'));
+    try {
+      const proj = path.join(base, 'proj');
+      mkdirSync(path.join(proj, 'data'), { recursive: true });
+      writeFileSync(path.join(proj, 'ws.isola.json'), '{"kind": "workspace", "code": "sales", "version": "1.0.0", "apps": [{"code": "__proto__"}], "data": {"__proto__": "data/p.jsonl"}}');
+      writeFileSync(path.join(proj, 'data/p.jsonl'), '{"id":"1"}\n');
+      assert.equal(isola(['build', '--package', 'sales', '--data', 'all', '--out', path.join(base, 'v.isolapkg')], { cwd: proj }).code, 0);
+      const out = path.join(base, 'unpacked');
+      const r = isola(['unpack', path.join(base, 'v.isolapkg'), '--dir', out]);
+      assert.equal(r.code, 0, r.out + r.err);
+      const data = (JSON.parse(readFileSync(path.join(out, 'sales/sales.isola.json'), 'utf8')) as { data?: Record<string, unknown> }).data;
+      assert.equal(typeof Object.getOwnPropertyDescriptor(data ?? {}, '__proto__')?.value, 'string', JSON.stringify(data));
+      const b = isola(['build', '--package', 'sales', '--data', 'all', '--out', path.join(base, 'again.isolapkg')], { cwd: out });
+      assert.equal(b.code, 0, b.out + b.err);
+      assert.match(b.out, /1 data record/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('what a manifest quotes into the text report', () => {
   it('line breaks and escape sequences in references and file names stay inside their finding\'s one line', () => {
     const base = mkdtempSync(path.join(os.tmpdir(), 'isola-lines-'));

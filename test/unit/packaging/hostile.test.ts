@@ -23,8 +23,6 @@ interface Case {
   limits?: Partial<ReadLimits>;
   /** Cases of one kind of problem share a message (default: every case is its own kind). */
   kind?: string;
-  /** Found only when records are read (by an import), not by `inspect`, which checks data by checksum alone. */
-  recordsOnly?: boolean;
 }
 
 const sound = soundEntries();
@@ -230,22 +228,22 @@ const CASES: Case[] = [
   {
     title: 'a data record nested 10,000 deep',
     make: withData('data/ws.app/00000.jsonl', { app: 'ws.app', records: 1, chunks: ['data/ws.app/00000.jsonl'] }, `{"id":"r1","v":${'['.repeat(10_000)}${']'.repeat(10_000)}}\n`),
-    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 nests objects or lists deeper than 256 levels$/, recordsOnly: true,
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 nests objects or lists deeper than 256 levels$/,
   },
   {
     title: 'a data record holding a NUL character (no environment stores one)', kind: 'unstorable',
     make: withData('data/ws.app/00000.jsonl', { app: 'ws.app', records: 1, chunks: ['data/ws.app/00000.jsonl'] }, '{"id":"r1","v":"a\\u0000b"}\n'),
-    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 holds a NUL character \(\\u0000\), which no environment stores$/, recordsOnly: true,
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 holds a NUL character \(\\u0000\), which no environment stores$/,
   },
   {
     title: 'a data record holding an unpaired surrogate', kind: 'unstorable',
     make: withData('data/ws.app/00000.jsonl', { app: 'ws.app', records: 1, chunks: ['data/ws.app/00000.jsonl'] }, '{"id":"r1","v":"\\ud800"}\n'),
-    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 holds an unpaired surrogate \(not Unicode\), which no environment stores$/, recordsOnly: true,
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 holds an unpaired surrogate \(not Unicode\), which no environment stores$/,
   },
   {
     title: 'a data line ending in a raw NUL byte (the parse error quotes it)',
     make: withData('data/ws.app/00000.jsonl', { app: 'ws.app', records: 1, chunks: ['data/ws.app/00000.jsonl'] }, '{"id":"r1"}\u0000\n'),
-    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 is malformed JSON \([^\u0000\n]*\)$/, recordsOnly: true,
+    entry: 'data/ws.app/00000.jsonl', message: /^data\/ws\.app\/00000\.jsonl: line 1 is malformed JSON \([^\u0000\n]*\)$/,
   },
   {
     title: 'a card holding a NUL character', kind: 'unstorable',
@@ -324,7 +322,7 @@ describe('hostile packages are refused, each with its own message naming the ent
   });
 
   for (const [i, c] of CASES.entries()) {
-    if (c.limits || c.recordsOnly) continue; // the CLI reads with the default limits, and inspect reads no records
+    if (c.limits) continue; // the CLI reads with the default limits
     it(`isola inspect: ${c.title}: exit 2, one line naming the entry, nothing written`, () => {
       const work = path.join(dir, `cli-${i}`, 'work');
       mkdirSync(work, { recursive: true });

@@ -149,14 +149,12 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
   const state = {
     written: 0,
     async *chunks(): AsyncGenerator<Buffer> {
-      let line = 0;
       let parts: Buffer[] = [];
       let n = 0;
       for await (const batch of view.reader.recordLines(source)) {
         for (let k = 0; k < batch.lines.length; k++) {
           const raw = batch.lines[k];
           if (raw.length === 0) continue;
-          line++;
           const scanned = scanRecord(raw);
           let id: string;
           let body: Buffer;
@@ -168,8 +166,8 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
             const rec = parseRecordLine(raw, batch.first + k, batch.chunk);
             const why = recordProblem(rec);
             if (why) {
-              if (failed.length < 100) o.log('error', `data ${target}: record ${line}: ${why}; not imported`);
-              failed.push(line);
+              if (failed.length < 100) o.log('error', `data ${target}: ${batch.chunk}: line ${batch.first + k}: ${why}; not imported`);
+              failed.push(batch.first + k);
               continue;
             }
             const rid = (rec as { id: string | number }).id;

@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { byteLines } from '../packaging/lines';
+import { MAX_JSON_DEPTH, valueNestsDeeperThan } from '../json/depth';
+import { unstorableText } from '../oneLine';
 
 /** The first data record of a file that the package builder would refuse: its line and why. */
 export interface DataProblem {
@@ -22,11 +24,29 @@ export function recordProblem(line: string): string | undefined {
   } catch (e) {
     return `not JSON (${(e as Error).message})`;
   }
-  if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !('id' in rec)) {
+  if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !Object.hasOwn(rec, 'id')) {
     return 'a data record must be a JSON object with an "id"';
   }
-  if (inexactId((rec as { id: unknown }).id)) return UNSAFE_ID;
+  // What an environment refuses at import, refused here first (packaging/reader.ts `recordProblem`).
+  const id = (rec as { id: unknown }).id;
+  if (typeof id !== 'string' && typeof id !== 'number') return 'its "id" must be a string or a number';
+  if (inexactId(id)) return UNSAFE_ID;
+  if (moreBracketsThan(text, MAX_JSON_DEPTH) && valueNestsDeeperThan(rec, MAX_JSON_DEPTH)) return `it nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`;
+  // NUL and unpaired surrogates can only come from \u escapes (raw ones are not JSON).
+  if (text.includes('\\u')) {
+    const why = unstorableText(rec);
+    if (why) return `it holds ${why}, which no environment stores`;
+  }
   return undefined;
+}
+
+/** Whether text holds more than `max` opening brackets (only then can it nest deeper than `max`). */
+function moreBracketsThan(text: string, max: number): boolean {
+  let n = 0;
+  for (const ch of ['{', '[']) {
+    for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) if (++n > max) return true;
+  }
+  return false;
 }
 
 /**

@@ -218,26 +218,35 @@ export class PackageReader {
   /**
    * Reads every entry once (or those `include` accepts): hashes against the index, parses JSON
    * entries, and checks every line of a data chunk the way an import takes it (`recordLineProblem`),
-   * and that each data set holds as many records as the descriptor says. This is what `inspect`,
-   * `unpack` and an import's checks run; it fails on the first problem, naming the entry.
+   * and that each data set read holds as many records as the descriptor says. `inspect`, `unpack`
+   * and the package view run it whole; an import's checks leave the data out (the import checks
+   * each line as it writes it, and fails whole on the first it refuses). It fails on the first
+   * problem, naming the entry.
    */
   async verify(onProgress?: (done: number, total: number) => void, include: (name: string) => boolean = () => true): Promise<void> {
     const total = this.descriptor.entries.filter((e) => include(e.path)).reduce((n, e) => n + e.size, 0);
     let done = 0;
-    const setOf = new Map<string, DataSet>();
-    for (const set of this.descriptor.data) for (const c of set.chunks) setOf.set(c, set);
-    const counted = new Map<DataSet, { records: number; chunks: number }>();
+    // Records are counted for the data sets read whole, a set without chunks among them.
+    const tallies: { set: DataSet; records: number }[] = [];
+    const counted = new Map<string, { set: DataSet; records: number }>();
+    for (const set of this.descriptor.data) {
+      if (!set.chunks.every(include)) continue;
+      const tally = { set, records: 0 };
+      tallies.push(tally);
+      for (const c of set.chunks) counted.set(c, tally);
+    }
     for (const [name, entry] of this.entries) {
       if (name === DESCRIPTOR || name.endsWith('/') || !include(name)) continue;
       const stream = await openStream(this.zip, entry, name);
       const hash = createHash('sha256');
       const json = name.endsWith('.json');
-      const set = setOf.get(name);
+      const tally = counted.get(name);
       const parts: Buffer[] = [];
-      const tally = set && (counted.get(set) ?? counted.set(set, { records: 0, chunks: 0 }).get(set)!);
+      let problem: string | undefined;
       try {
-        if (set && tally) {
-          // Lines are checked as they stream; the hash covers the bytes, not the lines.
+        if (tally) {
+          // Lines are checked as they stream; the hash covers the bytes, to the end even after a
+          // bad line, so a damaged chunk is told as damaged rather than as a bad record.
           stream.on('data', (b: Buffer) => {
             hash.update(b);
             done += b.length;
@@ -245,13 +254,13 @@ export class PackageReader {
           });
           let n = 1;
           for await (const lines of byteLines(stream)) {
+            if (problem) continue;
             for (const line of lines) {
-              const why = recordLineProblem(line, n++);
-              if (why) throw new PackageError(why, name);
+              problem = recordLineProblem(line, n++);
+              if (problem) break;
               if (line.length) tally.records++;
             }
           }
-          tally.chunks++;
         } else {
           for await (const b of stream as AsyncIterable<Buffer>) {
             hash.update(b);
@@ -261,20 +270,17 @@ export class PackageReader {
           }
         }
       } catch (e) {
-        if (e instanceof PackageError) throw e;
         throw new PackageError(`damaged entry (${(e as Error).message})`, name);
       }
       this.verifyHash(name, hash.digest('hex'));
+      if (problem) throw new PackageError(problem, name);
       if (json) {
         const parsed = parseJsonEntry(Buffer.concat(parts), name);
         if (name.endsWith('.card.json')) this.verifiedJson.set(name, parsed);
       }
     }
-    // Counted only for sets read whole: the plan says the descriptor's count, and the import writes the lines.
-    for (const [set, t] of counted) {
-      if (t.chunks === set.chunks.length && t.records !== set.records) {
-        throw new PackageError(`data of ${set.app}: the descriptor says ${set.records} record(s), the chunks hold ${t.records}`);
-      }
+    for (const { set, records } of tallies) {
+      if (records !== set.records) throw new PackageError(`data of ${set.app}: the descriptor says ${set.records} record(s), the chunks hold ${records}`);
     }
   }
 

@@ -6,7 +6,7 @@ import type { Card, Descriptor } from '../packaging/format';
 import { UnpackRefused } from './errors';
 import { defaultManifestFile, extOf, FileNamer, includeSpec, PlannedFile, stringAt } from './layout';
 import { fileRef } from '../packaging/fileRefs';
-import { setOwn } from '../json/own';
+import { getOwn, setOwn } from '../json/own';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -168,7 +168,7 @@ class Unpacker {
         if (typeof spec !== 'string') continue;
         const has = this.d.data.some((s) => s.app === `${ns}.${app}`);
         if (has) this.claimed.add(`data ${ns}.${app}`);
-        this.namer.request({ manifestFile: m.file, defaults: [`data/${app}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: (s) => (data[app] = s), what: `the data of app ${app}` });
+        this.namer.request({ manifestFile: m.file, defaults: [`data/${app}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: (s) => setOwn(data, app, s), what: `the data of app ${app}` });
       }
     }
   }
@@ -176,14 +176,14 @@ class Unpacker {
   /** An app's records go next to the manifest that declares the app (or already names its data file), as `data/<app>.jsonl`. */
   private data(app: string): void {
     const [ns, code] = [app.slice(0, app.indexOf('.')), app.slice(app.indexOf('.') + 1)];
-    const named = (m: { value: Obj }) => isObj(m.value.data) && typeof m.value.data[code] === 'string';
+    const named = (m: { value: Obj }) => isObj(m.value.data) && typeof getOwn(m.value.data, code) === 'string';
     const m = this.drafts.find((x) => x.existing && x.value.code === ns && (x.kind === 'workspace' || x.kind === 'module') && named(x.existing))
       ?? this.drafts.find((x) => (x.kind === 'workspace' || x.kind === 'module') && x.code === ns);
     if (!m) {
       // A data-only package: the records go to the file a manifest of the folder already names for them.
-      const home = this.existing.find((e) => (e.kind === 'app' ? e.namespace : e.code) === ns && isObj(e.value.data) && typeof e.value.data[code] === 'string');
+      const home = this.existing.find((e) => (e.kind === 'app' ? e.namespace : e.code) === ns && isObj(e.value.data) && typeof getOwn(e.value.data, code) === 'string');
       if (home) {
-        const spec = (home.value.data as Obj)[code] as string;
+        const spec = getOwn(home.value.data as Obj, code) as string;
         this.namer.request({ manifestFile: home.file, defaults: [`data/${code}.jsonl`], hint: spec, source: { app }, set: () => undefined, what: `the data of app ${code}`, adopt: true });
         return;
       }
@@ -192,7 +192,7 @@ class Unpacker {
     }
     const data = (isObj(m.value.data) ? m.value.data : (m.value.data = {})) as Obj;
     const hint = isObj(m.existing?.value.data) ? stringAt(m.existing!.value.data as Obj, code) : undefined;
-    this.namer.request({ manifestFile: m.file, defaults: [`data/${code}.jsonl`], hint, source: { app }, set: (s) => (data[code] = s), what: `the data of app ${code}` });
+    this.namer.request({ manifestFile: m.file, defaults: [`data/${code}.jsonl`], hint, source: { app }, set: (s) => setOwn(data, code, s), what: `the data of app ${code}` });
   }
 
   /** A card's body as the element a manifest lists: its files named, its code and deleted flag its card's. */

@@ -33,8 +33,8 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formatt
   if (sameJson(a, b)) return text;
   const set = (t: string, p: JSONPath, v: unknown, insert = false) => applyEdits(t, modify(t, p, v, { ...o, isArrayInsertion: insert }));
   if (isObj(a) && isObj(b)) {
-    for (const k of Object.keys(a)) if (!(k in b)) text = set(text, [...path, k], undefined);
-    for (const [k, v] of Object.entries(b)) text = k in a ? diff(text, [...path, k], a[k], v, o) : set(text, [...path, k], v);
+    for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) text = set(text, [...path, k], undefined);
+    for (const [k, v] of Object.entries(b)) text = Object.hasOwn(a, k) ? diff(text, [...path, k], a[k], v, o) : set(text, [...path, k], v);
     return text;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.every(coded) && b.every(coded)) {

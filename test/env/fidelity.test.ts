@@ -262,3 +262,59 @@ for (const backend of backends()) {
     });
   });
 }
+
+/** Exports namespace `ns` from `s` and saves the package as `file`. */
+async function exportTo(s: Service, token: string, ns: string, file: string): Promise<string> {
+  const started = expectStatus(await api(s, 'POST', '/v1/exports', { token, body: { kind: 'namespace', code: ns } }), 202, 'export');
+  const job = await waitJob(s, token, started.id);
+  assert.equal(job.status, 'succeeded', job.error);
+  const res = await fetch(`${s.url}/v1/packages/${job.result.package}/content`, { headers: { authorization: `Bearer ${token}` } });
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  return file;
+}
+
+for (const backend of backends()) {
+  describe(`from one environment to another, export after export (${backend.name})`, () => {
+    let work: Workdir;
+    let a: Service;
+    let b: Service;
+
+    before(async () => {
+      work = new Workdir();
+      [a, b] = await Promise.all([startService({ databaseUrl: backend.fresh() }), startService({ databaseUrl: backend.fresh() })]);
+    });
+
+    after(async () => {
+      for (const s of [a, b]) {
+        await s?.stop();
+        if (s) removeData(s);
+      }
+      work?.dispose();
+    });
+
+    it('a workspace renamed in the source environment before its export is an update in the target next time, not a conflict', async () => {
+      const p = work.copyExample('invoices', 'project');
+      const v1 = p.build('invoices');
+      const v2 = p.edit(MANIFEST, ['processes', 0, 'title'], 'Approval of invoices').edit(MANIFEST, ['version'], '1.1.0').build('invoices');
+      await importFile(a, a.adminToken, v1);
+      // The source names the workspace its own way: a property of the target, so its version stays.
+      const before = (await entity(a, a.adminToken, WS)).hash;
+      await changeTitle(a, a.adminToken, WS, 'Invoices (source)');
+      assert.equal((await entity(a, a.adminToken, WS)).hash, before);
+      const first = await exportTo(a, a.adminToken, WS, work.file('e1.isolapkg'));
+      const exported = (await cardsOf(first)).find((c) => c.id === WS)!;
+      assert.notEqual(exported.hash, before, 'the export carries the source\'s title, so another version');
+      const { plan: created } = await importFile(b, b.adminToken, first);
+      assert.equal(created.counts.create, created.entities.length);
+      // The source moves on (a new version from the developer), then exports again.
+      await importFile(a, a.adminToken, v2);
+      assert.ok((await entity(a, a.adminToken, WS)).history.some((h: { hash: string }) => h.hash === exported.hash), 'the source remembers the version it handed out');
+      const second = await exportTo(a, a.adminToken, WS, work.file('e2.isolapkg'));
+      const { plan: next, job } = await importFile(b, b.adminToken, second);
+      assert.equal(job.status, 'succeeded', job.error);
+      assert.equal(next.counts.conflict, 0, JSON.stringify(next.entities.filter((e: { action: string }) => e.action === 'conflict')));
+      assert.equal(actions(next)[PROCESS], 'update');
+      assert.equal(actions(next)[WS], 'update');
+    });
+  });
+}

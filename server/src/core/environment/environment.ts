@@ -24,7 +24,7 @@ import { PackageStore, StoredPackage } from './packages';
 export type { StoredPackage } from './packages';
 import { conflictSummary } from './planChecks';
 import { makePlan } from './planner';
-import { bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, setMeta, writeHistory } from './store';
+import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, setMeta, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
 import { hashAfterChange } from './merge';
@@ -333,6 +333,8 @@ export class Environment {
         ctx.set('exporting', 'design');
         return writeExport(tx, fresh, r, { out, envName: settings.name, by: caller.name, now, tool: this.o.tool ?? { name: 'isola', version: '0' }, signal: ctx.signal, onRecords: () => ctx.set('exporting', 'data') });
       });
+      // Versions handed out are remembered, so later exports' histories hold them (store.ts).
+      await this.db.transaction((tx) => appendHistories(tx, r2.handedOut));
       for (const line of r2.lines) ctx.log('info', line);
       ctx.log('info', `exported ${r2.cards} design entit${r2.cards === 1 ? 'y' : 'ies'} and ${r2.records} record(s) of ${scope.kind} \`${scope.code}\` (${r2.size} bytes)`);
       const stored = await this.store.keep(out, caller.name);

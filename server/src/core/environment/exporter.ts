@@ -6,6 +6,7 @@ import type { Sql } from './db/database';
 import { badRequest, notFound } from './errors';
 import { entitiesIn, getSettings, historyOf, toEntity } from './store';
 import { exportCard, exportHistory } from './exportCards';
+import { entriesOf } from '../packaging/history';
 import { fileRefs } from '../packaging/fileRefs';
 import { DATA_ORDER_NOTE, exportDataOrder } from './recordLinks';
 import type { EnvEntity, ExportRequest } from './types';
@@ -95,7 +96,9 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
     if (row) files.push({ path, data: Buffer.from(row.content) });
   }
   const unitBody = scope.entities.find((e) => e.code === scope.code && e.type === scope.kind)?.body ?? {};
-  const history = design === 'all' ? exportHistory(await historyOf(db, cards.map((c) => c.id)), cards, o.now) : {};
+  const known = design === 'all' ? await historyOf(db, cards.map((c) => c.id)) : {};
+  const history = design === 'all' ? exportHistory(known, cards, o.now) : {};
+  const handedOut = cards.filter((c) => !entriesOf(known, c.id)?.some((h) => h.hash === c.hash)).map((c) => ({ id: c.id, hash: c.hash, at: o.now }));
   let bytes = 0;
   const { size, descriptor } = await writePackage({
     out: o.out,
@@ -128,6 +131,7 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
   return {
     size, cards: cards.length, records: descriptor.data.reduce((n, d) => n + d.records, 0),
     lines: [...exportedLines(cards), ...descriptor.data.map((d) => `data ${d.app}: ${d.records} record(s) exported`)],
+    handedOut,
   };
 }
 
@@ -138,6 +142,8 @@ export interface ExportWritten {
   records: number;
   /** `STEP: ID exported` per card in import-step order (Protogrid: a log line per exported design card), then `data APP: N record(s) exported`. */
   lines: string[];
+  /** Cards whose hash the environment's history lacks (exportCards.ts), for `appendHistories` once the package is written. */
+  handedOut: { id: string; hash: string; at: string }[];
 }
 
 function exportedLines(cards: readonly Card[]): string[] {

@@ -159,6 +159,24 @@ export async function writeHistories(tx: Sql, histories: [string, HistoryEntry[]
   await tx.query(`INSERT INTO entity_history (id, seq, hash, at) SELECT h.id, h.i, h.hash, h.at FROM jsonb_to_recordset($1::jsonb) AS h(id text, i int, hash text, at text)`, [JSON.stringify(rows)]);
 }
 
+/**
+ * Adds a hash at the end of entities' histories unless they hold it already. An export hashes each
+ * body afresh (exportCards.ts): when a target's own properties (a workspace's title) changed here,
+ * that hash is a version this environment handed out without ever holding it under that hash.
+ * Remembered, it is in the history of every later export, so an environment that imported the
+ * earlier one finds its version there (an update, not a conflict).
+ */
+export async function appendHistories(tx: Sql, entries: { id: string; hash: string; at: string }[]): Promise<void> {
+  if (!entries.length) return;
+  // A concurrent import may take the same place in a history: then this entry gives way.
+  await tx.query(
+    `INSERT INTO entity_history (id, seq, hash, at)
+     SELECT e.id, coalesce((SELECT max(h.seq) + 1 FROM entity_history h WHERE h.id = e.id), 0), e.hash, e.at
+     FROM jsonb_to_recordset($1::jsonb) AS e(id text, hash text, at text)
+     WHERE NOT EXISTS (SELECT 1 FROM entity_history h WHERE h.id = e.id AND h.hash = e.hash)
+     ON CONFLICT (id, seq) DO NOTHING`, [JSON.stringify(entries)]);
+}
+
 /** Record counts per app. */
 export async function recordCounts(db: Sql, apps: string[]): Promise<Map<string, number>> {
   if (!apps.length) return new Map();

@@ -316,5 +316,31 @@ for (const backend of backends()) {
       assert.equal(actions(next)[PROCESS], 'update');
       assert.equal(actions(next)[WS], 'update');
     });
+
+    it('a copy (`as`) takes the next version as an update, an older one as older, and a change made to it as a conflict', async () => {
+      const p = work.copyExample('invoices', 'copies');
+      const v1 = p.build('invoices');
+      const v2 = p.edit(MANIFEST, ['version'], '1.1.0').edit(MANIFEST, ['processes', 0, 'title'], 'Approval of invoices').build('invoices');
+      const v3 = p.edit(MANIFEST, ['version'], '1.2.0').edit(MANIFEST, ['processes', 0, 'title'], 'Approval').build('invoices');
+      const T = a.adminToken;
+      const copy = async (file: string) => plan(a, T, (await upload(a, T, file)).id, 'inv_copy');
+      const first = await copy(v1);
+      assert.equal(first.counts.create, first.entities.length);
+      assert.equal((await runImport(a, T, first.id)).status, 'succeeded');
+      // The copy's workspace and process were renamed, so their hashes are the copy's own.
+      const second = await copy(v2);
+      assert.equal(second.counts.conflict, 0, JSON.stringify(second.entities.filter((e: { action: string }) => e.action === 'conflict')));
+      assert.equal(actions(second)['inv_copy'], 'update');
+      assert.equal(actions(second)['inv_copy.approve_invoice'], 'update');
+      assert.equal((await runImport(a, T, second.id)).status, 'succeeded');
+      const back = await copy(v1);
+      assert.equal(actions(back)['inv_copy'], 'conflict');
+      assert.equal(back.entities.find((e: { id: string }) => e.id === 'inv_copy').older, true);
+      // A change made to the copy in the environment is still a conflict.
+      await changeTitle(a, T, 'inv_copy.approve_invoice', 'Approved here');
+      const third = await copy(v3);
+      assert.equal(actions(third)['inv_copy.approve_invoice'], 'conflict');
+      assert.equal(actions(third)['inv_copy'], 'update');
+    });
   });
 }

@@ -6,7 +6,7 @@ import type { ImportPermit } from './importPermit';
 import type { PackageView } from './packageView';
 import { cardToWrite, keptLogLine, keptOf, Merges, refineAction } from './merge';
 import { backupLine } from './planChecks';
-import { actionFor } from './planner';
+import { actionOf } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntities, writeHistories } from './store';
 import type { Caller, ImportPlan, PlanAction } from './types';
 import { importRecords, type RecordCounts } from './recordImport';
@@ -72,8 +72,10 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     const conflicts: string[] = [];
     // Each card's merge with its entity, made once for its action, its body and what it kept.
     const merges = new Merges();
+    // A copy's entities are known by their histories too (planner.ts `actionOf`).
+    const envHistory = view.rename && env.size ? await historyOf(tx, [...env.keys()]) : undefined;
     for (const c of permitted) {
-      const { action } = refineAction(actionFor(env.get(c.id), c, entriesOf(view.history, c.id)), env.get(c.id), c, merges);
+      const { action } = refineAction(actionOf(env.get(c.id), c, view.history, envHistory), env.get(c.id), c, merges);
       actions.set(c.id, action);
       if (action === 'conflict') conflicts.push(c.id);
     }

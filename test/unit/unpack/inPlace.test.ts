@@ -142,6 +142,17 @@ describe('unpack into a folder that holds the manifests edits them in place', ()
   });
 });
 
+describe('a sub-entity deleted in the manifest that the environment kept', () => {
+  it('stays deleted when the package (an export) carries it: the manifest counts as unchanged, its text untouched', () => {
+    const text = '{\n  "kind": "workspace",\n  "code": "ws",\n  "apps": [\n    {\n      "code": "x",\n      "fields": [\n        { "code": "a" },\n        { "code": "gone", "type": "text", "deleted": true }, // deleted here\n        { "code": "b" }\n      ]\n    }\n  ]\n}\n';
+    const from = parseJson(text).value as Record<string, unknown>;
+    // An update never deletes, so the environment still has the field and its export carries it.
+    const { value, changed } = mergeManifest('workspace', from, { kind: 'workspace', code: 'ws', apps: [{ code: 'x', fields: [{ code: 'a' }, { code: 'gone', type: 'text' }, { code: 'b' }] }] });
+    assert.equal(changed, 0);
+    assert.equal(editToValue(text, from, value), text);
+  });
+});
+
 describe('an org chart with one head written without a list', () => {
   it('stays without a list when the package has one root; a new unit goes under its parent', () => {
     const text = '{\n  "kind": "configuration",\n  "code": "co",\n  // the head\n  "orgChart": { "code": "ceo", "children": [{ "code": "fin" }] }\n}\n';

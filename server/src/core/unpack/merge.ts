@@ -96,7 +96,8 @@ function mergeEntity(home: Obj, want: Obj, count: { n: number }, setting: boolea
 
 /**
  * The package's body, with the manifest's deleted sub-entities put back where they stood (the
- * package leaves them out). Other properties the package lacks are gone from the environment too.
+ * package leaves them out) and still deleted where the package carries them (an environment keeps
+ * them). Other properties the package lacks are gone from the environment too.
  */
 function mergeBody(home: unknown, want: unknown): unknown {
   if (isObj(home) && isObj(want)) {
@@ -106,7 +107,15 @@ function mergeBody(home: unknown, want: unknown): unknown {
   }
   if (Array.isArray(home) && Array.isArray(want) && want.every(coded) && home.some(coded)) {
     const byCode = new Map(home.filter(coded).map((x) => [x.code as string, x]));
-    const out: unknown[] = want.map((w) => mergeBody(byCode.get((w as Obj).code as string), w));
+    const out: unknown[] = want.map((w) => {
+      const h = byCode.get((w as Obj).code as string);
+      const m = mergeBody(h, w);
+      // Deleted in the manifest, carried by the package: an environment keeps what an update no
+      // longer names ("nothing is deleted"), so its export has it. The manifest still says it is
+      // deleted, and a build leaves it out; the flag is what the developer wrote, not the package's.
+      if (h?.deleted === true && isObj(m) && !Object.hasOwn(m, 'deleted')) m.deleted = true;
+      return m;
+    });
     const present = new Set(want.map((w) => (w as Obj).code as string));
     let after: string | undefined;
     for (const x of home) {

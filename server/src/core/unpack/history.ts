@@ -2,22 +2,23 @@ import type { History, HistoryEntry } from '../packaging/format';
 import { entriesOf } from '../packaging/history';
 
 /**
- * The project's history with a package's merged in: for every entity, the versions both know,
- * each once, in time order (the project's first when two share a time). An update compares the
- * environment's hash with this history, so nothing the project recorded may be lost.
+ * The project's history with a package's merged in, as an import merges it into an environment
+ * (importer.ts): for every entity, the versions the project recorded and the package does not
+ * know, then the package's history in its own order, whose last entry is the version the package
+ * carries. Not by time: an older version brought back (a replace with an older package) keeps its
+ * old date and is still the current one, so a build that follows finds its hash last and records
+ * nothing new. An update compares the environment's hash with this history, so nothing the
+ * project recorded is lost.
  */
 export function mergeHistory(project: History, pkg: History): History {
   const out: History = {};
   for (const id of [...new Set([...Object.keys(project), ...Object.keys(pkg)])].sort()) {
-    const seen = new Set<string>();
+    const theirs = entriesOf(pkg, id) ?? [];
+    const known = new Set(theirs.map((e) => e.hash));
     const list: HistoryEntry[] = [];
-    for (const e of [...(entriesOf(project, id) ?? []), ...(entriesOf(pkg, id) ?? [])]) {
-      const key = `${e.hash} ${e.at}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      list.push({ hash: e.hash, at: e.at });
-    }
-    out[id] = list.map((e, i) => ({ e, i })).sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : a.i - b.i)).map((x) => x.e);
+    for (const e of entriesOf(project, id) ?? []) if (!known.has(e.hash)) list.push({ hash: e.hash, at: e.at });
+    for (const e of theirs) list.push({ hash: e.hash, at: e.at });
+    out[id] = list;
   }
   return out;
 }

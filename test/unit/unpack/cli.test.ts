@@ -112,3 +112,25 @@ describe('isola retrieve', () => {
     assert.equal(git(['status', '--short', '--', '.', ':!.isola'], project), '', 'retrieving what was just imported changes no file');
   });
 });
+
+describe('isola unpack over a data file that differs in one record', () => {
+  it('changes that record\'s line only; the others keep their text, key order and spacing', () => {
+    const project = path.join(tmp, 'records');
+    cpSync(path.join(REPO, 'examples/invoices'), project, { recursive: true });
+    const file = path.join(project, 'data/payment_purposes.jsonl');
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    // The package: the second record renamed, every line as the build writes it.
+    const changed = lines.map((l, i) => (i === 1 ? JSON.stringify({ ...JSON.parse(l), name: 'Renamed' }) : l));
+    writeFileSync(file, changed.join('\n') + '\n');
+    assert.equal(isola(['build', '.', '--package', 'invoices', '--data', 'all', '--out', '../records.isolapkg'], project).code, 0);
+    // The project as the person keeps it: keys in another order, with spaces, and the old name.
+    const mine = lines.map((l) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(l)).reverse()), null, 1).replace(/\n/g, ''));
+    writeFileSync(file, mine.join('\n') + '\n');
+    const r = isola(['unpack', '../records.isolapkg', '--dir', '.'], project);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /changed {3}data\/payment_purposes\.jsonl/);
+    const after = readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(after.length, lines.length);
+    for (let i = 0; i < lines.length; i++) assert.equal(after[i], i === 1 ? changed[1] : mine[i], `line ${i + 1}`);
+  });
+});

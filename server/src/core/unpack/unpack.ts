@@ -222,26 +222,63 @@ async function sameContent(reader: PackageReader, abs: string, c: Content): Prom
 
 /** Whether two streams of JSONL lines hold the same records in the same order (blank lines aside; key order and spacing aside). */
 async function sameRecords(a: AsyncIterable<Buffer>, b: AsyncIterable<Buffer>): Promise<boolean> {
-  const next = async (it: AsyncIterator<Buffer>) => {
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return undefined;
-      if (r.value.toString('latin1').trim()) return r.value;
-    }
-  };
   const ia = a[Symbol.asyncIterator]();
   const ib = b[Symbol.asyncIterator]();
   try {
     for (;;) {
-      const [x, y] = [await next(ia), await next(ib)];
+      const [x, y] = [await nextRecordLine(ia), await nextRecordLine(ib)];
       if (x === undefined || y === undefined) return x === y;
-      if (x.equals(y)) continue;
-      const [vx, vy] = [exactRecord(x.toString('utf8')), exactRecord(y.toString('utf8'))];
-      if (vx === undefined || vx !== vy) return false;
+      if (!sameRecord(x, y)) return false;
     }
   } finally {
     await ia.return?.();
     await ib.return?.();
+  }
+}
+
+/** The next line that is not blank, or undefined at the end. */
+async function nextRecordLine(it: AsyncIterator<Buffer>): Promise<Buffer | undefined> {
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return undefined;
+    if (r.value.toString('latin1').trim()) return r.value;
+  }
+}
+
+/** Whether two record lines hold the same JSON (`exactRecord`). */
+function sameRecord(x: Buffer, y: Buffer): boolean {
+  if (x.equals(y)) return true;
+  const vx = exactRecord(x.toString('utf8'));
+  return vx !== undefined && vx === exactRecord(y.toString('utf8'));
+}
+
+/**
+ * Writes a data file the package changes: record by record in order, the line the file already
+ * has where it holds the same record (key order and spacing as the person or the tool wrote them),
+ * the package's line where it differs. So `git diff` shows the records the package changed, not
+ * every line of the file in the environment's key order.
+ */
+async function writeRecords(reader: PackageReader, chunks: string[], existing: string, handle: import('node:fs/promises').FileHandle): Promise<void> {
+  const h = await fs.open(existing);
+  const theirs = (async function* () {
+    for await (const lines of byteLines(h.createReadStream({ autoClose: false }))) yield* lines;
+  })();
+  const NL = Buffer.from('\n');
+  try {
+    for (const chunk of chunks) {
+      const out: Buffer[] = [];
+      for await (const lines of byteLines(Readable.from([await reader.read(chunk)]))) {
+        for (const line of lines) {
+          if (!line.length) continue;
+          const had = await nextRecordLine(theirs);
+          out.push(had && sameRecord(had, line) ? had : line, NL);
+        }
+      }
+      await handle.write(Buffer.concat(out));
+    }
+  } finally {
+    await theirs.return(undefined);
+    await h.close();
   }
 }
 
@@ -276,6 +313,7 @@ async function write(reader: PackageReader, dir: string, p: Planned): Promise<vo
     const c = p.content;
     if ('text' in c) await handle.writeFile(c.text);
     else if ('bytes' in c) await handle.writeFile(c.bytes);
+    else if ('chunks' in c && p.status === 'changed') await writeRecords(reader, c.chunks, abs, handle);
     else if ('chunks' in c) for (const chunk of c.chunks) await handle.write(await reader.read(chunk));
   });
 }

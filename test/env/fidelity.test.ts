@@ -344,3 +344,45 @@ for (const backend of backends()) {
     });
   });
 }
+
+for (const backend of backends()) {
+  describe(`a project and two environments, one of which passes a version on (${backend.name})`, () => {
+    let work: Workdir;
+    let e: Service;
+    let d: Service;
+
+    before(async () => {
+      work = new Workdir();
+      [e, d] = await Promise.all([startService({ databaseUrl: backend.fresh() }), startService({ databaseUrl: backend.fresh() })]);
+    });
+
+    after(async () => {
+      for (const s of [e, d]) {
+        await s?.stop();
+        if (s) removeData(s);
+      }
+      work?.dispose();
+    });
+
+    it('a version that came through the other environment\'s export is known to the project\'s next one: an update, not a conflict', async () => {
+      const p = work.copyExample('invoices', 'project');
+      const v1 = p.build('invoices');
+      const v2 = p.edit(MANIFEST, ['version'], '1.1.0').build('invoices');
+      const v3 = p.edit(MANIFEST, ['version'], '1.2.0').build('invoices');
+      await importFile(d, d.adminToken, v1);
+      await importFile(e, e.adminToken, v1);
+      // E names the workspace its own way (its version stays), takes v2, and passes it on to D.
+      await changeTitle(e, e.adminToken, WS, 'Invoices (E)');
+      await importFile(e, e.adminToken, v2);
+      const passed = await exportTo(e, e.adminToken, WS, work.file('from-e.isolapkg'));
+      const { plan: taken } = await importFile(d, d.adminToken, passed);
+      assert.equal(actions(taken)[WS], 'update');
+      assert.equal((await entity(d, d.adminToken, WS)).body.title, 'Invoices', 'D keeps its own title');
+      // The project's next version into D: D holds v2 (under the hash E's export gave it).
+      const { plan: next, job } = await importFile(d, d.adminToken, v3);
+      assert.equal(job.status, 'succeeded', job.error);
+      assert.equal(actions(next)[WS], 'update', JSON.stringify(next.entities.find((x: { id: string }) => x.id === WS)));
+      assert.equal(next.counts.conflict, 0);
+    });
+  });
+}

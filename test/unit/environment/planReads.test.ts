@@ -81,13 +81,15 @@ describe('what a plan reads of the environment', () => {
 
     // The same database as an Isola that kept the digest only inside each plan left it.
     await withDb(async (db) => {
-      await db.exec(`DROP INDEX jobs_package_sha256; DROP INDEX jobs_content_sha256; ALTER TABLE jobs DROP COLUMN content_sha256`);
+      await db.exec(`DROP INDEX jobs_package_sha256; DROP INDEX jobs_content_sha256; ALTER TABLE jobs DROP COLUMN content_sha256; ALTER TABLE entity_history DROP COLUMN of_hash`);
       await db.query(`UPDATE isola_meta SET value = '2' WHERE key = 'schemaVersion'`);
     });
     await withEnv(async (env) => {
       assert.match(repeatOf(await planOf(env, rebuilt)), new RegExp(`^the same content was imported before from another file \\(job ${job}, `));
     });
-    assert.deepEqual(await withDb((db) => db.query(`SELECT value FROM isola_meta WHERE key = 'schemaVersion'`)), [{ value: 3 }]);
+    assert.deepEqual(await withDb((db) => db.query(`SELECT value FROM isola_meta WHERE key = 'schemaVersion'`)), [{ value: 4 }]);
+    // Version 4: histories say which version an exported hash carries.
+    assert.deepEqual(await withDb((db) => db.query(`SELECT count(of_hash)::int AS n FROM entity_history`)), [{ n: 0 }]);
   });
 
   it('reads only the entities that references leaving the package ask about', async () => {
@@ -115,7 +117,7 @@ describe('what a plan reads of the environment', () => {
 
   it('refuses a database of a newer Isola', async () => {
     await withDb((db) => db.query(`UPDATE isola_meta SET value = '99' WHERE key = 'schemaVersion'`));
-    await assert.rejects(openDatabase({ dataDir }), /schema version 99, newer than this Isola knows \(3\); update Isola/);
+    await assert.rejects(openDatabase({ dataDir }), /schema version 99, newer than this Isola knows \(4\); update Isola/);
     await assert.rejects(Environment.open({ dataDir, name: 'local' }), /newer than this Isola knows/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { actionFor, compareVersions } from '../../../server/src/core/environment/planner';
+import { actionFor, actionOf, compareVersions } from '../../../server/src/core/environment/planner';
+import type { Card } from '../../../server/src/core/packaging/format';
 import { conflictSummary, contentDigest, languagesCheck, sameLanguages } from '../../../server/src/core/environment/planChecks';
 import { planIn, say } from '../../../server/src/core/environment/said';
 import { english, translator } from '../../../server/src/core/l10n';
@@ -51,6 +52,29 @@ describe('import actions (spec §5 update)', () => {
     const r = actionFor(env('h1', false), { hash: 'h1', deleted: true }, [{ hash: 'h1' }]);
     assert.equal(r.action, 'update');
     assert.match(r.reason!, /deleted/);
+  });
+});
+
+describe('versions the environment\'s history knows (actionOf)', () => {
+  const card = (hash: string): Card => ({ id: 'ws.app', type: 'app', namespace: 'ws', code: 'app', deleted: false, hash, body: {} });
+  const pkg = { 'ws.app': [{ hash: 'h1', at: 't1' }, { hash: 'h2', at: 't2' }, { hash: 'h3', at: 't3' }] };
+
+  it('an export\'s hash that carries a version of the package\'s history is that version: an update', () => {
+    const mine = { 'ws.app': [{ hash: 'h1', at: 't1' }, { hash: 'x2', at: 't4', of: 'h2' }] };
+    assert.equal(actionFor(env('x2'), card('h3'), pkg['ws.app']).action, 'conflict', 'by hashes alone');
+    assert.equal(actionOf(env('x2'), card('h3'), pkg, mine).action, 'update');
+  });
+
+  it('stays a conflict when the carried version is unknown to the package, or the entity was changed here since', () => {
+    assert.equal(actionOf(env('x2'), card('h3'), pkg, { 'ws.app': [{ hash: 'x2', at: 't4', of: 'h9' }] }).action, 'conflict');
+    assert.equal(actionOf({ ...env('x2'), changedHere: true }, card('h3'), pkg, { 'ws.app': [{ hash: 'x2', at: 't4', of: 'h2' }] }).action, 'conflict');
+  });
+
+  it('a copy\'s hash follows the original version it was copied from; only a copy is known that way', () => {
+    const mine = { 'ws.app': [{ hash: 'h1', at: 't1' }, { hash: 'r1', at: 't5' }] };
+    assert.equal(actionOf(env('r1'), card('h3'), pkg, mine, true).action, 'update');
+    // Not a copy: a version after h1 that the package does not know is another line of work.
+    assert.equal(actionOf(env('r1'), card('h3'), pkg, mine, false).action, 'conflict');
   });
 });
 

@@ -255,6 +255,10 @@ const CASES: Case[] = [
     entry: CARD, message: /^groups\/ws\.g\.card\.json: malformed JSON \([^\n]*\)$/, kind: 'malformed JSON in a card',
   },
   { title: 'a descriptor without "tool"', make: meta({ tool: undefined }), entry: 'meta_data.json', message: /^meta_data\.json: "tool" must be \{ name, version \}$/ },
+  {
+    title: 'a history entry whose "of" is not a hash (it would name the version an environment holds)',
+    make: meta({ history: { 'ws.g': [{ hash: 'a', at: 't', of: 7 }] } }), entry: 'meta_data.json', message: /^meta_data\.json: "history" of "ws\.g" must be a list of \{ hash, at \} \(and of, a hash, when an export set it\)$/,
+  },
   { title: 'a descriptor whose data order is no list', make: meta({ options: { design: 'all', data: 'none', dataOrder: 'x' } }), entry: 'meta_data.json', message: /^meta_data\.json: "options\.dataOrder" must be a list of apps$/ },
   {
     title: 'a package code with a line break (it ends up in file names and headers)',

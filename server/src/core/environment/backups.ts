@@ -79,8 +79,8 @@ export async function restoreBackup(db: Database, id: string, by: string, now: s
        ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, namespace = EXCLUDED.namespace, code = EXCLUDED.code, deleted = EXCLUDED.deleted,
          hash = EXCLUDED.hash, body = EXCLUDED.body, app = EXCLUDED.app, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, job_id = NULL`, [id]);
     await tx.query(
-      `INSERT INTO entity_history (id, seq, hash, at)
-       SELECT b.id, h.n - 1, h.e->>'hash', h.e->>'at' FROM backup_entities b, jsonb_array_elements(b.history) WITH ORDINALITY AS h(e, n)
+      `INSERT INTO entity_history (id, seq, hash, at, of_hash)
+       SELECT b.id, h.n - 1, h.e->>'hash', h.e->>'at', h.e->>'of' FROM backup_entities b, jsonb_array_elements(b.history) WITH ORDINALITY AS h(e, n)
        WHERE b.backup_id = $1 AND b.row IS NOT NULL`, [id]);
     // Records the import created: marked with its backup's id (schema 2), or listed without a body (schema 1).
     await tx.query(`DELETE FROM records r USING backup_records b WHERE b.backup_id = $1 AND b.body IS NULL AND r.app = b.app AND r.id = b.id`, [id]);

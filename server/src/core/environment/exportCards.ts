@@ -19,13 +19,18 @@ export function exportCard(e: EnvEntity): Card {
 /**
  * The history an export carries: the environment's for each card, ending with the card's hash
  * (added, dated `now`, when the exported body is not the version the environment last recorded),
- * as a build's history ends with the hash of what it carries.
+ * as a build's history ends with the hash of what it carries. An added hash says which version it
+ * carries (`of`, the entity's hash in `versions`): the body is that version of the design with
+ * only what an update kept and the target's own properties added, so an environment that imports
+ * it holds that version, and a later package of that version's line updates it.
  */
-export function exportHistory(history: History, cards: readonly Card[], now: string): History {
+export function exportHistory(history: History, cards: readonly Card[], now: string, versions: ReadonlyMap<string, string> = new Map()): History {
   const out: History = { ...history };
   for (const c of cards) {
     const list = entriesOf(out, c.id) ?? [];
-    if (list[list.length - 1]?.hash !== c.hash) out[c.id] = [...list, { hash: c.hash, at: now }];
+    if (list[list.length - 1]?.hash === c.hash) continue;
+    const of = versions.get(c.id);
+    out[c.id] = [...list, of !== undefined && of !== c.hash ? { hash: c.hash, at: now, of } : { hash: c.hash, at: now }];
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import type { ManifestKind } from '../manifest/types';
-import { FORMAT_VERSION, PACKAGE_FORMAT, STEP_OF, STEPS, type Card } from '../packaging/format';
+import { FORMAT_VERSION, PACKAGE_FORMAT, STEP_OF, STEPS, type Card, type HistoryEntry } from '../packaging/format';
 import type { RecordLines } from '../packaging/dataChunks';
 import { writePackage } from '../packaging/writer';
 import type { Sql } from './db/database';
@@ -97,8 +97,10 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
   }
   const unitBody = scope.entities.find((e) => e.code === scope.code && e.type === scope.kind)?.body ?? {};
   const known = design === 'all' ? await historyOf(db, cards.map((c) => c.id)) : {};
-  const history = design === 'all' ? exportHistory(known, cards, o.now) : {};
-  const handedOut = cards.filter((c) => !entriesOf(known, c.id)?.some((h) => h.hash === c.hash)).map((c) => ({ id: c.id, hash: c.hash, at: o.now }));
+  const versions = new Map(scope.entities.map((e) => [e.id, e.hash]));
+  const history = design === 'all' ? exportHistory(known, cards, o.now, versions) : {};
+  // The entries exportHistory added (with their `of`), for appendHistories.
+  const handedOut = cards.filter((c) => !entriesOf(known, c.id)?.some((h) => h.hash === c.hash)).map((c) => ({ id: c.id, ...entriesOf(history, c.id)!.at(-1)! }));
   let bytes = 0;
   const { size, descriptor } = await writePackage({
     out: o.out,
@@ -143,7 +145,7 @@ export interface ExportWritten {
   /** `STEP: ID exported` per card in import-step order (Protogrid: a log line per exported design card), then `data APP: N record(s) exported`. */
   lines: string[];
   /** Cards whose hash the environment's history lacks (exportCards.ts), for `appendHistories` once the package is written. */
-  handedOut: { id: string; hash: string; at: string }[];
+  handedOut: ({ id: string } & HistoryEntry)[];
 }
 
 function exportedLines(cards: readonly Card[]): string[] {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { STEP_OF, STEPS, type Card, type HistoryEntry } from '../packaging/format';
+import { STEP_OF, STEPS, type Card, type History, type HistoryEntry } from '../packaging/format';
 import type { Database, Sql } from './db/database';
 import { EnvError } from './errors';
 import type { ImportPermit } from './importPermit';
@@ -72,10 +72,13 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     const conflicts: string[] = [];
     // Each card's merge with its entity, made once for its action, its body and what it kept.
     const merges = new Merges();
-    // A copy's entities are known by their histories too (planner.ts `actionOf`).
-    const envHistory = view.rename && env.size ? await historyOf(tx, [...env.keys()]) : undefined;
-    for (const c of permitted) {
-      const { action } = refineAction(actionOf(env.get(c.id), c, view.history, envHistory), env.get(c.id), c, merges);
+    const decide = (c: Card, envHistory?: History) => refineAction(actionOf(env.get(c.id), c, view.history, envHistory, !!view.rename), env.get(c.id), c, merges).action;
+    for (const c of permitted) actions.set(c.id, decide(c));
+    // A conflict by hashes alone may be a version the environment's history knows (planner.ts `actionOf`).
+    const maybe = permitted.filter((c) => actions.get(c.id) === 'conflict');
+    const envHistory = maybe.length ? await historyOf(tx, maybe.map((c) => c.id)) : {};
+    for (const c of maybe) {
+      const action = decide(c, envHistory);
       actions.set(c.id, action);
       if (action === 'conflict') conflicts.push(c.id);
     }

@@ -46,22 +46,28 @@ export function actionFor(env: EnvEntity | undefined, card: { hash: string; dele
 }
 
 /**
- * `actionFor` for a card of a package, with the environment's history of the entity when the
- * package is imported as a copy (`as`): a copy's version is the renamed hash of the original version
- * it was imported from, which no later package's history holds, so hashes alone call every update of
- * a copy a conflict. That original hash comes right before the copy's in the entity's history
- * (rename.ts); when the package's history holds it and nobody changed the copy in the environment
- * since, the copy is that version, and the package an update of it.
+ * `actionFor`, and for a conflict by hashes alone, what the environment's history of the entity
+ * says of the version it holds (`envHistory`):
+ * - an export's hash carries a version (`of`, exportCards.ts): the environment holds that version
+ *   with only what an update keeps and another environment's own properties added, so a package
+ *   whose history holds that version updates it;
+ * - a copy's hash (`copy`: the package is imported `as` another code) is the renamed hash of the
+ *   original version it was imported from, which comes right before it in the history (rename.ts),
+ *   and no later package's history holds it; when the package's history holds that original
+ *   version, the package updates the copy.
+ * Either only while nobody changed the entity in the environment since (that is a conflict).
  */
-export function actionOf(env: EnvEntity | undefined, card: Card, history: History, envHistory?: History): Decision {
+export function actionOf(env: EnvEntity | undefined, card: Card, history: History, envHistory?: History, copy = false): Decision {
   const own = entriesOf(history, card.id);
   const d = actionFor(env, card, own);
   if (d.action !== 'conflict' || !env || !envHistory || env.changedHere || !own) return d;
   const theirs = entriesOf(envHistory, card.id) ?? [];
   let at = theirs.length - 1;
   while (at >= 0 && theirs[at].hash !== env.hash) at--;
-  const original = at > 0 ? theirs[at - 1].hash : undefined;
-  return original !== undefined && own.some((h) => h.hash === original) ? decided('update', 'plan.reason.inHistory') : d;
+  if (at < 0) return d;
+  const known = (hash: string | undefined) => hash !== undefined && own.some((h) => h.hash === hash);
+  if (known(theirs[at].of) || (copy && at > 0 && known(theirs[at - 1].hash))) return decided('update', 'plan.reason.inHistory');
+  return d;
 }
 
 /** An action and, when it needs one, why. */
@@ -77,11 +83,11 @@ function decided(action: PlanAction, key: MessageKey, args?: SaidArgs): Decision
 }
 
 /** One card's row of the plan: what importing it does, and why. */
-function planEntity(c: Card, env: EnvEntity | undefined, history: History, envHistory?: History): PlanEntity {
+function planEntity(c: Card, env: EnvEntity | undefined, history: History, envHistory?: History, copy = false): PlanEntity {
   // One merge for both the action and what is kept.
   const merges = new Merges();
   // The package's history of the card matters only when the environment has it.
-  const { action, reason, said: why } = env ? refineAction(actionOf(env, c, history, envHistory), env, c, merges) : CREATE;
+  const { action, reason, said: why } = env ? refineAction(actionOf(env, c, history, envHistory, copy), env, c, merges) : CREATE;
   // Assigned key by key, in the order the rows have always had: spreads of optional parts cost
   // more than the rest of a row.
   const e: PlanEntity = { id: c.id, type: c.type, namespace: c.namespace } as PlanEntity;
@@ -161,10 +167,12 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // Said once the entities are known: whether the package is older than what the environment has.
   const repeatAt = checks.length;
 
-  // A copy's entities are known by their histories too (actionOf).
-  const envHistory = view.rename && envRows.size ? await historyOf(ctx.db, [...envRows.keys()]) : undefined;
-  const entities: PlanEntity[] = view.cards.map((c) => planEntity(c, envRows.get(c.id), view.history, envHistory));
-  markOlder(entities, envRows, await historyOf(ctx.db, entities.filter((e) => e.action === 'conflict').map((e) => e.id)));
+  let entities: PlanEntity[] = view.cards.map((c) => planEntity(c, envRows.get(c.id), view.history));
+  // A conflict by hashes alone may be a version the environment's history knows (actionOf).
+  const conflicted = new Set(entities.filter((e) => e.action === 'conflict').map((e) => e.id));
+  const envHistory = await historyOf(ctx.db, [...conflicted]);
+  if (conflicted.size) entities = view.cards.map((c, i) => (conflicted.has(c.id) ? planEntity(c, envRows.get(c.id), view.history, envHistory, !!view.rename) : entities[i]));
+  markOlder(entities, envRows, envHistory);
   const content = contentDigest(view);
   const earlier = await earlierImport(ctx.db, { sha256: ctx.sha256, content, as: view.rename?.to ?? null });
   checks.splice(repeatAt, 0, repeatCheck({ earlier, entities }));

@@ -121,12 +121,13 @@ export async function entitiesIn(db: Sql, namespaces: string[]): Promise<EnvEnti
 export async function historyOf(db: Sql, ids: string[]): Promise<History> {
   const out: History = {};
   if (!ids.length) return out;
-  const rows = await db.query<{ id: string; hash: string; at: string }>(`SELECT id, hash, at FROM entity_history WHERE id = ANY($1::text[]) ORDER BY id, seq`, [ids]);
+  const rows = await db.query<{ id: string; hash: string; at: string; of_hash: string | null }>(`SELECT id, hash, at, of_hash FROM entity_history WHERE id = ANY($1::text[]) ORDER BY id, seq`, [ids]);
   for (const r of rows) {
+    const e: HistoryEntry = r.of_hash === null ? { hash: r.hash, at: r.at } : { hash: r.hash, at: r.at, of: r.of_hash };
     // By own property: a unit's id is its code, and `constructor` is every object's.
     const list = entriesOf(out, r.id);
-    if (list) list.push({ hash: r.hash, at: r.at });
-    else out[r.id] = [{ hash: r.hash, at: r.at }];
+    if (list) list.push(e);
+    else out[r.id] = [e];
   }
   return out;
 }
@@ -154,9 +155,9 @@ export async function upsertEntities(tx: Sql, cards: readonly Card[], o: { app?:
 /** Replaces the histories of several entities, in two statements. */
 export async function writeHistories(tx: Sql, histories: [string, HistoryEntry[]][]): Promise<void> {
   await tx.query(`DELETE FROM entity_history WHERE id = ANY($1::text[])`, [histories.map(([id]) => id)]);
-  const rows = histories.flatMap(([id, entries]) => entries.map((e, i) => ({ id, i, hash: e.hash, at: e.at })));
+  const rows = histories.flatMap(([id, entries]) => entries.map((e, i) => ({ id, i, hash: e.hash, at: e.at, of_hash: typeof e.of === 'string' ? e.of : null })));
   if (!rows.length) return;
-  await tx.query(`INSERT INTO entity_history (id, seq, hash, at) SELECT h.id, h.i, h.hash, h.at FROM jsonb_to_recordset($1::jsonb) AS h(id text, i int, hash text, at text)`, [JSON.stringify(rows)]);
+  await tx.query(`INSERT INTO entity_history (id, seq, hash, at, of_hash) SELECT h.id, h.i, h.hash, h.at, h.of_hash FROM jsonb_to_recordset($1::jsonb) AS h(id text, i int, hash text, at text, of_hash text)`, [JSON.stringify(rows)]);
 }
 
 /**
@@ -166,15 +167,15 @@ export async function writeHistories(tx: Sql, histories: [string, HistoryEntry[]
  * Remembered, it is in the history of every later export, so an environment that imported the
  * earlier one finds its version there (an update, not a conflict).
  */
-export async function appendHistories(tx: Sql, entries: { id: string; hash: string; at: string }[]): Promise<void> {
+export async function appendHistories(tx: Sql, entries: ({ id: string } & HistoryEntry)[]): Promise<void> {
   if (!entries.length) return;
   // A concurrent import may take the same place in a history: then this entry gives way.
   await tx.query(
-    `INSERT INTO entity_history (id, seq, hash, at)
-     SELECT e.id, coalesce((SELECT max(h.seq) + 1 FROM entity_history h WHERE h.id = e.id), 0), e.hash, e.at
-     FROM jsonb_to_recordset($1::jsonb) AS e(id text, hash text, at text)
+    `INSERT INTO entity_history (id, seq, hash, at, of_hash)
+     SELECT e.id, coalesce((SELECT max(h.seq) + 1 FROM entity_history h WHERE h.id = e.id), 0), e.hash, e.at, e.of_hash
+     FROM jsonb_to_recordset($1::jsonb) AS e(id text, hash text, at text, of_hash text)
      WHERE NOT EXISTS (SELECT 1 FROM entity_history h WHERE h.id = e.id AND h.hash = e.hash)
-     ON CONFLICT (id, seq) DO NOTHING`, [JSON.stringify(entries)]);
+     ON CONFLICT (id, seq) DO NOTHING`, [JSON.stringify(entries.map((e) => ({ id: e.id, hash: e.hash, at: e.at, of_hash: e.of ?? null })))]);
 }
 
 /** Record counts per app. */

@@ -108,7 +108,7 @@ export function descriptorProblem(d: Descriptor, entryNames: Iterable<string>, k
   if (!Array.isArray(d.steps) || d.steps.some((x) => !isObj(x) || typeof x.step !== 'string' || !Number.isSafeInteger(x.cards))) return '"steps" must list { step, cards }';
   if (!isObj(d.history)) return '"history" must be an object';
   for (const [id, h] of Object.entries(d.history)) {
-    if (!Array.isArray(h) || h.some((e) => !isObj(e) || typeof e.hash !== 'string' || typeof e.at !== 'string')) return `"history" of ${JSON.stringify(id)} must be a list of { hash, at }`;
+    if (!Array.isArray(h) || h.some((e) => !isObj(e) || typeof e.hash !== 'string' || typeof e.at !== 'string' || (e.of !== undefined && typeof e.of !== 'string'))) return `"history" of ${JSON.stringify(id)} must be a list of { hash, at } (and of, a hash, when an export set it)`;
   }
   return dataSetsProblem(d.data, entryNames);
 }

@@ -65,6 +65,12 @@ export interface PackageOptions {
 export interface HistoryEntry {
   hash: string;
   at: string;
+  /**
+   * Set by an export whose card hashes otherwise than the entity's version (exportCards.ts): the
+   * version (hash) this one carries, with only what an update keeps and the target's own
+   * properties added. An environment holding this hash holds that version of the design.
+   */
+  of?: string;
 }
 
 /** For every design entity, the ordered hashes it has had (oldest first). */

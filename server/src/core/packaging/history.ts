@@ -35,8 +35,8 @@ export function historyOf(history: History, cards: Card[]): History {
 export function historyShapeError(v: unknown): string | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object of entity ids';
   for (const [id, list] of Object.entries(v)) {
-    if (!Array.isArray(list) || list.some((e) => typeof e?.hash !== 'string' || typeof e?.at !== 'string')) {
-      return `entry "${id}" must be a list of { "hash", "at" }`;
+    if (!Array.isArray(list) || list.some((e) => typeof e?.hash !== 'string' || typeof e?.at !== 'string' || (e.of !== undefined && typeof e.of !== 'string'))) {
+      return `entry "${id}" must be a list of { "hash", "at" } (and "of", a hash, when an export set it)`;
     }
   }
   return undefined;

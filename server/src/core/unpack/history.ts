@@ -11,13 +11,14 @@ import { entriesOf } from '../packaging/history';
  * project recorded is lost.
  */
 export function mergeHistory(project: History, pkg: History): History {
+  const entry = (e: HistoryEntry): HistoryEntry => (typeof e.of === 'string' ? { hash: e.hash, at: e.at, of: e.of } : { hash: e.hash, at: e.at });
   const out: History = {};
   for (const id of [...new Set([...Object.keys(project), ...Object.keys(pkg)])].sort()) {
     const theirs = entriesOf(pkg, id) ?? [];
     const known = new Set(theirs.map((e) => e.hash));
     const list: HistoryEntry[] = [];
-    for (const e of entriesOf(project, id) ?? []) if (!known.has(e.hash)) list.push({ hash: e.hash, at: e.at });
-    for (const e of theirs) list.push({ hash: e.hash, at: e.at });
+    for (const e of entriesOf(project, id) ?? []) if (!known.has(e.hash)) list.push(entry(e));
+    for (const e of theirs) list.push(entry(e));
     out[id] = list;
   }
   return out;

@@ -1,7 +1,7 @@
 import type { Database } from './database';
 
 /** The schema version this build writes; older databases are migrated forward on open. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * Tables of an environment. Times are ISO 8601 text (sortable, and read back the same way by
@@ -68,6 +68,14 @@ CREATE INDEX IF NOT EXISTS jobs_package_sha256 ON jobs (package_sha256);
 CREATE INDEX IF NOT EXISTS jobs_content_sha256 ON jobs (content_sha256);
 `;
 
+/**
+ * Version 4: a history entry may say which version an exported hash carries (`of`; exportCards.ts),
+ * so an environment holding an export's hash is known to hold that version of the design.
+ */
+const V4 = `
+ALTER TABLE entity_history ADD COLUMN IF NOT EXISTS of_hash text;
+`;
+
 /** Creates or upgrades the tables; safe to run on every open. */
 export async function migrate(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
@@ -77,6 +85,7 @@ export async function migrate(db: Database): Promise<void> {
     if (current > SCHEMA_VERSION) throw new Error(`the environment's database has schema version ${current}, newer than this Isola knows (${SCHEMA_VERSION}); update Isola`);
     if (current < 2) await tx.exec(V2);
     if (current < 3) await tx.exec(V3);
+    if (current < 4) await tx.exec(V4);
     if (current < SCHEMA_VERSION) {
       await tx.query(`INSERT INTO isola_meta (key, value) VALUES ('schemaVersion', $1) ON CONFLICT (key) DO UPDATE SET value = $1`, [JSON.stringify(SCHEMA_VERSION)]);
     }

@@ -334,6 +334,7 @@ for (const backend of backends()) {
       assert.equal(actions(second)['inv_copy.approve_invoice'], 'update');
       assert.equal((await runImport(a, T, second.id)).status, 'succeeded');
       const back = await copy(v1);
+      assert.deepEqual(Object.values(actions(back)).filter((x) => x === 'update'), [], 'going back is never a plain update');
       assert.equal(actions(back)['inv_copy'], 'conflict');
       assert.equal(back.entities.find((e: { id: string }) => e.id === 'inv_copy').older, true);
       // A change made to the copy in the environment is still a conflict.
@@ -378,11 +379,16 @@ for (const backend of backends()) {
       const { plan: taken } = await importFile(d, d.adminToken, passed);
       assert.equal(actions(taken)[WS], 'update');
       assert.equal((await entity(d, d.adminToken, WS)).body.title, 'Invoices', 'D keeps its own title');
-      // The project's next version into D: D holds v2 (under the hash E's export gave it).
+      // D names it its own way too (its version stays); the project's next version into D: D holds
+      // v2, under the hash E's export gave it.
+      await changeTitle(d, d.adminToken, WS, 'Invoices (D)');
       const { plan: next, job } = await importFile(d, d.adminToken, v3);
       assert.equal(job.status, 'succeeded', job.error);
-      assert.equal(actions(next)[WS], 'update', JSON.stringify(next.entities.find((x: { id: string }) => x.id === WS)));
+      const row = next.entities.find((x: { id: string }) => x.id === WS);
+      assert.equal(row.action, 'update', JSON.stringify(row));
+      assert.match(row.reason, /as admin brought it at .*what it added is kept/);
       assert.equal(next.counts.conflict, 0);
+      assert.equal((await entity(d, d.adminToken, WS)).body.title, 'Invoices (D)');
     });
   });
 }

@@ -65,16 +65,23 @@ describe('versions the environment\'s history knows (actionOf)', () => {
     assert.equal(actionOf(env('x2'), card('h3'), pkg, mine).action, 'update');
   });
 
-  it('stays a conflict when the carried version is unknown to the package, or the entity was changed here since', () => {
-    assert.equal(actionOf(env('x2'), card('h3'), pkg, { 'ws.app': [{ hash: 'x2', at: 't4', of: 'h9' }] }).action, 'conflict');
-    assert.equal(actionOf({ ...env('x2'), changedHere: true }, card('h3'), pkg, { 'ws.app': [{ hash: 'x2', at: 't4', of: 'h2' }] }).action, 'conflict');
+  it('says so: the version the environment holds came under another hash, with what was added kept', () => {
+    const r = actionOf(env('x2'), card('h3'), pkg, { 'ws.app': [{ hash: 'x2', at: 't4', of: 'h2' }] });
+    assert.match(r.reason!, /^the environment has an earlier version from the package's history as ops brought it at /);
   });
 
-  it('a copy\'s hash follows the original version it was copied from; only a copy is known that way', () => {
+  it('stays a conflict when the carried version is unknown to the package, or the entity was deleted in the environment', () => {
+    assert.equal(actionOf(env('x2'), card('h3'), pkg, { 'ws.app': [{ hash: 'x2', at: 't4', of: 'h9' }] }).action, 'conflict');
+    assert.equal(actionOf({ ...env('x2', true), changedHere: true }, card('h3'), pkg, { 'ws.app': [{ hash: 'x2', at: 't4', of: 'h2' }] }).action, 'conflict');
+  });
+
+  it('a change of only what belongs to the target (the hash stays) does not make it a conflict', () => {
+    assert.equal(actionOf({ ...env('x2'), changedHere: true }, card('h3'), pkg, { 'ws.app': [{ hash: 'x2', at: 't4', of: 'h2' }] }).action, 'update');
+  });
+
+  it('a hash without `of` that follows a known version is another line of work: a conflict', () => {
     const mine = { 'ws.app': [{ hash: 'h1', at: 't1' }, { hash: 'r1', at: 't5' }] };
-    assert.equal(actionOf(env('r1'), card('h3'), pkg, mine, true).action, 'update');
-    // Not a copy: a version after h1 that the package does not know is another line of work.
-    assert.equal(actionOf(env('r1'), card('h3'), pkg, mine, false).action, 'conflict');
+    assert.equal(actionOf(env('r1'), card('h3'), pkg, mine).action, 'conflict');
   });
 });
 

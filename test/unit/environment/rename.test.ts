@@ -49,9 +49,16 @@ describe('duplicate under another code (Protogrid §3.3)', () => {
   it('starts the copy\'s history at its renamed hash', () => {
     const r = renameFor('workspace', 'invoices', invoices.cards, 'inv2');
     const copy = renameCards(r, invoices.cards);
-    const h = renameHistory(r, { 'invoices.invoices': [{ hash: 'old', at: 't0' }] }, copy, 't1');
+    const h = renameHistory(r, { invoices: [{ hash: 'old', at: 't0' }], 'invoices.invoices': [{ hash: 'a0', at: 't0' }] }, copy, 't1', invoices.cards);
+    const unit = copy.find((c) => c.id === 'inv2')!;
+    const original = invoices.cards.find((c) => c.id === 'invoices')!;
+    assert.notEqual(unit.hash, original.hash, 'the workspace\'s code is renamed, so the copy hashes otherwise');
+    // The renamed hash says which version of the original it is a copy of.
+    assert.deepEqual(h.inv2, [{ hash: 'old', at: 't0' }, { hash: unit.hash, at: 't1', of: original.hash }]);
+    // A card the rename leaves as it was keeps its hash: nothing to say.
     const app = copy.find((c) => c.id === 'inv2.invoices')!;
-    assert.deepEqual(h['inv2.invoices'].map((e) => e.hash), ['old', app.hash]);
+    assert.equal(app.hash, invoices.cards.find((c) => c.id === 'invoices.invoices')!.hash);
+    assert.deepEqual(h['inv2.invoices'].map((e) => e.hash), ['a0', app.hash]);
   });
 
   it('refuses codes that are not codes, and kinds that cannot be duplicated', () => {

@@ -132,5 +132,9 @@ describe('isola unpack over a data file that differs in one record', () => {
     const after = readFileSync(file, 'utf8').trim().split('\n');
     assert.equal(after.length, lines.length);
     for (let i = 0; i < lines.length; i++) assert.equal(after[i], i === 1 ? changed[1] : mine[i], `line ${i + 1}`);
+    // A file kept with CRLF line breaks keeps them.
+    writeFileSync(file, mine.join('\r\n') + '\r\n');
+    assert.equal(isola(['unpack', '../records.isolapkg', '--dir', '.'], project).code, 0);
+    assert.equal(readFileSync(file, 'utf8'), mine.map((l, i) => (i === 1 ? changed[1] : l)).join('\r\n') + '\r\n');
   });
 });

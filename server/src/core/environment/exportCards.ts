@@ -29,7 +29,10 @@ export function exportHistory(history: History, cards: readonly Card[], now: str
   for (const c of cards) {
     const list = entriesOf(out, c.id) ?? [];
     if (list[list.length - 1]?.hash === c.hash) continue;
-    const of = versions.get(c.id);
+    const version = versions.get(c.id);
+    // The entity's own hash may carry a version already (it came by an export or as a copy): that one.
+    const carried = version === undefined ? undefined : [...list].reverse().find((h) => h.hash === version)?.of;
+    const of = carried ?? version;
     out[c.id] = [...list, of !== undefined && of !== c.hash ? { hash: c.hash, at: now, of } : { hash: c.hash, at: now }];
   }
   return out;

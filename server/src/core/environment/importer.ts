@@ -72,7 +72,7 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     const conflicts: string[] = [];
     // Each card's merge with its entity, made once for its action, its body and what it kept.
     const merges = new Merges();
-    const decide = (c: Card, envHistory?: History) => refineAction(actionOf(env.get(c.id), c, view.history, envHistory, !!view.rename), env.get(c.id), c, merges).action;
+    const decide = (c: Card, envHistory?: History) => refineAction(actionOf(env.get(c.id), c, view.history, envHistory), env.get(c.id), c, merges).action;
     for (const c of permitted) actions.set(c.id, decide(c));
     // A conflict by hashes alone may be a version the environment's history knows (planner.ts `actionOf`).
     const maybe = permitted.filter((c) => actions.get(c.id) === 'conflict');

@@ -85,8 +85,9 @@ export async function openPackageView(file: string, as: string | undefined, now:
     const dataApps = new Map(descriptor.data.map((d) => [d.app, d.app]));
     if (as !== undefined && as !== descriptor.code) {
       rename = renameFor(descriptor.kind, descriptor.code, cards, as);
+      const originals = cards;
       cards = renameCards(rename, cards);
-      history = renameHistory(rename, history, cards, now);
+      history = renameHistory(rename, history, cards, now, originals);
       dataApps.clear();
       for (const d of descriptor.data) dataApps.set(renameId(rename, d.app), d.app);
     }

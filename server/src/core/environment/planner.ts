@@ -47,27 +47,23 @@ export function actionFor(env: EnvEntity | undefined, card: { hash: string; dele
 
 /**
  * `actionFor`, and for a conflict by hashes alone, what the environment's history of the entity
- * says of the version it holds (`envHistory`):
- * - an export's hash carries a version (`of`, exportCards.ts): the environment holds that version
- *   with only what an update keeps and another environment's own properties added, so a package
- *   whose history holds that version updates it;
- * - a copy's hash (`copy`: the package is imported `as` another code) is the renamed hash of the
- *   original version it was imported from, which comes right before it in the history (rename.ts),
- *   and no later package's history holds it; when the package's history holds that original
- *   version, the package updates the copy.
- * Either only while nobody changed the entity in the environment since (that is a conflict).
+ * says of the hash it holds (`envHistory`): an entry may say which version that hash carries
+ * (`of`): an export's hash carries the entity's version with what an update kept and the exporting
+ * environment's own properties added (exportCards.ts), a copy's (`as`) the original version it was
+ * made from (rename.ts). When the package's history holds that version, the package updates it,
+ * keeping what was added, and says so. A deletion made in the environment stays a conflict, as in
+ * `actionFor`; a change of the design there moves the hash to one no entry marks.
  */
-export function actionOf(env: EnvEntity | undefined, card: Card, history: History, envHistory?: History, copy = false): Decision {
+export function actionOf(env: EnvEntity | undefined, card: Card, history: History, envHistory?: History): Decision {
   const own = entriesOf(history, card.id);
   const d = actionFor(env, card, own);
-  if (d.action !== 'conflict' || !env || !envHistory || env.changedHere || !own) return d;
+  if (d.action !== 'conflict' || !env || !envHistory || !own || (env.deleted && !card.deleted && env.changedHere)) return d;
   const theirs = entriesOf(envHistory, card.id) ?? [];
   let at = theirs.length - 1;
   while (at >= 0 && theirs[at].hash !== env.hash) at--;
-  if (at < 0) return d;
-  const known = (hash: string | undefined) => hash !== undefined && own.some((h) => h.hash === hash);
-  if (known(theirs[at].of) || (copy && at > 0 && known(theirs[at - 1].hash))) return decided('update', 'plan.reason.inHistory');
-  return d;
+  const of = at >= 0 ? theirs[at].of : undefined;
+  if (of === undefined || !own.some((h) => h.hash === of)) return d;
+  return decided('update', 'plan.reason.carried', { by: env.updatedBy, at: env.updatedAt });
 }
 
 /** An action and, when it needs one, why. */
@@ -83,11 +79,11 @@ function decided(action: PlanAction, key: MessageKey, args?: SaidArgs): Decision
 }
 
 /** One card's row of the plan: what importing it does, and why. */
-function planEntity(c: Card, env: EnvEntity | undefined, history: History, envHistory?: History, copy = false): PlanEntity {
+function planEntity(c: Card, env: EnvEntity | undefined, history: History, envHistory?: History): PlanEntity {
   // One merge for both the action and what is kept.
   const merges = new Merges();
   // The package's history of the card matters only when the environment has it.
-  const { action, reason, said: why } = env ? refineAction(actionOf(env, c, history, envHistory, copy), env, c, merges) : CREATE;
+  const { action, reason, said: why } = env ? refineAction(actionOf(env, c, history, envHistory), env, c, merges) : CREATE;
   // Assigned key by key, in the order the rows have always had: spreads of optional parts cost
   // more than the rest of a row.
   const e: PlanEntity = { id: c.id, type: c.type, namespace: c.namespace } as PlanEntity;
@@ -171,7 +167,7 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // A conflict by hashes alone may be a version the environment's history knows (actionOf).
   const conflicted = new Set(entities.filter((e) => e.action === 'conflict').map((e) => e.id));
   const envHistory = await historyOf(ctx.db, [...conflicted]);
-  if (conflicted.size) entities = view.cards.map((c, i) => (conflicted.has(c.id) ? planEntity(c, envRows.get(c.id), view.history, envHistory, !!view.rename) : entities[i]));
+  if (conflicted.size) entities = view.cards.map((c, i) => (conflicted.has(c.id) ? planEntity(c, envRows.get(c.id), view.history, envHistory) : entities[i]));
   markOlder(entities, envRows, envHistory);
   const content = contentDigest(view);
   const earlier = await earlierImport(ctx.db, { sha256: ctx.sha256, content, as: view.rename?.to ?? null });

@@ -70,15 +70,19 @@ export function renameCards(r: Rename, cards: Card[]): Card[] {
 }
 
 /**
- * History under the new ids. A copy is a new entity: its history starts with the renamed hash,
- * so the copy's later updates compare against what was imported.
+ * History under the new ids. A copy is a new entity: its history is the original's, then the
+ * renamed hash, which says the original version it was made from (`of`, when the rename changed
+ * the hash), so a later version of the package updates the copy (planner.ts `actionOf`).
+ * `originals` are the cards before the rename, in the order of `renamed`.
  */
-export function renameHistory(r: Rename, history: History, renamed: Card[], at: string): History {
+export function renameHistory(r: Rename, history: History, renamed: Card[], at: string, originals: readonly Card[] = []): History {
   const out: History = {};
   for (const [id, entries] of Object.entries(history)) out[renameId(r, id)] = entries;
-  for (const c of renamed) {
+  renamed.forEach((c, i) => {
     const h = entriesOf(out, c.id) ?? [];
-    if (h[h.length - 1]?.hash !== c.hash) out[c.id] = [...h, { hash: c.hash, at }];
-  }
+    if (h[h.length - 1]?.hash === c.hash) return;
+    const of = originals[i]?.hash;
+    out[c.id] = [...h, of !== undefined && of !== c.hash ? { hash: c.hash, at, of } : { hash: c.hash, at }];
+  });
   return out;
 }

@@ -292,6 +292,7 @@ export const en = {
   'plan.reason.deletedHere': 'deleted in the environment (by {by} at {at}); the package has it',
   'plan.reason.restored': 'restored from the recycle bin by the package',
   'plan.reason.inHistory': 'the environment has an earlier version from the package\'s history',
+  'plan.reason.carried': 'the environment has an earlier version from the package\'s history as {by} brought it at {at}, under the hash of a copy or an export that carried it with additions; what it added is kept',
   'plan.reason.changedHere': 'changed in the environment (last by {by} at {at}); its version is not in the package\'s history',
   'plan.reason.older': 'older than what the environment has: the package\'s version is earlier in the environment\'s history than its current one (imported by {by} at {at})',
   'plan.reason.notInPackage': 'in the environment but not in the package; an import never deletes',

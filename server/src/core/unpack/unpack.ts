@@ -260,10 +260,14 @@ function sameRecord(x: Buffer, y: Buffer): boolean {
  */
 async function writeRecords(reader: PackageReader, chunks: string[], existing: string, handle: import('node:fs/promises').FileHandle): Promise<void> {
   const h = await fs.open(existing);
+  // Line breaks as the file has them (its first one): a file kept with CRLF stays so.
+  const head = Buffer.alloc(64 * 1024);
+  const { bytesRead } = await h.read(head, 0, head.length, 0);
+  const lf = head.subarray(0, bytesRead).indexOf(10);
+  const NL = Buffer.from(lf > 0 && head[lf - 1] === 13 ? '\r\n' : '\n');
   const theirs = (async function* () {
-    for await (const lines of byteLines(h.createReadStream({ autoClose: false }))) yield* lines;
+    for await (const lines of byteLines(h.createReadStream({ autoClose: false, start: 0 }))) yield* lines;
   })();
-  const NL = Buffer.from('\n');
   try {
     for (const chunk of chunks) {
       const out: Buffer[] = [];

@@ -137,4 +137,18 @@ describe('isola unpack over a data file that differs in one record', () => {
     assert.equal(isola(['unpack', '../records.isolapkg', '--dir', '.'], project).code, 0);
     assert.equal(readFileSync(file, 'utf8'), mine.map((l, i) => (i === 1 ? changed[1] : l)).join('\r\n') + '\r\n');
   });
+
+  it('a record the package adds at the top leaves the lines after it as they were (records are found by id)', () => {
+    const project = path.join(tmp, 'inserted');
+    cpSync(path.join(REPO, 'examples/invoices'), project, { recursive: true });
+    const file = path.join(project, 'data/payment_purposes.jsonl');
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const added = JSON.stringify({ id: 'pp_new', name: 'New purpose' });
+    writeFileSync(file, [added, ...lines].join('\n') + '\n');
+    assert.equal(isola(['build', '.', '--package', 'invoices', '--data', 'all', '--out', '../inserted.isolapkg'], project).code, 0);
+    const mine = lines.map((l) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(l)).reverse())));
+    writeFileSync(file, mine.join('\n') + '\n');
+    assert.equal(isola(['unpack', '../inserted.isolapkg', '--dir', '.'], project).code, 0);
+    assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n'), [added, ...mine]);
+  });
 });

@@ -13,9 +13,7 @@ import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
 import { foldedPath, joinInside, unsafeRelativePath } from './names';
 import { writeExclusive } from '../exclusiveWrite';
-import { Readable } from 'node:stream';
-import { byteLines } from '../packaging/lines';
-import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { sameDataFile, writeRecords } from './dataFile';
 
 /** What an unpack does to one file. */
 export interface UnpackedFile {
@@ -202,111 +200,7 @@ async function sameContent(reader: PackageReader, abs: string, c: Content): Prom
   if ('text' in c) return (await fs.readFile(abs, 'utf8')) === c.text;
   if ('bytes' in c) return (await fs.readFile(abs)).equals(c.bytes);
   if ('empty' in c) return (await fs.stat(abs)).size === 0;
-  // Records are compared only when a file is already there, record by record in order: the same
-  // records in the same order are the same data however each line spells them (an environment
-  // exports its database's JSON, with its own key order and spaces), so retrieving what was just
-  // imported leaves the file as the person wrote it.
-  const mine = async function* () {
-    for (const chunk of c.chunks) for await (const lines of byteLines(Readable.from([await reader.read(chunk)]))) yield* lines;
-  };
-  const h = await fs.open(abs);
-  try {
-    const theirs = async function* () {
-      for await (const lines of byteLines(h.createReadStream({ autoClose: false }))) yield* lines;
-    };
-    return await sameRecords(mine(), theirs());
-  } finally {
-    await h.close();
-  }
-}
-
-/** Whether two streams of JSONL lines hold the same records in the same order (blank lines aside; key order and spacing aside). */
-async function sameRecords(a: AsyncIterable<Buffer>, b: AsyncIterable<Buffer>): Promise<boolean> {
-  const ia = a[Symbol.asyncIterator]();
-  const ib = b[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      const [x, y] = [await nextRecordLine(ia), await nextRecordLine(ib)];
-      if (x === undefined || y === undefined) return x === y;
-      if (!sameRecord(x, y)) return false;
-    }
-  } finally {
-    await ia.return?.();
-    await ib.return?.();
-  }
-}
-
-/** The next line that is not blank, or undefined at the end. */
-async function nextRecordLine(it: AsyncIterator<Buffer>): Promise<Buffer | undefined> {
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return undefined;
-    if (r.value.toString('latin1').trim()) return r.value;
-  }
-}
-
-/** Whether two record lines hold the same JSON (`exactRecord`). */
-function sameRecord(x: Buffer, y: Buffer): boolean {
-  if (x.equals(y)) return true;
-  const vx = exactRecord(x.toString('utf8'));
-  return vx !== undefined && vx === exactRecord(y.toString('utf8'));
-}
-
-/**
- * Writes a data file the package changes: record by record in order, the line the file already
- * has where it holds the same record (key order and spacing as the person or the tool wrote them),
- * the package's line where it differs. So `git diff` shows the records the package changed, not
- * every line of the file in the environment's key order.
- */
-async function writeRecords(reader: PackageReader, chunks: string[], existing: string, handle: import('node:fs/promises').FileHandle): Promise<void> {
-  const h = await fs.open(existing);
-  // Line breaks as the file has them (its first one): a file kept with CRLF stays so.
-  const head = Buffer.alloc(64 * 1024);
-  const { bytesRead } = await h.read(head, 0, head.length, 0);
-  const lf = head.subarray(0, bytesRead).indexOf(10);
-  const NL = Buffer.from(lf > 0 && head[lf - 1] === 13 ? '\r\n' : '\n');
-  const theirs = (async function* () {
-    for await (const lines of byteLines(h.createReadStream({ autoClose: false, start: 0 }))) yield* lines;
-  })();
-  try {
-    for (const chunk of chunks) {
-      const out: Buffer[] = [];
-      for await (const lines of byteLines(Readable.from([await reader.read(chunk)]))) {
-        for (const line of lines) {
-          if (!line.length) continue;
-          const had = await nextRecordLine(theirs);
-          out.push(had && sameRecord(had, line) ? had : line, NL);
-        }
-      }
-      await handle.write(Buffer.concat(out));
-    }
-  } finally {
-    await theirs.return(undefined);
-    await h.close();
-  }
-}
-
-/**
- * A record line as text that is equal for two lines exactly when they hold the same JSON, key
- * order and spacing aside: numbers as written (a parse would make 12345678901234567891 and
- * ...890 one number), repeated keys kept. Undefined for a line that is not JSON.
- */
-function exactRecord(text: string): string | undefined {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  if (errors.length || !root) return undefined;
-  const value = (n: JsonNode): unknown => {
-    switch (n.type) {
-      case 'object': {
-        const pairs = (n.children ?? []).map((p) => [p.children![0].value as string, value(p.children![1])] as [string, unknown]);
-        return { o: pairs.sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0)) };
-      }
-      case 'array': return (n.children ?? []).map(value);
-      case 'number': return { n: text.slice(n.offset, n.offset + n.length) };
-      default: return n.value;
-    }
-  };
-  return JSON.stringify(value(root));
+  return sameDataFile(reader, c.chunks, abs);
 }
 
 async function write(reader: PackageReader, dir: string, p: Planned): Promise<void> {

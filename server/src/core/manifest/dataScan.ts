@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { byteLines } from '../packaging/lines';
 import { MAX_JSON_DEPTH, valueNestsDeeperThan } from '../json/depth';
 import { unstorableText } from '../oneLine';
+import { moreBracketsThan } from '../packaging/jsonLimits';
 
 /** The first data record of a file that the package builder would refuse: its line and why. */
 export interface DataProblem {
@@ -38,15 +39,6 @@ export function recordProblem(line: string): string | undefined {
     if (why) return `it holds ${why}, which no environment stores`;
   }
   return undefined;
-}
-
-/** Whether text holds more than `max` opening brackets (only then can it nest deeper than `max`). */
-function moreBracketsThan(text: string, max: number): boolean {
-  let n = 0;
-  for (const ch of ['{', '[']) {
-    for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) if (++n > max) return true;
-  }
-  return false;
 }
 
 /**

@@ -22,14 +22,15 @@ export function mayBeDeeperThan(line: Buffer, max: number = MAX_JSON_DEPTH, many
 }
 
 /**
- * Whether bytes hold more than `max` opening brackets (`mayBeDeeperThan`'s first test; pass its
+ * Whether bytes (or text) hold more than `max` opening brackets (`mayBeDeeperThan`'s first test; pass its
  * answer as `manyBrackets` when it is known). It refers to nothing outside itself, so its source
  * runs as it is in the worker that inflates cards (inflateWorker.ts).
  */
-export function moreBracketsThan(bytes: Buffer, max: number): boolean {
+export function moreBracketsThan(bytes: Buffer | string, max: number): boolean {
   let n = 0;
-  for (const ch of [0x7b, 0x5b]) {
-    for (let i = bytes.indexOf(ch); i !== -1; i = bytes.indexOf(ch, i + 1)) if (++n > max) return true;
+  // Bytes are searched for byte values, text for characters (a project's data line is text).
+  for (const ch of typeof bytes === 'string' ? ['{', '['] : [0x7b, 0x5b]) {
+    for (let i = bytes.indexOf(ch as never); i !== -1; i = bytes.indexOf(ch as never, i + 1)) if (++n > max) return true;
   }
   return false;
 }

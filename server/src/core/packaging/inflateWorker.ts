@@ -25,7 +25,10 @@ const crypto = require('node:crypto');
 const sha256 = typeof crypto.hash === 'function' ? (d) => crypto.hash('sha256', d) : (d) => crypto.createHash('sha256').update(d).digest('hex');
 const canonicalJson = (${canonicalJsonMaker.toString()})();
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const { bytes, jobs, first, batch, shared, maxDepth } = workerData;
+const { jobs, first, batch, shared, maxDepth } = workerData;
+// The package's bytes: a view of the caller's shared memory, or a copy of them.
+const given = workerData.bytes;
+const bytes = Buffer.isBuffer(given) || given instanceof Uint8Array ? Buffer.from(given.buffer, given.byteOffset, given.length) : Buffer.from(given.shared, given.offset, given.length);
 const ESCAPE_U = Buffer.from('\\\\u');
 const moreBracketsThan = ${moreBracketsThan.toString()};
 // What the caller would look for in each entry's bytes before trusting its parse (reader.ts):

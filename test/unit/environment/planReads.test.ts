@@ -8,6 +8,7 @@ import { openDatabase } from '../../../server/src/core/environment/db/open';
 import type { Database, Sql } from '../../../server/src/core/environment/db/database';
 import { Environment } from '../../../server/src/core/environment/environment';
 import { isolationAgainst } from '../../../server/src/core/environment/planChecks';
+import { getEntities, listedIn, planRows } from '../../../server/src/core/environment/store';
 import type { ImportPlan } from '../../../server/src/core/environment/types';
 import type { Card } from '../../../server/src/core/packaging/format';
 import { isola } from '../packaging/hostile';
@@ -113,6 +114,49 @@ describe('what a plan reads of the environment', () => {
     // Nothing leaves the package: nothing is read.
     const inside = await judge([card({ fields: [{ code: 'o', type: 'app', app: 'invoices' }] })]);
     assert.deepEqual(inside, { lines: [], asked: [] });
+  });
+
+  it('reads the rows of a package\'s cards and the rest of its namespaces alike, by one scan or by id', async () => {
+    // The import above left sales, its group, its app and the app's permissions; 100 groups more
+    // make the namespace much larger than a small package, and one row lies in another namespace.
+    await withDb(async (db) => {
+      for (let i = 0; i < 100; i++) {
+        const code = `g_${String(i).padStart(3, '0')}`;
+        await db.query(`INSERT INTO entities (id, type, namespace, code, deleted, hash, body, app, updated_at, updated_by, job_id)
+          VALUES ($1, 'group', 'sales', $2, false, $3, $4, NULL, '2026-01-01T00:00:00.000Z', 'dev', NULL)`,
+        [`sales.${code}`, code, 'a'.repeat(64), JSON.stringify(i % 3 ? { code, title: `Group ${i}` } : { code })]);
+      }
+      await db.query(`UPDATE entities SET namespace = 'elsewhere' WHERE id = 'sales.g_050'`);
+    });
+    const all = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM entities WHERE namespace = 'sales'`)).map((r) => r.id));
+    assert.ok(all.length > 100, all.join(' '));
+    const compare = (ids: string[]) => withDb(async (db) => {
+      const sizes: number[] = [];
+      const spy: Sql = { ...db, query: async (text, params) => {
+        const rows = await db.query(text, params);
+        if (/\bbody\)::text/.test(text)) sizes.push(rows.length); // a query that returns bodies
+        return rows as never;
+      } };
+      const got = await planRows(spy, ids, ['sales']);
+      const rows = await getEntities(db, ids);
+      const others = await listedIn(db, ['sales'], ids);
+      assert.deepEqual([...got.rows].sort(), [...rows].sort());
+      assert.deepEqual(got.others, others);
+      return { sizes, rows: got.rows, others: got.others };
+    });
+
+    // Most of the namespace (a next version), with a card not there yet and one whose row lies elsewhere.
+    const most = await compare([...all.filter((id) => !['sales.g_001', 'sales.g_002', 'sales.g_099'].includes(id)), 'sales.g_050', 'sales.brand_new']);
+    assert.deepEqual(most.others.map((e) => e.id), ['sales.g_001', 'sales.g_002', 'sales.g_099']);
+    assert.deepEqual(most.others.map((e) => e.title), ['Group 1', 'Group 2', undefined]);
+    assert.equal(most.rows.get('sales.g_050')?.namespace, 'elsewhere');
+    assert.equal(most.rows.has('sales.brand_new'), false);
+
+    // A small package in a big namespace: no more bodies read than a few more than its cards.
+    const few = await compare(['sales.orders', 'sales.g_050']);
+    assert.equal(few.rows.size, 2);
+    assert.equal(few.others.length, all.length - 1);
+    assert.ok(few.sizes.every((n) => n <= 2 + 65), `rows with bodies read: ${few.sizes.join(', ')}`);
   });
 
   it('refuses a database of a newer Isola', async () => {

@@ -6,7 +6,7 @@ import { contentDigest, isolationAgainst, languagesCheck, markOlder, repeatCheck
 import { recordsCheck } from './recordLinks';
 import { keptOf, Merges, refineAction } from './merge';
 import type { PackageView } from './packageView';
-import { earlierImport, getEntities, holdsEntities, getRevision, getSettings, historyOf, listedIn, recordCounts } from './store';
+import { earlierImport, holdsEntities, getRevision, getSettings, historyOf, planRows, recordCounts } from './store';
 import { newId } from './users';
 import type { Caller, EnvEntity, ImportCheck, ImportPlan, Job, PlanAction, PlanEntity } from './types';
 import type { MessageKey } from '../l10n';
@@ -144,7 +144,8 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // The environment's rows of the package's cards (none, on a first import): they answer most of
   // what the isolation check asks, and say what each card's import would do.
   const held = await holdsEntities(ctx.db);
-  const envRows = held ? await getEntities(ctx.db, view.cards.map((c) => c.id)) : new Map<string, EnvEntity>();
+  const read = held ? await planRows(ctx.db, view.cards.map((c) => c.id), view.namespaces) : { rows: new Map<string, EnvEntity>(), others: [] };
+  const envRows = read.rows;
   const known = new Map<string, string>();
   for (const [id, e] of envRows) known.set(id, e.type);
   const iso = reportOf(await isolationAgainst(ctx.db, { kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, writes: view.scope, attachments: view.attachments }, ctx.catalog, known));
@@ -175,7 +176,7 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   checks.push(await recordsCheck(view, ctx.db, ctx.catalog));
   const appId = d.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
   // An environment that held no entity when the plan began has none to keep.
-  for (const e of held ? await listedIn(ctx.db, view.namespaces, view.cards.map((c) => c.id)) : []) {
+  for (const e of read.others) {
     if (appId && e.app !== appId && e.id !== appId) continue;
     entities.push({ id: e.id, type: e.type, namespace: e.namespace, ...(e.title !== undefined ? { title: e.title } : {}), action: 'kept', envHash: e.hash, deleted: e.deleted, ...NOT_IN_PACKAGE });
   }

@@ -88,7 +88,7 @@ export type ListedEntity = Pick<EnvEntity, 'id' | 'type' | 'namespace' | 'hash' 
 export async function listedIn(db: Sql, namespaces: string[], except: string[]): Promise<ListedEntity[]> {
   const rows = await db.query<{ id: string; type: string; namespace: string; hash: string; deleted: boolean; app: string | null; title: string | null }>(
     `SELECT id, type, namespace, hash, deleted, app, CASE WHEN jsonb_typeof(body->'title') = 'string' THEN body->>'title' END AS title
-     FROM entities WHERE namespace = ANY($1::text[]) AND id NOT IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY id`, [namespaces, JSON.stringify(except)]);
+     FROM entities WHERE namespace = ANY($1::text[]) AND id NOT IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY id COLLATE "C"`, [namespaces, JSON.stringify(except)]);
   return rows.map((r) => ({ id: r.id, type: r.type as EnvEntity['type'], namespace: r.namespace, hash: r.hash, deleted: r.deleted, ...(r.app ? { app: r.app } : {}), ...(r.title !== null ? { title: r.title } : {}) }));
 }
 
@@ -107,17 +107,20 @@ export interface PlanRows {
  * database parses them as JSON and looks each one up: 240-340 ms against 190-230 ms before its
  * code is warm), and `listedIn` needed them once more. A card id the scan does not find (a new
  * card, or one whose row lies in another namespace) is still looked up by id. When the namespaces
- * hold many more entities than the package names, the scan stops after a few more rows than the
- * package has cards and the two reads run apart, so a small package never reads the bodies of a
- * big workspace. The scan is not sorted (sorting the rows with their bodies spilled to disk);
- * the rows it lists are sorted here.
+ * hold many more entities than the package names (a quarter, and at least 64, more; a count that
+ * stops there says so), the two reads run apart, so a package never reads the bodies of a bigger
+ * workspace's other entities. The scan is not sorted (sorting the rows with their bodies spilled
+ * to disk); the rows it lists are sorted here as `listedIn` sorts them, by code point whatever the
+ * database's collation (ids are ASCII), so both ways list them in one order.
  */
 export async function planRows(db: Sql, ids: string[], namespaces: string[]): Promise<PlanRows> {
   const most = ids.length + Math.max(64, ids.length >> 2);
-  const found = await db.query<{ r: string }>(
+  const [{ n }] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM entities WHERE namespace = ANY($1::text[]) LIMIT $2) s`, [namespaces, most + 1]);
+  if (n > most) return { rows: await getEntities(db, ids), others: await listedIn(db, namespaces, ids) };
+  const found = n === 0 ? [] : await db.query<{ r: string }>(
     `SELECT json_build_array(id, type, namespace, code, deleted, hash, app, updated_at, updated_by, job_id, body)::text AS r
-     FROM entities WHERE namespace = ANY($1::text[]) LIMIT $2`, [namespaces, most + 1]);
-  if (found.length > most) return { rows: await getEntities(db, ids), others: await listedIn(db, namespaces, ids) };
+     FROM entities WHERE namespace = ANY($1::text[])`, [namespaces]);
   const wanted = new Set(ids);
   const rows = new Map<string, EnvEntity>();
   const others: ListedEntity[] = [];

@@ -147,9 +147,20 @@ describe('a sub-entity deleted in the manifest that the environment kept', () =>
     const text = '{\n  "kind": "workspace",\n  "code": "ws",\n  "apps": [\n    {\n      "code": "x",\n      "fields": [\n        { "code": "a" },\n        { "code": "gone", "type": "text", "deleted": true }, // deleted here\n        { "code": "b" }\n      ]\n    }\n  ]\n}\n';
     const from = parseJson(text).value as Record<string, unknown>;
     // An update never deletes, so the environment still has the field and its export carries it.
-    const { value, changed } = mergeManifest('workspace', from, { kind: 'workspace', code: 'ws', apps: [{ code: 'x', fields: [{ code: 'a' }, { code: 'gone', type: 'text' }, { code: 'b' }] }] });
+    const { value, changed, notes } = mergeManifest('workspace', from, { kind: 'workspace', code: 'ws', apps: [{ code: 'x', fields: [{ code: 'a' }, { code: 'gone', type: 'text' }, { code: 'b' }] }] });
     assert.equal(changed, 0);
     assert.equal(editToValue(text, from, value), text);
+    assert.deepEqual(notes, []);
+  });
+
+  it('stays deleted when the environment changed it since, and the unpack says so', () => {
+    const text = '{\n  "kind": "workspace",\n  "code": "ws",\n  "apps": [\n    {\n      "code": "x",\n      "fields": [\n        { "code": "a" },\n        { "code": "gone", "type": "text", "deleted": true },\n        { "code": "b" }\n      ]\n    }\n  ]\n}\n';
+    const from = parseJson(text).value as Record<string, unknown>;
+    // Someone made the kept field a number in the environment.
+    const { value, notes } = mergeManifest('workspace', from, { kind: 'workspace', code: 'ws', apps: [{ code: 'x', fields: [{ code: 'a' }, { code: 'gone', type: 'number' }, { code: 'b' }] }] });
+    assert.deepEqual((value.apps as { fields: unknown[] }[])[0].fields[1], { code: 'gone', type: 'number', deleted: true });
+    assert.equal(notes.length, 1);
+    assert.match(notes[0], /^x\.fields\.gone is deleted in the manifest, but the environment still has it and changed it since: the manifest takes the environment's version and keeps it deleted/);
   });
 });
 

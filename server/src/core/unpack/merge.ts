@@ -14,8 +14,8 @@ const coded = (v: unknown): v is Obj => isObj(v) && typeof v.code === 'string';
  * of apps the package brought no records for. Entities keep the order the manifest gives them,
  * new ones come after. Also counts the entities (cards) whose content changed.
  */
-export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value: Obj; changed: number } {
-  const count = { n: 0 };
+export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value: Obj; changed: number; notes: string[] } {
+  const count: Count = { n: 0, notes: [] };
   const cardLists = new Set(Object.keys(TOP_LISTS[kind]));
   const out: Obj = {};
   let unitChanged = false;
@@ -29,7 +29,7 @@ export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value
       out[k] = g;
     } else if (k === 'data' && isObj(w)) out[k] = { ...(isObj(h) ? h : {}), ...w };
     else {
-      setOwn(out, k, mergeBody(h, w));
+      setOwn(out, k, mergeBody(h, w, k, count));
       if (!sameJson(h, out[k])) unitChanged = true;
     }
   }
@@ -37,11 +37,17 @@ export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value
   for (const k of Object.keys(home)) if (!Object.hasOwn(out, k) && !cardLists.has(k)) unitChanged = true;
   for (const k of Object.keys(home)) if (!Object.hasOwn(out, k) && cardLists.has(k)) count.n += Array.isArray(home[k]) ? (home[k] as unknown[]).length : 0;
   // An app manifest is one entity, the app: its own change counts once like a unit's.
-  return { value: out, changed: count.n + (unitChanged ? 1 : 0) };
+  return { value: out, changed: count.n + (unitChanged ? 1 : 0), notes: count.notes };
+}
+
+/** Entities whose content changed, and what the merge has to tell (see `mergeBody`). */
+interface Count {
+  n: number;
+  notes: string[];
 }
 
 /** A list whose elements are cards of their own: the manifest's order is kept, new ones are appended, ones the package lacks go. */
-function mergeCards(home: unknown, want: unknown, count: { n: number }, settings: boolean, units: boolean): unknown {
+function mergeCards(home: unknown, want: unknown, count: Count, settings: boolean, units: boolean): unknown {
   if (!Array.isArray(want)) return want;
   const h = Array.isArray(home) ? home : [];
   const wanted = new Map(want.filter(coded).map((w) => [w.code as string, w]));
@@ -66,21 +72,21 @@ function mergeCards(home: unknown, want: unknown, count: { n: number }, settings
 }
 
 /** Org-chart units: a list, or one unit standing alone where the manifest writes it so (one head, or one child). */
-function mergeUnits(home: unknown, want: unknown, count: { n: number }): unknown {
+function mergeUnits(home: unknown, want: unknown, count: Count): unknown {
   if (isObj(home) && Array.isArray(want) && want.length === 1 && coded(want[0]) && coded(home) && home.code === want[0].code) {
     return mergeEntity(home, want[0], count, false, true);
   }
   return mergeCards(isObj(home) ? [home] : home, want, count, false, true);
 }
 
-function mergeEntity(home: Obj, want: Obj, count: { n: number }, setting: boolean, unit: boolean): Obj {
+function mergeEntity(home: Obj, want: Obj, count: Count, setting: boolean, unit: boolean): Obj {
   const out: Obj = {};
   let changed = false;
   for (const [k, w] of Object.entries(want)) {
     if (unit && k === 'children') out[k] = mergeUnits(home[k], w, count);
     else {
       const h = getOwn(home, k);
-      setOwn(out, k, mergeBody(h, w));
+      setOwn(out, k, mergeBody(h, w, `${String(want.code)}.${k}`, count));
       if (!sameJson(h, out[k])) changed = true;
     }
   }
@@ -97,23 +103,31 @@ function mergeEntity(home: Obj, want: Obj, count: { n: number }, setting: boolea
 /**
  * The package's body, with the manifest's deleted sub-entities put back where they stood (the
  * package leaves them out) and still deleted where the package carries them (an environment keeps
- * them). Other properties the package lacks are gone from the environment too.
+ * them). Other properties the package lacks are gone from the environment too. `at` names the
+ * value (`invoices.fields`) in the notes.
  */
-function mergeBody(home: unknown, want: unknown): unknown {
+function mergeBody(home: unknown, want: unknown, at: string, count: Count): unknown {
   if (isObj(home) && isObj(want)) {
     const out: Obj = {};
-    for (const [k, w] of Object.entries(want)) setOwn(out, k, mergeBody(getOwn(home, k), w));
+    for (const [k, w] of Object.entries(want)) setOwn(out, k, mergeBody(getOwn(home, k), w, `${at}.${k}`, count));
     return out;
   }
   if (Array.isArray(home) && Array.isArray(want) && want.every(coded) && home.some(coded)) {
     const byCode = new Map(home.filter(coded).map((x) => [x.code as string, x]));
     const out: unknown[] = want.map((w) => {
-      const h = byCode.get((w as Obj).code as string);
-      const m = mergeBody(h, w);
+      const code = (w as Obj).code as string;
+      const h = byCode.get(code);
+      const m = mergeBody(h, w, `${at}.${code}`, count);
       // Deleted in the manifest, carried by the package: an environment keeps what an update no
       // longer names ("nothing is deleted"), so its export has it. The manifest still says it is
       // deleted, and a build leaves it out; the flag is what the developer wrote, not the package's.
-      if (h?.deleted === true && isObj(m) && !Object.hasOwn(m, 'deleted')) m.deleted = true;
+      if (h?.deleted === true && isObj(m) && !Object.hasOwn(m, 'deleted')) {
+        // What the environment holds differs from what the manifest deleted: someone changed it
+        // there since. The manifest takes that version and it stays deleted, but not in silence.
+        const { deleted: _, ...before } = h;
+        if (!sameJson(before, m)) count.notes.push(`${at}.${code} is deleted in the manifest, but the environment still has it and changed it since: the manifest takes the environment's version and keeps it deleted (remove "deleted" to build it again)`);
+        m.deleted = true;
+      }
       return m;
     });
     const present = new Set(want.map((w) => (w as Obj).code as string));

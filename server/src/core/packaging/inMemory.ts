@@ -19,7 +19,8 @@ export async function wholeFileIfSmall(fd: number): Promise<Buffer | undefined> 
   // In memory both threads can see: the worker that inflates cards ahead (inflateAhead.ts) then
   // shares these bytes. Handed over as a plain buffer they were copied into the worker's message
   // and out of it again, which delayed its first batch by about 80 ms for a 5.6 MB package.
-  const buf = Buffer.from(new SharedArrayBuffer(size));
+  // (A host without shared memory gets a plain buffer, which the worker receives as a copy.)
+  const buf = typeof SharedArrayBuffer === 'function' ? Buffer.from(new SharedArrayBuffer(size)) : Buffer.alloc(size);
   let at = 0;
   while (at < size) {
     const { bytesRead: n } = await promisify(fs.read)(fd, buf, at, size - at, at);

@@ -129,7 +129,7 @@ function startWorker(bytes: Buffer, places: (ReturnType<typeof entryData> | Erro
   let w: Worker;
   try {
     // Bytes in shared memory (as `wholeFileIfSmall` reads them) are shared, not copied.
-    const shares = bytes.buffer instanceof SharedArrayBuffer;
+    const shares = typeof SharedArrayBuffer === 'function' && bytes.buffer instanceof SharedArrayBuffer;
     const given = shares ? { shared: bytes.buffer, offset: bytes.byteOffset, length: bytes.length } : bytes;
     w = new Worker(INFLATE_WORKER, { eval: true, workerData: { bytes: given, jobs: Float64Array.from(jobs), first: FIRST_BATCH, batch: BATCH, shared: shared?.forWorker, maxDepth: MAX_JSON_DEPTH } });
   } catch {

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { PackageReader } from '../../server/src/core/packaging/reader';
 import type { Card } from '../../server/src/core/packaging/format';
 import { actions, changeTitle, entity, expectStatus, importFile, plan, revision, runImport, upload, Workdir } from './fixtures';
-import { api, backends, CLI, removeData, Service, startService, waitJob } from './service';
+import { api, backends, CLI, removeData, startService, waitJob, type Backend, type Service } from './service';
 
 const MANIFEST = 'invoices.isola.json';
 const WS = 'invoices';
@@ -273,26 +273,32 @@ async function exportTo(s: Service, token: string, ns: string, file: string): Pr
   return file;
 }
 
+/**
+ * A work folder and two services of one backend for a suite's tests: started before them, stopped
+ * and their data removed after.
+ */
+function twoEnvironments(backend: Backend): { work: Workdir; one: Service; two: Service } {
+  const envs = {} as { work: Workdir; one: Service; two: Service };
+  before(async () => {
+    envs.work = new Workdir();
+    [envs.one, envs.two] = await Promise.all([startService({ databaseUrl: backend.fresh() }), startService({ databaseUrl: backend.fresh() })]);
+  });
+  after(async () => {
+    for (const s of [envs.one, envs.two]) {
+      await s?.stop();
+      if (s) removeData(s);
+    }
+    envs.work?.dispose();
+  });
+  return envs;
+}
+
 for (const backend of backends()) {
   describe(`from one environment to another, export after export (${backend.name})`, () => {
-    let work: Workdir;
-    let a: Service;
-    let b: Service;
-
-    before(async () => {
-      work = new Workdir();
-      [a, b] = await Promise.all([startService({ databaseUrl: backend.fresh() }), startService({ databaseUrl: backend.fresh() })]);
-    });
-
-    after(async () => {
-      for (const s of [a, b]) {
-        await s?.stop();
-        if (s) removeData(s);
-      }
-      work?.dispose();
-    });
+    const envs = twoEnvironments(backend);
 
     it('a workspace renamed in the source environment before its export is an update in the target next time, not a conflict', async () => {
+      const { work, one: a, two: b } = envs;
       const p = work.copyExample('invoices', 'project');
       const v1 = p.build('invoices');
       const v2 = p.edit(MANIFEST, ['processes', 0, 'title'], 'Approval of invoices').edit(MANIFEST, ['version'], '1.1.0').build('invoices');
@@ -318,6 +324,7 @@ for (const backend of backends()) {
     });
 
     it('a copy (`as`) takes the next version as an update, an older one as older, and a change made to it as a conflict', async () => {
+      const { work, one: a } = envs;
       const p = work.copyExample('invoices', 'copies');
       const v1 = p.build('invoices');
       const v2 = p.edit(MANIFEST, ['version'], '1.1.0').edit(MANIFEST, ['processes', 0, 'title'], 'Approval of invoices').build('invoices');
@@ -348,24 +355,10 @@ for (const backend of backends()) {
 
 for (const backend of backends()) {
   describe(`a project and two environments, one of which passes a version on (${backend.name})`, () => {
-    let work: Workdir;
-    let e: Service;
-    let d: Service;
-
-    before(async () => {
-      work = new Workdir();
-      [e, d] = await Promise.all([startService({ databaseUrl: backend.fresh() }), startService({ databaseUrl: backend.fresh() })]);
-    });
-
-    after(async () => {
-      for (const s of [e, d]) {
-        await s?.stop();
-        if (s) removeData(s);
-      }
-      work?.dispose();
-    });
+    const envs = twoEnvironments(backend);
 
     it('a version that came through the other environment\'s export is known to the project\'s next one: an update, not a conflict', async () => {
+      const { work, one: e, two: d } = envs;
       const p = work.copyExample('invoices', 'project');
       const v1 = p.build('invoices');
       const v2 = p.edit(MANIFEST, ['version'], '1.1.0').build('invoices');

@@ -2,7 +2,7 @@ import { canonicalJson, sha256 } from '../packaging/canonical';
 import { carriedBody } from '../packaging/carry';
 import type { Card, History } from '../packaging/format';
 import type { EnvEntity } from './types';
-import { entriesOf } from '../packaging/history';
+import { entriesOf, historyEntry } from '../packaging/history';
 
 /**
  * The card an export carries of an entity: its body as the environment holds it, without setting
@@ -32,8 +32,7 @@ export function exportHistory(history: History, cards: readonly Card[], now: str
     const version = versions.get(c.id);
     // The entity's own hash may carry a version already (it came by an export or as a copy): that one.
     const carried = version === undefined ? undefined : [...list].reverse().find((h) => h.hash === version)?.of;
-    const of = carried ?? version;
-    out[c.id] = [...list, of !== undefined && of !== c.hash ? { hash: c.hash, at: now, of } : { hash: c.hash, at: now }];
+    out[c.id] = [...list, historyEntry(c.hash, now, carried ?? version)];
   }
   return out;
 }

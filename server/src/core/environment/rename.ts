@@ -2,7 +2,7 @@ import { canonicalJson, sha256 } from '../packaging/canonical';
 import type { Card, History } from '../packaging/format';
 import { cardReferences } from './cardRefs';
 import { badRequest } from './errors';
-import { entriesOf } from '../packaging/history';
+import { entriesOf, historyEntry } from '../packaging/history';
 
 /** How a duplicate renames: a namespace (workspace or module package) or one app (app package). */
 export interface Rename {
@@ -81,8 +81,7 @@ export function renameHistory(r: Rename, history: History, renamed: Card[], at: 
   renamed.forEach((c, i) => {
     const h = entriesOf(out, c.id) ?? [];
     if (h[h.length - 1]?.hash === c.hash) return;
-    const of = originals[i]?.hash;
-    out[c.id] = [...h, of !== undefined && of !== c.hash ? { hash: c.hash, at, of } : { hash: c.hash, at }];
+    out[c.id] = [...h, historyEntry(c.hash, at, originals[i]?.hash)];
   });
   return out;
 }

@@ -2,7 +2,7 @@ import type { Card, History, HistoryEntry } from '../packaging/format';
 import type { Sql } from './db/database';
 import type { EnvEntity, EnvSettings } from './types';
 import { namespaceOfId } from './writeScope';
-import { entriesOf } from '../packaging/history';
+import { entriesOf, historyEntry } from '../packaging/history';
 
 /** Reads and small writes of an environment's state, over any Sql (the database or a transaction). */
 
@@ -172,7 +172,7 @@ export async function historyOf(db: Sql, ids: string[]): Promise<History> {
   if (!ids.length) return out;
   const rows = await db.query<{ id: string; hash: string; at: string; of_hash: string | null }>(`SELECT id, hash, at, of_hash FROM entity_history WHERE id = ANY($1::text[]) ORDER BY id, seq`, [ids]);
   for (const r of rows) {
-    const e: HistoryEntry = r.of_hash === null ? { hash: r.hash, at: r.at } : { hash: r.hash, at: r.at, of: r.of_hash };
+    const e = historyEntry(r.hash, r.at, r.of_hash);
     // By own property: a unit's id is its code, and `constructor` is every object's.
     const list = entriesOf(out, r.id);
     if (list) list.push(e);

@@ -53,3 +53,12 @@ function sortKeys(h: History): History {
 export function entriesOf(history: History, id: string): HistoryEntry[] | undefined {
   return Object.hasOwn(history, id) ? history[id] : undefined;
 }
+
+/**
+ * A history entry, saying which version its hash carries (`of`) only when that is another hash:
+ * the one shape every writer of an entry (build, export, copy, unpack, the environment's store)
+ * gives it, with nothing else a package may have put into its entries.
+ */
+export function historyEntry(hash: string, at: string, of?: unknown): HistoryEntry {
+  return typeof of === 'string' && of !== hash ? { hash, at, of } : { hash, at };
+}

@@ -28,7 +28,7 @@ const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const { jobs, first, batch, shared, maxDepth } = workerData;
 // The package's bytes: a view of the caller's shared memory, or a copy of them.
 const given = workerData.bytes;
-const bytes = Buffer.isBuffer(given) || given instanceof Uint8Array ? Buffer.from(given.buffer, given.byteOffset, given.length) : Buffer.from(given.shared, given.offset, given.length);
+const bytes = given instanceof Uint8Array ? Buffer.from(given.buffer, given.byteOffset, given.length) : Buffer.from(given.shared, given.offset, given.length);
 const ESCAPE_U = Buffer.from('\\\\u');
 const moreBracketsThan = ${moreBracketsThan.toString()};
 // What the caller would look for in each entry's bytes before trusting its parse (reader.ts):

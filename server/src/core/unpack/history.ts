@@ -1,5 +1,5 @@
 import type { History, HistoryEntry } from '../packaging/format';
-import { entriesOf } from '../packaging/history';
+import { entriesOf, historyEntry } from '../packaging/history';
 
 /**
  * The project's history with a package's merged in, as an import merges it into an environment
@@ -11,14 +11,13 @@ import { entriesOf } from '../packaging/history';
  * project recorded is lost.
  */
 export function mergeHistory(project: History, pkg: History): History {
-  const entry = (e: HistoryEntry): HistoryEntry => (typeof e.of === 'string' ? { hash: e.hash, at: e.at, of: e.of } : { hash: e.hash, at: e.at });
   const out: History = {};
   for (const id of [...new Set([...Object.keys(project), ...Object.keys(pkg)])].sort()) {
     const theirs = entriesOf(pkg, id) ?? [];
     const known = new Set(theirs.map((e) => e.hash));
     const list: HistoryEntry[] = [];
-    for (const e of entriesOf(project, id) ?? []) if (!known.has(e.hash)) list.push(entry(e));
-    for (const e of theirs) list.push(entry(e));
+    for (const e of entriesOf(project, id) ?? []) if (!known.has(e.hash)) list.push(historyEntry(e.hash, e.at, e.of));
+    for (const e of theirs) list.push(historyEntry(e.hash, e.at, e.of));
     out[id] = list;
   }
   return out;

@@ -103,13 +103,13 @@ describe('cards become manifests: every card type in its place', () => {
   });
 
   it('an app manifest (an app card whose body is a manifest) is its own file, with the entities it lists', () => {
-    const app = card('app', 'ws', 'orders', { kind: 'app', code: 'orders', namespace: 'ws', processes: [{ code: 'op', scripts: [{ code: 'go', file: 'src/go.ts' }] }] });
+    const app = card('app', 'ws', 'orders', { kind: 'app', code: 'orders', namespace: 'ws', processes: [{ code: 'op', scripts: [{ code: 'go', file: 'scripts/flows/go.ts' }] }] });
     const go = { file: 'scripts/ws.op.go.ts', sha256: 'd'.repeat(64), size: 3 };
     const d = { ...DESCRIPTOR, entries: [...DESCRIPTOR.entries, { path: go.file, sha256: go.sha256, size: 3 }] } as Descriptor;
     const l = cardsToManifests(d, [...CARDS, app, card('process', 'ws', 'op', { code: 'op', scripts: [{ code: 'go', file: go }] })]);
     const file = l.manifests.find((x) => x.file === 'ws/apps/orders.isola.json')!;
-    assert.deepEqual(file.value, { kind: 'app', code: 'orders', namespace: 'ws', processes: [{ code: 'op', scripts: [{ code: 'go', file: 'src/go.ts' }] }] });
-    assert.ok(l.files.some((f) => f.file === 'ws/apps/src/go.ts'));
+    assert.deepEqual(file.value, { kind: 'app', code: 'orders', namespace: 'ws', processes: [{ code: 'op', scripts: [{ code: 'go', file: 'scripts/flows/go.ts' }] }] });
+    assert.ok(l.files.some((f) => f.file === 'ws/apps/scripts/flows/go.ts'));
     assert.ok(!(l.manifests.find((x) => x.file === 'ws/ws.isola.json')!.value.processes as Obj[]).some((p) => p.code === 'op'));
   });
 });

@@ -262,6 +262,86 @@ describe('unpack trusts the package no more than the reader does', () => {
     }
   });
 
+  it('file names an app card gives are followed only in its own folders: no hidden folder, no manifest, no other extension', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-hints-'));
+    try {
+      const src = path.join(tmp, 'src');
+      mkdirSync(path.join(src, 'scripts'), { recursive: true });
+      writeFileSync(path.join(src, 'orders.isola.json'), JSON.stringify({
+        kind: 'app', namespace: 'shop', code: 'orders', version: '1.0.0', fields: [{ code: 'n', type: 'string' }],
+        processes: [{ code: 'approve', app: 'orders', scripts: [{ code: 'main', file: 'scripts/main.ts' }] }],
+      }));
+      writeFileSync(path.join(src, 'scripts', 'main.ts'), '// the script\n');
+      const file = path.join(tmp, 'orders.isolapkg');
+      const built = spawnSync(process.execPath, [CLI, 'build', src, '--package', 'orders', '--kind', 'app', '--out', file], { encoding: 'utf8' });
+      assert.equal(built.status, 0, built.stdout + built.stderr);
+      const entries = await readEntries(file);
+      const appEntry = entries.find((e) => e.name === 'apps/shop.orders.card.json')!;
+      const original = appEntry.data;
+      const planted = ['.github/workflows/evil.ts', 'scripts/.hidden/main.ts', 'vendor/main.ts', 'scripts/../vendor/backdoor.isola.json', 'scripts/backdoor.isola.json', 'scripts/main.yml'];
+      for (const hint of planted) {
+        const c = JSON.parse(original.toString('utf8'));
+        c.body.processes[0].scripts[0].file = hint;
+        c.hash = sha256(canonicalJson(c.body));
+        appEntry.data = Buffer.from(JSON.stringify(c));
+        const forged = path.join(tmp, 'forged.isolapkg');
+        await writeZip(forged, fixIndex(entries));
+        const dir = path.join(tmp, 'out');
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir);
+        const r = await unpackPackage({ file: forged, dir });
+        const written = (readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join('/')).sort();
+        assert.deepEqual(written, ['isola.history.json', 'orders.isola.json', 'scripts', 'scripts/main.ts'], `${hint}: ${JSON.stringify(written)}`);
+        assert.equal(readFileSync(path.join(dir, 'scripts', 'main.ts'), 'utf8'), '// the script\n');
+        assert.equal(JSON.parse(readFileSync(path.join(dir, 'orders.isola.json'), 'utf8')).processes[0].scripts[0].file, 'scripts/main.ts');
+        assert.ok(r.notes.some((n) => n.includes(`\`${hint}\``) && n.includes('a name of its own')), `${hint}: ${JSON.stringify(r.notes)}`);
+      }
+      // A name in the script folder is the package's to give.
+      const c = JSON.parse(original.toString('utf8'));
+      c.body.processes[0].scripts[0].file = 'scripts/flows/approve.ts';
+      c.hash = sha256(canonicalJson(c.body));
+      appEntry.data = Buffer.from(JSON.stringify(c));
+      const kept = path.join(tmp, 'kept.isolapkg');
+      await writeZip(kept, fixIndex(entries));
+      const dir = path.join(tmp, 'out2');
+      mkdirSync(dir);
+      await unpackPackage({ file: kept, dir });
+      assert.equal(readFileSync(path.join(dir, 'scripts', 'flows', 'approve.ts'), 'utf8'), '// the script\n');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('a design-only package leaves the records of an app manifest\'s data file as they are (retrieve unpacks the same way)', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-keepdata-'));
+    try {
+      const proj = path.join(tmp, 'proj');
+      mkdirSync(path.join(proj, 'apps', 'data'), { recursive: true });
+      writeFileSync(path.join(proj, 'crm.isola.json'), JSON.stringify({ kind: 'workspace', code: 'crm', version: '1.0.0' }));
+      writeFileSync(path.join(proj, 'apps', 'customers.isola.json'), JSON.stringify({
+        kind: 'app', namespace: 'crm', code: 'customers', version: '1.0.0', fields: [{ code: 'name', type: 'string' }], data: { customers: 'data/customers.jsonl' },
+      }));
+      const records = '{"id":"1","name":"Ann"}\n{"id":"2","name":"Bob"}\n';
+      const data = path.join(proj, 'apps', 'data', 'customers.jsonl');
+      writeFileSync(data, records);
+      const file = path.join(tmp, 'crm.isolapkg');
+      const built = spawnSync(process.execPath, [CLI, 'build', proj, '--package', 'crm', '--out', file], { encoding: 'utf8' });
+      assert.equal(built.status, 0, built.stdout + built.stderr);
+      const r = await unpackPackage({ file, dir: proj });
+      assert.equal(readFileSync(data, 'utf8'), records);
+      assert.deepEqual(r.files.filter((f) => f.status !== 'unchanged'), [], JSON.stringify(r.files));
+      // Into an empty folder the file the manifest names is there, with no records.
+      const fresh = path.join(tmp, 'fresh');
+      mkdirSync(fresh);
+      await unpackPackage({ file, dir: fresh });
+      const named = readdirSync(fresh, { recursive: true }).map(String).find((f) => f.endsWith('customers.jsonl'));
+      assert.ok(named, 'the data file the manifest names exists');
+      assert.equal(readFileSync(path.join(fresh, named!), 'utf8'), '');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('a --dir beneath a file is refused as such, not met as an internal error', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-under-'));
     try {

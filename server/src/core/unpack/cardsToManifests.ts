@@ -113,7 +113,7 @@ class Unpacker {
     const edited = new Set(this.drafts.map((m) => m.existing));
     const others = this.existing.filter((e) => !edited.has(e));
     const files = this.namer.assign([...this.drafts.map((m) => m.file), ...others.flatMap((e) => [e.file, ...(e.links ?? [])])]);
-    return { manifests: this.drafts, files, notes: this.notes };
+    return { manifests: this.drafts, files, notes: [...this.notes, ...this.namer.notes] };
   }
 
   private draft(kind: ManifestKind, code: string, file: string, value: Obj, namespace?: string): ManifestDraft {
@@ -152,8 +152,10 @@ class Unpacker {
         const card = this.byId.get(`${type} ${ns}.${el.code}`);
         if (!card) return el;
         this.claimed.add(`${type} ${card.id}`);
-        // The app card names files by the paths its manifest gave them; the entity's card carries the bytes.
-        return this.entity(card, m, this.homeByCode(home?.[prop], card.code) ?? el);
+        // The app card names files by the paths its manifest gave them; the entity's card carries
+        // the bytes. The folder's own manifest decides first; the card's names are the package's.
+        const own = this.homeByCode(home?.[prop], card.code);
+        return this.entity(card, m, own ?? el, own === undefined);
       });
     }
     const perms = this.byId.get(`permissions ${c.id}.permissions`);
@@ -168,7 +170,9 @@ class Unpacker {
         if (typeof spec !== 'string') continue;
         const has = this.d.data.some((s) => s.app === `${ns}.${app}`);
         if (has) this.claimed.add(`data ${ns}.${app}`);
-        this.namer.request({ manifestFile: m.file, defaults: [`data/${app}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: (s) => setOwn(data, app, s), what: `the data of app ${app}` });
+        // A name the folder's manifest gives too is the folder's own; any other is the package's.
+        const ownData = isObj(home?.data) ? getOwn(home.data as Obj, app) : undefined;
+        this.namer.request({ manifestFile: m.file, defaults: [`data/${app}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: (s) => setOwn(data, app, s), what: `the data of app ${app}`, fromPackage: ownData !== spec });
       }
     }
   }
@@ -196,20 +200,24 @@ class Unpacker {
   }
 
   /** A card's body as the element a manifest lists: its files named, its code and deleted flag its card's. */
-  private entity(c: Card, m: ManifestDraft | undefined, hint: Obj | undefined): Obj {
+  private entity(c: Card, m: ManifestDraft | undefined, hint: Obj | undefined, hintFromPackage = false): Obj {
     const body = structuredClone(c.body);
     const out: Obj = { code: c.code, ...body };
     out.code = c.code;
     if (c.deleted && out.deleted !== true) out.deleted = true;
-    if (m) this.files(m, out, c, hint);
+    if (m) this.files(m, out, c, hint, hintFromPackage);
     return out;
   }
 
-  /** Names the script and template files of an element, keeping the names the manifest already gives them. */
-  private files(m: ManifestDraft, el: Obj, c: Card, hint?: Obj): void {
+  /**
+   * Names the script and template files of an element, keeping the names the manifest already
+   * gives them (`hint`: the element as the folder's manifest has it, or as the package's app card
+   * names it, `fromPackage`).
+   */
+  private files(m: ManifestDraft, el: Obj, c: Card, hint: Obj | undefined, fromPackage: boolean): void {
     const ref = fileRef(el.file);
     if (ref && c.type === 'template') {
-      this.attach(m, ref, [`templates/${c.code}${extOf(ref.file)}`], stringAt(hint, 'file'), `template ${c.code}`, (s) => (el.file = s));
+      this.attach(m, ref, [`templates/${c.code}${extOf(ref.file)}`], stringAt(hint, 'file'), `template ${c.code}`, (s) => (el.file = s), fromPackage);
     }
     if (Array.isArray(el.scripts)) {
       for (const s of el.scripts) {
@@ -219,17 +227,17 @@ class Unpacker {
         const code = typeof s.code === 'string' ? s.code : 'script';
         const ext = extOf(r.file);
         const was = stringAt(byCode(hint?.scripts, code), 'file');
-        this.attach(m, r, [`scripts/${code}${ext}`, `scripts/${c.code}.${code}${ext}`, `scripts/${c.type}.${c.code}.${code}${ext}`], was, `script ${code} of ${c.type} ${c.code}`, (spec) => (s.file = spec));
+        this.attach(m, r, [`scripts/${code}${ext}`, `scripts/${c.code}.${code}${ext}`, `scripts/${c.type}.${c.code}.${code}${ext}`], was, `script ${code} of ${c.type} ${c.code}`, (spec) => (s.file = spec), fromPackage);
       }
     }
   }
 
-  private attach(m: ManifestDraft, ref: { file: string; sha256: string }, defaults: string[], hint: string | undefined, what: string, set: (spec: string) => void): void {
+  private attach(m: ManifestDraft, ref: { file: string; sha256: string }, defaults: string[], hint: string | undefined, what: string, set: (spec: string) => void, fromPackage: boolean): void {
     this.entries ??= new Map(this.d.entries.map((e) => [e.path, e]));
     const entry = this.entries.get(ref.file);
     if (!entry) throw new UnpackRefused(`${what} names ${ref.file}, which the package does not carry`);
     if (entry.sha256 !== ref.sha256) throw new UnpackRefused(`${what} names ${ref.file} with sha256 ${ref.sha256.slice(0, 12)}…, but the entry has ${entry.sha256.slice(0, 12)}…`);
-    this.namer.request({ manifestFile: m.file, defaults, hint, source: { entry: ref.file, sha256: ref.sha256 }, set, what });
+    this.namer.request({ manifestFile: m.file, defaults, hint, source: { entry: ref.file, sha256: ref.sha256 }, set, what, fromPackage });
   }
 
   /** Puts an entity card in the manifest of its namespace (a workspace or module, a solution's groups, the configuration's org chart or globals). */

@@ -38,6 +38,31 @@ interface Request {
   what: string;
   /** The hint is another manifest's own name for this content: it may be taken though reserved. */
   adopt?: boolean;
+  /**
+   * The hint comes from the package (an app card's body names its files), not from a manifest of
+   * the folder: it is followed only where the package's own files go (`packageHintProblem`).
+   */
+  fromPackage?: boolean;
+}
+
+/**
+ * Why a name the package gives a file (relative to the unpack folder) is not followed, or
+ * undefined. A package is untrusted: followed anywhere in the folder, an app card's hint could
+ * plant a manifest of another unit, a CI workflow (`.github/workflows/…`) or any file the folder
+ * lacks. So it must lie in the folder its defaults use next to its manifest (`scripts/`,
+ * `templates/`, `data/`), name no hidden file or folder and no manifest, and keep its content's
+ * extension; otherwise the file gets a default name.
+ */
+export function packageHintProblem(file: string, manifestDir: string, firstDefault: string): string | undefined {
+  const folder = path.posix.dirname(firstDefault);
+  const base = manifestDir ? `${manifestDir}/${folder}/` : `${folder}/`;
+  if (!file.startsWith(base)) return `outside the \`${folder}/\` folder next to its manifest`;
+  const rest = file.slice(base.length).split('/');
+  if (rest.some((seg) => seg.startsWith('.'))) return 'a hidden file or folder';
+  if (foldedPath(file).endsWith('.isola.json')) return 'a manifest\'s name';
+  const ext = extOf(firstDefault);
+  if (foldedPath(extOf(file)) !== foldedPath(ext)) return `not a \`${ext}\` file`;
+  return undefined;
 }
 
 /**
@@ -49,6 +74,8 @@ interface Request {
  */
 export class FileNamer {
   private readonly requests: Request[] = [];
+  /** What `assign` did not follow, one line each, for the unpack's notes. */
+  readonly notes: string[] = [];
 
   /** Asks for a name; `set` receives the spec (relative to the manifest) once `assign` runs. */
   request(r: Request): void {
@@ -85,7 +112,11 @@ export class FileNamer {
       const dir = path.posix.dirname(r.manifestFile) === '.' ? '' : path.posix.dirname(r.manifestFile);
       const file = joinInside(dir, r.hint);
       if (!file) throw new UnpackRefused(`${r.manifestFile}: ${r.what} names \`${r.hint}\`, which leads outside the folder`);
-      if (!claim(file, r.source, r.adopt)) later.push({ ...r, hint: undefined });
+      const why = r.fromPackage ? packageHintProblem(file, dir, r.defaults[0]) : undefined;
+      if (why) {
+        this.notes.push(`${r.manifestFile}: the package names \`${r.hint}\` for ${r.what}, ${why}; the file gets a name of its own`);
+        later.push({ ...r, hint: undefined });
+      } else if (!claim(file, r.source, r.adopt)) later.push({ ...r, hint: undefined });
       else r.set(r.hint);
     }
     for (const r of later) {

@@ -184,6 +184,12 @@ async function judge(reader: PackageReader, dir: string, plan: Planned[], linked
     const st = await fs.lstat(abs).catch(() => undefined);
     if (!st) continue;
     if (!st.isFile()) throw new UnpackRefused(`${p.file} is ${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'not a regular file'}; the unpack does not write through it`);
+    // The data file of an app the package carries no records for: written empty only where it
+    // is missing; records already there stay as they are.
+    if ('empty' in p.content) {
+      p.status = 'unchanged';
+      continue;
+    }
     const same = await sameContent(reader, abs, p.content);
     if (p.status === 'created') p.status = same ? 'unchanged' : 'changed';
     if (same) continue;

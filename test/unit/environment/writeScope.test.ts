@@ -5,7 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Environment } from '../../../server/src/core/environment/environment';
 import { allowedNamespaces, namespaceOfId, writeScope } from '../../../server/src/core/environment/writeScope';
-import type { Card } from '../../../server/src/core/packaging/format';
+import type { Card, Descriptor } from '../../../server/src/core/packaging/format';
+import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
+import { cardProblem, descriptorProblem } from '../../../server/src/core/packaging/cardCheck';
+import { renameFor } from '../../../server/src/core/environment/rename';
 import { isola, REPO } from '../packaging/hostile';
 import { exampleCards } from './cards';
 
@@ -39,6 +42,28 @@ describe('what a package may write (writeScope)', () => {
       'group global.admins writes into `global`, outside workspace `payments`',
       'data of invoices.payment_purposes writes into `invoices`, outside workspace `payments`',
     ]);
+  });
+
+  it('a solution listing the org chart, `global` or a built-in namespace as a member gains no right to write there', () => {
+    const members = ['#orgchart', 'global', '_clients', 'Payments', 'payments'].map((code) => ({ kind: 'workspace', code }));
+    const solution = card('solution', 'pay', { members });
+    assert.deepEqual([...(allowedNamespaces('solution', 'pay', [solution]) as Set<string>)].sort(), ['pay', 'payments']);
+    const s = writeScope('solution', 'pay', [solution, card('orgUnit', '#orgchart.ceo'), card('group', 'global.all_managers'), card('app', '_clients._companies')], []);
+    assert.deepEqual(s.outside, [
+      'orgUnit #orgchart.ceo writes into `#orgchart`, outside solution `pay`',
+      'group global.all_managers writes into `global`, outside solution `pay`',
+      'app _clients._companies writes into `_clients`, outside solution `pay`',
+    ]);
+  });
+
+  it('no unit may take the code `global`: not a card, not a descriptor, not a copy', () => {
+    const body = { kind: 'workspace', code: 'global' };
+    const unit = { id: 'global', type: 'workspace', namespace: 'global', code: 'global', deleted: false, hash: sha256(canonicalJson(body)), body };
+    assert.match(cardProblem('design/global.card.json', unit) ?? '', /workspace code "global" is reserved/);
+    assert.equal(cardProblem('groups/global.admins.card.json', { id: 'global.admins', type: 'group', namespace: 'global', code: 'admins', deleted: false, hash: sha256(canonicalJson({ code: 'admins' })), body: { code: 'admins' } }), undefined, 'a global object is still a card');
+    const d = { kind: 'module', code: 'global', tool: { name: 'x', version: '1' }, options: { design: 'all', data: 'none' }, steps: [], history: {}, data: [] } as unknown as Descriptor;
+    assert.match(descriptorProblem(d, []) ?? '', /the module's code "global" is reserved/);
+    assert.throws(() => renameFor('workspace', 'invoices', [], 'global'), /cannot be a workspace's code/);
   });
 
   it('every example package keeps to its scope', async () => {

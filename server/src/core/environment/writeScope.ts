@@ -1,4 +1,5 @@
 import type { Card } from '../packaging/format';
+import { isUnitCode } from '../packaging/cardCheck';
 
 /**
  * The namespace an entity id or a data app id belongs to: its first segment (`invoices.invoice`
@@ -26,7 +27,9 @@ const MEMBER_KINDS = new Set(['workspace', 'module']);
  * The namespaces a package may write, from its kind and code alone (not from what its cards
  * claim): a workspace or module writes its own namespace; an app package the app's namespace; a
  * solution its own code (its groups) and the workspaces and modules its card lists as members;
- * a configuration anything, the org chart and global objects included.
+ * a configuration anything, the org chart and global objects included. A member is taken only
+ * when its code can be a workspace's or module's: a solution card listing `#orgchart`, `global` or
+ * a built-in namespace (`_clients`) as a "workspace" gains no right to write there.
  */
 export function allowedNamespaces(kind: string, code: string, cards: readonly Card[]): ReadonlySet<string> | 'any' {
   if (kind === 'configuration') return 'any';
@@ -38,7 +41,7 @@ export function allowedNamespaces(kind: string, code: string, cards: readonly Ca
   if (kind === 'solution') {
     const unit = cards.find((c) => c.type === 'solution' && c.id === code);
     const members = Array.isArray(unit?.body.members) ? (unit.body.members as { kind?: unknown; code?: unknown }[]) : [];
-    return new Set([code, ...members.filter((m) => MEMBER_KINDS.has(m?.kind as string) && typeof m.code === 'string').map((m) => m.code as string)]);
+    return new Set([code, ...members.filter((m) => MEMBER_KINDS.has(m?.kind as string) && isUnitCode(m.code)).map((m) => m.code as string)]);
   }
   return new Set();
 }

@@ -183,9 +183,13 @@ function toProblems(root: unknown, all: ErrorObject[], t: Translator): SchemaPro
         push({ path, part: 'value', message: t.t('schema.enum', { where, allowed: allowed.map((a) => JSON.stringify(a)).join(', '), found: typeName(value, t), hint }) });
         break;
       }
-      case 'pattern':
-        push({ path, part: 'value', message: t.t('schema.pattern', { where, found: typeName(value, t), pattern: (e.params as { pattern: string }).pattern }) });
+      case 'pattern': {
+        const pattern = (e.params as { pattern: string }).pattern;
+        // The namespace code pattern refuses `global` by a lookahead, which says nothing to a reader.
+        if (value === 'global' && pattern.startsWith('^(?!global$)')) push({ path, part: 'value', message: t.t('schema.reservedGlobal', { where }) });
+        else push({ path, part: 'value', message: t.t('schema.pattern', { where, found: typeName(value, t), pattern }) });
         break;
+      }
       case 'oneOf':
       case 'anyOf':
         push({ path, part: 'key', message: combinatorMessage(where, value, e, t) });

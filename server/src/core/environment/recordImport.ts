@@ -141,7 +141,7 @@ async function mergeStage(tx: Sql, target: string, backupId: string, duplicates:
  * and yields them as COPY text, `COPY_CHUNK_ROWS` lines at a time. A line is sent as the package
  * stores it when a scan of its bytes accepts it (recordScan.ts: nearly every line; parsing and
  * writing each record out again was most of the import's CPU); any other line is parsed, refused
- * as before when the package is at fault, and sent as `JSON.stringify` writes it. A line that is
+ * as before when the package is at fault, and then sent as it is stored too. A line that is
  * not an object with a string or number `id` is logged and left out; `finish()` then fails the import.
  */
 function lineReader(view: PackageView, source: string, target: string, o: RecordImportOptions, row: (id: string) => string, rowEnd: Buffer) {
@@ -172,9 +172,11 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
             }
             const rid = (rec as { id: string | number }).id;
             id = String(rid);
-            // JSON.stringify escapes every control character, so a backslash is all COPY needs escaped.
-            const text = JSON.stringify(rec);
-            body = Buffer.from(text.indexOf('\\') === -1 ? text : text.replace(BACKSLASHES, '\\\\'), 'utf8');
+            // The line as the package stores it, as for a scanned one: written out again by
+            // JSON.stringify, a number would go through a double (12345678901234567891 became
+            // 12345678901234567000, 1e400 null). A number the database cannot hold fails the
+            // import whole, with its message, rather than being changed.
+            body = Buffer.from(copyText(raw.toString('utf8')), 'utf8');
           }
           parts.push(Buffer.from(row(copyText(id)), 'utf8'), body, rowEnd);
           if (++n >= COPY_CHUNK_ROWS) {
@@ -207,7 +209,6 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
 
 const BACKSLASH = 0x5c;
 const TAB = 0x09;
-const BACKSLASHES = /\\/g;
 const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_SPECIALS = /[\\\t\n\r]/g;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };

@@ -34,16 +34,22 @@ describe('duplicate under another code (Protogrid §3.3)', () => {
     assert.ok(invoices.cards.every((c) => c.namespace === 'invoices'));
   });
 
-  it('renames one app and the references to it, and nothing else', () => {
+  it('renames one app, its permissions and the references to it', () => {
     const app = invoices.cards.find((c) => c.type === 'app' && c.code === 'invoices')!;
-    const r = renameFor('app', 'invoices', invoices.cards, 'invoices2');
-    const copy = renameCards(r, invoices.cards);
-    assert.ok(copy.some((c) => c.id === 'invoices.invoices2' && c.type === 'app'));
-    assert.ok(copy.some((c) => c.id === 'invoices.invoices2.permissions'));
-    assert.ok(!copy.some((c) => c.id === app.id));
-    assert.ok(copy.some((c) => c.id === 'invoices.payment_purposes'), 'other apps keep their ids');
+    // An app package of the app alone: its card and its permissions.
+    const own = invoices.cards.filter((c) => c.id === app.id || c.id === `${app.id}.permissions`);
+    assert.equal(own.length, 2);
+    const r = renameFor('app', 'invoices', own, 'invoices2');
+    const copy = renameCards(r, own);
+    assert.deepEqual(copy.map((c) => c.id).sort(), ['invoices.invoices2', 'invoices.invoices2.permissions']);
+    assert.equal(copy.find((c) => c.type === 'app')!.code, 'invoices2');
     const appRefs = copy.flatMap(cardReferences).filter((x) => x.kind === 'app' && x.namespace === 'invoices');
     assert.ok(appRefs.every((x) => x.code !== 'invoices'), appRefs.map((x) => x.text).join(', '));
+  });
+
+  it('refuses to copy an app package that carries entities of the namespace (processes, widgets...): the copy would take them from the original', () => {
+    // The invoices workspace's cards as an app package of `invoices`: its process and the other app keep namespace ids.
+    assert.throws(() => renameFor('app', 'invoices', invoices.cards, 'invoices2'), (e: Error) => /app package `invoices` carries .*process approve_invoice.* besides the app; a copy under another code would take them from the original app/.test(e.message));
   });
 
   it('starts the copy\'s history at its renamed hash', () => {

@@ -2,6 +2,7 @@ import { canonicalJson, sha256 } from '../packaging/canonical';
 import type { Card, History } from '../packaging/format';
 import { cardReferences } from './cardRefs';
 import { badRequest } from './errors';
+import { isUnitCode } from '../packaging/cardCheck';
 import { entriesOf, historyEntry } from '../packaging/history';
 
 /** How a duplicate renames: a namespace (workspace or module package) or one app (app package). */
@@ -18,11 +19,22 @@ const CODE = /^[a-z][a-z0-9_]{0,63}$/;
 /** The rename `--as NEW_CODE` means for a package of this kind and code. */
 export function renameFor(kind: string, code: string, cards: Card[], to: string): Rename {
   if (!CODE.test(to)) throw badRequest(`"${to}" is not a valid code (lower-case letters, digits and _, starting with a letter)`);
-  if (kind === 'workspace' || kind === 'module') return { kind: 'namespace', from: code, to };
+  if (kind === 'workspace' || kind === 'module') {
+    if (!isUnitCode(to)) throw badRequest(`"${to}" cannot be a ${kind}'s code: it is the namespace of the company's global objects`);
+    return { kind: 'namespace', from: code, to };
+  }
   if (kind === 'app') {
     const app = cards.find((c) => c.type === 'app' && c.code === code);
     if (!app) throw badRequest(`the package has no card for app \`${code}\``);
-    return { kind: 'app', from: code, to, namespace: app.namespace };
+    const r: Rename = { kind: 'app', from: code, to, namespace: app.namespace };
+    // Its processes, widgets, counters and groups have codes of the namespace, not of the app: a
+    // copy would keep their ids, and with their references turned to the copy it would take
+    // them from the original. A copy of them needs codes of their own, which only the project can give.
+    const shared = cards.filter((c) => renameId(r, c.id) === c.id).map((c) => `${c.type} ${c.code}`);
+    if (shared.length) {
+      throw badRequest(`app package \`${code}\` carries ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''} besides the app; a copy under another code would take them from the original app, since their ids are the namespace's: copy the app manifest in the project with codes of their own and build that`);
+    }
+    return r;
   }
   throw badRequest(`a ${kind} package cannot be imported under another code; duplicate its workspaces one by one`);
 }

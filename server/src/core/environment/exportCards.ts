@@ -3,6 +3,9 @@ import { carriedBody } from '../packaging/carry';
 import type { Card, History } from '../packaging/format';
 import type { EnvEntity } from './types';
 import { entriesOf, historyEntry } from '../packaging/history';
+import { fileRef, fileRefs } from '../packaging/fileRefs';
+
+type Obj = Record<string, unknown>;
 
 /**
  * The card an export carries of an entity: its body as the environment holds it, without setting
@@ -34,5 +37,42 @@ export function exportHistory(history: History, cards: readonly Card[], now: str
     const carried = version === undefined ? undefined : [...list].reverse().find((h) => h.hash === version)?.of;
     out[c.id] = [...list, historyEntry(c.hash, now, carried ?? version)];
   }
+  return out;
+}
+
+/**
+ * The cards with each file path naming one content. Two entities of an environment may name one
+ * path for different files: a copy made with `as` keeps its original's script paths, and the
+ * original's next version changes what is at them. A package holds one entry per path, and an
+ * export's isolation check finds a script by its path, so a path named again for another content
+ * becomes `<stem>_2<ext>` (the first one free or naming that content) in that card, whose hash is
+ * computed again; every other card is returned as it was.
+ */
+export function ownFilePaths(cards: readonly Card[]): Card[] {
+  const taken = new Map<string, string>();
+  return cards.map((c) => {
+    const refs = fileRefs(c.body);
+    if (refs.every((r) => (taken.get(r.file) ?? r.sha256) === r.sha256)) {
+      for (const r of refs) taken.set(r.file, r.sha256);
+      return c;
+    }
+    const body = structuredClone(c.body);
+    for (const holder of fileHolders(body)) {
+      const r = fileRef(holder.file)!;
+      let at = r.file;
+      const ext = at.lastIndexOf('.') > at.lastIndexOf('/') ? at.slice(at.lastIndexOf('.')) : '';
+      for (let n = 2; (taken.get(at) ?? r.sha256) !== r.sha256; n++) at = `${r.file.slice(0, r.file.length - ext.length)}_${n}${ext}`;
+      taken.set(at, r.sha256);
+      if (at !== r.file) (holder.file as Obj).file = at;
+    }
+    return { ...c, body, hash: sha256(canonicalJson(body)) };
+  });
+}
+
+/** The objects of a body whose `file` names a file by content: the body itself (a template) and its scripts. */
+function fileHolders(body: Obj): Obj[] {
+  const out: Obj[] = [];
+  if (fileRef(body.file)) out.push(body);
+  if (Array.isArray(body.scripts)) for (const s of body.scripts) if (typeof s === 'object' && s !== null && fileRef((s as Obj).file)) out.push(s as Obj);
   return out;
 }

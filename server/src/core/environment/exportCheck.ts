@@ -5,6 +5,7 @@ import type { Sql } from './db/database';
 import { EnvError } from './errors';
 import type { ExportScope } from './exporter';
 import { isolationAgainst, typesOf } from './planChecks';
+import { ownFilePaths } from './exportCards';
 
 /** A solution of the environment: its code and the namespaces it includes. */
 interface EnvSolution {
@@ -20,7 +21,8 @@ interface EnvSolution {
  * the editor: the solution that includes both namespaces, or the one to create.
  */
 export async function exportFindings(db: Sql, scope: ExportScope, catalog: Catalog): Promise<string[]> {
-  const cards: Card[] = scope.entities.map((e) => ({ id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: e.hash, body: e.body }));
+  // Each path names one content, as in the package (`ownFilePaths`): a script is found by its path.
+  const cards: Card[] = ownFilePaths(scope.entities.map((e) => ({ id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: e.hash, body: e.body })));
   // The scope's own entities are known; others are read only when a reference asks about them.
   const types = new Map<string, string>(cards.map((c) => [c.id, c.type]));
   const found = await isolationAgainst(db, { kind: scope.kind, code: scope.code, cards, attachments: await scriptSources(db, cards) }, catalog, types);

@@ -5,7 +5,7 @@ import { writePackage } from '../packaging/writer';
 import type { Sql } from './db/database';
 import { badRequest, notFound } from './errors';
 import { entitiesIn, getSettings, historyOf, toEntity } from './store';
-import { exportCard, exportHistory } from './exportCards';
+import { exportCard, exportHistory, ownFilePaths } from './exportCards';
 import { entriesOf } from '../packaging/history';
 import { fileRefs } from '../packaging/fileRefs';
 import { DATA_ORDER_NOTE, exportDataOrder } from './recordLinks';
@@ -87,7 +87,7 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
   // As `isola build` does: records named by other records come first, so an import takes one pass.
   const order = exportDataOrder(apps, scope.entities);
   // Without setting values and deleted sub-entities (exportCards.ts).
-  const cards: Card[] = design === 'all' ? scope.entities.map(exportCard) : [];
+  const cards: Card[] = design === 'all' ? ownFilePaths(scope.entities.map(exportCard)) : [];
   const refs = new Map<string, string>();
   for (const c of cards) for (const r of fileRefs(c.body)) refs.set(r.file, r.sha256);
   const files: { path: string; data: Buffer }[] = [];

@@ -108,11 +108,13 @@ async function staged(tx: Sql, view: PackageView, source: string, target: string
 async function mergeStage(tx: Sql, target: string, backupId: string, duplicates: boolean, rows: number): Promise<{ created: number; updated: number }> {
   // Without statistics the planner takes the table for a few rows and joins it row by row.
   if (rows > 50_000) await tx.exec('ANALYZE isola_stage');
-  // Only what the merge below changes, as it was: restoring the backup puts exactly that back.
+  // Only what the merge below changes, as it was: restoring the backup puts exactly that back. A
+  // record an earlier piece of this import created (an id the package carries twice) was not
+  // there before: the restore removes it by its `created_in`, and a backed-up row would bring it back.
   await tx.query(
     `INSERT INTO backup_records (backup_id, app, id, body, created_in)
      SELECT $1, $2, r.id, r.body, r.created_in FROM isola_stage s JOIN records r ON r.app = $2 AND r.id = s.id
-     WHERE r.body IS DISTINCT FROM r.body || s.body ON CONFLICT DO NOTHING`, [backupId, target]);
+     WHERE r.body IS DISTINCT FROM r.body || s.body AND r.created_in IS DISTINCT FROM $1 ON CONFLICT DO NOTHING`, [backupId, target]);
   const merge = async (from: string) => {
     const [w] = await tx.query<{ created: number; updated: number }>(
       `WITH w AS (INSERT INTO records (app, id, body, created_in) ${from}

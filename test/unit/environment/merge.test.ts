@@ -23,6 +23,21 @@ describe('an update deletes nothing (merge.ts)', () => {
     assert.deepEqual(m.body, { code: 'p', lanes: [{ code: 'a', title: 'A2', steps: [{ code: 's1' }] }, { code: 'b' }], forms: [{ code: 'view', fields: ['x', 'y'] }], statuses: [{ code: 'paid' }] });
     assert.deepEqual(m.kept.sort(), ['forms.view.fields.y', 'lanes.a.steps.s1', 'lanes.b', 'statuses.paid']);
   });
+  it('keeps a coded sub-entity the package lacks though the package\'s list holds one without a code', () => {
+    const have = { app: 'ws.bills', permissions: [{ code: 'acc', group: 'accountants', access: 'read' }, { code: 'chief', group: 'chief_accountants', access: 'full' }] };
+    const pkg = { app: 'ws.bills', permissions: [{ code: 'acc', group: 'accountants', access: 'update' }, { group: '_system.all_users', access: 'read' }] };
+    const m = mergeBodies('permissions', pkg, have);
+    assert.deepEqual(m.body.permissions, [
+      { code: 'acc', group: 'accountants', access: 'update' },
+      { code: 'chief', group: 'chief_accountants', access: 'full' },
+      { group: '_system.all_users', access: 'read' },
+    ]);
+    assert.deepEqual(m.kept, ['permissions.chief']);
+    // An environment's element without a code is matched with nothing: the package's list stands for it.
+    const mixed = mergeBodies('permissions', { app: 'ws.bills', permissions: [{ group: 'g2', access: 'read' }] }, { app: 'ws.bills', permissions: [{ group: 'g1', access: 'read' }, { code: 'chief', access: 'full' }] });
+    assert.deepEqual(mixed.body.permissions, [{ code: 'chief', access: 'full' }, { group: 'g2', access: 'read' }]);
+    assert.deepEqual(mixed.kept, ['permissions.chief']);
+  });
   it('carries a deletion the package makes: its element wins, flag and all', () => {
     const m = mergeBodies('app', { code: 'bills', fields: [{ code: 'x', deleted: true }] }, app(['x']));
     assert.deepEqual(m.body.fields, [{ code: 'x', deleted: true }]);

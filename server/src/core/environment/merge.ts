@@ -72,7 +72,7 @@ function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boo
   for (const [k, ev] of Object.entries(env)) {
     const pv = getOwn(pkg, k);
     const path = `${at}${k}`;
-    if (isCodedList(ev) && (pv === undefined || isCodedList(pv) || (Array.isArray(pv) && pv.length === 0))) {
+    if (isEntityList(ev) && (pv === undefined || (Array.isArray(pv) && pv.every(isPlainObject)))) {
       setOwn(out, k, mergeCoded((pv as Obj[] | undefined) ?? [], ev, path, kept, k === 'forms'));
     } else if (inForm && k === 'fields' && isCodeList(ev) && (pv === undefined || isCodeList(pv))) {
       // A form's elements are the codes of the fields it shows.
@@ -82,12 +82,30 @@ function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boo
   return out;
 }
 
+/**
+ * A list of sub-entities: objects, at least one with a string `code`. An element without a code
+ * (a permission may be written without one) is matched with nothing: the package's stand as they
+ * are, the environment's give way to them; but a coded element the package lacks is kept even
+ * when the package's list holds an uncoded one (that made the whole list the package's before).
+ */
+function isEntityList(v: unknown): v is Obj[] {
+  return isCodedList(v) || (Array.isArray(v) && v.length > 0 && v.every(isPlainObject) && v.some((x) => typeof x.code === 'string'));
+}
+
+function isPlainObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const codeOf = (x: Obj): string | undefined => (typeof x.code === 'string' ? x.code : undefined);
+
 function mergeCoded(pkg: Obj[], env: Obj[], path: string, kept: string[], forms: boolean): Obj[] {
-  const envByCode = new Map(env.map((e) => [e.code as string, e]));
-  return mergeOrdered(pkg, env, (x) => x.code as string, (x) => x,
+  const coded = env.filter((e) => codeOf(e) !== undefined);
+  const envByCode = new Map(coded.map((e) => [e.code as string, e]));
+  return mergeOrdered(pkg, coded, codeOf, (x) => x,
     (p) => {
-      const e = envByCode.get(p.code as string);
-      return e ? mergeObject(p, e, `${path}.${String(p.code)}.`, kept, forms) : undefined;
+      const c = codeOf(p);
+      const e = c === undefined ? undefined : envByCode.get(c);
+      return e ? mergeObject(p, e, `${path}.${c}.`, kept, forms) : undefined;
     }, path, kept);
 }
 
@@ -95,7 +113,7 @@ function mergeCoded(pkg: Obj[], env: Obj[], path: string, kept: string[], forms:
  * The package's list in its order, each element merged with the environment's of the same code,
  * and every element only the environment has inserted after the element it followed there.
  */
-function mergeOrdered<T>(pkg: T[], env: T[], code: (x: T) => string, keep: (x: T) => T, merge: (p: T) => T | undefined, path: string, kept: string[]): T[] {
+function mergeOrdered<T>(pkg: T[], env: T[], code: (x: T) => string | undefined, keep: (x: T) => T, merge: (p: T) => T | undefined, path: string, kept: string[]): T[] {
   const out = pkg.map((p) => merge(p) ?? p);
   const codes = out.map(code);
   const inPkg = new Set(codes);

@@ -175,6 +175,24 @@ describe('rename', () => {
   });
 });
 
+describe('rename of an app with records', () => {
+  const server = useServer(path.join(EXAMPLES, 'invoices'));
+
+  it('renames its `data` key too, and the project stays clean', async () => {
+    const c = server();
+    const file = 'invoices.isola.json';
+    await c.open(file);
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { ...at(c, file, '"code": "payment_purposes"', 10), newName: 'purposes' });
+    const text = applyTextEdits(c.read(file), edit.changes![c.uri(file)]);
+    assert.ok(text.includes('"purposes": "data/payment_purposes.jsonl"'), 'the data key is renamed, the file name is not');
+    assert.ok(!/"payment_purposes"/.test(text), 'no key or code keeps the old name');
+    await c.applyWorkspaceEdit(edit);
+    await c.waitForDiagnostics(file, () => true);
+    await c.settle();
+    assert.ok(![...c.allDiagnostics().values()].flat().some((d) => d.severity === 1), 'no errors after the rename');
+  });
+});
+
 describe('symbols', () => {
   const server = useServer(path.join(EXAMPLES, 'payments'));
 

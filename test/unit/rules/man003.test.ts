@@ -123,6 +123,19 @@ describe('MAN003 broken include or file', () => {
     good.none('MAN003');
   });
 
+  it('fires for data keyed by an app the namespace does not declare, at the key; an app of the namespace in another manifest is declared', async () => {
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', { apps: [{ code: 'deal' }], data: { deal: 'data/deal.jsonl', deals: 'data/deals.jsonl' } }),
+      'crm/data/deal.jsonl': '{"id":"1"}\n',
+      'crm/data/deals.jsonl': '{"id":"1"}\n',
+      'crm/apps/lead.isola.json': appManifest('lead', 'crm', { data: { lead: '../data/deal.jsonl' } }),
+    });
+    expectDiagnostic(c, c.one('MAN003'), {
+      code: 'MAN003', severity: 'error', file: 'crm/crm.isola.json', covers: 'deals', package: 'crm',
+      message: ['`data` has records for app `deals`, which namespace `crm` does not declare'],
+    });
+  });
+
   it('fires for an absolute script path, at the path, naming the root; the file is never read', async () => {
     const c = await run({
       'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: '/etc/passwd' }] }] }),

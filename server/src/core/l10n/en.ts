@@ -100,6 +100,7 @@ export const en = {
   'man003.lookedFor': ' (looked for {file})',
   'man003.cycle': 'Include `{spec}` closes an include cycle back to {file}: remove one of the includes',
   'man003.notMember': 'Include `{spec}` is {aKind}: a solution includes only workspaces and modules',
+  'man003.dataApp': '`data` has records for app `{app}`, which namespace `{namespace}` does not declare: they would belong to no app of the package',
   'man003.data': 'Data file `{spec}` line {line}: {reason}; `isola build` refuses the package until the record is fixed',
   'man004.noCode': '`{directive}` names no rule code: write e.g. `// {directive} ISO005 -- why`',
   'man004.notCode': '`{code}` is not an Isola rule code',

@@ -1,3 +1,5 @@
+import { locatePaths } from '../json/locate';
+import { pathKey } from '../json/path';
 import type { Range } from '../json/positions';
 import { EntityIndex } from '../manifest/index';
 import type { Project } from '../manifest/project';
@@ -88,6 +90,16 @@ export function renameEdits(project: Project, e: EntityDecl, newCode: string): F
     else {
       // Replace only the code part, so `ns.old` becomes `ns.new` and the namespace is untouched.
       add(ref.manifest.file, { range: { start: { line: range.start.line, character: range.start.character + dot + 1 }, end: range.end }, newText: newCode });
+    }
+  }
+  // An app's records are keyed by its code in the `data` map of the manifests of its namespace.
+  if (e.kind === 'app' && !e.parent) {
+    for (const m of project.manifests) {
+      const data = (m.value as { data?: unknown } | undefined)?.data;
+      if (m.namespace !== e.namespace || typeof data !== 'object' || data === null || !Object.hasOwn(data, e.code)) continue;
+      const key = locatePaths(m.text, [['data', e.code]], { tolerantOnly: m.syntaxErrors.length > 0 }).get(pathKey(['data', e.code]));
+      if (key?.keyOffset === undefined || key.keyLength === undefined || key.keyLength < 2) continue;
+      add(m.file, { range: locationsOf(m).lines.rangeOf(key.keyOffset + 1, key.keyLength - 2), newText: newCode });
     }
   }
   return edits;

@@ -13,7 +13,7 @@ export const man003: Rule = {
   code: 'MAN003',
   severity: 'error',
   title: 'Broken include or file',
-  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, an include that does not exist or is not a manifest, an include cycle, a script, template or data file that does not exist, or a data file with a line that is not a record (a JSON object with an `id`).',
+  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, an include that does not exist or is not a manifest, an include cycle, a script, template or data file that does not exist, or a data file with a line that is not a record (a JSON object with an `id`), or data keyed by an app the namespace does not declare.',
   check(m, ctx) {
     const out: Finding[] = [];
     const { includeTarget, cycleLinks } = ctx.project.packageMap;
@@ -40,6 +40,12 @@ export const man003: Rule = {
       } else if (l.dataProblem) {
         const { line, reason } = l.dataProblem;
         out.push(finding(this, m, ctx, at, t.t('man003.data', { spec: l.spec, line, reason })));
+      }
+      // `data` is keyed by the code of an app of the manifest's namespace: records for any other
+      // key would be built into a package that declares no such app.
+      const app = l.role === 'data' ? l.path[1] : undefined;
+      if (typeof app === 'string' && m.namespace !== undefined && ctx.project.index.find(m.namespace, 'app', app).length === 0) {
+        out.push(finding(this, m, ctx, { path: l.path, part: 'key' }, t.t('man003.dataApp', { app, namespace: m.namespace })));
       }
     }
     return out;

@@ -4,7 +4,7 @@ import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Environment } from '../../../server/src/core/environment/environment';
-import { allowedNamespaces, namespaceOfId, writeScope } from '../../../server/src/core/environment/writeScope';
+import { allowedNamespaces, namespaceOfId, solutionMembers, writeScope } from '../../../server/src/core/environment/writeScope';
 import type { Card, Descriptor } from '../../../server/src/core/packaging/format';
 import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
 import { cardProblem, descriptorProblem } from '../../../server/src/core/packaging/cardCheck';
@@ -48,6 +48,8 @@ describe('what a package may write (writeScope)', () => {
     const members = ['#orgchart', 'global', '_clients', 'Payments', 'payments'].map((code) => ({ kind: 'workspace', code }));
     const solution = card('solution', 'pay', { members });
     assert.deepEqual([...(allowedNamespaces('solution', 'pay', [solution]) as Set<string>)].sort(), ['pay', 'payments']);
+    // An export of the solution reaches the same namespaces (exporter.ts).
+    assert.deepEqual(solutionMembers(solution.body), ['payments']);
     const s = writeScope('solution', 'pay', [solution, card('orgUnit', '#orgchart.ceo'), card('group', 'global.all_managers'), card('app', '_clients._companies')], []);
     assert.deepEqual(s.outside, [
       'orgUnit #orgchart.ceo writes into `#orgchart`, outside solution `pay`',

@@ -9,6 +9,7 @@ import { exportCard, exportHistory, ownFilePaths } from './exportCards';
 import { entriesOf } from '../packaging/history';
 import { fileRefs } from '../packaging/fileRefs';
 import { DATA_ORDER_NOTE, exportDataOrder } from './recordLinks';
+import { solutionMembers } from './writeScope';
 import type { EnvEntity, ExportRequest } from './types';
 
 /** What an export request covers, resolved against the environment. */
@@ -46,8 +47,8 @@ export async function resolveExport(db: Sql, r: ExportRequest): Promise<ExportSc
     case 'solution': {
       const s = await unit('solution', r.code);
       if (!s) throw notFound(`the environment has no solution \`${r.code}\``);
-      const members = Array.isArray(s.body.members) ? (s.body.members as { code?: string }[]).map((m) => m.code).filter((c): c is string => typeof c === 'string') : [];
-      const namespaces = [...new Set([r.code, ...members])];
+      // The members an import of the solution may write, no more (writeScope.ts).
+      const namespaces = [...new Set([r.code, ...solutionMembers(s.body)])];
       return { kind: 'solution', code: r.code, title: str(s.body.title), namespaces, entities: await entitiesIn(db, namespaces), apps: await appsIn(namespaces) };
     }
     case 'configuration': {

@@ -40,10 +40,15 @@ export function allowedNamespaces(kind: string, code: string, cards: readonly Ca
   }
   if (kind === 'solution') {
     const unit = cards.find((c) => c.type === 'solution' && c.id === code);
-    const members = Array.isArray(unit?.body.members) ? (unit.body.members as { kind?: unknown; code?: unknown }[]) : [];
-    return new Set([code, ...members.filter((m) => MEMBER_KINDS.has(m?.kind as string) && isUnitCode(m.code)).map((m) => m.code as string)]);
+    return new Set([code, ...solutionMembers(unit?.body)]);
   }
   return new Set();
+}
+
+/** The codes of the workspaces and modules a solution's body lists as members (see `allowedNamespaces`). */
+export function solutionMembers(body: Record<string, unknown> | undefined): string[] {
+  const members = Array.isArray(body?.members) ? (body.members as { kind?: unknown; code?: unknown }[]) : [];
+  return members.filter((m) => MEMBER_KINDS.has(m?.kind as string) && isUnitCode(m.code)).map((m) => m.code as string);
 }
 
 /**

@@ -60,8 +60,10 @@ export function packageErrors(project: Project, pkg: Package, t: Translator = en
   const view = project.checkedIn(pkg);
   const own = view.packageOf(pkg.root) ?? pkg;
   const manifests = pkg.kind === 'app' ? [pkg.root] : view.manifests.filter((m) => view.packageOf(m) === own || own.members.includes(m));
-  const findings = manifests.flatMap((m) => checkManifest(view, m, undefined, t).filter((f) => f.severity === 'error'));
-  return placeFindings(view, findings, [], t);
+  // Every finding is placed before the errors are taken: a suppression comment aimed at a warning
+  // is used by that warning, and would be reported unused (and block the build) without it.
+  const findings = manifests.flatMap((m) => checkManifest(view, m, undefined, t));
+  return placeFindings(view, findings, [], t).filter((d) => d.severity === 'error');
 }
 
 /**

@@ -120,7 +120,8 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
       const body = carriedBody(e.kind, entityBody(e, attach));
       card(e.kind, e.id, e.namespace, e.code, e.deleted, body);
       if (e.kind === 'app' && Array.isArray(e.body.permissions) && e.body.permissions.length) {
-        card('permissions', `${e.id}.permissions`, e.namespace, e.code, false, { app: e.id, permissions: e.body.permissions });
+        // As every card's body: without the permissions marked deleted (carry.ts), as an export writes it.
+        card('permissions', `${e.id}.permissions`, e.namespace, e.code, false, carriedBody('permissions', { app: e.id, permissions: e.body.permissions }));
       }
     }
   }

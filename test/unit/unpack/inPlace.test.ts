@@ -95,6 +95,55 @@ describe('unpack into a folder that holds the manifests edits them in place', ()
     }
   });
 
+  it('an added element goes on a line of its own after its neighbour\'s comment; a property added to a one-line object stays on its line', () => {
+    const text = [
+      '{',
+      '  "kind": "workspace",',
+      '  "code": "invoices",',
+      '  "apps": [',
+      '    {',
+      '      "code": "invoices",',
+      '      "fields": [',
+      '        { "code": "contractor", "type": "app", "app": "_clients._companies" }, // built in: fine',
+      '        { "code": "purpose", "type": "app", "app": "payment_purposes" }        // same workspace',
+      '      ],',
+      '      "statuses": [{ "code": "new" }, { "code": "paid" }]',
+      '    }',
+      '  ]',
+      '}',
+      '',
+    ].join('\n');
+    const from = parseJson(text).value as Record<string, unknown>;
+    const to = structuredClone(from) as { apps: { fields: object[]; statuses: Record<string, unknown>[] }[] };
+    const fields = to.apps[0].fields;
+    fields.splice(1, 0, { code: 'vat', type: 'money' });
+    fields.unshift({ code: 'number', type: 'string' });
+    fields.push({ code: 'notes', type: 'text' });
+    to.apps[0].statuses[1].title = 'Paid';
+    to.apps[0].statuses.push({ code: 'void' });
+    const out = editToValue(text, from, to);
+    assert.equal(out, [
+      '{',
+      '  "kind": "workspace",',
+      '  "code": "invoices",',
+      '  "apps": [',
+      '    {',
+      '      "code": "invoices",',
+      '      "fields": [',
+      '        { "code": "number", "type": "string" },',
+      '        { "code": "contractor", "type": "app", "app": "_clients._companies" }, // built in: fine',
+      '        { "code": "vat", "type": "money" },',
+      '        { "code": "purpose", "type": "app", "app": "payment_purposes" },        // same workspace',
+      '        { "code": "notes", "type": "text" }',
+      '      ],',
+      '      "statuses": [{ "code": "new" }, { "code": "paid", "title": "Paid" }, { "code": "void" }]',
+      '    }',
+      '  ]',
+      '}',
+      '',
+    ].join('\n'));
+  });
+
   it('comments everywhere survive an added entity, a removed one and a changed property', () => {
     const text = [
       '// head comment',

@@ -1,4 +1,4 @@
-import { applyEdits, FormattingOptions, JSONPath, modify } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, FormattingOptions, JSONPath, modify, Node, parseTree } from 'jsonc-parser';
 import { parseJson } from '../json/parse';
 import { sameJson } from '../packaging/canonical';
 
@@ -34,7 +34,7 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formatt
   const set = (t: string, p: JSONPath, v: unknown, insert = false) => applyEdits(t, modify(t, p, v, { ...o, isArrayInsertion: insert }));
   if (isObj(a) && isObj(b)) {
     for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) text = set(text, [...path, k], undefined);
-    for (const [k, v] of Object.entries(b)) text = Object.hasOwn(a, k) ? diff(text, [...path, k], a[k], v, o) : set(text, [...path, k], v);
+    for (const [k, v] of Object.entries(b)) text = Object.hasOwn(a, k) ? diff(text, [...path, k], a[k], v, o) : insertProperty(text, path, k, v) ?? set(text, [...path, k], v);
     return text;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.every(coded) && b.every(coded)) {
@@ -51,11 +51,69 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formatt
     let k = 0;
     b.forEach((x, j) => {
       if (k < kept.length && (kept[k] as Obj).code === x.code) text = diff(text, [...path, j], kept[k++], x, o);
-      else text = set(text, [...path, j], x, true);
+      else text = insertElement(text, path, j, x) ?? set(text, [...path, j], x, true);
     });
     return text;
   }
   return set(text, path, b);
+}
+
+/**
+ * Inserts `value` as element `index` of the list at `path`, as its author would: in a list on one
+ * line, after its neighbour on that line; in a list of one element per line, on a line of its own
+ * after the line of the element before it (after that line's comment), indented alike. Nothing
+ * else moves: jsonc-parser's `modify` put the new element before the comment that followed its
+ * neighbour and reformatted the neighbour. Undefined when the text is laid out otherwise (then
+ * `modify` places it); whatever comes out is parsed and compared by the caller.
+ */
+function insertElement(text: string, path: JSONPath, index: number, value: unknown): string | undefined {
+  const list = nodeAt(text, path);
+  const items = list?.type === 'array' ? list.children ?? [] : [];
+  if (!list || items.length === 0 || index > items.length) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const oneLine = !text.slice(list.offset, list.offset + list.length).includes('\n');
+  const anchor = items[Math.max(index - 1, 0)];
+  const lineStart = text.lastIndexOf('\n', anchor.offset - 1) + 1;
+  const lineIndent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const element = format(value, oneLine ? `${lineIndent}  ` : lineIndent);
+  if (oneLine) {
+    if (element.includes('\n')) return undefined;
+    if (index === 0) return `${text.slice(0, anchor.offset)}${element}, ${text.slice(anchor.offset)}`;
+    const end = anchor.offset + anchor.length;
+    return `${text.slice(0, end)}, ${element}${text.slice(end)}`;
+  }
+  // One element per line: the anchor starts its line.
+  if (lineStart + lineIndent.length !== anchor.offset) return undefined;
+  if (index === 0) return `${text.slice(0, lineStart)}${lineIndent}${element},${eol}${text.slice(lineStart)}`;
+  const end = anchor.offset + anchor.length;
+  const nl = text.indexOf('\n', end);
+  // After the element on its line: at most its comma and a line comment.
+  if (nl < 0 || !/^[ \t]*,?[ \t]*(\/\/[^\n]*)?\r?$/.test(text.slice(end, nl))) return undefined;
+  const line = `${lineIndent}${element}`;
+  if (index < items.length) return `${text.slice(0, nl + 1)}${line},${eol}${text.slice(nl + 1)}`;
+  // After the last element, which gets a comma of its own.
+  return `${text.slice(0, end)},${text.slice(end, nl + 1)}${line}${eol}${text.slice(nl + 1)}`;
+}
+
+/**
+ * Adds property `key` to the object at `path` when the object stands on one line and the value
+ * fits on it: before the closing brace, after the last property, so the object stays on its line
+ * (`modify` opened it, and the list around it, over several lines). Undefined otherwise.
+ */
+function insertProperty(text: string, path: JSONPath, key: string, value: unknown): string | undefined {
+  const obj = nodeAt(text, path);
+  const props = obj?.type === 'object' ? obj.children ?? [] : [];
+  if (!obj || props.length === 0 || text.slice(obj.offset, obj.offset + obj.length).includes('\n')) return undefined;
+  const v = format(value, '  ');
+  if (v.includes('\n')) return undefined;
+  const last = props[props.length - 1];
+  const end = last.offset + last.length;
+  return `${text.slice(0, end)}, ${JSON.stringify(key)}: ${v}${text.slice(end)}`;
+}
+
+function nodeAt(text: string, path: JSONPath): Node | undefined {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  return root && (path.length ? findNodeAtLocation(root, path) : root);
 }
 
 /** The indentation and line ends a text already uses, so inserted lines look like their neighbours. */

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanRecord, wantedFields } from '../../../server/src/core/packaging/recordScan';
+import { recordLineProblem, recordProblem } from '../../../server/src/core/packaging/reader';
+import { EMPTY_ID, recordProblem as checkProblem } from '../../../server/src/core/manifest/dataScan';
 
 const scan = (line: string | Buffer, want?: string[]) => scanRecord(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, want && wantedFields(want));
 
@@ -70,6 +72,18 @@ describe('a record line taken as it is stored (recordScan)', () => {
       assert.equal(scan(line), undefined, why);
     }
     assert.equal(scanRecord(Buffer.concat([Buffer.from('{"id":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])), undefined, 'bytes that are not UTF-8');
+  });
+
+  it('an empty id is no id: refused by the check, the build and the import with one reason', () => {
+    // Records are read back page by page after the last id seen, from "" on: one with that id was imported and never listed or exported.
+    for (const line of ['{"id":""}', '{"id":"","name":"x"}', '{ "id" : "" }']) {
+      assert.equal(scan(line), undefined, line);
+      assert.equal(checkProblem(line), EMPTY_ID, line);
+      assert.equal(recordLineProblem(Buffer.from(line), 3), `line 3: ${EMPTY_ID}`, line);
+      assert.equal(recordProblem(JSON.parse(line)), EMPTY_ID, line);
+    }
+    assert.equal(recordProblem({ id: ' ' }), undefined, 'a blank id is an id');
+    assert.equal(recordProblem({ id: 0 }), undefined);
   });
 
   it('nests as deep as the limit allows, not deeper', () => {

@@ -32,6 +32,7 @@ export function recordProblem(line: string): string | undefined {
   const id = (rec as { id: unknown }).id;
   if (typeof id !== 'string' && typeof id !== 'number') return 'its "id" must be a string or a number';
   if (inexactId(id)) return UNSAFE_ID;
+  if (id === '') return EMPTY_ID;
   if (moreBracketsThan(text, MAX_JSON_DEPTH) && valueNestsDeeperThan(rec, MAX_JSON_DEPTH)) return `it nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`;
   // NUL and unpaired surrogates can only come from \u escapes (raw ones are not JSON).
   if (text.includes('\\u')) {
@@ -51,6 +52,12 @@ export function inexactId(id: unknown): boolean {
 
 /** Why a line whose bytes are not UTF-8 is refused (decoding would change the record without a word). */
 export const NOT_UTF8 = 'not UTF-8 (the record would change as it is read)';
+
+/**
+ * Why a record with an empty id is refused: records are listed and exported page by page after
+ * the last id seen, from "" on, so a record with that id would be imported and never read back.
+ */
+export const EMPTY_ID = 'its "id" is empty; give the record an id';
 
 /** Why a record with such an id is refused. */
 export const UNSAFE_ID = 'its "id" is a whole number beyond 2^53, which is not kept exactly (two records could become one); write it as a string';

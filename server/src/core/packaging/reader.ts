@@ -15,7 +15,7 @@ import { inflateAhead, type Ahead, type AheadEntry } from './inflateAhead';
 import { inflateFromMemory, wholeFileIfSmall } from './inMemory';
 import { oneLine, unstorableText } from '../oneLine';
 import { scanRecord } from './recordScan';
-import { inexactId, UNSAFE_ID } from '../manifest/dataScan';
+import { EMPTY_ID, inexactId, UNSAFE_ID } from '../manifest/dataScan';
 import { Card, DataSet, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
 
 /** A package refused by the reader; `entry` names the offending entry when there is one. */
@@ -374,6 +374,7 @@ export function recordProblem(rec: unknown): string | undefined {
   const id = (rec as { id?: unknown } | null)?.id;
   if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof id !== 'string' && typeof id !== 'number')) return 'it has no string or number "id"';
   if (inexactId(id)) return UNSAFE_ID;
+  if (id === '') return EMPTY_ID;
   return undefined;
 }
 

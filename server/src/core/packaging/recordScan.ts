@@ -50,6 +50,8 @@ export function scanRecord(line: Buffer, want?: ReadonlyMap<string, Buffer>): Sc
       if (Number.isInteger(n) && !Number.isSafeInteger(n)) return undefined;
       id = String(n);
     } else return undefined;
+    // An empty id is refused by the full parse (dataScan.ts `EMPTY_ID`).
+    if (id === '') return undefined;
     return found ? { id, fields: found } : { id };
   } finally {
     b = EMPTY;

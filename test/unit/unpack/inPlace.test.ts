@@ -144,6 +144,22 @@ describe('unpack into a folder that holds the manifests edits them in place', ()
     ].join('\n'));
   });
 
+  it('an added element keeps a trailing comma style, CRLF line ends, and stays below a comment about the first element', () => {
+    const edit = (lines: string[], eol: string, change: (v: { groups: object[]; apps?: object[] }) => void) => {
+      const text = lines.join(eol);
+      const from = parseJson(text).value as { groups: object[] };
+      const to = structuredClone(from);
+      change(to);
+      return editToValue(text, from, to);
+    };
+    const trailing = edit(['{', '  // head', '  "code": "w",', '  "groups": [', '    { "code": "a" }, // A', '    { "code": "b" },', '  ]', '}', ''], '\n', (v) => v.groups.push({ code: 'c' }));
+    assert.equal(trailing, ['{', '  // head', '  "code": "w",', '  "groups": [', '    { "code": "a" }, // A', '    { "code": "b" },', '    { "code": "c" },', '  ]', '}', ''].join('\n'));
+    const crlf = edit(['{', '  "code": "w",', '  "groups": [', '    { "code": "a" }', '  ]', '}', ''], '\r\n', (v) => v.groups.push({ code: 'b', members: [{ code: 'x', deep: [{ y: 1 }] }] }));
+    assert.doesNotMatch(crlf.replace(/\r\n/g, ''), /\n/, 'every line ends as the file\'s do');
+    const above = edit(['{', '  "code": "w",', '  "groups": [', '    // the admins, keep first', '    { "code": "admins" }', '  ]', '}', ''], '\n', (v) => v.groups.unshift({ code: 'aaa' }));
+    assert.ok(above.indexOf('"aaa"') < above.indexOf('// the admins'), 'the comment stays with the element it is about');
+  });
+
   it('comments everywhere survive an added entity, a removed one and a changed property', () => {
     const text = [
       '// head comment',

@@ -75,7 +75,9 @@ function insertElement(text: string, path: JSONPath, index: number, value: unkno
   const anchor = items[Math.max(index - 1, 0)];
   const lineStart = text.lastIndexOf('\n', anchor.offset - 1) + 1;
   const lineIndent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const element = format(value, oneLine ? `${lineIndent}  ` : lineIndent);
+  const element = format(value, oneLine ? `${lineIndent}  ` : lineIndent).replace(/\n/g, eol);
+  // `format` indents nested lines with spaces: a text indented with tabs is left to `modify`.
+  if (element.includes('\n') && lineIndent.includes('\t')) return undefined;
   if (oneLine) {
     if (element.includes('\n')) return undefined;
     if (index === 0) return `${text.slice(0, anchor.offset)}${element}, ${text.slice(anchor.offset)}`;
@@ -84,13 +86,19 @@ function insertElement(text: string, path: JSONPath, index: number, value: unkno
   }
   // One element per line: the anchor starts its line.
   if (lineStart + lineIndent.length !== anchor.offset) return undefined;
-  if (index === 0) return `${text.slice(0, lineStart)}${lineIndent}${element},${eol}${text.slice(lineStart)}`;
+  if (index === 0) {
+    // A comment above the first element is about it: `modify` puts the new one above the comment.
+    if (/\/[/*]/.test(text.slice(list.offset + 1, lineStart))) return undefined;
+    return `${text.slice(0, lineStart)}${lineIndent}${element},${eol}${text.slice(lineStart)}`;
+  }
   const end = anchor.offset + anchor.length;
   const nl = text.indexOf('\n', end);
   // After the element on its line: at most its comma and a line comment.
-  if (nl < 0 || !/^[ \t]*,?[ \t]*(\/\/[^\n]*)?\r?$/.test(text.slice(end, nl))) return undefined;
+  const after = nl < 0 ? undefined : /^[ \t]*(,?)[ \t]*(\/\/[^\n]*)?\r?$/.exec(text.slice(end, nl));
+  if (!after) return undefined;
   const line = `${lineIndent}${element}`;
-  if (index < items.length) return `${text.slice(0, nl + 1)}${line},${eol}${text.slice(nl + 1)}`;
+  // Between elements, or after a last one that has a trailing comma already: the new line gets one too.
+  if (index < items.length || after[1]) return `${text.slice(0, nl + 1)}${line},${eol}${text.slice(nl + 1)}`;
   // After the last element, which gets a comma of its own.
   return `${text.slice(0, end)},${text.slice(end, nl + 1)}${line}${eol}${text.slice(nl + 1)}`;
 }

@@ -19,7 +19,7 @@
  * and so hash it afresh (exportCards.ts).
  */
 import { canonicalJson, sameJson, sha256 } from '../packaging/canonical';
-import { isCodedList, SETTING_VALUE } from '../packaging/carry';
+import { isEntityList, SETTING_VALUE } from '../packaging/carry';
 import type { Card } from '../packaging/format';
 import type { EnvEntity, PlanAction } from './types';
 import type { Said } from './said';
@@ -82,22 +82,15 @@ function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boo
   return out;
 }
 
-/**
- * A list of sub-entities: objects, at least one with a string `code`. An element without a code
- * (a permission may be written without one) is matched with nothing: the package's stand as they
- * are, the environment's give way to them; but a coded element the package lacks is kept even
- * when the package's list holds an uncoded one (that made the whole list the package's before).
- */
-function isEntityList(v: unknown): v is Obj[] {
-  return isCodedList(v) || (Array.isArray(v) && v.length > 0 && v.every(isPlainObject) && v.some((x) => typeof x.code === 'string'));
-}
-
 function isPlainObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const codeOf = (x: Obj): string | undefined => (typeof x.code === 'string' ? x.code : undefined);
 
+// Elements without a code (see `isEntityList`) are matched with nothing: the package's stand as
+// they are, the environment's give way to them; a coded element the package lacks is kept even
+// when the package's list holds an uncoded one (that made the whole list the package's before).
 function mergeCoded(pkg: Obj[], env: Obj[], path: string, kept: string[], forms: boolean): Obj[] {
   const coded = env.filter((e) => codeOf(e) !== undefined);
   const envByCode = new Map(coded.map((e) => [e.code as string, e]));

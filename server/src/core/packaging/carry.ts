@@ -37,13 +37,24 @@ export function isCodedList(v: unknown): v is Obj[] {
   return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj).code === 'string');
 }
 
+const isPlainObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether a value is a list of sub-entities: objects, at least one with a string `code`. An element
+ * without a code (a permission may be written without one) is part of the list but matched with
+ * nothing; the coded ones are sub-entities, kept by an update and left out when marked deleted.
+ */
+export function isEntityList(v: unknown): v is Obj[] {
+  return Array.isArray(v) && v.length > 0 && v.every(isPlainObject) && v.some((x) => typeof x.code === 'string');
+}
+
 function withoutDeleted(v: unknown, key?: string): unknown {
   if (Array.isArray(v)) {
-    const coded = isCodedList(v);
+    const entities = isEntityList(v) && !CARRIED_WHEN_DELETED.has(key ?? '');
     let changed = false;
     const out: unknown[] = [];
     for (const x of v) {
-      if (coded && (x as Obj).deleted === true && !CARRIED_WHEN_DELETED.has(key ?? '')) {
+      if (entities && (x as Obj).deleted === true && typeof (x as Obj).code === 'string') {
         changed = true;
         continue;
       }

@@ -312,6 +312,58 @@ describe('unpack trusts the package no more than the reader does', () => {
     }
   });
 
+  it('a file a package names by its path alone is never written into a manifest, so no later build reads it', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-paths-only-'));
+    try {
+      const src = path.join(tmp, 'src');
+      mkdirSync(path.join(src, 'scripts'), { recursive: true });
+      writeFileSync(path.join(src, 'orders.isola.json'), JSON.stringify({
+        kind: 'app', namespace: 'shop', code: 'orders', version: '1.0.0', fields: [{ code: 'n', type: 'string' }],
+        processes: [{ code: 'approve', app: 'orders', scripts: [{ code: 'main', file: 'scripts/main.ts' }] }],
+      }));
+      writeFileSync(path.join(src, 'scripts', 'main.ts'), '// the script\n');
+      const file = path.join(tmp, 'orders.isolapkg');
+      assert.equal(spawnSync(process.execPath, [CLI, 'build', src, '--package', 'orders', '--kind', 'app', '--out', file]).status, 0);
+      const entries = await readEntries(file);
+      // The app card lists a process the package has no card for; the process card names a second script by path alone.
+      const appEntry = entries.find((e) => e.name === 'apps/shop.orders.card.json')!;
+      const a = JSON.parse(appEntry.data.toString('utf8'));
+      a.body.processes.push({ code: 'ghost', app: 'orders', scripts: [{ code: 'main', file: '.git/config' }] });
+      a.hash = sha256(canonicalJson(a.body));
+      appEntry.data = Buffer.from(JSON.stringify(a));
+      const procEntry = entries.find((e) => e.name.endsWith('shop.approve.card.json'))!;
+      const p = JSON.parse(procEntry.data.toString('utf8'));
+      p.body.scripts.push({ code: 'leak', file: '.git/config' });
+      p.hash = sha256(canonicalJson(p.body));
+      procEntry.data = Buffer.from(JSON.stringify(p));
+      const forged = path.join(tmp, 'forged.isolapkg');
+      await writeZip(forged, fixIndex(entries));
+      const dir = path.join(tmp, 'out');
+      mkdirSync(path.join(dir, '.git'), { recursive: true });
+      writeFileSync(path.join(dir, '.git', 'config'), '[remote] token=SECRET\n');
+      const r = await unpackPackage({ file: forged, dir });
+      const manifest = readFileSync(path.join(dir, 'orders.isola.json'), 'utf8');
+      assert.doesNotMatch(manifest, /\.git|ghost/);
+      assert.ok(r.notes.some((n) => /lists process ghost without a card of its own; left out/.test(n)), JSON.stringify(r.notes));
+      assert.ok(r.notes.some((n) => /names file `\.git\/config` for script leak of process approve without carrying it; left out/.test(n)), JSON.stringify(r.notes));
+      // The script left without a file is a finding of its own (MAN002), not a path to follow.
+      const check = spawnSync(process.execPath, [CLI, 'check', dir], { encoding: 'utf8' });
+      assert.match(check.stdout, /MAN002 `processes\[0\]\.scripts\[1\]` needs `file`/);
+      // A data file no manifest of the folder names is not the package's to take, empty or not.
+      const dataDir = path.join(tmp, 'data-out');
+      mkdirSync(path.join(dataDir, 'data'), { recursive: true });
+      writeFileSync(path.join(src, 'orders.isola.json'), JSON.stringify({ kind: 'app', namespace: 'shop', code: 'orders', version: '1.0.0', fields: [{ code: 'n', type: 'string' }], data: { orders: 'data/orders.jsonl' } }));
+      mkdirSync(path.join(src, 'data'), { recursive: true });
+      writeFileSync(path.join(src, 'data', 'orders.jsonl'), '');
+      const designOnly = path.join(tmp, 'design.isolapkg');
+      assert.equal(spawnSync(process.execPath, [CLI, 'build', src, '--package', 'orders', '--kind', 'app', '--out', designOnly]).status, 0);
+      writeFileSync(path.join(dataDir, 'data', 'orders.jsonl'), '{"id":"1","note":"not this package\'s"}\n');
+      await assert.rejects(unpackPackage({ file: designOnly, dir: dataDir }), /data\/orders\.jsonl exists and is not a file of this folder's manifests/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('a design-only package leaves the records of an app manifest\'s data file as they are (retrieve unpacks the same way)', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-keepdata-'));
     try {

@@ -147,15 +147,19 @@ class Unpacker {
     for (const [prop, type] of Object.entries(TOP_LISTS.app)) {
       const list = value[prop];
       if (!Array.isArray(list)) continue;
-      value[prop] = list.map((el) => {
-        if (!isObj(el) || typeof el.code !== 'string') return el;
-        const card = this.byId.get(`${type} ${ns}.${el.code}`);
-        if (!card) return el;
+      value[prop] = list.flatMap((el) => {
+        const card = isObj(el) && typeof el.code === 'string' ? this.byId.get(`${type} ${ns}.${el.code}`) : undefined;
+        if (!card) {
+          // Only the app card names it: whatever files it names are the package's word alone,
+          // and a later build would read them from the folder. Left out.
+          this.notes.push(`${m.file}: the package's app card lists ${isObj(el) && typeof el.code === 'string' ? `${type} ${el.code}` : `an element of \`${prop}\``} without a card of its own; left out`);
+          return [];
+        }
         this.claimed.add(`${type} ${card.id}`);
         // The app card names files by the paths its manifest gave them; the entity's card carries
         // the bytes. The folder's own manifest decides first; the card's names are the package's.
         const own = this.homeByCode(home?.[prop], card.code);
-        return this.entity(card, m, own ?? el, own === undefined);
+        return [this.entity(card, m, own ?? el, own === undefined)];
       });
     }
     const perms = this.byId.get(`permissions ${c.id}.permissions`);
@@ -218,18 +222,30 @@ class Unpacker {
     const ref = fileRef(el.file);
     if (ref && c.type === 'template') {
       this.attach(m, ref, [`templates/${c.code}${extOf(ref.file)}`], stringAt(hint, 'file'), `template ${c.code}`, (s) => (el.file = s), fromPackage);
-    }
+    } else if (c.type === 'template' && typeof el.file === 'string') this.unnamed(m, el, `template ${c.code}`);
     if (Array.isArray(el.scripts)) {
       for (const s of el.scripts) {
         if (!isObj(s)) continue;
         const r = fileRef(s.file);
-        if (!r) continue;
+        if (!r) {
+          if (typeof s.file === 'string') this.unnamed(m, s, `script ${String(s.code)} of ${c.type} ${c.code}`);
+          continue;
+        }
         const code = typeof s.code === 'string' ? s.code : 'script';
         const ext = extOf(r.file);
         const was = stringAt(byCode(hint?.scripts, code), 'file');
         this.attach(m, r, [`scripts/${code}${ext}`, `scripts/${c.code}.${code}${ext}`, `scripts/${c.type}.${c.code}.${code}${ext}`], was, `script ${code} of ${c.type} ${c.code}`, (spec) => (s.file = spec), fromPackage);
       }
     }
+  }
+
+  /**
+   * A card names a file by its path alone, where a package names each file it carries by content:
+   * the path is the package's word, and a build of the folder would read whatever lies there. Left out.
+   */
+  private unnamed(m: ManifestDraft, holder: Obj, what: string): void {
+    this.notes.push(`${m.file}: the package names file \`${String(holder.file)}\` for ${what} without carrying it; left out`);
+    delete holder.file;
   }
 
   private attach(m: ManifestDraft, ref: { file: string; sha256: string }, defaults: string[], hint: string | undefined, what: string, set: (spec: string) => void, fromPackage: boolean): void {

@@ -184,9 +184,11 @@ async function judge(reader: PackageReader, dir: string, plan: Planned[], linked
     const st = await fs.lstat(abs).catch(() => undefined);
     if (!st) continue;
     if (!st.isFile()) throw new UnpackRefused(`${p.file} is ${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'not a regular file'}; the unpack does not write through it`);
+    // A file is Isola's when it is the manifest edited in place, a manifest of the folder names it, or it is the history.
+    const isolas = manifests.has(p.file) || linked.has(p.file) || path.posix.basename(p.file) === HISTORY_FILE;
     // The data file of an app the package carries no records for: written empty only where it
-    // is missing; records already there stay as they are.
-    if ('empty' in p.content) {
+    // is missing; the records of one the folder's manifests name stay as they are.
+    if ('empty' in p.content && isolas) {
       p.status = 'unchanged';
       continue;
     }
@@ -197,8 +199,6 @@ async function judge(reader: PackageReader, dir: string, plan: Planned[], linked
       const what = manifests.has(p.file) ? 'the manifest of another unit' : 'not a manifest Isola can read';
       throw new UnpackRefused(`${p.file} exists and is ${what}, not of ${p.newManifest}; --force replaces it`);
     }
-    // A file is Isola's when it is the manifest edited in place, a manifest of the folder names it, or it is the history.
-    const isolas = manifests.has(p.file) || linked.has(p.file) || path.posix.basename(p.file) === HISTORY_FILE;
     if (!isolas && !force) throw new UnpackRefused(`${p.file} exists and is not a file of this folder's manifests; --force replaces it`);
   }
 }

@@ -66,6 +66,10 @@ describe('what a package may write (writeScope)', () => {
     const d = { kind: 'module', code: 'global', tool: { name: 'x', version: '1' }, options: { design: 'all', data: 'none' }, steps: [], history: {}, data: [] } as unknown as Descriptor;
     assert.match(descriptorProblem(d, []) ?? '', /the module's code "global" is reserved/);
     assert.throws(() => renameFor('workspace', 'invoices', [], 'global'), /cannot be a workspace's code/);
+    // A configuration writes global objects anyway: `global` is only its name.
+    const conf = { kind: 'configuration', code: 'global' };
+    assert.equal(cardProblem('solutions/global.card.json', { id: 'global', type: 'configuration', namespace: 'global', code: 'global', deleted: false, hash: sha256(canonicalJson(conf)), body: conf }), undefined);
+    assert.equal(descriptorProblem({ ...d, kind: 'configuration' } as Descriptor, []), undefined);
   });
 
   it('every example package keeps to its scope', async () => {

@@ -1,8 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectDiagnostic, processWithScript, run, workspace } from './fixtures';
+import { configuration, expectDiagnostic, processWithScript, run, solution, workspace } from './fixtures';
 
 describe('MAN002 manifest does not match the schema', () => {
+  it('fires for a workspace, module or solution coded `global`, the namespace of global objects, with its own words', async () => {
+    const c = await run({
+      'ws.isola.json': workspace('global'),
+      'sol.isola.json': solution('global', []),
+      'company.isola.json': configuration('global', []),
+    });
+    const ds = c.of('MAN002');
+    assert.deepEqual(ds.map((d) => d.file).sort(), ['sol.isola.json', 'ws.isola.json']);
+    for (const d of ds) assert.match(d.message, /`global` is the namespace of the company's global objects; a workspace, module or solution needs another code/);
+  });
+
   it('malformed JSON is a finding at the error, and the other manifests are still checked', async () => {
     const broken = `{
   "kind": "workspace",

@@ -117,7 +117,7 @@ export const en = {
   'schema.type': '{where} must be {type}, not {found}',
   'schema.own': '{where} {own}; found {found}',
   'schema.enum': '{where} must be {allowed}; found {found}{hint}',
-  'schema.reservedGlobal': '{where}: `global` is the namespace of the company\'s global objects; a workspace or module needs another code',
+  'schema.reservedGlobal': '{where}: `global` is the namespace of the company\'s global objects; a workspace, module or solution needs another code',
   'schema.pattern': '{where} {found} is not valid here: it must match {pattern}',
   'schema.unknownProperty': '{where} has an unknown property `{property}`',
   'schema.fileAndSource': '{where} gives both `file` and `source`; a script takes exactly one',

@@ -116,7 +116,7 @@ export const ru: Record<MessageKey, string> = {
   'schema.type': '{where}: ожидается тип {type}, а найдено {found}',
   'schema.own': '{where} {own}; найдено {found}',
   'schema.enum': '{where}: допустимые значения — {allowed}; найдено {found}{hint}',
-  'schema.reservedGlobal': '{where}: `global` — пространство имён глобальных объектов компании; рабочему месту или модулю нужен другой код',
+  'schema.reservedGlobal': '{where}: `global` — пространство имён глобальных объектов компании; рабочему месту, модулю или решению нужен другой код',
   'schema.pattern': '{where}: {found} здесь не подходит, значение должно соответствовать {pattern}',
   'schema.unknownProperty': '{where}: неизвестное свойство `{property}`',
   'schema.fileAndSource': '{where}: заданы и `file`, и `source`; у скрипта должно быть ровно одно из них',

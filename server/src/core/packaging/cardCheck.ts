@@ -14,9 +14,9 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const UNIT_TYPES = new Set<string>(['workspace', 'module', 'solution', 'configuration']);
 
 /**
- * Whether a code may be a workspace's, module's, solution's or configuration's: a namespace code
- * other than `global`, which is the namespace of the company's global objects (a unit of that code
- * would make them its own, and only a configuration package may write them).
+ * Whether a code may be a workspace's, module's or solution's: a namespace code other than
+ * `global`, which is the namespace of the company's global objects (a unit of that code would
+ * make them its own, and only a configuration package may write them).
  */
 export function isUnitCode(code: unknown): code is string {
   return typeof code === 'string' && UNIT_CODE.test(code) && code !== GLOBAL_NAMESPACE;
@@ -74,7 +74,8 @@ export function cardProblem(entry: string, v: unknown, known: CardFacts = {}): s
   if (!Object.hasOwn(STEP_OF, type) || !STEP_OF[type] || type === 'permission') return `has unknown type ${JSON.stringify(type)}`;
   if (UNIT_TYPES.has(type)) {
     if (!UNIT_CODE.test(code)) return `${type} code ${JSON.stringify(code)} is not a valid code (lower-case letters, digits and _, starting with a letter)`;
-    if (!isUnitCode(code)) return reservedUnit(type);
+    // A configuration may write global objects anyway: its code is only a name.
+    if (type !== 'configuration' && !isUnitCode(code)) return reservedUnit(type);
     if (namespace !== code) return `the ${type} card's namespace ${JSON.stringify(namespace)} differs from its code ${JSON.stringify(code)}`;
   } else {
     if (!NAMESPACE.test(namespace)) return `namespace ${JSON.stringify(namespace)} is not a namespace code`;
@@ -102,7 +103,7 @@ export function descriptorProblem(d: Descriptor, entryNames: Iterable<string>, k
   if (typeof d.code !== 'string' || !(d.kind === 'app' ? ENTITY_CODE : UNIT_CODE).test(d.code)) {
     return `"code" ${JSON.stringify(d.code)} is not a valid ${d.kind} code`;
   }
-  if (d.kind !== 'app' && !isUnitCode(d.code)) return reservedUnit(`the ${d.kind}'s`);
+  if (d.kind !== 'app' && d.kind !== 'configuration' && !isUnitCode(d.code)) return reservedUnit(`the ${d.kind}'s`);
   for (const k of ['title', 'comment', 'version', 'platform', 'createdAt', 'createdBy', 'source'] as const) {
     if (d[k] !== undefined && typeof d[k] !== 'string') return `"${k}" must be a string`;
   }

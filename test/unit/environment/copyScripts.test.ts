@@ -79,5 +79,8 @@ describe('a copy and its original name one script path for two contents', () => 
     assert.deepEqual(files, ['scripts/x_2.ts', 'scripts/x_2_2.ts']);
     assert.equal(out[2].hash, sha256(canonicalJson(out[2].body)));
     assert.equal((other.body.scripts as { file: { file: string } }[])[0].file.file, 'scripts/x.ts', 'the card given is not changed');
+    // Names the reader takes for one entry (letter case) are one path too.
+    const upper = card('d.p', { scripts: [{ code: 's', file: ref('scripts/X.ts', 'four') }] });
+    assert.equal((ownFilePaths([a, upper])[1].body.scripts as { file: { file: string } }[])[0].file.file, 'scripts/X_2.ts');
   });
 });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanRecord, wantedFields } from '../../../server/src/core/packaging/recordScan';
 import { recordLineProblem, recordProblem } from '../../../server/src/core/packaging/reader';
-import { EMPTY_ID, recordProblem as checkProblem } from '../../../server/src/core/manifest/dataScan';
+import { EMPTY_ID, recordProblem as checkProblem, UNSAFE_ID } from '../../../server/src/core/manifest/dataScan';
 
 const scan = (line: string | Buffer, want?: string[]) => scanRecord(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, want && wantedFields(want));
 
@@ -83,6 +83,11 @@ describe('a record line taken as it is stored (recordScan)', () => {
       assert.equal(recordProblem(JSON.parse(line)), EMPTY_ID, line);
     }
     assert.equal(recordProblem({ id: ' ' }), undefined, 'a blank id is an id');
+    // An id past double range reads as Infinity: two such records would become one.
+    for (const line of ['{"id":1e400}', '{"id":-1e400}']) {
+      assert.equal(scan(line), undefined, line);
+      assert.equal(recordProblem(JSON.parse(line)), UNSAFE_ID, line);
+    }
     assert.equal(recordProblem({ id: 0 }), undefined);
   });
 

@@ -4,6 +4,7 @@ import type { Card, History } from '../packaging/format';
 import type { EnvEntity } from './types';
 import { entriesOf, historyEntry } from '../packaging/history';
 import { fileRef, fileRefs } from '../packaging/fileRefs';
+import { foldedName } from '../packaging/entryNames';
 
 type Obj = Record<string, unknown>;
 
@@ -49,11 +50,16 @@ export function exportHistory(history: History, cards: readonly Card[], now: str
  * computed again; every other card is returned as it was.
  */
 export function ownFilePaths(cards: readonly Card[]): Card[] {
-  const taken = new Map<string, string>();
+  // By the name as the reader compares names: two that differ only in letter case are one entry.
+  const taken = new Map<string, { file: string; sha256: string }>();
+  const free = (file: string, sha: string) => {
+    const t = taken.get(foldedName(file));
+    return !t || (t.file === file && t.sha256 === sha);
+  };
   return cards.map((c) => {
     const refs = fileRefs(c.body);
-    if (refs.every((r) => (taken.get(r.file) ?? r.sha256) === r.sha256)) {
-      for (const r of refs) taken.set(r.file, r.sha256);
+    if (refs.every((r) => free(r.file, r.sha256))) {
+      for (const r of refs) taken.set(foldedName(r.file), r);
       return c;
     }
     const body = structuredClone(c.body);
@@ -61,8 +67,8 @@ export function ownFilePaths(cards: readonly Card[]): Card[] {
       const r = fileRef(holder.file)!;
       let at = r.file;
       const ext = at.lastIndexOf('.') > at.lastIndexOf('/') ? at.slice(at.lastIndexOf('.')) : '';
-      for (let n = 2; (taken.get(at) ?? r.sha256) !== r.sha256; n++) at = `${r.file.slice(0, r.file.length - ext.length)}_${n}${ext}`;
-      taken.set(at, r.sha256);
+      for (let n = 2; !free(at, r.sha256); n++) at = `${r.file.slice(0, r.file.length - ext.length)}_${n}${ext}`;
+      taken.set(foldedName(at), { file: at, sha256: r.sha256 });
       if (at !== r.file) (holder.file as Obj).file = at;
     }
     return { ...c, body, hash: sha256(canonicalJson(body)) };

@@ -47,7 +47,8 @@ export function recordProblem(line: string): string | undefined {
  * as a number (past 2^53): two such records could become one. The same test refuses them at import.
  */
 export function inexactId(id: unknown): boolean {
-  return typeof id === 'number' && Number.isInteger(id) && !Number.isSafeInteger(id);
+  // Past 2^53 (1e400 reads as Infinity: every such id would become "Infinity").
+  return typeof id === 'number' && (!Number.isFinite(id) || (Number.isInteger(id) && !Number.isSafeInteger(id)));
 }
 
 /** Why a line whose bytes are not UTF-8 is refused (decoding would change the record without a word). */

@@ -47,7 +47,7 @@ export function scanRecord(line: Buffer, want?: ReadonlyMap<string, Buffer>): Sc
     } else if (first === MINUS || (first >= ZERO && first <= NINE)) {
       const n = Number(b.toString('latin1', idStart, idEnd));
       // A whole number past 2^53 is not kept exactly: the full parse refuses it (dataScan.ts `inexactId`).
-      if (Number.isInteger(n) && !Number.isSafeInteger(n)) return undefined;
+      if (!Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n))) return undefined;
       id = String(n);
     } else return undefined;
     // An empty id is refused by the full parse (dataScan.ts `EMPTY_ID`).

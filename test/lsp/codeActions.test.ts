@@ -94,6 +94,20 @@ describe('quick fixes (broken, edits applied to open documents and to files on d
     assert.equal(c.read(SALES), before);
   });
 
+  it('MAN004: a code of the comment that does nothing goes; the codes that suppress something stay', async () => {
+    const c = server();
+    const before = c.read(SALES);
+    const at = before.indexOf('        { "code": "sync_lead"');
+    await c.change(SALES, before.slice(0, at) + '        // isola-disable-next-line ISO005, ISO007 -- reviewed\n' + before.slice(at));
+    await c.waitForDiagnostics(SALES, has('MAN004'));
+    const { actions } = await quickFixes(c, SALES, (d) => d.code === 'MAN004');
+    assert.ok(!actions.some((a) => a.title === 'Remove the unused suppression comment'), actions.map((a) => a.title).join(' | '));
+    await apply(c, actions, 'Remove ISO007 from the suppression comment (it has no finding on the next line)');
+    const ds = await c.waitForDiagnostics(SALES, lacks('MAN004'));
+    assert.ok(c.read(SALES).includes('        // isola-disable-next-line ISO005 -- reviewed\n        { "code": "sync_lead"'), 'ISO005 and the reason stay');
+    assert.ok(!ds.some((d) => d.code === 'ISO005'), 'ISO005 is still suppressed');
+  });
+
   it('ISO001 with one app reached through Global: Global off, a context variable, the script rewritten', async () => {
     const c = server();
     const OPS = 'ops/ops.isola.json';
@@ -122,6 +136,26 @@ describe('quick fixes (broken, edits applied to open documents and to files on d
     const ds = await c.waitForDiagnostics(SALES, (d) => d.filter((x) => x.code === 'ISO001').length === 1);
     assert.match(messageOf(ds.find((d) => d.code === 'ISO001')!), /reserve_stock/);
     assert.ok(c.read(SALES).includes('"app": "_clients._companies"\n'), 'the process has the context variable');
+  });
+});
+
+describe('quick fix: ISO001 in a script file two processes run', () => {
+  const shared = JSON.stringify({
+    kind: 'workspace', code: 'ops', title: 'Operations', version: '1.0.0',
+    processes: [
+      { code: 'check_client', scripts: [{ code: 'find_company', file: 'scripts/find_company.ts', global: true }] },
+      { code: 'ship_order', scripts: [{ code: 'find_company', file: 'scripts/find_company.ts', global: true }] },
+    ],
+  }, null, 2) + '\n';
+  const server = useServer(path.join(EXAMPLES, 'broken'), { files: { 'ops/ops.isola.json': shared, 'ops/scripts/find_company.ts': OPS_SCRIPT } });
+
+  it('offers only to turn Global off: rewriting the file for one process\'s context variable would break the other', async () => {
+    const c = server();
+    const OPS = 'ops/ops.isola.json';
+    const { actions } = await quickFixes(c, OPS, (d) => d.code === 'ISO001');
+    assert.ok(!actions.some((a) => /context variable/.test(a.title)), actions.map((a) => a.title).join(' | '));
+    const a = await apply(c, actions, /Global/);
+    assert.deepEqual(Object.keys(a.edit!.changes ?? {}), [c.uri(OPS)], 'the script file is not touched');
   });
 });
 

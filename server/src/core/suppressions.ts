@@ -68,13 +68,16 @@ export function applySuppressions(file: string, text: string, diagnostics: Diagn
     const range = { start: { line: dir.line, character: dir.start }, end: { line: dir.line, character: dir.end } };
     // `unused` marks the directive that can simply go (faded in editors, removed by a quick fix):
     // the message is in the user's language, so nothing reads it for that.
-    const report = (message: string, unused?: true) =>
-      kept.push({ file, range, severity: 'warning', code: 'MAN004' as RuleCode, message, package: pkg, data: unused ? { line: dir.line, unused } : { line: dir.line } });
+    const report = (message: string, data: Record<string, unknown> = {}) =>
+      kept.push({ file, range, severity: 'warning', code: 'MAN004' as RuleCode, message, package: pkg, data: { line: dir.line, ...data } });
+    const unused = (code: string) => CODE_RE.test(code) && severityOf.get(`${dir.line + 1}:${code}`) !== 'error' && !used.has(`${dir.line}:${code}`);
+    // The whole comment can go only when none of its codes does anything; otherwise only the code.
+    const whole = dir.codes.every(unused);
     if (dir.codes.length === 0) report(t.t('man004.noCode', { directive: DIRECTIVE }));
     for (const code of dir.codes) {
       if (!CODE_RE.test(code)) report(t.t('man004.notCode', { code }));
       else if (severityOf.get(`${dir.line + 1}:${code}`) === 'error') report(t.t('man004.error', { code }));
-      else if (!used.has(`${dir.line}:${code}`)) report(t.t('man004.unused', { code }), true);
+      else if (unused(code)) report(t.t('man004.unused', { code }), whole ? { unused: true } : { unusedCode: code });
     }
   }
   return kept;

@@ -21,7 +21,10 @@ export const fixIso001: FixProvider = (project, d, t) => {
 
   const edits: FileEdits = new Map();
   if (script.global) addEdits(edits, owner.file, jsonEdits(owner.text, [...script.entity.path, 'global'], false));
-  if (apps.size !== 1) {
+  // A script file other scripts run too is theirs as well: rewritten for this script's context
+  // variable, it would reach a variable theirs lack. Only the flag goes then.
+  const shared = script.file !== undefined && project.manifests.some((m) => m.scripts.some((s) => s !== script && s.file?.absPath === script.file!.absPath));
+  if (apps.size !== 1 || shared) {
     return script.global ? [{ title: t.t('fix.iso001.flagOff', { code: script.entity.code }), edits }] : [];
   }
   const [[ref, [, app]]] = [...apps];

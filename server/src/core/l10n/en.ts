@@ -162,6 +162,7 @@ export const en = {
   'fix.iso004.create': 'Create solution `{name}` with {firstAcc} and {secondAcc}',
   'fix.iso006': 'Change to `{value}`',
   'fix.suppress': 'Suppress {code} on this line (with a reason)',
+  'fix.removeSuppressionCode': 'Remove {code} from the suppression comment (it has no finding on the next line)',
   'fix.removeSuppression': 'Remove the unused suppression comment',
 
   // Hovers.

@@ -159,6 +159,7 @@ export const ru: Record<MessageKey, string> = {
   'fix.iso004.create': 'Создать решение `{name}`, в которое войдут {firstAcc} и {secondAcc}',
   'fix.iso006': 'Заменить на `{value}`',
   'fix.suppress': 'Подавить {code} в этой строке (с указанием причины)',
+  'fix.removeSuppressionCode': 'Убрать {code} из комментария подавления (на следующей строке такой находки нет)',
   'fix.removeSuppression': 'Удалить неиспользуемый комментарий подавления',
 
   'hover.orgUnit': 'Элемент оргструктуры. ✗ Нарушает изоляцию: оргструктура переносится только с конфигурацией, а не в составе {pkgGen} (ISO002).',

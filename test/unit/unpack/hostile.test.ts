@@ -39,6 +39,24 @@ function script(ns: string, owner: string, code: string): { body: Obj; file: { p
   return { body: { code, file: { file: p, sha256: sha256(data), size: data.length } }, file: { path: p, data } };
 }
 
+/**
+ * App package `orders` (namespace `shop`) with process `approve` and its script `scripts/main.ts`,
+ * built by the CLI from `<tmp>/src`, and the package's entries, to forge.
+ */
+async function ordersApp(tmp: string): Promise<{ src: string; entries: Awaited<ReturnType<typeof readEntries>> }> {
+  const src = path.join(tmp, 'src');
+  mkdirSync(path.join(src, 'scripts'), { recursive: true });
+  writeFileSync(path.join(src, 'orders.isola.json'), JSON.stringify({
+    kind: 'app', namespace: 'shop', code: 'orders', version: '1.0.0', fields: [{ code: 'n', type: 'string' }],
+    processes: [{ code: 'approve', app: 'orders', scripts: [{ code: 'main', file: 'scripts/main.ts' }] }],
+  }));
+  writeFileSync(path.join(src, 'scripts', 'main.ts'), '// the script\n');
+  const file = path.join(tmp, 'orders.isolapkg');
+  const built = spawnSync(process.execPath, [CLI, 'build', src, '--package', 'orders', '--kind', 'app', '--out', file], { encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stdout + built.stderr);
+  return { src, entries: await readEntries(file) };
+}
+
 async function refused(build: (file: string) => Promise<void>, message: RegExp, prepare?: (dir: string) => void): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-hostile-'));
   try {
@@ -265,17 +283,7 @@ describe('unpack trusts the package no more than the reader does', () => {
   it('file names an app card gives are followed only in its own folders: no hidden folder, no manifest, no other extension', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-hints-'));
     try {
-      const src = path.join(tmp, 'src');
-      mkdirSync(path.join(src, 'scripts'), { recursive: true });
-      writeFileSync(path.join(src, 'orders.isola.json'), JSON.stringify({
-        kind: 'app', namespace: 'shop', code: 'orders', version: '1.0.0', fields: [{ code: 'n', type: 'string' }],
-        processes: [{ code: 'approve', app: 'orders', scripts: [{ code: 'main', file: 'scripts/main.ts' }] }],
-      }));
-      writeFileSync(path.join(src, 'scripts', 'main.ts'), '// the script\n');
-      const file = path.join(tmp, 'orders.isolapkg');
-      const built = spawnSync(process.execPath, [CLI, 'build', src, '--package', 'orders', '--kind', 'app', '--out', file], { encoding: 'utf8' });
-      assert.equal(built.status, 0, built.stdout + built.stderr);
-      const entries = await readEntries(file);
+      const { entries } = await ordersApp(tmp);
       const appEntry = entries.find((e) => e.name === 'apps/shop.orders.card.json')!;
       const original = appEntry.data;
       const planted = ['.github/workflows/evil.ts', 'scripts/.hidden/main.ts', 'vendor/main.ts', 'scripts/../vendor/backdoor.isola.json', 'scripts/backdoor.isola.json', 'scripts/main.yml'];
@@ -315,16 +323,7 @@ describe('unpack trusts the package no more than the reader does', () => {
   it('a file a package names by its path alone is never written into a manifest, so no later build reads it', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-paths-only-'));
     try {
-      const src = path.join(tmp, 'src');
-      mkdirSync(path.join(src, 'scripts'), { recursive: true });
-      writeFileSync(path.join(src, 'orders.isola.json'), JSON.stringify({
-        kind: 'app', namespace: 'shop', code: 'orders', version: '1.0.0', fields: [{ code: 'n', type: 'string' }],
-        processes: [{ code: 'approve', app: 'orders', scripts: [{ code: 'main', file: 'scripts/main.ts' }] }],
-      }));
-      writeFileSync(path.join(src, 'scripts', 'main.ts'), '// the script\n');
-      const file = path.join(tmp, 'orders.isolapkg');
-      assert.equal(spawnSync(process.execPath, [CLI, 'build', src, '--package', 'orders', '--kind', 'app', '--out', file]).status, 0);
-      const entries = await readEntries(file);
+      const { src, entries } = await ordersApp(tmp);
       // The app card lists a process the package has no card for; the process card names a second script by path alone.
       const appEntry = entries.find((e) => e.name === 'apps/shop.orders.card.json')!;
       const a = JSON.parse(appEntry.data.toString('utf8'));

@@ -3,7 +3,8 @@ import { carriedBody } from '../packaging/carry';
 import type { Card, History } from '../packaging/format';
 import type { EnvEntity } from './types';
 import { entriesOf, historyEntry } from '../packaging/history';
-import { fileRef, fileRefs } from '../packaging/fileRefs';
+import * as path from 'node:path';
+import { fileRef, fileRefHolders, fileRefs } from '../packaging/fileRefs';
 import { foldedName } from '../packaging/entryNames';
 
 type Obj = Record<string, unknown>;
@@ -63,22 +64,14 @@ export function ownFilePaths(cards: readonly Card[]): Card[] {
       return c;
     }
     const body = structuredClone(c.body);
-    for (const holder of fileHolders(body)) {
+    for (const holder of fileRefHolders(body)) {
       const r = fileRef(holder.file)!;
       let at = r.file;
-      const ext = at.lastIndexOf('.') > at.lastIndexOf('/') ? at.slice(at.lastIndexOf('.')) : '';
+      const ext = path.posix.extname(at);
       for (let n = 2; !free(at, r.sha256); n++) at = `${r.file.slice(0, r.file.length - ext.length)}_${n}${ext}`;
       taken.set(foldedName(at), { file: at, sha256: r.sha256 });
       if (at !== r.file) (holder.file as Obj).file = at;
     }
     return { ...c, body, hash: sha256(canonicalJson(body)) };
   });
-}
-
-/** The objects of a body whose `file` names a file by content: the body itself (a template) and its scripts. */
-function fileHolders(body: Obj): Obj[] {
-  const out: Obj[] = [];
-  if (fileRef(body.file)) out.push(body);
-  if (Array.isArray(body.scripts)) for (const s of body.scripts) if (typeof s === 'object' && s !== null && fileRef((s as Obj).file)) out.push(s as Obj);
-  return out;
 }

@@ -19,7 +19,7 @@
  * and so hash it afresh (exportCards.ts).
  */
 import { canonicalJson, sameJson, sha256 } from '../packaging/canonical';
-import { isEntityList, SETTING_VALUE } from '../packaging/carry';
+import { isEntityList, isPlainObject, SETTING_VALUE } from '../packaging/carry';
 import type { Card } from '../packaging/format';
 import type { EnvEntity, PlanAction } from './types';
 import type { Said } from './said';
@@ -80,10 +80,6 @@ function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boo
     }
   }
   return out;
-}
-
-function isPlainObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const codeOf = (x: Obj): string | undefined => (typeof x.code === 'string' ? x.code : undefined);

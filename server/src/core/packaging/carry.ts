@@ -32,12 +32,8 @@ export function carriedBody(type: string, body: Obj): Obj {
   return out;
 }
 
-/** Whether a value is a non-empty list of objects that each have a string `code`. */
-export function isCodedList(v: unknown): v is Obj[] {
-  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj).code === 'string');
-}
-
-const isPlainObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Whether a value is an object that is not a list. */
+export const isPlainObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Whether a value is a list of sub-entities: objects, at least one with a string `code`. An element

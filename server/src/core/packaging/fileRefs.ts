@@ -14,16 +14,17 @@ export function fileRef(v: unknown): FileRef | undefined {
   return typeof o.file === 'string' && typeof o.sha256 === 'string' ? { file: o.file, sha256: o.sha256 } : undefined;
 }
 
+/** The objects of a body whose `file` names a file by content: the body itself (a template) and its scripts. */
+export function fileRefHolders(body: Obj): Obj[] {
+  const out: Obj[] = [];
+  if (fileRef(body.file)) out.push(body);
+  if (Array.isArray(body.scripts)) for (const s of body.scripts) if (typeof s === 'object' && s !== null && fileRef((s as Obj).file)) out.push(s as Obj);
+  return out;
+}
+
 /** Every file a body names by content: its own `file` (a template) and its scripts' `file`s. */
 export function fileRefs(body: Obj): FileRef[] {
-  const out: FileRef[] = [];
-  const add = (f: unknown) => {
-    const r = fileRef(f);
-    if (r) out.push(r);
-  };
-  add(body.file);
-  if (Array.isArray(body.scripts)) for (const s of body.scripts) if (typeof s === 'object' && s !== null) add((s as Obj).file);
-  return out;
+  return fileRefHolders(body).map((h) => fileRef(h.file)!);
 }
 
 /**

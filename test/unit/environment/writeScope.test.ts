@@ -118,4 +118,21 @@ describe('an import writes what its plan checked', () => {
     assert.match(String(j.error), /the package file changed since the plan was made; make a new plan/);
     assert.deepEqual(await env.namespaces(me), [], 'nothing was written');
   });
+
+  it('an export of a solution reaches only the workspaces and modules an import of it may write', async () => {
+    const me = Environment.localCaller('dev');
+    for (const pkg of ['invoices', 'payments_solution']) {
+      const plan = await env.plan(me, { package: (await env.registerFile(me, path.join(dir, `${pkg}.isolapkg`))).id });
+      assert.ok(plan.ok, JSON.stringify(plan.checks));
+      assert.equal((await env.waitForJob((await env.startImport(me, { plan: plan.id })).id)).status, 'succeeded');
+    }
+    // The solution's members, edited in the environment, name an app's namespace and `global`.
+    const solution = await env.entity(me, 'payments_solution');
+    const members = [...(solution.body.members as unknown[]), { kind: 'app', code: 'invoices' }, { kind: 'workspace', code: 'global' }];
+    await env.changeEntity(me, 'payments_solution', { body: { ...solution.body, members } });
+    const job = await env.waitForJob((await env.startExport(me, { kind: 'solution', code: 'payments_solution' })).id);
+    assert.equal(job.status, 'succeeded', String(job.error));
+    assert.deepEqual([...job.namespaces].sort(), ['accounting', 'custom_objects', 'payments', 'payments_solution']);
+    assert.doesNotMatch((await env.jobLog(me, job.id)).map((l) => l.line).join('\n'), /invoices\./, 'no entity of `invoices` in the package');
+  });
 });

@@ -206,7 +206,7 @@ describe('a package made elsewhere whose data an import would refuse', () => {
   const cases: { what: string; records: string | Buffer; count?: number; why: RegExp }[] = [
     { what: 'a line that is not JSON', records: '{"id":"1"}\n{"id":"2",\n', why: /line 2 is malformed JSON/ },
     { what: 'a line that is not UTF-8', records: Buffer.concat([Buffer.from('{"id":"1"}\n{"id":"2","t":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]), why: /line 2 is not UTF-8/ },
-    { what: 'a record without an id', records: '{"id":"1"}\n{"title":"no id"}\n', why: /line 2: it has no string or number "id"/ },
+    { what: 'a record without an id', records: '{"id":"1"}\n{"title":"no id"}\n', why: /line 2: a data record must be a JSON object with an "id"/ },
     { what: 'an id past 2^53', records: '{"id":"1"}\n{"id":12345678901234567891}\n', why: /line 2: its "id" is a whole number beyond 2\^53/ },
     { what: 'more records than its descriptor says', records: '{"id":"1"}\n{"id":"2"}\n{"id":"3"}\n', count: 2, why: /data of sales\.deal: the descriptor says 2 record\(s\), the chunks hold 3/ },
   ];
@@ -290,10 +290,10 @@ describe('data chunks as inspect and the import read them', () => {
     const { p, forged } = await forgedData(Buffer.from('{"id":"1"}\r\n\r\n{"x":1}\r\n'));
     try {
       const i = isola(['inspect', forged]);
-      assert.match(i.err, /\.jsonl: line 3: it has no string or number "id"/);
+      assert.match(i.err, /\.jsonl: line 3: a data record must be a JSON object with an "id"/);
       const r = spawnSync(process.execPath, [CLI, 'import', forged, '--env', 'local'], { cwd: p.proj, encoding: 'utf8' });
       assert.equal(r.status, 1, r.stdout + r.stderr);
-      assert.match(r.stdout + r.stderr, /\.jsonl: line 3: it has no string or number "id"; not imported/);
+      assert.match(r.stdout + r.stderr, /\.jsonl: line 3: a data record must be a JSON object with an "id"; not imported/);
     } finally {
       p.done();
     }

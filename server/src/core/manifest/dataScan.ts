@@ -25,20 +25,30 @@ export function recordProblem(line: string): string | undefined {
   } catch (e) {
     return `not JSON (${(e as Error).message})`;
   }
-  if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !Object.hasOwn(rec, 'id')) {
-    return 'a data record must be a JSON object with an "id"';
-  }
-  // What an environment refuses at import, refused here first (packaging/reader.ts `recordProblem`).
-  const id = (rec as { id: unknown }).id;
-  if (typeof id !== 'string' && typeof id !== 'number') return 'its "id" must be a string or a number';
-  if (inexactId(id)) return UNSAFE_ID;
-  if (id === '') return EMPTY_ID;
+  const shape = recordShapeProblem(rec);
+  if (shape) return shape;
   if (moreBracketsThan(text, MAX_JSON_DEPTH) && valueNestsDeeperThan(rec, MAX_JSON_DEPTH)) return `it nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`;
   // NUL and unpaired surrogates can only come from \u escapes (raw ones are not JSON).
   if (text.includes('\\u')) {
     const why = unstorableText(rec);
     if (why) return `it holds ${why}, which no environment stores`;
   }
+  return undefined;
+}
+
+/**
+ * Why a parsed value is not a record any environment imports (not an object, or no usable id), or
+ * undefined. The one rule for the check, the build and the import (packaging/reader.ts), so each
+ * says the same of the same line.
+ */
+export function recordShapeProblem(rec: unknown): string | undefined {
+  if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || !Object.hasOwn(rec, 'id')) {
+    return 'a data record must be a JSON object with an "id"';
+  }
+  const id = (rec as { id: unknown }).id;
+  if (typeof id !== 'string' && typeof id !== 'number') return 'its "id" must be a string or a number';
+  if (inexactId(id)) return UNSAFE_ID;
+  if (id === '') return EMPTY_ID;
   return undefined;
 }
 

@@ -15,7 +15,7 @@ import { inflateAhead, type Ahead, type AheadEntry } from './inflateAhead';
 import { inflateFromMemory, wholeFileIfSmall } from './inMemory';
 import { oneLine, unstorableText } from '../oneLine';
 import { scanRecord } from './recordScan';
-import { EMPTY_ID, inexactId, UNSAFE_ID } from '../manifest/dataScan';
+import { recordShapeProblem } from '../manifest/dataScan';
 import { Card, DataSet, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
 
 /** A package refused by the reader; `entry` names the offending entry when there is one. */
@@ -369,14 +369,8 @@ export function recordLineProblem(raw: Buffer, n: number): string | undefined {
   return why && `line ${n}: ${why}`;
 }
 
-/** Why a parsed record line is not a record an environment imports (it has no usable id), or undefined. */
-export function recordProblem(rec: unknown): string | undefined {
-  const id = (rec as { id?: unknown } | null)?.id;
-  if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || (typeof id !== 'string' && typeof id !== 'number')) return 'it has no string or number "id"';
-  if (inexactId(id)) return UNSAFE_ID;
-  if (id === '') return EMPTY_ID;
-  return undefined;
-}
+/** Why a parsed record line is not a record an environment imports (it has no usable id), or undefined: the check's rule. */
+export const recordProblem = recordShapeProblem;
 
 /** Descriptor hashes, kept beside the descriptor object rather than in the descriptor itself (which is the package's JSON). */
 const descriptorSha256 = new WeakMap<Descriptor, string>();

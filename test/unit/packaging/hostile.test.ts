@@ -195,6 +195,11 @@ const CASES: Case[] = [
     make: withCard('groups/Ws X.g.card.json', { id: 'Ws X.g', namespace: 'Ws X' }), entry: 'groups/Ws X.g.card.json', message: /: namespace "Ws X" is not a namespace code$/,
   },
   {
+    title: 'two cards of different types with one id (an import would write one entity twice)', kind: 'forged-id',
+    make: (f) => writePackage(f, { entries: [...sound, { name: 'counters/ws.g.card.json', data: cardJson('ws.g', 'counter') }] }),
+    entry: 'counters/ws.g.card.json', message: /: has the id "ws\.g" of groups\/ws\.g\.card\.json too: an import would write one over the other$/,
+  },
+  {
     title: 'a card of an unknown type (__proto__)',
     make: withCard(CARD, { type: '__proto__' }), entry: CARD, message: /: has unknown type "__proto__"$/,
   },

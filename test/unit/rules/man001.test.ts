@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appManifest, expectDiagnostic, run, workspace } from './fixtures';
+import { appManifest, expectDiagnostic, listing, run, workspace } from './fixtures';
 import type { EntityDecl, Manifest } from '../../../server/src/core/manifest/types';
 import { nestedDuplicates } from '../../../server/src/core/manifest/index';
 
@@ -47,13 +47,29 @@ describe('MAN001 duplicate code', () => {
     });
   });
 
-  it('does not fire for the same code in different kinds', async () => {
+  it('does not fire for the same code in kinds that travel inside another card (a field, a script, a nested menu page)', async () => {
     const c = await run({
       'crm/crm.isola.json': workspace('crm', {
-        apps: [{ code: 'approve' }], processes: [{ code: 'approve' }], widgets: [{ code: 'approve' }], groups: [{ code: 'approve' }],
+        apps: [{ code: 'deal', fields: [{ code: 'approve', type: 'string' }] }],
+        processes: [{ code: 'approve', scripts: [{ code: 'deal', source: 'x' }] }],
+        pages: [{ code: 'home', pages: [{ code: 'deal' }] }],
       }),
     });
     c.none('MAN001');
+  });
+
+  it('fires when entities of two kinds that each get a card share a code: a package would give both one id', async () => {
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', { widgets: [{ code: 'home' }], pages: [{ code: 'home' }] }),
+      'crm/apps/staff.isola.json': appManifest('staff', 'crm'),
+      'crm/z.isola.json': appManifest('other', 'crm', { processes: [{ code: 'staff' }] }),
+    });
+    const found = c.of('MAN001');
+    assert.equal(found.length, 2, listing(c.result));
+    assert.ok(found.some((d) => /would share the id `crm\.home` in a package/.test(d.message) && /\(in this file\)/.test(d.message)), listing(c.result));
+    const staff = found.find((d) => /`crm\.staff`/.test(d.message));
+    assert.ok(staff, listing(c.result));
+    assert.match(staff.message, /The (process|app) `staff` and the (app|process) `staff` in namespace `crm` \(in crm\/(apps\/staff|z)\.isola\.json\)/);
   });
 
   it('does not fire for the same code in different namespaces', async () => {

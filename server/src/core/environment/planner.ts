@@ -156,6 +156,13 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
     ? checkSaying('references', false, 'plan.references.failed', { n: iso.references.length }, iso.references)
     : checkSaying('references', true, 'plan.references.ok'));
 
+  // An id names one entity whatever its type: a card of another type would turn the environment's
+  // entity into something else (an app into a setting, its records left without their app).
+  const retyped = view.cards.filter((c) => { const e = envRows.get(c.id); return e !== undefined && e.type !== c.type; });
+  checks.push(retyped.length
+    ? checkSaying('types', false, 'plan.types.failed', { n: retyped.length }, retyped.map((c) => `${c.id}: ${c.type} in the package, ${envRows.get(c.id)!.type} in the environment`))
+    : checkSaying('types', true, 'plan.types.ok'));
+
   const clash = ctx.running.filter((j) => j.kind === 'import' && j.namespaces.some((n) => view.namespaces.includes(n)));
   checks.push(clash.length
     ? checkSaying('running', false, 'plan.running.failed', { id: clash[0].id, namespaces: clash[0].namespaces.join(', '), status: clash[0].status })

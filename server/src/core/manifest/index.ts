@@ -78,6 +78,30 @@ export class EntityIndex {
     return out;
   }
 
+  /**
+   * For each top-level declaration that gets a card (`owns`) and whose id, `namespace.code`, an
+   * earlier one of another kind in its namespace already has: that earlier one. Codes are unique
+   * per kind, but a package names a card by namespace and code alone, so an import of one would
+   * write over the other. One per kind and code: repeats of one kind are `duplicateGroups`.
+   */
+  sameIds(owns: (e: EntityDecl) => boolean): Map<EntityDecl, EntityDecl> {
+    const out = new Map<EntityDecl, EntityDecl>();
+    for (const kinds of this.map.values()) {
+      if (kinds.size < 2) continue;
+      const first = new Map<string, EntityDecl>();
+      for (const codes of kinds.values()) {
+        for (const [code, list] of codes) {
+          const e = list.find(owns);
+          if (!e) continue;
+          const had = first.get(code);
+          if (had) out.set(e, had);
+          else first.set(code, e);
+        }
+      }
+    }
+    return out;
+  }
+
   private flat?: EntityDecl[];
 
   /** Every declaration, for suggestions and completion (an array, built once: generators are slow in hot loops). */

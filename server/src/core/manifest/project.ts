@@ -5,6 +5,7 @@ import { buildManifest } from './build';
 import { FileHost, isManifestPath } from './host';
 import { linkedPathVerdict, RealPaths } from './linkedPath';
 import { EntityIndex } from './index';
+import { hasOwnCard } from '../packaging/format';
 import { computePackages, PackageMap } from './packages';
 import { resolveReference, Resolution } from './resolve';
 import type { EntityDecl, LinkedFile, Manifest, ManifestKind, Package, Reference } from './types';
@@ -207,6 +208,13 @@ export class Project {
       }
     }
     return this.texts;
+  }
+
+  private sameIdOf?: Map<EntityDecl, EntityDecl>;
+
+  /** For every top-level declaration whose card id an earlier one of another kind has (see `EntityIndex.sameIds`): that one. */
+  sameIds(): Map<EntityDecl, EntityDecl> {
+    return (this.sameIdOf ??= this.index.sameIds(hasOwnCard));
   }
 
   /** For every top-level declaration whose code repeats an earlier one of the same kind and namespace: that earlier one. */

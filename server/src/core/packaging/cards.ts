@@ -7,7 +7,7 @@ import type { Project } from '../manifest/project';
 import type { EntityDecl, LinkedFile, Manifest, Package } from '../manifest/types';
 import { canonicalJson, sha256 } from './canonical';
 import { carriedBody } from './carry';
-import { Card, CardType, STEP_OF } from './format';
+import { Card, CardType, hasOwnCard } from './format';
 import { setOwn } from '../json/own';
 
 /** A file the package carries next to the cards: a script source or a template document. */
@@ -115,7 +115,7 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
       card(m.kind, m.code!, m.namespace ?? m.code!, m.code!, false, body);
     }
     for (const e of m.entities) {
-      if (!isCardEntity(e)) continue;
+      if (!hasOwnCard(e)) continue;
       // Deleted sub-entities and setting values stay home (carry.ts); a deleted entity is carried.
       const body = carriedBody(e.kind, entityBody(e, attach));
       card(e.kind, e.id, e.namespace, e.code, e.deleted, body);
@@ -127,14 +127,6 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
   }
   cards.sort((a, b) => compareCodes(a.id, b.id));
   return { cards, attachments, manifests };
-}
-
-/** Entities that get a card of their own (nested ones travel inside their parent). */
-function isCardEntity(e: EntityDecl): boolean {
-  if (e.parent || STEP_OF[e.kind] === undefined || e.kind === 'permission') return false;
-  // Nested menu pages travel inside their top page.
-  if (e.kind === 'page' && e.path.filter((p) => p === 'pages').length > 1) return false;
-  return true;
 }
 
 function entityBody(e: EntityDecl, attach: (dir: string, id: string, absPath: string) => Obj | undefined): Obj {

@@ -1,4 +1,4 @@
-import type { EntityKind, ManifestKind } from '../manifest/types';
+import type { EntityDecl, EntityKind, ManifestKind } from '../manifest/types';
 
 /** `format` of every Isola package descriptor. */
 export const PACKAGE_FORMAT = 'isola-package';
@@ -29,6 +29,16 @@ export const STEP_OF: Record<CardType, Step | undefined> = {
   // Carried inside their parent's card (fields, buttons and statuses in the app; scripts in their owner).
   field: undefined, button: undefined, status: undefined, script: undefined,
 };
+
+/**
+ * Whether a declared entity gets a card of its own, with the id `namespace.code` (nested ones
+ * travel inside their parent's card: fields in the app, scripts in their owner, nested menu pages
+ * in their top page).
+ */
+export function hasOwnCard(e: EntityDecl): boolean {
+  if (e.parent || STEP_OF[e.kind] === undefined || e.kind === 'permission') return false;
+  return !(e.kind === 'page' && e.path.filter((p) => p === 'pages').length > 1);
+}
 
 /** One design entity as the package carries it: `<step>/<id>.card.json`. */
 export interface Card {

@@ -155,6 +155,8 @@ export class PackageReader {
     }
     // The worker hashes what it inflates: the entry against the index, the body against the card's "hash".
     ahead ??= this.bytes && unread.length ? cardsAhead(this.bytes, this.entries, this.limits, unread) : undefined;
+    // A card's id is its entity's in the environment: two cards with one id would write one entity twice.
+    const idAt = new Map<string, string>();
     try {
       for (const name of names) {
         let card = this.verifiedJson.get(name);
@@ -174,6 +176,10 @@ export class PackageReader {
         }
         const bad = cardProblem(name, card, facts);
         if (bad) throw new PackageError(bad, name);
+        const id = (card as Card).id;
+        const other = idAt.get(id);
+        if (other !== undefined) throw new PackageError(`has the id ${JSON.stringify(id)} of ${other} too: an import would write one over the other`, name);
+        idAt.set(id, name);
         out.push({ path: name, card: card as Card });
       }
     } finally {

@@ -9,7 +9,7 @@ export const man001: Rule = {
   code: 'MAN001',
   severity: 'error',
   title: 'Duplicate code',
-  description: 'Two entities of the same kind share a code in one namespace; references and imports could not tell them apart.',
+  description: 'Two entities of the same kind share a code in one namespace, or two that each get a card share an id; references and imports could not tell them apart.',
   check(m, ctx) {
     const out: Finding[] = [];
     const { t } = ctx;
@@ -39,6 +39,18 @@ export const man001: Rule = {
       out.push(finding(this, m, ctx, { path: [...e.path, 'code'] },
         t.t('man001.entity', { nounGen: t.noun(e.kind, 'gen'), code: e.code, scopeGen, firstAt }),
         { firstFile: first.manifest.file }));
+    }
+    const sameIds = ctx.project.sameIds();
+    if (sameIds.size) {
+      for (const e of m.entities) {
+        const first = sameIds.get(e);
+        if (!first) continue;
+        // The index keeps kinds, not places: the other one may stand before or after this one.
+        const firstAt = first.manifest === m ? t.t('man001.firstAt.thisFile') : t.t('man001.firstAt.file', { file: first.manifest.file });
+        out.push(finding(this, m, ctx, { path: [...e.path, 'code'] },
+          t.t('man001.sameId', { noun: t.noun(e.kind), code: e.code, firstNoun: t.noun(first.kind), scopeGen: kindLabel('namespace', e.namespace, t, 'gen'), firstAt, id: e.id }),
+          { firstFile: first.manifest.file }));
+      }
     }
     return out;
   },

@@ -38,6 +38,20 @@ describe('an update deletes nothing (merge.ts)', () => {
     assert.deepEqual(mixed.body.permissions, [{ code: 'chief', access: 'full' }, { group: 'g2', access: 'read' }]);
     assert.deepEqual(mixed.kept, ['permissions.chief']);
   });
+  it('keeps sub-entities inside plain objects too, where a build leaves deleted ones out', () => {
+    const have = app(['name'], { layout: { tabs: [{ code: 'main' }, { code: 'extra' }], color: 'red' } });
+    (have.fields[0] as Record<string, unknown>).options = { values: [{ code: 'a' }, { code: 'b' }] };
+    const v2 = app(['name'], { layout: { tabs: [{ code: 'main' }, { code: 'extra', deleted: true }], color: 'blue' } });
+    (v2.fields[0] as Record<string, unknown>).options = { values: [{ code: 'a' }], sorted: true };
+    const m = mergeBodies('app', carriedBody('app', v2), have);
+    assert.deepEqual(m.body.layout, { tabs: [{ code: 'main' }, { code: 'extra' }], color: 'blue' });
+    assert.deepEqual((m.body.fields as Record<string, unknown>[])[0].options, { values: [{ code: 'a' }, { code: 'b' }], sorted: true });
+    assert.deepEqual(m.kept.sort(), ['fields.name.options.values.b', 'layout.tabs.extra']);
+    // An object the package lacks keeps only the sub-entities it held; one without any goes.
+    const gone = mergeBodies('app', app(['name']), have);
+    assert.deepEqual(gone.body.layout, { tabs: [{ code: 'main' }, { code: 'extra' }] });
+    assert.equal(mergeBodies('app', app(['name']), app(['name'], { style: { color: 'red' } })).body.style, undefined);
+  });
   it('carries a deletion the package makes: its element wins, flag and all', () => {
     const m = mergeBodies('app', { code: 'bills', fields: [{ code: 'x', deleted: true }] }, app(['x']));
     assert.deepEqual(m.body.fields, [{ code: 'x', deleted: true }]);

@@ -77,6 +77,12 @@ function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boo
     } else if (inForm && k === 'fields' && isCodeList(ev) && (pv === undefined || isCodeList(pv))) {
       // A form's elements are the codes of the fields it shows.
       setOwn(out, k, mergeOrdered((pv as string[] | undefined) ?? [], ev, (x) => x, (x) => x, () => undefined, path, kept));
+    } else if (isPlainObject(ev) && (pv === undefined || isPlainObject(pv))) {
+      // Sub-entities stand at any depth, inside plain objects too (a field's `options.values`, a
+      // layout's `tabs`), as the build leaves deleted ones out at any depth (carry.ts). An object
+      // the package lacks keeps only the sub-entities it held.
+      const merged = mergeObject((pv as Obj | undefined) ?? {}, ev, `${path}.`, kept, false);
+      if (pv !== undefined || Object.keys(merged).length) setOwn(out, k, merged);
     }
   }
   return out;

@@ -338,6 +338,28 @@ class Unpacker {
     return undefined;
   }
 
+  /**
+   * The units a configuration's package carries beyond the members its card names, directly or
+   * through a member solution: an export of a configuration carries every namespace of the
+   * environment, and its manifest must include them all for a build to carry them again.
+   */
+  private uncovered(members: { kind: string; code: string }[]): { kind: string; code: string }[] {
+    const covered = new Set(members.map((x) => `${x.kind} ${x.code}`));
+    for (const x of members) {
+      if (x.kind !== 'solution') continue;
+      const card = this.cards.find((c) => c.type === 'solution' && c.code === x.code);
+      for (const y of Array.isArray(card?.body.members) ? card!.body.members : []) if (isObj(y)) covered.add(`${String(y.kind)} ${String(y.code)}`);
+    }
+    const solutions = this.drafts.filter((d) => d.kind === 'solution' && !covered.has(`solution ${d.code}`));
+    // A solution not yet named covers its own members once it is included.
+    for (const d of solutions) {
+      const card = this.cards.find((c) => c.type === 'solution' && c.code === d.code);
+      for (const y of Array.isArray(card?.body.members) ? card!.body.members : []) if (isObj(y)) covered.add(`${String(y.kind)} ${String(y.code)}`);
+    }
+    const units = this.drafts.filter((d) => (d.kind === 'workspace' || d.kind === 'module') && !covered.has(`${d.kind} ${d.code}`));
+    return [...solutions, ...units].map((d) => ({ kind: d.kind!, code: d.code! })).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  }
+
   /** Solutions and configurations name their members by kind and code; the manifest includes their files. */
   private link(m: ManifestDraft): void {
     const units = this.units.get(m);
@@ -347,8 +369,9 @@ class Unpacker {
     const members = Array.isArray(card.body.members) ? card.body.members : [];
     const hints = Array.isArray(m.existing?.value.includes) ? (m.existing!.value.includes as unknown[]).filter((x): x is string => typeof x === 'string') : [];
     const includes: string[] = [];
-    for (const x of members) {
-      if (!isObj(x) || typeof x.kind !== 'string' || typeof x.code !== 'string') continue;
+    const listed = members.filter((x): x is Obj & { kind: string; code: string } => isObj(x) && typeof x.kind === 'string' && typeof x.code === 'string');
+    if (m.kind === 'configuration') listed.push(...this.uncovered(listed));
+    for (const x of listed) {
       const target = this.find(x.kind as ManifestKind, x.code) ?? this.existing.find((e) => e.kind === x.kind && e.code === x.code);
       const file = target?.file ?? (x.kind === 'solution' || x.kind === 'configuration' || x.kind === 'app' ? defaultManifestFile.top(x.code) : defaultManifestFile.namespace(x.code));
       if (!target) this.notes.push(`${m.kind} ${m.code} includes ${x.kind} ${x.code}, which the package does not carry`);

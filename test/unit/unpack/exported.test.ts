@@ -1,12 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { followJob } from '../../../server/src/env/client';
 import { LocalClient } from '../../../server/src/env/localClient';
 import { unpackPackage } from '../../../server/src/core/unpack/unpack';
 import { build, contentOf } from './roundTrip';
+import { PackageReader } from '../../../server/src/core/packaging/reader';
+import type { Card } from '../../../server/src/core/packaging/format';
 
 const REPO = path.resolve(__dirname, '../../../..');
 
@@ -79,3 +81,51 @@ describe('a configuration exported from an environment that holds other namespac
     }
   });
 });
+
+describe('a copy of an app package (`as`) with its records', () => {
+  it('names its own records in its card, and an export of the namespace unpacks both apps with their records', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-copy-'));
+    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
+    try {
+      const src = path.join(tmp, 'src');
+      mkdirSync(path.join(src, 'data'), { recursive: true });
+      writeFileSync(path.join(src, 'tickets.isola.json'), JSON.stringify({
+        kind: 'app', code: 'tickets', namespace: 'solo', title: 'Tickets', version: '1.0.0', languages: ['en'],
+        fields: [{ code: 'subject', type: 'string' }], data: { tickets: 'data/t.jsonl' },
+      }, null, 2));
+      writeFileSync(path.join(src, 'data', 't.jsonl'), '{"id":"1","subject":"first"}\n{"id":"2","subject":"second"}\n');
+      const file = path.join(tmp, 'tickets.isolapkg');
+      await build(src, 'app', 'tickets', file);
+      for (const as of [undefined, 'tickets_copy']) {
+        const plan = await env.plan((await env.uploadPackage(file)).id, as, { data: 'all' });
+        const job = await followJob(env, (await env.startImport(plan.id, 'cancel')).id, () => undefined, 20);
+        assert.equal(job.status, 'succeeded', job.error);
+      }
+      const exported = await followJob(env, (await env.startExport({ kind: 'namespace', code: 'solo', design: 'all', data: 'all' })).id, () => undefined, 20);
+      assert.equal(exported.status, 'succeeded', exported.error);
+      const p = path.join(tmp, 'exported.isolapkg');
+      await env.downloadPackage(String(exported.result!.package), p);
+      const copyCard = (await contentOfCards(p)).find((c) => c.id === 'solo.tickets_copy');
+      assert.deepEqual(Object.keys(copyCard?.body.data as object), ['tickets_copy'], 'the copy\'s card names its own records');
+      const dir = path.join(tmp, 'unpacked');
+      await unpackPackage({ file: p, dir });
+      for (const app of ['tickets', 'tickets_copy']) {
+        const again = path.join(tmp, `${app}.isolapkg`);
+        await build(dir, 'app', app, again);
+        assert.deepEqual((await contentOf(again)).data[`solo.${app}`], (await contentOf(p)).data[`solo.${app}`], app);
+      }
+    } finally {
+      await env.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+async function contentOfCards(file: string): Promise<Card[]> {
+  const r = await PackageReader.open(file);
+  try {
+    return (await r.cards()).map((x) => x.card);
+  } finally {
+    r.close();
+  }
+}

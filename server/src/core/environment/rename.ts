@@ -1,3 +1,4 @@
+import { setOwn } from '../json/own';
 import { canonicalJson, sha256 } from '../packaging/canonical';
 import type { Card, History } from '../packaging/format';
 import { cardReferences } from './cardRefs';
@@ -63,6 +64,8 @@ export function renameCards(r: Rename, cards: Card[]): Card[] {
     } else if (c.type === 'app' && c.namespace === r.namespace && c.code === r.from) {
       c.code = r.to;
       if (c.body.code === r.from) c.body.code = r.to;
+      // An app manifest's card names its records' file under the app's code (MAN003 `data`).
+      if (c.body.data !== undefined) c.body.data = renamedKey(c.body.data, r.from, r.to);
     } else if (c.type === 'permissions' && c.id === `${r.namespace}.${r.from}.permissions`) {
       c.code = r.to;
     }
@@ -95,5 +98,13 @@ export function renameHistory(r: Rename, history: History, renamed: Card[], at: 
     if (h[h.length - 1]?.hash === c.hash) return;
     out[c.id] = [...h, historyEntry(c.hash, at, originals[i]?.hash)];
   });
+  return out;
+}
+
+/** An object with the key `from` named `to` in its place (order kept), or the value as it was. */
+function renamedKey(v: unknown, from: string, to: string): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v, from) || Object.hasOwn(v, to)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) setOwn(out, k === from ? to : k, x);
   return out;
 }

@@ -119,3 +119,19 @@ describe('MAN002 manifest does not match the schema', () => {
     c.none('MAN002');
   });
 });
+
+describe('MAN002 numbers a package would change', () => {
+  it('reports whole numbers past 2^53, digits a double cannot hold and magnitudes past its range, and nothing else', async () => {
+    const text = `{
+  "kind": "workspace", "code": "w", "title": "W", "version": "1.0.0",
+  // 12345678901234567890 in a comment, and in a string below, is no number
+  "counters": [{ "code": "c", "start": 12345678901234567890, "step": 1e400, "min": 1e-400, "label": "12345678901234567890",
+    "ok": [0.30000000000000004, 9007199254740991, 1.50, 15e-1, -0, 1e308, 123456789012345.6] }]
+}`;
+    const c = await run({ 'w.isola.json': text });
+    const found = c.of('MAN002').map((d) => [c.text(d), d.message]);
+    assert.deepEqual(found.map(([at]) => at), ['12345678901234567890', '1e400', '1e-400']);
+    assert.match(found[0][1], /The number 12345678901234567890 cannot be kept as written: read as a number it becomes 12345678901234567000 in a package/);
+    assert.match(found[1][1], /becomes null in a package/);
+  });
+});

@@ -89,6 +89,7 @@ export const en = {
   'json.invalidCharacter': 'invalid character',
   'man002.syntax': 'Malformed JSON: {message}',
   'man002.more': 'Malformed JSON: {n} more syntax errors from here on are not listed',
+  'man002.changedNumber': 'The number {text} cannot be kept as written: read as a number it becomes {kept} in a package. Write it as a string, or with at most 15 significant digits',
   'man003.outside': '{role} `{spec}` {why}: paths in manifests must be relative and inside the project root {root}',
   'man003.why.absolute': 'is an absolute path',
   'man003.why.escapes': 'leads outside the project (to {target})',

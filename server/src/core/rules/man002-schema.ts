@@ -1,6 +1,7 @@
 import type { JsonPath } from '../json/path';
 import type { Manifest } from '../manifest/types';
 import { validateListItem, validateManifestValue } from '../schema/validate';
+import { changedNumbers } from '../json/numbers';
 import { Finding, finding, Rule, RuleContext } from './rule';
 import { en, MessageKey } from '../l10n/en';
 import type { Translator } from '../l10n';
@@ -30,6 +31,9 @@ export const man002: Rule = {
     for (const p of validateManifestValue(m.value, ctx.t)) {
       out.push(finding(this, m, ctx, { path: p.path, part: p.part }, p.message));
     }
+    for (const n of changedNumbers(m.text)) {
+      out.push(finding(this, m, ctx, { path: n.path }, ctx.t.t('man002.changedNumber', { text: n.text, kept: n.kept }), { changedNumber: true }));
+    }
     return out;
   },
 };
@@ -48,7 +52,8 @@ export function schemaAfterItemEdit(m: Manifest, ctx: RuleContext, before: reado
   const problems = validateListItem(v, key, index, ctx.t);
   if (!problems) return undefined;
   const inside = (p: JsonPath) => p.length >= 2 && p[0] === key && p[1] === index;
-  const kept = before.filter((f) => !('path' in f.anchor) || !inside(f.anchor.path));
+  // A string edit changes no number: what was found of the numbers inside the element stands.
+  const kept = before.filter((f) => !('path' in f.anchor) || !inside(f.anchor.path) || f.data?.changedNumber);
   for (const p of problems) kept.push(finding(man002, m, ctx, { path: p.path, part: p.part }, p.message));
   return kept;
 }

@@ -135,4 +135,17 @@ describe('an import writes what its plan checked', () => {
     assert.deepEqual([...job.namespaces].sort(), ['accounting', 'custom_objects', 'payments', 'payments_solution']);
     assert.doesNotMatch((await env.jobLog(me, job.id)).map((l) => l.line).join('\n'), /invoices\./, 'no entity of `invoices` in the package');
   });
+
+  it('the owner of a solution may not add another owner\'s workspace to its members, and may still change the rest', async () => {
+    const me = Environment.localCaller('dev');
+    const carol = { id: 7, name: 'carol', admin: false, namespaces: ['payments_solution', 'payments', 'custom_objects', 'accounting'] };
+    const before = await env.entity(me, 'payments_solution');
+    const members = (before.body.members as { kind: string; code: string }[]).filter((m) => m.code !== 'invoices');
+    const body = { ...before.body, members: [...members, { kind: 'workspace', code: 'invoices' }] };
+    await assert.rejects(env.changeEntity(carol, 'payments_solution', { body }), (e: Error & { status?: number }) =>
+      e.status === 403 && /adding `invoices` to solution `payments_solution` needs the environment administrator or the owner of `invoices`/.test(e.message));
+    assert.deepEqual((await env.entity(me, 'payments_solution')).body, before.body, 'unchanged');
+    const renamed = await env.changeEntity(carol, 'payments_solution', { body: { ...before.body, title: 'Payments, renamed' } });
+    assert.equal(renamed.body.title, 'Payments, renamed');
+  });
 });

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { PackageError } from '../packaging/reader';
 import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
+import { solutionMembers } from './writeScope';
 import { fileRefs } from '../packaging/fileRefs';
 import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
@@ -168,6 +169,11 @@ export class Environment {
     if (change.body !== undefined && deeperThan(change.body)) throw badRequest(`"body" nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`);
     if (change.deleted !== undefined && typeof change.deleted !== 'boolean') throw badRequest('"deleted" must be true or false');
     const body = change.body ?? e.body;
+    // A solution's members are what an import or export of it may reach (writeScope.ts): adding a
+    // workspace or module there needs the rights on it.
+    const members = new Set(solutionMembers(e.body));
+    const added = e.type === 'solution' ? solutionMembers(body).filter((m) => !members.has(m)) : [];
+    if (added.length) requireRights(caller, added, `adding ${added.map((m) => `\`${m}\``).join(', ')} to solution \`${e.code}\``);
     // Files come only with packages: a body may keep the files it names, not name others (by a
     // hash, another namespace's script would then leave with an export of this one).
     const had = new Set(fileRefs(e.body).map((r) => `${r.file}\u0000${r.sha256}`));
@@ -328,6 +334,9 @@ export class Environment {
       const r2 = await this.db.transaction(async (tx) => {
         if (this.db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         const fresh = await resolveExport(tx, r);
+        // What the export reaches now, not when it was asked for: a solution's members may have
+        // changed since (PUT /v1/entities), and the rights must hold for what is read.
+        requireRights(caller, fresh.namespaces, `exporting ${r.kind} \`${r.code}\``);
         // The same isolation check as a build: a scope that is not isolated is never written.
         await refuseUnlessIsolated(tx, fresh, this.catalog, (line) => ctx.log('error', line));
         ctx.set('exporting', 'design');

@@ -187,8 +187,13 @@ for (const backend of backends()) {
         d.data = [];
         for (const step of d.steps) step.cards = 0;
       }, (name) => name === 'meta_data.json');
-      for (const [kind, code, words] of [['workspace', 'payments', /owner of `payments`/], ['app', 'orphan', /environment administrator: it touches no namespace/]] as const) {
-        const r = await api(svc, 'POST', '/v1/packages', { token: eve, raw: readFileSync(await empty(kind, code)) });
+      // A user who owns nothing is refused before the package is read; an owner, once it is read.
+      for (const [who, kind, code, words] of [
+        [eve, 'workspace', 'payments', /owner of a namespace; eve owns no namespace/],
+        [eve, 'app', 'orphan', /owner of a namespace; eve owns no namespace/],
+        [mallory, 'app', 'orphan', /environment administrator: it touches no namespace/],
+      ] as const) {
+        const r = await api(svc, 'POST', '/v1/packages', { token: who, raw: readFileSync(await empty(kind, code)) });
         assert.equal(r.status, 403, `${kind}: ${JSON.stringify(r.body)}`);
         assert.match(r.body.error.message, words);
       }

@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -258,6 +259,13 @@ const CASES: Case[] = [
     title: 'a card that breaks at its first byte (the parse error quotes lines of it)',
     make: (f) => writePackage(f, { entries: [...sound.filter((e) => e.name !== CARD), { name: CARD, data: 'z' + cardJson('ws.g').slice(1) }] }),
     entry: CARD, message: /^groups\/ws\.g\.card\.json: malformed JSON \([^\n]*\)$/, kind: 'malformed JSON in a card',
+  },
+  {
+    // 12 MB of `{},` inflate into millions of objects before any right is checked.
+    title: 'a descriptor of more than 4,000,000 objects and lists (memory spent before any check)',
+    // Random text keeps the entry under the zip-bomb ratio, as an attacker would.
+    make: (f) => writePackage(f, { meta: `{"noise":"${randomBytes(200_000).toString('base64')}","pad":[${'{},'.repeat(4_100_000)}{}],${JSON.stringify(descriptor(indexOf(sound))).slice(1)}` }),
+    entry: 'meta_data.json', message: /^meta_data\.json: holds more than 4000000 objects and lists; no package's index and history need that many$/,
   },
   { title: 'a descriptor without "tool"', make: meta({ tool: undefined }), entry: 'meta_data.json', message: /^meta_data\.json: "tool" must be \{ name, version \}$/ },
   {

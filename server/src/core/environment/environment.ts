@@ -11,7 +11,7 @@ import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
-import { badRequest, EnvError, notFound } from './errors';
+import { badRequest, EnvError, forbidden, notFound } from './errors';
 import { refuseUnlessIsolated } from './exportCheck';
 import { resolveExport, writeExport } from './exporter';
 import { applyImport, ImportCancelled } from './importer';
@@ -202,6 +202,9 @@ export class Environment {
 
   /** Takes an uploaded package (see PackageStore.upload); the caller needs rights on its namespaces. */
   upload(caller: Caller, body: Readable): Promise<StoredPackage> {
+    // Refused before a byte is read: a user who owns nothing may import nothing, and reading a
+    // package is the costliest thing an upload makes the service do.
+    if (!caller.admin && !caller.namespaces.length) return Promise.reject(forbidden(`uploading a package needs the environment administrator or the owner of a namespace; ${caller.name} owns no namespace`));
     return this.store.upload(body, (p) => requirePackageRights(caller, p, `uploading ${p.kind} \`${p.code}\``), caller.name);
   }
 

@@ -26,7 +26,18 @@ export class PackageError extends Error {
   }
 }
 
-const MAX_DESCRIPTOR_BYTES = 256 * 1024 * 1024;
+/**
+ * The descriptor is parsed whole, so its size bounds the memory an upload can make the service
+ * spend before any right is checked. 64 MiB holds the index and history of some 140,000 cards
+ * (10,000 take 4.5 MB); records travel in chunks and add a line per chunk.
+ */
+const MAX_DESCRIPTOR_BYTES = 64 * 1024 * 1024;
+/**
+ * Most objects and lists a descriptor may hold: each costs the parser far more memory than its two
+ * bytes (265 MB of `{},` took a service past 7 GB). Legitimate descriptors hold one per index
+ * entry and per history version, a few hundred thousand at most.
+ */
+export const MAX_DESCRIPTOR_CONTAINERS = 4_000_000;
 
 /**
  * An opened package. Opening reads only the central directory and the descriptor, and refuses
@@ -423,6 +434,10 @@ function parseJsonEntry(buf: Buffer, name: string, manyBrackets?: boolean): unkn
 }
 
 function parseDescriptor(buf: Buffer): Descriptor {
+  // A text of n bytes holds at most n / 2 containers: only a large one is counted.
+  if (buf.length > 2 * MAX_DESCRIPTOR_CONTAINERS && containersIn(buf) > MAX_DESCRIPTOR_CONTAINERS) {
+    throw new PackageError(`holds more than ${MAX_DESCRIPTOR_CONTAINERS} objects and lists; no package's index and history need that many`, DESCRIPTOR);
+  }
   const d = parseJsonEntry(buf, DESCRIPTOR) as Descriptor;
   if (typeof d !== 'object' || d === null || d.format !== PACKAGE_FORMAT) throw new PackageError(`"format" is not "${PACKAGE_FORMAT}": not an Isola package`, DESCRIPTOR);
   if (!Number.isInteger(d.formatVersion) || d.formatVersion < 1) throw new PackageError('"formatVersion" must be a positive whole number', DESCRIPTOR);
@@ -435,6 +450,16 @@ function parseDescriptor(buf: Buffer): Descriptor {
   if (!Array.isArray(d.data)) d.data = [];
   if (typeof d.history !== 'object' || d.history === null) d.history = {};
   return d;
+}
+
+/** `{` and `[` bytes, inside strings too (an over-count only ever refuses sooner). */
+function containersIn(buf: Buffer): number {
+  let n = 0;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i];
+    if (b === 0x7b || b === 0x5b) n++;
+  }
+  return n;
 }
 
 function checkIndex(d: Descriptor, entries: Map<string, yauzl.Entry>): void {

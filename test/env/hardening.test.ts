@@ -9,6 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, validateHeaderValue } from 'node:http';
+import { connect } from 'node:net';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openDatabase } from '../../server/src/core/environment/db/open';
@@ -228,6 +229,26 @@ for (const backend of backends()) {
         assert.equal(r.status, 413, JSON.stringify(r.body));
         expectStatus(await api(svc, 'GET', '/v1/health'), 200, 'health after');
       });
+    });
+
+    it('a refused request whose body trickles on is answered, then cut: it does not hold a connection', async () => {
+      const u = new URL(svc.url);
+      const { status } = await new Promise<{ status: number }>((resolve, reject) => {
+        const sock = connect(Number(u.port), u.hostname);
+        let text = '';
+        const trickle = setInterval(() => sock.writable && sock.write('x'), 500);
+        const giveUp = setTimeout(() => { clearInterval(trickle); sock.destroy(); reject(new Error(`still open after 40 s: ${text.slice(0, 200)}`)); }, 40_000);
+        sock.on('data', (b) => { text += b.toString('latin1'); });
+        sock.on('error', () => undefined);
+        sock.on('close', () => {
+          clearInterval(trickle);
+          clearTimeout(giveUp);
+          resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]) });
+        });
+        sock.write(`POST /v1/plans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000000\r\n\r\n{`);
+      });
+      assert.equal(status, 401);
+      assert.equal((await api(svc, 'GET', '/v1/health')).status, 200, 'the service answers on');
     });
 
     describe('query numbers and text', () => {

@@ -12,6 +12,8 @@ import { codeList, decodeSegment, parseTarget, queryInt, queryText, readJson, st
 
 /** How much of a refused request's body is read and thrown away before the connection is cut. */
 const DRAIN_MAX = 64 * 1024 * 1024;
+/** How long a refused request's body is read before the connection is cut. */
+const DRAIN_MS = 10_000;
 
 type Handler = (req: IncomingMessage, res: ServerResponse, p: Record<string, string>, caller: Caller, q: URLSearchParams) => Promise<unknown>;
 
@@ -166,6 +168,8 @@ export function createHandler(env: Environment, version: string): (req: Incoming
       // A client that went away mid-upload or mid-download is no fault of the service.
       const gone = ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes((e as NodeJS.ErrnoException).code ?? '');
       if (err.status === 500 && !gone) console.error(e);
+      // The connection ends with this answer when the body is still coming (see drain).
+      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       drain(req);
       // The message in the request's language (`Accept-Language`); `reason` is the same in every language.
       const message = err.messageIn(languageOf(req));
@@ -177,15 +181,21 @@ export function createHandler(env: Environment, version: string): (req: Incoming
 
 /**
  * Reads and discards what is left of a refused request's body, so that the client, still
- * sending, gets to read the answer; past DRAIN_MAX the connection is cut instead.
+ * sending, gets to read the answer; past DRAIN_MAX bytes or DRAIN_MS the connection is cut
+ * instead. The time bound matters more: the service waits as long as an upload takes
+ * (`requestTimeout` 0), and a client without a token that trickled a byte now and then kept its
+ * connection, and with enough of them every file descriptor the service had.
  */
 function drain(req: IncomingMessage): void {
   if (req.complete || req.destroyed) return;
   let n = 0;
+  const cut = setTimeout(() => req.socket.destroy(), DRAIN_MS);
+  cut.unref();
   req.on('data', (b: Buffer) => {
     n += b.length;
     if (n > DRAIN_MAX) req.socket.destroy();
   });
+  req.on('close', () => clearTimeout(cut));
   req.resume();
 }
 

@@ -52,3 +52,34 @@ describe('a card of another type under an id the environment holds', () => {
     assert.deepEqual((items.body.fields as { code: string }[]).map((f) => f.code), ['name']);
   });
 });
+
+describe('a plan made before the environment\'s platform or languages changed', () => {
+  it('is stale: its platform and languages checks read what no longer holds', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-settings-'));
+    const env = await Environment.open({ dataDir: path.join(dir, 'env'), name: 'local' });
+    const me = Environment.localCaller('dev');
+    try {
+      const src = project(path.join(dir, 'src'), { kind: 'workspace', code: 'dt', title: 'Items', version: '1.0.0', languages: ['en'], platform: '2025.1', counters: [{ code: 'n', start: 1 }] });
+      const r = isola(['build', src, '--package', 'dt', '--out', path.join(dir, 'dt.isolapkg')]);
+      assert.equal(r.code, 0, r.err);
+      await env.updateSettings(me, { platform: '2025.1' });
+      const pkg = (await env.registerFile(me, path.join(dir, 'dt.isolapkg'))).id;
+      const plan = await env.plan(me, { package: pkg });
+      assert.ok(plan.ok, JSON.stringify(plan.checks));
+      await env.updateSettings(me, { platform: '2024.4' });
+      await assert.rejects(env.startImport(me, { plan: plan.id }), (e: Error & { status?: number }) => e.status === 409 && /revision/.test(e.message));
+      await assert.rejects(env.entity(me, 'dt.n'), /no entity/);
+      // A new plan says why.
+      const again = await env.plan(me, { package: pkg });
+      assert.equal(again.checks.find((c) => c.name === 'platform')?.ok, false);
+      // A new name is no reason to plan again.
+      await env.updateSettings(me, { platform: '2025.1' });
+      const third = await env.plan(me, { package: pkg });
+      await env.updateSettings(me, { name: 'staging' });
+      assert.equal((await env.waitForJob((await env.startImport(me, { plan: third.id })).id)).status, 'succeeded');
+    } finally {
+      await env.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

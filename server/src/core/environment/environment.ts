@@ -135,8 +135,15 @@ export class Environment {
 
   async updateSettings(caller: Caller, s: Partial<Pick<EnvSettings, 'platform' | 'languages' | 'name'>>): Promise<EnvSettings> {
     requireAdmin(caller, 'changing the environment\'s settings');
-    const next = { ...(await getSettings(this.db)), ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) };
-    await setMeta(this.db, 'settings', next);
+    const before = await getSettings(this.db);
+    const next = { ...before, ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) };
+    // A plan's platform and languages checks read these: a plan made before they changed is stale.
+    const checked = JSON.stringify([before.platform, before.languages]) !== JSON.stringify([next.platform, next.languages]);
+    await this.db.transaction(async (tx) => {
+      const rev = checked ? await lockRevision(tx) : undefined;
+      await setMeta(tx, 'settings', next);
+      if (rev !== undefined) await bumpRevision(tx, rev);
+    });
     return next;
   }
 

@@ -1,10 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Environment } from '../../../server/src/core/environment/environment';
-import { isola } from '../packaging/hostile';
+import { isola, REPO } from '../packaging/hostile';
+import { openDatabase } from '../../../server/src/core/environment/db/open';
+import { openPackageView } from '../../../server/src/core/environment/packageView';
+import { recordsCheck } from '../../../server/src/core/environment/recordLinks';
+import { defaultCatalog } from '../../../server/src/core/catalog/catalog';
 
 // An id names one entity whatever its type: a package whose card has the id of an entity of
 // another type must not turn that entity into something else (an app into a counter, its records
@@ -79,6 +83,37 @@ describe('a plan made before the environment\'s platform or languages changed', 
       assert.equal((await env.waitForJob((await env.startImport(me, { plan: third.id })).id)).status, 'succeeded');
     } finally {
       await env.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the records check of a plan', () => {
+  it('looks up no record of an app the caller may not read, and says so instead of which exist', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-records-'));
+    const db = await openDatabase({});
+    try {
+      const src = path.join(dir, 'src');
+      cpSync(path.join(REPO, 'examples', 'invoices'), src, { recursive: true });
+      writeFileSync(path.join(src, 'data', 'invoices.jsonl'), '{"id":"inv-1","purpose":"0b9f6c52-3d1e-4c8a-9a51-1f6f0c2a7d01"}\n');
+      const manifest = path.join(src, 'invoices.isola.json');
+      writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"payment_purposes": "data/payment_purposes.jsonl"', '"payment_purposes": "data/payment_purposes.jsonl", "invoices": "data/invoices.jsonl"'));
+      const file = path.join(dir, 'inv.isolapkg');
+      const r = isola(['build', src, '--package', 'invoices', '--data', 'invoices', '--out', file]);
+      assert.equal(r.code, 0, r.err);
+      const view = await openPackageView(file, undefined, new Date().toISOString());
+      try {
+        const owner = await recordsCheck(view, db, defaultCatalog(), () => true);
+        assert.match(owner.message, /warning: 1 record reference/);
+        assert.match(owner.details?.join('\n') ?? '', /names `0b9f6c52-3d1e-4c8a-9a51-1f6f0c2a7d01` of invoices\.payment_purposes, which is neither in the package nor in the environment/);
+        const other = await recordsCheck(view, db, defaultCatalog(), (ns) => ns !== 'invoices');
+        assert.doesNotMatch(other.message, /warning/);
+        assert.deepEqual(other.details, ['records of invoices.payment_purposes were not looked up: reading them needs the environment administrator or the owner of `invoices`']);
+      } finally {
+        view.reader.close();
+      }
+    } finally {
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,3 +1,4 @@
+import { mayWrite } from './access';
 import type { Catalog } from '../catalog/catalog';
 import { FORMAT_VERSION, type Card, type History } from '../packaging/format';
 import type { Sql } from './db/database';
@@ -180,7 +181,7 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   const content = contentDigest(view);
   const earlier = await earlierImport(ctx.db, { sha256: ctx.sha256, content, as: view.rename?.to ?? null });
   checks.splice(repeatAt, 0, repeatCheck({ earlier, entities }));
-  checks.push(await recordsCheck(view, ctx.db, ctx.catalog));
+  checks.push(await recordsCheck(view, ctx.db, ctx.catalog, (ns) => mayWrite(ctx.caller, [ns])));
   const appId = d.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
   // An environment that held no entity when the plan began has none to keep.
   for (const e of read.others) {

@@ -109,7 +109,7 @@ async function* linkFields(view: PackageView, app: string, fields: string[]): As
  * Only apps linked to other apps are read, and a package whose records cannot be read is left to
  * the import, which reports that record by record.
  */
-export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog): Promise<ImportCheck> {
+export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog, mayRead: (namespace: string) => boolean = () => true): Promise<ImportCheck> {
   const name = 'records';
   if (!view.dataApps.size) return checkSaying(name, true, 'plan.records.none');
   const apps = [...view.dataApps.keys()];
@@ -145,7 +145,13 @@ export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog)
       }
     }
     const dangling: string[] = [];
+    const unread: string[] = [];
     for (const [target, named] of wanted) {
+      // Another owner's records are not looked up for the caller: the answer would say which exist.
+      if (!mayRead(target.split('.')[0])) {
+        unread.push(`records of ${target} were not looked up: reading them needs the environment administrator or the owner of \`${target.split('.')[0]}\``);
+        continue;
+      }
       const ids = [...named.keys()];
       const found = new Set<string>();
       for (let i = 0; i < ids.length; i += 5000) {
@@ -153,8 +159,8 @@ export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog)
       }
       for (const [id, by] of named) if (!found.has(id)) dangling.push(`${by} names \`${id}\` of ${target}, which is neither in the package nor in the environment`);
     }
-    if (!dangling.length) return checkSaying(name, true, 'plan.records.ok');
-    const details = dangling.slice(0, LISTED);
+    if (!dangling.length) return checkSaying(name, true, 'plan.records.ok', undefined, unread.length ? unread : undefined);
+    const details = [...unread, ...dangling.slice(0, LISTED)];
     if (dangling.length > LISTED) details.push(`... and ${dangling.length - LISTED} more`);
     return checkSaying(name, true, 'plan.records.dangling', { n: dangling.length }, details);
   } catch (e) {

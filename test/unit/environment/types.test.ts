@@ -118,3 +118,30 @@ describe('the records check of a plan', () => {
     }
   });
 });
+
+describe('the list of jobs', () => {
+  it('holds a user\'s own jobs however many newer ones others made', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-jobs-'));
+    const env = await Environment.open({ dataDir: path.join(dir, 'env'), name: 'local' });
+    const admin = Environment.localCaller('admin');
+    try {
+      const src = project(path.join(dir, 'src'), { kind: 'workspace', code: 'dt', title: 'Items', version: '1.0.0', languages: ['en'], counters: [{ code: 'n', start: 1 }] });
+      assert.equal(isola(['build', src, '--package', 'dt', '--out', path.join(dir, 'dt.isolapkg')]).code, 0);
+      const ana = { id: 2, name: 'ana', admin: false, namespaces: ['dt'] };
+      const plan = await env.plan(ana, { package: (await env.registerFile(admin, path.join(dir, 'dt.isolapkg'))).id });
+      const mine = await env.waitForJob((await env.startImport(ana, { plan: plan.id })).id);
+      assert.equal(mine.status, 'succeeded', String(mine.error));
+      // 101 newer jobs of the administrator's in a namespace ana does not own.
+      const other = project(path.join(dir, 'other'), { kind: 'workspace', code: 'other', title: 'Other', version: '1.0.0', languages: ['en'], counters: [{ code: 'n', start: 1 }] });
+      assert.equal(isola(['build', other, '--package', 'other', '--out', path.join(dir, 'other.isolapkg')]).code, 0);
+      const p2 = await env.plan(admin, { package: (await env.registerFile(admin, path.join(dir, 'other.isolapkg'))).id });
+      await env.waitForJob((await env.startImport(admin, { plan: p2.id })).id);
+      for (let i = 0; i < 100; i++) await env.waitForJob((await env.startExport(admin, { kind: 'namespace', code: 'other' })).id);
+      assert.deepEqual((await env.jobList(ana)).map((j) => j.id), [mine.id]);
+      assert.equal((await env.jobList(admin)).length, 100);
+    } finally {
+      await env.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -19,7 +19,7 @@ import { JobBook } from './jobs';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { ImportPermit } from './importPermit';
 import { dataAppsCheck, describeChoice, ImportChoice, leftOutLine, narrowView, readChoice, resolveChoice, withChoice } from './importChoice';
-import { openPackageView } from './packageView';
+import { isCompanyLevel, openPackageView } from './packageView';
 import { PackageStore, StoredPackage } from './packages';
 
 export type { StoredPackage } from './packages';
@@ -364,7 +364,8 @@ export class Environment {
   // ---- jobs ----
 
   async jobList(caller: Caller): Promise<Job[]> {
-    return (await this.jobs.list()).filter((j) => mayWrite(caller, j.namespaces) || j.createdBy === caller.name).map(({ plan: _plan, ...j }) => j);
+    const visibleTo = caller.admin ? undefined : { name: caller.name, namespaces: caller.namespaces.filter((ns) => !isCompanyLevel(ns)) };
+    return (await this.jobs.list(100, visibleTo)).filter((j) => mayWrite(caller, j.namespaces) || j.createdBy === caller.name).map(({ plan: _plan, ...j }) => j);
   }
 
   async job(caller: Caller, id: string): Promise<Job> {

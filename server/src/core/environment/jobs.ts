@@ -142,8 +142,17 @@ export class JobBook {
     return fromRow(rows[0]);
   }
 
-  async list(limit = 100): Promise<Job[]> {
-    const rows = await this.db.query<JobRow & Record<string, unknown>>(`SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT $1`, [limit]);
+  /**
+   * The newest jobs, at most `limit`; with `visibleTo`, only those it created or whose namespaces
+   * (one at least) it all owns, chosen by the database: filtered after the limit, a user's own
+   * jobs vanished from the list once others had made `limit` newer ones.
+   */
+  async list(limit = 100, visibleTo?: { name: string; namespaces: string[] }): Promise<Job[]> {
+    const rows = visibleTo
+      ? await this.db.query<JobRow & Record<string, unknown>>(
+        `SELECT * FROM jobs WHERE created_by = $2 OR (jsonb_array_length(namespaces) > 0 AND namespaces <@ $3::jsonb)
+         ORDER BY created_at DESC, id LIMIT $1`, [limit, visibleTo.name, JSON.stringify(visibleTo.namespaces)])
+      : await this.db.query<JobRow & Record<string, unknown>>(`SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT $1`, [limit]);
     const stored = rows.map(fromRow);
     const live = [...this.live.values()].map((l) => ({ ...l.job }));
     const ids = new Set(live.map((j) => j.id));

@@ -292,6 +292,11 @@ export class LspClient {
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
 
+  /** Project-relative paths of the open documents. */
+  openDocuments(): string[] {
+    return [...this.texts.keys()].map((uri) => path.relative(this.root, fileURLToPath(uri)).split(path.sep).join('/'));
+  }
+
   isOpen(rel: string): boolean {
     return this.texts.has(this.uri(rel));
   }

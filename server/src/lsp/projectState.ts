@@ -5,6 +5,7 @@ import { buildManifest } from '../core/manifest/build';
 import { modelOrigin, referenceEditOf } from '../core/manifest/carryModel';
 import { rebuildAfterEdit } from '../core/manifest/edit';
 import { FileHost, isManifestPath, noteReadProblems } from '../core/manifest/host';
+import { declaredLanguages } from '../core/manifest/packageInputs';
 import { loadProject, Project, resolveLinks } from '../core/manifest/project';
 import type { Manifest } from '../core/manifest/types';
 
@@ -108,7 +109,7 @@ export class ProjectState {
 
   /**
    * Manifests whose findings may change when these manifests changed: only when what they
-   * declare (entities, namespace, includes) changed. Then: the manifests of the same namespaces,
+   * declare (entities, namespace, includes, languages) changed. Then: the manifests of the same namespaces,
    * those that reference those namespaces, and the members of every package that held them.
    */
   private affectedBy(before: Project, olds: Manifest[], news: Manifest[]): Manifest[] {
@@ -152,6 +153,10 @@ function signature(m: Manifest | undefined): string {
   const parts = [m.kind ?? '', m.code ?? '', m.namespace ?? ''];
   for (const e of m.entities) if (!e.parent) parts.push(`${e.kind}:${e.namespace}:${e.code}`);
   for (const l of m.links) if (l.role === 'include') parts.push(`inc:${l.absPath}`);
+  // The package's languages come from one of its members (MAN005 compares every member with it):
+  // reordering them in a solution changes the findings of all its members.
+  const languages = declaredLanguages(m);
+  if (languages) parts.push(`lang:${JSON.stringify(languages)}`);
   return parts.join('\u0000');
 }
 

@@ -1,0 +1,77 @@
+/**
+ * The incremental re-check after edits: whatever the sequence of edits, the diagnostics the
+ * editor shows for every manifest equal what `isola check` reports for the same texts.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
+import { cliCheck, CliDiagnostic, EXAMPLES, has, lacks, LspClient, manifestsUnder, messageOf, useServer } from './client';
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
+const line = (d: { range: Diagnostic['range']; code?: unknown; severity?: unknown; message: unknown }) =>
+  `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code} ${d.severity} ${typeof d.message === 'string' ? d.message : (d.message as { value: string }).value}`;
+const messages = (ds: Diagnostic[], code: string) => ds.filter((d) => d.code === code).map((d) => messageOf(d));
+
+/**
+ * Runs `isola check` on a copy of a folder of the project (with the open documents' texts) and
+ * waits until the editor's diagnostics of every file under it are the same; fails with the
+ * differences otherwise.
+ */
+async function agreesWithCli(c: LspClient, dir = '', timeoutMs = 5000): Promise<void> {
+  const copy = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'isola-cli-')));
+  try {
+    fs.cpSync(c.path(dir), copy, { recursive: true });
+    for (const rel of c.openDocuments()) {
+      const inDir = path.posix.relative(dir, rel);
+      if (!inDir.startsWith('..')) fs.writeFileSync(path.join(copy, inDir), c.read(rel));
+    }
+    const cli = cliCheck(copy);
+    const uriOf = (file: string) => c.uri(path.posix.join(dir, file));
+    const want = new Map<string, string[]>(manifestsUnder(copy).map((f) => [uriOf(f), []]));
+    for (const d of cli.diagnostics as CliDiagnostic[]) want.set(uriOf(d.file), [...(want.get(uriOf(d.file)) ?? []), line({ ...d, severity: SEVERITY[d.severity] })]);
+    const prefix = dir ? c.uri(dir) + '/' : c.uri('') + '/';
+    const differences = (): string => {
+      const got = c.allDiagnostics();
+      const out: string[] = [];
+      for (const uri of new Set([...want.keys(), ...[...got.keys()].filter((u) => u.startsWith(prefix))])) {
+        const g = (got.get(uri) ?? []).map(line).sort();
+        const w = (want.get(uri) ?? []).sort();
+        if (g.join('\n') !== w.join('\n')) out.push(`${uri.slice(prefix.length)}:\n  editor:\n    ${g.join('\n    ') || '(none)'}\n  isola check:\n    ${w.join('\n    ') || '(none)'}`);
+      }
+      return out.join('\n');
+    };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await c.settle();
+      const diff = differences();
+      if (!diff) return;
+      if (Date.now() > deadline) assert.fail(`the editor's diagnostics differ from \`isola check\`:\n${diff}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+describe('a solution\'s languages edited in the editor (payments)', () => {
+  const server = useServer(path.join(EXAMPLES, 'payments'));
+  const SOLUTION = 'payments_solution.isola.json';
+  const MEMBERS = ['payments/payments.isola.json', 'custom_objects/custom_objects.isola.json', 'accounting/accounting.isola.json'];
+
+  it('another order of the languages gives every member MAN005, as `isola check` does; back, none', async () => {
+    const c = server();
+    const text = await c.open(SOLUTION);
+    await c.change(SOLUTION, text.replace('"languages": ["en", "ru"]', '"languages": ["ru", "en"]'));
+    for (const m of MEMBERS) {
+      const ds = await c.waitForDiagnostics(m, has('MAN005'));
+      assert.match(messages(ds, 'MAN005')[0], /the same languages in another order/);
+    }
+    await agreesWithCli(c);
+    await c.change(SOLUTION, text);
+    for (const m of MEMBERS) await c.waitForDiagnostics(m, lacks('MAN005'));
+    await agreesWithCli(c);
+  });
+});

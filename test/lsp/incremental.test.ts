@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
-import { cliCheck, CliDiagnostic, EXAMPLES, has, lacks, LspClient, manifestsUnder, messageOf, useServer } from './client';
+import { cliCheck, CliDiagnostic, EXAMPLES, has, lacks, listing, LspClient, manifestsUnder, messageOf, useServer } from './client';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
 const line = (d: { range: Diagnostic['range']; code?: unknown; severity?: unknown; message: unknown }) =>
@@ -72,6 +72,28 @@ describe('a solution\'s languages edited in the editor (payments)', () => {
     await agreesWithCli(c);
     await c.change(SOLUTION, text);
     for (const m of MEMBERS) await c.waitForDiagnostics(m, lacks('MAN005'));
+    await agreesWithCli(c);
+  });
+});
+
+describe('two solutions with one code, one renamed in the editor', () => {
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+  const server = useServer(undefined, {
+    files: {
+      'a.isola.json': json({ kind: 'solution', code: 'sol', version: '1.0.0', includes: [] }),
+      'b.isola.json': json({ kind: 'solution', code: 'sol', version: '1.0.0', includes: [] }),
+    },
+  });
+
+  it('the other one loses its MAN001 "Duplicate solution code", and gets it back', async () => {
+    const c = server();
+    assert.ok(has('MAN001')(c.diagnostics('b.isola.json') ?? []), listing(c.diagnostics('b.isola.json')));
+    const text = await c.open('a.isola.json');
+    await c.change('a.isola.json', text.replace('"code": "sol"', '"code": "sol2"'));
+    await c.waitForDiagnostics('b.isola.json', lacks('MAN001'));
+    await agreesWithCli(c);
+    await c.change('a.isola.json', text);
+    await c.waitForDiagnostics('b.isola.json', has('MAN001'));
     await agreesWithCli(c);
   });
 });

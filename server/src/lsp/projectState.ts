@@ -6,7 +6,7 @@ import { modelOrigin, referenceEditOf } from '../core/manifest/carryModel';
 import { rebuildAfterEdit } from '../core/manifest/edit';
 import { FileHost, isManifestPath, noteReadProblems } from '../core/manifest/host';
 import { declaredLanguages } from '../core/manifest/packageInputs';
-import { loadProject, Project, resolveLinks } from '../core/manifest/project';
+import { codeFamily, loadProject, Project, resolveLinks } from '../core/manifest/project';
 import type { Manifest } from '../core/manifest/types';
 
 /** What an update did: the manifests to re-check first, and the others whose findings may change. */
@@ -127,9 +127,14 @@ export class ProjectState {
     const current = this.project.manifests.filter((m) => !newSet.has(m.absPath));
     if (movers.some((m) => m.kind === 'configuration')) return current;
     const names = new Set<string>();
+    // Codes unique within a family (MAN001): a solution or configuration has no namespace, so the
+    // other manifests with its code would not be found through one.
+    const codes = new Set<string>();
     for (const m of movers) {
       if (m.namespace) names.add(m.namespace);
       if (m.code) names.add(m.code);
+      const key = familyKey(m);
+      if (key) codes.add(key);
     }
     const touched = new Set<string>();
     for (const p of [before, this.project]) {
@@ -137,7 +142,8 @@ export class ProjectState {
         if (pkg.members.some((x) => movers.some((mv) => mv.absPath === x.absPath))) for (const x of pkg.members) touched.add(x.absPath);
       }
     }
-    return current.filter((m) => touched.has(m.absPath) || (m.namespace && names.has(m.namespace)) || m.references.some((r) => names.has(r.text.split('.')[0])));
+    return current.filter((m) => touched.has(m.absPath) || (m.namespace && names.has(m.namespace)) || codes.has(familyKey(m) ?? '') ||
+      m.references.some((r) => names.has(r.text.split('.')[0])));
   }
 }
 
@@ -145,6 +151,12 @@ export class ProjectState {
 function carriedFrom(m: Manifest, old: Manifest): boolean {
   const token = modelOrigin(m);
   return token === modelOrigin(old) || referenceEditOf(token)?.from === modelOrigin(old);
+}
+
+/** A manifest's code within its family (`solution:sales`), for manifests whose codes must be unique. */
+function familyKey(m: Manifest): string | undefined {
+  const family = m.kind && codeFamily(m.kind);
+  return family && m.code !== undefined ? `${family}:${m.code}` : undefined;
 }
 
 /** What a manifest contributes to other manifests' checks. */

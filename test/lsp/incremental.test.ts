@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
+import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 import { cliCheck, CliDiagnostic, EXAMPLES, has, lacks, listing, LspClient, manifestsUnder, messageOf, useServer } from './client';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
@@ -56,6 +56,18 @@ async function agreesWithCli(c: LspClient, dir = '', timeoutMs = 5000): Promise<
   }
 }
 
+async function quickFixTitles(c: LspClient, rel: string, match: (d: Diagnostic) => boolean): Promise<string[]> {
+  const all = c.diagnostics(rel) ?? [];
+  const diagnostic = all.find(match);
+  assert.ok(diagnostic, `no such diagnostic in ${rel}:\n${listing(all)}`);
+  const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri: c.uri(rel) },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic], only: [CodeActionKind.QuickFix] },
+  });
+  return actions.map((a) => a.title);
+}
+
 describe('a solution\'s languages edited in the editor (payments)', () => {
   const server = useServer(path.join(EXAMPLES, 'payments'));
   const SOLUTION = 'payments_solution.isola.json';
@@ -94,6 +106,35 @@ describe('two solutions with one code, one renamed in the editor', () => {
     await agreesWithCli(c);
     await c.change('a.isola.json', text);
     await c.waitForDiagnostics('b.isola.json', has('MAN001'));
+    await agreesWithCli(c);
+  });
+});
+
+describe('a solution that comes to include the namespace a workspace outside it references', () => {
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+  const server = useServer(undefined, {
+    files: {
+      'w.isola.json': json({ kind: 'workspace', code: 'w', version: '1.0.0', apps: [{ code: 'a', title: 'A', fields: [{ code: 'f', title: 'F', type: 'app', app: 'x.y' }] }] }),
+      'x.isola.json': json({ kind: 'workspace', code: 'x', version: '1.0.0', apps: [{ code: 'y', title: 'Y' }] }),
+      'z.isola.json': json({ kind: 'workspace', code: 'z', version: '1.0.0' }),
+      's.isola.json': json({ kind: 'solution', code: 's', version: '1.0.0', includes: ['z.isola.json'] }),
+    },
+  });
+  const iso004 = (ds: Diagnostic[]) => messages(ds, 'ISO004').join('\n');
+
+  it('the ISO004 of the workspace outside now says to add it to that solution, and so does its quick fix', async () => {
+    const c = server();
+    assert.match(iso004(c.diagnostics('w.isola.json') ?? []), /create a solution/);
+    const text = await c.open('s.isola.json');
+    await c.change('s.isola.json', text.replace('"z.isola.json"', '"z.isola.json", "x.isola.json"'));
+    const ds = await c.waitForDiagnostics('w.isola.json', (d) => /solution `s`, which already includes workspace `x`/.test(iso004(d)));
+    assert.doesNotMatch(iso004(ds), /create a solution/);
+    const titles = await quickFixTitles(c, 'w.isola.json', (d) => d.code === 'ISO004');
+    assert.ok(titles.includes('Add workspace `w` to solution `s`'), titles.join(' | '));
+    assert.ok(!titles.some((t) => /^Create solution/.test(t)), titles.join(' | '));
+    await agreesWithCli(c);
+    await c.change('s.isola.json', text);
+    await c.waitForDiagnostics('w.isola.json', (d) => /create a solution/.test(iso004(d)));
     await agreesWithCli(c);
   });
 });

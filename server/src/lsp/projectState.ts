@@ -109,8 +109,9 @@ export class ProjectState {
 
   /**
    * Manifests whose findings may change when these manifests changed: only when what they
-   * declare (entities, namespace, includes, languages) changed. Then: the manifests of the same namespaces,
-   * those that reference those namespaces, and the members of every package that held them.
+   * declare (entities, namespace, includes, languages) changed. Then: the manifests of the same
+   * namespaces (or codes), those that reference those namespaces, the members of every package
+   * that held them, and, when such a package changed shape, those that reference its namespaces.
    */
   private affectedBy(before: Project, olds: Manifest[], news: Manifest[]): Manifest[] {
     const oldByAbs = new Map(olds.map((m) => [m.absPath, m]));
@@ -136,10 +137,25 @@ export class ProjectState {
       const key = familyKey(m);
       if (key) codes.add(key);
     }
+    // Manifests that came, went, or changed what they include or what they are: the packages that
+    // hold them change shape, and with them which solution holds each of their namespaces. What
+    // the references into those namespaces say (ISO004's way out, ISO009) depends on that, from
+    // anywhere in the project, not only from inside these packages.
+    const reshaping = new Set<string>(gone.map((m) => m.absPath));
+    for (const m of shifted) {
+      const old = oldByAbs.get(m.absPath);
+      if (!old || old.kind !== m.kind || old.code !== m.code || includesOf(old) !== includesOf(m)) reshaping.add(m.absPath);
+    }
+    const moved = new Set(movers.map((m) => m.absPath));
     const touched = new Set<string>();
     for (const p of [before, this.project]) {
       for (const pkg of p.packages) {
-        if (pkg.members.some((x) => movers.some((mv) => mv.absPath === x.absPath))) for (const x of pkg.members) touched.add(x.absPath);
+        if (!pkg.members.some((x) => moved.has(x.absPath))) continue;
+        const reshaped = pkg.members.some((x) => reshaping.has(x.absPath));
+        for (const x of pkg.members) {
+          touched.add(x.absPath);
+          if (reshaped && x.namespace) names.add(x.namespace);
+        }
       }
     }
     return current.filter((m) => touched.has(m.absPath) || (m.namespace && names.has(m.namespace)) || codes.has(familyKey(m) ?? '') ||
@@ -157,6 +173,11 @@ function carriedFrom(m: Manifest, old: Manifest): boolean {
 function familyKey(m: Manifest): string | undefined {
   const family = m.kind && codeFamily(m.kind);
   return family && m.code !== undefined ? `${family}:${m.code}` : undefined;
+}
+
+/** The files a manifest includes, in order. */
+function includesOf(m: Manifest): string {
+  return m.links.filter((l) => l.role === 'include').map((l) => l.absPath).join('\u0000');
 }
 
 /** What a manifest contributes to other manifests' checks. */

@@ -138,3 +138,27 @@ describe('a solution that comes to include the namespace a workspace outside it 
     await agreesWithCli(c);
   });
 });
+
+describe('did-you-mean of an unknown namespace after a rename elsewhere (broken)', () => {
+  const SALES = 'sales.isola.json';
+  const CRM = 'crm_ext/crm_ext.isola.json';
+  const server = useServer(path.join(EXAMPLES, 'broken'), {
+    files: { [SALES]: fs.readFileSync(path.join(EXAMPLES, 'broken', SALES), 'utf8').replace('"app": "crm_ext.lead_sources"', '"app": "crmx.lead_sources"') },
+  });
+  const crmx = (ds: Diagnostic[]) => messages(ds, 'ISO006').filter((m) => m.includes('crmx.lead_sources')).join('\n');
+
+  it('renaming the app it suggested drops the stale suggestion and its quick fix; renaming back restores them', async () => {
+    const c = server();
+    assert.match(crmx(c.diagnostics(SALES) ?? []), /`crm_ext\.lead_sources`/);
+    const text = await c.open(CRM);
+    await c.change(CRM, text.replace('"code": "lead_sources"', '"code": "lead_origins"'));
+    const ds = await c.waitForDiagnostics(SALES, (d) => crmx(d) !== '' && !crmx(d).includes('`crm_ext.lead_sources`'));
+    assert.ok(crmx(ds), listing(ds));
+    const titles = await quickFixTitles(c, SALES, (d) => d.code === 'ISO006' && messageOf(d).includes('crmx.lead_sources'));
+    assert.ok(!titles.some((t) => t.includes('crm_ext.lead_sources')), titles.join(' | '));
+    await agreesWithCli(c);
+    await c.change(CRM, text);
+    await c.waitForDiagnostics(SALES, (d) => crmx(d).includes('`crm_ext.lead_sources`'));
+    await agreesWithCli(c);
+  });
+});

@@ -7,7 +7,7 @@ import { rebuildAfterEdit } from '../core/manifest/edit';
 import { FileHost, isManifestPath, noteReadProblems } from '../core/manifest/host';
 import { declaredLanguages } from '../core/manifest/packageInputs';
 import { codeFamily, loadProject, Project, resolveLinks } from '../core/manifest/project';
-import type { Manifest } from '../core/manifest/types';
+import { GLOBAL_NAMESPACE, Manifest, Reference } from '../core/manifest/types';
 
 /** What an update did: the manifests to re-check first, and the others whose findings may change. */
 export interface ProjectChange {
@@ -158,8 +158,21 @@ export class ProjectState {
         }
       }
     }
+    // ISO006's "did you mean" for a reference into a namespace that exists nowhere (or to a unit of
+    // the org chart) is drawn from the entities of its kind in every namespace: a declaration of
+    // that kind coming or going anywhere may change it. Only the kinds whose declarations changed.
+    const kinds = changedKinds(movers, oldByAbs, this.manifests);
+    const { index, catalog } = this.project;
+    const guessedEverywhere = (r: Reference): boolean => {
+      if (!kinds.has(r.kind)) return false;
+      if (r.kind === 'orgUnit') return true;
+      const dot = r.text.indexOf('.');
+      if (dot < 0) return false;
+      const ns = r.text.slice(0, dot);
+      return ns !== GLOBAL_NAMESPACE && !index.namespaces.has(ns) && !catalog.namespaces.has(ns) && !this.project.isSolutionCode(ns);
+    };
     return current.filter((m) => touched.has(m.absPath) || (m.namespace && names.has(m.namespace)) || codes.has(familyKey(m) ?? '') ||
-      m.references.some((r) => names.has(r.text.split('.')[0])));
+      m.references.some((r) => names.has(r.text.split('.')[0]) || guessedEverywhere(r)));
   }
 }
 
@@ -173,6 +186,28 @@ function carriedFrom(m: Manifest, old: Manifest): boolean {
 function familyKey(m: Manifest): string | undefined {
   const family = m.kind && codeFamily(m.kind);
   return family && m.code !== undefined ? `${family}:${m.code}` : undefined;
+}
+
+/**
+ * Kinds of the top-level entities declared by one version of a mover and not the other (all of
+ * them for a manifest that came or went).
+ */
+function changedKinds(movers: Manifest[], oldByAbs: Map<string, Manifest>, current: Map<string, Manifest>): Set<string> {
+  const kinds = new Set<string>();
+  const keys = (m: Manifest | undefined) => new Set(m ? m.entities.filter((e) => !e.parent).map((e) => `${e.kind}:${e.namespace}:${e.code}`) : []);
+  for (const abs of new Set(movers.map((m) => m.absPath))) {
+    const before = oldByAbs.get(abs);
+    const after = current.get(abs);
+    const a = keys(before);
+    const b = keys(after);
+    for (const m of [before, after]) {
+      for (const e of m?.entities ?? []) {
+        const key = `${e.kind}:${e.namespace}:${e.code}`;
+        if (!e.parent && !(a.has(key) && b.has(key))) kinds.add(e.kind);
+      }
+    }
+  }
+  return kinds;
 }
 
 /** The files a manifest includes, in order. */

@@ -50,6 +50,8 @@ export interface StartOptions {
   initialTimeout?: number;
   /** The client's display language, sent in `initialize` as VS Code does (default: none). */
   locale?: string;
+  /** The workspace folder announced to the server, project-relative (default: the whole copy). */
+  folder?: string;
 }
 
 type Waiter = { uri: string; predicate: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void; timer: NodeJS.Timeout };
@@ -176,12 +178,13 @@ export class LspClient {
     }
     const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(root, proc, options.settings ?? { diagnostics: { delay: 20 } });
+    const folder = options.folder ?? '';
     try {
       await client.connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
         ...(options.locale ? { locale: options.locale } : {}),
-        rootUri: client.uri(''),
-        workspaceFolders: [{ uri: client.uri(''), name: path.basename(root) }],
+        rootUri: client.uri(folder),
+        workspaceFolders: [{ uri: client.uri(folder), name: path.basename(client.path(folder)) }],
         capabilities: {
           workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true } },
           textDocument: { publishDiagnostics: { relatedInformation: true }, rename: { prepareSupport: true } },
@@ -190,7 +193,7 @@ export class LspClient {
       await client.connection.sendNotification(InitializedNotification.type, {});
       if (options.waitForInitial !== false) {
         const timeout = options.initialTimeout ?? 15000;
-        await Promise.all(manifestsUnder(root).map((rel) => client.waitForDiagnostics(rel, () => true, timeout)));
+        await Promise.all(manifestsUnder(root, folder).map((rel) => client.waitForDiagnostics(rel, () => true, timeout)));
         await client.settle();
       }
     } catch (e) {

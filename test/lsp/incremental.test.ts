@@ -162,3 +162,28 @@ describe('did-you-mean of an unknown namespace after a rename elsewhere (broken)
     await agreesWithCli(c);
   });
 });
+
+describe('a manifest opened outside every workspace folder', () => {
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+  const server = useServer(undefined, {
+    folder: 'ws',
+    files: {
+      'ws/ws.isola.json': json({ kind: 'workspace', code: 'ws', version: '1.0.0' }),
+      'outside/sol.isola.json': json({ kind: 'solution', code: 'sol', version: '1.0.0', includes: ['sub/w.isola.json'] }),
+      'outside/sub/w.isola.json': json({ kind: 'workspace', code: 'w', version: '1.0.0', apps: [{ code: 'a', title: 'A', fields: [{ code: 'f', title: 'F', type: 'app', app: 'nowhere.b' }] }] }),
+    },
+  });
+
+  it('is checked with its own folder as the root, as `isola check` of that folder: its includes exist', async () => {
+    const c = server();
+    const text = await c.open('outside/sol.isola.json');
+    const ds = await c.waitForDiagnostics('outside/sol.isola.json', () => true);
+    assert.ok(lacks('MAN003')(ds), listing(ds));
+    await agreesWithCli(c, 'outside');
+    // Edits to it keep the rest of its folder in view.
+    await c.change('outside/sol.isola.json', text.replace('"version": "1.0.0"', '"version": "1.0.1"'));
+    await agreesWithCli(c, 'outside');
+    await c.close('outside/sol.isola.json');
+    await agreesWithCli(c, 'outside');
+  });
+});

@@ -38,6 +38,8 @@ export class IsolaWorkspace {
   private readonly pendingTexts = new Map<string, string | undefined | typeof ON_DISK>();
   private readonly pendingOthers = new Set<string>();
   private readonly dirty = new Map<string, Set<string>>(); // root -> manifest abs paths awaiting a re-check
+  /** Loads of roots added for manifests outside every workspace folder, not yet awaited. */
+  private loading: Promise<void>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
   private ready: Promise<void> = Promise.resolve();
@@ -141,10 +143,17 @@ export class IsolaWorkspace {
   }
 
   private addLooseRoot(absPath: string): void {
-    // A manifest outside every workspace folder is checked with its own folder as the project.
+    // A manifest outside every workspace folder is checked with its own folder as the project,
+    // as `isola check` of that folder checks it: the folder's other manifests are loaded too (what
+    // it includes exists, the solution holding it is known), and are checked like the others.
     const root = path.dirname(absPath);
     const state = new ProjectState(root, this.host, this.settings.catalog);
     this.states.set(root, state);
+    // Updates wait for the load (see `flush`): it replaces the state's manifests wholesale.
+    this.loading.push(state.load().then(
+      () => this.markDirty(state, state.project.manifests),
+      (e) => this.connection.console.error(`Isola: loading ${root} failed: ${(e as Error).stack ?? e}`),
+    ));
   }
 
   private schedule(): void {
@@ -173,6 +182,7 @@ export class IsolaWorkspace {
         texts.set(abs, read);
       }
     }
+    while (this.loading.length) await Promise.all(this.loading.splice(0));
     const perState = new Map<ProjectState, Map<string, string | undefined>>();
     for (const [abs, text] of texts) {
       const s = this.stateFor(abs);

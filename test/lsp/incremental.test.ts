@@ -187,3 +187,30 @@ describe('a manifest opened outside every workspace folder', () => {
     await agreesWithCli(c, 'outside');
   });
 });
+
+describe('edits saved to disk, then the documents closed (payments)', () => {
+  const server = useServer(path.join(EXAMPLES, 'payments'));
+  const SOLUTION = 'payments_solution.isola.json';
+  const OBJECTS = 'custom_objects/custom_objects.isola.json';
+  const PAYMENTS = 'payments/payments.isola.json';
+
+  it('the file watcher\'s events for the saved open documents change nothing, closing them neither', async () => {
+    const c = server();
+    const solution = await c.open(SOLUTION);
+    const objects = await c.open(OBJECTS);
+    await c.change(SOLUTION, solution.replace('"languages": ["en", "ru"]', '"languages": ["ru", "en"]'));
+    await c.change(OBJECTS, objects.replace('"code": "vat_rates"', '"code": "vat_rate"'));
+    await c.waitForDiagnostics(PAYMENTS, (d) => has('MAN005')(d) && has('ISO006')(d));
+    await agreesWithCli(c);
+    // Saving: the texts reach the disk and the watcher reports them while the documents are open.
+    await c.writeFiles({ [SOLUTION]: c.read(SOLUTION), [OBJECTS]: c.read(OBJECTS) });
+    await agreesWithCli(c);
+    await c.close(SOLUTION);
+    await c.close(OBJECTS);
+    await agreesWithCli(c);
+    // Undone on disk while closed, as `git checkout` does.
+    await c.writeFiles({ [SOLUTION]: solution, [OBJECTS]: objects });
+    await c.waitForDiagnostics(PAYMENTS, (d) => lacks('MAN005')(d) && lacks('ISO006')(d));
+    await agreesWithCli(c);
+  });
+});

@@ -145,3 +145,45 @@ describe('the list of jobs', () => {
     }
   });
 });
+
+describe('a plan is stale when what it read changed, not when anything did', () => {
+  it('a change in another namespace leaves the plan good; one in its own namespace makes it stale', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-stale-'));
+    const env = await Environment.open({ dataDir: path.join(dir, 'env'), name: 'local' });
+    const admin = Environment.localCaller('admin');
+    const bob = { id: 3, name: 'bob', admin: false, namespaces: ['other'] };
+    try {
+      // One folder per workspace, built again after each edit: its history file links the versions.
+      const build = (code: string, start: number, out: string) => {
+        const src = project(path.join(dir, code), { kind: 'workspace', code, title: code, version: '1.0.0', languages: ['en'], counters: [{ code: 'n', start }] });
+        assert.equal(isola(['build', src, '--package', code, '--out', path.join(dir, `${out}.isolapkg`)]).code, 0);
+        return path.join(dir, `${out}.isolapkg`);
+      };
+      const importOf = async (file: string) => {
+        const plan = await env.plan(admin, { package: (await env.registerFile(admin, file)).id });
+        return env.waitForJob((await env.startImport(admin, { plan: plan.id })).id);
+      };
+      assert.equal((await importOf(build('dt', 1, 'dt1'))).status, 'succeeded');
+      assert.equal((await importOf(build('other', 1, 'other1'))).status, 'succeeded');
+      const next = (await env.registerFile(admin, build('dt', 2, 'dt2'))).id;
+      const first = await env.plan(admin, { package: next });
+      // Another owner's edits elsewhere, as many as they like.
+      for (let i = 0; i < 3; i++) await env.changeEntity(bob, 'other.n', { body: { code: 'n', start: 10 + i } });
+      const job = await env.waitForJob((await env.startImport(admin, { plan: first.id })).id);
+      assert.equal(job.status, 'succeeded', String(job.error));
+      const third = (await env.registerFile(admin, build('dt', 3, 'dt3'))).id;
+      const stale = await env.plan(admin, { package: third });
+      await env.changeEntity(admin, 'dt.n', { body: { code: 'n', start: 99 } });
+      await assert.rejects(env.startImport(admin, { plan: stale.id }), (e: Error & { status?: number }) => e.status === 409 && /namespaces `dt` or the settings it checked/.test(e.message));
+      // Plans another user makes, more than the service keeps, push out their own, not this one.
+      const mine = await env.plan(admin, { package: third });
+      const theirs = (await env.registerFile(admin, build('other', 2, 'other2'))).id;
+      for (let i = 0; i < 201; i++) await env.plan(bob, { package: theirs });
+      const kept = await env.waitForJob((await env.startImport(admin, { plan: mine.id, onConflict: 'replace' })).id);
+      assert.equal(kept.status, 'succeeded', String(kept.error));
+    } finally {
+      await env.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -90,7 +90,7 @@ export async function restoreBackup(db: Database, id: string, by: string, now: s
       `INSERT INTO records (app, id, body, created_in) SELECT app, id, body, created_in FROM backup_records WHERE backup_id = $1 AND body IS NOT NULL
        ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body, created_in = EXCLUDED.created_in`, [id]);
     await tx.query(`UPDATE backups SET restored_at = $2, restored_by = $3 WHERE id = $1`, [id, now, by]);
-    await bumpRevision(tx, revision);
+    await bumpRevision(tx, revision, preview.backup.namespaces);
   });
   return { ...preview, backup: { ...preview.backup, restoredAt: now, restoredBy: by } };
 }

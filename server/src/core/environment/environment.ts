@@ -25,7 +25,7 @@ import { PackageStore, StoredPackage } from './packages';
 export type { StoredPackage } from './packages';
 import { conflictSummary } from './planChecks';
 import { makePlan } from './planner';
-import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, setMeta, writeHistory } from './store';
+import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, lastChange, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta, staleP, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
 import { hashAfterChange } from './merge';
@@ -142,7 +142,7 @@ export class Environment {
     await this.db.transaction(async (tx) => {
       const rev = checked ? await lockRevision(tx) : undefined;
       await setMeta(tx, 'settings', next);
-      if (rev !== undefined) await bumpRevision(tx, rev);
+      if (rev !== undefined) await bumpRevision(tx, rev, [SETTINGS_CHANGE]);
     });
     return next;
   }
@@ -195,7 +195,7 @@ export class Environment {
       await tx.query(`UPDATE entities SET body = $2, hash = $3, deleted = $4, updated_at = $5, updated_by = $6, job_id = NULL WHERE id = $1`, [id, JSON.stringify(body), hash, deleted, at, caller.name]);
       const h = entriesOf(await historyOf(tx, [id]), id) ?? [];
       if (h[h.length - 1]?.hash !== hash) await writeHistory(tx, id, [...h, { hash, at }]);
-      await bumpRevision(tx, rev);
+      await bumpRevision(tx, rev, [e.namespace]);
     });
     return { ...e, body, hash, deleted, updatedAt: at, updatedBy: caller.name };
   }
@@ -249,10 +249,26 @@ export class Environment {
       const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), now });
       const plan = withChoice(made, describeChoice(view, choice), view.cards.length > 0, await dataAppsCheck(this.db, view));
       this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256 });
-      if (this.plans.size > PLANS_KEPT) this.plans.delete(this.plans.keys().next().value!);
+      if (this.plans.size > PLANS_KEPT) this.forgetAPlan();
       return plan;
     } finally {
       whole.reader.close();
+    }
+  }
+
+  /**
+   * Drops the oldest plan of whoever holds the most: a user who makes plan after plan pushes out
+   * their own, never the one another user is reviewing.
+   */
+  private forgetAPlan(): void {
+    const held = new Map<string, number>();
+    for (const { plan } of this.plans.values()) held.set(plan.createdBy, (held.get(plan.createdBy) ?? 0) + 1);
+    const most = [...held].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+    for (const [id, { plan }] of this.plans) {
+      if (plan.createdBy === most) {
+        this.plans.delete(id);
+        return;
+      }
     }
   }
 
@@ -272,8 +288,8 @@ export class Environment {
     if (plan.counts.conflict && o.onConflict !== 'replace') {
       throw new EnvError(409, `${conflictSummary(plan)}; nothing was imported (replace them with onConflict "replace")`, 'conflicts', plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id));
     }
-    const revision = await getRevision(this.db);
-    if (revision !== plan.revision) throw new EnvError(409, `the environment changed since the plan was made (revision ${plan.revision}, now ${revision}); make a new plan`, 'stale-plan');
+    const changed = await lastChange(this.db, plan.namespaces);
+    if (changed > plan.revision) throw staleP(plan, changed);
     const clash = this.jobs.running().find((j) => j.kind === 'import' && j.namespaces.some((n) => plan.namespaces.includes(n)));
     if (clash) throw new EnvError(409, `import ${clash.id} into ${clash.namespaces.join(', ')} is still ${clash.status}`, 'running');
     this.plans.delete(o.plan);

@@ -7,7 +7,7 @@ import type { PackageView } from './packageView';
 import { cardToWrite, keptLogLine, keptOf, Merges, refineAction } from './merge';
 import { backupLine } from './planChecks';
 import { actionOf } from './planner';
-import { bumpRevision, getEntities, getSettings, historyOf, lockRevision, setMeta, upsertEntities, writeHistories } from './store';
+import { bumpRevision, getEntities, getSettings, historyOf, lastChange, lockRevision, setMeta, staleP, upsertEntities, writeHistories } from './store';
 import type { Caller, ImportPlan, PlanAction } from './types';
 import { importRecords, type RecordCounts } from './recordImport';
 import { newId } from './users';
@@ -64,9 +64,8 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
   };
   const result = await db.transaction(async (tx) => {
     const revision = await lockRevision(tx);
-    if (revision !== plan.revision) {
-      throw new EnvError(409, `the environment changed since the plan was made (revision ${plan.revision}, now ${revision}); make a new plan`, 'stale-plan');
-    }
+    const changed = await lastChange(tx, plan.namespaces);
+    if (changed > plan.revision) throw staleP(plan, changed);
     const env = await getEntities(tx, permitted.map((c) => c.id));
     const actions = new Map<string, PlanAction>();
     const conflicts: string[] = [];
@@ -160,7 +159,7 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     await tx.query(`INSERT INTO backups (id, job_id, created_at, created_by, namespaces, entities, records, created_records) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [backupId, o.jobId, o.now, o.caller.name, JSON.stringify(permit.namespaces), changing.length, records.reduce((n, r) => n + r.created + r.updated, 0), JSON.stringify(created)]);
     // Records equal to what the environment holds change nothing: importing a package again leaves the revision alone.
-    const newRevision = changing.length || records.some((r) => r.created || r.updated) ? await bumpRevision(tx, revision) : revision;
+    const newRevision = changing.length || records.some((r) => r.created || r.updated) ? await bumpRevision(tx, revision, permit.namespaces) : revision;
     const counts: Record<PlanAction, number> = { ...plan.counts };
     const result: ImportResult = { backupId, revision: newRevision, counts, entities: permitted.map((c) => ({ id: c.id, action: actions.get(c.id)! })), records };
     await o.finish(tx, result);

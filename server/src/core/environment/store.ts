@@ -3,6 +3,7 @@ import type { Sql } from './db/database';
 import type { EnvEntity, EnvSettings } from './types';
 import { namespaceOfId } from './writeScope';
 import { entriesOf, historyEntry } from '../packaging/history';
+import { EnvError } from './errors';
 
 /** Reads and small writes of an environment's state, over any Sql (the database or a transaction). */
 
@@ -34,9 +35,34 @@ export async function lockRevision(tx: Sql): Promise<number> {
   return Number(rows[0].value);
 }
 
-export async function bumpRevision(tx: Sql, from: number): Promise<number> {
+/**
+ * Moves the revision and records it as the last change of each namespace written (`SETTINGS` for
+ * the platform and languages every plan checks): a plan is stale when one of the namespaces it
+ * read changed after it, not when any namespace did (one owner's edits made every other owner's
+ * plans stale, so an import could be blocked from outside for good).
+ */
+export async function bumpRevision(tx: Sql, from: number, namespaces: readonly string[]): Promise<number> {
   await setMeta(tx, 'revision', from + 1);
+  if (namespaces.length) {
+    await tx.query(`INSERT INTO isola_meta (key, value) SELECT 'changed:' || ns, to_jsonb($2::int) FROM jsonb_array_elements_text($1::jsonb) AS t(ns)
+      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [JSON.stringify([...new Set(namespaces)]), from + 1]);
+  }
   return from + 1;
+}
+
+/** The 409 of a plan that what it read changed after. */
+export function staleP(plan: { revision: number; namespaces: readonly string[] }, changed: number): EnvError {
+  return new EnvError(409, `the environment changed since the plan was made (its namespaces ${plan.namespaces.map((n) => `\`${n}\``).join(', ') || '(none)'} or the settings it checked, at revision ${changed}, after the plan's ${plan.revision}); make a new plan`, 'stale-plan');
+}
+
+/** What `bumpRevision` marks for a change of the settings a plan checks. */
+export const SETTINGS_CHANGE = '@settings';
+
+/** The newest revision at which any of these namespaces (or the checked settings) changed, 0 when none did. */
+export async function lastChange(db: Sql, namespaces: readonly string[]): Promise<number> {
+  const keys = [...namespaces, SETTINGS_CHANGE].map((ns) => `changed:${ns}`);
+  const rows = await db.query<{ n: number | null }>(`SELECT max((value #>> '{}')::int) AS n FROM isola_meta WHERE key = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))`, [JSON.stringify(keys)]);
+  return Number(rows[0]?.n ?? 0);
 }
 
 interface EntityRow {

@@ -16,6 +16,8 @@ export const fixIso004: FixProvider = (project, d, t) => {
     const member = String(data.member ?? target);
     const memberManifest = manifestByFile(project, member);
     if (!solution || !memberManifest) return [];
+    // An include the solution has already would only repeat it: it is not what is missing.
+    if (solution.links.some((l) => l.role === 'include' && l.file === member)) return [];
     const rel = includePath(solution.file, member);
     const edits = addEdits(new Map(), solution.file, jsonEdits(solution.text, ['includes', -1], rel));
     const title = t.t('fix.iso004.add', { memberAcc: kindLabel(memberManifest.kind!, memberManifest.code, t, 'acc'), solutionAcc: kindLabel(solution.kind!, solution.code, t, 'acc') });

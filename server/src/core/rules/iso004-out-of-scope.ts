@@ -22,10 +22,13 @@ export const iso004: Rule = {
       const { t } = ctx;
       const what = capital(kindLabel(ref.kind, ref.text, t));
       const homeGen = namespaceLabel(ctx.project, target.namespace, t, 'gen');
-      const way = wayOut(ctx.project, pkg, target.namespace, target.manifest.file, t);
+      // A solution carries namespaces through the workspaces and modules it includes, not through
+      // app manifests: the way out names the manifest that declares the target's namespace.
+      const targetFile = ctx.project.firstWithCode('namespace', target.namespace)?.file ?? target.manifest.file;
+      const way = wayOut(ctx.project, pkg, target.namespace, targetFile, t);
       out.push(finding(this, m, ctx, { path: ref.path },
         t.t('iso004', { what, homeGen, pkgGen: packageLabel(pkg, t, 'gen'), way: way.text }),
-        { namespace: target.namespace, targetFile: target.manifest.file, ...way.data }));
+        { namespace: target.namespace, targetFile, ...way.data }));
     }
     return out;
   },

@@ -1,0 +1,36 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { appManifest, appWithRef, solution, workspace } from '../rules/fixtures';
+import { applyFix, fixable, titled } from './apply';
+
+// The target app lives in an app manifest of namespace `b`; workspace `b` declares the namespace.
+const B_FILES = {
+  'b/b.isola.json': workspace('b'),
+  'b/apps/items.isola.json': appManifest('items', 'b'),
+};
+const A = workspace('a', { apps: [appWithRef('deals', 'b.items')] });
+
+describe('ISO004 quick fixes for a target declared in an app manifest', () => {
+  it('"Create solution" includes the workspace that declares the namespace, not the app manifest', async () => {
+    const f = await fixable({ 'a/a.isola.json': A, ...B_FILES });
+    const d = f.one((x) => x.code === 'ISO004');
+    const fix = titled(f.fixes(d), 'Create solution `a_solution` with workspace `a` and workspace `b`');
+    const [[file, text]] = [...applyFix(f.project, fix)];
+    assert.equal(file, 'a_solution.isola.json');
+    assert.deepEqual(JSON.parse(text).includes, ['a/a.isola.json', 'b/b.isola.json']);
+  });
+
+  it('"Add to solution" adds the declaring workspace, and never an include the solution already has', async () => {
+    // The solution already includes the app manifest, which brings namespace `b` into no scope.
+    const f = await fixable({
+      'a/a.isola.json': A,
+      ...B_FILES,
+      's.isola.json': solution('s', ['a/a.isola.json', 'b/apps/items.isola.json']),
+    });
+    const d = f.one((x) => x.code === 'ISO004' && x.file === 'a/a.isola.json');
+    assert.ok(d.message.includes('(b/b.isola.json)'), d.message);
+    const fix = titled(f.fixes(d), 'Add workspace `b` to solution `s`');
+    const after = JSON.parse(applyFix(f.project, fix).get('s.isola.json')!);
+    assert.deepEqual(after.includes, ['a/a.isola.json', 'b/apps/items.isola.json', 'b/b.isola.json']);
+  });
+});

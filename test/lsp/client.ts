@@ -339,7 +339,10 @@ export class LspClient {
       if ('kind' in c) {
         if (c.kind !== 'create') throw new Error(`unsupported resource operation ${c.kind}`);
         const rel = relOf(c.uri);
-        if (!fs.existsSync(this.path(rel)) || !c.options?.ignoreIfExists) created.add(rel);
+        // As the spec says: an existing file is replaced with `overwrite`, kept with `ignoreIfExists`, else the edit fails.
+        const exists = fs.existsSync(this.path(rel));
+        if (exists && !c.options?.overwrite && !c.options?.ignoreIfExists) throw new Error(`create ${rel}: the file exists`);
+        if (!exists || c.options?.overwrite) created.add(rel);
         if (!perFile.has(rel)) perFile.set(rel, []);
       } else {
         const rel = relOf(c.textDocument.uri);

@@ -183,6 +183,25 @@ describe('quick fix: ISO004 of a standalone workspace creates a solution', () =>
   });
 });
 
+describe('quick fix: ISO004 "Create solution" when a file of that name exists', () => {
+  const TAKEN = 'sales_solution.isola.json';
+  const theirs = JSON.stringify({ kind: 'module', code: 'sales_tools', title: 'Sales tools', version: '1.0.0' }, null, 2) + '\n';
+  const server = useServer(path.join(EXAMPLES, 'broken'), { files: { [TAKEN]: theirs } });
+
+  it('creates a new file and leaves the existing one as it was', async () => {
+    const c = server();
+    const { actions } = await quickFixes(c, SALES, (d) => d.code === 'ISO004');
+    const a = actions.find((x) => x.title.startsWith('Create solution'));
+    assert.ok(a?.edit?.documentChanges, actions.map((x) => x.title).join(' | '));
+    const creates = a.edit.documentChanges.filter(CreateFile.is);
+    assert.deepEqual(creates.map((d) => d.uri), [c.uri('sales_solution_2.isola.json')]);
+    assert.ok(!creates[0].options?.ignoreIfExists, 'a file that appears meanwhile is not written into');
+    await c.applyWorkspaceEdit(a.edit);
+    assert.equal(c.read(TAKEN), theirs);
+    assert.equal(JSON.parse(c.read('sales_solution_2.isola.json')).code, 'sales_solution_2');
+  });
+});
+
 describe('quick fix: ISO004 inside a solution adds the missing member', () => {
   const SOLUTION = 'payments_solution.isola.json';
   const PAYMENTS = 'payments/payments.isola.json';

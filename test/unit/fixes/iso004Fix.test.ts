@@ -34,3 +34,14 @@ describe('ISO004 quick fixes for a target declared in an app manifest', () => {
     assert.deepEqual(after.includes, ['a/a.isola.json', 'b/apps/items.isola.json', 'b/b.isola.json']);
   });
 });
+
+describe('ISO004 "Create solution" never writes into an existing file', () => {
+  it('picks a file name no manifest has, even when the code is free', async () => {
+    // `a_solution.isola.json` exists, as a manifest of another code.
+    const f = await fixable({ 'a/a.isola.json': A, ...B_FILES, 'a_solution.isola.json': workspace('other') });
+    const fix = titled(f.fixes(f.one((x) => x.code === 'ISO004')), /^Create solution/);
+    assert.deepEqual(fix.creates?.map((c) => c.file), ['a_solution_2.isola.json']);
+    assert.equal(JSON.parse(fix.creates![0].text).code, 'a_solution_2');
+    assert.equal(fix.edits.size, 0, 'no other file is edited');
+  });
+});

@@ -28,10 +28,12 @@ export const fixIso004: FixProvider = (project, d, t) => {
     const other = manifestByFile(project, target);
     if (!member || !other) return [];
     const dir = commonDir(member.file, other.file);
-    let name = `${member.code}_solution`;
+    const fileOf = (code: string) => (dir ? `${dir}/${code}.isola.json` : `${code}.isola.json`);
+    // Neither a code nor a file of the project: the fix creates a file and never writes into one.
     const taken = new Set(project.manifests.map((m) => m.code));
-    for (let i = 2; taken.has(name); i++) name = `${member.code}_solution_${i}`;
-    const file = dir ? `${dir}/${name}.isola.json` : `${name}.isola.json`;
+    let name = `${member.code}_solution`;
+    for (let i = 2; taken.has(name) || project.manifestAt(fileOf(name)); i++) name = `${member.code}_solution_${i}`;
+    const file = fileOf(name);
     const text = JSON.stringify({
       kind: 'solution',
       code: name,

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import { CodeAction, CodeActionKind, CreateFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { fixesFor } from '../../core/fixes';
 import type { Fix } from '../../core/fixes/fix';
@@ -20,6 +21,7 @@ export function registerCodeActions(ctx: HandlerContext): void {
         const d = fromLspDiagnostic(lsp);
         if (!d) continue;
         for (const fix of fixesFor(project, d, ctx.translator)) {
+          if (await createsExisting(project, fix)) continue;
           actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [lsp], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(project, fix, ctx) });
         }
       }
@@ -38,7 +40,9 @@ function toWorkspaceEdit(project: Project, fix: Fix, ctx: HandlerContext): Works
   // Creating files needs versioned document changes.
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
   for (const c of fix.creates) {
-    documentChanges.push(CreateFile.create(uriOf(c.file), { ignoreIfExists: true }));
+    // Neither overwrite nor ignore: should the file appear before the edit is applied, the editor
+    // refuses the edit instead of inserting the new text in front of the file's own.
+    documentChanges.push(CreateFile.create(uriOf(c.file), { overwrite: false, ignoreIfExists: false }));
     documentChanges.push(TextDocumentEdit.create({ uri: uriOf(c.file), version: null }, [TextEdit.insert({ line: 0, character: 0 }, c.text)]));
   }
   for (const [file, edits] of fix.edits) {
@@ -46,4 +50,13 @@ function toWorkspaceEdit(project: Project, fix: Fix, ctx: HandlerContext): Works
     documentChanges.push(TextDocumentEdit.create({ uri: uriOf(file), version }, edits.map((e) => TextEdit.replace(e.range, e.newText))));
   }
   return { documentChanges };
+}
+
+/** Whether a fix would create a file that is on disk already (one the project did not load, say). */
+async function createsExisting(project: Project, fix: Fix): Promise<boolean> {
+  for (const c of fix.creates ?? []) {
+    const there = await fs.lstat(absOf(project.root, c.file)).then(() => true, () => false);
+    if (there) return true;
+  }
+  return false;
 }

@@ -119,6 +119,10 @@ export function applyTextEdits(text: string, edits: TextEdit[]): string {
   const sorted = edits
     .map((e, i) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText, i }))
     .sort((a, b) => b.start - a.start || b.i - a.i);
+  // As VS Code does: edits of one change that overlap are refused (the LSP spec forbids them).
+  for (let k = 1; k < sorted.length; k++) {
+    if (sorted[k].end > sorted[k - 1].start) throw new Error(`overlapping edits: ${JSON.stringify(edits)}`);
+  }
   for (const e of sorted) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
   return text;
 }

@@ -159,6 +159,30 @@ describe('quick fix: ISO001 in a script file two processes run', () => {
   });
 });
 
+describe('quick fix: ISO003 when the last property is on one line', () => {
+  const W = 'w.isola.json';
+  const text = [
+    '{',
+    '  "kind": "workspace", "code": "w", "title": "W", "version": "1.0.0",',
+    '  "apps": [ { "code":"a","permissions":[{"group":"global.managers","access":"read"}] } ]',
+    '}',
+    '',
+  ].join('\n');
+  const server = useServer(undefined, { files: { [W]: text } });
+
+  it('the edits do not overlap; the file stays JSON and the ISO003 goes', async () => {
+    const c = server();
+    const { actions } = await quickFixes(c, W, (d) => d.code === 'ISO003');
+    await apply(c, actions, 'Create group `managers` in workspace `w` and use it');
+    await c.waitForDiagnostics(W, lacks('ISO003'));
+    const after = JSON.parse(c.read(W));
+    assert.deepEqual(after.groups, [{ code: 'managers', title: 'Managers' }]);
+    assert.equal(after.apps[0].permissions[0].group, 'managers');
+    await c.settle();
+    assert.deepEqual(c.diagnostics(W), [], listing(c.diagnostics(W)));
+  });
+});
+
 describe('quick fix: ISO004 of a standalone workspace creates a solution', () => {
   const server = useServer(path.join(EXAMPLES, 'broken'));
 

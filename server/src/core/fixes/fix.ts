@@ -1,4 +1,4 @@
-import { Edit, modify } from 'jsonc-parser';
+import { applyEdits, Edit, modify } from 'jsonc-parser';
 import type { JsonPath } from '../json/path';
 import { LineIndex } from '../json/positions';
 import type { Diagnostic } from '../check';
@@ -30,6 +30,32 @@ export function jsonEdits(text: string, path: JsonPath, value: unknown): TextEdi
     newText: e.content,
   }));
 }
+
+/** The text with a JSON value set at a path, formatted as `jsonEdits` formats it. */
+export function withJsonValue(text: string, path: JsonPath, value: unknown): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return applyEdits(text, modify(text, path as (string | number)[], value, { formattingOptions: { ...FORMAT.formattingOptions, eol } }));
+}
+
+/**
+ * One edit that turns `before` into `after`: the span between their common start and end. Fixes
+ * that change a file in several steps send this, since edits of one fix must not overlap (LSP)
+ * and a formatting edit may cover a line another step changes.
+ */
+export function editBetween(before: string, after: string): TextEdit[] {
+  if (before === after) return [];
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  // Never split a CRLF or a surrogate pair: widen the span over the other half.
+  const splits = (at: number) => at > 0 && at < before.length && (isLow(before.charCodeAt(at)) || (before[at - 1] === '\r' && before[at] === '\n'));
+  while (splits(start)) start--;
+  while (end > 0 && splits(before.length - end)) end--;
+  return [{ range: new LineIndex(before).rangeOf(start, before.length - end - start), newText: after.slice(start, after.length - end) }];
+}
+
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
 /** Adds edits for a file to a set of file edits. */
 export function addEdits(all: FileEdits, file: string, edits: TextEdit[]): FileEdits {

@@ -1,0 +1,29 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse, ParseError } from 'jsonc-parser';
+import { checkProject } from '../../../server/src/core/check';
+import { project } from '../helpers';
+import { applyFix, fixable, titled } from './apply';
+
+describe('ISO003 quick fix', () => {
+  it('on a one-line last property, sends edits that do not overlap and leave valid JSON', async () => {
+    const text = [
+      '{',
+      '  "kind": "workspace", "code": "w", "title": "W", "version": "1.0.0",',
+      '  "apps": [ { "code":"a","permissions":[{"group":"global.managers","access":"read"}] } ]',
+      '}',
+      '',
+    ].join('\n');
+    const f = await fixable({ 'w.isola.json': text });
+    const fix = titled(f.fixes(f.one((d) => d.code === 'ISO003')), 'Create group `managers` in workspace `w` and use it');
+    const after = applyFix(f.project, fix).get('w.isola.json')!;
+    const errors: ParseError[] = [];
+    const value = parse(after, errors);
+    assert.deepEqual(errors, [], after);
+    assert.deepEqual(value.groups, [{ code: 'managers', title: 'Managers' }]);
+    assert.equal(value.apps[0].permissions[0].group, 'managers');
+    const again = checkProject(await project({ 'w.isola.json': after }));
+    assert.deepEqual(again.diagnostics.map((d) => `${d.code} ${d.message}`), []);
+  });
+
+});

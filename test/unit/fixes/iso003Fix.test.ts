@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, ParseError } from 'jsonc-parser';
 import { checkProject } from '../../../server/src/core/check';
+import { appManifest, workspace } from '../rules/fixtures';
 import { project } from '../helpers';
 import { applyFix, fixable, titled } from './apply';
 
@@ -26,4 +27,18 @@ describe('ISO003 quick fix', () => {
     assert.deepEqual(again.diagnostics.map((d) => `${d.code} ${d.message}`), []);
   });
 
+  it('in an app manifest, uses the group its namespace\'s workspace declares instead of creating another', async () => {
+    const files = {
+      'orders/orders.isola.json': workspace('orders', { groups: [{ code: 'managers', title: 'Managers' }] }),
+      'orders/apps/order.isola.json': appManifest('order', 'orders', { permissions: [{ group: 'global.managers', access: 'read' }] }),
+    };
+    const f = await fixable(files);
+    const fixes = f.fixes(f.one((d) => d.code === 'ISO003'));
+    assert.ok(!fixes.some((x) => x.title.startsWith('Create group')), fixes.map((x) => x.title).join(' | '));
+    const fix = titled(fixes, 'Use group `managers` of this package');
+    const changed = applyFix(f.project, fix);
+    assert.deepEqual([...changed.keys()], ['orders/apps/order.isola.json']);
+    const again = checkProject(await project({ ...files, 'orders/apps/order.isola.json': changed.get('orders/apps/order.isola.json')! }));
+    assert.deepEqual(again.diagnostics.map((d) => `${d.code} ${d.message}`), []);
+  });
 });

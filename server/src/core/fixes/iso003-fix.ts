@@ -9,7 +9,9 @@ export const fixIso003: FixProvider = (project, d, t) => {
   const code = d.data?.code;
   if (!m || d.data?.kind !== 'group' || typeof code !== 'string' || !m.kind || m.kind === 'configuration') return [];
   const edits: FileEdits = new Map();
-  const exists = m.entities.some((e) => e.kind === 'group' && !e.parent && e.code === code);
+  // Any manifest of the namespace may declare it (an app manifest's workspace, say): another would be a MAN001.
+  const exists = m.entities.some((e) => e.kind === 'group' && !e.parent && e.code === code)
+    || (m.namespace !== undefined && project.index.find(m.namespace, 'group', code).length > 0);
   // The reference first, then the group, in one edit: the group's formatting may rewrite the line
   // that holds the reference, and two edits over one span break the file.
   const lines = new LineIndex(m.text);

@@ -175,6 +175,24 @@ describe('rename', () => {
   });
 });
 
+describe('rename to a code that is taken', () => {
+  const server = useServer(path.join(EXAMPLES, 'payments'));
+
+  it('is refused for an entity of that kind in that scope; the same code elsewhere is fine', async () => {
+    const c = server();
+    await c.open(OBJECTS);
+    const app = at(c, PAYMENTS, 'custom_objects.periods', 20);
+    await assert.rejects(c.request('textDocument/rename', { ...app, newName: 'departments' }), /Cannot rename: app `departments` in namespace `custom_objects` exists already/);
+    const field = at(c, OBJECTS, '"code": "rate"', 10);
+    await assert.rejects(c.request('textDocument/rename', { ...field, newName: 'country' }), /Cannot rename: field `country` of app `vat_rates` exists already/);
+    // `prepayment` is a field of another app.
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { ...field, newName: 'prepayment' });
+    assert.ok(edit.changes?.[c.uri(OBJECTS)]?.length, 'the field is renamed');
+    const prep = await c.request<{ placeholder: string }>('textDocument/prepareRename', app);
+    assert.equal(prep.placeholder, 'periods');
+  });
+});
+
 describe('rename of an app with records', () => {
   const server = useServer(path.join(EXAMPLES, 'invoices'));
 

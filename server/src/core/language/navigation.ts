@@ -4,6 +4,7 @@ import type { Range } from '../json/positions';
 import { EntityIndex } from '../manifest/index';
 import type { Project } from '../manifest/project';
 import type { EntityDecl, Reference } from '../manifest/types';
+import { entityLabel } from '../rules/words';
 import { locationsOf, SymbolAt } from './locations';
 
 /** A place in a project file. */
@@ -59,12 +60,28 @@ export function referenceRanges(refs: Reference[]): FileRange[] {
 /** Codes must stay valid identifiers: references split on dots. */
 export const CODE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Why a rename cannot happen, or undefined when it can. */
-export function renameProblem(e: EntityDecl | undefined, newCode: string): string | undefined {
+/**
+ * Why a rename cannot happen, or undefined when it can. Without `project` (a prepareRename, which
+ * knows no new code yet) whether the new code is taken is not asked.
+ */
+export function renameProblem(e: EntityDecl | undefined, newCode: string, project?: Project): string | undefined {
   if (!e) return 'Only entities declared in this project can be renamed (built-ins belong to the platform).';
   if (e.code.startsWith('#')) return 'This entity has no code to rename.';
   if (!CODE_PATTERN.test(newCode)) return `\`${newCode}\` is not a valid code: use letters, digits and \`_\`, not starting with a digit.`;
+  const taken = project && newCode !== e.code ? takenBy(project, e, newCode) : undefined;
+  // References to either would then resolve to one of them: the rename would merge them silently.
+  if (taken) {
+    const where = taken.parent ? '' : ` in namespace \`${taken.namespace}\``;
+    return `Cannot rename: ${entityLabel(taken)}${where} exists already; the two and their references would merge.`;
+  }
   return undefined;
+}
+
+/** An entity of the same kind and scope (namespace, or parent entity) that has the code already. */
+function takenBy(project: Project, e: EntityDecl, code: string): EntityDecl | undefined {
+  if (!e.parent) return project.index.find(e.namespace, e.kind, code)[0];
+  const parent = EntityIndex.keyOf(e.parent);
+  return e.manifest.entities.find((x) => x.kind === e.kind && x.code === code && x.parent && EntityIndex.keyOf(x.parent) === parent);
 }
 
 /**

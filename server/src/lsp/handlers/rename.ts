@@ -28,7 +28,7 @@ export function registerRename(ctx: HandlerContext): void {
       const s = model && symbolAt(model.manifest, params.position);
       if (!model || !s) return null;
       const e = entityOf(model.project, s);
-      const problem = renameProblem(e, params.newName);
+      const problem = renameProblem(e, params.newName, model.project);
       if (problem) return new ResponseError(0, problem) as never;
       const changes: WorkspaceEdit['changes'] = {};
       for (const [file, edits] of renameEdits(model.project, e!, params.newName)) {

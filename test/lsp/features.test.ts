@@ -193,6 +193,34 @@ describe('rename to a code that is taken', () => {
   });
 });
 
+describe('rename of a reference written with an escape', () => {
+  const W = 'w.isola.json';
+  const text = [
+    '{',
+    '  "kind": "workspace", "code": "w", "title": "W", "version": "1.0.0",',
+    '  "apps": [',
+    '    { "code": "clients", "title": "Clients" },',
+    '    { "code": "orders", "title": "Orders", "fields": [ { "code": "client", "title": "Client", "type": "app", "app": "\\u0077.clients" } ] }',
+    '  ]',
+    '}',
+    '',
+  ].join('\n');
+  const server = useServer(undefined, { files: { [W]: text } });
+
+  it('replaces the code part as written, leaving the escape whole', async () => {
+    const c = server();
+    await c.open(W);
+    const prep = await c.request<{ range: Range; placeholder: string }>('textDocument/prepareRename', at(c, W, 'clients"', 2, 1));
+    assert.deepEqual(prep.range, rangeOf(c.read(W), 'clients', 1));
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { ...at(c, W, '"clients"', 2), newName: 'customers' });
+    await c.applyWorkspaceEdit(edit);
+    assert.ok(c.read(W).includes('"app": "\\u0077.customers"'), c.read(W));
+    assert.equal(JSON.parse(c.read(W)).apps[1].fields[0].app, 'w.customers');
+    await c.settle();
+    assert.deepEqual(c.diagnostics(W), []);
+  });
+});
+
 describe('rename of an app with records', () => {
   const server = useServer(path.join(EXAMPLES, 'invoices'));
 

@@ -1,5 +1,6 @@
 import { locatePaths } from '../json/locate';
 import { pathKey } from '../json/path';
+import { rawOffsetInStringToken } from '../json/strings';
 import type { Range } from '../json/positions';
 import { EntityIndex } from '../manifest/index';
 import type { Project } from '../manifest/project';
@@ -85,6 +86,20 @@ function takenBy(project: Project, e: EntityDecl, code: string): EntityDecl | un
 }
 
 /**
+ * The part of a reference's range (the string's raw content) after `namespace.`: the whole range
+ * for a bare code. `ref.text` is decoded, so its dot is mapped to the raw text, where an escape
+ * such as `\u0077` takes six characters.
+ */
+export function codePartRange(ref: Reference, range: Range): Range {
+  const dot = ref.text.indexOf('.');
+  if (dot < 0) return range;
+  const lines = locationsOf(ref.manifest).lines;
+  const from = lines.offsetAt(range.start) - 1; // the opening quote
+  const token = ref.manifest.text.slice(from, lines.offsetAt(range.end) + 1);
+  return { start: lines.positionAt(from + rawOffsetInStringToken(token, dot + 1)), end: range.end };
+}
+
+/**
  * Renames an entity's code across every manifest: its declaration and each reference, keeping
  * each reference's form (`code`, `namespace.code`).
  */
@@ -101,13 +116,8 @@ export function renameEdits(project: Project, e: EntityDecl, newCode: string): F
   }
   for (const ref of referencesTo(project, e)) {
     const range = locationsOf(ref.manifest).reference(ref);
-    if (!range) continue;
-    const dot = ref.text.indexOf('.');
-    if (dot < 0) add(ref.manifest.file, { range, newText: newCode });
-    else {
-      // Replace only the code part, so `ns.old` becomes `ns.new` and the namespace is untouched.
-      add(ref.manifest.file, { range: { start: { line: range.start.line, character: range.start.character + dot + 1 }, end: range.end }, newText: newCode });
-    }
+    // Replace only the code part, so `ns.old` becomes `ns.new` and the namespace is untouched.
+    if (range) add(ref.manifest.file, { range: codePartRange(ref, range), newText: newCode });
   }
   // An app's records are keyed by its code in the `data` map of the manifests of its namespace.
   if (e.kind === 'app' && !e.parent) {

@@ -1,6 +1,6 @@
 import { ResponseError, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { symbolAt } from '../../core/language/locations';
-import { entityOf, renameEdits, renameProblem } from '../../core/language/navigation';
+import { codePartRange, entityOf, renameEdits, renameProblem } from '../../core/language/navigation';
 import { absOf, toUri } from '../convert';
 import { HandlerContext, modelOf } from '../context';
 import { runSafe } from '../runner';
@@ -16,9 +16,7 @@ export function registerRename(ctx: HandlerContext): void {
       const problem = renameProblem(e, 'x');
       if (problem) return new ResponseError(0, problem) as never;
       // For `namespace.code`, only the code part is renamed.
-      const text = s.kind === 'reference' ? s.ref.text : e!.code;
-      const dot = text.indexOf('.');
-      const range = dot < 0 ? s.range : { start: { line: s.range.start.line, character: s.range.start.character + dot + 1 }, end: s.range.end };
+      const range = s.kind === 'reference' ? codePartRange(s.ref, s.range) : s.range;
       return { range, placeholder: e!.code };
     }),
   );

@@ -129,3 +129,31 @@ async function contentOfCards(file: string): Promise<Card[]> {
     r.close();
   }
 }
+
+describe('a copy of a workspace (`as`), exported, unpacked and built again', () => {
+  it('imports back as all unchanged: its files are named after the copy, as a build names them', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-as-'));
+    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
+    try {
+      const first = path.join(tmp, 'first.isolapkg');
+      await build(path.join(REPO, 'examples/invoices'), 'workspace', 'invoices', first);
+      const plan = await env.plan((await env.uploadPackage(first)).id, 'inv_copy', { data: 'all' });
+      const imported = await followJob(env, (await env.startImport(plan.id, 'cancel')).id, () => undefined, 20);
+      assert.equal(imported.status, 'succeeded', imported.error);
+      const exported = await followJob(env, (await env.startExport({ kind: 'namespace', code: 'inv_copy', design: 'all', data: 'all' })).id, () => undefined, 20);
+      assert.equal(exported.status, 'succeeded', exported.error);
+      const p = path.join(tmp, 'exported.isolapkg');
+      await env.downloadPackage(String(exported.result!.package), p);
+      assert.ok((await contentOfCards(p)).flatMap((c) => JSON.stringify(c.body).match(/scripts\/[a-z_.]+\.ts/g) ?? []).every((f) => f.startsWith('scripts/inv_copy.')));
+      const dir = path.join(tmp, 'unpacked');
+      await unpackPackage({ file: p, dir });
+      const again = path.join(tmp, 'again.isolapkg');
+      await build(dir, 'workspace', 'inv_copy', again);
+      const back = await env.plan((await env.uploadPackage(again)).id, undefined, { data: 'all' });
+      assert.deepEqual(back.entities.filter((e) => e.action !== 'unchanged').map((e) => `${e.action} ${e.id}`), []);
+    } finally {
+      await env.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,7 +3,7 @@ import type { Card, Descriptor, History } from '../packaging/format';
 import { PackageError, PackageReader, type OpenedPackage } from '../packaging/reader';
 import { missingFile } from '../packaging/fileRefs';
 import { promises as fs } from 'node:fs';
-import { Rename, renameCards, renameFor, renameHistory, renameId } from './rename';
+import { Rename, renameCards, renamedFilePath, renameFor, renameHistory, renameId } from './rename';
 import { writeScope, type WriteScope } from './writeScope';
 
 /** A package opened for import: its cards, sources and history, under the code it is imported as. */
@@ -79,7 +79,7 @@ export async function openPackageView(file: string, as: string | undefined, now:
     }
     const descriptor = reader.descriptor;
     let cards = design.cards;
-    const attachments = design.attachments;
+    let attachments = design.attachments;
     let history = descriptor.history;
     let rename: Rename | undefined;
     const dataApps = new Map(descriptor.data.map((d) => [d.app, d.app]));
@@ -90,6 +90,9 @@ export async function openPackageView(file: string, as: string | undefined, now:
       history = renameHistory(rename, history, cards, now, originals);
       dataApps.clear();
       for (const d of descriptor.data) dataApps.set(renameId(rename, d.app), d.app);
+      // The renamed cards name their files under the copy's ids (renameCards); the cached map stays as read.
+      attachments = new Map(attachments);
+      for (const [p, b] of design.attachments) attachments.set(renamedFilePath(rename, p), b);
     }
     const scope = writeScope(descriptor.kind, rename ? rename.to : descriptor.code, cards, dataApps.keys());
     return { reader, descriptor, cards, attachments, history, dataApps, namespaces: scope.namespaces, scope, rename };

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { fileRefHolders } from '../packaging/fileRefs';
 import { setOwn } from '../json/own';
 import { canonicalJson, sha256 } from '../packaging/canonical';
 import type { Card, History } from '../packaging/format';
@@ -70,6 +72,13 @@ export function renameCards(r: Rename, cards: Card[]): Card[] {
       c.code = r.to;
     }
     c.id = renameId(r, c.id);
+    // Files are named after their entity's id (builder): the copy's after the copy's, or a
+    // retrieve and a build of the copy would name them anew and see every such entity changed.
+    for (const h of fileRefHolders(c.body)) {
+      const ref = h.file as { file: string };
+      const renamed = renamedFilePath(r, ref.file);
+      if (renamed !== ref.file) h.file = { ...ref, file: renamed };
+    }
     if (c.type === 'permissions' && typeof c.body.app === 'string') c.body.app = renameId(r, c.body.app);
     for (const ref of cardReferences(c)) {
       const hit = r.kind === 'namespace'
@@ -107,4 +116,14 @@ function renamedKey(v: unknown, from: string, to: string): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) setOwn(out, k === from ? to : k, x);
   return out;
+}
+
+/** A package's file path (`scripts/<id>.ts`, `templates/files/<id>.docx`) under the renamed id of its entity. */
+export function renamedFilePath(r: Rename, p: string): string {
+  const slash = p.lastIndexOf('/');
+  const base = p.slice(slash + 1);
+  const ext = path.posix.extname(base);
+  const stem = ext ? base.slice(0, -ext.length) : base;
+  const id = renameId(r, stem);
+  return id === stem ? p : `${p.slice(0, slash + 1)}${id}${ext}`;
 }

@@ -237,6 +237,16 @@ describe('rename of an app with records', () => {
     await c.settle();
     assert.ok(![...c.allDiagnostics().values()].flat().some((d) => d.severity === 1), 'no errors after the rename');
   });
+
+  it('renames a field in the forms of its app that show it', async () => {
+    const c = server();
+    const file = 'invoices.isola.json';
+    await c.open(file);
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { ...at(c, file, '"code": "amount"', 10), newName: 'total' });
+    const text = applyTextEdits(c.read(file), edit.changes![c.uri(file)]);
+    const app = (JSON.parse(text.replace(/^\s*\/\/.*$/gm, '')) as { apps: { code: string; forms: { code: string; fields: string[] }[] }[] }).apps.find((a) => a.code === 'invoices')!;
+    assert.deepEqual(app.forms.map((f) => f.fields.filter((x) => x === 'total' || x === 'amount')), [['total'], ['total']]);
+  });
 });
 
 describe('symbols', () => {

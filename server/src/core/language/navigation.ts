@@ -1,5 +1,5 @@
 import { locatePaths } from '../json/locate';
-import { pathKey } from '../json/path';
+import { JsonPath, pathKey } from '../json/path';
 import { rawOffsetInStringToken } from '../json/strings';
 import type { Range } from '../json/positions';
 import { EntityIndex } from '../manifest/index';
@@ -127,6 +127,25 @@ export function renameEdits(project: Project, e: EntityDecl, newCode: string): F
       const key = locatePaths(m.text, [['data', e.code]], { tolerantOnly: m.syntaxErrors.length > 0 }).get(pathKey(['data', e.code]));
       if (key?.keyOffset === undefined || key.keyLength === undefined || key.keyLength < 2) continue;
       add(m.file, { range: locationsOf(m).lines.rangeOf(key.keyOffset + 1, key.keyLength - 2), newText: newCode });
+    }
+  }
+  // A form names the fields it shows by their codes (`forms[].fields`), inside their app.
+  if (e.kind === 'field' && e.parent?.kind === 'app') {
+    const m = e.parent.manifest;
+    const forms = (e.parent.body as { forms?: unknown }).forms;
+    const paths: JsonPath[] = [];
+    if (Array.isArray(forms)) {
+      forms.forEach((f, i) => {
+        const fields = (f as { fields?: unknown } | null)?.fields;
+        if (Array.isArray(fields)) fields.forEach((x, j) => x === e.code && paths.push([...e.parent!.path, 'forms', i, 'fields', j]));
+      });
+    }
+    const found = paths.length ? locatePaths(m.text, paths, { tolerantOnly: m.syntaxErrors.length > 0 }) : undefined;
+    for (const at of paths) {
+      const v = found?.get(pathKey(at));
+      // Only a code written as it reads (no escapes) is replaced in place.
+      if (!v || v.length !== e.code.length + 2) continue;
+      add(m.file, { range: locationsOf(m).lines.rangeOf(v.offset + 1, v.length - 2), newText: newCode });
     }
   }
   return edits;

@@ -214,3 +214,24 @@ describe('edits saved to disk, then the documents closed (payments)', () => {
     await agreesWithCli(c);
   });
 });
+
+describe('two kinds with one code in a namespace, across manifests, edited in the editor', () => {
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+  const server = useServer(undefined, {
+    files: {
+      'crm.isola.json': json({ kind: 'workspace', code: 'crm', version: '1.0.0', widgets: [{ code: 'home' }] }),
+      'z.isola.json': json({ kind: 'app', code: 'deal', namespace: 'crm', version: '1.0.0', processes: [{ code: 'start' }] }),
+    },
+  });
+
+  it('a widget renamed to the code of a process in another manifest gets MAN001 where `isola check` puts it, and loses it when renamed back', async () => {
+    const c = server();
+    await agreesWithCli(c);
+    const text = await c.open('crm.isola.json');
+    await c.change('crm.isola.json', text.replace('"code": "home"', '"code": "start"'));
+    await agreesWithCli(c);
+    assert.ok([...c.allDiagnostics().values()].flat().some((d) => d.code === 'MAN001'), 'MAN001 somewhere');
+    await c.change('crm.isola.json', text);
+    await agreesWithCli(c);
+  });
+});

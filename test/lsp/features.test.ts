@@ -190,6 +190,11 @@ describe('rename to a code that is taken', () => {
     assert.ok(edit.changes?.[c.uri(OBJECTS)]?.length, 'the field is renamed');
     const prep = await c.request<{ placeholder: string }>('textDocument/prepareRename', app);
     assert.equal(prep.placeholder, 'periods');
+    // A page of the namespace has a card of its own, `custom_objects.catalogs`: the app's would be the same id.
+    await assert.rejects(c.request('textDocument/rename', { ...app, newName: 'catalogs' }), /Cannot rename: page `catalogs` in namespace `custom_objects` has that code; a package names both cards `custom_objects\.catalogs`/);
+    // A nested menu page travels inside its top page: its code is free for the app.
+    const nested = await c.request<WorkspaceEdit>('textDocument/rename', { ...app, newName: 'periods_page' });
+    assert.ok(Object.keys(nested.changes ?? {}).length, 'renamed');
   });
 });
 

@@ -3,6 +3,7 @@ import { JsonPath, pathKey } from '../json/path';
 import { rawOffsetInStringToken } from '../json/strings';
 import type { Range } from '../json/positions';
 import { EntityIndex } from '../manifest/index';
+import { hasOwnCard } from '../packaging/format';
 import type { Project } from '../manifest/project';
 import type { EntityDecl, Reference } from '../manifest/types';
 import { entityLabel } from '../rules/words';
@@ -73,6 +74,7 @@ export function renameProblem(e: EntityDecl | undefined, newCode: string, projec
   // References to either would then resolve to one of them: the rename would merge them silently.
   if (taken) {
     const where = taken.parent ? '' : ` in namespace \`${taken.namespace}\``;
+    if (taken.kind !== e.kind) return `Cannot rename: ${entityLabel(taken)}${where} has that code; a package names both cards \`${taken.namespace}.${newCode}\`, and importing one would replace the other.`;
     return `Cannot rename: ${entityLabel(taken)}${where} exists already; the two and their references would merge.`;
   }
   return undefined;
@@ -80,7 +82,12 @@ export function renameProblem(e: EntityDecl | undefined, newCode: string, projec
 
 /** An entity of the same kind and scope (namespace, or parent entity) that has the code already. */
 function takenBy(project: Project, e: EntityDecl, code: string): EntityDecl | undefined {
-  if (!e.parent) return project.index.find(e.namespace, e.kind, code)[0];
+  if (!e.parent) {
+    const same = project.index.find(e.namespace, e.kind, code)[0];
+    if (same || !hasOwnCard(e)) return same;
+    // A package names cards `namespace.code` whatever their kind (MAN001): a page `home` takes the widget's id.
+    return project.index.inNamespace(e.namespace).find((x) => x.code === code && x !== e && hasOwnCard(x));
+  }
   const parent = EntityIndex.keyOf(e.parent);
   return e.manifest.entities.find((x) => x.kind === e.kind && x.code === code && x.parent && EntityIndex.keyOf(x.parent) === parent);
 }

@@ -102,6 +102,13 @@ export class EntityIndex {
     return out;
   }
 
+  /** Every top-level declaration of one namespace. */
+  inNamespace(namespace: string): EntityDecl[] {
+    const out: EntityDecl[] = [];
+    for (const codes of this.map.get(namespace)?.values() ?? []) for (const list of codes.values()) out.push(...list);
+    return out;
+  }
+
   private flat?: EntityDecl[];
 
   /** Every declaration, for suggestions and completion (an array, built once: generators are slow in hot loops). */

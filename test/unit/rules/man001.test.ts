@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appManifest, expectDiagnostic, listing, run, workspace } from './fixtures';
+import { appManifest, configuration, expectDiagnostic, listing, run, solution, workspace } from './fixtures';
 import type { EntityDecl, Manifest } from '../../../server/src/core/manifest/types';
 import { nestedDuplicates } from '../../../server/src/core/manifest/index';
 
@@ -45,6 +45,19 @@ describe('MAN001 duplicate code', () => {
       code: 'MAN001', severity: 'error', file: 'crm/z_deal.isola.json', covers: 'deal',
       message: ['duplicate app code `deal`', 'first declared in crm/crm.isola.json'],
     });
+  });
+
+  it('fires for a solution coded like a workspace, and a configuration coded like its solution: their cards would share an id', async () => {
+    const c = await run({
+      'sales/sales.isola.json': workspace('sales'),
+      'sales.isola.json': solution('sales', ['sales/sales.isola.json']),
+      'corp.isola.json': configuration('corp', ['corp_sol.isola.json']),
+      'corp_sol.isola.json': solution('corp', ['sales/sales.isola.json']),
+    });
+    const found = c.of('MAN001').map((d) => `${d.file}: ${d.message}`).sort();
+    assert.equal(found.length, 2, listing(c.result));
+    assert.match(found[0], /^corp\.isola\.json: The configuration `corp` has the code of the solution `corp` \(corp_sol\.isola\.json\): a package names both cards `corp`/);
+    assert.match(found[1], /^sales\.isola\.json: The solution `sales` has the code of the workspace `sales` \(sales\/sales\.isola\.json\)/);
   });
 
   it('does not fire for the same code in kinds that travel inside another card (a field, a script, a nested menu page)', async () => {

@@ -64,6 +64,7 @@ export const en = {
   'iso008.globals': '`globals` declares global objects in {ownerGen}, but only a configuration can carry them: move `globals` to a configuration manifest',
   'iso009': '`{text}` resolves only because solution `{solution}` includes both {ownAcc} and {otherAcc}; {ownAcc} alone cannot be exported',
   'man001.package': 'Duplicate {kindGen} code `{code}`: {firstFile} already declares {firstKind} `{code}`; each {unitGen} needs its own code',
+  'man001.unitId': 'The {kind} `{code}` has the code of the {firstKind} `{code}` ({firstFile}): a package names both cards `{code}`, and importing one would replace the other; give the {kind} another code',
   'man001.entity': 'Duplicate {nounGen} code `{code}` in {scopeGen} (first declared {firstAt}): codes must be unique within their kind',
   'man001.sameId': 'The {noun} `{code}` and the {firstNoun} `{code}` in {scopeGen} ({firstAt}) would share the id `{id}` in a package, and importing one would replace the other: give one of them another code',
   'man001.scope.orgChart': 'the org chart',

@@ -1,6 +1,8 @@
 import { ORG_NAMESPACE } from '../manifest/types';
 import { nestedDuplicates } from '../manifest/index';
-import { codeFamily } from '../manifest/project';
+import { codeFamily, type CodeFamily } from '../manifest/project';
+
+const UNIT_FAMILIES: readonly CodeFamily[] = ['namespace', 'solution', 'configuration'];
 import { Finding, finding, Rule } from './rule';
 import { kindLabel } from './words';
 
@@ -25,6 +27,18 @@ export const man001: Rule = {
             unitGen: t.noun(m.kind === 'workspace' || m.kind === 'module' ? 'namespace' : m.kind!, 'gen'),
           }),
           { firstFile: first.file }));
+      }
+    }
+    // Every unit's card has its code for id: a solution coded like a workspace would replace it
+    // in an environment. Reported on the unit of the later family (namespace, solution, configuration).
+    if (family) {
+      for (const other of UNIT_FAMILIES.slice(0, UNIT_FAMILIES.indexOf(family))) {
+        const first = ctx.project.firstWithCode(other, m.code!);
+        if (!first) continue;
+        out.push(finding(this, m, ctx, { path: ['code'] },
+          t.t('man001.unitId', { kind: t.noun(m.kind!), code: m.code!, firstKind: t.noun(first.kind!), firstFile: first.file }),
+          { firstFile: first.file }));
+        break;
       }
     }
     const duplicates = ctx.project.duplicates();

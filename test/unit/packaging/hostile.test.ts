@@ -262,10 +262,10 @@ const CASES: Case[] = [
   },
   {
     // 12 MB of `{},` inflate into millions of objects before any right is checked.
-    title: 'a descriptor of more than 4,000,000 objects and lists (memory spent before any check)',
+    title: 'a descriptor of more than 8,000,000 values (memory spent before any check)',
     // Random text keeps the entry under the zip-bomb ratio, as an attacker would.
     make: (f) => writePackage(f, { meta: `{"noise":"${randomBytes(200_000).toString('base64')}","pad":[${'{},'.repeat(4_100_000)}{}],${JSON.stringify(descriptor(indexOf(sound))).slice(1)}` }),
-    entry: 'meta_data.json', message: /^meta_data\.json: holds more than 4000000 objects and lists; no package's index and history need that many$/,
+    entry: 'meta_data.json', message: /^meta_data\.json: holds more than 8000000 values; no package's index and history need that many$/,
   },
   { title: 'a descriptor without "tool"', make: meta({ tool: undefined }), entry: 'meta_data.json', message: /^meta_data\.json: "tool" must be \{ name, version \}$/ },
   {

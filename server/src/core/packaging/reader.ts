@@ -27,17 +27,18 @@ export class PackageError extends Error {
 }
 
 /**
- * The descriptor is parsed whole, so its size bounds the memory an upload can make the service
- * spend before any right is checked. 64 MiB holds the index and history of some 140,000 cards
- * (10,000 take 4.5 MB); records travel in chunks and add a line per chunk.
+ * The descriptor is parsed whole, so what it holds bounds the memory an upload can make the
+ * service spend before any right is checked. Its bytes grow with the history every card carries
+ * (about 140 bytes a version, never trimmed): 20,000 cards with 32 versions each write 97 MB.
  */
-const MAX_DESCRIPTOR_BYTES = 64 * 1024 * 1024;
+const MAX_DESCRIPTOR_BYTES = 256 * 1024 * 1024;
 /**
- * Most objects and lists a descriptor may hold: each costs the parser far more memory than its two
- * bytes (265 MB of `{},` took a service past 7 GB). Legitimate descriptors hold one per index
- * entry and per history version, a few hundred thousand at most.
+ * Most values a descriptor may hold, counted as its `{`, `[` and `,` bytes: each costs the parser
+ * far more memory than its byte (265 MB of `{},` took a service past 7 GB). A legitimate descriptor
+ * spends 40 bytes or more on each (an index entry or a history version is three in 140), so 256 MiB
+ * of one stays under 7,000,000.
  */
-export const MAX_DESCRIPTOR_CONTAINERS = 4_000_000;
+export const MAX_DESCRIPTOR_VALUES = 8_000_000;
 
 /**
  * An opened package. Opening reads only the central directory and the descriptor, and refuses
@@ -434,9 +435,9 @@ function parseJsonEntry(buf: Buffer, name: string, manyBrackets?: boolean): unkn
 }
 
 function parseDescriptor(buf: Buffer): Descriptor {
-  // A text of n bytes holds at most n / 2 containers: only a large one is counted.
-  if (buf.length > 2 * MAX_DESCRIPTOR_CONTAINERS && containersIn(buf) > MAX_DESCRIPTOR_CONTAINERS) {
-    throw new PackageError(`holds more than ${MAX_DESCRIPTOR_CONTAINERS} objects and lists; no package's index and history need that many`, DESCRIPTOR);
+  // A text of n bytes holds at most n such values: only a large one is counted.
+  if (buf.length > MAX_DESCRIPTOR_VALUES && valuesIn(buf) > MAX_DESCRIPTOR_VALUES) {
+    throw new PackageError(`holds more than ${MAX_DESCRIPTOR_VALUES} values; no package's index and history need that many`, DESCRIPTOR);
   }
   const d = parseJsonEntry(buf, DESCRIPTOR) as Descriptor;
   if (typeof d !== 'object' || d === null || d.format !== PACKAGE_FORMAT) throw new PackageError(`"format" is not "${PACKAGE_FORMAT}": not an Isola package`, DESCRIPTOR);
@@ -452,12 +453,12 @@ function parseDescriptor(buf: Buffer): Descriptor {
   return d;
 }
 
-/** `{` and `[` bytes, inside strings too (an over-count only ever refuses sooner). */
-function containersIn(buf: Buffer): number {
+/** `{`, `[` and `,` bytes, inside strings too (an over-count only ever refuses sooner). */
+function valuesIn(buf: Buffer): number {
   let n = 0;
   for (let i = 0; i < buf.length; i++) {
     const b = buf[i];
-    if (b === 0x7b || b === 0x5b) n++;
+    if (b === 0x7b || b === 0x5b || b === 0x2c) n++;
   }
   return n;
 }

@@ -18,29 +18,37 @@ const EXAMPLES = [
   { dir: 'examples/company', kind: 'configuration', exportKind: 'configuration', code: 'company' },
 ] as const;
 
+/** Uploads, plans (all data) and imports a package; fails the test unless the import succeeds. */
+async function importInto(env: LocalClient, file: string, as?: string): Promise<void> {
+  const plan = await env.plan((await env.uploadPackage(file)).id, as, { data: 'all' });
+  const job = await followJob(env, (await env.startImport(plan.id, 'cancel')).id, () => undefined, 20);
+  assert.equal(job.status, 'succeeded', job.error);
+}
+
+/** Exports (design and data) into `file`; fails the test unless the export succeeds. */
+async function exportTo(env: LocalClient, kind: string, code: string, file: string): Promise<void> {
+  const job = await followJob(env, (await env.startExport({ kind, code, design: 'all', data: 'all' } as Parameters<LocalClient['startExport']>[0])).id, () => undefined, 20);
+  assert.equal(job.status, 'succeeded', job.error);
+  await env.downloadPackage(String(job.result!.package), file);
+}
+
 describe('a package exported from an environment, unpacked and built again, imports back as all unchanged', () => {
   for (const ex of EXAMPLES) {
     it(ex.dir, async () => {
       const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-'));
       const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
       try {
-        const importFile = async (file: string) => (await env.plan((await env.uploadPackage(file)).id, undefined, { data: 'all' }));
         const first = path.join(tmp, 'first.isolapkg');
         await build(path.join(REPO, ex.dir), ex.kind, ex.code, first);
-        const plan = await importFile(first);
-        const imported = await followJob(env, (await env.startImport(plan.id, 'cancel')).id, () => undefined, 20);
-        assert.equal(imported.status, 'succeeded', imported.error);
-
-        const exported = await followJob(env, (await env.startExport({ kind: ex.exportKind, code: ex.code, design: 'all', data: 'all' })).id, () => undefined, 20);
-        assert.equal(exported.status, 'succeeded', exported.error);
+        await importInto(env, first);
         const p = path.join(tmp, 'exported.isolapkg');
-        await env.downloadPackage(String(exported.result!.package), p);
+        await exportTo(env, ex.exportKind, ex.code, p);
 
         const dir = path.join(tmp, 'unpacked');
         await unpackPackage({ file: p, dir });
         const again = path.join(tmp, 'again.isolapkg');
         await build(dir, ex.kind, ex.code, again);
-        const back = await importFile(again);
+        const back = await env.plan((await env.uploadPackage(again)).id, undefined, { data: 'all' });
         assert.deepEqual(back.entities.filter((e) => e.action !== 'unchanged').map((e) => `${e.action} ${e.id}`), []);
         assert.deepEqual((await contentOf(again)).data, (await contentOf(p)).data);
       } finally {
@@ -59,14 +67,10 @@ describe('a configuration exported from an environment that holds other namespac
       for (const ex of EXAMPLES) {
         const file = path.join(tmp, `${ex.code}.isolapkg`);
         await build(path.join(REPO, ex.dir), ex.kind, ex.code, file);
-        const plan = await env.plan((await env.uploadPackage(file)).id, undefined, { data: 'all' });
-        const job = await followJob(env, (await env.startImport(plan.id, 'cancel')).id, () => undefined, 20);
-        assert.equal(job.status, 'succeeded', job.error);
+        await importInto(env, file);
       }
-      const exported = await followJob(env, (await env.startExport({ kind: 'configuration', code: 'company', design: 'all', data: 'all' })).id, () => undefined, 20);
-      assert.equal(exported.status, 'succeeded', exported.error);
       const p = path.join(tmp, 'exported.isolapkg');
-      await env.downloadPackage(String(exported.result!.package), p);
+      await exportTo(env, 'configuration', 'company', p);
       const dir = path.join(tmp, 'unpacked');
       await unpackPackage({ file: p, dir });
       const again = path.join(tmp, 'again.isolapkg');
@@ -96,15 +100,9 @@ describe('a copy of an app package (`as`) with its records', () => {
       writeFileSync(path.join(src, 'data', 't.jsonl'), '{"id":"1","subject":"first"}\n{"id":"2","subject":"second"}\n');
       const file = path.join(tmp, 'tickets.isolapkg');
       await build(src, 'app', 'tickets', file);
-      for (const as of [undefined, 'tickets_copy']) {
-        const plan = await env.plan((await env.uploadPackage(file)).id, as, { data: 'all' });
-        const job = await followJob(env, (await env.startImport(plan.id, 'cancel')).id, () => undefined, 20);
-        assert.equal(job.status, 'succeeded', job.error);
-      }
-      const exported = await followJob(env, (await env.startExport({ kind: 'namespace', code: 'solo', design: 'all', data: 'all' })).id, () => undefined, 20);
-      assert.equal(exported.status, 'succeeded', exported.error);
+      for (const as of [undefined, 'tickets_copy']) await importInto(env, file, as);
       const p = path.join(tmp, 'exported.isolapkg');
-      await env.downloadPackage(String(exported.result!.package), p);
+      await exportTo(env, 'namespace', 'solo', p);
       const copyCard = (await contentOfCards(p)).find((c) => c.id === 'solo.tickets_copy');
       assert.deepEqual(Object.keys(copyCard?.body.data as object), ['tickets_copy'], 'the copy\'s card names its own records');
       const dir = path.join(tmp, 'unpacked');
@@ -137,13 +135,9 @@ describe('a copy of a workspace (`as`), exported, unpacked and built again', () 
     try {
       const first = path.join(tmp, 'first.isolapkg');
       await build(path.join(REPO, 'examples/invoices'), 'workspace', 'invoices', first);
-      const plan = await env.plan((await env.uploadPackage(first)).id, 'inv_copy', { data: 'all' });
-      const imported = await followJob(env, (await env.startImport(plan.id, 'cancel')).id, () => undefined, 20);
-      assert.equal(imported.status, 'succeeded', imported.error);
-      const exported = await followJob(env, (await env.startExport({ kind: 'namespace', code: 'inv_copy', design: 'all', data: 'all' })).id, () => undefined, 20);
-      assert.equal(exported.status, 'succeeded', exported.error);
+      await importInto(env, first, 'inv_copy');
       const p = path.join(tmp, 'exported.isolapkg');
-      await env.downloadPackage(String(exported.result!.package), p);
+      await exportTo(env, 'namespace', 'inv_copy', p);
       assert.ok((await contentOfCards(p)).flatMap((c) => JSON.stringify(c.body).match(/scripts\/[a-z_.]+\.ts/g) ?? []).every((f) => f.startsWith('scripts/inv_copy.')));
       const dir = path.join(tmp, 'unpacked');
       await unpackPackage({ file: p, dir });

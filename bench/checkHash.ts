@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { checkProject } from '../server/src/core/check';
-import { nodeFileHost, noteReadProblems } from '../server/src/core/manifest/host';
+import { nodeFileHost } from '../server/src/core/manifest/host';
 import { loadProject } from '../server/src/core/manifest/project';
 
 /**
@@ -18,7 +18,6 @@ export async function printHashes(root: string, work: string): Promise<void> {
   ].filter((d) => fs.statSync(d).isDirectory());
   for (const dir of dirs) {
     const project = await loadProject(dir, nodeFileHost);
-    noteReadProblems(project.manifests, nodeFileHost);
     const result = checkProject(project);
     const sha = createHash('sha1').update(JSON.stringify(result)).digest('hex').slice(0, 16);
     console.log(`${sha}  ${String(result.diagnostics.length).padStart(6)} diagnostics  ${path.relative(root, dir)}`);

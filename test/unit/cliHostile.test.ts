@@ -133,6 +133,28 @@ describe('isola check on hostile manifests', () => {
     assert.deepEqual(ds[0].range.start, { line: 3, character: '  "title": "Caf'.length });
   });
 
+  it('a manifest that is not UTF-8 refuses its build, and the build of a solution including it, as it fails the check', () => {
+    const dir = project();
+    writeFileSync(path.join(dir, 's.isola.json'), JSON.stringify({ kind: 'solution', code: 's', version: '1.0.0', includes: ['a.isola.json', 'b.isola.json'] }));
+    writeFileSync(path.join(dir, 'a.isola.json'), JSON.stringify({ kind: 'workspace', code: 'a', version: '1.0.0', apps: [{ code: 'x', title: 'X' }] }));
+    const head = '{ "kind": "workspace", "code": "b", "version": "1.0.0", "apps": [{ "code": "y", "title": "Caf';
+    writeFileSync(path.join(dir, 'b.isola.json'), Buffer.concat([Buffer.from(head), Buffer.from([0xe9]), Buffer.from('" }] }\n')]));
+    const check = isola(['check', dir, '--package', 'b']);
+    assert.equal(check.code, 1, check.out);
+    assert.match(check.out, /^b\.isola\.json:1:\d+ error MAN002 [^\n]*not valid UTF-8: byte 0xE9/m);
+    for (const code of ['b', 's']) {
+      const out = path.join(dir, `${code}.isolapkg`);
+      const r = isola(['build', dir, '--package', code, '--out', out]);
+      assert.equal(r.code, 1, `build of ${code}: ${r.out}${r.err}`);
+      assert.match(r.out, /^b\.isola\.json:1:\d+ error MAN002 [^\n]*not valid UTF-8: byte 0xE9/m);
+      assert.match(r.err, /^isola build: refused: [^\n]*MAN002/);
+      assert.ok(!existsSync(out), `no package of ${code}`);
+    }
+    // The clean workspace beside it still builds.
+    const a = isola(['build', dir, '--package', 'a', '--out', path.join(dir, 'a.isolapkg')]);
+    assert.equal(a.code, 0, a.out + a.err);
+  });
+
   it('refuses a FIFO given as --builtins at once, on one line', (t) => {
     const dir = project();
     const fifo = path.join(dir, 'catalog.json');

@@ -4,7 +4,7 @@ import { Catalog, catalogShapeError, CatalogData, defaultCatalog } from '../core
 import { checkPackage, checkProject, packageView } from '../core/check';
 import { parseJson } from '../core/json/parse';
 import { decodeUtf8 } from '../core/json/utf8';
-import { nodeFileHost, noteReadProblems, readRegularFile } from '../core/manifest/host';
+import { nodeFileHost, readRegularFile } from '../core/manifest/host';
 import { loadProject } from '../core/manifest/project';
 import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
@@ -32,8 +32,8 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   const catalog = defaultCatalog();
   if (values.builtins) await addCatalogFile(catalog, path.resolve(io.cwd, values.builtins));
 
+  // Manifests that could not be read cleanly come with their MAN002 (see `loadProject`).
   const project = await loadProject(dir, nodeFileHost, { catalog });
-  noteReadProblems(project.manifests, nodeFileHost);
   // `--explain CODE@FILE:LINE`: the path of one finding, in the view the check would use.
   if (values.explain) return runExplain(values.explain, values.package ? packageView(project, pickPackage(project, values.package, values.kind, t)).view : project, io);
   // `--package`: that package alone, as its build would check it (a workspace of a solution too).

@@ -33,8 +33,8 @@ export class ProjectState {
   }
 
   async load(): Promise<Project> {
+    // With the read problems of manifests on disk, as in `isola check` and `isola build` (see `loadProject`).
     this.project = await loadProject(this.root, this.host, { catalog: this.catalog });
-    noteReadProblems(this.project.manifests, this.host);
     this.manifests = new Map(this.project.manifests.map((m) => [m.absPath, m]));
     return this.project;
   }

@@ -166,7 +166,9 @@ function unreadable(reason: string): ManifestFile {
 
 /**
  * Puts what the host remembers about manifests it could not read cleanly into their syntax
- * errors, where MAN002 reports them. Called after loading: the loader itself only sees text.
+ * errors, where MAN002 reports them. `loadProject` calls it for everything it loads, so no front
+ * end can check or build without it; the language server calls it again for manifests it re-reads.
+ * Noting a problem twice changes nothing.
  */
 export function noteReadProblems(manifests: Iterable<Manifest>, host: FileHost): void {
   if (!host.readProblem) return;

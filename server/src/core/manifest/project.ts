@@ -2,7 +2,7 @@ import { compareCodes } from '../compare';
 import * as path from 'node:path';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { buildManifest } from './build';
-import { FileHost, isManifestPath } from './host';
+import { FileHost, isManifestPath, noteReadProblems } from './host';
 import { linkedPathVerdict, RealPaths } from './linkedPath';
 import { EntityIndex } from './index';
 import { hasOwnCard } from '../packaging/format';
@@ -232,7 +232,8 @@ export class Project {
 
 /**
  * Loads every manifest under `root`, follows `includes` that stay inside it, checks which
- * linked files exist and reads script files (they are scanned for `Global.`). `root` is the
+ * linked files exist and reads script files (they are scanned for `Global.`). A manifest the host
+ * could not read cleanly carries why among its syntax errors (see `noteReadProblems`). `root` is the
  * project root every path in a manifest must stay inside (see `linkedPathVerdict`).
  */
 export async function loadProject(root: string, host: FileHost, options: LoadOptions = {}): Promise<Project> {
@@ -267,6 +268,10 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
   }
 
   const manifests = [...byAbs.values()].sort((a, b) => compareCodes(a.file, b.file));
+  // What kept a manifest from being read cleanly (not UTF-8, not a regular file) is part of the
+  // model from the start: every front end that loads a project (check, build, the language server,
+  // an unpack into a folder) sees the same MAN002, and none can build past it by forgetting a step.
+  noteReadProblems(manifests, host);
   // Most manifests name no file: they need no trip through a promise each.
   const linking = manifests.filter((m) => m.links.length > 0);
   await mapLimit(linking, 32, (m) => resolveLinks(m, host, (abs) => byAbs.has(abs), undefined, realPaths));

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog';
 import { ORG_NAMESPACE, GLOBAL_NAMESPACE, RefKind } from '../manifest/types';
 import { findGlobalUses } from '../manifest/scriptScan';
-import type { Card } from '../packaging/format';
+import { nestedPageCodes, type Card } from '../packaging/format';
 import { cardRef, forEachCardReference, type CardRef } from './cardRefs';
 import { writeScope, type WriteScope } from './writeScope';
 
@@ -69,6 +69,12 @@ export function isolationFindings(scope: PackageScope, catalog: Catalog, inEnvir
   const config = scope.kind === 'configuration';
   const types = new Map<string, string>();
   for (const c of scope.cards) types.set(c.id, c.type);
+  // Nested menu pages are pages one can link to, carried inside their top page's card: the
+  // package holds them as surely as its cards (a card of that id, if any, keeps its own type).
+  for (const c of scope.cards) {
+    if (c.type !== 'page') continue;
+    for (const code of nestedPageCodes(c.body)) if (!types.has(`${c.namespace}.${code}`)) types.set(`${c.namespace}.${code}`, 'page');
+  }
   const j: Judging = {
     scope, catalog, inEnvironment, out, config, types,
     // In scope is what the package's kind and code define, never what its cards claim.
@@ -90,7 +96,7 @@ interface Judging {
   inEnvironment: InEnvironment;
   out: IsolationFinding[];
   config: boolean;
-  /** The package's cards' types by id. */
+  /** The package's cards' types by id, and its nested menu pages as pages. */
   types: Map<string, string>;
   allowed: ReadonlySet<string> | 'any';
   appId: string | undefined;

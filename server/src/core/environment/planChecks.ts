@@ -1,5 +1,5 @@
 import { canonicalJson, sha256 } from '../packaging/canonical';
-import type { History } from '../packaging/format';
+import { nestedPageCodes, type History } from '../packaging/format';
 import type { Catalog } from '../catalog/catalog';
 import type { Sql } from './db/database';
 import { isolationFindings, type IsolationFinding, type PackageScope } from './isolation';
@@ -31,15 +31,42 @@ export async function isolationAgainst(db: Sql, scope: PackageScope, catalog: Ca
   const read = new Set<string>();
   for (;;) {
     const unread = new Set<string>();
+    const unreadPages = new Set<string>();
     const found = isolationFindings(scope, catalog, (id, kind) => {
       const type = known.get(id);
-      if (type === undefined && !read.has(id)) unread.add(id);
+      if (type === undefined && !read.has(id)) {
+        unread.add(id);
+        if (kind === 'page') unreadPages.add(id);
+      }
       return kind ? type === kind : type !== undefined;
     });
     if (!unread.size) return found;
     for (const [id, type] of await typesOf(db, unread)) known.set(id, type);
+    // A page that is no entity of its own may be a nested menu page the environment holds inside
+    // a top page: a page as much as the others (a manifest may link to it), so it resolves.
+    const nested = [...unreadPages].filter((id) => !known.has(id));
+    for (const id of await nestedPagesOf(db, nested)) known.set(id, 'page');
     for (const id of unread) read.add(id);
   }
+}
+
+/**
+ * Those of `ids` (`namespace.code`) that name a nested menu page of a page the environment holds.
+ * Only the pages of the namespaces asked about are read, and only when a reference found no
+ * entity of its id: most plans never ask.
+ */
+export async function nestedPagesOf(db: Sql, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (!ids.length) return found;
+  const wanted = new Set(ids);
+  const namespaces = [...new Set(ids.map((id) => id.slice(0, id.indexOf('.'))))];
+  const rows = await db.query<{ namespace: string; body: Record<string, unknown> }>(
+    `SELECT namespace, body FROM entities WHERE type = 'page' AND namespace = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))
+       AND jsonb_typeof(body->'pages') = 'array'`, [JSON.stringify(namespaces)]);
+  for (const r of rows) {
+    for (const code of nestedPageCodes(r.body)) if (wanted.has(`${r.namespace}.${code}`)) found.add(`${r.namespace}.${code}`);
+  }
+  return found;
 }
 
 /**

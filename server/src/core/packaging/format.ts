@@ -40,6 +40,24 @@ export function hasOwnCard(e: EntityDecl): boolean {
   return !(e.kind === 'page' && e.path.filter((p) => p === 'pages').length > 1);
 }
 
+/**
+ * Codes of the nested menu pages a page's body carries, at any depth. They are pages of the
+ * namespace like the top ones (a manifest declares them as `namespace.code`, and `page: "sub"`
+ * may link to one), only carried in their top page's card instead of one of their own: whatever
+ * resolves references in a package or an environment must find them there.
+ */
+export function nestedPageCodes(body: Record<string, unknown>, into: string[] = []): string[] {
+  const pages = body.pages;
+  if (!Array.isArray(pages)) return into;
+  for (const p of pages) {
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) continue;
+    const page = p as Record<string, unknown>;
+    if (typeof page.code === 'string') into.push(page.code);
+    nestedPageCodes(page, into);
+  }
+  return into;
+}
+
 /** One design entity as the package carries it: `<step>/<id>.card.json`. */
 export interface Card {
   id: string;

@@ -187,3 +187,30 @@ describe('a plan is stale when what it read changed, not when anything did', () 
     }
   });
 });
+
+describe('an export of an app by its code', () => {
+  it('finds only apps of the caller\'s namespaces: another owner\'s app of that code is not there for them', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-appexport-'));
+    const env = await Environment.open({ dataDir: path.join(dir, 'env'), name: 'local' });
+    const admin = Environment.localCaller('admin');
+    const bob = { id: 3, name: 'bob', admin: false, namespaces: ['other'] };
+    try {
+      for (const code of ['dt', 'other']) {
+        const src = project(path.join(dir, code), { kind: 'workspace', code, title: code, version: '1.0.0', languages: ['en'], apps: [{ code: 'items', title: 'Items' }] });
+        assert.equal(isola(['build', src, '--package', code, '--out', path.join(dir, `${code}.isolapkg`)]).code, 0);
+        const plan = await env.plan(admin, { package: (await env.registerFile(admin, path.join(dir, `${code}.isolapkg`))).id });
+        assert.equal((await env.waitForJob((await env.startImport(admin, { plan: plan.id })).id)).status, 'succeeded');
+      }
+      // The administrator sees both and must say which.
+      await assert.rejects(env.startExport(admin, { kind: 'app', code: 'items' }), /names 2 apps; name one as namespace\.app \(dt\.items, other\.items\)/);
+      // bob sees his own only, and nothing of dt's: not its name in a 403, not its id in a list.
+      const job = await env.waitForJob((await env.startExport(bob, { kind: 'app', code: 'items' })).id);
+      assert.equal(job.status, 'succeeded', String(job.error));
+      assert.deepEqual(job.namespaces, ['other']);
+      await assert.rejects(env.startExport(bob, { kind: 'app', code: 'dt.items' }), (e: Error & { status?: number }) => e.status === 404 && /no app `dt\.items`/.test(e.message) && !/owner/.test(e.message));
+    } finally {
+      await env.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -344,7 +344,8 @@ export class Environment {
   // ---- export ----
 
   async startExport(caller: Caller, r: ExportRequest): Promise<Job> {
-    const scope = await resolveExport(this.db, r);
+    const mayRead = (ns: string) => mayWrite(caller, [ns]);
+    const scope = await resolveExport(this.db, r, mayRead);
     if (r.kind === 'configuration') requireAdmin(caller, 'exporting the configuration');
     requireRights(caller, scope.namespaces, `exporting ${r.kind} \`${r.code}\``);
     const job: Job = {
@@ -359,7 +360,7 @@ export class Environment {
       // One transaction: the package is a consistent snapshot even while imports run (PostgreSQL).
       const r2 = await this.db.transaction(async (tx) => {
         if (this.db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-        const fresh = await resolveExport(tx, r);
+        const fresh = await resolveExport(tx, r, mayRead);
         // What the export reaches now, not when it was asked for: a solution's members may have
         // changed since (PUT /v1/entities), and the rights must hold for what is read.
         requireRights(caller, fresh.namespaces, `exporting ${r.kind} \`${r.code}\``);

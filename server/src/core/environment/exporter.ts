@@ -24,7 +24,7 @@ export interface ExportScope {
 }
 
 /** Resolves a namespace, app, solution or configuration to the entities it exports. */
-export async function resolveExport(db: Sql, r: ExportRequest): Promise<ExportScope> {
+export async function resolveExport(db: Sql, r: ExportRequest, mayRead: (namespace: string) => boolean = () => true): Promise<ExportScope> {
   const unit = async (type: string, code: string) => (await db.query(`SELECT * FROM entities WHERE type = $1 AND code = $2`, [type, code])).map((x) => toEntity(x as never))[0];
   const appsIn = async (ns: string[]) => (await db.query<{ app: string }>(`SELECT DISTINCT app FROM records WHERE split_part(app, '.', 1) = ANY($1::text[]) ORDER BY app`, [ns])).map((x) => x.app);
   switch (r.kind) {
@@ -35,9 +35,12 @@ export async function resolveExport(db: Sql, r: ExportRequest): Promise<ExportSc
       return { kind: (u?.type as ManifestKind) ?? 'workspace', code: r.code, title: str(u?.body.title), namespaces: [r.code], entities, apps: await appsIn([r.code]) };
     }
     case 'app': {
-      const rows = r.code.includes('.')
+      const found = r.code.includes('.')
         ? (await db.query(`SELECT * FROM entities WHERE type = 'app' AND id = $1`, [r.code]))
         : (await db.query(`SELECT * FROM entities WHERE type = 'app' AND code = $1`, [r.code]));
+      // Apps of namespaces the caller may not read are not there for them: a 403 or the list of
+      // ids below would say where another owner keeps an app of that code.
+      const rows = found.filter((x) => mayRead(String((x as { namespace: unknown }).namespace)));
       if (!rows.length) throw notFound(`the environment has no app \`${r.code}\``);
       if (rows.length > 1) throw badRequest(`\`${r.code}\` names ${rows.length} apps; name one as namespace.app (${rows.map((x) => x.id).join(', ')})`);
       const app = toEntity(rows[0] as never);

@@ -130,15 +130,6 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       plan.push({ file: at === '.' ? HISTORY_FILE : `${at}/${HISTORY_FILE}`, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created' });
     }
 
-    // A manifest that cannot be read may be the one of a unit this package carries: unpacking
-    // beside it would make a second manifest of that unit. (One this unpack would write over is
-    // judged below as a file that is not Isola's.)
-    const planned = new Set(plan.map((p) => p.file));
-    const unreadable = (project?.manifests ?? []).filter((m) => m.syntaxErrors.length && !planned.has(m.file));
-    if (unreadable.length && !o.force) {
-      const first = unreadable[0];
-      throw new UnpackRefused(`${first.file} cannot be read (${first.syntaxErrors[0].message})${unreadable.length > 1 ? ` and ${unreadable.length - 1} more manifest(s) neither` : ''}: a unit it declares would get a second manifest; fix it first, or --force to unpack beside it`);
-    }
     await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), !!o.force);
     const into = o.dryRun ? (o.stage === undefined ? undefined : path.resolve(o.stage)) : dir;
     if (into !== undefined) for (const p of plan) if (p.status !== 'unchanged') await write(reader, into, p);

@@ -25,7 +25,7 @@ import { PackageStore, StoredPackage } from './packages';
 export type { StoredPackage } from './packages';
 import { conflictSummary } from './planChecks';
 import { makePlan } from './planner';
-import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, lastChange, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta, staleP, writeHistory } from './store';
+import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, lastChange, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta, stalePlan, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
 import { hashAfterChange } from './merge';
@@ -289,7 +289,7 @@ export class Environment {
       throw new EnvError(409, `${conflictSummary(plan)}; nothing was imported (replace them with onConflict "replace")`, 'conflicts', plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id));
     }
     const changed = await lastChange(this.db, plan.namespaces);
-    if (changed > plan.revision) throw staleP(plan, changed);
+    if (changed > plan.revision) throw stalePlan(plan, changed);
     const clash = this.jobs.running().find((j) => j.kind === 'import' && j.namespaces.some((n) => plan.namespaces.includes(n)));
     if (clash) throw new EnvError(409, `import ${clash.id} into ${clash.namespaces.join(', ')} is still ${clash.status}`, 'running');
     this.plans.delete(o.plan);

@@ -7,7 +7,7 @@ import type { PackageView } from './packageView';
 import { cardToWrite, keptLogLine, keptOf, Merges, refineAction } from './merge';
 import { backupLine } from './planChecks';
 import { actionOf } from './planner';
-import { bumpRevision, getEntities, getSettings, historyOf, lastChange, lockRevision, setMeta, staleP, upsertEntities, writeHistories } from './store';
+import { bumpRevision, getEntities, getSettings, historyOf, lastChange, lockRevision, setMeta, stalePlan, upsertEntities, writeHistories } from './store';
 import type { Caller, ImportPlan, PlanAction } from './types';
 import { importRecords, type RecordCounts } from './recordImport';
 import { newId } from './users';
@@ -65,7 +65,7 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
   const result = await db.transaction(async (tx) => {
     const revision = await lockRevision(tx);
     const changed = await lastChange(tx, plan.namespaces);
-    if (changed > plan.revision) throw staleP(plan, changed);
+    if (changed > plan.revision) throw stalePlan(plan, changed);
     const env = await getEntities(tx, permitted.map((c) => c.id));
     const actions = new Map<string, PlanAction>();
     const conflicts: string[] = [];

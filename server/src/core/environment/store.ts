@@ -51,7 +51,7 @@ export async function bumpRevision(tx: Sql, from: number, namespaces: readonly s
 }
 
 /** The 409 of a plan that what it read changed after. */
-export function staleP(plan: { revision: number; namespaces: readonly string[] }, changed: number): EnvError {
+export function stalePlan(plan: { revision: number; namespaces: readonly string[] }, changed: number): EnvError {
   return new EnvError(409, `the environment changed since the plan was made (its namespaces ${plan.namespaces.map((n) => `\`${n}\``).join(', ') || '(none)'} or the settings it checked, at revision ${changed}, after the plan's ${plan.revision}); make a new plan`, 'stale-plan');
 }
 

@@ -345,17 +345,14 @@ class Unpacker {
    */
   private uncovered(members: { kind: string; code: string }[]): { kind: string; code: string }[] {
     const covered = new Set(members.map((x) => `${x.kind} ${x.code}`));
-    for (const x of members) {
-      if (x.kind !== 'solution') continue;
-      const card = this.cards.find((c) => c.type === 'solution' && c.code === x.code);
+    const coverMembersOf = (solution: string) => {
+      const card = this.cards.find((c) => c.type === 'solution' && c.code === solution);
       for (const y of Array.isArray(card?.body.members) ? card!.body.members : []) if (isObj(y)) covered.add(`${String(y.kind)} ${String(y.code)}`);
-    }
-    const solutions = this.drafts.filter((d) => d.kind === 'solution' && !covered.has(`solution ${d.code}`));
+    };
+    for (const x of members) if (x.kind === 'solution') coverMembersOf(x.code);
     // A solution not yet named covers its own members once it is included.
-    for (const d of solutions) {
-      const card = this.cards.find((c) => c.type === 'solution' && c.code === d.code);
-      for (const y of Array.isArray(card?.body.members) ? card!.body.members : []) if (isObj(y)) covered.add(`${String(y.kind)} ${String(y.code)}`);
-    }
+    const solutions = this.drafts.filter((d) => d.kind === 'solution' && !covered.has(`solution ${d.code}`));
+    for (const d of solutions) coverMembersOf(d.code!);
     const units = this.drafts.filter((d) => (d.kind === 'workspace' || d.kind === 'module') && !covered.has(`${d.kind} ${d.code}`));
     return [...solutions, ...units].map((d) => ({ kind: d.kind!, code: d.code! })).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   }

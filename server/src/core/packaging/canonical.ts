@@ -21,10 +21,22 @@ export function canonicalJsonMaker(): (value: unknown) => string {
     }
     const obj = value as Record<string, unknown>;
     const keys = Object.keys(obj);
-    // Strictly ascending already is exactly what sort() would return.
+    // Strictly ascending already is exactly what sort() would return. A few keys are sorted in
+    // place: the built-in sort copies every array it sorts, a tenth of what hashing 10,000 cards allocated.
     for (let i = 1; i < keys.length; i++) {
       if (!(keys[i - 1] < keys[i])) {
-        keys.sort();
+        if (keys.length > 24) keys.sort();
+        else {
+          for (let j = i; j < keys.length; j++) {
+            const k = keys[j];
+            let at = j;
+            while (at > 0 && keys[at - 1] > k) {
+              keys[at] = keys[at - 1];
+              at--;
+            }
+            keys[at] = k;
+          }
+        }
         break;
       }
     }

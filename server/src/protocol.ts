@@ -126,7 +126,10 @@ export interface PlanUnpackParams {
   file: string;
   /** Absolute path of the folder to unpack into (edited in place where it holds the manifests). */
   dir: string;
-  /** Replace files that are not Isola's, or whose edits cannot be placed, instead of refusing. */
+  /**
+   * Replace files that are not Isola's, or whose edits cannot be placed, and write a unit's
+   * manifest beside an unreadable one of that unit (with a note), instead of refusing.
+   */
   force?: boolean;
 }
 

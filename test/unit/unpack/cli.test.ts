@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalClient } from '../../../server/src/env/localClient';
@@ -52,6 +52,28 @@ describe('isola unpack', () => {
     const bad = isola(['unpack', 'nothing.isolapkg'], tmp);
     assert.equal(bad.code, 2);
     assert.equal(bad.err.trim().split('\n').length, 1);
+  });
+});
+
+describe('isola unpack beside a manifest of the package\'s unit that cannot be read', () => {
+  it('is refused in one line (exit 1, nothing written); --force writes beside it and a note says so', () => {
+    const project = path.join(tmp, 'invoices-src');
+    cpSync(path.join(REPO, 'examples/invoices'), project, { recursive: true });
+    assert.equal(isola(['build', '.', '--package', 'invoices', '--out', '../inv-broken.isolapkg'], project).code, 0);
+    const dir = path.join(tmp, 'kept-elsewhere');
+    mkdirSync(dir);
+    const broken = '{\n  "kind": "workspace",\n  "code": "invoices"\n  "title": "Invoices"\n}\n';
+    writeFileSync(path.join(dir, 'old.isola.json'), broken);
+    const r = isola(['unpack', '../inv-broken.isolapkg'], dir);
+    assert.equal(r.code, 1, r.out);
+    assert.equal(r.err, 'isola unpack: refused, nothing written: old.isola.json declares workspace invoices, which the package carries, but cannot be read (line 4: comma expected): '
+      + 'the unpack would write invoices/invoices.isola.json beside it, a second manifest of that unit; fix old.isola.json so it is edited in place, or pass --force to write invoices/invoices.isola.json beside it\n');
+    assert.deepEqual(readdirSync(dir), ['old.isola.json']);
+    const forced = isola(['unpack', '../inv-broken.isolapkg', '--force'], dir);
+    assert.equal(forced.code, 0, forced.err);
+    assert.match(forced.out, /  created   invoices\/invoices\.isola\.json\n/);
+    assert.match(forced.out, /invoices\/invoices\.isola\.json goes beside old\.isola\.json, which declares workspace invoices too but cannot be read \(line 4: comma expected\)/);
+    assert.equal(readFileSync(path.join(dir, 'old.isola.json'), 'utf8'), broken);
   });
 });
 

@@ -14,6 +14,7 @@ import { mergeManifest } from './merge';
 import { foldedPath, joinInside, unsafeRelativePath } from './names';
 import { writeExclusive } from '../exclusiveWrite';
 import { sameDataFile, writeRecords } from './dataFile';
+import { judgeUnreadable, unreadableUnits } from './unreadable';
 
 /** What an unpack does to one file. */
 export interface UnpackedFile {
@@ -38,7 +39,10 @@ export interface UnpackOptions {
   /** The folder to unpack into (created when missing). */
   dir: string;
   dryRun?: boolean;
-  /** Replace files that are not Isola's, or whose edits cannot be placed, instead of refusing. */
+  /**
+   * Replace files that are not Isola's, or whose edits cannot be placed, and write a unit's
+   * manifest beside an unreadable one of that unit (with a note), instead of refusing.
+   */
   force?: boolean;
   /**
    * With `dryRun`: a folder to write the new content of every created or changed file into, at
@@ -63,8 +67,9 @@ interface Planned {
  * Unpacks a package into manifests (issue 11): reads and verifies the whole package, lays it out
  * (cardsToManifests), merges into the manifests the folder already has and edits their text in
  * place, and judges every path; only then writes, each file through a temporary file and a
- * rename. Anything refused (an unsafe or clashing name, a file that is not Isola's) refuses the
- * whole unpack before the first byte is written.
+ * rename. Anything refused (an unsafe or clashing name, a file that is not Isola's, a manifest of
+ * a unit the package carries that cannot be read) refuses the whole unpack before the first byte
+ * is written.
  */
 export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
   const reader = await PackageReader.open(o.file);
@@ -130,6 +135,8 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       plan.push({ file: at === '.' ? HISTORY_FILE : `${at}/${HISTORY_FILE}`, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created' });
     }
 
+    // A unit whose manifest here cannot be read would get a second one: refused unless --force, before any path is judged.
+    layout.notes.push(...judgeUnreadable(unreadableUnits(project?.manifests ?? [], layout.manifests), !!o.force));
     await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), !!o.force);
     const into = o.dryRun ? (o.stage === undefined ? undefined : path.resolve(o.stage)) : dir;
     if (into !== undefined) for (const p of plan) if (p.status !== 'unchanged') await write(reader, into, p);

@@ -45,3 +45,22 @@ describe('ISO004 "Create solution" never writes into an existing file', () => {
     assert.equal(fix.edits.size, 0, 'no other file is edited');
   });
 });
+
+describe('ISO004 for a namespace that only app manifests name', () => {
+  // No workspace or module manifest declares `b`: only a manifest of `b` could bring it into a solution.
+  const ONLY_APP = { 'b/apps/items.isola.json': appManifest('items', 'b') };
+
+  it('in a solution, says to add the manifest of the namespace, and offers no fix that includes the app manifest', async () => {
+    const f = await fixable({ 'a/a.isola.json': A, ...ONLY_APP, 's.isola.json': solution('s', ['a/a.isola.json']) });
+    const d = f.one((x) => x.code === 'ISO004');
+    assert.match(d.message, /no workspace or module manifest of the project declares namespace `b`.*include it in solution `s`/);
+    assert.deepEqual(f.fixes(d).filter((x) => /solution/i.test(x.title)).map((x) => x.title), []);
+  });
+
+  it('in a workspace built alone, offers no solution of the workspace and the app manifest', async () => {
+    const f = await fixable({ 'a/a.isola.json': A, ...ONLY_APP });
+    const d = f.one((x) => x.code === 'ISO004');
+    assert.match(d.message, /add the manifest of `b` to the project/);
+    assert.deepEqual(f.fixes(d).filter((x) => /^Create solution/.test(x.title)).map((x) => x.title), []);
+  });
+});

@@ -24,8 +24,11 @@ export const iso004: Rule = {
       const homeGen = namespaceLabel(ctx.project, target.namespace, t, 'gen');
       // A solution carries namespaces through the workspaces and modules it includes, not through
       // app manifests: the way out names the manifest that declares the target's namespace.
-      const targetFile = ctx.project.firstWithCode('namespace', target.namespace)?.file ?? target.manifest.file;
-      const way = wayOut(ctx.project, pkg, target.namespace, targetFile, t);
+      const declaring = ctx.project.firstWithCode('namespace', target.namespace);
+      const targetFile = declaring?.file ?? target.manifest.file;
+      const way = declaring || !undeclaredMatters(ctx.project, pkg, target.namespace)
+        ? wayOut(ctx.project, pkg, target.namespace, targetFile, t)
+        : undeclaredWay(ctx.project, pkg, target.namespace, t);
       out.push(finding(this, m, ctx, { path: ref.path },
         t.t('iso004', { what, homeGen, pkgGen: packageLabel(pkg, t, 'gen'), way: way.text }),
         { namespace: target.namespace, targetFile, ...way.data }));
@@ -46,6 +49,25 @@ export function namespaceLabel(project: Project, ns: string, t: Translator = eng
 interface WayOut {
   text: string;
   data: Record<string, unknown>;
+}
+
+/**
+ * Whether a namespace no workspace or module manifest declares leaves this package without the
+ * usual way out. A solution takes only workspaces and modules, and carries a namespace only
+ * through them: adding the app manifest (or another solution) that holds the target would be a
+ * MAN003 and leave the reference outside. A configuration carries the namespaces of the app
+ * manifests it includes, and a solution's own groups are reached through that solution.
+ */
+function undeclaredMatters(project: Project, pkg: Package, ns: string): boolean {
+  if (pkg.kind === 'solution') return true;
+  return (pkg.kind === 'workspace' || pkg.kind === 'module') && !project.isSolutionCode(ns);
+}
+
+/** The way out when the project has no manifest of the target's namespace: no quick fix can make one up. */
+function undeclaredWay(project: Project, pkg: Package, ns: string, t: Translator): WayOut {
+  if (project.isSolutionCode(ns)) return { text: t.t('iso004.way.otherSolution', { ns, solution: pkg.code }), data: {} };
+  if (pkg.kind === 'solution') return { text: t.t('iso004.way.undeclaredIn', { ns, solution: pkg.code }), data: {} };
+  return { text: t.t('iso004.way.undeclared', { ns, pkgAcc: packageLabel(pkg, t, 'acc') }), data: {} };
 }
 
 /** Names the way out of an ISO004: which manifest to add to which solution. */

@@ -32,6 +32,7 @@ Commands:
   unpack FILE [--dir DIR] [--dry-run] [--force] [--format text|json]
                      write a package's entities as manifests into DIR (default .), editing the
                      manifests already there in place; --force replaces files that are not Isola's
+                     and writes a unit beside an unreadable manifest of it
   retrieve --package CODE [--kind namespace|app|solution|configuration] [--env NAME] [--dir DIR]
            [--data none|all|APP,...] [--dry-run] [--force] [--format text|json]
                      export from an environment and unpack the package into DIR
@@ -78,7 +79,8 @@ const HELP_RU = `Использование: isola <команда> [парам�
                      экспортировать из окружения в файл пакета
   unpack FILE [--dir DIR] [--dry-run] [--force] [--format text|json]
                      записать объекты пакета манифестами в DIR (по умолчанию .), правя уже
-                     существующие манифесты на месте; --force заменяет файлы, созданные не Isola
+                     существующие манифесты на месте; --force заменяет файлы, созданные не Isola,
+                     и пишет единицу рядом с её нечитаемым манифестом
   retrieve --package CODE [--kind namespace|app|solution|configuration] [--env NAME] [--dir DIR]
            [--data none|all|APP,...] [--dry-run] [--force] [--format text|json]
                      экспортировать из окружения и распаковать пакет в DIR

@@ -174,7 +174,7 @@ describe('a manifest opened outside every workspace folder', () => {
     },
   });
 
-  it('is checked with its own folder as the root, as `isola check` of that folder: its includes exist', async () => {
+  it('is checked with its own folder as the root, as `isola check` of that folder, until it is closed', async () => {
     const c = server();
     const text = await c.open('outside/sol.isola.json');
     const ds = await c.waitForDiagnostics('outside/sol.isola.json', () => true);
@@ -183,7 +183,15 @@ describe('a manifest opened outside every workspace folder', () => {
     // Edits to it keep the rest of its folder in view.
     await c.change('outside/sol.isola.json', text.replace('"version": "1.0.0"', '"version": "1.0.1"'));
     await agreesWithCli(c, 'outside');
+    // Closed, it goes with its folder, as the editor clears the findings of a closed file outside
+    // the workspace: none of that folder's findings stays in the Problems view.
+    assert.ok(has('ISO006')(await c.waitForDiagnostics('outside/sub/w.isola.json', has('ISO006'))));
     await c.close('outside/sol.isola.json');
+    await c.waitForDiagnostics('outside/sub/w.isola.json', (d) => d.length === 0);
+    await c.waitForDiagnostics('outside/sol.isola.json', (d) => d.length === 0);
+    // Opened again, it is checked again.
+    await c.open('outside/sol.isola.json');
+    await c.waitForDiagnostics('outside/sub/w.isola.json', has('ISO006'));
     await agreesWithCli(c, 'outside');
   });
 });

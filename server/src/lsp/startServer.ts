@@ -114,6 +114,8 @@ export function startServer(connection: Connection): void {
     // Back to the text on disk (the editor may close without saving).
     const abs = toPath(e.document.uri);
     if (abs && workspace) {
+      const open = documents.all().map((d) => toPath(d.uri)).filter((p): p is string => !!p);
+      if (workspace.closeLoose(abs, open)) return;
       if (isManifestPath(abs)) workspace.manifestOnDisk(abs);
       else workspace.fileChanged(abs);
     }

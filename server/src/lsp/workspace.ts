@@ -38,6 +38,8 @@ export class IsolaWorkspace {
   private readonly pendingTexts = new Map<string, string | undefined | typeof ON_DISK>();
   private readonly pendingOthers = new Set<string>();
   private readonly dirty = new Map<string, Set<string>>(); // root -> manifest abs paths awaiting a re-check
+  /** Roots added for manifests outside every workspace folder: they last while one of their files is open. */
+  private readonly looseRoots = new Set<string>();
   /** Loads of roots added for manifests outside every workspace folder, not yet awaited. */
   private loading: Promise<void>[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -142,6 +144,22 @@ export class IsolaWorkspace {
     this.schedule();
   }
 
+  /**
+   * A document closed. When it was the last open file of a root added for a manifest outside every
+   * workspace folder, that root goes, with its diagnostics (as the editor clears those of a closed
+   * file it does not watch), and true is returned; otherwise the caller goes back to the disk's text.
+   */
+  closeLoose(absPath: string, openPaths: readonly string[]): boolean {
+    const state = this.stateFor(absPath);
+    if (!state || !this.looseRoots.has(state.root) || openPaths.some((p) => p !== absPath && state.owns(p))) return false;
+    this.looseRoots.delete(state.root);
+    this.states.delete(state.root);
+    this.dirty.delete(state.root);
+    for (const abs of [...this.pendingTexts.keys()]) if (state.owns(abs)) this.pendingTexts.delete(abs);
+    for (const m of state.project.manifests) this.publish(this.store.remove(m.absPath));
+    return true;
+  }
+
   private addLooseRoot(absPath: string): void {
     // A manifest outside every workspace folder is checked with its own folder as the project,
     // as `isola check` of that folder checks it: the folder's other manifests are loaded too (what
@@ -149,6 +167,7 @@ export class IsolaWorkspace {
     const root = path.dirname(absPath);
     const state = new ProjectState(root, this.host, this.settings.catalog);
     this.states.set(root, state);
+    this.looseRoots.add(root);
     // Updates wait for the load (see `flush`): it replaces the state's manifests wholesale.
     this.loading.push(state.load().then(
       () => this.markDirty(state, state.project.manifests),

@@ -111,6 +111,11 @@ interface Timing {
   wall: number;
   cpu: number;
   walls: number[];
+  /**
+   * Median minor page faults of a round (every thread of the process): on this kind of machine
+   * each costs about 10 µs, so memory a round touches afresh shows up here before it shows in time.
+   */
+  faults: number;
 }
 
 /**
@@ -140,8 +145,9 @@ const WARM_MANIFESTS = 60_000;
  * right after one takes 3-10x longer than the steady state.
  */
 async function measure(runs: number, fns: (() => unknown)[], warmups: number): Promise<Timing[]> {
-  const timings: Timing[] = fns.map(() => ({ wall: 0, cpu: 0, walls: [] }));
+  const timings: Timing[] = fns.map(() => ({ wall: 0, cpu: 0, walls: [], faults: 0 }));
   const cpus: number[][] = fns.map(() => []);
+  const faults: number[][] = fns.map(() => []);
   gc();
   for (let w = 0; w < warmups; w++) for (const fn of fns) await fn();
   for (let i = 0; i < runs; i++) {
@@ -149,9 +155,11 @@ async function measure(runs: number, fns: (() => unknown)[], warmups: number): P
     if (i % 2 === 1) order.reverse();
     for (const k of order) {
       const c = process.cpuUsage();
+      const f = process.resourceUsage().minorPageFault;
       const t = performance.now();
       await fns[k]();
       timings[k].walls.push(performance.now() - t);
+      faults[k].push(process.resourceUsage().minorPageFault - f);
       const d = process.cpuUsage(c);
       cpus[k].push((d.user + d.system) / 1000);
     }
@@ -159,6 +167,7 @@ async function measure(runs: number, fns: (() => unknown)[], warmups: number): P
   timings.forEach((t, k) => {
     t.wall = median(t.walls);
     t.cpu = median(cpus[k]);
+    t.faults = median(faults[k]);
   });
   return timings;
 }
@@ -181,6 +190,9 @@ interface Figures extends GenStats {
   parseCpuMs: number;
   checkCpuMs: number;
   cpuRatio: number;
+  /** Median minor page faults of a round: the parse's and the check's. */
+  parseFaults: number;
+  checkFaults: number;
   diagnostics: number;
   byCode: Record<string, number>;
   peakRssMB: number;
@@ -242,7 +254,7 @@ async function benchSize(entities: number, manifests: number, runs: number, seed
   if (profile) profileCheck(dir, String(entities));
   return {
     ...gen, mb: round(mb, 2), modelEntities, modelReferences,
-    parseCpuMs: round(parseT.cpu), checkCpuMs: round(checkT.cpu), cpuRatio: round(checkT.cpu / parseT.cpu, 2),
+    parseCpuMs: round(parseT.cpu), checkCpuMs: round(checkT.cpu), cpuRatio: round(checkT.cpu / parseT.cpu, 2), parseFaults: parseT.faults, checkFaults: checkT.faults,
     parseMs: round(parseMs), parseMBps: round(mb / (parseMs / 1000)), parseTreeMs: round(parseTreeMs), checkMs: round(checkMs),
     ratio: round(pairedRatio(checkT, parseT), 2), diagnostics, byCode,
     peakRssMB: mem.maxRssMB, sampledPeakRssMB: mem.sampledPeakMB, startRssMB: mem.startRssMB, coldCheckMs: mem.checkMs[0],
@@ -293,6 +305,9 @@ interface ManyFigures extends ManyStats {
   ratio: number;
   /** Median CPU time (all threads) of the check over that of the floor: less sensitive to other load than wall time. */
   cpuRatio: number;
+  /** Median minor page faults of a round: the floor's and the check's. */
+  floorFaults: number;
+  checkFaults: number;
   /** Check wall µs per manifest: flat when the check is linear in the number of manifests. */
   usPerManifest: number;
   floorWalls: number[];
@@ -338,7 +353,7 @@ async function benchMany(manifests: number, runs: number, seed: number, profile:
   if (profile) profileCheck(dir, `many-${manifests}`);
   return {
     ...gen, mb: round(mb, 2), listMs: round(listT.wall), floorMs: round(floorT.wall), checkMs: round(checkT.wall),
-    ratio: round(pairedRatio(checkT, floorT), 2), cpuRatio: round(checkT.cpu / floorT.cpu, 2), usPerManifest: round((1000 * checkT.wall) / gen.files),
+    ratio: round(pairedRatio(checkT, floorT), 2), cpuRatio: round(checkT.cpu / floorT.cpu, 2), floorFaults: floorT.faults, checkFaults: checkT.faults, usPerManifest: round((1000 * checkT.wall) / gen.files),
     floorWalls: floorT.walls.map((w) => round(w)), checkWalls: checkT.walls.map((w) => round(w)),
     diagnostics, byCode, peakRssMB: mem.maxRssMB, coldCheckMs: mem.checkMs[0], coldFloorMs, coldRatio: round(mem.checkMs[0] / coldFloorMs, 2),
   };
@@ -399,6 +414,7 @@ async function main(): Promise<void> {
     if (f.skeletonRatio !== undefined) {
       console.log(`   skeleton (parse, index, resolve; no rules, paths or positions) ${f.skeletonMs} ms = ${f.skeletonRatio}x parse`);
     }
+    console.log(`   page faults per round (median): parse ${f.parseFaults}, check ${f.checkFaults}`);
     console.log(`   model: ${f.modelEntities} entities, ${f.modelReferences} references; ${f.diagnostics} diagnostics ${JSON.stringify(f.byCode)}`);
   }
   if (rows.length) table(rows);
@@ -409,6 +425,7 @@ async function main(): Promise<void> {
     console.log(`   list ${f.listMs} ms, read+parse ${f.floorMs} ms, check ${f.checkMs} ms (cold, in a fresh process: ${f.coldCheckMs} ms) = ` +
       `${f.ratio}x read+parse (CPU time: ${f.cpuRatio}x) [goal <= ${GOAL_RATIO}x: ${f.ratio <= GOAL_RATIO ? 'met' : 'MISSED'}]; cold: ${f.coldRatio}x a fresh read+parse ` +
       `(${f.coldFloorMs} ms); ${f.usPerManifest} µs per manifest; peak RSS ${f.peakRssMB} MB`);
+    console.log(`   page faults per round (median): read+parse ${f.floorFaults}, check ${f.checkFaults}`);
     console.log(`   ${f.diagnostics} diagnostics ${JSON.stringify(f.byCode)}`);
   }
   if (many.length) manyTable(many);

@@ -253,7 +253,7 @@ async function benchImport(b: Backend, p: BenchPackage, runs: number, profile: b
         throw new Error(`the import wrote ${r.created} of ${r.cards} cards and ${r.records} records; the package has ${p.cards} cards and ${p.records} records`);
       }
       if (b.name === 'pglite') dbMB = duMB(path.join(place.dataDir, 'db'));
-      console.log(`   run ${i + 1}: open ${r.openMs} ms, register ${r.registerMs} ms (CPU ${r.registerCpuMs} ms), plan ${r.planMs} ms (CPU ${r.planCpuMs} ms), import ${(r.importMs / 1000).toFixed(2)} s ` +
+      console.log(`   run ${i + 1}: open ${r.openMs} ms, register ${r.registerMs} ms (CPU ${r.registerCpuMs} ms, ${r.registerFaults} page faults), plan ${r.planMs} ms (CPU ${r.planCpuMs} ms, ${r.planFaults} page faults), import ${(r.importMs / 1000).toFixed(2)} s ` +
         `(${Object.entries(r.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}); CPU of this process ${(r.cpuMs / 1000).toFixed(1)} s; ` +
         `peak RSS ${r.maxRssMB} MB (sampled ${r.sampledPeakMB}; ${r.startRssMB} at start, ${r.openRssMB} with the environment open)`);
       results.push(r);

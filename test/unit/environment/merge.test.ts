@@ -5,6 +5,8 @@ import { carriedBody } from '../../../server/src/core/packaging/carry';
 import type { Card } from '../../../server/src/core/packaging/format';
 import { cardToWrite, hashAfterChange, mergeBodies, refineAction } from '../../../server/src/core/environment/merge';
 import type { EnvEntity } from '../../../server/src/core/environment/types';
+import { say } from '../../../server/src/core/environment/said';
+import { translator } from '../../../server/src/core/l10n';
 
 const app = (fields: string[], extra: Record<string, unknown> = {}) => ({ code: 'bills', title: 'Bills', fields: fields.map((code) => ({ code, type: 'string' })), ...extra });
 const env = (type: string, body: Record<string, unknown>, hash = 'h1'): EnvEntity => ({ id: `ws.${String(body.code)}`, type: type as EnvEntity['type'], namespace: 'ws', code: String(body.code), deleted: false, hash, body, updatedAt: '2026-01-02T00:00:00Z', updatedBy: 'ops' });
@@ -77,6 +79,18 @@ describe('an update deletes nothing (merge.ts)', () => {
     const there = env('app', app(['name', 'old']), 'h-other');
     assert.equal(refineAction({ action: 'conflict' as const, reason: 'x' }, there, c).action, 'unchanged');
     assert.equal(refineAction({ action: 'update' as const }, env('app', app(['other'])), c).action, 'update');
+  });
+  it('a conflict that would write nothing says so, naming what the environment has beyond the package', () => {
+    // Going back to v1 after v2 added a field: an import never deletes it, so nothing is written.
+    const v1 = card('app', app(['name']));
+    const v2 = env('app', app(['name', 'extra']), 'h-v2');
+    const older = { action: 'conflict' as const, reason: 'older than what the environment has', said: { key: 'plan.reason.older' as const, args: { by: 'ops', at: 't2' } } };
+    const r = refineAction(older, v2, v1);
+    assert.equal(r.action, 'unchanged');
+    assert.match(r.reason!, /^older than what the environment has: .*; but the environment's version holds all of the package's, and more \(fields\.extra\), which an import never deletes: nothing to write$/);
+    assert.match(say(r.said!, translator('ru')), /^старше, чем в окружении.*\(fields\.extra\).*записывать нечего$/);
+    // An update that writes nothing (an export coming back) needs no word.
+    assert.deepEqual(refineAction({ action: 'update' as const }, v2, v1), { action: 'unchanged' });
   });
   it('a change in the environment to the target\'s own properties keeps the hash; a design change does not', () => {
     const e = env('workspace', { kind: 'workspace', code: 'ws', title: 'A', version: '1.0.0' }, 'v1');

@@ -22,7 +22,7 @@ import { canonicalJson, sameJson, sha256 } from '../packaging/canonical';
 import { isEntityList, isPlainObject, SETTING_VALUE } from '../packaging/carry';
 import type { Card } from '../packaging/format';
 import type { EnvEntity, PlanAction } from './types';
-import type { Said } from './said';
+import { said, type Said } from './said';
 import { getOwn, setOwn } from '../json/own';
 
 type Obj = Record<string, unknown>;
@@ -210,9 +210,15 @@ export function keptOf(card: Pick<Card, 'type' | 'body'>, env: EnvEntity | undef
  * would write exactly what the environment holds (the package's design with the kept parts is
  * already there, as when an environment's own export comes back) is `unchanged`.
  */
-export function refineAction<A extends { action: PlanAction; reason?: string }>(base: A, env: EnvEntity | undefined, card: Card, merges = new Merges()): A | { action: PlanAction; reason?: string; said?: Said } {
+export function refineAction<A extends { action: PlanAction; reason?: string; said?: Said }>(base: A, env: EnvEntity | undefined, card: Card, merges = new Merges()): A | { action: PlanAction; reason?: string; said?: Said } {
   if (!env || (base.action !== 'update' && base.action !== 'conflict') || env.deleted !== card.deleted) return base;
-  return sameJson(merges.of(card, env).body, env.body) ? { action: 'unchanged' } : base;
+  const merged = merges.of(card, env);
+  if (!sameJson(merged.body, env.body)) return base;
+  if (base.action === 'update') return { action: 'unchanged' };
+  // A conflict that writes nothing (going back to an older version whose parts the newer one
+  // holds, which an import never deletes): said, so that nobody takes it for a rollback done.
+  const s = said('plan.reason.holdsAll', { why: base.said ?? base.reason ?? '', kept: merged.kept.length ? merged.kept.join(', ') : '-' });
+  return { action: 'unchanged', reason: s.text, said: s.said };
 }
 
 /** The log line of what an update kept of one entity, or undefined when it kept nothing. */

@@ -306,6 +306,7 @@ export const en = {
   'plan.reason.changedHere': 'changed in the environment (last by {by} at {at}); its version is not in the package\'s history',
   'plan.reason.older': 'older than what the environment has: the package\'s version is earlier in the environment\'s history than its current one (imported by {by} at {at})',
   'plan.reason.notInPackage': 'in the environment but not in the package; an import never deletes',
+  'plan.reason.holdsAll': '{why}; but the environment\'s version holds all of the package\'s, and more ({kept}), which an import never deletes: nothing to write',
   'plan.conflicts.changed': '{n} entity was changed in the environment|{n} entities were changed in the environment',
   'plan.conflicts.older': '{n} entity is older in the package than what the environment has|{n} entities are older in the package than what the environment has',
   'plan.format': 'format version {version} (this environment reads up to {max})',

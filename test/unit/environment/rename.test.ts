@@ -6,6 +6,7 @@ import { checkPackageIsolation } from '../../../server/src/core/environment/isol
 import { renameCards, renameFor, renameHistory } from '../../../server/src/core/environment/rename';
 import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
 import { exampleCards } from './cards';
+import type { Card } from '../../../server/src/core/packaging/format';
 
 describe('duplicate under another code (Protogrid §3.3)', () => {
   let invoices: Awaited<ReturnType<typeof exampleCards>>;
@@ -67,8 +68,33 @@ describe('duplicate under another code (Protogrid §3.3)', () => {
     assert.deepEqual(h['inv2.invoices'].map((e) => e.hash), ['a0', app.hash]);
   });
 
+  it('renames a script\'s `imports` entry naming the namespace, and only an exact one', () => {
+    const script = (imports: string[]) => ({ code: 's', file: { file: 'scripts/src.p.s.ts', size: 1, sha256: 'x' }, imports });
+    const cards = [
+      card('workspace', 'src', 'src', 'src', { kind: 'workspace', code: 'src', apps: [] }),
+      card('process', 'src.p', 'src', 'p', { code: 'p', app: 'src.b', scripts: [script(['src', 'src_old', 'tax', '_clients'])] }),
+      // A process inside an app manifest's card keeps its scripts there too.
+      card('app', 'src.a', 'src', 'a', { kind: 'app', namespace: 'src', code: 'a', processes: [{ code: 'q', app: 'a', scripts: [script(['tax', 'src'])] }] }),
+      // A list that names the copy already holds it once.
+      card('process', 'src.r', 'src', 'r', { code: 'r', app: 'src.b', scripts: [script(['src', 'src_copy'])] }),
+    ];
+    const copy = renameCards(renameFor('workspace', 'src', cards, 'src_copy'), cards);
+    const imports = (id: string, at: (b: Record<string, any>) => { imports: string[] }) => at(copy.find((c) => c.id === id)!.body).imports;
+    assert.deepEqual(imports('src_copy.p', (b) => b.scripts[0]), ['src_copy', 'src_old', 'tax', '_clients']);
+    assert.deepEqual(imports('src_copy.a', (b) => b.processes[0].scripts[0]), ['tax', 'src_copy']);
+    assert.deepEqual(imports('src_copy.r', (b) => b.scripts[0]), ['src_copy']);
+    for (const c of copy) assert.equal(c.hash, sha256(canonicalJson(c.body)), `${c.id} hash recomputed`);
+    // The original cards are untouched.
+    assert.deepEqual(cards[1].body.scripts, [script(['src', 'src_old', 'tax', '_clients'])]);
+  });
+
   it('refuses codes that are not codes, and kinds that cannot be duplicated', () => {
     assert.throws(() => renameFor('workspace', 'invoices', invoices.cards, 'Bad Code'), /not a valid code/);
     assert.throws(() => renameFor('solution', 'pay', invoices.cards, 'pay2'), /cannot be imported under another code/);
   });
 });
+
+/** A card as a build makes it: its hash is its body's. */
+function card(type: Card['type'], id: string, namespace: string, code: string, body: Record<string, unknown>): Card {
+  return { id, type, namespace, code, deleted: false, hash: sha256(canonicalJson(body)), body };
+}

@@ -1,12 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { followJob } from '../../../server/src/env/client';
 import { LocalClient } from '../../../server/src/env/localClient';
 import { unpackPackage } from '../../../server/src/core/unpack/unpack';
-import { build, contentOf } from './roundTrip';
+import { build, contentOf, findings } from './roundTrip';
 import { PackageReader } from '../../../server/src/core/packaging/reader';
 import type { Card } from '../../../server/src/core/packaging/format';
 
@@ -145,6 +145,35 @@ describe('a copy of a workspace (`as`), exported, unpacked and built again', () 
       await build(dir, 'workspace', 'inv_copy', again);
       const back = await env.plan((await env.uploadPackage(again)).id, undefined, { data: 'all' });
       assert.deepEqual(back.entities.filter((e) => e.action !== 'unchanged').map((e) => `${e.action} ${e.id}`), []);
+    } finally {
+      await env.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a copy of a workspace (`as`) whose script imports its own namespace', () => {
+  it('imports the copy\'s namespace: exported and unpacked, the copy is as isolated as the original', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-imports-'));
+    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
+    try {
+      const src = path.join(tmp, 'src');
+      mkdirSync(path.join(src, 'scripts'), { recursive: true });
+      writeFileSync(path.join(src, 'src.isola.json'), JSON.stringify({
+        kind: 'workspace', code: 'src', version: '1.0.0', languages: ['en'], apps: [{ code: 'b' }],
+        processes: [{ code: 'p', app: 'src.b', scripts: [{ code: 's', file: 'scripts/s.ts', imports: ['src', 'tax'] }] }],
+      }, null, 2));
+      writeFileSync(path.join(src, 'scripts', 's.ts'), 'export async function run() {}\n');
+      const file = path.join(tmp, 'src.isolapkg');
+      await build(src, 'workspace', 'src', file);
+      await importInto(env, file, 'src_copy');
+      const p = path.join(tmp, 'exported.isolapkg');
+      await exportTo(env, 'namespace', 'src_copy', p);
+      const dir = path.join(tmp, 'unpacked');
+      await unpackPackage({ file: p, dir });
+      const m = JSON.parse(readFileSync(path.join(dir, 'src_copy', 'src_copy.isola.json'), 'utf8'));
+      assert.deepEqual(m.processes[0].scripts[0].imports, ['src_copy', 'tax']);
+      assert.deepEqual((await findings(dir)).filter((f) => !f.includes('`tax`')), []);
     } finally {
       await env.close();
       rmSync(tmp, { recursive: true, force: true });

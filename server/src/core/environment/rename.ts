@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileRefHolders } from '../packaging/fileRefs';
-import { setOwn } from '../json/own';
+import { getOwn, setOwn } from '../json/own';
 import { canonicalJson, sha256 } from '../packaging/canonical';
 import type { Card, History } from '../packaging/format';
 import { cardReferences } from './cardRefs';
@@ -80,6 +80,7 @@ export function renameCards(r: Rename, cards: Card[]): Card[] {
       if (renamed !== ref.file) h.file = { ...ref, file: renamed };
     }
     if (c.type === 'permissions' && typeof c.body.app === 'string') c.body.app = renameId(r, c.body.app);
+    if (r.kind === 'namespace') renameScriptImports(c.body, r.from, r.to);
     for (const ref of cardReferences(c)) {
       const hit = r.kind === 'namespace'
         ? ref.namespace === r.from && ref.form !== 'local'
@@ -108,6 +109,32 @@ export function renameHistory(r: Rename, history: History, renamed: Card[], at: 
     out[c.id] = [...h, historyEntry(c.hash, at, originals[i]?.hash)];
   });
   return out;
+}
+
+/**
+ * A script's `imports` name namespaces, not entities, so they are no references (cardRefs.ts):
+ * an entry naming the renamed namespace is renamed here, or the copy's scripts would depend on
+ * the original. Scripts sit in their owner's `scripts`, which may itself sit in an app
+ * manifest's card; only exact entries are renamed, and one the list already holds is dropped
+ * rather than repeated (the list holds each namespace once).
+ */
+function renameScriptImports(v: unknown, from: string, to: string): void {
+  if (typeof v !== 'object' || v === null) return;
+  if (Array.isArray(v)) {
+    for (const x of v) renameScriptImports(x, from, to);
+    return;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (k === 'scripts' && Array.isArray(x)) {
+      for (const s of x) {
+        const imports = typeof s === 'object' && s !== null && !Array.isArray(s) ? getOwn(s as Record<string, unknown>, 'imports') : undefined;
+        if (!Array.isArray(imports) || !imports.includes(from)) continue;
+        const renamed = imports.includes(to) ? imports.filter((ns) => ns !== from) : imports.map((ns) => (ns === from ? to : ns));
+        setOwn(s as Record<string, unknown>, 'imports', renamed);
+      }
+    }
+    renameScriptImports(x, from, to);
+  }
 }
 
 /** An object with the key `from` named `to` in its place (order kept), or the value as it was. */

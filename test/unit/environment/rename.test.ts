@@ -88,6 +88,24 @@ describe('duplicate under another code (Protogrid §3.3)', () => {
     assert.deepEqual(cards[1].body.scripts, [script(['src', 'src_old', 'tax', '_clients'])]);
   });
 
+  it('renames the namespace an app manifest\'s card names for itself, and only an app manifest\'s', () => {
+    const cards = [
+      card('workspace', 'src', 'src', 'src', { kind: 'workspace', code: 'src', apps: [{ code: 'b' }] }),
+      card('app', 'src.a', 'src', 'a', { kind: 'app', namespace: 'src', code: 'a', fields: [{ code: 'to_b', type: 'app', app: 'src.b' }] }),
+      // An app of a workspace manifest names no namespace; a property of that name elsewhere is not one.
+      card('app', 'src.b', 'src', 'b', { code: 'b', options: { namespace: 'src' } }),
+    ];
+    const r = renameFor('workspace', 'src', cards, 'src_copy');
+    const copy = renameCards(r, cards);
+    const body = (id: string) => copy.find((c) => c.id === id)!.body;
+    assert.deepEqual(body('src_copy.a'), { kind: 'app', namespace: 'src_copy', code: 'a', fields: [{ code: 'to_b', type: 'app', app: 'src_copy.b' }] });
+    assert.deepEqual(body('src_copy.b'), { code: 'b', options: { namespace: 'src' } });
+    for (const c of copy) assert.equal(c.hash, sha256(canonicalJson(c.body)), `${c.id} hash recomputed`);
+    // A copy of one app stays in its namespace.
+    const own = cards.filter((c) => c.id === 'src.a');
+    assert.equal(renameCards(renameFor('app', 'a', own, 'a2'), own)[0].body.namespace, 'src');
+  });
+
   it('refuses codes that are not codes, and kinds that cannot be duplicated', () => {
     assert.throws(() => renameFor('workspace', 'invoices', invoices.cards, 'Bad Code'), /not a valid code/);
     assert.throws(() => renameFor('solution', 'pay', invoices.cards, 'pay2'), /cannot be imported under another code/);

@@ -180,3 +180,34 @@ describe('a copy of a workspace (`as`) whose script imports its own namespace', 
     }
   });
 });
+
+describe('a copy of a workspace (`as`) with an app manifest', () => {
+  it('unpacks its export into an app manifest of the copy\'s namespace, as the original\'s', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-appmanifest-'));
+    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
+    try {
+      const src = path.join(tmp, 'src');
+      mkdirSync(path.join(src, 'apps'), { recursive: true });
+      writeFileSync(path.join(src, 'src.isola.json'), JSON.stringify({ kind: 'workspace', code: 'src', version: '1.0.0', languages: ['en'], apps: [{ code: 'b' }] }, null, 2));
+      const app = { kind: 'app', namespace: 'src', code: 'a', fields: [{ code: 'to_b', type: 'app', app: 'src.b' }], processes: [{ code: 'p', app: 'a' }] };
+      writeFileSync(path.join(src, 'apps', 'a.isola.json'), JSON.stringify(app, null, 2));
+      const file = path.join(tmp, 'src.isolapkg');
+      await build(src, 'workspace', 'src', file);
+      await importInto(env, file, 'src_copy');
+      const p = path.join(tmp, 'exported.isolapkg');
+      await exportTo(env, 'namespace', 'src_copy', p);
+      const dir = path.join(tmp, 'unpacked');
+      await unpackPackage({ file: p, dir });
+      const read = (f: string) => JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
+      assert.deepEqual(read('src_copy/apps/a.isola.json'), { ...app, namespace: 'src_copy', fields: [{ code: 'to_b', type: 'app', app: 'src_copy.b' }] });
+      assert.deepEqual(read('src_copy/src_copy.isola.json').apps, [{ code: 'b' }], 'the app stays out of the workspace manifest');
+      const again = path.join(tmp, 'again.isolapkg');
+      await build(dir, 'workspace', 'src_copy', again);
+      const back = await env.plan((await env.uploadPackage(again)).id, undefined, { data: 'all' });
+      assert.deepEqual(back.entities.filter((e) => e.action !== 'unchanged').map((e) => `${e.action} ${e.id}`), []);
+    } finally {
+      await env.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

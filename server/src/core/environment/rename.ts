@@ -58,6 +58,9 @@ export function renameCards(r: Rename, cards: Card[]): Card[] {
   return cards.map((c0) => {
     const c: Card = structuredClone(c0);
     if (r.kind === 'namespace') {
+      // An app manifest's card is the manifest itself, which names its namespace: the copy's
+      // names the copy's, or an unpack would not see it as the copy's app manifest.
+      if (c.type === 'app' && c.namespace === r.from && c.body.kind === 'app' && c.body.namespace === r.from) c.body.namespace = r.to;
       if (c.namespace === r.from) c.namespace = r.to;
       if ((c.type === 'workspace' || c.type === 'module') && c.code === r.from) {
         c.code = r.to;

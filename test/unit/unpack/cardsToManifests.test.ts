@@ -113,3 +113,24 @@ describe('cards become manifests: every card type in its place', () => {
     assert.ok(!(l.manifests.find((x) => x.file === 'ws/ws.isola.json')!.value.processes as Obj[]).some((p) => p.code === 'op'));
   });
 });
+
+describe('a configuration that includes nothing', () => {
+  const d = { kind: 'configuration', code: 'co', entries: [], data: [], history: {} } as unknown as Descriptor;
+  const co = (members: Obj[]) => card('configuration', 'co', 'co', { kind: 'configuration', code: 'co', members });
+  const unit = card('orgUnit', '#orgchart', 'ceo', { code: 'ceo' });
+  const value = (cards: Card[], existing: Obj) => cardsToManifests(d, cards, [{ file: 'co.isola.json', kind: 'configuration', code: 'co', value: existing }]).manifests.find((m) => m.kind === 'configuration')!.value;
+
+  it('gets no `includes` where its manifest has none, nor in a new manifest: retrieving it adds nothing', () => {
+    assert.deepEqual(value([co([]), unit], { kind: 'configuration', code: 'co', orgChart: { code: 'ceo' } }), { kind: 'configuration', code: 'co', orgChart: [{ code: 'ceo' }] });
+    assert.deepEqual(cardsToManifests(d, [co([]), unit]).manifests[0].value, { kind: 'configuration', code: 'co', orgChart: [{ code: 'ceo' }] });
+  });
+
+  it('keeps the `includes` its manifest writes, emptied when the package includes nothing', () => {
+    assert.deepEqual(value([co([])], { kind: 'configuration', code: 'co', includes: ['ws/ws.isola.json'] }), { kind: 'configuration', code: 'co', includes: [] });
+  });
+
+  it('a configuration whose manifest has no `includes` gets them once its package includes units', () => {
+    const cards = [co([{ kind: 'workspace', code: 'ws' }]), card('workspace', 'ws', 'ws', { kind: 'workspace', code: 'ws' }), unit];
+    assert.deepEqual(value(cards, { kind: 'configuration', code: 'co' }), { kind: 'configuration', code: 'co', includes: ['ws/ws.isola.json'], orgChart: [{ code: 'ceo' }] });
+  });
+});

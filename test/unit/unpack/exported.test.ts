@@ -211,3 +211,32 @@ describe('a copy of a workspace (`as`) with an app manifest', () => {
     }
   });
 });
+
+describe('a configuration that includes nothing, imported and retrieved', () => {
+  it('leaves its manifest byte for byte as it was', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-conf-none-'));
+    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
+    try {
+      const src = path.join(tmp, 'src');
+      mkdirSync(src);
+      const text = [
+        '{ "kind": "configuration", "code": "co", "version": "1.0.0", "languages": ["en"],',
+        '  "orgChart": { "code": "ceo", "children": [ { "code": "finance" } ] },',
+        '  "globals": { "groups": [ { "code": "all_managers" } ] } }',
+        '',
+      ].join('\n');
+      writeFileSync(path.join(src, 'co.isola.json'), text);
+      const file = path.join(tmp, 'co.isolapkg');
+      await build(src, 'configuration', 'co', file);
+      await importInto(env, file);
+      const p = path.join(tmp, 'exported.isolapkg');
+      await exportTo(env, 'configuration', 'co', p);
+      const r = await unpackPackage({ file: p, dir: src });
+      assert.deepEqual(r.files.filter((f) => f.file.endsWith('.isola.json') && f.status !== 'unchanged').map((f) => `${f.status} ${f.file}`), []);
+      assert.equal(readFileSync(path.join(src, 'co.isola.json'), 'utf8'), text);
+    } finally {
+      await env.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { editToValue } from '../../../server/src/core/unpack/inPlace';
@@ -204,6 +204,29 @@ describe('unpack into a folder that holds the manifests edits them in place', ()
     const out = editToValue(text, from, value);
     assert.ok(out.includes('{ "code": "gone", "deleted": true }, // kept'), out);
     assert.deepEqual((parseJson(out).value as { apps: { fields: unknown[] }[] }).apps[0].fields, [{ code: 'a' }, { code: 'gone', deleted: true }, { code: 'b', type: 'text' }]);
+  });
+});
+
+describe('a configuration manifest that includes nothing', () => {
+  it('comes back byte for byte from its own package: no `includes` is added, nothing is reformatted', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-inplace-conf-'));
+    try {
+      const dir = path.join(tmp, 'project');
+      const text = [
+        '{ "kind": "configuration", "code": "co", "version": "1.0.0", "languages": ["en"],',
+        '  "orgChart": { "code": "ceo", "children": [ { "code": "finance" } ] },',
+        '  "globals": { "groups": [ { "code": "all_managers" } ] } }',
+        '',
+      ].join('\n');
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'co.isola.json'), text);
+      await build(dir, 'configuration', 'co', path.join(tmp, 'p.isolapkg'));
+      const r = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir });
+      assert.deepEqual(r.files.filter((f) => f.status !== 'unchanged' && f.file !== 'isola.history.json').map((f) => `${f.status} ${f.file}`), []);
+      assert.equal(readFileSync(path.join(dir, 'co.isola.json'), 'utf8'), text);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 

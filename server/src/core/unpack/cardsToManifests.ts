@@ -376,6 +376,12 @@ class Unpacker {
       const kept = hints.find((h) => path.posix.normalize(path.posix.join(path.posix.dirname(m.file), h)) === file);
       includes.push(kept ?? spec);
     }
+    // A configuration may include nothing (a solution may not): one that includes nothing gets
+    // no `includes` unless its manifest writes one, or retrieving it would add `"includes": []`.
+    if (m.kind === 'configuration' && !includes.length && !(m.existing && Object.hasOwn(m.existing.value, 'includes'))) {
+      delete m.value.includes;
+      return;
+    }
     const value: Obj = {};
     // `includes` right after the top-level properties, where people write it.
     let placed = false;

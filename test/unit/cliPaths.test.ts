@@ -254,6 +254,18 @@ describe('files of the project that lead outside it', () => {
   });
 });
 
+describe('isola.config.json and token variables', () => {
+  it('a tokenEnv that names another secret is refused before anything is sent', () => {
+    const l = layout();
+    write(l.proj, 'isola.config.json', { environments: { staging: { url: 'http://127.0.0.1:9', tokenEnv: 'GITHUB_TOKEN' } } });
+    const r = spawnSync(process.execPath, [CLI, 'export', '--package', 'sales', '--env', 'staging', '--out', path.join(l.base, 'x.isolapkg')],
+      { cwd: l.proj, encoding: 'utf8', env: { ...process.env, GITHUB_TOKEN: SECRET } });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /the "tokenEnv" of environment "staging" must name a variable starting with ISOLA_/);
+    assert.ok(!(r.stdout + r.stderr).includes(SECRET));
+  });
+});
+
 describe('isola build with a malformed data line', () => {
   const cases = [
     { name: 'a line that is not JSON', lines: '{"id":"1"}\nnot json\n', line: 2 },

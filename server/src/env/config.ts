@@ -13,7 +13,7 @@ export interface EnvironmentConfig {
   url?: string;
   /** Data folder of the embedded environment (relative to the config file). */
   data?: string;
-  /** Name of the environment variable holding the token (default `ISOLA_TOKEN_<NAME>`). */
+  /** Name of the environment variable holding the token (default `ISOLA_TOKEN_<NAME>`); always `ISOLA_…`. */
   tokenEnv?: string;
   /** A production environment asks for its name before an import. */
   production?: boolean;
@@ -35,6 +35,12 @@ export function defaultTokenEnv(name: string): string {
   return `ISOLA_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
+/**
+ * The variables `tokenEnv` may name. The file is committed and read by CI: were any name allowed,
+ * one edit (`"tokenEnv": "GITHUB_TOKEN"`) would send that job's other secrets to the file's `url`.
+ */
+export const TOKEN_ENV = /^ISOLA_[A-Z0-9_]+$/;
+
 /** Finds and reads `isola.config.json`; `local` is always there (spec §6). */
 export function loadConfig(from: string): IsolaConfig {
   // Found the way a package's project folder is (packageProjectFolder), so both agree.
@@ -52,7 +58,10 @@ export function loadConfig(from: string): IsolaConfig {
     for (const [name, raw] of Object.entries(envs as Record<string, unknown>)) {
       if (typeof raw !== 'object' || raw === null) throw new ConfigError(`${file}: environment "${name}" must be an object`);
       const e = raw as Record<string, unknown>;
-      if ('token' in e) throw new ConfigError(`${file}: environment "${name}" has a "token"; tokens do not belong in files that are committed. Remove it and set ${typeof e.tokenEnv === 'string' ? e.tokenEnv : defaultTokenEnv(name)} instead`);
+      if ('token' in e) throw new ConfigError(`${file}: environment "${name}" has a "token"; tokens do not belong in files that are committed. Remove it and set ${typeof e.tokenEnv === 'string' && TOKEN_ENV.test(e.tokenEnv) ? e.tokenEnv : defaultTokenEnv(name)} instead`);
+      if ('tokenEnv' in e && name !== 'local' && (typeof e.tokenEnv !== 'string' || !TOKEN_ENV.test(e.tokenEnv))) {
+        throw new ConfigError(`${file}: the "tokenEnv" of environment "${name}" must name a variable starting with ISOLA_ (upper-case letters, digits and _), such as ${defaultTokenEnv(name)}; other variables may hold other secrets`);
+      }
       if (name !== 'local' && typeof e.url !== 'string') throw new ConfigError(`${file}: environment "${name}" needs a "url"`);
       // `local` is the embedded environment, the default of every command: a project that made it
       // a service would have a plain `isola import` send the package, and the token it names, there.

@@ -22,7 +22,7 @@ describe('isola.config.json', () => {
   });
 
   it('is found from a subfolder, JSONC allowed, and names service environments', () => {
-    write('{ // team environments\n "environments": { "staging": { "url": "http://127.0.0.1:7700/" }, "prod": { "url": "https://isola.example", "production": true, "tokenEnv": "PROD_TOKEN" }, } }');
+    write('{ // team environments\n "environments": { "staging": { "url": "http://127.0.0.1:7700/" }, "prod": { "url": "https://isola.example", "production": true, "tokenEnv": "ISOLA_PROD_TOKEN" }, } }');
     const sub = path.join(dir, 'a', 'b');
     mkdirSync(sub, { recursive: true });
     const c = loadConfig(sub);
@@ -30,7 +30,7 @@ describe('isola.config.json', () => {
     assert.deepEqual(c.environments.map((e) => e.name), ['local', 'staging', 'prod']);
     assert.equal(c.environments[1].url, 'http://127.0.0.1:7700');
     assert.equal(c.environments[2].production, true);
-    assert.equal(c.environments[2].tokenEnv, 'PROD_TOKEN');
+    assert.equal(c.environments[2].tokenEnv, 'ISOLA_PROD_TOKEN');
   });
 
   it('refuses a token in the file and says which variable to use instead', () => {
@@ -43,6 +43,18 @@ describe('isola.config.json', () => {
     assert.throws(() => loadConfig(dir), /needs a "url"/);
     write('[1,2]');
     assert.throws(() => loadConfig(dir), ConfigError);
+  });
+
+  it('takes only ISOLA_ variables as tokenEnv, so a committed edit cannot send other secrets', () => {
+    for (const tokenEnv of ['GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'isola_token', 'ISOLA_', 'XISOLA_TOKEN', ' ISOLA_TOKEN', 42, null]) {
+      write({ environments: { staging: { url: 'http://x', tokenEnv } } });
+      assert.throws(() => loadConfig(dir), (e: Error) => e instanceof ConfigError && /"tokenEnv" of environment "staging" must name a variable starting with ISOLA_/.test(e.message), String(tokenEnv));
+    }
+    write({ environments: { staging: { url: 'http://x', tokenEnv: 'ISOLA_STAGING_2' } } });
+    assert.equal(loadConfig(dir).environments[1].tokenEnv, 'ISOLA_STAGING_2');
+    // A token in the file is refused pointing at the default variable, not at the one it names.
+    write({ environments: { staging: { url: 'http://x', token: 't', tokenEnv: 'GITHUB_TOKEN' } } });
+    assert.throws(() => loadConfig(dir), (e: Error) => /set ISOLA_TOKEN_STAGING instead/.test(e.message));
   });
 
   it('derives token variables from environment names', () => {

@@ -42,7 +42,7 @@ export function registerAddEnvironment(list: EnvironmentList, connections: Conne
       production = pick.production;
     }
     await list.add({ name, url: url.replace(/\/+$/, ''), production });
-    if (token) await connections.setToken(name, token);
+    if (token) await connections.setToken(name, token, url.replace(/\/+$/, ''));
     void vscode.window.showInformationMessage(vscode.l10n.t('Isola: environment "{0}" added to isola.config.json.', name));
     return name;
   });

@@ -16,8 +16,9 @@ export function registerRemoveEnvironment(list: EnvironmentList, connections: Co
       const ok = await vscode.window.showWarningMessage(vscode.l10n.t('Remove environment "{0}" from isola.config.json and forget its token? Nothing in the environment itself changes.', name), { modal: true }, remove);
       if (ok !== remove) return false;
     }
-    await list.remove(name);
+    // The token is found by the URL the config still has.
     await connections.deleteToken(name);
+    await list.remove(name);
     return true;
   });
 }

@@ -3,12 +3,18 @@ import { defaultTokenEnv, EnvironmentConfig } from '../../../server/src/env/conf
 import { EnvClient, HttpClient } from '../../../server/src/env/client';
 import type { EnvironmentList } from './environmentList';
 import type { LocalService } from './localService';
+import { boundKey, decideToken, legacyKey, originOf, originsKey, parseOrigins, withOrigin, withoutOrigin } from './tokenBinding';
 
-/** The secret-storage key of an environment's token. */
-export const tokenKey = (name: string) => `isola.token.${name}`;
-
-/** A client for each environment: the local service, or an HTTP client with the token from secret storage. */
+/**
+ * A client for each environment: the local service, or an HTTP client with the token from secret
+ * storage. Stored tokens are bound to the origin they were entered for (tokenBinding.ts).
+ */
 export class Connections {
+  /** `name origin` pairs the user declined this window, so a view refresh does not ask again. */
+  private readonly refused = new Set<string>();
+  /** Questions on screen, so that requests made together ask once. */
+  private readonly asking = new Map<string, Promise<string | undefined>>();
+
   constructor(
     private readonly list: EnvironmentList,
     private readonly secrets: vscode.SecretStorage,
@@ -23,20 +29,87 @@ export class Connections {
       return new HttpClient('local', url, token, vscode.env.language);
     }
     // A token set in VS Code wins; the CLI's variable is the fallback, so one setup serves both.
-    const token = (await this.secrets.get(tokenKey(name))) ?? process.env[e.tokenEnv ?? defaultTokenEnv(name)];
+    const token = (await this.storedToken(name, e.url)) ?? process.env[e.tokenEnv ?? defaultTokenEnv(name)];
     // The service answers its refusals in the editor's display language (Accept-Language).
     return new HttpClient(name, e.url, token, vscode.env.language);
+  }
+
+  /** The stored token that may go to `url`, asking first when it was entered for another origin. */
+  private async storedToken(name: string, url: string): Promise<string | undefined> {
+    const origin = originOf(url);
+    const d = decideToken(name, url, {
+      bound: origin ? await this.secrets.get(boundKey(name, origin)) : undefined,
+      legacy: (await this.secrets.get(legacyKey(name))) !== undefined,
+      origins: parseOrigins(await this.secrets.get(originsKey(name))),
+      refused: this.refused.has(`${name} ${origin}`),
+    });
+    switch (d.kind) {
+      case 'send':
+        return d.token;
+      case 'none':
+        return undefined;
+      case 'invalid':
+        throw new Error(vscode.l10n.t('environment "{0}": {1} is not an http:// or https:// URL', name, url));
+      case 'refused':
+        throw new Error(vscode.l10n.t('environment "{0}": the stored token was not sent to {1}; set a token for it to connect', name, d.origin));
+      case 'ask': {
+        const key = `${name} ${d.origin}`;
+        let pending = this.asking.get(key);
+        if (!pending) {
+          pending = this.ask(name, d.origin, d.storedFor, d.takeFrom).finally(() => this.asking.delete(key));
+          this.asking.set(key, pending);
+        }
+        const token = await pending;
+        if (token === undefined) throw new Error(vscode.l10n.t('environment "{0}": the stored token was not sent to {1}; set a token for it to connect', name, d.origin));
+        return token;
+      }
+    }
+  }
+
+  /** The modal question; on yes the token is bound to `origin` (and a name-only one retired), on no nothing is sent. */
+  private async ask(name: string, origin: string, storedFor: string | undefined, takeFrom: string): Promise<string | undefined> {
+    const send = vscode.l10n.t('Send Token');
+    const message = storedFor === undefined
+      ? vscode.l10n.t('isola.config.json sends environment "{0}" to {1}. Its token in VS Code was saved before tokens were tied to a URL, so where it was meant to go is unknown. Send it to {1}?', name, origin)
+      : vscode.l10n.t('isola.config.json sends environment "{0}" to {1}, but its token in VS Code was entered for {2}. Send it to {1}?', name, origin, storedFor);
+    const detail = vscode.l10n.t('A repository you opened decides this URL. Send the token only if you trust {0}; otherwise set a separate token for it.', origin);
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, send);
+    const token = answer === send ? await this.secrets.get(takeFrom) : undefined;
+    if (token === undefined) {
+      this.refused.add(`${name} ${origin}`);
+      return undefined;
+    }
+    await this.bind(name, origin, token);
+    if (storedFor === undefined) await this.secrets.delete(legacyKey(name));
+    return token;
+  }
+
+  private async bind(name: string, origin: string, token: string): Promise<void> {
+    await this.secrets.store(boundKey(name, origin), token);
+    await this.secrets.store(originsKey(name), JSON.stringify(withOrigin(parseOrigins(await this.secrets.get(originsKey(name))), origin)));
+    this.refused.delete(`${name} ${origin}`);
   }
 
   config(name: string): EnvironmentConfig | undefined {
     return this.list.get(name);
   }
 
-  setToken(name: string, token: string): Thenable<void> {
-    return this.secrets.store(tokenKey(name), token);
+  /** Keeps `token` for the origin the environment's URL has now: it goes nowhere else without asking. */
+  async setToken(name: string, token: string, url = this.list.get(name)?.url): Promise<void> {
+    const origin = url === undefined ? undefined : originOf(url);
+    if (!origin) throw new Error(vscode.l10n.t('environment "{0}" has no http:// or https:// URL to keep a token for', name));
+    await this.bind(name, origin, token);
   }
 
-  deleteToken(name: string): Thenable<void> {
-    return this.secrets.delete(tokenKey(name));
+  /** Forgets the token for the environment's current origin, and one stored by name only. */
+  async deleteToken(name: string): Promise<void> {
+    const url = this.list.get(name)?.url;
+    const origin = url === undefined ? undefined : originOf(url);
+    if (origin) {
+      await this.secrets.delete(boundKey(name, origin));
+      const rest = withoutOrigin(parseOrigins(await this.secrets.get(originsKey(name))), origin);
+      await (rest.length ? this.secrets.store(originsKey(name), JSON.stringify(rest)) : this.secrets.delete(originsKey(name)));
+    }
+    await this.secrets.delete(legacyKey(name));
   }
 }

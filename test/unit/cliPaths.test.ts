@@ -1,7 +1,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -255,6 +255,20 @@ describe('files of the project that lead outside it', () => {
 });
 
 describe('isola.config.json and token variables', () => {
+  it('a config file another user planted above the project is ignored, with a warning naming it', { skip: process.getuid?.() !== 0 && 'needs root to give a file away' }, () => {
+    const l = layout();
+    const planted = path.join(l.base, 'isola.config.json');
+    write(l.base, 'isola.config.json', { environments: { local: { data: 'loot' }, staging: { url: 'http://127.0.0.1:9' } } });
+    chownSync(planted, 65534, 65534);
+    const r = spawnSync(process.execPath, [CLI, 'export', '--package', 'sales', '--env', 'staging', '--out', path.join(l.base, 'x.isolapkg')],
+      { cwd: l.proj, encoding: 'utf8', env: { ...process.env, ISOLA_TOKEN_STAGING: SECRET } });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.ok(r.stderr.includes(`isola: warning: ${planted} is owned by `), r.stderr);
+    assert.match(r.stderr, /uid 65534\)?, not by you or root; ignored\n/);
+    assert.match(r.stderr, /no environment "staging" in isola\.config\.json \(none found\)/);
+  });
+
+
   it('a tokenEnv that names another secret is refused before anything is sent', () => {
     const l = layout();
     write(l.proj, 'isola.config.json', { environments: { staging: { url: 'http://127.0.0.1:9', tokenEnv: 'GITHUB_TOKEN' } } });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { applyEdits, modify } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { CONFIG_FILE, EnvironmentConfig, loadConfig } from '../../../server/src/env/config';
+import { foreignWarning } from '../../../server/src/core/packaging/projectFolder';
 
 /**
  * The environments of the first workspace folder, as its `isola.config.json` names them (the
@@ -33,8 +34,10 @@ export class EnvironmentList implements vscode.Disposable {
     const root = this.root;
     if (!root) return [];
     try {
-      this.error = undefined;
-      return loadConfig(root).environments;
+      const config = loadConfig(root);
+      // A config file above the folder that another user owns is passed over: say so in the view.
+      this.error = config.ignored.length ? foreignWarning(config.ignored[0]) : undefined;
+      return config.environments;
     } catch (e) {
       this.error = (e as Error).message;
       return [{ name: 'local', data: path.join(root, '.isola', 'local') }];

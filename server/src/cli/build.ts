@@ -7,7 +7,7 @@ import { dataSources } from '../core/packaging/dataOrder';
 import { packageManifests } from '../core/packaging/cards';
 import type { DataOption } from '../core/packaging/format';
 import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../core/packaging/historyFile';
-import { packageProjectFolder } from '../core/packaging/projectFolder';
+import { foreignWarning, packageProjectFolder } from '../core/packaging/projectFolder';
 import { descriptorBefore, replacedBy, replacedWords } from '../core/packaging/replaced';
 import type { Translator } from '../core/l10n';
 import pkgJson from '../../../package.json';
@@ -36,7 +36,7 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   const pkg = pickPackage(project, values.package, values.kind, t);
   const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app), t);
   // The package's project folder, not DIR: the language server records the same history.
-  const historyDir = packageProjectFolder(project, pkg);
+  const historyDir = packageProjectFolder(project, pkg, (f) => io.err(`isola: warning: ${foreignWarning(f)}\n`));
   const history = await readHistoryFile(historyDir).catch((e) => {
     throw e instanceof HistoryFileError ? new UsageError(e.message) : e;
   });

@@ -5,6 +5,7 @@ import { translatorOf } from './lang';
 import { EnvClient, HttpClient, UnreachableError } from '../env/client';
 import { LocalClient } from '../env/localClient';
 import { ConfigError, defaultTokenEnv, loadConfig } from '../env/config';
+import { foreignWarning } from '../core/packaging/projectFolder';
 import { ExitCode, Io, UsageError } from './usage';
 
 /** The tool name and version packages and jobs record. */
@@ -25,6 +26,7 @@ export async function openEnvironment(name: string | undefined, io: Io, env: Nod
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
+  for (const f of config.ignored) io.err(`isola: warning: ${foreignWarning(f)}\n`);
   const wanted = name ?? 'local';
   const e = config.environments.find((x) => x.name === wanted);
   if (!e) throw new UsageError(`no environment "${wanted}" in ${config.file ?? 'isola.config.json (none found)'}; known: ${config.environments.map((x) => x.name).join(', ')}`);

@@ -2,7 +2,7 @@ import { readRegularFile } from '../core/manifest/host';
 import { linkedPathVerdict } from '../core/manifest/linkedPath';
 import * as path from 'node:path';
 import { parseJson } from '../core/json/parse';
-import { CONFIG_FILE, findUp } from '../core/packaging/projectFolder';
+import { CONFIG_FILE, findUp, ForeignFile } from '../core/packaging/projectFolder';
 
 export { CONFIG_FILE };
 
@@ -25,6 +25,8 @@ export interface IsolaConfig {
   root: string;
   file?: string;
   environments: EnvironmentConfig[];
+  /** Config files passed over on the way up because another user owns them (see `trustedOwner`). */
+  ignored: ForeignFile[];
 }
 
 /** A config file that cannot be used; the CLI shows the message and exits 2. */
@@ -44,7 +46,8 @@ export const TOKEN_ENV = /^ISOLA_[A-Z0-9_]+$/;
 /** Finds and reads `isola.config.json`; `local` is always there (spec §6). */
 export function loadConfig(from: string): IsolaConfig {
   // Found the way a package's project folder is (packageProjectFolder), so both agree.
-  const found = findUp(from, CONFIG_FILE);
+  const ignored: ForeignFile[] = [];
+  const found = findUp(from, [CONFIG_FILE], (f) => ignored.push(f));
   const file = found === undefined ? undefined : path.join(found, CONFIG_FILE);
   const root = file ? path.dirname(file) : path.resolve(from);
   const environments: EnvironmentConfig[] = [];
@@ -84,5 +87,6 @@ export function loadConfig(from: string): IsolaConfig {
   if (!environments.some((e) => e.name === 'local')) environments.unshift({ name: 'local' });
   const local = environments.find((e) => e.name === 'local')!;
   local.data ??= path.join(root, '.isola', 'local');
-  return { root, file, environments };
+  return { root, file, environments, ignored };
 }
+

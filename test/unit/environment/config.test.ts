@@ -1,9 +1,10 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, defaultTokenEnv, loadConfig } from '../../../server/src/env/config';
+import { foreignWarning, trustedOwner } from '../../../server/src/core/packaging/projectFolder';
 
 describe('isola.config.json', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-config-'));
@@ -55,6 +56,37 @@ describe('isola.config.json', () => {
     // A token in the file is refused pointing at the default variable, not at the one it names.
     write({ environments: { staging: { url: 'http://x', token: 't', tokenEnv: 'GITHUB_TOKEN' } } });
     assert.throws(() => loadConfig(dir), (e: Error) => /set ISOLA_TOKEN_STAGING instead/.test(e.message));
+  });
+
+  it('trusts a config file its user or root owns, as git trusts a repository', () => {
+    assert.equal(trustedOwner(1000, 1000), true);
+    assert.equal(trustedOwner(0, 1000), true);
+    assert.equal(trustedOwner(65534, 1000), false);
+    assert.equal(trustedOwner(1000, 0), false);
+    assert.match(foreignWarning({ file: '/tmp/shared/isola.config.json', uid: 4242424 }), /^\/tmp\/shared\/isola\.config\.json is owned by uid 4242424, not by you or root; ignored$/);
+  });
+
+  it('passes over a config file above the folder that another user owns', { skip: process.getuid?.() !== 0 && 'needs root to give a file away' }, () => {
+    const shared = mkdtempSync(path.join(os.tmpdir(), 'isola-shared-'));
+    try {
+      const planted = path.join(shared, 'isola.config.json');
+      writeFileSync(planted, JSON.stringify({ environments: { local: { data: 'loot' }, staging: { url: 'http://127.0.0.1:9' } } }));
+      chownSync(planted, 65534, 65534);
+      const mine = path.join(shared, 'victim');
+      mkdirSync(mine);
+      const c = loadConfig(mine);
+      assert.equal(c.file, undefined);
+      assert.equal(c.root, mine);
+      assert.deepEqual(c.environments.map((e) => e.name), ['local']);
+      assert.equal(c.environments[0].data, path.join(mine, '.isola', 'local'));
+      assert.deepEqual(c.ignored, [{ file: planted, uid: 65534 }]);
+      // The user's own config below it is used, and the planted one is not even looked at.
+      writeFileSync(path.join(mine, 'isola.config.json'), '{}');
+      assert.equal(loadConfig(mine).file, path.join(mine, 'isola.config.json'));
+      assert.deepEqual(loadConfig(mine).ignored, []);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 
   it('derives token variables from environment names', () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Project } from '../manifest/project';
 import type { Package } from '../manifest/types';
@@ -7,11 +7,61 @@ import { HISTORY_FILE } from './history';
 /** The file that names a project's environments and marks its root (spec §6). */
 export const CONFIG_FILE = 'isola.config.json';
 
-/** The nearest folder at or above `from` that holds one of `names`, or undefined when none does up to the file system's root. */
-export function findUp(from: string, ...names: string[]): string | undefined {
+/** A project file found on the way up that belongs to someone else, and is therefore passed over. */
+export interface ForeignFile {
+  file: string;
+  /** The owner's user id. */
+  uid: number;
+}
+
+/**
+ * Whether a file owned by `owner` may be used by the user `me`: their own, or root's. Project
+ * files are looked for upwards from the working folder, so in a folder others can write to (`/tmp`,
+ * a shared mount) anyone could plant one above a user's project and decide where its data goes
+ * and where its tokens are sent. Git refuses repositories owned by others for the same reason
+ * (CVE-2022-24765); this is its rule: ownership of the file itself, whatever the folder's mode.
+ */
+export const trustedOwner = (owner: number, me: number): boolean => owner === me || owner === 0;
+
+/** The owner of `file` when it is not trusted (POSIX only; Windows has no uids), else undefined. */
+function foreignOwner(file: string): number | undefined {
+  const me = process.getuid?.();
+  if (me === undefined) return undefined;
+  try {
+    // lstat: a link planted by another user is theirs, wherever it points.
+    const { uid } = lstatSync(file);
+    return trustedOwner(uid, me) ? undefined : uid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The one-line warning for a project file passed over: which file, and whose it is. */
+export function foreignWarning(f: ForeignFile): string {
+  let name: string | undefined;
+  try {
+    name = readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')).find((p) => p[2] === String(f.uid))?.[0];
+  } catch {
+    // No name to show: the uid says it.
+  }
+  return `${f.file} is owned by ${name ? `${name} (uid ${f.uid})` : `uid ${f.uid}`}, not by you or root; ignored`;
+}
+
+/**
+ * The nearest folder at or above `from` that holds one of `names`, or undefined when none does
+ * up to the file system's root. A file owned by another user (not root) counts as absent and is
+ * reported to `onForeign`.
+ */
+export function findUp(from: string, names: string[], onForeign?: (f: ForeignFile) => void): string | undefined {
   let dir = path.resolve(from);
   for (;;) {
-    if (names.some((n) => existsSync(path.join(dir, n)))) return dir;
+    const found = names.filter((n) => existsSync(path.join(dir, n))).filter((n) => {
+      const file = path.join(dir, n);
+      const uid = foreignOwner(file);
+      if (uid !== undefined) onForeign?.({ file, uid });
+      return uid === undefined;
+    });
+    if (found.length) return dir;
     const up = path.dirname(dir);
     if (up === dir) return undefined;
     dir = up;
@@ -29,10 +79,10 @@ export function findUp(from: string, ...names: string[]): string | undefined {
  * later, so adding an environment never starts a second, empty history; and a workspace opened on
  * its own below its solution's folder finds the solution's history.
  */
-export function packageProjectFolder(project: Project, pkg: Package): string {
+export function packageProjectFolder(project: Project, pkg: Package, onForeign?: (f: ForeignFile) => void): string {
   const enclosing = project.packages.filter((p) => p !== pkg && p.members.includes(pkg.root));
   const start = [pkg, ...enclosing].map((p) => path.dirname(p.root.absPath)).reduce(commonFolder);
-  return findUp(start, HISTORY_FILE, CONFIG_FILE) ?? start;
+  return findUp(start, [HISTORY_FILE, CONFIG_FILE], onForeign) ?? start;
 }
 
 /** The deepest folder that holds both `a` and `b` (absolute paths). */

@@ -83,11 +83,16 @@ export function expectedContent(rootManifest: string): Expected {
       out.files.push({ path: p, absPath });
       return { file: p, sha256: sha256(bytes), size: bytes.length };
     };
-    const entity = (type: string, namespace: string, e: Obj, parent?: string) => {
+    const entity = (type: string, namespace: string, e: Obj, parent?: string, after?: string) => {
       const id = `${namespace}.${e.code}`;
       // Org-chart units name their parent instead of holding their subtree.
       const b = type === 'app' ? omit(e, new Set(['permissions'])) : type === 'orgUnit' ? omit(e, new Set(['children'])) : { ...e };
       if (parent) b.parent = parent;
+      // Top-level pages and org-chart units name the sibling before them in their list.
+      if (type === 'page' || type === 'orgUnit') {
+        delete b.after;
+        if (after) b.after = after;
+      }
       if (Array.isArray(e.scripts)) {
         b.scripts = (e.scripts as Obj[]).map((s) => (typeof s.file === 'string' ? { ...s, file: file('scripts', `${id}.${s.code}`, s.file) } : s));
       }
@@ -97,13 +102,15 @@ export function expectedContent(rootManifest: string): Expected {
         out.cards.push({ id: `${id}.permissions`, type: 'permissions', namespace, code: String(e.code), body: { app: id, permissions: e.permissions } });
       }
     };
-    for (const [list, type] of Object.entries(LISTS[kind])) for (const e of (m[list] as Obj[] | undefined) ?? []) entity(type, ns, e);
+    for (const [list, type] of Object.entries(LISTS[kind])) {
+      ((m[list] as Obj[] | undefined) ?? []).forEach((e, i, all) => entity(type, ns, e, undefined, i > 0 ? String(all[i - 1].code) : undefined));
+    }
     if (kind === 'configuration') {
       const units = (list: unknown, parent?: string) => {
-        for (const u of (list as Obj[] | undefined) ?? []) {
-          entity('orgUnit', '#orgchart', u, parent);
+        ((list as Obj[] | undefined) ?? []).forEach((u, i, all) => {
+          entity('orgUnit', '#orgchart', u, parent, i > 0 ? String(all[i - 1].code) : undefined);
           units(u.children, String(u.code));
-        }
+        });
       };
       // One root unit (the company's head) or a list of roots.
       units(m.orgChart !== undefined && !Array.isArray(m.orgChart) ? [m.orgChart] : m.orgChart);

@@ -107,6 +107,7 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
   };
 
   for (const m of manifests) {
+    const follows = followedSiblings(m);
     if (m.kind && m.kind !== 'app') {
       const body = strip(m.value as Obj, SPLIT_LISTS);
       if (m.kind === 'solution' || m.kind === 'configuration') {
@@ -117,7 +118,7 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
     for (const e of m.entities) {
       if (!hasOwnCard(e)) continue;
       // Deleted sub-entities and setting values stay home (carry.ts); a deleted entity is carried.
-      const body = carriedBody(e.kind, entityBody(e, attach));
+      const body = carriedBody(e.kind, entityBody(e, attach, follows.get(e)));
       card(e.kind, e.id, e.namespace, e.code, e.deleted, body);
       if (e.kind === 'app' && Array.isArray(e.body.permissions) && e.body.permissions.length) {
         // As every card's body: without the permissions marked deleted (carry.ts), as an export writes it.
@@ -129,13 +130,40 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
   return { cards, attachments, manifests };
 }
 
-function entityBody(e: EntityDecl, attach: (dir: string, id: string, absPath: string) => Obj | undefined): Obj {
+/**
+ * Top-level menu pages and org-chart units are cards of their own, and nothing else in a card
+ * says where it stands: each names the sibling it follows in the list that declares it (its
+ * workspace's `pages`, the org chart's top units, or its parent's `children`), so the order
+ * travels, and moving one changes only the hashes of those whose predecessor changed. The first
+ * of a list, and a lone head of the org chart, follow nothing. The builder declares a list's
+ * entities in the list's order (manifest/build.ts), so one pass finds each one's predecessor.
+ */
+function followedSiblings(m: Manifest): Map<EntityDecl, string> {
+  const out = new Map<EntityDecl, string>();
+  const last = new Map<string, string>();
+  for (const e of m.entities) {
+    if ((e.kind !== 'page' && e.kind !== 'orgUnit') || !hasOwnCard(e)) continue;
+    if (typeof e.path[e.path.length - 1] !== 'number') continue;
+    const list = `${e.kind} ${e.path.slice(0, -1).join('/')}`;
+    const before = last.get(list);
+    if (before !== undefined) out.set(e, before);
+    last.set(list, e.code);
+  }
+  return out;
+}
+
+function entityBody(e: EntityDecl, attach: (dir: string, id: string, absPath: string) => Obj | undefined, follows?: string): Obj {
   // Org-chart units are cards of their own: a unit names its parent instead of holding its subtree,
   // so editing one unit changes only that unit's hash.
   const body = strip(e.body, e.kind === 'app' ? new Set(['permissions']) : e.kind === 'orgUnit' ? new Set(['children']) : new Set());
   if (e.kind === 'orgUnit') {
     const parent = e.path.length > 2 ? e.manifest.entities.find((u) => u.kind === 'orgUnit' && u.path.length === e.path.length - 2 && e.path.slice(0, -2).every((p, i) => p === u.path[i])) : undefined;
     if (parent) body.parent = parent.code;
+  }
+  if (e.kind === 'page' || e.kind === 'orgUnit') {
+    // The card's own link (see followedSiblings): a property of that name in the manifest is not carried.
+    delete body.after;
+    if (follows !== undefined) body.after = follows;
   }
   if (e.kind === 'template' && typeof e.body.file === 'string') {
     const link = e.manifest.links.find((l) => l.role === 'template' && l.path.join('/') === [...e.path, 'file'].join('/'));

@@ -32,6 +32,8 @@ export interface ManifestDraft {
   value: Obj;
   /** The manifest already there for this unit, edited in place. */
   existing?: ExistingManifest;
+  /** Lists of `value` whose order the package gives whole (menu pages, org-chart siblings): an edit in place takes it. */
+  ordered?: Set<unknown[]>;
 }
 
 /** Everything an unpack writes, before anything is written. */
@@ -77,8 +79,10 @@ class Unpacker {
   private readonly byId = new Map<string, Card>();
   /** The package's index by path, built on the first file a card names. */
   private entries?: Map<string, Descriptor['entries'][number]>;
-  /** Org-chart units of each configuration, with the parent their card names, nested once all are read. */
-  private readonly units = new Map<ManifestDraft, { el: Obj; parent?: string }[]>();
+  /** Org-chart units of each configuration, with the parent and predecessor their card names, nested once all are read. */
+  private readonly units = new Map<ManifestDraft, (Sibling & { parent?: string })[]>();
+  /** Each manifest's list of top-level menu pages, with the predecessor each card names, ordered once all are read. */
+  private readonly pages = new Map<unknown[], { m: ManifestDraft; ns: string; items: Sibling[] }>();
   /** The lists of the manifests already in the folder, indexed by code once: a search per card was quadratic (2,000 apps: 0.9 s). */
   private readonly homeIndex = new Map<unknown[], Map<string, Obj>>();
 
@@ -106,6 +110,7 @@ class Unpacker {
       this.place(c);
     }
     for (const set of this.d.data) if (!this.claimed.has(`data ${set.app}`)) this.data(set.app);
+    for (const [list, { m, ns, items }] of this.pages) this.order(m, list, items, `the menu pages of namespace ${ns}`);
     for (const m of this.drafts) this.link(m);
     for (const m of this.drafts) if (!m.existing) m.value = inPersonOrder(m.value);
     // Every manifest's file, and what the folder's other units have, are nobody else's to take:
@@ -272,7 +277,15 @@ class Unpacker {
   private push(m: ManifestDraft, container: Obj, prop: string, c: Card): void {
     const list = (Array.isArray(container[prop]) ? container[prop] : (container[prop] = [])) as unknown[];
     const homeContainer = container === m.value ? m.existing?.value : (m.existing?.value.globals as Obj | undefined);
-    list.push(this.entity(c, m, this.homeByCode(homeContainer?.[prop], c.code)));
+    const el = this.entity(c, m, this.homeByCode(homeContainer?.[prop], c.code));
+    list.push(el);
+    if (c.type === 'page') {
+      // The card's link to the page before it orders the menu; it is no property of the manifest.
+      const after = el.after;
+      delete el.after;
+      if (!this.pages.has(list)) this.pages.set(list, { m, ns: c.namespace, items: [] });
+      this.pages.get(list)!.items.push({ el, after: typeof after === 'string' ? after : undefined });
+    }
   }
 
   /** `byCode` on a list of a manifest already in the folder (read, never changed, by the layout). */
@@ -321,8 +334,10 @@ class Unpacker {
     const conf = this.configuration(`org-chart unit ${c.code}`);
     const el = this.entity(c, conf, this.findUnit(conf.existing?.value.orgChart, c.code));
     delete el.parent;
+    delete el.after;
     if (!this.units.has(conf)) this.units.set(conf, []);
-    this.units.get(conf)!.push({ el, parent: typeof c.body.parent === 'string' ? c.body.parent : undefined });
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    this.units.get(conf)!.push({ el, parent: str(c.body.parent), after: str(c.body.after) });
   }
 
   private findUnit(list: unknown, code: string): Obj | undefined {
@@ -360,7 +375,7 @@ class Unpacker {
   /** Solutions and configurations name their members by kind and code; the manifest includes their files. */
   private link(m: ManifestDraft): void {
     const units = this.units.get(m);
-    if (units) m.value.orgChart = this.tree(units);
+    if (units) m.value.orgChart = this.tree(m, units);
     if (m.kind !== 'solution' && m.kind !== 'configuration') return;
     const card = this.cards.find((c) => c.type === m.kind && c.code === m.code)!;
     const members = Array.isArray(card.body.members) ? card.body.members : [];
@@ -396,18 +411,44 @@ class Unpacker {
     m.value = value;
   }
 
-  private tree(units: { el: Obj; parent?: string }[]): Obj[] {
+  /**
+   * Puts siblings into `list` in the order their cards link them (`after`: the code of the one
+   * before; none for the first). Where the links do not give the whole order (a package built
+   * before cards carried them, a link to a sibling the package lacks, two siblings that follow one,
+   * a cycle) what they say is kept and the rest goes by code, the cards' order; a note says so, and
+   * a manifest edited in place keeps its own order instead.
+   */
+  private order(m: ManifestDraft, list: unknown[], siblings: Sibling[], what: string): void {
+    const { els, gaps } = linkedOrder(siblings);
+    // What the list held before these siblings (a unit card's body may hold such a list) stays first.
+    const mine = new Set<unknown>(els);
+    const others = list.filter((x) => !mine.has(x));
+    list.length = 0;
+    for (const x of others) list.push(x);
+    for (const x of els) list.push(x);
+    if (others.length === 0 && gaps.length === 0) (m.ordered ??= new Set()).add(list);
+    else if (gaps.length) this.notes.push(`the package does not give the whole order of ${what} (${gaps.join('; ')}): a new manifest lists them by code there, one already in the folder keeps its own order`);
+  }
+
+  private tree(m: ManifestDraft, units: (Sibling & { parent?: string })[]): Obj[] {
     const codes = new Set(units.map((u) => u.el.code));
-    const roots: Obj[] = [];
     const byCodeMap = new Map(units.map((u) => [u.el.code as string, u.el]));
+    // Siblings by the unit they stand under (undefined: the top), in the cards' order.
+    const under = new Map<string | undefined, Sibling[]>();
     for (const u of units) {
-      if (u.parent === undefined || !codes.has(u.parent)) {
-        if (u.parent !== undefined) this.notes.push(`org-chart unit ${u.el.code} names parent ${u.parent}, which the package does not carry: it becomes a root`);
-        roots.push(u.el);
-        continue;
+      let parent = u.parent;
+      if (parent !== undefined && !codes.has(parent)) {
+        this.notes.push(`org-chart unit ${u.el.code} names parent ${parent}, which the package does not carry: it becomes a root`);
+        parent = undefined;
       }
-      const p = byCodeMap.get(u.parent)!;
-      ((p.children ??= []) as Obj[]).push(u.el);
+      if (!under.has(parent)) under.set(parent, []);
+      under.get(parent)!.push(u);
+    }
+    const roots: Obj[] = [];
+    for (const [parent, siblings] of under) {
+      const p = parent === undefined ? undefined : byCodeMap.get(parent)!;
+      const list = p ? ((p.children ??= []) as Obj[]) : roots;
+      this.order(m, list, siblings, p ? `the org-chart units under ${parent}` : 'the top units of the org chart');
     }
     // Units whose parents form a cycle are reachable from no root: no tree holds them.
     const seen = new Set<unknown>();
@@ -417,6 +458,62 @@ class Unpacker {
     if (lost.length) throw new UnpackRefused(`org-chart units ${lost.map((u) => u.el.code).join(', ')} name each other as parents (a cycle): no org chart holds them`);
     return roots;
   }
+}
+
+/** An element of a list whose order the package carries as links: the code of the sibling it follows. */
+interface Sibling {
+  el: Obj;
+  after?: string;
+}
+
+/**
+ * Siblings in the order their links give, and what keeps the links from giving all of it. Each
+ * run starts at a sibling that follows none (or one the list lacks), in code order, and goes on
+ * through those that follow it (depth first, several by code); siblings in a cycle come last,
+ * from the lowest code on. Iterative: a menu or an org chart may hold thousands of siblings.
+ */
+export function linkedOrder(siblings: readonly Sibling[]): { els: Obj[]; gaps: string[] } {
+  const byCode = new Map<string, Sibling>();
+  for (const s of siblings) if (typeof s.el.code === 'string' && !byCode.has(s.el.code)) byCode.set(s.el.code, s);
+  const codeOf = (s: Sibling) => String(s.el.code);
+  const sorted = [...siblings].sort((a, b) => compareCodes(codeOf(a), codeOf(b)));
+  const followers = new Map<string, Sibling[]>();
+  const starts: Sibling[] = [];
+  const gaps: string[] = [];
+  for (const s of sorted) {
+    if (s.after !== undefined && s.after !== codeOf(s) && byCode.has(s.after)) {
+      if (!followers.has(s.after)) followers.set(s.after, []);
+      followers.get(s.after)!.push(s);
+    } else {
+      if (s.after !== undefined) gaps.push(s.after === codeOf(s) ? `${s.after} follows itself` : `${codeOf(s)} follows ${s.after}, which is not one of them`);
+      starts.push(s);
+    }
+  }
+  const heads = starts.filter((s) => s.after === undefined);
+  if (heads.length > 1) {
+    gaps.push(heads.length === sorted.length ? 'none names the one it follows' : `${heads.map(codeOf).join(', ')} each come first`);
+  }
+  for (const [code, f] of followers) if (f.length > 1) gaps.push(`${f.map(codeOf).join(', ')} each follow ${code}`);
+  // Heads first, then those whose link leads nowhere.
+  starts.sort((a, b) => (a.after === undefined ? 0 : 1) - (b.after === undefined ? 0 : 1));
+  const els: Obj[] = [];
+  const done = new Set<Sibling>();
+  const run = (first: Sibling) => {
+    const stack = [first];
+    while (stack.length) {
+      const s = stack.pop()!;
+      if (done.has(s)) continue;
+      done.add(s);
+      els.push(s.el);
+      const next = followers.get(codeOf(s)) ?? [];
+      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+    }
+  };
+  for (const s of starts) run(s);
+  const cycle = sorted.filter((s) => !done.has(s));
+  if (cycle.length) gaps.push(`${cycle.map(codeOf).join(', ')} follow each other in a cycle`);
+  for (const s of cycle) run(s);
+  return { els, gaps };
 }
 
 /** Lists in the order people write them (examples/invoices): groups first, then apps and what uses them; data last. */

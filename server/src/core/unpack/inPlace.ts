@@ -45,9 +45,17 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formatt
       text = set(text, [...path, i], undefined);
       kept.splice(i, 1);
     }
-    const keptCodes = kept.map((x) => (x as Obj).code);
+    let keptCodes = kept.map((x) => (x as Obj).code);
     const order = b.map((x) => x.code).filter((c) => keptCodes.includes(c));
-    if (order.some((c, i) => c !== keptCodes[i])) return set(text, path, b);
+    if (order.some((c, i) => c !== keptCodes[i])) {
+      // Moved elements (a menu reordered): each takes another's place, text and all.
+      const moved = moveElements(text, path, keptCodes, order);
+      if (moved === undefined) return set(text, path, b);
+      text = moved;
+      const byCode = new Map(kept.map((x) => [(x as Obj).code, x]));
+      kept.splice(0, kept.length, ...order.map((c) => byCode.get(c)!));
+      keptCodes = order;
+    }
     let k = 0;
     b.forEach((x, j) => {
       if (k < kept.length && (kept[k] as Obj).code === x.code) text = diff(text, [...path, j], kept[k++], x, o);
@@ -56,6 +64,27 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formatt
     return text;
   }
   return set(text, path, b);
+}
+
+/**
+ * The text with the elements of the list at `path` (of codes `from`, one element each) in the
+ * order `to`: element i's text goes where element i stood in `from`, so the separators, line
+ * breaks and comments between the places stay as the author wrote them. Undefined when `to` is
+ * not `from` reordered or the text holds another list there.
+ */
+function moveElements(text: string, path: JSONPath, from: unknown[], to: unknown[]): string | undefined {
+  if (new Set(from).size !== from.length || to.length !== from.length || !to.every((c) => from.includes(c))) return undefined;
+  const list = nodeAt(text, path);
+  const items = list?.type === 'array' ? list.children ?? [] : [];
+  if (items.length !== from.length) return undefined;
+  const at = new Map(from.map((c, i) => [c, i]));
+  let out = text.slice(0, items[0].offset);
+  items.forEach((slot, i) => {
+    const el = items[at.get(to[i])!];
+    out += text.slice(el.offset, el.offset + el.length);
+    out += i + 1 < items.length ? text.slice(slot.offset + slot.length, items[i + 1].offset) : text.slice(slot.offset + slot.length);
+  });
+  return out;
 }
 
 /**

@@ -12,10 +12,12 @@ const coded = (v: unknown): v is Obj => isObj(v) && typeof v.code === 'string';
  * the package's value, plus what a package never carries and so must not be lost by an unpack
  * (carry.ts): a setting's `value`, sub-entities marked `deleted: true`, `$schema`, and data files
  * of apps the package brought no records for. Entities keep the order the manifest gives them,
- * new ones come after. Also counts the entities (cards) whose content changed.
+ * new ones come after, except in the lists of `want` that are `ordered`: the package gives their
+ * order (menu pages and org-chart siblings name the one they follow), and the manifest takes it.
+ * Also counts the entities (cards) whose content changed, a moved one among them.
  */
-export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value: Obj; changed: number; notes: string[] } {
-  const count: Count = { n: 0, notes: [] };
+export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj, ordered?: ReadonlySet<unknown[]>): { value: Obj; changed: number; notes: string[] } {
+  const count: Count = { n: 0, notes: [], ordered };
   const cardLists = new Set(Object.keys(TOP_LISTS[kind]));
   const out: Obj = {};
   let unitChanged = false;
@@ -44,12 +46,15 @@ export function mergeManifest(kind: ManifestKind, home: Obj, want: Obj): { value
 interface Count {
   n: number;
   notes: string[];
+  /** Lists of the package's value whose order is the package's to give. */
+  ordered?: ReadonlySet<unknown[]>;
 }
 
 /** A list whose elements are cards of their own: the manifest's order is kept, new ones are appended, ones the package lacks go. */
 function mergeCards(home: unknown, want: unknown, count: Count, settings: boolean, units: boolean): unknown {
   if (!Array.isArray(want)) return want;
   const h = Array.isArray(home) ? home : [];
+  if (count.ordered?.has(want)) return mergeInOrder(h, want, count, settings, units);
   const wanted = new Map(want.filter(coded).map((w) => [w.code as string, w]));
   const out: unknown[] = [];
   const used = new Set<string>();
@@ -71,6 +76,35 @@ function mergeCards(home: unknown, want: unknown, count: Count, settings: boolea
   return out;
 }
 
+/**
+ * A list whose order the package gives: the package's elements in its order, each merged with
+ * the manifest's of the same code. One that now follows another sibling than it did in the
+ * manifest changed (its card's `after` did), as did each the package lacks.
+ */
+function mergeInOrder(home: unknown[], want: unknown[], count: Count, settings: boolean, units: boolean): unknown[] {
+  const had = new Map<string, { el: Obj; after?: string }>();
+  let before: string | undefined;
+  for (const x of home) {
+    if (!coded(x)) continue;
+    if (!had.has(x.code as string)) had.set(x.code as string, { el: x, after: before });
+    before = x.code as string;
+  }
+  const present = new Set(want.filter(coded).map((w) => w.code as string));
+  for (const code of had.keys()) if (!present.has(code)) count.n++;
+  before = undefined;
+  return want.map((w) => {
+    if (!coded(w)) return w;
+    const h = had.get(w.code as string);
+    const after = before;
+    before = w.code as string;
+    if (!h) {
+      count.n++;
+      return w;
+    }
+    return mergeEntity(h.el, w, count, settings, units, h.after !== after);
+  });
+}
+
 /** Org-chart units: a list, or one unit standing alone where the manifest writes it so (one head, or one child). */
 function mergeUnits(home: unknown, want: unknown, count: Count): unknown {
   if (isObj(home) && Array.isArray(want) && want.length === 1 && coded(want[0]) && coded(home) && home.code === want[0].code) {
@@ -79,9 +113,9 @@ function mergeUnits(home: unknown, want: unknown, count: Count): unknown {
   return mergeCards(isObj(home) ? [home] : home, want, count, false, true);
 }
 
-function mergeEntity(home: Obj, want: Obj, count: Count, setting: boolean, unit: boolean): Obj {
+function mergeEntity(home: Obj, want: Obj, count: Count, setting: boolean, unit: boolean, moved = false): Obj {
   const out: Obj = {};
-  let changed = false;
+  let changed = moved;
   for (const [k, w] of Object.entries(want)) {
     if (unit && k === 'children') out[k] = mergeUnits(home[k], w, count);
     else {

@@ -101,7 +101,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     for (const m of layout.manifests) {
       const had = m.existing ? texts.get(m.existing.file) : undefined;
       if (had && m.existing) {
-        const { value, changed, notes } = mergeManifest(m.kind, m.existing.value, m.value);
+        const { value, changed, notes } = mergeManifest(m.kind, m.existing.value, m.value, m.ordered);
         for (const note of notes) layout.notes.push(`${m.file}: ${note}`);
         let text: string;
         try {

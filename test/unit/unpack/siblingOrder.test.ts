@@ -100,6 +100,22 @@ describe('the order of menu pages and org-chart siblings travels in a package', 
     }
   });
 
+  it('a manifest\'s own `after` on a page, or `parent` on a top unit, is not carried: the links are the card\'s', async () => {
+    const tmp = folder({
+      'menu.isola.json': menu(FIRST).replace('{ "code": "start", "title": "start" }', '{ "code": "start", "title": "start", "after": "archive" }'),
+      'co.isola.json': COMPANY.replace('{ "code": "zz_root" }', '{ "code": "zz_root", "parent": "ceo" }'),
+    });
+    try {
+      await build(path.join(tmp, 'p'), 'workspace', 'menu', path.join(tmp, 'm.isolapkg'));
+      await build(path.join(tmp, 'p'), 'configuration', 'co', path.join(tmp, 'c.isolapkg'));
+      const body = async (f: string, id: string) => (await cardsOf(path.join(tmp, f))).find((c) => c.id === id)!.body;
+      assert.deepEqual(await body('m.isolapkg', 'menu.start'), { code: 'start', title: 'start' });
+      assert.deepEqual(await body('c.isolapkg', '#orgchart.zz_root'), { code: 'zz_root' });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('a fresh unpack lays out pages, top units and each unit\'s children in the project\'s order, without `after`', async () => {
     const tmp = folder({ 'menu.isola.json': menu(FIRST), 'co.isola.json': COMPANY });
     try {

@@ -157,6 +157,8 @@ function entityBody(e: EntityDecl, attach: (dir: string, id: string, absPath: st
   // so editing one unit changes only that unit's hash.
   const body = strip(e.body, e.kind === 'app' ? new Set(['permissions']) : e.kind === 'orgUnit' ? new Set(['children']) : new Set());
   if (e.kind === 'orgUnit') {
+    // The card's own link: a top unit's own `parent` would nest it under that unit in an unpack.
+    delete body.parent;
     const parent = e.path.length > 2 ? e.manifest.entities.find((u) => u.kind === 'orgUnit' && u.path.length === e.path.length - 2 && e.path.slice(0, -2).every((p, i) => p === u.path[i])) : undefined;
     if (parent) body.parent = parent.code;
   }

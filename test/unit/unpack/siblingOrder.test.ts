@@ -189,7 +189,7 @@ describe('the order of menu pages and org-chart siblings travels in a package', 
       await exportTo(env, 'namespace', 'menu', path.join(tmp, 'exported.isolapkg'));
       const u = await unpackPackage({ file: path.join(tmp, 'exported.isolapkg'), dir: path.join(tmp, 'back') });
       assert.deepEqual(pageCodes(path.join(tmp, 'back', 'menu', 'menu.isola.json')), ['archive', 'orders_page', 'start']);
-      assert.deepEqual(u.notes, ['the package does not give the whole order of the menu pages of namespace menu (none names the one it follows): a new manifest lists them by code there, one already in the folder keeps its own order']);
+      assert.deepEqual(u.notes, ['the package does not give the order of the menu pages of namespace menu: their cards name no sibling they follow (cards built before they carried it); a new manifest lists them by code, one already in the folder keeps its own order']);
       // Retrieved into the project, it leaves the menu as it is.
       const text = readFileSync(path.join(dir, 'menu.isola.json'), 'utf8');
       const back = await unpackPackage({ file: path.join(tmp, 'exported.isolapkg'), dir });
@@ -245,11 +245,12 @@ describe('siblings whose links do not give the whole order', () => {
 
   it('follow the links that are there; the rest by code, whatever order the cards come in', () => {
     const whole = [s('c', 'a'), s('a'), s('b', 'c')];
-    assert.deepEqual(linkedOrder(whole), { els: [{ code: 'a' }, { code: 'c' }, { code: 'b' }], gaps: [] });
+    assert.deepEqual(linkedOrder(whole), { els: [{ code: 'a' }, { code: 'c' }, { code: 'b' }], gaps: [], unlinked: false });
     assert.deepEqual(codes(linkedOrder([...whole].reverse())), ['a', 'c', 'b']);
     const r = linkedOrder([s('x', 'gone'), s('b', 'a'), s('a'), s('c', 'a'), s('q', 'p'), s('p', 'q')]);
     assert.deepEqual(codes(r), ['a', 'b', 'c', 'x', 'p', 'q']);
     assert.deepEqual(r.gaps, ['x follows gone, which is not one of them', 'b, c each follow a', 'p, q follow each other in a cycle']);
-    assert.deepEqual(linkedOrder([s('b'), s('a')]).gaps, ['none names the one it follows']);
+    assert.deepEqual(linkedOrder([s('b'), s('a')]), { els: [{ code: 'a' }, { code: 'b' }], gaps: [], unlinked: true });
+    assert.deepEqual(linkedOrder([s('b'), s('a'), s('c', 'a')]).gaps, ['a, b each come first']);
   });
 });

@@ -83,6 +83,8 @@ class Unpacker {
   private readonly units = new Map<ManifestDraft, (Sibling & { parent?: string })[]>();
   /** Each manifest's list of top-level menu pages, with the predecessor each card names, ordered once all are read. */
   private readonly pages = new Map<unknown[], { m: ManifestDraft; ns: string; items: Sibling[] }>();
+  /** Lists of siblings whose cards name none they follow (an older package): one note says so for all. */
+  private readonly unlinked: string[] = [];
   /** The lists of the manifests already in the folder, indexed by code once: a search per card was quadratic (2,000 apps: 0.9 s). */
   private readonly homeIndex = new Map<unknown[], Map<string, Obj>>();
 
@@ -113,6 +115,11 @@ class Unpacker {
     for (const [list, { m, ns, items }] of this.pages) this.order(m, list, items, `the menu pages of namespace ${ns}`);
     for (const m of this.drafts) this.link(m);
     for (const m of this.drafts) if (!m.existing) m.value = inPersonOrder(m.value);
+    if (this.unlinked.length) {
+      const n = this.unlinked.length;
+      const which = n > 3 ? `${this.unlinked.slice(0, 3).join(', ')} and ${n - 3} more lists` : this.unlinked.join(', ');
+      this.notes.push(`the package does not give the order of ${which}: their cards name no sibling they follow (cards built before they carried it); a new manifest lists them by code, one already in the folder keeps its own order`);
+    }
     // Every manifest's file, and what the folder's other units have, are nobody else's to take:
     // a script or data file of this package that would land there gets a name of its own.
     const edited = new Set(this.drafts.map((m) => m.existing));
@@ -419,15 +426,16 @@ class Unpacker {
    * a manifest edited in place keeps its own order instead.
    */
   private order(m: ManifestDraft, list: unknown[], siblings: Sibling[], what: string): void {
-    const { els, gaps } = linkedOrder(siblings);
+    const { els, gaps, unlinked } = linkedOrder(siblings);
     // What the list held before these siblings (a unit card's body may hold such a list) stays first.
     const mine = new Set<unknown>(els);
     const others = list.filter((x) => !mine.has(x));
     list.length = 0;
     for (const x of others) list.push(x);
     for (const x of els) list.push(x);
-    if (others.length === 0 && gaps.length === 0) (m.ordered ??= new Set()).add(list);
+    if (unlinked) this.unlinked.push(what);
     else if (gaps.length) this.notes.push(`the package does not give the whole order of ${what} (${gaps.join('; ')}): a new manifest lists them by code there, one already in the folder keeps its own order`);
+    else if (others.length === 0) (m.ordered ??= new Set()).add(list);
   }
 
   private tree(m: ManifestDraft, units: (Sibling & { parent?: string })[]): Obj[] {
@@ -472,7 +480,7 @@ interface Sibling {
  * through those that follow it (depth first, several by code); siblings in a cycle come last,
  * from the lowest code on. Iterative: a menu or an org chart may hold thousands of siblings.
  */
-export function linkedOrder(siblings: readonly Sibling[]): { els: Obj[]; gaps: string[] } {
+export function linkedOrder(siblings: readonly Sibling[]): { els: Obj[]; gaps: string[]; unlinked: boolean } {
   const byCode = new Map<string, Sibling>();
   for (const s of siblings) if (typeof s.el.code === 'string' && !byCode.has(s.el.code)) byCode.set(s.el.code, s);
   const codeOf = (s: Sibling) => String(s.el.code);
@@ -490,9 +498,9 @@ export function linkedOrder(siblings: readonly Sibling[]): { els: Obj[]; gaps: s
     }
   }
   const heads = starts.filter((s) => s.after === undefined);
-  if (heads.length > 1) {
-    gaps.push(heads.length === sorted.length ? 'none names the one it follows' : `${heads.map(codeOf).join(', ')} each come first`);
-  }
+  // No links at all: a package from before they were carried, not a broken one.
+  const unlinked = heads.length > 1 && heads.length === sorted.length;
+  if (heads.length > 1 && !unlinked) gaps.push(`${heads.map(codeOf).join(', ')} each come first`);
   for (const [code, f] of followers) if (f.length > 1) gaps.push(`${f.map(codeOf).join(', ')} each follow ${code}`);
   // Heads first, then those whose link leads nowhere.
   starts.sort((a, b) => (a.after === undefined ? 0 : 1) - (b.after === undefined ? 0 : 1));
@@ -513,7 +521,7 @@ export function linkedOrder(siblings: readonly Sibling[]): { els: Obj[]; gaps: s
   const cycle = sorted.filter((s) => !done.has(s));
   if (cycle.length) gaps.push(`${cycle.map(codeOf).join(', ')} follow each other in a cycle`);
   for (const s of cycle) run(s);
-  return { els, gaps };
+  return { els, gaps, unlinked };
 }
 
 /** Lists in the order people write them (examples/invoices): groups first, then apps and what uses them; data last. */

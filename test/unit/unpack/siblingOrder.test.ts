@@ -12,7 +12,7 @@ import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canoni
 import type { Card, History } from '../../../server/src/core/packaging/format';
 import { PackageReader } from '../../../server/src/core/packaging/reader';
 import { writePackage } from '../../../server/src/core/packaging/writer';
-import { linkedOrder } from '../../../server/src/core/unpack/cardsToManifests';
+import { linkedOrder } from '../../../server/src/core/unpack/linkedOrder';
 import { unpackPackage } from '../../../server/src/core/unpack/unpack';
 import { contentOf } from './roundTrip';
 

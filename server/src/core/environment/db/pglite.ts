@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { Database, Row, Sql } from './database';
+import { lockDatabaseDir } from './lock';
 
 /**
  * Where PGlite's WebAssembly and file-system bundle live. Bundled builds copy them next to the
@@ -46,37 +47,6 @@ function tuneWasmTiering(): void {
 }
 
 /**
- * One process at a time may open an embedded database (PostgreSQL's own lock does not hold across
- * PGlite instances): a lock file names the holder; one whose process is gone is taken over.
- */
-async function lock(dir: string): Promise<() => Promise<void>> {
-  const file = path.join(dir, 'isola.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await fs.writeFile(file, String(process.pid), { flag: 'wx' });
-      return () => fs.rm(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(await fs.readFile(file, 'utf8').catch(() => ''));
-      if (pid && pid !== process.pid && alive(pid)) {
-        throw new Error(`the embedded environment in ${dir} is open in another process (pid ${pid}, perhaps VS Code or \`isola env serve\`); use that one, or stop it first`);
-      }
-      await fs.rm(file, { force: true });
-    }
-  }
-  throw new Error(`cannot lock ${file}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
  * Characters of COPY text handed to PGlite at once: one statement, during which the service's
  * thread answers nothing (a few thousand records); larger blobs gain little.
  */
@@ -98,7 +68,7 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   let unlock = async () => undefined as void;
   if (dir) {
     await fs.mkdir(dir, { recursive: true });
-    unlock = await lock(dir);
+    unlock = await lockDatabaseDir(dir);
   }
   let db: PGlite;
   tuneWasmTiering();

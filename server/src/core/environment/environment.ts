@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
@@ -21,6 +20,7 @@ import { ImportPermit } from './importPermit';
 import { dataAppsCheck, describeChoice, ImportChoice, leftOutLine, narrowView, readChoice, resolveChoice, withChoice } from './importChoice';
 import { isCompanyLevel, openPackageView } from './packageView';
 import { PackageStore, StoredPackage } from './packages';
+import { privateDir, tightenTree } from './privateFiles';
 
 export type { StoredPackage } from './packages';
 import { conflictSummary } from './planChecks';
@@ -63,7 +63,9 @@ export class Environment {
   }
 
   static async open(o: EnvironmentOptions): Promise<Environment> {
-    await fs.mkdir(path.join(o.dataDir, 'packages'), { recursive: true });
+    // Private (privateFiles.ts): the database and the stored packages hold the environment's records.
+    await privateDir(o.dataDir, false);
+    if (await privateDir(path.join(o.dataDir, 'packages'), true)) await tightenTree(path.join(o.dataDir, 'packages'));
     const db = await openDatabase({ url: o.databaseUrl, dataDir: o.dataDir });
     const env = new Environment(db, o, o.catalog ?? defaultCatalog());
     const settings = await getSettings(db);

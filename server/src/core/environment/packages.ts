@@ -9,6 +9,7 @@ import { openRegularFile, PackageError } from '../packaging/reader';
 import type { Database } from './db/database';
 import { EnvError, notFound } from './errors';
 import { openPackageView } from './packageView';
+import { PRIVATE_FILE, privateFile } from './privateFiles';
 import { newId } from './users';
 
 /** A package the environment holds (uploaded, registered from disk, or exported). */
@@ -74,7 +75,7 @@ export class PackageStore {
           hash.update(b);
           yield b;
         }
-      }, createWriteStream(tmp));
+      }, createWriteStream(tmp, { mode: PRIVATE_FILE }));
       return await this.register(tmp, hash.digest('hex'), 'upload', true, allow, by);
     } catch (e) {
       await fs.rm(tmp, { force: true });
@@ -134,6 +135,8 @@ export class PackageStore {
     if (move) {
       dest = path.join(this.dir, `${id}.isolapkg`);
       await fs.rename(file, dest);
+      // An upload is created private; an export is written by the package writer with the umask's mode.
+      await privateFile(dest);
     }
     const size = (await fs.stat(dest)).size;
     const p: StoredPackage = { id, sha256: sha, file: dest, size, kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces, origin, createdBy: by, createdAt: new Date().toISOString() };

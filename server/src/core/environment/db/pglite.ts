@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { Database, Row, Sql } from './database';
 import { lockDatabaseDir } from './lock';
+import { privateDir, tightenTree } from '../privateFiles';
 
 /**
  * Where PGlite's WebAssembly and file-system bundle live. Bundled builds copy them next to the
@@ -66,8 +67,9 @@ const START_SETTINGS = ['shared_buffers=32MB', 'wal_buffers=4MB'];
 /** Opens (creating if needed) an embedded database in `dir`, or in memory when `dir` is undefined. */
 export async function openPglite(dir: string | undefined): Promise<Database> {
   let unlock = async () => undefined as void;
+  let loose = false;
   if (dir) {
-    await fs.mkdir(dir, { recursive: true });
+    loose = await privateDir(dir, true);
     unlock = await lockDatabaseDir(dir);
   }
   let db: PGlite;
@@ -79,6 +81,12 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   const alive = setInterval(() => undefined, 60_000);
   try {
     db = await PGlite.create(dir, { ...(await assets()), startParams: [...PGlite.defaultStartParams, ...START_SETTINGS.flatMap((s) => ['-c', s])] });
+    // PGlite writes the database's files readable and writable by everyone (records, in the WAL
+    // too; postgresql.conf). Behind a private folder nobody else reaches them; they are made
+    // private too when the folder is new or was open (an older version's): one lstat per entry,
+    // about a thousand, 0.1-0.25 s on a busy two-core machine, which an open of a private folder
+    // does not pay.
+    if (dir && loose) await tightenTree(dir);
   } catch (e) {
     await unlock();
     throw e;

@@ -7,6 +7,7 @@ import { removeStaleUploads } from '../core/environment/packages';
 import { createHandler } from '../env/http';
 import { tool } from './envArgs';
 import { ExitCode, Io, UsageError } from './usage';
+import { withoutPassword } from '../core/environment/db/redact';
 
 const USAGE = 'usage: isola env serve [--data DIR] [--port N] [--host ADDR] [--database URL] [--name NAME] [--platform VERSION]';
 
@@ -30,7 +31,8 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   try {
     env = await Environment.open({ dataDir, databaseUrl, name: values.name, tool: tool() });
   } catch (e) {
-    throw new UsageError(`cannot open the environment's database: ${(e as Error).message}`);
+    // Whatever the database driver quotes of the URL, never its password.
+    throw new UsageError(`cannot open the environment's database: ${withoutPassword((e as Error).message, databaseUrl)}`);
   }
   if (values.platform) await env.updateSettings(Environment.localCaller('isola'), { platform: values.platform });
   // An editor that runs the embedded environment as its own service passes a token this way

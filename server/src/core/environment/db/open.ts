@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Database } from './database';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
+import { redactUrl } from './redact';
 import { migrate } from './schema';
 
 /**
@@ -11,7 +12,8 @@ import { migrate } from './schema';
 export async function openDatabase(o: { url?: string; dataDir?: string }): Promise<Database> {
   let db: Database;
   if (o.url) {
-    if (!/^postgres(ql)?:\/\//.test(o.url)) throw new Error(`--database must be a postgres:// URL (got "${o.url}")`);
+    // Quoted without its password: errors end up in terminals, logs and CI output.
+    if (!/^postgres(ql)?:\/\//.test(o.url)) throw new Error(`--database must be a postgres:// URL (got "${redactUrl(o.url)}")`);
     db = await openPostgres(o.url);
   } else {
     db = await openPglite(o.dataDir ? path.join(o.dataDir, 'db') : undefined);

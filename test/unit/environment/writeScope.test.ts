@@ -148,4 +148,22 @@ describe('an import writes what its plan checked', () => {
     const renamed = await env.changeEntity(carol, 'payments_solution', { body: { ...before.body, title: 'Payments, renamed' } });
     assert.equal(renamed.body.title, 'Payments, renamed');
   });
+
+  it('a body whose script code or data key is no code (it would name a file on retrieve) is refused, the entity unchanged', async () => {
+    const me = Environment.localCaller('dev');
+    const p = await env.entity(me, 'invoices.approve_invoice');
+    const scripts = p.body.scripts as Record<string, unknown>[];
+    for (const code of ['.github/workflows/ci', 'planted.isola', '../x', 7]) {
+      const body = { ...p.body, scripts: [{ ...scripts[0], code }] };
+      await assert.rejects(env.changeEntity(me, 'invoices.approve_invoice', { body }), (e: Error & { status?: number }) =>
+        e.status === 400 && e.message.startsWith(`"body": script ${JSON.stringify(code)} (scripts[0]) does not have a valid code`), String(code));
+    }
+    assert.deepEqual((await env.entity(me, 'invoices.approve_invoice')).body, p.body, 'unchanged');
+    const ws = await env.entity(me, 'invoices');
+    await assert.rejects(env.changeEntity(me, 'invoices', { body: { ...ws.body, data: { 'x.isola': 'data/x.jsonl' } } }), (e: Error & { status?: number }) =>
+      e.status === 400 && /"data" names app "x\.isola", which is not a valid app code/.test(e.message));
+    // A valid code is still the owner's to change.
+    const renamed = await env.changeEntity(me, 'invoices.approve_invoice', { body: { ...p.body, scripts: [{ ...scripts[0], code: 'find_it' }] } });
+    assert.equal((renamed.body.scripts as { code: string }[])[0].code, 'find_it');
+  });
 });

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { canonicalJson } from '../../../server/src/core/packaging/canonical';
 import { DEFAULT_LIMITS, ReadLimits } from '../../../server/src/core/packaging/format';
 import { PackageError, PackageReader } from '../../../server/src/core/packaging/reader';
 import {
@@ -43,6 +44,10 @@ const withCard = (name: string, over: Record<string, unknown>) => (file: string)
   const entries = [...sound.filter((e) => e.name !== CARD), { name, data: JSON.stringify(card) }];
   return writePackage(file, { entries });
 };
+/** A card of `type` and `id` with this body and its hash. */
+const cardWith = (type: string, id: string, body: Record<string, unknown>) => ({ id, type, namespace: id.split('.')[0], code: id.split('.')[1], body, hash: sha256(canonicalJson(body)) });
+/** A sound package whose card `ws.g` has this body (and its hash). */
+const withBody = (name: string, body: Record<string, unknown>) => withCard(name, cardWith('group', 'ws.g', body));
 /** A sound package plus one data entry, listed by `set` in the descriptor when given; the data is read by `records()` too. */
 const withData = (name: string, set?: Record<string, unknown>, data = '{"id":"r1"}\n') => (file: string) => {
   const entries = [...sound, { name, data }];
@@ -203,6 +208,22 @@ const CASES: Case[] = [
   {
     title: 'a card of an unknown type (__proto__)',
     make: withCard(CARD, { type: '__proto__' }), entry: CARD, message: /: has unknown type "__proto__"$/,
+  },
+  // A script's code and an app's data key become file names on unpack (`scripts/<code>.ts`).
+  {
+    title: 'a card whose script is coded as a CI workflow\'s path (.github/workflows/ci)', kind: 'script-code',
+    make: withBody(CARD, { code: 'g', scripts: [{ code: '.github/workflows/ci', source: 'x' }], title: 'Card g' }),
+    entry: CARD, message: /: script "\.github\/workflows\/ci" \(scripts\[0\]\) does not have a valid code \(letters, digits and _, starting with a letter or _\)$/,
+  },
+  {
+    title: 'a card whose script is coded as a manifest\'s name (planted.isola)', kind: 'script-code',
+    make: withBody(CARD, { code: 'g', scripts: [{ code: 'main' }, { code: 'planted.isola', source: 'x' }], title: 'Card g' }),
+    entry: CARD, message: /: script "planted\.isola" \(scripts\[1\]\) does not have a valid code/,
+  },
+  {
+    title: 'an app card whose data names an app that is no code (.hidden)',
+    make: withCard('apps/ws.a.card.json', cardWith('app', 'ws.a', { code: 'a', data: { '.hidden': 'data/a.jsonl' } })),
+    entry: 'apps/ws.a.card.json', message: /: "data" names app "\.hidden", which is not a valid app code$/,
   },
   {
     title: 'a card whose hash is not its body\'s',

@@ -9,6 +9,9 @@ import { writePackage } from '../../../server/src/core/packaging/writer';
 import { UnpackRefused } from '../../../server/src/core/unpack/errors';
 import { unportableSegment, unsafeRelativePath } from '../../../server/src/core/unpack/names';
 import { unpackPackage } from '../../../server/src/core/unpack/unpack';
+import { cardsToManifests } from '../../../server/src/core/unpack/cardsToManifests';
+import { PackageError } from '../../../server/src/core/packaging/reader';
+import type { Descriptor } from '../../../server/src/core/packaging/format';
 import { spawnSync } from 'node:child_process';
 import { fixIndex, readEntries } from '../../fuzz/pkgzip';
 import { writeZip } from '../packaging/hostile';
@@ -85,9 +88,64 @@ describe('unpack trusts the package no more than the reader does', () => {
     await refused((f) => pkg(f, 'con', [card('group', 'con', 'g', { code: 'g' })]), /device name/);
   });
 
-  it('a script code that climbs out of the folder is refused, nothing written', async () => {
-    const s = script('ws', 'p', '../../../../evil');
-    await refused((f) => pkg(f, 'ws', [card('process', 'ws', 'p', { code: 'p', scripts: [s.body] })], [s.file]), /outside|`\.\.`/);
+  it('a script code that is no code (it climbs out, hides, names a manifest) is refused by the reader, nothing written', async () => {
+    for (const code of ['../../../../evil', '.github/workflows/ci', 'planted.isola', '.hidden']) {
+      const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-hostile-'));
+      try {
+        const s = script('ws', 'p', code);
+        const file = path.join(tmp, 'p.isolapkg');
+        await pkg(file, 'ws', [card('process', 'ws', 'p', { code: 'p', scripts: [s.body] })], [s.file]);
+        const dir = path.join(tmp, 'out');
+        await assert.rejects(unpackPackage({ file, dir }), (e: Error) => e instanceof PackageError && e.message.includes(`script ${JSON.stringify(code)} (scripts[0]) does not have a valid code`));
+        assert.equal(existsSync(dir), false, `${code}: nothing written`);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('names made of the package\'s codes and extensions are held to the rules of its hints, even past the reader', () => {
+    // Cards as an environment may hold them from before the reader judged script codes: the
+    // layout alone must keep every file one plain, visible, non-manifest file in its folder.
+    const entry = (p: string, data: string) => ({ path: p, sha256: sha256(data), size: data.length });
+    const cases: { code: string; ext: string; want: string }[] = [
+      { code: 'planted.isola', ext: '.json', want: 'ws/scripts/script.ts' },
+      { code: '.github/workflows/ci', ext: '.yml', want: 'ws/scripts/script.ts' },
+      { code: '.hidden', ext: '.ts', want: 'ws/scripts/script.ts' },
+      { code: 'a/b', ext: '.ts', want: 'ws/scripts/script.ts' },
+      { code: '../../x', ext: '.ts', want: 'ws/scripts/script.ts' },
+      { code: 'x', ext: '.sh', want: 'ws/scripts/x.ts' },
+      { code: 'x', ext: '.gitattributes', want: 'ws/scripts/x.ts' },
+      { code: 'main', ext: '.ts', want: 'ws/scripts/main.ts' },
+    ];
+    for (const c of cases) {
+      const e = entry(`scripts/ws.p.s${c.ext}`, `${c.code}${c.ext}`);
+      const cards = [
+        card('workspace', 'ws', 'ws', { kind: 'workspace', code: 'ws' }),
+        card('process', 'ws', 'p', { code: 'p', scripts: [{ code: c.code, file: { file: e.path, sha256: e.sha256, size: e.size } }] }),
+      ];
+      const d = { kind: 'workspace', code: 'ws', entries: [e], data: [], history: {} } as unknown as Descriptor;
+      const layout = cardsToManifests(d, cards);
+      assert.deepEqual(layout.files.map((f) => f.file), [c.want], `${c.code}${c.ext}`);
+      const named = (layout.manifests[0].value.processes as { scripts: { file: string }[] }[])[0].scripts[0].file;
+      assert.equal(`ws/${named}`, c.want);
+      assert.equal(layout.notes.length, c.code === 'main' ? 0 : 1, JSON.stringify(layout.notes));
+    }
+    // The folder's own manifest decides first: a name it gives is kept, and nothing is said.
+    const sh = entry('scripts/ws.p.x.sh', 'echo');
+    const own = cardsToManifests({ kind: 'workspace', code: 'ws', entries: [sh], data: [], history: {} } as unknown as Descriptor, [
+      card('workspace', 'ws', 'ws', { kind: 'workspace', code: 'ws' }),
+      card('process', 'ws', 'p', { code: 'p', scripts: [{ code: 'x', file: { file: sh.path, sha256: sh.sha256, size: sh.size } }] }),
+    ], [{ file: 'ws/ws.isola.json', kind: 'workspace', code: 'ws', value: { kind: 'workspace', code: 'ws', processes: [{ code: 'p', scripts: [{ code: 'x', file: 'scripts/x.sh' }] }] }, links: ['ws/scripts/x.sh'] }]);
+    assert.deepEqual([own.files.map((f) => f.file), own.notes], [['ws/scripts/x.sh'], []]);
+    // A template's extension and an app's data key are held to the same.
+    const doc = entry('templates/files/ws.t.exe', 'MZ');
+    const layout = cardsToManifests({ kind: 'workspace', code: 'ws', entries: [doc], data: [], history: {} } as unknown as Descriptor, [
+      card('workspace', 'ws', 'ws', { kind: 'workspace', code: 'ws' }),
+      card('template', 'ws', 't', { code: 't', file: { file: doc.path, sha256: doc.sha256, size: doc.size } }),
+      card('app', 'ws', 'a', { kind: 'app', namespace: 'ws', code: 'a', data: { '.hidden': 'scripts/x.isola.json' } }),
+    ]);
+    assert.deepEqual(layout.files.map((f) => f.file).sort(), ['ws/apps/data/data.jsonl', 'ws/templates/t']);
   });
 
   it('a script code that is a reserved name is refused', async () => {

@@ -6,6 +6,7 @@ import { PackageError } from '../packaging/reader';
 import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
 import { solutionMembers } from './writeScope';
 import { fileRefs } from '../packaging/fileRefs';
+import { bodyCodeProblem } from '../packaging/cardCheck';
 import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
@@ -177,6 +178,9 @@ export class Environment {
     if (change.body !== undefined && (typeof change.body !== 'object' || change.body === null || Array.isArray(change.body))) throw badRequest('"body" must be a JSON object');
     if (change.body !== undefined && deeperThan(change.body)) throw badRequest(`"body" nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`);
     if (change.deleted !== undefined && typeof change.deleted !== 'boolean') throw badRequest('"deleted" must be true or false');
+    // Codes a body gives its scripts become file names when the entity is retrieved: held to what a package's reader asks.
+    const badCode = change.body === undefined ? undefined : bodyCodeProblem(e.type, change.body);
+    if (badCode) throw badRequest(`"body": ${badCode}`);
     const body = change.body ?? e.body;
     // A solution's members are what an import or export of it may reach (writeScope.ts): adding a
     // workspace or module there needs the rights on it.

@@ -83,6 +83,8 @@ export function cardProblem(entry: string, v: unknown, known: CardFacts = {}): s
     if (namespace === ORG_NAMESPACE && type !== 'orgUnit') return `only org-chart units live in ${ORG_NAMESPACE}`;
     if (type === 'orgUnit' && namespace !== ORG_NAMESPACE) return `an org-chart unit belongs to ${ORG_NAMESPACE}, not ${JSON.stringify(namespace)}`;
   }
+  const inBody = bodyCodeProblem(type, v.body);
+  if (inBody) return inBody;
   const want = expectedCardId(type, namespace, code);
   if (id !== want) return `id ${JSON.stringify(id)} does not agree with its namespace and code (a ${type} ${JSON.stringify(code)} in ${JSON.stringify(namespace)} is ${JSON.stringify(want)})`;
   const name = cardEntryName(type, id);
@@ -90,6 +92,27 @@ export function cardProblem(entry: string, v: unknown, known: CardFacts = {}): s
   // A hash equal to the body's is a sha256 already; only one that differs is told apart.
   if ((known.bodySha256 ?? sha256(canonicalJson(v.body))) === hash) return undefined;
   return SHA256.test(hash) ? 'its "hash" is not the sha256 of its body' : '"hash" is not a sha256';
+}
+
+/**
+ * Why codes inside a card's body, which an unpack makes file names of, are not codes, or
+ * undefined. A script's code names its file (`scripts/<code>.ts`) and a key of an app's or
+ * workspace's `data` its records' (`data/<app>.jsonl`): a package with a script coded
+ * `.github/workflows/ci` or `planted.isola` would otherwise plant a workflow or a manifest. The
+ * manifest schema allows neither (MAN002), so no build makes such a card. The environment holds
+ * a body changed through `PUT /v1/entities/:id` to the same rule.
+ */
+export function bodyCodeProblem(type: string, body: Obj): string | undefined {
+  if (Array.isArray(body.scripts)) {
+    for (const [i, s] of body.scripts.entries()) {
+      if (!isObj(s) || s.code === undefined) continue;
+      if (typeof s.code !== 'string' || !ENTITY_CODE.test(s.code)) return `script ${JSON.stringify(s.code)} (scripts[${i}]) does not have a valid code (letters, digits and _, starting with a letter or _)`;
+    }
+  }
+  if ((type === 'app' || type === 'workspace') && isObj(body.data)) {
+    for (const k of Object.keys(body.data)) if (!ENTITY_CODE.test(k)) return `"data" names app ${JSON.stringify(k)}, which is not a valid app code`;
+  }
+  return undefined;
 }
 
 /**

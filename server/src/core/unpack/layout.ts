@@ -43,6 +43,8 @@ interface Request {
    * the folder: it is followed only where the package's own files go (`packageHintProblem`).
    */
   fromPackage?: boolean;
+  /** Why the defaults were not the package's own (`safeDefaults`): said when a default is used. */
+  unsafeDefault?: string;
 }
 
 /**
@@ -63,6 +65,59 @@ export function packageHintProblem(file: string, manifestDir: string, firstDefau
   const ext = extOf(firstDefault);
   if (foldedPath(extOf(file)) !== foldedPath(ext)) return `not a \`${ext}\` file`;
   return undefined;
+}
+
+/**
+ * The extensions a file an unpack names may have in each folder it names files in, and the one
+ * it gets when the package's is not among them. The extension comes from the package's entry,
+ * so without this a package could write `scripts/x.sh` or a template that opens as a program.
+ * A template may have none: nothing opens such a file on its own.
+ */
+const FOLDER_EXTENSIONS: Readonly<Record<string, { allowed: ReadonlySet<string>; fallback: string; word: string }>> = {
+  scripts: { allowed: new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx']), fallback: '.ts', word: 'script' },
+  templates: {
+    allowed: new Set(['', '.docx', '.doc', '.dotx', '.xlsx', '.xls', '.xltx', '.pptx', '.potx', '.odt', '.ott', '.ods', '.ots', '.odp', '.rtf', '.pdf', '.txt', '.html', '.htm', '.xml', '.csv', '.md', '.json']),
+    fallback: '', word: 'template',
+  },
+  data: { allowed: new Set(['.jsonl']), fallback: '.jsonl', word: 'data' },
+};
+
+/** A default name's part after its folder: codes joined by dots (`approve.main`), as a schema code allows them. */
+const DEFAULT_STEM = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+
+/**
+ * The defaults of a request made safe. They are made of codes and an entry's extension from the
+ * package, which the reader judges but an environment may hold from before it did (a script
+ * coded `.github/workflows/ci` or `planted.isola`): so each must be one file right in its folder
+ * (`scripts/`, `templates/`, `data/`), not hidden, not a manifest, with an allowed extension, as
+ * `packageHintProblem` asks of a hint. A default with another extension gets its folder's; one
+ * with any other fault is dropped, and when none is left the file is named after what it is
+ * (`scripts/script.ts`). Returns the safe defaults and, when they differ, why.
+ */
+export function safeDefaults(defaults: string[]): { defaults: string[]; why?: string } {
+  const folder = defaults[0]?.split('/')[0] ?? '';
+  const rules = Object.hasOwn(FOLDER_EXTENSIONS, folder) ? FOLDER_EXTENSIONS[folder] : undefined;
+  if (!rules) return { defaults };
+  const out: string[] = [];
+  let why: string | undefined;
+  for (const d of defaults) {
+    const rest = d.slice(folder.length + 1);
+    const ext = extOf(rest);
+    const stem = rest.slice(0, rest.length - ext.length);
+    const fault = !d.startsWith(`${folder}/`) || rest.includes('/') ? 'not a file right in its folder'
+      : rest.startsWith('.') ? 'a hidden file'
+        : foldedPath(rest).endsWith('.isola.json') ? 'a manifest\'s name'
+          : !DEFAULT_STEM.test(stem) ? 'not made of codes' : undefined;
+    if (fault) {
+      why ??= fault;
+      continue;
+    }
+    const safe = rules.allowed.has(foldedPath(ext)) ? d : `${folder}/${stem}${rules.fallback}`;
+    if (safe !== d) why ??= `not a file its folder takes (\`${ext}\`)`;
+    if (!out.includes(safe)) out.push(safe);
+  }
+  if (!out.length) out.push(`${folder}/${rules.word}${rules.fallback}`);
+  return why ? { defaults: out, why } : { defaults };
 }
 
 /**
@@ -104,7 +159,11 @@ export class FileNamer {
       return true;
     };
     const later: Request[] = [];
-    for (const r of this.requests) {
+    for (const r0 of this.requests) {
+      // Defaults are the package's word too (its codes, its entries' extensions): judged first,
+      // so a hint is also held to the extension of the name the file would otherwise get.
+      const safe = safeDefaults(r0.defaults);
+      const r = safe.why ? { ...r0, defaults: safe.defaults, unsafeDefault: `the name the package's codes give it, \`${r0.defaults[0]}\`, is ${safe.why}` } : r0;
       if (r.hint === undefined) {
         later.push(r);
         continue;
@@ -128,6 +187,7 @@ export class FileNamer {
       let spec: string | undefined;
       for (let i = 0; i < r.defaults.length + 1000 && spec === undefined; i++) if (claim(dir ? `${dir}/${name(i)}` : name(i), r.source)) spec = name(i);
       if (!spec) throw new UnpackRefused(`${r.manifestFile}: no free file name for ${r.what}`);
+      if (r.unsafeDefault) this.notes.push(`${r.manifestFile}: ${r.what} gets \`${spec}\`: ${r.unsafeDefault}`);
       r.set(spec);
     }
     return out;

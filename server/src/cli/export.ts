@@ -5,6 +5,7 @@ import type { EnvClient } from '../env/client';
 import { withEnvironment } from './envArgs';
 import { translatorOf } from './lang';
 import { follow } from './import';
+import { oneLine } from '../core/oneLine';
 import { ExitCode, Io, UsageError } from './usage';
 
 /** What `--kind` of export and retrieve accepts. */
@@ -43,10 +44,10 @@ export async function runExport(args: string[], io: Io): Promise<ExitCode> {
 export async function exportPackage(client: EnvClient, req: ExportRequest, file: string, command: string, io: Io, jobIo: Io = io): Promise<boolean> {
   const t = translatorOf(io);
   const job = await client.startExport(req);
-  jobIo.out(`${t.t('cli.export.job', { id: job.id })}\n`);
+  jobIo.out(`${oneLine(t.t('cli.export.job', { id: job.id }), Infinity)}\n`);
   const done = await follow(client, job.id, jobIo);
   if (done.status !== 'succeeded') {
-    io.err(`isola ${command}: ${t.t('cli.job.failed', { id: done.id, status: done.status, error: done.error ?? '' })}\n`);
+    io.err(`isola ${command}: ${oneLine(t.t('cli.job.failed', { id: done.id, status: done.status, error: done.error ?? '' }), Infinity)}\n`);
     return false;
   }
   await client.downloadPackage(String(done.result!.package), file);

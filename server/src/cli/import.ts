@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { english, Translator } from '../core/l10n';
 import { translatorOf } from './lang';
+import { oneLine } from '../core/oneLine';
 import { EnvError } from '../core/environment/errors';
 import { openRegularFile, PackageError } from '../core/packaging/reader';
 import { conflictSummary } from '../core/environment/planChecks';
@@ -59,7 +60,7 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
     const refuse = (why: string): ExitCode => {
       out.refused = why;
       if (json) io.out(JSON.stringify(out, null, 2) + '\n');
-      else io.err(`isola import: ${why}\n`);
+      else io.err(`isola import: ${oneLine(why, Infinity)}\n`);
       return 1;
     };
     if (!plan.ok) return refuse(t.t('cli.import.refusedByChecks', { checks: planIn(plan, t).checks.filter((c) => !c.ok).map((c) => c.message).join('; ') }));
@@ -72,23 +73,23 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
       return 0;
     }
     const job = await client.startImport(plan.id, onConflict);
-    if (!json) io.out(`${t.t('cli.import.job', { id: job.id })}\n`);
+    if (!json) io.out(`${oneLine(t.t('cli.import.job', { id: job.id }), Infinity)}\n`);
     const done = await follow(client, job.id, json ? undefined : io);
     out.result = resultOf(done);
     if (json) io.out(JSON.stringify(out, null, 2) + '\n');
     else io.out(done.status === 'succeeded' ? `${t.t('cli.import.done', { env: client.name })}\n` : '');
     if (done.status !== 'succeeded') {
-      if (!json) io.err(`isola import: ${t.t('cli.import.jobEnded', { id: done.id, status: done.status, error: done.error ?? '' })}\n`);
+      if (!json) io.err(`isola import: ${oneLine(t.t('cli.import.jobEnded', { id: done.id, status: done.status, error: done.error ?? '' }), Infinity)}\n`);
       return 1;
     }
     return 0;
   });
 }
 
-/** Follows a job, printing its log lines as they arrive. */
+/** Follows a job, printing its log lines as they arrive, each one line (the environment's text names a package's codes and titles). */
 export async function follow(client: EnvClient, id: string, io: Io | undefined): Promise<Job> {
   return followJob(client, id, (_job, lines) => {
-    for (const l of lines) io?.out(`  ${l.level === 'info' ? '' : `${l.level}: `}${l.line}\n`);
+    for (const l of lines) io?.out(`  ${oneLine(`${l.level === 'info' ? '' : `${l.level}: `}${l.line}`, Infinity)}\n`);
   });
 }
 
@@ -125,7 +126,8 @@ export function formatPlan(env: string, plan: ImportPlan, t: Translator = englis
     if (c.leftOut.entities) lines.push(`  ${t.t('cli.import.leftOutEntities', { n: c.leftOut.entities })}`);
     for (const a of c.leftOut.apps) lines.push(`  ${t.t('cli.import.leftOutData', { app: a.app, n: a.records })}`);
   }
-  return lines.join('\n') + '\n';
+  // The plan comes from the environment and quotes the package (ids, reasons, check details): one line each, no escape sequence.
+  return lines.map((l) => oneLine(l, Infinity)).join('\n') + '\n';
 }
 
 /** `--design all|none` and `--data none|all|APP,...` (apps as the package names them, or a bare app code). */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PackageError, PackageReader } from '../core/packaging/reader';
 import { STEPS } from '../core/packaging/format';
+import { oneLine } from '../core/oneLine';
 import { formatBytes } from './build';
 import { translatorOf } from './lang';
 import { ExitCode, Io, UsageError } from './usage';
@@ -54,7 +55,9 @@ export async function runInspect(args: string[], io: Io): Promise<ExitCode> {
     }
     const bytes = d.entries.reduce((n, e) => n + e.size, 0);
     lines.push(t.t('cli.inspect.summary', { entries: d.entries.length + 1, size: formatBytes(bytes) }));
-    io.out(lines.join('\n') + '\n');
+    // The descriptor's strings are the package's word: a title holding an escape sequence or a
+    // line break must neither drive the terminal nor forge a line ("every checksum verified").
+    io.out(lines.map((l) => oneLine(l, Infinity)).join('\n') + '\n');
     return 0;
   } catch (e) {
     if (e instanceof PackageError) throw new UsageError(`${positionals[0]}: ${e.message}`);

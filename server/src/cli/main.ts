@@ -1,5 +1,6 @@
 import { helpText, unknownCommand } from './help';
 import { CommandGroup, ExitCode, Io, isUsageError, takeLanguage } from './usage';
+import { oneLine } from '../core/oneLine';
 
 /**
  * The command groups, each a bundle of its own (dist/commands/GROUP.js, an entry point of
@@ -89,7 +90,8 @@ export function internalError(prefix: string, e: unknown): string {
 
 function firstLine(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  return message.split('\n')[0] || (e as Error | undefined)?.name || 'unknown error';
+  // Messages quote packages and the environment's answers: no escape sequence reaches the terminal.
+  return oneLine(message.split('\n')[0], Infinity) || (e as Error | undefined)?.name || 'unknown error';
 }
 
 /**

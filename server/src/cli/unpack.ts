@@ -4,6 +4,7 @@ import { PackageError } from '../core/packaging/reader';
 import { UnpackRefused } from '../core/unpack/errors';
 import { UnpackResult, unpackPackage } from '../core/unpack/unpack';
 import { english, Translator } from '../core/l10n';
+import { oneLine } from '../core/oneLine';
 import { translatorOf } from './lang';
 import { ExitCode, Io, UsageError } from './usage';
 
@@ -30,7 +31,7 @@ export async function unpackInto(file: string, dir: string, o: { dryRun: boolean
   } catch (e) {
     if (e instanceof PackageError) throw new UsageError(`${o.label}: ${e.message}`);
     if (e instanceof UnpackRefused) {
-      io.err(`isola ${command}: ${t.t('cli.unpack.refused', { reason: e.message })}\n`);
+      io.err(`isola ${command}: ${oneLine(t.t('cli.unpack.refused', { reason: e.message }), Infinity)}\n`);
       return 1;
     }
     throw e;
@@ -61,5 +62,6 @@ export function unpackText(r: UnpackResult, dir: string, cwd: string, t: Transla
   for (const note of r.notes) lines.push(`  ${t.t('cli.unpack.note', { note })}`);
   const count = (s: string) => r.files.filter((f) => f.status === s).length;
   lines.push(t.t('cli.unpack.summary', { created: count('created'), changed: count('changed'), unchanged: count('unchanged'), dryRun: r.written ? '' : t.t('cli.unpack.dryRun') }));
-  return lines.join('\n') + '\n';
+  // Notes and names quote the package's codes and hints: one line each, no escape sequence.
+  return lines.map((l) => oneLine(l, Infinity)).join('\n') + '\n';
 }

@@ -1,9 +1,10 @@
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RestorePreview } from '../core/environment/backups';
 import type { StoredPackage } from '../core/environment/environment';
 import { EnvError } from '../core/environment/errors';
+import { writeExclusive } from '../core/exclusiveWrite';
 import type { Backup, Caller, EnvEntity, ExportRequest, ImportPlan, Job, LogLine } from '../core/environment/types';
 import type { ImportChoice } from '../core/environment/importChoice';
 
@@ -124,9 +125,10 @@ export class HttpClient implements EnvClient {
       const err = ((await res.json().catch(() => undefined)) as { error?: { message?: string; reason?: string } } | undefined)?.error;
       throw new EnvError(res.status as never, err?.message ?? `download failed with ${res.status}`, err?.reason);
     }
-    const tmp = `${out}.partial`;
-    await pipeline(Readable.fromWeb(res.body as never), createWriteStream(tmp));
-    await fs.rename(tmp, out);
+    // Not a predictable `out.partial`, which a link planted there would take elsewhere: a temporary
+    // file created exclusively under a random name, renamed over `out` only when the download is whole.
+    const body = Readable.fromWeb(res.body as never);
+    await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(body, h.createWriteStream()));
   };
   namespaces = () => this.call<NamespaceInfo[]>('GET', '/v1/namespaces');
   entities = (ns: string) => this.call<EnvEntity[]>('GET', `/v1/namespaces/${encodeURIComponent(ns)}/entities`);

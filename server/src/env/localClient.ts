@@ -1,9 +1,10 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Environment } from '../core/environment/environment';
 import type { Caller, ExportRequest } from '../core/environment/types';
 import type { ImportChoice } from '../core/environment/importChoice';
 import type { EnvClient } from './client';
+import { writeExclusive } from '../core/exclusiveWrite';
 
 /** The embedded environment: the same engine, in this process, on a data folder. */
 export class LocalClient implements EnvClient {
@@ -29,7 +30,9 @@ export class LocalClient implements EnvClient {
   jobs = () => this.env.jobList(this.caller);
   downloadPackage = async (id: string, out: string) => {
     const p = await this.env.package(this.caller, id);
-    await pipeline(createReadStream(p.file), createWriteStream(out));
+    // As a build writes its package: a random temporary file renamed over `out` only when whole, so a
+    // link or a named pipe at `out` is replaced, not written through, and a failed copy leaves `out` as it was.
+    await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(createReadStream(p.file), h.createWriteStream()));
   };
   namespaces = () => this.env.namespaces(this.caller);
   entities = (ns: string) => this.env.entities(this.caller, ns);

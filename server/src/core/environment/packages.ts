@@ -75,7 +75,7 @@ export class PackageStore {
           hash.update(b);
           yield b;
         }
-      }, createWriteStream(tmp, { mode: PRIVATE_FILE }));
+      }, createWriteStream(tmp, { flags: 'wx', mode: PRIVATE_FILE })); // a random name, and never a file that is already there
       return await this.register(tmp, hash.digest('hex'), 'upload', true, allow, by);
     } catch (e) {
       await fs.rm(tmp, { force: true });

@@ -7,15 +7,17 @@ import { dataSources } from '../core/packaging/dataOrder';
 import { packageManifests } from '../core/packaging/cards';
 import type { DataOption } from '../core/packaging/format';
 import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../core/packaging/historyFile';
-import { foreignWarning, packageProjectFolder } from '../core/packaging/projectFolder';
-import { descriptorBefore, replacedBy, replacedWords } from '../core/packaging/replaced';
+import { CONFIG_FILE, foreignWarning, packageProjectFolder } from '../core/packaging/projectFolder';
+import { replacedBy, replacedWords } from '../core/packaging/replaced';
+import { HISTORY_FILE } from '../core/packaging/history';
 import type { Translator } from '../core/l10n';
 import pkgJson from '../../../package.json';
 import { formatFindings, translatorOf } from './lang';
+import { checkOut, OutRefused, writeFailure } from './outFile';
 import { assertFolder, pickPackage, shown } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
-/** `isola build [DIR] --package CODE [--kind K] [--out FILE] [--title T] [--comment C] [--data none|all|APP,...] [--design all|none]` */
+/** `isola build [DIR] --package CODE [--kind K] [--out FILE] [--force] [--title T] [--comment C] [--data none|all|APP,...] [--design all|none]` */
 export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args,
@@ -23,6 +25,7 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
     options: {
       package: { type: 'string' }, kind: { type: 'string' }, out: { type: 'string' }, title: { type: 'string' },
       comment: { type: 'string' }, data: { type: 'string', default: 'none' }, design: { type: 'string', default: 'all' },
+      force: { type: 'boolean', default: false },
     },
   });
   const t = translatorOf(io);
@@ -50,7 +53,7 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     // Read before the build writes over it: a rebuild of the same version is worth a word.
-    const before = await descriptorBefore(out);
+    const before = await checkOut(out, shown(io.cwd, out), { force: values.force!, inputs: projectInputs(project, historyDir), t });
     const r = await buildPackage({
       project, pkg, out, title: values.title, comment: values.comment, design: values.design, data, history,
       tool: { name: 'isola', version: pkgJson.version }, signal: interrupt.signal, t,
@@ -71,6 +74,15 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
       io.err(`isola build: ${t.t('cli.build.interrupted')}\n`);
       return 1;
     }
+    if (e instanceof OutRefused) {
+      io.err(`isola build: ${e.message}\n`);
+      return 1;
+    }
+    const failure = writeFailure(e, out, shown(io.cwd, out), t);
+    if (failure) {
+      io.err(`isola build: ${failure}\n`);
+      return 1;
+    }
     if (!(e instanceof BuildRefused)) throw e;
     if (e.diagnostics.length) {
       // In the user's language: the builder checked with `t`.
@@ -82,6 +94,13 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
   }
+}
+
+/** Every file the build reads: its `--out` may never be one of them, even with `--force`. */
+function projectInputs(project: Awaited<ReturnType<typeof loadProject>>, historyDir: string): string[] {
+  const files = [path.join(historyDir, HISTORY_FILE), path.join(historyDir, CONFIG_FILE)];
+  for (const m of project.manifests) files.push(m.absPath, ...m.links.map((l) => l.absPath));
+  return files;
 }
 
 /** The reason a build's signal gives when the user interrupts it. */

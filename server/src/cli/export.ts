@@ -6,18 +6,21 @@ import { withEnvironment } from './envArgs';
 import { translatorOf } from './lang';
 import { follow } from './import';
 import { oneLine } from '../core/oneLine';
+import { checkOut, OutRefused, writeFailure } from './outFile';
+import { shown } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
 /** What `--kind` of export and retrieve accepts. */
 export const EXPORT_KINDS = ['namespace', 'workspace', 'module', 'app', 'solution', 'configuration'];
 
-/** `isola export --package CODE [--kind KIND] [--env NAME] --out FILE`: an export job, then the download. */
+/** `isola export --package CODE [--kind KIND] [--env NAME] --out FILE [--force]`: an export job, then the download. */
 export async function runExport(args: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: {
       package: { type: 'string' }, kind: { type: 'string', default: 'namespace' }, env: { type: 'string' }, out: { type: 'string' },
       data: { type: 'string', default: 'none' }, design: { type: 'string', default: 'all' }, title: { type: 'string' }, comment: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
   const t = translatorOf(io);
@@ -28,9 +31,25 @@ export async function runExport(args: string[], io: Io): Promise<ExitCode> {
   if (values.design !== 'all' && values.design !== 'none') throw new UsageError(t.t('cli.export.design'));
   const data = values.data === 'none' || values.data === 'all' ? values.data : values.data!.split(',').map((s) => s.trim()).filter(Boolean);
   const out = path.resolve(io.cwd, values.out);
+  const file = shown(io.cwd, out);
+  // Before the job: a refused --out should not cost an export on the environment.
+  try {
+    await checkOut(out, file, { force: values.force!, t });
+  } catch (e) {
+    if (!(e instanceof OutRefused)) throw e;
+    io.err(`isola export: ${e.message}\n`);
+    return 1;
+  }
   return withEnvironment('export', values.env, io, async (client) => {
     const req: ExportRequest = { kind: values.kind as ExportRequest['kind'], code: values.package!, design: values.design as ExportRequest['design'], data, title: values.title, comment: values.comment };
-    if (!(await exportPackage(client, req, out, 'export', io))) return 1;
+    try {
+      if (!(await exportPackage(client, req, out, 'export', io))) return 1;
+    } catch (e) {
+      const failure = writeFailure(e, out, file, t);
+      if (!failure) throw e;
+      io.err(`isola export: ${failure}\n`);
+      return 1;
+    }
     io.out(`${t.t('cli.export.saved', { file: path.relative(io.cwd, out) || out })}\n`);
     return 0;
   });

@@ -17,9 +17,10 @@ Commands:
                      finding's reference names
   graph [DIR] --package CODE [--kind KIND] [--level namespace|entity] [--format dot|mermaid|json|svg]
                      draw a package's references: outside nodes, edges that break isolation in red
-  build [DIR] --package CODE [--kind KIND] [--out FILE] [--title T] [--comment C]
+  build [DIR] --package CODE [--kind KIND] [--out FILE] [--force] [--title T] [--comment C]
         [--data none|all|APP,...] [--design all|none]
-                     build a package (refused while isolation errors stand)
+                     build a package (refused while isolation errors stand); --out replaces only
+                     a package unless --force, and never a file the build reads
   inspect FILE [--format text|json]
                      print a package's descriptor, import steps and entries (verified)
   import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--format text|json]
@@ -27,8 +28,9 @@ Commands:
                      check a package against an environment, print the plan, then import what
                      was chosen (default: all of it); a production environment needs --confirm NAME
   export --package CODE [--kind namespace|app|solution|configuration] [--env NAME] --out FILE
-         [--data none|all|APP,...] [--design all|none]
-                     export from an environment into a package file
+         [--force] [--data none|all|APP,...] [--design all|none]
+                     export from an environment into a package file; --out replaces only a
+                     package unless --force
   unpack FILE [--dir DIR] [--dry-run] [--force] [--format text|json]
                      write a package's entities as manifests into DIR (default .), editing the
                      manifests already there in place; --force replaces files that are not Isola's
@@ -65,9 +67,10 @@ const HELP_RU = `Использование: isola <команда> [парам�
                      это замечание
   graph [DIR] --package CODE [--kind KIND] [--level namespace|entity] [--format dot|mermaid|json|svg]
                      нарисовать ссылки пакета: внешние узлы, ребра, нарушающие изоляцию, красным
-  build [DIR] --package CODE [--kind KIND] [--out FILE] [--title T] [--comment C]
+  build [DIR] --package CODE [--kind KIND] [--out FILE] [--force] [--title T] [--comment C]
         [--data none|all|APP,...] [--design all|none]
-                     собрать пакет (отказ, пока есть ошибки изоляции)
+                     собрать пакет (отказ, пока есть ошибки изоляции); --out заменяет только пакет,
+                     иное лишь с --force, и никогда файл, который читает сборка
   inspect FILE [--format text|json]
                      показать описание пакета, шаги импорта и элементы архива (с проверкой)
   import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--format text|json]
@@ -75,8 +78,9 @@ const HELP_RU = `Использование: isola <команда> [парам�
                      проверить пакет против окружения, показать план и импортировать выбранное
                      (по умолчанию всё); для рабочего (production) окружения нужен --confirm NAME
   export --package CODE [--kind namespace|app|solution|configuration] [--env NAME] --out FILE
-         [--data none|all|APP,...] [--design all|none]
-                     экспортировать из окружения в файл пакета
+         [--force] [--data none|all|APP,...] [--design all|none]
+                     экспортировать из окружения в файл пакета; --out заменяет только пакет,
+                     иное лишь с --force
   unpack FILE [--dir DIR] [--dry-run] [--force] [--format text|json]
                      записать объекты пакета манифестами в DIR (по умолчанию .), правя уже
                      существующие манифесты на месте; --force заменяет файлы, созданные не Isola,

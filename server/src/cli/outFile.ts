@@ -1,0 +1,54 @@
+import { promises as fs, Stats } from 'node:fs';
+import type { Translator } from '../core/l10n';
+import type { Descriptor } from '../core/packaging/format';
+import { descriptorBefore } from '../core/packaging/replaced';
+
+/** Why a package cannot be written at `--out`: said before anything is written, exit status 1. */
+export class OutRefused extends Error {}
+
+/**
+ * Checks `out` before a build or an export writes a package there, and returns what it holds (as
+ * `descriptorBefore`). A folder is refused; so is a file that is not a readable package, unless
+ * `force`: `--out` names a package, and a typo or a swapped argument would replace a manifest or
+ * a document. A file the build reads (`inputs`) is refused even with `force`: the build would
+ * destroy what it was built from. A link at `out` is judged by what it points at, though the
+ * write replaces the link itself.
+ */
+export async function checkOut(out: string, shown: string, o: { force: boolean; inputs?: Iterable<string>; t: Translator }): Promise<Descriptor | null | undefined> {
+  const stat = await fs.stat(out).catch(() => undefined);
+  if (!stat) return undefined;
+  if (stat.isDirectory()) throw new OutRefused(o.t.t('cli.out.folder', { file: shown }));
+  if (o.inputs && (await isInput(out, o.inputs))) throw new OutRefused(o.t.t('cli.out.input', { file: shown }));
+  const before = await descriptorBefore(out);
+  if (before === null && !o.force) throw new OutRefused(o.t.t('cli.out.notPackage', { file: shown }));
+  return before;
+}
+
+/**
+ * Whether writing `out` would replace one of `inputs`: the entry at `out` itself (a link there is
+ * replaced, not followed) is the file an input names or leads to. By identity, not by name, so
+ * another spelling of the path or a hard link is caught too.
+ */
+async function isInput(out: string, inputs: Iterable<string>): Promise<boolean> {
+  const target = await fs.lstat(out).catch(() => undefined);
+  if (!target?.isFile()) return false;
+  const same = (s: Stats | undefined) => !!s && s.ino === target.ino && s.dev === target.dev && s.ino !== 0;
+  for (const f of new Set(inputs)) if (same(await fs.stat(f).catch(() => undefined))) return true;
+  return false;
+}
+
+const WRITE_CALLS = new Set(['open', 'write', 'writev', 'close', 'fsync', 'rename', 'chmod', 'fchmod', 'ftruncate']);
+
+/**
+ * A plain sentence for a failure to write `out` ("no space left on device writing out.isolapkg"),
+ * or undefined for any other error. An error that names a path names `out` or a temporary file
+ * beside it; one of a read (a data file the build streams) is not this.
+ */
+export function writeFailure(e: unknown, out: string, shown: string, t: Translator): string | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!err || typeof err.code !== 'string' || !err.syscall || !WRITE_CALLS.has(err.syscall)) return undefined;
+  if (err.path !== undefined && err.path !== out && !err.path.startsWith(`${out}.`)) return undefined;
+  // Node's message is "ENOSPC: no space left on device, write": the middle is the reason.
+  const reason = /^[A-Z0-9]+: ([^,]+)/.exec(err.message)?.[1] ?? err.code;
+  return t.t('cli.out.writeFailed', { reason, file: shown });
+}

@@ -7,16 +7,35 @@ import type { FileHandle } from 'node:fs/promises';
  * with O_EXCL, which refuses a name that exists (a symbolic link planted at a predictable name
  * included) instead of writing through it. Renamed over `target` when complete, it replaces a
  * link there rather than writing into what the link points at.
+ *
+ * It takes the permissions of a regular file at `target`: the rename replaces that file, and a
+ * private (0600) manifest or history must not come back readable by everyone.
  */
 export async function exclusiveTemp(target: string, tag: string): Promise<{ path: string; handle: FileHandle }> {
   for (let attempt = 0; ; attempt++) {
     const tmp = `${target}.${tag}-${randomBytes(6).toString('hex')}`;
+    let handle: FileHandle;
     try {
-      return { path: tmp, handle: await fs.open(tmp, 'wx') };
+      handle = await fs.open(tmp, 'wx');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
+      continue;
     }
+    await keepMode(target, handle);
+    return { path: tmp, handle };
   }
+}
+
+/**
+ * Gives `handle` the permission bits of the regular file at `target`, if there is one (a link
+ * there is replaced, not followed). Through the descriptor, so it is the file just created that
+ * changes. Best effort: Windows knows little of modes, and a failure leaves the default.
+ */
+async function keepMode(target: string, handle: FileHandle): Promise<void> {
+  const old = await fs.lstat(target).catch(() => undefined);
+  if (!old?.isFile()) return;
+  // Permission bits only: a set-user-ID bit is not for a file Isola wrote.
+  await handle.chmod(old.mode & 0o777).catch(() => undefined);
 }
 
 /** Writes `target` whole or not at all: `fill` writes an `exclusiveTemp`, which is then renamed over it (and removed on failure). */

@@ -57,6 +57,45 @@ describe('a card of another type under an id the environment holds', () => {
   });
 });
 
+describe('a card that differs only in letter case from an entity the environment holds', () => {
+  // Each package alone is readable; together they would leave the environment with `e.orders` and
+  // `e.Orders`, and its export of `e` would be a package no reader accepts (it folds entry names).
+  it('fails the plan and is refused, while a card of another step so named passes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-case-'));
+    const env = await Environment.open({ dataDir: path.join(dir, 'env'), name: 'local' });
+    const me = Environment.localCaller('dev');
+    try {
+      const ws = project(path.join(dir, 'ws'), { kind: 'workspace', code: 'e', title: 'E', version: '1.0.0', languages: ['en'], apps: [{ code: 'orders' }] });
+      mkdirSync(path.join(dir, 'app'));
+      writeFileSync(path.join(dir, 'app', 'Orders.isola.json'), JSON.stringify({ kind: 'app', namespace: 'e', code: 'Orders', languages: ['en'] }));
+      const proc = project(path.join(dir, 'proc'), { kind: 'workspace', code: 'e', title: 'E', version: '1.0.0', languages: ['en'], apps: [{ code: 'orders' }], processes: [{ code: 'Orders' }] });
+      for (const [args, out] of [[[ws, '--package', 'e'], 'ws'], [[path.join(dir, 'app'), '--package', 'Orders', '--kind', 'app'], 'app'], [[proc, '--package', 'e'], 'proc']] as const) {
+        const r = isola(['build', ...args, '--out', path.join(dir, `${out}.isolapkg`)]);
+        assert.equal(r.code, 0, r.err);
+      }
+      const planOf = async (name: string) => env.plan(me, { package: (await env.registerFile(me, path.join(dir, `${name}.isolapkg`))).id });
+      const first = await planOf('ws');
+      assert.equal(first.checks.find((c) => c.name === 'letterCase')?.ok, true, JSON.stringify(first.checks));
+      assert.equal((await env.waitForJob((await env.startImport(me, { plan: first.id })).id)).status, 'succeeded');
+
+      const plan = await planOf('app');
+      assert.equal(plan.ok, false);
+      const check = plan.checks.find((c) => c.name === 'letterCase');
+      assert.equal(check?.ok, false, JSON.stringify(plan.checks));
+      assert.deepEqual(check?.details, ['e.Orders: app in the package, differs only in letter case from app e.orders in the environment']);
+      await assert.rejects(env.startImport(me, { plan: plan.id, onConflict: 'replace' }));
+      await assert.rejects(env.entity(me, 'e.Orders'), /no entity/);
+
+      // A process card lies in another folder of the package than the app's: no clash.
+      const other = await planOf('proc');
+      assert.equal(other.checks.find((c) => c.name === 'letterCase')?.ok, true, JSON.stringify(other.checks));
+    } finally {
+      await env.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a plan made before the environment\'s platform or languages changed', () => {
   it('is stale: its platform and languages checks read what no longer holds', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-settings-'));

@@ -153,6 +153,79 @@ describe('MAN001 duplicate code', () => {
   });
 });
 
+describe('MAN001 for codes that differ only in letter case', () => {
+  // The package reader folds entry names as case-insensitive file systems do: a package holding
+  // `apps/c.Orders.card.json` and `apps/c.orders.card.json` is refused by every reader.
+  it('fires at the second of two apps coded `Orders` and `orders`, naming both entries', async () => {
+    const c = await run({ 'c/c.isola.json': workspace('c', { apps: [{ code: 'Orders' }, { code: 'orders' }] }) });
+    expectDiagnostic(c, c.one('MAN001'), {
+      code: 'MAN001', severity: 'error', file: 'c/c.isola.json', covers: 'orders',
+      message: ['The app `orders` and the app `Orders` (in this file) differ only in letter case', '`apps/c.orders.card.json` and `apps/c.Orders.card.json`', 'one file per name', 'case-insensitive file systems'],
+    });
+  });
+
+  it('fires across an app manifest and the workspace of its namespace', async () => {
+    const c = await run({
+      'e/e.isola.json': workspace('e', { apps: [{ code: 'orders' }] }),
+      'e/z/Orders.isola.json': appManifest('Orders', 'e'),
+    });
+    expectDiagnostic(c, c.one('MAN001'), {
+      code: 'MAN001', severity: 'error', file: 'e/z/Orders.isola.json', covers: 'Orders',
+      message: ['The app `Orders` and the app `orders` (in e/e.isola.json) differ only in letter case'],
+    });
+  });
+
+  it('fires for two cards of one step of different kinds (a process and an activity)', async () => {
+    const c = await run({ 'm/m.isola.json': { kind: 'module', code: 'm', title: 'm', version: '1.0.0', processes: [{ code: 'Sync' }], activities: [{ code: 'sync' }] } });
+    const d = c.one('MAN001');
+    // The model declares a module's activities before its processes: the finding is on the process.
+    assert.match(d.message, /^The process `Sync` and the activity `sync`/, d.message);
+    assert.match(d.message, /`processes\/m\.Sync\.card\.json` and `processes\/m\.sync\.card\.json`/, d.message);
+  });
+
+  it('fires for two script files of one process coded `S` and `s`: the package names the files after the codes', async () => {
+    const c = await run({
+      'd/d.isola.json': workspace('d', { processes: [{ code: 'p', scripts: [{ code: 'S', file: 'scripts/S.ts' }, { code: 's', file: 'scripts/s.ts' }] }] }),
+      'd/scripts/S.ts': 'export const upper = 1;\n',
+      'd/scripts/s.ts': 'export const lower = 1;\n',
+    });
+    expectDiagnostic(c, c.one('MAN001'), {
+      code: 'MAN001', severity: 'error', file: 'd/d.isola.json', covers: 's',
+      message: ['The script `s` and the script `S` (in this file)', '`scripts/d.p.s.ts` and `scripts/d.p.S.ts`'],
+    });
+  });
+
+  it('fires for scripts of one code whose owners differ only in letter case, though the owners\' cards lie apart', async () => {
+    const c = await run({
+      'd/d.isola.json': workspace('d', {
+        processes: [{ code: 'Notify', scripts: [{ code: 'run', file: 'scripts/a.ts' }] }],
+        widgets: [{ code: 'notify', scripts: [{ code: 'run', file: 'scripts/b.ts' }] }],
+      }),
+      'd/scripts/a.ts': 'export const a = 1;\n',
+      'd/scripts/b.ts': 'export const b = 1;\n',
+    });
+    const d = c.one('MAN001');
+    assert.match(d.message, /`scripts\/d\.notify\.run\.ts` and `scripts\/d\.Notify\.run\.ts`/, d.message);
+  });
+
+  it('does not fire where no two entries would clash: other steps, an inline script, a deleted one, other namespaces', async () => {
+    const c = await run({
+      'd/d.isola.json': workspace('d', {
+        apps: [{ code: 'Orders' }],
+        processes: [
+          { code: 'orders' },
+          { code: 'p', scripts: [{ code: 'S', source: 'export const upper = 1' }, { code: 's', file: 'scripts/s.ts' }] },
+          { code: 'q', scripts: [{ code: 'S', file: 'scripts/S.ts', deleted: true }, { code: 's', file: 'scripts/s.ts' }] },
+        ],
+      }),
+      'd/scripts/s.ts': 'export const lower = 1;\n',
+      'd/scripts/S.ts': 'export const upper = 1;\n',
+      'e/e.isola.json': workspace('e', { apps: [{ code: 'orders' }] }),
+    });
+    c.none('MAN001');
+  });
+});
+
 describe('MAN001 in manifests of more than a few entities', () => {
   it('fires for a field repeated among many and for one repeated among few, in one large manifest', async () => {
     const many = Array.from({ length: 20 }, (_, i) => ({ code: `f${i}`, type: 'string' }));

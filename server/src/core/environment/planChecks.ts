@@ -1,5 +1,7 @@
 import { canonicalJson, sha256 } from '../packaging/canonical';
-import { nestedPageCodes, type History } from '../packaging/format';
+import { nestedPageCodes, type CardType, type History } from '../packaging/format';
+import { cardEntryName } from '../packaging/cardCheck';
+import { foldedName } from '../packaging/entryNames';
 import type { Catalog } from '../catalog/catalog';
 import type { Sql } from './db/database';
 import { isolationFindings, type IsolationFinding, type PackageScope } from './isolation';
@@ -88,6 +90,30 @@ export function languagesCheck(pkg: readonly string[], env: readonly string[]): 
   if (extra.length) lacks.push({ key: 'plan.languages.packageLacks', args: { list: list(extra) } });
   const why: Said = lacks.length === 2 ? { key: 'plan.and', args: { a: lacks[0], b: lacks[1] } } : lacks[0] ?? { key: 'plan.languages.order' };
   return checkSaying(name, false, 'plan.languages.differ', { pkg: list(pkg), env: list(env), why, json: JSON.stringify(env) });
+}
+
+/**
+ * The letter-case check: no card may differ only in letter case from an entity of the package's
+ * namespaces that the environment holds and the package does not carry (`e.Orders` into a
+ * namespace that holds `e.orders`, each imported from a package of its own). Both would stay, and
+ * an export of the namespace would name their cards `apps/e.Orders.card.json` and
+ * `apps/e.orders.card.json`: one file on case-insensitive file systems, so no reader accepts it.
+ * Compared by entry name, as the reader compares them: an app and a process may differ so.
+ */
+export function letterCaseCheck(cards: readonly { id: string; type: CardType }[], others: readonly { id: string; type: string }[]): ImportCheck {
+  const lines: string[] = [];
+  // A first import, or a next version that carries all its namespaces hold, has nothing to compare.
+  if (others.length) {
+    const held = new Map<string, { id: string; type: string }>();
+    for (const o of others) held.set(foldedName(cardEntryName(o.type as CardType, o.id)), o);
+    for (const c of cards) {
+      const o = held.get(foldedName(cardEntryName(c.type, c.id)));
+      if (o && o.id !== c.id) lines.push(`${c.id}: ${c.type} in the package, differs only in letter case from ${o.type} ${o.id} in the environment`);
+    }
+  }
+  return lines.length
+    ? checkSaying('letterCase', false, 'plan.letterCase.failed', { n: lines.length }, lines)
+    : checkSaying('letterCase', true, 'plan.letterCase.ok');
 }
 
 /** Whether two language lists are equal, order included. */

@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/catalog';
 import { FORMAT_VERSION, type Card, type History } from '../packaging/format';
 import type { Sql } from './db/database';
 import { reportOf } from './isolation';
-import { contentDigest, isolationAgainst, languagesCheck, markOlder, repeatCheck } from './planChecks';
+import { contentDigest, isolationAgainst, languagesCheck, letterCaseCheck, markOlder, repeatCheck } from './planChecks';
 import { recordsCheck } from './recordLinks';
 import { keptOf, Merges, refineAction } from './merge';
 import type { PackageView } from './packageView';
@@ -163,6 +163,7 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   checks.push(retyped.length
     ? checkSaying('types', false, 'plan.types.failed', { n: retyped.length }, retyped.map((c) => `${c.id}: ${c.type} in the package, ${envRows.get(c.id)!.type} in the environment`))
     : checkSaying('types', true, 'plan.types.ok'));
+  checks.push(letterCaseCheck(view.cards, read.others));
 
   const clash = ctx.running.filter((j) => j.kind === 'import' && j.namespaces.some((n) => view.namespaces.includes(n)));
   checks.push(clash.length

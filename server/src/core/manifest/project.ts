@@ -6,6 +6,7 @@ import { FileHost, isManifestPath, noteReadProblems } from './host';
 import { linkedPathVerdict, RealPaths } from './linkedPath';
 import { EntityIndex } from './index';
 import { hasOwnCard } from '../packaging/format';
+import { caseTwins, type CaseTwin } from '../packaging/caseTwins';
 import { computePackages, PackageMap } from './packages';
 import { resolveReference, Resolution } from './resolve';
 import type { EntityDecl, LinkedFile, Manifest, ManifestKind, Package, Reference } from './types';
@@ -215,6 +216,13 @@ export class Project {
   /** For every top-level declaration whose card id an earlier one of another kind has (see `EntityIndex.sameIds`): that one. */
   sameIds(): Map<EntityDecl, EntityDecl> {
     return (this.sameIdOf ??= this.index.sameIds(hasOwnCard));
+  }
+
+  private caseTwinOf?: Map<EntityDecl, CaseTwin>;
+
+  /** For every entity whose package entry differs from an earlier one's only in letter case: that one (see `caseTwins`). */
+  caseTwins(): Map<EntityDecl, CaseTwin> {
+    return (this.caseTwinOf ??= caseTwins(this.manifests));
   }
 
   /** For every top-level declaration whose code repeats an earlier one of the same kind and namespace: that earlier one. */

@@ -1,13 +1,12 @@
 import { compareCodes } from '../compare';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { TOP_LISTS } from '../manifest/kinds';
 import { linkedPathVerdict, OutsidePath } from '../manifest/linkedPath';
 import type { Project } from '../manifest/project';
 import type { EntityDecl, LinkedFile, Manifest, Package } from '../manifest/types';
 import { canonicalJson, sha256 } from './canonical';
 import { carriedBody } from './carry';
-import { Card, CardType, hasOwnCard } from './format';
+import { attachmentEntryName, Card, CardType, hasOwnCard } from './format';
 import { setOwn } from '../json/own';
 
 /** A file the package carries next to the cards: a script source or a template document. */
@@ -95,10 +94,10 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
   const manifests = packageManifests(project, pkg);
   const cards: Card[] = [];
   const attachments: Attachment[] = [];
-  const attach = (dir: string, id: string, absPath: string): Obj | undefined => {
+  const attach = (dir: 'scripts' | 'templates/files', id: string, absPath: string): Obj | undefined => {
     const h = fileHash(absPath);
     if (!h) return undefined;
-    const p = `${dir}/${id}${path.extname(absPath)}`;
+    const p = attachmentEntryName(dir, id, absPath);
     attachments.push({ path: p, absPath, ...h });
     return { file: p, sha256: h.sha256, size: h.size };
   };
@@ -152,7 +151,7 @@ function followedSiblings(m: Manifest): Map<EntityDecl, string> {
   return out;
 }
 
-function entityBody(e: EntityDecl, attach: (dir: string, id: string, absPath: string) => Obj | undefined, follows?: string): Obj {
+function entityBody(e: EntityDecl, attach: (dir: 'scripts' | 'templates/files', id: string, absPath: string) => Obj | undefined, follows?: string): Obj {
   // Org-chart units are cards of their own: a unit names its parent instead of holding its subtree,
   // so editing one unit changes only that unit's hash.
   const body = strip(e.body, e.kind === 'app' ? new Set(['permissions']) : e.kind === 'orgUnit' ? new Set(['children']) : new Set());

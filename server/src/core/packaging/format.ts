@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import type { EntityDecl, EntityKind, ManifestKind } from '../manifest/types';
 
 /** `format` of every Isola package descriptor. */
@@ -38,6 +39,14 @@ export const STEP_OF: Record<CardType, Step | undefined> = {
 export function hasOwnCard(e: EntityDecl): boolean {
   if (e.parent || STEP_OF[e.kind] === undefined || e.kind === 'permission') return false;
   return !(e.kind === 'page' && e.path.filter((p) => p === 'pages').length > 1);
+}
+
+/**
+ * The entry a script's source or a template's document is carried as: named by the entity's id,
+ * with the extension of the file it was read from (`scripts/sales.approve.notify.ts`).
+ */
+export function attachmentEntryName(dir: 'scripts' | 'templates/files', id: string, file: string): string {
+  return `${dir}/${id}${extname(file)}`;
 }
 
 /**

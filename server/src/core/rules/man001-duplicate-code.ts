@@ -11,7 +11,7 @@ export const man001: Rule = {
   code: 'MAN001',
   severity: 'error',
   title: 'Duplicate code',
-  description: 'Two entities of the same kind share a code in one namespace, or two that each get a card share an id; references and imports could not tell them apart.',
+  description: 'Two entities of the same kind share a code in one namespace, or two that each get a card share an id; references and imports could not tell them apart. Or two codes differ only in letter case where a package names a file after each (cards, script files): a package keeps one file per name.',
   check(m, ctx) {
     const out: Finding[] = [];
     const { t } = ctx;
@@ -63,6 +63,21 @@ export const man001: Rule = {
         const firstAt = first.manifest === m ? t.t('man001.firstAt.thisFile') : t.t('man001.firstAt.file', { file: first.manifest.file });
         out.push(finding(this, m, ctx, { path: [...e.path, 'code'] },
           t.t('man001.sameId', { noun: t.noun(e.kind), code: e.code, firstNoun: t.noun(first.kind), scopeGen: kindLabel('namespace', e.namespace, t, 'gen'), firstAt, id: e.id }),
+          { firstFile: first.manifest.file }));
+      }
+    }
+    // A package is a zip whose readers fold names as case-insensitive file systems do: an entry
+    // that differs from another only in letter case makes the package unreadable.
+    const twins = ctx.project.caseTwins();
+    if (twins.size) {
+      for (const e of m.entities) {
+        const twin = twins.get(e);
+        if (!twin) continue;
+        const { first } = twin;
+        // Entities are modelled list by list, not in the order of the text: the other one may stand after this one.
+        const firstAt = first.manifest === m ? t.t('man001.firstAt.thisFile') : t.t('man001.firstAt.file', { file: first.manifest.file });
+        out.push(finding(this, m, ctx, { path: [...e.path, 'code'] },
+          t.t('man001.caseTwin', { noun: t.noun(e.kind), code: e.code, firstNoun: t.noun(first.kind), firstCode: first.code, firstAt, entry: twin.entry, firstEntry: twin.firstEntry }),
           { firstFile: first.manifest.file }));
       }
     }

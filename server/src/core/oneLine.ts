@@ -17,7 +17,10 @@ export function oneLine(text: string, max = 2000): string {
  * depth costs nothing here; callers bound depth first.
  */
 export function unstorableText(value: unknown): string | undefined {
-  const bad = (s: string) => s.includes('\u0000') ? 'a NUL character (\\u0000)' : /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s) ? 'an unpaired surrogate (not Unicode)' : undefined;
+  const bad = (s: string) => {
+    const why = unstorableString(s);
+    return why && UNSTORABLE_WORDS[why];
+  };
   const stack: unknown[] = [value];
   while (stack.length) {
     const v = stack.pop();
@@ -37,3 +40,15 @@ export function unstorableText(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** What makes a string one no environment stores. */
+export type Unstorable = 'nul' | 'surrogate';
+
+const UNSTORABLE_WORDS: Record<Unstorable, string> = { nul: 'a NUL character (\\u0000)', surrogate: 'an unpaired surrogate (not Unicode)' };
+
+/** Whether one string (a value or a key) is one no environment stores, and why: the test of `unstorableText`. */
+export function unstorableString(s: string): Unstorable | undefined {
+  return s.includes('\u0000') ? 'nul' : LONE_SURROGATE.test(s) ? 'surrogate' : undefined;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PackageReader } from '../../../server/src/core/packaging/reader';
@@ -78,6 +78,17 @@ describe('what a build checks and carries', () => {
       assert.deepEqual((app.body.fields as { code: string }[]).map((f) => f.code), ['f']);
     } finally {
       reader.close();
+    }
+  });
+
+  it('is refused, writing nothing, for a manifest string that holds a NUL or an unpaired surrogate, which every reader refuses', () => {
+    for (const [name, escape] of [['nul', '\\u0000'], ['half', '\\ud83d']]) {
+      const root = project(name, { 'n.isola.json': `{ "kind": "workspace", "code": "n", "version": "1.0.0", "processes": [{ "code": "p", "scripts": [{ "code": "s", "source": "export const x = '${escape}'" }] }] }\n` });
+      const out = path.join(dir, `${name}.isolapkg`);
+      const build = isola(['build', root, '--package', 'n', '--out', out]);
+      assert.equal(build.code, 1, build.out + build.err);
+      assert.match(build.out, /MAN002/);
+      assert.equal(existsSync(out), false);
     }
   });
 });

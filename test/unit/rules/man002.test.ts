@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { configuration, expectDiagnostic, processWithScript, run, solution, workspace } from './fixtures';
+import { diagnoseManifest } from '../../../server/src/core/check';
+import { buildManifest } from '../../../server/src/core/manifest/build';
+import { modelOrigin, referenceEditOf } from '../../../server/src/core/manifest/carryModel';
+import { rebuildAfterEdit } from '../../../server/src/core/manifest/edit';
+import { Project } from '../../../server/src/core/manifest/project';
+import { defaultCatalog } from '../../../server/src/core/catalog/catalog';
 
 describe('MAN002 manifest does not match the schema', () => {
   it('fires for a workspace, module or solution coded `global`, the namespace of global objects, with its own words', async () => {
@@ -133,5 +139,45 @@ describe('MAN002 numbers a package would change', () => {
     assert.deepEqual(found.map(([at]) => at), ['12345678901234567890', '1e400', '1e-400']);
     assert.match(found[0][1], /The number 12345678901234567890 cannot be kept as written: read as a number it becomes 12345678901234567000 in a package/);
     assert.match(found[1][1], /becomes null in a package/);
+  });
+});
+
+describe('MAN002 strings no environment stores', () => {
+  // Every reader refuses a card holding a NUL or an unpaired surrogate (PostgreSQL stores neither),
+  // as it refuses such a data line; the check must refuse them first, so no build makes the package.
+  it('reports a NUL and an unpaired surrogate at their strings, and a property name holding one at the key', async () => {
+    const text = `{
+  "kind": "workspace", "code": "n", "title": "N", "version": "1.0.0",
+  "processes": [{ "code": "p", "scripts": [{ "code": "strip", "source": "export const strip = (s: string) => s.split('\\u0000').join('')" }] }],
+  "apps": [{ "code": "a", "fields": [{ "code": "f", "type": "string", "hint": "emoji half \\ud83d", "x\\u0000y": 1 }] }]
+}`;
+    const c = await run({ 'n.isola.json': text });
+    const found = c.of('MAN002');
+    assert.deepEqual(found.map((d) => c.text(d)), [
+      "export const strip = (s: string) => s.split('\\u0000').join('')", 'emoji half \\ud83d', 'x\\u0000y',
+    ]);
+    assert.match(found[0].message, /^The string holds a NUL character \(`\\u0000`\), which no environment stores: every reader refuses a package that carries it/);
+    assert.match(found[1].message, /^The string holds an unpaired surrogate/);
+    assert.match(found[2].message, /^The property name holds a NUL character/);
+    for (const d of found) assert.equal(d.severity, 'error');
+  });
+
+  it('does not fire for a whole surrogate pair, an escaped backslash before u0000, or other escapes', async () => {
+    const c = await run({ 'n.isola.json': '{ "kind": "workspace", "code": "n", "title": "smile \\ud83d\\ude00 \\\\u0000 \\u00e9 \\u0001", "version": "1.0.0" }' });
+    c.none('MAN002');
+  });
+
+  it('keeps reporting a NUL in an element whose reference is edited, as a fresh check does', () => {
+    const text = '{ "kind": "workspace", "code": "crm", "title": "CRM", "apps": [{ "code": "deals" }],\n  "pages": [{ "code": "p", "title": "P\\u0000", "app": "deals" }] }\n';
+    // One catalog for every version: a run is reused only for the same catalog.
+    const catalog = defaultCatalog();
+    const diagnose = (m: ReturnType<typeof buildManifest>) => diagnoseManifest(new Project('/p', [m], catalog), m).filter((d) => d.code === 'MAN002');
+    const old = buildManifest('/p', '/p/crm.isola.json', text);
+    assert.equal(diagnose(old).length, 1);
+    const next = text.replace('"app": "deals"', '"app": "deal"');
+    const fast = rebuildAfterEdit('/p', old, next);
+    assert.ok(fast && referenceEditOf(modelOrigin(fast)), 'a reference edit, whose findings are recomputed from the last ones');
+    assert.deepEqual(diagnose(fast), diagnose(buildManifest('/p', '/p/crm.isola.json', next)));
+    assert.equal(diagnose(fast).length, 1);
   });
 });

@@ -2,6 +2,7 @@ import type { JsonPath } from '../json/path';
 import type { Manifest } from '../manifest/types';
 import { validateListItem, validateManifestValue } from '../schema/validate';
 import { changedNumbers } from '../json/numbers';
+import { unstorableStrings } from '../json/unstorable';
 import { Finding, finding, Rule, RuleContext } from './rule';
 import { en, MessageKey } from '../l10n/en';
 import type { Translator } from '../l10n';
@@ -14,7 +15,7 @@ export const man002: Rule = {
   code: 'MAN002',
   severity: 'error',
   title: 'Manifest does not match the schema',
-  description: 'The manifest is malformed JSON or does not match the schema of its kind (wrong type, missing `kind` or `code`, ...).',
+  description: 'The manifest is malformed JSON or does not match the schema of its kind (wrong type, missing `kind` or `code`, ...), or holds a value no package keeps as written (a number past double precision, a NUL or an unpaired surrogate in a string).',
   check(m, ctx) {
     const out: Finding[] = [];
     // A badly broken file yields an error per token; the first ones say what is wrong, the rest is noise.
@@ -34,9 +35,17 @@ export const man002: Rule = {
     for (const n of changedNumbers(m.text)) {
       out.push(finding(this, m, ctx, { path: n.path }, ctx.t.t('man002.changedNumber', { text: n.text, kept: n.kept }), { changedNumber: true }));
     }
+    out.push(...unstorable(m, ctx));
     return out;
   },
 };
+
+/** A string or property name no environment stores (a NUL, an unpaired surrogate): the package's readers refuse it. */
+function unstorable(m: Manifest, ctx: RuleContext): Finding[] {
+  const { t } = ctx;
+  return unstorableStrings(m.text, m.value).map((u) => finding(man002, m, ctx, u.key ? { path: u.path, part: 'key' } : { path: u.path },
+    t.t(u.why === 'nul' ? 'man002.nul' : 'man002.surrogate', { where: t.t(u.key ? 'man002.where.key' : 'man002.where.string') }), { unstorable: true }));
+}
 
 /**
  * MAN002's findings after one string inside an element of a root list changed (a reference
@@ -53,8 +62,11 @@ export function schemaAfterItemEdit(m: Manifest, ctx: RuleContext, before: reado
   if (!problems) return undefined;
   const inside = (p: JsonPath) => p.length >= 2 && p[0] === key && p[1] === index;
   // A string edit changes no number: what was found of the numbers inside the element stands.
-  const kept = before.filter((f) => !('path' in f.anchor) || !inside(f.anchor.path) || f.data?.changedNumber);
+  // The edited string may have gained or lost a NUL: those are found again, in the whole value
+  // (at no cost in a text without a `\u` escape).
+  const kept = before.filter((f) => !f.data?.unstorable && (!('path' in f.anchor) || !inside(f.anchor.path) || f.data?.changedNumber));
   for (const p of problems) kept.push(finding(man002, m, ctx, { path: p.path, part: p.part }, p.message));
+  kept.push(...unstorable(m, ctx));
   return kept;
 }
 

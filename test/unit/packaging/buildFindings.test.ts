@@ -91,4 +91,16 @@ describe('what a build checks and carries', () => {
       assert.equal(existsSync(out), false);
     }
   });
+
+  it('is refused, writing nothing, for a script file whose name unpack and retrieve would refuse to write', () => {
+    const root = project('aux', {
+      'w.isola.json': '{ "kind": "workspace", "code": "w", "version": "1.0.0", "processes": [{ "code": "p", "scripts": [{ "code": "helper", "file": "scripts/aux.ts" }] }] }\n',
+      'scripts/aux.ts': 'export {};\n',
+    });
+    const out = path.join(dir, 'aux.isolapkg');
+    const build = isola(['build', root, '--package', 'w', '--out', out]);
+    assert.equal(build.code, 1, build.out + build.err);
+    assert.match(build.out, /MAN003 Script file `scripts\/aux\.ts` has the name `aux\.ts`, a device name Windows reserves/);
+    assert.equal(existsSync(out), false);
+  });
 });

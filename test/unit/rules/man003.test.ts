@@ -177,3 +177,55 @@ describe('MAN003 broken include or file', () => {
     assert.deepEqual(c.result.diagnostics.filter((d) => d.file.startsWith('..')), [], 'nothing outside was checked');
   });
 });
+
+describe('MAN003 names an unpack would refuse to write', () => {
+  // `isola retrieve` writes a unit back under the names its manifests give its files, and refuses
+  // any name that not every file system takes: the check refuses them first, so no build makes a
+  // package that cannot come back into the project it was built from.
+  it('fires for a reserved device name, a name ending with a dot and a forbidden character, at the path', async () => {
+    const c = await run({
+      'w/w.isola.json': workspace('w', {
+        apps: [{ code: 'deal' }],
+        processes: [{ code: 'p', scripts: [{ code: 'helper', file: 'scripts/aux.ts' }] }],
+        templates: [{ code: 'letter', file: 'templates/letter.' }],
+        data: { deal: 'data/a|b.jsonl' },
+      }),
+      'w/scripts/aux.ts': 'export {};\n',
+      'w/templates/letter.': 'x',
+      'w/data/a|b.jsonl': '{"id":"1"}\n',
+    });
+    const ds = c.of('MAN003');
+    assert.deepEqual(ds.map((d) => c.text(d)), ['scripts/aux.ts', 'templates/letter.', 'data/a|b.jsonl']);
+    expectDiagnostic(c, ds[0], {
+      code: 'MAN003', severity: 'error', file: 'w/w.isola.json',
+      message: ['Script file `scripts/aux.ts` has the name `aux.ts`, a device name Windows reserves', 'isola retrieve', 'would refuse to write it'],
+    });
+    assert.match(ds[1].message, /^Template file `templates\/letter\.` has the name `letter\.`, which ends with a dot or a space/);
+    assert.match(ds[2].message, /^Data file `data\/a\|b\.jsonl` has the name `a\|b\.jsonl`, with a character Windows does not allow/);
+  });
+
+  it('fires at the second of two named files that differ only in letter case, in one manifest or two', async () => {
+    const c = await run({
+      'w/w.isola.json': workspace('w', { processes: [{ code: 'p', scripts: [{ code: 'one', file: 'scripts/Util.ts' }, { code: 'two', file: 'scripts/util.ts' }] }] }),
+      'w/scripts/Util.ts': 'export {};\n',
+      'w/scripts/util.ts': 'export {};\n',
+      'w/z.isola.json': appManifest('z', 'w', { processes: [{ code: 'q', scripts: [{ code: 'three', file: 'scripts/UTIL.ts' }] }] }),
+      'w/scripts/UTIL.ts': 'export {};\n',
+    });
+    const ds = c.of('MAN003');
+    assert.deepEqual(ds.map((d) => `${d.file} ${c.text(d)}`), ['w/w.isola.json scripts/util.ts', 'w/z.isola.json scripts/UTIL.ts']);
+    assert.match(ds[0].message, /^Script file `scripts\/util\.ts` is w\/scripts\/util\.ts, and w\/scripts\/Util\.ts, which this manifest names, differs from it only in letter case/);
+    assert.match(ds[1].message, /and w\/scripts\/Util\.ts, which w\/w\.isola\.json names, differs/);
+  });
+
+  it('does not fire for names every system takes, nor for one file named twice', async () => {
+    const c = await run({
+      'w/w.isola.json': workspace('w', {
+        processes: [{ code: 'p', scripts: [{ code: 'a', file: 'scripts/auxiliary.ts' }, { code: 'b', file: 'scripts/p.aux.ts' }, { code: 'c', file: './scripts/auxiliary.ts' }] }],
+      }),
+      'w/scripts/auxiliary.ts': 'export {};\n',
+      'w/scripts/p.aux.ts': 'export {};\n',
+    });
+    c.none('MAN003');
+  });
+});

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
 import type { Card, Descriptor } from '../../../server/src/core/packaging/format';
 import { cardsToManifests } from '../../../server/src/core/unpack/cardsToManifests';
+import { packageHintProblem } from '../../../server/src/core/unpack/layout';
+import { unsafeRelativePath } from '../../../server/src/core/unpack/names';
 
 type Obj = Record<string, unknown>;
 const UNITS = ['workspace', 'module', 'solution', 'configuration'];
@@ -132,5 +134,54 @@ describe('a configuration that includes nothing', () => {
   it('a configuration whose manifest has no `includes` gets them once its package includes units', () => {
     const cards = [co([{ kind: 'workspace', code: 'ws' }]), card('workspace', 'ws', 'ws', { kind: 'workspace', code: 'ws' }), unit];
     assert.deepEqual(value(cards, { kind: 'configuration', code: 'co' }), { kind: 'configuration', code: 'co', includes: ['ws/ws.isola.json'], orgChart: [{ code: 'ceo' }] });
+  });
+});
+
+describe('names an unpack chooses after codes', () => {
+  // Codes may be device names Windows reserves (`con`, `aux`, `nul`, `com1`); the unpack refuses to
+  // write such a name, so it must not choose one itself: a `_` follows the code.
+  const ref = (file: string, c: string) => ({ file, sha256: c.repeat(64), size: 1 });
+  const S1 = ref('scripts/con.p.aux.ts', 'c');
+  const S2 = ref('scripts/con.aux.run.ts', 'd');
+  const T = ref('templates/files/con.nul.docx', 'e');
+  const cards = [
+    card('workspace', 'con', 'con', { kind: 'workspace', code: 'con' }),
+    card('app', 'con', 'com1', { code: 'com1' }),
+    card('process', 'con', 'p', { code: 'p', scripts: [{ code: 'aux', file: S1 }] }),
+    card('process', 'con', 'aux', { code: 'aux', scripts: [{ code: 'run', file: S2 }, { code: 'other', source: 'x' }] }),
+    card('template', 'con', 'nul', { code: 'nul', file: T }),
+  ];
+  const d = {
+    kind: 'workspace', code: 'con', entries: [S1, S2, T].map((r) => ({ path: r.file, sha256: r.sha256, size: 1 })),
+    data: [{ app: 'con.com1', records: 1, chunks: ['data/con.com1/00000.jsonl'] }], history: {},
+  } as unknown as Descriptor;
+
+  it('a workspace `con` goes to con_/con_.isola.json, and its script, template and data files get names the unpack writes', () => {
+    const layout = cardsToManifests(d, cards);
+    assert.deepEqual(layout.manifests.map((m) => m.file), ['con_/con_.isola.json']);
+    const value = layout.manifests[0].value as Obj;
+    assert.equal(value.code, 'con');
+    assert.deepEqual(layout.files.map((f) => f.file).sort(), ['con_/data/com1_.jsonl', 'con_/scripts/aux_.ts', 'con_/scripts/run.ts', 'con_/templates/nul_.docx']);
+    assert.deepEqual(value.data, { com1: 'data/com1_.jsonl' });
+    for (const f of [...layout.manifests.map((m) => m.file), ...layout.files.map((x) => x.file)]) assert.equal(unsafeRelativePath(f), undefined, f);
+  });
+
+  it('a script whose default names are all taken falls back to its owner\'s code, made a name too', () => {
+    // `run.ts` is taken by the folder; the next default is `<owner>.run.ts`, and `aux.run.ts` is a device name.
+    const layout = cardsToManifests(d, cards, [{ file: 'con_/con_.isola.json', kind: 'workspace', code: 'con', value: { kind: 'workspace', code: 'con' }, links: [] }, { file: 'other.isola.json', kind: 'workspace', code: 'other', value: { kind: 'workspace', code: 'other' }, links: ['con_/scripts/run.ts'] }]);
+    assert.ok(layout.files.some((f) => f.file === 'con_/scripts/aux_.run.ts'), JSON.stringify(layout.files.map((f) => f.file)));
+  });
+
+  it('an app package `lpt1` unpacks to lpt1_.isola.json; an app manifest of a namespace to <ns>/apps/<code>_.isola.json', () => {
+    const app = card('app', 'sales', 'lpt1', { kind: 'app', namespace: 'sales', code: 'lpt1' });
+    const alone = cardsToManifests({ kind: 'app', code: 'lpt1', entries: [], data: [], history: {} } as unknown as Descriptor, [app]);
+    assert.deepEqual(alone.manifests.map((m) => m.file), ['lpt1_.isola.json']);
+    const inWorkspace = cardsToManifests({ kind: 'workspace', code: 'sales', entries: [], data: [], history: {} } as unknown as Descriptor, [card('workspace', 'sales', 'sales', { kind: 'workspace', code: 'sales' }), app]);
+    assert.deepEqual(inWorkspace.manifests.map((m) => m.file).sort(), ['sales/apps/lpt1_.isola.json', 'sales/sales.isola.json']);
+  });
+
+  it('a name an app card suggests that the unpack would refuse is not followed', () => {
+    assert.match(packageHintProblem('sales/scripts/aux.ts', 'sales', 'scripts/run.ts') ?? '', /not a name every file system takes \(`aux\.ts`\)/);
+    assert.equal(packageHintProblem('sales/scripts/auxiliary.ts', 'sales', 'scripts/run.ts'), undefined);
   });
 });

@@ -7,6 +7,7 @@ import { linkedPathVerdict, RealPaths } from './linkedPath';
 import { EntityIndex } from './index';
 import { hasOwnCard } from '../packaging/format';
 import { caseTwins, type CaseTwin } from '../packaging/caseTwins';
+import { foldedPath } from '../unpack/names';
 import { computePackages, PackageMap } from './packages';
 import { resolveReference, Resolution } from './resolve';
 import type { EntityDecl, LinkedFile, Manifest, ManifestKind, Package, Reference } from './types';
@@ -223,6 +224,31 @@ export class Project {
   /** For every entity whose package entry differs from an earlier one's only in letter case: that one (see `caseTwins`). */
   caseTwins(): Map<EntityDecl, CaseTwin> {
     return (this.caseTwinOf ??= caseTwins(this.manifests));
+  }
+
+  private linkTwinOf?: Map<LinkedFile, { first: LinkedFile; by: Manifest }>;
+
+  /**
+   * For every script, template or data file a manifest names whose path differs from that of one
+   * named earlier only in letter case: that one, and the manifest naming it. Case-insensitive file
+   * systems hold one file for both, and an unpack refuses to write such a pair (as `foldedPath`
+   * compares them).
+   */
+  linkCaseTwins(): Map<LinkedFile, { first: LinkedFile; by: Manifest }> {
+    if (!this.linkTwinOf) {
+      this.linkTwinOf = new Map();
+      const seen = new Map<string, { first: LinkedFile; by: Manifest }>();
+      for (const m of this.manifests) {
+        for (const l of m.links) {
+          if (l.role === 'include' || l.outside) continue;
+          const key = foldedPath(l.file);
+          const had = seen.get(key);
+          if (!had) seen.set(key, { first: l, by: m });
+          else if (had.first.file !== l.file) this.linkTwinOf.set(l, had);
+        }
+      }
+    }
+    return this.linkTwinOf;
   }
 
   /** For every top-level declaration whose code repeats an earlier one of the same kind and namespace: that earlier one. */

@@ -3,6 +3,7 @@ import { SOLUTION_MEMBER_KINDS } from '../manifest/kinds';
 import type { OutsidePath } from '../manifest/linkedPath';
 import type { MessageKey, Translator } from '../l10n';
 import type { LinkedFile } from '../manifest/types';
+import { unportablePart, type SegmentProblem } from '../unpack/names';
 import { Finding, finding, Rule } from './rule';
 
 /**
@@ -13,7 +14,7 @@ export const man003: Rule = {
   code: 'MAN003',
   severity: 'error',
   title: 'Broken include or file',
-  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, an include that does not exist or is not a manifest, an include cycle, a script, template or data file that does not exist, or a data file with a line that is not a record (a JSON object with an `id`), or data keyed by an app the namespace does not declare.',
+  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, a script, template or data file whose name not every file system takes or that differs from another named file only in letter case, an include that does not exist or is not a manifest, an include cycle, a script, template or data file that does not exist, or a data file with a line that is not a record (a JSON object with an `id`), or data keyed by an app the namespace does not declare.',
   check(m, ctx) {
     const out: Finding[] = [];
     const { includeTarget, cycleLinks } = ctx.project.packageMap;
@@ -41,6 +42,19 @@ export const man003: Rule = {
         const { line, reason } = l.dataProblem;
         out.push(finding(this, m, ctx, at, t.t('man003.data', { spec: l.spec, line, reason })));
       }
+      // An unpack (and a retrieve into this folder) writes the file under the name the manifest
+      // gives it, and refuses a name that not every file system takes: the project could never
+      // take back what it built.
+      if (l.role !== 'include' && !l.outside) {
+        const bad = unportablePart(l.file);
+        if (bad) out.push(finding(this, m, ctx, at, t.t('man003.unportable', { role: t.t(ROLE_NAMES[l.role]), spec: l.spec, why: unportableWhy(bad, t) })));
+        const twin = ctx.project.linkCaseTwins().get(l);
+        if (twin) {
+          out.push(finding(this, m, ctx, at, t.t('man003.caseTwin', {
+            role: t.t(ROLE_NAMES[l.role]), spec: l.spec, file: l.file, firstFile: twin.first.file, by: twin.by === m ? t.t('man003.by.this') : twin.by.file,
+          })));
+        }
+      }
       // `data` is keyed by the code of an app of the manifest's namespace: records for any other
       // key would be built into a package that declares no such app.
       const app = l.role === 'data' ? l.path[1] : undefined;
@@ -56,6 +70,11 @@ export const man003: Rule = {
 const ROLE_NAMES: Record<LinkedFile['role'], MessageKey> = {
   include: 'man003.role.include', script: 'man003.role.script', template: 'man003.role.template', data: 'man003.role.data',
 };
+
+/** Why a name is not portable, in the message's language. */
+function unportableWhy(p: SegmentProblem, t: Translator): string {
+  return p.why === 'long' ? t.t('man003.name.long', { max: p.max ?? 0 }) : t.t(`man003.name.${p.why}`, { segment: p.segment });
+}
 
 /** Where the path was looked for, when that differs from what the manifest says. */
 function lookedFor(l: LinkedFile, t: Translator): string {

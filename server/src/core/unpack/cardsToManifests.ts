@@ -4,6 +4,7 @@ import { TOP_LISTS } from '../manifest/kinds';
 import { GLOBAL_NAMESPACE, ManifestKind, ORG_NAMESPACE } from '../manifest/types';
 import type { Card, Descriptor } from '../packaging/format';
 import { UnpackRefused } from './errors';
+import { nameOfCode } from './names';
 import { defaultManifestFile, extOf, FileNamer, includeSpec, PlannedFile, stringAt } from './layout';
 import { fileRef } from '../packaging/fileRefs';
 import { getOwn, setOwn } from '../json/own';
@@ -189,7 +190,7 @@ class Unpacker {
         if (has) this.claimed.add(`data ${ns}.${app}`);
         // A name the folder's manifest gives too is the folder's own; any other is the package's.
         const ownData = isObj(home?.data) ? getOwn(home.data as Obj, app) : undefined;
-        this.namer.request({ manifestFile: m.file, defaults: [`data/${app}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: (s) => setOwn(data, app, s), what: `the data of app ${app}`, fromPackage: ownData !== spec });
+        this.namer.request({ manifestFile: m.file, defaults: [`data/${nameOfCode(app)}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: (s) => setOwn(data, app, s), what: `the data of app ${app}`, fromPackage: ownData !== spec });
       }
     }
   }
@@ -205,7 +206,7 @@ class Unpacker {
       const home = this.existing.find((e) => (e.kind === 'app' ? e.namespace : e.code) === ns && isObj(e.value.data) && typeof getOwn(e.value.data, code) === 'string');
       if (home) {
         const spec = getOwn(home.value.data as Obj, code) as string;
-        this.namer.request({ manifestFile: home.file, defaults: [`data/${code}.jsonl`], hint: spec, source: { app }, set: () => undefined, what: `the data of app ${code}`, adopt: true });
+        this.namer.request({ manifestFile: home.file, defaults: [`data/${nameOfCode(code)}.jsonl`], hint: spec, source: { app }, set: () => undefined, what: `the data of app ${code}`, adopt: true });
         return;
       }
       this.notes.push(`the records of ${app} were left out: the package has no manifest of namespace ${ns} to name them`);
@@ -213,7 +214,7 @@ class Unpacker {
     }
     const data = (isObj(m.value.data) ? m.value.data : (m.value.data = {})) as Obj;
     const hint = isObj(m.existing?.value.data) ? stringAt(m.existing!.value.data as Obj, code) : undefined;
-    this.namer.request({ manifestFile: m.file, defaults: [`data/${code}.jsonl`], hint, source: { app }, set: (s) => setOwn(data, code, s), what: `the data of app ${code}` });
+    this.namer.request({ manifestFile: m.file, defaults: [`data/${nameOfCode(code)}.jsonl`], hint, source: { app }, set: (s) => setOwn(data, code, s), what: `the data of app ${code}` });
   }
 
   /** A card's body as the element a manifest lists: its files named, its code and deleted flag its card's. */
@@ -234,7 +235,7 @@ class Unpacker {
   private files(m: ManifestDraft, el: Obj, c: Card, hint: Obj | undefined, fromPackage: boolean): void {
     const ref = fileRef(el.file);
     if (ref && c.type === 'template') {
-      this.attach(m, ref, [`templates/${c.code}${extOf(ref.file)}`], stringAt(hint, 'file'), `template ${c.code}`, (s) => (el.file = s), fromPackage);
+      this.attach(m, ref, [`templates/${nameOfCode(c.code)}${extOf(ref.file)}`], stringAt(hint, 'file'), `template ${c.code}`, (s) => (el.file = s), fromPackage);
     } else if (c.type === 'template' && typeof el.file === 'string') this.unnamed(m, el, `template ${c.code}`);
     if (Array.isArray(el.scripts)) {
       for (const s of el.scripts) {
@@ -247,7 +248,10 @@ class Unpacker {
         const code = typeof s.code === 'string' ? s.code : 'script';
         const ext = extOf(r.file);
         const was = stringAt(byCode(hint?.scripts, code), 'file');
-        this.attach(m, r, [`scripts/${code}${ext}`, `scripts/${c.code}.${code}${ext}`, `scripts/${c.type}.${c.code}.${code}${ext}`], was, `script ${code} of ${c.type} ${c.code}`, (spec) => (s.file = spec), fromPackage);
+        // Named after codes: a device name Windows reserves gets a `_` (`aux.ts` → `aux_.ts`), as does
+        // an owner's (`aux.run.ts` is a device name too).
+        const [name, owner] = [nameOfCode(code), nameOfCode(c.code)];
+        this.attach(m, r, [`scripts/${name}${ext}`, `scripts/${owner}.${code}${ext}`, `scripts/${c.type}.${c.code}.${code}${ext}`], was, `script ${code} of ${c.type} ${c.code}`, (spec) => (s.file = spec), fromPackage);
       }
     }
   }

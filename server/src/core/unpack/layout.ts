@@ -1,20 +1,23 @@
 import * as path from 'node:path';
 import { UnpackRefused } from './errors';
-import { foldedPath, joinInside, relativeTo } from './names';
+import { foldedPath, joinInside, nameOfCode, relativeTo, unportablePart } from './names';
 
 type Obj = Record<string, unknown>;
 
 /** Files of the project itself, by name (as a case-insensitive file system compares them). */
 const PROJECT_FILES: ReadonlySet<string> = new Set(['isola.history.json', 'isola.config.json'].map(foldedPath));
 
-/** Where the manifest of each unit goes when the folder has none yet: one folder per namespace. */
+/**
+ * Where the manifest of each unit goes when the folder has none yet: one folder per namespace.
+ * Named after codes (`nameOfCode`: a workspace `con` goes to `con_/con_.isola.json`).
+ */
 export const defaultManifestFile = {
   /** A workspace or module: `<ns>/<ns>.isola.json`. */
-  namespace: (ns: string) => `${ns}/${ns}.isola.json`,
+  namespace: (ns: string) => `${nameOfCode(ns)}/${nameOfCode(ns)}.isola.json`,
   /** A solution, a configuration, or the app of an app package: at the top of the folder. */
-  top: (code: string) => `${code}.isola.json`,
+  top: (code: string) => `${nameOfCode(code)}.isola.json`,
   /** An app manifest inside a namespace package: `<ns>/apps/<app>.isola.json`. */
-  app: (ns: string, code: string) => `${ns}/apps/${code}.isola.json`,
+  app: (ns: string, code: string) => `${nameOfCode(ns)}/apps/${nameOfCode(code)}.isola.json`,
 };
 
 /** A file an unpack writes besides manifests: a package entry (script, template) or an app's records. */
@@ -52,8 +55,8 @@ interface Request {
  * undefined. A package is untrusted: followed anywhere in the folder, an app card's hint could
  * plant a manifest of another unit, a CI workflow (`.github/workflows/…`) or any file the folder
  * lacks. So it must lie in the folder its defaults use next to its manifest (`scripts/`,
- * `templates/`, `data/`), name no hidden file or folder and no manifest, and keep its content's
- * extension; otherwise the file gets a default name.
+ * `templates/`, `data/`), name no hidden file or folder, no manifest and nothing the unpack would
+ * refuse to write, and keep its content's extension; otherwise the file gets a default name.
  */
 export function packageHintProblem(file: string, manifestDir: string, firstDefault: string): string | undefined {
   const folder = path.posix.dirname(firstDefault);
@@ -62,6 +65,10 @@ export function packageHintProblem(file: string, manifestDir: string, firstDefau
   const rest = file.slice(base.length).split('/');
   if (rest.some((seg) => seg.startsWith('.'))) return 'a hidden file or folder';
   if (foldedPath(file).endsWith('.isola.json')) return 'a manifest\'s name';
+  // A package built before the check refused such names may still suggest one: a name of its own
+  // instead, rather than an unpack that refuses the name it was about to choose.
+  const unportable = unportablePart(rest.join('/'));
+  if (unportable) return `not a name every file system takes (\`${unportable.segment}\`)`;
   const ext = extOf(firstDefault);
   if (foldedPath(extOf(file)) !== foldedPath(ext)) return `not a \`${ext}\` file`;
   return undefined;

@@ -12,14 +12,57 @@ const FORBIDDEN = /[<>:"|?*\\\u0000-\u001f\u007f]/;
 /** Longest name of one path segment most file systems take, in bytes. */
 const MAX_SEGMENT_BYTES = 255;
 
-/** Why one segment of a path is not a portable file or folder name, or undefined when it is. */
-export function unportableSegment(segment: string): string | undefined {
-  if (segment === '' || segment === '.' || segment === '..') return `has an empty, \`.\` or \`..\` segment`;
-  if (FORBIDDEN.test(segment)) return `\`${printable(segment)}\` holds a character that Windows does not allow in file names`;
-  if (/[. ]$/.test(segment)) return `\`${segment}\` ends with a dot or a space, which Windows drops`;
-  if (RESERVED.test(segment)) return `\`${segment}\` is a device name that Windows reserves`;
-  if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) return `a name is longer than ${MAX_SEGMENT_BYTES} bytes`;
+/**
+ * Why one segment of a path is not a portable file or folder name, or undefined when it is: the
+ * one test of names, for the unpack (which refuses to write such a name) and for the check (which
+ * refuses a file a manifest names so, since retrieving the project would be refused). `segment`
+ * is made printable (control characters as `\u` escapes).
+ */
+export function segmentProblem(segment: string): SegmentProblem | undefined {
+  if (segment === '' || segment === '.' || segment === '..') return { why: 'empty', segment };
+  if (FORBIDDEN.test(segment)) return { why: 'forbidden', segment: printable(segment) };
+  if (/[. ]$/.test(segment)) return { why: 'trailing', segment };
+  if (RESERVED.test(segment)) return { why: 'reserved', segment };
+  if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) return { why: 'long', segment, max: MAX_SEGMENT_BYTES };
   return undefined;
+}
+
+export interface SegmentProblem {
+  why: 'empty' | 'forbidden' | 'trailing' | 'reserved' | 'long';
+  segment: string;
+  /** For `long`: the most bytes a name may have. */
+  max?: number;
+}
+
+/** Why one segment of a path is not a portable file or folder name (`segmentProblem` in the unpack's words), or undefined when it is. */
+export function unportableSegment(segment: string): string | undefined {
+  const p = segmentProblem(segment);
+  if (!p) return undefined;
+  switch (p.why) {
+    case 'empty': return `has an empty, \`.\` or \`..\` segment`;
+    case 'forbidden': return `\`${p.segment}\` holds a character that Windows does not allow in file names`;
+    case 'trailing': return `\`${p.segment}\` ends with a dot or a space, which Windows drops`;
+    case 'reserved': return `\`${p.segment}\` is a device name that Windows reserves`;
+    case 'long': return `a name is longer than ${p.max} bytes`;
+  }
+}
+
+/** The first segment of a path relative to a folder (forward slashes) that is not a portable name, and why. */
+export function unportablePart(rel: string): SegmentProblem | undefined {
+  for (const seg of rel.split('/')) {
+    const p = segmentProblem(seg);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/**
+ * A code as (the start of) a file or folder name an unpack chooses: `con` → `con_`. Codes are
+ * letters, digits and `_`, portable names except the device names Windows reserves, which the
+ * unpack would then refuse to write although it picked them itself. `con_` cannot be a device name.
+ */
+export function nameOfCode(code: string): string {
+  return RESERVED.test(code) ? `${code}_` : code;
 }
 
 /**

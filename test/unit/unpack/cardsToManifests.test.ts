@@ -5,6 +5,7 @@ import type { Card, Descriptor } from '../../../server/src/core/packaging/format
 import { cardsToManifests } from '../../../server/src/core/unpack/cardsToManifests';
 import { packageHintProblem } from '../../../server/src/core/unpack/layout';
 import { unsafeRelativePath } from '../../../server/src/core/unpack/names';
+import { UnpackRefused } from '../../../server/src/core/unpack/errors';
 
 type Obj = Record<string, unknown>;
 const UNITS = ['workspace', 'module', 'solution', 'configuration'];
@@ -183,5 +184,55 @@ describe('names an unpack chooses after codes', () => {
   it('a name an app card suggests that the unpack would refuse is not followed', () => {
     assert.match(packageHintProblem('sales/scripts/aux.ts', 'sales', 'scripts/run.ts') ?? '', /not a name every file system takes \(`aux\.ts`\)/);
     assert.equal(packageHintProblem('sales/scripts/auxiliary.ts', 'sales', 'scripts/run.ts'), undefined);
+  });
+});
+
+describe('an app package, and a namespace whose workspace the package does not carry', () => {
+  const RUN = { file: 'scripts/l.adopt.run.ts', sha256: 'e'.repeat(64), size: 3 };
+  // The app as an environment exports it when a workspace declared it inline: no `kind`, no `namespace`.
+  const APP_CARDS = [
+    card('app', 'l', 'cats', { code: 'cats', fields: [{ code: 'name', type: 'string' }] }),
+    card('permissions', 'l', 'cats', { app: 'l.cats', permissions: [{ group: 'keepers', access: 'read' }] }),
+    card('process', 'l', 'adopt', { code: 'adopt', app: 'cats', scripts: [{ code: 'run', file: RUN }] }),
+  ];
+  const APP_PACKAGE = {
+    kind: 'app', code: 'cats', entries: [{ path: RUN.file, sha256: RUN.sha256, size: 3 }],
+    data: [{ app: 'l.cats', records: 1, chunks: ['data/l.cats/00000.jsonl'] }], history: {},
+  } as unknown as Descriptor;
+  const CATS = { kind: 'app', code: 'cats', namespace: 'l', fields: [{ code: 'name', type: 'string' }], processes: [{ code: 'adopt', app: 'cats', scripts: [{ code: 'run', file: 'scripts/run.ts' }] }], permissions: [{ group: 'keepers', access: 'read' }], data: { cats: 'data/cats.jsonl' } };
+
+  it('an app package is one app manifest at the top, with its processes, permissions and records, however the app was declared; no workspace manifest', () => {
+    const l = cardsToManifests(APP_PACKAGE, APP_CARDS);
+    assert.deepEqual(l.manifests.map((x) => x.file), ['cats.isola.json']);
+    assert.deepEqual(l.manifests[0].value, CATS);
+    assert.deepEqual(l.files.map((f) => f.file).sort(), ['data/cats.jsonl', 'scripts/run.ts']);
+    assert.deepEqual(l.notes, []);
+  });
+
+  it('into a folder that has the app manifest, that manifest is edited, wherever it is', () => {
+    const home = { kind: 'app', code: 'cats', namespace: 'l', fields: [], data: { cats: 'records/cats.jsonl' } };
+    const l = cardsToManifests(APP_PACKAGE, APP_CARDS, [{ file: 'l/apps/cats.isola.json', kind: 'app', code: 'cats', namespace: 'l', value: home }]);
+    assert.deepEqual(l.manifests.map((x) => x.file), ['l/apps/cats.isola.json']);
+    assert.deepEqual(l.manifests[0].value.data, { cats: 'records/cats.jsonl' });
+  });
+
+  it("into a folder whose workspace manifest declares the app (or its process): refused, since that manifest is not the package's to rewrite", () => {
+    const ws = (value: Obj) => [{ file: 'l.isola.json', kind: 'workspace' as const, code: 'l', value: { kind: 'workspace', code: 'l', version: '1.0.0', languages: ['en'], ...value } }];
+    assert.throws(() => cardsToManifests(APP_PACKAGE, APP_CARDS, ws({ apps: [{ code: 'cats' }, { code: 'items' }] })),
+      (e: Error) => e instanceof UnpackRefused && /^l\.isola\.json declares app l\.cats already, as the manifest of workspace l, which this app package does not carry/.test(e.message));
+    assert.throws(() => cardsToManifests(APP_PACKAGE, APP_CARDS, ws({ processes: [{ code: 'adopt' }] })),
+      (e: Error) => e instanceof UnpackRefused && /^l\.isola\.json declares process l\.adopt already/.test(e.message));
+    // A workspace that declares neither is not touched, and not in the way.
+    assert.deepEqual(cardsToManifests(APP_PACKAGE, APP_CARDS, ws({ apps: [{ code: 'items' }] })).manifests.map((x) => x.file), ['cats.isola.json']);
+  });
+
+  it('a namespace package without its workspace card: its apps are app manifests holding their processes; what only a workspace declares is left out, said in a note', () => {
+    const d = { ...APP_PACKAGE, kind: 'workspace', code: 'l' } as Descriptor;
+    const cards = [...APP_CARDS, card('app', 'l', 'items', { code: 'items' }), card('process', 'l', 'count', { code: 'count', app: 'l.items' }), card('page', 'l', 'home', { code: 'home' })];
+    const l = cardsToManifests(d, cards);
+    assert.deepEqual(l.manifests.map((x) => x.file).sort(), ['l/apps/cats.isola.json', 'l/apps/items.isola.json']);
+    assert.deepEqual(l.manifests.find((x) => x.code === 'cats')!.value, CATS);
+    assert.deepEqual(l.manifests.find((x) => x.code === 'items')!.value, { kind: 'app', code: 'items', namespace: 'l', processes: [{ code: 'count', app: 'l.items' }] });
+    assert.deepEqual(l.notes, ['page l.home was left out: the package carries no workspace or module of namespace l to declare it']);
   });
 });

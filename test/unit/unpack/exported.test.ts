@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { followJob } from '../../../server/src/env/client';
@@ -9,6 +9,10 @@ import { unpackPackage } from '../../../server/src/core/unpack/unpack';
 import { build, contentOf, findings } from './roundTrip';
 import { PackageReader } from '../../../server/src/core/packaging/reader';
 import type { Card } from '../../../server/src/core/packaging/format';
+import { nodeFileHost } from '../../../server/src/core/manifest/host';
+import { loadProject } from '../../../server/src/core/manifest/project';
+import { buildPackage } from '../../../server/src/core/packaging/builder';
+import { readHistoryFile } from '../../../server/src/core/packaging/historyFile';
 
 const REPO = path.resolve(__dirname, '../../../..');
 
@@ -234,6 +238,45 @@ describe('a configuration that includes nothing, imported and retrieved', () => 
       const r = await unpackPackage({ file: p, dir: src });
       assert.deepEqual(r.files.filter((f) => f.file.endsWith('.isola.json') && f.status !== 'unchanged').map((f) => `${f.status} ${f.file}`), []);
       assert.equal(readFileSync(path.join(src, 'co.isola.json'), 'utf8'), text);
+    } finally {
+      await env.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an app a workspace declares inline, exported as an app package', () => {
+  it('unpacks to an app manifest that builds back as the app package it came from; into the project that declares it, refused', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-app-'));
+    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
+    try {
+      const src = path.join(tmp, 'src');
+      mkdirSync(path.join(src, 'data'), { recursive: true });
+      const workspace = JSON.stringify({
+        kind: 'workspace', code: 'l', version: '1.0.0', languages: ['en'],
+        apps: [{ code: 'cats', fields: [{ code: 'name', type: 'string' }] }, { code: 'items' }], data: { cats: 'data/cats.jsonl' },
+      });
+      writeFileSync(path.join(src, 'l.isola.json'), workspace);
+      writeFileSync(path.join(src, 'data', 'cats.jsonl'), '{"id":"c1","name":"Cat one"}\n');
+      const first = path.join(tmp, 'l.isolapkg');
+      await build(src, 'workspace', 'l', first);
+      await importInto(env, first);
+      const p = path.join(tmp, 'cats.isolapkg');
+      await exportTo(env, 'app', 'l.cats', p);
+      const dir = path.join(tmp, 'unpacked');
+      await unpackPackage({ file: p, dir });
+      // No workspace manifest: the package does not carry workspace l, and one made up would replace it on import.
+      assert.deepEqual((readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join('/')).sort(), ['cats.isola.json', 'data', 'data/cats.jsonl', 'isola.history.json']);
+      // Built as `isola build` builds it, with the history the unpack merged.
+      const again = path.join(tmp, 'again.isolapkg');
+      const project = await loadProject(dir, nodeFileHost);
+      const pkg = project.packages.find((x) => x.kind === 'app' && x.code === 'cats')!;
+      await buildPackage({ project, pkg, out: again, history: await readHistoryFile(dir), tool: { name: 'isola', version: 'test' }, data: 'all', createdBy: 'test' });
+      const back = await env.plan((await env.uploadPackage(again)).id, undefined, { data: 'all' });
+      assert.deepEqual(back.entities.filter((e) => e.action === 'conflict').map((e) => `${e.action} ${e.id}`), []);
+      assert.deepEqual((await contentOf(again)).data, (await contentOf(p)).data);
+      await assert.rejects(unpackPackage({ file: p, dir: src }), /l\.isola\.json declares app l\.cats already, as the manifest of workspace l/);
+      assert.equal(readFileSync(path.join(src, 'l.isola.json'), 'utf8'), workspace);
     } finally {
       await env.close();
       rmSync(tmp, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { defaultManifestFile, extOf, FileNamer, includeSpec, PlannedFile, string
 import { fileRef } from '../packaging/fileRefs';
 import { getOwn, setOwn } from '../json/own';
 import { linkedOrder, Sibling } from './linkedOrder';
+import { isUnitCode } from '../packaging/cardCheck';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -89,25 +90,26 @@ class Unpacker {
   private readonly unlinked: string[] = [];
   /** The lists of the manifests already in the folder, indexed by code once: a search per card was quadratic (2,000 apps: 0.9 s). */
   private readonly homeIndex = new Map<unknown[], Map<string, Obj>>();
+  /** The app of an app package: the package's root manifest. */
+  private readonly root?: Card;
+  /** The root's manifest, once drafted. */
+  private rootDraft?: ManifestDraft;
 
   constructor(private readonly d: Descriptor, private readonly cards: Card[], private readonly existing: ExistingManifest[]) {
     this.cards = [...cards].sort((a, b) => compareCodes(a.id, b.id));
     for (const c of this.cards) this.byId.set(`${c.type} ${c.id}`, c);
+    this.root = d.kind === 'app' ? this.cards.find((c) => c.type === 'app' && c.code === d.code) : undefined;
   }
 
   run(): UnpackLayout {
     const units = this.cards.filter((c) => UNIT_TYPES.has(c.type));
-    // The builder gives an app manifest's card the manifest itself as its body; its namespace is the card's.
-    const appManifests = this.cards.filter((c) => c.type === 'app' && c.body.kind === 'app' && c.body.namespace === c.namespace);
     for (const c of units) {
       const kind = c.type as ManifestKind;
       const top = kind === 'solution' || kind === 'configuration';
       this.draft(kind, c.code, top ? defaultManifestFile.top(c.code) : defaultManifestFile.namespace(c.code), this.unitValue(c));
     }
-    for (const c of appManifests) {
-      const ns = c.body.namespace as string;
-      const isRoot = this.d.kind === 'app' && this.d.code === c.code;
-      this.appManifest(c, isRoot ? defaultManifestFile.top(c.code) : defaultManifestFile.app(ns, c.code));
+    for (const c of this.cards.filter((x) => x.type === 'app' && this.isAppManifest(x))) {
+      this.appManifest(c, c === this.root ? defaultManifestFile.top(c.code) : defaultManifestFile.app(c.namespace, c.code));
     }
     for (const c of this.cards) {
       if (UNIT_TYPES.has(c.type) || this.claimed.has(`${c.type} ${c.id}`)) continue;
@@ -150,13 +152,33 @@ class Unpacker {
     return value;
   }
 
-  /** An app manifest: the app card's body is the manifest; the processes, widgets, ... it lists are claimed from their cards. */
+  /**
+   * Whether an app card becomes a manifest of its own rather than an element of its workspace's
+   * `apps`: the app of an app package (however the environment it came from declared it), an app
+   * of a namespace the package carries no workspace or module of (only an app manifest can
+   * declare it without writing a workspace the package does not carry), and an app manifest's
+   * card (the builder gives it the manifest itself as its body; its namespace is the card's).
+   */
+  private isAppManifest(c: Card): boolean {
+    if (!isUnitCode(c.namespace)) return false;
+    return c === this.root
+      || (c.body.kind === 'app' && c.body.namespace === c.namespace)
+      || !(this.find('workspace', c.namespace) ?? this.find('module', c.namespace));
+  }
+
+  /**
+   * An app manifest: the app card's body, with the processes, widgets, ... it lists claimed from
+   * their cards; the app of an app package takes every other card of the package (`place`).
+   */
   private appManifest(c: Card, file: string): void {
-    const ns = c.body.namespace as string;
+    const ns = c.namespace;
     this.claimed.add(`app ${c.id}`);
-    const value: Obj = { kind: 'app', code: c.code, ...this.entity(c, undefined, undefined) };
+    const value: Obj = { kind: 'app', code: c.code, namespace: ns, ...this.entity(c, undefined, undefined) };
     value.kind = 'app';
+    value.namespace = ns;
     const m = this.draft('app', c.code, file, value, ns);
+    if (c === this.root) this.rootDraft = m;
+    if (!m.existing) this.refuseDeclaredElsewhere('app', ns, c.code);
     const home = m.existing?.value;
     for (const [prop, type] of Object.entries(TOP_LISTS.app)) {
       const list = value[prop];
@@ -195,12 +217,31 @@ class Unpacker {
     }
   }
 
+  /**
+   * Refuses to declare an entity that a manifest of the folder this unpack does not write
+   * declares already (a workspace's inline app, its process): the folder would declare it twice,
+   * and the manifest that declares it is not the package's to rewrite.
+   */
+  private refuseDeclaredElsewhere(type: string, ns: string, code: string): void {
+    const written = new Set(this.drafts.map((m) => m.existing));
+    const prop = LIST_OF[type];
+    const e = this.existing.find((x) => !written.has(x) && (x.kind === 'app' ? x.namespace : x.code) === ns
+      && (type === 'app' && x.kind === 'app' ? x.code === code : prop !== undefined && !!byCode(getOwn(x.value, prop), code)));
+    if (!e) return;
+    throw new UnpackRefused(`${e.file} declares ${type} ${ns}.${code} already, as the manifest of ${e.kind} ${e.code}, which this ${this.d.kind} package does not carry: the unpack would declare it a second time. Unpack into another folder, or export and unpack ${e.kind} ${e.code} instead`);
+  }
+
   /** An app's records go next to the manifest that declares the app (or already names its data file), as `data/<app>.jsonl`. */
   private data(app: string): void {
     const [ns, code] = [app.slice(0, app.indexOf('.')), app.slice(app.indexOf('.') + 1)];
     const named = (m: { value: Obj }) => isObj(m.value.data) && typeof getOwn(m.value.data, code) === 'string';
-    const m = this.drafts.find((x) => x.existing && x.value.code === ns && (x.kind === 'workspace' || x.kind === 'module') && named(x.existing))
-      ?? this.drafts.find((x) => (x.kind === 'workspace' || x.kind === 'module') && x.code === ns);
+    const inNs = (x: ManifestDraft) => (x.kind === 'app' ? x.value.namespace === ns : (x.kind === 'workspace' || x.kind === 'module') && x.code === ns);
+    // The folder's own name for the file first; then an app package's manifest, the namespace's
+    // workspace or module, and last the manifest of the app itself.
+    const m = this.drafts.find((x) => x.existing && inNs(x) && named(x.existing))
+      ?? (this.rootDraft?.value.namespace === ns ? this.rootDraft : undefined)
+      ?? this.drafts.find((x) => x.kind !== 'app' && inNs(x))
+      ?? this.drafts.find((x) => x.kind === 'app' && inNs(x) && x.code === code);
     if (!m) {
       // A data-only package: the records go to the file a manifest of the folder already names for them.
       const home = this.existing.find((e) => (e.kind === 'app' ? e.namespace : e.code) === ns && isObj(e.value.data) && typeof getOwn(e.value.data, code) === 'string');
@@ -282,8 +323,30 @@ class Unpacker {
       const globals = (isObj(conf.value.globals) ? conf.value.globals : (conf.value.globals = {})) as Obj;
       return this.push(conf, globals, LIST_OF[c.type] ?? `${c.type}s`, c);
     }
-    const owner = this.find('workspace', c.namespace) ?? this.find('module', c.namespace) ?? this.find('solution', c.namespace) ?? this.synthesized(c.namespace);
+    const owner = this.find('workspace', c.namespace) ?? this.find('module', c.namespace) ?? this.find('solution', c.namespace) ?? this.appHome(c);
+    if (!owner) {
+      if (!isUnitCode(c.namespace)) throw new UnpackRefused(`entities of namespace ${c.namespace} cannot be unpacked: it is built in or not a namespace code`);
+      // A manifest made up for the namespace would be a workspace the package does not carry,
+      // and a build of it would overwrite the real one (its version, its languages) on import.
+      this.notes.push(`${c.type} ${c.id} was left out: the package carries no workspace or module of namespace ${c.namespace} to declare it`);
+      return;
+    }
+    if (owner.kind === 'app') this.refuseDeclaredElsewhere(c.type, c.namespace, c.code);
     this.push(owner, owner.value, LIST_OF[c.type] ?? `${c.type}s`, c);
+  }
+
+  /**
+   * The app manifest that declares an entity whose namespace the package carries no workspace or
+   * module of: an app package's own, else the app manifest of the namespace that the entity's
+   * `app` names, else the first one; only for what an app manifest may declare.
+   */
+  private appHome(c: Card): ManifestDraft | undefined {
+    const prop = LIST_OF[c.type];
+    if (prop === undefined || !Object.hasOwn(TOP_LISTS.app, prop)) return undefined;
+    if (this.rootDraft?.value.namespace === c.namespace) return this.rootDraft;
+    const apps = this.drafts.filter((m) => m.kind === 'app' && m.value.namespace === c.namespace);
+    const named = typeof c.body.app === 'string' ? c.body.app.slice(c.body.app.indexOf('.') + 1) : undefined;
+    return apps.find((m) => m.code === named) ?? apps[0];
   }
 
   private push(m: ManifestDraft, container: Obj, prop: string, c: Card): void {
@@ -311,15 +374,6 @@ class Unpacker {
       this.homeIndex.set(list, index);
     }
     return index.get(code);
-  }
-
-  /** A workspace for entities whose namespace has no unit card in the package (an app package's, an environment's namespace without one). */
-  private synthesized(ns: string): ManifestDraft {
-    if (!/^[a-z][a-z0-9_]{0,63}$/.test(ns)) throw new UnpackRefused(`entities of namespace ${ns} cannot be unpacked: it is built in or not a namespace code`);
-    this.notes.push(`the package has no workspace or module card for namespace ${ns}: its entities go into a workspace manifest made for them`);
-    const existing = this.existing.find((e) => (e.kind === 'workspace' || e.kind === 'module') && e.code === ns);
-    const m = this.draft(existing?.kind ?? 'workspace', ns, defaultManifestFile.namespace(ns), { kind: existing?.kind ?? 'workspace', code: ns });
-    return m;
   }
 
   private configuration(what: string): ManifestDraft {

@@ -54,6 +54,12 @@ describe('an update deletes nothing (merge.ts)', () => {
     assert.deepEqual(gone.body.layout, { tabs: [{ code: 'main' }, { code: 'extra' }] });
     assert.equal(mergeBodies('app', app(['name']), app(['name'], { style: { color: 'red' } })).body.style, undefined);
   });
+  it("drops the lists an earlier build put in an app manifest's card (processes, widgets, ...): cards of their own, not the app's", () => {
+    const earlier = app(['name', 'code'], { kind: 'app', namespace: 'ws', processes: [{ code: 'p' }], widgets: [{ code: 'w' }], templates: [{ code: 't' }], counters: [{ code: 'c' }], groups: [{ code: 'g' }] });
+    const m = mergeBodies('app', app(['name']), earlier);
+    assert.deepEqual(m.body, app(['name', 'code']));
+    assert.deepEqual(m.kept, ['fields.code']);
+  });
   it('carries a deletion the package makes: its element wins, flag and all', () => {
     const m = mergeBodies('app', { code: 'bills', fields: [{ code: 'x', deleted: true }] }, app(['x']));
     assert.deepEqual(m.body.fields, [{ code: 'x', deleted: true }]);

@@ -60,6 +60,17 @@ async function ordersApp(tmp: string): Promise<{ src: string; entries: Awaited<R
   return { src, entries: await readEntries(file) };
 }
 
+/**
+ * An app card of `ordersApp`'s package as earlier builds wrote it: the app manifest whole, its
+ * processes with the file names the project gave their scripts. Unpack still reads such
+ * packages, and follows those names only where `packageHintProblem` lets it.
+ */
+function earlierAppCard(data: Buffer): { body: Record<string, unknown> & { processes: { code: string; scripts?: { code: string; file: string }[] }[] }; hash: string } {
+  const c = JSON.parse(data.toString('utf8'));
+  c.body = { kind: 'app', namespace: 'shop', ...c.body, processes: [{ code: 'approve', app: 'orders', scripts: [{ code: 'main', file: 'scripts/main.ts' }] }] };
+  return c;
+}
+
 async function refused(build: (file: string) => Promise<void>, message: RegExp, prepare?: (dir: string) => void): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-hostile-'));
   try {
@@ -361,8 +372,8 @@ describe('unpack trusts the package no more than the reader does', () => {
       const original = appEntry.data;
       const planted = ['.github/workflows/evil.ts', 'scripts/.hidden/main.ts', 'vendor/main.ts', 'scripts/../vendor/backdoor.isola.json', 'scripts/backdoor.isola.json', 'scripts/main.yml'];
       for (const hint of planted) {
-        const c = JSON.parse(original.toString('utf8'));
-        c.body.processes[0].scripts[0].file = hint;
+        const c = earlierAppCard(original);
+        c.body.processes[0].scripts![0].file = hint;
         c.hash = sha256(canonicalJson(c.body));
         appEntry.data = Buffer.from(JSON.stringify(c));
         const forged = path.join(tmp, 'forged.isolapkg');
@@ -378,8 +389,8 @@ describe('unpack trusts the package no more than the reader does', () => {
         assert.ok(r.notes.some((n) => n.includes(`\`${hint}\``) && n.includes('a name of its own')), `${hint}: ${JSON.stringify(r.notes)}`);
       }
       // A name in the script folder is the package's to give.
-      const c = JSON.parse(original.toString('utf8'));
-      c.body.processes[0].scripts[0].file = 'scripts/flows/approve.ts';
+      const c = earlierAppCard(original);
+      c.body.processes[0].scripts![0].file = 'scripts/flows/approve.ts';
       c.hash = sha256(canonicalJson(c.body));
       appEntry.data = Buffer.from(JSON.stringify(c));
       const kept = path.join(tmp, 'kept.isolapkg');
@@ -399,8 +410,8 @@ describe('unpack trusts the package no more than the reader does', () => {
       const { src, entries } = await ordersApp(tmp);
       // The app card lists a process the package has no card for; the process card names a second script by path alone.
       const appEntry = entries.find((e) => e.name === 'apps/shop.orders.card.json')!;
-      const a = JSON.parse(appEntry.data.toString('utf8'));
-      a.body.processes.push({ code: 'ghost', app: 'orders', scripts: [{ code: 'main', file: '.git/config' }] });
+      const a = earlierAppCard(appEntry.data);
+      a.body.processes.push({ code: 'ghost', scripts: [{ code: 'main', file: '.git/config' }] });
       a.hash = sha256(canonicalJson(a.body));
       appEntry.data = Buffer.from(JSON.stringify(a));
       const procEntry = entries.find((e) => e.name.endsWith('shop.approve.card.json'))!;
@@ -421,16 +432,17 @@ describe('unpack trusts the package no more than the reader does', () => {
       // The script left without a file is a finding of its own (MAN002), not a path to follow.
       const check = spawnSync(process.execPath, [CLI, 'check', dir], { encoding: 'utf8' });
       assert.match(check.stdout, /MAN002 `processes\[0\]\.scripts\[1\]` needs `file`/);
-      // A data file no manifest of the folder names is not the package's to take, empty or not.
+      // A data file no manifest of the folder names is not the package's to take. (A package
+      // without records names no data file: an app card leaves its manifest's `data` out.)
       const dataDir = path.join(tmp, 'data-out');
       mkdirSync(path.join(dataDir, 'data'), { recursive: true });
       writeFileSync(path.join(src, 'orders.isola.json'), JSON.stringify({ kind: 'app', namespace: 'shop', code: 'orders', version: '1.0.0', fields: [{ code: 'n', type: 'string' }], data: { orders: 'data/orders.jsonl' } }));
       mkdirSync(path.join(src, 'data'), { recursive: true });
-      writeFileSync(path.join(src, 'data', 'orders.jsonl'), '');
-      const designOnly = path.join(tmp, 'design.isolapkg');
-      assert.equal(spawnSync(process.execPath, [CLI, 'build', src, '--package', 'orders', '--kind', 'app', '--out', designOnly]).status, 0);
+      writeFileSync(path.join(src, 'data', 'orders.jsonl'), '{"id":"2","n":"the package\'s"}\n');
+      const withData = path.join(tmp, 'data.isolapkg');
+      assert.equal(spawnSync(process.execPath, [CLI, 'build', src, '--package', 'orders', '--kind', 'app', '--data', 'all', '--out', withData]).status, 0);
       writeFileSync(path.join(dataDir, 'data', 'orders.jsonl'), '{"id":"1","note":"not this package\'s"}\n');
-      await assert.rejects(unpackPackage({ file: designOnly, dir: dataDir }), /data\/orders\.jsonl exists and is not a file of this folder's manifests/);
+      await assert.rejects(unpackPackage({ file: withData, dir: dataDir }), /data\/orders\.jsonl exists and is not a file of this folder's manifests/);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -454,13 +466,14 @@ describe('unpack trusts the package no more than the reader does', () => {
       const r = await unpackPackage({ file, dir: proj });
       assert.equal(readFileSync(data, 'utf8'), records);
       assert.deepEqual(r.files.filter((f) => f.status !== 'unchanged'), [], JSON.stringify(r.files));
-      // Into an empty folder the file the manifest names is there, with no records.
+      // Into an empty folder no data file is written or named: the package carries no records, and
+      // an app card, as a workspace's card, leaves the manifest's `data` paths out.
       const fresh = path.join(tmp, 'fresh');
       mkdirSync(fresh);
       await unpackPackage({ file, dir: fresh });
-      const named = readdirSync(fresh, { recursive: true }).map(String).find((f) => f.endsWith('customers.jsonl'));
-      assert.ok(named, 'the data file the manifest names exists');
-      assert.equal(readFileSync(path.join(fresh, named!), 'utf8'), '');
+      const files = readdirSync(fresh, { recursive: true }).map(String);
+      assert.equal(files.find((f) => f.endsWith('.jsonl')), undefined, JSON.stringify(files));
+      for (const f of files.filter((x) => x.endsWith('.isola.json'))) assert.equal(JSON.parse(readFileSync(path.join(fresh, f), 'utf8')).data, undefined, f);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -7,7 +7,8 @@ import { generateProject } from '../../../bench/generate';
 import { nodeFileHost } from '../../../server/src/core/manifest/host';
 import { loadProject } from '../../../server/src/core/manifest/project';
 import { packageErrors } from '../../../server/src/core/packaging/builder';
-import { findings, roundTrip } from './roundTrip';
+import { unpackPackage } from '../../../server/src/core/unpack/unpack';
+import { build, findings, roundTrip } from './roundTrip';
 
 const REPO = path.resolve(__dirname, '../../../..');
 
@@ -57,6 +58,20 @@ describe('unpack is lossless over app manifests, with their scripts, data and de
         assert.deepEqual(await findings(unpacked), []);
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+    // The app's card does not say which entities its manifest declares: the manifest does.
+    it(`${kind} ${code} into the project it was built from changes no file: the app manifest keeps its processes, counters and data`, async () => {
+      const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-appm-'));
+      try {
+        const dir = path.join(tmp, 'project');
+        write(dir);
+        await build(dir, kind, code, path.join(tmp, 'p.isolapkg'));
+        const r = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir });
+        assert.deepEqual(r.files.filter((f) => f.status !== 'unchanged' && f.file !== 'isola.history.json').map((f) => `${f.status} ${f.file}`), []);
+        assert.ok(r.files.some((f) => f.file === 'ws/orders.isola.json'), JSON.stringify(r.files));
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
       }
     });
   }

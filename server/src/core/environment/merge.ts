@@ -24,6 +24,7 @@ import type { Card } from '../packaging/format';
 import type { EnvEntity, PlanAction } from './types';
 import { said, type Said } from './said';
 import { getOwn, setOwn } from '../json/own';
+import { TOP_LISTS } from '../manifest/kinds';
 
 type Obj = Record<string, unknown>;
 
@@ -56,7 +57,7 @@ export interface Merged {
  */
 export function mergeBodies(type: string, pkg: Obj, env: Obj): Merged {
   const kept: string[] = [];
-  const body = mergeObject(pkg, env, '', kept, false);
+  const body = mergeObject(pkg, type === 'app' ? withoutAppManifestLists(env) : env, '', kept, false);
   for (const p of targetOwned(type)) {
     const had = Object.prototype.hasOwnProperty.call(env, p);
     if (had && !sameJson(env[p], pkg[p])) kept.push(p);
@@ -65,6 +66,22 @@ export function mergeBodies(type: string, pkg: Obj, env: Obj): Merged {
     else delete body[p];
   }
   return { body, kept };
+}
+
+/** Lists of an app manifest that travel as cards of their own (processes, widgets, ...). */
+const APP_MANIFEST_LISTS = Object.keys(TOP_LISTS.app);
+
+/**
+ * An app's body without the lists of its manifest that are cards of their own. The card an
+ * earlier build wrote for an app manifest carried them too (cards.ts); they are not sub-entities
+ * of the app, so an update drops that copy rather than keep it stale (and report each process
+ * and widget as kept).
+ */
+function withoutAppManifestLists(env: Obj): Obj {
+  if (!APP_MANIFEST_LISTS.some((k) => Object.hasOwn(env, k))) return env;
+  const out: Obj = {};
+  for (const k of Object.keys(env)) if (!APP_MANIFEST_LISTS.includes(k)) setOwn(out, k, env[k]);
+  return out;
 }
 
 // Plain loops over `Object.keys`, paths built only where they are used, and lists merged in place

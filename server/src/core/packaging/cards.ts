@@ -151,10 +151,25 @@ function followedSiblings(m: Manifest): Map<EntityDecl, string> {
   return out;
 }
 
+/** What leaves an app's card: its permissions, a card of their own. */
+const APP_SPLIT = new Set(['permissions']);
+
+/**
+ * What leaves the card of an app manifest's own app, so that it is the card the same app gets
+ * when a workspace declares it inline: what only says how the app is declared (`kind`,
+ * `namespace`: the card's namespace), the lists that are cards of their own (processes, widgets,
+ * templates, counters, groups, permissions) and its `data` paths (records travel as data sets).
+ * Left in, they made the app's hash follow every change of its processes (a conflict with a
+ * change made to the app in an environment) and of where the project keeps its files (a rebuild
+ * after an unpack differed). What the manifest says of the app itself (`title`, `version`,
+ * `languages`, ...) stays.
+ */
+const APP_MANIFEST_SPLIT = new Set([...APP_SPLIT, ...Object.keys(TOP_LISTS.app), 'data', 'kind', 'namespace']);
+
 function entityBody(e: EntityDecl, attach: (dir: 'scripts' | 'templates/files', id: string, absPath: string) => Obj | undefined, follows?: string): Obj {
   // Org-chart units are cards of their own: a unit names its parent instead of holding its subtree,
   // so editing one unit changes only that unit's hash.
-  const body = strip(e.body, e.kind === 'app' ? new Set(['permissions']) : e.kind === 'orgUnit' ? new Set(['children']) : new Set());
+  const body = strip(e.body, e.kind === 'app' ? (e.path.length === 0 ? APP_MANIFEST_SPLIT : APP_SPLIT) : e.kind === 'orgUnit' ? new Set(['children']) : new Set());
   if (e.kind === 'orgUnit') {
     // The card's own link: a top unit's own `parent` would nest it under that unit in an unpack.
     delete body.parent;

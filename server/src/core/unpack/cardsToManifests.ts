@@ -155,20 +155,26 @@ class Unpacker {
   /**
    * Whether an app card becomes a manifest of its own rather than an element of its workspace's
    * `apps`: the app of an app package (however the environment it came from declared it), an app
-   * of a namespace the package carries no workspace or module of (only an app manifest can
-   * declare it without writing a workspace the package does not carry), and an app manifest's
-   * card (the builder gives it the manifest itself as its body; its namespace is the card's).
+   * the folder already has a manifest of, an app of a namespace the package carries no workspace
+   * or module of (only an app manifest can declare it without writing a workspace the package
+   * does not carry), and an app card that is a whole manifest (`kind` and `namespace` in its
+   * body, as earlier builds wrote an app manifest's card: see `appManifest`). A card says nothing
+   * else of how its app was declared, so a namespace package's other apps go inline into its
+   * workspace, as the same app declared either way has the same card.
    */
   private isAppManifest(c: Card): boolean {
     if (!isUnitCode(c.namespace)) return false;
     return c === this.root
       || (c.body.kind === 'app' && c.body.namespace === c.namespace)
+      || this.existing.some((e) => e.kind === 'app' && e.namespace === c.namespace && e.code === c.code)
       || !(this.find('workspace', c.namespace) ?? this.find('module', c.namespace));
   }
 
   /**
    * An app manifest: the app card's body, with the processes, widgets, ... it lists claimed from
-   * their cards; the app of an app package takes every other card of the package (`place`).
+   * their cards. An app card lists them only when an earlier build wrote it (the manifest whole,
+   * project paths and all); otherwise the folder's manifest of the app keeps those it lists, and
+   * the app of an app package takes every other card of the package (`place`).
    */
   private appManifest(c: Card, file: string): void {
     const ns = c.namespace;
@@ -182,7 +188,10 @@ class Unpacker {
     const home = m.existing?.value;
     for (const [prop, type] of Object.entries(TOP_LISTS.app)) {
       const list = value[prop];
-      if (!Array.isArray(list)) continue;
+      if (!Array.isArray(list)) {
+        this.claimListed(m, prop, type);
+        continue;
+      }
       value[prop] = list.flatMap((el) => {
         const card = isObj(el) && typeof el.code === 'string' ? this.byId.get(`${type} ${ns}.${el.code}`) : undefined;
         if (!card) {
@@ -215,6 +224,24 @@ class Unpacker {
         this.namer.request({ manifestFile: m.file, defaults: [`data/${nameOfCode(app)}.jsonl`], hint: spec, source: has ? { app: `${ns}.${app}` } : { empty: true }, set: (s) => setOwn(data, app, s), what: `the data of app ${app}`, fromPackage: ownData !== spec });
       }
     }
+  }
+
+  /**
+   * The entities of the folder's manifest of an app that the package carries, claimed from their
+   * cards into that manifest's list `prop`, in its order: where an entity is declared is the
+   * folder's to say, since a card does not say it.
+   */
+  private claimListed(m: ManifestDraft, prop: string, type: string): void {
+    const listed = m.existing ? getOwn(m.existing.value, prop) : undefined;
+    if (!Array.isArray(listed)) return;
+    const out: Obj[] = [];
+    for (const el of listed) {
+      const card = isObj(el) && typeof el.code === 'string' ? this.byId.get(`${type} ${m.value.namespace as string}.${el.code}`) : undefined;
+      if (!card || this.claimed.has(`${type} ${card.id}`)) continue;
+      this.claimed.add(`${type} ${card.id}`);
+      out.push(this.entity(card, m, el as Obj));
+    }
+    if (out.length) m.value[prop] = out;
   }
 
   /**

@@ -176,7 +176,18 @@ describe('unpack trusts the package no more than the reader does', () => {
 
   it('a script code with a character Windows does not allow is refused', async () => {
     const s = script('ws', 'p', 'a:b');
-    await refused((f) => pkg(f, 'ws', [card('process', 'ws', 'p', { code: 'p', scripts: [s.body] })], [s.file]), /does not allow/);
+    // The reader refuses it first (no valid code), before unpack's own name check; nothing is written.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-hostile-'));
+    try {
+      const file = path.join(tmp, 'p.isolapkg');
+      await pkg(file, 'ws', [card('process', 'ws', 'p', { code: 'p', scripts: [s.body] })], [s.file]);
+      const dir = path.join(tmp, 'out');
+      mkdirSync(dir);
+      await assert.rejects(unpackPackage({ file, dir }), /script "a:b" \(scripts\[0\]\) does not have a valid code/);
+      assert.deepEqual(readdirSync(dir), [], 'nothing written');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('an app manifest naming a data file outside the folder is refused', async () => {

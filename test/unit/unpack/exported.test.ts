@@ -23,6 +23,18 @@ const EXAMPLES = [
 ] as const;
 
 /** Uploads, plans (all data) and imports a package; fails the test unless the import succeeds. */
+/** Runs `fn` with a fresh folder and an embedded environment in it, both gone afterwards. */
+async function inLocalEnv(name: string, fn: (tmp: string, env: LocalClient) => Promise<void>): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `isola-exported-${name}-`));
+  const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
+  try {
+    await fn(tmp, env);
+  } finally {
+    await env.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 async function importInto(env: LocalClient, file: string, as?: string): Promise<void> {
   const plan = await env.plan((await env.uploadPackage(file)).id, as, { data: 'all' });
   const job = await followJob(env, (await env.startImport(plan.id, 'cancel')).id, () => undefined, 20);
@@ -39,9 +51,7 @@ async function exportTo(env: LocalClient, kind: string, code: string, file: stri
 describe('a package exported from an environment, unpacked and built again, imports back as all unchanged', () => {
   for (const ex of EXAMPLES) {
     it(ex.dir, async () => {
-      const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-'));
-      const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
-      try {
+      await inLocalEnv('example', async (tmp, env) => {
         const first = path.join(tmp, 'first.isolapkg');
         await build(path.join(REPO, ex.dir), ex.kind, ex.code, first);
         await importInto(env, first);
@@ -55,19 +65,14 @@ describe('a package exported from an environment, unpacked and built again, impo
         const back = await env.plan((await env.uploadPackage(again)).id, undefined, { data: 'all' });
         assert.deepEqual(back.entities.filter((e) => e.action !== 'unchanged').map((e) => `${e.action} ${e.id}`), []);
         assert.deepEqual((await contentOf(again)).data, (await contentOf(p)).data);
-      } finally {
-        await env.close();
-        rmSync(tmp, { recursive: true, force: true });
-      }
+      });
     });
   }
 });
 
 describe('a configuration exported from an environment that holds other namespaces', () => {
   it('unpacks into a configuration manifest that includes every unit, so its build carries them all again', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-conf-'));
-    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
-    try {
+    await inLocalEnv('conf', async (tmp, env) => {
       for (const ex of EXAMPLES) {
         const file = path.join(tmp, `${ex.code}.isolapkg`);
         await build(path.join(REPO, ex.dir), ex.kind, ex.code, file);
@@ -83,18 +88,13 @@ describe('a configuration exported from an environment that holds other namespac
       assert.ok(Object.keys(before.cards).some((k) => k.startsWith('app invoices.')), 'the export carries the other workspaces');
       assert.deepEqual(Object.keys(after.cards).sort(), Object.keys(before.cards).sort());
       assert.deepEqual(after.data, before.data);
-    } finally {
-      await env.close();
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('a copy of an app package (`as`) with its records', () => {
   it('keeps its own records, and an export of the namespace unpacks both apps with their records', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-copy-'));
-    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
-    try {
+    await inLocalEnv('copy', async (tmp, env) => {
       const src = path.join(tmp, 'src');
       mkdirSync(path.join(src, 'data'), { recursive: true });
       writeFileSync(path.join(src, 'tickets.isola.json'), JSON.stringify({
@@ -118,10 +118,7 @@ describe('a copy of an app package (`as`) with its records', () => {
         await build(dir, 'app', app, again);
         assert.deepEqual((await contentOf(again)).data[`solo.${app}`], (await contentOf(p)).data[`solo.${app}`], app);
       }
-    } finally {
-      await env.close();
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -136,9 +133,7 @@ async function contentOfCards(file: string): Promise<Card[]> {
 
 describe('a copy of a workspace (`as`), exported, unpacked and built again', () => {
   it('imports back as all unchanged: its files are named after the copy, as a build names them', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-as-'));
-    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
-    try {
+    await inLocalEnv('as', async (tmp, env) => {
       const first = path.join(tmp, 'first.isolapkg');
       await build(path.join(REPO, 'examples/invoices'), 'workspace', 'invoices', first);
       await importInto(env, first, 'inv_copy');
@@ -151,18 +146,13 @@ describe('a copy of a workspace (`as`), exported, unpacked and built again', () 
       await build(dir, 'workspace', 'inv_copy', again);
       const back = await env.plan((await env.uploadPackage(again)).id, undefined, { data: 'all' });
       assert.deepEqual(back.entities.filter((e) => e.action !== 'unchanged').map((e) => `${e.action} ${e.id}`), []);
-    } finally {
-      await env.close();
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('a copy of a workspace (`as`) whose script imports its own namespace', () => {
   it('imports the copy\'s namespace: exported and unpacked, the copy is as isolated as the original', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-imports-'));
-    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
-    try {
+    await inLocalEnv('imports', async (tmp, env) => {
       const src = path.join(tmp, 'src');
       mkdirSync(path.join(src, 'scripts'), { recursive: true });
       writeFileSync(path.join(src, 'src.isola.json'), JSON.stringify({
@@ -180,18 +170,13 @@ describe('a copy of a workspace (`as`) whose script imports its own namespace', 
       const m = JSON.parse(readFileSync(path.join(dir, 'src_copy', 'src_copy.isola.json'), 'utf8'));
       assert.deepEqual(m.processes[0].scripts[0].imports, ['src_copy', 'tax']);
       assert.deepEqual((await findings(dir)).filter((f) => !f.includes('`tax`')), []);
-    } finally {
-      await env.close();
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('a copy of a workspace (`as`) with an app manifest', () => {
   it('unpacks its export into the copy\'s namespace, with nothing of the original\'s', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-appmanifest-'));
-    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
-    try {
+    await inLocalEnv('appmanifest', async (tmp, env) => {
       const src = path.join(tmp, 'src');
       mkdirSync(path.join(src, 'apps'), { recursive: true });
       writeFileSync(path.join(src, 'src.isola.json'), JSON.stringify({ kind: 'workspace', code: 'src', version: '1.0.0', languages: ['en'], apps: [{ code: 'b' }] }, null, 2));
@@ -216,18 +201,13 @@ describe('a copy of a workspace (`as`) with an app manifest', () => {
       await build(dir, 'workspace', 'src_copy', again);
       const back = await env.plan((await env.uploadPackage(again)).id, undefined, { data: 'all' });
       assert.deepEqual(back.entities.filter((e) => e.action !== 'unchanged').map((e) => `${e.action} ${e.id}`), []);
-    } finally {
-      await env.close();
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('a configuration that includes nothing, imported and retrieved', () => {
   it('leaves its manifest byte for byte as it was', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-conf-none-'));
-    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
-    try {
+    await inLocalEnv('conf-none', async (tmp, env) => {
       const src = path.join(tmp, 'src');
       mkdirSync(src);
       const text = [
@@ -245,18 +225,13 @@ describe('a configuration that includes nothing, imported and retrieved', () => 
       const r = await unpackPackage({ file: p, dir: src });
       assert.deepEqual(r.files.filter((f) => f.file.endsWith('.isola.json') && f.status !== 'unchanged').map((f) => `${f.status} ${f.file}`), []);
       assert.equal(readFileSync(path.join(src, 'co.isola.json'), 'utf8'), text);
-    } finally {
-      await env.close();
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('an app a workspace declares inline, exported as an app package', () => {
   it('unpacks to an app manifest that builds back as the same package, all unchanged; into the project that declares it, refused', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-exported-app-'));
-    const env = await LocalClient.open(path.join(tmp, 'env'), 'ann');
-    try {
+    await inLocalEnv('app', async (tmp, env) => {
       const src = path.join(tmp, 'src');
       mkdirSync(path.join(src, 'data'), { recursive: true });
       const workspace = JSON.stringify({
@@ -285,9 +260,6 @@ describe('an app a workspace declares inline, exported as an app package', () =>
       assert.deepEqual((await contentOf(again)).data, (await contentOf(p)).data);
       await assert.rejects(unpackPackage({ file: p, dir: src }), /l\.isola\.json declares app l\.cats already, as the manifest of workspace l/);
       assert.equal(readFileSync(path.join(src, 'l.isola.json'), 'utf8'), workspace);
-    } finally {
-      await env.close();
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -5,6 +5,9 @@ import { mergeBodies, Merges, targetOwned } from '../../../server/src/core/envir
 import { sameJson } from '../../../server/src/core/packaging/canonical';
 import type { EnvEntity } from '../../../server/src/core/environment/types';
 
+// The benchmarks' seeded generator (mulberry32), so a failure names a case that can be run again.
+import { rng as random } from '../../../bench/package';
+
 type Obj = Record<string, unknown>;
 
 /**
@@ -64,18 +67,6 @@ function plainMerge(type: string, pkg: Obj, env: Obj): { body: Obj; kept: string
     else delete body[p];
   }
   return { body, kept };
-}
-
-/** A seeded generator (mulberry32), so a failure names a case that can be run again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TYPES = ['app', 'workspace', 'setting', 'process', 'permissions'];

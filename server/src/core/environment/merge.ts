@@ -231,10 +231,10 @@ export function refineAction<A extends { action: PlanAction; reason?: string; sa
   if (!env || (base.action !== 'update' && base.action !== 'conflict') || env.deleted !== card.deleted) return base;
   const merged = merges.of(card, env);
   if (!sameJson(merged.body, env.body)) return base;
-  if (base.action === 'update') return { action: 'unchanged' };
+  if (base.action === 'update' || (base.said === undefined && !base.reason)) return { action: 'unchanged' };
   // A conflict that writes nothing (going back to an older version whose parts the newer one
   // holds, which an import never deletes): said, so that nobody takes it for a rollback done.
-  const s = said('plan.reason.holdsAll', { why: base.said ?? base.reason ?? '', kept: merged.kept.length ? merged.kept.join(', ') : '-' });
+  const s = said('plan.reason.holdsAll', { why: base.said ?? base.reason!, kept: merged.kept.length ? merged.kept.join(', ') : '-' });
   return { action: 'unchanged', reason: s.text, said: s.said };
 }
 

@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
-import { defaultTokenEnv, EnvironmentConfig } from '../../../server/src/env/config';
+import type { EnvironmentConfig } from '../../../server/src/env/config';
 import { EnvClient, HttpClient } from '../../../server/src/env/client';
 import type { EnvironmentList } from './environmentList';
 import type { LocalService } from './localService';
-import { boundKey, decideToken, legacyKey, originOf, originsKey, parseOrigins, withOrigin, withoutOrigin } from './tokenBinding';
+import { acceptedKey, boundKey, decideToken, legacyKey, originOf, originsKey, parseOrigins, tokenVariable, withOrigin, withoutOrigin } from './tokenBinding';
 
 /**
  * A client for each environment: the local service, or an HTTP client with the token from secret
- * storage. Stored tokens are bound to the origin they were entered for (tokenBinding.ts).
+ * storage or, failing that, from the CLI's variable. Stored tokens are bound to the origin they
+ * were entered for, and the variable's token goes only to origins accepted for it (tokenBinding.ts).
  */
 export class Connections {
-  /** `name origin` pairs the user declined this window, so a view refresh does not ask again. */
+  /** `name origin` (and `$VARIABLE origin`) pairs the user declined this window, so a view refresh does not ask again. */
   private readonly refused = new Set<string>();
   /** Questions on screen, so that requests made together ask once. */
   private readonly asking = new Map<string, Promise<string | undefined>>();
@@ -29,25 +30,44 @@ export class Connections {
       return new HttpClient('local', url, token, vscode.env.language);
     }
     // A token set in VS Code wins; the CLI's variable is the fallback, so one setup serves both.
-    const token = (await this.storedToken(name, e.url)) ?? process.env[e.tokenEnv ?? defaultTokenEnv(name)];
+    const token = await this.token(name, e.url, tokenVariable(name, e.tokenEnv));
     // The service answers its refusals in the editor's display language (Accept-Language).
     return new HttpClient(name, e.url, token, vscode.env.language);
   }
 
-  /** The stored token that may go to `url`, asking first when it was entered for another origin. */
-  private async storedToken(name: string, url: string): Promise<string | undefined> {
+  /** The token that may go to `url`, asking first when it was entered for another origin or is the variable's for an origin not accepted. */
+  private async token(name: string, url: string, variable: string | undefined): Promise<string | undefined> {
     const origin = originOf(url);
     const d = decideToken(name, url, {
       bound: origin ? await this.secrets.get(boundKey(name, origin)) : undefined,
       legacy: (await this.secrets.get(legacyKey(name))) !== undefined,
       origins: parseOrigins(await this.secrets.get(originsKey(name))),
       refused: this.refused.has(`${name} ${origin}`),
+    }, variable === undefined ? undefined : {
+      variable,
+      value: process.env[variable],
+      accepted: parseOrigins(await this.secrets.get(acceptedKey(variable))),
+      refused: this.refused.has(`$${variable} ${origin}`),
     });
     switch (d.kind) {
       case 'send':
+      case 'sendEnv':
         return d.token;
       case 'none':
         return undefined;
+      case 'refusedEnv':
+        throw new Error(vscode.l10n.t('environment "{0}": the token in ${1} was not sent to {2}; set a token for it to connect', name, d.variable, d.origin));
+      case 'askEnv': {
+        const key = `$${d.variable} ${d.origin}`;
+        let pending = this.asking.get(key);
+        if (!pending) {
+          pending = this.askEnv(name, d.origin, d.variable).finally(() => this.asking.delete(key));
+          this.asking.set(key, pending);
+        }
+        const token = await pending;
+        if (token === undefined) throw new Error(vscode.l10n.t('environment "{0}": the token in ${1} was not sent to {2}; set a token for it to connect', name, d.variable, d.origin));
+        return token;
+      }
       case 'invalid':
         throw new Error(vscode.l10n.t('environment "{0}": {1} is not an http:// or https:// URL', name, url));
       case 'refused':
@@ -84,6 +104,23 @@ export class Connections {
     return token;
   }
 
+  /** The modal question about the variable's token; a yes is kept for the variable and origin (never the token), a no for the window. */
+  private async askEnv(name: string, origin: string, variable: string): Promise<string | undefined> {
+    const send = vscode.l10n.t('Send Token');
+    const message = vscode.l10n.t('isola.config.json sends environment "{0}" to {1}. Send the token in ${2} to {1}?', name, origin, variable);
+    const detail = vscode.l10n.t('A repository you opened decides this URL and which variable is read. Send the token only if it is meant for {0}: a yes is remembered for this variable and {0}. Otherwise set a separate token for it.', origin);
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, send);
+    // Only the yes is kept, never the token: that is read from the variable each time.
+    const token = answer === send ? process.env[variable] || undefined : undefined;
+    if (token === undefined) {
+      this.refused.add(`$${variable} ${origin}`);
+      return undefined;
+    }
+    await this.secrets.store(acceptedKey(variable), JSON.stringify(withOrigin(parseOrigins(await this.secrets.get(acceptedKey(variable))), origin)));
+    this.refused.delete(`$${variable} ${origin}`);
+    return token;
+  }
+
   private async bind(name: string, origin: string, token: string): Promise<void> {
     await this.secrets.store(boundKey(name, origin), token);
     await this.secrets.store(originsKey(name), JSON.stringify(withOrigin(parseOrigins(await this.secrets.get(originsKey(name))), origin)));
@@ -101,15 +138,21 @@ export class Connections {
     await this.bind(name, origin, token);
   }
 
-  /** Forgets the token for the environment's current origin, and one stored by name only. */
+  /** Forgets the token for the environment's current origin, one stored by name only, and the acceptance of its variable for that origin. */
   async deleteToken(name: string): Promise<void> {
-    const url = this.list.get(name)?.url;
-    const origin = url === undefined ? undefined : originOf(url);
+    const e = this.list.get(name);
+    const origin = e?.url === undefined ? undefined : originOf(e.url);
     if (origin) {
       await this.secrets.delete(boundKey(name, origin));
-      const rest = withoutOrigin(parseOrigins(await this.secrets.get(originsKey(name))), origin);
-      await (rest.length ? this.secrets.store(originsKey(name), JSON.stringify(rest)) : this.secrets.delete(originsKey(name)));
+      await this.forgetOrigin(originsKey(name), origin);
+      const variable = tokenVariable(name, e?.tokenEnv);
+      if (variable) await this.forgetOrigin(acceptedKey(variable), origin);
     }
     await this.secrets.delete(legacyKey(name));
+  }
+
+  private async forgetOrigin(key: string, origin: string): Promise<void> {
+    const rest = withoutOrigin(parseOrigins(await this.secrets.get(key)), origin);
+    await (rest.length ? this.secrets.store(key, JSON.stringify(rest)) : this.secrets.delete(key));
   }
 }

@@ -6,7 +6,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { boundKey, decideToken, EnvToken, legacyKey, originOf, originsKey, parseOrigins, tokenVariable, withOrigin, withoutOrigin } from '../../client/src/environments/tokenBinding';
+import { boundKey, decideToken, EnvToken, legacyKey, originOf, originsKey, parseOrigins, TokenNotSent, tokenVariable, wantsToken, withOrigin, withoutOrigin } from '../../client/src/environments/tokenBinding';
+import { EnvError } from '../../server/src/core/environment/errors';
 
 const STAGING = 'https://staging.example.com';
 
@@ -112,5 +113,14 @@ describe('the CLI\'s variable goes to origins accepted for it', () => {
     assert.equal(tokenVariable('production', 'ISOLA_PROD_TOKEN'), 'ISOLA_PROD_TOKEN');
     for (const v of ['GITHUB_TOKEN', 'isola_token', 'ISOLA_', 'ISOLA_X-Y']) assert.equal(tokenVariable('staging', v), undefined, v);
     assert.deepEqual(decideToken('staging', STAGING, nothingStored, env({ variable: 'GITHUB_TOKEN', accepted: [STAGING] })), { kind: 'none' });
+  });
+});
+
+describe('errors a token answers', () => {
+  it('are told by kind, whatever language the message is in', () => {
+    assert.equal(wantsToken(new TokenNotSent('окружение "staging": токен не отправлен')), true);
+    assert.equal(wantsToken(new EnvError(401, 'нет токена')), true);
+    assert.equal(wantsToken(new EnvError(403, 'the token lacks the role importer')), false);
+    assert.equal(wantsToken(new Error('no environment "x" in isola.config.json: the token file is missing')), false);
   });
 });

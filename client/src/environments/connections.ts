@@ -3,7 +3,7 @@ import type { EnvironmentConfig } from '../../../server/src/env/config';
 import { EnvClient, HttpClient } from '../../../server/src/env/client';
 import type { EnvironmentList } from './environmentList';
 import type { LocalService } from './localService';
-import { acceptedKey, boundKey, decideToken, legacyKey, originOf, originsKey, parseOrigins, tokenVariable, withOrigin, withoutOrigin } from './tokenBinding';
+import { acceptedKey, boundKey, decideToken, legacyKey, originOf, originsKey, parseOrigins, TokenNotSent, tokenVariable, withOrigin, withoutOrigin } from './tokenBinding';
 
 /**
  * A client for each environment: the local service, or an HTTP client with the token from secret
@@ -56,7 +56,7 @@ export class Connections {
       case 'none':
         return undefined;
       case 'refusedEnv':
-        throw new Error(vscode.l10n.t('environment "{0}": the token in ${1} was not sent to {2}; set a token for it to connect', name, d.variable, d.origin));
+        throw new TokenNotSent(vscode.l10n.t('environment "{0}": the token in ${1} was not sent to {2}; set a token for it to connect', name, d.variable, d.origin));
       case 'askEnv': {
         const key = `$${d.variable} ${d.origin}`;
         let pending = this.asking.get(key);
@@ -65,13 +65,13 @@ export class Connections {
           this.asking.set(key, pending);
         }
         const token = await pending;
-        if (token === undefined) throw new Error(vscode.l10n.t('environment "{0}": the token in ${1} was not sent to {2}; set a token for it to connect', name, d.variable, d.origin));
+        if (token === undefined) throw new TokenNotSent(vscode.l10n.t('environment "{0}": the token in ${1} was not sent to {2}; set a token for it to connect', name, d.variable, d.origin));
         return token;
       }
       case 'invalid':
         throw new Error(vscode.l10n.t('environment "{0}": {1} is not an http:// or https:// URL', name, url));
       case 'refused':
-        throw new Error(vscode.l10n.t('environment "{0}": the stored token was not sent to {1}; set a token for it to connect', name, d.origin));
+        throw new TokenNotSent(vscode.l10n.t('environment "{0}": the stored token was not sent to {1}; set a token for it to connect', name, d.origin));
       case 'ask': {
         const key = `${name} ${d.origin}`;
         let pending = this.asking.get(key);
@@ -80,7 +80,7 @@ export class Connections {
           this.asking.set(key, pending);
         }
         const token = await pending;
-        if (token === undefined) throw new Error(vscode.l10n.t('environment "{0}": the stored token was not sent to {1}; set a token for it to connect', name, d.origin));
+        if (token === undefined) throw new TokenNotSent(vscode.l10n.t('environment "{0}": the stored token was not sent to {1}; set a token for it to connect', name, d.origin));
         return token;
       }
     }

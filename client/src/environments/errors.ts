@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { EnvError } from '../../../server/src/core/environment/errors';
 import { UnreachableError } from '../../../server/src/env/client';
+import { TokenNotSent } from './tokenBinding';
 
 /**
- * Shows an environment's refusal as something the user can act on: a 401 offers "Set Token", an
+ * Shows an environment's refusal as something the user can act on: a 401, or a token not sent
+ * there (the user said no to sending it), offers "Set Token", an
  * unreachable service names its URL and offers "Retry", a 403 says which role is needed (the
  * service's message does). Resolves to true when the user chose to retry.
  */
@@ -16,6 +18,12 @@ export async function showEnvError(e: unknown, env: string, what: string): Promi
   if (e instanceof EnvError && e.status === 401) {
     const setToken = vscode.l10n.t('Set Token');
     const c = await vscode.window.showErrorMessage(vscode.l10n.t('Isola: {0}: environment "{1}" did not accept the token ({2}).', what, env, e.message), setToken);
+    if (c === setToken) await vscode.commands.executeCommand('isola.setToken', { env });
+    return false;
+  }
+  if (e instanceof TokenNotSent) {
+    const setToken = vscode.l10n.t('Set Token');
+    const c = await vscode.window.showErrorMessage(`Isola: ${what}: ${e.message}`, setToken);
     if (c === setToken) await vscode.commands.executeCommand('isola.setToken', { env });
     return false;
   }

@@ -130,3 +130,14 @@ export function decideToken(name: string, url: string, stored: StoredTokens, env
   if (stored.refused) return { kind: 'refused', origin, storedFor };
   return { kind: 'ask', origin, storedFor, takeFrom: storedFor === undefined ? legacyKey(name) : boundKey(name, storedFor) };
 }
+
+/** No token went to an environment's URL (the user said no, or nothing may go there): setting one is the way on. */
+export class TokenNotSent extends Error {}
+
+/**
+ * Whether an error of an environment is one that a token set for it answers: none was sent, or the
+ * service refused the one sent (401). Decided by kind, not by the message, which is localized.
+ */
+export function wantsToken(e: unknown): boolean {
+  return e instanceof TokenNotSent || (typeof e === 'object' && e !== null && (e as { status?: unknown }).status === 401);
+}

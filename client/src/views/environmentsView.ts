@@ -4,13 +4,14 @@ import type { NamespaceInfo } from '../../../server/src/env/client';
 import type { Connections } from '../environments/connections';
 import { envEntityUri } from '../environments/envDocuments';
 import type { EnvironmentList } from '../environments/environmentList';
+import { wantsToken } from '../environments/tokenBinding';
 import { backupDescription, EnvFolder, emptyFolderWords, namespaceDescription } from './environmentWords';
 
 /** Tree nodes; their fields double as the arguments of the commands their menus run. */
 export type EnvNode =
   | { type: 'env'; env: string; url?: string; production: boolean }
   | { type: 'add' }
-  | { type: 'error'; env: string; message: string }
+  | { type: 'error'; env: string; message: string; wantsToken?: boolean }
   | { type: 'folder'; env: string; folder: EnvFolder }
   | { type: 'empty'; env: string; folder: EnvFolder }
   | { type: 'namespace'; env: string; kind: 'namespace' | 'solution'; code: string; info: NamespaceInfo }
@@ -85,7 +86,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
           return [];
       }
     } catch (e) {
-      return [{ type: 'error', env: 'env' in node ? node.env : 'local', message: (e as Error).message }];
+      return [{ type: 'error', env: 'env' in node ? node.env : 'local', message: (e as Error).message, wantsToken: wantsToken(e) }];
     }
   }
 
@@ -112,7 +113,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
         const item = new vscode.TreeItem(node.message);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.tooltip = node.message;
-        if (/token/.test(node.message)) item.command = { command: 'isola.setToken', title: vscode.l10n.t('Set Token'), arguments: [{ env: node.env }] };
+        if (node.wantsToken) item.command = { command: 'isola.setToken', title: vscode.l10n.t('Set Token'), arguments: [{ env: node.env }] };
         return item;
       }
       case 'folder': {

@@ -1,68 +1,24 @@
-import * as path from 'node:path';
 import { compareCodes } from '../compare';
 import { TOP_LISTS } from '../manifest/kinds';
 import { GLOBAL_NAMESPACE, ManifestKind, ORG_NAMESPACE } from '../manifest/types';
 import type { Card, Descriptor } from '../packaging/format';
 import { UnpackRefused } from './errors';
 import { nameOfCode } from './names';
-import { defaultManifestFile, extOf, FileNamer, includeSpec, PlannedFile, stringAt } from './layout';
-import { fileRef } from '../packaging/fileRefs';
+import { defaultManifestFile, FileNamer, stringAt } from './layout';
 import { getOwn, setOwn } from '../json/own';
-import { linkedOrder, Sibling } from './linkedOrder';
+import type { Sibling } from './linkedOrder';
 import { isUnitCode } from '../packaging/cardCheck';
+import { EntityFiles } from './entityFiles';
+import { linkIncludes } from './includes';
+import type { ExistingManifest, ManifestDraft, UnpackLayout } from './manifestDrafts';
+import { byCode, inPersonOrder, isObj, LIST_OF, Obj } from './manifestLists';
+import { findUnit, OrgCharts } from './orgChart';
+import { SiblingOrder } from './siblingOrder';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** A manifest already in the unpack folder, modelled enough to be found and edited. */
-export interface ExistingManifest {
-  /** Relative to the unpack folder, forward slashes. */
-  file: string;
-  kind: ManifestKind;
-  code: string;
-  /** An app manifest's namespace. */
-  namespace?: string;
-  value: Obj;
-  /** The files it names (scripts, templates, data, includes), relative to the unpack folder. */
-  links?: string[];
-}
-
-/** One manifest the package becomes: where it goes and the value it must have. */
-export interface ManifestDraft {
-  file: string;
-  kind: ManifestKind;
-  code: string;
-  value: Obj;
-  /** The manifest already there for this unit, edited in place. */
-  existing?: ExistingManifest;
-  /** Lists of `value` whose order the package gives whole (menu pages, org-chart siblings): an edit in place takes it. */
-  ordered?: Set<unknown[]>;
-}
-
-/** Everything an unpack writes, before anything is written. */
-export interface UnpackLayout {
-  manifests: ManifestDraft[];
-  files: PlannedFile[];
-  /** What could not be laid out exactly as the package has it, in a sentence each. */
-  notes: string[];
-}
+export type { ExistingManifest, ManifestDraft, UnpackLayout } from './manifestDrafts';
+export { byCode } from './manifestLists';
 
 const UNIT_TYPES = new Set(['workspace', 'module', 'solution', 'configuration']);
-
-/**
- * The manifest property that lists each card type, wherever that type is declared. Without a
- * prototype: the type comes from the package, and a card typed `constructor` must find nothing.
- */
-const LIST_OF: Readonly<Record<string, string | undefined>> = Object.assign(Object.create(null) as Record<string, string>, {
-  app: 'apps', process: 'processes', page: 'pages', widget: 'widgets', group: 'groups', counter: 'counters',
-  template: 'templates', activity: 'activities', apiMethod: 'apiMethods', setting: 'settings', event: 'events',
-});
-
-
-/** An element of a list of coded objects by its code. */
-export function byCode(list: unknown, code: string): Obj | undefined {
-  return Array.isArray(list) ? (list.find((x) => isObj(x) && x.code === code) as Obj | undefined) : undefined;
-}
 
 /**
  * The inverse of the builder's `designContent`: turns a package's cards into manifests, one per
@@ -80,14 +36,11 @@ class Unpacker {
   private readonly notes: string[] = [];
   private readonly claimed = new Set<string>();
   private readonly byId = new Map<string, Card>();
-  /** The package's index by path, built on the first file a card names. */
-  private entries?: Map<string, Descriptor['entries'][number]>;
-  /** Org-chart units of each configuration, with the parent and predecessor their card names, nested once all are read. */
-  private readonly units = new Map<ManifestDraft, (Sibling & { parent?: string })[]>();
+  private readonly entityFiles: EntityFiles;
+  private readonly siblings = new SiblingOrder(this.notes);
+  private readonly orgCharts = new OrgCharts(this.notes, this.siblings);
   /** Each manifest's list of top-level menu pages, with the predecessor each card names, ordered once all are read. */
   private readonly pages = new Map<unknown[], { m: ManifestDraft; ns: string; items: Sibling[] }>();
-  /** Lists of siblings whose cards name none they follow (an older package): one note says so for all. */
-  private readonly unlinked: string[] = [];
   /** The lists of the manifests already in the folder, indexed by code once: a search per card was quadratic (2,000 apps: 0.9 s). */
   private readonly homeIndex = new Map<unknown[], Map<string, Obj>>();
   /** The app of an app package: the package's root manifest. */
@@ -99,6 +52,7 @@ class Unpacker {
     this.cards = [...cards].sort((a, b) => compareCodes(a.id, b.id));
     for (const c of this.cards) this.byId.set(`${c.type} ${c.id}`, c);
     this.root = d.kind === 'app' ? this.cards.find((c) => c.type === 'app' && c.code === d.code) : undefined;
+    this.entityFiles = new EntityFiles(d, this.namer, this.notes);
   }
 
   run(): UnpackLayout {
@@ -116,14 +70,15 @@ class Unpacker {
       this.place(c);
     }
     for (const set of this.d.data) if (!this.claimed.has(`data ${set.app}`)) this.data(set.app);
-    for (const [list, { m, ns, items }] of this.pages) this.order(m, list, items, `the menu pages of namespace ${ns}`);
-    for (const m of this.drafts) this.link(m);
-    for (const m of this.drafts) if (!m.existing) m.value = inPersonOrder(m.value);
-    if (this.unlinked.length) {
-      const n = this.unlinked.length;
-      const which = n > 3 ? `${this.unlinked.slice(0, 3).join(', ')} and ${n - 3} more lists` : this.unlinked.join(', ');
-      this.notes.push(`the package does not give the order of ${which}: their cards name no sibling they follow (cards built before they carried it); a new manifest lists them by code, one already in the folder keeps its own order`);
+    for (const [list, { m, ns, items }] of this.pages) this.siblings.order(m, list, items, `the menu pages of namespace ${ns}`);
+    const scope = { cards: this.cards, drafts: this.drafts, existing: this.existing, notes: this.notes };
+    for (const m of this.drafts) {
+      const orgChart = this.orgCharts.nest(m);
+      if (orgChart) m.value.orgChart = orgChart;
+      linkIncludes(scope, m);
     }
+    for (const m of this.drafts) if (!m.existing) m.value = inPersonOrder(m.value);
+    this.siblings.noteUnlinked();
     // Every manifest's file, and what the folder's other units have, are nobody else's to take:
     // a script or data file of this package that would land there gets a name of its own.
     const edited = new Set(this.drafts.map((m) => m.existing));
@@ -143,7 +98,7 @@ class Unpacker {
     return this.drafts.find((m) => m.kind === kind && m.code === code);
   }
 
-  /** A unit card's body as its manifest: `members` become `includes` later (link). */
+  /** A unit card's body as its manifest: `members` become `includes` later (`linkIncludes`). */
   private unitValue(c: Card): Obj {
     const value: Obj = { kind: c.type, code: c.code };
     for (const [k, v] of Object.entries(structuredClone(c.body))) if (k !== 'members') setOwn(value, k, v);
@@ -291,54 +246,8 @@ class Unpacker {
     const out: Obj = { code: c.code, ...body };
     out.code = c.code;
     if (c.deleted && out.deleted !== true) out.deleted = true;
-    if (m) this.files(m, out, c, hint, hintFromPackage);
+    if (m) this.entityFiles.name(m, out, c, hint, hintFromPackage);
     return out;
-  }
-
-  /**
-   * Names the script and template files of an element, keeping the names the manifest already
-   * gives them (`hint`: the element as the folder's manifest has it, or as the package's app card
-   * names it, `fromPackage`).
-   */
-  private files(m: ManifestDraft, el: Obj, c: Card, hint: Obj | undefined, fromPackage: boolean): void {
-    const ref = fileRef(el.file);
-    if (ref && c.type === 'template') {
-      this.attach(m, ref, [`templates/${nameOfCode(c.code)}${extOf(ref.file)}`], stringAt(hint, 'file'), `template ${c.code}`, (s) => (el.file = s), fromPackage);
-    } else if (c.type === 'template' && typeof el.file === 'string') this.unnamed(m, el, `template ${c.code}`);
-    if (Array.isArray(el.scripts)) {
-      for (const s of el.scripts) {
-        if (!isObj(s)) continue;
-        const r = fileRef(s.file);
-        if (!r) {
-          if (typeof s.file === 'string') this.unnamed(m, s, `script ${String(s.code)} of ${c.type} ${c.code}`);
-          continue;
-        }
-        const code = typeof s.code === 'string' ? s.code : 'script';
-        const ext = extOf(r.file);
-        const was = stringAt(byCode(hint?.scripts, code), 'file');
-        // Named after codes: a device name Windows reserves gets a `_` (`aux.ts` → `aux_.ts`), as does
-        // an owner's (`aux.run.ts` is a device name too).
-        const [name, owner] = [nameOfCode(code), nameOfCode(c.code)];
-        this.attach(m, r, [`scripts/${name}${ext}`, `scripts/${owner}.${code}${ext}`, `scripts/${c.type}.${c.code}.${code}${ext}`], was, `script ${code} of ${c.type} ${c.code}`, (spec) => (s.file = spec), fromPackage);
-      }
-    }
-  }
-
-  /**
-   * A card names a file by its path alone, where a package names each file it carries by content:
-   * the path is the package's word, and a build of the folder would read whatever lies there. Left out.
-   */
-  private unnamed(m: ManifestDraft, holder: Obj, what: string): void {
-    this.notes.push(`${m.file}: the package names file \`${String(holder.file)}\` for ${what} without carrying it; left out`);
-    delete holder.file;
-  }
-
-  private attach(m: ManifestDraft, ref: { file: string; sha256: string }, defaults: string[], hint: string | undefined, what: string, set: (spec: string) => void, fromPackage: boolean): void {
-    this.entries ??= new Map(this.d.entries.map((e) => [e.path, e]));
-    const entry = this.entries.get(ref.file);
-    if (!entry) throw new UnpackRefused(`${what} names ${ref.file}, which the package does not carry`);
-    if (entry.sha256 !== ref.sha256) throw new UnpackRefused(`${what} names ${ref.file} with sha256 ${ref.sha256.slice(0, 12)}…, but the entry has ${entry.sha256.slice(0, 12)}…`);
-    this.namer.request({ manifestFile: m.file, defaults, hint, source: { entry: ref.file, sha256: ref.sha256 }, set, what, fromPackage });
   }
 
   /** Puts an entity card in the manifest of its namespace (a workspace or module, a solution's groups, the configuration's org chart or globals). */
@@ -422,144 +331,9 @@ class Unpacker {
     app.permissions = structuredClone(c.body.permissions);
   }
 
-  /** Org-chart units name their parent; the manifest nests each under it. */
+  /** An org-chart unit goes to the configuration's org chart, nested under its parent once all are read (orgChart.ts). */
   private orgUnit(c: Card): void {
     const conf = this.configuration(`org-chart unit ${c.code}`);
-    const el = this.entity(c, conf, this.findUnit(conf.existing?.value.orgChart, c.code));
-    delete el.parent;
-    delete el.after;
-    if (!this.units.has(conf)) this.units.set(conf, []);
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    this.units.get(conf)!.push({ el, parent: str(c.body.parent), after: str(c.body.after) });
+    this.orgCharts.add(conf, this.entity(c, conf, findUnit(conf.existing?.value.orgChart, c.code)), c);
   }
-
-  private findUnit(list: unknown, code: string): Obj | undefined {
-    // One unit alone (one head of the org chart, one child) is written without a list.
-    if (isObj(list)) list = [list];
-    if (!Array.isArray(list)) return undefined;
-    for (const u of list) {
-      if (!isObj(u)) continue;
-      if (u.code === code) return u;
-      const inner = this.findUnit(u.children, code);
-      if (inner) return inner;
-    }
-    return undefined;
-  }
-
-  /**
-   * The units a configuration's package carries beyond the members its card names, directly or
-   * through a member solution: an export of a configuration carries every namespace of the
-   * environment, and its manifest must include them all for a build to carry them again.
-   */
-  private uncovered(members: { kind: string; code: string }[]): { kind: string; code: string }[] {
-    const covered = new Set(members.map((x) => `${x.kind} ${x.code}`));
-    const coverMembersOf = (solution: string) => {
-      const card = this.cards.find((c) => c.type === 'solution' && c.code === solution);
-      for (const y of Array.isArray(card?.body.members) ? card!.body.members : []) if (isObj(y)) covered.add(`${String(y.kind)} ${String(y.code)}`);
-    };
-    for (const x of members) if (x.kind === 'solution') coverMembersOf(x.code);
-    // A solution not yet named covers its own members once it is included.
-    const solutions = this.drafts.filter((d) => d.kind === 'solution' && !covered.has(`solution ${d.code}`));
-    for (const d of solutions) coverMembersOf(d.code!);
-    const units = this.drafts.filter((d) => (d.kind === 'workspace' || d.kind === 'module') && !covered.has(`${d.kind} ${d.code}`));
-    return [...solutions, ...units].map((d) => ({ kind: d.kind!, code: d.code! })).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  }
-
-  /** Solutions and configurations name their members by kind and code; the manifest includes their files. */
-  private link(m: ManifestDraft): void {
-    const units = this.units.get(m);
-    if (units) m.value.orgChart = this.tree(m, units);
-    if (m.kind !== 'solution' && m.kind !== 'configuration') return;
-    const card = this.cards.find((c) => c.type === m.kind && c.code === m.code)!;
-    const members = Array.isArray(card.body.members) ? card.body.members : [];
-    const hints = Array.isArray(m.existing?.value.includes) ? (m.existing!.value.includes as unknown[]).filter((x): x is string => typeof x === 'string') : [];
-    const includes: string[] = [];
-    const listed = members.filter((x): x is Obj & { kind: string; code: string } => isObj(x) && typeof x.kind === 'string' && typeof x.code === 'string');
-    if (m.kind === 'configuration') listed.push(...this.uncovered(listed));
-    for (const x of listed) {
-      const target = this.find(x.kind as ManifestKind, x.code) ?? this.existing.find((e) => e.kind === x.kind && e.code === x.code);
-      const file = target?.file ?? (x.kind === 'solution' || x.kind === 'configuration' || x.kind === 'app' ? defaultManifestFile.top(x.code) : defaultManifestFile.namespace(x.code));
-      if (!target) this.notes.push(`${m.kind} ${m.code} includes ${x.kind} ${x.code}, which the package does not carry`);
-      const spec = includeSpec(m.file, file);
-      const kept = hints.find((h) => path.posix.normalize(path.posix.join(path.posix.dirname(m.file), h)) === file);
-      includes.push(kept ?? spec);
-    }
-    // A configuration may include nothing (a solution may not): one that includes nothing gets
-    // no `includes` unless its manifest writes one, or retrieving it would add `"includes": []`.
-    if (m.kind === 'configuration' && !includes.length && !(m.existing && Object.hasOwn(m.existing.value, 'includes'))) {
-      delete m.value.includes;
-      return;
-    }
-    const value: Obj = {};
-    // `includes` right after the top-level properties, where people write it.
-    let placed = false;
-    for (const [k, v] of Object.entries(m.value)) {
-      if (!placed && (k === 'groups' || k === 'orgChart' || k === 'globals')) {
-        value.includes = includes;
-        placed = true;
-      }
-      setOwn(value, k, v);
-    }
-    if (!placed) value.includes = includes;
-    m.value = value;
-  }
-
-  /**
-   * Puts siblings into `list` in the order their cards link them (`after`: the code of the one
-   * before; none for the first). Where the links do not give the whole order (a package built
-   * before cards carried them, a link to a sibling the package lacks, two siblings that follow one,
-   * a cycle) what they say is kept and the rest goes by code, the cards' order; a note says so, and
-   * a manifest edited in place keeps its own order instead.
-   */
-  private order(m: ManifestDraft, list: unknown[], siblings: Sibling[], what: string): void {
-    const { els, gaps, unlinked } = linkedOrder(siblings);
-    // What the list held before these siblings (a unit card's body may hold such a list) stays first.
-    const mine = new Set<unknown>(els);
-    const others = list.filter((x) => !mine.has(x));
-    list.length = 0;
-    for (const x of others) list.push(x);
-    for (const x of els) list.push(x);
-    if (unlinked) this.unlinked.push(what);
-    else if (gaps.length) this.notes.push(`the package does not give the whole order of ${what} (${gaps.join('; ')}): a new manifest lists them by code there, one already in the folder keeps its own order`);
-    else if (others.length === 0) (m.ordered ??= new Set()).add(list);
-  }
-
-  private tree(m: ManifestDraft, units: (Sibling & { parent?: string })[]): Obj[] {
-    const codes = new Set(units.map((u) => u.el.code));
-    const byCodeMap = new Map(units.map((u) => [u.el.code as string, u.el]));
-    // Siblings by the unit they stand under (undefined: the top), in the cards' order.
-    const under = new Map<string | undefined, Sibling[]>();
-    for (const u of units) {
-      let parent = u.parent;
-      if (parent !== undefined && !codes.has(parent)) {
-        this.notes.push(`org-chart unit ${u.el.code} names parent ${parent}, which the package does not carry: it becomes a root`);
-        parent = undefined;
-      }
-      if (!under.has(parent)) under.set(parent, []);
-      under.get(parent)!.push(u);
-    }
-    const roots: Obj[] = [];
-    for (const [parent, siblings] of under) {
-      const p = parent === undefined ? undefined : byCodeMap.get(parent)!;
-      const list = p ? ((p.children ??= []) as Obj[]) : roots;
-      this.order(m, list, siblings, p ? `the org-chart units under ${parent}` : 'the top units of the org chart');
-    }
-    // Units whose parents form a cycle are reachable from no root: no tree holds them.
-    const seen = new Set<unknown>();
-    const walk = (l: Obj[]) => l.forEach((u) => { seen.add(u.code); if (Array.isArray(u.children)) walk(u.children as Obj[]); });
-    walk(roots);
-    const lost = units.filter((u) => !seen.has(u.el.code));
-    if (lost.length) throw new UnpackRefused(`org-chart units ${lost.map((u) => u.el.code).join(', ')} name each other as parents (a cycle): no org chart holds them`);
-    return roots;
-  }
-}
-
-/** Lists in the order people write them (examples/invoices): groups first, then apps and what uses them; data last. */
-const LIST_ORDER = ['groups', 'apps', 'processes', 'pages', 'widgets', 'counters', 'templates', 'activities', 'apiMethods', 'settings', 'events', 'includes', 'orgChart', 'globals', 'permissions', 'data'];
-
-function inPersonOrder(v: Obj): Obj {
-  const out: Obj = {};
-  for (const [k, x] of Object.entries(v)) if (!LIST_ORDER.includes(k)) setOwn(out, k, x);
-  for (const k of LIST_ORDER) if (k in v) out[k] = v[k];
-  return out;
 }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
-import { PackageError } from '../packaging/reader';
 import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
 import { solutionMembers } from './writeScope';
 import { fileRefs } from '../packaging/fileRefs';
@@ -14,19 +13,15 @@ import { openDatabase } from './db/open';
 import { badRequest, EnvError, forbidden, notFound } from './errors';
 import { refuseUnlessIsolated } from './exportCheck';
 import { resolveExport, writeExport } from './exporter';
-import { applyImport, ImportCancelled } from './importer';
 import { JobBook } from './jobs';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
-import { ImportPermit } from './importPermit';
-import { dataAppsCheck, describeChoice, ImportChoice, leftOutLine, narrowView, readChoice, resolveChoice, withChoice } from './importChoice';
-import { isCompanyLevel, openPackageView } from './packageView';
+import { ImportPlans } from './importPlans';
+import { isCompanyLevel } from './packageView';
 import { PackageStore, StoredPackage } from './packages';
 import { privateDir, tightenTree } from './privateFiles';
 
 export type { StoredPackage } from './packages';
-import { conflictSummary } from './planChecks';
-import { makePlan } from './planner';
-import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, lastChange, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta, stalePlan, writeHistory } from './store';
+import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
 import { hashAfterChange } from './merge';
@@ -44,16 +39,13 @@ export interface EnvironmentOptions {
   maxUploadBytes?: number;
 }
 
-const PLANS_KEPT = 200;
-
 /**
  * An environment (spec §5): the engine behind both `isola env serve` and the embedded `local`.
  * Every method takes the caller and checks their rights first; HTTP and CLI are thin over it.
  */
 export class Environment {
   private readonly jobs: JobBook;
-  /** Plans made here, with the descriptor hash of the content they checked. */
-  private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string; choice: ImportChoice; descriptorSha256: string }>();
+  private readonly imports: ImportPlans;
   private readonly callers = new Map<string, Caller>();
 
   private readonly store: PackageStore;
@@ -61,6 +53,7 @@ export class Environment {
   private constructor(readonly db: Database, private readonly o: EnvironmentOptions, readonly catalog: Catalog) {
     this.jobs = new JobBook(db);
     this.store = new PackageStore(db, path.join(o.dataDir, 'packages'), o.maxUploadBytes ?? 8 * 1024 ** 3);
+    this.imports = new ImportPlans(db, catalog, this.jobs, (caller, id) => this.package(caller, id));
   }
 
   static async open(o: EnvironmentOptions): Promise<Environment> {
@@ -237,114 +230,16 @@ export class Environment {
   // ---- import ----
 
   /**
-   * Checks a stored package against the environment and returns the plan (changes nothing). The
-   * plan covers what `design` and `data` choose (default: everything) and binds that choice: its
-   * import writes exactly that.
+   * Checks a stored package against the environment and returns the plan (changes nothing): see
+   * ImportPlans.make (importPlans.ts).
    */
-  async plan(caller: Caller, o: { package: string; as?: string; design?: unknown; data?: unknown }): Promise<ImportPlan> {
-    const asked = readChoice(o.design, o.data);
-    const p = await this.package(caller, o.package);
-    const now = new Date().toISOString();
-    const whole = await openPackageView(p.file, o.as, now, { sha256: p.sha256 }).catch((e) => {
-      throw e instanceof PackageError ? new EnvError(422, e.message, 'bad-package') : e;
-    });
-    try {
-      const choice = resolveChoice(whole, asked);
-      const view = narrowView(whole, choice);
-      requirePackageRights(caller, { kind: p.kind, namespaces: view.namespaces }, `importing ${p.kind} \`${o.as ?? p.code}\``);
-      const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), now });
-      const plan = withChoice(made, describeChoice(view, choice), view.cards.length > 0, await dataAppsCheck(this.db, view));
-      this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256 });
-      if (this.plans.size > PLANS_KEPT) this.forgetAPlan();
-      return plan;
-    } finally {
-      whole.reader.close();
-    }
+  plan(caller: Caller, o: { package: string; as?: string; design?: unknown; data?: unknown }): Promise<ImportPlan> {
+    return this.imports.make(caller, o);
   }
 
-  /**
-   * Drops the oldest plan of whoever holds the most: a user who makes plan after plan pushes out
-   * their own, never the one another user is reviewing.
-   */
-  private forgetAPlan(): void {
-    const held = new Map<string, number>();
-    for (const { plan } of this.plans.values()) held.set(plan.createdBy, (held.get(plan.createdBy) ?? 0) + 1);
-    const most = [...held].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-    for (const [id, { plan }] of this.plans) {
-      if (plan.createdBy === most) {
-        this.plans.delete(id);
-        return;
-      }
-    }
-  }
-
-  /**
-   * Starts the import of a plan the caller confirmed. Refuses at once (nothing queued) a plan
-   * that failed its checks, has conflicts the caller did not choose to replace, or is stale.
-   */
-  async startImport(caller: Caller, o: { plan: string; onConflict?: 'cancel' | 'replace' }): Promise<Job> {
-    const entry = this.plans.get(o.plan);
-    if (!entry) throw notFound(`no plan ${o.plan} (plans last until the service restarts); make a new plan`);
-    const { plan } = entry;
-    // Whoever confirms a plan needs what whoever made it needed: rights on what it writes, and on
-    // the stored package itself (a copy imported `as` another code reads the original's content).
-    requirePackageRights(caller, { kind: plan.package.kind, namespaces: plan.namespaces }, `importing ${plan.package.kind} \`${plan.package.importedAs ?? plan.package.code}\``);
-    await this.package(caller, plan.package.id);
-    if (!plan.ok) throw new EnvError(422, `the package failed its checks: ${plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ')}`, 'checks-failed', plan.checks.filter((c) => !c.ok));
-    if (plan.counts.conflict && o.onConflict !== 'replace') {
-      throw new EnvError(409, `${conflictSummary(plan)}; nothing was imported (replace them with onConflict "replace")`, 'conflicts', plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id));
-    }
-    const changed = await lastChange(this.db, plan.namespaces);
-    if (changed > plan.revision) throw stalePlan(plan, changed);
-    const clash = this.jobs.running().find((j) => j.kind === 'import' && j.namespaces.some((n) => plan.namespaces.includes(n)));
-    if (clash) throw new EnvError(409, `import ${clash.id} into ${clash.namespaces.join(', ')} is still ${clash.status}`, 'running');
-    this.plans.delete(o.plan);
-    const job: Job = {
-      id: newId('j'), kind: 'import', status: 'queued', step: 'queued', progress: 0, namespaces: plan.namespaces,
-      packageCode: plan.package.importedAs ?? plan.package.code, packageSha256: plan.package.sha256,
-      request: { package: plan.package.id, plan: plan.id, onConflict: o.onConflict ?? 'cancel', ...(entry.as ? { as: entry.as } : {}), design: entry.choice.design, data: entry.choice.data },
-      plan, createdBy: caller.name, createdAt: new Date().toISOString(),
-    };
-    return this.jobs.start(job, async (ctx) => {
-      ctx.set('checking', 'verify');
-      await ctx.save();
-      const now = new Date().toISOString();
-      // Design entries were verified when first read (and are remembered by the file's sha256);
-      // data chunks are verified as they stream into the transaction (a mismatch rolls it back).
-      const whole = await openPackageView(entry.file, entry.as, now, { sha256: plan.package.sha256, verify: (done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1) });
-      try {
-        // The plan's checks hold for the content they saw; a package file rewritten since (one
-        // registered in place) is another package.
-        if (whole.reader.descriptorSha256 !== entry.descriptorSha256) throw new EnvError(409, 'the package file changed since the plan was made; make a new plan', 'stale-plan');
-        // The plan's choice, applied before the permit: rights and scope are decided on what is written.
-        const view = narrowView(whole, entry.choice);
-        const permit = ImportPermit.grant(caller, view, `importing ${plan.package.kind} \`${plan.package.importedAs ?? plan.package.code}\``);
-        ctx.log('info', `checked the design entries of ${plan.package.kind} \`${plan.package.code}\`: every checksum matches`);
-        const leftOut = plan.choice && leftOutLine(plan.choice);
-        if (leftOut) ctx.log('info', leftOut);
-        ctx.set('backing-up', 'backup');
-        // Recorded before the transaction: after a crash the job says how far it got.
-        await ctx.save();
-        const result = await applyImport(this.db, permit, plan, {
-          jobId: job.id, caller, onConflict: o.onConflict ?? 'cancel', now, signal: ctx.signal,
-          report: {
-            step: (status, step) => ctx.set(status, step),
-            log: (level, line) => ctx.log(level, line),
-            progress: (done, total) => ctx.progress(0.1 + 0.9 * (total ? done / total : 1)),
-          },
-          finish: async (tx, r) => {
-            ctx.log('info', `done: ${r.counts.create} created, ${r.counts.update} updated, ${r.counts.conflict} replaced, ${r.counts.unchanged} unchanged, ${r.counts.kept} kept; backup ${r.backupId}`);
-            await ctx.persistFinal(tx, 'succeeded', r as unknown as Record<string, unknown>, r.backupId);
-          },
-        });
-        return { status: 'succeeded', result: result as unknown as Record<string, unknown>, persisted: true };
-      } catch (e) {
-        if (e instanceof ImportCancelled) ctx.signal.throwIfAborted();
-        throw e;
-      } finally {
-        whole.reader.close();
-      }
-    });
+  /** Starts the import of a plan the caller confirmed: see ImportPlans.start (importPlans.ts). */
+  startImport(caller: Caller, o: { plan: string; onConflict?: 'cancel' | 'replace' }): Promise<Job> {
+    return this.imports.start(caller, o);
   }
 
   // ---- export ----

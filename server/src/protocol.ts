@@ -156,6 +156,14 @@ export interface PlanUnpackResult {
   };
   /** Set when it cannot: an unsafe name, a file that is not Isola's, a package the reader refuses. Nothing was written. */
   refused?: string;
+  /**
+   * Set (true) with `refused` when `force` overrides the refusal (a file that is not Isola's, an
+   * edit that cannot be placed in a manifest's text, a manifest of a carried unit that cannot be
+   * read) and the plan met no other: the same request with `force: true` plans, unless the folder
+   * changes in between. `refused` is the sentence that says what `force` does. Never set when
+   * the request had `force`.
+   */
+  forceable?: boolean;
 }
 
 /** Client → server: plan an unpack without writing into the folder (cancellable); the client applies it as a workspace edit. */

@@ -3,37 +3,94 @@
  * Package into Workspace", beside manifests that cannot be read: the examples' broken_json (a
  * workspace no package here carries) does not get in the way; a broken manifest of the
  * package's own unit refuses the plan with the core's sentence, and `force` plans with a note.
+ * A refusal `force` overrides is marked `forceable` (the editor then offers "Unpack Anyway…");
+ * one it does not override is not, and is said first when the folder has both.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { BuildPackageResult, PlanUnpackResult } from '../../server/src/protocol';
-import { EXAMPLES, useServer } from './client';
+import { EXAMPLES, LspClient, useServer } from './client';
 
 describe('isola/planUnpack beside a manifest that cannot be read', () => {
   const examples = useServer(EXAMPLES);
+  let built: string | undefined;
+  /** The invoices workspace built once, with no data. */
+  const invoicesPackage = async (c: LspClient): Promise<string> => {
+    if (built) return built;
+    const file = c.path('invoices-plan.isolapkg');
+    const r = await c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri('invoices/invoices.isola.json'), data: 'none', out: file });
+    assert.ok(r.built, JSON.stringify(r));
+    return (built = file);
+  };
+  /** A folder beside the examples holding `files` (relative path → text). */
+  const folder = (c: LspClient, name: string, files: Record<string, string>): string => {
+    const dir = c.path(name);
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(c.path(`${name}/${rel}/..`), { recursive: true });
+      fs.writeFileSync(c.path(`${name}/${rel}`), text);
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+  const BROKEN = '{\n  "kind": "workspace",\n  "code": "invoices"\n  "title": "Invoices"\n}\n';
 
   it('plans into the examples, broken_json and all; refuses beside a broken manifest of invoices unless force', async () => {
     const c = examples();
-    const file = c.path('invoices-plan.isolapkg');
-    const built = await c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri('invoices/invoices.isola.json'), data: 'none', out: file });
-    assert.ok(built.built, JSON.stringify(built));
+    const file = await invoicesPackage(c);
     assert.ok(fs.existsSync(c.path('broken/broken_json.isola.json')));
 
     const here = await c.request<PlanUnpackResult>('isola/planUnpack', { file, dir: c.root });
     assert.ok(here.plan, JSON.stringify(here));
+    assert.equal(here.forceable, undefined);
     fs.rmSync(here.plan.stage, { recursive: true, force: true });
 
-    const dir = c.path('elsewhere');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(c.path('elsewhere/old.isola.json'), '{\n  "kind": "workspace",\n  "code": "invoices"\n  "title": "Invoices"\n}\n');
+    const dir = folder(c, 'elsewhere', { 'old.isola.json': BROKEN });
     const refused = await c.request<PlanUnpackResult>('isola/planUnpack', { file, dir });
     assert.equal(refused.plan, undefined);
     assert.match(refused.refused ?? '', /^old\.isola\.json declares workspace invoices, which the package carries, but cannot be read \(line 4: comma expected\): .*pass --force/);
+    // Force overrides it: the editor may offer to unpack anyway.
+    assert.equal(refused.forceable, true, JSON.stringify(refused));
 
     const forced = await c.request<PlanUnpackResult>('isola/planUnpack', { file, dir, force: true });
     assert.ok(forced.plan, JSON.stringify(forced));
+    assert.equal(forced.forceable, undefined);
     assert.ok(forced.plan.notes.some((n) => n.startsWith('invoices/invoices.isola.json goes beside old.isola.json')), forced.plan.notes.join('\n'));
     fs.rmSync(forced.plan.stage, { recursive: true, force: true });
+  });
+
+  it('a file that is not Isola\'s where a manifest goes is marked forceable, and force plans over it', async () => {
+    const c = examples();
+    const file = await invoicesPackage(c);
+    const dir = folder(c, 'notes', { 'invoices/invoices.isola.json': 'my notes, not a manifest\n' });
+    const refused = await c.request<PlanUnpackResult>('isola/planUnpack', { file, dir });
+    assert.equal(refused.plan, undefined);
+    assert.match(refused.refused ?? '', /^invoices\/invoices\.isola\.json exists and is not a manifest Isola can read, not of workspace invoices; --force replaces it$/);
+    assert.equal(refused.forceable, true, JSON.stringify(refused));
+
+    const forced = await c.request<PlanUnpackResult>('isola/planUnpack', { file, dir, force: true });
+    assert.ok(forced.plan, JSON.stringify(forced));
+    assert.equal(forced.plan.files.find((f) => f.file === 'invoices/invoices.isola.json')?.status, 'changed');
+    fs.rmSync(forced.plan.stage, { recursive: true, force: true });
+  });
+
+  it('a refusal force does not override is not marked, and is said before one it does override', async () => {
+    const c = examples();
+    const file = await invoicesPackage(c);
+    // The broken manifest alone would be forceable; a folder whose name differs from invoices/
+    // only in letter case refuses with force too, so that is the refusal, unmarked.
+    const dir = folder(c, 'clash', { 'old.isola.json': BROKEN, 'INVOICES/readme.txt': 'mine\n' });
+    for (const force of [undefined, true]) {
+      const refused = await c.request<PlanUnpackResult>('isola/planUnpack', { file, dir, force });
+      assert.equal(refused.plan, undefined, `force ${force}: ${JSON.stringify(refused)}`);
+      assert.match(refused.refused ?? '', /^invoices\/invoices\.isola\.json: the folder already has INVOICES, which differs only in letter case$/, `force ${force}`);
+      assert.equal(refused.forceable, undefined, `force ${force}: ${JSON.stringify(refused)}`);
+    }
+
+    // A package the reader refuses is no refusal force overrides either.
+    fs.writeFileSync(c.path('not-a-package.isolapkg'), 'not a zip');
+    const unreadable = await c.request<PlanUnpackResult>('isola/planUnpack', { file: c.path('not-a-package.isolapkg'), dir: c.path('clash') });
+    assert.match(unreadable.refused ?? '', /^not-a-package\.isolapkg: /);
+    assert.equal(unreadable.forceable, undefined);
   });
 });

@@ -118,6 +118,21 @@ describe('unpack beside a manifest it cannot read', () => {
     assert.ok(r.files.some((f) => f.file.endsWith('orders.isola.json') && f.status === 'created'), JSON.stringify(r.files));
   });
 
+  it('is a refusal marked forceable; one --force does not get past is said first, unmarked, with or without --force', async () => {
+    await assert.rejects(unpackPackage({ file: shopPkg, dir: folder('marked', { 'main.isola.json': BROKEN }) }), (e: Error) => e instanceof UnpackRefused && e.forceable);
+    // SHOP differs from the shop/ the unpack makes only in letter case: no --force gets past that.
+    const dir = folder('clash', { 'main.isola.json': BROKEN, 'SHOP/notes.txt': 'mine' });
+    for (const force of [false, true]) {
+      await assert.rejects(unpackPackage({ file: shopPkg, dir, force }), (e: Error) => {
+        assert.ok(e instanceof UnpackRefused, String(e));
+        assert.equal(e.message, 'shop/shop.isola.json: the folder already has SHOP, which differs only in letter case');
+        assert.equal(e.forceable, false);
+        return true;
+      });
+    }
+    assert.deepEqual(listing(dir), ['SHOP', 'SHOP/notes.txt', 'main.isola.json']);
+  });
+
   it('a module of the same code is the same namespace: refused too', async () => {
     const dir = folder('module', { 'main.isola.json': BROKEN.replace('"workspace"', '"module"') });
     await assert.rejects(unpackPackage({ file: shopPkg, dir }), (e: Error) => e instanceof UnpackRefused && e.message.startsWith('main.isola.json declares module shop, which the package carries'));

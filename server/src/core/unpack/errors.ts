@@ -2,8 +2,17 @@ import { oneLine } from '../oneLine';
 
 /** An unpack that cannot go ahead: an unsafe name, a package that cannot be laid out, a file that is not Isola's. Nothing was written. */
 export class UnpackRefused extends Error {
-  constructor(message: string) {
+  /**
+   * `force` (`--force`) gets past this refusal: a file that is not Isola's, an edit that cannot be
+   * placed in a manifest's text, a manifest of a carried unit that cannot be read. The unpack says
+   * such a refusal only when it met no other, so the same unpack with `force` goes ahead (unless
+   * the folder changes in between).
+   */
+  readonly forceable: boolean;
+
+  constructor(message: string, o: { forceable?: boolean } = {}) {
     // One line whatever the package holds: messages quote codes and paths from it.
     super(oneLine(message));
+    this.forceable = o.forceable ?? false;
   }
 }

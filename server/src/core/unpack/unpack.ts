@@ -69,7 +69,8 @@ interface Planned {
  * place, and judges every path; only then writes, each file through a temporary file and a
  * rename. Anything refused (an unsafe or clashing name, a file that is not Isola's, a manifest of
  * a unit the package carries that cannot be read) refuses the whole unpack before the first byte
- * is written.
+ * is written. A refusal `force` overrides is said only when nothing else refuses (its
+ * `forceable` set), so the same unpack with `force` then goes ahead.
  */
 export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
   const reader = await PackageReader.open(o.file);
@@ -93,6 +94,12 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       existing.push({ file: m.file, kind: m.kind, code: m.code, namespace: m.namespace, value: m.value as Record<string, unknown>, links: m.links.map((l) => l.file) });
     }
     const texts = new Map((project?.manifests ?? []).map((m) => [m.file, m]));
+    // The first refusal `force` overrides waits while the rest is judged: one that `force` does
+    // not override is said first, so a refusal marked forceable is the only kind this unpack meets.
+    let overridable: UnpackRefused | undefined;
+    const unlessForced = (message: string) => {
+      if (!o.force) overridable ??= new UnpackRefused(message, { forceable: true });
+    };
 
     const layout = cardsToManifests(d, cards, existing);
     // Files this unpack may replace: those the manifests it edits in place name (another unit's are not its own).
@@ -107,7 +114,8 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
         try {
           text = editToValue(had.text, m.existing.value, value);
         } catch (e) {
-          if (!(e instanceof EditNotPlaced) || !o.force) throw new UnpackRefused(`${m.file}: the changes cannot be placed in its text; --force rewrites it`);
+          if (!(e instanceof EditNotPlaced)) throw new UnpackRefused(`${m.file}: the changes cannot be placed in its text (${e instanceof Error ? e.message : String(e)})`);
+          unlessForced(`${m.file}: the changes cannot be placed in its text; --force rewrites it`);
           text = formatManifest(value);
         }
         plan.push({ file: m.file, content: { text }, status: text === had.text ? 'unchanged' : 'changed', entities: changed });
@@ -135,9 +143,15 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       plan.push({ file: at === '.' ? HISTORY_FILE : `${at}/${HISTORY_FILE}`, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created' });
     }
 
-    // A unit whose manifest here cannot be read would get a second one: refused unless --force, before any path is judged.
-    layout.notes.push(...judgeUnreadable(unreadableUnits(project?.manifests ?? [], layout.manifests), !!o.force));
-    await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), !!o.force);
+    // A unit whose manifest here cannot be read would get a second one: refused unless --force.
+    try {
+      layout.notes.push(...judgeUnreadable(unreadableUnits(project?.manifests ?? [], layout.manifests), !!o.force));
+    } catch (e) {
+      if (!(e instanceof UnpackRefused && e.forceable)) throw e;
+      overridable ??= e;
+    }
+    await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), unlessForced);
+    if (overridable) throw overridable;
     const into = o.dryRun ? (o.stage === undefined ? undefined : path.resolve(o.stage)) : dir;
     if (into !== undefined) for (const p of plan) if (p.status !== 'unchanged') await write(reader, into, p);
     return {
@@ -151,8 +165,12 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
   }
 }
 
-/** Every planned path judged before anything is written: portable, inside the folder, no clashes, no file that is not Isola's. */
-async function judge(reader: PackageReader, dir: string, plan: Planned[], linked: Set<string>, manifests: Set<string>, force: boolean): Promise<void> {
+/**
+ * Every planned path judged before anything is written: portable, inside the folder, no clashes,
+ * no file that is not Isola's. A file that is not Isola's goes to `unlessForced` (which lets it be
+ * with `force`) and the judging goes on; anything else refuses at once.
+ */
+async function judge(reader: PackageReader, dir: string, plan: Planned[], linked: Set<string>, manifests: Set<string>, unlessForced: (message: string) => void): Promise<void> {
   const folded = new Map<string, string>();
   const realDir = await fs.realpath(dir).catch(() => undefined);
   // One listing and one real path per folder: thousands of files share a few folders.
@@ -202,11 +220,10 @@ async function judge(reader: PackageReader, dir: string, plan: Planned[], linked
     const same = await sameContent(reader, abs, p.content);
     if (p.status === 'created') p.status = same ? 'unchanged' : 'changed';
     if (same) continue;
-    if (p.newManifest && !force) {
+    if (p.newManifest) {
       const what = manifests.has(p.file) ? 'the manifest of another unit' : 'not a manifest Isola can read';
-      throw new UnpackRefused(`${p.file} exists and is ${what}, not of ${p.newManifest}; --force replaces it`);
-    }
-    if (!isolas && !force) throw new UnpackRefused(`${p.file} exists and is not a file of this folder's manifests; --force replaces it`);
+      unlessForced(`${p.file} exists and is ${what}, not of ${p.newManifest}; --force replaces it`);
+    } else if (!isolas) unlessForced(`${p.file} exists and is not a file of this folder's manifests; --force replaces it`);
   }
 }
 

@@ -41,8 +41,9 @@ function sameUnit(m: Manifest, d: ManifestDraft): boolean {
 
 /**
  * Refuses the unpack when `found` is not empty, naming the first manifest, its unit and the way
- * on; with `force`, lets it go ahead and returns a note for each unit whose new manifest is
- * written beside the old one (one written over it, at the same path, is listed as changed).
+ * on (a refusal marked `forceable`); with `force`, lets it go ahead and returns a note for each
+ * unit whose new manifest is written beside the old one (one written over it, at the same
+ * path, is listed as changed).
  */
 export function judgeUnreadable(found: readonly UnreadableUnit[], force: boolean): string[] {
   if (!found.length) return [];
@@ -52,7 +53,7 @@ export function judgeUnreadable(found: readonly UnreadableUnit[], force: boolean
     const way = d.file === m.file
       ? `the unpack would replace it with the package's; fix it so it is edited in place, or pass --force to replace it`
       : `the unpack would write ${d.file} beside it, a second manifest of that unit; fix ${m.file} so it is edited in place, or pass --force to write ${d.file} beside it`;
-    throw new UnpackRefused(`${m.file} declares ${m.kind} ${m.code}, which the package carries, but cannot be read (${why(m)})${more}: ${way}`);
+    throw new UnpackRefused(`${m.file} declares ${m.kind} ${m.code}, which the package carries, but cannot be read (${why(m)})${more}: ${way}`, { forceable: true });
   }
   return found
     .filter(({ manifest: m, draft: d }) => d.file !== m.file)

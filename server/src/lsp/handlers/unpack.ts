@@ -27,7 +27,8 @@ export function registerUnpack(ctx: HandlerContext): void {
       return { plan: { package: r.package, files: r.files, notes: r.notes, stage } };
     } catch (e) {
       await drop();
-      if (e instanceof UnpackRefused) return { refused: e.message };
+      // Refusals `force` overrides are marked, so the editor can offer to unpack anyway.
+      if (e instanceof UnpackRefused) return e.forceable ? { refused: e.message, forceable: true } : { refused: e.message };
       if (e instanceof PackageError) return { refused: `${path.basename(file)}: ${e.message}` };
       throw e;
     }

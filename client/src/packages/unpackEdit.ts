@@ -27,6 +27,8 @@ export interface UnpackOutcome {
   /** Applied: the files that now have the package's content (the preview may have left some out). */
   taken?: string[];
   refused?: string;
+  /** Refused for a reason `force` overrides: the message offers "Unpack Anyway…" (answered after the command returns). */
+  forceable?: boolean;
 }
 
 export interface UnpackInto {
@@ -39,6 +41,12 @@ export interface UnpackInto {
   /** false applies without the refactor preview (for scripts and tests); users always get the preview. */
   confirm: boolean;
   force?: boolean;
+  /**
+   * Called when a refusal's message offers to unpack anyway: the package file must stay until
+   * `answered` settles (with the forced unpack's outcome, or undefined when it is not taken).
+   * Retrieve deletes its downloaded package only then; without this, it would be gone.
+   */
+  keepFileUntil?: (answered: Promise<UnpackOutcome | undefined>) => void;
 }
 
 /**
@@ -46,7 +54,8 @@ export interface UnpackInto {
  * applies the planned files as ONE workspace edit: every entry needs confirmation, so VS Code
  * shows its refactor preview (a diff per file, checkboxes) before anything is written, and the
  * whole edit is undone as one step. Files the package leaves as they are get no entry; when
- * nothing changes, it says so instead of showing an empty preview.
+ * nothing changes, it says so instead of showing an empty preview. A refusal `force` overrides
+ * offers "Unpack Anyway…" in its message (offerForce).
  */
 export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, output: vscode.LogOutputChannel): Promise<UnpackOutcome> {
   const none: UnpackOutcome = { files: [], notes: [], applied: false };
@@ -74,8 +83,15 @@ export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, outp
   if (!r) return { ...none, refused: 'cancelled' };
   if (!r.plan) {
     output.error(`Unpack of ${o.what} refused: ${r.refused}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Isola: {0}: refused, nothing written: {1}', o.what, String(r.refused)));
-    return { ...none, refused: r.refused };
+    const message = vscode.l10n.t('Isola: {0}: refused, nothing written: {1}', o.what, String(r.refused));
+    if (!r.forceable || o.force) {
+      void vscode.window.showErrorMessage(message);
+      return { ...none, refused: r.refused };
+    }
+    // The message stays until answered; the command's result (for callers and tests) does not wait for it.
+    const answered = offerForce(client, o, String(r.refused), message, output);
+    o.keepFileUntil?.(answered);
+    return { ...none, refused: r.refused, forceable: true };
   }
   const plan = r.plan;
   try {
@@ -108,6 +124,29 @@ export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, outp
     return { ...base, applied: true, taken: taken.map((f) => f.file) };
   } finally {
     await fs.rm(plan.stage, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A refusal that `force` overrides: its message offers "Unpack Anyway…", which asks in a modal
+ * dialog naming what force does (the refusal's own sentence), then plans again with `force`.
+ * The changes go through the refactor preview as always (unless `confirm` is false). Settles
+ * with the forced unpack's outcome, or undefined when the offer is not taken.
+ */
+async function offerForce(client: LanguageClient, o: UnpackInto, refused: string, message: string, output: vscode.LogOutputChannel): Promise<UnpackOutcome | undefined> {
+  try {
+    const anyway = vscode.l10n.t('Unpack Anyway…');
+    if ((await vscode.window.showErrorMessage(message, anyway)) !== anyway) return undefined;
+    const sure = vscode.l10n.t('Unpack Anyway');
+    // What force does, in the refusal's own words; the preview is still ahead.
+    const detail = o.confirm ? `${refused}\n\n${vscode.l10n.t('The Refactor Preview then lists every change, unticked: nothing is written until you tick it and Apply.')}` : refused;
+    if ((await vscode.window.showWarningMessage(vscode.l10n.t('Isola: unpack {0} anyway?', o.what), { modal: true, detail }, sure)) !== sure) return undefined;
+    return await unpackWithEdit(client, { ...o, force: true, keepFileUntil: undefined }, output);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    output.error(`Unpack of ${o.what} with force failed: ${why}`);
+    void vscode.window.showErrorMessage(`Isola: ${o.what}: ${why}`);
+    return undefined;
   }
 }
 

@@ -18,7 +18,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { UnpackOutcome } from '../../../client/src/packages/unpackEdit';
 import type { Job } from '../../../server/src/core/environment/types';
-import { EXTENSION_ID, REPO_ROOT, TEST_TIMEOUT_MS, WAIT_MS, withTimeout, workspaceFolder } from './helpers';
+import { EXTENSION_ID, REPO_ROOT, TEST_TIMEOUT_MS, WAIT_MS, waitUntil, withTimeout, workspaceFolder } from './helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const NODE_ENV = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
@@ -55,6 +55,7 @@ suite('Round trip: Retrieve from Environment and Unpack Package into Workspace',
   let tmp: string;
   const manifest = () => path.join(workspaceFolder().uri.fsPath, 'invoices', 'invoices.isola.json');
   const unpacked = () => path.join(workspaceFolder().uri.fsPath, 'unpacked');
+  const forcedDir = () => path.join(workspaceFolder().uri.fsPath, 'forced');
   let before: string;
 
   suiteSetup(async () => {
@@ -79,6 +80,7 @@ suite('Round trip: Retrieve from Environment and Unpack Package into Workspace',
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The unpacked configuration would add manifests to the workspace of the suites that follow.
     if (fs.existsSync(unpacked())) fs.rmSync(unpacked(), { recursive: true, force: true });
+    if (fs.existsSync(forcedDir())) fs.rmSync(forcedDir(), { recursive: true, force: true });
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -153,5 +155,64 @@ suite('Round trip: Retrieve from Environment and Unpack Package into Workspace',
 
     const again = await vscode.commands.executeCommand<UnpackOutcome>('isola.unpackPackage', { file: pkg, dir: unpacked(), confirm: false });
     assert.strictEqual(again?.nothingToChange, true, JSON.stringify(again));
+  });
+
+  test('A refusal force overrides offers "Unpack Anyway…": the modal quotes it, and the forced retrieve applies from the same download', async () => {
+    // A manifest of invoices that cannot be read: the retrieve would write a second one beside it.
+    fs.mkdirSync(forcedDir(), { recursive: true });
+    fs.writeFileSync(path.join(forcedDir(), 'old.isola.json'), '{\n  "kind": "workspace",\n  "code": "invoices"\n  "title": "Invoices"\n}\n');
+    // The buttons need the mouse: the extension host shares this `vscode` object, so the
+    // messages are answered by wrapping them (the notification's button, then the modal's).
+    const w = vscode.window as { showErrorMessage: unknown; showWarningMessage: unknown };
+    const [error, warning] = [vscode.window.showErrorMessage, vscode.window.showWarningMessage];
+    const errors: { message: string; items: string[] }[] = [];
+    const modals: { message: string; detail?: string; items: string[] }[] = [];
+    w.showErrorMessage = (message: string, ...items: string[]) => {
+      errors.push({ message, items });
+      return Promise.resolve(items[0]);
+    };
+    w.showWarningMessage = (message: string, options: vscode.MessageOptions, ...items: string[]) => {
+      modals.push({ message, detail: options?.detail, items });
+      return Promise.resolve(options?.modal ? items[0] : undefined);
+    };
+    let outcome: UnpackOutcome | undefined;
+    const created = path.join(forcedDir(), 'invoices', 'invoices.isola.json');
+    try {
+      outcome = await vscode.commands.executeCommand<UnpackOutcome>('isola.retrieveFromEnvironment', { env: 'local', kind: 'namespace', code: 'invoices', dir: forcedDir(), confirm: false });
+      assert.strictEqual(outcome?.forceable, true, JSON.stringify(outcome));
+      assert.match(outcome.refused ?? '', /^old\.isola\.json declares workspace invoices, which the package carries, but cannot be read/);
+      // The forced unpack runs after the command returned, from the download it kept.
+      await waitUntil('the forced retrieve to write the new manifest', () => fs.existsSync(created), [], WAIT_MS, () => JSON.stringify({ errors, modals }));
+    } finally {
+      w.showErrorMessage = error;
+      w.showWarningMessage = warning;
+    }
+    assert.deepStrictEqual(errors[0].items, ['Unpack Anyway…'], JSON.stringify(errors));
+    assert.strictEqual(errors.length, 1, `the forced retrieve was refused too: ${JSON.stringify(errors)}`);
+    assert.strictEqual(modals.length, 1, JSON.stringify(modals));
+    assert.deepStrictEqual(modals[0].items, ['Unpack Anyway']);
+    assert.ok(modals[0].detail?.includes(outcome!.refused!), `the modal does not quote the refusal: ${modals[0].detail}`);
+    assert.ok(fs.readFileSync(path.join(forcedDir(), 'old.isola.json'), 'utf8').includes('"title": "Invoices"\n'), 'the unreadable manifest was touched');
+  });
+
+  test('A refusal force does not override offers no button', async () => {
+    const bad = path.join(tmp, 'not-a-package.isolapkg');
+    fs.writeFileSync(bad, 'not a zip');
+    const w = vscode.window as { showErrorMessage: unknown };
+    const error = vscode.window.showErrorMessage;
+    const errors: { message: string; items: unknown[] }[] = [];
+    w.showErrorMessage = (message: string, ...items: unknown[]) => {
+      errors.push({ message, items });
+      return Promise.resolve(undefined);
+    };
+    let outcome: UnpackOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<UnpackOutcome>('isola.unpackPackage', { file: bad, dir: unpacked(), confirm: false });
+    } finally {
+      w.showErrorMessage = error;
+    }
+    assert.ok(outcome?.refused, JSON.stringify(outcome));
+    assert.strictEqual(outcome.forceable, undefined);
+    assert.deepStrictEqual(errors.map((e) => e.items), [[]], JSON.stringify(errors));
   });
 });

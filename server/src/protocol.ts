@@ -84,6 +84,11 @@ export interface BuildPackageResult {
     replaced?: { same: boolean; message: string };
     /** The `isola.history.json` the build recorded its versions in (the package's project folder). */
     history: string;
+    /**
+     * Project files above the package that another user owns, passed over while looking for the
+     * project folder (a sentence each, as the CLI warns): the history went elsewhere than they say.
+     */
+    warnings?: string[];
   };
   /** Set when the build was refused (error findings, missing data). */
   refused?: { message: string; findings: BlockingFinding[] };

@@ -45,3 +45,37 @@ describe('isola/buildPackage and isola/readPackageEntry', () => {
     assert.equal(path.basename(c.path('invoices-lsp.isolapkg')), 'invoices-lsp.isolapkg');
   });
 });
+
+const PLANTED = '{"payments.payment":[{"hash":"0000","at":"2020-01-01T00:00:00.000Z"}]}\n';
+const asRoot = { skip: process.getuid?.() !== 0 && 'needs root to give a file away' };
+
+describe('isola/buildPackage and project files another user owns', () => {
+  const above = useServer(EXAMPLES, { files: { 'isola.history.json': PLANTED } });
+  const beside = useServer(EXAMPLES, { files: { 'payments/isola.history.json': PLANTED } });
+
+  it('one above the package is passed over, and the build says so, as the CLI warns', asRoot, async () => {
+    const c = above();
+    const foreign = c.path('isola.history.json');
+    fs.chownSync(foreign, 65534, 65534);
+    const r = await c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri('payments/payments_solution.isola.json'), data: 'none', out: c.path('payments-foreign.isolapkg') });
+    assert.ok(r.built, JSON.stringify(r));
+    assert.equal(r.built.history, c.path('payments/isola.history.json'));
+    assert.equal(r.built.warnings?.length, 1, JSON.stringify(r.built));
+    assert.ok(r.built.warnings[0].startsWith(`${foreign} is owned by `), r.built.warnings[0]);
+    assert.match(r.built.warnings[0], /uid 65534\)?, not by you or root; ignored$/);
+    assert.doesNotMatch(fs.readFileSync(r.built.history, 'utf8'), /"0000"/);
+  });
+
+  it('one where the package\'s history goes is refused, neither read nor replaced', asRoot, async () => {
+    const c = beside();
+    const foreign = c.path('payments/isola.history.json');
+    fs.chownSync(foreign, 65534, 65534);
+    const out = c.path('payments-foreign.isolapkg');
+    const r = await c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri('payments/payments_solution.isola.json'), data: 'none', out });
+    assert.equal(r.built, undefined, JSON.stringify(r));
+    assert.match(r.refused?.message ?? '', /isola\.history\.json is owned by .*not by you or root: a project's history must be its own/);
+    assert.equal(fs.readFileSync(foreign, 'utf8'), PLANTED);
+    assert.equal(fs.statSync(foreign).uid, 65534);
+    assert.ok(!fs.existsSync(out));
+  });
+});

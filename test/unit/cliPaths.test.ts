@@ -228,6 +228,22 @@ describe('files of the project that lead outside it', () => {
     assert.ok(!existsSync(out), 'no package');
   });
 
+  it('build refuses an isola.history.json another user owns where its history goes: not read, not replaced, not called ignored', { skip: process.getuid?.() !== 0 && 'needs root to give a file away' }, () => {
+    const l = layout();
+    write(l.proj, 'sales.isola.json', { kind: 'workspace', code: 'sales', version: '1.0.0', apps: [{ code: 'deal' }] });
+    const theirs = JSON.stringify({ 'sales.deal': [{ hash: 'a'.repeat(64), at: '2026-01-01T00:00:00Z' }] });
+    const planted = path.join(l.proj, 'isola.history.json');
+    writeFileSync(planted, theirs);
+    chownSync(planted, 65534, 65534);
+    const out = path.join(l.base, 'p.isolapkg');
+    const r = isola(['build', l.proj, '--package', 'sales', '--out', out]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /isola\.history\.json is owned by .*not by you or root: a project's history must be its own; take the file over \(chown\) or move it away/);
+    assert.doesNotMatch(r.err, /ignored/);
+    assert.equal(readFileSync(planted, 'utf8'), theirs);
+    assert.ok(!existsSync(out), 'no package');
+  });
+
   it('isola.config.json cannot make `local` a service or keep its data outside the project', () => {
     const l = layout();
     write(l.proj, 'sales.isola.json', { kind: 'workspace', code: 'sales', version: '1.0.0', apps: [{ code: 'deal' }] });

@@ -67,10 +67,12 @@ export function registerBuildPackage(client: LanguageClient, output: vscode.LogO
     reached('built');
     const file = vscode.Uri.file(b.file);
     output.info(`Built ${b.file}; versions recorded in ${b.history}${b.replaced ? `. ${b.replaced.message}` : ''}`);
+    for (const w of b.warnings ?? []) output.warn(w);
     const text = vscode.l10n.t('Isola: built {0}: {1}, {2}, {3} KB.', path.basename(b.file), cardsWord(b.cards), dataRecordsWord(b.records), Math.max(1, Math.round(b.size / 1024))) +
-      (b.replaced ? ` ${b.replaced.message}` : '');
-    // Other content under the name of the same version is worth a warning: importers cannot tell the two files apart.
-    const warn = b.replaced !== undefined && !b.replaced.same;
+      (b.replaced ? ` ${b.replaced.message}` : '') + (b.warnings?.length ? ` ${b.warnings.join(' ')}` : '');
+    // Other content under the name of the same version is worth a warning: importers cannot tell the two files apart;
+    // so is a project file passed over (another user's): the history went where the user may not expect.
+    const warn = (b.replaced !== undefined && !b.replaced.same) || !!b.warnings?.length;
     const reveal = vscode.l10n.t('Reveal in Explorer');
     const inspect = vscode.l10n.t('Inspect');
     void (warn ? vscode.window.showWarningMessage(text, reveal, inspect) : vscode.window.showInformationMessage(text, reveal, inspect))

@@ -24,7 +24,7 @@ export interface ForeignFile {
 export const trustedOwner = (owner: number, me: number): boolean => owner === me || owner === 0;
 
 /** The owner of `file` when it is not trusted (POSIX only; Windows has no uids), else undefined. */
-function foreignOwner(file: string): number | undefined {
+export function foreignOwner(file: string): number | undefined {
   const me = process.getuid?.();
   if (me === undefined) return undefined;
   try {
@@ -82,7 +82,13 @@ export function findUp(from: string, names: string[], onForeign?: (f: ForeignFil
 export function packageProjectFolder(project: Project, pkg: Package, onForeign?: (f: ForeignFile) => void): string {
   const enclosing = project.packages.filter((p) => p !== pkg && p.members.includes(pkg.root));
   const start = [pkg, ...enclosing].map((p) => path.dirname(p.root.absPath)).reduce(commonFolder);
-  return findUp(start, [HISTORY_FILE, CONFIG_FILE], onForeign) ?? start;
+  const passed: ForeignFile[] = [];
+  const found = findUp(start, [HISTORY_FILE, CONFIG_FILE], (f) => passed.push(f));
+  // Another user's history where this one's goes (nothing found above `start`, or only a config
+  // file beside it) is not passed over but refused when read (readHistoryFile): not called ignored.
+  const home = found ?? start;
+  for (const f of passed) if (f.file !== path.join(home, HISTORY_FILE)) onForeign?.(f);
+  return home;
 }
 
 /** The deepest folder that holds both `a` and `b` (absolute paths). */

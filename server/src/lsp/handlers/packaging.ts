@@ -7,8 +7,8 @@ import { PackageError } from '../../core/packaging/reader';
 import { BuildPackageRequest, CurrentCardRequest, InspectPackageRequest, ReadPackageEntryRequest } from '../../protocol';
 import { absOf, toPath, toUri } from '../convert';
 import { HandlerContext } from '../context';
-import { readHistoryFile, writeHistoryFile } from '../../core/packaging/historyFile';
-import { packageProjectFolder } from '../../core/packaging/projectFolder';
+import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../../core/packaging/historyFile';
+import { foreignWarning, packageProjectFolder } from '../../core/packaging/projectFolder';
 import { descriptorBefore, replacedBy, replacedWords } from '../../core/packaging/replaced';
 import { PackageCache } from '../packageFiles';
 import { contentsOf } from '../packageContents';
@@ -39,7 +39,8 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
     };
     try {
       // The package's project folder, not the workspace folder: the CLI records the same history.
-      const historyDir = packageProjectFolder(model.project, pkg);
+      const warnings: string[] = [];
+      const historyDir = packageProjectFolder(model.project, pkg, (f) => warnings.push(foreignWarning(f)));
       const history = await readHistoryFile(historyDir);
       // Read before the build writes over it: a rebuild of the same version is worth a word.
       const before = await descriptorBefore(params.out);
@@ -55,6 +56,7 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
         built: {
           file: r.file, size: r.size, cards, records: r.descriptor.data.reduce((n, d) => n + d.records, 0), changed: r.changed.length,
           history: historyPath,
+          ...(warnings.length ? { warnings } : {}),
           ...(replaced ? { replaced: { same: replaced.same, message: replacedWords(path.basename(r.file), r.descriptor, replaced) } } : {}),
         },
       };
@@ -68,6 +70,8 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
           },
         };
       }
+      // A history that cannot be used (unreadable, not JSON, another user's) stops the build, as in the CLI.
+      if (e instanceof HistoryFileError) return { refused: { message: e.message, findings: [] } };
       if (abort.signal.aborted) return { refused: { message: 'Build cancelled; no file was written.', findings: [] } };
       throw e;
     }

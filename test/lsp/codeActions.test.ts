@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { parse } from 'jsonc-parser';
 import { CodeAction, CodeActionKind, CreateFile, Diagnostic } from 'vscode-languageserver-protocol/node';
 import { EXAMPLES, has, lacks, listing, LspClient, messageOf, useServer } from './client';
 
@@ -156,6 +157,33 @@ describe('quick fix: ISO001 in a script file two processes run', () => {
     assert.ok(!actions.some((a) => /context variable/.test(a.title)), actions.map((a) => a.title).join(' | '));
     const a = await apply(c, actions, /Global/);
     assert.deepEqual(Object.keys(a.edit!.changes ?? {}), [c.uri(OPS)], 'the script file is not touched');
+  });
+});
+
+describe('quick fix: ISO001 on a compact CRLF manifest with trailing commas', () => {
+  const W = 'ws.isola.json';
+  const text = [
+    '{',
+    '  "kind": "workspace", "code": "sales", "title": "Sales", "version": "1.0.0",',
+    '  "apps": [ { "code": "orders" } ],',
+    '  "processes": [ { "code": "p", "scripts": [ { "code": "s", "source": "return Global.ns.sales.app.orders;", "global": true } ] } ],',
+    '}',
+    '',
+  ].join('\r\n');
+  const server = useServer(undefined, { files: { [W]: text } });
+
+  it('the edits do not overlap; the file stays JSON and the ISO001s go', async () => {
+    const c = server();
+    const { actions } = await quickFixes(c, W, (d) => d.code === 'ISO001');
+    await apply(c, actions, 'Turn off Global and use an App-type context variable `orders` (sales.orders)');
+    await c.waitForDiagnostics(W, lacks('ISO001'));
+    const after = c.read(W);
+    assert.ok(!/\],\s*\],/.test(after), after);
+    const value = parse(after, [], { allowTrailingComma: true });
+    assert.deepEqual(value.processes[0].scripts[0], { code: 's', source: 'return Context.fields.orders.app;', global: false });
+    assert.deepEqual(value.processes[0].context, [{ code: 'orders', type: 'app', app: 'sales.orders' }]);
+    await c.settle();
+    assert.deepEqual(c.diagnostics(W), [], listing(c.diagnostics(W)));
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ScriptDecl } from '../manifest/types';
-import { addEdits, FixProvider, jsonEdits, manifestByFile } from './fix';
+import { addEdits, editBetween, FixProvider, manifestByFile, withJsonValue } from './fix';
 import { LineIndex } from '../json/positions';
 import type { FileEdits } from '../language/navigation';
 
@@ -20,12 +20,18 @@ export const fixIso001: FixProvider = (project, d, t) => {
   for (const m of source.matchAll(APP_ACCESS)) apps.set(`${m[1]}.${m[2]}`, [m[1], m[2]]);
 
   const edits: FileEdits = new Map();
-  if (script.global) addEdits(edits, owner.file, jsonEdits(owner.text, [...script.entity.path, 'global'], false));
+  // Each step is applied to the text the one before left, and the manifest gets one edit: on a
+  // compact line, the formatting of one step covers what another changes, and edits of one fix
+  // must not overlap (editors refuse them, or apply them into a broken file).
+  let text = owner.text;
+  if (script.global) text = withJsonValue(text, [...script.entity.path, 'global'], false);
   // A script file other scripts run too is theirs as well: rewritten for this script's context
   // variable, it would reach a variable theirs lack. Only the flag goes then.
   const shared = script.file !== undefined && project.manifests.some((m) => m.scripts.some((s) => s !== script && s.file?.absPath === script.file!.absPath));
   if (apps.size !== 1 || shared) {
-    return script.global ? [{ title: t.t('fix.iso001.flagOff', { code: script.entity.code }), edits }] : [];
+    if (!script.global) return [];
+    addEdits(edits, owner.file, editBetween(owner.text, text));
+    return [{ title: t.t('fix.iso001.flagOff', { code: script.entity.code }), edits }];
   }
   const [[ref, [, app]]] = [...apps];
   const holder = script.entity.parent!;
@@ -33,9 +39,12 @@ export const fixIso001: FixProvider = (project, d, t) => {
   const existing = context.find((c) => c?.app === ref);
   const variable = existing?.code ?? uniqueCode(app.replace(/^_+/, ''), context.map((c) => String(c?.code)));
   if (!existing) {
-    addEdits(edits, owner.file, jsonEdits(owner.text, [...holder.path, 'context', -1], { code: variable, type: 'app', app: ref }));
+    text = withJsonValue(text, [...holder.path, 'context', -1], { code: variable, type: 'app', app: ref });
   }
-  rewriteSource(script, owner.file, owner.text, variable, edits);
+  const fileEdits: FileEdits = new Map();
+  text = rewriteSource(script, text, variable, fileEdits);
+  if (text !== owner.text) addEdits(edits, owner.file, editBetween(owner.text, text));
+  for (const [file, list] of fileEdits) addEdits(edits, file, list);
   const title = t.t(script.global ? 'fix.iso001.flagOffAndVariable' : 'fix.iso001.variable', { variable, app: ref });
   return [{ title, isPreferred: true, edits }];
 };
@@ -46,7 +55,8 @@ function uniqueCode(base: string, taken: string[]): string {
   return code;
 }
 
-function rewriteSource(script: ScriptDecl, manifestFile: string, manifestText: string, variable: string, edits: FileEdits): void {
+/** Rewrites the script to use the variable: edits of its file, or the manifest text with its `source` rewritten. */
+function rewriteSource(script: ScriptDecl, manifestText: string, variable: string, edits: FileEdits): string {
   const replacement = `Context.fields.${variable}.app`;
   if (script.file?.text !== undefined) {
     const text = script.file.text;
@@ -54,7 +64,8 @@ function rewriteSource(script: ScriptDecl, manifestFile: string, manifestText: s
     const fileEdits = [...text.matchAll(APP_ACCESS)].map((m) => ({ range: lines.rangeOf(m.index!, m[0].length), newText: replacement }));
     addEdits(edits, script.file.file, fileEdits);
   } else if (script.source !== undefined) {
-    addEdits(edits, manifestFile, jsonEdits(manifestText, [...script.entity.path, 'source'], script.source.replace(APP_ACCESS, replacement)));
+    return withJsonValue(manifestText, [...script.entity.path, 'source'], script.source.replace(APP_ACCESS, replacement));
   }
+  return manifestText;
 }
 

@@ -41,4 +41,40 @@ describe('ISO003 quick fix', () => {
     const again = checkProject(await project({ ...files, 'orders/apps/order.isola.json': changed.get('orders/apps/order.isola.json')! }));
     assert.deepEqual(again.diagnostics.map((d) => `${d.code} ${d.message}`), []);
   });
+
+  it('in an app package, offers no group of the namespace outside the package: using it would be an ISO004', async () => {
+    // No workspace `shop`: each app manifest is its own package, which carries that one app.
+    const f = await fixable({
+      'a.isola.json': appManifest('orders', 'shop', { groups: [{ code: 'staff' }] }),
+      'b.isola.json': appManifest('items', 'shop', { permissions: [{ group: 'global.staff', access: 'read' }] }),
+    });
+    const fixes = f.fixes(f.one((d) => d.code === 'ISO003'));
+    assert.deepEqual(fixes.filter((x) => /group/.test(x.title)).map((x) => x.title), []);
+  });
+
+  it('in an app package, still uses a group its own manifest declares', async () => {
+    const files = {
+      'a.isola.json': appManifest('orders', 'shop', { groups: [{ code: 'staff' }], permissions: [{ group: 'global.staff', access: 'read' }] }),
+    };
+    const f = await fixable(files);
+    const changed = applyFix(f.project, titled(f.fixes(f.one((d) => d.code === 'ISO003')), 'Use group `staff` of this package'));
+    const again = checkProject(await project({ 'a.isola.json': changed.get('a.isola.json')! }));
+    assert.deepEqual(again.diagnostics.map((d) => `${d.code} ${d.message}`), []);
+  });
+
+  it('creates no group whose card id another entity of the namespace has (MAN001)', async () => {
+    const f = await fixable({
+      'ws.isola.json': workspace('sales', { apps: [{ code: 'orders', permissions: [{ group: 'global.staff', access: 'read' }] }], pages: [{ code: 'staff' }] }),
+    });
+    const fixes = f.fixes(f.one((d) => d.code === 'ISO003'));
+    assert.deepEqual(fixes.filter((x) => /group/.test(x.title)).map((x) => x.title), []);
+  });
+
+  it('creates no group whose code differs from another group\'s only in letter case (MAN001)', async () => {
+    const f = await fixable({
+      'ws.isola.json': workspace('sales', { apps: [{ code: 'orders', permissions: [{ group: 'global.Staff', access: 'read' }] }], groups: [{ code: 'staff' }] }),
+    });
+    const fixes = f.fixes(f.one((d) => d.code === 'ISO003'));
+    assert.deepEqual(fixes.filter((x) => /group/.test(x.title)).map((x) => x.title), []);
+  });
 });

@@ -3,9 +3,9 @@ import { JsonPath, pathKey } from '../json/path';
 import { rawOffsetInStringToken } from '../json/strings';
 import type { Range } from '../json/positions';
 import { EntityIndex } from '../manifest/index';
-import { hasOwnCard } from '../packaging/format';
+import { hasOwnCard, topLevelHasOwnCard } from '../packaging/format';
 import type { Project } from '../manifest/project';
-import type { EntityDecl, Reference } from '../manifest/types';
+import type { EntityDecl, EntityKind, Reference } from '../manifest/types';
 import { entityLabel } from '../rules/words';
 import { locationsOf, SymbolAt } from './locations';
 
@@ -82,14 +82,21 @@ export function renameProblem(e: EntityDecl | undefined, newCode: string, projec
 
 /** An entity of the same kind and scope (namespace, or parent entity) that has the code already. */
 function takenBy(project: Project, e: EntityDecl, code: string): EntityDecl | undefined {
-  if (!e.parent) {
-    const same = project.index.find(e.namespace, e.kind, code)[0];
-    if (same || !hasOwnCard(e)) return same;
-    // A package names cards `namespace.code` whatever their kind (MAN001): a page `home` takes the widget's id.
-    return project.index.inNamespace(e.namespace).find((x) => x.code === code && x !== e && hasOwnCard(x));
-  }
+  if (!e.parent) return codeTakenBy(project, e.namespace, e.kind, code, e);
   const parent = EntityIndex.keyOf(e.parent);
   return e.manifest.entities.find((x) => x.kind === e.kind && x.code === code && x.parent && EntityIndex.keyOf(x.parent) === parent);
+}
+
+/**
+ * The top-level entity that has a code already for one of a kind in a namespace: one of that kind,
+ * or, when that kind gets a card of its own, one of any kind with a card (a package names cards
+ * `namespace.code` whatever their kind, MAN001: a page `home` takes a widget's id). `self`, an
+ * entity of the kind being renamed, does not count; without it the entity is a new one.
+ */
+export function codeTakenBy(project: Project, namespace: string, kind: EntityKind, code: string, self?: EntityDecl): EntityDecl | undefined {
+  const same = project.index.find(namespace, kind, code).find((x) => x !== self);
+  if (same || !(self ? hasOwnCard(self) : topLevelHasOwnCard(kind))) return same;
+  return project.index.inNamespace(namespace).find((x) => x.code === code && x !== self && hasOwnCard(x));
 }
 
 /**

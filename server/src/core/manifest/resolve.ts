@@ -29,6 +29,14 @@ export function contextNamespace(m: Manifest): string {
   return m.namespace ?? '';
 }
 
+/**
+ * Whether a package carries a declaration of the project: an app package only its own manifest's
+ * (its one app), any other package the namespaces it holds.
+ */
+export function packageCarries(pkg: Package, target: EntityDecl): boolean {
+  return pkg.kind === 'app' ? target.manifest === pkg.root : pkg.namespaces.has(target.namespace);
+}
+
 /** Resolves one reference against the project's index and the built-in catalog. */
 export function resolveReference(
   ref: Reference,
@@ -68,7 +76,7 @@ export function resolveReference(
   let viaSolution: Package | undefined;
   if (!builtin && targets.length > 0) {
     const t = targets[0];
-    inScope = pkg.kind === 'app' ? t.manifest === pkg.root : pkg.namespaces.has(t.namespace);
+    inScope = packageCarries(pkg, t);
     // A solution's own groups (`solution.group`) are the documented way to share; only namespaces count here.
     if (inScope && pkg.kind === 'solution' && t.namespace !== ctx && !solutionCodes.has(t.namespace)) viaSolution = pkg;
   }

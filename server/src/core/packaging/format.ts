@@ -37,8 +37,13 @@ export const STEP_OF: Record<CardType, Step | undefined> = {
  * in their top page).
  */
 export function hasOwnCard(e: EntityDecl): boolean {
-  if (e.parent || STEP_OF[e.kind] === undefined || e.kind === 'permission') return false;
+  if (e.parent || !topLevelHasOwnCard(e.kind)) return false;
   return !(e.kind === 'page' && e.path.filter((p) => p === 'pages').length > 1);
+}
+
+/** Whether an entity of a kind declared at the top level of a manifest gets a card of its own. */
+export function topLevelHasOwnCard(kind: EntityKind): boolean {
+  return STEP_OF[kind] !== undefined && kind !== 'permission';
 }
 
 /**

@@ -46,6 +46,54 @@ describe('ISO004 "Create solution" never writes into an existing file', () => {
   });
 });
 
+describe('ISO004 "Create solution" for a long workspace code', () => {
+  const LONG = 'w'.repeat(60);
+  const CODE = /^(?!global$)[a-z][a-z0-9_]{0,63}$/;
+
+  it('shortens the code to a valid one, and keeps it apart from the codes the project has', async () => {
+    const files = { 'a/a.isola.json': workspace(LONG, { apps: [appWithRef('deals', 'b.items')] }), ...B_FILES };
+    const f = await fixable(files);
+    const fix = titled(f.fixes(f.one((x) => x.code === 'ISO004')), /^Create solution/);
+    const code = JSON.parse(fix.creates![0].text).code;
+    assert.match(code, CODE);
+    assert.equal(code, `${'w'.repeat(55)}_solution`);
+    const again = await fixable({ ...files, [fix.creates![0].file]: fix.creates![0].text });
+    assert.deepEqual(again.result.diagnostics.filter((x) => x.severity === 'error').map((x) => `${x.code} ${x.message}`), []);
+
+    // That code taken, the next one is shortened as well.
+    const taken = await fixable({ ...files, 'x/x.isola.json': workspace(code) });
+    const next = JSON.parse(titled(taken.fixes(taken.one((x) => x.code === 'ISO004' && x.file === 'a/a.isola.json')), /^Create solution/).creates![0].text).code;
+    assert.equal(next, `${'w'.repeat(53)}_solution_2`);
+    assert.match(next, CODE);
+  });
+});
+
+describe('ISO004 "Add to solution" and a comment after the last include', () => {
+  it('adds the new include after the comment, which stays with its element', async () => {
+    const text = [
+      '{',
+      '  "kind": "solution", "code": "s", "title": "S", "version": "1.0.0",',
+      '  "includes": [',
+      '    "a/a.isola.json", // the sales ws',
+      '  ],',
+      '}',
+      '',
+    ].join('\n');
+    const f = await fixable({ 'a/a.isola.json': A, ...B_FILES, 's.isola.json': text });
+    const fix = titled(f.fixes(f.one((x) => x.code === 'ISO004' && x.file === 'a/a.isola.json')), 'Add workspace `b` to solution `s`');
+    const after = applyFix(f.project, fix).get('s.isola.json')!;
+    assert.equal(after, text.replace('// the sales ws\n', '// the sales ws\n    "b/b.isola.json",\n'));
+  });
+
+  it('without a trailing comma, puts one after the element, before its comment', async () => {
+    const text = '{\r\n  "kind": "solution", "code": "s", "title": "S", "version": "1.0.0",\r\n  "includes": [\r\n    "a/a.isola.json" /* sales */\r\n  ]\r\n}\r\n';
+    const f = await fixable({ 'a/a.isola.json': A, ...B_FILES, 's.isola.json': text });
+    const fix = titled(f.fixes(f.one((x) => x.code === 'ISO004' && x.file === 'a/a.isola.json')), 'Add workspace `b` to solution `s`');
+    const after = applyFix(f.project, fix).get('s.isola.json')!;
+    assert.equal(after, text.replace('"a/a.isola.json" /* sales */\r\n', '"a/a.isola.json", /* sales */\r\n    "b/b.isola.json"\r\n'));
+  });
+});
+
 describe('ISO004 for a namespace that only app manifests name', () => {
   // No workspace or module manifest declares `b`: only a manifest of `b` could bring it into a solution.
   const ONLY_APP = { 'b/apps/items.isola.json': appManifest('items', 'b') };

@@ -1,4 +1,4 @@
-import { applyEdits, Edit, modify } from 'jsonc-parser';
+import { applyEdits, createScanner, findNodeAtLocation, modify, parseTree, SyntaxKind } from 'jsonc-parser';
 import type { JsonPath } from '../json/path';
 import { LineIndex } from '../json/positions';
 import type { Diagnostic } from '../check';
@@ -21,20 +21,60 @@ export type FixProvider = (project: Project, d: Diagnostic, t: Translator) => Fi
 
 const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
 
-/** Edits that set a JSON value at a path, formatted like the rest of the file (jsonc-parser keeps comments). */
+/**
+ * Edits that set a JSON value at a path, formatted like the rest of the file (jsonc-parser keeps
+ * comments): one edit, as `editBetween` makes it.
+ */
 export function jsonEdits(text: string, path: JsonPath, value: unknown): TextEdit[] {
-  const lines = new LineIndex(text);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return modify(text, path as (string | number)[], value, { formattingOptions: { ...FORMAT.formattingOptions, eol } }).map((e: Edit) => ({
-    range: lines.rangeOf(e.offset, e.length),
-    newText: e.content,
-  }));
+  return editBetween(text, withJsonValue(text, path, value));
 }
 
-/** The text with a JSON value set at a path, formatted as `jsonEdits` formats it. */
+/**
+ * The text with a JSON value set at a path, formatted as jsonc-parser formats it. A path that ends
+ * in -1 appends to an array; a comment on the line of the array's last element stays with that
+ * element instead of moving behind the new one.
+ */
 export function withJsonValue(text: string, path: JsonPath, value: unknown): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  if (path.length > 0 && path[path.length - 1] === -1) {
+    const appended = appendAfterComment(text, path.slice(0, -1), value, eol);
+    if (appended !== undefined) return appended;
+  }
   return applyEdits(text, modify(text, path as (string | number)[], value, { formattingOptions: { ...FORMAT.formattingOptions, eol } }));
+}
+
+/**
+ * Appends a value to the array at `arrayPath` on a line of its own after the last element, when a
+ * comment follows that element on its line (jsonc-parser would put the new element in front of
+ * the comment). Undefined in every other case, which jsonc-parser handles.
+ */
+function appendAfterComment(text: string, arrayPath: JsonPath, value: unknown, eol: string): string | undefined {
+  const tree = parseTree(text);
+  const array = tree && findNodeAtLocation(tree, arrayPath as (string | number)[]);
+  const last = array?.type === 'array' ? array.children?.[array.children.length - 1] : undefined;
+  if (!last) return undefined;
+  const end = last.offset + last.length;
+  const scanner = createScanner(text, false);
+  scanner.setPosition(end);
+  let comma: number | undefined;
+  let comment = false;
+  let lineEnd: number | undefined;
+  for (let token = scanner.scan(); lineEnd === undefined; token = scanner.scan()) {
+    switch (token) {
+      case SyntaxKind.Trivia: break;
+      case SyntaxKind.CommaToken: if (comma !== undefined) return undefined; comma = scanner.getTokenOffset(); break;
+      case SyntaxKind.LineCommentTrivia: case SyntaxKind.BlockCommentTrivia: comment = true; break;
+      case SyntaxKind.LineBreakTrivia: lineEnd = scanner.getTokenOffset(); break;
+      default: return undefined; // the bracket (or anything else) on the element's line
+    }
+  }
+  if (!comment) return undefined;
+  const lineStart = Math.max(text.lastIndexOf('\n', last.offset - 1) + 1, 0);
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, last.offset))![0];
+  const json = JSON.stringify(value, null, FORMAT.formattingOptions.tabSize).split('\n').join(eol + indent);
+  // A trailing comma stays a trailing comma: the new element gets one too.
+  const element = `${eol}${indent}${json}${comma === undefined ? '' : ','}`;
+  return text.slice(0, end) + (comma === undefined ? ',' : '') + text.slice(end, lineEnd) + element + text.slice(lineEnd);
 }
 
 /**

@@ -31,8 +31,8 @@ export const fixIso004: FixProvider = (project, d, t) => {
     const fileOf = (code: string) => (dir ? `${dir}/${code}.isola.json` : `${code}.isola.json`);
     // Neither a code nor a file of the project: the fix creates a file and never writes into one.
     const taken = new Set(project.manifests.map((m) => m.code));
-    let name = `${member.code}_solution`;
-    for (let i = 2; taken.has(name) || project.manifestAt(fileOf(name)); i++) name = `${member.code}_solution_${i}`;
+    let name = solutionCode(String(member.code), 1);
+    for (let i = 2; taken.has(name) || project.manifestAt(fileOf(name)); i++) name = solutionCode(String(member.code), i);
     const file = fileOf(name);
     const text = JSON.stringify({
       kind: 'solution',
@@ -47,6 +47,15 @@ export const fixIso004: FixProvider = (project, d, t) => {
   }
   return [];
 };
+
+/** Longest code a package unit may have (`^[a-z][a-z0-9_]{0,63}$`, MAN002). */
+const MAX_CODE = 64;
+
+/** `<member>_solution`, or `<member>_solution_<n>` past the first: the member's code shortened to keep it a valid code. */
+function solutionCode(member: string, n: number): string {
+  const suffix = n === 1 ? '_solution' : `_solution_${n}`;
+  return member.slice(0, MAX_CODE - suffix.length) + suffix;
+}
 
 function commonDir(a: string, b: string): string {
   const pa = path.posix.dirname(a).split('/');

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { configuration, expectDiagnostic, processWithScript, run, solution, workspace } from './fixtures';
+import { configuration, expectDiagnostic, listing, processWithScript, run, solution, workspace } from './fixtures';
 import { diagnoseManifest } from '../../../server/src/core/check';
 import { buildManifest } from '../../../server/src/core/manifest/build';
 import { modelOrigin, referenceEditOf } from '../../../server/src/core/manifest/carryModel';
@@ -160,6 +160,39 @@ describe('MAN002 strings no environment stores', () => {
     assert.match(found[1].message, /^The string holds an unpaired surrogate/);
     assert.match(found[2].message, /^The property name holds a NUL character/);
     for (const d of found) assert.equal(d.severity, 'error');
+  });
+
+  it('is the one finding on a string the schema refuses too (a reference, a version), and the reference is still resolved as other invalid ones are', async () => {
+    const text = `{
+  "kind": "workspace", "code": "w", "title": "W", "version": "1.0.\\u0000",
+  "apps": [{ "code": "x", "fields": [
+    { "code": "f", "type": "app", "app": "\\ud83d\\ude00.y\\udc00" },
+    { "code": "g", "type": "app", "app": "y\\udc00" },
+    { "code": "h", "type": "app", "app": "a-b" }
+  ] }]
+}`;
+    const c = await run({ 'w.isola.json': text });
+    const found = c.of('MAN002');
+    assert.deepEqual(found.map((d) => c.text(d)), ['1.0.\\u0000', '\\ud83d\\ude00.y\\udc00', 'y\\udc00', 'a-b'], listing(c.result));
+    assert.match(found[0].message, /^The string holds a NUL character/);
+    assert.match(found[1].message, /^The string holds an unpaired surrogate/);
+    assert.match(found[2].message, /^The string holds an unpaired surrogate/);
+    assert.match(found[3].message, /must match/);
+    // A reference the schema refuses is still looked up: `a-b` is an ISO006 too, and so are these.
+    assert.deepEqual(c.of('ISO006').map((d) => c.text(d)), ['\\ud83d\\ude00.y\\udc00', 'y\\udc00', 'a-b']);
+  });
+
+  it('stays the one finding on a reference with an unpaired surrogate whose other characters are edited, as a fresh check finds', () => {
+    const text = '{ "kind": "workspace", "code": "crm", "title": "CRM", "apps": [{ "code": "deals" }],\n  "pages": [{ "code": "p", "title": "P", "app": "dealz\\udc00" }] }\n';
+    const catalog = defaultCatalog();
+    const diagnose = (m: ReturnType<typeof buildManifest>) => diagnoseManifest(new Project('/p', [m], catalog), m).filter((d) => d.code === 'MAN002');
+    const old = buildManifest('/p', '/p/crm.isola.json', text);
+    assert.equal(diagnose(old).length, 1);
+    const next = text.replace('dealz', 'deals');
+    const fast = rebuildAfterEdit('/p', old, next);
+    assert.ok(fast && referenceEditOf(modelOrigin(fast)), 'a reference edit, whose findings are recomputed from the last ones');
+    assert.deepEqual(diagnose(fast), diagnose(buildManifest('/p', '/p/crm.isola.json', next)));
+    assert.deepEqual(diagnose(fast).map((d) => d.message.slice(0, 38)), ['The string holds an unpaired surrogate']);
   });
 
   it('does not fire for a whole surrogate pair, an escaped backslash before u0000, or other escapes', async () => {

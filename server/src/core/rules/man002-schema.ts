@@ -1,8 +1,8 @@
-import type { JsonPath } from '../json/path';
+import { JsonPath, pathKey } from '../json/path';
 import type { Manifest } from '../manifest/types';
-import { validateListItem, validateManifestValue } from '../schema/validate';
+import { SchemaProblem, validateListItem, validateManifestValue } from '../schema/validate';
 import { changedNumbers } from '../json/numbers';
-import { unstorableStrings } from '../json/unstorable';
+import { UnstorableString, unstorableStrings } from '../json/unstorable';
 import { Finding, finding, Rule, RuleContext } from './rule';
 import { en, MessageKey } from '../l10n/en';
 import type { Translator } from '../l10n';
@@ -29,21 +29,34 @@ export const man002: Rule = {
     }
     // A broken file's recovered value would only repeat the syntax errors in other words.
     if (out.length > 0) return out;
-    for (const p of validateManifestValue(m.value, ctx.t)) {
-      out.push(finding(this, m, ctx, { path: p.path, part: p.part }, p.message));
-    }
+    const bad = unstorableStrings(m.text, m.value);
+    out.push(...schemaFindings(m, ctx, validateManifestValue(m.value, ctx.t), bad));
     for (const n of changedNumbers(m.text)) {
       out.push(finding(this, m, ctx, { path: n.path }, ctx.t.t('man002.changedNumber', { text: n.text, kept: n.kept }), { changedNumber: true }));
     }
-    out.push(...unstorable(m, ctx));
+    out.push(...unstorable(m, ctx, bad));
     return out;
   },
 };
 
+/**
+ * The schema's problems as findings, less those on a string that holds a NUL or an unpaired
+ * surrogate: one finding per value, and that one names what is wrong with it and how to mend it
+ * (the schema's pattern or enum would only quote the string back).
+ */
+function schemaFindings(m: Manifest, ctx: RuleContext, problems: readonly SchemaProblem[], bad: readonly UnstorableString[]): Finding[] {
+  const reported = new Set(bad.filter((u) => !u.key).map((u) => pathKey(u.path)));
+  const out: Finding[] = [];
+  for (const p of problems) {
+    if (reported.size === 0 || !reported.has(pathKey(p.path))) out.push(finding(man002, m, ctx, { path: p.path, part: p.part }, p.message));
+  }
+  return out;
+}
+
 /** A string or property name no environment stores (a NUL, an unpaired surrogate): the package's readers refuse it. */
-function unstorable(m: Manifest, ctx: RuleContext): Finding[] {
+function unstorable(m: Manifest, ctx: RuleContext, bad: readonly UnstorableString[]): Finding[] {
   const { t } = ctx;
-  return unstorableStrings(m.text, m.value).map((u) => finding(man002, m, ctx, u.key ? { path: u.path, part: 'key' } : { path: u.path },
+  return bad.map((u) => finding(man002, m, ctx, u.key ? { path: u.path, part: 'key' } : { path: u.path },
     t.t(u.why === 'nul' ? 'man002.nul' : 'man002.surrogate', { where: t.t(u.key ? 'man002.where.key' : 'man002.where.string') }), { unstorable: true }));
 }
 
@@ -65,8 +78,9 @@ export function schemaAfterItemEdit(m: Manifest, ctx: RuleContext, before: reado
   // The edited string may have gained or lost a NUL: those are found again, in the whole value
   // (at no cost in a text without a `\u` escape).
   const kept = before.filter((f) => !f.data?.unstorable && (!('path' in f.anchor) || !inside(f.anchor.path) || f.data?.changedNumber));
-  for (const p of problems) kept.push(finding(man002, m, ctx, { path: p.path, part: p.part }, p.message));
-  kept.push(...unstorable(m, ctx));
+  const bad = unstorableStrings(m.text, m.value);
+  kept.push(...schemaFindings(m, ctx, problems, bad));
+  kept.push(...unstorable(m, ctx, bad));
   return kept;
 }
 

@@ -119,6 +119,22 @@ describe('hover, definition, references', () => {
     assert.match(md, /Minimum platform version/);
   });
 
+  it('no hover on a reference after an unterminated string, where the schema describes nothing', async () => {
+    const c = payments();
+    const text = await c.open(PAYMENTS);
+    // The title's string now ends at the next quote: the reference is a bare word the parser skips.
+    const broken = text.replace('"title": "VAT rate",', '"title": "VAT rate,');
+    assert.notEqual(broken, text);
+    await c.change(PAYMENTS, broken);
+    try {
+      const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: c.uri(PAYMENTS) }, position: positionOf(broken, 'custom_objects.vat_rates', 3) });
+      assert.equal(h, null, JSON.stringify(h));
+    } finally {
+      await c.change(PAYMENTS, text);
+      await c.close(PAYMENTS);
+    }
+  });
+
   it('go to definition jumps to the declaring manifest and the code', async () => {
     const c = payments();
     const loc = await c.request<Location | Location[] | null>('textDocument/definition', at(c, PAYMENTS, 'custom_objects.vat_rates', 18));

@@ -1,4 +1,4 @@
-import { MarkupKind } from 'vscode-languageserver';
+import { Hover, MarkupKind } from 'vscode-languageserver';
 import { hoverMarkdown } from '../../core/language/hover';
 import { symbolAt } from '../../core/language/locations';
 import { HandlerContext, modelOf } from '../context';
@@ -18,7 +18,15 @@ export function registerHover(ctx: HandlerContext): void {
       const jdoc = asJsonDocument(doc);
       if (!jdoc) return null;
       const service = jsonService();
-      return service.doHover(jdoc, params.position, service.parseJSONDocument(jdoc));
+      const hover = await service.doHover(jdoc, params.position, service.parseJSONDocument(jdoc));
+      // The service answers a node no schema describes (a word of a broken string, an unknown
+      // property) with an empty text over it: no hover at all.
+      return hover && hasText(hover) ? hover : null;
     }),
   );
+}
+
+function hasText(h: Hover): boolean {
+  const parts = Array.isArray(h.contents) ? h.contents : [h.contents];
+  return parts.some((p) => (typeof p === 'string' ? p : p.value).trim() !== '');
 }

@@ -285,6 +285,20 @@ describe('symbols', () => {
     assert.ok(!symbols.some((s) => s.name === 'rate'), 'fields are not top level');
   });
 
+  it('document symbols of an app manifest nest its fields and processes under the app', async () => {
+    const c = server();
+    const APP = 'shop/orders.isola.json';
+    const text = JSON.stringify({ kind: 'app', code: 'orders', namespace: 'shop', version: '1.0.0', fields: [{ code: 'f' }], processes: [{ code: 'p', scripts: [{ code: 's', source: 'x' }] }] }, null, 2);
+    await c.open(APP, text);
+    try {
+      const symbols = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: c.uri(APP) } });
+      const tree = (list: DocumentSymbol[]): unknown[] => list.map((s) => (s.children?.length ? [s.name, tree(s.children)] : s.name));
+      assert.deepEqual(tree(symbols), [['orders', ['f', ['p', ['s']]]]]);
+    } finally {
+      await c.close(APP);
+    }
+  });
+
   it('workspace symbols find an entity by part of its id', async () => {
     const c = server();
     const hits = await c.request<SymbolInformation[]>('workspace/symbol', { query: 'objects.vat' });

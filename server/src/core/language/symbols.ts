@@ -21,8 +21,9 @@ export function documentSymbols(m: Manifest): EntitySymbol[] {
   const byPath = new Map<string, EntitySymbol>();
   const roots: EntitySymbol[] = [];
   // Parents are declared before what they hold, so the nearest enclosing entity is already known.
+  // The root path counts: an app manifest's app is the whole object, and holds the rest.
   const enclosing = (e: EntityDecl): EntitySymbol | undefined => {
-    for (let n = e.path.length - 1; n > 0; n--) {
+    for (let n = e.path.length - 1; n >= 0; n--) {
       const s = byPath.get(pathKey(e.path.slice(0, n)));
       if (s) return s;
     }

@@ -93,6 +93,45 @@ describe('completion', () => {
   });
 });
 
+describe('completion in a project with more entities than a list holds', () => {
+  // Another workspace, first in the index, has more apps than the 2,000 a list holds.
+  const apps = Array.from({ length: 2100 }, (_, i) => ({ code: `a${i}` }));
+  const MINE = 'zzz.isola.json';
+  const mine = '{ "kind": "workspace", "code": "zzz", "version": "1.0.0", "apps": [ { "code": "my_orders" }, { "code": "x", "fields": [ { "code": "f", "type": "app", "app": "" } ] } ] }';
+  const server = useServer(undefined, { files: { 'aaa.isola.json': JSON.stringify({ kind: 'workspace', code: 'aaa', version: '1.0.0', apps }), [MINE]: mine } });
+  const list = async (c: LspClient, typed: string): Promise<CompletionList> => {
+    const text = mine.replace('"app": ""', `"app": "${typed}"`);
+    await c.change(MINE, text);
+    const r = await c.request<CompletionList>('textDocument/completion', { textDocument: { uri: c.uri(MINE) }, position: positionOf(text, `"app": "${typed}"`, 8 + typed.length) });
+    assert.ok(r && !Array.isArray(r), 'a completion list');
+    return r;
+  };
+
+  it('offers the package\'s own apps and the built-ins first, and says the list is cut', async () => {
+    const c = server();
+    await c.open(MINE, mine);
+    const r = await list(c, '');
+    const labels = r.items.map((i) => i.label);
+    assert.ok(labels.includes('my_orders') && labels.includes('x'), labels.slice(0, 5).join(', '));
+    assert.ok(labels.includes('_clients._companies'));
+    assert.equal(r.items.find((i) => i.label === 'my_orders')?.sortText?.[0], '0');
+    assert.ok(r.items.length <= 2000, String(r.items.length));
+    assert.equal(r.isIncomplete, true);
+  });
+
+  it('narrows to what is typed, so the apps a cut left out come back', async () => {
+    const c = server();
+    await c.open(MINE, mine);
+    const r = await list(c, 'aaa.a2099');
+    assert.deepEqual(r.items.map((i) => i.label), ['aaa.a2099']);
+    assert.equal(r.items[0].sortText?.[0], '2', 'outside the package');
+    // A list that is narrowed stays incomplete: deleting what was typed must ask again.
+    assert.equal(r.isIncomplete, true);
+    const some = await list(c, 'a209');
+    for (const label of ['aaa.a209', 'aaa.a2090', 'aaa.a2099']) assert.ok(some.items.some((i) => i.label === label), label);
+  });
+});
+
 describe('hover, definition, references', () => {
   const payments = useServer(path.join(EXAMPLES, 'payments'));
   const broken = useServer(path.join(EXAMPLES, 'broken'));

@@ -102,6 +102,11 @@ export class EntityIndex {
     return out;
   }
 
+  /** Declarations of one kind in one namespace, a list per code (several when the code is duplicated). */
+  ofKind(namespace: string, kind: EntityKind): Iterable<EntityDecl[]> {
+    return this.map.get(namespace)?.get(kind)?.values() ?? [];
+  }
+
   /** Every top-level declaration of one namespace. */
   inNamespace(namespace: string): EntityDecl[] {
     const out: EntityDecl[] = [];

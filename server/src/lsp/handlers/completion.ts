@@ -21,7 +21,8 @@ export function registerCompletion(ctx: HandlerContext): void {
       const slot = referenceSlot(text, doc.offsetAt(params.position));
       const model = slot && (await modelOf(ctx, params.textDocument.uri));
       if (slot && model) {
-        const items: CompletionItem[] = referenceCompletions(model.project, model.manifest, slot.kind, undefined, ctx.translator).map((c) => ({
+        const found = referenceCompletions(model.project, model.manifest, slot.kind, { typed: slot.typed }, ctx.translator);
+        const items: CompletionItem[] = found.items.map((c) => ({
           label: c.label,
           kind: COMPLETION_KIND[c.kind],
           detail: c.title ? `${c.title} · ${c.detail}` : c.detail,
@@ -31,7 +32,8 @@ export function registerCompletion(ctx: HandlerContext): void {
           tags: c.deleted ? [CompletionItemTag.Deprecated] : undefined,
           textEdit: { range: slot.range, newText: slot.quote ? JSON.stringify(c.label) : c.label },
         }));
-        return CompletionList.create(items, false);
+        // Cut short: the editor asks again as the user types, and what is typed narrows the list.
+        return CompletionList.create(items, found.incomplete);
       }
       const jdoc = asJsonDocument(doc);
       if (!jdoc) return null;

@@ -1,4 +1,5 @@
 import type { Diagnostic } from './check';
+import { LineIndex } from './json/positions';
 import { english, Translator } from './l10n';
 import type { RuleCode } from './rules/rule';
 
@@ -17,25 +18,29 @@ export interface Suppression {
   reason?: string;
 }
 
-/** Finds suppression comments in a manifest's text (a cheap `indexOf` scan when there are none). */
+/**
+ * Finds suppression comments in a manifest's text (a cheap `indexOf` scan when there are none).
+ * Lines are counted as the positions of findings are (`LineIndex`): LF, CRLF and a lone CR each
+ * end a line, so a directive applies to the line the editor and `isola check` show below it.
+ */
 export function findSuppressions(text: string): Suppression[] {
   const out: Suppression[] = [];
   let at = text.indexOf(DIRECTIVE);
+  let lines: LineIndex | undefined;
   while (at >= 0) {
-    const lineStart = text.lastIndexOf('\n', at) + 1;
-    const lineEndRaw = text.indexOf('\n', at);
-    const lineEnd = lineEndRaw < 0 ? text.length : lineEndRaw;
+    lines ??= new LineIndex(text);
+    const { line, character } = lines.positionAt(at);
+    const lineStart = at - character;
+    const lineEnd = lineEndOf(text, at);
     const before = text.slice(lineStart, at);
     // Only a `//` comment that holds nothing but the directive counts.
     if (/^\s*\/\/\s*$/.test(before)) {
-      const rest = text.slice(at + DIRECTIVE.length, lineEnd).replace(/\r$/, '');
+      const rest = text.slice(at + DIRECTIVE.length, lineEnd);
       const [codesPart, ...reasonParts] = rest.split('--');
       const codes = codesPart.split(/[\s,]+/).filter(Boolean);
-      let line = 0;
-      for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
       out.push({
         line,
-        start: at - lineStart,
+        start: character,
         end: lineEnd - lineStart,
         codes,
         reason: reasonParts.length ? reasonParts.join('--').trim() || undefined : undefined,
@@ -44,6 +49,26 @@ export function findSuppressions(text: string): Suppression[] {
     at = text.indexOf(DIRECTIVE, at + DIRECTIVE.length);
   }
   return out;
+}
+
+/** Where the line holding `offset` ends: at its line break (LF, CR or CRLF), or the end of the text. */
+function lineEndOf(text: string, offset: number): number {
+  for (let i = offset; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return text.length;
+}
+
+/** The text of one line, without its line break; lines end as in `LineIndex` (LF, CRLF, a lone CR). */
+export function lineText(text: string, line: number): string {
+  return text.split(/\r\n|\r|\n/, line + 1)[line] ?? '';
+}
+
+/** The line break to insert lines with: CRLF when the text has one, else LF, or CR in a text whose lines end with a lone CR. */
+export function lineBreakOf(text: string): string {
+  if (text.includes('\r\n')) return '\r\n';
+  return text.includes('\r') && !text.includes('\n') ? '\r' : '\n';
 }
 
 /**

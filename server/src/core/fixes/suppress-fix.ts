@@ -1,4 +1,4 @@
-import { DIRECTIVE, findSuppressions, Suppression } from '../suppressions';
+import { DIRECTIVE, findSuppressions, lineBreakOf, lineText, Suppression } from '../suppressions';
 import type { TextEdit } from '../language/navigation';
 import { FixProvider, manifestByFile } from './fix';
 
@@ -14,9 +14,10 @@ export const fixSuppress: FixProvider = (project, d, t) => {
     if (above.codes.includes(d.code)) return [];
     return [{ title, edits: new Map([[d.file, [codesEdit(m.text, above, [...above.codes, d.code], ' -- reason')]]]) }];
   }
-  const line = m.text.split(/\r?\n/)[d.range.start.line] ?? '';
+  // Lines as the finding's position counts them (a lone CR ends one too); the text's own line break.
+  const line = lineText(m.text, d.range.start.line);
   const indent = /^\s*/.exec(line)![0];
-  const eol = m.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakOf(m.text);
   const at = { line: d.range.start.line, character: 0 };
   return [{
     title,
@@ -55,7 +56,7 @@ export const fixRemoveSuppression: FixProvider = (project, d, t) => {
  * stays; `noReason` is written when the directive has none.
  */
 function codesEdit(text: string, dir: Suppression, codes: string[], noReason = ''): TextEdit {
-  const line = text.split(/\r?\n/)[dir.line] ?? '';
+  const line = lineText(text, dir.line);
   const from = dir.start + DIRECTIVE.length;
   const dash = line.indexOf('--', from);
   const to = dash < 0 ? line.length : dash;

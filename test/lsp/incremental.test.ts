@@ -243,3 +243,64 @@ describe('two kinds with one code in a namespace, across manifests, edited in th
     await agreesWithCli(c);
   });
 });
+
+describe('manifests in folders the search passes over (out, dist, node_modules, dot-folders)', () => {
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+  const W = json({ kind: 'workspace', code: 'w', version: '1.0.0', apps: [{ code: 'x', title: 'X' }] });
+  const COPIES = ['out/w.isola.json', 'dist/w.isola.json', 'node_modules/p/w.isola.json', '.backup/w.isola.json'];
+  const server = useServer(undefined, {
+    files: {
+      'w.isola.json': W,
+      'sol.isola.json': json({ kind: 'solution', code: 'sol', version: '1.0.0', includes: ['w.isola.json'] }),
+      'out/lib.isola.json': json({ kind: 'workspace', code: 'lib', version: '1.0.0', apps: [{ code: 'y', title: 'Y', fields: [{ code: 'f', title: 'F', type: 'app', app: 'nowhere.z' }] }] }),
+      ...Object.fromEntries(COPIES.map((f) => [f, W])),
+    },
+  });
+
+  it('opened, each is checked in a project of its own folder and adds nothing to the project\'s manifests; closed, all it caused goes', async () => {
+    const c = server();
+    for (const f of COPIES) await c.open(f);
+    // One with a syntax error gets it, on itself only.
+    await c.change('dist/w.isola.json', W.replace('"version"', '"version" "1.0.0", "v"'));
+    await c.waitForDiagnostics('dist/w.isola.json', has('MAN002'));
+    for (const f of COPIES.filter((f) => !f.startsWith('dist/'))) assert.deepEqual(await c.waitForDiagnostics(f, () => true), [], f);
+    // The others of its folder come with it, as `isola check out` checks them.
+    await c.waitForDiagnostics('out/lib.isola.json', has('ISO006'));
+    await c.settle();
+    // `isola check` of the project says nothing (it never reads them), and neither does the editor.
+    assert.deepEqual(cliCheck(c.root).diagnostics, []);
+    for (const f of ['w.isola.json', 'sol.isola.json']) assert.deepEqual(c.diagnostics(f), [], `${f}:\n${listing(c.diagnostics(f))}`);
+    for (const f of COPIES) await c.close(f);
+    for (const f of [...COPIES, 'out/lib.isola.json']) await c.waitForDiagnostics(f, (d) => d.length === 0);
+    await agreesWithCli(c);
+  });
+
+  it('created on disk, none joins the project; a new manifest beside the project\'s does', async () => {
+    const c = server();
+    await c.writeFiles({ 'node_modules/q/examples/w.isola.json': W, '.git/w.isola.json': W, 'v.isola.json': W.replace('"code": "w"', '"code": "v"') });
+    await c.waitForDiagnostics('v.isola.json', () => true);
+    await c.settle();
+    assert.equal(c.diagnostics('node_modules/q/examples/w.isola.json'), undefined);
+    assert.equal(c.diagnostics('.git/w.isola.json'), undefined);
+    await agreesWithCli(c);
+    await c.writeFiles({ 'node_modules/q/examples/w.isola.json': undefined, '.git/w.isola.json': undefined, 'v.isola.json': undefined });
+    await c.waitForDiagnostics('v.isola.json', (d) => d.length === 0);
+  });
+
+  it('one that a manifest of the project includes belongs to it while the include is there, as in `isola check`', async () => {
+    const c = server();
+    const sol = await c.open('sol.isola.json');
+    await c.change('sol.isola.json', sol.replace('"w.isola.json"', '"w.isola.json", "out/lib.isola.json"'));
+    await c.waitForDiagnostics('out/lib.isola.json', has('ISO006'));
+    assert.ok(lacks('MAN003')(await c.waitForDiagnostics('sol.isola.json', () => true)), listing(c.diagnostics('sol.isola.json')));
+    await agreesWithCli(c);
+    // Opened, it is checked in the project that includes it.
+    await c.open('out/lib.isola.json');
+    await agreesWithCli(c);
+    await c.close('out/lib.isola.json');
+    await c.change('sol.isola.json', sol);
+    await c.waitForDiagnostics('out/lib.isola.json', (d) => d.length === 0);
+    await agreesWithCli(c);
+    await c.close('sol.isola.json');
+  });
+});

@@ -4,7 +4,8 @@ import type { Catalog } from '../core/catalog/catalog';
 import { buildManifest } from '../core/manifest/build';
 import { modelOrigin, referenceEditOf } from '../core/manifest/carryModel';
 import { rebuildAfterEdit } from '../core/manifest/edit';
-import { FileHost, isManifestPath, noteReadProblems } from '../core/manifest/host';
+import { FileHost, isManifestPath, isProjectManifestPath, noteReadProblems } from '../core/manifest/host';
+import { linkedPathVerdict } from '../core/manifest/linkedPath';
 import { declaredLanguages } from '../core/manifest/packageInputs';
 import { codeFamily, loadProject, Project, resolveLinks } from '../core/manifest/project';
 import { GLOBAL_NAMESPACE, Manifest, Reference } from '../core/manifest/types';
@@ -26,6 +27,12 @@ export interface ProjectChange {
  */
 export class ProjectState {
   private manifests = new Map<string, Manifest>();
+  /**
+   * Loaded manifests that the search for the project's manifests passes over (in `out`, `dist`,
+   * `node_modules` or a dot-folder): they belong only while a manifest of the project includes
+   * them, as in `loadProject`. Usually none.
+   */
+  private readonly included = new Set<string>();
   project: Project;
 
   constructor(readonly root: string, private readonly host: FileHost, private readonly catalog: Catalog) {
@@ -36,12 +43,22 @@ export class ProjectState {
     // With the read problems of manifests on disk, as in `isola check` and `isola build` (see `loadProject`).
     this.project = await loadProject(this.root, this.host, { catalog: this.catalog });
     this.manifests = new Map(this.project.manifests.map((m) => [m.absPath, m]));
+    this.included.clear();
+    for (const abs of this.manifests.keys()) if (!isProjectManifestPath(this.root, abs)) this.included.add(abs);
     return this.project;
   }
 
-  /** Whether a path belongs to this root (under it, or loaded through an include). */
+  /**
+   * Whether a path belongs to this root. A manifest does when it is loaded, when the search for
+   * the project's manifests finds it (as `isola check` of the root does), or when a manifest of
+   * the project includes it; one in a folder the search passes over (`out`, `dist`,
+   * `node_modules`, a dot-folder) and that nothing includes does not, even under the root. Any
+   * other file does when it is under the root.
+   */
   owns(absPath: string): boolean {
-    return this.manifests.has(absPath) || isUnder(this.root, absPath);
+    if (this.manifests.has(absPath)) return true;
+    if (!isManifestPath(absPath)) return isUnder(this.root, absPath);
+    return isProjectManifestPath(this.root, absPath) || this.project.manifests.some((m) => m.links.some((l) => l.role === 'include' && l.absPath === absPath && !l.outside));
   }
 
   manifest(absPath: string): Manifest | undefined {
@@ -67,18 +84,24 @@ export class ProjectState {
       if (old) oldVersions.push(old);
       if (text === undefined) {
         if (old) {
-          this.manifests.delete(abs);
+          this.forget(abs);
           removed.push(old.file);
         }
         continue;
       }
       // An edit inside one string or comment (most keystrokes) skips parsing the whole file again.
       const m = (old && rebuildAfterEdit(this.root, old, text)) || buildManifest(this.root, abs, text);
-      this.manifests.set(abs, m);
+      this.put(m);
       changed.set(abs, m);
     }
+    // Manifests outside the search that an include now names come, those none names any more go.
+    const { came, went } = await this.followIncludes(manifestTexts, oldVersions, changed);
+    for (const m of went) {
+      removed.push(m.file);
+      if (!oldVersions.includes(m)) oldVersions.push(m);
+    }
     // A change to a linked file (script text, a template appearing) re-models the manifests naming it.
-    const others = new Set([...otherFiles, ...manifestTexts.keys()]);
+    const others = new Set([...otherFiles, ...manifestTexts.keys(), ...came, ...went.map((m) => m.absPath)]);
     // A manifest that was there and still is only changed its text: what includes it does not
     // change (an include's existence is whether its target is loaded), so it is not re-modelled on
     // every keystroke in the included manifest; one that appeared or went is another matter.
@@ -105,6 +128,69 @@ export class ProjectState {
     this.project = new Project(this.root, [...this.manifests.values()].sort((a, b) => compareCodes(a.file, b.file)), this.catalog);
     const fresh = [...changed.values()];
     return { changed: fresh, removed, affected: this.affectedBy(before, oldVersions, fresh) };
+  }
+
+  private put(m: Manifest): void {
+    this.manifests.set(m.absPath, m);
+    if (!isProjectManifestPath(this.root, m.absPath)) this.included.add(m.absPath);
+  }
+
+  private forget(abs: string): void {
+    this.manifests.delete(abs);
+    this.included.delete(abs);
+  }
+
+  /**
+   * Settles which manifests outside the search for the project's manifests belong, as
+   * `loadProject` does: those that a manifest of the project includes (through others like them,
+   * too). A newly included one is read and added to `changed`; one that nothing includes any more
+   * goes. Only looked into when a manifest came, went or changed its includes, and there is such
+   * a manifest or an include of one (a keystroke costs nothing here).
+   */
+  private async followIncludes(
+    manifestTexts: Map<string, string | undefined>,
+    oldVersions: Manifest[],
+    changed: Map<string, Manifest>,
+  ): Promise<{ came: string[]; went: Manifest[] }> {
+    const none = { came: [], went: [] };
+    const oldOf = new Map(oldVersions.map((m) => [m.absPath, m]));
+    const reshaped = [...manifestTexts.keys()].filter((abs) => {
+      const old = oldOf.get(abs);
+      const now = this.manifests.get(abs);
+      return !old || !now || includesOf(old) !== includesOf(now);
+    });
+    if (reshaped.length === 0) return none;
+    const beyond = (abs: string) => isManifestPath(abs) && !isProjectManifestPath(this.root, abs);
+    const includesBeyond = (m: Manifest | undefined) => !!m?.links.some((l) => l.role === 'include' && beyond(l.absPath));
+    if (this.included.size === 0 && !reshaped.some((abs) => includesBeyond(this.manifests.get(abs)))) return none;
+
+    const came: string[] = [];
+    const reached = new Set<string>();
+    const queue = [...this.manifests.values()].filter((m) => !this.included.has(m.absPath));
+    for (let i = 0; i < queue.length; i++) {
+      for (const l of queue[i].links) {
+        if (l.role !== 'include' || reached.has(l.absPath) || !beyond(l.absPath) || !linkedPathVerdict(this.root, l.spec, l.absPath).inside) continue;
+        reached.add(l.absPath);
+        let m = this.manifests.get(l.absPath);
+        if (!m) {
+          const text = await this.host.readFile(l.absPath);
+          if (text === undefined) continue;
+          m = buildManifest(this.root, l.absPath, text);
+          this.put(m);
+          changed.set(m.absPath, m);
+          came.push(m.absPath);
+        }
+        queue.push(m);
+      }
+    }
+    const went: Manifest[] = [];
+    for (const abs of [...this.included]) {
+      if (reached.has(abs)) continue;
+      went.push(oldOf.get(abs) ?? this.manifests.get(abs)!);
+      this.forget(abs);
+      changed.delete(abs);
+    }
+    return { came, went };
   }
 
   /**

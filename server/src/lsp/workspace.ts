@@ -38,7 +38,10 @@ export class IsolaWorkspace {
   private readonly pendingTexts = new Map<string, string | undefined | typeof ON_DISK>();
   private readonly pendingOthers = new Set<string>();
   private readonly dirty = new Map<string, Set<string>>(); // root -> manifest abs paths awaiting a re-check
-  /** Roots added for manifests outside every workspace folder: they last while one of their files is open. */
+  /**
+   * Roots added for opened manifests that no other root holds (outside every workspace folder, or
+   * in a folder the search for manifests passes over): they last while one of their files is open.
+   */
   private readonly looseRoots = new Set<string>();
   /** Loads of roots added for manifests outside every workspace folder, not yet awaited. */
   private loading: Promise<void>[] = [];
@@ -125,7 +128,12 @@ export class IsolaWorkspace {
     return this.store.all();
   }
 
-  /** An open manifest's text changed (or a manifest on disk changed, was created or deleted). */
+  /**
+   * An open manifest's text changed (or a manifest on disk was deleted). An open manifest that no
+   * root holds (outside every workspace folder, or in a folder the search for manifests passes
+   * over: `node_modules`, `out`, `dist`, a dot-folder) gets a root of its own, its folder, as
+   * `isola check` of that folder would check it; it never joins the project around it.
+   */
   manifestChanged(absPath: string, text: string | undefined): void {
     if (!this.stateFor(absPath) && text !== undefined) this.addLooseRoot(absPath);
     this.pendingTexts.set(absPath, text);
@@ -161,7 +169,7 @@ export class IsolaWorkspace {
   }
 
   private addLooseRoot(absPath: string): void {
-    // A manifest outside every workspace folder is checked with its own folder as the project,
+    // A manifest outside every project is checked with its own folder as the project,
     // as `isola check` of that folder checks it: the folder's other manifests are loaded too (what
     // it includes exists, the solution holding it is known), and are checked like the others.
     const root = path.dirname(absPath);
@@ -196,9 +204,10 @@ export class IsolaWorkspace {
     for (const [abs, text] of pending) {
       if (text !== ON_DISK) texts.set(abs, text);
       else {
-        const read = await this.host.readFile(abs);
-        if (!this.stateFor(abs) && read !== undefined) this.addLooseRoot(abs);
-        texts.set(abs, read);
+        // A file on disk that no root holds (one the search for manifests passes over, in
+        // `node_modules`, `out`, `dist` or a dot-folder) is nobody's: only a document opened in the
+        // editor gets a root of its own (see `manifestChanged`).
+        texts.set(abs, await this.host.readFile(abs));
       }
     }
     while (this.loading.length) await Promise.all(this.loading.splice(0));

@@ -23,7 +23,8 @@ export interface FileHost {
   scanData?(absPath: string): Promise<DataProblem | undefined>;
   /**
    * Absolute paths of every entry named `*.isola.json` under a folder, whatever it is (a folder, a
-   * link, a FIFO: reading it says what is wrong), skipping `node_modules` and dot-folders; sorted.
+   * link, a FIFO: reading it says what is wrong), skipping dot-folders, `node_modules`, `out` and
+   * `dist` (see `isProjectManifestPath`); sorted.
    */
   findManifests(root: string): Promise<string[]>;
   /**
@@ -52,6 +53,27 @@ export function isManifestPath(p: string): boolean {
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'out', 'dist']);
+
+/** Whether the search for a project's manifests passes over a folder of this name: dot-folders, `node_modules`, `out`, `dist`. */
+export function isSkippedFolder(name: string): boolean {
+  return name.startsWith('.') || SKIP_DIRS.has(name);
+}
+
+/**
+ * Whether the search for the manifests of the project at `root` (`findManifests`) finds this
+ * path: named `*.isola.json`, under the root, and in no skipped folder (see `isSkippedFolder`)
+ * below it. The root itself may be any folder (`isola check out` checks `out`). A manifest the
+ * search passes over is still part of the project when one of its manifests includes it
+ * (`loadProject` follows includes); this says nothing about that.
+ */
+export function isProjectManifestPath(root: string, absPath: string): boolean {
+  if (!isManifestPath(absPath)) return false;
+  const rel = path.relative(root, absPath);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return false;
+  const parts = rel.split(path.sep);
+  for (let i = 0; i < parts.length - 1; i++) if (isSkippedFolder(parts[i])) return false;
+  return true;
+}
 
 /** A regular file's bytes; the reason when the path names something else or cannot be read; undefined when nothing is there. */
 export type RegularFile = { bytes: Buffer } | { reason: string } | undefined;
@@ -234,7 +256,7 @@ export const nodeFileHost: FileHost = {
         continue;
       }
       for (const e of entries) {
-        if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) {
+        if (e.isDirectory() && !isSkippedFolder(e.name)) {
           const sub = prefix + e.name;
           queue.push(sub);
           plain.add(sub);

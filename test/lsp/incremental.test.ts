@@ -304,3 +304,42 @@ describe('manifests in folders the search passes over (out, dist, node_modules, 
     await c.close('sol.isola.json');
   });
 });
+
+describe('workspace folders added and removed after the start', () => {
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+  const server = useServer(undefined, {
+    folder: 'A',
+    files: {
+      'A/a.isola.json': json({ kind: 'workspace', code: 'a', version: '1.0.0' }),
+      'B/sol.isola.json': json({ kind: 'solution', code: 's', version: '1.0.0', includes: ['sub/m.isola.json', 'other/n.isola.json'] }),
+      'B/sub/m.isola.json': json({ kind: 'workspace', code: 'm', version: '1.0.0', apps: [{ code: 'x', title: 'X', fields: [{ code: 'f', title: 'F', type: 'app', app: 'n.y' }] }] }),
+      'B/other/n.isola.json': json({ kind: 'workspace', code: 'n', version: '1.0.0', apps: [{ code: 'y', title: 'Y' }] }),
+      'B/node_modules/p/n.isola.json': json({ kind: 'workspace', code: 'n', version: '1.0.0' }),
+    },
+  });
+  const folders = (c: LspClient, added: string[], removed: string[]) => c.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+    event: { added: added.map((f) => ({ uri: c.uri(f), name: f })), removed: removed.map((f) => ({ uri: c.uri(f), name: f })) },
+  });
+
+  it('an added folder is checked as `isola check` of it does, a manifest opened in it before too; a removed one\'s diagnostics are cleared', async () => {
+    const c = server();
+    // Opened before its folder is in the workspace: checked with its own folder as the root.
+    await c.open('B/sub/m.isola.json');
+    await c.waitForDiagnostics('B/sub/m.isola.json', has('ISO006'));
+    await folders(c, ['B'], []);
+    await c.waitForDiagnostics('B/sub/m.isola.json', has('ISO009'));
+    await agreesWithCli(c, 'B');
+    await agreesWithCli(c, 'A');
+    await c.close('B/sub/m.isola.json');
+    await folders(c, [], ['B']);
+    await c.waitForDiagnostics('B/sub/m.isola.json', (d) => d.length === 0);
+    await c.settle();
+    for (const [uri, ds] of c.allDiagnostics()) if (uri.startsWith(c.uri('B') + '/')) assert.deepEqual(ds, [], uri);
+    await agreesWithCli(c, 'A');
+    // Gone: a change on disk there is nobody's.
+    await c.writeFiles({ 'B/other/n.isola.json': json({ kind: 'workspace', code: 'n', version: '1.0.0', apps: [{ code: 'y', fields: [{ code: 'g', type: 'app', app: 'zz.q' }] }] }) });
+    await c.settle();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(c.diagnostics('B/other/n.isola.json') ?? [], []);
+  });
+});

@@ -1,6 +1,7 @@
-import { Connection, DidChangeConfigurationNotification, FileChangeType, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
+import { Connection, DidChangeConfigurationNotification, FileChangeType, TextDocuments, TextDocumentSyncKind, WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isManifestPath } from '../core/manifest/host';
+import { isWithin } from '../core/manifest/linkedPath';
 import { english, localeOf, translator, Translator } from '../core/l10n';
 import { toPath } from './convert';
 import type { HandlerContext } from './context';
@@ -29,6 +30,7 @@ export function startServer(connection: Connection): void {
   let workspace!: IsolaWorkspace;
   let reader!: SettingsReader;
   let canPull = false;
+  let canChangeFolders = false;
   let initOptions: RawSettings | undefined;
   let roots: string[] = [];
   let markStarted!: () => void;
@@ -65,6 +67,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params) => {
     canPull = !!params.capabilities.workspace?.configuration;
+    canChangeFolders = !!params.capabilities.workspace?.workspaceFolders;
     // VS Code sends its display language (`ru`, `en`, `zh-cn`...); what Isola does not speak is English.
     language = translator(localeOf(params.locale) ?? 'en');
     initOptions = (params.initializationOptions as { settings?: RawSettings } | undefined)?.settings;
@@ -82,6 +85,8 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        // Folders added to the workspace later are loaded, removed ones dropped (see below).
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'isola', version: SERVER_VERSION },
     };
@@ -92,9 +97,28 @@ export function startServer(connection: Connection): void {
     workspace.translator = language;
     if (canPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'isola' });
     const opening = workspace.open(roots);
+    if (canChangeFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => void changeFolders(e.added, e.removed));
     markStarted();
     await opening;
   });
+
+  // A folder added to the workspace is checked as its own project (as `isola check` of it); a
+  // removed one goes with its diagnostics. Open documents in either are handed in again: those
+  // the new folder holds are checked in it, those nobody holds any more get a root of their own.
+  const changeFolders = async (added: WorkspaceFolder[], removed: WorkspaceFolder[]) => {
+    const paths = (fs: WorkspaceFolder[]) => fs.map((f) => toPath(f.uri)).filter((p): p is string => !!p);
+    const [add, drop] = [paths(added), paths(removed)];
+    try {
+      await workspace.changeFolders(add, drop);
+    } catch (e) {
+      log(`Isola: changing the workspace folders failed: ${(e as Error).stack ?? e}`);
+    }
+    const changed = [...add, ...drop];
+    for (const doc of documents.all()) {
+      const abs = toPath(doc.uri);
+      if (abs && isManifestPath(abs) && changed.some((root) => isWithin(root, abs))) workspace.manifestChanged(abs, doc.getText());
+    }
+  };
 
   connection.onDidChangeConfiguration(async (change) => {
     if (!workspace) return;

@@ -3,6 +3,7 @@ import type { Connection } from 'vscode-languageserver';
 import type { Catalog } from '../core/catalog/catalog';
 import { Diagnostic, diagnoseManifest } from '../core/check';
 import type { FileHost } from '../core/manifest/host';
+import { isWithin } from '../core/manifest/linkedPath';
 import type { Project } from '../core/manifest/project';
 import type { Manifest } from '../core/manifest/types';
 import { english, Translator } from '../core/l10n';
@@ -58,17 +59,25 @@ export class IsolaWorkspace {
   ) {}
 
   /** Loads every root and publishes first diagnostics for all manifests. */
-  async open(roots: string[]): Promise<void> {
-    this.ready = (async () => {
-      for (const root of roots) {
-        const state = new ProjectState(root, this.host, this.settings.catalog);
-        this.states.set(root, state);
-        await state.load();
-        this.markDirty(state, state.project.manifests);
-      }
-      await this.drain(this.generation);
-    })();
+  async open(roots: readonly string[]): Promise<void> {
+    return this.then(() => this.load(roots));
+  }
+
+  /** Runs a change of the roots after those before it; updates wait for it (see `flush`). */
+  private then(task: () => Promise<void>): Promise<void> {
+    // One that failed (logged by its caller) does not stop those after it.
+    this.ready = this.ready.catch(() => undefined).then(task);
     return this.ready;
+  }
+
+  private async load(roots: readonly string[]): Promise<void> {
+    for (const root of roots) {
+      const state = new ProjectState(root, this.host, this.settings.catalog);
+      this.states.set(root, state);
+      await state.load();
+      this.markDirty(state, state.project.manifests);
+    }
+    await this.drain(this.generation);
   }
 
   /** Applies pending edits now (requests need the model of the text the user sees, not the debounced one). */
@@ -89,10 +98,11 @@ export class IsolaWorkspace {
   }
 
   async reloadAll(): Promise<void> {
-    await this.ready;
-    const roots = [...this.states.keys()];
-    this.states.clear();
-    await this.open(roots);
+    return this.then(async () => {
+      const roots = [...this.states.keys()];
+      this.states.clear();
+      await this.load(roots);
+    });
   }
 
   /** The root state that holds a path, adding a root for files outside every workspace folder. */
@@ -160,12 +170,36 @@ export class IsolaWorkspace {
   closeLoose(absPath: string, openPaths: readonly string[]): boolean {
     const state = this.stateFor(absPath);
     if (!state || !this.looseRoots.has(state.root) || openPaths.some((p) => p !== absPath && state.owns(p))) return false;
+    this.drop(state);
+    return true;
+  }
+
+  /**
+   * Workspace folders added and removed after the start. A removed folder goes with its
+   * diagnostics; an added one is loaded and checked like those of the start, and a root added for
+   * a manifest opened inside it before goes (the caller hands the open documents in again, see
+   * `manifestChanged`: those the folder's project does not hold get a root of their own again).
+   */
+  async changeFolders(added: readonly string[], removed: readonly string[]): Promise<void> {
+    return this.then(async () => {
+      for (const root of removed) {
+        const state = this.states.get(root);
+        if (state && !this.looseRoots.has(root)) this.drop(state);
+      }
+      for (const root of added) {
+        for (const loose of [...this.looseRoots]) if (isWithin(root, loose)) this.drop(this.states.get(loose)!);
+      }
+      await this.load(added.filter((root) => !this.states.has(root)));
+    });
+  }
+
+  /** Forgets a root, its pending texts and its diagnostics (cleared in the editor). */
+  private drop(state: ProjectState): void {
     this.looseRoots.delete(state.root);
     this.states.delete(state.root);
     this.dirty.delete(state.root);
     for (const abs of [...this.pendingTexts.keys()]) if (state.owns(abs)) this.pendingTexts.delete(abs);
     for (const m of state.project.manifests) this.publish(this.store.remove(m.absPath));
-    return true;
   }
 
   private addLooseRoot(absPath: string): void {
@@ -218,11 +252,13 @@ export class IsolaWorkspace {
       if (!perState.has(s)) perState.set(s, new Map());
       perState.get(s)!.set(abs, text);
     }
-    for (const s of this.states.values()) {
+    for (const s of [...this.states.values()]) {
       const mine = perState.get(s) ?? new Map();
       const linkedOthers = others.filter((o) => s.linking(o).length > 0 || s.owns(o));
       if (mine.size === 0 && linkedOthers.length === 0) continue;
       const change = await s.update(mine, linkedOthers);
+      // A root dropped meanwhile (its folder removed from the workspace) publishes nothing more.
+      if (this.states.get(s.root) !== s) continue;
       this.publishNow(s, change);
       this.markDirty(s, change.affected);
     }

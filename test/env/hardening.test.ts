@@ -231,9 +231,15 @@ for (const backend of backends()) {
       });
     });
 
-    it('a refused request whose body trickles on is answered, then cut: it does not hold a connection', async () => {
+    /**
+     * Sends a request head declaring a large body, then trickles the body a byte every 500 ms;
+     * resolves with the answer's status once the service closes the connection, rejects when it
+     * is still open after 40 s.
+     */
+    const trickled = (head: string) => {
       const u = new URL(svc.url);
-      const { status } = await new Promise<{ status: number }>((resolve, reject) => {
+      return new Promise<{ status: number; ms: number }>((resolve, reject) => {
+        const t0 = Date.now();
         const sock = connect(Number(u.port), u.hostname);
         let text = '';
         const trickle = setInterval(() => sock.writable && sock.write('x'), 500);
@@ -243,11 +249,27 @@ for (const backend of backends()) {
         sock.on('close', () => {
           clearInterval(trickle);
           clearTimeout(giveUp);
-          resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]) });
+          resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]), ms: Date.now() - t0 });
         });
-        sock.write(`POST /v1/plans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000000\r\n\r\n{`);
+        sock.write(head);
       });
+    };
+
+    it('a refused request whose body trickles on is answered, then cut: it does not hold a connection', async () => {
+      const { status } = await trickled(`POST /v1/plans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000000\r\n\r\n{`);
       assert.equal(status, 401);
+      assert.equal((await api(svc, 'GET', '/v1/health')).status, 200, 'the service answers on');
+    });
+
+    it('a successful answer to a request whose body is never read (health without a token, a GET with a token) is cut the same way', async () => {
+      const answers = await Promise.all([
+        trickled(`GET /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n`),
+        trickled(`GET /v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${T}\r\nContent-Length: 100000000\r\n\r\nx`),
+      ]);
+      for (const a of answers) {
+        assert.equal(a.status, 200);
+        assert.ok(a.ms < 12_000, `closed after ${a.ms} ms`);
+      }
       assert.equal((await api(svc, 'GET', '/v1/health')).status, 200, 'the service answers on');
     });
 

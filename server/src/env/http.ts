@@ -10,9 +10,9 @@ import { contentDisposition, readCredentials } from './headers';
 import { jobIn, planIn, previewIn } from '../core/environment/said';
 import { codeList, decodeSegment, parseTarget, queryInt, queryText, readJson, stringField } from './input';
 
-/** How much of a refused request's body is read and thrown away before the connection is cut. */
+/** How much of an unread request body (a refusal, or a route that reads none) is thrown away before the connection is cut. */
 const DRAIN_MAX = 64 * 1024 * 1024;
-/** How long a refused request's body is read before the connection is cut. */
+/** How long an unread request body is read before the connection is cut. */
 const DRAIN_MS = 10_000;
 
 type Handler = (req: IncomingMessage, res: ServerResponse, p: Record<string, string>, caller: Caller, q: URLSearchParams) => Promise<unknown>;
@@ -72,10 +72,13 @@ function routes(env: Environment): Route[] {
     route('GET', '/v1/records/:app', async (_q, _r, p, caller, q) => env.records(caller, p.app, queryText(q, 'after', ''), queryInt(q, 'limit', 100, 1, Number.MAX_SAFE_INTEGER))),
     route('POST', '/v1/packages', async (req, _r, _p, caller) => strip(await env.upload(caller, req)), 201),
     route('GET', '/v1/packages/:id', async (_q, _r, p, caller) => strip(await env.package(caller, p.id))),
-    route('GET', '/v1/packages/:id/content', async (_q, res, p, caller) => {
+    route('GET', '/v1/packages/:id/content', async (req, res, p, caller) => {
       const pkg = await env.package(caller, p.id);
       const file = createReadStream(pkg.file);
       await once(file, 'open'); // a missing file is still answered with a JSON error
+      // A body the request declared is never read: the connection ends with the download (not
+      // cut after DRAIN_MS, which a download may outlast; unread, the body only fills buffers).
+      if (!req.complete) res.setHeader('connection', 'close');
       res.writeHead(200, {
         'content-type': 'application/zip', 'content-length': String(pkg.size),
         'content-disposition': contentDisposition(`${pkg.code}.isolapkg`),
@@ -142,7 +145,7 @@ export function createHandler(env: Environment, version: string): (req: Incoming
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const { path, query } = parseTarget(req.url);
-      if (req.method === 'GET' && path === '/v1/health') return send(res, 200, { ok: true, version, ...(await env.info()) });
+      if (req.method === 'GET' && path === '/v1/health') return answer(req, res, 200, { ok: true, version, ...(await env.info()) });
       let matched: { r: Route; m: RegExpExecArray } | undefined;
       let pathKnown = false;
       for (const r of table) {
@@ -162,25 +165,41 @@ export function createHandler(env: Environment, version: string): (req: Incoming
       if (credentials.kind === 'malformed') throw localizedError(401, 'env.authMalformed', undefined, 'unauthorized');
       const caller = await env.authenticate(credentials.kind === 'bearer' ? credentials.token : undefined);
       const out = await r.handler(req, res, params, caller, query);
-      if (out !== STREAMED) send(res, r.status ?? 200, out);
+      if (out !== STREAMED) answer(req, res, r.status ?? 200, out);
     } catch (e) {
       const err = e instanceof EnvError ? e : new EnvError(500, `internal error: ${(e as Error).message}`, 'internal');
       // A client that went away mid-upload or mid-download is no fault of the service.
       const gone = ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes((e as NodeJS.ErrnoException).code ?? '');
       if (err.status === 500 && !gone) console.error(e);
-      // The connection ends with this answer when the body is still coming (see drain).
-      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
-      drain(req);
       // The message in the request's language (`Accept-Language`); `reason` is the same in every language.
       const message = err.messageIn(languageOf(req));
-      if (!res.headersSent) send(res, err.status, { error: { status: err.status, reason: err.reason, message, ...(err.details !== undefined ? { details: err.details } : {}) } });
-      else res.destroy();
+      if (!res.headersSent) answer(req, res, err.status, { error: { status: err.status, reason: err.reason, message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+      else {
+        drain(req);
+        res.destroy();
+      }
     }
   }
 }
 
 /**
- * Reads and discards what is left of a refused request's body, so that the client, still
+ * Sends an answer, whatever its status. When the request's body is still coming (a refusal
+ * before it was read, or a route that reads none: `GET /v1/health` or any GET with a declared
+ * body), the connection ends with this answer and the rest of the body is drained within
+ * DRAIN_MAX and DRAIN_MS: kept alive, it was read for as long as the client kept sending, and a
+ * client without a token that trickled a byte a second into `GET /v1/health` held its connection
+ * (and a file descriptor) indefinitely.
+ */
+function answer(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  if (!req.complete && !req.destroyed) {
+    res.setHeader('connection', 'close');
+    drain(req);
+  }
+  send(res, status, body);
+}
+
+/**
+ * Reads and discards what is left of a request's body that is answered without being read, so that the client, still
  * sending, gets to read the answer; past DRAIN_MAX bytes or DRAIN_MS the connection is cut
  * instead. The time bound matters more: the service waits as long as an upload takes
  * (`requestTimeout` 0), and a client without a token that trickled a byte now and then kept its

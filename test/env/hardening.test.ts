@@ -197,6 +197,20 @@ for (const backend of backends()) {
         assert.equal(await hashOf(), before);
       });
 
+      it('a number that reading it would change (past a double\'s range or digits) is 400 naming where it stands; one that survives is kept', async () => {
+        const before = await hashOf();
+        expect400(await put('{"body":{"a":1e400,"b":1}}'), /the number 1e400 at \$\.body\.a, which cannot be kept as written: read as a number it becomes null/, 'past the range');
+        expect400(await put('{"body":{"a":1,"b":123456789012345678901234567890}}'), /the number 123456789012345678901234567890 at \$\.body\.b, .* becomes 1\.2345678901234568e\+29/, 'too many digits');
+        expect400(await put('{"body":{"list":[1,9007199254740993]}}'), /the number 9007199254740993 at \$\.body\.list\[1\]/, 'past 2^53');
+        assert.equal(await hashOf(), before, 'the entity is unchanged');
+        // Digits in strings, exact numbers with 16 characters and -0 pass.
+        const e = expectStatus(await api(svc, 'GET', `/v1/entities/${ENTITY}`, { token: T }), 200, ENTITY);
+        const changed = expectStatus(await put(JSON.stringify({ body: { ...e.body, note: '12345678901234567890', exact: 1234567890.12345, big: 9007199254740992, small: 1e-300 } }).replace('"small":1e-300', '"small":1e-300,"zero":-0')), 200, 'PUT');
+        assert.equal(changed.body.exact, 1234567890.12345);
+        assert.equal(changed.body.note, '12345678901234567890');
+        expectStatus(await put(JSON.stringify({ body: e.body })), 200, 'PUT back');
+      });
+
       it('a body that is not UTF-8 is 400', async () => {
         expect400(await raw(svc, 'POST', '/v1/plans', { headers: auth(), body: Buffer.concat([Buffer.from('{"package":"k_'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]) }), /not UTF-8/, 'latin-1 bytes');
       });

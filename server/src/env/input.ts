@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { badRequest, EnvError } from '../core/environment/errors';
+import { changedNumbers } from '../core/json/numbers';
 
 /** Largest JSON request body (plans, exports and edits are small). */
 export const MAX_JSON = 4 * 1024 * 1024;
@@ -88,8 +89,9 @@ const tooLarge = (max: number) => new EnvError(413, `the request body is over ${
 
 /**
  * Reads a JSON object body (an empty body is `{}`). 413 when it is, or says it is, over `max`
- * bytes; 400 when it is not UTF-8, not JSON, not an object, nests deeper than MAX_JSON_DEPTH or
- * holds a string no database keeps (NUL, a lone surrogate).
+ * bytes; 400 when it is not UTF-8, not JSON, not an object, nests deeper than MAX_JSON_DEPTH,
+ * holds a string no database keeps (NUL, a lone surrogate) or a number that reading it changes
+ * (`1e400`, more digits than a double holds).
  */
 export async function readJson(req: IncomingMessage, max = MAX_JSON): Promise<Record<string, unknown>> {
   // Refused before reading: a client that announces a huge body need not send it first.
@@ -130,6 +132,15 @@ export async function readJson(req: IncomingMessage, max = MAX_JSON): Promise<Re
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badRequest(`the request body must be a JSON object, not ${v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`}`);
   checkTree(v);
+  // JSON.parse reads 1e400 as Infinity (stored as null) and rounds a number past a double's 15-17
+  // digits: an entity's body would change without a word, while an import keeps every digit and
+  // refuses what no database holds. Looked for as MAN002 does, once the depth is known to be bounded.
+  const changed = changedNumbers(text)[0];
+  if (changed) {
+    const shown = changed.text.length > 40 ? `${changed.text.slice(0, 40)}...` : changed.text;
+    const at = `$${changed.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}`;
+    throw badRequest(`the request body holds the number ${shown} at ${at.length > 80 ? `${at.slice(0, 80)}...` : at}, which cannot be kept as written: read as a number it becomes ${changed.kept}. Write it as a string, or with at most 15 significant digits`);
+  }
   return v as Record<string, unknown>;
 }
 

@@ -177,6 +177,26 @@ for (const backend of backends()) {
       assert.deepEqual(await state(), before);
     });
 
+    it('a configuration card in the owner\'s own workspace package is not theirs to write: the plan\'s isolation check fails, the import is refused, for the administrator too', async () => {
+      const before = await state();
+      // The configuration export would take this entity's code, title, version and platform (an unimportable 9999.1).
+      const conf = { kind: 'configuration', code: 'payments', title: 'Taken over', version: '6.6.6', platform: '9999.1' };
+      const forged = await forge(work, payments, 'own-configuration', [
+        { name: 'solutions/payments.card.json', data: card('configuration', 'payments', 'payments', 'payments', conf) },
+      ], undefined, (name) => name !== 'menu/payments.card.json');
+      for (const who of [mallory, T]) {
+        const pkg = await upload(svc, who, forged);
+        const p = await plan(svc, who, pkg.id);
+        const iso = p.checks.find((c: any) => c.name === 'isolation');
+        assert.equal(iso.ok, false);
+        assert.ok(iso.details.includes('ISO004 configuration payments is the environment\'s configuration, which only a configuration package (the administrator\'s) writes: workspace `payments` may not write it'), iso.details.join('\n'));
+        const r = await api(svc, 'POST', '/v1/imports', { token: who, body: { plan: p.id, onConflict: 'replace' } });
+        assert.equal(r.status, 422, JSON.stringify(r.body));
+      }
+      assert.deepEqual(await state(), before, 'nothing changed');
+      assert.equal((await api(svc, 'GET', '/v1/entities/payments', { token: T })).status, 404);
+    });
+
     it('a package that writes no namespace (no card, no data) is nobody\'s: 403 for a user who owns nothing, whatever code it names', async () => {
       const before = await state();
       const eve = await createUser(svc, T, 'eve', []);

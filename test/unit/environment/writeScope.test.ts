@@ -58,6 +58,29 @@ describe('what a package may write (writeScope)', () => {
     ]);
   });
 
+  it('a package carries its own unit and, for a solution, its members; no other unit card, and a configuration card only in a configuration', () => {
+    // The owner of `payments` labels their namespace the configuration: the administrator's configuration export would take its code, title, version and platform.
+    const conf = card('configuration', 'payments', { kind: 'configuration', code: 'payments', platform: '9999.1' });
+    assert.deepEqual(writeScope('workspace', 'payments', [conf, card('group', 'payments.g')], []).outside, [
+      'configuration payments is the environment\'s configuration, which only a configuration package (the administrator\'s) writes: workspace `payments` may not write it',
+    ]);
+    assert.deepEqual(writeScope('module', 'payments', [conf], []).outside.length, 1);
+    const solution = card('solution', 'pay', { members: [{ kind: 'workspace', code: 'payments' }, { kind: 'module', code: 'accounting' }] });
+    assert.match(writeScope('solution', 'pay', [solution, card('configuration', 'payments')], []).outside.join('\n'), /^configuration payments is the environment's configuration/);
+    // A solution card for a member's namespace, or a unit in an app package's namespace.
+    assert.deepEqual(writeScope('solution', 'pay', [solution, card('solution', 'payments'), card('workspace', 'accounting')], []).outside, [
+      'solution payments is a unit\'s card other than the solution\'s own and its member workspaces\' and modules\': solution `pay` may not write it',
+    ]);
+    assert.deepEqual(writeScope('app', 'invoice', [card('app', 'invoices.invoice'), card('workspace', 'invoices')], []).outside, [
+      'workspace invoices is a unit\'s card, and an app package carries none: app package `invoice` (namespace `invoices`) may not write it',
+    ]);
+    // What every export of a namespace carries: the namespace's own unit, whatever its type (a solution's namespace is exported as a workspace package).
+    assert.deepEqual(writeScope('workspace', 'pay', [solution, card('group', 'pay.g')], []).outside, []);
+    assert.deepEqual(writeScope('module', 'accounting', [card('module', 'accounting')], []).outside, []);
+    assert.deepEqual(writeScope('solution', 'pay', [solution, card('workspace', 'payments'), card('module', 'accounting')], []).outside, []);
+    assert.deepEqual(writeScope('configuration', 'company', [card('configuration', 'company'), solution, card('workspace', 'payments')], []).outside, []);
+  });
+
   it('no unit may take the code `global`: not a card, not a descriptor, not a copy', () => {
     const body = { kind: 'workspace', code: 'global' };
     const unit = { id: 'global', type: 'workspace', namespace: 'global', code: 'global', deleted: false, hash: sha256(canonicalJson(body)), body };

@@ -22,6 +22,26 @@ export interface WriteScope {
 }
 
 const MEMBER_KINDS = new Set(['workspace', 'module']);
+const UNIT_TYPES = new Set(['workspace', 'module', 'solution', 'configuration']);
+
+/**
+ * Why a package of this kind and code may not carry a unit's card (a workspace, module, solution
+ * or configuration) that lies inside its namespaces, or undefined when it may. A unit's card is
+ * what its own export and its unit checks read (a configuration's gives the configuration
+ * export its code, title, version and platform; a solution's its members), so a package carries
+ * its own unit and, for a solution, its member workspaces and modules: a workspace package with
+ * a `configuration` card of its own namespace would otherwise make the namespace's owner the
+ * author of the administrator's configuration. A configuration card comes only with a
+ * configuration package, which needs the administrator; that package carries any unit.
+ */
+function unitProblem(kind: string, code: string, c: Card, allowed: ReadonlySet<string>): string | undefined {
+  if (c.type === 'configuration') return 'is the environment\'s configuration, which only a configuration package (the administrator\'s) writes';
+  // Its own unit, of whatever type: an export of a solution's namespace is a workspace package with the solution's card.
+  if (kind !== 'app' && c.id === code) return undefined;
+  if (kind === 'solution' && MEMBER_KINDS.has(c.type) && allowed.has(c.id)) return undefined;
+  if (kind === 'app') return 'is a unit\'s card, and an app package carries none';
+  return `is a unit's card other than the ${kind}'s own${kind === 'solution' ? ' and its member workspaces\' and modules\'' : ''}`;
+}
 
 /**
  * The namespaces a package may write, from its kind and code alone (not from what its cards
@@ -53,7 +73,8 @@ export function solutionMembers(body: Record<string, unknown> | undefined): stri
 
 /**
  * What importing these cards and data apps writes, and which of them a package of this kind and
- * code has no business writing (spec §3: the package's kind is its isolation level).
+ * code has no business writing (spec §3: the package's kind is its isolation level): entries
+ * outside its namespaces, and unit cards inside them that are not its to carry (`unitProblem`).
  */
 export function writeScope(kind: string, code: string, cards: readonly Card[], dataApps: Iterable<string>): WriteScope {
   const allowed = allowedNamespaces(kind, code, cards);
@@ -61,10 +82,15 @@ export function writeScope(kind: string, code: string, cards: readonly Card[], d
   const outside: string[] = [];
   const where = kind === 'app' ? `app package \`${code}\`${allowed !== 'any' && allowed.size ? ` (namespace ${[...allowed].map((n) => `\`${n}\``).join('')})` : ' (which has no card for the app itself)'}` : `${kind} \`${code}\``;
   // What is written is spelled only for an entry outside: a package's 10,000 cards are inside.
-  const take = (what: string, whatId: string, id: string) => {
+  const take = (what: string, whatId: string, id: string, unit?: Card) => {
     const ns = namespaceOfId(id);
     namespaces.add(ns);
-    if (allowed !== 'any' && !allowed.has(ns)) outside.push(`${what} ${whatId} writes into \`${ns}\`, outside ${where}`);
+    if (allowed === 'any') return;
+    if (!allowed.has(ns)) outside.push(`${what} ${whatId} writes into \`${ns}\`, outside ${where}`);
+    else if (unit) {
+      const problem = unitProblem(kind, code, unit, allowed);
+      if (problem) outside.push(`${what} ${whatId} ${problem}: ${where} may not write it`);
+    }
   };
   // A unit's own namespace is what its package is about, even with no card of it chosen (a
   // data-only import) or none at all: rights are then decided on it, not on an empty list. A
@@ -72,7 +98,7 @@ export function writeScope(kind: string, code: string, cards: readonly Card[], d
   // them, so whoever brings it needs the rights on all of them, whatever its cards write.
   if (kind === 'workspace' || kind === 'module') namespaces.add(code);
   if (kind === 'solution' && allowed !== 'any') for (const ns of allowed) namespaces.add(ns);
-  for (const c of cards) take(c.type, c.id, c.id);
+  for (const c of cards) take(c.type, c.id, c.id, UNIT_TYPES.has(c.type) ? c : undefined);
   for (const app of dataApps) take('data of', app, app);
   return { namespaces: [...namespaces].sort(), allowed, outside };
 }

@@ -197,6 +197,44 @@ for (const backend of backends()) {
       assert.equal((await api(svc, 'GET', '/v1/entities/payments', { token: T })).status, 404);
     });
 
+    it('a solution card in a package of any kind adds a member only with the rights on it; its namespace\'s export still imports back', async () => {
+      const sam = await createUser(svc, T, 'sam', ['sol']);
+      // A workspace package `sol` whose only card is the solution `sol`: the kind that lets no member in, the card that names them.
+      const withMembers = (name: string, codes: string[]) => forge(work, payments, name, [
+        { name: 'solutions/sol.card.json', data: card('solution', 'sol', 'sol', 'sol', { code: 'sol', title: 'Sol', members: codes.map((code) => ({ kind: 'workspace', code })) }) },
+      ], (d) => {
+        d.code = 'sol';
+        d.history = {};
+        d.data = [];
+        for (const step of d.steps) step.cards = step.step === 'solutions' ? 1 : 0;
+      }, (name) => name === 'meta_data.json');
+      const before = await state();
+      const invoices = await withMembers('sol-invoices', ['invoices']);
+      const mine = await upload(svc, sam, invoices);
+      const r = await api(svc, 'POST', '/v1/plans', { token: sam, body: { package: mine.id } });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /^adding `invoices` to solution `sol` needs the environment administrator or the owner of `invoices`/);
+      assert.deepEqual(await state(), before, 'nothing changed');
+      // The administrator may; the namespace's owner then exports it and imports it back unchanged.
+      await importFile(svc, T, invoices);
+      const exported = expectStatus(await api(svc, 'POST', '/v1/exports', { token: sam, body: { kind: 'namespace', code: 'sol' } }), 202, 'export');
+      const job = await waitJob(svc, sam, exported.id);
+      assert.equal(job.status, 'succeeded', job.error);
+      const back = await plan(svc, sam, job.result.package);
+      assert.ok(back.ok, JSON.stringify(back.checks.filter((c: any) => !c.ok)));
+      assert.equal((await waitJob(svc, sam, expectStatus(await api(svc, 'POST', '/v1/imports', { token: sam, body: { plan: back.id } }), 202, 'import back').id)).status, 'succeeded');
+      // A member added through a package: refused at the plan, and when the administrator's plan is confirmed by the owner.
+      const more = await upload(svc, T, await withMembers('sol-more', ['invoices', 'payments']));
+      const r2 = await api(svc, 'POST', '/v1/plans', { token: sam, body: { package: more.id } });
+      assert.equal(r2.status, 403, JSON.stringify(r2.body));
+      assert.match(r2.body.error.message, /^adding `payments` to solution `sol` needs the environment administrator or the owner of `payments`/);
+      const adminPlan = await plan(svc, T, more.id);
+      const confirmed = await api(svc, 'POST', '/v1/imports', { token: sam, body: { plan: adminPlan.id } });
+      assert.equal(confirmed.status, 403, JSON.stringify(confirmed.body));
+      assert.match(confirmed.body.error.message, /^adding `payments` to solution `sol`/);
+      assert.deepEqual((await entity(svc, sam, 'sol')).body.members, [{ kind: 'workspace', code: 'invoices' }]);
+    });
+
     it('a package that writes no namespace (no card, no data) is nobody\'s: 403 for a user who owns nothing, whatever code it names', async () => {
       const before = await state();
       const eve = await createUser(svc, T, 'eve', []);

@@ -1,6 +1,7 @@
 import { forbidden } from './errors';
 import { isCompanyLevel } from './packageView';
 import type { Caller } from './types';
+import { solutionMembers } from './writeScope';
 
 /**
  * Whether the caller may import, export, upload or download these namespaces (spec §5 roles).
@@ -42,4 +43,24 @@ export function requireAdmin(caller: Caller, what: string): void {
 export function requirePackageRights(caller: Caller, p: { kind: string; namespaces: readonly string[] }, what: string): void {
   if (p.kind === 'configuration') requireAdmin(caller, what);
   requireRights(caller, [...p.namespaces], what);
+}
+
+/**
+ * Throws 403 unless the caller may add to each solution among `cards` the workspaces and modules
+ * its card lists that the environment's solution of that id (`stored`) does not. A solution's
+ * members are what an export of it, and an import of its package, may reach (writeScope.ts), so
+ * adding one needs the rights on it, whether through `PUT /v1/entities/:id` or through a package
+ * of any kind that carries the solution's card (a namespace's export is a workspace package with
+ * it). Members the environment's solution already lists need nothing: a namespace's owner
+ * imports its export back as it was.
+ */
+export function requireMemberRights(caller: Caller, cards: Iterable<{ id: string; type: string; code: string; body: Record<string, unknown> }>, stored: ReadonlyMap<string, { type: string; body: Record<string, unknown> }>): void {
+  if (caller.admin) return;
+  for (const c of cards) {
+    if (c.type !== 'solution') continue;
+    const before = stored.get(c.id);
+    const had = new Set(before?.type === 'solution' ? solutionMembers(before.body) : []);
+    const added = [...new Set(solutionMembers(c.body).filter((m) => !had.has(m)))];
+    if (added.length) requireRights(caller, added, `adding ${added.map((m) => `\`${m}\``).join(', ')} to solution \`${c.code}\``);
+  }
 }

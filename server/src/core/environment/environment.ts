@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
-import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
-import { solutionMembers } from './writeScope';
+import { mayWrite, requireAdmin, requireMemberRights, requirePackageRights, requireRights } from './access';
 import { fileRefs } from '../packaging/fileRefs';
 import { bodyCodeProblem } from '../packaging/cardCheck';
 import { entriesOf } from '../packaging/history';
@@ -177,9 +176,7 @@ export class Environment {
     const body = change.body ?? e.body;
     // A solution's members are what an import or export of it may reach (writeScope.ts): adding a
     // workspace or module there needs the rights on it.
-    const members = new Set(solutionMembers(e.body));
-    const added = e.type === 'solution' ? solutionMembers(body).filter((m) => !members.has(m)) : [];
-    if (added.length) requireRights(caller, added, `adding ${added.map((m) => `\`${m}\``).join(', ')} to solution \`${e.code}\``);
+    requireMemberRights(caller, [{ ...e, body }], new Map([[id, e]]));
     // Files come only with packages: a body may keep the files it names, not name others (by a
     // hash, another namespace's script would then leave with an export of this one).
     const had = new Set(fileRefs(e.body).map((r) => `${r.file}\u0000${r.sha256}`));

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog';
 import { PackageError } from '../packaging/reader';
-import { requirePackageRights } from './access';
+import { requireMemberRights, requirePackageRights } from './access';
 import type { Database } from './db/database';
 import { EnvError, notFound } from './errors';
 import { applyImport, ImportCancelled } from './importer';
@@ -11,7 +11,8 @@ import { openPackageView } from './packageView';
 import type { StoredPackage } from './packages';
 import { conflictSummary } from './planChecks';
 import { makePlan } from './planner';
-import { lastChange, stalePlan } from './store';
+import { getEntities, lastChange, stalePlan } from './store';
+import type { Card } from '../packaging/format';
 import type { Caller, ImportPlan, Job } from './types';
 import { newId } from './users';
 
@@ -23,7 +24,7 @@ const PLANS_KEPT = 200;
  */
 export class ImportPlans {
   /** Plans made here, with the descriptor hash of the content they checked. */
-  private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string; choice: ImportChoice; descriptorSha256: string }>();
+  private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string; choice: ImportChoice; descriptorSha256: string; solutions: Card[] }>();
 
   /** `packageOf`: a stored package, once the caller's rights on it are checked (Environment.package). */
   constructor(
@@ -49,14 +50,22 @@ export class ImportPlans {
       const choice = resolveChoice(whole, asked);
       const view = narrowView(whole, choice);
       requirePackageRights(caller, { kind: p.kind, namespaces: view.namespaces }, `importing ${p.kind} \`${o.as ?? p.code}\``);
+      const solutions = view.cards.filter((c) => c.type === 'solution');
+      await this.requireMemberRights(caller, solutions);
       const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), now });
       const plan = withChoice(made, describeChoice(view, choice), view.cards.length > 0, await dataAppsCheck(this.db, view));
-      this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256 });
+      this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256, solutions });
       if (this.plans.size > PLANS_KEPT) this.forgetAPlan();
       return plan;
     } finally {
       whole.reader.close();
     }
+  }
+
+  /** 403 unless the caller may add to the solutions these cards write the members they add (access.ts). */
+  private async requireMemberRights(caller: Caller, solutions: readonly Card[]): Promise<void> {
+    if (!solutions.length || caller.admin) return;
+    requireMemberRights(caller, solutions, await getEntities(this.db, solutions.map((c) => c.id)));
   }
 
   /**
@@ -87,6 +96,7 @@ export class ImportPlans {
     // the stored package itself (a copy imported `as` another code reads the original's content).
     requirePackageRights(caller, { kind: plan.package.kind, namespaces: plan.namespaces }, `importing ${plan.package.kind} \`${plan.package.importedAs ?? plan.package.code}\``);
     await this.packageOf(caller, plan.package.id);
+    await this.requireMemberRights(caller, entry.solutions);
     if (!plan.ok) throw new EnvError(422, `the package failed its checks: ${plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ')}`, 'checks-failed', plan.checks.filter((c) => !c.ok));
     if (plan.counts.conflict && o.onConflict !== 'replace') {
       throw new EnvError(409, `${conflictSummary(plan)}; nothing was imported (replace them with onConflict "replace")`, 'conflicts', plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id));

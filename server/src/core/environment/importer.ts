@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { STEP_OF, STEPS, type Card, type History, type HistoryEntry } from '../packaging/format';
+import { requireMemberRights } from './access';
 import type { Database, Sql } from './db/database';
 import { EnvError } from './errors';
 import type { ImportPermit } from './importPermit';
@@ -67,6 +68,9 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     const changed = await lastChange(tx, plan.namespaces);
     if (changed > plan.revision) throw stalePlan(plan, changed);
     const env = await getEntities(tx, permitted.map((c) => c.id));
+    // Members a solution's card adds need the rights on them, whatever the package's kind: decided
+    // here on what the environment holds under the lock (the plan's and start's checks say it early).
+    requireMemberRights(o.caller, permitted, env);
     const actions = new Map<string, PlanAction>();
     const conflicts: string[] = [];
     // Each card's merge with its entity, made once for its action, its body and what it kept.

@@ -18,13 +18,26 @@ import { newId } from './users';
 
 const PLANS_KEPT = 200;
 
+/** A plan made here, with what its import needs: the content it checked (by the descriptor's hash) and the choice it binds. */
+interface PlanEntry {
+  plan: ImportPlan;
+  file: string;
+  as?: string;
+  choice: ImportChoice;
+  descriptorSha256: string;
+  /** The solution cards it writes, whose added members need rights (access.ts `requireMemberRights`). */
+  solutions: Card[];
+}
+
 /**
  * An environment's imports (environment.ts): the plans it made, each bound to the package content
  * and choice it checked, and the jobs that import a plan once its caller confirms it.
  */
 export class ImportPlans {
   /** Plans made here, with the descriptor hash of the content they checked. */
-  private readonly plans = new Map<string, { plan: ImportPlan; file: string; as?: string; choice: ImportChoice; descriptorSha256: string; solutions: Card[] }>();
+  private readonly plans = new Map<string, PlanEntry>();
+  /** Plans taken by a `start` that has not yet started their import or given them back. */
+  private readonly starting = new Set<string>();
 
   /** `packageOf`: a stored package, once the caller's rights on it are checked (Environment.package). */
   constructor(
@@ -89,8 +102,28 @@ export class ImportPlans {
    * that failed its checks, has conflicts the caller did not choose to replace, or is stale.
    */
   async start(caller: Caller, o: { plan: string; onConflict?: 'cancel' | 'replace' }): Promise<Job> {
+    // Taken before the first await: two confirmations of one plan at once (PostgreSQL answers
+    // both while the other waits) must not both start its import. A start refused before its
+    // import began (rights, checks, conflicts, a stale plan, a running import) gives it back.
     const entry = this.plans.get(o.plan);
-    if (!entry) throw notFound(`no plan ${o.plan} (plans last until the service restarts); make a new plan`);
+    if (!entry) {
+      if (this.starting.has(o.plan)) throw new EnvError(409, `plan ${o.plan} is being confirmed by another request`, 'running');
+      throw notFound(`no plan ${o.plan} (plans last until the service restarts); make a new plan`);
+    }
+    this.plans.delete(o.plan);
+    this.starting.add(o.plan);
+    try {
+      return await this.begin(caller, o, entry);
+    } catch (e) {
+      this.plans.set(o.plan, entry);
+      throw e;
+    } finally {
+      this.starting.delete(o.plan);
+    }
+  }
+
+  /** Checks a plan taken by `start` and starts its import; throws, starting nothing, when it may not. */
+  private async begin(caller: Caller, o: { plan: string; onConflict?: 'cancel' | 'replace' }, entry: PlanEntry): Promise<Job> {
     const { plan } = entry;
     // Whoever confirms a plan needs what whoever made it needed: rights on what it writes, and on
     // the stored package itself (a copy imported `as` another code reads the original's content).
@@ -105,7 +138,6 @@ export class ImportPlans {
     if (changed > plan.revision) throw stalePlan(plan, changed);
     const clash = this.jobs.running().find((j) => j.kind === 'import' && j.namespaces.some((n) => plan.namespaces.includes(n)));
     if (clash) throw new EnvError(409, `import ${clash.id} into ${clash.namespaces.join(', ')} is still ${clash.status}`, 'running');
-    this.plans.delete(o.plan);
     const job: Job = {
       id: newId('j'), kind: 'import', status: 'queued', step: 'queued', progress: 0, namespaces: plan.namespaces,
       packageCode: plan.package.importedAs ?? plan.package.code, packageSha256: plan.package.sha256,

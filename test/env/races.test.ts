@@ -1,0 +1,77 @@
+/**
+ * Requests that arrive together: two confirmations of one plan, an import confirmed while a
+ * backup of its namespaces is being restored. What each answers is decided by what the other has
+ * taken, never by which one's awaits happened to finish first. Through the engine itself (the
+ * service's handlers call it as they are), on PGlite, and on PostgreSQL when ISOLA_TEST_PG is set.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { Environment } from '../../server/src/core/environment/environment';
+import type { Caller } from '../../server/src/core/environment/types';
+import { fixIndex, readEntries } from '../fuzz/pkgzip';
+import { writeZip } from '../unit/packaging/hostile';
+import { Workdir } from './fixtures';
+import { backends } from './service';
+
+/** The statuses of settled calls: 'ok', or the EnvError's status. */
+const outcomes = (settled: PromiseSettledResult<unknown>[]) => settled.map((s) => (s.status === 'fulfilled' ? 'ok' : (s.reason as { status?: number }).status ?? String(s.reason)));
+
+for (const backend of backends()) {
+  describe(`requests that arrive together (${backend.name})`, () => {
+    let work: Workdir;
+    let env: Environment;
+    const admin: Caller = Environment.localCaller('admin');
+    const alice: Caller = { id: 2, name: 'alice', admin: false, namespaces: ['invoices'] };
+    let invoices: string;
+    /** A package that writes no namespace: no running import's namespaces can clash with its. */
+    let empty: string;
+
+    before(async () => {
+      work = new Workdir();
+      invoices = work.copyExample('invoices').build('invoices');
+      empty = work.file('empty.isolapkg');
+      const entries = (await readEntries(invoices)).filter((e) => e.name === 'meta_data.json').map((e) => {
+        const d = JSON.parse(e.data.toString('utf8'));
+        Object.assign(d, { kind: 'app', code: 'orphan', history: {}, data: [] });
+        for (const step of d.steps) step.cards = 0;
+        return { name: e.name, data: Buffer.from(JSON.stringify(d)) };
+      });
+      await writeZip(empty, fixIndex(entries).map((e) => ({ name: e.name, data: e.data })));
+      env = await Environment.open({ dataDir: path.join(work.root, 'env'), databaseUrl: backend.fresh(), name: 'races' });
+    });
+
+    after(async () => {
+      await env.close();
+      work.dispose();
+    });
+
+    const planOf = async (file: string) => {
+      const p = await env.plan(admin, { package: (await env.registerFile(admin, file)).id });
+      assert.ok(p.ok, JSON.stringify(p.checks.filter((c) => !c.ok)));
+      return p;
+    };
+
+    it('two confirmations of one plan at once start one import; the other is told the plan is taken', async () => {
+      for (const file of [empty, invoices]) {
+        const p = await planOf(file);
+        const settled = await Promise.allSettled([env.startImport(admin, { plan: p.id }), env.startImport(admin, { plan: p.id })]);
+        const accepted = settled.filter((s): s is PromiseFulfilledResult<Awaited<ReturnType<Environment['startImport']>>> => s.status === 'fulfilled');
+        assert.equal(accepted.length, 1, `${path.basename(file)}: ${JSON.stringify(outcomes(settled))}`);
+        assert.equal((await env.waitForJob(accepted[0].value.id)).status, 'succeeded');
+        const refused = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+        assert.ok([404, 409].includes(refused.reason.status), String(refused.reason));
+        assert.equal(outcomes([await Promise.allSettled([env.startImport(admin, { plan: p.id })]).then((x) => x[0])])[0], 404, 'the plan is used');
+      }
+    });
+
+    it('a confirmation refused before its import began leaves the plan to be confirmed', async () => {
+      const p = await planOf(invoices);
+      // Eve owns nothing the plan writes (403); the plan stays for Alice, who owns `invoices`.
+      const eve: Caller = { id: 3, name: 'eve', admin: false, namespaces: ['payments'] };
+      await assert.rejects(env.startImport(eve, { plan: p.id }), (e: Error & { status?: number }) => e.status === 403);
+      const job = await env.startImport(alice, { plan: p.id });
+      assert.equal((await env.waitForJob(job.id)).status, 'succeeded');
+    });
+  });
+}

@@ -73,5 +73,24 @@ for (const backend of backends()) {
       const job = await env.startImport(alice, { plan: p.id });
       assert.equal((await env.waitForJob(job.id)).status, 'succeeded');
     });
+
+    it('an import confirmed while a backup of its namespaces is being restored, or a restore while the import starts: one of them, never both', async () => {
+      const backup = (await env.backups(admin)).find((b) => b.namespaces.includes('invoices'))!;
+      assert.ok(backup, 'an import of invoices left a backup');
+      for (let round = 0; round < 3; round++) {
+        const p = await planOf(invoices);
+        // Both in one tick: each runs to its first await before the other goes on.
+        const calls = round % 2 ? [env.restore(admin, backup.id), env.startImport(admin, { plan: p.id })] : [env.startImport(admin, { plan: p.id }), env.restore(admin, backup.id)];
+        const settled = await Promise.allSettled(calls);
+        for (const s of settled) if (s.status === 'rejected') assert.equal(s.reason.status, 409, String(s.reason));
+        const answers = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as ({ id: string; kind: string } | { backup: { restoredAt?: string } } | undefined)[];
+        const job = answers.find((a) => a && 'kind' in a) as { id: string } | undefined;
+        const restored = answers.find((a) => a && 'backup' in a) as { backup: { restoredAt?: string } } | undefined;
+        assert.ok(job || restored, `round ${round}: neither went ahead: ${JSON.stringify(outcomes(settled))}`);
+        const finished = job && (await env.waitForJob(job.id));
+        // Both only one after the other: an import that had finished before the restore began (PostgreSQL answers fast).
+        if (finished && restored) assert.ok(finished.finishedAt! <= restored.backup.restoredAt!, `round ${round}: both went ahead at once (import finished ${finished.finishedAt}, restore began ${restored.backup.restoredAt})`);
+      }
+    });
   });
 }

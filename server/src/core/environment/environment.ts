@@ -46,13 +46,15 @@ export class Environment {
   private readonly jobs: JobBook;
   private readonly imports: ImportPlans;
   private readonly callers = new Map<string, Caller>();
+  /** Restores under way in this process: a backup's id and namespaces (see `restore`). */
+  private readonly restoring = new Set<{ backup: string; namespaces: readonly string[] }>();
 
   private readonly store: PackageStore;
 
   private constructor(readonly db: Database, private readonly o: EnvironmentOptions, readonly catalog: Catalog) {
     this.jobs = new JobBook(db);
     this.store = new PackageStore(db, path.join(o.dataDir, 'packages'), o.maxUploadBytes ?? 8 * 1024 ** 3);
-    this.imports = new ImportPlans(db, catalog, this.jobs, (caller, id) => this.package(caller, id));
+    this.imports = new ImportPlans(db, catalog, this.jobs, (caller, id) => this.package(caller, id), (namespaces) => this.restoringIn(namespaces));
   }
 
   static async open(o: EnvironmentOptions): Promise<Environment> {
@@ -321,8 +323,26 @@ export class Environment {
   async restore(caller: Caller, id: string): Promise<RestorePreview> {
     const b = await getBackup(this.db, id);
     requireRights(caller, b.namespaces, `restoring backup ${id}`);
+    // Checked and registered in one step, with no await between: an import confirmed while the
+    // restore runs sees it (ImportPlans.start), as the restore sees an import that started first.
     const running = this.jobs.running().find((j) => j.namespaces.some((n) => b.namespaces.includes(n)));
     if (running) throw new EnvError(409, `job ${running.id} is running in ${running.namespaces.join(', ')}; restore when it has finished`, 'running');
-    return restoreBackup(this.db, id, caller.name, new Date().toISOString());
+    const other = this.restoringIn(b.namespaces);
+    if (other) throw new EnvError(409, other, 'running');
+    const restore = { backup: id, namespaces: b.namespaces };
+    this.restoring.add(restore);
+    try {
+      return await restoreBackup(this.db, id, caller.name, new Date().toISOString());
+    } finally {
+      this.restoring.delete(restore);
+    }
+  }
+
+  /** Why these namespaces are busy with a restore (a sentence for a 409), or undefined. */
+  private restoringIn(namespaces: readonly string[]): string | undefined {
+    for (const r of this.restoring) {
+      if (r.namespaces.some((n) => namespaces.includes(n))) return `backup ${r.backup} of ${r.namespaces.join(', ')} is being restored; try again when it has finished`;
+    }
+    return undefined;
   }
 }

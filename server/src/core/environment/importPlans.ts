@@ -39,12 +39,14 @@ export class ImportPlans {
   /** Plans taken by a `start` that has not yet started their import or given them back. */
   private readonly starting = new Set<string>();
 
-  /** `packageOf`: a stored package, once the caller's rights on it are checked (Environment.package). */
+  /** `packageOf`: a stored package, once the caller's rights on it are checked (Environment.package); `restoringIn`: see below. */
   constructor(
     private readonly db: Database,
     private readonly catalog: Catalog,
     private readonly jobs: JobBook,
     private readonly packageOf: (caller: Caller, id: string) => Promise<StoredPackage>,
+    /** Why a restore makes these namespaces busy (Environment.restore), or undefined. */
+    private readonly restoringIn: (namespaces: readonly string[]) => string | undefined,
   ) {}
 
   /**
@@ -138,6 +140,9 @@ export class ImportPlans {
     if (changed > plan.revision) throw stalePlan(plan, changed);
     const clash = this.jobs.running().find((j) => j.kind === 'import' && j.namespaces.some((n) => plan.namespaces.includes(n)));
     if (clash) throw new EnvError(409, `import ${clash.id} into ${clash.namespaces.join(', ')} is still ${clash.status}`, 'running');
+    // In the same step as the job's start below: a restore registers itself the same way.
+    const restoring = this.restoringIn(plan.namespaces);
+    if (restoring) throw new EnvError(409, restoring, 'running');
     const job: Job = {
       id: newId('j'), kind: 'import', status: 'queued', step: 'queued', progress: 0, namespaces: plan.namespaces,
       packageCode: plan.package.importedAs ?? plan.package.code, packageSha256: plan.package.sha256,

@@ -145,6 +145,16 @@ for (const backend of backends()) {
         assert.equal(expectStatus(await raw(svc, 'GET', `/v1/entities/${encodeURIComponent(ENTITY)}`, { headers: { authorization: `Bearer ${T}` } }), 200, ENTITY).id, ENTITY);
       });
 
+      it('a long unknown id is quoted back cut short, not whole', async () => {
+        for (const target of [`/v1/entities/invoices.${'x'.repeat(8000)}`, `/v1/jobs/j_${'x'.repeat(8000)}`]) {
+          const r = await raw(svc, 'GET', target, { headers: { authorization: `Bearer ${T}` } });
+          assert.equal(r.status, 404, target.slice(0, 20));
+          const message = (r.body as { error: { message: string } }).error.message;
+          assert.ok(message.length < 300, `${message.length} characters`);
+          assert.match(message, /x{100}\.\.\./);
+        }
+      });
+
       it('a request target that is no path is 400, and the service lives on', async () => {
         // Resolving `http://[` against a base URL threw outside any handler and ended the process.
         assert.equal((await raw(svc, 'GET', 'http://[')).status, 404, 'absolute-form: only its (empty) path counts');

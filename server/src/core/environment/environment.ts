@@ -9,7 +9,7 @@ import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
-import { badRequest, EnvError, forbidden, notFound } from './errors';
+import { badRequest, EnvError, forbidden, notFound, shownId } from './errors';
 import { refuseUnlessIsolated } from './exportCheck';
 import { resolveExport, writeExport } from './exporter';
 import { JobBook } from './jobs';
@@ -155,7 +155,7 @@ export class Environment {
 
   async entity(caller: Caller, id: string): Promise<EnvEntity & { history: { hash: string; at: string }[] }> {
     const e = (await getEntities(this.db, [id])).get(id);
-    if (!e) throw notFound(`no entity ${id}`);
+    if (!e) throw notFound(`no entity ${shownId(id)}`);
     requireRights(caller, [e.namespace], `reading ${id}`);
     return { ...e, history: entriesOf(await historyOf(this.db, [id]), id) ?? [] };
   }
@@ -167,7 +167,7 @@ export class Environment {
    */
   async changeEntity(caller: Caller, id: string, change: { body?: Record<string, unknown>; deleted?: boolean }): Promise<EnvEntity> {
     const e = (await getEntities(this.db, [id])).get(id);
-    if (!e) throw notFound(`no entity ${id}`);
+    if (!e) throw notFound(`no entity ${shownId(id)}`);
     requireRights(caller, [e.namespace], `changing ${id}`);
     if (change.body !== undefined && (typeof change.body !== 'object' || change.body === null || Array.isArray(change.body))) throw badRequest('"body" must be a JSON object');
     if (change.body !== undefined && deeperThan(change.body)) throw badRequest(`"body" nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`);

@@ -36,4 +36,14 @@ export function localizedError(status: EnvError['status'], key: MessageKey, args
 export const unauthorized = (m?: string) => (m === undefined ? localizedError(401, 'env.tokenRequired', undefined, 'unauthorized') : new EnvError(401, m, 'unauthorized'));
 export const forbidden = (m: string) => new EnvError(403, m, 'forbidden');
 export const notFound = (m: string) => new EnvError(404, m, 'not-found');
+
+/**
+ * An id as an answer quotes it: at most 200 characters, then `...` (as an unknown path is
+ * quoted). An id comes from the request, and a 404 quoted 8,000 characters of it back.
+ */
+export function shownId(id: string): string {
+  if (id.length <= 200) return id;
+  const cut = /[\ud800-\udbff]$/.test(id.slice(0, 200)) ? 199 : 200;
+  return `${id.slice(0, cut)}...`;
+}
 export const badRequest = (m: string) => new EnvError(400, m, 'bad-request');

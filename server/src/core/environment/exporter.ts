@@ -85,7 +85,8 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
   const settings = await getSettings(db);
   const design = r.design ?? 'all';
   const dataOpt = r.data ?? 'none';
-  const apps = dataOpt === 'all' ? scope.apps : Array.isArray(dataOpt) ? dataOpt : [];
+  // An app named twice is exported, and listed in the descriptor's options, once.
+  const apps = dataOpt === 'all' ? scope.apps : Array.isArray(dataOpt) ? [...new Set(dataOpt)] : [];
   const unknown = apps.filter((a) => !scope.apps.includes(a));
   if (unknown.length) throw badRequest(`no records of ${unknown.join(', ')} in ${scope.kind} \`${scope.code}\` (apps with records: ${scope.apps.join(', ') || 'none'})`);
   // As `isola build` does: records named by other records come first, so an import takes one pass.

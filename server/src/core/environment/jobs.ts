@@ -1,6 +1,6 @@
 import type { Database, Sql } from './db/database';
 import { oneLine } from '../oneLine';
-import { localizedError } from './errors';
+import { localizedError, shownId } from './errors';
 import { FINISHED, Job, JobStatus, LogLine } from './types';
 
 /** A job this process runs: its state lives here while it runs, and in the database once it ends. */
@@ -138,7 +138,7 @@ export class JobBook {
     const l = this.live.get(id);
     if (l) return { ...l.job };
     const rows = await this.db.query<JobRow & Record<string, unknown>>(`SELECT * FROM jobs WHERE id = $1`, [id]);
-    if (!rows.length) throw localizedError(404, 'env.noJob', { id }, 'not-found');
+    if (!rows.length) throw localizedError(404, 'env.noJob', { id: shownId(id) }, 'not-found');
     return fromRow(rows[0]);
   }
 

@@ -5,7 +5,7 @@ import { linkedPathVerdict } from '../manifest/linkedPath';
 import { writeFileExclusive } from '../exclusiveWrite';
 import type { History } from './format';
 import { HISTORY_FILE, historyShapeError } from './history';
-import { foreignOwner, foreignWarning } from './projectFolder';
+import { foreignOwner, foreignOwnerWords } from './projectFolder';
 
 /** A history file that exists but cannot be used; builds stop rather than lose past versions. */
 export class HistoryFileError extends Error {}
@@ -24,7 +24,7 @@ export async function readHistoryFile(root: string): Promise<History> {
   // its versions would go into this user's packages, and an environment would take an entity
   // changed there for a version the package knows (an update instead of a conflict).
   const uid = foreignOwner(file);
-  if (uid !== undefined) throw new HistoryFileError(`${foreignWarning({ file, uid }).replace(/; ignored$/, '')}: a project's history must be its own; take the file over (chown) or move it away`);
+  if (uid !== undefined) throw new HistoryFileError(`${foreignOwnerWords({ file, uid })}: a project's history must be its own; take the file over (chown) or move it away`);
   if ('reason' in read) throw new HistoryFileError(`${file}: ${read.reason}; fix or delete it (it records every entity's past versions)`);
   const { value, errors } = parseJson(read.bytes.toString('utf8'));
   const problem = errors.length ? `not valid JSON (${errors[0].message} at offset ${errors[0].offset})` : historyShapeError(value);

@@ -36,15 +36,20 @@ export function foreignOwner(file: string): number | undefined {
   }
 }
 
-/** The one-line warning for a project file passed over: which file, and whose it is. */
-export function foreignWarning(f: ForeignFile): string {
+/** Whose a project file that is not the user's is: `FILE is owned by NAME (uid N), not by you or root`. */
+export function foreignOwnerWords(f: ForeignFile): string {
   let name: string | undefined;
   try {
     name = readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')).find((p) => p[2] === String(f.uid))?.[0];
   } catch {
     // No name to show: the uid says it.
   }
-  return `${f.file} is owned by ${name ? `${name} (uid ${f.uid})` : `uid ${f.uid}`}, not by you or root; ignored`;
+  return `${f.file} is owned by ${name ? `${name} (uid ${f.uid})` : `uid ${f.uid}`}, not by you or root`;
+}
+
+/** The one-line warning for a project file passed over: which file, and whose it is. */
+export function foreignWarning(f: ForeignFile): string {
+  return `${foreignOwnerWords(f)}; ignored`;
 }
 
 /**

@@ -56,34 +56,32 @@ export class Connections {
       case 'none':
         return undefined;
       case 'refusedEnv':
-        throw new TokenNotSent(vscode.l10n.t('environment "{0}": the token in ${1} was not sent to {2}; set a token for it to connect', name, d.variable, d.origin));
+        throw envNotSent(name, d.variable, d.origin);
       case 'askEnv': {
-        const key = `$${d.variable} ${d.origin}`;
-        let pending = this.asking.get(key);
-        if (!pending) {
-          pending = this.askEnv(name, d.origin, d.variable).finally(() => this.asking.delete(key));
-          this.asking.set(key, pending);
-        }
-        const token = await pending;
-        if (token === undefined) throw new TokenNotSent(vscode.l10n.t('environment "{0}": the token in ${1} was not sent to {2}; set a token for it to connect', name, d.variable, d.origin));
+        const token = await this.askOnce(`$${d.variable} ${d.origin}`, () => this.askEnv(name, d.origin, d.variable));
+        if (token === undefined) throw envNotSent(name, d.variable, d.origin);
         return token;
       }
       case 'invalid':
         throw new Error(vscode.l10n.t('environment "{0}": {1} is not an http:// or https:// URL', name, url));
       case 'refused':
-        throw new TokenNotSent(vscode.l10n.t('environment "{0}": the stored token was not sent to {1}; set a token for it to connect', name, d.origin));
+        throw storedNotSent(name, d.origin);
       case 'ask': {
-        const key = `${name} ${d.origin}`;
-        let pending = this.asking.get(key);
-        if (!pending) {
-          pending = this.ask(name, d.origin, d.storedFor, d.takeFrom).finally(() => this.asking.delete(key));
-          this.asking.set(key, pending);
-        }
-        const token = await pending;
-        if (token === undefined) throw new TokenNotSent(vscode.l10n.t('environment "{0}": the stored token was not sent to {1}; set a token for it to connect', name, d.origin));
+        const token = await this.askOnce(`${name} ${d.origin}`, () => this.ask(name, d.origin, d.storedFor, d.takeFrom));
+        if (token === undefined) throw storedNotSent(name, d.origin);
         return token;
       }
     }
+  }
+
+  /** One question per key at a time: requests made together wait for the same answer. */
+  private askOnce(key: string, ask: () => Promise<string | undefined>): Promise<string | undefined> {
+    let pending = this.asking.get(key);
+    if (!pending) {
+      pending = ask().finally(() => this.asking.delete(key));
+      this.asking.set(key, pending);
+    }
+    return pending;
   }
 
   /** The modal question; on yes the token is bound to `origin` (and a name-only one retired), on no nothing is sent. */
@@ -156,3 +154,8 @@ export class Connections {
     await (rest.length ? this.secrets.store(key, JSON.stringify(rest)) : this.secrets.delete(key));
   }
 }
+
+const envNotSent = (name: string, variable: string, origin: string) =>
+  new TokenNotSent(vscode.l10n.t('environment "{0}": the token in ${1} was not sent to {2}; set a token for it to connect', name, variable, origin));
+const storedNotSent = (name: string, origin: string) =>
+  new TokenNotSent(vscode.l10n.t('environment "{0}": the stored token was not sent to {1}; set a token for it to connect', name, origin));

@@ -5,6 +5,7 @@ import { checkProject } from '../../../server/src/core/check';
 import { appManifest, workspace } from '../rules/fixtures';
 import { project } from '../helpers';
 import { applyFix, fixable, titled } from './apply';
+import { formatOf } from '../../../server/src/core/fixes/fix';
 
 describe('ISO003 quick fix', () => {
   it('on a one-line last property, sends edits that do not overlap and leave valid JSON', async () => {
@@ -25,6 +26,33 @@ describe('ISO003 quick fix', () => {
     assert.equal(value.apps[0].permissions[0].group, 'managers');
     const again = checkProject(await project({ 'w.isola.json': after }));
     assert.deepEqual(again.diagnostics.map((d) => `${d.code} ${d.message}`), []);
+  });
+
+  it('writes the new group with the file\'s own tabs and line breaks (CR alone, or CRLF)', async () => {
+    for (const eol of ['\r', '\r\n']) {
+      const text = [
+        '{',
+        '\t"kind": "workspace",',
+        '\t"code": "w",',
+        '\t"groups": [',
+        '\t\t{ "code": "staff" }',
+        '\t],',
+        '\t"apps": [',
+        '\t\t{ "code": "a", "permissions": [ { "group": "global.managers", "access": "read" } ] }',
+        '\t]',
+        '}',
+        '',
+      ].join(eol);
+      const f = await fixable({ 'w.isola.json': text });
+      const after = applyFix(f.project, titled(f.fixes(f.one((d) => d.code === 'ISO003')), 'Create group `managers` in workspace `w` and use it')).get('w.isola.json')!;
+      const other = eol === '\r' ? /\n/ : /\r(?!\n)|(?<!\r)\n/;
+      assert.doesNotMatch(after, other, JSON.stringify(after));
+      const lines = after.split(eol);
+      // Every line the fix wrote starts with tabs, none with spaces.
+      assert.deepEqual(lines.filter((l) => /^ /.test(l)), [], JSON.stringify(after));
+      assert.ok(lines.some((l) => /^\t\t\t"code": "managers"/.test(l) || /^\t\t\{ ?"code": "managers"/.test(l)), JSON.stringify(after));
+      assert.deepEqual(parse(after).groups, [{ code: 'staff' }, { code: 'managers', title: 'Managers' }]);
+    }
   });
 
   it('in an app manifest, uses the group its namespace\'s workspace declares instead of creating another', async () => {
@@ -76,5 +104,14 @@ describe('ISO003 quick fix', () => {
     });
     const fixes = f.fixes(f.one((d) => d.code === 'ISO003'));
     assert.deepEqual(fixes.filter((x) => /group/.test(x.title)).map((x) => x.title), []);
+  });
+});
+
+describe('formatOf (how a fix indents and breaks lines)', () => {
+  it('reads four spaces, tabs, CR alone, and falls back to two spaces and LF', () => {
+    assert.deepEqual(formatOf('{\n    "a": {\n        "b": 1\n    }\n}\n'), { insertSpaces: true, tabSize: 4, eol: '\n' });
+    assert.deepEqual(formatOf('{\r\t"a": 1\r}'), { insertSpaces: false, tabSize: 1, eol: '\r' });
+    assert.deepEqual(formatOf('{\r\n  "a": 1\r\n}'), { insertSpaces: true, tabSize: 2, eol: '\r\n' });
+    assert.deepEqual(formatOf('{"a": 1}'), { insertSpaces: true, tabSize: 2, eol: '\n' });
   });
 });

@@ -6,6 +6,7 @@ import type { FileEdits, TextEdit } from '../language/navigation';
 import type { Project } from '../manifest/project';
 import type { Manifest } from '../manifest/types';
 import type { Translator } from '../l10n';
+import { lineBreakOf } from '../suppressions';
 
 /** A quick fix: edits to existing files and, optionally, files to create. */
 export interface Fix {
@@ -19,7 +20,35 @@ export interface Fix {
 /** Computes the fixes for one diagnostic of a project; titles in the translator's language. */
 export type FixProvider = (project: Project, d: Diagnostic, t: Translator) => Fix[];
 
-const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
+/** How a file indents and breaks its lines, as jsonc-parser's `modify` takes it. */
+export interface TextFormat {
+  insertSpaces: boolean;
+  tabSize: number;
+  eol: string;
+}
+
+/**
+ * The file's own line break (CRLF, LF, or CR alone) and indentation (tabs, or the narrowest run of
+ * spaces that starts a line), so that a fix writes what the file's author would: two spaces and LF
+ * when the file says nothing (one line, or no indented line).
+ */
+export function formatOf(text: string): TextFormat {
+  const eol = lineBreakOf(text);
+  let tabs = 0;
+  let spaced = 0;
+  let narrowest = Infinity;
+  // The first few hundred indented lines say enough; a huge manifest is not read to its end.
+  const lines = /[\r\n]([ \t]+)\S/g;
+  for (let m = lines.exec(text), seen = 0; m && seen < 256; m = lines.exec(text), seen++) {
+    if (m[1][0] === '\t') tabs++;
+    else {
+      spaced++;
+      narrowest = Math.min(narrowest, m[1].length);
+    }
+  }
+  if (tabs > spaced) return { insertSpaces: false, tabSize: 1, eol };
+  return { insertSpaces: true, tabSize: spaced && narrowest <= 8 ? narrowest : 2, eol };
+}
 
 /**
  * Edits that set a JSON value at a path, formatted like the rest of the file (jsonc-parser keeps
@@ -35,12 +64,12 @@ export function jsonEdits(text: string, path: JsonPath, value: unknown): TextEdi
  * element instead of moving behind the new one.
  */
 export function withJsonValue(text: string, path: JsonPath, value: unknown): string {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const format = formatOf(text);
   if (path.length > 0 && path[path.length - 1] === -1) {
-    const appended = appendAfterComment(text, path.slice(0, -1), value, eol);
+    const appended = appendAfterComment(text, path.slice(0, -1), value, format);
     if (appended !== undefined) return appended;
   }
-  return applyEdits(text, modify(text, path as (string | number)[], value, { formattingOptions: { ...FORMAT.formattingOptions, eol } }));
+  return applyEdits(text, modify(text, path as (string | number)[], value, { formattingOptions: format }));
 }
 
 /**
@@ -48,7 +77,7 @@ export function withJsonValue(text: string, path: JsonPath, value: unknown): str
  * comment follows that element on its line (jsonc-parser would put the new element in front of
  * the comment). Undefined in every other case, which jsonc-parser handles.
  */
-function appendAfterComment(text: string, arrayPath: JsonPath, value: unknown, eol: string): string | undefined {
+function appendAfterComment(text: string, arrayPath: JsonPath, value: unknown, format: TextFormat): string | undefined {
   const tree = parseTree(text);
   const array = tree && findNodeAtLocation(tree, arrayPath as (string | number)[]);
   const last = array?.type === 'array' ? array.children?.[array.children.length - 1] : undefined;
@@ -69,9 +98,10 @@ function appendAfterComment(text: string, arrayPath: JsonPath, value: unknown, e
     }
   }
   if (!comment) return undefined;
-  const lineStart = Math.max(text.lastIndexOf('\n', last.offset - 1) + 1, 0);
+  const eol = format.eol;
+  const lineStart = Math.max(text.lastIndexOf('\n', last.offset - 1), text.lastIndexOf('\r', last.offset - 1)) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart, last.offset))![0];
-  const json = JSON.stringify(value, null, FORMAT.formattingOptions.tabSize).split('\n').join(eol + indent);
+  const json = JSON.stringify(value, null, format.insertSpaces ? format.tabSize : '\t').split('\n').join(eol + indent);
   // A trailing comma stays a trailing comma: the new element gets one too.
   const element = `${eol}${indent}${json}${comma === undefined ? '' : ','}`;
   return text.slice(0, end) + (comma === undefined ? ',' : '') + text.slice(end, lineEnd) + element + text.slice(lineEnd);

@@ -65,6 +65,19 @@ export async function resolveExport(db: Sql, r: ExportRequest, mayRead: (namespa
   }
 }
 
+/**
+ * The `namespace.app` a data app of an export request names: itself when the scope has records
+ * of it by that name, else the one app of the scope with records whose code it is (a bare code, as
+ * `isola build --data` and an import's choice take it). Ambiguous is 400; an app the scope has no
+ * records of is returned as named, for the caller's refusal that lists the apps with records.
+ */
+export function dataAppOf(scope: Pick<ExportScope, 'apps'>, app: string): string {
+  if (scope.apps.includes(app) || app.includes('.')) return app;
+  const matches = scope.apps.filter((a) => a.slice(a.indexOf('.') + 1) === app);
+  if (matches.length > 1) throw badRequest(`"data": app \`${app}\` is ambiguous (${matches.join(', ')}); name one as namespace.app`);
+  return matches[0] ?? app;
+}
+
 /** Records of one app as JSONL lines, read in pages by id so memory stays bounded. */
 function recordLines(db: Sql, app: string): RecordLines {
   let closed = false;
@@ -86,7 +99,7 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
   const design = r.design ?? 'all';
   const dataOpt = r.data ?? 'none';
   // An app named twice is exported, and listed in the descriptor's options, once.
-  const apps = dataOpt === 'all' ? scope.apps : Array.isArray(dataOpt) ? [...new Set(dataOpt)] : [];
+  const apps = dataOpt === 'all' ? scope.apps : Array.isArray(dataOpt) ? [...new Set(dataOpt.map((a) => dataAppOf(scope, a)))] : [];
   const unknown = apps.filter((a) => !scope.apps.includes(a));
   if (unknown.length) throw badRequest(`no records of ${unknown.join(', ')} in ${scope.kind} \`${scope.code}\` (apps with records: ${scope.apps.join(', ') || 'none'})`);
   // As `isola build` does: records named by other records come first, so an import takes one pass.

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Environment } from '../../../server/src/core/environment/environment';
@@ -55,5 +55,62 @@ describe('the export path of an environment', () => {
     const none = await exported({ kind: 'namespace', code: 'invoices', data: ['no_such_app'] });
     assert.equal(none.status, 'failed');
     assert.match(none.error ?? '', /no records of no_such_app in workspace `invoices` \(apps with records: .*invoices\.payment_purposes/);
+  });
+  /** The files of the store's folder, and every history entry the environment holds. */
+  const state = async () => ({
+    files: readdirSync(path.join(dir, 'env', 'packages')).sort(),
+    history: await env.db.query(`SELECT id, seq, hash FROM entity_history ORDER BY id, seq`),
+  });
+
+  it('a package the reader refuses is neither left in the store nor recorded in any history', async () => {
+    // Changed here, so an export hands out a version the environment has not recorded yet.
+    const ws = await env.entity(me, 'invoices');
+    await env.changeEntity(me, 'invoices', { body: { ...ws.body, title: 'Invoices (ours)' } });
+    const before = await state();
+    // Settings take any language name; a package's reader takes only language codes.
+    const settings = await env.info();
+    await env.updateSettings(me, { languages: ['English'] });
+    try {
+      const job = await exported({ kind: 'namespace', code: 'invoices' });
+      assert.equal(job.status, 'failed');
+      assert.match(job.error ?? '', /not a package this environment accepts/);
+      assert.deepEqual(await state(), before);
+      const log = (await env.jobLog(me, job.id)).map((l) => l.line).join('\n');
+      assert.doesNotMatch(log, /exported \d+ design entit/, 'nothing is said to be exported');
+    } finally {
+      await env.updateSettings(me, { languages: settings.languages });
+    }
+  });
+
+  it('an export whose package cannot be recorded keeps neither the file nor the versions it would hand out', async () => {
+    const ws = await env.entity(me, 'invoices');
+    await env.changeEntity(me, 'invoices', { body: { ...ws.body, title: 'Invoices (ours again)' } });
+    const before = await state();
+    await env.db.query(`CREATE FUNCTION refuse_package() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql`);
+    await env.db.query(`CREATE TRIGGER refuse_package BEFORE INSERT ON packages FOR EACH ROW EXECUTE FUNCTION refuse_package()`);
+    try {
+      const job = await exported({ kind: 'namespace', code: 'invoices' });
+      assert.equal(job.status, 'failed');
+      assert.match(job.error ?? '', /disk full/);
+      assert.deepEqual(await state(), before);
+    } finally {
+      await env.db.query(`DROP TRIGGER refuse_package ON packages`);
+      await env.db.query(`DROP FUNCTION refuse_package()`);
+    }
+    const job = await exported({ kind: 'namespace', code: 'invoices' });
+    assert.equal(job.status, 'succeeded', job.error);
+    const after = await state();
+    assert.equal(after.files.length, before.files.length + 1);
+    assert.ok(after.history.length > before.history.length, 'a stored export records the versions it hands out');
+  });
+
+  it('refuses to export the global objects or the org chart as a namespace, before a job starts', async () => {
+    for (const code of ['global', '#orgchart']) {
+      await assert.rejects(env.startExport(me, { kind: 'namespace', code }), (e: Error & { status?: number }) => {
+        assert.equal(e.status, 400);
+        assert.match(e.message, new RegExp(`namespace \`${code}\` holds .*only a configuration package carries: export the configuration instead`));
+        return true;
+      });
+    }
   });
 });

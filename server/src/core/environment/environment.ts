@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
@@ -12,7 +13,7 @@ import { openDatabase } from './db/open';
 import { badRequest, EnvError, forbidden, notFound, shownId } from './errors';
 import { refuseUnlessIsolated } from './exportCheck';
 import { resolveExport, writeExport } from './exporter';
-import { JobBook } from './jobs';
+import { JobBook, type JobContext } from './jobs';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { ImportPlans } from './importPlans';
 import { isCompanyLevel } from './packageView';
@@ -256,26 +257,37 @@ export class Environment {
     return this.jobs.start(job, async (ctx) => {
       ctx.set('exporting', 'check');
       const out = path.join(this.o.dataDir, 'packages', `${job.id}.isolapkg`);
-      const now = new Date().toISOString();
-      // One transaction: the package is a consistent snapshot even while imports run (PostgreSQL).
-      const r2 = await this.db.transaction(async (tx) => {
-        if (this.db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-        const fresh = await resolveExport(tx, r, mayRead);
-        // What the export reaches now, not when it was asked for: a solution's members may have
-        // changed since (PUT /v1/entities), and the rights must hold for what is read.
-        requireRights(caller, fresh.namespaces, `exporting ${r.kind} \`${r.code}\``);
-        // The same isolation check as a build: a scope that is not isolated is never written.
-        await refuseUnlessIsolated(tx, fresh, this.catalog, (line) => ctx.log('error', line));
-        ctx.set('exporting', 'design');
-        return writeExport(tx, fresh, r, { out, envName: settings.name, by: caller.name, now, tool: this.o.tool ?? { name: 'isola', version: '0' }, signal: ctx.signal, onRecords: () => ctx.set('exporting', 'data') });
-      });
-      // Versions handed out are remembered, so later exports' histories hold them (store.ts).
-      await this.db.transaction((tx) => appendHistories(tx, r2.handedOut));
-      for (const line of r2.lines) ctx.log('info', line);
-      ctx.log('info', `exported ${r2.cards} design entit${r2.cards === 1 ? 'y' : 'ies'} and ${r2.records} record(s) of ${scope.kind} \`${scope.code}\` (${r2.size} bytes)`);
-      const stored = await this.store.keep(out, caller.name);
-      return { status: 'succeeded', result: { package: stored.id, size: stored.size, cards: r2.cards, records: r2.records }, persisted: false };
+      // A failed export changes nothing: no package file stays behind (startup removes only partial ones).
+      try {
+        return await this.exportJob(caller, r, mayRead, settings.name, out, ctx);
+      } catch (e) {
+        await fs.rm(out, { force: true });
+        throw e;
+      }
     });
+  }
+
+  /** The work of an export job: checks, writes the package to `out`, and keeps it with the versions it hands out. */
+  private async exportJob(caller: Caller, r: ExportRequest, mayRead: (ns: string) => boolean, envName: string, out: string, ctx: JobContext) {
+    const now = new Date().toISOString();
+    // One transaction: the package is a consistent snapshot even while imports run (PostgreSQL).
+    const r2 = await this.db.transaction(async (tx) => {
+      if (this.db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const fresh = await resolveExport(tx, r, mayRead);
+      // What the export reaches now, not when it was asked for: a solution's members may have
+      // changed since (PUT /v1/entities), and the rights must hold for what is read.
+      requireRights(caller, fresh.namespaces, `exporting ${r.kind} \`${r.code}\``);
+      // The same isolation check as a build: a scope that is not isolated is never written.
+      await refuseUnlessIsolated(tx, fresh, this.catalog, (line) => ctx.log('error', line));
+      ctx.set('exporting', 'design');
+      return { ...await writeExport(tx, fresh, r, { out, envName, by: caller.name, now, tool: this.o.tool ?? { name: 'isola', version: '0' }, signal: ctx.signal, onRecords: () => ctx.set('exporting', 'data') }), kind: fresh.kind, code: fresh.code };
+    });
+    // Kept (read back as any package is) before anything is said or recorded of it; the versions
+    // it hands out are remembered with it, so later exports' histories hold them (store.ts).
+    const stored = await this.store.keep(out, caller.name, (tx) => appendHistories(tx, r2.handedOut));
+    for (const line of r2.lines) ctx.log('info', line);
+    ctx.log('info', `exported ${r2.cards} design entit${r2.cards === 1 ? 'y' : 'ies'} and ${r2.records} record(s) of ${r2.kind} \`${r2.code}\` (${r2.size} bytes)`);
+    return { status: 'succeeded' as const, result: { package: stored.id, size: stored.size, cards: r2.cards, records: r2.records }, persisted: false };
   }
 
   // ---- jobs ----

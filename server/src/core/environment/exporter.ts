@@ -1,4 +1,4 @@
-import type { ManifestKind } from '../manifest/types';
+import { GLOBAL_NAMESPACE, ORG_NAMESPACE, type ManifestKind } from '../manifest/types';
 import { FORMAT_VERSION, PACKAGE_FORMAT, STEP_OF, STEPS, type Card, type HistoryEntry } from '../packaging/format';
 import type { RecordLines } from '../packaging/dataChunks';
 import { writePackage } from '../packaging/writer';
@@ -29,6 +29,11 @@ export async function resolveExport(db: Sql, r: ExportRequest, mayRead: (namespa
   const appsIn = async (ns: string[]) => (await db.query<{ app: string }>(`SELECT DISTINCT app FROM records WHERE split_part(app, '.', 1) = ANY($1::text[]) ORDER BY app`, [ns])).map((x) => x.app);
   switch (r.kind) {
     case 'namespace': case 'workspace': case 'module': {
+      // A package of either would be refused by every reader (its unit code is no workspace's or
+      // module's): said before a job starts, with the package that does carry them.
+      if (r.code === GLOBAL_NAMESPACE || r.code === ORG_NAMESPACE) {
+        throw badRequest(`namespace \`${r.code}\` holds ${r.code === ORG_NAMESPACE ? 'the org chart' : 'the company\'s global objects'}, which only a configuration package carries: export the configuration instead (kind "configuration", \`isola export --kind configuration\`; the administrator's)`);
+      }
       const entities = await entitiesIn(db, [r.code]);
       if (!entities.length) throw notFound(`the environment has no namespace \`${r.code}\``);
       const u = entities.find((e) => (e.type === 'workspace' || e.type === 'module') && e.code === r.code);

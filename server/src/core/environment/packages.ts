@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { sha256 } from '../packaging/canonical';
 import { wholeFileIfSmall } from '../packaging/inMemory';
 import { openRegularFile, PackageError } from '../packaging/reader';
-import type { Database } from './db/database';
+import type { Database, Sql } from './db/database';
 import { EnvError, notFound } from './errors';
 import { openPackageView } from './packageView';
 import { PRIVATE_FILE, privateFile } from './privateFiles';
@@ -106,11 +106,20 @@ export class PackageStore {
     return this.register(path.resolve(file), hash.digest('hex'), 'local', false, allow, by);
   }
 
-  /** Keeps a package this environment wrote (an export); it moves into the store. */
-  async keep(file: string, by: string): Promise<StoredPackage> {
-    const hash = createHash('sha256');
-    await pipeline(createReadStream(file), hash);
-    return this.register(file, hash.digest('hex'), 'export', true, () => undefined, by);
+  /**
+   * Keeps a package this environment wrote (an export); it moves into the store. `alongside` runs
+   * in the transaction that records the package (an export's histories), so both happen or
+   * neither. A package the reader refuses is removed, never left in the store's folder.
+   */
+  async keep(file: string, by: string, alongside?: (tx: Sql) => Promise<void>): Promise<StoredPackage> {
+    try {
+      const hash = createHash('sha256');
+      await pipeline(createReadStream(file), hash);
+      return await this.register(file, hash.digest('hex'), 'export', true, () => undefined, by, undefined, alongside);
+    } catch (e) {
+      await fs.rm(file, { force: true });
+      throw e;
+    }
   }
 
   async get(id: string): Promise<StoredPackage> {
@@ -120,7 +129,7 @@ export class PackageStore {
     return { id: r.id as string, sha256: r.sha256 as string, file: r.file as string, size: Number(r.size), kind: r.kind as string, code: r.code as string, namespaces: r.namespaces as string[], origin: r.origin as StoredPackage['origin'], createdBy: r.created_by as string, createdAt: r.created_at as string };
   }
 
-  private async register(file: string, sha: string, origin: StoredPackage['origin'], move: boolean, allow: (p: PackageFacts) => void, by: string, bytes?: Buffer): Promise<StoredPackage> {
+  private async register(file: string, sha: string, origin: StoredPackage['origin'], move: boolean, allow: (p: PackageFacts) => void, by: string, bytes?: Buffer, alongside?: (tx: Sql) => Promise<void>): Promise<StoredPackage> {
     let view;
     try {
       view = await openPackageView(file, undefined, new Date().toISOString(), { sha256: sha, bytes });
@@ -132,17 +141,27 @@ export class PackageStore {
     allow({ kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces });
     const id = `k_${sha.slice(0, 32)}`;
     let dest = file;
+    // A file of this name the store already holds is another record's: never removed on failure.
+    const held = move && (await this.db.query(`SELECT 1 FROM packages WHERE id = $1`, [id])).length > 0;
     if (move) {
+      // Private before it takes its stored name: the writer creates it with the umask's mode.
+      await privateFile(file);
       dest = path.join(this.dir, `${id}.isolapkg`);
       await fs.rename(file, dest);
-      // An upload is created private; an export is written by the package writer with the umask's mode.
-      await privateFile(dest);
     }
-    const size = (await fs.stat(dest)).size;
-    const p: StoredPackage = { id, sha256: sha, file: dest, size, kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces, origin, createdBy: by, createdAt: new Date().toISOString() };
-    await this.db.query(
-      `INSERT INTO packages (id, sha256, file, size, kind, code, namespaces, origin, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
-       ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file`, [p.id, p.sha256, p.file, p.size, p.kind, p.code, JSON.stringify(p.namespaces), p.origin, p.createdBy, p.createdAt]);
-    return p;
+    try {
+      const size = (await fs.stat(dest)).size;
+      const p: StoredPackage = { id, sha256: sha, file: dest, size, kind: view.descriptor.kind, code: view.descriptor.code, namespaces: view.namespaces, origin, createdBy: by, createdAt: new Date().toISOString() };
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO packages (id, sha256, file, size, kind, code, namespaces, origin, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+           ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file`, [p.id, p.sha256, p.file, p.size, p.kind, p.code, JSON.stringify(p.namespaces), p.origin, p.createdBy, p.createdAt]);
+        await alongside?.(tx);
+      });
+      return p;
+    } catch (e) {
+      if (move && !held) await fs.rm(dest, { force: true });
+      throw e;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Environment } from '../../../server/src/core/environment/environment';
@@ -112,5 +112,57 @@ describe('the export path of an environment', () => {
         return true;
       });
     }
+  });
+
+  describe('names that differ only in letter case', () => {
+    const ws = (script: string, file: string) => JSON.stringify({
+      kind: 'workspace', code: 'casews', title: 'Cases', version: '1.0.0',
+      apps: [{ code: 'things', title: 'Things', fields: [{ code: 'name', title: 'Name', type: 'string' }] }],
+      processes: [{ code: 'p', title: 'P', app: 'things', scripts: [{ code: script, file }] }],
+    });
+    let src: string;
+    before(async () => {
+      src = path.join(dir, 'casews');
+      mkdirSync(path.join(src, 'scripts'), { recursive: true });
+      writeFileSync(path.join(src, 'scripts', 'run.ts'), 'export const a = 1;\n');
+      writeFileSync(path.join(src, 'scripts', 'Run2.ts'), 'export const b = 2;\n');
+      writeFileSync(path.join(src, 'casews.isola.json'), ws('run', 'scripts/run.ts'));
+      await imported(build(src, 'casews', 'casews-1.isolapkg'));
+    });
+
+    it('a plan refuses an update whose merged entity would hold two files named alike but for letter case', async () => {
+      writeFileSync(path.join(src, 'casews.isola.json'), ws('Run', 'scripts/Run2.ts'));
+      const plan = await env.plan(me, { package: (await env.registerFile(me, build(src, 'casews', 'casews-2.isolapkg'))).id });
+      assert.equal(plan.ok, false);
+      const check = plan.checks.find((c) => c.name === 'letterCase')!;
+      assert.equal(check.ok, false);
+      assert.match(check.message, /1 entity would hold, once imported, two files whose names differ only in letter case/);
+      assert.deepEqual(check.details, [
+        'casews.p: script `run` and script `Run` would be carried as scripts/casews.p.run.ts and scripts/casews.p.Run.ts, which differ only in letter case; ' +
+        "the environment's script `run` stays (an update never deletes what the package lacks): give the package's script `Run` a code that differs in more than letter case, " +
+        'or first remove script `run` from casews.p in the environment (PUT /v1/entities/casews.p)',
+      ]);
+      await assert.rejects(env.startImport(me, { plan: plan.id }));
+    });
+
+    it('an export of such an entity held from before is refused before a package is written, naming the way out', async () => {
+      // As an environment holds it after an update made before plans checked it.
+      const p = await env.entity(me, 'casews.p');
+      const run = (p.body.scripts as { code: string; file: { file: string } }[])[0];
+      const both = [run, { ...run, code: 'Run', file: { ...run.file, file: 'scripts/casews.p.Run.ts' } }];
+      await env.db.query(`UPDATE entities SET body = $2 WHERE id = $1`, ['casews.p', JSON.stringify({ ...p.body, scripts: both })]);
+      const before = await state();
+      const job = await exported({ kind: 'namespace', code: 'casews' });
+      assert.equal(job.status, 'failed');
+      assert.match(job.error ?? '', /^workspace `casews` cannot be exported: 1 pair\(s\) of names differ only in letter case/);
+      assert.match(job.error ?? '', /casews\.p: script `run` and script `Run` are carried as scripts\/casews\.p\.run\.ts and scripts\/casews\.p\.Run\.ts, which differ only in letter case; remove one of them from casews\.p with PUT \/v1\/entities\/casews\.p/);
+      const log = (await env.jobLog(me, job.id)).map((l) => l.line).join('\n');
+      assert.doesNotMatch(log, /: casews\.\w+ exported|exported \d+ design entit/);
+      assert.deepEqual(await state(), before);
+      // The way out the refusal names works.
+      await env.changeEntity(me, 'casews.p', { body: { ...p.body, scripts: [both[1]] } });
+      const again = await exported({ kind: 'namespace', code: 'casews' });
+      assert.equal(again.status, 'succeeded', again.error);
+    });
   });
 });

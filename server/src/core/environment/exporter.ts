@@ -3,7 +3,8 @@ import { FORMAT_VERSION, PACKAGE_FORMAT, STEP_OF, STEPS, type Card, type History
 import type { RecordLines } from '../packaging/dataChunks';
 import { writePackage } from '../packaging/writer';
 import type { Sql } from './db/database';
-import { badRequest, notFound } from './errors';
+import { badRequest, EnvError, notFound } from './errors';
+import { exportCaseLines } from './caseClashes';
 import { entitiesIn, getSettings, historyOf, toEntity } from './store';
 import { exportCard, exportHistory, ownFilePaths } from './exportCards';
 import { entriesOf } from '../packaging/history';
@@ -111,6 +112,12 @@ export async function writeExport(db: Sql, scope: ExportScope, r: ExportRequest,
   const order = exportDataOrder(apps, scope.entities);
   // Without setting values and deleted sub-entities (exportCards.ts).
   const cards: Card[] = design === 'all' ? ownFilePaths(scope.entities.map(exportCard)) : [];
+  // Entities from before imports were checked for it may name files that differ only in letter
+  // case: the package would be one its own reader refuses, so it is not written.
+  const twins = exportCaseLines(cards);
+  if (twins.length) {
+    throw new EnvError(422, `${scope.kind} \`${scope.code}\` cannot be exported: ${twins.length} pair(s) of names differ only in letter case, and a package keeps one file per name, as case-insensitive file systems compare names; nothing was exported: ${twins.join('; ')}`, 'letter-case', twins);
+  }
   const refs = new Map<string, string>();
   for (const c of cards) for (const r of fileRefs(c.body)) refs.set(r.file, r.sha256);
   const files: { path: string; data: Buffer }[] = [];

@@ -99,8 +99,9 @@ export function languagesCheck(pkg: readonly string[], env: readonly string[]): 
  * an export of the namespace would name their cards `apps/e.Orders.card.json` and
  * `apps/e.orders.card.json`: one file on case-insensitive file systems, so no reader accepts it.
  * Compared by entry name, as the reader compares them: an app and a process may differ so.
+ * `files` are the lines of entities whose files would differ so once merged (caseClashes.ts).
  */
-export function letterCaseCheck(cards: readonly { id: string; type: CardType }[], others: readonly { id: string; type: string }[]): ImportCheck {
+export function letterCaseCheck(cards: readonly { id: string; type: CardType }[], others: readonly { id: string; type: string }[], files: readonly string[] = []): ImportCheck {
   const lines: string[] = [];
   // A first import, or a next version that carries all its namespaces hold, has nothing to compare.
   if (others.length) {
@@ -111,9 +112,12 @@ export function letterCaseCheck(cards: readonly { id: string; type: CardType }[]
       if (o && o.id !== c.id) lines.push(`${c.id}: ${c.type} in the package, differs only in letter case from ${o.type} ${o.id} in the environment`);
     }
   }
-  return lines.length
-    ? checkSaying('letterCase', false, 'plan.letterCase.failed', { n: lines.length }, lines)
-    : checkSaying('letterCase', true, 'plan.letterCase.ok');
+  const parts: Said[] = [];
+  if (lines.length) parts.push({ key: 'plan.letterCase.failed', args: { n: lines.length } });
+  if (files.length) parts.push({ key: 'plan.letterCase.files', args: { n: files.length } });
+  if (!parts.length) return checkSaying('letterCase', true, 'plan.letterCase.ok');
+  const [a, b] = parts;
+  return b ? checkSaying('letterCase', false, 'plan.and', { a, b }, [...lines, ...files]) : checkSaying('letterCase', false, a.key, a.args, [...lines, ...files]);
 }
 
 /** Whether two language lists are equal, order included. */

@@ -6,6 +6,7 @@ import { reportOf } from './isolation';
 import { contentDigest, isolationAgainst, languagesCheck, letterCaseCheck, markOlder, repeatCheck } from './planChecks';
 import { recordsCheck } from './recordLinks';
 import { keptOf, Merges, refineAction } from './merge';
+import { mergedCaseLines } from './caseClashes';
 import type { PackageView } from './packageView';
 import { earlierImport, holdsEntities, getRevision, getSettings, historyOf, planRows, recordCounts } from './store';
 import { newId } from './users';
@@ -163,7 +164,7 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   checks.push(retyped.length
     ? checkSaying('types', false, 'plan.types.failed', { n: retyped.length }, retyped.map((c) => `${c.id}: ${c.type} in the package, ${envRows.get(c.id)!.type} in the environment`))
     : checkSaying('types', true, 'plan.types.ok'));
-  checks.push(letterCaseCheck(view.cards, read.others));
+  checks.push(letterCaseCheck(view.cards, read.others, mergedCaseLines(view.cards, envRows)));
 
   const clash = ctx.running.filter((j) => j.kind === 'import' && j.namespaces.some((n) => view.namespaces.includes(n)));
   checks.push(clash.length

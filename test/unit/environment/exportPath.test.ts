@@ -5,7 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Environment } from '../../../server/src/core/environment/environment';
 import type { ExportRequest, Job } from '../../../server/src/core/environment/types';
+import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
 import { PackageReader } from '../../../server/src/core/packaging/reader';
+import { writePackage } from '../../../server/src/core/packaging/writer';
 import { isola, REPO } from '../packaging/hostile';
 
 // What an export of the environment carries, and what it refuses, through the Environment API
@@ -163,6 +165,46 @@ describe('the export path of an environment', () => {
       await env.changeEntity(me, 'casews.p', { body: { ...p.body, scripts: [both[1]] } });
       const again = await exported({ kind: 'namespace', code: 'casews' });
       assert.equal(again.status, 'succeeded', again.error);
+    });
+  });
+
+  describe('a script\'s Global flag that is not a boolean', () => {
+    it('is refused by PUT with the schema\'s words, as a manifest saying it fails MAN002', async () => {
+      const e = await env.entity(me, 'invoices.approve_invoice');
+      const scripts = e.body.scripts as unknown[];
+      for (const [global, said] of [[1, 'number 1'], ['true', 'the string "true"']]) {
+        const body = { ...e.body, scripts: [...scripts, { code: 's1', global, source: 'return 1;' }] };
+        await assert.rejects(env.changeEntity(me, 'invoices.approve_invoice', { body }), (err: Error & { status?: number }) => {
+          assert.equal(err.status, 422);
+          assert.match(err.message, new RegExp(`^"body" does not match the schema of a process, as a manifest's would have to: \`scripts\\[1\\]\\.global\` must be boolean, not ${said}$`));
+          return true;
+        });
+      }
+      assert.equal((await env.entity(me, 'invoices.approve_invoice')).hash, e.hash, 'nothing was stored');
+      // A boolean is what a manifest may say, and is stored.
+      await env.changeEntity(me, 'invoices.approve_invoice', { body: { ...e.body, scripts: [...scripts, { code: 's1', global: false, source: 'return 1;' }] } });
+    });
+
+    it('fails the plan of a package whose card says it', async () => {
+      const r = await PackageReader.open(path.join(dir, 'invoices.isolapkg'));
+      const out = path.join(dir, 'global-one.isolapkg');
+      try {
+        const cards = (await r.cards()).map((c) => c.card).map((c) => {
+          if (c.id !== 'invoices.approve_invoice') return c;
+          const body = { ...c.body, scripts: (c.body.scripts as Record<string, unknown>[]).map((x) => ({ ...x, global: 1 })) };
+          return { ...c, body, hash: sha256(canonicalJson(body)) };
+        });
+        const files: { path: string; data: Buffer }[] = [];
+        for (const name of r.entries.keys()) if (name.startsWith('scripts/') || name.startsWith('templates/files/')) files.push({ path: name, data: await r.read(name) });
+        await writePackage({ out, cards, files, data: [], descriptor: { ...r.descriptor, options: { ...r.descriptor.options, data: 'none' } } });
+      } finally {
+        r.close();
+      }
+      const plan = await env.plan(me, { package: (await env.registerFile(me, out)).id });
+      assert.equal(plan.ok, false);
+      const check = plan.checks.find((c) => c.name === 'schema')!;
+      assert.equal(check.ok, false);
+      assert.deepEqual(check.details, ['invoices.approve_invoice: `scripts[0].global` must be boolean, not number 1']);
     });
   });
 });

@@ -6,6 +6,7 @@ import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { mayWrite, requireAdmin, requireMemberRights, requirePackageRights, requireRights } from './access';
 import { fileRefs } from '../packaging/fileRefs';
 import { bodyCodeProblem } from '../packaging/cardCheck';
+import { bodySchemaProblems } from './bodySchema';
 import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
@@ -176,6 +177,10 @@ export class Environment {
     // Codes a body gives its scripts become file names when the entity is retrieved: held to what a package's reader asks.
     const badCode = change.body === undefined ? undefined : bodyCodeProblem(e.type, change.body);
     if (badCode) throw badRequest(`"body": ${badCode}`);
+    // What the environment holds must be what a manifest may say: a retrieved project is checked
+    // against the schema (MAN002), and the isolation check reads only booleans as the Global flag.
+    const wrong = change.body === undefined ? [] : bodySchemaProblems(e.type, e.namespace, change.body);
+    if (wrong.length) throw new EnvError(422, `"body" does not match the schema of a ${e.type}, as a manifest's would have to: ${wrong.join('; ')}`, 'bad-body', wrong);
     const body = change.body ?? e.body;
     // A solution's members are what an import or export of it may reach (writeScope.ts): adding a
     // workspace or module there needs the rights on it.

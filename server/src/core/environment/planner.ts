@@ -7,6 +7,7 @@ import { contentDigest, isolationAgainst, languagesCheck, letterCaseCheck, markO
 import { recordsCheck } from './recordLinks';
 import { keptOf, Merges, refineAction } from './merge';
 import { mergedCaseLines } from './caseClashes';
+import { bodySchemaProblems } from './bodySchema';
 import type { PackageView } from './packageView';
 import { earlierImport, holdsEntities, getRevision, getSettings, historyOf, planRows, recordCounts } from './store';
 import { newId } from './users';
@@ -164,6 +165,11 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   checks.push(retyped.length
     ? checkSaying('types', false, 'plan.types.failed', { n: retyped.length }, retyped.map((c) => `${c.id}: ${c.type} in the package, ${envRows.get(c.id)!.type} in the environment`))
     : checkSaying('types', true, 'plan.types.ok'));
+  // A card the schema refuses is one a retrieve would turn into a manifest that fails MAN002.
+  const unlike = view.cards.flatMap((c) => (c.deleted ? [] : bodySchemaProblems(c.type, c.namespace, c.body).map((p) => `${c.id}: ${p}`)));
+  checks.push(unlike.length
+    ? checkSaying('schema', false, 'plan.schema.failed', { n: unlike.length }, unlike)
+    : checkSaying('schema', true, 'plan.schema.ok'));
   checks.push(letterCaseCheck(view.cards, read.others, mergedCaseLines(view.cards, envRows)));
 
   const clash = ctx.running.filter((j) => j.kind === 'import' && j.namespaces.some((n) => view.namespaces.includes(n)));

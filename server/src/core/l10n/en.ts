@@ -344,6 +344,8 @@ export const en = {
   'plan.types.failed': '{n} card(s) name an entity the environment holds as another type; an import cannot turn one type into another',
   'plan.types.ok': 'every entity the package names has the same type in the environment',
   'plan.letterCase.failed': '{n} card(s) differ only in letter case from an entity the environment holds: a package keeps one file per name, as case-insensitive file systems compare names, so an export of both would be a package no environment reads',
+  'plan.schema.failed': '{n} problem with the schema in the package\'s cards: a manifest saying the same would fail MAN002, so the environment does not hold it; rebuild the package from manifests `isola check` passes|{n} problems with the schema in the package\'s cards: a manifest saying the same would fail MAN002, so the environment does not hold them; rebuild the package from manifests `isola check` passes',
+  'plan.schema.ok': 'every card matches the schema a manifest\'s entity matches',
   'plan.letterCase.files': '{n} entity would hold, once imported, two files whose names differ only in letter case: an update keeps what the package lacks, and a package keeps one file per name, so no export of it could be read|{n} entities would hold, once imported, two files whose names differ only in letter case: an update keeps what the package lacks, and a package keeps one file per name, so no export of them could be read',
   'plan.letterCase.ok': 'no card differs only in letter case from an entity the environment holds, and no entity would hold two files whose names differ only so',
   'plan.running.failed': 'import {id} into {namespaces} is {status}; wait for it to finish',

@@ -162,7 +162,9 @@ export function checkManifest(project: Project, m: Manifest, rules: readonly Rul
 export function checkProject(project: Project, rules: readonly Rule[] = RULES, t: Translator = english): CheckResult {
   const findings: Finding[] = [];
   for (const m of project.manifests) findings.push(...checkManifest(project, m, rules, t));
-  return summarize(placeFindings(project, findings, project.manifests, t, ONCE), project.manifests.length);
+  // A folder that could not be listed stands in for its manifests but is not one.
+  const files = project.manifests.reduce((n, m) => (m.unlisted === undefined ? n + 1 : n), 0);
+  return summarize(placeFindings(project, findings, project.manifests, t, ONCE), files);
 }
 
 /**
@@ -172,9 +174,12 @@ export function checkProject(project: Project, rules: readonly Rule[] = RULES, t
  */
 export function checkPackage(project: Project, pkg: Package, rules: readonly Rule[] = RULES, t: Translator = english): CheckResult {
   const { view, manifests } = packageView(project, pkg);
+  // A folder that could not be listed may hold manifests of the package: it fails the check, as the build.
+  const unlisted = view.manifests.filter((m) => m.unlisted !== undefined);
+  const checked = unlisted.length > 0 ? manifests.concat(unlisted) : manifests;
   const findings: Finding[] = [];
-  for (const m of manifests) findings.push(...checkManifest(view, m, rules, t));
-  return summarize(placeFindings(view, findings, manifests, t), manifests.length);
+  for (const m of checked) findings.push(...checkManifest(view, m, rules, t));
+  return summarize(placeFindings(view, findings, checked, t), manifests.length);
 }
 
 /**

@@ -44,7 +44,8 @@ export class ProjectState {
     this.project = await loadProject(this.root, this.host, { catalog: this.catalog });
     this.manifests = new Map(this.project.manifests.map((m) => [m.absPath, m]));
     this.included.clear();
-    for (const abs of this.manifests.keys()) if (!isProjectManifestPath(this.root, abs)) this.included.add(abs);
+    // A folder that could not be listed stands in for its manifests (see `Manifest.unlisted`): nothing includes it.
+    for (const [abs, m] of this.manifests) if (!isProjectManifestPath(this.root, abs) && m.unlisted === undefined) this.included.add(abs);
     return this.project;
   }
 

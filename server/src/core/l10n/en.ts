@@ -97,6 +97,7 @@ export const en = {
   'man002.changedNumber': 'The number {text} cannot be kept as written: read as a number it becomes {kept} in a package. Write it as a string, or with at most 15 significant digits',
   'man002.nul': '{where} holds a NUL character (`\\u0000`), which no environment stores: every reader refuses a package that carries it. Remove it; to hand a script the escape itself, write `\\\\u0000`',
   'man002.surrogate': '{where} holds an unpaired surrogate (half of a character written as a `\\u` escape, not Unicode), which no environment stores: every reader refuses a package that carries it. Write the whole character (both halves of the pair) or remove the half',
+  'man002.unlisted': 'This folder cannot be listed: {reason}. The manifests it may hold are neither checked nor built, so the check fails and every build of the project is refused until it can be listed',
   'man002.where.string': 'The string',
   'man002.where.key': 'The property name',
   'man003.outside': '{role} `{spec}` {why}: paths in manifests must be relative and inside the project root {root}',

@@ -42,6 +42,11 @@ export interface ReadProblem {
   error: JsonSyntaxError;
   /** Nothing could be read (the text is empty), so this error replaces the parser's. */
   unreadable: boolean;
+  /**
+   * Set when the path is not a manifest but a folder under the project that could not be listed:
+   * why. Its manifests are unknown, so it is reported in their place (see `Manifest.unlisted`).
+   */
+  unlisted?: string;
 }
 
 /** The suffix that makes a file a manifest. */
@@ -198,11 +203,16 @@ export function noteReadProblems(manifests: Iterable<Manifest>, host: FileHost):
     const p = host.readProblem(m.absPath);
     if (!p || m.syntaxErrors[0] === p.error) continue;
     m.syntaxErrors = p.unreadable ? [p.error] : [p.error, ...m.syntaxErrors];
+    if (p.unlisted !== undefined) m.unlisted = p.unlisted;
   }
 }
 
 // Manifests whose last read was not clean, by absolute path (only those: the map stays small).
 const problems = new Map<string, ReadProblem>();
+// Folders under a project that the last listing could not list, with why (see `ReadProblem.unlisted`).
+const unlistedFolders = new Map<string, string>();
+// Listed manifests whose names are not UTF-8 (the listing decoded them with U+FFFD), with the name's bytes escaped.
+const badNames = new Map<string, string>();
 // Listed manifests that are symbolic links leading out of their project, with the project's real root: never read.
 const outsideLinks = new Map<string, string>();
 // Manifests the last listing saw as regular files and that have not been read since (see `readRegularFile`).
@@ -215,12 +225,22 @@ export const nodeFileHost: FileHost = {
   async readFile(absPath) {
     // Synchronous on purpose: for many small files it is several times faster than the thread pool,
     // and manifests are small (the data files, which are large, are never read through here).
+    const folder = unlistedFolders.get(absPath);
+    if (folder !== undefined) {
+      // Not a manifest: a folder whose manifests are unknown, reported where they would be.
+      const error = { message: `cannot list this folder: ${folder}`, offset: 0, length: 0 };
+      problems.set(absPath, { error, unreadable: true, unlisted: folder });
+      return '';
+    }
     if (!isManifestPath(absPath)) {
       const file = readRegularFile(absPath);
       return file && 'bytes' in file ? file.bytes.toString('utf8') : undefined;
     }
     const outside = leadsOutside(absPath);
-    const read = outside !== undefined ? unreadable(`it is a symbolic link that leads outside the project (to ${outside})`) : readManifestFile(absPath, listedRegular.delete(absPath));
+    const badName = badNames.get(absPath);
+    const read = badName !== undefined ? unreadable(notUtf8Name(badName))
+      : outside !== undefined ? unreadable(`it is a symbolic link that leads outside the project (to ${outside})`)
+        : readManifestFile(absPath, listedRegular.delete(absPath));
     if (read?.problem) problems.set(absPath, read.problem);
     else problems.delete(absPath);
     return read?.text;
@@ -252,9 +272,20 @@ export const nodeFileHost: FileHost = {
       let entries;
       try {
         entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
+        unlistedFolders.delete(dir);
+      } catch (e) {
+        // A folder that cannot be listed may hold manifests: skipping it would pass the check in
+        // silence, so it is reported in their place (the root was listed before, or is reported
+        // by the front end). One that went since its parent was listed holds nothing.
+        const why = i > 0 ? unlistedReason(dir, e) : undefined;
+        if (why !== undefined) {
+          unlistedFolders.set(dir, why);
+          found.push(dir);
+        }
         continue;
       }
+      // A name that is not UTF-8 comes decoded with U+FFFD, a path that names nothing on disk.
+      const misnamed = entries.some((e) => e.name.includes('\uFFFD')) ? undecodedNames(dir) : undefined;
       for (const e of entries) {
         if (e.isDirectory() && !isSkippedFolder(e.name)) {
           const sub = prefix + e.name;
@@ -265,6 +296,9 @@ export const nodeFileHost: FileHost = {
         // reading it says what is wrong, where skipping it would pass the check in silence.
         if (!isManifestPath(e.name)) continue;
         const p = prefix + e.name;
+        const raw = misnamed?.get(e.name);
+        if (raw !== undefined) badNames.set(p, raw);
+        else badNames.delete(p);
         if (e.isSymbolicLink()) noteLink(p, realRoot);
         else if (e.isFile()) {
           listedRegular.add(p);
@@ -277,6 +311,69 @@ export const nodeFileHost: FileHost = {
     return found.sort();
   },
 };
+
+/**
+ * Why a folder under the project could not be listed, or undefined when it is simply gone (it
+ * went after its parent was listed). A folder whose name is not UTF-8 is listed under a name that
+ * names nothing on disk: that is said, not "gone".
+ */
+function unlistedReason(dir: string, e: unknown): string | undefined {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const raw = dir.includes('\uFFFD') ? undecodedNames(path.dirname(dir)).get(path.basename(dir)) : undefined;
+    return raw === undefined ? undefined : notUtf8Name(raw);
+  }
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied (give your user permission to read and enter it, or move it out of the project)';
+  return errorReason(e);
+}
+
+/**
+ * The names of a folder's entries that are not UTF-8, by the lossy text the listing gave them
+ * (U+FFFD where bytes were replaced), each as its bytes with the invalid ones escaped (`caf\xE9`).
+ */
+function undecodedNames(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let names: Buffer[];
+  try {
+    names = readdirSync(dir, { encoding: 'buffer' });
+  } catch {
+    return out;
+  }
+  for (const b of names) {
+    const text = b.toString('utf8');
+    if (Buffer.from(text, 'utf8').equals(b)) continue;
+    out.set(text, escapeBytes(b));
+  }
+  return out;
+}
+
+// The bytes of a name as text: valid UTF-8 as it is, every other byte as \xHH.
+function escapeBytes(b: Buffer): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let out = '';
+  let i = 0;
+  while (i < b.length) {
+    let taken = 0;
+    for (let n = Math.min(4, b.length - i); n >= 1 && taken === 0; n--) {
+      try {
+        out += decoder.decode(b.subarray(i, i + n));
+        taken = n;
+      } catch {
+        // not a whole character of n bytes
+      }
+    }
+    if (taken === 0) {
+      out += `\\x${b[i].toString(16).toUpperCase().padStart(2, '0')}`;
+      taken = 1;
+    }
+    i += taken;
+  }
+  return out;
+}
+
+function notUtf8Name(raw: string): string {
+  return `its name (${raw}) is not valid UTF-8, so Isola cannot name it in a package, a report or another system portably; rename it`;
+}
 
 /**
  * Remembers a listed symbolic link that leads outside the project: such a file is reported, never

@@ -105,6 +105,12 @@ export interface Manifest {
   scripts: ScriptDecl[];
   /** Files named by the manifest: includes first, in order, then scripts, templates and data. */
   links: LinkedFile[];
+  /**
+   * Set when this is no manifest but a folder under the project that could not be listed (why):
+   * the manifests it may hold are unknown, so it stands in their place, with a MAN002 that fails
+   * the check and refuses every build of the project (see `noteReadProblems`).
+   */
+  unlisted?: string;
 }
 
 /** A package: an exportable unit and the manifests checked inside it. */

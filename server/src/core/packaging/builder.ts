@@ -60,6 +60,9 @@ export function packageErrors(project: Project, pkg: Package, t: Translator = en
   const view = project.checkedIn(pkg);
   const own = view.packageOf(pkg.root) ?? pkg;
   const manifests = pkg.kind === 'app' ? [pkg.root] : view.manifests.filter((m) => view.packageOf(m) === own || own.members.includes(m));
+  // A folder that could not be listed may hold manifests of the package (a member, an app its
+  // workspace carries, a namespace it references): no build goes ahead without them.
+  for (const m of view.manifests) if (m.unlisted !== undefined) manifests.push(m);
   // Every finding is placed before the errors are taken: a suppression comment aimed at a warning
   // is used by that warning, and would be reported unused (and block the build) without it.
   const findings = manifests.flatMap((m) => checkManifest(view, m, undefined, t));

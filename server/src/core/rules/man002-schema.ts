@@ -17,6 +17,7 @@ export const man002: Rule = {
   title: 'Manifest does not match the schema',
   description: 'The manifest is malformed JSON or does not match the schema of its kind (wrong type, missing `kind` or `code`, ...), or holds a value no package keeps as written (a number past double precision, a NUL or an unpaired surrogate in a string).',
   check(m, ctx) {
+    if (m.unlisted !== undefined) return [finding(this, m, ctx, { offset: 0, length: 1 }, ctx.t.t('man002.unlisted', { reason: m.unlisted }))];
     const out: Finding[] = [];
     // A badly broken file yields an error per token; the first ones say what is wrong, the rest is noise.
     for (const e of m.syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {

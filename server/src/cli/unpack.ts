@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PackageError } from '../core/packaging/reader';
-import { UnpackRefused } from '../core/unpack/errors';
+import { UnpackInterrupted, UnpackRefused } from '../core/unpack/errors';
 import { UnpackResult, unpackPackage } from '../core/unpack/unpack';
 import { english, Translator } from '../core/l10n';
 import { oneLine } from '../core/oneLine';
@@ -26,15 +26,30 @@ export async function runUnpack(args: string[], io: Io): Promise<ExitCode> {
 export async function unpackInto(file: string, dir: string, o: { dryRun: boolean; force: boolean; format: string; label: string }, io: Io, command: string): Promise<ExitCode> {
   const t = translatorOf(io);
   let r: UnpackResult;
+  // Ctrl+C or a kill stops the unpack through its signal: it removes its temporary files and
+  // replaces nothing (a process that just died would leave `*.unpack-*` files and half an unpack).
+  const interrupt = new AbortController();
+  let caught: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    caught ??= signal;
+    interrupt.abort();
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
-    r = await unpackPackage({ file, dir, dryRun: o.dryRun, force: o.force });
+    r = await unpackPackage({ file, dir, dryRun: o.dryRun, force: o.force, signal: interrupt.signal });
   } catch (e) {
+    if (e instanceof UnpackInterrupted) {
+      io.err(`isola ${command}: ${t.t('cli.unpack.interrupted', { dir: path.relative(io.cwd, dir) || '.' })}\n`);
+      return caught === 'SIGTERM' ? 143 : 130;
+    }
     if (e instanceof PackageError) throw new UsageError(`${o.label}: ${e.message}`);
     if (e instanceof UnpackRefused) {
       io.err(`isola ${command}: ${oneLine(t.t('cli.unpack.refused', { reason: e.message }), Infinity)}\n`);
       return 1;
     }
     throw e;
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
   }
   if (o.format === 'json') {
     io.out(JSON.stringify(r, null, 2) + '\n');

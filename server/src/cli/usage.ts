@@ -14,8 +14,11 @@ export function isUsageError(e: unknown): boolean {
   return typeof e === 'object' && e !== null && USAGE_MARK in e;
 }
 
-/** The result of a command: an exit status (0 fine, 1 findings or refused, 2 bad usage or input). */
-export type ExitCode = 0 | 1 | 2;
+/**
+ * The result of a command: an exit status (0 fine, 1 findings or refused, 2 bad usage or input;
+ * 130 and 143 when Ctrl+C or SIGTERM stopped it, as a shell reports a command such a signal ended).
+ */
+export type ExitCode = 0 | 1 | 2 | 130 | 143;
 
 /** A command: its arguments after the command name, and where it writes. */
 export type Command = (args: string[], io: Io) => Promise<ExitCode>;

@@ -280,6 +280,7 @@ export const en = {
   'cli.export.job': 'Export job {id}:',
   'cli.export.saved': 'Saved {file}.',
   'cli.retrieve.label': 'the package of {code}',
+  'cli.unpack.interrupted': 'interrupted; nothing was written: {dir} is as it was (the temporary files are removed)',
   'cli.unpack.refused': 'refused, nothing written: {reason}',
   'cli.unpack.done': 'Unpacked {kind} {code}{version} into {dir}:',
   'cli.unpack.would': 'Would unpack {kind} {code}{version} into {dir}:',

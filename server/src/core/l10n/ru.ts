@@ -272,6 +272,7 @@ export const ru: Record<MessageKey, string> = {
   'cli.export.job': 'Задание экспорта {id}:',
   'cli.export.saved': 'Сохранено: {file}.',
   'cli.retrieve.label': 'пакет {code}',
+  'cli.unpack.interrupted': 'прервано; ничего не записано: {dir} осталась как была (временные файлы удалены)',
   'cli.unpack.refused': 'отказ, ничего не записано: {reason}',
   'cli.unpack.done': 'Распакован пакет ({kind} {code}{version}) в {dir}:',
   'cli.unpack.would': 'Будет распакован пакет ({kind} {code}{version}) в {dir}:',

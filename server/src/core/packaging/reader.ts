@@ -239,9 +239,9 @@ export class PackageReader {
    * and that each data set read holds as many records as the descriptor says. `inspect`, `unpack`
    * and the package view run it whole; an import's checks leave the data out (the import checks
    * each line as it writes it, and fails whole on the first it refuses). It fails on the first
-   * problem, naming the entry.
+   * problem, naming the entry. An aborted `signal` stops it before the next entry, with its reason.
    */
-  async verify(onProgress?: (done: number, total: number) => void, include: (name: string) => boolean = () => true): Promise<void> {
+  async verify(onProgress?: (done: number, total: number) => void, include: (name: string) => boolean = () => true, signal?: AbortSignal): Promise<void> {
     const total = this.descriptor.entries.filter((e) => include(e.path)).reduce((n, e) => n + e.size, 0);
     let done = 0;
     // Records are counted for the data sets read whole, a set without chunks among them.
@@ -255,6 +255,7 @@ export class PackageReader {
     }
     for (const [name, entry] of this.entries) {
       if (name === DESCRIPTOR || name.endsWith('/') || !include(name)) continue;
+      signal?.throwIfAborted();
       const stream = await openStream(this.zip, entry, name);
       const hash = createHash('sha256');
       const json = name.endsWith('.json');

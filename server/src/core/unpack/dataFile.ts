@@ -67,9 +67,10 @@ const PAIR_BY_ID_BYTES = 64 * 1024 * 1024;
  * file already has where it holds the same record (key order and spacing as the person or the tool
  * wrote them), the package's line where it differs. Records are found by id (a record added or
  * removed near the top leaves the lines after it alone), or by position in a file too large to
- * index. So `git diff` shows the records the package changed, not every line of the file.
+ * index. So `git diff` shows the records the package changed, not every line of the file. An
+ * aborted `signal` stops it between chunks, with its reason.
  */
-export async function writeRecords(reader: PackageReader, chunks: string[], existing: string, handle: FileHandle): Promise<void> {
+export async function writeRecords(reader: PackageReader, chunks: string[], existing: string, handle: FileHandle, signal?: AbortSignal): Promise<void> {
   const h = await fs.open(existing);
   try {
     // Line breaks as the file has them (its first one): a file kept with CRLF stays so.
@@ -99,6 +100,7 @@ export async function writeRecords(reader: PackageReader, chunks: string[], exis
     }
     try {
       for (const chunk of chunks) {
+        signal?.throwIfAborted();
         const out: Buffer[] = [];
         for await (const batch of byteLines(Readable.from([await reader.read(chunk)]))) {
           for (const line of batch) {

@@ -16,3 +16,13 @@ export class UnpackRefused extends Error {
     this.forceable = o.forceable ?? false;
   }
 }
+
+/**
+ * An unpack stopped by its signal (Ctrl+C) before any file was replaced: the temporary files it
+ * had written are removed and the folder is as it was.
+ */
+export class UnpackInterrupted extends Error {
+  constructor() {
+    super('interrupted; nothing was written');
+  }
+}

@@ -1,4 +1,5 @@
 import { existsSync, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { nodeFileHost } from '../manifest/host';
 import { loadProject } from '../manifest/project';
@@ -7,12 +8,12 @@ import { CONFIG_FILE } from '../packaging/projectFolder';
 import { HistoryFileError, readHistoryFile } from '../packaging/historyFile';
 import { PackageReader } from '../packaging/reader';
 import { cardsToManifests, ExistingManifest } from './cardsToManifests';
-import { UnpackRefused } from './errors';
+import { UnpackInterrupted, UnpackRefused } from './errors';
 import { EditNotPlaced, editToValue, formatManifest } from './inPlace';
 import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
 import { foldedPath, joinInside, unsafeRelativePath } from './names';
-import { writeExclusive } from '../exclusiveWrite';
+import { exclusiveTemp } from '../exclusiveWrite';
 import { sameDataFile, writeRecords } from './dataFile';
 import { judgeUnreadable, unreadableUnits } from './unreadable';
 
@@ -50,6 +51,12 @@ export interface UnpackOptions {
    * user confirms and can undo), so it needs the contents, not only the statuses.
    */
   stage?: string;
+  /**
+   * Stops the unpack (Ctrl+C): it throws `UnpackInterrupted`, having replaced nothing. Every file
+   * is written to a temporary file first and the renames come last, all at once: a signal then
+   * waits for them, so the folder holds either none of the package or all of it.
+   */
+  signal?: AbortSignal;
 }
 
 type Content = { text: string } | { bytes: Buffer } | { chunks: string[] } | { empty: true };
@@ -75,7 +82,7 @@ interface Planned {
 export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
   const reader = await PackageReader.open(o.file);
   try {
-    await reader.verify();
+    await reader.verify(undefined, undefined, o.signal);
     const d = reader.descriptor;
     const cards = (await reader.cards()).map((c) => c.card);
     const dir = path.resolve(o.dir);
@@ -150,16 +157,18 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       if (!(e instanceof UnpackRefused && e.forceable)) throw e;
       overridable ??= e;
     }
-    await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), unlessForced);
+    await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), unlessForced, o.signal);
     if (overridable) throw overridable;
     const into = o.dryRun ? (o.stage === undefined ? undefined : path.resolve(o.stage)) : dir;
-    if (into !== undefined) for (const p of plan) if (p.status !== 'unchanged') await write(reader, into, p);
+    if (into !== undefined) await writeAll(reader, into, plan.filter((p) => p.status !== 'unchanged'), o.signal);
     return {
       package: { kind: d.kind, code: d.code, version: d.version },
       files: plan.map((p) => ({ file: p.file, status: p.status, ...(p.entities !== undefined && p.status !== 'unchanged' ? { entities: p.entities } : {}) })),
       notes: layout.notes,
       written: !o.dryRun,
     };
+  } catch (e) {
+    throw o.signal?.aborted ? new UnpackInterrupted() : e;
   } finally {
     reader.close();
   }
@@ -170,7 +179,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
  * no file that is not Isola's. A file that is not Isola's goes to `unlessForced` (which lets it be
  * with `force`) and the judging goes on; anything else refuses at once.
  */
-async function judge(reader: PackageReader, dir: string, plan: Planned[], linked: Set<string>, manifests: Set<string>, unlessForced: (message: string) => void): Promise<void> {
+async function judge(reader: PackageReader, dir: string, plan: Planned[], linked: Set<string>, manifests: Set<string>, unlessForced: (message: string) => void, signal?: AbortSignal): Promise<void> {
   const folded = new Map<string, string>();
   const realDir = await fs.realpath(dir).catch(() => undefined);
   // One listing and one real path per folder: thousands of files share a few folders.
@@ -189,6 +198,7 @@ async function judge(reader: PackageReader, dir: string, plan: Planned[], linked
     folded.set(f, p.file);
   }
   for (const p of plan) {
+    signal?.throwIfAborted();
     const abs = path.join(dir, ...p.file.split('/'));
     // The deepest folder that exists must be inside the unpack folder once links are followed.
     let parent = path.dirname(abs);
@@ -234,17 +244,58 @@ async function sameContent(reader: PackageReader, abs: string, c: Content): Prom
   return sameDataFile(reader, c.chunks, abs);
 }
 
-async function write(reader: PackageReader, dir: string, p: Planned): Promise<void> {
-  const abs = path.join(dir, ...p.file.split('/'));
-  await fs.mkdir(path.dirname(abs), { recursive: true });
-  // Created exclusively under a random name: a link planted next to the file cannot take the write elsewhere.
-  await writeExclusive(abs, 'unpack', async (handle) => {
-    const c = p.content;
-    if ('text' in c) await handle.writeFile(c.text);
-    else if ('bytes' in c) await handle.writeFile(c.bytes);
-    else if ('chunks' in c && p.status === 'changed') await writeRecords(reader, c.chunks, abs, handle);
-    else if ('chunks' in c) for (const chunk of c.chunks) await handle.write(await reader.read(chunk));
-  });
+/**
+ * Writes the planned files: each to a temporary file beside it (created exclusively under a random
+ * name: a link planted there cannot take the write elsewhere), then, once all are complete, every
+ * rename. A failure or the signal before the renames removes the temporary files and the folders
+ * made for them, so nothing is replaced; the renames take moments and are not stopped halfway.
+ */
+async function writeAll(reader: PackageReader, dir: string, plan: Planned[], signal?: AbortSignal): Promise<void> {
+  const staged: { tmp: string; target: string }[] = [];
+  const made: string[] = [];
+  let renamed = 0;
+  try {
+    for (const p of plan) {
+      signal?.throwIfAborted();
+      const target = path.join(dir, ...p.file.split('/'));
+      const first = await fs.mkdir(path.dirname(target), { recursive: true });
+      // Every folder this made, from the deepest up to the first one that was missing.
+      for (let at = path.dirname(target); first !== undefined; at = path.dirname(at)) {
+        made.push(at);
+        if (at === first || path.dirname(at) === at) break;
+      }
+      const { path: tmp, handle } = await exclusiveTemp(target, 'unpack');
+      staged.push({ tmp, target });
+      try {
+        await fill(reader, p, target, handle, signal);
+      } finally {
+        await handle.close();
+      }
+    }
+    signal?.throwIfAborted();
+    for (const s of staged) {
+      await fs.rename(s.tmp, s.target);
+      renamed++;
+    }
+  } catch (e) {
+    await Promise.all(staged.slice(renamed).map((s) => fs.rm(s.tmp, { force: true })));
+    // Folders made for the temporary files, deepest first; one that holds anything else stays.
+    if (renamed === 0) for (const f of made.sort((a, b) => b.length - a.length)) await fs.rmdir(f).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function fill(reader: PackageReader, p: Planned, target: string, handle: FileHandle, signal?: AbortSignal): Promise<void> {
+  const c = p.content;
+  if ('text' in c) await handle.writeFile(c.text);
+  else if ('bytes' in c) await handle.writeFile(c.bytes);
+  else if ('chunks' in c && p.status === 'changed') await writeRecords(reader, c.chunks, target, handle, signal);
+  else if ('chunks' in c) {
+    for (const chunk of c.chunks) {
+      signal?.throwIfAborted();
+      await handle.write(await reader.read(chunk));
+    }
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { BuildRefused, buildPackage } from '../core/packaging/builder';
 import { dataSources } from '../core/packaging/dataOrder';
 import { packageManifests } from '../core/packaging/cards';
 import type { DataOption } from '../core/packaging/format';
-import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../core/packaging/historyFile';
+import { HistoryFileError, HistoryWriteError, readHistoryFile } from '../core/packaging/historyFile';
 import { CONFIG_FILE, foreignWarning, packageProjectFolder } from '../core/packaging/projectFolder';
 import { replacedBy, replacedWords } from '../core/packaging/replaced';
 import { HISTORY_FILE } from '../core/packaging/history';
@@ -55,10 +55,11 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
     // Read before the build writes over it: a rebuild of the same version is worth a word.
     const before = await checkOut(out, shown(io.cwd, out), { force: values.force!, inputs: projectInputs(project, historyDir), t });
     const r = await buildPackage({
-      project, pkg, out, title: values.title, comment: values.comment, design: values.design, data, history,
+      project, pkg, out, title: values.title, comment: values.comment, design: values.design, data, history, historyDir,
       tool: { name: 'isola', version: pkgJson.version }, signal: interrupt.signal, t,
     });
-    const historyPath = await writeHistoryFile(historyDir, r.history);
+    // The history went with the package: written beside its place first, renamed in after it.
+    const historyPath = r.historyFile!;
     const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
     const records = r.descriptor.data.reduce((n, d) => n + d.records, 0);
     io.out(`${t.t('cli.build.built', {
@@ -74,7 +75,7 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
       io.err(`isola build: ${t.t('cli.build.interrupted')}\n`);
       return 1;
     }
-    if (e instanceof OutRefused) {
+    if (e instanceof OutRefused || e instanceof HistoryWriteError) {
       io.err(`isola build: ${e.message}\n`);
       return 1;
     }

@@ -13,6 +13,7 @@ import { DataRecordError } from './dataChunks';
 import { dataSources, orderByReferences } from './dataOrder';
 import { DataOption, Descriptor, FORMAT_VERSION, History, PACKAGE_FORMAT } from './format';
 import { historyOf, updateHistory } from './history';
+import { stageHistoryFile } from './historyFile';
 import { writePackage } from './writer';
 
 /** A build that cannot go ahead: error findings stand (isolation or manifest), or the options ask for something that is not there. */
@@ -34,6 +35,13 @@ export interface BuildOptions {
   data?: DataOption;
   /** The project's history (`isola.history.json`), updated by the build. */
   history: History;
+  /**
+   * The folder whose `isola.history.json` gets the updated history: written beside it before the
+   * package is renamed into place and renamed after it, so a history that cannot be written
+   * refuses the build (`HistoryWriteError`) with neither file replaced. Without it, nothing is
+   * written but the package (the caller records the history).
+   */
+  historyDir?: string;
   createdBy?: string;
   tool: { name: string; version: string };
   now?: Date;
@@ -48,8 +56,10 @@ export interface BuildResult {
   file: string;
   size: number;
   descriptor: Descriptor;
-  /** The project's history after the build (write it back to `isola.history.json`). */
+  /** The project's history after the build (written to `historyFile` when `historyDir` was given). */
   history: History;
+  /** The history file written, when `historyDir` was given. */
+  historyFile?: string;
   /** Entities whose content changed since their last recorded hash. */
   changed: string[];
 }
@@ -106,6 +116,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   // A design-less package (data only) records and carries no design history.
   const updated = design === 'all' ? updateHistory(o.history, cards, now) : { history: o.history, changed: [] };
   const root = o.pkg.root.value as Record<string, unknown>;
+  const history = o.historyDir === undefined ? undefined : await stageHistoryFile(o.historyDir, updated.history);
   const { size, descriptor } = await writePackage({
     out: o.out,
     cards: shipped,
@@ -143,8 +154,12 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
     // A bad record is the project's mistake, not the builder's: one line naming the file and line.
     if (e instanceof DataRecordError) throw new BuildRefused(projectRelative(e.message, dataFiles));
     throw e;
+  }).catch(async (e) => {
+    await history?.discard();
+    throw e;
   });
-  return { file: o.out, size, descriptor, history: updated.history, changed: updated.changed };
+  await history?.commit();
+  return { file: o.out, size, descriptor, history: updated.history, historyFile: history?.file, changed: updated.changed };
 }
 
 /** The refusal for a linked path outside the project: which manifest, which path, and why. */

@@ -2,13 +2,17 @@ import * as path from 'node:path';
 import { parseJson } from '../json/parse';
 import { readRegularFile } from '../manifest/host';
 import { linkedPathVerdict } from '../manifest/linkedPath';
-import { writeFileExclusive } from '../exclusiveWrite';
+import { promises as fs } from 'node:fs';
+import { exclusiveTemp } from '../exclusiveWrite';
 import type { History } from './format';
 import { HISTORY_FILE, historyShapeError } from './history';
 import { foreignOwner, foreignOwnerWords } from './projectFolder';
 
 /** A history file that exists but cannot be used; builds stop rather than lose past versions. */
 export class HistoryFileError extends Error {}
+
+/** A history that could not be written: the build that made it replaced no file (see `stageHistoryFile`). */
+export class HistoryWriteError extends Error {}
 
 /** Reads a project's `isola.history.json`: none yet is an empty history. */
 export async function readHistoryFile(root: string): Promise<History> {
@@ -32,9 +36,63 @@ export async function readHistoryFile(root: string): Promise<History> {
   return value as History;
 }
 
-/** Writes the history whole (a link at its place is replaced by the file, never written through). */
-export async function writeHistoryFile(root: string, history: History): Promise<string> {
+/** A history written to a temporary file beside `isola.history.json`, to be renamed into place or removed. */
+export interface StagedHistory {
+  /** The history file it replaces. */
+  file: string;
+  /** Renames it into place. */
+  commit(): Promise<void>;
+  /** Removes it, leaving the history as it was. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Writes the history whole to a temporary file beside its place, before a build renames its
+ * package into place: a history that cannot be written (no permission, a full disk) then refuses
+ * the build with `HistoryWriteError` and no file replaced, instead of leaving a package that
+ * carries versions the project does not record. The rename that follows the package's is the
+ * only step left that can fail between the two.
+ */
+export async function stageHistoryFile(root: string, history: History): Promise<StagedHistory> {
   const file = path.join(root, HISTORY_FILE);
-  await writeFileExclusive(file, JSON.stringify(history, null, 2) + '\n', 'history');
-  return file;
+  let tmp: string | undefined;
+  try {
+    const staged = await exclusiveTemp(file, 'history');
+    tmp = staged.path;
+    try {
+      await staged.handle.writeFile(JSON.stringify(history, null, 2) + '\n');
+    } finally {
+      await staged.handle.close();
+    }
+  } catch (e) {
+    if (tmp !== undefined) await fs.rm(tmp, { force: true });
+    throw new HistoryWriteError(`cannot write ${file}: ${writeReason(e)}; no package was written, and the history is as it was`);
+  }
+  const at = tmp;
+  return {
+    file,
+    commit: () => fs.rename(at, file).catch(async (e) => {
+      await fs.rm(at, { force: true });
+      throw new HistoryWriteError(`the package was written, but ${file} could not be replaced (${writeReason(e)}): the package carries versions the history does not record; build again once it can be written`);
+    }),
+    discard: () => fs.rm(at, { force: true }),
+  };
+}
+
+// Why a write failed, in words.
+function writeReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOENT':
+      return 'its folder does not exist';
+    default:
+      return err.code ?? String(err.message ?? e);
+  }
 }

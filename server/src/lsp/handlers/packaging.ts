@@ -7,7 +7,7 @@ import { PackageError } from '../../core/packaging/reader';
 import { BuildPackageRequest, CurrentCardRequest, InspectPackageRequest, ReadPackageEntryRequest } from '../../protocol';
 import { absOf, toPath, toUri } from '../convert';
 import { HandlerContext } from '../context';
-import { HistoryFileError, readHistoryFile, writeHistoryFile } from '../../core/packaging/historyFile';
+import { HistoryFileError, HistoryWriteError, readHistoryFile } from '../../core/packaging/historyFile';
 import { foreignWarning, packageProjectFolder } from '../../core/packaging/projectFolder';
 import { descriptorBefore, replacedBy, replacedWords } from '../../core/packaging/replaced';
 import { PackageCache } from '../packageFiles';
@@ -46,9 +46,10 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       const before = await descriptorBefore(params.out);
       const r = await buildPackage({
         project: model.project, pkg, out: params.out, title: params.title, comment: params.comment,
-        data: params.data, history, tool, signal: abort.signal, onProgress: report, t: ctx.translator,
+        data: params.data, history, historyDir, tool, signal: abort.signal, onProgress: report, t: ctx.translator,
       });
-      const historyPath = await writeHistoryFile(historyDir, r.history);
+      // The history went with the package, as in the CLI: a history that cannot be written refuses the build.
+      const historyPath = r.historyFile!;
       cache.forget(r.file);
       const cards = r.descriptor.steps.reduce((n, s) => n + s.cards, 0);
       const replaced = replacedBy(before, r.descriptor);
@@ -71,7 +72,7 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
         };
       }
       // A history that cannot be used (unreadable, not JSON, another user's) stops the build, as in the CLI.
-      if (e instanceof HistoryFileError) return { refused: { message: e.message, findings: [] } };
+      if (e instanceof HistoryFileError || e instanceof HistoryWriteError) return { refused: { message: e.message, findings: [] } };
       if (abort.signal.aborted) return { refused: { message: 'Build cancelled; no file was written.', findings: [] } };
       throw e;
     }

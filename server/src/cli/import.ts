@@ -34,6 +34,7 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
   const choice = importChoiceOf(values.design!, values.data!, t);
   const onConflict = values['on-conflict'];
   if (onConflict !== 'cancel' && onConflict !== 'replace') throw new UsageError(t.t('cli.import.onConflict', { value: String(onConflict) }));
+  const conflicts: 'cancel' | 'replace' = onConflict;
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(t.t('cli.unknownFormat.textJson', { format: String(values.format) }));
   const json = values.format === 'json';
   const file = path.resolve(io.cwd, positionals[0]);
@@ -42,7 +43,16 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
   }
   // Before the environment opens (which takes seconds): a missing file, a folder or a named pipe is bad input at once.
   await checkPackageFile(file, positionals[0]);
-  return withEnvironment('import', values.env, io, async (client) => {
+  // Ctrl+C or a kill cancels the import's job and waits for it to end, so what it left can be
+  // said (an embedded environment's job runs in this process: dying would leave that unknown).
+  const interrupt = new Interrupt();
+  try {
+    return await withEnvironment('import', values.env, io, (client) => importInto(client, interrupt));
+  } finally {
+    interrupt.off();
+  }
+
+  async function importInto(client: EnvClient, interrupt: Interrupt): Promise<ExitCode> {
     const stored = await client.uploadPackage(file).catch((e) => {
       if (e instanceof EnvError && (e.status === 422 || e.status === 413)) throw new UsageError(`${positionals[0]}: ${e.message}`);
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(t.t('cli.noSuchFile', { file: positionals[0] }));
@@ -64,26 +74,67 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
       return 1;
     };
     if (!plan.ok) return refuse(t.t('cli.import.refusedByChecks', { checks: planIn(plan, t).checks.filter((c) => !c.ok).map((c) => c.message).join('; ') }));
-    if (plan.counts.conflict && onConflict !== 'replace') {
+    if (plan.counts.conflict && conflicts !== 'replace') {
       return refuse(t.t('cli.import.conflicts', { n: plan.counts.conflict, summary: conflictSummary(plan, t), ids: plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id).join(', ') }));
+    }
+    if (interrupt.caught) {
+      io.err(`isola import: ${oneLine(t.t('cli.import.interruptedBefore', { env: client.name }), Infinity)}\n`);
+      return interrupt.exitCode();
     }
     if (values['dry-run']) {
       if (json) io.out(JSON.stringify(out, null, 2) + '\n');
       else io.out(`${t.t('cli.import.dryRun')}\n`);
       return 0;
     }
-    const job = await client.startImport(plan.id, onConflict);
+    const job = await client.startImport(plan.id, conflicts);
     if (!json) io.out(`${oneLine(t.t('cli.import.job', { id: job.id }), Infinity)}\n`);
+    // A job that has already ended cannot be cancelled: what it did is said below all the same.
+    interrupt.onSignal(() => client.cancelJob(job.id).catch(() => undefined));
     const done = await follow(client, job.id, json ? undefined : io);
     out.result = resultOf(done);
     if (json) io.out(JSON.stringify(out, null, 2) + '\n');
     else io.out(done.status === 'succeeded' ? `${t.t('cli.import.done', { env: client.name })}\n` : '');
+    if (interrupt.caught) {
+      const key = done.status === 'succeeded' ? 'cli.import.interruptedCommitted' : 'cli.import.interruptedRolledBack';
+      io.err(`isola import: ${oneLine(t.t(key, { id: done.id, env: client.name, status: done.status }), Infinity)}\n`);
+      return interrupt.exitCode();
+    }
     if (done.status !== 'succeeded') {
       if (!json) io.err(`isola import: ${oneLine(t.t('cli.import.jobEnded', { id: done.id, status: done.status, error: done.error ?? '' }), Infinity)}\n`);
       return 1;
     }
     return 0;
-  });
+  }
+}
+
+/**
+ * SIGINT and SIGTERM, caught once each while an import runs (a second Ctrl+C ends the process
+ * as usual). `onSignal` runs its action at once when the signal came already.
+ */
+class Interrupt {
+  caught: NodeJS.Signals | undefined;
+  private action: (() => void) | undefined;
+  private readonly stop = (signal: NodeJS.Signals) => {
+    this.caught ??= signal;
+    this.action?.();
+  };
+
+  constructor() {
+    process.once('SIGINT', this.stop).once('SIGTERM', this.stop);
+  }
+
+  onSignal(action: () => void): void {
+    this.action = action;
+    if (this.caught) action();
+  }
+
+  exitCode(): ExitCode {
+    return this.caught === 'SIGTERM' ? 143 : 130;
+  }
+
+  off(): void {
+    process.off('SIGINT', this.stop).off('SIGTERM', this.stop);
+  }
 }
 
 /** Follows a job, printing its log lines as they arrive, each one line (the environment's text names a package's codes and titles). */

@@ -250,6 +250,9 @@ export const en = {
   'cli.import.done': 'Imported into {env}.',
   'cli.import.refusedByChecks': 'refused by the environment\'s checks: {checks}',
   'cli.import.conflicts': '{n} conflict(s): {summary} ({ids}); nothing was imported. Run again with --on-conflict replace to overwrite them',
+  'cli.import.interruptedBefore': 'interrupted before the import started; nothing changed in {env}',
+  'cli.import.interruptedCommitted': 'interrupted, but the import had been committed: job {id} finished and {env} holds the package',
+  'cli.import.interruptedRolledBack': 'interrupted: job {id} was {status} and rolled back; nothing changed in {env}',
   'cli.import.jobEnded': 'job {id} {status}: {error}',
 
   // Usage errors several commands share.

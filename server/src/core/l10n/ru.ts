@@ -243,6 +243,9 @@ export const ru: Record<MessageKey, string> = {
   'cli.import.done': 'Импортировано в окружение {env}.',
   'cli.import.refusedByChecks': 'импорт отклонён проверками окружения: {checks}',
   'cli.import.conflicts': 'конфликтов: {n} — {summary} ({ids}); ничего не импортировано. Запустите снова с --on-conflict replace, чтобы перезаписать их',
+  'cli.import.interruptedBefore': 'прервано до начала импорта; в {env} ничего не изменилось',
+  'cli.import.interruptedCommitted': 'прервано, но импорт уже был зафиксирован: задание {id} завершено, и {env} содержит пакет',
+  'cli.import.interruptedRolledBack': 'прервано: задание {id} — {status}, изменения откачены; в {env} ничего не изменилось',
   'cli.import.jobEnded': 'задание {id} завершилось со статусом {status}: {error}',
 
   'cli.usage': 'использование: {synopsis}',

@@ -69,9 +69,10 @@ describe('the export path of an environment', () => {
     const ws = await env.entity(me, 'invoices');
     await env.changeEntity(me, 'invoices', { body: { ...ws.body, title: 'Invoices (ours)' } });
     const before = await state();
-    // Settings take any language name; a package's reader takes only language codes.
+    // A language name an older version's settings took; a package's reader takes only language codes.
     const settings = await env.info();
-    await env.updateSettings(me, { languages: ['English'] });
+    const setLanguages = (languages: string[]) => env.db.query(`UPDATE isola_meta SET value = jsonb_set(value, '{languages}', $1::jsonb) WHERE key = 'settings'`, [JSON.stringify(languages)]);
+    await setLanguages(['English']);
     try {
       const job = await exported({ kind: 'namespace', code: 'invoices' });
       assert.equal(job.status, 'failed');
@@ -80,7 +81,23 @@ describe('the export path of an environment', () => {
       const log = (await env.jobLog(me, job.id)).map((l) => l.line).join('\n');
       assert.doesNotMatch(log, /exported \d+ design entit/, 'nothing is said to be exported');
     } finally {
-      await env.updateSettings(me, { languages: settings.languages });
+      await setLanguages(settings.languages);
+    }
+  });
+
+  it('settings take language codes only, and an export\'s title and comment only text a database stores', async () => {
+    await assert.rejects(env.updateSettings(me, { languages: ['en', 'English'] }), (e: Error & { status?: number }) => {
+      assert.equal(e.status, 400);
+      assert.equal(e.message, '"languages": "English" is not a language code such as "en", "ru" or "pt-BR"');
+      return true;
+    });
+    assert.deepEqual((await env.updateSettings(me, { languages: ['en', 'ru', 'pt-BR'] })).languages, ['en', 'ru', 'pt-BR']);
+    for (const k of ['title', 'comment'] as const) {
+      await assert.rejects(env.startExport(me, { kind: 'namespace', code: 'invoices', [k]: 'half \ud800 of a pair' }), (e: Error & { status?: number }) => {
+        assert.equal(e.status, 400);
+        assert.equal(e.message, `"${k}" holds an unpaired surrogate (not Unicode), which no environment stores`);
+        return true;
+      });
     }
   });
 
@@ -183,6 +200,20 @@ describe('the export path of an environment', () => {
       assert.equal((await env.entity(me, 'invoices.approve_invoice')).hash, e.hash, 'nothing was stored');
       // A boolean is what a manifest may say, and is stored.
       await env.changeEntity(me, 'invoices.approve_invoice', { body: { ...e.body, scripts: [...scripts, { code: 's1', global: false, source: 'return 1;' }] } });
+    });
+
+    it('refuses the export of such a body stored from before, naming the entity and the way out', async () => {
+      const e = await env.entity(me, 'invoices.approve_invoice');
+      const scripts = e.body.scripts as unknown[];
+      // As an environment holds it after a PUT made before bodies were checked.
+      await env.db.query(`UPDATE entities SET body = $2 WHERE id = $1`, [e.id, JSON.stringify({ ...e.body, scripts: [...scripts, { code: 's2', global: 1, source: 'return 1;' }] })]);
+      try {
+        const job = await exported({ kind: 'namespace', code: 'invoices' });
+        assert.equal(job.status, 'failed');
+        assert.match(job.error ?? '', /^workspace `invoices` is not isolated: 1 finding\(s\), which `isola build` would refuse too; nothing was exported: MAN002 invoices\.approve_invoice: `scripts\[\d+\]\.global` must be boolean, not number 1 \(change it with PUT \/v1\/entities\/invoices\.approve_invoice\)$/);
+      } finally {
+        await env.db.query(`UPDATE entities SET body = $2 WHERE id = $1`, [e.id, JSON.stringify(e.body)]);
+      }
     });
 
     it('fails the plan of a package whose card says it', async () => {

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { mayWrite, requireAdmin, requireMemberRights, requirePackageRights, requireRights } from './access';
 import { fileRefs } from '../packaging/fileRefs';
-import { bodyCodeProblem } from '../packaging/cardCheck';
+import { bodyCodeProblem, isLanguageCode } from '../packaging/cardCheck';
 import { bodySchemaProblems } from './bodySchema';
 import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
@@ -20,6 +20,7 @@ import { ImportPlans } from './importPlans';
 import { isCompanyLevel } from './packageView';
 import { PackageStore, StoredPackage } from './packages';
 import { privateDir, tightenTree } from './privateFiles';
+import { unstorableText } from '../oneLine';
 
 export type { StoredPackage } from './packages';
 import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta, writeHistory } from './store';
@@ -134,6 +135,10 @@ export class Environment {
 
   async updateSettings(caller: Caller, s: Partial<Pick<EnvSettings, 'platform' | 'languages' | 'name'>>): Promise<EnvSettings> {
     requireAdmin(caller, 'changing the environment\'s settings');
+    // Every package this environment exports names its languages, and a reader refuses a name that
+    // is no language code: "English" here would fail each export later, far from its cause.
+    const notCode = s.languages?.find((l) => !isLanguageCode(l));
+    if (notCode !== undefined) throw badRequest(`"languages": ${JSON.stringify(notCode).slice(0, 80)} is not a language code such as "en", "ru" or "pt-BR"`);
     const before = await getSettings(this.db);
     const next = { ...before, ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) };
     // A plan's platform and languages checks read these: a plan made before they changed is stale.
@@ -250,6 +255,12 @@ export class Environment {
   // ---- export ----
 
   async startExport(caller: Caller, r: ExportRequest): Promise<Job> {
+    // Both go into the job's row and the package's descriptor: text no database stores would fail
+    // the job's creation with the database's words.
+    for (const k of ['title', 'comment'] as const) {
+      const bad = typeof r[k] === 'string' ? unstorableText(r[k]) : undefined;
+      if (bad) throw badRequest(`"${k}" holds ${bad}, which no environment stores`);
+    }
     const mayRead = (ns: string) => mayWrite(caller, [ns]);
     const scope = await resolveExport(this.db, r, mayRead);
     if (r.kind === 'configuration') requireAdmin(caller, 'exporting the configuration');

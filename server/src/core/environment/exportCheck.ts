@@ -6,6 +6,7 @@ import { EnvError } from './errors';
 import type { ExportScope } from './exporter';
 import { isolationAgainst, typesOf } from './planChecks';
 import { ownFilePaths } from './exportCards';
+import { bodySchemaProblems } from './bodySchema';
 
 /** A solution of the environment: its code and the namespaces it includes. */
 interface EnvSolution {
@@ -32,7 +33,10 @@ export async function exportFindings(db: Sql, scope: ExportScope, catalog: Catal
   // A reference into nothing is reported once, as ISO006, like the build's check does.
   const nowhere = new Set(found.filter((f) => f.code === 'unresolved' && f.ref).map((f) => f.ref!));
   const solutions = await solutionsOf(db);
-  const lines: string[] = [];
+  // A body the schema refuses (stored before PUT and imports checked bodies) would come back as a
+  // manifest that `isola check` refuses: MAN002, as the build says it, with the way to mend it.
+  const lines: string[] = cards.flatMap((c) => (c.deleted ? [] : bodySchemaProblems(c.type, c.namespace, c.body)
+    .map((p) => `MAN002 ${c.id}: ${p} (change it with PUT /v1/entities/${c.id})`)));
   for (const f of found) {
     if (f.code === 'unresolved') lines.push(`ISO006 ${f.line}`);
     else if (f.code === 'ISO004' && f.ref) {

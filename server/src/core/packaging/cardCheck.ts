@@ -4,6 +4,11 @@ import { STEP_OF, type Card, type CardType, type DataSet, type Descriptor } from
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { unstorableText } from '../oneLine';
 
+/** Whether a text is a language code as packages name languages (`en`, `ru`, `pt-BR`). */
+export function isLanguageCode(l: string): boolean {
+  return /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l);
+}
+
 /** A namespace: a workspace's or module's code, a built-in (`_crm`), `global`, or the org chart. */
 const NAMESPACE = /^(?:_?[a-z][a-z0-9_]{0,63}|#orgchart)$/;
 /** A package unit's code (workspace, module, solution, configuration): a namespace code. */
@@ -130,7 +135,7 @@ export function descriptorProblem(d: Descriptor, entryNames: Iterable<string>, k
   for (const k of ['title', 'comment', 'version', 'platform', 'createdAt', 'createdBy', 'source'] as const) {
     if (d[k] !== undefined && typeof d[k] !== 'string') return `"${k}" must be a string`;
   }
-  if (d.languages !== undefined && (!Array.isArray(d.languages) || d.languages.some((l) => typeof l !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l)))) {
+  if (d.languages !== undefined && (!Array.isArray(d.languages) || d.languages.some((l) => typeof l !== 'string' || !isLanguageCode(l)))) {
     return '"languages" must be a list of language codes such as "en" or "ru"';
   }
   const unstorable = known.textChecked ? undefined : unstorableText(d);

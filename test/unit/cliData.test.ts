@@ -208,6 +208,7 @@ describe('a package made elsewhere whose data an import would refuse', () => {
     { what: 'a line that is not UTF-8', records: Buffer.concat([Buffer.from('{"id":"1"}\n{"id":"2","t":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]), why: /line 2 is not UTF-8/ },
     { what: 'a record without an id', records: '{"id":"1"}\n{"title":"no id"}\n', why: /line 2: a data record must be a JSON object with an "id"/ },
     { what: 'an id past 2^53', records: '{"id":"1"}\n{"id":12345678901234567891}\n', why: /line 2: its "id" is a whole number beyond 2\^53/ },
+    { what: 'one id twice, once as a number and once as text', records: '{"id":1}\n{"id":"1"}\n', why: /line 2: its "id", as text "1", is the id of line 1 too \(an environment compares ids as text/ },
     { what: 'more records than its descriptor says', records: '{"id":"1"}\n{"id":"2"}\n{"id":"3"}\n', count: 2, why: /data of sales\.deal: the descriptor says 2 record\(s\), the chunks hold 3/ },
   ];
   for (const c of cases) {
@@ -297,5 +298,31 @@ describe('data chunks as inspect and the import read them', () => {
     } finally {
       p.done();
     }
+  });
+});
+
+describe('two records of one app with the same id, as an environment keys records', () => {
+  for (const [what, lines, why] of [
+    ['the same text twice', '{"id":"x","n":1}\n{"id":"x","n":2}\n', /line 2: its "id" "x" is the id of line 1 too; an environment keeps one record per id/],
+    ['a number and the same number as text', '{"id":1}\n{"id":"1"}\n', /line 2: its "id" "1" is the id of line 1 too \(an environment compares ids as text: 1, 1\.0 and "1" are one id\)/],
+    ['one number spelt two ways', '{"id":1}\n{"id":1.0}\n', /line 2: its "id" 1 is the id of line 1 too/],
+  ] as const) {
+    it(`${what}: one finding of the check on the second line, a refused build`, () => refusedByCheckAndBuild(lines, why));
+  }
+
+  it('ids that are different text are different records, whatever number they spell: "01", 1 and 1.5', () => {
+    const p = project();
+    try {
+      writeFileSync(p.dataFile, '{"id":"01"}\n{"id":1}\n{"id":1.5}\n{"id":"1.50"}\n');
+      const r = isola(['check', p.proj]);
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.equal(isola(['build', p.proj, '--package', 'sales', '--data', 'all', '--out', path.join(p.outDir, 'x.isolapkg')]).code, 0);
+    } finally {
+      p.done();
+    }
+  });
+
+  it('in a package made elsewhere, are refused by the plan and the import writes nothing', async () => {
+    await refusedAtImport(Buffer.from('{"id":1,"t":"number"}\n{"id":"1","t":"text"}\n'), [/ids.*1 record\(s\) have the id of an earlier record of their app/s, /sales\.deal: `1` is the id of data\/sales\.deal\/00000\.jsonl line 2 and of data\/sales\.deal\/00000\.jsonl line 1/]);
   });
 });

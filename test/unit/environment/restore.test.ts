@@ -108,23 +108,23 @@ describe('restoring a backup', () => {
     }
   });
 
-  it('removes every record a first import created, one id it carries twice across pieces too', async () => {
-    const src = path.join(dir, 'dup');
+  it('removes every record a first import created, across pieces too', async () => {
+    const src = path.join(dir, 'many');
     write(src, 'sales.isola.json', { kind: 'workspace', code: 'sales', version: '1.0.0', apps: [{ code: 'items', fields: [{ code: 'name', type: 'string' }] }], data: { items: 'data/items.jsonl' } });
-    // More lines than one piece of the embedded database's merge (10,000) between the two lines of `dup`.
-    const lines = ['{"id":"dup","name":"first line"}', ...Array.from({ length: 10_001 }, (_, i) => `{"id":"r${i}","name":"n${i}"}`), '{"id":"dup","name":"last line"}'];
+    // More lines than one piece of the embedded database's merge (10,000).
+    const lines = Array.from({ length: 10_002 }, (_, i) => `{"id":"r${i}","name":"n${i}"}`);
     mkdirSync(path.join(src, 'data'), { recursive: true });
     writeFileSync(path.join(src, 'data', 'items.jsonl'), lines.join('\n') + '\n');
-    const out = path.join(dir, 'dup.isolapkg');
+    const out = path.join(dir, 'many.isolapkg');
     const r = isola(['build', src, '--package', 'sales', '--data', 'all', '--out', out]);
     assert.equal(r.code, 0, r.out + r.err);
-    const env = await Environment.open({ dataDir: path.join(dir, 'dup-env'), name: 'local' });
+    const env = await Environment.open({ dataDir: path.join(dir, 'many-env'), name: 'local' });
     try {
       const p = await env.plan(me, { package: (await env.registerFile(me, out)).id });
       const job = await env.waitForJob((await env.startImport(me, { plan: p.id })).id);
       assert.equal(job.status, 'succeeded', job.error);
-      const [dup] = await env.db.query<{ body: { name: string } }>(`SELECT body FROM records WHERE app = 'sales.items' AND id = 'dup'`);
-      assert.equal(dup.body.name, 'last line', 'the last line of an id wins');
+      const [{ n }] = await env.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM records WHERE app = 'sales.items'`);
+      assert.equal(n, 10_002);
       await env.restore(me, job.backupId!);
       assert.deepEqual(await env.db.query(`SELECT app, id FROM records`), []);
       assert.deepEqual(await env.db.query(`SELECT id FROM entities`), []);

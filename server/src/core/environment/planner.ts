@@ -5,6 +5,7 @@ import type { Sql } from './db/database';
 import { reportOf } from './isolation';
 import { contentDigest, isolationAgainst, languagesCheck, letterCaseCheck, markOlder, repeatCheck } from './planChecks';
 import { recordsCheck } from './recordLinks';
+import { recordIdsCheck } from './recordIds';
 import { keptOf, Merges, refineAction } from './merge';
 import { mergedCaseLines } from './caseClashes';
 import { bodySchemaProblems } from './bodySchema';
@@ -190,6 +191,7 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   const earlier = await earlierImport(ctx.db, { sha256: ctx.sha256, content, as: view.rename?.to ?? null });
   checks.splice(repeatAt, 0, repeatCheck({ earlier, entities }));
   checks.push(await recordsCheck(view, ctx.db, ctx.catalog, (ns) => mayWrite(ctx.caller, [ns])));
+  checks.push(await recordIdsCheck(view));
   const appId = d.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
   // An environment that held no entity when the plan began has none to keep.
   for (const e of read.others) {

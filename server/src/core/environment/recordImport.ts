@@ -1,7 +1,8 @@
 import type { Sql } from './db/database';
 import { EnvError } from './errors';
 import type { PackageView } from './packageView';
-import { parseRecordLine, recordProblem } from '../packaging/reader';
+import { parseRecordLine, recordProblem, recordWhere, repeatedRecord } from '../packaging/reader';
+import { RecordIds, recordKey } from '../manifest/dataScan';
 import { scanRecord } from '../packaging/recordScan';
 
 /** Rows per string handed to COPY: large enough that per-chunk costs vanish, small enough to report progress often. */
@@ -32,11 +33,6 @@ export interface RecordImportOptions {
   cancelled(): void;
 }
 
-/** SQLSTATEs of a package that carries one id twice: into a table with the key, or into one merge. */
-const UNIQUE_VIOLATION = '23505';
-const CARDINALITY_VIOLATION = '21000';
-const sqlState = (e: unknown) => (e as { code?: unknown })?.code;
-
 /**
  * Imports one app's records in bulk, inside the import's transaction (all or nothing with it).
  *
@@ -46,30 +42,21 @@ const sqlState = (e: unknown) => (e as { code?: unknown })?.code;
  * them). Otherwise they are copied, piece by piece, into a temporary table, the records they change
  * are backed up as they were, and one statement per piece merges them: the package's values win,
  * values it lacks stay (an update deletes nothing), and a record that would not change is not
- * rewritten. A package that carries an id twice: the later line's values win (within a piece by a
- * second, deduplicating statement; across pieces by the merge).
+ * rewritten. A package that carries an id twice (as the environment keys records: 1 and "1" are
+ * one) fails the import as it reads the second one: keeping either would drop the other unsaid.
  */
 export async function importRecords(tx: Sql, view: PackageView, source: string, target: string, o: RecordImportOptions, embedded: boolean): Promise<RecordCounts> {
   const [{ has }] = await tx.query<{ has: boolean }>(`SELECT EXISTS (SELECT 1 FROM records WHERE app = $1) AS has`, [target]);
   if (!has) {
-    await tx.exec('SAVEPOINT isola_records');
     const read = lineReader(view, source, target, o, (id) => `${copyText(target)}\t${id}\t`, Buffer.from(`\t${copyText(o.backupId)}\n`));
-    try {
-      await tx.copyFrom('records (app, id, body, created_in)', read.chunks());
-      read.finish();
-      await tx.exec('RELEASE SAVEPOINT isola_records');
-      return { app: target, written: read.written, created: read.written, updated: 0, unchanged: 0 };
-    } catch (e) {
-      if (sqlState(e) !== UNIQUE_VIOLATION) throw e;
-      await tx.exec('ROLLBACK TO SAVEPOINT isola_records');
-      o.onRecords(-read.written);
-      return staged(tx, view, source, target, o, true, embedded);
-    }
+    await tx.copyFrom('records (app, id, body, created_in)', read.chunks());
+    read.finish();
+    return { app: target, written: read.written, created: read.written, updated: 0, unchanged: 0 };
   }
-  return staged(tx, view, source, target, o, false, embedded);
+  return staged(tx, view, source, target, o, embedded);
 }
 
-async function staged(tx: Sql, view: PackageView, source: string, target: string, o: RecordImportOptions, duplicates: boolean, embedded: boolean): Promise<RecordCounts> {
+async function staged(tx: Sql, view: PackageView, source: string, target: string, o: RecordImportOptions, embedded: boolean): Promise<RecordCounts> {
   // Temporary: no WAL, no index, gone with the transaction (and with a killed server's session).
   await tx.exec(`DROP TABLE IF EXISTS pg_temp.isola_stage; CREATE TEMP TABLE isola_stage (id text NOT NULL, body jsonb NOT NULL) ON COMMIT DROP`);
   const read = lineReader(view, source, target, o, (id) => `${id}\t`, Buffer.from('\n'));
@@ -92,7 +79,7 @@ async function staged(tx: Sql, view: PackageView, source: string, target: string
       };
       await tx.copyFrom('isola_stage (id, body)', piece());
       if (read.written === before) break;
-      const w = await mergeStage(tx, target, o.backupId, duplicates, read.written - before);
+      const w = await mergeStage(tx, target, o.backupId, read.written - before);
       created += w.created;
       updated += w.updated;
       await tx.exec('TRUNCATE isola_stage');
@@ -105,37 +92,21 @@ async function staged(tx: Sql, view: PackageView, source: string, target: string
 }
 
 /** Backs up what the staged rows change, then merges them into `records` in one statement. */
-async function mergeStage(tx: Sql, target: string, backupId: string, duplicates: boolean, rows: number): Promise<{ created: number; updated: number }> {
+async function mergeStage(tx: Sql, target: string, backupId: string, rows: number): Promise<{ created: number; updated: number }> {
   // Without statistics the planner takes the table for a few rows and joins it row by row.
   if (rows > 50_000) await tx.exec('ANALYZE isola_stage');
-  // Only what the merge below changes, as it was: restoring the backup puts exactly that back. A
-  // record an earlier piece of this import created (an id the package carries twice) was not
-  // there before: the restore removes it by its `created_in`, and a backed-up row would bring it back.
+  // Only what the merge below changes, as it was: restoring the backup puts exactly that back.
+  // (Every id comes once: lineReader refuses a package that carries one twice.)
   await tx.query(
     `INSERT INTO backup_records (backup_id, app, id, body, created_in)
      SELECT $1, $2, r.id, r.body, r.created_in FROM isola_stage s JOIN records r ON r.app = $2 AND r.id = s.id
      WHERE r.body IS DISTINCT FROM r.body || s.body AND r.created_in IS DISTINCT FROM $1 ON CONFLICT DO NOTHING`, [backupId, target]);
-  const merge = async (from: string) => {
-    const [w] = await tx.query<{ created: number; updated: number }>(
-      `WITH w AS (INSERT INTO records (app, id, body, created_in) ${from}
-         ON CONFLICT (app, id) DO UPDATE SET body = records.body || EXCLUDED.body WHERE records.body IS DISTINCT FROM records.body || EXCLUDED.body
-         RETURNING (xmax = 0) AS inserted)
-       SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`, [target, backupId]);
-    return { created: Number(w.created), updated: Number(w.updated) };
-  };
-  // The last line of an id wins; ctid is the order the rows were copied in (emptied by TRUNCATE, never updated).
-  const lastOfEach = `SELECT DISTINCT ON (id) $1, id, body, $2 FROM isola_stage ORDER BY id, ctid DESC`;
-  if (duplicates) return merge(lastOfEach);
-  await tx.exec('SAVEPOINT isola_merge');
-  try {
-    const w = await merge(`SELECT $1, id, body, $2 FROM isola_stage`);
-    await tx.exec('RELEASE SAVEPOINT isola_merge');
-    return w;
-  } catch (e) {
-    if (sqlState(e) !== CARDINALITY_VIOLATION) throw e;
-    await tx.exec('ROLLBACK TO SAVEPOINT isola_merge');
-    return merge(lastOfEach);
-  }
+  const [w] = await tx.query<{ created: number; updated: number }>(
+    `WITH w AS (INSERT INTO records (app, id, body, created_in) SELECT $1, id, body, $2 FROM isola_stage
+       ON CONFLICT (app, id) DO UPDATE SET body = records.body || EXCLUDED.body WHERE records.body IS DISTINCT FROM records.body || EXCLUDED.body
+       RETURNING (xmax = 0) AS inserted)
+     SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`, [target, backupId]);
+  return { created: Number(w.created), updated: Number(w.updated) };
 }
 
 /**
@@ -145,9 +116,12 @@ async function mergeStage(tx: Sql, target: string, backupId: string, duplicates:
  * writing each record out again was most of the import's CPU); any other line is parsed, refused
  * as before when the package is at fault, and then sent as it is stored too. A line that is
  * not an object with a string or number `id` is logged and left out; `finish()` then fails the import.
+ * A line whose key (`recordKey`) an earlier line has fails it at once.
  */
 function lineReader(view: PackageView, source: string, target: string, o: RecordImportOptions, row: (id: string) => string, rowEnd: Buffer) {
   const failed: number[] = [];
+  const chunkNames = view.descriptor.data.find((d) => d.app === source)?.chunks ?? [];
+  const ids = new RecordIds();
   const state = {
     written: 0,
     async *chunks(): AsyncGenerator<Buffer> {
@@ -172,13 +146,19 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
               failed.push(batch.first + k);
               continue;
             }
-            const rid = (rec as { id: string | number }).id;
-            id = String(rid);
+            id = recordKey((rec as { id: string | number }).id);
             // The line as the package stores it, as for a scanned one: written out again by
             // JSON.stringify, a number would go through a double (12345678901234567891 became
             // 12345678901234567000, 1e400 null). A number the database cannot hold fails the
             // import whole, with its message, rather than being changed.
             body = Buffer.from(copyText(raw.toString('utf8')), 'utf8');
+          }
+          const c = chunkNames.indexOf(batch.chunk);
+          const earlier = ids.repeated(id, recordWhere(c, batch.first + k));
+          if (earlier !== undefined) {
+            const why = `data ${target}: ${batch.chunk}: ${repeatedRecord(chunkNames, c, batch.first + k, id, earlier)}; nothing was imported`;
+            o.log('error', why);
+            throw new EnvError(422, why, 'bad-package');
           }
           parts.push(Buffer.from(row(copyText(id)), 'utf8'), body, rowEnd);
           if (++n >= COPY_CHUNK_ROWS) {

@@ -58,7 +58,7 @@ export interface PlanEntity {
 
 /** One check of an import, passed or failed. */
 export interface ImportCheck {
-  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'types' | 'schema' | 'letterCase' | 'running' | 'repeat' | 'data' | 'records';
+  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'types' | 'schema' | 'letterCase' | 'running' | 'repeat' | 'data' | 'records' | 'ids';
   ok: boolean;
   /** What was checked, or why it failed; in the request's language. */
   message: string;

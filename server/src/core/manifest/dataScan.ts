@@ -17,23 +17,72 @@ export interface DataProblem {
  * The package builder and the check share it, so the check reports exactly what would stop a build.
  */
 export function recordProblem(line: string): string | undefined {
+  const r = readRecord(line);
+  return r && 'problem' in r ? r.problem : undefined;
+}
+
+/**
+ * One line of a JSONL data file read as a record: its id, or why it is none (`recordProblem`);
+ * undefined for a blank line. The check and the build read each line once with it.
+ */
+export function readRecord(line: string): { id: string | number } | { problem: string } | undefined {
   const text = line.trim();
   if (!text) return undefined;
   let rec: unknown;
   try {
     rec = JSON.parse(text);
   } catch (e) {
-    return `not JSON (${(e as Error).message})`;
+    return { problem: `not JSON (${(e as Error).message})` };
   }
   const shape = recordShapeProblem(rec);
-  if (shape) return shape;
-  if (moreBracketsThan(text, MAX_JSON_DEPTH) && valueNestsDeeperThan(rec, MAX_JSON_DEPTH)) return `it nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`;
+  if (shape) return { problem: shape };
+  if (moreBracketsThan(text, MAX_JSON_DEPTH) && valueNestsDeeperThan(rec, MAX_JSON_DEPTH)) return { problem: `it nests objects or lists deeper than ${MAX_JSON_DEPTH} levels` };
   // NUL and unpaired surrogates can only come from \u escapes (raw ones are not JSON).
   if (text.includes('\\u')) {
     const why = unstorableText(rec);
-    if (why) return `it holds ${why}, which no environment stores`;
+    if (why) return { problem: `it holds ${why}, which no environment stores` };
   }
-  return undefined;
+  return { id: (rec as { id: string | number }).id };
+}
+
+/**
+ * The key an environment stores a record under: its id as text, a number as JavaScript writes it
+ * (`1`, `1.0`, `1e0` and `"1"` are all `1`; `"01"` stays `01`). Records of one app with the same key
+ * are one record there, so a second one is refused rather than merged into the first.
+ */
+export function recordKey(id: string | number): string {
+  return String(id);
+}
+
+/**
+ * The records read so far of one app's data, by key (`recordKey`), each with where it was read
+ * (a line number, or any number the caller can name again). One Map entry per record: for a
+ * million records some tens of megabytes, what a check or an import of that much data can spare.
+ */
+export class RecordIds {
+  private readonly at = new Map<string, number>();
+
+  /** Where an earlier record with this id's key was read, or undefined (then this one is remembered at `where`). */
+  repeated(id: string | number, where: number): number | undefined {
+    const key = recordKey(id);
+    const first = this.at.get(key);
+    if (first !== undefined) return first;
+    this.at.set(key, where);
+    return undefined;
+  }
+}
+
+/**
+ * Why a record is refused whose id's key an earlier record of the same app has (`earlier` names
+ * where, e.g. "line 3"): an environment would keep one of them. `asKey`: `id` is the key, the
+ * record's own spelling being unknown.
+ */
+export function repeatedIdProblem(id: string | number, earlier: string, asKey = false): string {
+  const key = recordKey(id);
+  // Said when the two may look different: a number, or text a number could be written as.
+  const why = typeof id === 'number' || (key.trim() !== '' && Number.isFinite(Number(key))) ? ' (an environment compares ids as text: 1, 1.0 and "1" are one id)' : '';
+  const its = asKey ? `its "id", as text ${JSON.stringify(key)},` : `its "id" ${JSON.stringify(id)}`;
+  return `${its} is the id of ${earlier} too${why}; an environment keeps one record per id, so give each record its own id`;
 }
 
 /**
@@ -75,28 +124,39 @@ export const UNSAFE_ID = 'its "id" is a whole number beyond 2^53, which is not k
 
 /** The first line that is not a record among lines already in memory (numbered from 1), or undefined. */
 export function firstBadLine(lines: Iterable<string>): DataProblem | undefined {
+  const ids = new RecordIds();
   let line = 0;
   for (const text of lines) {
     line++;
-    const reason = recordProblem(text);
+    const reason = lineProblem(readRecord(text), line, ids);
     if (reason) return { line, reason };
   }
   return undefined;
 }
 
+/** Why a line read by `readRecord` is refused: its own problem, or an id an earlier line has. */
+function lineProblem(r: ReturnType<typeof readRecord>, line: number, ids: RecordIds): string | undefined {
+  if (!r) return undefined;
+  if ('problem' in r) return r.problem;
+  const first = ids.repeated(r.id, line);
+  return first === undefined ? undefined : repeatedIdProblem(r.id, `line ${first}`);
+}
+
 /**
- * Reads a data file line by line and stops at the first line that is not a record. Streams: a
- * data file may be far larger than memory. A file that cannot be read gives no problem here
- * (whether it exists is MAN003's concern, and the build reports a read error itself).
+ * Reads a data file line by line and stops at the first line that is not a record, or whose id an
+ * earlier line has (`RecordIds`). Streams: a data file may be far larger than memory. A file that
+ * cannot be read gives no problem here (whether it exists is MAN003's concern, and the build
+ * reports a read error itself).
  */
 export async function scanDataFile(absPath: string): Promise<DataProblem | undefined> {
   const input = createReadStream(absPath);
+  const ids = new RecordIds();
   let line = 0;
   try {
     for await (const lines of byteLines(input)) {
       for (const raw of lines) {
         line++;
-        const reason = isUtf8(raw) ? recordProblem(raw.toString('utf8')) : NOT_UTF8;
+        const reason = isUtf8(raw) ? lineProblem(readRecord(raw.toString('utf8')), line, ids) : NOT_UTF8;
         if (reason) return { line, reason };
       }
     }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { CHUNK_BYTES, CHUNK_RECORDS, EntryInfo } from './format';
-import { NOT_UTF8, recordProblem } from '../manifest/dataScan';
+import { NOT_UTF8, readRecord, RecordIds, repeatedIdProblem } from '../manifest/dataScan';
 import { byteLines } from './lines';
 
 /** Lines of JSON records from somewhere other than a file (an environment's database). */
@@ -53,8 +53,9 @@ export interface ChunkSink {
 
 /**
  * Streams one JSONL data file into chunk entries of at most CHUNK_RECORDS records / CHUNK_BYTES
- * bytes: `data/<app>/00000.jsonl`, ... Every line must be a JSON object with an `id`. Memory stays
- * bounded: a chunk's stream is fed only as fast as the zip writer drains it.
+ * bytes: `data/<app>/00000.jsonl`, ... Every line must be a JSON object with an `id` no other line
+ * of the file has (as an environment keys records: `recordKey`). Memory holds the ids, not the
+ * records: a chunk's stream is fed only as fast as the zip writer drains it.
  */
 export async function writeDataChunks(
   app: string,
@@ -67,6 +68,8 @@ export async function writeDataChunks(
   const entries: EntryInfo[] = [];
   let records = 0;
   let lineNo = 0;
+  // A file may give an id twice (the check says so too); an environment's export cannot.
+  const ids = typeof source === 'string' ? new RecordIds() : undefined;
   let chunk: { stream: PassThrough; hash: ReturnType<typeof createHash>; size: number; count: number; name: string } | undefined;
 
   // Records go to the zip writer in batches of 1 MB: each write is one compression job on the
@@ -106,8 +109,10 @@ export async function writeDataChunks(
         onBytes(raw.length + 1);
         if (!line) continue;
         // The same judgement as the check's (MAN003), so a build refuses only what a check reports.
-        const problem = typeof raw !== 'string' && !isUtf8(raw) ? NOT_UTF8 : recordProblem(line);
-        if (problem) throw new DataRecordError(`${absPath}:${lineNo}: ${problem}`);
+        const rec = typeof raw !== 'string' && !isUtf8(raw) ? { problem: NOT_UTF8 } : readRecord(line)!;
+        if ('problem' in rec) throw new DataRecordError(`${absPath}:${lineNo}: ${rec.problem}`);
+        const first = ids?.repeated(rec.id, lineNo);
+        if (first !== undefined) throw new DataRecordError(`${absPath}:${lineNo}: ${repeatedIdProblem(rec.id, `line ${first}`)}`);
         // The line's own bytes when trimming changed nothing (nearly always): no re-encoding.
         const bytes = typeof raw !== 'string' && line.length === text.length ? raw : Buffer.from(line, 'utf8');
         if (chunk && (chunk.count >= CHUNK_RECORDS || chunk.size + bytes.length + 1 > CHUNK_BYTES)) await close();

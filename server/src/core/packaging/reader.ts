@@ -15,7 +15,7 @@ import { inflateAhead, type Ahead, type AheadEntry } from './inflateAhead';
 import { inflateFromMemory, wholeFileIfSmall } from './inMemory';
 import { oneLine, unstorableText } from '../oneLine';
 import { scanRecord } from './recordScan';
-import { recordShapeProblem } from '../manifest/dataScan';
+import { RecordIds, recordKey, recordShapeProblem, repeatedIdProblem } from '../manifest/dataScan';
 import { Card, DataSet, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
 
 /** A package refused by the reader; `entry` names the offending entry when there is one. */
@@ -235,8 +235,8 @@ export class PackageReader {
 
   /**
    * Reads every entry once (or those `include` accepts): hashes against the index, parses JSON
-   * entries, and checks every line of a data chunk the way an import takes it (`recordLineProblem`),
-   * and that each data set read holds as many records as the descriptor says. `inspect`, `unpack`
+   * entries, and checks every line of a data chunk the way an import takes it (`recordLineId`: no
+   * key twice in a data set), and that each data set read holds as many records as the descriptor says. `inspect`, `unpack`
    * and the package view run it whole; an import's checks leave the data out (the import checks
    * each line as it writes it, and fails whole on the first it refuses). It fails on the first
    * problem, naming the entry. An aborted `signal` stops it before the next entry, with its reason.
@@ -245,11 +245,11 @@ export class PackageReader {
     const total = this.descriptor.entries.filter((e) => include(e.path)).reduce((n, e) => n + e.size, 0);
     let done = 0;
     // Records are counted for the data sets read whole, a set without chunks among them.
-    const tallies: { set: DataSet; records: number }[] = [];
-    const counted = new Map<string, { set: DataSet; records: number }>();
+    const tallies: { set: DataSet; records: number; ids: RecordIds }[] = [];
+    const counted = new Map<string, { set: DataSet; records: number; ids: RecordIds }>();
     for (const set of this.descriptor.data) {
       if (!set.chunks.every(include)) continue;
-      const tally = { set, records: 0 };
+      const tally = { set, records: 0, ids: new RecordIds() };
       tallies.push(tally);
       for (const c of set.chunks) counted.set(c, tally);
     }
@@ -275,9 +275,17 @@ export class PackageReader {
           for await (const lines of byteLines(stream)) {
             if (problem) continue;
             for (const line of lines) {
-              problem = recordLineProblem(line, n++);
+              const r = recordLineId(line, n++);
+              if (!r) continue;
+              if ('problem' in r) problem = r.problem;
+              else {
+                // Two records with one key would be one record in an environment.
+                const c = tally.set.chunks.indexOf(name);
+                const earlier = tally.ids.repeated(r.id, recordWhere(c, n - 1));
+                if (earlier !== undefined) problem = repeatedRecord(tally.set.chunks, c, n - 1, r.id, earlier);
+              }
               if (problem) break;
-              if (line.length) tally.records++;
+              tally.records++;
             }
           }
         } else {
@@ -381,11 +389,40 @@ function readRecordLine(raw: Buffer, n: number): { rec: unknown } | { why: strin
  * the byte scan (recordScan.ts) without being parsed.
  */
 export function recordLineProblem(raw: Buffer, n: number): string | undefined {
-  if (raw.length === 0 || scanRecord(raw)) return undefined;
+  const r = recordLineId(raw, n);
+  return r && 'problem' in r ? r.problem : undefined;
+}
+
+/**
+ * A data chunk's line as an import takes it: the record's key (`recordKey`: the id the
+ * environment stores), or why it is refused (`recordLineProblem`); undefined for an empty line.
+ */
+export function recordLineId(raw: Buffer, n: number): { id: string } | { problem: string } | undefined {
+  if (raw.length === 0) return undefined;
+  const scanned = scanRecord(raw);
+  if (scanned) return { id: scanned.id };
   const r = readRecordLine(raw, n);
-  if ('why' in r) return r.why;
+  if ('why' in r) return { problem: r.why };
   const why = recordProblem(r.rec);
-  return why && `line ${n}: ${why}`;
+  return why ? { problem: `line ${n}: ${why}` } : { id: recordKey((r.rec as { id: string | number }).id) };
+}
+
+/**
+ * Where a data record was read in a package, as one number for `RecordIds`: the chunk's place in
+ * its data set and the line (a chunk holds far fewer than 2^32 lines).
+ */
+export function recordWhere(chunk: number, line: number): number {
+  return chunk * 2 ** 32 + line;
+}
+
+/**
+ * Why the record on line `n` of chunk `chunk` of a data set is refused: the record at `earlier`
+ * (`recordWhere`) has its key. Names the earlier line in its chunk when that is another one.
+ */
+export function repeatedRecord(chunks: readonly string[], chunk: number, n: number, key: string, earlier: number): string {
+  const at = Math.floor(earlier / 2 ** 32);
+  const line = `line ${earlier % 2 ** 32}`;
+  return `line ${n}: ${repeatedIdProblem(key, at === chunk ? line : `${chunks[at]} ${line}`, true)}`;
 }
 
 /** Why a parsed record line is not a record an environment imports (it has no usable id), or undefined: the check's rule. */

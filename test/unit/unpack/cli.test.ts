@@ -160,7 +160,7 @@ describe('isola unpack over a data file that differs in one record', () => {
     assert.equal(readFileSync(file, 'utf8'), mine.map((l, i) => (i === 1 ? changed[1] : l)).join('\r\n') + '\r\n');
   });
 
-  it('a record the package adds at the top leaves the lines after it as they were (records are found by id)', () => {
+  it('a record the package adds at the top goes after the records the file has, whose lines stay as they were (records are found by id)', () => {
     const project = path.join(tmp, 'inserted');
     cpSync(path.join(REPO, 'examples/invoices'), project, { recursive: true });
     const file = path.join(project, 'data/payment_purposes.jsonl');
@@ -171,6 +171,39 @@ describe('isola unpack over a data file that differs in one record', () => {
     const mine = lines.map((l) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(l)).reverse())));
     writeFileSync(file, mine.join('\n') + '\n');
     assert.equal(isola(['unpack', '../inserted.isolapkg', '--dir', '.'], project).code, 0);
-    assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n'), [added, ...mine]);
+    assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n'), [...mine, added]);
+  });
+
+  it('keeps the file\'s order of its records: a changed one changes in place, a removed one goes, new ones follow in the package\'s order', () => {
+    const project = path.join(tmp, 'reordered');
+    mkdirSync(path.join(project, 'data'), { recursive: true });
+    writeFileSync(path.join(project, 'sales.isola.json'), JSON.stringify({ kind: 'workspace', code: 'sales', version: '1.0.0', apps: [{ code: 'deal' }], data: { deal: 'data/deal.jsonl' } }));
+    const file = path.join(project, 'data/deal.jsonl');
+    // The package holds the records sorted by id, as an environment exports them.
+    writeFileSync(file, ['{"id":"a","n":1}', '{"id":"b","n":2,"t":"renamed"}', '{"id":"c","n":3}', '{"id":"d","n":4}'].join('\n') + '\n');
+    assert.equal(isola(['build', '.', '--package', 'sales', '--data', 'all', '--out', '../reordered.isolapkg'], project).code, 0);
+    writeFileSync(file, ['{ "id": "z", "n": 26 }', '{ "id": "b", "n": 2 }', '{ "n": 1, "id": "a" }'].join('\n') + '\n');
+    const r = isola(['unpack', '../reordered.isolapkg', '--dir', '.'], project);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n'), ['{"id":"b","n":2,"t":"renamed"}', '{ "n": 1, "id": "a" }', '{"id":"c","n":3}', '{"id":"d","n":4}']);
+  });
+});
+
+describe('isola retrieve right after an import, with data', () => {
+  it('changes no file when the records are not in id order, or hold -0 or an exponent the database writes its own way', () => {
+    const project = path.join(tmp, 'unsorted');
+    mkdirSync(path.join(project, 'data'), { recursive: true });
+    writeFileSync(path.join(project, 'sales.isola.json'), JSON.stringify({ kind: 'workspace', code: 'sales', version: '1.0.0', apps: [{ code: 'deal' }], data: { deal: 'data/deal.jsonl' } }, null, 2) + '\n');
+    writeFileSync(path.join(project, 'data/deal.jsonl'), ['{"id":"b","name":"second"}', '{"id":"a","name":"first"}', '{"id":"z","n":-0,"e":1e2,"f":1.50}', '{"id":10}', '{"id":9}'].join('\n') + '\n');
+    git(['init', '-q'], project);
+    assert.equal(isola(['build', '.', '--package', 'sales', '--data', 'all', '--out', '../unsorted.isolapkg'], project).code, 0);
+    const imp = isola(['import', '../unsorted.isolapkg', '--env', 'local'], project);
+    assert.equal(imp.code, 0, imp.err);
+    git(['add', '-A', ':!.isola'], project);
+    git(['commit', '-qm', 'imported'], project);
+    const same = isola(['retrieve', '--package', 'sales', '--env', 'local', '--data', 'all'], project);
+    assert.equal(same.code, 0, same.err);
+    assert.match(same.out, /  unchanged data\/deal\.jsonl\n/);
+    assert.equal(git(['status', '--short', '--', '.', ':!.isola'], project), '', 'retrieving what was just imported changes no file');
   });
 });

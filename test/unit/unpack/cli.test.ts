@@ -207,3 +207,19 @@ describe('isola retrieve right after an import, with data', () => {
     assert.equal(git(['status', '--short', '--', '.', ':!.isola'], project), '', 'retrieving what was just imported changes no file');
   });
 });
+
+describe('isola unpack beside a manifest of another unit with the same code', () => {
+  it('the workspace invoices beside a module invoices: refused, naming that manifest, and nothing written', () => {
+    const project = path.join(tmp, 'module-beside');
+    cpSync(path.join(REPO, 'examples/invoices'), path.join(tmp, 'module-beside-src'), { recursive: true });
+    assert.equal(isola(['build', '.', '--package', 'invoices', '--out', '../module-beside.isolapkg'], path.join(tmp, 'module-beside-src')).code, 0);
+    mkdirSync(path.join(project, 'mods'), { recursive: true });
+    writeFileSync(path.join(project, 'isola.config.json'), '{}\n');
+    writeFileSync(path.join(project, 'mods/invoices.isola.json'), JSON.stringify({ kind: 'module', code: 'invoices', title: 'Invoices module', version: '1.0.0', languages: ['en', 'ru'], widgets: [{ code: 'invoices_on_approval', title: 'My widget' }] }, null, 2));
+    const r = isola(['unpack', '../module-beside.isolapkg', '--dir', '.'], project);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.err, /mods\/invoices\.isola\.json declares module invoices already, which this workspace package does not carry: a manifest of its workspace invoices beside it would declare the code invoices a second time/);
+    assert.deepEqual(readdirSync(project).sort(), ['isola.config.json', 'mods']);
+    assert.equal(isola(['check', '.'], project).code, 0);
+  });
+});

@@ -60,7 +60,8 @@ class Unpacker {
     for (const c of units) {
       const kind = c.type as ManifestKind;
       const top = kind === 'solution' || kind === 'configuration';
-      this.draft(kind, c.code, top ? defaultManifestFile.top(c.code) : defaultManifestFile.namespace(c.code), this.unitValue(c));
+      const m = this.draft(kind, c.code, top ? defaultManifestFile.top(c.code) : defaultManifestFile.namespace(c.code), this.unitValue(c));
+      if (!m.existing) this.refuseUnitCodeTaken(kind, c.code);
     }
     for (const c of this.cards.filter((x) => x.type === 'app' && this.isAppManifest(x))) {
       this.appManifest(c, c === this.root ? defaultManifestFile.top(c.code) : defaultManifestFile.app(c.namespace, c.code));
@@ -211,6 +212,19 @@ class Unpacker {
       && (type === 'app' && x.kind === 'app' ? x.code === code : prop !== undefined && !!byCode(getOwn(x.value, prop), code)));
     if (!e) return;
     throw new UnpackRefused(`${e.file} declares ${type} ${ns}.${code} already, as the manifest of ${e.kind} ${e.code}, which this ${this.d.kind} package does not carry: the unpack would declare it a second time. Unpack into another folder, or export and unpack ${e.kind} ${e.code} instead`);
+  }
+
+  /**
+   * Refuses to write a manifest of a unit whose code a manifest of the folder already gives a unit
+   * of another kind (a module `invoices` beside the package's workspace `invoices`): units share one
+   * set of codes (a namespace, and a card's id), so the folder would declare that code twice, and
+   * that manifest is not the package's to rewrite.
+   */
+  private refuseUnitCodeTaken(kind: ManifestKind, code: string): void {
+    const written = new Set(this.drafts.map((m) => m.existing));
+    const e = this.existing.find((x) => !written.has(x) && UNIT_TYPES.has(x.kind) && x.kind !== kind && x.code === code);
+    if (!e) return;
+    throw new UnpackRefused(`${e.file} declares ${e.kind} ${code} already, which this ${this.d.kind} package does not carry: a manifest of its ${kind} ${code} beside it would declare the code ${code} a second time. Unpack into another folder, or export and unpack ${e.kind} ${code} instead`);
   }
 
   /** An app's records go next to the manifest that declares the app (or already names its data file), as `data/<app>.jsonl`. */

@@ -160,6 +160,48 @@ describe('unpack into a folder that holds the manifests edits them in place', ()
     assert.ok(above.indexOf('"aaa"') < above.indexOf('// the admins'), 'the comment stays with the element it is about');
   });
 
+  it('a removed element or property takes exactly its own lines and comments; its neighbours stay byte for byte', () => {
+    const edit = (lines: string[], change: (v: any) => void, eol = '\n') => {
+      const text = lines.join(eol);
+      const from = parseJson(text).value;
+      const to = structuredClone(from);
+      change(to);
+      return editToValue(text, from, to).split(eol);
+    };
+    const fields = [
+      '{',
+      '  "code": "w",',
+      '  "fields": [',
+      '    { "code": "amount", "title": "Amount", "type": "money", "required": true },',
+      '    // Rubles, US dollars and euros come from the built-in currency catalog.',
+      '    { "code": "currency", "title": "Currency", "type": "app", "app": "_system_catalogs._currencies", "required": true },',
+      '    { "code": "contractor", "title": "Contractor", "type": "app", "app": "_clients._companies", "required": true }, // who',
+      '    {',
+      '      "code": "last",',
+      '      "title": "Last"',
+      '    }',
+      '  ]',
+      '}',
+      '',
+    ];
+    const without = (i: number, n = 1) => [...fields.slice(0, i), ...fields.slice(i + n)];
+    // In the middle, with its comment line above it.
+    assert.deepEqual(edit(fields, (v) => v.fields.splice(1, 1)), without(4, 2));
+    // The last one, over several lines: the one before it loses the comma it had for it, and nothing else.
+    const last = without(7, 4);
+    last[6] = '    { "code": "contractor", "title": "Contractor", "type": "app", "app": "_clients._companies", "required": true } // who';
+    assert.deepEqual(edit(fields, (v) => v.fields.splice(3, 1)), last);
+    // CRLF line ends stay.
+    assert.deepEqual(edit(fields, (v) => v.fields.splice(1, 1), '\r\n'), without(4, 2));
+    // A property of an object of one property per line; of an object on one line.
+    assert.deepEqual(edit(fields, (v) => delete v.fields[3].title), [...fields.slice(0, 8), '      "code": "last"', ...fields.slice(10)]);
+    const one = edit(fields, (v) => delete v.fields[0].required);
+    assert.deepEqual(one, [...fields.slice(0, 3), '    { "code": "amount", "title": "Amount", "type": "money" },', ...fields.slice(4)]);
+    // An element of a list on one line.
+    assert.deepEqual(edit(['{ "code": "w", "groups": [{ "code": "a" }, { "code": "b" }, { "code": "c" }] }', ''], (v) => v.groups.splice(1, 1)), ['{ "code": "w", "groups": [{ "code": "a" }, { "code": "c" }] }', '']);
+    assert.deepEqual(edit(['{ "code": "w", "groups": [{ "code": "a" }, { "code": "b" }] }', ''], (v) => v.groups.splice(1, 1)), ['{ "code": "w", "groups": [{ "code": "a" }] }', '']);
+  });
+
   it('comments everywhere survive an added entity, a removed one and a changed property', () => {
     const text = [
       '// head comment',

@@ -33,7 +33,7 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formatt
   if (sameJson(a, b)) return text;
   const set = (t: string, p: JSONPath, v: unknown, insert = false) => applyEdits(t, modify(t, p, v, { ...o, isArrayInsertion: insert }));
   if (isObj(a) && isObj(b)) {
-    for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) text = set(text, [...path, k], undefined);
+    for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) text = removeMember(text, path, k) ?? set(text, [...path, k], undefined);
     for (const [k, v] of Object.entries(b)) text = Object.hasOwn(a, k) ? diff(text, [...path, k], a[k], v, o) : insertProperty(text, path, k, v) ?? set(text, [...path, k], v);
     return text;
   }
@@ -42,7 +42,7 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formatt
     const kept = [...a];
     for (let i = a.length - 1; i >= 0; i--) {
       if (want.has((a[i] as Obj).code as string)) continue;
-      text = set(text, [...path, i], undefined);
+      text = removeMember(text, path, i) ?? set(text, [...path, i], undefined);
       kept.splice(i, 1);
     }
     let keptCodes = kept.map((x) => (x as Obj).code);
@@ -130,6 +130,52 @@ function insertElement(text: string, path: JSONPath, index: number, value: unkno
   if (index < items.length || after[1]) return `${text.slice(0, nl + 1)}${line},${eol}${text.slice(nl + 1)}`;
   // After the last element, which gets a comma of its own.
   return `${text.slice(0, end)},${text.slice(end, nl + 1)}${line}${eol}${text.slice(nl + 1)}`;
+}
+
+/**
+ * Removes element `at` of the list at `path`, or property `at` of the object there, as its author
+ * would: in a list or object of one member per line, the member's lines and the comment lines
+ * right above it (no blank line between), and nothing else but the comma before it when it was the
+ * last; on one line, the member and the separator after it (before it, for the last). `modify`
+ * reformatted the neighbour over several lines and left the member's comment above that neighbour.
+ * Undefined when the text is laid out otherwise (then `modify` removes it).
+ */
+function removeMember(text: string, path: JSONPath, at: number | string): string | undefined {
+  const parent = nodeAt(text, path);
+  const members = (parent?.type === 'array' || parent?.type === 'object' ? parent.children : undefined) ?? [];
+  const i = typeof at === 'number' ? at : members.findIndex((p) => p.children?.[0]?.value === at);
+  // A key given twice: which one goes is for `modify` to decide, as it parses.
+  if (!parent || i < 0 || i >= members.length || (typeof at === 'string' && members.filter((p) => p.children?.[0]?.value === at).length > 1)) return undefined;
+  const el = members[i];
+  const end = el.offset + el.length;
+  if (!text.slice(parent.offset, parent.offset + parent.length).includes('\n')) {
+    if (members.length === 1) return undefined;
+    return i + 1 < members.length ? text.slice(0, el.offset) + text.slice(members[i + 1].offset) : text.slice(0, members[i - 1].offset + members[i - 1].length) + text.slice(end);
+  }
+  const lineStart = text.lastIndexOf('\n', el.offset - 1) + 1;
+  if (!/^[ \t]*$/.test(text.slice(lineStart, el.offset))) return undefined;
+  const nl = text.indexOf('\n', end);
+  const after = nl < 0 ? undefined : /^[ \t]*(,?)[ \t]*(\/\/[^\n]*)?\r?$/.exec(text.slice(end, nl));
+  if (!after) return undefined;
+  // The previous member (or the opening bracket) must end on a line before this one.
+  const before = i > 0 ? members[i - 1].offset + members[i - 1].length : parent.offset + 1;
+  if (before > lineStart) return undefined;
+  // Its own comments: whole comment lines right above it, after whatever ends on the line of `before`.
+  let start = lineStart;
+  for (;;) {
+    if (start === 0) break;
+    const prev = text.lastIndexOf('\n', start - 2) + 1;
+    if (prev <= before || !/^[ \t]*(\/\/[^\n]*|\/\*.*\*\/[ \t]*)\r?\n$/.test(text.slice(prev, start))) break;
+    start = prev;
+  }
+  let out = text.slice(0, start) + text.slice(nl + 1);
+  if (!after[1] && i > 0) {
+    // It was the last, with no comma after it: the member before it loses the comma it had for it.
+    const comma = /^[ \t]*,/.exec(text.slice(before, lineStart));
+    if (!comma) return undefined;
+    out = out.slice(0, before + comma[0].length - 1) + out.slice(before + comma[0].length);
+  }
+  return out;
 }
 
 /**

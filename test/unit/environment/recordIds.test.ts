@@ -62,8 +62,10 @@ describe('a package that carries one record id twice', () => {
         const view = await openPackageView(forged, undefined, new Date().toISOString());
         const logged: string[] = [];
         const o = { backupId: 'b_test', log: (_: 'error', line: string) => logged.push(line), onRecords: () => undefined, cancelled: () => undefined };
-        await assert.rejects(env.db.transaction((tx) => importRecords(tx, view, 'sales.items', 'sales.items', o, true)), twice);
-        assert.match(logged.join('\n'), twice);
+        // Copied straight in, the table's key finds the second one; merged, the import's reader does.
+        const said = existing ? twice : /data sales\.items: the package carries the id "7" twice \(an environment compares ids as text: 1, 1\.0 and "1" are one\); nothing was imported$/;
+        await assert.rejects(env.db.transaction((tx) => importRecords(tx, view, 'sales.items', 'sales.items', o, true)), said);
+        assert.match(logged.join('\n'), said);
         const rows = await env.db.query<{ id: string }>(`SELECT id FROM records ORDER BY id`);
         assert.deepEqual(rows.map((r) => r.id), existing ? ['old'] : []);
       } finally {

@@ -33,6 +33,9 @@ export interface RecordImportOptions {
   cancelled(): void;
 }
 
+/** SQLSTATE of a row whose key a row of the same COPY has: an id the package carries twice. */
+const UNIQUE_VIOLATION = '23505';
+
 /**
  * Imports one app's records in bulk, inside the import's transaction (all or nothing with it).
  *
@@ -48,8 +51,18 @@ export interface RecordImportOptions {
 export async function importRecords(tx: Sql, view: PackageView, source: string, target: string, o: RecordImportOptions, embedded: boolean): Promise<RecordCounts> {
   const [{ has }] = await tx.query<{ has: boolean }>(`SELECT EXISTS (SELECT 1 FROM records WHERE app = $1) AS has`, [target]);
   if (!has) {
-    const read = lineReader(view, source, target, o, (id) => `${copyText(target)}\t${id}\t`, Buffer.from(`\t${copyText(o.backupId)}\n`));
-    await tx.copyFrom('records (app, id, body, created_in)', read.chunks());
+    // The table's key refuses an id carried twice here, at no cost to the rows that are not: the
+    // plan's `ids` check has said so already, and this refusal stands for a plan that did not.
+    const read = lineReader(view, source, target, o, (id) => `${copyText(target)}\t${id}\t`, Buffer.from(`\t${copyText(o.backupId)}\n`), false);
+    try {
+      await tx.copyFrom('records (app, id, body, created_in)', read.chunks());
+    } catch (e) {
+      if ((e as { code?: unknown })?.code !== UNIQUE_VIOLATION) throw e;
+      const id = /\(app, id\)=\(.*?, (.*)\) already exists/s.exec(String((e as { detail?: unknown }).detail ?? ''))?.[1];
+      const why = `data ${target}: the package carries ${id === undefined ? 'an id' : `the id ${JSON.stringify(id.slice(0, 200))}`} twice (an environment compares ids as text: 1, 1.0 and "1" are one); nothing was imported`;
+      o.log('error', why);
+      throw new EnvError(422, why, 'bad-package');
+    }
     read.finish();
     return { app: target, written: read.written, created: read.written, updated: 0, unchanged: 0 };
   }
@@ -116,12 +129,14 @@ async function mergeStage(tx: Sql, target: string, backupId: string, rows: numbe
  * writing each record out again was most of the import's CPU); any other line is parsed, refused
  * as before when the package is at fault, and then sent as it is stored too. A line that is
  * not an object with a string or number `id` is logged and left out; `finish()` then fails the import.
- * A line whose key (`recordKey`) an earlier line has fails it at once.
+ * A line whose key (`recordKey`) an earlier line has fails it at once (with `keepIds`; otherwise
+ * the table's key refuses it).
  */
-function lineReader(view: PackageView, source: string, target: string, o: RecordImportOptions, row: (id: string) => string, rowEnd: Buffer) {
+function lineReader(view: PackageView, source: string, target: string, o: RecordImportOptions, row: (id: string) => string, rowEnd: Buffer, keepIds = true) {
   const failed: number[] = [];
   const chunkNames = view.descriptor.data.find((d) => d.app === source)?.chunks ?? [];
-  const ids = new RecordIds();
+  // Not kept where the table's key refuses a repeated id itself: a million ids cost a Map of them.
+  const ids = keepIds ? new RecordIds() : undefined;
   const state = {
     written: 0,
     async *chunks(): AsyncGenerator<Buffer> {
@@ -153,8 +168,8 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
             // import whole, with its message, rather than being changed.
             body = Buffer.from(copyText(raw.toString('utf8')), 'utf8');
           }
-          const c = chunkNames.indexOf(batch.chunk);
-          const earlier = ids.repeated(id, recordWhere(c, batch.first + k));
+          const c = ids ? chunkNames.indexOf(batch.chunk) : -1;
+          const earlier = ids?.repeated(id, recordWhere(c, batch.first + k));
           if (earlier !== undefined) {
             const why = `data ${target}: ${batch.chunk}: ${repeatedRecord(chunkNames, c, batch.first + k, id, earlier)}; nothing was imported`;
             o.log('error', why);

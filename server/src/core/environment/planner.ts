@@ -166,8 +166,10 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   checks.push(retyped.length
     ? checkSaying('types', false, 'plan.types.failed', { n: retyped.length }, retyped.map((c) => `${c.id}: ${c.type} in the package, ${envRows.get(c.id)!.type} in the environment`))
     : checkSaying('types', true, 'plan.types.ok'));
-  // A card the schema refuses is one a retrieve would turn into a manifest that fails MAN002.
-  const unlike = view.cards.flatMap((c) => (c.deleted ? [] : bodySchemaProblems(c.type, c.namespace, c.body).map((p) => `${c.id}: ${p}`)));
+  // A card the schema refuses is one a retrieve would turn into a manifest that fails MAN002. One
+  // whose body the environment holds already (the same hash) writes nothing new: not judged again
+  // (a tenth of a second of a 10,000-card plan on a busy machine).
+  const unlike = view.cards.flatMap((c) => (c.deleted || envRows.get(c.id)?.hash === c.hash ? [] : bodySchemaProblems(c.type, c.namespace, c.body).map((p) => `${c.id}: ${p}`)));
   checks.push(unlike.length
     ? checkSaying('schema', false, 'plan.schema.failed', { n: unlike.length }, unlike)
     : checkSaying('schema', true, 'plan.schema.ok'));

@@ -106,6 +106,18 @@ describe('isola check on hostile manifests', () => {
     assert.match(ds[0].message, /symbolic link that leads outside the project/);
   });
 
+  it('reads a manifest once when a symbolic link inside the project names it, however many links do', () => {
+    const dir = project();
+    mkdirSync(path.join(dir, 'sub'));
+    writeFileSync(path.join(dir, 'sub', 'w2.isola.json'), JSON.stringify({ kind: 'workspace', code: 'w2', apps: [{ code: 'a' }] }));
+    symlinkSync(path.join('sub', 'w2.isola.json'), path.join(dir, 'link.isola.json'));
+    symlinkSync(path.join('sub', 'w2.isola.json'), path.join(dir, 'link2.isola.json'));
+    const before = checkJson(project()).json.summary.files;
+    const { json } = checkJson(dir);
+    assert.deepEqual(json.diagnostics.filter((d) => d.code === 'MAN001').map((d) => `${d.file} ${d.message}`), []);
+    assert.equal(json.summary.files, before + 1);
+  });
+
   it('reports a manifest it may not read', (t) => {
     const dir = project();
     const file = path.join(dir, 'secret.isola.json');

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, r
 import * as path from 'node:path';
 import type { JsonSyntaxError } from '../json/parse';
 import { decodeUtf8 } from '../json/utf8';
+import { withoutLinkTwins } from './linkTwins';
 import { DataProblem, scanDataFile } from './dataScan';
 import { isWithin } from './linkedPath';
 import { notUtf8Name, undecodedNames } from './undecodedNames';
@@ -265,6 +266,7 @@ export const nodeFileHost: FileHost = {
     // Every folder queued after the root was listed as a folder (a link to one is not followed).
     const plain = new Set<string>();
     const realRoot = realPath(root) ?? root;
+    const insideLinks = new Map<string, string>();
     for (let i = 0; i < queue.length; i++) {
       if (i > 0 && i % 256 === 0) await new Promise((r) => setImmediate(r));
       const dir = queue[i];
@@ -300,7 +302,10 @@ export const nodeFileHost: FileHost = {
         const raw = misnamed?.get(e.name);
         if (raw !== undefined) badNames.set(p, raw);
         else badNames.delete(p);
-        if (e.isSymbolicLink()) noteLink(p, realRoot);
+        if (e.isSymbolicLink()) {
+          const inside = noteLink(p, realRoot);
+          if (inside !== undefined) insideLinks.set(p, inside);
+        }
         else if (e.isFile()) {
           listedRegular.add(p);
           plain.add(p);
@@ -308,8 +313,9 @@ export const nodeFileHost: FileHost = {
         found.push(p);
       }
     }
-    plainOfListing.set(found, plain);
-    return found.sort();
+    const listing = withoutLinkTwins(found.sort(), path.normalize(root), realRoot, insideLinks);
+    plainOfListing.set(listing, plain);
+    return listing;
   },
 };
 
@@ -331,11 +337,14 @@ function unlistedReason(dir: string, e: unknown): string | undefined {
 /**
  * Remembers a listed symbolic link that leads outside the project: such a file is reported, never
  * read (a project must not make a check, or a package, read what lies outside it). A link to
- * nothing or a loop is left to the read, which names it.
+ * nothing or a loop is left to the read, which names it. Gives the real path of a link that
+ * stays inside.
  */
-function noteLink(p: string, realRoot: string): void {
-  if (outsideOf(realRoot, realPath(p)) !== undefined) outsideLinks.set(p, realRoot);
+function noteLink(p: string, realRoot: string): string | undefined {
+  const real = realPath(p);
+  if (outsideOf(realRoot, real) !== undefined) outsideLinks.set(p, realRoot);
   else outsideLinks.delete(p);
+  return outsideLinks.has(p) ? undefined : real;
 }
 
 // Where a listed link leads outside its project, judged again now (it may have changed since it was listed).

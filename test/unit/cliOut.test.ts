@@ -1,15 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, SpawnSyncOptions } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFailure } from '../../server/src/cli/outFile';
 import { english } from '../../server/src/core/l10n';
 
-// `--out` of build and export names a package file: an earlier package is replaced, anything else
-// only with --force, a folder never, and a file the build reads never even with --force. A write
-// that fails says why in a sentence.
+// `--out` of build and export names a package file: an earlier package is replaced, another file
+// only with --force, anything but a file (a folder, a pipe, a device) never, and a file the build
+// reads never even with --force. A write that fails says why in a sentence.
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -104,8 +104,34 @@ describe('isola build --out', () => {
   it('says plainly that a folder is no package file', () => {
     const dir = project();
     const r = isola(['build', '--package', 'sales', '--out', 'scripts', '--force'], { cwd: dir });
-    assert.equal(r.code, 1, r.out + r.err);
+    assert.equal(r.code, 2, r.out + r.err);
     assert.equal(r.err, 'isola build: scripts is a folder; --out names the package file to write\n');
+  });
+
+  it('never replaces a named pipe, even with --force or through a link', { skip: !hasFifo && 'no mkfifo here' }, () => {
+    const dir = project();
+    assert.equal(spawnSync('mkfifo', [path.join(dir, 'fifo')]).status, 0);
+    symlinkSync('fifo', path.join(dir, 'to-fifo.isolapkg'));
+    for (const out of ['fifo', 'to-fifo.isolapkg']) {
+      for (const force of [[], ['--force']]) {
+        const r = isola(['build', '--package', 'sales', '--out', out, ...force], { cwd: dir });
+        assert.equal(r.code, 2, r.out + r.err);
+        assert.equal(r.err, `isola build: ${out} is a named pipe, not a file; --out names the package file to write (--force replaces only a file)\n`);
+      }
+    }
+    assert.ok(lstatSync(path.join(dir, 'fifo')).isFIFO());
+    assert.ok(lstatSync(path.join(dir, 'to-fifo.isolapkg')).isSymbolicLink());
+  });
+
+  it('never replaces a device, even with --force', { skip: !existsSync('/dev/null') && 'no /dev/null here' }, () => {
+    const dir = project();
+    // A link to /dev/null stands in for /dev/null itself: a test run as root must not risk that.
+    symlinkSync('/dev/null', path.join(dir, 'null.isolapkg'));
+    const r = isola(['build', '--package', 'sales', '--out', 'null.isolapkg', '--force'], { cwd: dir });
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.equal(r.err, 'isola build: null.isolapkg is a device, not a file; --out names the package file to write (--force replaces only a file)\n');
+    assert.ok(statSync('/dev/null').isCharacterDevice());
+    assert.ok(lstatSync(path.join(dir, 'null.isolapkg')).isSymbolicLink());
   });
 });
 
@@ -141,13 +167,16 @@ describe('isola export --out', () => {
     assert.ok(lstatSync(path.join(dir, 'linked.isolapkg')).isFile());
   });
 
-  it('does not hang on a named pipe at --out: refused, or replaced with --force', { skip: !hasFifo && 'no mkfifo here' }, () => {
+  it('does not hang on a named pipe at --out, and never replaces it, even with --force', { skip: !hasFifo && 'no mkfifo here' }, () => {
     const fifo = path.join(dir, 'pipe.isolapkg');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-    assert.equal(exportTo('pipe.isolapkg').code, 1);
-    const r = exportTo('pipe.isolapkg', '--force');
-    assert.equal(r.code, 0, r.out + r.err);
-    assert.ok(lstatSync(fifo).isFile() && isZip(fifo));
+    for (const force of [[], ['--force']]) {
+      const r = exportTo('pipe.isolapkg', ...force);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, /^isola export: pipe\.isolapkg is a named pipe, not a file; /);
+      assert.doesNotMatch(r.out, /Export job/, 'refused before the job');
+    }
+    assert.ok(lstatSync(fifo).isFIFO());
   });
 });
 

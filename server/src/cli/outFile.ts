@@ -2,22 +2,29 @@ import { promises as fs, Stats } from 'node:fs';
 import type { Translator } from '../core/l10n';
 import type { Descriptor } from '../core/packaging/format';
 import { descriptorBefore } from '../core/packaging/replaced';
+import { UsageError } from './usage';
 
 /** Why a package cannot be written at `--out`: said before anything is written, exit status 1. */
 export class OutRefused extends Error {}
 
 /**
  * Checks `out` before a build or an export writes a package there, and returns what it holds (as
- * `descriptorBefore`). A folder is refused; so is a file that is not a readable package, unless
- * `force`: `--out` names a package, and a typo or a swapped argument would replace a manifest or
- * a document. A file the build reads (`inputs`) is refused even with `force`: the build would
- * destroy what it was built from. A link at `out` is judged by what it points at, though the
- * write replaces the link itself.
+ * `descriptorBefore`). Anything but a regular file (a folder, a named pipe, a device, a socket)
+ * is bad input, exit 2, even with `force`: `--out` names a package file, and replacing
+ * `/dev/null` or a pipe another program reads is never what was meant. A file that is not a
+ * readable package is refused unless `force`: a typo or a swapped argument would replace a
+ * manifest or a document. A file the build reads (`inputs`) is refused even with `force`: the
+ * build would destroy what it was built from. A link at `out` is judged by what it points at,
+ * though the write replaces the link itself.
  */
 export async function checkOut(out: string, shown: string, o: { force: boolean; inputs?: Iterable<string>; t: Translator }): Promise<Descriptor | null | undefined> {
   const stat = await fs.stat(out).catch(() => undefined);
   if (!stat) return undefined;
-  if (stat.isDirectory()) throw new OutRefused(o.t.t('cli.out.folder', { file: shown }));
+  if (stat.isDirectory()) throw new UsageError(o.t.t('cli.out.folder', { file: shown }));
+  if (!stat.isFile()) {
+    const what = stat.isFIFO() ? 'cli.out.what.pipe' : stat.isSocket() ? 'cli.out.what.socket' : 'cli.out.what.device';
+    throw new UsageError(o.t.t('cli.out.special', { file: shown, what: o.t.t(what) }));
+  }
   if (o.inputs && (await isInput(out, o.inputs))) throw new OutRefused(o.t.t('cli.out.input', { file: shown }));
   const before = await descriptorBefore(out);
   if (before === null && !o.force) throw new OutRefused(o.t.t('cli.out.notPackage', { file: shown }));

@@ -275,6 +275,8 @@ export const en = {
   'cli.count.entity': '{n} entity|{n} entities',
   'cli.job.failed': 'job {id} {status}: {error}',
   'cli.out.folder': '{file} is a folder; --out names the package file to write',
+  'cli.out.special': '{file} is {what}, not a file; --out names the package file to write (--force replaces only a file)',
+  'cli.out.what.pipe': 'a named pipe', 'cli.out.what.device': 'a device', 'cli.out.what.socket': 'a socket',
   'cli.out.notPackage': '{file} exists and is not a readable package; nothing was written (--force replaces it)',
   'cli.out.input': '{file} is a file the build reads; nothing was written (choose another --out)',
   'cli.out.writeFailed': '{reason} writing {file}; nothing was written',

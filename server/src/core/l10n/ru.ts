@@ -267,6 +267,8 @@ export const ru: Record<MessageKey, string> = {
   'cli.count.entity': '{n} объект|{n} объекта|{n} объектов',
   'cli.job.failed': 'задание {id} завершилось со статусом {status}: {error}',
   'cli.out.folder': '{file} — папка; --out называет файл пакета, который нужно записать',
+  'cli.out.special': '{file} — {what}, а не файл; --out называет файл пакета, который нужно записать (--force заменяет только файл)',
+  'cli.out.what.pipe': 'именованный канал', 'cli.out.what.device': 'устройство', 'cli.out.what.socket': 'сокет',
   'cli.out.notPackage': '{file} уже есть и не является читаемым пакетом; ничего не записано (--force заменит его)',
   'cli.out.input': '{file} — файл, который читает сборка; ничего не записано (укажите другой --out)',
   'cli.out.writeFailed': '{reason}: не удалось записать {file}; ничего не записано',

@@ -43,6 +43,12 @@ export function defaultTokenEnv(name: string): string {
  */
 export const TOKEN_ENV = /^ISOLA_[A-Z0-9_]+$/;
 
+/** A value as the file spells it, cut short: an error quotes it, not a whole object. */
+function shortJson(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
+
 /** Finds and reads `isola.config.json`; `local` is always there (spec §6). */
 export function loadConfig(from: string): IsolaConfig {
   // Found the way a package's project folder is (packageProjectFolder), so both agree.
@@ -59,13 +65,21 @@ export function loadConfig(from: string): IsolaConfig {
     const envs = (value as { environments?: unknown }).environments ?? {};
     if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) throw new ConfigError(`${file}: "environments" must be an object keyed by environment name`);
     for (const [name, raw] of Object.entries(envs as Record<string, unknown>)) {
-      if (typeof raw !== 'object' || raw === null) throw new ConfigError(`${file}: environment "${name}" must be an object`);
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${file}: environment "${name}" must be an object`);
       const e = raw as Record<string, unknown>;
       if ('token' in e) throw new ConfigError(`${file}: environment "${name}" has a "token"; tokens do not belong in files that are committed. Remove it and set ${typeof e.tokenEnv === 'string' && TOKEN_ENV.test(e.tokenEnv) ? e.tokenEnv : defaultTokenEnv(name)} instead`);
       if ('tokenEnv' in e && name !== 'local' && (typeof e.tokenEnv !== 'string' || !TOKEN_ENV.test(e.tokenEnv))) {
         throw new ConfigError(`${file}: the "tokenEnv" of environment "${name}" must name a variable starting with ISOLA_ (upper-case letters, digits and _), such as ${defaultTokenEnv(name)}; other variables may hold other secrets`);
       }
       if (name !== 'local' && typeof e.url !== 'string') throw new ConfigError(`${file}: environment "${name}" needs a "url"`);
+      // A value of the wrong type is a mistake, never a default: `"production": "true"` would
+      // otherwise drop the confirmation that guards a production environment.
+      if ('production' in e && typeof e.production !== 'boolean') {
+        throw new ConfigError(`${file}: the "production" of environment "${name}" must be true or false (without quotes), not ${shortJson(e.production)}`);
+      }
+      if ('data' in e && typeof e.data !== 'string') {
+        throw new ConfigError(`${file}: the "data" of environment "${name}" must be a folder path (a string), not ${shortJson(e.data)}`);
+      }
       // `local` is the embedded environment, the default of every command: a project that made it
       // a service would have a plain `isola import` send the package, and the token it names, there.
       if (name === 'local' && ('url' in e || 'tokenEnv' in e)) {

@@ -46,6 +46,20 @@ describe('isola.config.json', () => {
     assert.throws(() => loadConfig(dir), ConfigError);
   });
 
+  it('refuses a value of the wrong type, naming the file and the key, rather than ignoring it', () => {
+    const file = path.join(dir, 'isola.config.json');
+    write({ environments: { prod: { url: 'https://isola.example', production: 'true' } } });
+    assert.throws(() => loadConfig(dir), (e: Error) => e instanceof ConfigError && e.message === `${file}: the "production" of environment "prod" must be true or false (without quotes), not "true"`);
+    write({ environments: { local: { production: 1 } } });
+    assert.throws(() => loadConfig(dir), /the "production" of environment "local" must be true or false/);
+    write({ environments: { local: { data: 5 } } });
+    assert.throws(() => loadConfig(dir), (e: Error) => e instanceof ConfigError && e.message === `${file}: the "data" of environment "local" must be a folder path (a string), not 5`);
+    write({ environments: { staging: [] } });
+    assert.throws(() => loadConfig(dir), /environment "staging" must be an object/);
+    write({ environments: { local: { production: true }, prod: { url: 'https://isola.example', production: false } } });
+    assert.deepEqual(loadConfig(dir).environments.map((e) => e.production), [true, false]);
+  });
+
   it('takes only ISOLA_ variables as tokenEnv, so a committed edit cannot send other secrets', () => {
     for (const tokenEnv of ['GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'isola_token', 'ISOLA_', 'XISOLA_TOKEN', ' ISOLA_TOKEN', 42, null]) {
       write({ environments: { staging: { url: 'http://x', tokenEnv } } });

@@ -38,8 +38,11 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(t.t('cli.unknownFormat.textJson', { format: String(values.format) }));
   const json = values.format === 'json';
   const file = path.resolve(io.cwd, positionals[0]);
-  if (!values['dry-run'] && isProduction(values.env, io) && values.confirm !== values.env) {
-    throw new UsageError(t.t('cli.import.production', { env: String(values.env) }));
+  // The environment the import goes to decides, `local` when --env is left out: comparing the
+  // options alone let a production `local` through with neither given.
+  const envName = values.env ?? 'local';
+  if (!values['dry-run'] && isProduction(envName, io) && values.confirm !== envName) {
+    throw new UsageError(t.t('cli.import.production', { env: envName }));
   }
   // Before the environment opens (which takes seconds): a missing file, a folder or a named pipe is bad input at once.
   await checkPackageFile(file, positionals[0]);

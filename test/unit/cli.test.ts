@@ -1,7 +1,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, readFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, readFileSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -78,6 +78,25 @@ describe('isola check', () => {
     assert.equal(iso001.level, 'error');
     assert.equal(log.runs[0].tool.driver.rules[iso001.ruleIndex].id, 'ISO001');
     assert.equal(results.find((x: { ruleId: string }) => x.ruleId === 'ISO007').level, 'warning');
+  });
+
+  it('gives SARIF uris that lead to the file also when its name holds # or ?', (t) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-sarif-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const folder = path.join(dir, 'v#2?draft 100%');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'broken_json.isola.json'), readFileSync(path.join(REPO, 'examples/broken/broken_json.isola.json')));
+    const r = isola(['check', dir, '--format', 'sarif']);
+    assert.equal(r.code, 1, r.err);
+    const uris: string[] = JSON.parse(r.out).runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0].physicalLocation.artifactLocation.uri);
+    assert.ok(uris.length > 0);
+    for (const uri of uris) {
+      assert.equal(uri, 'v%232%3Fdraft%20100%25/broken_json.isola.json');
+      // Resolved against the checked folder, as a SARIF viewer does: the file itself, no fragment, no query.
+      const resolved = new URL(uri, new URL(`file://${dir}/`));
+      assert.equal(resolved.hash + resolved.search, '');
+      assert.equal(decodeURIComponent(resolved.pathname), path.join(folder, 'broken_json.isola.json'));
+    }
   });
 
   it('checks the current folder by default', () => {

@@ -19,6 +19,14 @@ export interface ToolInfo {
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 /**
+ * A project-relative path (forward slashes) as a relative URI reference: each segment encoded,
+ * so `#` and `?` in a name stay part of the path instead of starting a fragment or a query.
+ */
+export function relativeUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
  * SARIF 2.1.0 as GitHub code scanning reads it: one run, every rule described once, results
  * with 1-based lines and columns relative to `%SRCROOT%` (the checked folder).
  */
@@ -54,7 +62,7 @@ export function formatSarif(result: CheckResult, tool: ToolInfo): string {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(d.file), uriBaseId: '%SRCROOT%' },
+                artifactLocation: { uri: relativeUri(d.file), uriBaseId: '%SRCROOT%' },
                 region: {
                   startLine: d.range.start.line + 1,
                   startColumn: d.range.start.character + 1,

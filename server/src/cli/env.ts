@@ -38,7 +38,6 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   // An editor that runs the embedded environment as its own service passes a token this way
   // (never on the command line, where other users could read it).
   if (process.env.ISOLA_ADMIN_TOKEN) await env.setAdminToken(process.env.ISOLA_ADMIN_USER ?? 'editor', process.env.ISOLA_ADMIN_TOKEN);
-  const token = await env.ensureAdmin();
   // An upload or export cut off by a kill leaves its partial file behind; nothing can finish it now.
   const stale = await removeStaleUploads(path.join(dataDir, 'packages'));
   if (stale.length) io.out(`Removed ${stale.length} unfinished upload(s) or export(s) left by an earlier run\n`);
@@ -48,10 +47,18 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   // with Node's 5 s, a busy client can send on a socket the service is just closing.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new UsageError(`cannot listen on ${values.host}:${port}: ${(e as Error).message}`)));
-    server.listen(port, values.host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e) => reject(new UsageError(`cannot listen on ${values.host}:${port}: ${(e as Error).message}`)));
+      server.listen(port, values.host, resolve);
+    });
+  } catch (e) {
+    await env.close().catch(() => undefined);
+    throw e;
+  }
+  // Only once the port is ours: the administrator is made once and its token shown only then,
+  // so a run that cannot listen (a busy port) must not make one nobody will ever see.
+  const token = await env.ensureAdmin();
   const addr = server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
   const info = await env.info();

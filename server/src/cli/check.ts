@@ -26,6 +26,8 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   const t = translatorOf(io);
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(t.t('cli.unknownFormat', { format: String(values.format) }));
+  // SARIF logs a whole check's results; one explained finding is text, or JSON for a script.
+  if (values.explain && format === 'sarif') throw new UsageError(t.t('cli.explain.sarif'));
   if (positionals.length > 1) throw new UsageError(t.t('cli.checkOneFolder', { n: positionals.length, folders: positionals.join(' ') }));
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   await assertFolder(dir, t);
@@ -35,7 +37,7 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   // Manifests that could not be read cleanly come with their MAN002 (see `loadProject`).
   const project = await loadProject(dir, nodeFileHost, { catalog });
   // `--explain CODE@FILE:LINE`: the path of one finding, in the view the check would use.
-  if (values.explain) return runExplain(values.explain, values.package ? packageView(project, pickPackage(project, values.package, values.kind, t)).view : project, io);
+  if (values.explain) return runExplain(values.explain, values.package ? packageView(project, pickPackage(project, values.package, values.kind, t)).view : project, io, format === 'json');
   // `--package`: that package alone, as its build would check it (a workspace of a solution too).
   // Messages in the chosen language; codes, keys and SARIF rule ids are the same in every language.
   const result = values.package ? checkPackage(project, pickPackage(project, values.package, values.kind, t), undefined, t) : checkProject(project, undefined, t);

@@ -13,9 +13,10 @@ const EXPLAINED = ['ISO002', 'ISO003', 'ISO004', 'ISO006', 'ISO007', 'ISO009'];
  * package's root to what the reference names (which includes, which entity, which reference).
  * `view` is the project the check ran in (the package's own view with `--package`). FILE is
  * relative to the checked folder, as `isola check` prints it, or to the current folder. The
- * finding, the path and the errors are in the user's language.
+ * finding, the path and the errors are in the user's language. `json`: the findings as
+ * `isola check --format json` gives them, each with its `explanation` (steps, conclusion).
  */
-export function runExplain(spec: string, view: Project, io: Io): ExitCode {
+export function runExplain(spec: string, view: Project, io: Io, json = false): ExitCode {
   const t = translatorOf(io);
   const m = /^([A-Z]{3}\d{3})@(.+?):(\d+)(?::(\d+))?$/.exec(spec);
   if (!m) throw new UsageError(t.t('cli.explain.spec', { spec }));
@@ -28,6 +29,18 @@ export function runExplain(spec: string, view: Project, io: Io): ExitCode {
   const col = colText === undefined ? undefined : Number(colText) - 1;
   const found = diagnoseManifest(view, manifest, undefined, t).filter((d) => d.code === code && d.range.start.line === line && (col === undefined || d.range.start.character === col));
   if (found.length === 0) throw new UsageError(t.t('cli.explain.noFinding', { code, place: `${manifest.file}:${lineText}${colText ? `:${colText}` : ''}` }));
+  if (json) {
+    const diagnostics = found.map((d) => {
+      const ref = referenceAt(manifest, d.range);
+      const x = ref && explainReference(view, ref, t);
+      return {
+        file: d.file, range: d.range, severity: d.severity, code: d.code, message: d.message, package: d.package ?? null,
+        explanation: x ? { package: { kind: x.package.kind, code: x.package.code }, steps: x.steps, conclusion: x.conclusion } : null,
+      };
+    });
+    io.out(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
+    return 0;
+  }
   for (const d of found) {
     io.out(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}\n`);
     const ref = referenceAt(manifest, d.range);

@@ -184,6 +184,26 @@ describe('isola check --explain', () => {
     assert.match(r.out, /Path from workspace `payments`:/);
   });
 
+  it('--format json gives the finding as `check --format json` does, with its path; SARIF is refused', () => {
+    const r = isola(['check', 'examples/broken', '--explain', 'ISO004@sales.isola.json:27', '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const { diagnostics } = JSON.parse(r.out);
+    assert.equal(diagnostics.length, 1);
+    const [d] = diagnostics;
+    assert.deepEqual([d.file, d.range.start, d.severity, d.code], ['sales.isola.json', { line: 26, character: 80 }, 'error', 'ISO004']);
+    assert.match(d.message, /^App `crm_ext\.lead_sources` belongs to workspace `crm_ext`/);
+    assert.deepEqual(d.explanation.package, { kind: 'workspace', code: 'sales' });
+    assert.deepEqual(d.explanation.steps.map((s: { role: string; file?: string }) => [s.role, s.file]), [
+      ['package', 'sales.isola.json'], ['entity', 'sales.isola.json'], ['entity', 'sales.isola.json'],
+      ['reference', 'sales.isola.json'], ['target', 'crm_ext/crm_ext.isola.json'],
+    ]);
+    assert.equal(d.explanation.conclusion, 'The target is outside workspace `sales`, which carries namespace `sales`: ISO004.');
+    const sarif = isola(['check', 'examples/broken', '--explain', 'ISO004@sales.isola.json:27', '--format', 'sarif']);
+    assert.equal(sarif.code, 2);
+    assert.equal(sarif.out, '');
+    assert.equal(sarif.err, 'isola check: --explain prints text, or JSON with --format json; SARIF is for a whole check, without --explain\n');
+  });
+
   it('no such finding, or a code without a reference, is bad input (exit 2)', () => {
     let r = isola(['check', 'examples/broken', '--explain', 'ISO004@sales.isola.json:28']);
     assert.equal(r.code, 2);

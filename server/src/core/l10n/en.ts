@@ -221,6 +221,7 @@ export const en = {
   'cli.checkOneFolder': 'check takes one folder, got {n}: {folders}',
   'cli.explain.spec': '--explain takes CODE@FILE:LINE (as `isola check` prints them, e.g. ISO004@sales.isola.json:27), got "{spec}"',
   'cli.explain.code': '--explain traces findings on references ({codes}), not {code}',
+  'cli.explain.sarif': '--explain prints text, or JSON with --format json; SARIF is for a whole check, without --explain',
   'cli.explain.noManifest': 'no manifest {file} in {root}',
   'cli.explain.noFinding': 'no {code} finding at {place}',
   'cli.build.built': 'Built {file}: {kind} {code}, {cards} cards in {steps} steps, {records} data records, {entries} entries, {size}',

@@ -215,6 +215,7 @@ export const ru: Record<MessageKey, string> = {
   'cli.checkOneFolder': 'check проверяет одну папку, а указано {n}: {folders}',
   'cli.explain.spec': '--explain ожидает CODE@FILE:LINE (как их выводит `isola check`, например ISO004@sales.isola.json:27), а указано "{spec}"',
   'cli.explain.code': '--explain прослеживает только срабатывания на ссылках ({codes}), а не {code}',
+  'cli.explain.sarif': '--explain выводит текст, а с --format json — JSON; SARIF — для всей проверки, без --explain',
   'cli.explain.noManifest': 'в {root} нет манифеста {file}',
   'cli.explain.noFinding': 'в {place} нет срабатывания {code}',
   'cli.build.built': 'Собран {file}: {kind} {code}; карточек: {cards}, шагов: {steps}, записей данных: {records}, элементов архива: {entries}, размер {size}',

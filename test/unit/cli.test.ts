@@ -1,7 +1,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, readFileSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, readFileSync, mkdirSync, chmodSync, rmSync, cpSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -111,6 +111,22 @@ describe('isola check', () => {
       assert.equal(r.out, '');
       assert.equal(r.err.trim().split('\n').length, 1, r.err);
     }
+  });
+
+  it('says how to give an option a value that starts with a dash, on one line', (t) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-dash-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    // A copy: a build writes the project's history.
+    cpSync(path.join(REPO, 'examples/invoices'), path.join(dir, 'invoices'), { recursive: true });
+    const build = ['build', path.join(dir, 'invoices'), '--package', 'invoices', '--out', path.join(dir, 'p.isolapkg')];
+    let r = isola([...build, '--comment', '-hotfix']);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'isola build: --comment needs a value, and "-hotfix" starts with a dash, as an option does: if it is the value, write --comment=-hotfix\n');
+    r = isola([...build, '--title', "-it's a fix"]);
+    assert.equal(r.err, `isola build: --title needs a value, and "-it's a fix" starts with a dash, as an option does: if it is the value, write '--title=-it'\\''s a fix'\n`);
+    // What it says to write works.
+    r = isola([...build, '--comment=-hotfix']);
+    assert.equal(r.code, 0, r.err);
   });
 
   it('exits 2 on a folder that does not exist, or a file given as the folder', () => {

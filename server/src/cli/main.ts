@@ -1,6 +1,7 @@
 import { helpText, unknownCommand } from './help';
 import { CommandGroup, ExitCode, Io, isUsageError, takeLanguage } from './usage';
 import { oneLine } from '../core/oneLine';
+import { shellQuote } from './shellQuote';
 
 /**
  * The command groups, each a bundle of its own (dist/commands/GROUP.js, an entry point of
@@ -68,7 +69,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     return await GROUPS[group]()[command](rest, io);
   } catch (e) {
     const code = (e as { code?: unknown } | null | undefined)?.code;
-    if (isUsageError(e) || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`isola ${command}: ${argumentError(e as Error, rest)}\n`);
+      return 2;
+    }
+    if (isUsageError(e)) {
       io.err(`isola ${command}: ${firstLine(e)}\n`);
       return 2;
     }
@@ -86,6 +91,21 @@ function debugging(): boolean {
 export function internalError(prefix: string, e: unknown): string {
   if (debugging()) return `${prefix}: internal error: ${(e as Error | undefined)?.stack ?? String(e)}\n`;
   return `${prefix}: internal error: ${firstLine(e)} (ISOLA_DEBUG=1 prints the stack trace)\n`;
+}
+
+/**
+ * Node's complaint about the arguments on one line. Its lines after the first say what to do
+ * (`--comment=-XYZ` for a value that starts with a dash), so they are kept, joined; the
+ * ambiguous value gets a sentence of its own that quotes what was typed.
+ */
+export function argumentError(e: Error, args: readonly string[]): string {
+  const ambiguous = /^Option '(-[^']*)' argument is ambiguous/.exec(e.message);
+  const at = ambiguous ? args.indexOf(ambiguous[1]) : -1;
+  if (ambiguous && at >= 0 && at + 1 < args.length) {
+    const [option, value] = [ambiguous[1], args[at + 1]];
+    return oneLine(`${option} needs a value, and "${value}" starts with a dash, as an option does: if it is the value, write ${shellQuote(`${option}=${value}`)}`, Infinity);
+  }
+  return oneLine(e.message.split('\n').map((l) => l.trim()).filter(Boolean).join(' '), Infinity) || 'bad arguments';
 }
 
 function firstLine(e: unknown): string {

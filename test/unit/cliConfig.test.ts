@@ -1,12 +1,14 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// What isola.config.json decides for the command line: which environment asks for a confirmation,
-// and how a file that cannot be used is reported.
+// What isola.config.json decides for the command line: which variable a refused token is fixed
+// in, which environment asks for a confirmation, and how a file that cannot be used is reported.
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -28,6 +30,39 @@ function configured(text: string): string {
   writeFileSync(path.join(dir, 'isola.config.json'), text);
   return dir;
 }
+
+/** `isola ARGS` without blocking this process (a service in it must answer). */
+function isolaAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+}
+
+describe('a token the service refuses', () => {
+  it('names the variable it came from, the default one or the tokenEnv', async () => {
+    // A service that refuses every token, as `isola env serve` does a wrong one.
+    const server = createServer((_req, res) => {
+      const body = JSON.stringify({ error: { status: 401, reason: 'unauthorized', message: 'invalid token' } });
+      res.writeHead(401, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const dir = configured(JSON.stringify({ environments: { staging: { url }, prod: { url, tokenEnv: 'ISOLA_PROD_KEY' } } }));
+      const env = { ...process.env, ISOLA_TOKEN_STAGING: 'wrong', ISOLA_PROD_KEY: 'wrong' };
+      for (const [name, variable] of [['staging', 'ISOLA_TOKEN_STAGING'], ['prod', 'ISOLA_PROD_KEY']]) {
+        const r = await isolaAsync(['export', '--package', 'sales', '--env', name, '--out', 'x.isolapkg'], dir, env);
+        assert.equal(r.code, 1, r.out + r.err);
+        assert.equal(r.err, `isola export: ${name}: invalid token (check ${variable})\n`);
+      }
+    } finally {
+      server.close();
+    }
+  });
+});
 
 describe('a production environment', () => {
   // The confirmation is asked before the package file is looked at: a missing file shows it passed.

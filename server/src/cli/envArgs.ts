@@ -19,6 +19,11 @@ export function tool(): { name: string; version: string } {
  * environment variable (never from the file).
  */
 export async function openEnvironment(name: string | undefined, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<EnvClient> {
+  return (await open(name, io, env)).client;
+}
+
+/** The client for `--env NAME` and, for a service, the variable its token came from. */
+async function open(name: string | undefined, io: Io, env: NodeJS.ProcessEnv): Promise<{ client: EnvClient; tokenVar?: string }> {
   let config;
   try {
     config = loadConfig(io.cwd);
@@ -32,7 +37,7 @@ export async function openEnvironment(name: string | undefined, io: Io, env: Nod
   if (!e) throw new UsageError(`no environment "${wanted}" in ${config.file ?? 'isola.config.json (none found)'}; known: ${config.environments.map((x) => x.name).join(', ')}`);
   if (!e.url) {
     try {
-      return await LocalClient.open(e.data!, os.userInfo().username, tool());
+      return { client: await LocalClient.open(e.data!, os.userInfo().username, tool()) };
     } catch (err) {
       throw new UsageError(`cannot open the local environment: ${(err as Error).message}`);
     }
@@ -40,7 +45,7 @@ export async function openEnvironment(name: string | undefined, io: Io, env: Nod
   const tokenVar = e.tokenEnv ?? defaultTokenEnv(e.name);
   const token = env[tokenVar];
   if (!token) throw new UsageError(`environment "${e.name}" needs a token: set ${tokenVar}`);
-  return new HttpClient(e.name, e.url, token, io.locale);
+  return { client: new HttpClient(e.name, e.url, token, io.locale), tokenVar };
 }
 
 /** Whether `--env NAME` is marked production in isola.config.json. */
@@ -67,11 +72,12 @@ export function describeEnvError(e: unknown, envName: string, tokenVar?: string,
  * turns a refusal from the environment into one line (`isola COMMAND: ...`) and exit code 1.
  */
 export async function withEnvironment(command: string, name: string | undefined, io: Io, work: (client: EnvClient) => Promise<ExitCode>): Promise<ExitCode> {
-  const client = await openEnvironment(name, io);
+  const { client, tokenVar } = await open(name, io, process.env);
   try {
     return await work(client);
   } catch (e) {
-    const line = describeEnvError(e, client.name, undefined, translatorOf(io));
+    // A refused token names the variable it came from: the one to fix.
+    const line = describeEnvError(e, client.name, tokenVar, translatorOf(io));
     if (!line) throw e;
     io.err(`isola ${command}: ${line}\n`);
     return 1;

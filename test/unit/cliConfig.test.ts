@@ -64,6 +64,36 @@ describe('a token the service refuses', () => {
   });
 });
 
+describe('a url in isola.config.json', () => {
+  it('that is no address is bad input (exit 2) naming the file, not an unreachable service', () => {
+    for (const url of ['not a url', 'ftp://x']) {
+      const dir = configured(JSON.stringify({ environments: { staging: { url } } }));
+      const r = isola(['export', '--package', 'sales', '--env', 'staging', '--out', 'x.isolapkg'], dir, { ...process.env, ISOLA_TOKEN_STAGING: 't' });
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.equal(r.err, `isola export: ${path.join(dir, 'isola.config.json')}: the "url" of environment "staging" must be an http:// or https:// address, such as http://127.0.0.1:7700, not ${JSON.stringify(url)}\n`);
+    }
+  });
+
+  it('where nothing listens says to check it or to start the service', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise((resolve) => probe.close(resolve));
+    const dir = configured(JSON.stringify({ environments: { staging: { url } } }));
+    const r = isola(['export', '--package', 'sales', '--env', 'staging', '--out', 'x.isolapkg'], dir, { ...process.env, ISOLA_TOKEN_STAGING: 't' });
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.equal(r.err, `isola export: cannot reach the environment at ${url} (ECONNREFUSED); nothing listens there: check its "url" in isola.config.json, or start the service (isola env serve)\n`);
+  });
+
+  it('in a file with a syntax error is not reached for: the error says where it is', () => {
+    const dir = configured('{ "environments": {\n  "staging": { "url": "http://127.0.0.1:7700" }\n  "prod": {} } }');
+    const r = isola(['export', '--package', 'sales', '--out', 'x.isolapkg'], dir);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.equal(r.err, `isola export: ${path.join(dir, 'isola.config.json')}:3:3: not valid JSON (comma expected)\n`);
+  });
+});
+
 describe('a production environment', () => {
   // The confirmation is asked before the package file is looked at: a missing file shows it passed.
   const refused = /^isola import: "(\w+)" is a production environment: repeat its name with --confirm \1 to import into it \(or use --dry-run\)\n$/;

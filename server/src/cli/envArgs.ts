@@ -57,9 +57,15 @@ export function isProduction(name: string | undefined, io: Io): boolean {
   }
 }
 
+/** What to do when a service cannot be reached, for the reasons a user can act on. */
+const UNREACHABLE_HINTS: Record<string, string> = {
+  ECONNREFUSED: 'nothing listens there: check its "url" in isola.config.json, or start the service (isola env serve)',
+  ENOTFOUND: 'no such host: check its "url" in isola.config.json',
+};
+
 /** A refusal from the environment as one line, with what to do for the common ones. */
 export function describeEnvError(e: unknown, envName: string, tokenVar?: string, t: Translator = english): string | undefined {
-  if (e instanceof UnreachableError) return e.message;
+  if (e instanceof UnreachableError) return `${e.message}${Object.hasOwn(UNREACHABLE_HINTS, e.reason) ? `; ${UNREACHABLE_HINTS[e.reason]}` : ''}`;
   if (!(e instanceof EnvError)) return undefined;
   // The local environment's refusals are in-process: they come in the user's language too.
   const message = e.messageIn(t);

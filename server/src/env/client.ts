@@ -57,10 +57,10 @@ export interface EnvClient {
   close(): Promise<void>;
 }
 
-/** A service that cannot be reached; says the URL so the user can check it. */
+/** A service that cannot be reached; says the URL so the user can check it. `reason`: the error's code (ECONNREFUSED) or message. */
 export class UnreachableError extends Error {
-  constructor(readonly url: string, cause: string) {
-    super(`cannot reach the environment at ${url} (${cause})`);
+  constructor(readonly url: string, readonly reason: string) {
+    super(`cannot reach the environment at ${url} (${reason})`);
   }
 }
 

@@ -2,6 +2,7 @@ import { readRegularFile } from '../core/manifest/host';
 import { linkedPathVerdict } from '../core/manifest/linkedPath';
 import * as path from 'node:path';
 import { parseJson } from '../core/json/parse';
+import { LineIndex } from '../core/json/positions';
 import { CONFIG_FILE, findUp, ForeignFile } from '../core/packaging/projectFolder';
 
 export { CONFIG_FILE };
@@ -49,6 +50,16 @@ function shortJson(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 39)}…` : s;
 }
 
+/** Whether `url` is an address a service can be reached at: http or https, with a host. */
+function serviceUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.host !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Finds and reads `isola.config.json`; `local` is always there (spec §6). */
 export function loadConfig(from: string): IsolaConfig {
   // Found the way a package's project folder is (packageProjectFolder), so both agree.
@@ -60,8 +71,14 @@ export function loadConfig(from: string): IsolaConfig {
   if (file) {
     const read = readRegularFile(file);
     if (!read || 'reason' in read) throw new ConfigError(`${file}: ${read ? read.reason : 'cannot be read'}`);
-    const { value, errors } = parseJson(read.bytes.toString('utf8'));
-    if (errors.length || typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${file}: not a JSON object`);
+    const text = read.bytes.toString('utf8');
+    const { value, errors } = parseJson(text);
+    if (errors.length) {
+      // Where, as an editor counts (one-based): an offset alone sends the user counting characters.
+      const at = new LineIndex(text).positionAt(errors[0].offset);
+      throw new ConfigError(`${file}:${at.line + 1}:${at.character + 1}: not valid JSON (${errors[0].message})`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${file}: not a JSON object`);
     const envs = (value as { environments?: unknown }).environments ?? {};
     if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) throw new ConfigError(`${file}: "environments" must be an object keyed by environment name`);
     for (const [name, raw] of Object.entries(envs as Record<string, unknown>)) {
@@ -72,6 +89,9 @@ export function loadConfig(from: string): IsolaConfig {
         throw new ConfigError(`${file}: the "tokenEnv" of environment "${name}" must name a variable starting with ISOLA_ (upper-case letters, digits and _), such as ${defaultTokenEnv(name)}; other variables may hold other secrets`);
       }
       if (name !== 'local' && typeof e.url !== 'string') throw new ConfigError(`${file}: environment "${name}" needs a "url"`);
+      if (name !== 'local' && !serviceUrl(e.url as string)) {
+        throw new ConfigError(`${file}: the "url" of environment "${name}" must be an http:// or https:// address, such as http://127.0.0.1:7700, not ${shortJson(e.url)}`);
+      }
       // A value of the wrong type is a mistake, never a default: `"production": "true"` would
       // otherwise drop the confirmation that guards a production environment.
       if ('production' in e && typeof e.production !== 'boolean') {

@@ -60,6 +60,20 @@ describe('isola.config.json', () => {
     assert.deepEqual(loadConfig(dir).environments.map((e) => e.production), [true, false]);
   });
 
+  it('refuses a url that is no http or https address, naming the file and the environment', () => {
+    const file = path.join(dir, 'isola.config.json');
+    for (const url of ['not a url', 'ftp://x', 'file:///srv/isola', '127.0.0.1:7700', 'http://']) {
+      write({ environments: { staging: { url } } });
+      assert.throws(() => loadConfig(dir), (e: Error) => e instanceof ConfigError
+        && e.message === `${file}: the "url" of environment "staging" must be an http:// or https:// address, such as http://127.0.0.1:7700, not ${JSON.stringify(url)}`, url);
+    }
+  });
+
+  it('says where a syntax error is, line and column', () => {
+    write('{\n  "environments": {\n    "staging": { "url": "http://x", }\n    "prod": {}\n  }\n}\n');
+    assert.throws(() => loadConfig(dir), (e: Error) => e instanceof ConfigError && e.message === `${path.join(dir, 'isola.config.json')}:4:5: not valid JSON (comma expected)`);
+  });
+
   it('takes only ISOLA_ variables as tokenEnv, so a committed edit cannot send other secrets', () => {
     for (const tokenEnv of ['GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'isola_token', 'ISOLA_', 'XISOLA_TOKEN', ' ISOLA_TOKEN', 42, null]) {
       write({ environments: { staging: { url: 'http://x', tokenEnv } } });

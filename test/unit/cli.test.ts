@@ -136,6 +136,12 @@ describe('isola check', () => {
     const file = isola(['check', 'package.json']);
     assert.equal(file.code, 2);
     assert.equal(file.err.trim().split('\n').length, 1, file.err);
+    // A manifest given for DIR: its folder is what was meant.
+    for (const command of ['check', 'build', 'graph']) {
+      const manifest = isola([command, 'examples/broken/sales.isola.json', ...(command === 'check' ? [] : ['--package', 'sales'])]);
+      assert.equal(manifest.code, 2, command);
+      assert.equal(manifest.err, `isola ${command}: ${path.join(REPO, 'examples/broken/sales.isola.json')} is a file; DIR must be a folder (the project folder, such as ${path.join(REPO, 'examples/broken')})\n`);
+    }
   });
 
   it('exits 2 on a folder it may not read', { skip: process.getuid?.() === 0 && 'root may read every folder' }, () => {

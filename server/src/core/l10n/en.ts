@@ -271,6 +271,7 @@ export const en = {
   'cli.none': 'none',
   'cli.cannotReadFolder': 'cannot read folder {dir}: {reason}',
   'cli.cannotRead': 'cannot read {file}: {reason}',
+  'cli.fileNotFolder': '{dir} is a file; DIR must be a folder (the project folder, such as {parent})',
   'cli.notFolder': '{dir} is not a folder',
   'cli.oneFolder': '{command} takes one folder, got {n}: {folders}',
   'cli.count.entity': '{n} entity|{n} entities',

@@ -263,6 +263,7 @@ export const ru: Record<MessageKey, string> = {
   'cli.none': 'нет',
   'cli.cannotReadFolder': 'не удаётся прочитать папку {dir}: {reason}',
   'cli.cannotRead': 'не удаётся прочитать {file}: {reason}',
+  'cli.fileNotFolder': '{dir} — файл; DIR должен быть папкой (папкой проекта, например {parent})',
   'cli.notFolder': '{dir} — не папка',
   'cli.oneFolder': '{command} принимает одну папку, а указано {n}: {folders}',
   'cli.count.entity': '{n} объект|{n} объекта|{n} объектов',

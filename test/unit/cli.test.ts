@@ -129,6 +129,16 @@ describe('isola check', () => {
     assert.equal(r.code, 0, r.err);
   });
 
+  it('with no command prints the help and exits 2 with the reason on stderr', () => {
+    const r = isola([]);
+    assert.equal(r.code, 2);
+    assert.equal(r.out, isola(['help']).out);
+    assert.equal(r.err, 'isola: no command given (isola <command>; the list: isola help)\n');
+    const ru = isola(['--lang', 'ru']);
+    assert.equal(ru.code, 2);
+    assert.equal(ru.err, 'isola: не указана команда (isola <команда>; список: isola help)\n');
+  });
+
   it('exits 2 on a folder that does not exist, or a file given as the folder', () => {
     const missing = isola(['check', 'no/such/folder']);
     assert.equal(missing.code, 2);

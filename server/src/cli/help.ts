@@ -107,6 +107,16 @@ export function helpText(locale: Locale | undefined): string {
   return locale === 'ru' ? HELP_RU : HELP;
 }
 
+/**
+ * What the dispatcher says on stderr when no command is given, after the help on stdout (as git
+ * and npm print their usage there): the exit status 2 comes with its one-line reason.
+ */
+export function noCommand(locale: Locale | undefined): string {
+  return locale === 'ru'
+    ? 'isola: не указана команда (isola <команда>; список: isola help)\n'
+    : 'isola: no command given (isola <command>; the list: isola help)\n';
+}
+
 /** What the dispatcher says of a command it does not know. */
 export function unknownCommand(command: string, locale: Locale | undefined): string {
   return locale === 'ru'

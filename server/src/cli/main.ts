@@ -1,4 +1,4 @@
-import { helpText, unknownCommand } from './help';
+import { helpText, noCommand, unknownCommand } from './help';
 import { CommandGroup, ExitCode, Io, isUsageError, takeLanguage } from './usage';
 import { oneLine } from '../core/oneLine';
 import { shellQuote } from './shellQuote';
@@ -54,7 +54,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     io.out(helpText(io.locale));
-    return command ? 0 : 2;
+    if (command) return 0;
+    io.err(noCommand(io.locale));
+    return 2;
   }
   if (command === '--version' || command === '-v') {
     io.out(`${require('../../../package.json').version}\n`);

@@ -136,6 +136,21 @@ describe('isola init', () => {
     assert.match(k.err, /unknown kind "package"/);
   });
 
+  it('its Next line, pasted into a POSIX shell, goes into the folder whatever its name', { skip: process.platform === 'win32' && 'a POSIX shell' }, () => {
+    const parent = path.join(tmp, 'names');
+    mkdirSync(parent);
+    for (const [i, name] of ['my proj', "it's", 'two\nlines', '$HOME;`x`', 'plain'].entries()) {
+      const r = isola(['init', name, '--code', `p${i}`], parent);
+      assert.equal(r.code, 0, r.out + r.err);
+      const cd = /^Next: (cd [\s\S]*?) && isola check/m.exec(r.out)?.[1];
+      assert.ok(cd, r.out);
+      if (name === 'plain') assert.equal(cd, 'cd plain', 'quoted only when needed');
+      const sh = spawnSync('sh', ['-c', `${cd} && pwd`], { cwd: parent, encoding: 'utf8' });
+      assert.equal(sh.status, 0, `${cd}\n${sh.stderr}`);
+      assert.equal(sh.stdout, `${path.join(parent, name)}\n`, cd);
+    }
+  });
+
   it('isola help lists init', () => {
     assert.match(isola(['help'], tmp).out, /^  init \[DIR\]/m);
   });

@@ -6,6 +6,7 @@ import { MANIFEST_KINDS, ManifestKind } from '../core/manifest/types';
 import { english, Translator } from '../core/l10n';
 import { translatorOf } from './lang';
 import { shown } from './projectArgs';
+import { shellQuote } from './shellQuote';
 import { ExitCode, Io, UsageError } from './usage';
 
 const SYNOPSIS = 'isola init [DIR] [--kind workspace|module|app|solution|configuration] [--code CODE] [--title T] [--languages en,ru]';
@@ -54,7 +55,9 @@ export async function runInit(args: string[], io: Io): Promise<ExitCode> {
   // The paths line up after the longer word (8 characters in English).
   const width = Math.max(mode.create.length, mode.append.length);
   for (const f of plan.files) io.out(`  ${mode[f.mode].padEnd(width)}  ${f.path}\n`);
-  const cd = where === '.' ? '' : `cd ${where} && `;
+  // Pasted into a shell as it is: quoted when the name holds a space, a quote or a line break,
+  // and never read as an option of cd.
+  const cd = where === '.' ? '' : `cd ${shellQuote(where.startsWith('-') ? `./${where}` : where)} && `;
   io.out(`${t.t('cli.init.next', { commands: `${cd}${plan.next.join(' && ')}` })}\n`);
   return 0;
 }

@@ -118,9 +118,28 @@ export function loadConfig(from: string): IsolaConfig {
       });
     }
   }
+  if (file) refuseSharedDefaultTokens(file, environments);
   if (!environments.some((e) => e.name === 'local')) environments.unshift({ name: 'local' });
   const local = environments.find((e) => e.name === 'local')!;
   local.data ??= path.join(root, '.isola', 'local');
   return { root, file, environments, ignored };
 }
 
+
+/**
+ * Two services whose names spell one default token variable (`s` and `S`, `my-env` and `my_env`)
+ * would each send the token set for the other to its own address: refused unless one of them
+ * names its own `tokenEnv` (or both lead to one origin, where one token is meant).
+ */
+function refuseSharedDefaultTokens(file: string, environments: EnvironmentConfig[]): void {
+  const byVar = new Map<string, EnvironmentConfig>();
+  for (const e of environments) {
+    if (e.url === undefined || e.tokenEnv !== undefined) continue;
+    const v = defaultTokenEnv(e.name);
+    const other = byVar.get(v);
+    if (other && new URL(other.url!).origin !== new URL(e.url).origin) {
+      throw new ConfigError(`${file}: environments "${other.name}" and "${e.name}" would both read their token from ${v} and send it to ${new URL(other.url!).origin} and ${new URL(e.url).origin}: give one of them a "tokenEnv" of its own`);
+    }
+    byVar.set(v, e);
+  }
+}

@@ -86,6 +86,19 @@ describe('isola.config.json', () => {
     assert.throws(() => loadConfig(dir), (e: Error) => /set ISOLA_TOKEN_STAGING instead/.test(e.message));
   });
 
+  it('refuses two services whose names spell one token variable, unless one names its own', () => {
+    write({ environments: { s: { url: 'http://a.example:7700' }, S: { url: 'https://b.example' } } });
+    assert.throws(() => loadConfig(dir), (e: Error) => e instanceof ConfigError &&
+      e.message.endsWith('environments "s" and "S" would both read their token from ISOLA_TOKEN_S and send it to http://a.example:7700 and https://b.example: give one of them a "tokenEnv" of its own'), 'case');
+    write({ environments: { 'my-env': { url: 'http://a.example' }, my_env: { url: 'http://b.example' } } });
+    assert.throws(() => loadConfig(dir), /environments "my-env" and "my_env" would both read their token from ISOLA_TOKEN_MY_ENV/);
+    // One of them with a variable of its own, or both at one origin: one token is meant.
+    write({ environments: { s: { url: 'http://a.example' }, S: { url: 'http://b.example', tokenEnv: 'ISOLA_TOKEN_B' } } });
+    assert.deepEqual(loadConfig(dir).environments.map((e) => e.name), ['local', 's', 'S']);
+    write({ environments: { s: { url: 'http://a.example/' }, S: { url: 'http://a.example' } } });
+    assert.equal(loadConfig(dir).environments.length, 3);
+  });
+
   it('trusts a config file its user or root owns, as git trusts a repository', () => {
     assert.equal(trustedOwner(1000, 1000), true);
     assert.equal(trustedOwner(0, 1000), true);

@@ -93,6 +93,13 @@ describe('findGlobalUses', () => {
     assert.deepEqual(uses('Global\n  .ns'), ['Global\n']);
     assert.deepEqual(uses('Global?.ns'), ['Global?']);
   });
+  it('finds Global however it is reached: by index, through an alias, handed on', () => {
+    const at = (src: string) => findGlobalUses(src).map((u) => src.slice(u.index, u.index + u.length));
+    assert.deepEqual(at('const r = Global["ns"].app;'), ['Global']);
+    assert.deepEqual(at('const G = Global; await G.ns.app.search();'), ['Global']);
+    assert.deepEqual(at('use(Global); const x = ok ? Global : none;'), ['Global', 'Global']);
+    assert.deepEqual(at('const o = { Global: 1, b: 2 }; const p = {a: 1, Global : 2};'), []);
+  });
   it('ignores comments, strings, properties and longer identifiers', () => {
     assert.deepEqual(uses('// Global.x\n/* Global.y */ "Global.z"; \'Global.w\'; myGlobal.q; ctx.Global.r; Global2.s'), []);
   });

@@ -88,9 +88,14 @@ describe('ISO001 global script', () => {
     assert.equal(c.text(c.one('ISO001')), 'Global');
   });
 
-  it('does not fire for `myGlobal.x`, `x.Global.y`, `GlobalX.y` or `Global` without a dot', async () => {
-    const c = await run(withSource('myGlobal.x(); x.Global.y(); GlobalX.y(); const g = Global; _Global.z; $Global.w;'));
+  it('does not fire for `myGlobal.x`, `x.Global.y`, `GlobalX.y` or a key named Global', async () => {
+    const c = await run(withSource('myGlobal.x(); x.Global.y(); GlobalX.y(); const o = { Global: 1 }; _Global.z; $Global.w;'));
     c.none('ISO001');
+  });
+
+  it('fires for Global reached by index or through an alias, which reach the same objects', async () => {
+    const c = await run(withSource('const g = Global; await g.crm.deals.search(); await Global["crm"].deals.search();'));
+    assert.deepEqual(c.of('ISO001').map((d) => c.text(d)), ['Global', 'Global']);
   });
 
   it('fires in the script FILE for file scripts, at `Global` in that file', async () => {

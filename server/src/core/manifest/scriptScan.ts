@@ -12,7 +12,9 @@ const isIdent = (c: number) =>
 
 /**
  * Finds uses of the `Global` object in TypeScript/JavaScript source: the identifier `Global`
- * followed by `.`, outside comments and string literals, and not itself a property (`x.Global`).
+ * outside comments and string literals, not itself a property (`x.Global`) or an object literal's
+ * key. Not only `Global.`: `Global["ns"]`, `Global?.ns` and `const G = Global; G.ns` reach the
+ * same objects outside the package.
  * A lexer, not a parser: template literals are skipped except for their `${...}` expressions.
  */
 export function findGlobalUses(src: string): GlobalUse[] {
@@ -95,11 +97,7 @@ export function findGlobalUses(src: string): GlobalUse[] {
       const start = i;
       while (i < n && isIdent(src.charCodeAt(i))) i++;
       regexAllowed = REGEX_KEYWORDS.has(src.slice(start, i));
-      if (i - start === 6 && src.startsWith('Global', start) && !precededByDot(src, start)) {
-        let j = i;
-        while (j < n && /\s/.test(src[j])) j++;
-        if (src.charCodeAt(j) === 46 || (src.charCodeAt(j) === 63 && src.charCodeAt(j + 1) === 46)) uses.push({ index: start, length: 6 });
-      }
+      if (i - start === 6 && src.startsWith('Global', start) && !precededByDot(src, start) && !objectKey(src, start, i)) uses.push({ index: start, length: 6 });
     } else {
       // Whitespace keeps the previous state; `)` and `]` end an operand; other punctuation starts one.
       if (c === 41 || c === 93) regexAllowed = false;
@@ -108,6 +106,20 @@ export function findGlobalUses(src: string): GlobalUse[] {
     }
   }
   return uses;
+}
+
+/**
+ * Whether the identifier at `start`..`end` is a key of an object literal (`{ Global: 1 }`), which
+ * names no object: after `{` or `,` and before `:`. Anything else that names `Global` reaches the
+ * object, whether it goes on with `.`, `?.`, `[` or hands it elsewhere (`const G = Global`).
+ */
+function objectKey(src: string, start: number, end: number): boolean {
+  let j = end;
+  while (j < src.length && /\s/.test(src[j])) j++;
+  if (src.charCodeAt(j) !== 58 || src.charCodeAt(j + 1) === 58) return false;
+  let k = start - 1;
+  while (k >= 0 && /\s/.test(src[k])) k--;
+  return src.charCodeAt(k) === 123 || src.charCodeAt(k) === 44;
 }
 
 function precededByDot(src: string, at: number): boolean {

@@ -7,7 +7,7 @@ export const iso001: Rule = {
   code: 'ISO001',
   severity: 'error',
   title: 'Global script',
-  description: 'A script with the Global flag, or one whose source uses `Global.`, reaches objects outside the package; the platform refuses to export it.',
+  description: 'A script with the Global flag, or one whose source uses the `Global` object (`Global.`, `Global[...]`, an alias of it), reaches objects outside the package; the platform refuses to export it.',
   check(m, ctx) {
     const pkg = ctx.pkg;
     if (!pkg || pkg.kind === 'configuration') return [];

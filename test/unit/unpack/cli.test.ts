@@ -222,4 +222,19 @@ describe('isola unpack beside a manifest of another unit with the same code', ()
     assert.deepEqual(readdirSync(project).sort(), ['isola.config.json', 'mods']);
     assert.equal(isola(['check', '.'], project).code, 0);
   });
+
+  it('two manifests of the package\'s own workspace: refused, naming both, and neither edited', () => {
+    const project = path.join(tmp, 'two-of-one');
+    cpSync(path.join(REPO, 'examples/invoices'), project, { recursive: true });
+    assert.equal(isola(['build', '.', '--package', 'invoices', '--out', '../two-of-one.isolapkg'], project).code, 0);
+    mkdirSync(path.join(project, 'old'));
+    const copy = readFileSync(path.join(project, 'invoices.isola.json'), 'utf8').replace('"title": "Invoices"', '"title": "Invoices (old)"');
+    writeFileSync(path.join(project, 'old/invoices.isola.json'), copy);
+    const before = readFileSync(path.join(project, 'invoices.isola.json'), 'utf8');
+    const r = isola(['unpack', '../two-of-one.isolapkg', '--dir', '.'], project);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.err, /invoices\.isola\.json and old\/invoices\.isola\.json both declare workspace invoices \(isola check says MAN001\): keep one of them, then unpack/);
+    assert.equal(readFileSync(path.join(project, 'invoices.isola.json'), 'utf8'), before);
+    assert.equal(readFileSync(path.join(project, 'old/invoices.isola.json'), 'utf8'), copy);
+  });
 });

@@ -89,7 +89,10 @@ class Unpacker {
   }
 
   private draft(kind: ManifestKind, code: string, file: string, value: Obj, namespace?: string): ManifestDraft {
-    const existing = this.existing.find((e) => e.kind === kind && e.code === code && (kind !== 'app' || e.namespace === namespace));
+    const same = this.existing.filter((e) => e.kind === kind && e.code === code && (kind !== 'app' || e.namespace === namespace));
+    // Editing one of two would leave the other as it was, and which one is no one's choice.
+    if (same.length > 1) throw new UnpackRefused(`${same[0].file} and ${same[1].file} both declare ${kind} ${namespace ? `${namespace}.` : ''}${code} (isola check says MAN001): keep one of them, then unpack`);
+    const existing = same[0];
     const m: ManifestDraft = { file: existing?.file ?? file, kind, code, value, existing };
     this.drafts.push(m);
     return m;

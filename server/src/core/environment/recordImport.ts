@@ -143,6 +143,7 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
       let parts: Buffer[] = [];
       let n = 0;
       for await (const batch of view.reader.recordLines(source)) {
+        const c = ids ? chunkNames.indexOf(batch.chunk) : -1;
         for (let k = 0; k < batch.lines.length; k++) {
           const raw = batch.lines[k];
           if (raw.length === 0) continue;
@@ -168,7 +169,6 @@ function lineReader(view: PackageView, source: string, target: string, o: Record
             // import whole, with its message, rather than being changed.
             body = Buffer.from(copyText(raw.toString('utf8')), 'utf8');
           }
-          const c = ids ? chunkNames.indexOf(batch.chunk) : -1;
           const earlier = ids?.repeated(id, recordWhere(c, batch.first + k));
           if (earlier !== undefined) {
             const why = `data ${target}: ${batch.chunk}: ${repeatedRecord(chunkNames, c, batch.first + k, id, earlier)}; nothing was imported`;

@@ -272,6 +272,7 @@ export class PackageReader {
             onProgress?.(done, total);
           });
           let n = 1;
+          const c = tally.set.chunks.indexOf(name);
           for await (const lines of byteLines(stream)) {
             if (problem) continue;
             for (const line of lines) {
@@ -280,7 +281,6 @@ export class PackageReader {
               if ('problem' in r) problem = r.problem;
               else {
                 // Two records with one key would be one record in an environment.
-                const c = tally.set.chunks.indexOf(name);
                 const earlier = tally.ids.repeated(r.id, recordWhere(c, n - 1));
                 if (earlier !== undefined) problem = repeatedRecord(tally.set.chunks, c, n - 1, r.id, earlier);
               }

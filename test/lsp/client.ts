@@ -44,6 +44,8 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Files to add to (or replace in) the copy before the server starts, project-relative. */
   files?: Record<string, string>;
+  /** Symbolic links to make in the copy before the server starts: project-relative link -> target as written. */
+  links?: Record<string, string>;
   /** Wait until every manifest has its first publish (default true). */
   waitForInitial?: boolean;
   /** Milliseconds to wait for the first diagnostics (default 15000). */
@@ -180,6 +182,7 @@ export class LspClient {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       fs.writeFileSync(path.join(root, rel), text);
     }
+    for (const [rel, target] of Object.entries(options.links ?? {})) fs.symlinkSync(target, path.join(root, rel));
     const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(root, proc, options.settings ?? { diagnostics: { delay: 20 } });
     const folder = options.folder ?? '';

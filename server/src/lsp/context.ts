@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Project } from '../core/manifest/project';
 import type { Manifest } from '../core/manifest/types';
 import type { Translator } from '../core/l10n';
-import { toPath } from './convert';
+import { toPath, toUri } from './convert';
 import type { IsolaWorkspace } from './workspace';
 
 /** What every handler gets: the connection, the open documents and the workspace model. */
@@ -26,4 +26,16 @@ export async function modelOf(ctx: HandlerContext, uri: string): Promise<{ proje
   await ctx.started;
   await ctx.workspace.sync();
   return ctx.workspace.projectOf(abs);
+}
+
+/**
+ * The URI that edits of a file go to: the file's own, unless it is a manifest open in the editor
+ * only through a symbolic link (see `LinkAliases`), whose document then takes them (one buffer
+ * holds the manifest's text, not two that drift apart).
+ */
+export function editUri(ctx: HandlerContext, abs: string): string {
+  const own = toUri(abs);
+  if (ctx.documents.get(own)) return own;
+  const link = ctx.workspace.linksTo(abs)[0];
+  return link !== undefined ? toUri(link) : own;
 }

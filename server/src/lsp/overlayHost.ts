@@ -2,14 +2,22 @@ import { fileURLToPath } from 'node:url';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { FileHost, nodeFileHost } from '../core/manifest/host';
+import type { LinkAliases } from './linkAliases';
 
-/** Serves open documents from the editor's memory and everything else from disk. */
-export function overlayHost(documents: TextDocuments<TextDocument>): FileHost {
+/**
+ * Serves open documents from the editor's memory and everything else from disk. A manifest
+ * open only through a symbolic link (see `LinkAliases`) is served the link document's text.
+ */
+export function overlayHost(documents: TextDocuments<TextDocument>, aliases?: LinkAliases): FileHost {
   const openText = (absPath: string): string | undefined => {
+    let viaLink: string | undefined;
     for (const d of documents.all()) {
-      if (d.uri.startsWith('file:') && fileURLToPath(d.uri) === absPath) return d.getText();
+      if (!d.uri.startsWith('file:')) continue;
+      const p = fileURLToPath(d.uri);
+      if (p === absPath) return d.getText();
+      if (viaLink === undefined && aliases?.targetOf(p) === absPath) viaLink = d.getText();
     }
-    return undefined;
+    return viaLink;
   };
   return {
     readFile: async (p) => openText(p) ?? nodeFileHost.readFile(p),

@@ -1,11 +1,12 @@
 import { compareCodes } from '../core/compare';
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Catalog } from '../core/catalog/catalog';
 import { buildManifest } from '../core/manifest/build';
 import { modelOrigin, referenceEditOf } from '../core/manifest/carryModel';
 import { rebuildAfterEdit } from '../core/manifest/edit';
 import { FileHost, isManifestPath, isProjectManifestPath, noteReadProblems } from '../core/manifest/host';
-import { linkedPathVerdict } from '../core/manifest/linkedPath';
+import { isWithin, linkedPathVerdict } from '../core/manifest/linkedPath';
 import { declaredLanguages } from '../core/manifest/packageInputs';
 import { codeFamily, loadProject, Project, resolveLinks } from '../core/manifest/project';
 import { GLOBAL_NAMESPACE, Manifest, Reference } from '../core/manifest/types';
@@ -64,6 +65,27 @@ export class ProjectState {
 
   manifest(absPath: string): Manifest | undefined {
     return this.manifests.get(absPath);
+  }
+
+  /**
+   * The manifest of this root that a symbolic link at `absPath` leads to, when the root holds that
+   * file under another path (its own, or a link listed before), as `withoutLinkTwins` judges the
+   * listing of `isola check`; undefined for anything else (a manifest of its own, a plain file, a
+   * link that leads out of the root or to nothing).
+   */
+  linkTwinOf(absPath: string): string | undefined {
+    if (this.manifests.has(absPath)) return undefined;
+    const real = realPathOf(absPath);
+    if (real === undefined) return undefined;
+    const realRoot = realPathOf(this.root) ?? this.root;
+    if (!isWithin(realRoot, real)) return undefined;
+    const plainPath = path.join(this.root, path.relative(realRoot, real));
+    // No link on the way below the root: the file is itself.
+    if (plainPath === absPath) return undefined;
+    if (this.manifests.has(plainPath)) return plainPath;
+    // A file the project reads through another link (its own path is in a folder the search passes over).
+    for (const other of this.manifests.keys()) if (other !== absPath && realPathOf(other) === real) return other;
+    return undefined;
   }
 
   /** Manifests that name a file (script, template, data, include). */
@@ -315,6 +337,13 @@ function signature(m: Manifest | undefined): string {
   return parts.join('\u0000');
 }
 
+function realPathOf(p: string): string | undefined {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return undefined;
+  }
+}
 
 function isUnder(root: string, p: string): boolean {
   const rel = path.relative(root, p);

@@ -15,6 +15,7 @@ import { registerPackaging } from './handlers/packaging';
 import { registerRename } from './handlers/rename';
 import { registerSymbols } from './handlers/symbols';
 import { registerUnpack } from './handlers/unpack';
+import { LinkAliases } from './linkAliases';
 import { overlayHost } from './overlayHost';
 import { RawSettings, SettingsReader } from './settings';
 import { IsolaWorkspace } from './workspace';
@@ -93,7 +94,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
-    workspace = new IsolaWorkspace(connection, overlayHost(documents), await reader.read(canPull, initOptions));
+    const aliases = new LinkAliases();
+    workspace = new IsolaWorkspace(connection, overlayHost(documents, aliases), await reader.read(canPull, initOptions), aliases);
     workspace.translator = language;
     if (canPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'isola' });
     const opening = workspace.open(roots);

@@ -9,6 +9,7 @@ import type { Manifest } from '../core/manifest/types';
 import { english, Translator } from '../core/l10n';
 import { DiagnosticStore } from './diagnosticStore';
 import { absOf, toLspDiagnostic, toUri } from './convert';
+import { LinkAliases } from './linkAliases';
 import { ProjectChange, ProjectState } from './projectState';
 
 /** Settings the server reads (names live in one place: `settings.ts`). */
@@ -56,6 +57,8 @@ export class IsolaWorkspace {
     private readonly connection: Connection,
     private readonly host: FileHost,
     private settings: ServerSettings,
+    /** Open symbolic links to manifests, shared with the host that serves their text (see `overlayHost`). */
+    private readonly aliases = new LinkAliases(),
   ) {}
 
   /** Loads every root and publishes first diagnostics for all manifests. */
@@ -116,6 +119,7 @@ export class IsolaWorkspace {
   }
 
   projectOf(absPath: string): { project: Project; manifest: Manifest } | undefined {
+    absPath = this.aliases.targetOf(absPath) ?? absPath;
     const state = this.stateFor(absPath);
     const manifest = state?.manifest(absPath);
     return state && manifest ? { project: state.project, manifest } : undefined;
@@ -126,12 +130,17 @@ export class IsolaWorkspace {
     return project.viewFor(m, new Set(this.settings.alone ?? []));
   }
 
+  /** Open symbolic links that stand for a manifest (see `LinkAliases`); usually none. */
+  linksTo(absPath: string): string[] {
+    return this.aliases.linksTo(absPath);
+  }
+
   projects(): Project[] {
     return [...this.states.values()].map((s) => s.project);
   }
 
   diagnostics(absPath: string): Diagnostic[] {
-    return this.store.get(absPath);
+    return this.store.get(this.aliases.targetOf(absPath) ?? absPath);
   }
 
   allDiagnostics(): Iterable<[string, Diagnostic[]]> {
@@ -230,12 +239,15 @@ export class IsolaWorkspace {
   private async flush(): Promise<void> {
     await this.ready;
     const gen = this.generation;
+    // Links are judged against loaded roots (see `linkTarget`): those added for opened manifests too.
+    while (this.loading.length) await Promise.all(this.loading.splice(0));
     const pending = [...this.pendingTexts];
     const others = [...this.pendingOthers];
     this.pendingTexts.clear();
     this.pendingOthers.clear();
     const texts = new Map<string, string | undefined>();
-    for (const [abs, text] of pending) {
+    for (const [given, text] of pending) {
+      const abs = this.linkTarget(given, text) ?? given;
       if (text !== ON_DISK) texts.set(abs, text);
       else {
         // A file on disk that no root holds (one the search for manifests passes over, in
@@ -244,7 +256,6 @@ export class IsolaWorkspace {
         texts.set(abs, await this.host.readFile(abs));
       }
     }
-    while (this.loading.length) await Promise.all(this.loading.splice(0));
     const perState = new Map<ProjectState, Map<string, string | undefined>>();
     for (const [abs, text] of texts) {
       const s = this.stateFor(abs);
@@ -263,6 +274,27 @@ export class IsolaWorkspace {
       this.markDirty(s, change.affected);
     }
     await this.drain(gen);
+  }
+
+  /**
+   * The manifest a pending text at `abs` is for when `abs` is a symbolic link to a manifest that a
+   * root holds under another path, as `isola check` reads it (see `LinkAliases`); undefined when
+   * the text is for `abs` itself. An open document's text makes the link an alias of that manifest;
+   * the disk's text (the document closed) ends it, and the link's diagnostics go.
+   */
+  private linkTarget(abs: string, text: string | undefined | typeof ON_DISK): string | undefined {
+    const known = this.aliases.targetOf(abs);
+    if (known !== undefined) {
+      // While its document is open and a root holds the manifest, the link stays that manifest.
+      if (text !== ON_DISK && this.stateFor(known)?.manifest(known)) return known;
+      this.aliases.delete(abs);
+      void this.connection.sendDiagnostics({ uri: toUri(abs), diagnostics: [] });
+      if (text === ON_DISK) return known;
+    }
+    if (text === undefined) return undefined;
+    const target = this.stateFor(abs)?.linkTwinOf(abs);
+    if (target !== undefined && text !== ON_DISK) this.aliases.set(abs, target);
+    return target;
   }
 
   private publishNow(s: ProjectState, change: ProjectChange): void {
@@ -306,7 +338,10 @@ export class IsolaWorkspace {
 
   private publish(files: Iterable<string>): void {
     for (const abs of files) {
-      void this.connection.sendDiagnostics({ uri: toUri(abs), diagnostics: this.store.get(abs).map(toLspDiagnostic) });
+      const diagnostics = this.store.get(abs).map(toLspDiagnostic);
+      void this.connection.sendDiagnostics({ uri: toUri(abs), diagnostics });
+      // An open link to the manifest shows what the manifest has (see `LinkAliases`).
+      for (const link of this.aliases.linksTo(abs)) void this.connection.sendDiagnostics({ uri: toUri(link), diagnostics });
     }
   }
 }

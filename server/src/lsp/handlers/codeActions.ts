@@ -3,8 +3,8 @@ import { CodeAction, CodeActionKind, CreateFile, TextDocumentEdit, TextEdit, Wor
 import { fixesFor } from '../../core/fixes';
 import type { Fix } from '../../core/fixes/fix';
 import type { Project } from '../../core/manifest/project';
-import { absOf, fromLspDiagnostic, toPath, toUri } from '../convert';
-import { HandlerContext, modelOf } from '../context';
+import { absOf, fromLspDiagnostic, toPath } from '../convert';
+import { editUri, HandlerContext, modelOf } from '../context';
 import { runSafe } from '../runner';
 
 /** Quick fixes for Isola's diagnostics, computed by the core. */
@@ -31,7 +31,7 @@ export function registerCodeActions(ctx: HandlerContext): void {
 }
 
 function toWorkspaceEdit(project: Project, fix: Fix, ctx: HandlerContext): WorkspaceEdit {
-  const uriOf = (file: string) => toUri(absOf(project.root, file));
+  const uriOf = (file: string) => editUri(ctx, absOf(project.root, file));
   if (!fix.creates?.length) {
     const changes: WorkspaceEdit['changes'] = {};
     for (const [file, edits] of fix.edits) changes[uriOf(file)] = edits.map((e) => TextEdit.replace(e.range, e.newText));

@@ -1,8 +1,8 @@
 import { ResponseError, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { symbolAt } from '../../core/language/locations';
 import { codePartRange, entityOf, renameEdits, renameProblem } from '../../core/language/navigation';
-import { absOf, toUri } from '../convert';
-import { HandlerContext, modelOf } from '../context';
+import { absOf } from '../convert';
+import { editUri, HandlerContext, modelOf } from '../context';
 import { runSafe } from '../runner';
 
 /** Rename an entity's code in its declaration and every reference, across all manifests. */
@@ -30,7 +30,7 @@ export function registerRename(ctx: HandlerContext): void {
       if (problem) return new ResponseError(0, problem) as never;
       const changes: WorkspaceEdit['changes'] = {};
       for (const [file, edits] of renameEdits(model.project, e!, params.newName)) {
-        changes[toUri(absOf(model.project.root, file))] = edits.map((x) => TextEdit.replace(x.range, x.newText));
+        changes[editUri(ctx, absOf(model.project.root, file))] = edits.map((x) => TextEdit.replace(x.range, x.newText));
       }
       return { changes };
     }),

@@ -13,6 +13,7 @@ import {
   ConfigurationRequest,
   createProtocolConnection,
   Diagnostic,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
@@ -54,6 +55,13 @@ export interface StartOptions {
   locale?: string;
   /** The workspace folder announced to the server, project-relative (default: the whole copy). */
   folder?: string;
+  /** Several workspace folders (project-relative) announced instead of `folder`, as a multi-root workspace. */
+  folders?: string[];
+  /**
+   * The `isola` settings of workspace folders (project-relative): answered to a request scoped
+   * (`scopeUri`) to a file in that folder, as VS Code answers for folder settings; other requests get `settings`.
+   */
+  folderSettings?: Record<string, Record<string, unknown>>;
 }
 
 type Waiter = { uri: string; predicate: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void; timer: NodeJS.Timeout };
@@ -152,14 +160,17 @@ export class LspClient {
   private exited = false;
   private closed = false;
 
-  private constructor(readonly root: string, private readonly proc: ChildProcess, private readonly settings: Record<string, unknown>) {
+  /** Folder settings by the folder's URI (see `StartOptions.folderSettings`). */
+  private readonly folderSettings = new Map<string, Record<string, unknown>>();
+
+  private constructor(readonly root: string, private readonly proc: ChildProcess, private settings: Record<string, unknown>) {
     proc.stderr!.setEncoding('utf8');
     proc.stderr!.on('data', (s: string) => (this.stderr += s));
     proc.stdin!.on('error', () => undefined); // the server may be gone when the last message is written
     proc.on('exit', () => (this.exited = true));
     this.connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     this.connection.onError(() => undefined);
-    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'isola' ? this.settings : null)));
+    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'isola' ? this.settingsFor(i.scopeUri) : null)));
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
       this.latest.set(uri, diagnostics);
@@ -185,13 +196,14 @@ export class LspClient {
     for (const [rel, target] of Object.entries(options.links ?? {})) fs.symlinkSync(target, path.join(root, rel));
     const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(root, proc, options.settings ?? { diagnostics: { delay: 20 } });
-    const folder = options.folder ?? '';
+    const folders = options.folders ?? [options.folder ?? ''];
+    for (const [rel, settings] of Object.entries(options.folderSettings ?? {})) client.folderSettings.set(client.uri(rel), settings);
     try {
       await client.connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
         ...(options.locale ? { locale: options.locale } : {}),
-        rootUri: client.uri(folder),
-        workspaceFolders: [{ uri: client.uri(folder), name: path.basename(client.path(folder)) }],
+        rootUri: client.uri(folders[0]),
+        workspaceFolders: folders.map((folder) => ({ uri: client.uri(folder), name: path.basename(client.path(folder)) })),
         capabilities: {
           workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true } },
           textDocument: { publishDiagnostics: { relatedInformation: true }, rename: { prepareSupport: true } },
@@ -200,7 +212,8 @@ export class LspClient {
       await client.connection.sendNotification(InitializedNotification.type, {});
       if (options.waitForInitial !== false) {
         const timeout = options.initialTimeout ?? 15000;
-        await Promise.all(manifestsUnder(root, folder).map((rel) => client.waitForDiagnostics(rel, () => true, timeout)));
+        const all = folders.flatMap((folder) => manifestsUnder(root, folder));
+        await Promise.all(all.map((rel) => client.waitForDiagnostics(rel, () => true, timeout)));
         await client.settle();
       }
     } catch (e) {
@@ -208,6 +221,25 @@ export class LspClient {
       throw e;
     }
     return client;
+  }
+
+  /** The `isola` settings answered for a scope: its folder's own (see `StartOptions.folderSettings`), else the workspace's. */
+  private settingsFor(scopeUri: string | undefined): Record<string, unknown> {
+    let best: string | undefined;
+    for (const uri of this.folderSettings.keys()) {
+      if (scopeUri && (scopeUri === uri || scopeUri.startsWith(`${uri}/`)) && (!best || uri.length > best.length)) best = uri;
+    }
+    return best ? this.folderSettings.get(best)! : this.settings;
+  }
+
+  /**
+   * Changes the `isola` settings, of one workspace folder (project-relative) or, with undefined, of
+   * the workspace, and tells the server as VS Code does (`workspace/didChangeConfiguration`).
+   */
+  async configure(folder: string | undefined, settings: Record<string, unknown>): Promise<void> {
+    if (folder === undefined) this.settings = settings;
+    else this.folderSettings.set(this.uri(folder), settings);
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { isola: this.settings } });
   }
 
   /** URI of a project-relative path (the empty path is the root), spelled as the server spells it. */

@@ -74,7 +74,7 @@ export function startServer(connection: Connection): void {
     initOptions = (params.initializationOptions as { settings?: RawSettings } | undefined)?.settings;
     roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri)).filter((p): p is string => !!p);
     if (roots.length === 0 && params.rootUri) roots = [toPath(params.rootUri)].filter((p): p is string => !!p);
-    reader = new SettingsReader(connection, roots[0]);
+    reader = new SettingsReader(connection);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -95,7 +95,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     const aliases = new LinkAliases();
-    workspace = new IsolaWorkspace(connection, overlayHost(documents, aliases), await reader.read(canPull, initOptions), aliases);
+    workspace = new IsolaWorkspace(connection, overlayHost(documents, aliases), await reader.read(canPull, initOptions, roots), aliases);
     workspace.translator = language;
     if (canPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'isola' });
     const opening = workspace.open(roots);
@@ -110,8 +110,10 @@ export function startServer(connection: Connection): void {
   const changeFolders = async (added: WorkspaceFolder[], removed: WorkspaceFolder[]) => {
     const paths = (fs: WorkspaceFolder[]) => fs.map((f) => toPath(f.uri)).filter((p): p is string => !!p);
     const [add, drop] = [paths(added), paths(removed)];
+    roots = [...roots.filter((r) => !drop.includes(r)), ...add.filter((r) => !roots.includes(r))];
     try {
-      await workspace.changeFolders(add, drop);
+      // An added folder is checked with its own settings from the start.
+      await workspace.changeFolders(add, drop, await reader.read(canPull, initOptions, roots));
     } catch (e) {
       log(`Isola: changing the workspace folders failed: ${(e as Error).stack ?? e}`);
     }
@@ -125,7 +127,8 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(async (change) => {
     if (!workspace) return;
     const pushed = (change.settings as { isola?: RawSettings } | undefined)?.isola;
-    await workspace.configure(await reader.read(canPull, pushed ?? initOptions));
+    // Each folder's settings are asked for again: a change in any one of them comes here.
+    await workspace.configure(await reader.read(canPull, pushed ?? initOptions, roots));
   });
 
   // Open documents: their text wins over the disk; every edit goes through the debounced update.

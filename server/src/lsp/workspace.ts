@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver';
-import type { Catalog } from '../core/catalog/catalog';
 import { Diagnostic, diagnoseManifest } from '../core/check';
 import type { FileHost } from '../core/manifest/host';
 import { isWithin } from '../core/manifest/linkedPath';
@@ -11,16 +10,7 @@ import { DiagnosticStore } from './diagnosticStore';
 import { absOf, toLspDiagnostic, toUri } from './convert';
 import { LinkAliases } from './linkAliases';
 import { ProjectChange, ProjectState } from './projectState';
-
-/** Settings the server reads (names live in one place: `settings.ts`). */
-export interface ServerSettings {
-  /** Extra built-in catalog (already loaded). */
-  catalog: Catalog;
-  /** Milliseconds to wait after the last edit before re-checking. */
-  delay: number;
-  /** Codes of units checked in their own package (`isola.check.alone`); absent means none. */
-  alone?: string[];
-}
+import { CheckSettings, checkSettingsFor, sameCheck, ServerSettings } from './settings';
 
 /** How many manifests to check before yielding to the event loop (so requests and edits get in). */
 const CHUNK = 25;
@@ -75,7 +65,7 @@ export class IsolaWorkspace {
 
   private async load(roots: readonly string[]): Promise<void> {
     for (const root of roots) {
-      const state = new ProjectState(root, this.host, this.settings.catalog);
+      const state = new ProjectState(root, this.host, this.check(root).catalog);
       this.states.set(root, state);
       await state.load();
       this.markDirty(state, state.project.manifests);
@@ -92,12 +82,27 @@ export class IsolaWorkspace {
     await this.flush();
   }
 
-  /** Applies new settings: a new catalog means every root is reloaded. */
+  /** Applies new settings: every root whose `isola.check` settings changed is loaded and checked again. */
   async configure(settings: ServerSettings): Promise<void> {
-    // Checking a unit alone changes the findings of its manifests, so every manifest is re-checked.
-    const reload = settings.catalog !== this.settings.catalog || String(settings.alone ?? []) !== String(this.settings.alone ?? []);
+    return this.then(() => this.load(this.settle(settings)));
+  }
+
+  /**
+   * Takes new settings; returns the roots whose `isola.check` settings changed, forgotten, for the
+   * caller to load again (a new catalog changes the model; checking a unit alone changes the
+   * findings of its manifests, so every manifest of the root is re-checked).
+   */
+  private settle(settings: ServerSettings): string[] {
+    const old = this.settings;
     this.settings = settings;
-    if (reload) await this.reloadAll();
+    const stale = [...this.states.keys()].filter((root) => !sameCheck(checkSettingsFor(old, root), checkSettingsFor(settings, root)));
+    for (const root of stale) this.states.delete(root);
+    return stale;
+  }
+
+  /** The `isola.check` settings a root is checked with: its workspace folder's own (see `checkSettingsFor`). */
+  private check(root: string): CheckSettings {
+    return checkSettingsFor(this.settings, root);
   }
 
   async reloadAll(): Promise<void> {
@@ -127,7 +132,7 @@ export class IsolaWorkspace {
 
   /** The project a manifest is checked in: its unit's own view when `isola.check.alone` names it (as its diagnostics). */
   checkedView(project: Project, m: Manifest): Project {
-    return project.viewFor(m, new Set(this.settings.alone ?? []));
+    return project.viewFor(m, new Set(this.check(project.root).alone));
   }
 
   /** Open symbolic links that stand for a manifest (see `LinkAliases`); usually none. */
@@ -188,8 +193,9 @@ export class IsolaWorkspace {
    * diagnostics; an added one is loaded and checked like those of the start, and a root added for
    * a manifest opened inside it before goes (the caller hands the open documents in again, see
    * `manifestChanged`: those the folder's project does not hold get a root of their own again).
+   * `settings`, read for the new list of folders, gives an added folder its own from the start.
    */
-  async changeFolders(added: readonly string[], removed: readonly string[]): Promise<void> {
+  async changeFolders(added: readonly string[], removed: readonly string[], settings?: ServerSettings): Promise<void> {
     return this.then(async () => {
       for (const root of removed) {
         const state = this.states.get(root);
@@ -198,7 +204,8 @@ export class IsolaWorkspace {
       for (const root of added) {
         for (const loose of [...this.looseRoots]) if (isWithin(root, loose)) this.drop(this.states.get(loose)!);
       }
-      await this.load(added.filter((root) => !this.states.has(root)));
+      const stale = settings ? this.settle(settings) : [];
+      await this.load([...new Set([...stale, ...added.filter((root) => !this.states.has(root))])]);
     });
   }
 
@@ -216,7 +223,7 @@ export class IsolaWorkspace {
     // as `isola check` of that folder checks it: the folder's other manifests are loaded too (what
     // it includes exists, the solution holding it is known), and are checked like the others.
     const root = path.dirname(absPath);
-    const state = new ProjectState(root, this.host, this.settings.catalog);
+    const state = new ProjectState(root, this.host, this.check(root).catalog);
     this.states.set(root, state);
     this.looseRoots.add(root);
     // Updates wait for the load (see `flush`): it replaces the state's manifests wholesale.
@@ -328,7 +335,7 @@ export class IsolaWorkspace {
   }
 
   private recheck(s: ProjectState, m: Manifest): void {
-    const alone = new Set(this.settings.alone ?? []);
+    const alone = new Set(this.check(s.root).alone);
     const diagnostics = diagnoseManifest(s.project.viewFor(m, alone), m, undefined, this.translator);
     // Diagnostics come sorted by file: each file's path is resolved once, not once per diagnostic.
     let file: string | undefined;

@@ -5,6 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BuildPackageResult } from '../../server/src/protocol';
@@ -77,5 +78,20 @@ describe('isola/buildPackage and project files another user owns', () => {
     assert.equal(fs.readFileSync(foreign, 'utf8'), PLANTED);
     assert.equal(fs.statSync(foreign).uid, 65534);
     assert.ok(!fs.existsSync(out));
+  });
+});
+
+describe('isola/buildPackage to something other than a file', { skip: process.platform === 'win32' && 'no named pipes in the file system' }, () => {
+  const examples = useServer(EXAMPLES);
+
+  it('a named pipe where the save dialog pointed is refused with the reason, and stays a pipe', { timeout: 60_000 }, async () => {
+    const c = examples();
+    const out = c.path('invoices-pipe.isolapkg');
+    assert.equal(spawnSync('mkfifo', [out]).status, 0);
+    const r = await c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri('invoices/invoices.isola.json'), data: 'none', out });
+    assert.equal(r.built, undefined, JSON.stringify(r));
+    assert.deepEqual(r.refused, { message: `${out} is a named pipe, not a file; only a file is replaced, so nothing was written (choose a file name)`, findings: [] });
+    assert.ok(fs.lstatSync(out).isFIFO(), 'the pipe was replaced');
+    assert.deepEqual(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('invoices-pipe')), ['invoices-pipe.isolapkg']);
   });
 });

@@ -6,13 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NotAFileError } from '../../server/src/core/exclusiveWrite';
 import { HttpClient } from '../../server/src/env/client';
 import { LocalClient } from '../../server/src/env/localClient';
 
 // A downloaded package goes where a build's goes: a temporary file created exclusively under a
 // random name, renamed over the target when whole. A link at the target or at a predictable
-// `.partial` name never takes the write elsewhere, a named pipe is replaced, not written into
-// (which would hang), and a download that fails leaves the earlier file as it was.
+// `.partial` name never takes the write elsewhere, a named pipe is refused, neither written into
+// (which would hang) nor replaced, and a download that fails leaves the earlier file as it was.
 
 const PACKAGE = Buffer.from('PK\u0003\u0004 not really a zip, but bytes to compare');
 const temporary: string[] = [];
@@ -101,12 +102,13 @@ for (const [name, get] of CLIENTS) {
       assert.deepEqual(readdirSync(dir), ['release.isolapkg']);
     });
 
-    it('replaces a named pipe at the target instead of hanging on it', { skip: !hasFifo && 'no mkfifo here', timeout: 20_000 }, async () => {
+    it('refuses a named pipe at the target, neither hanging on it nor replacing it', { skip: !hasFifo && 'no mkfifo here', timeout: 20_000 }, async () => {
       const dir = tempDir();
       const out = path.join(dir, 'fifo.isolapkg');
       assert.equal(spawnSync('mkfifo', [out]).status, 0);
-      await get(out);
-      assert.ok(lstatSync(out).isFile());
+      await assert.rejects(get(out), NotAFileError);
+      assert.ok(lstatSync(out).isFIFO());
+      assert.deepEqual(readdirSync(dir), ['fifo.isolapkg']);
     });
   });
 }

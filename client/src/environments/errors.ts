@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { EnvError } from '../../../server/src/core/environment/errors';
+import { NotAFileError } from '../../../server/src/core/exclusiveWrite';
+import { localeOf, translator } from '../../../server/src/core/l10n';
 import { UnreachableError } from '../../../server/src/env/client';
 import { TokenNotSent } from './tokenBinding';
 
@@ -31,6 +33,8 @@ export async function showEnvError(e: unknown, env: string, what: string): Promi
     void vscode.window.showErrorMessage(vscode.l10n.t('Isola: {0}: {1}. Ask the environment administrator for that role.', what, e.message));
     return false;
   }
-  void vscode.window.showErrorMessage(`Isola: ${what}: ${(e as Error).message}`);
+  // The save dialog can point at a named pipe or a device: the download refused to replace it.
+  const message = e instanceof NotAFileError ? e.say(translator(localeOf(vscode.env.language) ?? 'en')) : (e as Error).message;
+  void vscode.window.showErrorMessage(`Isola: ${what}: ${message}`);
   return false;
 }

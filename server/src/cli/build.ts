@@ -13,7 +13,7 @@ import { HISTORY_FILE } from '../core/packaging/history';
 import type { Translator } from '../core/l10n';
 import pkgJson from '../../../package.json';
 import { formatFindings, translatorOf } from './lang';
-import { checkOut, OutRefused, writeFailure } from './outFile';
+import { checkOut, OutRefused, outUsage, writeFailure } from './outFile';
 import { assertFolder, pickPackage, shown } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
@@ -84,7 +84,7 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
       io.err(`isola build: ${failure}\n`);
       return 1;
     }
-    if (!(e instanceof BuildRefused)) throw e;
+    if (!(e instanceof BuildRefused)) throw outUsage(e, out, shown(io.cwd, out), t);
     if (e.diagnostics.length) {
       // In the user's language: the builder checked with `t`.
       const { diagnostics } = e;

@@ -6,7 +6,7 @@ import { withEnvironment } from './envArgs';
 import { translatorOf } from './lang';
 import { follow } from './import';
 import { oneLine } from '../core/oneLine';
-import { checkOut, OutRefused, writeFailure } from './outFile';
+import { checkOut, OutRefused, outUsage, writeFailure } from './outFile';
 import { shown } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
 
@@ -46,7 +46,7 @@ export async function runExport(args: string[], io: Io): Promise<ExitCode> {
       if (!(await exportPackage(client, req, out, 'export', io))) return 1;
     } catch (e) {
       const failure = writeFailure(e, out, file, t);
-      if (!failure) throw e;
+      if (!failure) throw outUsage(e, out, file, t);
       io.err(`isola export: ${failure}\n`);
       return 1;
     }

@@ -1,4 +1,5 @@
 import { promises as fs, Stats } from 'node:fs';
+import { NotAFileError, refuseNotAFile } from '../core/exclusiveWrite';
 import type { Translator } from '../core/l10n';
 import type { Descriptor } from '../core/packaging/format';
 import { descriptorBefore } from '../core/packaging/replaced';
@@ -18,17 +19,25 @@ export class OutRefused extends Error {}
  * though the write replaces the link itself.
  */
 export async function checkOut(out: string, shown: string, o: { force: boolean; inputs?: Iterable<string>; t: Translator }): Promise<Descriptor | null | undefined> {
-  const stat = await fs.stat(out).catch(() => undefined);
-  if (!stat) return undefined;
-  if (stat.isDirectory()) throw new UsageError(o.t.t('cli.out.folder', { file: shown }));
-  if (!stat.isFile()) {
-    const what = stat.isFIFO() ? 'cli.out.what.pipe' : stat.isSocket() ? 'cli.out.what.socket' : 'cli.out.what.device';
-    throw new UsageError(o.t.t('cli.out.special', { file: shown, what: o.t.t(what) }));
-  }
+  if (!(await fs.stat(out).catch(() => undefined))) return undefined;
+  await refuseNotAFile(out).catch((e) => {
+    throw outUsage(e, out, shown, o.t);
+  });
   if (o.inputs && (await isInput(out, o.inputs))) throw new OutRefused(o.t.t('cli.out.input', { file: shown }));
   const before = await descriptorBefore(out);
   if (before === null && !o.force) throw new OutRefused(o.t.t('cli.out.notPackage', { file: shown }));
   return before;
+}
+
+/**
+ * The writer's refusal of something other than a file at `out` (`NotAFileError`) as the bad
+ * usage it is, in `--out`'s words (exit 2); any other error as it is. The writer looks again
+ * before it replaces `out`, so this is also what a pipe put there during the build gets.
+ */
+export function outUsage(e: unknown, out: string, shown: string, t: Translator): unknown {
+  if (!(e instanceof NotAFileError) || e.file !== out) return e;
+  if (e.what === 'folder') return new UsageError(t.t('cli.out.folder', { file: shown }));
+  return new UsageError(t.t('cli.out.special', { file: shown, what: t.t(`write.what.${e.what}`) }));
 }
 
 /**

@@ -1,6 +1,47 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { english, Translator } from './l10n';
+
+/** What stands at a path in place of a file. */
+export type NotAFile = 'folder' | 'pipe' | 'device' | 'socket';
+
+/**
+ * A write refused because its target is not a regular file: a folder, a named pipe, a device
+ * (`/dev/null`) or a socket, also behind a link. Replacing one is never what was meant, and
+ * writing into a pipe would block until someone reads it.
+ */
+export class NotAFileError extends Error {
+  constructor(readonly file: string, readonly what: NotAFile) {
+    super(notAFileText(file, what, english));
+  }
+
+  /** The refusal in `t`'s language, naming the file as `shown`. */
+  say(t: Translator, shown = this.file): string {
+    return notAFileText(shown, this.what, t);
+  }
+}
+
+function notAFileText(file: string, what: NotAFile, t: Translator): string {
+  return t.t('write.notFile', { file, what: t.t(`write.what.${what}`) });
+}
+
+/**
+ * Refuses (`NotAFileError`) when something other than a regular file is at `target`. Judged by
+ * what a link there points at, as the CLI's `--out` check is: the rename would replace the link,
+ * but a link to `/dev/null` was not meant as a file name either. Only `stat`: nothing is opened.
+ */
+export async function refuseNotAFile(target: string): Promise<void> {
+  const s = await fs.stat(target).catch(() => undefined);
+  if (!s || s.isFile()) return;
+  throw new NotAFileError(target, s.isDirectory() ? 'folder' : s.isFIFO() ? 'pipe' : s.isSocket() ? 'socket' : 'device');
+}
+
+/** Renames the finished temporary file over `target`, looking again first: something else may have been put there meanwhile. */
+export async function renameOver(tmp: string, target: string): Promise<void> {
+  await refuseNotAFile(target);
+  await fs.rename(tmp, target);
+}
 
 /**
  * A temporary file next to `target` that nobody else can have put there: a random name, created
@@ -9,9 +50,11 @@ import type { FileHandle } from 'node:fs/promises';
  * link there rather than writing into what the link points at.
  *
  * It takes the permissions of a regular file at `target`: the rename replaces that file, and a
- * private (0600) manifest or history must not come back readable by everyone.
+ * private (0600) manifest or history must not come back readable by everyone. Anything else at
+ * `target` (a folder, a pipe, a device, a socket) is refused before the file is made.
  */
 export async function exclusiveTemp(target: string, tag: string): Promise<{ path: string; handle: FileHandle }> {
+  await refuseNotAFile(target);
   for (let attempt = 0; ; attempt++) {
     const tmp = `${target}.${tag}-${randomBytes(6).toString('hex')}`;
     let handle: FileHandle;
@@ -47,7 +90,7 @@ export async function writeExclusive(target: string, tag: string, fill: (handle:
     } finally {
       await handle.close();
     }
-    await fs.rename(tmp, target);
+    await renameOver(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;

@@ -15,6 +15,7 @@ import { DataOption, Descriptor, FORMAT_VERSION, History, PACKAGE_FORMAT } from 
 import { historyOf, updateHistory } from './history';
 import { stageHistoryFile } from './historyFile';
 import { writePackage } from './writer';
+import { refuseNotAFile } from '../exclusiveWrite';
 
 /** A build that cannot go ahead: error findings stand (isolation or manifest), or the options ask for something that is not there. */
 export class BuildRefused extends Error {
@@ -90,6 +91,8 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
     const t = o.t ?? english;
     throw new BuildRefused(t.t('build.refused', { pkg: packageLabel(o.pkg, t), blocking: blockingWords(errors.map((e) => e.code), t), n: errors.length }), errors);
   }
+  // Before any file is read: the writer refuses it too, and looks again before it replaces `out`.
+  await refuseNotAFile(o.out);
   const now = (o.now ?? new Date()).toISOString();
   const design = o.design ?? 'all';
 

@@ -5,7 +5,7 @@ import { ZipFile } from 'yazl';
 import { sha256 } from './canonical';
 import { RecordLines, writeDataChunks } from './dataChunks';
 import { Card, DataSet, Descriptor, DESCRIPTOR, EntryInfo, STEP_OF, STEPS } from './format';
-import { exclusiveTemp } from '../exclusiveWrite';
+import { exclusiveTemp, renameOver } from '../exclusiveWrite';
 
 /** Everything a package file holds; the writer adds the index, steps and data counts to the descriptor. */
 export interface PackageContent {
@@ -25,7 +25,8 @@ export interface PackageContent {
 /**
  * Writes a package (spec §4) with bounded memory: cards and files are small buffers, records
  * stream into chunk entries. The zip goes to a temporary file next to `out`, renamed only when
- * complete, so a failed or cancelled write leaves nothing behind.
+ * complete, so a failed or cancelled write leaves nothing behind. Only a file is replaced: a
+ * folder, a named pipe, a device or a socket at `out` refuses the write (`NotAFileError`).
  */
 export async function writePackage(c: PackageContent): Promise<{ size: number; descriptor: Descriptor }> {
   await fs.mkdir(path.dirname(c.out), { recursive: true });
@@ -68,7 +69,7 @@ export async function writePackage(c: PackageContent): Promise<{ size: number; d
     zip.end();
     await written;
     if (c.signal?.aborted) throw c.signal.reason ?? new Error('cancelled');
-    await fs.rename(tmp, c.out);
+    await renameOver(tmp, c.out);
     return { size: (await fs.stat(c.out)).size, descriptor };
   } catch (e) {
     // `written` rejects too once the output is destroyed; nobody awaits it any more, and an

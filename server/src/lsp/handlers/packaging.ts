@@ -10,6 +10,7 @@ import { HandlerContext } from '../context';
 import { HistoryFileError, HistoryWriteError, readHistoryFile } from '../../core/packaging/historyFile';
 import { foreignWarning, packageProjectFolder } from '../../core/packaging/projectFolder';
 import { descriptorBefore, replacedBy, replacedWords } from '../../core/packaging/replaced';
+import { NotAFileError } from '../../core/exclusiveWrite';
 import { PackageCache } from '../packageFiles';
 import { contentsOf } from '../packageContents';
 
@@ -73,6 +74,8 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       }
       // A history that cannot be used (unreadable, not JSON, another user's) stops the build, as in the CLI.
       if (e instanceof HistoryFileError || e instanceof HistoryWriteError) return { refused: { message: e.message, findings: [] } };
+      // The save dialog can point at a named pipe or a device: refused by the writer, nothing replaced.
+      if (e instanceof NotAFileError) return { refused: { message: e.say(ctx.translator), findings: [] } };
       if (abort.signal.aborted) return { refused: { message: 'Build cancelled; no file was written.', findings: [] } };
       throw e;
     }

@@ -1,31 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-
-const REPO = path.resolve(__dirname, '../../..');
-const CLI = path.join(REPO, 'dist/cli.js');
-const RECORDS = 60_000;
-
-/** The invoices example with many data records, built; its `local` environment is in the project folder. */
-function bigPackage(): { dir: string; pkg: string; done: () => void } {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'isola-import-interrupt-'));
-  const dir = path.join(base, 'proj');
-  cpSync(path.join(REPO, 'examples/invoices'), dir, { recursive: true });
-  const lines: string[] = [];
-  for (let i = 0; i < RECORDS; i++) lines.push(JSON.stringify({ id: `id-${i}`, name: `Purpose ${i}`, accounting_code: `60.${i % 100}`, active: i % 2 === 0 }));
-  writeFileSync(path.join(dir, 'data/payment_purposes.jsonl'), lines.join('\n') + '\n');
-  const pkg = path.join(base, 'big.isolapkg');
-  const b = spawnSync(process.execPath, [CLI, 'build', dir, '--package', 'invoices', '--data', 'all', '--out', pkg], { encoding: 'utf8' });
-  assert.equal(b.status, 0, b.stdout + b.stderr);
-  return { dir, pkg, done: () => rmSync(base, { recursive: true, force: true }) };
-}
+import { bigPackage, CLI, RECORDS } from './bigInvoices';
 
 describe('isola import into local stopped by Ctrl+C', () => {
   it('cancels its job, waits for it, and says on stderr what the environment holds: rolled back, or committed', async () => {
-    const p = bigPackage();
+    const p = bigPackage('isola-import-interrupt-');
     try {
       const child = spawn(process.execPath, [CLI, 'import', p.pkg, '--env', 'local'], { cwd: p.dir, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';

@@ -59,13 +59,13 @@ function storedPackage(): string {
 }
 
 /** Each client's download, whole or failing once begun. */
-const CLIENTS: [string, (out: string, fail?: boolean) => Promise<void>][] = [
-  ['from a service', async (out, fail) => {
+const CLIENTS: [string, (out: string, fail?: boolean, signal?: AbortSignal) => Promise<void>][] = [
+  ['from a service', async (out, fail, signal) => {
     const c = await (http ??= service());
-    return c.downloadPackage(fail ? 'broken' : 'good', out);
+    return c.downloadPackage(fail ? 'broken' : 'good', out, signal);
   }],
   // A folder as the stored file: opened, then the first read fails, after the target was opened for writing.
-  ['from the embedded environment', (out, fail) => local(fail ? tempDir() : storedPackage()).downloadPackage('k_stored', out)],
+  ['from the embedded environment', (out, fail, signal) => local(fail ? tempDir() : storedPackage()).downloadPackage('k_stored', out, signal)],
 ];
 let http: Promise<HttpClient> | undefined;
 
@@ -98,6 +98,15 @@ for (const [name, get] of CLIENTS) {
       const out = path.join(dir, 'release.isolapkg');
       writeFileSync(out, 'EARLIER PACKAGE');
       await assert.rejects(get(out, true));
+      assert.equal(readFileSync(out, 'utf8'), 'EARLIER PACKAGE');
+      assert.deepEqual(readdirSync(dir), ['release.isolapkg']);
+    });
+
+    it('stops when its signal is aborted (Ctrl+C in export or retrieve), the earlier file kept and no temporary file left', async () => {
+      const dir = tempDir();
+      const out = path.join(dir, 'release.isolapkg');
+      writeFileSync(out, 'EARLIER PACKAGE');
+      await assert.rejects(get(out, false, AbortSignal.abort(new Error('interrupted'))), /interrupted|aborted/);
       assert.equal(readFileSync(out, 'utf8'), 'EARLIER PACKAGE');
       assert.deepEqual(readdirSync(dir), ['release.isolapkg']);
     });

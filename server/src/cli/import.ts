@@ -12,6 +12,7 @@ import type { ImportPlan, Job, PlanAction } from '../core/environment/types';
 import { describeData, type ImportChoice } from '../core/environment/importChoice';
 import { EnvClient, followJob } from '../env/client';
 import { isProduction, withEnvironment } from './envArgs';
+import { Interrupt } from './interrupt';
 import { ExitCode, Io, UsageError } from './usage';
 
 const SYNOPSIS = 'isola import FILE [--env NAME] [--dry-run] [--on-conflict cancel|replace] [--as CODE] [--design all|none] [--data none|all|APP,...] [--format text|json] [--confirm NAME]';
@@ -107,36 +108,6 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
       return 1;
     }
     return 0;
-  }
-}
-
-/**
- * SIGINT and SIGTERM, caught once each while an import runs (a second Ctrl+C ends the process
- * as usual). `onSignal` runs its action at once when the signal came already.
- */
-class Interrupt {
-  caught: NodeJS.Signals | undefined;
-  private action: (() => void) | undefined;
-  private readonly stop = (signal: NodeJS.Signals) => {
-    this.caught ??= signal;
-    this.action?.();
-  };
-
-  constructor() {
-    process.once('SIGINT', this.stop).once('SIGTERM', this.stop);
-  }
-
-  onSignal(action: () => void): void {
-    this.action = action;
-    if (this.caught) action();
-  }
-
-  exitCode(): ExitCode {
-    return this.caught === 'SIGTERM' ? 143 : 130;
-  }
-
-  off(): void {
-    process.off('SIGINT', this.stop).off('SIGTERM', this.stop);
   }
 }
 

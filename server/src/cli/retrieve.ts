@@ -7,6 +7,7 @@ import { withEnvironment } from './envArgs';
 import { translatorOf } from './lang';
 import { EXPORT_KINDS, exportPackage } from './export';
 import { unpackInto } from './unpack';
+import { Interrupt } from './interrupt';
 import { ExitCode, Io, UsageError } from './usage';
 
 /**
@@ -31,15 +32,45 @@ export async function runRetrieve(args: string[], io: Io): Promise<ExitCode> {
   const dir = path.resolve(io.cwd, values.dir!);
   // Job lines go to stderr with --format json, so stdout stays one JSON object.
   const jobIo: Io = values.format === 'json' ? { ...io, out: io.err } : io;
-  return withEnvironment('retrieve', values.env, io, async (client) => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-retrieve-'));
-    try {
+  // Ctrl+C or a kill cancels the export job or stops the download, and the temporary folder goes
+  // with it (a process that died of the signal left `isola-retrieve-*` in the temp folder); the
+  // unpack that follows stops by its own signal.
+  const interrupt = new Interrupt();
+  try {
+    return await withEnvironment('retrieve', values.env, io, (client) => withTempFolder('isola-retrieve-', async (tmp) => {
       const req: ExportRequest = { kind: values.kind as ExportRequest['kind'], code: values.package!, design: 'all', data };
       const file = path.join(tmp, 'retrieved.isolapkg');
-      if (!(await exportPackage(client, req, file, 'retrieve', io, jobIo))) return 1;
+      const interrupted = (): ExitCode => {
+        io.err(`isola retrieve: ${t.t('cli.retrieve.interrupted', { dir: path.relative(io.cwd, dir) || '.' })}\n`);
+        return interrupt.exitCode();
+      };
+      try {
+        if (!(await exportPackage(client, req, file, 'retrieve', io, jobIo, interrupt))) return interrupt.caught ? interrupted() : 1;
+      } catch (e) {
+        if (interrupt.caught) return interrupted();
+        throw e;
+      }
+      if (interrupt.caught) return interrupted();
       return await unpackInto(file, dir, { dryRun: !!values['dry-run'], force: !!values.force, format: values.format!, label: t.t('cli.retrieve.label', { code: values.package! }) }, io, 'retrieve');
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  });
+    }));
+  } finally {
+    interrupt.off();
+  }
+}
+
+/**
+ * Runs `work` with a new private folder under the OS temp folder, removed when it ends, however
+ * it ends: returned, failed, or the process exiting meanwhile (`process.exit` by a second Ctrl+C
+ * or an internal error).
+ */
+async function withTempFolder<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const remove = () => rmSync(tmp, { recursive: true, force: true });
+  process.once('exit', remove);
+  try {
+    return await work(tmp);
+  } finally {
+    process.off('exit', remove);
+    remove();
+  }
 }

@@ -46,7 +46,8 @@ export interface EnvClient {
   jobLog(id: string, after?: number): Promise<LogLine[]>;
   cancelJob(id: string): Promise<Job>;
   jobs(): Promise<Job[]>;
-  downloadPackage(id: string, out: string): Promise<void>;
+  /** Writes a stored package to `out` whole or not at all; `signal` stops it, leaving no partial file. */
+  downloadPackage(id: string, out: string, signal?: AbortSignal): Promise<void>;
   namespaces(): Promise<NamespaceInfo[]>;
   entities(namespace: string): Promise<EnvEntity[]>;
   entity(id: string): Promise<EnvEntity & { history: { hash: string; at: string }[] }>;
@@ -119,7 +120,7 @@ export class HttpClient implements EnvClient {
   jobLog = (id: string, after = -1) => this.call<LogLine[]>('GET', `/v1/jobs/${encodeURIComponent(id)}/log?after=${after}`);
   cancelJob = (id: string) => this.call<Job>('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`);
   jobs = () => this.call<Job[]>('GET', '/v1/jobs');
-  downloadPackage = async (id: string, out: string) => {
+  downloadPackage = async (id: string, out: string, signal?: AbortSignal) => {
     const res = await this.fetch('GET', `/v1/packages/${encodeURIComponent(id)}/content`);
     if (!res.ok || !res.body) {
       const err = ((await res.json().catch(() => undefined)) as { error?: { message?: string; reason?: string } } | undefined)?.error;
@@ -128,7 +129,7 @@ export class HttpClient implements EnvClient {
     // Not a predictable `out.partial`, which a link planted there would take elsewhere: a temporary
     // file created exclusively under a random name, renamed over `out` only when the download is whole.
     const body = Readable.fromWeb(res.body as never);
-    await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(body, h.createWriteStream()));
+    await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(body, h.createWriteStream(), { signal }));
   };
   namespaces = () => this.call<NamespaceInfo[]>('GET', '/v1/namespaces');
   entities = (ns: string) => this.call<EnvEntity[]>('GET', `/v1/namespaces/${encodeURIComponent(ns)}/entities`);

@@ -28,11 +28,11 @@ export class LocalClient implements EnvClient {
   jobLog = (id: string, after?: number) => this.env.jobLog(this.caller, id, after);
   cancelJob = (id: string) => this.env.cancelJob(this.caller, id);
   jobs = () => this.env.jobList(this.caller);
-  downloadPackage = async (id: string, out: string) => {
+  downloadPackage = async (id: string, out: string, signal?: AbortSignal) => {
     const p = await this.env.package(this.caller, id);
     // As a build writes its package: a random temporary file renamed over `out` only when whole, so a
     // link or a named pipe at `out` is replaced, not written through, and a failed copy leaves `out` as it was.
-    await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(createReadStream(p.file), h.createWriteStream()));
+    await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(createReadStream(p.file), h.createWriteStream(), { signal }));
   };
   namespaces = () => this.env.namespaces(this.caller);
   entities = (ns: string) => this.env.entities(this.caller, ns);

@@ -32,19 +32,24 @@ export function registerImportPackage(list: EnvironmentList, connections: Connec
     const env = await pickEnvironment(list, a.env, vscode.l10n.t('Import {0} into', vscode.workspace.asRelativePath(file)));
     if (!env) return undefined;
     for (;;) {
+      // Cancel stops the planning (it reads every record of a large package); nothing was imported.
+      const stop = new AbortController();
       try {
         const client = await connections.client(env);
-        const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Isola: checking the package against {0}', env) }, async (progress) => {
+        const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Isola: checking the package against {0}', env), cancellable: true }, async (progress, token) => {
+          token.onCancellationRequested(() => stop.abort(new Error('cancelled')));
           progress.report({ message: vscode.l10n.t('uploading') });
           const stored = await client.uploadPackage(file.fsPath);
+          if (stop.signal.aborted) return undefined;
           progress.report({ message: vscode.l10n.t('making the plan') });
           const choice: ImportChoice = { design: a.design ?? 'all', data: a.data ?? 'all' };
-          const p = await client.plan(stored.id, a.as, choice);
+          const p = await client.plan(stored.id, a.as, choice, stop.signal);
           panel.show({ env, production: connections.config(env)?.production === true, file: file.fsPath, packageId: stored.id, as: a.as, choice, plan: p });
           return p;
         });
         return plan;
       } catch (e) {
+        if (stop.signal.aborted) return undefined;
         if (!(await showEnvError(e, env, vscode.l10n.t('import into {0}', env)))) return undefined;
       }
     }

@@ -63,9 +63,15 @@ export async function runImport(args: string[], io: Io): Promise<ExitCode> {
       throw e;
     });
     // A 400 here is the command line's fault (an `--as` code, a `--data` app the package lacks): bad usage.
-    const plan = await client.plan(stored.id, values.as, choice).catch((e) => {
+    // Ctrl+C stops the planning at once (it reads every record of the package): nothing was imported.
+    const plan = await client.plan(stored.id, values.as, choice, interrupt.signal).catch((e) => {
+      if (interrupt.caught) return undefined;
       throw e instanceof EnvError && e.status === 400 ? new UsageError(`${client.name}: ${e.message}`) : e;
     });
+    if (!plan) {
+      io.err(`isola import: ${oneLine(t.t('cli.import.interruptedBefore', { env: client.name }), Infinity)}\n`);
+      return interrupt.exitCode();
+    }
     // The choice as the environment understood it (apps resolved), else as asked.
     const out: { environment: string; choice: ImportChoice; plan: ImportPlan; result?: unknown; refused?: string } = {
       environment: client.name, choice: plan.choice ? { design: plan.choice.design, data: plan.choice.data } : choice, plan,

@@ -38,8 +38,12 @@ export interface EnvClient {
   info(): Promise<EnvInfo>;
   whoami(): Promise<Caller>;
   uploadPackage(file: string): Promise<Omit<StoredPackage, 'file'>>;
-  /** Plans the import of a stored package, of what `choice` picks (everything when absent). */
-  plan(packageId: string, as?: string, choice?: Partial<ImportChoice>): Promise<ImportPlan>;
+  /**
+   * Plans the import of a stored package, of what `choice` picks (everything when absent).
+   * `signal` stops the planning (a plan reads every record of a large package): the promise
+   * rejects with the signal's reason and nothing is kept.
+   */
+  plan(packageId: string, as?: string, choice?: Partial<ImportChoice>, signal?: AbortSignal): Promise<ImportPlan>;
   startImport(planId: string, onConflict: 'cancel' | 'replace'): Promise<Job>;
   startExport(r: ExportRequest): Promise<Job>;
   job(id: string): Promise<Job>;
@@ -70,8 +74,8 @@ export class HttpClient implements EnvClient {
   /** `language` (`en`, `ru`) is sent as `Accept-Language`: the service answers errors in it. */
   constructor(readonly name: string, readonly url: string, private readonly token: string | undefined, private readonly language?: string) {}
 
-  private async call<T>(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }): Promise<T> {
-    const res = await this.fetch(method, path, body, raw);
+  private async call<T>(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }, signal?: AbortSignal): Promise<T> {
+    const res = await this.fetch(method, path, body, raw, signal);
     const text = await res.text();
     let json: unknown;
     try {
@@ -86,7 +90,7 @@ export class HttpClient implements EnvClient {
     return json as T;
   }
 
-  private async fetch(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }): Promise<Response> {
+  private async fetch(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (this.language) headers['accept-language'] = this.language;
@@ -100,8 +104,10 @@ export class HttpClient implements EnvClient {
       payload = JSON.stringify(body);
     }
     try {
-      return await fetch(`${this.url}${path}`, { method, headers, body: payload, ...(raw ? { duplex: 'half' } : {}) } as RequestInit);
+      return await fetch(`${this.url}${path}`, { method, headers, body: payload, ...(raw ? { duplex: 'half' } : {}), ...(signal ? { signal } : {}) } as RequestInit);
     } catch (e) {
+      // Stopped by the caller: not the service's fault (the service stops the plan when the request goes away).
+      if (signal?.aborted) throw signal.reason;
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new UnreachableError(this.url, cause?.code ?? cause?.message ?? (e as Error).message);
     }
@@ -113,7 +119,7 @@ export class HttpClient implements EnvClient {
     const { size } = await fs.stat(file);
     return this.call<Omit<StoredPackage, 'file'>>('POST', '/v1/packages', undefined, { body: createReadStream(file), length: size });
   };
-  plan = (id: string, as?: string, choice?: Partial<ImportChoice>) => this.call<ImportPlan>('POST', '/v1/plans', { package: id, ...(as ? { as } : {}), ...choice });
+  plan = (id: string, as?: string, choice?: Partial<ImportChoice>, signal?: AbortSignal) => this.call<ImportPlan>('POST', '/v1/plans', { package: id, ...(as ? { as } : {}), ...choice }, undefined, signal);
   startImport = (plan: string, onConflict: 'cancel' | 'replace') => this.call<Job>('POST', '/v1/imports', { plan, onConflict });
   startExport = (r: ExportRequest) => this.call<Job>('POST', '/v1/exports', r);
   job = (id: string) => this.call<Job>('GET', `/v1/jobs/${encodeURIComponent(id)}`);

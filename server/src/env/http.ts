@@ -87,10 +87,21 @@ function routes(env: Environment): Route[] {
       await pipeline(file, res);
       return STREAMED;
     }),
-    route('POST', '/v1/plans', async (req, _r, _p, caller) => {
+    route('POST', '/v1/plans', async (req, res, _p, caller) => {
       const b = await readJson(req);
-      // `design` and `data` are checked by the engine (importChoice.ts): 400 for a wrong type or an app the package lacks.
-      return planIn(await env.plan(caller, { package: str(b.package, 'package')!, as: str(b.as, 'as', false), design: b.design, data: b.data }), languageOf(req));
+      // A client that goes away (Ctrl+C in \`isola import\`) stops the plan: reading the records of a
+      // large package takes seconds nobody waits for any more.
+      const gone = new AbortController();
+      const onClose = () => {
+        if (!res.writableFinished) gone.abort(Object.assign(new Error('the client went away before the plan was made'), { code: 'ECONNRESET' }));
+      };
+      res.on('close', onClose);
+      try {
+        // `design` and `data` are checked by the engine (importChoice.ts): 400 for a wrong type or an app the package lacks.
+        return planIn(await env.plan(caller, { package: str(b.package, 'package')!, as: str(b.as, 'as', false), design: b.design, data: b.data }, gone.signal), languageOf(req));
+      } finally {
+        res.off('close', onClose);
+      }
     }, 201),
     route('POST', '/v1/imports', async (req, _r, _p, caller) => {
       const b = await readJson(req);

@@ -21,7 +21,7 @@ export class LocalClient implements EnvClient {
     const { file: _f, ...p } = await this.env.registerFile(this.caller, file);
     return p;
   };
-  plan = (id: string, as?: string, choice?: Partial<ImportChoice>) => this.env.plan(this.caller, { package: id, as, ...choice });
+  plan = (id: string, as?: string, choice?: Partial<ImportChoice>, signal?: AbortSignal) => this.env.plan(this.caller, { package: id, as, ...choice }, signal);
   startImport = (plan: string, onConflict: 'cancel' | 'replace') => this.env.startImport(this.caller, { plan, onConflict });
   startExport = (r: ExportRequest) => this.env.startExport(this.caller, r);
   job = (id: string) => this.env.job(this.caller, id);

@@ -241,10 +241,10 @@ export class Environment {
 
   /**
    * Checks a stored package against the environment and returns the plan (changes nothing): see
-   * ImportPlans.make (importPlans.ts).
+   * ImportPlans.make (importPlans.ts). An aborted `signal` stops it between batches of records.
    */
-  plan(caller: Caller, o: { package: string; as?: string; design?: unknown; data?: unknown }): Promise<ImportPlan> {
-    return this.imports.make(caller, o);
+  plan(caller: Caller, o: { package: string; as?: string; design?: unknown; data?: unknown }, signal?: AbortSignal): Promise<ImportPlan> {
+    return this.imports.make(caller, o, signal);
   }
 
   /** Starts the import of a plan the caller confirmed: see ImportPlans.start (importPlans.ts). */

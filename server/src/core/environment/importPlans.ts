@@ -52,9 +52,10 @@ export class ImportPlans {
   /**
    * Checks a stored package against the environment and returns the plan (changes nothing). The
    * plan covers what `design` and `data` choose (default: everything) and binds that choice: its
-   * import writes exactly that.
+   * import writes exactly that. An aborted `signal` stops it (rejecting with the signal's reason)
+   * and no plan is kept: reading the records of a large package takes seconds.
    */
-  async make(caller: Caller, o: { package: string; as?: string; design?: unknown; data?: unknown }): Promise<ImportPlan> {
+  async make(caller: Caller, o: { package: string; as?: string; design?: unknown; data?: unknown }, signal?: AbortSignal): Promise<ImportPlan> {
     const asked = readChoice(o.design, o.data);
     const p = await this.packageOf(caller, o.package);
     const now = new Date().toISOString();
@@ -67,8 +68,9 @@ export class ImportPlans {
       requirePackageRights(caller, { kind: p.kind, namespaces: view.namespaces }, `importing ${p.kind} \`${o.as ?? p.code}\``);
       const solutions = view.cards.filter((c) => c.type === 'solution');
       await this.requireMemberRights(caller, solutions);
-      const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), now });
+      const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), now, signal });
       const plan = withChoice(made, describeChoice(view, choice), view.cards.length > 0, await dataAppsCheck(this.db, view));
+      signal?.throwIfAborted();
       this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256, solutions });
       if (this.plans.size > PLANS_KEPT) this.forgetAPlan();
       return plan;

@@ -125,6 +125,8 @@ export interface PlanContext {
   /** Import jobs not finished yet. */
   running: Job[];
   now: string;
+  /** Stops the plan between steps and between batches of records (Ctrl+C, a client gone). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -192,8 +194,9 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   const content = contentDigest(view);
   const earlier = await earlierImport(ctx.db, { sha256: ctx.sha256, content, as: view.rename?.to ?? null });
   checks.splice(repeatAt, 0, repeatCheck({ earlier, entities }));
-  checks.push(await recordsCheck(view, ctx.db, ctx.catalog, (ns) => mayWrite(ctx.caller, [ns])));
-  checks.push(await recordIdsCheck(view));
+  ctx.signal?.throwIfAborted();
+  checks.push(await recordsCheck(view, ctx.db, ctx.catalog, (ns) => mayWrite(ctx.caller, [ns]), ctx.signal));
+  checks.push(await recordIdsCheck(view, ctx.signal));
   const appId = d.kind === 'app' ? view.cards.find((c) => c.type === 'app')?.id : undefined;
   // An environment that held no entity when the plan began has none to keep.
   for (const e of read.others) {

@@ -13,9 +13,9 @@ const LISTED = 100;
  * imported whole (one record would replace the other), so the check fails and the import is
  * refused; the import refuses it too, should it be started otherwise. Reads every data line the
  * plan's choice imports (a byte scan each, recordScan.ts); lines that are no record are left to
- * the import, which names them.
+ * the import, which names them. An aborted `signal` rejects with its reason (not an "unchecked").
  */
-export async function recordIdsCheck(view: PackageView): Promise<ImportCheck> {
+export async function recordIdsCheck(view: PackageView, signal?: AbortSignal): Promise<ImportCheck> {
   const name = 'ids';
   if (!view.dataApps.size) return checkSaying(name, true, 'plan.ids.none');
   const repeated: string[] = [];
@@ -25,6 +25,7 @@ export async function recordIdsCheck(view: PackageView): Promise<ImportCheck> {
       const chunks = view.descriptor.data.find((d) => d.app === source)?.chunks ?? [];
       const ids = new RecordIds();
       for await (const batch of view.reader.recordLines(source)) {
+        signal?.throwIfAborted();
         const c = chunks.indexOf(batch.chunk);
         for (let k = 0; k < batch.lines.length; k++) {
           const r = recordLineId(batch.lines[k], batch.first + k);
@@ -39,6 +40,7 @@ export async function recordIdsCheck(view: PackageView): Promise<ImportCheck> {
       }
     }
   } catch (e) {
+    if (signal?.aborted) throw signal.reason;
     return checkSaying(name, true, 'plan.ids.unchecked', { error: (e as Error).message });
   }
   if (!count) return checkSaying(name, true, 'plan.ids.ok');

@@ -82,9 +82,10 @@ interface LinkedRecord {
  * line's bytes (recordScan.ts) gives the id and the raw JSON of `fields`, which alone are parsed;
  * a line the scan cannot take is parsed whole. Objects only: anything else names nothing.
  */
-async function* linkFields(view: PackageView, app: string, fields: string[]): AsyncGenerator<LinkedRecord> {
+async function* linkFields(view: PackageView, app: string, fields: string[], signal?: AbortSignal): AsyncGenerator<LinkedRecord> {
   const want = wantedFields(fields);
   for await (const batch of view.reader.recordLines(app)) {
+    signal?.throwIfAborted();
     for (let k = 0; k < batch.lines.length; k++) {
       const raw = batch.lines[k];
       const scanned = scanRecord(raw, want);
@@ -107,9 +108,9 @@ async function* linkFields(view: PackageView, app: string, fields: string[]): As
  * that names, through an app-type field, a record that is neither in the package nor in the
  * environment. A warning, never a refusal: the record still imports, its reference points nowhere.
  * Only apps linked to other apps are read, and a package whose records cannot be read is left to
- * the import, which reports that record by record.
+ * the import, which reports that record by record. An aborted `signal` rejects with its reason.
  */
-export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog, mayRead: (namespace: string) => boolean = () => true): Promise<ImportCheck> {
+export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog, mayRead: (namespace: string) => boolean = () => true, signal?: AbortSignal): Promise<ImportCheck> {
   const name = 'records';
   if (!view.dataApps.size) return checkSaying(name, true, 'plan.records.none');
   const apps = [...view.dataApps.keys()];
@@ -126,14 +127,14 @@ export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog,
     for (const target of new Set(links.map((l) => l.target))) {
       if (!view.dataApps.has(target)) continue;
       const ids = new Set<string>();
-      for await (const r of linkFields(view, view.dataApps.get(target)!, [])) if (r.id !== undefined) ids.add(r.id);
+      for await (const r of linkFields(view, view.dataApps.get(target)!, [], signal)) if (r.id !== undefined) ids.add(r.id);
       inPackage.set(target, ids);
     }
     // Named ids the package lacks, per target app, with the first record that names each.
     const wanted = new Map<string, Map<string, string>>();
     for (const app of new Set(links.map((l) => l.app))) {
       const fields = links.filter((l) => l.app === app);
-      for await (const r of linkFields(view, view.dataApps.get(app)!, fields.map((l) => l.field))) {
+      for await (const r of linkFields(view, view.dataApps.get(app)!, fields.map((l) => l.field), signal)) {
         for (const l of fields) {
           for (const id of namedIds(r.value(l.field))) {
             if (inPackage.get(l.target)?.has(id)) continue;
@@ -164,6 +165,7 @@ export async function recordsCheck(view: PackageView, db: Sql, catalog: Catalog,
     if (dangling.length > LISTED) details.push(`... and ${dangling.length - LISTED} more`);
     return checkSaying(name, true, 'plan.records.dangling', { n: dangling.length }, details);
   } catch (e) {
+    if (signal?.aborted) throw signal.reason;
     return checkSaying(name, true, 'plan.records.unchecked', { error: (e as Error).message });
   }
 }

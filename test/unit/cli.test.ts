@@ -129,6 +129,31 @@ describe('isola check', () => {
     assert.equal(r.code, 0, r.err);
   });
 
+  it('reports ISO001 for a script that hides Global from a lexer, and build refuses it', (t) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-iso001-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const proj = path.join(dir, 'invoices');
+    cpSync(path.join(REPO, 'examples/invoices'), proj, { recursive: true });
+    writeFileSync(path.join(proj, 'scripts/find_contractor.ts'), [
+      'async function find_contractor(): Promise<void> {',
+      '    let i = 0;',
+      '    const n = i++ / 1 + (await Global.ns._clients.app._companies.search().count()) / 1;',
+      "    if (n) /'/.test('x'), await Global.ns._clients.app._companies.search().all();",
+      '    const all = await Glob\\u0061l.ns._clients.app._companies.search().all();',
+      '}',
+      '',
+    ].join('\n'));
+    const r = isola(['check', proj]);
+    assert.equal(r.code, 1, r.out + r.err);
+    const found = r.out.split('\n').filter((l) => / error ISO001 /.test(l)).map((l) => l.split(' ')[0]);
+    assert.deepEqual(found, ['scripts/find_contractor.ts:3:32', 'scripts/find_contractor.ts:4:33', 'scripts/find_contractor.ts:5:23']);
+    const out = path.join(dir, 'p.isolapkg');
+    const b = isola(['build', proj, '--package', 'invoices', '--out', out]);
+    assert.equal(b.code, 1, b.out + b.err);
+    assert.match(b.err, /refused: .*ISO001/);
+    assert.ok(!existsSync(out));
+  });
+
   it('with no command prints the help and exits 2 with the reason on stderr', () => {
     const r = isola([]);
     assert.equal(r.code, 2);

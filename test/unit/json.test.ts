@@ -106,6 +106,68 @@ describe('findGlobalUses', () => {
   it('sees code inside template expressions but not template text', () => {
     assert.deepEqual(uses('`Global.a ${ Global.b } Global.c ${ {x: 1}.x } Global.d`'), ['Global.']);
   });
+  const at = (src: string) => findGlobalUses(src).map((u) => src.slice(u.index, u.index + u.length));
+  it('reads a `/` after a postfix `++` or `--` as a division, not a regular expression that hides code', () => {
+    assert.deepEqual(at('let i = 0; const n = i++ / 1 + (await Global.ns.a.b.search().count()) / 1;'), ['Global']);
+    assert.deepEqual(at('const n = i-- / 1 + Global.ns.a / 1;'), ['Global']);
+    assert.deepEqual(at('const n = i! / 1 + Global.ns.a / 1;'), ['Global']); // TypeScript's non-null `!`
+    // On a new line `++` is prefix: `a\n++/re/.lastIndex` holds a regular expression.
+    assert.deepEqual(at("x = a\n++/'/.lastIndex, Global.ns.a;"), ['Global']);
+  });
+  it('reads a `/` after the `)` of `if`, `while`, `for`, `with` as a regular expression, whose quote opens no string', () => {
+    for (const head of ['if (n)', 'while (n)', 'for (;;)', 'with (o)', 'for await (const x of y)', 'do x(); while (n)', 'else if (n)']) {
+      assert.deepEqual(at(`${head} /'/.test('x'), await Global.ns.a.b.search().all();`), ['Global'], head);
+    }
+    assert.deepEqual(at('x = f(n) / 2; y = a.if(n) / 1 + Global.ns / 1;'), ['Global']);
+  });
+  it('decodes `\\u` escapes in names: `Glob\\u0061l` is `Global`', () => {
+    assert.deepEqual(at('const all = await Glob\\u0061l.ns.a.b.search().all();'), ['Glob\\u0061l']);
+    assert.deepEqual(at('const G = \\u{47}lobal; x = \\u0047\\u006c\\u006f\\u0062\\u0061\\u006c["ns"];'), ['\\u{47}lobal', '\\u0047\\u006c\\u006f\\u0062\\u0061\\u006c']);
+    assert.deepEqual(at('x.Glob\\u0061l; const o = { Glob\\u0061l: 1 }; Glob\\u0061l2.x'), []);
+  });
+  it('follows both readings where a `/` may divide or start a regular expression', () => {
+    assert.deepEqual(at("if (x) {} /'/.test(s), Global.ns.a;"), ['Global']); // a block's `}`
+    assert.deepEqual(at("function f(): void {}\n/'/.test(s), Global.ns.a;"), ['Global']);
+    assert.deepEqual(at('x = {} / 1 + Global.ns.a / 1;'), ['Global']); // an object's `}`
+    assert.deepEqual(at('x = function () {} / 1 + Global.ns.a / 1;'), ['Global']);
+    assert.deepEqual(at('x = g<string> / 1 + Global.ns.a / 1;'), ['Global']); // type arguments' `>`
+    assert.deepEqual(at("x = a > /'/.test(s), Global.ns.a;"), ['Global']);
+    assert.deepEqual(at('x = await / 1 + Global.ns.a / 1;'), ['Global']); // `await` as a name
+    assert.deepEqual(at("x = await /'/.exec(s), Global.ns.a;"), ['Global']);
+    assert.deepEqual(at('y = x as void / 1 + Global.ns.a / 1; z = x as of / 1 + Global.ns.b / 1;'), ['Global', 'Global']);
+    assert.deepEqual(at("for (const x of /'/.exec(s)) Global.ns.a;"), ['Global']);
+  });
+  it('reads names that are keywords elsewhere, and any letters, as operands', () => {
+    assert.deepEqual(at('x = a.return / 1 + Global.ns.a / 1;'), ['Global']);
+    assert.deepEqual(at('const of = 2; x = of / 1 + Global.ns.a / 1;'), ['Global']);
+    assert.deepEqual(at('const café = 2; x = café / 1 + Global.ns.a / 1;'), ['Global']);
+    assert.deepEqual(at('x = a?.typeof / 1 + Global.ns.a / 1; y = this / 1 + Global.ns.b / 1;'), ['Global', 'Global']);
+  });
+  it('ends comments, strings and regular expressions where JavaScript does', () => {
+    assert.deepEqual(at('// a comment\rGlobal.ns.a; // \u2028Global.ns.b; // \u2029Global.ns.c'), ['Global', 'Global', 'Global']);
+    assert.deepEqual(at("const s = 'a\\\r\n'; Global.ns.a; //'"), ['Global']); // `\` CRLF continues a string
+    assert.deepEqual(at("x = /[/]'/.test(s), Global.ns.a; y = /[[/]'\"]/v.test(s), Global.ns.b;"), ['Global', 'Global']);
+    assert.deepEqual(at("#!/usr/bin/env node '\nGlobal.ns.a"), ['Global']);
+    assert.deepEqual(at('x = "\u2028" + Global.ns.a; y = `${ `${ Global.ns.b }` }`;'), ['Global', 'Global']);
+  });
+  it('reads `<!--` and a leading `-->` both as comments and as code, as a classic script and a module do', () => {
+    assert.deepEqual(at('--> /*\nGlobal.ns.a;\n// */'), ['Global']);
+    assert.deepEqual(at('x = 1 <!-- /*\nGlobal.ns.a;\n// */'), ['Global']);
+  });
+  it('tells `Global` apart from a property and a key by the tokens, not by the characters before it', () => {
+    assert.deepEqual(at('x = [...Global.ns.a]; f(...Global.ns.b);'), ['Global', 'Global']);
+    assert.deepEqual(at('// the end.\nGlobal.ns.a; x = 1.\nGlobal.ns.b;'), ['Global', 'Global']);
+    assert.deepEqual(at('x = c ? // a,\n  Global : 0;'), ['Global']);
+    assert.deepEqual(at('x = a.Global + a?.Global + this.#Global + a. Global + 1..Global;'), []);
+  });
+  it('counts every `Global` when the readings are too many to follow', () => {
+    // Each `{} /(/` is read both ways, and the `(` of the division keeps the readings apart.
+    const src = (lines: number) => "const s = 'Global';\n" + 'x = {} /(/;\n'.repeat(lines);
+    assert.deepEqual(at(src(3)), []);
+    assert.deepEqual(at(src(300)), ['Global']);
+    // Readings that meet again cost little: a thousand of them leave strings as they are.
+    assert.deepEqual(at("const s = 'Global';\n" + "if (x) {} /'/.test(s);\n".repeat(1000)), []);
+  });
 });
 
 describe('locatePaths: the fast path agrees with the tolerant tokenizer', () => {

@@ -113,6 +113,24 @@ describe('ISO001 global script', () => {
     assert.deepEqual(d.range, { start: { line: 2, character: 18 }, end: { line: 2, character: 24 } });
   });
 
+  it('finds Global hidden from a lexer: after `i++ /`, after `if (…) /re/`, written `Glob\\u0061l`', async () => {
+    const script = [
+      'export async function run() {',
+      '  let i = 0;',
+      '  const n = i++ / 1 + (await Global.ns._clients.app._companies.search().count()) / 1;',
+      "  if (n) /'/.test('x'), await Global.ns._clients.app._companies.search().all();",
+      '  const all = await Glob\\u0061l.ns._clients.app._companies.search().all();',
+      '}',
+    ].join('\n');
+    const c = await run({
+      'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: 'scripts/notify.ts' }] }] }),
+      'crm/scripts/notify.ts': script,
+    });
+    const ds = c.of('ISO001');
+    assert.deepEqual(ds.map((d) => c.text(d)), ['Global', 'Global', 'Glob\\u0061l']);
+    assert.deepEqual(ds.map((d) => d.range.start.line), [2, 3, 4]);
+  });
+
   it('places a use in a CRLF script file on the right line', async () => {
     const script = 'export async function run() {\r\n  return Global.users;\r\n}\r\n';
     const c = await run({

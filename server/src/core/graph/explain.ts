@@ -6,6 +6,7 @@ import { ReferenceVerdict, referenceVerdict } from '../manifest/verdict';
 import { namespaceLabel } from '../rules/iso004-out-of-scope';
 import { capital, kindLabel, packageLabel } from '../rules/words';
 import { locationsOf } from '../language/locations';
+import { codeSpanText as code, markdownText } from '../language/markdown';
 import { valueRange } from './sites';
 
 /** One step of the way from a package's root manifest to what a reference names. */
@@ -32,42 +33,44 @@ export interface Explanation {
  * Explains a reference as the check sees it in `view` (the project, or the view of a unit
  * checked alone): which includes bring its manifest into the package, which entity holds it,
  * and where its target lives; for ISO009, which include brings the target's namespace in. The
- * steps' words and the conclusion are in `t`'s language.
+ * steps' words and the conclusion are in `t`'s language. Manifests' text in backquotes never ends
+ * them early; with `markdown` (for a hover), text outside them (a title, a file name) shows as written.
  */
-export function explainReference(view: Project, ref: Reference, l: Translator = english): Explanation | undefined {
+export function explainReference(view: Project, ref: Reference, l: Translator = english, markdown = false): Explanation | undefined {
+  const text = markdown ? markdownText : (s: string) => s;
   const pkg = view.packageOf(ref.manifest);
   if (!pkg) return undefined;
   const r = view.resolve(ref);
   const verdict = referenceVerdict(r);
   const steps: ExplanationStep[] = [{ role: 'package', text: packageLabel(pkg, l), file: pkg.root.file, range: valueRange(pkg.root, ['code']) }];
-  steps.push(...wayTo(view, pkg, ref.manifest, l));
+  steps.push(...wayTo(view, pkg, ref.manifest, l, text));
   const chain: EntityDecl[] = [];
   for (let e = ref.owner; e; e = e.parent) chain.unshift(e);
   for (const e of chain) steps.push({ role: 'entity', text: kindLabel(e.kind, e.code, l), file: e.manifest.file, range: locationsOf(e.manifest).code(e) });
   const property = typeof ref.path[ref.path.length - 1] === 'number' ? ref.path[ref.path.length - 2] : ref.path[ref.path.length - 1];
-  steps.push({ role: 'reference', text: `\`${String(property)}\`: \`${ref.text}\``, file: ref.manifest.file, range: locationsOf(ref.manifest).reference(ref) });
+  steps.push({ role: 'reference', text: `\`${code(String(property))}\`: \`${code(ref.text)}\``, file: ref.manifest.file, range: locationsOf(ref.manifest).reference(ref) });
   const t = r.targets[0];
   const noun = l.noun(ref.kind);
   if (t) {
     const whereGen = t.namespace.startsWith('#') ? l.t('explain.orgChart') : t.namespace === 'global' ? l.t('explain.globals') : namespaceLabel(view, t.namespace, l, 'gen');
-    steps.push({ role: 'target', text: l.t('explain.target', { noun, code: t.code, whereGen }), file: t.manifest.file, range: locationsOf(t.manifest).code(t) });
+    steps.push({ role: 'target', text: l.t('explain.target', { noun, code: code(t.code), whereGen }), file: t.manifest.file, range: locationsOf(t.manifest).code(t) });
   } else if (r.builtin) {
-    steps.push({ role: 'target', text: l.t('explain.builtin', { noun, code: r.builtin.code, ns: r.builtin.namespace, title: r.builtinNamespace!.title }) });
+    steps.push({ role: 'target', text: l.t('explain.builtin', { noun, code: code(r.builtin.code), ns: code(r.builtin.namespace), title: text(r.builtinNamespace!.title) }) });
   } else {
-    steps.push({ role: 'target', text: l.t('explain.undeclared', { noun, code: r.code }) });
+    steps.push({ role: 'target', text: l.t('explain.undeclared', { noun, code: code(r.code) }) });
   }
   const pkgGen = packageLabel(pkg, l, 'gen');
   let conclusion: string;
   switch (verdict.code) {
     case 'ISO004': {
-      const scope = [...pkg.namespaces].filter((n) => !n.startsWith('#') && n !== 'global').map((n) => `\`${n}\``);
-      const how = pkg.kind === 'app' ? l.t('explain.carriesApp', { code: pkg.code })
+      const scope = [...pkg.namespaces].filter((n) => !n.startsWith('#') && n !== 'global').map((n) => `\`${code(n)}\``);
+      const how = pkg.kind === 'app' ? l.t('explain.carriesApp', { code: code(pkg.code) })
         : l.t('explain.carriesNamespaces', { n: scope.length, list: scope.join(', ') });
       conclusion = l.t('explain.iso004', { pkgGen, how });
       break;
     }
     case 'ISO009': {
-      const through = t && wayTo(view, pkg, t.manifest, l).pop();
+      const through = t && wayTo(view, pkg, t.manifest, l, text).pop();
       if (through) steps.push({ ...through, text: l.t('explain.also', { pkg: packageLabel(pkg, l), step: through.text }) });
       conclusion = l.t('explain.iso009', { pkgGen, own: kindLabel(String(ref.manifest.kind), ref.manifest.code, l) });
       break;
@@ -92,7 +95,7 @@ export function referenceAt(m: Manifest, range: Range): Reference | undefined {
 }
 
 /** The includes from a package's root to one of its manifests (and the carrying of an app manifest). */
-function wayTo(view: Project, pkg: Package, target: Manifest, l: Translator): ExplanationStep[] {
+function wayTo(view: Project, pkg: Package, target: Manifest, l: Translator, text: (s: string) => string): ExplanationStep[] {
   if (target === pkg.root) return [];
   const { includeTarget, cycleLinks } = view.packageMap;
   const members = new Set(pkg.members);
@@ -117,13 +120,13 @@ function wayTo(view: Project, pkg: Package, target: Manifest, l: Translator): Ex
     const owner = view.firstWithCode('namespace', target.namespace);
     if (owner && seen.has(owner)) {
       end = owner;
-      tail.push({ role: 'carries', text: l.t('explain.carries', { file: target.file, ns: target.namespace }), file: target.file, range: valueRange(target, ['code']) });
+      tail.push({ role: 'carries', text: l.t('explain.carries', { file: text(target.file), ns: code(target.namespace) }), file: target.file, range: valueRange(target, ['code']) });
     }
   }
   const steps: ExplanationStep[] = [];
   for (let m = end; came.has(m); m = came.get(m)!.from) {
     const { from, link } = came.get(m)!;
-    steps.unshift({ role: 'include', text: l.t('explain.include', { kindAcc: l.noun(String(m.kind), 'acc'), code: String(m.code), spec: link.spec }), file: from.file, range: valueRange(from, link.path) });
+    steps.unshift({ role: 'include', text: l.t('explain.include', { kindAcc: l.noun(String(m.kind), 'acc'), code: code(String(m.code)), spec: code(link.spec) }), file: from.file, range: valueRange(from, link.path) });
   }
   return [...steps, ...tail];
 }
@@ -141,6 +144,6 @@ export function explanationText(x: Explanation, t: Translator = english): string
 
 /** The explanation as Markdown, for a hover; `t` as the explanation's. */
 export function explanationMarkdown(x: Explanation, t: Translator = english): string {
-  const lines = x.steps.map((s, i) => `${i + 1}. ${s.text}${s.file ? ` — \`${stepPlace(s)}\`` : ''}`);
+  const lines = x.steps.map((s, i) => `${i + 1}. ${s.text}${s.file ? ` — \`${code(stepPlace(s))}\`` : ''}`);
   return `**${t.t('explain.path', { pkgGen: packageLabel(x.package, t, 'gen') })}**\n\n${lines.join('\n')}\n\n${x.conclusion}`;
 }

@@ -1,6 +1,7 @@
 import { compareCodes } from '../compare';
 import { Case, english, Translator } from '../l10n';
 import type { EntityDecl, Package } from '../manifest/types';
+import { codeSpanText } from '../language/markdown';
 
 /** "workspace `invoices`"; in Russian in the case its slot needs ("раздела `invoices`"). */
 export function packageLabel(p: Package, t: Translator = english, c: Case = 'nom'): string {
@@ -9,7 +10,8 @@ export function packageLabel(p: Package, t: Translator = english, c: Case = 'nom
 
 /** A kind's noun and a code: "module `tax`", "модуля `tax`". */
 export function kindLabel(kind: string, code: string | undefined, t: Translator = english, c: Case = 'nom'): string {
-  return `${t.noun(kind, c)} \`${code}\``;
+  // Labels go into hovers' Markdown too: a code with a backtick or a line break must not end the span.
+  return `${t.noun(kind, c)} \`${codeSpanText(String(code))}\``;
 }
 
 /** "script `notify` of process `approve`"; "скрипт `notify` бизнес-процесса `approve`" (parents in the genitive). */

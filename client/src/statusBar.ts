@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { PackageInfoRequest } from '../../server/src/protocol';
+import { codeSpanText, markdownText } from '../../server/src/core/language/markdown';
 import { LANGUAGE_ID } from './languageClient';
 
 /**
@@ -33,7 +34,8 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
       const c = pkg.counts;
       item.text = `$(package) ${pkg.kind} ${pkg.code}  $(error) ${c.errors}  $(warning) ${c.warnings}`;
       const tip = new vscode.MarkdownString(
-        vscode.l10n.t('Checked in **{0} `{1}`**', pkg.kind, pkg.code) + `${pkg.title ? ` — ${pkg.title}` : ''}\n\n` +
+        // The manifest's text shows as written: no link or icon of a contributor's in a tooltip that runs a command.
+        vscode.l10n.t('Checked in **{0} `{1}`**', markdownText(pkg.kind), codeSpanText(pkg.code)) + `${pkg.title ? ` — ${markdownText(pkg.title)}` : ''}\n\n` +
           vscode.l10n.t('{0} error(s), {1} warning(s), {2} info(s) across the package.', c.errors, c.warnings, c.infos) +
           (c.errors ? `\n\n${vscode.l10n.t('Errors block export.')}` : '') +
           `\n\n[$(type-hierarchy) ${vscode.l10n.t('Show Package Graph')}](command:isola.showPackageGraph)`,

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { countsHtml, countWords, planHtml, PlanSession } from '../../client/src/environments/planHtml';
-import { backupDescription, emptyFolderWords, namespaceDescription } from '../../client/src/views/environmentWords';
+import { backupDescription, emptyFolderWords, entityTooltip, namespaceDescription } from '../../client/src/views/environmentWords';
 import { BuildRefused, buildPackage } from '../../server/src/core/packaging/builder';
 import type { Descriptor } from '../../server/src/core/packaging/format';
 import { replacedBy, replacedWords } from '../../server/src/core/packaging/replaced';
@@ -91,6 +91,37 @@ describe('words: the import plan', () => {
       { ...older, reason: 'изменён в окружении (older)', said: { key: 'plan.reason.changedHere', args: { by: 'ana', at: 'x' } } },
     ]), 'n');
     assert.match(other, /the package's version is older than the environment's/);
+  });
+});
+
+describe('words: what a hostile service sends is shown as text', () => {
+  // Markup where the plan has a count, a revision, a check's name: a button that would stand before the real Import.
+  const X = '<button id="apply">Cancel</button><form action="https://attacker.example/x"><input name=q></form>';
+  const plan = {
+    id: 'p', ok: true, package: { id: 'k', kind: 'workspace', code: 'w', sha256: 'x' }, namespaces: ['w'], createdAt: 'now', createdBy: 'me', revision: X,
+    counts: { create: X, update: 0, conflict: 0, unchanged: 0, kept: 0 },
+    checks: [{ name: X, ok: true, message: 'fine' }],
+    entities: [{ id: 'w.a', type: 'app', namespace: 'w', action: 'create' }, { id: 'w.b', type: 'app', namespace: 'w', action: 'unchanged' }],
+    data: [{ app: 'w.a', records: X, existing: X }],
+    choice: { design: 'all', data: 'all', offered: { entities: X, apps: [{ app: 'w.a', records: X }] }, leftOut: { entities: X, apps: [{ app: 'w.a', records: X }] } },
+  } as unknown as ImportPlan;
+
+  it('the import plan\'s page: one Import button, its own, and no form of the service\'s', () => {
+    const html = planHtml({ env: 'staging', production: false, file: '/x.isolapkg', packageId: 'k', plan }, 'n');
+    assert.equal(html.match(/<button/g)?.length, 2, html);
+    assert.equal(html.match(/<button id="apply"/g)?.length, 1);
+    assert.match(html, /<button id="apply">Import<\/button>/);
+    assert.equal(html.match(/<form/g)?.length, 1);
+    assert.doesNotMatch(html, /attacker\.example\/x"/);
+    // Shown as the text it is, in each place.
+    assert.match(html, /at revision &#60;button id=&#34;apply&#34;&#62;Cancel/);
+    assert.match(html, /<b>&#60;button id=&#34;apply&#34;&#62;Cancel/);
+  });
+
+  it('an entity\'s tooltip in the Environments view: the title as one line of text, no link or image', () => {
+    const tip = entityTooltip({ id: 'w.a', type: 'app', namespace: 'w', hash: 'h', body: { title: 'A\n\n**Safe to import.** ![](https://attacker.example/p.png) [Fix](https://attacker.example/fix)' }, updatedAt: 'now', updatedBy: 'eve [x](https://attacker.example)' } as never);
+    assert.doesNotMatch(tip, /(?<!\\)!\[|(?<!\\)\]\(/, tip);
+    assert.match(tip, /\n\nA \\\*\\\*Safe to import\\\.\\\*\\\* /);
   });
 });
 

@@ -1,9 +1,10 @@
 import type { ImportPlan } from '../../../server/src/core/environment/types';
+import { esc } from '../html';
 import { english, Localize } from '../localize';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const designEntities = (l10n: Localize, n: number) => (n === 1 ? l10n('1 design entity') : l10n('{0} design entities', n));
-const records = (l10n: Localize, n: number) => (n === 1 ? l10n('1 record') : l10n('{0} records', n));
+// Counts come from the service's plan: escaped like its text.
+const designEntities = (l10n: Localize, n: number) => (n === 1 ? l10n('1 design entity') : l10n('{0} design entities', esc(n)));
+const records = (l10n: Localize, n: number) => (n === 1 ? l10n('1 record') : l10n('{0} records', esc(n)));
 
 /**
  * The choices above the plan (Protogrid seed 1.2): design all or none, offered when the package

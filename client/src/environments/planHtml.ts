@@ -1,5 +1,6 @@
 import type { ImportChoice } from '../../../server/src/core/environment/importChoice';
 import type { ImportPlan, PlanAction } from '../../../server/src/core/environment/types';
+import { esc } from '../html';
 import { english, Localize } from '../localize';
 import { CHOICE_SCRIPT, choiceHtml } from './planChoice';
 
@@ -20,11 +21,11 @@ const ACTIONS: PlanAction[] = ['create', 'update', 'conflict', 'unchanged', 'kep
 /** A count of one action as the plan states it: "3 to create", "1 conflict", "0 conflicts". */
 export function countWords(action: PlanAction, n: number, l10n: Localize = english): string {
   switch (action) {
-    case 'create': return l10n('{0} to create', n);
-    case 'update': return l10n('{0} to update', n);
-    case 'conflict': return n === 1 ? l10n('1 conflict') : l10n('{0} conflicts', n);
-    case 'unchanged': return l10n('{0} unchanged', n);
-    case 'kept': return l10n('{0} kept', n);
+    case 'create': return l10n('{0} to create', esc(n));
+    case 'update': return l10n('{0} to update', esc(n));
+    case 'conflict': return n === 1 ? l10n('1 conflict') : l10n('{0} conflicts', esc(n));
+    case 'unchanged': return l10n('{0} unchanged', esc(n));
+    case 'kept': return l10n('{0} kept', esc(n));
   }
 }
 
@@ -46,13 +47,12 @@ function rowNotes(e: ImportPlan['entities'][number], l10n: Localize): string {
   return notes.join(' ');
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /** The plan's page: pure HTML from the session (the panel adds nothing), so it is tested without VS Code. */
 export function planHtml(s: PlanSession, nonce: string, outcome?: string, l10n: Localize = english): string {
   const p = s.plan;
   const failed = p.checks.filter((c) => !c.ok);
   const counts = countsHtml(p.counts, l10n);
+  // Every value of the plan is escaped: the service may be hostile. Rows are picked by action, so a class is one of ACTIONS.
   const row = (e: ImportPlan['entities'][number]) => `
     <tr class="${e.action}"><td><span class="badge ${e.action}">${e.action}</span></td><td>${esc(e.type)}</td>
     <td><code>${esc(e.id)}</code>${e.deleted ? ` <span class="deleted">${l10n('deleted')}</span>` : ''}</td><td>${esc(e.title ?? '')}</td>
@@ -61,8 +61,8 @@ export function planHtml(s: PlanSession, nonce: string, outcome?: string, l10n: 
   const rows = ACTIONS.filter((a) => a !== 'unchanged').flatMap((a) => p.entities.filter((e) => e.action === a)).map(row).join('');
   const unchanged = p.entities.filter((e) => e.action === 'unchanged');
   const head = `<thead><tr><th>${l10n('Action')}</th><th>${l10n('Type')}</th><th>${l10n('Id')}</th><th>${l10n('Title')}</th><th></th></tr></thead>`;
-  const checks = p.checks.map((c) => `<li class="${c.ok ? 'ok' : 'fail'}">${c.ok ? '✓' : '✗'} <b>${c.name}</b>: ${esc(c.message)}${(c.details ?? []).map((d) => `<div class="detail">${esc(d)}</div>`).join('')}</li>`).join('');
-  const data = p.data.map((d) => `<li><code>${esc(d.app)}</code>: ${l10n('{0}, {1} already in the environment', d.records === 1 ? l10n('1 record') : l10n('{0} records', d.records), d.existing)}</li>`).join('');
+  const checks = p.checks.map((c) => `<li class="${c.ok ? 'ok' : 'fail'}">${c.ok ? '✓' : '✗'} <b>${esc(c.name)}</b>: ${esc(c.message)}${(c.details ?? []).map((d) => `<div class="detail">${esc(d)}</div>`).join('')}</li>`).join('');
+  const data = p.data.map((d) => `<li><code>${esc(d.app)}</code>: ${l10n('{0}, {1} already in the environment', d.records === 1 ? l10n('1 record') : l10n('{0} records', esc(d.records)), esc(d.existing))}</li>`).join('');
   const actions = outcome
     ? `<p class="outcome">${esc(outcome)}</p>`
     : !p.ok
@@ -70,7 +70,7 @@ export function planHtml(s: PlanSession, nonce: string, outcome?: string, l10n: 
       : p.counts.conflict
         ? `<p>${p.counts.conflict === 1
           ? l10n('1 entity was changed in the environment since the package\'s version. Cancel leaves everything as it is; Replace overwrites it with the package\'s version (a backup is taken first).')
-          : l10n('{0} entities were changed in the environment since the package\'s version. Cancel leaves everything as it is; Replace overwrites them with the package\'s version (a backup is taken first).', p.counts.conflict)}</p>
+          : l10n('{0} entities were changed in the environment since the package\'s version. Cancel leaves everything as it is; Replace overwrites them with the package\'s version (a backup is taken first).', esc(p.counts.conflict))}</p>
            <button id="cancel" class="secondary">${l10n('Cancel')}</button> <button id="replace" class="danger">${l10n('Replace and Import')}</button>`
         : `<button id="cancel" class="secondary">${l10n('Cancel')}</button> <button id="apply">${l10n('Import')}</button>`;
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -101,7 +101,7 @@ summary { cursor: pointer; color: var(--vscode-descriptionForeground); margin-bo
 </style></head><body>
 <h1>${l10n('Import {0} into {1}', `${esc(p.package.kind)} <code>${esc(p.package.importedAs ?? p.package.code)}</code>${p.package.version ? ` ${esc(p.package.version)}` : ''}`, `<span class="env">${esc(s.env)}</span>`)}</h1>
 ${s.production ? `<p class="production">${l10n('{0} is a production environment: you will be asked to type its name before anything changes.', esc(s.env))}</p>` : ''}
-<p class="meta">${esc(p.package.title ?? '')} · ${l10n('namespaces {0} · plan made {1} at revision {2}', esc(p.namespaces.join(', ')), esc(p.createdAt), p.revision)}</p>
+<p class="meta">${esc(p.package.title ?? '')} · ${l10n('namespaces {0} · plan made {1} at revision {2}', esc(p.namespaces.join(', ')), esc(p.createdAt), esc(p.revision))}</p>
 ${choiceHtml(p, !outcome, l10n)}
 <h2>${l10n('Checks')}</h2><ul class="checks">${checks}</ul>
 <h2>${l10n('Entities')}</h2><p>${counts}</p>

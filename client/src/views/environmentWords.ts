@@ -1,6 +1,17 @@
-import type { Backup } from '../../../server/src/core/environment/types';
+import type { Backup, EnvEntity } from '../../../server/src/core/environment/types';
+import { codeSpanText, markdownText } from '../../../server/src/core/language/markdown';
 import type { NamespaceInfo } from '../../../server/src/env/client';
 import { english, Localize } from '../localize';
+
+/**
+ * An entity row's tooltip, in Markdown. Everything in it comes from the environment (a title any
+ * owner wrote), so it shows as written: no link, no image, no paragraph of its own.
+ */
+export function entityTooltip(e: EnvEntity, l10n: Localize = english): string {
+  const title = typeof e.body.title === 'string' ? markdownText(e.body.title) : '';
+  return `**${markdownText(e.type)}** \`${codeSpanText(e.id)}\`${e.deleted ? ` — ${l10n('deleted')}` : ''}\n\n${title}\n\n` +
+    l10n('hash `{0}…`, last changed {1} by {2}', codeSpanText(String(e.hash).slice(0, 12)), markdownText(String(e.updatedAt)), markdownText(String(e.updatedBy)));
+}
 
 /** The folders under an environment in the Environments view. */
 export type EnvFolder = 'namespaces' | 'jobs' | 'backups';

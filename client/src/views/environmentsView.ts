@@ -5,7 +5,7 @@ import type { Connections } from '../environments/connections';
 import { envEntityUri } from '../environments/envDocuments';
 import type { EnvironmentList } from '../environments/environmentList';
 import { wantsToken } from '../environments/tokenBinding';
-import { backupDescription, EnvFolder, emptyFolderWords, namespaceDescription } from './environmentWords';
+import { backupDescription, EnvFolder, emptyFolderWords, entityTooltip, namespaceDescription } from './environmentWords';
 
 /** Tree nodes; their fields double as the arguments of the commands their menus run. */
 export type EnvNode =
@@ -151,7 +151,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvNode>, vscod
         const item = new vscode.TreeItem(e.code);
         item.description = `${title ?? ''}${e.deleted ? ` (${vscode.l10n.t('deleted')})` : ''}`;
         item.iconPath = new vscode.ThemeIcon(e.deleted ? 'trash' : ICON[e.type] ?? 'symbol-misc', e.deleted ? new vscode.ThemeColor('disabledForeground') : undefined);
-        item.tooltip = new vscode.MarkdownString(`**${e.type}** \`${e.id}\`${e.deleted ? ` — ${vscode.l10n.t('deleted')}` : ''}\n\n${title ?? ''}\n\n` + vscode.l10n.t('hash `{0}…`, last changed {1} by {2}', e.hash.slice(0, 12), e.updatedAt, e.updatedBy));
+        item.tooltip = new vscode.MarkdownString(entityTooltip(e, vscode.l10n.t));
         item.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [envEntityUri(node.env, e.id)] };
         item.contextValue = e.type === 'app' ? 'isola.exportable' : 'isola.entity';
         item.id = `${node.env}:e:${e.id}`;

@@ -38,6 +38,7 @@ export async function exportFindings(db: Sql, scope: ExportScope, catalog: Catal
   const lines: string[] = cards.flatMap((c) => (c.deleted ? [] : bodySchemaProblems(c.type, c.namespace, c.body)
     .map((p) => `MAN002 ${c.id}: ${p} (change it with PUT /v1/entities/${c.id})`)));
   for (const f of found) {
+    if (f.code === 'unread') continue;
     if (f.code === 'unresolved') lines.push(`ISO006 ${f.line}`);
     else if (f.code === 'ISO004' && f.ref) {
       if (!nowhere.has(f.ref)) lines.push(outsideLine(f.ref, scope, solutions, types));

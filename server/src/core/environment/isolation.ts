@@ -20,6 +20,8 @@ export interface PackageScope {
 export interface IsolationReport {
   isolation: string[];
   references: string[];
+  /** References into namespaces the caller may not read, which were not looked up (absent: none). */
+  unread?: string[];
 }
 
 /**
@@ -30,8 +32,11 @@ export type InEnvironment = (id: string, kind?: RefKind) => boolean;
 
 /** One finding of the receiving side's check, with the reference behind it when there is one. */
 export interface IsolationFinding {
-  /** `ISO001` to `ISO004` break isolation; `unresolved` is a reference that resolves nowhere in the target. */
-  code: 'ISO001' | 'ISO002' | 'ISO003' | 'ISO004' | 'unresolved';
+  /**
+   * `ISO001` to `ISO004` break isolation; `unresolved` is a reference that resolves nowhere in the
+   * target; `unread`, one into a namespace the caller may not read, not looked up.
+   */
+  code: 'ISO001' | 'ISO002' | 'ISO003' | 'ISO004' | 'unresolved' | 'unread';
   line: string;
   ref?: CardRef;
   /** A reference outside the package's scope (its ISO004 is a finding of its own). */
@@ -50,9 +55,11 @@ export function checkPackageIsolation(scope: PackageScope, catalog: Catalog, inE
 
 /** Findings as the plan's two checks list them: isolation, and references that resolve nowhere. */
 export function reportOf(found: IsolationFinding[]): IsolationReport {
+  const unread = found.filter((f) => f.code === 'unread').map((f) => f.line);
   return {
-    isolation: found.filter((f) => f.code !== 'unresolved').map((f) => f.line),
+    isolation: found.filter((f) => f.code !== 'unresolved' && f.code !== 'unread').map((f) => f.line),
     references: found.filter((f) => f.code === 'unresolved').map((f) => f.line),
+    ...(unread.length ? { unread } : {}),
   };
 }
 

@@ -28,21 +28,29 @@ export async function typesOf(db: Sql, ids: Iterable<string>): Promise<Map<strin
  * types already read (the package's cards the environment has); it gains what is read here.
  * The check first runs with every unread id taken as absent, which asks about every id it could
  * (an id found present is never asked again, so later runs ask fewer), and again with the answers.
+ * An id of a namespace the caller may not read (`mayRead`) is not looked up: it is taken as
+ * resolving, and an `unread` finding says so, so that a plan never tells which of another
+ * owner's entities exist (an ISO004 still stands for it).
  */
-export async function isolationAgainst(db: Sql, scope: PackageScope, catalog: Catalog, known: Map<string, string>): Promise<IsolationFinding[]> {
+export async function isolationAgainst(db: Sql, scope: PackageScope, catalog: Catalog, known: Map<string, string>, mayRead: (namespace: string) => boolean = () => true): Promise<IsolationFinding[]> {
   const read = new Set<string>();
   for (;;) {
     const unread = new Set<string>();
     const unreadPages = new Set<string>();
+    const hidden = new Set<string>();
     const found = isolationFindings(scope, catalog, (id, kind) => {
       const type = known.get(id);
       if (type === undefined && !read.has(id)) {
+        if (!mayRead(id.slice(0, id.indexOf('.')))) {
+          hidden.add(id);
+          return true;
+        }
         unread.add(id);
         if (kind === 'page') unreadPages.add(id);
       }
       return kind ? type === kind : type !== undefined;
     });
-    if (!unread.size) return found;
+    if (!unread.size) return [...found, ...[...hidden].map((id) => notLookedUp(id))];
     for (const [id, type] of await typesOf(db, unread)) known.set(id, type);
     // A page that is no entity of its own may be a nested menu page the environment holds inside
     // a top page: a page as much as the others (a manifest may link to it), so it resolves.
@@ -50,6 +58,12 @@ export async function isolationAgainst(db: Sql, scope: PackageScope, catalog: Ca
     for (const id of await nestedPagesOf(db, nested)) known.set(id, 'page');
     for (const id of unread) read.add(id);
   }
+}
+
+/** The line for a reference the caller may not look up, in the words of the records check's. */
+function notLookedUp(id: string): IsolationFinding {
+  const ns = id.slice(0, id.indexOf('.'));
+  return { code: 'unread', line: `${id} was not looked up: reading it needs the environment administrator or the owner of \`${ns}\`` };
 }
 
 /**

@@ -154,13 +154,16 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   const envRows = read.rows;
   const known = new Map<string, string>();
   for (const [id, e] of envRows) known.set(id, e.type);
-  const iso = reportOf(await isolationAgainst(ctx.db, { kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, writes: view.scope, attachments: view.attachments }, ctx.catalog, known));
+  // Only namespaces the caller may read are looked up, as for the records check.
+  const iso = reportOf(await isolationAgainst(ctx.db, { kind: d.kind, code: view.rename?.to ?? d.code, cards: view.cards, writes: view.scope, attachments: view.attachments }, ctx.catalog, known, (ns) => mayWrite(ctx.caller, [ns])));
   checks.push(iso.isolation.length
     ? checkSaying('isolation', false, 'plan.isolation.failed', { n: iso.isolation.length }, iso.isolation)
     : checkSaying('isolation', true, 'plan.isolation.ok'));
   checks.push(iso.references.length
-    ? checkSaying('references', false, 'plan.references.failed', { n: iso.references.length }, iso.references)
-    : checkSaying('references', true, 'plan.references.ok'));
+    ? checkSaying('references', false, 'plan.references.failed', { n: iso.references.length }, [...iso.references, ...(iso.unread ?? [])])
+    : iso.unread
+      ? checkSaying('references', true, 'plan.references.unread', { n: iso.unread.length }, iso.unread)
+      : checkSaying('references', true, 'plan.references.ok'));
 
   // An id names one entity whatever its type: a card of another type would turn the environment's
   // entity into something else (an app into a setting, its records left without their app).

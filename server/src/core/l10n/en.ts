@@ -353,6 +353,7 @@ export const en = {
   'plan.isolation.ok': 'the package is isolated',
   'plan.references.failed': '{n} reference(s) resolve neither in the package nor in the environment',
   'plan.references.ok': 'every reference resolves in the package, the environment or the built-in catalog',
+  'plan.references.unread': 'every reference looked up resolves; {n} into another owner\'s namespace was not looked up (reading it needs the environment administrator or its owner)|every reference looked up resolves; {n} into other owners\' namespaces were not looked up (reading them needs the environment administrator or their owners)',
   'plan.types.failed': '{n} card(s) name an entity the environment holds as another type; an import cannot turn one type into another',
   'plan.types.ok': 'every entity the package names has the same type in the environment',
   'plan.letterCase.failed': '{n} card(s) differ only in letter case from an entity the environment holds: a package keeps one file per name, as case-insensitive file systems compare names, so an export of both would be a package no environment reads',

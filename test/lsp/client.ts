@@ -45,6 +45,11 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Files to add to (or replace in) the copy before the server starts, project-relative. */
   files?: Record<string, string>;
+  /**
+   * Sizes to give files of the copy before the server starts (project-relative, after `files`):
+   * cut short, or grown with zero bytes that take no disk (`fs.truncateSync`).
+   */
+  sizes?: Record<string, number>;
   /** Symbolic links to make in the copy before the server starts: project-relative link -> target as written. */
   links?: Record<string, string>;
   /** Wait until every manifest has its first publish (default true). */
@@ -153,6 +158,8 @@ export class LspClient {
   readonly connection: ProtocolConnection;
   /** Everything the server wrote to stderr (its console), for failure messages. */
   stderr = '';
+  /** Messages the server showed the user (`window/showMessage`, `window/showMessageRequest`), in order. */
+  readonly shown: string[] = [];
   private readonly latest = new Map<string, Diagnostic[]>();
   private readonly waiters = new Set<Waiter>();
   private readonly versions = new Map<string, number>();
@@ -172,6 +179,12 @@ export class LspClient {
     this.connection.onError(() => undefined);
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'isola' ? this.settingsFor(i.scopeUri) : null)));
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
+    // A warning with no actions comes as a request (`showWarningMessage`), others as a notification.
+    this.connection.onNotification('window/showMessage', (m: { message: string }) => void this.shown.push(m.message));
+    this.connection.onRequest('window/showMessageRequest', (m: { message: string }) => {
+      this.shown.push(m.message);
+      return null;
+    });
     this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
       this.latest.set(uri, diagnostics);
       for (const w of [...this.waiters]) {
@@ -193,6 +206,7 @@ export class LspClient {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       fs.writeFileSync(path.join(root, rel), text);
     }
+    for (const [rel, size] of Object.entries(options.sizes ?? {})) fs.truncateSync(path.join(root, rel), size);
     for (const [rel, target] of Object.entries(options.links ?? {})) fs.symlinkSync(target, path.join(root, rel));
     const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(root, proc, options.settings ?? { diagnostics: { delay: 20 } });

@@ -83,9 +83,9 @@ describe('isola check on hostile manifests', () => {
     const { code, json } = checkJson(dir);
     assert.equal(code, 1);
     const reasons: Record<string, RegExp> = {
-      'pipe.isola.json': /cannot read this manifest: it is a FIFO/,
-      'folder.isola.json': /cannot read this manifest: it is a folder/,
-      'broken.isola.json': /cannot read this manifest: it is a symbolic link to nothing/,
+      'pipe.isola.json': /^This manifest cannot be read: it is a FIFO/,
+      'folder.isola.json': /^This manifest cannot be read: it is a folder/,
+      'broken.isola.json': /^This manifest cannot be read: it is a symbolic link to nothing/,
     };
     for (const [file, reason] of Object.entries(reasons)) {
       const ds = of(json, file);
@@ -130,7 +130,7 @@ describe('isola check on hostile manifests', () => {
     assert.equal(code, 1);
     const ds = of(json, 'secret.isola.json');
     assert.deepEqual(ds.map((d) => d.code), ['MAN002']);
-    assert.match(ds[0].message, /cannot read this manifest: permission denied/);
+    assert.match(ds[0].message, /^This manifest cannot be read: permission denied/);
   });
 
   it('reports bytes that are not UTF-8, naming the byte offset, at the character they became', () => {

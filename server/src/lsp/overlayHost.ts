@@ -25,6 +25,7 @@ export function overlayHost(documents: TextDocuments<TextDocument>, aliases?: Li
     findManifests: (root) => nodeFileHost.findManifests(root),
     // Data files are not edited as documents here; the file on disk is what a build would read.
     scanData: (p) => nodeFileHost.scanData!(p),
+    unreadable: async (p) => (openText(p) !== undefined ? undefined : nodeFileHost.unreadable!(p)),
     // A problem of the file on disk does not concern the text the editor holds.
     readProblem: (p) => {
       const problem = nodeFileHost.readProblem?.(p);

@@ -101,16 +101,22 @@ export class SettingsReader {
   private async loadCatalog(abs: string): Promise<Catalog> {
     const catalog = defaultCatalog();
     let problem: string | undefined;
-    // Only a regular file is opened: a FIFO named here would keep the server from ever starting.
-    const read = readRegularFile(abs);
-    if (!read) problem = 'cannot be read (ENOENT)';
-    else if ('reason' in read) problem = `cannot be read (${read.reason})`;
-    else {
-      const { value, errors } = parseJson(read.bytes.toString('utf8'));
-      problem = errors.length ? `not valid JSON (${errors[0].message})` : catalogShapeError(value);
-      if (!problem) catalog.add(value as CatalogData);
+    try {
+      // Only a regular file is opened: a FIFO named here would keep the server from ever starting,
+      // and one too large to read is refused by its size (see `readRegularFile`).
+      const read = readRegularFile(abs);
+      if (!read) problem = 'cannot be read (ENOENT)';
+      else if ('reason' in read) problem = `cannot be read (${read.reason})`;
+      else {
+        const { value, errors } = parseJson(read.bytes.toString('utf8'));
+        problem = errors.length ? `not valid JSON (${errors[0].message})` : catalogShapeError(value);
+        if (!problem) catalog.add(value as CatalogData);
+      }
+    } catch (e) {
+      // Whatever else goes wrong, the server starts with the standard catalog and says so.
+      problem = `cannot be loaded (${(e as Error).message})`;
     }
     if (problem) void this.connection.window.showWarningMessage(`Isola: the built-in catalog ${abs} ${problem}; using the standard catalog only.`);
-    return catalog;
+    return problem ? defaultCatalog() : catalog;
   }
 }

@@ -95,14 +95,31 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     const aliases = new LinkAliases();
-    workspace = new IsolaWorkspace(connection, overlayHost(documents, aliases), await reader.read(canPull, initOptions, roots), aliases);
+    workspace = new IsolaWorkspace(connection, overlayHost(documents, aliases), await readSettings(initOptions), aliases);
     workspace.translator = language;
     if (canPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'isola' });
-    const opening = workspace.open(roots);
-    if (canChangeFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => void changeFolders(e.added, e.removed));
-    markStarted();
+    // Every handler waits for this: nothing that fails after it may keep it from being marked.
+    let opening: Promise<void> | undefined;
+    try {
+      opening = workspace.open(roots);
+      if (canChangeFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => void changeFolders(e.added, e.removed));
+    } finally {
+      markStarted();
+    }
     await opening;
   });
+
+  // Settings that cannot be read (a client that fails the request, a catalog that throws) leave
+  // the defaults, and a warning: a server that never starts answers nothing at all.
+  const readSettings = async (raw: RawSettings | undefined) => {
+    try {
+      return await reader.read(canPull, raw, roots);
+    } catch (e) {
+      log(`Isola: reading the settings failed: ${(e as Error).stack ?? e}`);
+      void connection.window.showWarningMessage(`Isola: the settings could not be read (${(e as Error).message}); checking with the defaults.`);
+      return reader.read(false, undefined, roots);
+    }
+  };
 
   // A folder added to the workspace is checked as its own project (as `isola check` of it); a
   // removed one goes with its diagnostics. Open documents in either are handed in again: those
@@ -113,7 +130,7 @@ export function startServer(connection: Connection): void {
     roots = [...roots.filter((r) => !drop.includes(r)), ...add.filter((r) => !roots.includes(r))];
     try {
       // An added folder is checked with its own settings from the start.
-      await workspace.changeFolders(add, drop, await reader.read(canPull, initOptions, roots));
+      await workspace.changeFolders(add, drop, await readSettings(initOptions));
     } catch (e) {
       log(`Isola: changing the workspace folders failed: ${(e as Error).stack ?? e}`);
     }
@@ -128,7 +145,7 @@ export function startServer(connection: Connection): void {
     if (!workspace) return;
     const pushed = (change.settings as { isola?: RawSettings } | undefined)?.isola;
     // Each folder's settings are asked for again: a change in any one of them comes here.
-    await workspace.configure(await reader.read(canPull, pushed ?? initOptions, roots));
+    await workspace.configure(await readSettings(pushed ?? initOptions));
   });
 
   // Open documents: their text wins over the disk; every edit goes through the debounced update.

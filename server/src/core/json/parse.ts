@@ -7,6 +7,8 @@ export interface JsonSyntaxError {
   message: string;
   offset: number;
   length: number;
+  /** Set when the file could not be read at all (so this is no syntax error): why. */
+  unreadable?: string;
 }
 
 /** The plain value of a JSONC document plus its syntax errors (the value is best-effort when errors exist). */

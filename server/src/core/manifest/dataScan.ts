@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { byteLines } from '../packaging/lines';
+import { byteLines, LineTooLong } from '../packaging/lines';
+import { MAX_WHOLE_FILE_BYTES } from './regularFile';
 import { MAX_JSON_DEPTH, valueNestsDeeperThan } from '../json/depth';
 import { unstorableText } from '../oneLine';
 import { moreBracketsThan } from '../packaging/jsonLimits';
@@ -142,18 +143,26 @@ function lineProblem(r: ReturnType<typeof readRecord>, line: number, ids: Record
   return first === undefined ? undefined : repeatedIdProblem(r.id, `line ${first}`);
 }
 
+/** The most bytes one line of a data file may take: a record is read whole, as any file read whole. */
+export const MAX_RECORD_BYTES = MAX_WHOLE_FILE_BYTES;
+
+/** Why a line longer than `MAX_RECORD_BYTES` is refused (the check and the build say the same). */
+export function recordTooLongProblem(): string {
+  return `it is longer than ${MAX_RECORD_BYTES / (1024 * 1024)} MB, the most one record may take (a record is read whole)`;
+}
+
 /**
  * Reads a data file line by line and stops at the first line that is not a record, or whose id an
- * earlier line has (`RecordIds`). Streams: a data file may be far larger than memory. A file that
- * cannot be read gives no problem here (whether it exists is MAN003's concern, and the build
- * reports a read error itself).
+ * earlier line has (`RecordIds`), or that is longer than `MAX_RECORD_BYTES`. Streams: a data file
+ * may be far larger than memory, a line may not. A file that cannot be read gives no problem here
+ * (whether it exists is MAN003's concern, and the build reports a read error itself).
  */
 export async function scanDataFile(absPath: string): Promise<DataProblem | undefined> {
   const input = createReadStream(absPath);
   const ids = new RecordIds();
   let line = 0;
   try {
-    for await (const lines of byteLines(input)) {
+    for await (const lines of byteLines(input, MAX_RECORD_BYTES)) {
       for (const raw of lines) {
         line++;
         const reason = isUtf8(raw) ? lineProblem(readRecord(raw.toString('utf8')), line, ids) : NOT_UTF8;
@@ -161,8 +170,8 @@ export async function scanDataFile(absPath: string): Promise<DataProblem | undef
       }
     }
     return undefined;
-  } catch {
-    return undefined;
+  } catch (e) {
+    return e instanceof LineTooLong ? { line: line + 1, reason: recordTooLongProblem() } : undefined;
   } finally {
     input.destroy();
   }

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readdirSync, readFileSync, readSync, realpathSync, Stats, statSync } from 'node:fs';
+import { constants, promises as fs, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { JsonSyntaxError } from '../json/parse';
 import { decodeUtf8 } from '../json/utf8';
@@ -6,6 +6,9 @@ import { withoutLinkTwins } from './linkTwins';
 import { DataProblem, scanDataFile } from './dataScan';
 import { isWithin } from './linkedPath';
 import { notUtf8Name, undecodedNames } from './undecodedNames';
+import { errorReason, MAX_WHOLE_FILE_BYTES, readRegularFile, regularFileProblem } from './regularFile';
+
+export { MAX_WHOLE_FILE_BYTES, readRegularFile, RegularFile, regularFileProblem, tooLargeReason } from './regularFile';
 import type { Manifest } from './types';
 
 /** File access the core needs, injected so the language server can serve open documents from memory. */
@@ -37,6 +40,12 @@ export interface FileHost {
   listedPlain?(listing: readonly string[]): ReadonlySet<string> | undefined;
   /** Why the last `readFile` of a manifest was not clean, or undefined. Hosts serving text from memory need none. */
   readProblem?(absPath: string): ReadProblem | undefined;
+  /**
+   * Why a file other than a manifest that is there cannot be read whole (not a regular file, not
+   * permitted, larger than `MAX_WHOLE_FILE_BYTES`), judged without reading it; undefined when it
+   * can be, or when nothing is there. Hosts without it report such a script as missing.
+   */
+  unreadable?(absPath: string): Promise<string | undefined>;
 }
 
 /** What kept a manifest from being read cleanly: reported as MAN002 (see `noteReadProblems`). */
@@ -82,64 +91,6 @@ export function isProjectManifestPath(root: string, absPath: string): boolean {
   return true;
 }
 
-/** A regular file's bytes; the reason when the path names something else or cannot be read; undefined when nothing is there. */
-export type RegularFile = { bytes: Buffer } | { reason: string } | undefined;
-
-/**
- * Reads a regular file, and only that: opening a FIFO for reading blocks until a writer comes,
- * and a device may never end, so anything else is refused before it is opened. The open is
- * non-blocking and the file checked again once open, in case the path changed in between.
- * `listedRegular`: the folder listing just said this path is a regular file, so the look before
- * opening is skipped (one system call less per manifest; the check after opening still holds).
- */
-export function readRegularFile(absPath: string, listedRegular = false): RegularFile {
-  if (!listedRegular) {
-    let st: Stats;
-    try {
-      st = statSync(absPath);
-    } catch (e) {
-      return missingOrReason(absPath, e);
-    }
-    if (!st.isFile()) return { reason: notRegular(st) };
-  }
-  let fd: number;
-  try {
-    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    return missingOrReason(absPath, e);
-  }
-  try {
-    const opened = fstatSync(fd);
-    return opened.isFile() ? { bytes: readAll(fd, opened.size) } : { reason: notRegular(opened) };
-  } catch (e) {
-    return { reason: errorReason(e) };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-// The whole file, its size known from the fstat just made (readFileSync would fstat it again).
-function readAll(fd: number, size: number): Buffer {
-  if (size > 0) {
-    const buf = Buffer.allocUnsafe(size);
-    let n = 0;
-    while (n < size) {
-      const k = readSync(fd, buf, n, size - n, null);
-      if (k === 0) break;
-      n += k;
-    }
-    return n < size ? buf.subarray(0, n) : buf;
-  }
-  // A size of 0 may still hold bytes (files in /proc): read to the end, as readFileSync does.
-  const chunks: Buffer[] = [];
-  for (;;) {
-    const chunk = Buffer.allocUnsafe(64 * 1024);
-    const k = readSync(fd, chunk, 0, chunk.length, null);
-    if (k === 0) return Buffer.concat(chunks);
-    chunks.push(chunk.subarray(0, k));
-  }
-}
-
 /** A manifest's text as read from disk, with what kept it from being read cleanly, if anything. */
 export interface ManifestFile {
   text: string;
@@ -166,6 +117,8 @@ function readListedManifest(absPath: string): string | undefined {
     return undefined;
   }
   if (text.length === 0 || text.includes('\uFFFD')) return undefined;
+  // Too large (or nearly): the careful way judges it by its size (UTF-8 takes at most 3 bytes a unit).
+  if (text.length > MAX_WHOLE_FILE_BYTES / 3 && Buffer.byteLength(text) > MAX_WHOLE_FILE_BYTES) return undefined;
   // TextDecoder drops a leading byte order mark; so does this, for the same text either way.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -190,7 +143,7 @@ export function readManifestFile(absPath: string, listedRegular = false): Manife
 
 // A manifest that gave no text: the empty text, and why.
 function unreadable(reason: string): ManifestFile {
-  return { text: '', problem: { error: { message: `cannot read this manifest: ${reason}`, offset: 0, length: 0 }, unreadable: true } };
+  return { text: '', problem: { error: { message: `cannot read this manifest: ${reason}`, offset: 0, length: 0, unreadable: reason }, unreadable: true } };
 }
 
 /**
@@ -235,6 +188,7 @@ export const nodeFileHost: FileHost = {
       return '';
     }
     if (!isManifestPath(absPath)) {
+      // A script that cannot be read whole gives no text; `unreadable` then says why.
       const file = readRegularFile(absPath);
       return file && 'bytes' in file ? file.bytes.toString('utf8') : undefined;
     }
@@ -248,6 +202,7 @@ export const nodeFileHost: FileHost = {
     return read?.text;
   },
   readProblem: (absPath) => problems.get(absPath),
+  unreadable: async (absPath) => regularFileProblem(absPath),
   scanData: scanDataFile,
   async exists(absPath) {
     try {
@@ -365,43 +320,5 @@ function realPath(p: string): string | undefined {
     return realpathSync.native(p);
   } catch {
     return undefined;
-  }
-}
-
-function missingOrReason(absPath: string, e: unknown): RegularFile {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
-    try {
-      if (lstatSync(absPath).isSymbolicLink()) return { reason: 'it is a symbolic link to nothing (its target does not exist)' };
-    } catch {
-      // nothing there at all
-    }
-    return undefined;
-  }
-  return { reason: errorReason(e) };
-}
-
-function notRegular(st: Stats): string {
-  if (st.isDirectory()) return 'it is a folder, not a file';
-  if (st.isFIFO()) return 'it is a FIFO (named pipe), not a regular file';
-  if (st.isSocket()) return 'it is a socket, not a regular file';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'it is a device, not a regular file';
-  return 'it is not a regular file';
-}
-
-function errorReason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'it is a loop of symbolic links';
-    case 'EISDIR':
-      return 'it is a folder, not a file';
-    case 'ERR_FS_FILE_TOO_LARGE':
-      return 'it is too large';
-    default:
-      return err.code ? `${err.code} (${String(err.message).split('\n')[0]})` : String(err.message ?? e).split('\n')[0];
   }
 }

@@ -315,7 +315,8 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
 /**
  * Settles a manifest's linked files: a path that leads outside the project root (`m.root`) is
  * marked `outside` and never touched; includes exist when they loaded as manifests; scripts are
- * read (they are scanned for `Global.`); templates and data are only checked for existence.
+ * read (they are scanned for `Global.`); templates and data are only checked for existence (and
+ * whether a template can be read whole, by its size), data files are scanned line by line.
  */
 export async function resolveLinks(
   m: Manifest,
@@ -342,13 +343,18 @@ export async function resolveLinks(
       // Unchanged since the previous version of this manifest: no need to touch the disk again.
       l.exists = prior.exists;
       l.text = prior.text;
+      l.unreadable = prior.unreadable;
       l.dataProblem = prior.dataProblem;
     }
     else if (l.role === 'script') {
       l.text = await host.readFile(l.absPath);
       l.exists = l.text !== undefined;
+      // Something there that gave no text (a folder, a file too large to read) is not "missing".
+      l.unreadable = l.exists ? undefined : await host.unreadable?.(l.absPath);
     } else {
       l.exists = await host.exists(l.absPath);
+      // A template is read whole by the build: one it could not read is reported now.
+      if (l.exists && l.role === 'template') l.unreadable = await host.unreadable?.(l.absPath);
       // A bad record is reported by the check, not first met halfway through a build.
       if (l.exists && l.role === 'data' && host.scanData) l.dataProblem = await host.scanData(l.absPath);
     }

@@ -79,6 +79,11 @@ export interface LinkedFile {
   exists: boolean;
   /** Set when the path leads outside the project: the file is then never read (MAN003). */
   outside?: OutsidePath;
+  /**
+   * Set when a script or template is there but cannot be read whole (not a regular file, not
+   * permitted, too large): why. MAN003 reports it, and the build refuses the package.
+   */
+  unreadable?: string;
   /** For a data file: its first line that is not a record, which would refuse the build (MAN003). */
   dataProblem?: { line: number; reason: string };
 }

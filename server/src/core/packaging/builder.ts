@@ -97,9 +97,14 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   const design = o.design ?? 'all';
 
   const manifests = packageManifests(o.project, o.pkg);
-  const { files, hash, refused } = await readAttachments(manifests);
+  const { files, hash, refused, unreadable } = await readAttachments(manifests);
   // The check above reports such paths as MAN003; this holds even for a model that was never checked.
   if (refused.length) throw outsideRefusal(refused[0].manifest, refused[0].link, refused[0].outside);
+  // A file that changed since the check: the package would carry no copy of it.
+  if (unreadable.length) {
+    const { manifest: m, link: l, reason } = unreadable[0];
+    throw new BuildRefused(`${m.file}: ${l.role} file \`${l.spec}\` cannot be read: ${reason}`);
+  }
   refuseOutsideIncludes(manifests);
   const { cards, attachments } = designContent(o.project, o.pkg, hash);
 

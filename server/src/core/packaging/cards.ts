@@ -1,7 +1,7 @@
 import { compareCodes } from '../compare';
-import { promises as fs } from 'node:fs';
 import { TOP_LISTS } from '../manifest/kinds';
 import { linkedPathVerdict, OutsidePath } from '../manifest/linkedPath';
+import { readRegularFile } from '../manifest/regularFile';
 import type { Project } from '../manifest/project';
 import type { EntityDecl, LinkedFile, Manifest, Package } from '../manifest/types';
 import { canonicalJson, sha256 } from './canonical';
@@ -39,18 +39,28 @@ export interface RefusedPath {
   outside: OutsidePath;
 }
 
+/** A script or template that is there but could not be read whole (see `readRegularFile`). */
+export interface UnreadableFile {
+  manifest: Manifest;
+  link: LinkedFile;
+  reason: string;
+}
+
 /**
  * Script and template files of some manifests, read once: their hash and their bytes come from
  * the same read. Every path is judged first, whatever the model says: one that leads outside the
- * project root is never read, and is listed in `refused` instead.
+ * project root is never read, and is listed in `refused` instead. One that is there but cannot be
+ * read whole (too large, not a regular file, not permitted) is listed in `unreadable`.
  */
 export async function readAttachments(manifests: Manifest[]): Promise<{
   files: Map<string, Buffer>;
   hash: (absPath: string) => { sha256: string; size: number } | undefined;
   refused: RefusedPath[];
+  unreadable: UnreadableFile[];
 }> {
   const files = new Map<string, Buffer>();
   const refused: RefusedPath[] = [];
+  const unreadable: UnreadableFile[] = [];
   for (const m of manifests) {
     for (const l of m.links) {
       if (l.role !== 'script' && l.role !== 'template') continue;
@@ -61,13 +71,16 @@ export async function readAttachments(manifests: Manifest[]): Promise<{
       }
       if (files.has(l.absPath)) continue;
       // The real path that was judged is the one read, so a link is followed only where it was seen to lead.
-      const b = await fs.readFile(v.realPath).catch(() => undefined);
-      if (b) files.set(l.absPath, b);
+      // Judged by its size before it is read: a file too large is refused, never read.
+      const read = readRegularFile(v.realPath);
+      if (read && 'bytes' in read) files.set(l.absPath, read.bytes);
+      else if (read) unreadable.push({ manifest: m, link: l, reason: read.reason });
     }
   }
   return {
     files,
     refused,
+    unreadable,
     hash: (abs) => {
       const b = files.get(abs);
       return b && { sha256: sha256(b), size: b.length };

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { CHUNK_BYTES, CHUNK_RECORDS, EntryInfo } from './format';
-import { NOT_UTF8, readRecord, RecordIds, repeatedIdProblem } from '../manifest/dataScan';
-import { byteLines } from './lines';
+import { MAX_RECORD_BYTES, NOT_UTF8, readRecord, RecordIds, recordTooLongProblem, repeatedIdProblem } from '../manifest/dataScan';
+import { byteLines, LineTooLong } from './lines';
 
 /** Lines of JSON records from somewhere other than a file (an environment's database). */
 export interface RecordLines {
@@ -24,7 +24,7 @@ interface LineBatches {
 /** The lines of a file, split on the bytes (a line is decoded once, for JSON.parse). */
 function fileLines(absPath: string): LineBatches {
   const input = createReadStream(absPath, { highWaterMark: 1 << 20 });
-  return { batches: byteLines(input), label: absPath, close: () => input.destroy() };
+  return { batches: byteLines(input, MAX_RECORD_BYTES), label: absPath, close: () => input.destroy() };
 }
 
 /** Lines from another source, one at a time. */
@@ -135,6 +135,10 @@ export async function writeDataChunks(
       }
     }
     await close();
+  } catch (e) {
+    // The same judgement as the check's: the line after the last one read is too long.
+    if (e instanceof LineTooLong) throw new DataRecordError(`${absPath}:${lineNo + 1}: ${recordTooLongProblem()}`);
+    throw e;
   } finally {
     closeInput();
     chunk?.stream.destroy();

@@ -15,13 +15,15 @@ export const man002: Rule = {
   code: 'MAN002',
   severity: 'error',
   title: 'Manifest does not match the schema',
-  description: 'The manifest is malformed JSON or does not match the schema of its kind (wrong type, missing `kind` or `code`, ...), or holds a value no package keeps as written (a number past double precision, a NUL or an unpaired surrogate in a string).',
+  description: 'The manifest cannot be read (not a regular file, not permitted, a loop of symbolic links, larger than 64 MB), is malformed JSON or does not match the schema of its kind (wrong type, missing `kind` or `code`, ...), or holds a value no package keeps as written (a number past double precision, a NUL or an unpaired surrogate in a string).',
   check(m, ctx) {
     if (m.unlisted !== undefined) return [finding(this, m, ctx, { offset: 0, length: 1 }, ctx.t.t('man002.unlisted', { reason: m.unlisted }))];
     const out: Finding[] = [];
     // A badly broken file yields an error per token; the first ones say what is wrong, the rest is noise.
     for (const e of m.syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
-      out.push(finding(this, m, ctx, { offset: e.offset, length: Math.max(e.length, 1) }, ctx.t.t('man002.syntax', { message: parserWords(e.message, ctx.t) })));
+      // A file that could not be read has no JSON to be malformed: it says so in its own words.
+      const message = e.unreadable !== undefined ? ctx.t.t('man002.unreadable', { reason: e.unreadable }) : ctx.t.t('man002.syntax', { message: parserWords(e.message, ctx.t) });
+      out.push(finding(this, m, ctx, { offset: e.offset, length: Math.max(e.length, 1) }, message));
     }
     const more = m.syntaxErrors.length - MAX_SYNTAX_ERRORS;
     if (more > 0) {

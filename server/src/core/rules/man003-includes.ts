@@ -8,13 +8,13 @@ import { Finding, finding, Rule } from './rule';
 
 /**
  * MAN003: includes (and other named files) that lead outside the project, do not exist, are not
- * manifests, or form a cycle.
+ * manifests, or form a cycle; scripts and templates that cannot be read whole.
  */
 export const man003: Rule = {
   code: 'MAN003',
   severity: 'error',
   title: 'Broken include or file',
-  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, a script, template or data file whose name not every file system takes or that differs from another named file only in letter case, an include that does not exist or is not a manifest, an include cycle, a script, template or data file that does not exist, or a data file with a line that is not a record (a JSON object with an `id`), or data keyed by an app the namespace does not declare.',
+  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, a script, template or data file whose name not every file system takes or that differs from another named file only in letter case, an include that does not exist or is not a manifest, an include cycle, a script, template or data file that does not exist, a script or template that cannot be read (not a regular file, not permitted, or larger than 64 MB), or a data file with a line that is not a record (a JSON object with an `id`), or data keyed by an app the namespace does not declare.',
   check(m, ctx) {
     const out: Finding[] = [];
     const { includeTarget, cycleLinks } = ctx.project.packageMap;
@@ -36,6 +36,8 @@ export const man003: Rule = {
             out.push(finding(this, m, ctx, at, t.t('man003.notMember', { spec: l.spec, aKind: aKind(target.kind!, t) })));
           }
         }
+      } else if (l.unreadable !== undefined) {
+        out.push(finding(this, m, ctx, at, t.t('man003.unreadable', { role: t.t(ROLE_NAMES[l.role]), spec: l.spec, reason: l.unreadable })));
       } else if (!l.exists) {
         out.push(finding(this, m, ctx, at, t.t('man003.missing', { role: t.t(ROLE_NAMES[l.role]), spec: l.spec, lookedFor: lookedFor(l, t) })));
       } else if (l.dataProblem) {

@@ -64,6 +64,41 @@ describe('a token the service refuses', () => {
   });
 });
 
+describe('a token that cannot go in a header', () => {
+  it('is refused before any request (exit 2), naming its variable and never its value; a trailing line break still works', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      const body = JSON.stringify({ error: { status: 401, reason: 'unauthorized', message: 'invalid token' } });
+      res.writeHead(401, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const dir = configured(JSON.stringify({ environments: { svc: { url } } }));
+      const cases: [string, string][] = [
+        ['isola_SECRET0123456789\n# staging token', 'line break'],
+        ['isola_SECRET0123456789\r# staging token', 'line break'],
+        ['isola_SECRET\u00010123456789', 'control character'],
+        ['isola_SECRET0123456789\u20ac', 'character outside Latin-1'],
+      ];
+      for (const [token, fault] of cases) {
+        const r = await isolaAsync(['export', '--package', 'sales', '--env', 'svc', '--out', 'x.isolapkg'], dir, { ...process.env, ISOLA_TOKEN_SVC: token });
+        assert.equal(r.code, 2, r.out + r.err);
+        assert.equal(r.err, `isola export: environment "svc": the token in ISOLA_TOKEN_SVC holds a ${fault}; set it to the token alone, on one line\n`);
+      }
+      assert.deepEqual(seen, []);
+      // A variable read from a file ends in a line break: sent without it, as before.
+      const r = await isolaAsync(['export', '--package', 'sales', '--env', 'svc', '--out', 'x.isolapkg'], dir, { ...process.env, ISOLA_TOKEN_SVC: 'isola_fine\n' });
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.equal(r.err, 'isola export: svc: invalid token (check ISOLA_TOKEN_SVC)\n');
+      assert.deepEqual(seen, ['Bearer isola_fine']);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('a url in isola.config.json', () => {
   it('that is no address is bad input (exit 2) naming the file, not an unreachable service', () => {
     for (const url of ['not a url', 'ftp://x']) {

@@ -30,13 +30,17 @@ export class Connections {
       return new HttpClient('local', url, token, vscode.env.language);
     }
     // A token set in VS Code wins; the CLI's variable is the fallback, so one setup serves both.
-    const token = await this.token(name, e.url, tokenVariable(name, e.tokenEnv));
-    // The service answers its refusals in the editor's display language (Accept-Language).
-    return new HttpClient(name, e.url, token, vscode.env.language);
+    const { token, from } = await this.token(name, e.url, tokenVariable(name, e.tokenEnv));
+    // The service answers its refusals in the editor's display language (Accept-Language); a token
+    // that cannot be sent (a line break in it) is refused naming `from`, never shown.
+    return new HttpClient(name, e.url, token, vscode.env.language, from);
   }
 
-  /** The token that may go to `url`, asking first when it was entered for another origin or is the variable's for an origin not accepted. */
-  private async token(name: string, url: string, variable: string | undefined): Promise<string | undefined> {
+  /**
+   * The token that may go to `url`, asking first when it was entered for another origin or is the
+   * variable's for an origin not accepted; `from` is the variable it came from, if one.
+   */
+  private async token(name: string, url: string, variable: string | undefined): Promise<{ token: string | undefined; from?: string }> {
     const origin = originOf(url);
     const d = decideToken(name, url, {
       bound: origin ? await this.secrets.get(boundKey(name, origin)) : undefined,
@@ -51,16 +55,17 @@ export class Connections {
     });
     switch (d.kind) {
       case 'send':
+        return { token: d.token };
       case 'sendEnv':
-        return d.token;
+        return { token: d.token, from: d.variable };
       case 'none':
-        return undefined;
+        return { token: undefined };
       case 'refusedEnv':
         throw envNotSent(name, d.variable, d.origin);
       case 'askEnv': {
         const token = await this.askOnce(`$${d.variable} ${d.origin}`, () => this.askEnv(name, d.origin, d.variable));
         if (token === undefined) throw envNotSent(name, d.variable, d.origin);
-        return token;
+        return { token, from: d.variable };
       }
       case 'invalid':
         throw new Error(vscode.l10n.t('environment "{0}": {1} is not an http:// or https:// URL', name, url));
@@ -69,7 +74,7 @@ export class Connections {
       case 'ask': {
         const token = await this.askOnce(`${name} ${d.origin}`, () => this.ask(name, d.origin, d.storedFor, d.takeFrom));
         if (token === undefined) throw storedNotSent(name, d.origin);
-        return token;
+        return { token };
       }
     }
   }

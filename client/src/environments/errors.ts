@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { EnvError } from '../../../server/src/core/environment/errors';
 import { NotAFileError } from '../../../server/src/core/exclusiveWrite';
 import { localeOf, translator } from '../../../server/src/core/l10n';
-import { UnreachableError } from '../../../server/src/env/client';
+import { InvalidTokenError, UnreachableError } from '../../../server/src/env/client';
 import { TokenNotSent } from './tokenBinding';
 
 /**
@@ -20,6 +20,16 @@ export async function showEnvError(e: unknown, env: string, what: string): Promi
   if (e instanceof EnvError && e.status === 401) {
     const setToken = vscode.l10n.t('Set Token');
     const c = await vscode.window.showErrorMessage(vscode.l10n.t('Isola: {0}: environment "{1}" did not accept the token ({2}).', what, env, e.message), setToken);
+    if (c === setToken) await vscode.commands.executeCommand('isola.setToken', { env });
+    return false;
+  }
+  if (e instanceof InvalidTokenError) {
+    // Never the token itself: only where it came from.
+    const setToken = vscode.l10n.t('Set Token');
+    const message = e.source
+      ? vscode.l10n.t('Isola: {0}: the token of environment "{1}" in ${2} holds a line break or another character a header cannot carry; set the variable to the token alone, on one line.', what, env, e.source)
+      : vscode.l10n.t('Isola: {0}: the token of environment "{1}" holds a line break or another character a header cannot carry; set it again.', what, env);
+    const c = await vscode.window.showErrorMessage(message, setToken);
     if (c === setToken) await vscode.commands.executeCommand('isola.setToken', { env });
     return false;
   }

@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import { EnvError } from '../core/environment/errors';
 import { english, Translator } from '../core/l10n';
 import { translatorOf } from './lang';
-import { EnvClient, HttpClient, UnreachableError } from '../env/client';
+import { EnvClient, HttpClient, InvalidTokenError, UnreachableError } from '../env/client';
+import { tokenFault } from '../env/headers';
 import { LocalClient } from '../env/localClient';
 import { ConfigError, defaultTokenEnv, loadConfig } from '../env/config';
 import { foreignWarning } from '../core/packaging/projectFolder';
@@ -45,7 +46,10 @@ async function open(name: string | undefined, io: Io, env: NodeJS.ProcessEnv): P
   const tokenVar = e.tokenEnv ?? defaultTokenEnv(e.name);
   const token = env[tokenVar];
   if (!token) throw new UsageError(`environment "${e.name}" needs a token: set ${tokenVar}`);
-  return { client: new HttpClient(e.name, e.url, token, io.locale), tokenVar };
+  // Refused here, exit 2, naming the variable and never its value.
+  const fault = tokenFault(token);
+  if (fault) throw new UsageError(new InvalidTokenError(e.name, tokenVar, fault).message);
+  return { client: new HttpClient(e.name, e.url, token, io.locale, tokenVar), tokenVar };
 }
 
 /** Whether `--env NAME` is marked production in isola.config.json. */

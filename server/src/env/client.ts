@@ -7,6 +7,7 @@ import { EnvError } from '../core/environment/errors';
 import { writeExclusive } from '../core/exclusiveWrite';
 import type { Backup, Caller, EnvEntity, ExportRequest, ImportPlan, Job, LogLine } from '../core/environment/types';
 import type { ImportChoice } from '../core/environment/importChoice';
+import { TokenFault, tokenFault } from './headers';
 
 // The engine stays out of this module: the editor's bundle needs only the HTTP client (localClient.ts has the in-process one).
 
@@ -69,10 +70,35 @@ export class UnreachableError extends Error {
   }
 }
 
+/**
+ * A token that cannot be sent (a line break in it, say): refused before any request. Says where
+ * the token came from (`source`: a variable's name, or undefined for one stored in the editor),
+ * never the token.
+ */
+export class InvalidTokenError extends Error {
+  constructor(readonly env: string, readonly source: string | undefined, readonly fault: TokenFault) {
+    super(`environment "${env}": the token ${source ? `in ${source}` : 'set for it'} holds a ${fault}; set it to the token alone, on one line`);
+  }
+}
+
+/**
+ * Why fetch could not send a request, safe to show: an error code (ECONNREFUSED) or the cause's
+ * message; never fetch's own TypeError message, which can quote a header (the token) whole.
+ */
+function unreachableReason(e: unknown, token: string | undefined): string {
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const said = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : 'the request could not be sent';
+  const trimmed = token?.trim();
+  return trimmed ? said.split(trimmed).join('…') : said;
+}
+
 /** An environment behind `isola env serve`, over HTTP with a bearer token. */
 export class HttpClient implements EnvClient {
-  /** `language` (`en`, `ru`) is sent as `Accept-Language`: the service answers errors in it. */
-  constructor(readonly name: string, readonly url: string, private readonly token: string | undefined, private readonly language?: string) {}
+  /**
+   * `language` (`en`, `ru`) is sent as `Accept-Language`: the service answers errors in it.
+   * `tokenSource` names where the token came from (a variable) when a bad one is refused.
+   */
+  constructor(readonly name: string, readonly url: string, private readonly token: string | undefined, private readonly language?: string, private readonly tokenSource?: string) {}
 
   private async call<T>(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }, signal?: AbortSignal): Promise<T> {
     const res = await this.fetch(method, path, body, raw, signal);
@@ -91,6 +117,8 @@ export class HttpClient implements EnvClient {
   }
 
   private async fetch(method: string, path: string, body?: unknown, raw?: { body: Readable; length: number }, signal?: AbortSignal): Promise<Response> {
+    const fault = this.token ? tokenFault(this.token) : undefined;
+    if (fault) throw new InvalidTokenError(this.name, this.tokenSource, fault);
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (this.language) headers['accept-language'] = this.language;
@@ -108,8 +136,7 @@ export class HttpClient implements EnvClient {
     } catch (e) {
       // Stopped by the caller: not the service's fault (the service stops the plan when the request goes away).
       if (signal?.aborted) throw signal.reason;
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new UnreachableError(this.url, cause?.code ?? cause?.message ?? (e as Error).message);
+      throw new UnreachableError(this.url, unreachableReason(e, this.token));
     }
   }
 

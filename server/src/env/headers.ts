@@ -35,3 +35,20 @@ export function readCredentials(header: string | undefined): Credentials {
   const m = /^bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i.exec(header.trim());
   return m ? { kind: 'bearer', token: m[1] } : { kind: 'malformed' };
 }
+
+/** What makes a token unsendable as `Authorization: Bearer <token>`; see `tokenFault`. */
+export type TokenFault = 'line break' | 'control character' | 'character outside Latin-1';
+
+/**
+ * Why `token` cannot go in a header, or undefined when it can. Leading and trailing spaces, tabs
+ * and line breaks are dropped by fetch (a variable read from a file often ends in one) and stay
+ * allowed; inside the token a line break, another control character or a character above U+00FF
+ * is refused before any request, since fetch's own error quotes the whole header, token and all.
+ */
+export function tokenFault(token: string): TokenFault | undefined {
+  const inner = token.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  if (/[\r\n]/.test(inner)) return 'line break';
+  if (/[\x00-\x1f\x7f]/.test(inner)) return 'control character';
+  if (/[^\x00-\xff]/.test(inner)) return 'character outside Latin-1';
+  return undefined;
+}

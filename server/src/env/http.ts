@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Environment } from '../core/environment/environment';
+import { storedFileError } from '../core/environment/packages';
 import { badRequest, EnvError, localizedError } from '../core/environment/errors';
 import { fromAcceptLanguage, translator } from '../core/l10n';
 import type { Caller, ExportRequest } from '../core/environment/types';
@@ -75,7 +76,10 @@ function routes(env: Environment): Route[] {
     route('GET', '/v1/packages/:id/content', async (req, res, p, caller) => {
       const pkg = await env.package(caller, p.id);
       const file = createReadStream(pkg.file);
-      await once(file, 'open'); // a missing file is still answered with a JSON error
+      // A missing file is still answered with a JSON error: a 404 naming the package, not its path.
+      await once(file, 'open').catch((e) => {
+        throw storedFileError(pkg.id, e);
+      });
       // A body the request declared is never read: the connection ends with the download (not
       // cut after DRAIN_MS, which a download may outlast; unread, the body only fills buffers).
       if (!req.complete) res.setHeader('connection', 'close');

@@ -1,6 +1,8 @@
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Environment } from '../core/environment/environment';
+import { storedFileError } from '../core/environment/packages';
 import type { Caller, ExportRequest } from '../core/environment/types';
 import type { ImportChoice } from '../core/environment/importChoice';
 import type { EnvClient } from './client';
@@ -32,7 +34,16 @@ export class LocalClient implements EnvClient {
     const p = await this.env.package(this.caller, id);
     // As a build writes its package: a random temporary file renamed over `out` only when whole, so a
     // link or a named pipe at `out` is replaced, not written through, and a failed copy leaves `out` as it was.
-    await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(createReadStream(p.file), h.createWriteStream(), { signal }));
+    const src = createReadStream(p.file);
+    // Opened first: a stored file that is gone is said as the service says it, and `out` is left alone.
+    await once(src, 'open').catch((e) => {
+      throw storedFileError(p.id, e);
+    });
+    try {
+      await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(src, h.createWriteStream(), { signal }));
+    } finally {
+      src.destroy();
+    }
   };
   namespaces = () => this.env.namespaces(this.caller);
   entities = (ns: string) => this.env.entities(this.caller, ns);

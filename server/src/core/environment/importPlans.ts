@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import type { Catalog } from '../catalog/catalog';
 import { PackageError } from '../packaging/reader';
 import { requireMemberRights, requirePackageRights } from './access';
@@ -8,7 +9,7 @@ import type { JobBook } from './jobs';
 import { ImportPermit } from './importPermit';
 import { dataAppsCheck, describeChoice, ImportChoice, leftOutLine, narrowView, readChoice, resolveChoice, withChoice } from './importChoice';
 import { openPackageView } from './packageView';
-import type { StoredPackage } from './packages';
+import { StoredPackage, storedFileError } from './packages';
 import { conflictSummary } from './planChecks';
 import { makePlan } from './planner';
 import { getEntities, lastChange, stalePlan } from './store';
@@ -60,7 +61,7 @@ export class ImportPlans {
     const p = await this.packageOf(caller, o.package);
     const now = new Date().toISOString();
     const whole = await openPackageView(p.file, o.as, now, { sha256: p.sha256 }).catch((e) => {
-      throw e instanceof PackageError ? new EnvError(422, e.message, 'bad-package') : e;
+      throw e instanceof PackageError ? new EnvError(422, e.message, 'bad-package') : storedFileError(p.id, e);
     });
     try {
       const choice = resolveChoice(whole, asked);
@@ -133,6 +134,10 @@ export class ImportPlans {
     // the stored package itself (a copy imported `as` another code reads the original's content).
     requirePackageRights(caller, { kind: plan.package.kind, namespaces: plan.namespaces }, `importing ${plan.package.kind} \`${plan.package.importedAs ?? plan.package.code}\``);
     await this.packageOf(caller, plan.package.id);
+    // A stored file removed since the plan: a 404 now, not a job that fails quoting its path.
+    await fs.stat(entry.file).catch((e) => {
+      throw storedFileError(plan.package.id, e);
+    });
     await this.requireMemberRights(caller, entry.solutions);
     if (!plan.ok) throw new EnvError(422, `the package failed its checks: ${plan.checks.filter((c) => !c.ok).map((c) => c.message).join('; ')}`, 'checks-failed', plan.checks.filter((c) => !c.ok));
     if (plan.counts.conflict && o.onConflict !== 'replace') {
@@ -157,7 +162,10 @@ export class ImportPlans {
       const now = new Date().toISOString();
       // Design entries were verified when first read (and are remembered by the file's sha256);
       // data chunks are verified as they stream into the transaction (a mismatch rolls it back).
-      const whole = await openPackageView(entry.file, entry.as, now, { sha256: plan.package.sha256, verify: (done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1) });
+      const whole = await openPackageView(entry.file, entry.as, now, { sha256: plan.package.sha256, verify: (done, total) => ctx.progress(total ? 0.1 * (done / total) : 0.1) })
+        .catch((e) => {
+          throw storedFileError(plan.package.id, e);
+        });
       try {
         // The plan's checks hold for the content they saw; a package file rewritten since (one
         // registered in place) is another package.

@@ -27,6 +27,20 @@ export interface StoredPackage {
 }
 
 /**
+ * What to throw when a stored package's file cannot be opened (`e`, from opening it): a file that
+ * is gone (an administrator removed it from the store's folder) is a 404 naming the package; any
+ * other failure says its code. Neither quotes the server's path. Anything else is `e` itself.
+ */
+export function storedFileError(id: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return notFound(`package ${id} is listed, but its file is no longer in the environment's store; upload the package again`);
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && (e as NodeJS.ErrnoException).syscall !== undefined) {
+    return new EnvError(500, `the stored file of package ${id} cannot be read (${code})`, 'internal');
+  }
+  return e;
+}
+
+/**
  * Temporary files of this store: an upload streams into `upload_<id>.partial`, an export writes
  * `j_<id>.isolapkg.partial-<pid>-<random hex>` (`-<time>` before) before renaming it (ids are 12 base64url characters).
  */

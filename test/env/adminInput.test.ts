@@ -1,0 +1,51 @@
+/**
+ * What the service says when its own state or an administrator's input is not what it should be:
+ * a stored package whose file was removed from the store's folder. Each answer is a JSON refusal
+ * naming what to fix, never a 500 quoting the server's paths. Runs the real service on PGlite.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { expectStatus, plan, upload, Workdir } from './fixtures';
+import { api, removeData, Service, startService } from './service';
+
+describe('the service and what an administrator did or sent', () => {
+  let svc: Service;
+  let work: Workdir;
+  let invoices: string;
+
+  before(async () => {
+    work = new Workdir();
+    invoices = work.copyExample('invoices').build('invoices');
+    svc = await startService();
+  });
+
+  after(async () => {
+    await svc.stop();
+    removeData(svc);
+    work.dispose();
+  });
+
+  it('a stored package whose file was removed: 404 naming the package for download, plan and import, not the server\'s path', async () => {
+    const pkg = await upload(svc, svc.adminToken, invoices);
+    const made = await plan(svc, svc.adminToken, pkg.id);
+    const stored = readdirSync(path.join(svc.dataDir, 'packages')).filter((f) => f.startsWith(pkg.id));
+    assert.deepEqual(stored, [`${pkg.id}.isolapkg`]);
+    rmSync(path.join(svc.dataDir, 'packages', stored[0]));
+    const answers = [
+      await api(svc, 'GET', `/v1/packages/${pkg.id}/content`, { token: svc.adminToken }),
+      await api(svc, 'POST', '/v1/plans', { token: svc.adminToken, body: { package: pkg.id } }),
+      await api(svc, 'POST', '/v1/imports', { token: svc.adminToken, body: { plan: made.id } }),
+    ];
+    for (const r of answers) {
+      const body = expectStatus(r, 404, 'a package whose file is gone');
+      assert.equal(body.error.reason, 'not-found');
+      assert.equal(body.error.message, `package ${pkg.id} is listed, but its file is no longer in the environment's store; upload the package again`);
+    }
+    assert.doesNotMatch(svc.output(), /ENOENT/);
+    // Uploaded again, it is whole again.
+    await upload(svc, svc.adminToken, invoices);
+    assert.equal((await api(svc, 'GET', `/v1/packages/${pkg.id}/content`, { token: svc.adminToken })).status, 200);
+  });
+});

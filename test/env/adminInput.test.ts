@@ -1,6 +1,7 @@
 /**
  * What the service says when its own state or an administrator's input is not what it should be:
- * a stored package whose file was removed from the store's folder. Each answer is a JSON refusal
+ * a stored package whose file was removed from the store's folder; a user given namespaces that
+ * are not namespace codes. Each answer is a JSON refusal
  * naming what to fix, never a 500 quoting the server's paths. Runs the real service on PGlite.
  */
 import { after, before, describe, it } from 'node:test';
@@ -47,5 +48,31 @@ describe('the service and what an administrator did or sent', () => {
     // Uploaded again, it is whole again.
     await upload(svc, svc.adminToken, invoices);
     assert.equal((await api(svc, 'GET', `/v1/packages/${pkg.id}/content`, { token: svc.adminToken })).status, 200);
+  });
+
+  it('POST /v1/users takes namespace codes only, at most 1000 of them: 400 naming the first that is not, nothing created', async () => {
+    const long = 'a'.repeat(12_000);
+    const refused: [unknown[], RegExp][] = [
+      [[long], new RegExp(`^a user cannot own namespace "a{80}\\.\\.\\.": owners get workspace and module codes`)],
+      [['global'], /^a user cannot own namespace "global": .* global and #orgchart need the environment administrator$/],
+      [['#orgchart'], /namespace "#orgchart"/],
+      [['invoices', 'Invoices'], /namespace "Invoices"/],
+      [['_clients'], /namespace "_clients"/],
+      [['a'.repeat(65)], /namespace "a{65}"/],
+      [Array.from({ length: 1001 }, (_, i) => `ns_${i}`), /^a user may own at most 1000 namespaces; the request lists 1001$/],
+    ];
+    let n = 0;
+    for (const [namespaces, message] of refused) {
+      const r = await api(svc, 'POST', '/v1/users', { token: svc.adminToken, body: { name: `u${++n}`, namespaces } });
+      const body = expectStatus(r, 400, `namespaces ${JSON.stringify(namespaces).slice(0, 60)}`);
+      assert.equal(body.error.reason, 'bad-request');
+      assert.match(body.error.message, message);
+    }
+    assert.doesNotMatch(svc.output(), /index row|internal error/);
+    const users = expectStatus(await api(svc, 'GET', '/v1/users', { token: svc.adminToken }), 200, 'users');
+    assert.deepEqual(users.map((u: { name: string }) => u.name), ['admin']);
+    // A code of 64 characters and 1000 codes are fine; one listed twice is owned once.
+    const made = expectStatus(await api(svc, 'POST', '/v1/users', { token: svc.adminToken, body: { name: 'many', namespaces: [...Array.from({ length: 999 }, (_, i) => `ns_${i}`), 'z'.repeat(64), 'ns_1'] } }), 201, 'a user of 1000 namespaces');
+    assert.equal(made.user.namespaces.length, 1000);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from './db/database';
 import { localizedError, unauthorized } from './errors';
+import { isCompanyLevel } from './packageView';
 import type { Caller } from './types';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -19,12 +20,33 @@ export interface UserInfo {
   createdAt: string;
 }
 
+/** A workspace or module code, as manifests spell one (`namespaceCode` in schemas/definitions.schema.json). */
+const NAMESPACE_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** Most namespaces one user may own: a user with more is a mistake, and each is a row read on every request. */
+export const MAX_OWNED = 1000;
+
+/**
+ * The namespaces a new user may own, each once: workspace and module codes as manifests spell
+ * them (MAN002), never `global` or `#orgchart` (ownership of those grants nothing: access.ts)
+ * nor a built-in `_` namespace. 400 naming the first that is not, or when there are too many:
+ * a 12,000-character code once reached the database's index and came back as a 500.
+ */
+export function ownedNamespaces(namespaces: readonly string[]): string[] {
+  const bad = namespaces.find((ns) => !NAMESPACE_CODE.test(ns) || isCompanyLevel(ns));
+  if (bad !== undefined) throw localizedError(400, 'env.userNamespace', { code: bad.length > 80 ? `${bad.slice(0, 80)}...` : bad }, 'bad-request');
+  const distinct = [...new Set(namespaces)];
+  if (distinct.length > MAX_OWNED) throw localizedError(400, 'env.userNamespaces', { max: MAX_OWNED, count: distinct.length }, 'bad-request');
+  return distinct;
+}
+
 /**
  * Creates a user with a fresh token, returned once: only its sha256 is stored, so a lost token
  * is replaced, never recovered.
  */
 export async function createUser(db: Sql, o: { name: string; admin?: boolean; namespaces?: string[] }): Promise<{ user: UserInfo; token: string }> {
   if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(o.name)) throw localizedError(400, 'env.userName', { name: o.name }, 'bad-request');
+  const namespaces = ownedNamespaces(o.namespaces ?? []);
   const token = `isola_${randomBytes(24).toString('base64url')}`;
   const createdAt = new Date().toISOString();
   const taken = await db.query(`SELECT 1 FROM users WHERE name = $1`, [o.name]);
@@ -33,8 +55,8 @@ export async function createUser(db: Sql, o: { name: string; admin?: boolean; na
     `INSERT INTO users (name, token_sha256, admin, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
     [o.name, hashToken(token), o.admin === true, createdAt],
   );
-  for (const ns of o.namespaces ?? []) await db.query(`INSERT INTO owners (user_id, namespace) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [row.id, ns]);
-  return { user: { id: row.id, name: o.name, admin: o.admin === true, namespaces: [...(o.namespaces ?? [])].sort(), createdAt }, token };
+  for (const ns of namespaces) await db.query(`INSERT INTO owners (user_id, namespace) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [row.id, ns]);
+  return { user: { id: row.id, name: o.name, admin: o.admin === true, namespaces: namespaces.sort(), createdAt }, token };
 }
 
 /** The caller a bearer token belongs to; 401 for none or an unknown one. */

@@ -404,6 +404,8 @@ export const en = {
   'env.userName': 'user name "{name}" must be 1-64 letters, digits, or _ . @ -',
   'env.userTaken': 'a user named "{name}" already exists',
   'env.tokenShort': 'a token must be at least 16 characters',
+  'env.userNamespace': 'a user cannot own namespace "{code}": owners get workspace and module codes (lowercase letters, digits and _, starting with a letter, at most 64 characters), and global and #orgchart need the environment administrator',
+  'env.userNamespaces': 'a user may own at most {max} namespaces; the request lists {count}',
 } as const;
 
 /** A message of the catalogs. */

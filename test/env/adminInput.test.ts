@@ -1,15 +1,17 @@
 /**
  * What the service says when its own state or an administrator's input is not what it should be:
  * a stored package whose file was removed from the store's folder; a user given namespaces that
- * are not namespace codes. Each answer is a JSON refusal
+ * are not namespace codes; a platform that is no version. Each answer is a JSON refusal
  * naming what to fix, never a 500 quoting the server's paths. Runs the real service on PGlite.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { expectStatus, plan, upload, Workdir } from './fixtures';
-import { api, removeData, Service, startService } from './service';
+import { api, CLI, removeData, Service, startService } from './service';
 
 describe('the service and what an administrator did or sent', () => {
   let svc: Service;
@@ -74,5 +76,28 @@ describe('the service and what an administrator did or sent', () => {
     // A code of 64 characters and 1000 codes are fine; one listed twice is owned once.
     const made = expectStatus(await api(svc, 'POST', '/v1/users', { token: svc.adminToken, body: { name: 'many', namespaces: [...Array.from({ length: 999 }, (_, i) => `ns_${i}`), 'z'.repeat(64), 'ns_1'] } }), 201, 'a user of 1000 namespaces');
     assert.equal(made.user.namespaces.length, 1000);
+  });
+
+  it('a platform that is no dotted version: 400 for PATCH /v1/settings, exit 2 for env serve --platform; plans still pass', async () => {
+    const before = expectStatus(await api(svc, 'GET', '/v1/health'), 200, 'health').platform;
+    for (const platform of ['latest', '2024.4-beta', '2024..4', ' 2024.4', '1.2.3.4.5']) {
+      const r = await api(svc, 'PATCH', '/v1/settings', { token: svc.adminToken, body: { platform } });
+      const body = expectStatus(r, 400, `platform ${JSON.stringify(platform)}`);
+      assert.equal(body.error.message, `"platform": ${JSON.stringify(platform)} is not a platform version such as "2024.4"`);
+    }
+    assert.equal(expectStatus(await api(svc, 'GET', '/v1/health'), 200, 'health').platform, before);
+    const pkg = await upload(svc, svc.adminToken, invoices);
+    assert.ok((await plan(svc, svc.adminToken, pkg.id)).checks.find((c: { name: string }) => c.name === 'platform')?.ok);
+    expectStatus(await api(svc, 'PATCH', '/v1/settings', { token: svc.adminToken, body: { platform: '2025.10' } }), 200, 'platform 2025.10');
+
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'isola-platform-'));
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'env', 'serve', '--data', dataDir, '--port', '0', '--platform', 'latest'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.equal(r.stderr, 'isola env: --platform must be a platform version such as 2024.4 (got "latest")\n');
+      assert.deepEqual(readdirSync(dataDir), []);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

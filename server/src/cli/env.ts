@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Environment } from '../core/environment/environment';
 import { removeStaleUploads } from '../core/environment/packages';
+import { isPlatformVersion } from '../core/packaging/cardCheck';
 import { createHandler } from '../env/http';
 import { tool } from './envArgs';
 import { ExitCode, Io, UsageError } from './usage';
@@ -25,6 +26,7 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   if (positionals.length) throw new UsageError(USAGE);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got "${values.port}")`);
+  if (values.platform !== undefined && !isPlatformVersion(values.platform)) throw new UsageError(`--platform must be a platform version such as 2024.4 (got ${JSON.stringify(values.platform).slice(0, 80)})`);
   const dataDir = path.resolve(io.cwd, values.data ?? path.join(os.homedir(), '.local', 'share', 'isola', 'environment'));
   const databaseUrl = values.database ?? process.env.ISOLA_DATABASE_URL;
   let env: Environment;

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { mayWrite, requireAdmin, requireMemberRights, requirePackageRights, requireRights } from './access';
 import { fileRefs } from '../packaging/fileRefs';
-import { bodyCodeProblem, isLanguageCode } from '../packaging/cardCheck';
+import { bodyCodeProblem, isLanguageCode, isPlatformVersion } from '../packaging/cardCheck';
 import { bodySchemaProblems } from './bodySchema';
 import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
@@ -139,6 +139,8 @@ export class Environment {
     // is no language code: "English" here would fail each export later, far from its cause.
     const notCode = s.languages?.find((l) => !isLanguageCode(l));
     if (notCode !== undefined) throw badRequest(`"languages": ${JSON.stringify(notCode).slice(0, 80)} is not a language code such as "en", "ru" or "pt-BR"`);
+    // Every plan compares a package's platform with this one: "latest" would fail each of them.
+    if (s.platform !== undefined && !isPlatformVersion(s.platform)) throw badRequest(`"platform": ${JSON.stringify(s.platform).slice(0, 80)} is not a platform version such as "2024.4"`);
     const before = await getSettings(this.db);
     const next = { ...before, ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) };
     // A plan's platform and languages checks read these: a plan made before they changed is stale.

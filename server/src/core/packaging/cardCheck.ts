@@ -9,6 +9,14 @@ export function isLanguageCode(l: string): boolean {
   return /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l);
 }
 
+/**
+ * Whether a text is a platform version as manifests give one (`2024.4`, `platformVersion` in
+ * schemas/definitions.schema.json): up to four numbers separated by dots.
+ */
+export function isPlatformVersion(v: string): boolean {
+  return /^[0-9]+(\.[0-9]+){0,3}$/.test(v);
+}
+
 /** A namespace: a workspace's or module's code, a built-in (`_crm`), `global`, or the org chart. */
 const NAMESPACE = /^(?:_?[a-z][a-z0-9_]{0,63}|#orgchart)$/;
 /** A package unit's code (workspace, module, solution, configuration): a namespace code. */

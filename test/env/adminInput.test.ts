@@ -1,17 +1,31 @@
 /**
  * What the service says when its own state or an administrator's input is not what it should be:
  * a stored package whose file was removed from the store's folder; a user given namespaces that
- * are not namespace codes; a platform that is no version. Each answer is a JSON refusal
+ * are not namespace codes; a platform that is no version; a request naming another host. Each answer is a JSON refusal
  * naming what to fix, never a 500 quoting the server's paths. Runs the real service on PGlite.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expectStatus, plan, upload, Workdir } from './fixtures';
 import { api, CLI, removeData, Service, startService } from './service';
+
+/** A GET naming `host` in its Host header (fetch sets Host itself): status and parsed body. */
+function getAs(url: string, p: string, host: string, token?: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${p}`, { headers: { host, ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
+      let text = '';
+      res.on('data', (b: Buffer) => (text += b.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('the service and what an administrator did or sent', () => {
   let svc: Service;
@@ -99,5 +113,23 @@ describe('the service and what an administrator did or sent', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('on loopback, a request naming another host (DNS rebinding) is refused before anything, /v1/health included', async () => {
+    const port = new URL(svc.url).port;
+    for (const p of ['/v1/health', '/v1/whoami']) {
+      const r = await getAs(svc.url, p, `attacker.example:${port}`, svc.adminToken);
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.equal(r.body.error.reason, 'bad-host');
+      assert.match(r.body.error.message, new RegExp(`not "attacker\\.example:${port}"$`));
+      assert.equal(r.body.name, undefined);
+    }
+    // How the CLI, the editor's local service and a tunnel name it.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'localhost:8080']) {
+      assert.equal((await getAs(svc.url, '/v1/whoami', host, svc.adminToken)).status, 200, host);
+    }
+    const r = spawnSync(process.execPath, [CLI, 'env', 'serve', '--data', path.join(os.tmpdir(), 'isola-never-made'), '--port', '0', '--allowed-host', 'isola.example.com:443'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(r.stderr, 'isola env: --allowed-host must be a host name such as isola.example.com, without a port (got "isola.example.com:443")\n');
   });
 });

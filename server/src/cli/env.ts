@@ -6,11 +6,12 @@ import { Environment } from '../core/environment/environment';
 import { removeStaleUploads } from '../core/environment/packages';
 import { isPlatformVersion } from '../core/packaging/cardCheck';
 import { createHandler } from '../env/http';
+import { allowedHostName, hostGuard } from '../env/hostCheck';
 import { tool } from './envArgs';
 import { ExitCode, Io, UsageError } from './usage';
 import { withoutPassword } from '../core/environment/db/redact';
 
-const USAGE = 'usage: isola env serve [--data DIR] [--port N] [--host ADDR] [--database URL] [--name NAME] [--platform VERSION]';
+const USAGE = 'usage: isola env serve [--data DIR] [--port N] [--host ADDR] [--allowed-host NAME]... [--database URL] [--name NAME] [--platform VERSION]';
 
 /** `isola env serve`: the environment service over HTTP (loopback unless --host says otherwise). */
 export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
@@ -21,12 +22,14 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
     options: {
       data: { type: 'string' }, port: { type: 'string', default: '7700' }, host: { type: 'string', default: '127.0.0.1' },
       database: { type: 'string' }, name: { type: 'string' }, platform: { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
     },
   });
   if (positionals.length) throw new UsageError(USAGE);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got "${values.port}")`);
   if (values.platform !== undefined && !isPlatformVersion(values.platform)) throw new UsageError(`--platform must be a platform version such as 2024.4 (got ${JSON.stringify(values.platform).slice(0, 80)})`);
+  const allowed = (values['allowed-host'] ?? []).map((n) => allowedHostName(n) ?? badHostName(n));
   const dataDir = path.resolve(io.cwd, values.data ?? path.join(os.homedir(), '.local', 'share', 'isola', 'environment'));
   const databaseUrl = values.database ?? process.env.ISOLA_DATABASE_URL;
   let env: Environment;
@@ -43,7 +46,7 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   // An upload or export cut off by a kill leaves its partial file behind; nothing can finish it now.
   const stale = await removeStaleUploads(path.join(dataDir, 'packages'));
   if (stale.length) io.out(`Removed ${stale.length} unfinished upload(s) or export(s) left by an earlier run\n`);
-  const server = createServer(createHandler(env, tool().version));
+  const server = createServer(createHandler(env, tool().version, { hostAllowed: hostGuard(values.host!, allowed) }));
   server.requestTimeout = 0; // uploads of large packages take as long as they take
   // Idle keep-alive connections live longer than clients keep them (undici: 4 s, proxies: 60 s):
   // with Node's 5 s, a busy client can send on a socket the service is just closing.
@@ -77,4 +80,8 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   });
   await env.close();
   return 0;
+}
+
+function badHostName(name: string): never {
+  throw new UsageError(`--allowed-host must be a host name such as isola.example.com, without a port (got ${JSON.stringify(name).slice(0, 80)})`);
 }

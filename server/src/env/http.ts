@@ -145,9 +145,10 @@ function strip<T extends { file?: string }>(p: T): Omit<T, 'file'> {
 
 /**
  * The request handler of `isola env serve`: bearer tokens on every route but `/v1/health`,
- * JSON in and out, errors as `{ error: { status, reason, message, details } }`.
+ * JSON in and out, errors as `{ error: { status, reason, message, details } }`. `hostAllowed`
+ * (hostCheck.ts) refuses, before anything else, a request naming a host the service is not.
  */
-export function createHandler(env: Environment, version: string): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHandler(env: Environment, version: string, o: { hostAllowed?: (host: string | undefined) => boolean } = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const table = routes(env);
   return (req, res) => {
     handle(req, res).catch((e) => {
@@ -159,6 +160,11 @@ export function createHandler(env: Environment, version: string): (req: Incoming
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      // Before /v1/health too: through DNS rebinding a web page reads whatever it is answered.
+      if (o.hostAllowed && !o.hostAllowed(req.headers.host)) {
+        const host = req.headers.host ?? '';
+        throw localizedError(403, 'env.hostRefused', { host: host.length > 100 ? `${host.slice(0, 100)}...` : host }, 'bad-host');
+      }
       const { path, query } = parseTarget(req.url);
       if (req.method === 'GET' && path === '/v1/health') return answer(req, res, 200, { ok: true, version, ...(await env.info()) });
       let matched: { r: Route; m: RegExpExecArray } | undefined;

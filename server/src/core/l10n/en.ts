@@ -404,6 +404,7 @@ export const en = {
   'env.userName': 'user name "{name}" must be 1-64 letters, digits, or _ . @ -',
   'env.userTaken': 'a user named "{name}" already exists',
   'env.tokenShort': 'a token must be at least 16 characters',
+  'env.hostRefused': 'this service answers requests that name it by a loopback address (127.0.0.1, localhost, [::1]) or a name it was started with --allowed-host, not "{host}"',
   'env.userNamespace': 'a user cannot own namespace "{code}": owners get workspace and module codes (lowercase letters, digits and _, starting with a letter, at most 64 characters), and global and #orgchart need the environment administrator',
   'env.userNamespaces': 'a user may own at most {max} namespaces; the request lists {count}',
 } as const;

@@ -131,7 +131,8 @@ function resultOf(job: Job): Record<string, unknown> {
 const ORDER: PlanAction[] = ['create', 'update', 'conflict', 'unchanged', 'kept'];
 
 /**
- * The plan as people read it: checks, counts, then one line per entity that is not unchanged.
+ * The plan as people read it: checks, counts, then one line per entity that is not unchanged or
+ * that is unchanged only because it keeps what the package lacks.
  * The checks' messages and the reasons are said in `t`'s language from the sentences the plan
  * keeps (a plan from an environment that keeps none stays in English).
  */
@@ -145,7 +146,8 @@ export function formatPlan(env: string, plan: ImportPlan, t: Translator = englis
   }
   lines.push(`  ${ORDER.map((a) => `${p.counts[a]} ${a}`).join(', ')}`);
   for (const a of ORDER) {
-    for (const e of p.entities.filter((x) => x.action === a && a !== 'unchanged')) {
+    // An unchanged entity is shown only when it stays so by keeping what the package lacks.
+    for (const e of p.entities.filter((x) => x.action === a && (a !== 'unchanged' || x.kept?.length))) {
       lines.push(`  ${a.padEnd(9)} ${e.type.padEnd(12)} ${e.id}${e.deleted ? t.t('cli.import.deleted') : ''}${a === 'conflict' || a === 'kept' ? `  (${e.reason})` : ''}`);
       if (e.kept?.length) lines.push(`            ${t.t('cli.import.keeps', { list: e.kept.join(', ') })}`);
     }

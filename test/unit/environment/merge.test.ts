@@ -25,7 +25,7 @@ describe('an update deletes nothing (merge.ts)', () => {
     assert.deepEqual(m.body, { code: 'p', lanes: [{ code: 'a', title: 'A2', steps: [{ code: 's1' }] }, { code: 'b' }], forms: [{ code: 'view', fields: ['x', 'y'] }], statuses: [{ code: 'paid' }] });
     assert.deepEqual(m.kept.sort(), ['forms.view.fields.y', 'lanes.a.steps.s1', 'lanes.b', 'statuses.paid']);
   });
-  it('keeps a coded sub-entity the package lacks though the package\'s list holds one without a code', () => {
+  it('keeps a permission the package lacks, named by whom it grants to whether or not it has a code', () => {
     const have = { app: 'ws.bills', permissions: [{ code: 'acc', group: 'accountants', access: 'read' }, { code: 'chief', group: 'chief_accountants', access: 'full' }] };
     const pkg = { app: 'ws.bills', permissions: [{ code: 'acc', group: 'accountants', access: 'update' }, { group: '_system.all_users', access: 'read' }] };
     const m = mergeBodies('permissions', pkg, have);
@@ -34,11 +34,31 @@ describe('an update deletes nothing (merge.ts)', () => {
       { code: 'chief', group: 'chief_accountants', access: 'full' },
       { group: '_system.all_users', access: 'read' },
     ]);
-    assert.deepEqual(m.kept, ['permissions.chief']);
-    // An environment's element without a code is matched with nothing: the package's list stands for it.
-    const mixed = mergeBodies('permissions', { app: 'ws.bills', permissions: [{ group: 'g2', access: 'read' }] }, { app: 'ws.bills', permissions: [{ group: 'g1', access: 'read' }, { code: 'chief', access: 'full' }] });
-    assert.deepEqual(mixed.body.permissions, [{ code: 'chief', access: 'full' }, { group: 'g2', access: 'read' }]);
-    assert.deepEqual(mixed.kept, ['permissions.chief']);
+    assert.deepEqual(m.kept, ['permissions.group:chief_accountants']);
+    // Permissions are mostly written without a code: the auditors' right stays, and is reported.
+    const uncoded = mergeBodies('permissions',
+      { app: 'cw.vat', permissions: [{ group: 'clerks', access: 'update' }] },
+      { app: 'cw.vat', permissions: [{ group: 'clerks', access: 'read' }, { group: 'auditors', access: 'read' }, { orgUnit: 'board', access: 'full' }] });
+    assert.deepEqual(uncoded.body.permissions, [{ group: 'clerks', access: 'update' }, { group: 'auditors', access: 'read' }, { orgUnit: 'board', access: 'full' }]);
+    assert.deepEqual(uncoded.kept, ['permissions.group:auditors', 'permissions.orgUnit:board']);
+    // One grantee is one permission, coded in one and not the other; one marked deleted is the package's.
+    const same = mergeBodies('permissions',
+      { app: 'cw.vat', permissions: [{ code: 'aud', group: 'auditors', access: 'read', deleted: true }] },
+      { app: 'cw.vat', permissions: [{ group: 'auditors', access: 'full' }, { code: 'nobody', access: 'read' }, { access: 'read' }] });
+    assert.deepEqual(same.body.permissions, [{ code: 'aud', group: 'auditors', access: 'read', deleted: true }, { code: 'nobody', access: 'read' }]);
+    assert.deepEqual(same.kept, ['permissions.nobody']);
+  });
+  it("keeps a category's values the package lacks, strings and coded ones, in their place among their neighbours", () => {
+    const vat = (values: unknown[]) => ({ code: 'vat', fields: [{ code: 'country', type: 'enum', values }] });
+    const m = mergeBodies('app', vat(['RU', 'KZ']), vat(['RU', 'DE', 'KZ']));
+    assert.deepEqual((m.body.fields as Record<string, unknown>[])[0].values, ['RU', 'DE', 'KZ']);
+    assert.deepEqual(m.kept, ['fields.country.values.DE']);
+    const mixed = mergeBodies('app', vat([{ code: 'RU', title: 'Russia' }, 'KZ', 7]), vat([{ code: 'DE', title: 'Germany' }, { code: 'RU', title: 'R', note: 'n', tabs: [{ code: 't' }] }, 'KZ', 8]));
+    assert.deepEqual((mixed.body.fields as Record<string, unknown>[])[0].values, [{ code: 'DE', title: 'Germany' }, { code: 'RU', title: 'Russia', tabs: [{ code: 't' }] }, 'KZ', 8, 7]);
+    assert.deepEqual(mixed.kept, ['fields.country.values.RU.tabs.t', 'fields.country.values.DE', 'fields.country.values.8']);
+    // Lists of strings elsewhere are the package's: a form's fields are merged by their own rule, a language list is not merged.
+    const langs = mergeBodies('workspace', { code: 'ws', languages: ['en'] }, { code: 'ws', languages: ['en', 'ru'] });
+    assert.deepEqual(langs.body.languages, ['en']);
   });
   it('keeps sub-entities inside plain objects too, where a build leaves deleted ones out', () => {
     const have = app(['name'], { layout: { tabs: [{ code: 'main' }, { code: 'extra' }], color: 'red' } });

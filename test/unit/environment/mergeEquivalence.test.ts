@@ -20,6 +20,11 @@ function plainMerge(type: string, pkg: Obj, env: Obj): { body: Obj; kept: string
   const set = (o: Obj, k: string, v: unknown) => Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
   const codeOf = (x: Obj) => (typeof x.code === 'string' ? x.code : undefined);
   const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const objects = (v: unknown): v is Obj[] => Array.isArray(v) && v.every(isPlainObject);
+  // A permission by whom it grants to (else its code); a category's value by itself (else its code).
+  const grantee = (x: Obj) => (typeof x.group === 'string' ? `group:${x.group}` : typeof x.orgUnit === 'string' ? `orgUnit:${x.orgUnit}` : codeOf(x));
+  const valueOf = (x: unknown) => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : isPlainObject(x) ? codeOf(x) : undefined);
+  const values = (v: unknown): v is unknown[] => Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number' || (isPlainObject(x) && typeof x.code === 'string'));
   const ordered = <T>(p: T[], e: T[], code: (x: T) => string | undefined, merge: (x: T) => T | undefined, path: string): T[] => {
     const out = p.map((x) => merge(x) ?? x);
     const codes = out.map(code);
@@ -38,27 +43,37 @@ function plainMerge(type: string, pkg: Obj, env: Obj): { body: Obj; kept: string
     }
     return out;
   };
-  const object = (p: Obj, e: Obj, at: string, inForm: boolean): Obj => {
+  const keyed = (p: Obj[], e: Obj[], key: (x: Obj) => string | undefined, at: string, k: string): Obj[] => {
+    const withKey = e.filter((x) => key(x) !== undefined);
+    const byKey = new Map(withKey.map((x) => [key(x)!, x]));
+    return ordered(p, withKey, key, (x) => {
+      const m = key(x) === undefined ? undefined : byKey.get(key(x)!);
+      return m ? object(x, m, `${at}${k}.${key(x)}.`, k === 'forms' ? 'form' : k === 'fields' ? 'field' : undefined) : undefined;
+    }, `${at}${k}`);
+  };
+  const object = (p: Obj, e: Obj, at: string, within?: 'form' | 'field'): Obj => {
     const out: Obj = { ...p };
     for (const [k, ev] of Object.entries(e)) {
       const pv = own(p, k);
-      if (isEntityList(ev) && (pv === undefined || (Array.isArray(pv) && pv.every(isPlainObject)))) {
-        const coded = ev.filter((x) => codeOf(x) !== undefined);
-        const byCode = new Map(coded.map((x) => [x.code as string, x]));
-        set(out, k, ordered((pv as Obj[] | undefined) ?? [], coded, codeOf, (x) => {
-          const m = codeOf(x) === undefined ? undefined : byCode.get(codeOf(x)!);
-          return m ? object(x, m, `${at}${k}.${codeOf(x)}.`, k === 'forms') : undefined;
+      if (k === 'permissions' && objects(ev) && (pv === undefined || objects(pv))) {
+        set(out, k, keyed((pv as Obj[] | undefined) ?? [], ev, grantee, at, 'permissions'));
+      } else if (isEntityList(ev) && (pv === undefined || (Array.isArray(pv) && pv.every(isPlainObject)))) {
+        set(out, k, keyed((pv as Obj[] | undefined) ?? [], ev, codeOf, at, k));
+      } else if (within === 'field' && k === 'values' && values(ev) && (pv === undefined || values(pv))) {
+        set(out, k, ordered((pv as unknown[] | undefined) ?? [], ev, valueOf, (x) => {
+          const m = isPlainObject(x) ? ev.find((y) => isPlainObject(y) && y.code === x.code) : undefined;
+          return m ? object(x as Obj, m as Obj, `${at}${k}.${valueOf(x)}.`) : undefined;
         }, `${at}${k}`));
-      } else if (inForm && k === 'fields' && strings(ev) && (pv === undefined || strings(pv))) {
+      } else if (within === 'form' && k === 'fields' && strings(ev) && (pv === undefined || strings(pv))) {
         set(out, k, ordered((pv as string[] | undefined) ?? [], ev, (x) => x, () => undefined, `${at}${k}`));
       } else if (isPlainObject(ev) && (pv === undefined || isPlainObject(pv))) {
-        const m = object((pv as Obj | undefined) ?? {}, ev, `${at}${k}.`, false);
+        const m = object((pv as Obj | undefined) ?? {}, ev, `${at}${k}.`);
         if (pv !== undefined || Object.keys(m).length) set(out, k, m);
       }
     }
     return out;
   };
-  const body = object(pkg, env, '', false);
+  const body = object(pkg, env, '');
   for (const p of targetOwned(type)) {
     const had = Object.prototype.hasOwnProperty.call(env, p);
     if (had && !sameJson(env[p], pkg[p])) kept.push(p);
@@ -88,6 +103,9 @@ function body(r: () => number, depth: number, repeats: boolean): Obj {
   if (r() < 0.8) out.fields = list('f', 1 + Math.floor(r() * (r() < 0.2 ? 24 : 6)), () => (r() < 0.5 ? body(r, depth + 1, repeats) : { type: pick(['string', 'number']) }));
   if (r() < 0.4) out.statuses = list('s', 4, () => ({ title: pick(['x', 'y']) }));
   if (r() < 0.4) out.forms = list('form', 3, () => ({ fields: Array.from({ length: 4 }, (_, i) => `f${i}`).filter(() => r() < 0.7) }));
+  // A field of a category with its values (strings, numbers, coded objects), and permissions with and without codes.
+  if (r() < 0.4) out.values = Array.from({ length: 5 }, (_, i) => [`v${i}`, i, { code: `v${i}`, title: pick(['x', 'y']) }][Math.floor(r() * 3)]).filter(() => r() < 0.7);
+  if (r() < 0.3) out.permissions = Array.from({ length: 4 }, (_, i) => ({ ...[{ group: `g${i}` }, { orgUnit: `u${i}` }, { code: `p${i}` }, {}][Math.floor(r() * 4)], access: pick(['read', 'full']) })).filter(() => r() < 0.8);
   if (r() < 0.3) out.layout = { tabs: list('t', 3, () => ({})), color: pick(['red', 'blue']) };
   if (r() < 0.05) Object.defineProperty(out, '__proto__', { value: { tabs: list('p', 2, () => ({})) }, enumerable: true, writable: true, configurable: true });
   return out;

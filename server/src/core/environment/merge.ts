@@ -57,7 +57,7 @@ export interface Merged {
  */
 export function mergeBodies(type: string, pkg: Obj, env: Obj): Merged {
   const kept: string[] = [];
-  const body = mergeObject(pkg, type === 'app' ? withoutAppManifestLists(env) : env, '', kept, false);
+  const body = mergeObject(pkg, type === 'app' ? withoutAppManifestLists(env) : env, '', kept, undefined);
   for (const p of targetOwned(type)) {
     const had = Object.prototype.hasOwnProperty.call(env, p);
     if (had && !sameJson(env[p], pkg[p])) kept.push(p);
@@ -87,7 +87,12 @@ function withoutAppManifestLists(env: Obj): Obj {
 // Plain loops over `Object.keys`, paths built only where they are used, and lists merged in place
 // when both hold the same codes in the same order: `Object.entries`, its iterators, and a map and
 // a set per list were most of what a plan of 6,000 updated cards allocated (about 45 MB).
-function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boolean): Obj {
+/** What the object merged is an element of: a form (whose `fields` are codes) or a field (whose `values` are a category's). */
+type Within = 'form' | 'field' | undefined;
+
+const withinList = (k: string): Within => (k === 'forms' ? 'form' : k === 'fields' ? 'field' : undefined);
+
+function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], within: Within): Obj {
   const out: Obj = { ...pkg };
   const keys = Object.keys(env);
   for (let i = 0; i < keys.length; i++) {
@@ -95,9 +100,20 @@ function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boo
     // An own key, so `env[k]` is its value even for `__proto__` (the own property shadows the accessor).
     const ev = env[k];
     const pv = getOwn(pkg, k);
-    if (isEntityList(ev) && (pv === undefined || (Array.isArray(pv) && pv.every(isPlainObject)))) {
-      setOwn(out, k, mergeCoded((pv as Obj[] | undefined) ?? [], ev, `${at}${k}`, kept, k === 'forms'));
-    } else if (inForm && k === 'fields' && isCodeList(ev) && (pv === undefined || isCodeList(pv))) {
+    if (k === 'permissions' && isObjectList(ev) && (pv === undefined || isObjectList(pv))) {
+      // A permission is named by whom it grants to, with or without a code.
+      setOwn(out, k, mergeCoded((pv as Obj[] | undefined) ?? [], ev, `${at}${k}`, kept, undefined, permissionKey));
+    } else if (isEntityList(ev) && (pv === undefined || (Array.isArray(pv) && pv.every(isPlainObject)))) {
+      setOwn(out, k, mergeCoded((pv as Obj[] | undefined) ?? [], ev, `${at}${k}`, kept, withinList(k)));
+    } else if (within === 'field' && k === 'values' && isValueList(ev) && (pv === undefined || isValueList(pv))) {
+      // A category's values: strings (or numbers) named by themselves, objects by their code.
+      const p = (pv as unknown[] | undefined) ?? [];
+      setOwn(out, k, p.length === ev.length && p.every((x, i) => x === ev[i]) ? p : mergeOrdered(p, ev, valueKey, (x) => x, (x) => {
+        if (!isPlainObject(x)) return undefined;
+        const e = ev.find((y) => isPlainObject(y) && valueKey(y) === valueKey(x));
+        return e ? mergeObject(x, e as Obj, `${at}${k}.${valueKey(x)!}.`, kept, undefined) : undefined;
+      }, `${at}${k}`, kept));
+    } else if (within === 'form' && k === 'fields' && isCodeList(ev) && (pv === undefined || isCodeList(pv))) {
       // A form's elements are the codes of the fields it shows.
       const p = (pv as string[] | undefined) ?? [];
       setOwn(out, k, sameStrings(p, ev) ? p : mergeOrdered(p, ev, (x) => x, (x) => x, () => undefined, `${at}${k}`, kept));
@@ -105,7 +121,7 @@ function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boo
       // Sub-entities stand at any depth, inside plain objects too (a field's `options.values`, a
       // layout's `tabs`), as the build leaves deleted ones out at any depth (carry.ts). An object
       // the package lacks keeps only the sub-entities it held.
-      const merged = mergeObject((pv as Obj | undefined) ?? {}, ev, `${at}${k}.`, kept, false);
+      const merged = mergeObject((pv as Obj | undefined) ?? {}, ev, `${at}${k}.`, kept, undefined);
       if (pv !== undefined || Object.keys(merged).length) setOwn(out, k, merged);
     }
   }
@@ -114,37 +130,62 @@ function mergeObject(pkg: Obj, env: Obj, at: string, kept: string[], inForm: boo
 
 const codeOf = (x: Obj): string | undefined => (typeof x.code === 'string' ? x.code : undefined);
 
-// Elements without a code (see `isEntityList`) are matched with nothing: the package's stand as
-// they are, the environment's give way to them; a coded element the package lacks is kept even
-// when the package's list holds an uncoded one (that made the whole list the package's before).
-function mergeCoded(pkg: Obj[], env: Obj[], path: string, kept: string[], forms: boolean): Obj[] {
+/**
+ * What names a permission: whom it grants to (`group:accountants`, `orgUnit:sales`), or its code
+ * when it names no one. Its code is optional (the schema), so by code alone an update replaced
+ * every permission written without one.
+ */
+export function permissionKey(x: Obj): string | undefined {
+  if (typeof x.group === 'string') return `group:${x.group}`;
+  if (typeof x.orgUnit === 'string') return `orgUnit:${x.orgUnit}`;
+  return codeOf(x);
+}
+
+/** What names a value of a category: itself (a string or number), or the code of a `{ code, title }`. */
+export function valueKey(x: unknown): string | undefined {
+  if (typeof x === 'string') return x;
+  if (typeof x === 'number') return String(x);
+  return isPlainObject(x) ? codeOf(x) : undefined;
+}
+
+const isObjectList = (v: unknown): v is Obj[] => Array.isArray(v) && v.every(isPlainObject);
+
+/** A category's values as the schema writes them: strings, or objects with a code (numbers taken too). */
+function isValueList(v: unknown): v is unknown[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number' || (isPlainObject(x) && typeof x.code === 'string'));
+}
+
+// Elements without a key (a code, or whom a permission grants to) are matched with nothing: the
+// package's stand as they are, the environment's give way to them; a keyed element the package
+// lacks is kept even when the package's list holds an unkeyed one.
+function mergeCoded(pkg: Obj[], env: Obj[], path: string, kept: string[], within: Within, key: (x: Obj) => string | undefined = codeOf): Obj[] {
   // Most lists of an update hold the same elements in both: each merges with its counterpart.
   if (pkg.length === env.length) {
     let same = true;
     for (let i = 0; i < pkg.length && same; i++) {
-      const c = codeOf(env[i]);
-      same = c !== undefined && c === codeOf(pkg[i]);
+      const c = key(env[i]);
+      same = c !== undefined && c === key(pkg[i]);
     }
-    // A code named twice merges every element of that code with the environment's last one.
-    if (same && !hasRepeatedCode(env)) {
+    // A key named twice merges every element of that key with the environment's last one.
+    if (same && !hasRepeatedKey(env, key)) {
       const out: Obj[] = [];
-      for (let i = 0; i < pkg.length; i++) out.push(mergeObject(pkg[i], env[i], `${path}.${pkg[i].code as string}.`, kept, forms));
+      for (let i = 0; i < pkg.length; i++) out.push(mergeObject(pkg[i], env[i], `${path}.${key(pkg[i])!}.`, kept, within));
       return out;
     }
   }
-  const envByCode = new Map<string, Obj>();
-  const coded: Obj[] = [];
+  const envByKey = new Map<string, Obj>();
+  const keyed: Obj[] = [];
   for (const e of env) {
-    const c = codeOf(e);
+    const c = key(e);
     if (c === undefined) continue;
-    coded.push(e);
-    envByCode.set(c, e);
+    keyed.push(e);
+    envByKey.set(c, e);
   }
-  return mergeOrdered(pkg, coded, codeOf, (x) => x,
+  return mergeOrdered(pkg, keyed, key, (x) => x,
     (p) => {
-      const c = codeOf(p);
-      const e = c === undefined ? undefined : envByCode.get(c);
-      return e ? mergeObject(p, e, `${path}.${c}.`, kept, forms) : undefined;
+      const c = key(p);
+      const e = c === undefined ? undefined : envByKey.get(c);
+      return e ? mergeObject(p, e, `${path}.${c}.`, kept, within) : undefined;
     }, path, kept);
 }
 
@@ -171,12 +212,12 @@ function mergeOrdered<T>(pkg: T[], env: T[], code: (x: T) => string | undefined,
   return out;
 }
 
-function hasRepeatedCode(list: Obj[]): boolean {
+function hasRepeatedKey(list: Obj[], key: (x: Obj) => string | undefined): boolean {
   if (list.length <= 16) {
-    for (let i = 1; i < list.length; i++) for (let j = 0; j < i; j++) if (list[i].code === list[j].code) return true;
+    for (let i = 1; i < list.length; i++) for (let j = 0; j < i; j++) if (key(list[i]) === key(list[j])) return true;
     return false;
   }
-  return new Set(list.map(codeOf)).size !== list.length;
+  return new Set(list.map(key)).size !== list.length;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {

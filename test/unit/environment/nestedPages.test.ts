@@ -9,6 +9,8 @@ import { Environment } from '../../../server/src/core/environment/environment';
 import { isolationAgainst } from '../../../server/src/core/environment/planChecks';
 import type { Card } from '../../../server/src/core/packaging/format';
 import { isola } from '../packaging/hostile';
+import { mergeBodies } from '../../../server/src/core/environment/merge';
+import { formatPlan } from '../../../server/src/cli/import';
 
 // Nested menu pages are pages of their namespace (docs/manifest-language.md: a page's `pages`; a
 // `page` reference may name one), carried inside their top page's card. The check and the build
@@ -70,6 +72,95 @@ describe('a reference to a nested menu page', () => {
       ]);
     } finally {
       await db.close();
+    }
+  });
+});
+
+// A page is one entity wherever it stands: moved out of its section (or into one), the
+// environment must not end with two pages of one id, which no export gives back as a project.
+describe('a menu page moved out of its section or into one', () => {
+  let dir: string;
+  const me = Environment.localCaller('dev');
+  const NESTED = [{ code: 'section', pages: [{ code: 'child', app: 'a' }] }];
+  const FLAT = [{ code: 'section' }, { code: 'child', app: 'a' }];
+
+  /** A package of workspace `pm` with these pages, built from one source folder (one history). */
+  function build(src: string, version: string, pages: unknown[]): string {
+    mkdirSync(src, { recursive: true });
+    writeFileSync(path.join(src, 'm.isola.json'), JSON.stringify({ kind: 'workspace', code: 'pm', title: 'P', version, languages: ['en'], apps: [{ code: 'a' }], pages }));
+    const out = path.join(src, `pm-${version}.isolapkg`);
+    const r = isola(['build', src, '--package', 'pm', '--out', out]);
+    assert.equal(r.code, 0, r.out + r.err);
+    return out;
+  }
+
+  async function planOf(env: Environment, file: string) {
+    return env.plan(me, { package: (await env.registerFile(me, file)).id });
+  }
+
+  async function imported(env: Environment, file: string) {
+    const plan = await planOf(env, file);
+    assert.ok(plan.ok, JSON.stringify(plan.checks.filter((c) => !c.ok)));
+    assert.equal((await env.waitForJob((await env.startImport(me, { plan: plan.id })).id)).status, 'succeeded');
+    return plan;
+  }
+
+  before(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'isola-page-move-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('an update leaves out of a page the nested pages the package places elsewhere, and keeps the others', () => {
+    const placed = { namespace: 'w', placed: new Set(['w.main', 'w.child', 'w.other', 'w.deep']) };
+    const env = { code: 'main', pages: [{ code: 'group', pages: [{ code: 'child' }, { code: 'own' }] }, { code: 'deep' }, { code: 'stay' }] };
+    const m = mergeBodies('page', { code: 'main', pages: [{ code: 'deep', title: 'D' }] }, env, placed);
+    assert.deepEqual(m.body.pages, [{ code: 'group', pages: [{ code: 'own' }] }, { code: 'deep', title: 'D' }, { code: 'stay' }]);
+    assert.deepEqual(m.moved, ['pages.group.pages.child']);
+    assert.deepEqual(m.kept, ['pages.group', 'pages.stay']);
+    // Without the package's pages, as before: everything the package lacks is kept.
+    assert.equal(mergeBodies('page', { code: 'main' }, env).moved, undefined);
+  });
+
+  it('taken out of its section: the plan says the section no longer holds it, and the export builds again', async () => {
+    const src = path.join(dir, 'out');
+    const env = await Environment.open({ dataDir: path.join(dir, 'env-out'), name: 'local' });
+    try {
+      await imported(env, build(src, '1.0.0', NESTED));
+      const plan = await imported(env, build(src, '1.1.0', FLAT));
+      const row = (id: string) => plan.entities.find((e) => e.id === id)!;
+      assert.deepEqual([row('pm.child').action, row('pm.section').action, row('pm.section').moved], ['create', 'update', ['pages.child']]);
+      assert.match(formatPlan('local', plan), /update +page +pm\.section\n +no longer holds pages\.child: the package places them elsewhere/);
+      assert.equal((await env.entity(me, 'pm.section')).body.pages, undefined);
+      const job = await env.waitForJob((await env.startExport(me, { kind: 'workspace', code: 'pm' })).id);
+      assert.equal(job.status, 'succeeded', job.error);
+      const file = (await env.package(me, (job.result as { package: string }).package)).file;
+      const back = path.join(dir, 'back');
+      mkdirSync(back);
+      const unpacked = isola(['unpack', file, '--dir', back]);
+      assert.equal(unpacked.code, 0, unpacked.out + unpacked.err);
+      const check = isola(['check', back]);
+      assert.equal(check.code, 0, check.out + check.err);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('put into a section it stood beside: the plan fails, naming both, and an export refuses an environment holding it twice', async () => {
+    const src = path.join(dir, 'in');
+    const env = await Environment.open({ dataDir: path.join(dir, 'env-in'), name: 'local' });
+    try {
+      await imported(env, build(src, '1.0.0', FLAT));
+      const plan = await planOf(env, build(src, '1.1.0', NESTED));
+      const types = plan.checks.find((c) => c.name === 'types')!;
+      assert.equal(plan.ok, false);
+      assert.match(types.message, /1 page the package nests in another page is a top-level page in the environment/);
+      assert.deepEqual(types.details, ['pm.child: nested in page pm.section in the package, a top-level page in the environment, which an import does not remove: keep it at the top level in the package, or give the nested page another code']);
+
+      // One written another way (a change in the environment) is refused by the export, which says what to mend.
+      await env.changeEntity(me, 'pm.section', { body: { code: 'section', pages: [{ code: 'child', app: 'a' }] } });
+      const job = await env.waitForJob((await env.startExport(me, { kind: 'workspace', code: 'pm' })).id);
+      assert.equal(job.status, 'failed');
+      assert.match(job.error ?? '', /MAN001 pm\.section: nested page `child` is also the top-level page pm\.child; a page has one place: remove it from page pm\.section \(PUT \/v1\/entities\/pm\.section with a body without it\)/);
+    } finally {
+      await env.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/catalog';
-import type { Card } from '../packaging/format';
+import { nestedPageCodes, type Card } from '../packaging/format';
 import type { CardRef } from './cardRefs';
 import type { Sql } from './db/database';
 import { EnvError } from './errors';
@@ -37,6 +37,7 @@ export async function exportFindings(db: Sql, scope: ExportScope, catalog: Catal
   // manifest that `isola check` refuses: MAN002, as the build says it, with the way to mend it.
   const lines: string[] = cards.flatMap((c) => (c.deleted ? [] : bodySchemaProblems(c.type, c.namespace, c.body)
     .map((p) => `MAN002 ${c.id}: ${p} (change it with PUT /v1/entities/${c.id})`)));
+  lines.push(...samePageTwice(cards));
   for (const f of found) {
     if (f.code === 'unread') continue;
     if (f.code === 'unresolved') lines.push(`ISO006 ${f.line}`);
@@ -60,6 +61,28 @@ export async function refuseUnlessIsolated(db: Sql, scope: ExportScope, catalog:
   throw new EnvError(422,
     `${scope.kind} \`${scope.code}\` is not isolated: ${lines.length} finding(s), which \`isola build\` would refuse too; nothing was exported${ways.length === 1 ? ` (export ${ways[0]} instead)` : ''}: ${lines.join('; ')}`,
     'not-isolated', lines);
+}
+
+/**
+ * MAN001 lines for a menu page the environment holds twice: nested in a page and also a page of
+ * its own, or nested in two places (an environment written before an update left a moved page
+ * out of its old section). The project an export gives back would fail MAN001 and not build.
+ */
+export function samePageTwice(cards: readonly Pick<Card, 'id' | 'type' | 'namespace' | 'body'>[]): string[] {
+  const top = new Set(cards.filter((c) => c.type === 'page').map((c) => c.id));
+  const first = new Map<string, string>();
+  const lines: string[] = [];
+  for (const c of cards) {
+    if (c.type !== 'page') continue;
+    for (const code of nestedPageCodes(c.body)) {
+      const id = `${c.namespace}.${code}`;
+      const way = `remove it from page ${c.id} (PUT /v1/entities/${c.id} with a body without it)`;
+      if (top.has(id)) lines.push(`MAN001 ${c.id}: nested page \`${code}\` is also the top-level page ${id}; a page has one place: ${way}`);
+      else if (first.has(id)) lines.push(`MAN001 ${c.id}: nested page \`${code}\` is also nested in page ${first.get(id)!}; a page has one place: ${way}`);
+      else first.set(id, c.id);
+    }
+  }
+  return lines;
 }
 
 /** Script sources the cards name by file, for the `Global.` scan of ISO001. */

@@ -5,7 +5,7 @@ import type { Database, Sql } from './db/database';
 import { EnvError } from './errors';
 import type { ImportPermit } from './importPermit';
 import type { PackageView } from './packageView';
-import { cardToWrite, keptLogLine, keptOf, Merges, refineAction } from './merge';
+import { cardToWrite, keptLogLine, keptOf, Merges, pagesPlaced, refineAction } from './merge';
 import { backupLine } from './planChecks';
 import { actionOf } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lastChange, lockRevision, setMeta, stalePlan, upsertEntities, writeHistories } from './store';
@@ -73,8 +73,9 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     requireMemberRights(o.caller, permitted, env);
     const actions = new Map<string, PlanAction>();
     const conflicts: string[] = [];
-    // Each card's merge with its entity, made once for its action, its body and what it kept.
-    const merges = new Merges();
+    // Each card's merge with its entity, made once for its action, its body and what it kept; a
+    // nested page the package places elsewhere is left out of its old page (merge.ts).
+    const merges = new Merges(pagesPlaced(permitted));
     const decide = (c: Card, envHistory?: History) => refineAction(actionOf(env.get(c.id), c, view.history, envHistory), env.get(c.id), c, merges).action;
     for (const c of permitted) actions.set(c.id, decide(c));
     // A conflict by hashes alone may be a version the environment's history knows (planner.ts `actionOf`).
@@ -131,6 +132,8 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
           o.report.log('info', `${step}: ${c.id} ${action === 'conflict' ? (older.has(c.id) ? 'replaced by the package\'s older version' : 'replaced (was changed in the environment)') : action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}${c.deleted ? ' (deleted)' : ''}`);
           const keptLine = action !== 'unchanged' && keptLogLine(step, c.id, keptOf(c, env.get(c.id), merges));
           if (keptLine) o.report.log('info', keptLine);
+          const moved = action !== 'unchanged' && env.get(c.id) ? merges.of(c, env.get(c.id)!).moved : undefined;
+          if (moved) o.report.log('info', `${step}: ${c.id} no longer holds ${moved.join(', ')}: the package places them elsewhere`);
           o.report.progress(++done, total);
         }
         cancelled();

@@ -20,7 +20,7 @@
  */
 import { canonicalJson, sameJson, sha256 } from '../packaging/canonical';
 import { isEntityList, isPlainObject, SETTING_VALUE } from '../packaging/carry';
-import type { Card } from '../packaging/format';
+import { nestedPageCodes, type Card } from '../packaging/format';
 import type { EnvEntity, PlanAction } from './types';
 import { said, type Said } from './said';
 import { getOwn, setOwn } from '../json/own';
@@ -48,6 +48,14 @@ export interface Merged {
   body: Obj;
   /** Kept sub-entities (`fields.amount`, `forms.view.fields.amount`) and properties (`title`, `value`). */
   kept: string[];
+  /** Nested menu pages of the environment's left out because the package places them elsewhere (`pages.child`). */
+  moved?: string[];
+}
+
+/** The menu pages a package places, by id, for an update of a page to leave out those it moved. */
+export interface PagesPlaced {
+  namespace: string;
+  placed: ReadonlySet<string>;
 }
 
 /**
@@ -55,8 +63,10 @@ export interface Merged {
  * lacks kept (in their place among their neighbours, recursively inside sub-entities both have),
  * and the target's own properties as the environment has them (absent when it has none).
  */
-export function mergeBodies(type: string, pkg: Obj, env: Obj): Merged {
+export function mergeBodies(type: string, pkg: Obj, env: Obj, pages?: PagesPlaced): Merged {
   const kept: string[] = [];
+  const moved: string[] = [];
+  if (type === 'page' && pages?.placed.size) env = withoutMovedPages(pkg, env, pages, '', moved);
   const body = mergeObject(pkg, type === 'app' ? withoutAppManifestLists(env) : env, '', kept, undefined);
   for (const p of targetOwned(type)) {
     const had = Object.prototype.hasOwnProperty.call(env, p);
@@ -65,7 +75,52 @@ export function mergeBodies(type: string, pkg: Obj, env: Obj): Merged {
     if (had) body[p] = env[p];
     else delete body[p];
   }
-  return { body, kept };
+  return moved.length ? { body, kept, moved } : { body, kept };
+}
+
+/**
+ * Ids of the menu pages a package places: its page cards and the pages nested in them, at any
+ * depth. A page is one entity wherever it stands, so where the package puts it is where it is.
+ */
+export function pagesPlaced(cards: readonly Pick<Card, 'id' | 'type' | 'namespace' | 'body'>[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of cards) {
+    if (c.type !== 'page') continue;
+    out.add(c.id);
+    for (const code of nestedPageCodes(c.body)) out.add(`${c.namespace}.${code}`);
+  }
+  return out;
+}
+
+/**
+ * The environment's page without the nested pages that the package places somewhere else (at
+ * the top level, or in another page): kept, they would leave two pages of one id, which no
+ * export could give back as a project (MAN001). Those the package nests at the same place merge
+ * as usual; those it does not place at all are kept.
+ */
+function withoutMovedPages(pkg: Obj, env: Obj, pages: PagesPlaced, at: string, moved: string[]): Obj {
+  const list = env.pages;
+  if (!Array.isArray(list)) return env;
+  const theirs = Array.isArray(pkg.pages) ? (pkg.pages as unknown[]).filter(isPlainObject) : [];
+  let changed = false;
+  const out: unknown[] = [];
+  for (const e of list) {
+    const code = isPlainObject(e) ? codeOf(e) : undefined;
+    if (code === undefined) {
+      out.push(e);
+      continue;
+    }
+    const here = theirs.find((p) => p.code === code);
+    if (!here && pages.placed.has(`${pages.namespace}.${code}`)) {
+      moved.push(`${at}pages.${code}`);
+      changed = true;
+      continue;
+    }
+    const inner = withoutMovedPages(here ?? {}, e as Obj, pages, `${at}pages.${code}.`, moved);
+    if (inner !== e) changed = true;
+    out.push(inner);
+  }
+  return changed ? { ...env, pages: out } : env;
 }
 
 /** Lists of an app manifest that travel as cards of their own (processes, widgets, ...). */
@@ -239,12 +294,18 @@ function isCodeList(v: unknown): v is string[] {
 export class Merges {
   private readonly done = new Map<object, Merged>();
 
+  /** `placed`: the ids of the pages the package places (`pagesPlaced`), when it carries any. */
+  constructor(private readonly placed?: ReadonlySet<string>) {}
+
   /** The merge of `card` with `env`, the entity of the same id. */
   of(card: Pick<Card, 'type' | 'body'>, env: EnvEntity): Merged {
     let m = this.done.get(card);
     // A body the environment holds as it is (an update's unchanged entities) keeps nothing: it is
     // compared, not copied.
-    if (!m) this.done.set(card, (m = sameJson(card.body, env.body) ? { body: card.body, kept: [] } : mergeBodies(card.type, card.body, env.body)));
+    if (!m) {
+      const pages = this.placed && card.type === 'page' ? { namespace: env.namespace, placed: this.placed } : undefined;
+      this.done.set(card, (m = sameJson(card.body, env.body) ? { body: card.body, kept: [] } : mergeBodies(card.type, card.body, env.body, pages)));
+    }
     return m;
   }
 }

@@ -229,3 +229,21 @@ export function backupLine(id: string, before: number, created: number): string 
   if (!before) return `backup ${id}: holds no entity from before the import (none of the ${n(created)} it writes existed); it records them as absent, so restoring it removes them, ${records}`;
   return `backup ${id}: ${n(before)} as they were before the import${created ? `, and ${n(created)} it creates, recorded as absent (restoring removes them)` : ''}, ${records}`;
 }
+
+/**
+ * A line per menu page the package nests in another page that the environment holds as a page of
+ * its own and the package does not carry: an import never removes an entity, so both would stand,
+ * two pages of one id, and no export of the namespace could be built again (MAN001). The other
+ * way round, a page taken out of its section, is a move the update of the section makes
+ * (merge.ts `withoutMovedPages`).
+ */
+export function nestedAtTop(cards: readonly { id: string; type: CardType; namespace: string; body: Record<string, unknown> }[], others: readonly { id: string; type: string }[]): string[] {
+  const holder = new Map<string, string>();
+  for (const c of cards) {
+    if (c.type !== 'page') continue;
+    for (const code of nestedPageCodes(c.body)) if (!holder.has(`${c.namespace}.${code}`)) holder.set(`${c.namespace}.${code}`, c.id);
+  }
+  if (!holder.size) return [];
+  return others.filter((o) => o.type === 'page' && holder.has(o.id)).map((o) =>
+    `${o.id}: nested in page ${holder.get(o.id)!} in the package, a top-level page in the environment, which an import does not remove: keep it at the top level in the package, or give the nested page another code`);
+}

@@ -3,10 +3,10 @@ import type { Catalog } from '../catalog/catalog';
 import { FORMAT_VERSION, type Card, type History } from '../packaging/format';
 import type { Sql } from './db/database';
 import { reportOf } from './isolation';
-import { contentDigest, isolationAgainst, languagesCheck, letterCaseCheck, markOlder, repeatCheck } from './planChecks';
+import { contentDigest, isolationAgainst, languagesCheck, letterCaseCheck, markOlder, nestedAtTop, repeatCheck } from './planChecks';
 import { recordsCheck } from './recordLinks';
 import { recordIdsCheck } from './recordIds';
-import { keptOf, Merges, refineAction } from './merge';
+import { keptOf, Merges, pagesPlaced, refineAction } from './merge';
 import { mergedCaseLines } from './caseClashes';
 import { bodySchemaProblems } from './bodySchema';
 import type { PackageView } from './packageView';
@@ -83,9 +83,9 @@ function decided(action: PlanAction, key: MessageKey, args?: SaidArgs): Decision
 }
 
 /** One card's row of the plan: what importing it does, and why. */
-function planEntity(c: Card, env: EnvEntity | undefined, history: History, envHistory?: History): PlanEntity {
+function planEntity(c: Card, env: EnvEntity | undefined, history: History, placed: ReadonlySet<string>, envHistory?: History): PlanEntity {
   // One merge for both the action and what is kept.
-  const merges = new Merges();
+  const merges = new Merges(placed);
   // The package's history of the card matters only when the environment has it.
   const { action, reason, said: why } = env ? refineAction(actionOf(env, c, history, envHistory), env, c, merges) : CREATE;
   // Assigned key by key, in the order the rows have always had: spreads of optional parts cost
@@ -103,6 +103,8 @@ function planEntity(c: Card, env: EnvEntity | undefined, history: History, envHi
   if (env) {
     const kept = keptOf(c, env, merges);
     if (kept.length) e.kept = kept;
+    const moved = merges.of(c, env).moved;
+    if (moved) e.moved = moved;
   }
   return e;
 }
@@ -168,9 +170,12 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // An id names one entity whatever its type: a card of another type would turn the environment's
   // entity into something else (an app into a setting, its records left without their app).
   const retyped = view.cards.filter((c) => { const e = envRows.get(c.id); return e !== undefined && e.type !== c.type; });
+  const pagesAtTop = nestedAtTop(view.cards, read.others);
   checks.push(retyped.length
-    ? checkSaying('types', false, 'plan.types.failed', { n: retyped.length }, retyped.map((c) => `${c.id}: ${c.type} in the package, ${envRows.get(c.id)!.type} in the environment`))
-    : checkSaying('types', true, 'plan.types.ok'));
+    ? checkSaying('types', false, 'plan.types.failed', { n: retyped.length }, [...retyped.map((c) => `${c.id}: ${c.type} in the package, ${envRows.get(c.id)!.type} in the environment`), ...pagesAtTop])
+    : pagesAtTop.length
+      ? checkSaying('types', false, 'plan.types.pages', { n: pagesAtTop.length }, pagesAtTop)
+      : checkSaying('types', true, 'plan.types.ok'));
   // A card the schema refuses is one a retrieve would turn into a manifest that fails MAN002. One
   // whose body the environment holds already (the same hash) writes nothing new: not judged again
   // (a tenth of a second of a 10,000-card plan on a busy machine).
@@ -188,11 +193,12 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // Said once the entities are known: whether the package is older than what the environment has.
   const repeatAt = checks.length;
 
-  let entities: PlanEntity[] = view.cards.map((c) => planEntity(c, envRows.get(c.id), view.history));
+  const placed = pagesPlaced(view.cards);
+  let entities: PlanEntity[] = view.cards.map((c) => planEntity(c, envRows.get(c.id), view.history, placed));
   // A conflict by hashes alone may be a version the environment's history knows (actionOf).
   const conflicted = new Set(entities.filter((e) => e.action === 'conflict').map((e) => e.id));
   const envHistory = await historyOf(ctx.db, [...conflicted]);
-  if (conflicted.size) entities = view.cards.map((c, i) => (conflicted.has(c.id) ? planEntity(c, envRows.get(c.id), view.history, envHistory) : entities[i]));
+  if (conflicted.size) entities = view.cards.map((c, i) => (conflicted.has(c.id) ? planEntity(c, envRows.get(c.id), view.history, placed, envHistory) : entities[i]));
   markOlder(entities, envRows, envHistory);
   const content = contentDigest(view);
   const earlier = await earlierImport(ctx.db, { sha256: ctx.sha256, content, as: view.rename?.to ?? null });

@@ -54,6 +54,11 @@ export interface PlanEntity {
    * (`fields.amount`, `forms.view.fields.amount`) and what belongs to the target (`title`, `value`).
    */
   kept?: string[];
+  /**
+   * Nested menu pages an update of a page leaves out because the package places them elsewhere,
+   * at the top level or in another page (`pages.child`): a page is one entity wherever it stands.
+   */
+  moved?: string[];
 }
 
 /** One check of an import, passed or failed. */

@@ -8,6 +8,8 @@ import { english, translator } from '../../../server/src/core/l10n';
 import type { PackageView } from '../../../server/src/core/environment/packageView';
 import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
 import type { EnvEntity } from '../../../server/src/core/environment/types';
+import { cardProblem } from '../../../server/src/core/packaging/cardCheck';
+import { exportCard } from '../../../server/src/core/environment/exportCards';
 
 const env = (hash: string, deleted = false): EnvEntity => ({
   id: 'ws.app', type: 'app', namespace: 'ws', code: 'app', deleted, hash, body: {}, updatedAt: '2026-01-02T00:00:00Z', updatedBy: 'ops',
@@ -44,6 +46,34 @@ describe('import actions (spec §5 update)', () => {
     assert.equal(actionFor(deletedHere, { hash: 'h2', deleted: true }, [{ hash: 'h1' }, { hash: 'h2' }]).action, 'update');
     // Deleted by an earlier import: the newer version is the package's own next step.
     assert.equal(actionFor(env('h1', true), { hash: 'h2', deleted: false }, [{ hash: 'h1' }, { hash: 'h2' }]).action, 'update');
+  });
+  it('a restore made in the environment conflicts with a package that deletes the entity', () => {
+    // Restored before a restore dropped the body's deleted: the same hash, the body still says it.
+    const legacy = { ...env('h1'), changedHere: true, body: { code: 'app', deleted: true } };
+    const r = actionFor(legacy, { hash: 'h1', deleted: true }, [{ hash: 'h1' }]);
+    assert.equal(r.action, 'conflict');
+    assert.match(r.reason!, /^restored from the recycle bin in the environment \(by ops at /);
+    // Restored to the version before the deletion: only the environment's history shows it.
+    const card = { id: 'ws.app', type: 'app', namespace: 'ws', code: 'app', deleted: true, hash: 'h1', body: {} } as Card;
+    const back = { ...env('h0'), changedHere: true };
+    const history = { 'ws.app': [{ hash: 'h0', at: 't0' }, { hash: 'h1', at: 't1' }] };
+    assert.equal(actionOf(back, card, history, { 'ws.app': [{ hash: 'h0', at: 't0' }, { hash: 'h1', at: 't1' }, { hash: 'h0', at: 't2' }] }).action, 'conflict');
+    // An import that went back (not a change here), or a change here that did not: an update.
+    assert.equal(actionOf(env('h0'), card, history, { 'ws.app': [{ hash: 'h0', at: 't0' }, { hash: 'h1', at: 't1' }, { hash: 'h0', at: 't2' }] }).action, 'update');
+    assert.equal(actionOf(back, card, history, { 'ws.app': [{ hash: 'h0', at: 't0' }] }).action, 'update');
+  });
+  it('a card whose body says deleted while the card does not is refused; the other way round is a deletion made in an environment', () => {
+    const body = { code: 'home', deleted: true };
+    const page = { id: 'ws.home', type: 'page', namespace: 'ws', code: 'home', hash: sha256(canonicalJson(body)), body };
+    assert.match(cardProblem('menu/ws.home.card.json', { ...page, deleted: false }) ?? '', /its body says "deleted": true but the card is not marked deleted/);
+    assert.match(cardProblem('menu/ws.home.card.json', page) ?? '', /its body says "deleted": true/, 'no flag is not deleted');
+    assert.equal(cardProblem('menu/ws.home.card.json', { ...page, deleted: true }), undefined);
+    const plain = { code: 'home' };
+    assert.equal(cardProblem('menu/ws.home.card.json', { ...page, deleted: true, hash: sha256(canonicalJson(plain)), body: plain }), undefined);
+    // An entity restored before restores dropped the body's flag exports a card that agrees.
+    const c = exportCard({ ...env('h1'), type: 'page', id: 'ws.home', code: 'home', body });
+    assert.equal(c.deleted, false);
+    assert.deepEqual(c.body, { code: 'home' });
   });
   it('a deletion an earlier import carried is undone by a package that restores the entity', () => {
     assert.equal(actionFor(env('h1', true), { hash: 'h1', deleted: false }, [{ hash: 'h1' }]).action, 'update');

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { mayWrite, requireAdmin, requireMemberRights, requirePackageRights, requireRights } from './access';
 import { fileRefs } from '../packaging/fileRefs';
+import { agreeingBody } from '../packaging/carry';
 import { bodyCodeProblem, isLanguageCode, isPlatformVersion } from '../packaging/cardCheck';
 import { bodySchemaProblems } from './bodySchema';
 import { entriesOf } from '../packaging/history';
@@ -188,7 +189,12 @@ export class Environment {
     // against the schema (MAN002), and the isolation check reads only booleans as the Global flag.
     const wrong = change.body === undefined ? [] : bodySchemaProblems(e.type, e.namespace, change.body);
     if (wrong.length) throw new EnvError(422, `"body" does not match the schema of a ${e.type}, as a manifest's would have to: ${wrong.join('; ')}`, 'bad-body', wrong);
-    const body = change.body ?? e.body;
+    // The body's own `deleted: true` and the recycle-bin flag say the same thing (a build puts both
+    // on a deleted entity's card): a restore drops it from the body, so the design changed and the
+    // next import of a package that deletes the entity is a conflict, and a retrieve shows it.
+    if (change.deleted === false && change.body?.deleted === true) throw badRequest('"body" says "deleted": true and "deleted" says false: leave "deleted" out of the body to restore the entity');
+    const deleted = change.deleted ?? (change.body?.deleted === true || e.deleted);
+    const body = agreeingBody(change.body ?? e.body, deleted);
     // A solution's members are what an import or export of it may reach (writeScope.ts): adding a
     // workspace or module there needs the rights on it.
     requireMemberRights(caller, [{ ...e, body }], new Map([[id, e]]));
@@ -199,7 +205,6 @@ export class Environment {
     if (named) throw badRequest(`"body" names ${named.file} (sha256 ${named.sha256}), a file ${id} does not have: files come only with packages`);
     // A change to what belongs to the target alone (a title, a setting's value) keeps the design's version (merge.ts).
     const hash = hashAfterChange(e, body);
-    const deleted = change.deleted ?? e.deleted;
     const at = new Date().toISOString();
     await this.db.transaction(async (tx) => {
       const rev = await lockRevision(tx);

@@ -1,5 +1,5 @@
 import { canonicalJson, sha256 } from '../packaging/canonical';
-import { carriedBody } from '../packaging/carry';
+import { agreeingBody, carriedBody } from '../packaging/carry';
 import type { Card, History } from '../packaging/format';
 import type { EnvEntity } from './types';
 import { entriesOf, historyEntry } from '../packaging/history';
@@ -17,7 +17,9 @@ type Obj = Record<string, unknown>;
  * hash to its body.
  */
 export function exportCard(e: EnvEntity): Card {
-  const body = carriedBody(e.type, e.body);
+  // An entity restored here before a restore dropped the body's `deleted: true` still holds it;
+  // a card must not say both (the reader refuses it).
+  const body = carriedBody(e.type, agreeingBody(e.body, e.deleted));
   return { id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: sha256(canonicalJson(body)), body };
 }
 

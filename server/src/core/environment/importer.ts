@@ -7,7 +7,7 @@ import type { ImportPermit } from './importPermit';
 import type { PackageView } from './packageView';
 import { cardToWrite, keptLogLine, keptOf, Merges, pagesPlaced, refineAction } from './merge';
 import { backupLine } from './planChecks';
-import { actionOf } from './planner';
+import { actionOf, needsEnvHistory } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lastChange, lockRevision, setMeta, stalePlan, upsertEntities, writeHistories } from './store';
 import type { Caller, ImportPlan, PlanAction } from './types';
 import { importRecords, type RecordCounts } from './recordImport';
@@ -78,8 +78,8 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     const merges = new Merges(pagesPlaced(permitted));
     const decide = (c: Card, envHistory?: History) => refineAction(actionOf(env.get(c.id), c, view.history, envHistory), env.get(c.id), c, merges).action;
     for (const c of permitted) actions.set(c.id, decide(c));
-    // A conflict by hashes alone may be a version the environment's history knows (planner.ts `actionOf`).
-    const maybe = permitted.filter((c) => actions.get(c.id) === 'conflict');
+    // A conflict by hashes alone may be a version the environment's history knows, an update may undo a restore made here (planner.ts `actionOf`).
+    const maybe = permitted.filter((c) => needsEnvHistory(actions.get(c.id)!, env.get(c.id), c));
     const envHistory = maybe.length ? await historyOf(tx, maybe.map((c) => c.id)) : {};
     for (const c of maybe) {
       const action = decide(c, envHistory);

@@ -33,7 +33,12 @@ export function actionFor(env: EnvEntity | undefined, card: { hash: string; dele
   if (!env) return { action: 'create' };
   if (env.hash === card.hash) {
     if (env.deleted === card.deleted) return { action: 'unchanged' };
-    if (card.deleted) return decided('update', 'plan.reason.markedDeleted');
+    if (card.deleted) {
+      // Restored here before a restore dropped the body's `deleted: true`: the body still says
+      // what the flag no longer does, the hash alone does not show the change.
+      if (env.changedHere && env.body?.deleted === true) return decided('conflict', 'plan.reason.restoredHere', { by: env.updatedBy, at: env.updatedAt });
+      return decided('update', 'plan.reason.markedDeleted');
+    }
     // Deleted here but not in the package: an import that carried the deletion is undone by a
     // package that restores the entity; a deletion made in the environment itself is a change
     // the package does not know of (the deleted flag is not part of the hash).
@@ -61,6 +66,7 @@ export function actionFor(env: EnvEntity | undefined, card: { hash: string; dele
 export function actionOf(env: EnvEntity | undefined, card: Card, history: History, envHistory?: History): Decision {
   const own = entriesOf(history, card.id);
   const d = actionFor(env, card, own);
+  if (d.action === 'update' && env && own && envHistory && wentBackHere(env, card, own, envHistory)) return decided('conflict', 'plan.reason.restoredHere', { by: env.updatedBy, at: env.updatedAt });
   if (d.action !== 'conflict' || !env || !envHistory || !own || (env.deleted && !card.deleted && env.changedHere)) return d;
   const theirs = entriesOf(envHistory, card.id) ?? [];
   let at = theirs.length - 1;
@@ -69,6 +75,31 @@ export function actionOf(env: EnvEntity | undefined, card: Card, history: Histor
   if (of === undefined || !own.some((h) => h.hash === of)) return d;
   return decided('update', 'plan.reason.carried', { by: env.updatedBy, at: env.updatedAt });
 }
+
+/**
+ * Whether an update that deletes the entity would undo a restore made in the environment: one
+ * that dropped the body's `deleted: true` (environment.ts `changeEntity`) and so took the hash
+ * back to a version the package's history holds before the deletion. Only the environment's
+ * history shows it: the version before the current one comes later in the package's history.
+ */
+function wentBackHere(env: EnvEntity, card: Card, own: History[string], envHistory: History): boolean {
+  if (!mayHaveBeenRestored(env, card)) return false;
+  const theirs = entriesOf(envHistory, card.id) ?? [];
+  if (theirs.length < 2 || theirs[theirs.length - 1].hash !== env.hash) return false;
+  const before = theirs[theirs.length - 2].hash;
+  const at = (h: string) => own.map((x) => x.hash).lastIndexOf(h);
+  return at(before) > at(env.hash);
+}
+
+/**
+ * Whether the plan or the import needs the environment's history to decide on this card: a
+ * conflict by hashes alone (`actionOf`), or an update that deletes what a user here may have restored.
+ */
+export function needsEnvHistory(action: PlanAction, env: EnvEntity | undefined, card: Card): boolean {
+  return action === 'conflict' || (action === 'update' && !!env && mayHaveBeenRestored(env, card));
+}
+
+const mayHaveBeenRestored = (env: EnvEntity, card: Card) => card.deleted && !env.deleted && !!env.changedHere;
 
 /** An action and, when it needs one, why. */
 export interface Decision {
@@ -195,8 +226,9 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
 
   const placed = pagesPlaced(view.cards);
   let entities: PlanEntity[] = view.cards.map((c) => planEntity(c, envRows.get(c.id), view.history, placed));
-  // A conflict by hashes alone may be a version the environment's history knows (actionOf).
-  const conflicted = new Set(entities.filter((e) => e.action === 'conflict').map((e) => e.id));
+  // A conflict by hashes alone may be a version the environment's history knows, an update may
+  // undo a restore made here (actionOf).
+  const conflicted = new Set(entities.filter((e, i) => needsEnvHistory(e.action, envRows.get(e.id), view.cards[i])).map((e) => e.id));
   const envHistory = await historyOf(ctx.db, [...conflicted]);
   if (conflicted.size) entities = view.cards.map((c, i) => (conflicted.has(c.id) ? planEntity(c, envRows.get(c.id), view.history, placed, envHistory) : entities[i]));
   markOlder(entities, envRows, envHistory);

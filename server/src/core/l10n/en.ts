@@ -331,6 +331,7 @@ export const en = {
   'plan.then': '{a}; {b}',
   'plan.reason.markedDeleted': 'marked deleted in the package',
   'plan.reason.deletedHere': 'deleted in the environment (by {by} at {at}); the package has it',
+  'plan.reason.restoredHere': 'restored from the recycle bin in the environment (by {by} at {at}); the package deletes it',
   'plan.reason.restored': 'restored from the recycle bin by the package',
   'plan.reason.inHistory': 'the environment has an earlier version from the package\'s history',
   'plan.reason.carried': 'the environment has an earlier version from the package\'s history as {by} brought it at {at}, under the hash of a copy or an export that carried it with additions; what it added is kept',

@@ -2,6 +2,7 @@ import { GLOBAL_NAMESPACE, MANIFEST_KINDS, ORG_NAMESPACE } from '../manifest/typ
 import { canonicalJson, sha256 } from './canonical';
 import { STEP_OF, type Card, type CardType, type DataSet, type Descriptor } from './format';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
+import { contradictsFlag } from './carry';
 import { unstorableText } from '../oneLine';
 
 /** Whether a text is a language code as packages name languages (`en`, `ru`, `pt-BR`). */
@@ -83,6 +84,8 @@ export function cardProblem(entry: string, v: unknown, known: CardFacts = {}): s
   }
   if (!isObj(v.body)) return 'is not a card: "body" must be an object';
   if (v.deleted !== undefined && typeof v.deleted !== 'boolean') return '"deleted" must be true or false';
+  // Which of the two an import, a plan and an unpack should believe is nobody's guess.
+  if (contradictsFlag(v.body, v.deleted === true)) return 'its body says "deleted": true but the card is not marked deleted (its "deleted" is not true): build or export the package again';
   const { id, type, namespace, code, hash } = v as unknown as Card;
   if (!Object.hasOwn(STEP_OF, type) || !STEP_OF[type] || type === 'permission') return `has unknown type ${JSON.stringify(type)}`;
   if (UNIT_TYPES.has(type)) {

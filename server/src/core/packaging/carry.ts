@@ -32,6 +32,23 @@ export function carriedBody(type: string, body: Obj): Obj {
   return out;
 }
 
+/**
+ * Whether a body's own `deleted: true` contradicts its entity's recycle-bin flag. A build puts both
+ * on a deleted entity's card; a deletion made in an environment sets the flag alone (the design is
+ * the same version), so only a body that says deleted on an entity that is not contradicts it.
+ */
+export function contradictsFlag(body: Obj, deleted: boolean): boolean {
+  return !deleted && body.deleted === true;
+}
+
+/** A body that agrees with its entity's flag: without its `deleted: true` when the entity is not deleted. */
+export function agreeingBody(body: Obj, deleted: boolean): Obj {
+  if (!contradictsFlag(body, deleted)) return body;
+  const out = { ...body };
+  delete out.deleted;
+  return out;
+}
+
 /** Whether a value is an object that is not a list. */
 export const isPlainObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 

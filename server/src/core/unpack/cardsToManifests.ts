@@ -262,7 +262,7 @@ class Unpacker {
     const body = structuredClone(c.body);
     const out: Obj = { code: c.code, ...body };
     out.code = c.code;
-    if (c.deleted && out.deleted !== true) out.deleted = true;
+    writeFlag(out, c);
     if (m) this.entityFiles.name(m, out, c, hint, hintFromPackage);
     return out;
   }
@@ -353,4 +353,10 @@ class Unpacker {
     const conf = this.configuration(`org-chart unit ${c.code}`);
     this.orgCharts.add(conf, this.entity(c, conf, findUnit(conf.existing?.value.orgChart, c.code)), c);
   }
+}
+
+/** Says in a manifest's value what its card's flag says: `deleted: true` when the card is deleted, no `deleted: true` when it is not. */
+function writeFlag(value: Obj, c: Card): void {
+  if (c.deleted) value.deleted = true;
+  else if (value.deleted === true) delete value.deleted;
 }

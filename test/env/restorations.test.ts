@@ -1,12 +1,12 @@
 /**
  * The recycle-bin flag and a body's `deleted: true` say the same thing everywhere: a restore made
  * in the environment is a change there (the next import of a package that deletes the entity is a
- * conflict, and a retrieve shows it). Runs the CLI on a `local` environment, changed as a user
- * would (PUT).
+ * conflict, and a retrieve shows it), and a workspace's own `deleted: true` travels as its card's
+ * flag both ways. Runs the CLI on a `local` environment, changed as a user would (PUT).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Environment } from '../../server/src/core/environment/environment';
@@ -78,5 +78,41 @@ describe('a page restored from the recycle bin in the environment', () => {
       assert.equal((await env.entity(me, 'uw.home')).deleted, false, 'nothing was imported');
       assert.equal((await env.entity(me, 'uw.extra')).deleted, false);
     });
+  });
+});
+
+describe('a workspace\'s own deleted flag', () => {
+  let dir: string;
+  const unit = (deleted: boolean) => JSON.stringify({ kind: 'workspace', code: 'dws', ...(deleted ? { deleted: true } : {}), title: 'D', version: '1.0.0', languages: ['en'], apps: [{ code: 'a' }] }, null, 2);
+
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'isola-deleted-unit-'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dir}-unpacked`, { recursive: true, force: true });
+  });
+
+  it('in its manifest deletes the workspace on import', async () => {
+    writeFileSync(path.join(dir, 'd.isola.json'), unit(true));
+    ok(isola(['build', '--package', 'dws', '--out', 'd1.isolapkg'], dir), 'build');
+    ok(isola(['import', 'd1.isolapkg'], dir), 'import');
+    await withEnv(dir, async (env) => assert.equal((await env.entity(me, 'dws')).deleted, true));
+  });
+
+  it('set in the environment is written by retrieve and unpack', async () => {
+    writeFileSync(path.join(dir, 'd.isola.json'), unit(false));
+    ok(isola(['build', '--package', 'dws', '--out', 'd2.isolapkg'], dir), 'build');
+    ok(isola(['import', 'd2.isolapkg'], dir), 'import');
+    await withEnv(dir, async (env) => assert.equal((await env.entity(me, 'dws')).deleted, false, 'restored by the package'));
+    await withEnv(dir, (env) => env.changeEntity(me, 'dws', { deleted: true }));
+    ok(isola(['export', '--package', 'dws', '--out', 'exp.isolapkg'], dir), 'export');
+    // Outside the project: a second manifest of dws there would be one too many for retrieve.
+    const into = path.join(dir, '..', `${path.basename(dir)}-unpacked`);
+    mkdirSync(into);
+    ok(isola(['unpack', path.join(dir, 'exp.isolapkg')], into), 'unpack');
+    assert.equal(JSON.parse(readFileSync(path.join(into, 'dws', 'dws.isola.json'), 'utf8')).deleted, true);
+    ok(isola(['retrieve', '--package', 'dws'], dir), 'retrieve');
+    assert.equal(JSON.parse(readFileSync(path.join(dir, 'd.isola.json'), 'utf8')).deleted, true);
   });
 });

@@ -125,7 +125,8 @@ export function designContent(project: Project, pkg: Package, fileHash: (absPath
       if (m.kind === 'solution' || m.kind === 'configuration') {
         body.members = m.links.filter((l) => l.role === 'include').map((l) => project.manifests.find((x) => x.absPath === l.absPath)).filter((x): x is Manifest => !!x?.kind).map((x) => ({ kind: x.kind, code: x.code }));
       }
-      card(m.kind, m.code!, m.namespace ?? m.code!, m.code!, false, body);
+      // A unit's own `deleted: true` is its card's flag, as an entity's is.
+      card(m.kind, m.code!, m.namespace ?? m.code!, m.code!, body.deleted === true, body);
     }
     for (const e of m.entities) {
       if (!hasOwnCard(e)) continue;

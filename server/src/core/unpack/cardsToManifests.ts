@@ -108,6 +108,7 @@ class Unpacker {
     for (const [k, v] of Object.entries(structuredClone(c.body))) if (k !== 'members') setOwn(value, k, v);
     value.kind = c.type;
     value.code = c.code;
+    writeFlag(value, c);
     return value;
   }
 

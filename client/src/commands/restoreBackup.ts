@@ -20,6 +20,8 @@ export function registerRestoreBackup(connections: Connections, refresh: () => v
         vscode.l10n.t('Entities going back to the version before that import: {0}; created by it and removed: {1}; data records put back or removed: {2}.', changing.length - removing.length, removing.length, records),
         ...changing.slice(0, 8).map((e) => `• ${e.id}: ${e.reason}`),
         ...(changing.length > 8 ? [`• … ${vscode.l10n.t('and {0} more', changing.length - 8)}`] : []),
+        // Apps the import created go with all their records, those added since too: said per app.
+        ...p.records.filter((r) => r.reason).map((r) => `• ${r.app}: ${r.reason}`),
         ...(p.backup.restoredAt ? [vscode.l10n.t('It was restored before, on {0}.', p.backup.restoredAt)] : []),
       ].join('\n');
       if (!args.confirmed) {

@@ -131,7 +131,7 @@ function routes(env: Environment): Route[] {
     route('POST', '/v1/jobs/:id/cancel', async (_q, _r, p, caller) => env.cancelJob(caller, p.id)),
     route('GET', '/v1/backups', async (_q, _r, _p, caller) => env.backups(caller)),
     route('GET', '/v1/backups/:id', async (req, _r, p, caller) => previewIn(await env.backupPreview(caller, p.id), languageOf(req))),
-    route('POST', '/v1/backups/:id/restore', async (_q, _r, p, caller) => env.restore(caller, p.id)),
+    route('POST', '/v1/backups/:id/restore', async (req, _r, p, caller) => previewIn(await env.restore(caller, p.id), languageOf(req))),
   ];
 }
 

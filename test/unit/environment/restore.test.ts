@@ -133,6 +133,42 @@ describe('restoring a backup', () => {
     }
   });
 
+  it('removes every record of an app the import created, records a later import added too, and says so first', async () => {
+    const src = path.join(dir, 'later');
+    write(src, 'ow.isola.json', { kind: 'workspace', code: 'ow', version: '1.0.0', apps: [{ code: 'a' }], data: { a: 'data/a.jsonl' } });
+    const build = (lines: string[], name: string) => {
+      mkdirSync(path.join(src, 'data'), { recursive: true });
+      writeFileSync(path.join(src, 'data', 'a.jsonl'), lines.join('\n') + '\n');
+      const out = path.join(dir, name);
+      const r = isola(['build', src, '--package', 'ow', '--data', 'all', '--out', out]);
+      assert.equal(r.code, 0, r.out + r.err);
+      return out;
+    };
+    const first = build(['{"id":"r1"}'], 'later1.isolapkg');
+    const second = build(['{"id":"r1"}', '{"id":"r2"}', '{"id":"r3"}'], 'later2.isolapkg');
+    const env = await Environment.open({ dataDir: path.join(dir, 'later-env'), name: 'local' });
+    try {
+      const backups: string[] = [];
+      for (const file of [first, second]) {
+        const p = await env.plan(me, { package: (await env.registerFile(me, file)).id });
+        const job = await env.waitForJob((await env.startImport(me, { plan: p.id })).id);
+        assert.equal(job.status, 'succeeded', job.error);
+        backups.push(job.backupId!);
+      }
+      // The first import created the app: restoring its backup takes all three records with it.
+      const preview = await env.backupPreview(me, backups[0]);
+      assert.deepEqual(preview.records.map(({ app, restore, remove, reason }) => ({ app, restore, remove, reason })), [
+        { app: 'ow.a', restore: 0, remove: 3, reason: 'the import created this app; restoring removes it with all 3 of its records, added since or not' },
+      ]);
+      const restored = await env.restore(me, backups[0]);
+      assert.deepEqual(restored.records, preview.records);
+      assert.deepEqual(await env.db.query(`SELECT app, id FROM records`), []);
+      assert.deepEqual(await env.db.query(`SELECT id FROM entities`), []);
+    } finally {
+      await env.close();
+    }
+  });
+
   it('puts back every column and history as the backup holds them, and removes what the import created', async () => {
     const db = await openDatabase({ dataDir: path.join(dir, 'crafted') });
     try {

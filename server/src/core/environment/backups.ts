@@ -30,7 +30,11 @@ export interface RestorePreview {
   backup: Backup;
   /** `reason` in the request's language; `said` the same as a catalog entry. */
   entities: { id: string; change: 'restore' | 'remove' | 'unchanged'; reason: string; said?: Said }[];
-  records: { app: string; restore: number; remove: number }[];
+  /**
+   * Per app, records put back and removed. An app the import created goes with all its records,
+   * those added since too: `reason` (and `said`) says so, and `remove` counts them as they are now.
+   */
+  records: { app: string; restore: number; remove: number; reason?: string; said?: Said }[];
 }
 
 function change(id: string, what: RestorePreview['entities'][number]['change'], key: MessageKey, args?: SaidArgs): RestorePreview['entities'][number] {
@@ -49,17 +53,31 @@ export async function previewRestore(db: Sql, id: string): Promise<RestorePrevie
     return cur ? change(r.id, 'restore', 'restore.back', { at: r.row.updatedAt, by: r.row.updatedBy }) : change(r.id, 'restore', 'restore.deletedSince');
   });
   // Records the import created: counted in the backup (schema 2), or as rows without a body (schema 1).
-  const recs = await db.query<{ app: string; restore: number; remove: number }>(
-    `SELECT app, sum(restore)::int AS restore, sum(remove)::int AS remove FROM (
-       SELECT app, count(*) FILTER (WHERE body IS NOT NULL) AS restore, count(*) FILTER (WHERE body IS NULL) AS remove FROM backup_records WHERE backup_id = $1 GROUP BY app
-       UNION ALL SELECT c.key, 0, c.value::bigint FROM backups b, jsonb_each_text(coalesce(b.created_records, '{}')) c WHERE b.id = $1) x
+  // An app the import created goes with every record it has now (ones added later included):
+  // before the import it had none.
+  const recs = await db.query<{ app: string; restore: number; remove: number; gone: boolean }>(
+    `WITH gone AS (SELECT id FROM backup_entities WHERE backup_id = $1 AND row IS NULL)
+     SELECT app, sum(restore)::int AS restore, sum(remove)::int AS remove, bool_or(gone) AS gone FROM (
+       SELECT app, count(*) FILTER (WHERE body IS NOT NULL) AS restore, count(*) FILTER (WHERE body IS NULL) AS remove, false AS gone
+         FROM backup_records WHERE backup_id = $1 AND app NOT IN (SELECT id FROM gone) GROUP BY app
+       UNION ALL SELECT c.key, 0, c.value::bigint, false FROM backups b, jsonb_each_text(coalesce(b.created_records, '{}')) c
+         WHERE b.id = $1 AND c.key NOT IN (SELECT id FROM gone)
+       UNION ALL SELECT r.app, 0, count(*), true FROM records r WHERE r.app IN (SELECT id FROM gone) GROUP BY r.app) x
      GROUP BY app ORDER BY app`, [id]);
-  return { backup, entities, records: recs.map((r) => ({ app: r.app, restore: Number(r.restore), remove: Number(r.remove) })) };
+  return {
+    backup, entities, records: recs.map((r) => {
+      const counts = { app: r.app, restore: Number(r.restore), remove: Number(r.remove) };
+      if (!r.gone) return counts;
+      const s = said('restore.appRecords', { n: counts.remove });
+      return { ...counts, reason: s.text, said: s.said };
+    }),
+  };
 }
 
 /**
  * Puts back what an import changed, in one transaction: entities and their history as they were
- * (those the import created are removed), and data records (those it created are removed).
+ * (those the import created are removed), and data records (those it created are removed, and
+ * every record of an app it created: that app had none before it).
  */
 export async function restoreBackup(db: Database, id: string, by: string, now: string): Promise<RestorePreview> {
   const preview = await previewRestore(db, id);
@@ -86,6 +104,9 @@ export async function restoreBackup(db: Database, id: string, by: string, now: s
     await tx.query(`DELETE FROM records r USING backup_records b WHERE b.backup_id = $1 AND b.body IS NULL AND r.app = b.app AND r.id = b.id`, [id]);
     await tx.query(
       `DELETE FROM records WHERE app IN (SELECT jsonb_object_keys(coalesce(created_records, '{}')) FROM backups WHERE id = $1) AND created_in = $1`, [id]);
+    // The apps it created leave no record behind, not even one a later import added: records of an
+    // app that no longer exists would be hidden, yet exported with the configuration.
+    await tx.query(`DELETE FROM records r USING backup_entities b WHERE b.backup_id = $1 AND b.row IS NULL AND r.app = b.id`, [id]);
     await tx.query(
       `INSERT INTO records (app, id, body, created_in) SELECT app, id, body, created_in FROM backup_records WHERE backup_id = $1 AND body IS NOT NULL
        ON CONFLICT (app, id) DO UPDATE SET body = EXCLUDED.body, created_in = EXCLUDED.created_in`, [id]);

@@ -68,5 +68,9 @@ export function jobIn(job: Job, t: Translator): Job {
 /** A restore preview with its reasons in `t`'s language. */
 export function previewIn(p: RestorePreview, t: Translator): RestorePreview {
   if (t.locale === english.locale) return p;
-  return { ...p, entities: p.entities.map((e) => (e.said ? { ...e, reason: say(e.said, t) } : e)) };
+  return {
+    ...p,
+    entities: p.entities.map((e) => (e.said ? { ...e, reason: say(e.said, t) } : e)),
+    records: p.records.map((r) => (r.said ? { ...r, reason: say(r.said, t) } : r)),
+  };
 }

@@ -390,6 +390,7 @@ export const en = {
   'restore.same': 'already as in the backup',
   'restore.back': 'back to the version of {at} by {by}',
   'restore.deletedSince': 'deleted since; restoring brings it back',
+  'restore.appRecords': 'the import created this app; restoring removes it with its {n} record, added since or not|the import created this app; restoring removes it with all {n} of its records, added since or not',
   'cli.import.keeps': 'keeps the environment\'s {list}',
   'cli.import.moves': 'no longer holds {list}: the package places them elsewhere (a page is one entity wherever it stands)',
   'cli.import.deleted': ' [deleted]',

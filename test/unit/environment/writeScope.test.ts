@@ -189,4 +189,25 @@ describe('an import writes what its plan checked', () => {
     const renamed = await env.changeEntity(me, 'invoices.approve_invoice', { body: { ...p.body, scripts: [{ ...scripts[0], code: 'find_it' }] } });
     assert.equal((renamed.body.scripts as { code: string }[])[0].code, 'find_it');
   });
+
+  it('a body that names another entity than the one it changes is refused, the entity unchanged: an export would carry a card no reader takes', async () => {
+    const me = Environment.localCaller('dev');
+    const refused = async (id: string, body: Record<string, unknown>, message: RegExp) => {
+      const before = await env.entity(me, id);
+      await assert.rejects(env.changeEntity(me, id, { body }), (e: Error & { status?: number }) => e.status === 400 && message.test(e.message), `${id}: ${JSON.stringify(body)}`);
+      assert.deepEqual(await env.entity(me, id), before, `${id} unchanged`);
+    };
+    const counter = (await env.entity(me, 'invoices.invoice_number')).body;
+    await refused('invoices.invoice_number', { ...counter, code: 'other' },
+      /^"body": "code" "other" is not the code of invoices\.invoice_number \("invoice_number"\): send "code": "invoice_number"; an entity is not renamed by a change \(to copy it under another code, import its package with --as\)$/);
+    const ws = (await env.entity(me, 'invoices')).body;
+    await refused('invoices', { ...ws, kind: 'module', code: 'zzz' }, /^"body": "code" "zzz" is not the code of invoices \("invoices"\)/);
+    await refused('invoices', { ...ws, kind: 'module' }, /^"body": "kind" "module" is not the type of invoices \("workspace"\): send "kind": "workspace"/);
+    const { code: _code, ...codeless } = ws;
+    await refused('invoices', codeless, /^"body" leaves out "code", which names invoices: send "code": "invoices"/);
+    const perms = (await env.entity(me, 'invoices.invoices.permissions')).body;
+    await refused('invoices.invoices.permissions', { ...perms, app: 'invoices.payment_purposes' }, /^"body": "app" "invoices\.payment_purposes" is not the app of invoices\.invoices\.permissions \("invoices\.invoices"\)/);
+    // The same names, with another title: the owner's to change.
+    assert.equal((await env.changeEntity(me, 'invoices.invoice_number', { body: { ...counter, title: 'Invoice no.' } })).body.title, 'Invoice no.');
+  });
 });

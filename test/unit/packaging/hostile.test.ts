@@ -225,6 +225,26 @@ const CASES: Case[] = [
     make: withCard('apps/ws.a.card.json', cardWith('app', 'ws.a', { code: 'a', data: { '.hidden': 'data/a.jsonl' } })),
     entry: 'apps/ws.a.card.json', message: /: "data" names app "\.hidden", which is not a valid app code$/,
   },
+  // A body that names another entity than its card: stored as one, retrieved as the other.
+  {
+    title: 'a card whose body gives another code', kind: 'body-name',
+    make: withBody(CARD, { code: 'other', title: 'Card g' }), entry: CARD, message: /: its body's "code" "other" differs from its code "g"$/,
+  },
+  {
+    title: 'a workspace card whose body says it is a module', kind: 'body-name',
+    make: withCard('menu/ws.card.json', { ...cardWith('workspace', 'ws', { kind: 'module', code: 'ws' }), code: 'ws' }),
+    entry: 'menu/ws.card.json', message: /: its body's "kind" "module" differs from its type "workspace"$/,
+  },
+  {
+    title: 'an app manifest\'s card whose body names another namespace', kind: 'body-name',
+    make: withCard('apps/ws.a.card.json', cardWith('app', 'ws.a', { kind: 'app', code: 'a', namespace: 'other' })),
+    entry: 'apps/ws.a.card.json', message: /: its body's "namespace" "other" differs from its namespace "ws"$/,
+  },
+  {
+    title: 'a permissions card whose body names another app', kind: 'body-name',
+    make: withCard('permissions/ws.a.permissions.card.json', { ...cardWith('permissions', 'ws.a', { app: 'ws.b', permissions: [] }), id: 'ws.a.permissions' }),
+    entry: 'permissions/ws.a.permissions.card.json', message: /: its body's "app" "ws\.b" differs from its app "ws\.a"$/,
+  },
   {
     title: 'a card whose hash is not its body\'s',
     make: withCard(CARD, { hash: sha256('another body') }), entry: CARD, message: /: its "hash" is not the sha256 of its body$/,

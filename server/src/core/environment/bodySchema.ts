@@ -1,5 +1,6 @@
 import { TOP_LISTS } from '../manifest/kinds';
 import { formatPath } from '../json/path';
+import { bodyNames } from '../packaging/cardCheck';
 import { fileRef, fileRefHolders } from '../packaging/fileRefs';
 import { isValidManifestValue, validateManifestValue } from '../schema/validate';
 
@@ -37,4 +38,21 @@ function asDeclared(body: Obj): Obj {
   const copy = structuredClone(body);
   for (const h of fileRefHolders(copy)) h.file = fileRef(h.file)!.file;
   return copy;
+}
+
+/**
+ * Why a body given to `PUT /v1/entities/:id` names another entity than the one it changes, or
+ * undefined: its `code` (a manifest's `kind`, an app manifest's `namespace`, a permissions body's
+ * `app`) must be the entity's, and a name the entity's body holds must stay. An export writes
+ * the card from the entity and the body as it is, and a package's reader refuses a card whose
+ * parts disagree (packaging/cardCheck.ts): no environment could import it.
+ */
+export function bodyNameRefusal(e: { id: string; type: string; namespace: string; code: string; body: Obj }, body: Obj): string | undefined {
+  for (const n of bodyNames(e.type, e.namespace, e.code)) {
+    const v = body[n.key];
+    const send = `send "${n.key}": ${JSON.stringify(n.want)}; an entity is not renamed by a change (to copy it under another code, import its package with --as)`;
+    if (v === undefined && e.body[n.key] !== undefined) return `"body" leaves out "${n.key}", which names ${e.id}: ${send}`;
+    if (v !== undefined && v !== n.want) return `"body": "${n.key}" ${JSON.stringify(v)} is not the ${n.of} of ${e.id} (${JSON.stringify(n.want)}): ${send}`;
+  }
+  return undefined;
 }

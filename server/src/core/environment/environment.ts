@@ -7,7 +7,7 @@ import { mayWrite, requireAdmin, requireMemberRights, requirePackageRights, requ
 import { fileRefs } from '../packaging/fileRefs';
 import { agreeingBody } from '../packaging/carry';
 import { bodyCodeProblem, isLanguageCode, isPlatformVersion } from '../packaging/cardCheck';
-import { bodySchemaProblems } from './bodySchema';
+import { bodyNameRefusal, bodySchemaProblems } from './bodySchema';
 import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
@@ -185,6 +185,9 @@ export class Environment {
     // Codes a body gives its scripts become file names when the entity is retrieved: held to what a package's reader asks.
     const badCode = change.body === undefined ? undefined : bodyCodeProblem(e.type, change.body);
     if (badCode) throw badRequest(`"body": ${badCode}`);
+    // The body names the entity it changes: an export would write it under the entity's code.
+    const otherName = change.body === undefined ? undefined : bodyNameRefusal(e, change.body);
+    if (otherName) throw badRequest(otherName);
     // What the environment holds must be what a manifest may say: a retrieved project is checked
     // against the schema (MAN002), and the isolation check reads only booleans as the Global flag.
     const wrong = change.body === undefined ? [] : bodySchemaProblems(e.type, e.namespace, change.body);

@@ -105,6 +105,8 @@ export function cardProblem(entry: string, v: unknown, known: CardFacts = {}): s
   if (id !== want) return `id ${JSON.stringify(id)} does not agree with its namespace and code (a ${type} ${JSON.stringify(code)} in ${JSON.stringify(namespace)} is ${JSON.stringify(want)})`;
   const name = cardEntryName(type, id);
   if (entry !== name) return `a ${type} card with id ${JSON.stringify(id)} must be the entry ${name}`;
+  const otherName = bodyNameProblem(type, namespace, code, v.body);
+  if (otherName) return otherName;
   // A hash equal to the body's is a sha256 already; only one that differs is told apart.
   if ((known.bodySha256 ?? sha256(canonicalJson(v.body))) === hash) return undefined;
   return SHA256.test(hash) ? 'its "hash" is not the sha256 of its body' : '"hash" is not a sha256';
@@ -127,6 +129,32 @@ export function bodyCodeProblem(type: string, body: Obj): string | undefined {
   }
   if ((type === 'app' || type === 'workspace') && isObj(body.data)) {
     for (const k of Object.keys(body.data)) if (!ENTITY_CODE.test(k)) return `"data" names app ${JSON.stringify(k)}, which is not a valid app code`;
+  }
+  return undefined;
+}
+
+/** The fields of a body that name its entity, and what each must be for an entity of this type, namespace and code. */
+export function bodyNames(type: string, namespace: string, code: string): { key: string; want: string; of: string }[] {
+  // A permissions card's body names its app; any other body its own code.
+  if (type === 'permissions') return [{ key: 'app', want: `${namespace}.${code}`, of: 'app' }];
+  const names = [{ key: 'code', want: code, of: 'code' }];
+  // A manifest's own card (a package unit, an app manifest) says its kind, and an app manifest its namespace.
+  if (UNIT_TYPES.has(type) || type === 'app') names.push({ key: 'kind', want: type, of: 'type' });
+  if (type === 'app') names.push({ key: 'namespace', want: namespace, of: 'namespace' });
+  return names;
+}
+
+/**
+ * Why a body names another entity than its card's (its `code`, a manifest's `kind`, an app
+ * manifest's `namespace`, a permissions card's `app`), or undefined. The environment writes the
+ * entity under the card's id and an unpack writes the manifest from the card, so a body that says
+ * otherwise would be stored as one thing and retrieved as another. A field the body leaves out
+ * names nothing.
+ */
+export function bodyNameProblem(type: string, namespace: string, code: string, body: Obj): string | undefined {
+  for (const n of bodyNames(type, namespace, code)) {
+    const v = body[n.key];
+    if (v !== undefined && v !== n.want) return `its body's "${n.key}" ${JSON.stringify(v)} differs from its ${n.of} ${JSON.stringify(n.want)}`;
   }
   return undefined;
 }

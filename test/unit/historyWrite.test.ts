@@ -1,13 +1,13 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nodeFileHost } from '../../server/src/core/manifest/host';
 import { loadProject } from '../../server/src/core/manifest/project';
 import { buildPackage } from '../../server/src/core/packaging/builder';
-import { HistoryWriteError } from '../../server/src/core/packaging/historyFile';
+import { HistoryWriteError, readHistoryFile } from '../../server/src/core/packaging/historyFile';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -67,5 +67,16 @@ describe('a build whose history cannot be written', () => {
     assert.ok(!existsSync(out), 'no package');
     assert.deepEqual(readdirSync(outDir), []);
     assert.equal(readFileSync(path.join(project, 'isola.history.json'), 'utf8'), history);
+  });
+});
+
+describe('a long history', () => {
+  it('is read past the 64 MB limit of a script: a project with years of versions still builds', async () => {
+    const { project } = setup();
+    // Sparse: 70 MB of NUL bytes take no disk. The read gets to the parse, which names the content.
+    const history = path.join(project, 'isola.history.json');
+    writeFileSync(history, '');
+    truncateSync(history, 70 * 1024 * 1024);
+    await assert.rejects(readHistoryFile(project), (e: Error) => /not valid JSON/.test(e.message) && !/limit/.test(e.message));
   });
 });

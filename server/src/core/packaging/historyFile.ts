@@ -7,6 +7,7 @@ import { exclusiveTemp } from '../exclusiveWrite';
 import type { History } from './format';
 import { HISTORY_FILE, historyShapeError } from './history';
 import { foreignOwner, foreignOwnerWords } from './projectFolder';
+import { MAX_DESCRIPTOR_BYTES } from './reader';
 
 /** A history file that exists but cannot be used; builds stop rather than lose past versions. */
 export class HistoryFileError extends Error {}
@@ -19,7 +20,9 @@ export async function readHistoryFile(root: string): Promise<History> {
   const file = path.join(root, HISTORY_FILE);
   // A history that exists but cannot be read is an error, not an empty history: the next build
   // would write a new one over it and lose every past version (and a named pipe would hang).
-  const read = readRegularFile(file);
+  // Held to what a package's descriptor may hold (its history goes there), not to the limit of a
+  // script: a long-lived project's history passes 64 MB (20,000 entities with 32 versions: 97 MB).
+  const read = readRegularFile(file, false, MAX_DESCRIPTOR_BYTES);
   if (read === undefined) return {};
   // A link that leads out of the project would bring another project's versions into this one's packages.
   const verdict = linkedPathVerdict(root, HISTORY_FILE, file);

@@ -31,7 +31,7 @@ export class PackageError extends Error {
  * service spend before any right is checked. Its bytes grow with the history every card carries
  * (about 140 bytes a version, never trimmed): 20,000 cards with 32 versions each write 97 MB.
  */
-const MAX_DESCRIPTOR_BYTES = 256 * 1024 * 1024;
+export const MAX_DESCRIPTOR_BYTES = 256 * 1024 * 1024;
 /**
  * Most values a descriptor may hold, counted as its `{`, `[` and `,` bytes: each costs the parser
  * far more memory than its byte (265 MB of `{},` took a service past 7 GB). A legitimate descriptor

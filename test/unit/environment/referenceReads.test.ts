@@ -81,3 +81,35 @@ describe('the references check of a plan', () => {
     }
   });
 });
+
+describe('the isolation check of an export', () => {
+  it('answers alike for another owner\'s entity that exists and one that does not', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-refreads-export-'));
+    const env = await Environment.open({ dataDir: path.join(dir, 'env'), name: 'local' });
+    const admin = Environment.localCaller('admin');
+    const ann = { id: 2, name: 'ann', admin: false, namespaces: ['dt'] };
+    try {
+      for (const m of [
+        { kind: 'workspace', code: 'payments', title: 'P', version: '1.0.0', languages: ['en'], apps: [{ code: 'secrets' }] },
+        { kind: 'workspace', code: 'dt', title: 'D', version: '1.0.0', languages: ['en'], apps: [{ code: 'items' }] },
+      ]) {
+        const file = build(path.join(dir, m.code), m, path.join(dir, `${m.code}.isolapkg`));
+        const p = await env.plan(admin, { package: (await env.registerFile(admin, file)).id });
+        assert.equal((await env.waitForJob((await env.startImport(admin, { plan: p.id })).id)).status, 'succeeded');
+      }
+      // Ann points her app at bob's app that exists and at one that does not, then exports her workspace.
+      const items = await env.entity(ann, 'dt.items');
+      await env.changeEntity(ann, 'dt.items', { body: { ...items.body, fields: [{ code: 'a', type: 'app', app: 'payments.secrets' }, { code: 'b', type: 'app', app: 'payments.nothing_here' }] } });
+      const job = await env.waitForJob((await env.startExport(ann, { kind: 'workspace', code: 'dt' })).id);
+      assert.equal(job.status, 'failed');
+      const lines = (job.result?.details ?? []) as string[];
+      const about = (app: string) => lines.filter((l) => l.includes(`payments.${app}`)).map((l) => l.replace(app, 'X'));
+      assert.equal(about('secrets').length, 1, JSON.stringify(lines));
+      assert.deepEqual(about('secrets'), about('nothing_here'), 'the same words whether the app exists or not');
+      assert.match(about('secrets')[0], /^ISO004 /);
+    } finally {
+      await env.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

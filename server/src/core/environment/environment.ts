@@ -304,7 +304,7 @@ export class Environment {
       // changed since (PUT /v1/entities), and the rights must hold for what is read.
       requireRights(caller, fresh.namespaces, `exporting ${r.kind} \`${r.code}\``);
       // The same isolation check as a build: a scope that is not isolated is never written.
-      await refuseUnlessIsolated(tx, fresh, this.catalog, (line) => ctx.log('error', line));
+      await refuseUnlessIsolated(tx, fresh, this.catalog, (line) => ctx.log('error', line), mayRead);
       ctx.set('exporting', 'design');
       return { ...await writeExport(tx, fresh, r, { out, envName, by: caller.name, now, tool: this.o.tool ?? { name: 'isola', version: '0' }, signal: ctx.signal, onRecords: () => ctx.set('exporting', 'data') }), kind: fresh.kind, code: fresh.code };
     });

@@ -21,18 +21,21 @@ interface EnvSolution {
  * nowhere in the environment as ISO006. An ISO004 says the way out the way ISO004 and ISO009 do in
  * the editor: the solution that includes both namespaces, or the one to create.
  */
-export async function exportFindings(db: Sql, scope: ExportScope, catalog: Catalog): Promise<string[]> {
+export async function exportFindings(db: Sql, scope: ExportScope, catalog: Catalog, mayRead: (namespace: string) => boolean = () => true): Promise<string[]> {
   // Each path names one content, as in the package (`ownFilePaths`): a script is found by its path.
   const cards: Card[] = ownFilePaths(scope.entities.map((e) => ({ id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: e.hash, body: e.body })));
   // The scope's own entities are known; others are read only when a reference asks about them.
   const types = new Map<string, string>(cards.map((c) => [c.id, c.type]));
-  const found = await isolationAgainst(db, { kind: scope.kind, code: scope.code, cards, attachments: await scriptSources(db, cards) }, catalog, types);
+  // Only namespaces the caller may read are looked up, as in a plan: an ISO006 for a reference
+  // into another owner's namespace, against an ISO004 for one that resolves, would tell which of
+  // their entities exist. Such a reference stays an ISO004 (it leaves the scope either way).
+  const found = await isolationAgainst(db, { kind: scope.kind, code: scope.code, cards, attachments: await scriptSources(db, cards) }, catalog, types, mayRead);
   // What defines each namespace an ISO004 names (a workspace, module or solution), for its way out.
-  const named = new Set([...scope.namespaces, ...found.filter((f) => f.code === 'ISO004' && f.ref).map((f) => f.ref!.namespace)].filter((ns) => !types.has(ns)));
+  const named = new Set([...scope.namespaces, ...found.filter((f) => f.code === 'ISO004' && f.ref).map((f) => f.ref!.namespace)].filter((ns) => !types.has(ns) && mayRead(ns)));
   for (const [id, type] of await typesOf(db, named)) types.set(id, type);
   // A reference into nothing is reported once, as ISO006, like the build's check does.
   const nowhere = new Set(found.filter((f) => f.code === 'unresolved' && f.ref).map((f) => f.ref!));
-  const solutions = await solutionsOf(db);
+  const solutions = (await solutionsOf(db)).filter((s) => mayRead(s.code));
   // A body the schema refuses (stored before PUT and imports checked bodies) would come back as a
   // manifest that `isola check` refuses: MAN002, as the build says it, with the way to mend it.
   const lines: string[] = cards.flatMap((c) => (c.deleted ? [] : bodySchemaProblems(c.type, c.namespace, c.body)
@@ -53,8 +56,8 @@ export async function exportFindings(db: Sql, scope: ExportScope, catalog: Catal
  * finding and throws, so the job fails with the findings in its error, its log and
  * `result.details`. There is no way to force it: the package would fail wherever it is imported.
  */
-export async function refuseUnlessIsolated(db: Sql, scope: ExportScope, catalog: Catalog, log: (line: string) => void): Promise<void> {
-  const lines = await exportFindings(db, scope, catalog);
+export async function refuseUnlessIsolated(db: Sql, scope: ExportScope, catalog: Catalog, log: (line: string) => void, mayRead?: (namespace: string) => boolean): Promise<void> {
+  const lines = await exportFindings(db, scope, catalog, mayRead);
   if (!lines.length) return;
   for (const l of lines) log(l);
   const ways = [...new Set(lines.map((l) => /export (solution `[^`]+`) instead/.exec(l)?.[1]).filter(Boolean))];

@@ -160,11 +160,57 @@ describe('findGlobalUses', () => {
     assert.deepEqual(at('x = c ? // a,\n  Global : 0;'), ['Global']);
     assert.deepEqual(at('x = a.Global + a?.Global + this.#Global + a. Global + 1..Global;'), []);
   });
+  const seen = (src: string) => findGlobalUses(src).map((u) => src.slice(u.index, u.index + u.length) + (u.indirect ? ' (indirect)' : ''));
+  it('finds Global as a property of the global object, at the property', () => {
+    for (const obj of ['globalThis', 'window', 'self', 'global']) {
+      for (const member of ['.Global', '?.Global', '["Global"]', "?.['Global']", '[`Global`]', '!.Global', ' /* c */ .\n  Global', '.glob\\u0061lThis.Global']) {
+        assert.deepEqual(seen(`const x = ${obj}${member}.ns.crm.app.deals;`), ['Global'], obj + member);
+      }
+    }
+    assert.deepEqual(seen('x = window.window.Global; y = self.top["Global"]; z = globalThis.Glob\\u0061l'), ['Global', 'Global', 'Glob\\u0061l']);
+  });
+  it('finds the global object handed on, or read by a name it cannot read, as the way to Global', () => {
+    assert.deepEqual(seen('const g = globalThis; await g.Global.ns.crm.app.deals.search();'), ['globalThis (indirect)']);
+    assert.deepEqual(seen('const w = window as any; f(self); const { Global: G } = global;'), ['window (indirect)', 'self (indirect)', 'global (indirect)']);
+    assert.deepEqual(seen('(globalThis as any).Global.ns;'), ['globalThis (indirect)']);
+    assert.deepEqual(seen('x = globalThis["Glo" + "bal"]; y = window[name]; z = self?.[`${a}`]; w = globalThis["Glob\\x61l"];'),
+      ['globalThis (indirect)', 'window (indirect)', 'self (indirect)', 'globalThis (indirect)']);
+  });
+  it('finds code built at run time: eval and Function, whatever text they run', () => {
+    assert.deepEqual(seen('eval("Global.x"); new Function("return Global")(); Function("return this")().Global;'),
+      ['eval (indirect)', 'Function (indirect)', 'Function (indirect)']);
+    assert.deepEqual(seen('const F = Function; (0, eval)(code); window.eval(code); globalThis["Function"]("x"); Function`return this`;'),
+      ['Function (indirect)', 'eval (indirect)', 'eval (indirect)', 'Function (indirect)', 'Function (indirect)']);
+  });
+  it('leaves alone what reaches no Global: other objects, other members, strings, keys, types, checks', () => {
+    const none = [
+      'obj.Global.ns; a.window.Global; x.eval(s); this.self.Global;',
+      'const s = "Global"; // globalThis["Global"], eval(x)\nconst t = `window.Global`;',
+      'const o = { Global: 1, window: 2, eval: 3, self: 4 };',
+      'globalThis.setTimeout(f, 1); window.location.href = u; self.postMessage(m); global.process;',
+      'if (typeof window === "undefined" || typeof globalThis.fetch !== "function") {}',
+      'declare global { interface Window { x: number } }',
+      'const self = this; self.run(); let window = 1; window = 2;',
+      'function f(cb: Function, g?: Function): Function | undefined { return x instanceof Function ? undefined : undefined; }',
+      'const m = new Map<string, Function>(); const a: Function[] = []; type T = Array<Function>;',
+    ];
+    for (const src of none) assert.deepEqual(seen(src), [], src);
+  });
+  it('scans a source without `Global` in it for the global object and eval', () => {
+    // Each holds none of the names the old quick look searched for (`Global`, `\\u`).
+    assert.deepEqual(seen('const k = "Glo" + "bal"; const all = await globalThis[k].ns.a.b.search();'), ['globalThis (indirect)']);
+    assert.deepEqual(seen('eval(atob(s));'), ['eval (indirect)']);
+    assert.deepEqual(seen('new Function(s)();'), ['Function (indirect)']);
+    assert.deepEqual(seen('const x = 1;'), []);
+  });
   it('counts every `Global` when the readings are too many to follow', () => {
     // Each `{} /(/` is read both ways, and the `(` of the division keeps the readings apart.
     const src = (lines: number) => "const s = 'Global';\n" + 'x = {} /(/;\n'.repeat(lines);
     assert.deepEqual(at(src(3)), []);
     assert.deepEqual(at(src(300)), ['Global']);
+    // The global object and eval count as well then, whatever they are read as.
+    const hidden = (lines: number) => "const s = 'x';\nglobalThis[k].ns; eval(c); self.Global;\n" + 'x = {} /(/;\n'.repeat(lines);
+    assert.deepEqual(seen(hidden(300)), ['globalThis (indirect)', 'eval (indirect)', 'Global']);
     // Readings that meet again cost little: a thousand of them leave strings as they are.
     assert.deepEqual(at("const s = 'Global';\n" + "if (x) {} /'/.test(s);\n".repeat(1000)), []);
   });

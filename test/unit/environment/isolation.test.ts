@@ -57,6 +57,22 @@ describe('isolation checked again on the receiving side', () => {
     assert.ok(r.isolation.some((f) => f.startsWith('ISO001') && f.includes('Global.')));
   });
 
+  it('Global reached through the global object or eval, in a source or a carried file, is found as the check finds it (ISO001)', () => {
+    const cards: Card[] = structuredClone(invoices.cards);
+    const proc = cards.find((c) => c.type === 'process')!;
+    proc.body.scripts = [
+      { code: 'a', source: 'return globalThis["Global"].ns;' },
+      { code: 'b', file: { file: 'scripts/b.ts', sha256: '0', size: 1 } },
+      { code: 'c', source: 'return window.location.href;' },
+    ];
+    const files = new Map([['scripts/b.ts', Buffer.from('const k = "Glo" + "bal";\nreturn eval(k);\n')]]);
+    const r = checkPackageIsolation({ kind: 'workspace', code: 'invoices', cards, attachments: files }, catalog, none);
+    assert.deepEqual(r.isolation.filter((f) => f.startsWith('ISO001')), [
+      `ISO001 script \`${proc.id}.a\` uses \`Global.\``,
+      `ISO001 script \`${proc.id}.b\` uses \`eval\`, which can reach the \`Global\` object without naming it: do without it`,
+    ]);
+  });
+
   it('global objects and org-chart units outside a configuration break isolation (ISO003, ISO002)', () => {
     const cards: Card[] = structuredClone(invoices.cards);
     const app = cards.find((c) => c.type === 'app')!;

@@ -59,4 +59,14 @@ describe('ISO001 quick fix', () => {
     assert.ok(!/\],\s*\],/.test(after), after);
     assert.ok(!/[^\r]\n/.test(after), 'every line ends in CRLF');
   });
+
+  it('rewrites `Global` read from the global object whole, leaving no `globalThis.` before the variable', async () => {
+    for (const access of ['globalThis.Global', 'window?.Global', 'self . Global']) {
+      await fixAndCheck([
+        '{ "kind": "workspace", "code": "sales", "version": "1.0.0", "apps": [{ "code": "orders" }],',
+        `  "processes": [{ "code": "p", "scripts": [{ "code": "s", "source": "return ${access}.ns.sales.app.orders;", "global": true }] }] }`,
+        '',
+      ].join('\n'));
+    }
+  });
 });

@@ -98,6 +98,49 @@ describe('ISO001 global script', () => {
     assert.deepEqual(c.of('ISO001').map((d) => c.text(d)), ['Global', 'Global']);
   });
 
+  it('fires for Global read from the global object, in a source and in a script file', async () => {
+    const c = await run(withSource('await globalThis.Global.ns.crm.app.deals.search(); await window?.["Global"].ns; self.Global;'));
+    assert.deepEqual(c.of('ISO001').map((d) => c.text(d)), ['Global', 'Global', 'Global']);
+    expectDiagnostic(c, c.of('ISO001')[1], {
+      code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'Global', package: 'crm', message: ['uses `Global.`', ...WAY_OUT],
+    });
+    const f = await run({
+      'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: 'scripts/notify.ts' }] }] }),
+      'crm/scripts/notify.ts': 'export async function run() {\n  return global.Global.ns;\n}\n',
+    });
+    expectDiagnostic(f, f.one('ISO001'), { code: 'ISO001', severity: 'error', file: 'crm/scripts/notify.ts', covers: 'Global', message: ['uses `Global.`'] });
+  });
+
+  it('fires for what may reach Global unseen: the global object handed on or read by a built name, eval, Function', async () => {
+    const c = await run(withSource('const g = globalThis; const x = eval(code); const f = new Function(body);'));
+    const ds = c.of('ISO001');
+    assert.deepEqual(ds.map((d) => c.text(d)), ['globalThis', 'eval', 'Function']);
+    expectDiagnostic(c, ds[1], {
+      code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'eval', package: 'crm',
+      message: ['script `notify` of process `approve`', 'uses `eval`', 'reach the `Global` object without naming it', 'workspace `crm`', ...WAY_OUT],
+    });
+    // A script file that does not spell `Global` anywhere.
+    const f = await run({
+      'crm/crm.isola.json': workspace('crm', { processes: [{ code: 'approve', scripts: [{ code: 'notify', file: 'scripts/notify.ts' }] }] }),
+      'crm/scripts/notify.ts': 'export async function run() {\n  const k = "Glo" + "bal";\n  return globalThis[k].ns;\n}\n',
+    });
+    expectDiagnostic(f, f.one('ISO001'), {
+      code: 'ISO001', severity: 'error', file: 'crm/scripts/notify.ts', covers: 'globalThis', package: 'crm',
+      message: ['crm/crm.isola.json', 'uses `globalThis`', 'without naming it', ...WAY_OUT],
+    });
+    assert.deepEqual(f.one('ISO001').range.start, { line: 2, character: 9 });
+  });
+
+  it('does not fire for other objects\' `Global`, the global object\'s other members, or types', async () => {
+    const src = [
+      'const a = ctx.Global.x; const o = { Global: 1 }; const s = "globalThis.Global";',
+      'window.location.reload(); globalThis.setTimeout(f, 1); if (typeof window !== "undefined") {}',
+      'export function each(cb: Function): void { if (cb instanceof Function) cb(); }',
+    ].join('\n');
+    const c = await run(withSource(src));
+    c.none('ISO001');
+  });
+
   it('fires in the script FILE for file scripts, at `Global` in that file', async () => {
     const script = 'export async function run(ctx: Context) {\n  // Global.users is not used here\n  const u = await Global.users.search();\n}\n';
     const files = {

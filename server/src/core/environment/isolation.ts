@@ -114,16 +114,26 @@ interface Judging {
   fineHere: Map<string, RefKind>;
 }
 
-/** ISO001 of a card's scripts: the Global flag, or `Global.` in a script's source. */
+/**
+ * ISO001 of a card's scripts: the Global flag, or a use of the `Global` object in a script's
+ * source or file, found as the check of the manifests finds it (`findGlobalUses`). Both the
+ * source and the file are read: a card that holds both (which the schema refuses) hides nothing.
+ */
 function scriptFindings(card: Card, scripts: unknown[], attachments: Map<string, Buffer>, out: IsolationFinding[]): void {
   for (const x of scripts) {
     if (typeof x !== 'object' || x === null) continue;
     const s = x as Record<string, unknown>;
     const name = typeof s.code === 'string' ? `${card.id}.${s.code}` : card.id;
     if (s.global === true) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` has the Global flag` });
-    const file = typeof s.file === 'object' && s.file !== null ? (s.file as { file?: string }).file : undefined;
-    const src = typeof s.source === 'string' ? s.source : file ? attachments.get(file)?.toString('utf8') : undefined;
-    if (src && findGlobalUses(src).length) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`Global.\`` });
+    const file = typeof s.file === 'object' && s.file !== null ? (s.file as { file?: unknown }).file : undefined;
+    const sources = [typeof s.source === 'string' ? s.source : undefined, typeof file === 'string' ? attachments.get(file)?.toString('utf8') : undefined];
+    const uses = sources.flatMap((src) => (src ? findGlobalUses(src).map((u) => ({ ...u, src })) : []));
+    const direct = uses.find((u) => !u.indirect);
+    if (direct) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`Global.\`` });
+    else if (uses.length) {
+      const what = uses[0].src.slice(uses[0].index, uses[0].index + uses[0].length);
+      out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`${what}\`, which can reach the \`Global\` object without naming it: do without it` });
+    }
   }
 }
 

@@ -3,8 +3,12 @@ import { addEdits, editBetween, FixProvider, manifestByFile, withJsonValue } fro
 import { LineIndex } from '../json/positions';
 import type { FileEdits } from '../language/navigation';
 
-/** `Global.ns.<namespace>.app.<app>`: how a global script reaches an app. */
-const APP_ACCESS = /Global\s*\.\s*ns\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*app\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+/**
+ * `Global.ns.<namespace>.app.<app>`: how a global script reaches an app; also as the global
+ * object's property (`globalThis.Global.ns…`), which the rewrite replaces whole. Not a property
+ * of another object (`x.Global.ns…`), nor part of a longer name (`myGlobal.ns…`).
+ */
+const APP_ACCESS = /(?<![\w$])(?<!\.\s*)(?:(?:globalThis|window|self|global)\s*\??\.\s*)?Global\s*\.\s*ns\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*app\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /**
  * ISO001: turn the Global flag off and, where the script reaches exactly one app through

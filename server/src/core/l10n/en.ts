@@ -35,6 +35,8 @@ export const en = {
   'iso001.flag': '{who} has the Global flag, which blocks export of {pkgGen}: turn `global` off and {way}',
   'iso001.source': '{who} uses `Global.`, which blocks export of {pkgGen}: {way}',
   'iso001.file': '{who} (declared in {manifest}) uses `Global.`, which blocks export of {pkgGen}: {way}',
+  'iso001.indirect': '{who} uses `{what}`, which can reach the `Global` object without naming it (through the global object, or code built at run time) and so blocks export of {pkgGen}: do without it, and {way}',
+  'iso001.fileIndirect': '{who} (declared in {manifest}) uses `{what}`, which can reach the `Global` object without naming it (through the global object, or code built at run time) and so blocks export of {pkgGen}: do without it, and {way}',
   'iso002': 'Org-chart unit `{unit}` cannot travel with {pkgGen}: the org chart is exported only with a configuration; use a group of this package instead (`group` in place of `orgUnit`)',
   'iso003': 'Global {noun} `{text}` is a company-level object that {pkgGen} cannot carry: create {noun} `{code}` in this package and use it instead',
   'iso004': '{what} belongs to {homeGen}, outside {pkgGen}: {way}',

@@ -1,10 +1,16 @@
+import { colonNext, ID_START, isAsciiIdent, isDigit, isLineBreak, LINE_BREAK, lineEnd, readIdent, SPACE, stringEnd, templateEnd } from './scriptLex';
+import { prevOfName, prevOfPunct, reachOf, REACH_NAMES, type Prev } from './scriptReach';
+
 /**
- * Where `Global` is used in a script's source: index and length of the identifier in UTF-16 units
- * (`Glob\u0061l`, written with an escape, is 11 long).
+ * Where `Global` is used in a script's source: index and length in UTF-16 units of the identifier
+ * (`Glob\u0061l`, written with an escape, is 11 long), or of the property name (`Global` in
+ * `globalThis["Global"]`). `indirect`: what is there is the way to `Global`, not the name: the
+ * global object handed on or read by a computed name (`globalThis`), or `eval`, `Function`.
  */
 export interface GlobalUse {
   index: number;
   length: number;
+  indirect?: true;
 }
 
 /**
@@ -34,6 +40,7 @@ interface Branch {
   mode: Mode;
   nl: boolean; // a line break since the previous token
   stack: Open | undefined;
+  prev: Prev; // what the token before was, for `reachOf`
 }
 
 /** Keywords after which `/` starts a regular expression. */
@@ -43,45 +50,58 @@ const CONTROL_KEYWORDS = new Set(['if', 'while', 'for', 'with']);
 /**
  * Steps (tokens read, characters looked at for a regular expression's end) per character of the
  * source that all readings together may take; past that, every `Global` in the source counts,
- * strings and comments included. One reading takes at most two per character.
+ * strings and comments included. One reading takes at most two per character, and as many again
+ * where it looks past a name of the global object for the member read.
  */
 const STEPS_PER_CHAR = 8;
 /** What a reading costs to start, in steps. */
 const FORK_STEPS = 20;
-
-const LINE_BREAK = /[\n\r\u2028\u2029]/;
-const LINE_BREAK_G = /[\n\r\u2028\u2029]/g;
-const ID_START = /[\p{ID_Start}]/u;
-const ID_PART = /[\p{ID_Continue}\u200c\u200d]/u;
-const SPACE = /\s/;
-
-const isAsciiIdent = (c: number) =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const isLineBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
 /**
  * Finds uses of the `Global` object in TypeScript/JavaScript source: the identifier `Global`
  * (also written with `\u` escapes) outside comments, strings, template text and regular
  * expressions, not itself a property (`x.Global`) or an object literal's key. Not only `Global.`:
  * `Global["ns"]`, `Global?.ns` and `const G = Global; G.ns` reach the same objects outside the package.
+ * So do the global object's property (`globalThis.Global`, `window["Global"]`) and, as far as a
+ * scan can tell, the global object handed on or read by a name built at run time, and `eval` and
+ * `Function`: those are reported too, as `indirect` (see `reachOf`).
  * A lexer, not a parser. Where it cannot tell a regular expression from a division (after `}`, `>`,
  * `await`, `yield`) or an HTML-like comment from code, it follows both readings, so that a wrong
  * guess never hides code inside a string, a comment or a regular expression.
  */
 export function findGlobalUses(src: string): GlobalUse[] {
-  if (!src.includes('Global') && !src.includes('\\u')) return []; // the common case, decided natively
+  if (!mayReachGlobal(src)) return []; // the common case, decided natively
   const ctx = new LexContext(src.length * STEPS_PER_CHAR + 10_000);
-  ctx.work.push({ i: 0, mode: 'R', nl: true, stack: undefined });
+  ctx.work.push({ i: 0, mode: 'R', nl: true, stack: undefined, prev: '' });
   while (ctx.work.length) {
     lexBranch(src, ctx.work.pop()!, ctx);
     if (ctx.over()) return everyGlobal(src);
   }
-  return [...ctx.found].sort((a, b) => a[0] - b[0]).map(([index, length]) => ({ index, length }));
+  return usesOf(ctx.found);
+}
+
+/** A name of `REACH_NAMES` as a word of its own, not part of one (`itself`, `evaluate`). */
+const REACH_WORD = new RegExp(`\\b(?:${[...REACH_NAMES].join('|')})\\b`);
+
+/**
+ * Whether the source holds a name the scan looks for, or an escape that may spell one. The
+ * substrings are looked for first, natively; the regular expression only where one is found.
+ */
+function mayReachGlobal(src: string): boolean {
+  if (src.includes('Global') || src.includes('\\u')) return true;
+  for (const name of REACH_NAMES) if (src.includes(name)) return REACH_WORD.test(src);
+  return false;
+}
+
+/** Uses by index: the length, negative for an indirect one. */
+type Found = Map<number, number>;
+
+function usesOf(found: Found): GlobalUse[] {
+  return [...found].sort((a, b) => a[0] - b[0]).map(([index, n]) => (n < 0 ? { index, length: -n, indirect: true } : { index, length: n }));
 }
 
 class LexContext {
-  readonly found = new Map<number, number>();
+  readonly found: Found = new Map();
   /** Line starts and states already read: a branch that reaches one reads on as another did. */
   readonly seen = new Set<string>();
   readonly work: Branch[] = [];
@@ -111,7 +131,7 @@ class LexContext {
 
 function lexBranch(src: string, b: Branch, ctx: LexContext): void {
   const n = src.length;
-  let { i, mode, nl, stack } = b;
+  let { i, mode, nl, stack, prev } = b;
   const top = () => stack?.ch;
   const pop = () => (stack = stack?.up);
   const template = (from: number) => {
@@ -144,22 +164,24 @@ function lexBranch(src: string, b: Branch, ctx: LexContext): void {
     // Readings part within a line and meet again at a line's start, where strings and regular
     // expressions have ended.
     if (nl && ctx.branching()) {
-      const key = `${i}${mode}${stack?.id ?? 0}`;
+      const key = `${i}${mode}${stack?.id ?? 0}${prev}`;
       if (ctx.seen.has(key)) return;
       ctx.seen.add(key);
     }
     const c = src.charCodeAt(i);
     const d = src.charCodeAt(i + 1);
     const lineBreak = nl;
+    const start = i;
+    let after: Prev | undefined; // what `prev` becomes, when it is not read from the punctuator
     nl = false;
     // `<!--` anywhere and `-->` first on a line are comments in a classic script, not in a module.
     if ((c === 60 && src.startsWith('<!--', i)) || (c === 45 && lineBreak && src.startsWith('-->', i))) {
-      ctx.fork({ i: lineEnd(src, i), mode, nl: false, stack });
+      ctx.fork({ i: lineEnd(src, i), mode, nl: false, stack, prev });
     }
 
     if (c === 47) {
       const end = mode === 'E' ? undefined : regexEnd(src, i, ctx);
-      if (end !== undefined && (mode === 'A' || mode === 'D' || mode === 'K')) ctx.fork({ i: end, mode: 'E', nl: false, stack });
+      if (end !== undefined && (mode === 'A' || mode === 'D' || mode === 'K')) ctx.fork({ i: end, mode: 'E', nl: false, stack, prev: '' });
       if (end !== undefined && (mode === 'R' || mode === 'O')) {
         i = end;
         mode = 'E';
@@ -237,18 +259,29 @@ function lexBranch(src: string, b: Branch, ctx: LexContext): void {
       if (!id) {
         i++; // a stray backslash
         mode = 'R';
+        prev = '';
         continue;
       }
-      if (mode === 'D') mode = 'E';
-      else {
-        if (id.name === 'Global' && !(mode === 'O' && colonNext(src, id.end))) ctx.found.set(i, id.end - i);
+      if (mode === 'D') {
+        mode = 'E';
+        after = '';
+      } else {
+        if (!(mode === 'O' && colonNext(src, id.end))) {
+          if (id.name === 'Global') ctx.found.set(i, id.end - i);
+          else if (REACH_NAMES.has(id.name)) {
+            const r = reachOf(src, i, id.end, id.name, prev, ctx);
+            if (r) ctx.found.set(r.index, r.indirect ? -r.length : r.length);
+          }
+        }
         mode = id.escaped ? 'E' : nameMode(id.name, mode, top() === 'c');
+        after = prevOfName(id.name, id.escaped);
       }
       i = id.end;
     } else {
       i++;
       mode = 'R';
     }
+    prev = after ?? prevOfPunct(src, start, i);
   }
 }
 
@@ -265,33 +298,6 @@ function nameMode(name: string, before: Mode, inHead: boolean): Mode {
   if (name === 'await' || name === 'yield' || name === 'void') return 'A';
   if (name === 'of') return inHead && (before === 'E' || before === 'A') ? 'A' : 'E';
   return 'E';
-}
-
-/** A name at `i` (letters, digits, `$`, `_`, Unicode letters, `\uXXXX` and `\u{…}` decoded), or undefined for a backslash that starts none. */
-function readIdent(src: string, i: number): { end: number; name: string; escaped: boolean } | undefined {
-  const start = i;
-  let name = '';
-  let escaped = false;
-  for (;;) {
-    const c = src.charCodeAt(i);
-    if (isAsciiIdent(c)) {
-      name += src[i];
-      i++;
-    } else if (c === 92 && src.charCodeAt(i + 1) === 117) {
-      const m = /^\\u(?:([0-9a-fA-F]{4})|\{([0-9a-fA-F]{1,6})\})/.exec(src.slice(i, i + 10));
-      const cp = m ? parseInt(m[1] ?? m[2], 16) : NaN;
-      if (!(cp <= 0x10ffff)) break;
-      name += String.fromCodePoint(cp);
-      escaped = true;
-      i += m![0].length;
-    } else if (c > 127) {
-      const ch = String.fromCodePoint(src.codePointAt(i)!);
-      if (!ID_PART.test(ch)) break;
-      name += ch;
-      i += ch.length;
-    } else break;
-  }
-  return i > start ? { end: i, name, escaped } : undefined;
 }
 
 /**
@@ -319,59 +325,29 @@ function regexEnd(src: string, i: number, ctx: LexContext): number | undefined {
   return undefined;
 }
 
-/** After a quoted string at `i`: at its closing quote, or at the line break that leaves it open. */
-function stringEnd(src: string, i: number): number {
-  const quote = src.charCodeAt(i);
-  let j = i + 1;
-  while (j < src.length) {
-    const c = src.charCodeAt(j);
-    if (c === 92) j += src.charCodeAt(j + 1) === 13 && src.charCodeAt(j + 2) === 10 ? 3 : 2; // `\` CRLF continues the line
-    else if (c === quote) return j + 1;
-    else if (c === 10 || c === 13) return j;
-    else j++;
-  }
-  return j;
-}
-
-/** From inside a template literal at `i`: after its closing backtick, or after a `${` (open). */
-function templateEnd(src: string, i: number): { i: number; open: boolean } {
-  let j = i;
-  while (j < src.length) {
-    const c = src.charCodeAt(j);
-    if (c === 92) j += 2;
-    else if (c === 96) return { i: j + 1, open: false };
-    else if (c === 36 && src.charCodeAt(j + 1) === 123) return { i: j + 2, open: true };
-    else j++;
-  }
-  return { i: j, open: false };
-}
-
-/** Where the line holding `i` ends: at any of JavaScript's line terminators. */
-function lineEnd(src: string, i: number): number {
-  LINE_BREAK_G.lastIndex = i;
-  const m = LINE_BREAK_G.exec(src);
-  return m ? m.index : src.length;
-}
-
-/** Whether a `:` follows `end` (whitespace between): the name before it is an object literal's key. */
-function colonNext(src: string, end: number): boolean {
-  let j = end;
-  while (j < src.length && SPACE.test(src[j])) j++;
-  return src.charCodeAt(j) === 58;
-}
-
-/** Every name that spells `Global`, wherever it is: the answer when the readings are too many to follow. */
+/**
+ * Every name that spells `Global`, wherever it is, and every way to it `reachOf` finds, read as
+ * if the whole source were code: the answer when the readings are too many to follow. Past its
+ * budget, a name of `REACH_NAMES` counts without a look at what follows.
+ */
 function everyGlobal(src: string): GlobalUse[] {
-  const uses: GlobalUse[] = [];
+  const found: Found = new Map();
+  const budget = { steps: src.length * 4 + 10_000 };
   for (let i = 0; i < src.length; i++) {
     const c = src.charCodeAt(i);
     if (!(isAsciiIdent(c) || c === 92 || c > 127)) continue;
     const id = readIdent(src, i);
     if (!id) continue;
-    if (id.name === 'Global' && !precededByDot(src, i)) uses.push({ index: i, length: id.end - i });
+    if (!precededByDot(src, i)) {
+      if (id.name === 'Global') found.set(i, id.end - i);
+      else if (REACH_NAMES.has(id.name)) {
+        const r = budget.steps > 0 ? reachOf(src, i, id.end, id.name, '', budget) : { index: i, length: id.end - i, indirect: true };
+        if (r && !found.has(r.index)) found.set(r.index, r.indirect ? -r.length : r.length);
+      }
+    }
     i = id.end - 1;
   }
-  return uses;
+  return usesOf(found);
 }
 
 function precededByDot(src: string, at: number): boolean {

@@ -1,13 +1,17 @@
-import { findGlobalUses } from '../manifest/scriptScan';
+import { findGlobalUses, type GlobalUse } from '../manifest/scriptScan';
 import { Finding, finding, Rule } from './rule';
 import { capital, entityLabel, packageLabel } from './words';
 
-/** ISO001: the Global flag, or `Global.` in a script's source, blocks export outside a configuration. */
+/**
+ * ISO001: the Global flag, or a use of the `Global` object in a script's source (by name, as the
+ * global object's property, or through what may reach it: see `findGlobalUses`), blocks export
+ * outside a configuration.
+ */
 export const iso001: Rule = {
   code: 'ISO001',
   severity: 'error',
   title: 'Global script',
-  description: 'A script with the Global flag, or one whose source uses the `Global` object (`Global.`, `Global[...]`, an alias of it), reaches objects outside the package; the platform refuses to export it.',
+  description: 'A script with the Global flag, or one whose source uses the `Global` object (`Global.`, `Global[...]`, an alias of it, `globalThis.Global`, `window["Global"]`) or may reach it unseen (the global object handed on or read by a computed name, `eval`, `Function`), reaches objects outside the package; the platform refuses to export it.',
   check(m, ctx) {
     const pkg = ctx.pkg;
     if (!pkg || pkg.kind === 'configuration') return [];
@@ -16,7 +20,8 @@ export const iso001: Rule = {
     // The words are made for the first finding only: most scripts have none, and making them for
     // every script was most of this rule's time on many small manifests.
     let words: { way: string; pkgGen: string } | undefined;
-    const say = (key: 'iso001.flag' | 'iso001.source' | 'iso001.file', s: (typeof m.scripts)[number], extra?: { manifest: string }) => {
+    type Key = 'iso001.flag' | 'iso001.source' | 'iso001.file' | 'iso001.indirect' | 'iso001.fileIndirect';
+    const say = (key: Key, s: (typeof m.scripts)[number], extra?: { manifest?: string; what?: string }) => {
       words ??= { way: t.t('iso001.way'), pkgGen: packageLabel(pkg, t, 'gen') };
       return t.t(key, { who: capital(entityLabel(s.entity, t)), ...words, ...extra });
     };
@@ -26,12 +31,14 @@ export const iso001: Rule = {
       }
       if (s.source !== undefined) {
         for (const use of findGlobalUses(s.source)) {
-          out.push(finding(this, m, ctx, { path: [...s.entity.path, 'source'], inString: use }, say('iso001.source', s), { script: s.entity.id }));
+          const message = use.indirect ? say('iso001.indirect', s, { what: textOf(s.source, use) }) : say('iso001.source', s);
+          out.push(finding(this, m, ctx, { path: [...s.entity.path, 'source'], inString: use }, message, { script: s.entity.id }));
         }
       }
       if (s.file?.text !== undefined) {
         for (const use of findGlobalUses(s.file.text)) {
-          out.push(finding(this, m, ctx, { offset: use.index, length: use.length }, say('iso001.file', s, { manifest: m.file }),
+          const message = use.indirect ? say('iso001.fileIndirect', s, { manifest: m.file, what: textOf(s.file.text, use) }) : say('iso001.file', s, { manifest: m.file });
+          out.push(finding(this, m, ctx, { offset: use.index, length: use.length }, message,
             { script: s.entity.id, manifest: m.file }, s.file.file));
         }
       }
@@ -39,3 +46,8 @@ export const iso001: Rule = {
     return out;
   },
 };
+
+/** The text of a use, as the script writes it (`globalThis`, `eval`). */
+function textOf(src: string, use: GlobalUse): string {
+  return src.slice(use.index, use.index + use.length);
+}

@@ -1,0 +1,99 @@
+/** The small pieces of JavaScript's lexical grammar that the script scan reads tokens with. */
+
+export const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const LINE_BREAK_G = /[\n\r\u2028\u2029]/g;
+export const ID_START = /[\p{ID_Start}]/u;
+const ID_PART = /[\p{ID_Continue}\u200c\u200d]/u;
+export const SPACE = /\s/;
+
+/** Whether the UTF-16 unit `c` is an ASCII letter, digit, `_` or `$`. */
+export const isAsciiIdent = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+/** Whether `c` is an ASCII digit. */
+export const isDigit = (c: number) => c >= 48 && c <= 57;
+/** Whether `c` is one of JavaScript's line terminators. */
+export const isLineBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+
+/** A name at `i` (letters, digits, `$`, `_`, Unicode letters, `\uXXXX` and `\u{…}` decoded), or undefined for a backslash that starts none. */
+export function readIdent(src: string, i: number): { end: number; name: string; escaped: boolean } | undefined {
+  const start = i;
+  let name = '';
+  let escaped = false;
+  for (;;) {
+    const c = src.charCodeAt(i);
+    if (isAsciiIdent(c)) {
+      name += src[i];
+      i++;
+    } else if (c === 92 && src.charCodeAt(i + 1) === 117) {
+      const m = /^\\u(?:([0-9a-fA-F]{4})|\{([0-9a-fA-F]{1,6})\})/.exec(src.slice(i, i + 10));
+      const cp = m ? parseInt(m[1] ?? m[2], 16) : NaN;
+      if (!(cp <= 0x10ffff)) break;
+      name += String.fromCodePoint(cp);
+      escaped = true;
+      i += m![0].length;
+    } else if (c > 127) {
+      const ch = String.fromCodePoint(src.codePointAt(i)!);
+      if (!ID_PART.test(ch)) break;
+      name += ch;
+      i += ch.length;
+    } else break;
+  }
+  return i > start ? { end: i, name, escaped } : undefined;
+}
+
+/** After a quoted string at `i`: at its closing quote, or at the line break that leaves it open. */
+export function stringEnd(src: string, i: number): number {
+  const quote = src.charCodeAt(i);
+  let j = i + 1;
+  while (j < src.length) {
+    const c = src.charCodeAt(j);
+    if (c === 92) j += src.charCodeAt(j + 1) === 13 && src.charCodeAt(j + 2) === 10 ? 3 : 2; // `\` CRLF continues the line
+    else if (c === quote) return j + 1;
+    else if (c === 10 || c === 13) return j;
+    else j++;
+  }
+  return j;
+}
+
+/** From inside a template literal at `i`: after its closing backtick, or after a `${` (open). */
+export function templateEnd(src: string, i: number): { i: number; open: boolean } {
+  let j = i;
+  while (j < src.length) {
+    const c = src.charCodeAt(j);
+    if (c === 92) j += 2;
+    else if (c === 96) return { i: j + 1, open: false };
+    else if (c === 36 && src.charCodeAt(j + 1) === 123) return { i: j + 2, open: true };
+    else j++;
+  }
+  return { i: j, open: false };
+}
+
+/** Where the line holding `i` ends: at any of JavaScript's line terminators. */
+export function lineEnd(src: string, i: number): number {
+  LINE_BREAK_G.lastIndex = i;
+  const m = LINE_BREAK_G.exec(src);
+  return m ? m.index : src.length;
+}
+
+/**
+ * The next token's start from `i`, past whitespace and comments. Only where a `/` cannot start a
+ * regular expression: right after an operand.
+ */
+export function skipTrivia(src: string, i: number): number {
+  for (;;) {
+    const c = src.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 11 || c === 12 || isLineBreak(c) || (c > 127 && SPACE.test(src[i]))) i++;
+    else if (c === 47 && src.charCodeAt(i + 1) === 47) i = lineEnd(src, i);
+    else if (c === 47 && src.charCodeAt(i + 1) === 42) {
+      const end = src.indexOf('*/', i + 2);
+      i = end < 0 ? src.length : end + 2;
+    } else return i;
+  }
+}
+
+/** Whether a `:` follows `end` (whitespace between): the name before it is an object literal's key. */
+export function colonNext(src: string, end: number): boolean {
+  let j = end;
+  while (j < src.length && SPACE.test(src[j])) j++;
+  return src.charCodeAt(j) === 58;
+}

@@ -17,10 +17,22 @@ type Obj = Record<string, unknown>;
  * hash to its body.
  */
 export function exportCard(e: EnvEntity): Card {
-  // An entity restored here before a restore dropped the body's `deleted: true` still holds it;
-  // a card must not say both (the reader refuses it).
-  const body = carriedBody(e.type, agreeingBody(e.body, e.deleted));
+  const body = carriedBody(e.type, flaggedBody(e.body, e.deleted));
   return { id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: sha256(canonicalJson(body)), body };
+}
+
+/**
+ * The body as the entity's flag says, which wins. Earlier versions stored bodies that say
+ * otherwise: a restore there kept the body's `deleted: true` (a card saying both is refused by the
+ * reader), and a body may say `"deleted": false` on an entity in the recycle bin. The row stays
+ * as it is: its hash names a version of the design, and the plan reads a restore made there from
+ * the `deleted: true` it kept (planner.ts `actionFor`); the exported card is hashed afresh anyway.
+ */
+function flaggedBody(body: Obj, deleted: boolean): Obj {
+  if (!deleted || !Object.hasOwn(body, 'deleted') || body.deleted === true) return agreeingBody(body, deleted);
+  const out = { ...body };
+  delete out.deleted;
+  return out;
 }
 
 /**

@@ -78,6 +78,32 @@ describe('words: the import plan', () => {
     assert.match(html, /the package's version is older than the environment's/);
   });
 
+  it('a page\'s row says which nested page leaves it and for where, before the import moves it, in the display language', () => {
+    const plan = session({ create: 0, update: 2, conflict: 0, unchanged: 0, kept: 0 }, [
+      { id: 'pm.section', type: 'page', namespace: 'pm', action: 'update', moved: ['pages.child', 'pages.group.pages.deep'], moves: [
+        { path: 'pages.child', page: 'pm.child', to: 'pm.other' },
+        { path: 'pages.group.pages.deep', page: 'pm.deep' },
+      ] },
+      // A service that says only the paths.
+      { id: 'pm.old', type: 'page', namespace: 'pm', action: 'update', moved: ['pages.x'] },
+    ]);
+    const html = planHtml(plan, 'n');
+    assert.match(html, /<div class="moved">no longer holds page <code>pm\.child<\/code> \(<code>pages\.child<\/code>\): the package moves it into page <code>pm\.other<\/code><\/div>/);
+    assert.match(html, /<div class="moved">no longer holds page <code>pm\.deep<\/code> \(<code>pages\.group\.pages\.deep<\/code>\): the package makes it a top-level page<\/div>/);
+    assert.match(html, /<div class="moved">no longer holds <code>pages\.x<\/code>: the package places them elsewhere<\/div>/);
+    // In Russian, as VS Code's bundle says it.
+    const bundle = JSON.parse(readFileSync(path.join(REPO, 'l10n/bundle.l10n.ru.json'), 'utf8')) as Record<string, string>;
+    const ru = planHtml(plan, 'n', undefined, (m, ...args) => bundle[m].replace(/\{(\d+)\}/g, (_all, i: string) => String(args[Number(i)])));
+    assert.match(ru, /больше не содержит страницу <code>pm\.child<\/code> \(<code>pages\.child<\/code>\): пакет переносит её в страницу <code>pm\.other<\/code>/);
+    // What the service sends is text.
+    const hostile = planHtml(session({ create: 0, update: 1, conflict: 0, unchanged: 0, kept: 0 }, [
+      { id: 'pm.s', type: 'page', namespace: 'pm', action: 'update', moves: [{ path: 'pages.c', page: '<button id="apply">', to: '<img src=x>' }] },
+    ]), 'n');
+    assert.match(hostile, /no longer holds page <code>&#60;button id=&#34;apply&#34;&#62;<\/code>/);
+    assert.doesNotMatch(hostile, /<img/);
+    assert.equal(hostile.match(/<button id="apply"/g)?.length, 1, 'the page\'s own Import button only');
+  });
+
   it('a reason that says the package is older, in any language, is not followed by the same note again', () => {
     const older = { id: 'invoices.accountants', type: 'group', namespace: 'invoices', action: 'conflict' as const, older: true };
     const said = { key: 'plan.reason.older' as const, args: { by: 'ana', at: '2026-12-05T10:00:00Z' } };

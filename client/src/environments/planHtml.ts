@@ -37,13 +37,26 @@ export function countsHtml(counts: Record<PlanAction, number>, l10n: Localize = 
   return ACTIONS.map((a) => `<span class="count ${counts[a] ? a : 'zero'}">${countWords(a, counts[a], l10n)}</span>`).join(' ');
 }
 
-/** What an update keeps of the environment's version, and why a conflict is one: the cell under the reason. */
+/** What an update keeps of the environment's version, the pages it moves out, and why a conflict is one: the cell under the reason. */
 function rowNotes(e: ImportPlan['entities'][number], l10n: Localize): string {
   const notes: string[] = [];
   // The engine's reason usually says so already (in any language: by its sentence's key); the flag is shown when it does not.
   const saysOlder = e.said ? e.said.key === 'plan.reason.older' : /older/i.test(e.reason ?? '');
   if (e.older && !saysOlder) notes.push(`<span class="older">${l10n('the package\'s version is older than the environment\'s')}</span>`);
   if (e.kept?.length) notes.push(`<div class="kept">${l10n('keeps the environment\'s {0}', e.kept.map((k) => `<code>${esc(k)}</code>`).join(', '))}</div>`);
+  // A page that leaves this one, and for where: said before the import, which removes it from here.
+  // A service that sends only the paths (`moved`) is shown those.
+  if (e.moves?.length) {
+    for (const m of e.moves) {
+      const page = `<code>${esc(m.page)}</code>`;
+      const at = `<code>${esc(m.path)}</code>`;
+      notes.push(`<div class="moved">${m.to === undefined
+        ? l10n('no longer holds page {0} ({1}): the package makes it a top-level page', page, at)
+        : l10n('no longer holds page {0} ({1}): the package moves it into page {2}', page, at, `<code>${esc(m.to)}</code>`)}</div>`);
+    }
+  } else if (e.moved?.length) {
+    notes.push(`<div class="moved">${l10n('no longer holds {0}: the package places them elsewhere', e.moved.map((k) => `<code>${esc(k)}</code>`).join(', '))}</div>`);
+  }
   return notes.join(' ');
 }
 
@@ -87,7 +100,7 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; } td, th { t
 .badge.unchanged, .count.unchanged, tr.unchanged td { color: var(--vscode-descriptionForeground); }
 .badge.kept, .count.kept { color: var(--vscode-gitDecoration-ignoredResourceForeground); }
 .count { margin-right: 12px; font-size: 1.1em; } .count.zero { color: var(--vscode-descriptionForeground); }
-.older { color: var(--vscode-descriptionForeground); font-style: italic; } .kept { color: var(--vscode-descriptionForeground); font-size: 0.9em; margin-top: 2px; } .deleted { color: var(--vscode-errorForeground); font-size: 0.85em; }
+.older { color: var(--vscode-descriptionForeground); font-style: italic; } .kept { color: var(--vscode-descriptionForeground); font-size: 0.9em; margin-top: 2px; } .moved { color: var(--vscode-gitDecoration-modifiedResourceForeground); font-size: 0.9em; margin-top: 2px; } .deleted { color: var(--vscode-errorForeground); font-size: 0.85em; }
 ul.checks { list-style: none; padding: 0; } li.fail { color: var(--vscode-errorForeground); } .detail { margin-left: 24px; font-family: var(--vscode-editor-font-family); }
 button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 5px 12px; cursor: pointer; }
 button.secondary { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }

@@ -150,7 +150,9 @@ export function formatPlan(env: string, plan: ImportPlan, t: Translator = englis
     for (const e of p.entities.filter((x) => x.action === a && (a !== 'unchanged' || x.kept?.length))) {
       lines.push(`  ${a.padEnd(9)} ${e.type.padEnd(12)} ${e.id}${e.deleted ? t.t('cli.import.deleted') : ''}${a === 'conflict' || a === 'kept' ? `  (${e.reason})` : ''}`);
       if (e.kept?.length) lines.push(`            ${t.t('cli.import.keeps', { list: e.kept.join(', ') })}`);
-      if (e.moved?.length) lines.push(`            ${t.t('cli.import.moves', { list: e.moved.join(', ') })}`);
+      // Each moved page with where it goes; from a service that sends only `moved`, its paths.
+      if (e.moves?.length) for (const m of e.moves) lines.push(`            ${m.to === undefined ? t.t('cli.import.movesToTop', { page: m.page, path: m.path }) : t.t('cli.import.movesInto', { page: m.page, path: m.path, to: m.to })}`);
+      else if (e.moved?.length) lines.push(`            ${t.t('cli.import.moves', { list: e.moved.join(', ') })}`);
     }
   }
   for (const d of p.data) lines.push(`  ${t.t('cli.import.dataLine', { app: d.app, n: d.records, existing: d.existing })}`);

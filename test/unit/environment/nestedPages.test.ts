@@ -11,6 +11,7 @@ import type { Card } from '../../../server/src/core/packaging/format';
 import { isola } from '../packaging/hostile';
 import { mergeBodies } from '../../../server/src/core/environment/merge';
 import { formatPlan } from '../../../server/src/cli/import';
+import { translator } from '../../../server/src/core/l10n';
 
 // Nested menu pages are pages of their namespace (docs/manifest-language.md: a page's `pages`; a
 // `page` reference may name one), carried inside their top page's card. The check and the build
@@ -83,6 +84,7 @@ describe('a menu page moved out of its section or into one', () => {
   const me = Environment.localCaller('dev');
   const NESTED = [{ code: 'section', pages: [{ code: 'child', app: 'a' }] }];
   const FLAT = [{ code: 'section' }, { code: 'child', app: 'a' }];
+  const ELSEWHERE = [{ code: 'section' }, { code: 'other', pages: [{ code: 'child', app: 'a' }] }];
 
   /** A package of workspace `pm` with these pages, built from one source folder (one history). */
   function build(src: string, version: string, pages: unknown[]): string {
@@ -109,11 +111,12 @@ describe('a menu page moved out of its section or into one', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('an update leaves out of a page the nested pages the package places elsewhere, and keeps the others', () => {
-    const placed = { namespace: 'w', placed: new Set(['w.main', 'w.child', 'w.other', 'w.deep']) };
+    const placed = { namespace: 'w', placed: new Map([['w.main', undefined], ['w.child', 'w.other'], ['w.other', undefined], ['w.deep', 'w.main']]) };
     const env = { code: 'main', pages: [{ code: 'group', pages: [{ code: 'child' }, { code: 'own' }] }, { code: 'deep' }, { code: 'stay' }] };
     const m = mergeBodies('page', { code: 'main', pages: [{ code: 'deep', title: 'D' }] }, env, placed);
     assert.deepEqual(m.body.pages, [{ code: 'group', pages: [{ code: 'own' }] }, { code: 'deep', title: 'D' }, { code: 'stay' }]);
     assert.deepEqual(m.moved, ['pages.group.pages.child']);
+    assert.deepEqual(m.moves, [{ path: 'pages.group.pages.child', page: 'w.child', to: 'w.other' }]);
     assert.deepEqual(m.kept, ['pages.group', 'pages.stay']);
     // Without the package's pages, as before: everything the package lacks is kept.
     assert.equal(mergeBodies('page', { code: 'main' }, env).moved, undefined);
@@ -127,7 +130,8 @@ describe('a menu page moved out of its section or into one', () => {
       const plan = await imported(env, build(src, '1.1.0', FLAT));
       const row = (id: string) => plan.entities.find((e) => e.id === id)!;
       assert.deepEqual([row('pm.child').action, row('pm.section').action, row('pm.section').moved], ['create', 'update', ['pages.child']]);
-      assert.match(formatPlan('local', plan), /update +page +pm\.section\n +no longer holds pages\.child: the package places them elsewhere/);
+      assert.deepEqual(row('pm.section').moves, [{ path: 'pages.child', page: 'pm.child' }]);
+      assert.match(formatPlan('local', plan), /update +page +pm\.section\n +no longer holds page pm\.child \(pages\.child\): the package makes it a top-level page\n/);
       assert.equal((await env.entity(me, 'pm.section')).body.pages, undefined);
       const job = await env.waitForJob((await env.startExport(me, { kind: 'workspace', code: 'pm' })).id);
       assert.equal(job.status, 'succeeded', job.error);
@@ -141,6 +145,64 @@ describe('a menu page moved out of its section or into one', () => {
     } finally {
       await env.close();
     }
+  });
+
+  it('moved into another section: the plan names the page, the section it leaves and the one it goes to, before anything changes', async () => {
+    const src = path.join(dir, 'across');
+    const env = await Environment.open({ dataDir: path.join(dir, 'env-across'), name: 'local' });
+    try {
+      await imported(env, build(src, '1.0.0', NESTED));
+      const plan = await planOf(env, build(src, '1.1.0', ELSEWHERE));
+      const row = (id: string) => plan.entities.find((e) => e.id === id)!;
+      assert.deepEqual([row('pm.section').action, row('pm.section').moves], ['update', [{ path: 'pages.child', page: 'pm.child', to: 'pm.other' }]]);
+      assert.match(formatPlan('local', plan), /update +page +pm\.section\n +no longer holds page pm\.child \(pages\.child\): the package moves it into page pm\.other\n/);
+      assert.match(formatPlan('local', plan, translator('ru')), /update +page +pm\.section\n +больше не содержит страницу pm\.child \(pages\.child\): пакет переносит её в страницу pm\.other\n/);
+      const job = await env.waitForJob((await env.startImport(me, { plan: plan.id })).id);
+      assert.equal(job.status, 'succeeded', job.error);
+      const log = (await env.jobLog(me, job.id)).map((l) => l.line);
+      assert.ok(log.includes('menu: pm.section no longer holds page pm.child (pages.child), which the package moves into page pm.other'), log.join('\n'));
+      assert.equal((await env.entity(me, 'pm.section')).body.pages, undefined);
+      assert.deepEqual((await env.entity(me, 'pm.other')).body.pages, [{ code: 'child', app: 'a' }]);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('moved out of a section whose version stays the same (it held the page only as kept): the section is updated, not left holding it', async () => {
+    const src = path.join(dir, 'kept');
+    const env = await Environment.open({ dataDir: path.join(dir, 'env-kept'), name: 'local' });
+    try {
+      await imported(env, build(src, '1.0.0', NESTED));
+      // A version of the section without the page, which is nowhere else: the update keeps it there.
+      const section = { code: 'section', title: 'Section' };
+      const kept = await imported(env, build(src, '1.1.0', [section]));
+      assert.deepEqual(kept.entities.find((e) => e.id === 'pm.section')!.kept, ['pages.child']);
+      // The same version of the section, the page now in another one.
+      const plan = await imported(env, build(src, '1.2.0', [section, ELSEWHERE[1]]));
+      const row = plan.entities.find((e) => e.id === 'pm.section')!;
+      assert.deepEqual([row.action, row.envHash === row.packageHash, row.moves], ['update', true, [{ path: 'pages.child', page: 'pm.child', to: 'pm.other' }]]);
+      assert.match(row.reason ?? '', /holds menu pages the package places elsewhere \(pages\.child\)/);
+      assert.match(formatPlan('local', plan), /update +page +pm\.section\n +no longer holds page pm\.child \(pages\.child\): the package moves it into page pm\.other\n/);
+      assert.equal((await env.entity(me, 'pm.section')).body.pages, undefined, 'the page stands in one place');
+      const job = await env.waitForJob((await env.startExport(me, { kind: 'workspace', code: 'pm' })).id);
+      assert.equal(job.status, 'succeeded', job.error);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('isola import --dry-run says, in English and Russian, which page leaves which section for which', () => {
+    const src = path.join(dir, 'cli');
+    const v1 = build(src, '1.0.0', NESTED);
+    const first = isola(['import', v1], src);
+    assert.equal(first.code, 0, first.out + first.err);
+    const v2 = build(src, '1.1.0', ELSEWHERE);
+    const en = isola(['import', v2, '--dry-run'], src);
+    assert.equal(en.code, 0, en.out + en.err);
+    assert.match(en.out, /\n {2}update +page +pm\.section\n {12}no longer holds page pm\.child \(pages\.child\): the package moves it into page pm\.other\n/);
+    const ru = isola(['import', v2, '--dry-run', '--lang', 'ru'], src);
+    assert.equal(ru.code, 0, ru.out + ru.err);
+    assert.match(ru.out, /\n {2}update +page +pm\.section\n {12}больше не содержит страницу pm\.child \(pages\.child\): пакет переносит её в страницу pm\.other\n/);
   });
 
   it('put into a section it stood beside: the plan fails, naming both, and an export refuses an environment holding it twice', async () => {

@@ -5,7 +5,7 @@ import type { Database, Sql } from './db/database';
 import { EnvError } from './errors';
 import type { ImportPermit } from './importPermit';
 import type { PackageView } from './packageView';
-import { cardToWrite, keptLogLine, keptOf, Merges, pagesPlaced, refineAction } from './merge';
+import { cardToWrite, keptLogLine, keptOf, Merges, movedLogLine, pagesPlaced, refineAction } from './merge';
 import { backupLine } from './planChecks';
 import { actionOf, needsEnvHistory } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lastChange, lockRevision, setMeta, stalePlan, upsertEntities, writeHistories } from './store';
@@ -132,8 +132,8 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
           o.report.log('info', `${step}: ${c.id} ${action === 'conflict' ? (older.has(c.id) ? 'replaced by the package\'s older version' : 'replaced (was changed in the environment)') : action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}${c.deleted ? ' (deleted)' : ''}`);
           const keptLine = action !== 'unchanged' && keptLogLine(step, c.id, keptOf(c, env.get(c.id), merges));
           if (keptLine) o.report.log('info', keptLine);
-          const moved = action !== 'unchanged' && env.get(c.id) ? merges.of(c, env.get(c.id)!).moved : undefined;
-          if (moved) o.report.log('info', `${step}: ${c.id} no longer holds ${moved.join(', ')}: the package places them elsewhere`);
+          const movedLine = action !== 'unchanged' && env.get(c.id) && movedLogLine(step, c.id, merges.of(c, env.get(c.id)!).moves);
+          if (movedLine) o.report.log('info', movedLine);
           o.report.progress(++done, total);
         }
         cancelled();

@@ -20,8 +20,8 @@
  */
 import { canonicalJson, sameJson, sha256 } from '../packaging/canonical';
 import { isEntityList, isPlainObject, SETTING_VALUE } from '../packaging/carry';
-import { nestedPageCodes, type Card } from '../packaging/format';
-import type { EnvEntity, PlanAction } from './types';
+import type { Card } from '../packaging/format';
+import type { EnvEntity, PageMove, PlanAction } from './types';
 import { said, type Said } from './said';
 import { getOwn, setOwn } from '../json/own';
 import { TOP_LISTS } from '../manifest/kinds';
@@ -50,12 +50,20 @@ export interface Merged {
   kept: string[];
   /** Nested menu pages of the environment's left out because the package places them elsewhere (`pages.child`). */
   moved?: string[];
+  /** The same pages, each with its id and where the package places it. */
+  moves?: PageMove[];
 }
 
-/** The menu pages a package places, by id, for an update of a page to leave out those it moved. */
+/**
+ * The menu pages a package places, by id: each with the page that holds it there (its parent page,
+ * at any depth), or undefined for a top-level page.
+ */
+export type PagePlaces = ReadonlyMap<string, string | undefined>;
+
+/** The menu pages a package places, for an update of a page to leave out those it moved. */
 export interface PagesPlaced {
   namespace: string;
-  placed: ReadonlySet<string>;
+  placed: PagePlaces;
 }
 
 /**
@@ -65,7 +73,7 @@ export interface PagesPlaced {
  */
 export function mergeBodies(type: string, pkg: Obj, env: Obj, pages?: PagesPlaced): Merged {
   const kept: string[] = [];
-  const moved: string[] = [];
+  const moved: PageMove[] = [];
   if (type === 'page' && pages?.placed.size) env = withoutMovedPages(pkg, env, pages, '', moved);
   const body = mergeObject(pkg, type === 'app' ? withoutAppManifestLists(env) : env, '', kept, undefined);
   for (const p of targetOwned(type)) {
@@ -75,20 +83,28 @@ export function mergeBodies(type: string, pkg: Obj, env: Obj, pages?: PagesPlace
     if (had) body[p] = env[p];
     else delete body[p];
   }
-  return moved.length ? { body, kept, moved } : { body, kept };
+  return moved.length ? { body, kept, moved: moved.map((m) => m.path), moves: moved } : { body, kept };
 }
 
 /**
- * Ids of the menu pages a package places: its page cards and the pages nested in them, at any
- * depth. A page is one entity wherever it stands, so where the package puts it is where it is.
+ * The menu pages a package places, by id, with the page that holds each: its page cards (top-level
+ * pages) and the pages nested in them, at any depth. A page is one entity wherever it stands, so
+ * where the package puts it is where it is. A page placed twice (which MAN001 refuses in a build)
+ * counts at the top level if it is a page card there, else in the first page that nests it.
  */
-export function pagesPlaced(cards: readonly Pick<Card, 'id' | 'type' | 'namespace' | 'body'>[]): Set<string> {
-  const out = new Set<string>();
-  for (const c of cards) {
-    if (c.type !== 'page') continue;
-    out.add(c.id);
-    for (const code of nestedPageCodes(c.body)) out.add(`${c.namespace}.${code}`);
-  }
+export function pagesPlaced(cards: readonly Pick<Card, 'id' | 'type' | 'namespace' | 'body'>[]): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const nested = (ns: string, holder: string, body: Obj) => {
+    if (!Array.isArray(body.pages)) return;
+    for (const p of body.pages) {
+      if (!isPlainObject(p) || typeof p.code !== 'string') continue;
+      const id = `${ns}.${p.code}`;
+      if (!out.has(id)) out.set(id, holder);
+      nested(ns, id, p);
+    }
+  };
+  for (const c of cards) if (c.type === 'page' && !out.has(c.id)) out.set(c.id, undefined);
+  for (const c of cards) if (c.type === 'page') nested(c.namespace, c.id, c.body);
   return out;
 }
 
@@ -98,7 +114,7 @@ export function pagesPlaced(cards: readonly Pick<Card, 'id' | 'type' | 'namespac
  * export could give back as a project (MAN001). Those the package nests at the same place merge
  * as usual; those it does not place at all are kept.
  */
-function withoutMovedPages(pkg: Obj, env: Obj, pages: PagesPlaced, at: string, moved: string[]): Obj {
+function withoutMovedPages(pkg: Obj, env: Obj, pages: PagesPlaced, at: string, moved: PageMove[]): Obj {
   const list = env.pages;
   if (!Array.isArray(list)) return env;
   const theirs = Array.isArray(pkg.pages) ? (pkg.pages as unknown[]).filter(isPlainObject) : [];
@@ -111,8 +127,10 @@ function withoutMovedPages(pkg: Obj, env: Obj, pages: PagesPlaced, at: string, m
       continue;
     }
     const here = theirs.find((p) => p.code === code);
-    if (!here && pages.placed.has(`${pages.namespace}.${code}`)) {
-      moved.push(`${at}pages.${code}`);
+    const id = `${pages.namespace}.${code}`;
+    if (!here && pages.placed.has(id)) {
+      const to = pages.placed.get(id);
+      moved.push(to === undefined ? { path: `${at}pages.${code}`, page: id } : { path: `${at}pages.${code}`, page: id, to });
       changed = true;
       continue;
     }
@@ -294,8 +312,8 @@ function isCodeList(v: unknown): v is string[] {
 export class Merges {
   private readonly done = new Map<object, Merged>();
 
-  /** `placed`: the ids of the pages the package places (`pagesPlaced`), when it carries any. */
-  constructor(private readonly placed?: ReadonlySet<string>) {}
+  /** `placed`: the pages the package places (`pagesPlaced`), when it carries any. */
+  constructor(private readonly placed?: PagePlaces) {}
 
   /** The merge of `card` with `env`, the entity of the same id. */
   of(card: Pick<Card, 'type' | 'body'>, env: EnvEntity): Merged {
@@ -327,9 +345,18 @@ export function keptOf(card: Pick<Card, 'type' | 'body'>, env: EnvEntity | undef
 /**
  * Refines the action history alone decides (planner.ts `actionFor`): an update or conflict that
  * would write exactly what the environment holds (the package's design with the kept parts is
- * already there, as when an environment's own export comes back) is `unchanged`.
+ * already there, as when an environment's own export comes back) is `unchanged`; a page of the
+ * package's version that holds pages the package places elsewhere (kept there by an earlier update
+ * whose package lacked them) is an `update` that leaves them out.
  */
 export function refineAction<A extends { action: PlanAction; reason?: string; said?: Said }>(base: A, env: EnvEntity | undefined, card: Card, merges = new Merges()): A | { action: PlanAction; reason?: string; said?: Said } {
+  if (env && base.action === 'unchanged' && card.type === 'page') {
+    const moved = merges.of(card, env).moved;
+    if (moved) {
+      const s = said('plan.reason.pagesMoved', { pages: moved.join(', ') });
+      return { action: 'update', reason: s.text, said: s.said };
+    }
+  }
   if (!env || (base.action !== 'update' && base.action !== 'conflict') || env.deleted !== card.deleted) return base;
   const merged = merges.of(card, env);
   if (!sameJson(merged.body, env.body)) return base;
@@ -343,6 +370,16 @@ export function refineAction<A extends { action: PlanAction; reason?: string; sa
 /** The log line of what an update kept of one entity, or undefined when it kept nothing. */
 export function keptLogLine(step: string, id: string, kept: readonly string[]): string | undefined {
   return kept.length ? `${step}: ${id} kept from the environment: ${kept.join(', ')}` : undefined;
+}
+
+/**
+ * The log line of the pages an update left out of a page because the package moved them, each with
+ * where it went (`menu: pm.section no longer holds page pm.child (pages.child), which the package
+ * moves into page pm.other`), or undefined when it left none.
+ */
+export function movedLogLine(step: string, id: string, moves: readonly PageMove[] | undefined): string | undefined {
+  const where = (m: PageMove) => `page ${m.page} (${m.path}), which the package ${m.to === undefined ? 'makes a top-level page' : `moves into page ${m.to}`}`;
+  return moves?.length ? `${step}: ${id} no longer holds ${moves.map(where).join('; ')}` : undefined;
 }
 
 /**

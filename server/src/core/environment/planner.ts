@@ -6,7 +6,7 @@ import { reportOf } from './isolation';
 import { contentDigest, isolationAgainst, languagesCheck, letterCaseCheck, markOlder, nestedAtTop, repeatCheck } from './planChecks';
 import { recordsCheck } from './recordLinks';
 import { recordIdsCheck } from './recordIds';
-import { keptOf, Merges, pagesPlaced, refineAction } from './merge';
+import { keptOf, Merges, pagesPlaced, refineAction, type PagePlaces } from './merge';
 import { mergedCaseLines } from './caseClashes';
 import { bodySchemaProblems } from './bodySchema';
 import type { PackageView } from './packageView';
@@ -114,7 +114,7 @@ function decided(action: PlanAction, key: MessageKey, args?: SaidArgs): Decision
 }
 
 /** One card's row of the plan: what importing it does, and why. */
-function planEntity(c: Card, env: EnvEntity | undefined, history: History, placed: ReadonlySet<string>, envHistory?: History): PlanEntity {
+function planEntity(c: Card, env: EnvEntity | undefined, history: History, placed: PagePlaces, envHistory?: History): PlanEntity {
   // One merge for both the action and what is kept.
   const merges = new Merges(placed);
   // The package's history of the card matters only when the environment has it.
@@ -134,8 +134,9 @@ function planEntity(c: Card, env: EnvEntity | undefined, history: History, place
   if (env) {
     const kept = keptOf(c, env, merges);
     if (kept.length) e.kept = kept;
-    const moved = merges.of(c, env).moved;
+    const { moved, moves } = merges.of(c, env);
     if (moved) e.moved = moved;
+    if (moves) e.moves = moves;
   }
   return e;
 }

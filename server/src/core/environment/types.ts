@@ -59,6 +59,21 @@ export interface PlanEntity {
    * at the top level or in another page (`pages.child`): a page is one entity wherever it stands.
    */
   moved?: string[];
+  /**
+   * The pages of `moved`, each with its id and where the package places it: `to`, the page the
+   * package nests it in, absent when the package makes it a top-level page.
+   */
+  moves?: PageMove[];
+}
+
+/** A nested menu page an update of a page leaves out: where it stood, and where the package places it. */
+export interface PageMove {
+  /** Its path in the page it leaves (`pages.child`, `pages.group.pages.child`). */
+  path: string;
+  /** Its id (`pm.child`). */
+  page: string;
+  /** The page the package nests it in (`pm.other`); absent when the package makes it a top-level page. */
+  to?: string;
 }
 
 /** One check of an import, passed or failed. */

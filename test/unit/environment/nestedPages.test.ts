@@ -191,6 +191,26 @@ describe('a menu page moved out of its section or into one', () => {
     }
   });
 
+  it('moved out of a section the package no longer carries: the plan fails, naming the page, the section and the way out', async () => {
+    const src = path.join(dir, 'dropped');
+    const env = await Environment.open({ dataDir: path.join(dir, 'env-dropped'), name: 'local' });
+    try {
+      await imported(env, build(src, '1.0.0', NESTED));
+      const plan = await planOf(env, build(src, '1.1.0', [ELSEWHERE[1]]));
+      const types = plan.checks.find((c) => c.name === 'types')!;
+      assert.equal(plan.ok, false);
+      assert.match(types.message, /^1 page the package places is also nested in a page the environment holds and the package does not carry/);
+      assert.deepEqual(types.details, ['pm.child: nested in page pm.other in the package, and nested in page pm.section in the environment, which the package does not carry and an import does not change: carry page pm.section in the package without it (marked deleted, if it should go), or remove it from page pm.section first (PUT /v1/entities/pm.section with a body without it)']);
+      // The first way out: the section carried, marked deleted; the update leaves the page out of it.
+      const again = await imported(env, build(src, '1.2.0', [{ code: 'section', deleted: true }, ELSEWHERE[1]]));
+      assert.deepEqual(again.entities.find((e) => e.id === 'pm.section')!.moves, [{ path: 'pages.child', page: 'pm.child', to: 'pm.other' }]);
+      const job = await env.waitForJob((await env.startExport(me, { kind: 'workspace', code: 'pm' })).id);
+      assert.equal(job.status, 'succeeded', job.error);
+    } finally {
+      await env.close();
+    }
+  });
+
   it('isola import --dry-run says, in English and Russian, which page leaves which section for which', () => {
     const src = path.join(dir, 'cli');
     const v1 = build(src, '1.0.0', NESTED);

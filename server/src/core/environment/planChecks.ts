@@ -7,6 +7,7 @@ import type { Sql } from './db/database';
 import { isolationFindings, type IsolationFinding, type PackageScope } from './isolation';
 import type { PackageView } from './packageView';
 import type { EarlierImport } from './store';
+import type { PagePlaces } from './merge';
 import type { EnvEntity, ImportCheck, ImportPlan, PlanEntity } from './types';
 import { english, type Translator } from '../l10n';
 import { checkSaying, say, setReason, type Said } from './said';
@@ -246,4 +247,25 @@ export function nestedAtTop(cards: readonly { id: string; type: CardType; namesp
   if (!holder.size) return [];
   return others.filter((o) => o.type === 'page' && holder.has(o.id)).map((o) =>
     `${o.id}: nested in page ${holder.get(o.id)!} in the package, a top-level page in the environment, which an import does not remove: keep it at the top level in the package, or give the nested page another code`);
+}
+
+/**
+ * A line per menu page the package places that the environment holds nested in a page the package
+ * does not carry (`kept`, top-level pages of the package's namespaces): an import changes no
+ * entity the package lacks, so that page would go on holding it, two pages of one id that no export
+ * could give back as a project (MAN001). A page the package carries leaves such a page out itself
+ * (merge.ts `withoutMovedPages`), so the way out is to carry it.
+ */
+export function nestedInKept(placed: PagePlaces, kept: readonly Pick<EnvEntity, 'id' | 'namespace' | 'body'>[]): string[] {
+  const lines: string[] = [];
+  for (const k of kept) {
+    for (const code of nestedPageCodes(k.body)) {
+      const id = `${k.namespace}.${code}`;
+      if (!placed.has(id)) continue;
+      const to = placed.get(id);
+      lines.push(`${id}: ${to === undefined ? 'a top-level page' : `nested in page ${to}`} in the package, and nested in page ${k.id} in the environment, which the package does not carry and an import does not change: ` +
+        `carry page ${k.id} in the package without it (marked deleted, if it should go), or remove it from page ${k.id} first (PUT /v1/entities/${k.id} with a body without it)`);
+    }
+  }
+  return lines;
 }

@@ -3,14 +3,14 @@ import type { Catalog } from '../catalog/catalog';
 import { FORMAT_VERSION, type Card, type History } from '../packaging/format';
 import type { Sql } from './db/database';
 import { reportOf } from './isolation';
-import { contentDigest, isolationAgainst, languagesCheck, letterCaseCheck, markOlder, nestedAtTop, repeatCheck } from './planChecks';
+import { contentDigest, isolationAgainst, languagesCheck, letterCaseCheck, markOlder, nestedAtTop, nestedInKept, repeatCheck } from './planChecks';
 import { recordsCheck } from './recordLinks';
 import { recordIdsCheck } from './recordIds';
 import { keptOf, Merges, pagesPlaced, refineAction, type PagePlaces } from './merge';
 import { mergedCaseLines } from './caseClashes';
 import { bodySchemaProblems } from './bodySchema';
 import type { PackageView } from './packageView';
-import { earlierImport, holdsEntities, getRevision, getSettings, historyOf, planRows, recordCounts } from './store';
+import { earlierImport, getEntities, holdsEntities, getRevision, getSettings, historyOf, planRows, recordCounts } from './store';
 import { newId } from './users';
 import type { Caller, EnvEntity, ImportCheck, ImportPlan, Job, PlanAction, PlanEntity } from './types';
 import type { MessageKey } from '../l10n';
@@ -202,12 +202,18 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // An id names one entity whatever its type: a card of another type would turn the environment's
   // entity into something else (an app into a setting, its records left without their app).
   const retyped = view.cards.filter((c) => { const e = envRows.get(c.id); return e !== undefined && e.type !== c.type; });
+  // A menu page stands in one place: not left at the top level, nor in a page the package lacks.
+  const placed = pagesPlaced(view.cards);
   const pagesAtTop = nestedAtTop(view.cards, read.others);
+  const keptPages = placed.size ? read.others.filter((o) => o.type === 'page').map((o) => o.id) : [];
+  const pagesInKept = keptPages.length ? nestedInKept(placed, [...(await getEntities(ctx.db, keptPages)).values()]) : [];
   checks.push(retyped.length
-    ? checkSaying('types', false, 'plan.types.failed', { n: retyped.length }, [...retyped.map((c) => `${c.id}: ${c.type} in the package, ${envRows.get(c.id)!.type} in the environment`), ...pagesAtTop])
+    ? checkSaying('types', false, 'plan.types.failed', { n: retyped.length }, [...retyped.map((c) => `${c.id}: ${c.type} in the package, ${envRows.get(c.id)!.type} in the environment`), ...pagesAtTop, ...pagesInKept])
     : pagesAtTop.length
-      ? checkSaying('types', false, 'plan.types.pages', { n: pagesAtTop.length }, pagesAtTop)
-      : checkSaying('types', true, 'plan.types.ok'));
+      ? checkSaying('types', false, 'plan.types.pages', { n: pagesAtTop.length }, [...pagesAtTop, ...pagesInKept])
+      : pagesInKept.length
+        ? checkSaying('types', false, 'plan.types.pagesKept', { n: pagesInKept.length }, pagesInKept)
+        : checkSaying('types', true, 'plan.types.ok'));
   // A card the schema refuses is one a retrieve would turn into a manifest that fails MAN002. One
   // whose body the environment holds already (the same hash) writes nothing new: not judged again
   // (a tenth of a second of a 10,000-card plan on a busy machine).
@@ -225,7 +231,6 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // Said once the entities are known: whether the package is older than what the environment has.
   const repeatAt = checks.length;
 
-  const placed = pagesPlaced(view.cards);
   let entities: PlanEntity[] = view.cards.map((c) => planEntity(c, envRows.get(c.id), view.history, placed));
   // A conflict by hashes alone may be a version the environment's history knows, an update may
   // undo a restore made here (actionOf).

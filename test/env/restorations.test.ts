@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Environment } from '../../server/src/core/environment/environment';
+import { PackageReader } from '../../server/src/core/packaging/reader';
 import { isola } from '../unit/packaging/hostile';
 
 const me = Environment.localCaller('ops');
@@ -114,5 +115,25 @@ describe('a workspace\'s own deleted flag', () => {
     assert.equal(JSON.parse(readFileSync(path.join(into, 'dws', 'dws.isola.json'), 'utf8')).deleted, true);
     ok(isola(['retrieve', '--package', 'dws'], dir), 'retrieve');
     assert.equal(JSON.parse(readFileSync(path.join(dir, 'd.isola.json'), 'utf8')).deleted, true);
+  });
+
+  it('set in the environment is the version its export, unpacked and built again, carries', async () => {
+    const into = path.join(dir, '..', `${path.basename(dir)}-unpacked`);
+    ok(isola(['build', '--package', 'dws', '--out', path.join(into, 'again.isolapkg')], into), 'build the unpacked project');
+    const cardOf = async (file: string) => {
+      const r = await PackageReader.open(file);
+      try {
+        return (await r.cards()).find((c) => c.card.id === 'dws')!.card;
+      } finally {
+        r.close();
+      }
+    };
+    const exported = await cardOf(path.join(dir, 'exp.isolapkg'));
+    const rebuilt = await cardOf(path.join(into, 'again.isolapkg'));
+    assert.equal(exported.deleted, true);
+    assert.equal(exported.body.deleted, true, 'the body says deleted, as a build\'s does');
+    assert.equal(rebuilt.hash, exported.hash, 'the same version, not a new one nobody made');
+    const env = await withEnv(dir, (env) => env.entity(me, 'dws'));
+    assert.equal(env.hash, exported.hash);
   });
 });

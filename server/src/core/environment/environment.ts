@@ -197,7 +197,10 @@ export class Environment {
     // next import of a package that deletes the entity is a conflict, and a retrieve shows it.
     if (change.deleted === false && change.body?.deleted === true) throw badRequest('"body" says "deleted": true and "deleted" says false: leave "deleted" out of the body to restore the entity');
     const deleted = change.deleted ?? (change.body?.deleted === true || e.deleted);
-    const body = agreeingBody(change.body ?? e.body, deleted);
+    // Deleted, the body says so too, as a build's card of a deleted entity does: the export,
+    // unpacked and built again, is then the version the environment holds, not a new one.
+    const agreeing = agreeingBody(change.body ?? e.body, deleted);
+    const body = deleted && agreeing.deleted !== true ? { ...agreeing, deleted: true } : agreeing;
     // A solution's members are what an import or export of it may reach (writeScope.ts): adding a
     // workspace or module there needs the rights on it.
     requireMemberRights(caller, [{ ...e, body }], new Map([[id, e]]));

@@ -51,6 +51,8 @@ export function actionFor(env: EnvEntity | undefined, card: { hash: string; dele
     if (env.deleted && !card.deleted && env.changedHere) return decided('conflict', 'plan.reason.deletedHere', { by: env.updatedBy, at: env.updatedAt });
     return decided('update', 'plan.reason.inHistory');
   }
+  // Deleted there by a user, whose body now says so (a new hash): told as the deletion it is.
+  if (env.deleted && !card.deleted && env.changedHere) return decided('conflict', 'plan.reason.deletedHere', { by: env.updatedBy, at: env.updatedAt });
   return decided('conflict', 'plan.reason.changedHere', { by: env.updatedBy, at: env.updatedAt });
 }
 

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { safeDefaults } from '../../../server/src/core/unpack/layout';
 import { appManifest, configuration, expectDiagnostic, run, solution, workspace } from './fixtures';
 
 describe('MAN003 broken include or file', () => {
@@ -227,5 +228,61 @@ describe('MAN003 names an unpack would refuse to write', () => {
       'w/scripts/p.aux.ts': 'export {};\n',
     });
     c.none('MAN003');
+  });
+
+  // A script's or template's entry keeps its file's extension, and an unpack into a new folder
+  // writes the file back with it unless it is one it writes no file with: that one is refused here
+  // first, and every other is taken back (test/unit/unpack/lossless.test.ts).
+  it('fires for a script or template extension an unpack does not write (a program, not letters and digits), at the path', async () => {
+    const c = await run({
+      'w/w.isola.json': workspace('w', {
+        apps: [{ code: 'deal' }],
+        processes: [{ code: 'p', scripts: [{ code: 'a', file: 'scripts/run.sh' }, { code: 'b', file: 'scripts/b.vue' }] }],
+        templates: [{ code: 't', file: 'templates/t.EXE' }, { code: 'u', file: 'templates/u.a b' }, { code: 'v', file: 'templates/v.png' }],
+        // Records are written as `data/<app>.jsonl` whatever the file was called: not judged.
+        data: { deal: 'data/deal.sh' },
+      }),
+      'w/scripts/run.sh': 'export {};\n',
+      'w/scripts/b.vue': '<template></template>\n',
+      'w/templates/t.EXE': 'MZ',
+      'w/templates/u.a b': 'x',
+      'w/templates/v.png': 'png',
+      'w/data/deal.sh': '{"id":"1"}\n',
+    });
+    const ds = c.of('MAN003');
+    assert.deepEqual(ds.map((d) => c.text(d)), ['scripts/run.sh', 'templates/t.EXE', 'templates/u.a b']);
+    expectDiagnostic(c, ds[0], {
+      code: 'MAN003', severity: 'error', file: 'w/w.isola.json',
+      message: ['Script file `scripts/run.sh` has the extension `.sh`, which a desktop runs as a program when the file is opened', 'into a new folder', 'could not take back what it built', 'rename the file'],
+    });
+    assert.match(ds[1].message, /^Template file `templates\/t\.EXE` has the extension `\.EXE`, which a desktop runs as a program/);
+    assert.match(ds[2].message, /^Template file `templates\/u\.a b` has the extension `\.a b`, which is not 1 to 16 ASCII letters and digits/);
+  });
+
+  it('does not fire for ordinary extensions of images, documents with macros, other script languages, or none', async () => {
+    const files = ['t.png', 't.jpg', 't.odg', 't.xlsm', 't.docm', 't.DOCX', 'plain'];
+    const c = await run({
+      'w/w.isola.json': workspace('w', {
+        processes: [{ code: 'p', scripts: [{ code: 'a', file: 'scripts/a.vue' }, { code: 'b', file: 'scripts/b' }, { code: 'c', file: 'scripts/c.gitattributes' }] }],
+        templates: files.map((f, i) => ({ code: `t${i}`, file: `templates/${f}` })),
+      }),
+      'w/scripts/a.vue': 'x', 'w/scripts/b': 'x', 'w/scripts/c.gitattributes': 'x',
+      ...Object.fromEntries(files.map((f) => [`w/templates/${f}`, 'x'])),
+    });
+    c.none('MAN003');
+  });
+
+  it('fires for exactly the extensions the unpack gives a file otherwise', async () => {
+    const exts = ['.png', '.vue', '.exe', '.Bat', '.lnk', '.desktop', '.sh', '.ps1', '.docm', '.a-b', '.\u00e9', `.${'x'.repeat(16)}`, `.${'x'.repeat(17)}`];
+    const c = await run({
+      'w/w.isola.json': workspace('w', { templates: exts.map((e, i) => ({ code: `t${i}`, file: `templates/t${i}${e}` })) }),
+      ...Object.fromEntries(exts.map((e, i) => [`w/templates/t${i}${e}`, 'x'])),
+    });
+    const flagged = new Set(c.of('MAN003').map((d) => c.text(d)));
+    for (const [i, e] of exts.entries()) {
+      const renamed = safeDefaults([`templates/t${i}${e}`]).why !== undefined;
+      assert.equal(flagged.has(`templates/t${i}${e}`), renamed, `${e}: flagged ${flagged.has(`templates/t${i}${e}`)}, renamed by unpack ${renamed}`);
+    }
+    assert.equal(flagged.size, 9, [...flagged].join(', '));
   });
 });

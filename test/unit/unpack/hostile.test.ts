@@ -141,7 +141,12 @@ describe('unpack trusts the package no more than the reader does', () => {
       { code: 'a/b', ext: '.ts', want: 'ws/scripts/script.ts' },
       { code: '../../x', ext: '.ts', want: 'ws/scripts/script.ts' },
       { code: 'x', ext: '.sh', want: 'ws/scripts/x.ts' },
-      { code: 'x', ext: '.gitattributes', want: 'ws/scripts/x.ts' },
+      { code: 'x', ext: '.bat', want: 'ws/scripts/x.ts' },
+      { code: 'x', ext: '.lnk', want: 'ws/scripts/x.ts' },
+      { code: 'x', ext: '.ts\u202egpj', want: 'ws/scripts/x.ts' },
+      // An ordinary extension is the file's own, kept so the next build names its entry alike.
+      { code: 'x', ext: '.vue', want: 'ws/scripts/x.vue' },
+      { code: 'x', ext: '.gitattributes', want: 'ws/scripts/x.gitattributes' },
       { code: 'main', ext: '.ts', want: 'ws/scripts/main.ts' },
     ];
     for (const c of cases) {
@@ -155,7 +160,7 @@ describe('unpack trusts the package no more than the reader does', () => {
       assert.deepEqual(layout.files.map((f) => f.file), [c.want], `${c.code}${c.ext}`);
       const named = (layout.manifests[0].value.processes as { scripts: { file: string }[] }[])[0].scripts[0].file;
       assert.equal(`ws/${named}`, c.want);
-      assert.equal(layout.notes.length, c.code === 'main' ? 0 : 1, JSON.stringify(layout.notes));
+      assert.equal(layout.notes.length, c.want === `ws/scripts/${c.code}${c.ext}` ? 0 : 1, JSON.stringify(layout.notes));
     }
     // The folder's own manifest decides first: a name it gives is kept, and nothing is said.
     const sh = entry('scripts/ws.p.x.sh', 'echo');

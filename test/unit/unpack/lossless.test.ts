@@ -99,3 +99,37 @@ describe('unpack is lossless over generated projects (every package that builds)
     });
   }
 });
+
+describe('unpack takes back every file name a build makes', () => {
+  it('scripts and templates of any ordinary extension, or none, come back under it: the rebuilt cards hash alike, and nothing is noted', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-ext-'));
+    try {
+      const templates = ['t.png', 't.jpg', 't.odg', 't.xlsm', 't.docm', 't.DOCX', 'letter'];
+      mkdirSync(path.join(dir, 'ws/scripts'), { recursive: true });
+      mkdirSync(path.join(dir, 'ws/templates'), { recursive: true });
+      for (const [i, f] of templates.entries()) writeFileSync(path.join(dir, 'ws/templates', f), `template ${i}`);
+      for (const f of ['b.vue', 'plain', 'plain2', 'a.js']) writeFileSync(path.join(dir, 'ws/scripts', f), `// ${f}\n`);
+      writeFileSync(path.join(dir, 'ws/ws.isola.json'), JSON.stringify({
+        kind: 'workspace', code: 'ws', title: 'WS',
+        templates: templates.map((f, i) => ({ code: `t${i}`, file: `templates/${f}` })),
+        processes: [
+          { code: 'p', scripts: [{ code: 'a', file: 'scripts/a.js' }, { code: 'b', file: 'scripts/b.vue' }, { code: 'q', file: 'scripts/plain' }] },
+          // Its script's first name, `scripts/q`, is taken: the next one must not read as an extension.
+          { code: 'p2', scripts: [{ code: 'q', file: 'scripts/plain2' }] },
+        ],
+      }));
+      assert.deepEqual(await findings(dir), []);
+      const { before, after, result, unpacked } = await roundTrip(dir, 'workspace', 'ws');
+      assert.deepEqual(result.notes, []);
+      assert.deepEqual(after.cards, before.cards);
+      const written = result.files.map((f) => f.file).filter((f) => /\/(scripts|templates)\//.test(f)).sort();
+      assert.deepEqual(written, [
+        'ws/scripts/a.js', 'ws/scripts/b.vue', 'ws/scripts/p2_q', 'ws/scripts/q',
+        'ws/templates/t0.png', 'ws/templates/t1.jpg', 'ws/templates/t2.odg', 'ws/templates/t3.xlsm', 'ws/templates/t4.docm', 'ws/templates/t5.DOCX', 'ws/templates/t6',
+      ]);
+      assert.deepEqual(await findings(unpacked), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

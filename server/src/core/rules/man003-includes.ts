@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import { isManifestPath } from '../manifest/host';
 import { SOLUTION_MEMBER_KINDS } from '../manifest/kinds';
 import type { OutsidePath } from '../manifest/linkedPath';
 import type { MessageKey, Translator } from '../l10n';
 import type { LinkedFile } from '../manifest/types';
+import { extensionProblem } from '../unpack/extensions';
 import { unportablePart, type SegmentProblem } from '../unpack/names';
 import { Finding, finding, Rule } from './rule';
 
@@ -14,7 +16,7 @@ export const man003: Rule = {
   code: 'MAN003',
   severity: 'error',
   title: 'Broken include or file',
-  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, a script, template or data file whose name not every file system takes or that differs from another named file only in letter case, an include that does not exist or is not a manifest, an include cycle, a script, template or data file that does not exist, a script or template that cannot be read (not a regular file, not permitted, or larger than 64 MB), or a data file with a line that is not a record (a JSON object with an `id`), or data keyed by an app the namespace does not declare.',
+  description: 'An `includes` path or a script, template or data file that is absolute or leads outside the project, a script, template or data file whose name not every file system takes or that differs from another named file only in letter case, a script or template file whose extension an unpack would not write (not 1 to 16 letters and digits, or one a desktop runs as a program when the file is opened, such as `.exe` or `.sh`), an include that does not exist or is not a manifest, an include cycle, a script, template or data file that does not exist, a script or template that cannot be read (not a regular file, not permitted, or larger than 64 MB), or a data file with a line that is not a record (a JSON object with an `id`), or data keyed by an app the namespace does not declare.',
   check(m, ctx) {
     const out: Finding[] = [];
     const { includeTarget, cycleLinks } = ctx.project.packageMap;
@@ -50,6 +52,13 @@ export const man003: Rule = {
       if (l.role !== 'include' && !l.outside) {
         const bad = unportablePart(l.file);
         if (bad) out.push(finding(this, m, ctx, at, t.t('man003.unportable', { role: t.t(ROLE_NAMES[l.role]), spec: l.spec, why: unportableWhy(bad, t) })));
+        // A script's or template's entry keeps the file's extension, and the unpack writes it back
+        // only with one it writes at all (`extensionProblem`): the one decision for both.
+        const ext = !bad && l.role !== 'data' ? extensionProblem(path.posix.extname(l.file)) : undefined;
+        if (ext) {
+          const why = t.t(ext.why === 'runs' ? 'man003.ext.runs' : 'man003.ext.unusual', { ext: ext.ext });
+          out.push(finding(this, m, ctx, at, t.t('man003.extension', { role: t.t(ROLE_NAMES[l.role]), spec: l.spec, why })));
+        }
         const twin = ctx.project.linkCaseTwins().get(l);
         if (twin) {
           out.push(finding(this, m, ctx, at, t.t('man003.caseTwin', {

@@ -2,7 +2,8 @@ import type { Card, Descriptor } from '../packaging/format';
 import { fileRef } from '../packaging/fileRefs';
 import { UnpackRefused } from './errors';
 import { nameOfCode } from './names';
-import { extOf, FileNamer, stringAt } from './layout';
+import { entryExtension } from './extensions';
+import { FileNamer, stringAt } from './layout';
 import type { ManifestDraft } from './manifestDrafts';
 import { byCode, isObj, Obj } from './manifestLists';
 
@@ -21,7 +22,7 @@ export class EntityFiles {
   name(m: ManifestDraft, el: Obj, c: Card, hint: Obj | undefined, fromPackage: boolean): void {
     const ref = fileRef(el.file);
     if (ref && c.type === 'template') {
-      this.attach(m, ref, [`templates/${nameOfCode(c.code)}${extOf(ref.file)}`], stringAt(hint, 'file'), `template ${c.code}`, (s) => (el.file = s), fromPackage);
+      this.attach(m, ref, [`templates/${nameOfCode(c.code)}${entryExtension(ref.file, 'templates/files', c.id)}`], stringAt(hint, 'file'), `template ${c.code}`, (s) => (el.file = s), fromPackage);
     } else if (c.type === 'template' && typeof el.file === 'string') this.unnamed(m, el, `template ${c.code}`);
     if (Array.isArray(el.scripts)) {
       for (const s of el.scripts) {
@@ -32,12 +33,15 @@ export class EntityFiles {
           continue;
         }
         const code = typeof s.code === 'string' ? s.code : 'script';
-        const ext = extOf(r.file);
+        // The file's own extension, none included: the next build names the entry, so hashes the card, by it.
+        const ext = entryExtension(r.file, 'scripts', `${c.id}.${code}`);
         const was = stringAt(byCode(hint?.scripts, code), 'file');
         // Named after codes: a device name Windows reserves gets a `_` (`aux.ts` → `aux_.ts`), as does
-        // an owner's (`aux.run.ts` is a device name too).
+        // an owner's (`aux.run.ts` is a device name too). Without an extension, codes are joined by
+        // `_`: in `scripts/run.s` the next build would read `.s` as one.
         const [name, owner] = [nameOfCode(code), nameOfCode(c.code)];
-        this.attach(m, r, [`scripts/${name}${ext}`, `scripts/${owner}.${code}${ext}`, `scripts/${c.type}.${c.code}.${code}${ext}`], was, `script ${code} of ${c.type} ${c.code}`, (spec) => (s.file = spec), fromPackage);
+        const dot = ext ? '.' : '_';
+        this.attach(m, r, [`scripts/${name}${ext}`, `scripts/${owner}${dot}${code}${ext}`, `scripts/${c.type}${dot}${c.code}${dot}${code}${ext}`], was, `script ${code} of ${c.type} ${c.code}`, (spec) => (s.file = spec), fromPackage);
       }
     }
   }

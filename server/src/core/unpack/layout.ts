@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { UnpackRefused } from './errors';
+import { extensionProblem, extensionProblemText } from './extensions';
 import { foldedPath, joinInside, nameOfCode, relativeTo, unportablePart } from './names';
 
 type Obj = Record<string, unknown>;
@@ -75,18 +76,15 @@ export function packageHintProblem(file: string, manifestDir: string, firstDefau
 }
 
 /**
- * The extensions a file an unpack names may have in each folder it names files in, and the one
- * it gets when the package's is not among them. The extension comes from the package's entry,
- * so without this a package could write `scripts/x.sh` or a template that opens as a program.
- * A template may have none: nothing opens such a file on its own.
+ * The folders an unpack names files in, the extension a file gets there when the package's is
+ * one it does not write (`extensionProblem`), and what a file is named after when its codes give
+ * no name. A template loses the extension rather than take another (nothing opens a file without
+ * one on its own), a script becomes `.ts`; data files are always `.jsonl` (the unpack writes their records).
  */
-const FOLDER_EXTENSIONS: Readonly<Record<string, { allowed: ReadonlySet<string>; fallback: string; word: string }>> = {
-  scripts: { allowed: new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx']), fallback: '.ts', word: 'script' },
-  templates: {
-    allowed: new Set(['', '.docx', '.doc', '.dotx', '.xlsx', '.xls', '.xltx', '.pptx', '.potx', '.odt', '.ott', '.ods', '.ots', '.odp', '.rtf', '.pdf', '.txt', '.html', '.htm', '.xml', '.csv', '.md', '.json']),
-    fallback: '', word: 'template',
-  },
-  data: { allowed: new Set(['.jsonl']), fallback: '.jsonl', word: 'data' },
+const FOLDERS: Readonly<Record<string, { fallback: string; word: string }>> = {
+  scripts: { fallback: '.ts', word: 'script' },
+  templates: { fallback: '', word: 'template' },
+  data: { fallback: '.jsonl', word: 'data' },
 };
 
 /** A default name's part after its folder: codes joined by dots (`approve.main`), as a schema code allows them. */
@@ -96,14 +94,15 @@ const DEFAULT_STEM = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
  * The defaults of a request made safe. They are made of codes and an entry's extension from the
  * package, which the reader judges but an environment may hold from before it did (a script
  * coded `.github/workflows/ci` or `planted.isola`): so each must be one file right in its folder
- * (`scripts/`, `templates/`, `data/`), not hidden, not a manifest, with an allowed extension, as
- * `packageHintProblem` asks of a hint. A default with another extension gets its folder's; one
+ * (`scripts/`, `templates/`, `data/`), not hidden, not a manifest, with an extension the unpack
+ * writes (`extensionProblem`, which MAN003 holds a project's files to), as `packageHintProblem`
+ * asks of a hint. A default with another extension gets its folder's; one
  * with any other fault is dropped, and when none is left the file is named after what it is
  * (`scripts/script.ts`). Returns the safe defaults and, when they differ, why.
  */
 export function safeDefaults(defaults: string[]): { defaults: string[]; why?: string } {
   const folder = defaults[0]?.split('/')[0] ?? '';
-  const rules = Object.hasOwn(FOLDER_EXTENSIONS, folder) ? FOLDER_EXTENSIONS[folder] : undefined;
+  const rules = Object.hasOwn(FOLDERS, folder) ? FOLDERS[folder] : undefined;
   if (!rules) return { defaults };
   const out: string[] = [];
   let why: string | undefined;
@@ -119,8 +118,9 @@ export function safeDefaults(defaults: string[]): { defaults: string[]; why?: st
       why ??= fault;
       continue;
     }
-    const safe = rules.allowed.has(foldedPath(ext)) ? d : `${folder}/${stem}${rules.fallback}`;
-    if (safe !== d) why ??= `not a file its folder takes (\`${ext}\`)`;
+    const bad = extensionProblem(ext);
+    const safe = bad ? `${folder}/${stem}${rules.fallback}` : d;
+    if (bad) why ??= `a file with the extension ${extensionProblemText(bad)}`;
     if (!out.includes(safe)) out.push(safe);
   }
   if (!out.length) out.push(`${folder}/${rules.word}${rules.fallback}`);

@@ -92,5 +92,37 @@ for (const backend of backends()) {
         if (finished && restored) assert.ok(finished.finishedAt! <= restored.backup.restoredAt!, `round ${round}: both went ahead at once (import finished ${finished.finishedAt}, restore began ${restored.backup.restoredAt})`);
       }
     });
+
+    it('a change made while another commits (an import, a restore) applies to what that one wrote, never to the version read before it', async () => {
+      if (!(await env.entities(admin, 'invoices')).length) await env.waitForJob((await env.startImport(admin, { plan: (await planOf(invoices)).id })).id);
+      const id = (await env.entities(admin, 'invoices')).find((e) => e.type === 'app' && !e.deleted)!.id;
+      const before = await env.entity(admin, id);
+      const title = `Renamed while the change waited ${backend.name}`;
+      // What an import that holds the revision lock does to a PUT on PostgreSQL (it waits, then
+      // goes on): the other writer commits after the PUT has read the entity and before it locks.
+      const db = (env as unknown as { db: { transaction: (fn: (tx: unknown) => Promise<unknown>) => Promise<unknown> } }).db;
+      const own = db.transaction.bind(db);
+      let once = true;
+      db.transaction = async (fn) => {
+        if (once) {
+          once = false;
+          await env.changeEntity(alice, id, { body: { ...before.body, title } });
+        }
+        return own(fn);
+      };
+      try {
+        const deleted = await env.changeEntity(admin, id, { deleted: true });
+        assert.equal(deleted.body.title, title, 'the change is made over what committed before it');
+      } finally {
+        db.transaction = own;
+      }
+      const now = await env.entity(admin, id);
+      assert.equal(now.deleted, true);
+      assert.equal(now.body.title, title, 'the other writer\'s title is not written over with the one read before it');
+      const history = now.history.map((h) => h.hash);
+      assert.equal(history[history.length - 1], now.hash);
+      assert.ok(!history.slice(-2).includes(before.hash), `no version goes back to the one read before: ${history.join(', ')}`);
+      await env.changeEntity(admin, id, { deleted: false, body: before.body });
+    });
   });
 }

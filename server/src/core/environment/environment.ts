@@ -176,12 +176,39 @@ export class Environment {
    * what belongs to the target only (a workspace's title, a setting's value) keeps the hash.
    */
   async changeEntity(caller: Caller, id: string, change: { body?: Record<string, unknown>; deleted?: boolean }): Promise<EnvEntity> {
-    const e = (await getEntities(this.db, [id])).get(id);
-    if (!e) throw notFound(`no entity ${shownId(id)}`);
-    requireRights(caller, [e.namespace], `changing ${id}`);
+    const seen = (await getEntities(this.db, [id])).get(id);
+    if (!seen) throw notFound(`no entity ${shownId(id)}`);
+    requireRights(caller, [seen.namespace], `changing ${id}`);
     if (change.body !== undefined && (typeof change.body !== 'object' || change.body === null || Array.isArray(change.body))) throw badRequest('"body" must be a JSON object');
     if (change.body !== undefined && deeperThan(change.body)) throw badRequest(`"body" nests objects or lists deeper than ${MAX_JSON_DEPTH} levels`);
     if (change.deleted !== undefined && typeof change.deleted !== 'boolean') throw badRequest('"deleted" must be true or false');
+    // The body's own `deleted: true` and the recycle-bin flag say the same thing (a build puts both
+    // on a deleted entity's card): a restore drops it from the body, so the design changed and the
+    // next import of a package that deletes the entity is a conflict, and a retrieve shows it.
+    if (change.deleted === false && change.body?.deleted === true) throw badRequest('"body" says "deleted": true and "deleted" says false: leave "deleted" out of the body to restore the entity');
+    // Judged first on the entity as read, so a bad request waits for no lock; then again on the
+    // entity as it is once the revision is locked: an import or a restore committed in between
+    // (PostgreSQL makes the change wait for it) is what the change applies to, never written over
+    // with a body and a hash worked out from the version before it.
+    this.changedEntity(caller, seen, change);
+    const at = new Date().toISOString();
+    let out: EnvEntity | undefined;
+    await this.db.transaction(async (tx) => {
+      const rev = await lockRevision(tx);
+      const e = (await getEntities(tx, [id])).get(id);
+      if (!e) throw notFound(`no entity ${shownId(id)}`);
+      const { body, hash, deleted } = this.changedEntity(caller, e, change);
+      await tx.query(`UPDATE entities SET body = $2, hash = $3, deleted = $4, updated_at = $5, updated_by = $6, job_id = NULL WHERE id = $1`, [id, JSON.stringify(body), hash, deleted, at, caller.name]);
+      const h = entriesOf(await historyOf(tx, [id]), id) ?? [];
+      if (h[h.length - 1]?.hash !== hash) await writeHistory(tx, id, [...h, { hash, at }]);
+      await bumpRevision(tx, rev, [e.namespace]);
+      out = { ...e, body, hash, deleted, updatedAt: at, updatedBy: caller.name };
+    });
+    return out!;
+  }
+
+  /** What `changeEntity` writes over entity `e`: refused (4xx) when the change may not be made. */
+  private changedEntity(caller: Caller, e: EnvEntity, change: { body?: Record<string, unknown>; deleted?: boolean }): { body: Record<string, unknown>; hash: string; deleted: boolean } {
     // Codes a body gives its scripts become file names when the entity is retrieved: held to what a package's reader asks.
     const badCode = change.body === undefined ? undefined : bodyCodeProblem(e.type, change.body);
     if (badCode) throw badRequest(`"body": ${badCode}`);
@@ -192,10 +219,6 @@ export class Environment {
     // against the schema (MAN002), and the isolation check reads only booleans as the Global flag.
     const wrong = change.body === undefined ? [] : bodySchemaProblems(e.type, e.namespace, change.body);
     if (wrong.length) throw new EnvError(422, `"body" does not match the schema of a ${e.type}, as a manifest's would have to: ${wrong.join('; ')}`, 'bad-body', wrong);
-    // The body's own `deleted: true` and the recycle-bin flag say the same thing (a build puts both
-    // on a deleted entity's card): a restore drops it from the body, so the design changed and the
-    // next import of a package that deletes the entity is a conflict, and a retrieve shows it.
-    if (change.deleted === false && change.body?.deleted === true) throw badRequest('"body" says "deleted": true and "deleted" says false: leave "deleted" out of the body to restore the entity');
     const deleted = change.deleted ?? (change.body?.deleted === true || e.deleted);
     // Deleted, the body says so too, as a build's card of a deleted entity does: the export,
     // unpacked and built again, is then the version the environment holds, not a new one.
@@ -203,23 +226,14 @@ export class Environment {
     const body = deleted && agreeing.deleted !== true ? { ...agreeing, deleted: true } : agreeing;
     // A solution's members are what an import or export of it may reach (writeScope.ts): adding a
     // workspace or module there needs the rights on it.
-    requireMemberRights(caller, [{ ...e, body }], new Map([[id, e]]));
+    requireMemberRights(caller, [{ ...e, body }], new Map([[e.id, e]]));
     // Files come only with packages: a body may keep the files it names, not name others (by a
     // hash, another namespace's script would then leave with an export of this one).
     const had = new Set(fileRefs(e.body).map((r) => `${r.file}\u0000${r.sha256}`));
     const named = fileRefs(body).find((r) => !had.has(`${r.file}\u0000${r.sha256}`));
-    if (named) throw badRequest(`"body" names ${named.file} (sha256 ${named.sha256}), a file ${id} does not have: files come only with packages`);
+    if (named) throw badRequest(`"body" names ${named.file} (sha256 ${named.sha256}), a file ${e.id} does not have: files come only with packages`);
     // A change to what belongs to the target alone (a title, a setting's value) keeps the design's version (merge.ts).
-    const hash = hashAfterChange(e, body);
-    const at = new Date().toISOString();
-    await this.db.transaction(async (tx) => {
-      const rev = await lockRevision(tx);
-      await tx.query(`UPDATE entities SET body = $2, hash = $3, deleted = $4, updated_at = $5, updated_by = $6, job_id = NULL WHERE id = $1`, [id, JSON.stringify(body), hash, deleted, at, caller.name]);
-      const h = entriesOf(await historyOf(tx, [id]), id) ?? [];
-      if (h[h.length - 1]?.hash !== hash) await writeHistory(tx, id, [...h, { hash, at }]);
-      await bumpRevision(tx, rev, [e.namespace]);
-    });
-    return { ...e, body, hash, deleted, updatedAt: at, updatedBy: caller.name };
+    return { body, hash: hashAfterChange(e, body), deleted };
   }
 
   async records(caller: Caller, app: string, after = '', limit = 100): Promise<{ id: string; body: unknown }[]> {

@@ -17,17 +17,45 @@ const CARRIED_WHEN_DELETED = new Set(['pages']);
 export const SETTING_VALUE = 'value';
 
 /**
- * The body a package carries: a setting without its value, and every sub-entity (an element of a
- * list of coded objects: a field, status, button, form, lane, context variable, script, ...) marked
- * `deleted: true` left out, at any depth. A whole entity marked deleted is still carried: its card
- * keeps the flag. Returns the body itself when nothing is left out, so an unchanged body keeps its
- * identity (and its hash needs no recomputing).
+ * Where a body holds its translations: per language, the properties translated
+ * (`translations.ru.title`). They pass through manifests untouched; a translation of a property
+ * that belongs to the target belongs to the target with it (a Russian name is a name, a value in
+ * Russian is the value).
+ */
+export const TRANSLATIONS = 'translations';
+
+/**
+ * The body a package carries: a setting without its value (nor its value's translations), and
+ * every sub-entity (an element of a list of coded objects: a field, status, button, form, lane,
+ * context variable, script, ...) marked `deleted: true` left out, at any depth. A whole entity
+ * marked deleted is still carried: its card keeps the flag. Returns the body itself when nothing
+ * is left out, so an unchanged body keeps its identity (and its hash needs no recomputing).
  */
 export function carriedBody(type: string, body: Obj): Obj {
-  let out = withoutDeleted(body) as Obj;
-  if (type === 'setting' && SETTING_VALUE in out) {
-    out = { ...out };
-    delete out[SETTING_VALUE];
+  const out = withoutDeleted(body) as Obj;
+  return type === 'setting' ? withoutProperty(out, SETTING_VALUE) : out;
+}
+
+/** A body without a property and its translations (`translations.ru.value`); the body itself when it has neither. */
+function withoutProperty(body: Obj, key: string): Obj {
+  const t = isPlainObject(body[TRANSLATIONS]) ? (body[TRANSLATIONS] as Obj) : undefined;
+  const translated = t !== undefined && Object.keys(t).some((l) => isPlainObject(t[l]) && Object.hasOwn(t[l], key));
+  if (!Object.hasOwn(body, key) && !translated) return body;
+  const out = { ...body };
+  delete out[key];
+  if (t && translated) {
+    const rest: Obj = {};
+    for (const l of Object.keys(t)) {
+      const v = t[l];
+      if (!isPlainObject(v) || !Object.hasOwn(v, key)) setOwn(rest, l, v);
+      else if (Object.keys(v).length > 1) {
+        const left = { ...v };
+        delete left[key];
+        setOwn(rest, l, left);
+      }
+    }
+    if (Object.keys(rest).length) out[TRANSLATIONS] = rest;
+    else delete out[TRANSLATIONS];
   }
   return out;
 }

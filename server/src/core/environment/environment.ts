@@ -28,6 +28,7 @@ import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, ge
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
 import { hashAfterChange } from './merge';
+import { linkRefusal, withHeldLinks } from './siblingLinks';
 
 /** How to open an environment. */
 export interface EnvironmentOptions {
@@ -198,6 +199,9 @@ export class Environment {
       const e = (await getEntities(tx, [id])).get(id);
       if (!e) throw notFound(`no entity ${shownId(id)}`);
       const { body, hash, deleted } = this.changedEntity(caller, e, change);
+      // Judged under the lock: two changes at once could otherwise close a cycle between them.
+      const misplaced = await linkRefusal(tx, e, body);
+      if (misplaced) throw badRequest(misplaced);
       await tx.query(`UPDATE entities SET body = $2, hash = $3, deleted = $4, updated_at = $5, updated_by = $6, job_id = NULL WHERE id = $1`, [id, JSON.stringify(body), hash, deleted, at, caller.name]);
       const h = entriesOf(await historyOf(tx, [id]), id) ?? [];
       if (h[h.length - 1]?.hash !== hash) await writeHistory(tx, id, [...h, { hash, at }]);
@@ -209,20 +213,23 @@ export class Environment {
 
   /** What `changeEntity` writes over entity `e`: refused (4xx) when the change may not be made. */
   private changedEntity(caller: Caller, e: EnvEntity, change: { body?: Record<string, unknown>; deleted?: boolean }): { body: Record<string, unknown>; hash: string; deleted: boolean } {
+    // Where a page or org-chart unit stands is the environment's (its card's links, which no
+    // manifest says): a body that leaves them out keeps them.
+    const given = change.body === undefined ? undefined : withHeldLinks(e.type, e.body, change.body);
     // Codes a body gives its scripts become file names when the entity is retrieved: held to what a package's reader asks.
-    const badCode = change.body === undefined ? undefined : bodyCodeProblem(e.type, change.body);
+    const badCode = given === undefined ? undefined : bodyCodeProblem(e.type, given);
     if (badCode) throw badRequest(`"body": ${badCode}`);
     // The body names the entity it changes: an export would write it under the entity's code.
-    const otherName = change.body === undefined ? undefined : bodyNameRefusal(e, change.body);
+    const otherName = given === undefined ? undefined : bodyNameRefusal(e, given);
     if (otherName) throw badRequest(otherName);
     // What the environment holds must be what a manifest may say: a retrieved project is checked
     // against the schema (MAN002), and the isolation check reads only booleans as the Global flag.
-    const wrong = change.body === undefined ? [] : bodySchemaProblems(e.type, e.namespace, change.body);
+    const wrong = given === undefined ? [] : bodySchemaProblems(e.type, e.namespace, given);
     if (wrong.length) throw new EnvError(422, `"body" does not match the schema of a ${e.type}, as a manifest's would have to: ${wrong.join('; ')}`, 'bad-body', wrong);
-    const deleted = change.deleted ?? (change.body?.deleted === true || e.deleted);
+    const deleted = change.deleted ?? (given?.deleted === true || e.deleted);
     // Deleted, the body says so too, as a build's card of a deleted entity does: the export,
     // unpacked and built again, is then the version the environment holds, not a new one.
-    const agreeing = agreeingBody(change.body ?? e.body, deleted);
+    const agreeing = agreeingBody(given ?? e.body, deleted);
     const body = deleted && agreeing.deleted !== true ? { ...agreeing, deleted: true } : agreeing;
     // A solution's members are what an import or export of it may reach (writeScope.ts): adding a
     // workspace or module there needs the rights on it.

@@ -9,6 +9,7 @@ import { recordIdsCheck } from './recordIds';
 import { keptOf, Merges, pagesPlaced, refineAction, type PagePlaces } from './merge';
 import { mergedCaseLines } from './caseClashes';
 import { bodySchemaProblems } from './bodySchema';
+import { orderCheck } from './siblingLinks';
 import type { PackageView } from './packageView';
 import { earlierImport, getEntities, holdsEntities, getRevision, getSettings, historyOf, planRows, recordCounts } from './store';
 import { newId } from './users';
@@ -223,6 +224,8 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   checks.push(unlike.length
     ? checkSaying('schema', false, 'plan.schema.failed', { n: unlike.length }, unlike)
     : checkSaying('schema', true, 'plan.schema.ok'));
+  // A page's or unit's link to its sibling is the order a retrieve gives back: it must name one.
+  checks.push(await orderCheck(ctx.db, view.cards, envRows));
   checks.push(letterCaseCheck(view.cards, read.others, mergedCaseLines(view.cards, envRows)));
 
   const clash = ctx.running.filter((j) => j.kind === 'import' && j.namespaces.some((n) => view.namespaces.includes(n)));

@@ -78,7 +78,7 @@ export interface PageMove {
 
 /** One check of an import, passed or failed. */
 export interface ImportCheck {
-  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'types' | 'schema' | 'letterCase' | 'running' | 'repeat' | 'data' | 'records' | 'ids';
+  name: 'format' | 'platform' | 'languages' | 'isolation' | 'references' | 'types' | 'schema' | 'order' | 'letterCase' | 'running' | 'repeat' | 'data' | 'records' | 'ids';
   ok: boolean;
   /** What was checked, or why it failed; in the request's language. */
   message: string;

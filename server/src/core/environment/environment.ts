@@ -3,11 +3,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
-import { mayWrite, requireAdmin, requireMemberRights, requirePackageRights, requireRights } from './access';
-import { fileRefs } from '../packaging/fileRefs';
-import { agreeingBody } from '../packaging/carry';
-import { bodyCodeProblem, isLanguageCode, isPlatformVersion } from '../packaging/cardCheck';
-import { bodyNameRefusal, bodySchemaProblems } from './bodySchema';
+import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
+import { isLanguageCode, isPlatformVersion } from '../packaging/cardCheck';
+import { changedEntity } from './entityChange';
 import { entriesOf } from '../packaging/history';
 import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
@@ -27,8 +25,7 @@ export type { StoredPackage } from './packages';
 import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta, writeHistory } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
-import { hashAfterChange } from './merge';
-import { linkRefusal, withHeldLinks } from './siblingLinks';
+import { linkRefusal } from './siblingLinks';
 
 /** How to open an environment. */
 export interface EnvironmentOptions {
@@ -191,14 +188,14 @@ export class Environment {
     // entity as it is once the revision is locked: an import or a restore committed in between
     // (PostgreSQL makes the change wait for it) is what the change applies to, never written over
     // with a body and a hash worked out from the version before it.
-    this.changedEntity(caller, seen, change);
+    changedEntity(caller, seen, change);
     const at = new Date().toISOString();
     let out: EnvEntity | undefined;
     await this.db.transaction(async (tx) => {
       const rev = await lockRevision(tx);
       const e = (await getEntities(tx, [id])).get(id);
       if (!e) throw notFound(`no entity ${shownId(id)}`);
-      const { body, hash, deleted } = this.changedEntity(caller, e, change);
+      const { body, hash, deleted } = changedEntity(caller, e, change);
       // Judged under the lock: two changes at once could otherwise close a cycle between them.
       const misplaced = await linkRefusal(tx, e, body);
       if (misplaced) throw badRequest(misplaced);
@@ -209,38 +206,6 @@ export class Environment {
       out = { ...e, body, hash, deleted, updatedAt: at, updatedBy: caller.name };
     });
     return out!;
-  }
-
-  /** What `changeEntity` writes over entity `e`: refused (4xx) when the change may not be made. */
-  private changedEntity(caller: Caller, e: EnvEntity, change: { body?: Record<string, unknown>; deleted?: boolean }): { body: Record<string, unknown>; hash: string; deleted: boolean } {
-    // Where a page or org-chart unit stands is the environment's (its card's links, which no
-    // manifest says): a body that leaves them out keeps them.
-    const given = change.body === undefined ? undefined : withHeldLinks(e.type, e.body, change.body);
-    // Codes a body gives its scripts become file names when the entity is retrieved: held to what a package's reader asks.
-    const badCode = given === undefined ? undefined : bodyCodeProblem(e.type, given);
-    if (badCode) throw badRequest(`"body": ${badCode}`);
-    // The body names the entity it changes: an export would write it under the entity's code.
-    const otherName = given === undefined ? undefined : bodyNameRefusal(e, given);
-    if (otherName) throw badRequest(otherName);
-    // What the environment holds must be what a manifest may say: a retrieved project is checked
-    // against the schema (MAN002), and the isolation check reads only booleans as the Global flag.
-    const wrong = given === undefined ? [] : bodySchemaProblems(e.type, e.namespace, given);
-    if (wrong.length) throw new EnvError(422, `"body" does not match the schema of a ${e.type}, as a manifest's would have to: ${wrong.join('; ')}`, 'bad-body', wrong);
-    const deleted = change.deleted ?? (given?.deleted === true || e.deleted);
-    // Deleted, the body says so too, as a build's card of a deleted entity does: the export,
-    // unpacked and built again, is then the version the environment holds, not a new one.
-    const agreeing = agreeingBody(given ?? e.body, deleted);
-    const body = deleted && agreeing.deleted !== true ? { ...agreeing, deleted: true } : agreeing;
-    // A solution's members are what an import or export of it may reach (writeScope.ts): adding a
-    // workspace or module there needs the rights on it.
-    requireMemberRights(caller, [{ ...e, body }], new Map([[e.id, e]]));
-    // Files come only with packages: a body may keep the files it names, not name others (by a
-    // hash, another namespace's script would then leave with an export of this one).
-    const had = new Set(fileRefs(e.body).map((r) => `${r.file}\u0000${r.sha256}`));
-    const named = fileRefs(body).find((r) => !had.has(`${r.file}\u0000${r.sha256}`));
-    if (named) throw badRequest(`"body" names ${named.file} (sha256 ${named.sha256}), a file ${e.id} does not have: files come only with packages`);
-    // A change to what belongs to the target alone (a title, a setting's value) keeps the design's version (merge.ts).
-    return { body, hash: hashAfterChange(e, body), deleted };
   }
 
   async records(caller: Caller, app: string, after = '', limit = 100): Promise<{ id: string; body: unknown }[]> {

@@ -1,6 +1,6 @@
 /**
  * Packages as lists of entries: read a real package, change its entries, write it back with yazl
- * (the writer Isola uses), with or without an index that matches the changed content. Names yazl
+ * (a zip writer like Isola's own), with or without an index that matches the changed content. Names yazl
  * refuses (absolute, `..`, backslashes, folders) are written under a placeholder of the same
  * length and patched into the headers afterwards.
  */

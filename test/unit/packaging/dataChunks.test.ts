@@ -4,25 +4,31 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { PassThrough } from 'node:stream';
+import { inflateRawSync } from 'node:zlib';
 import { DataRecordError, RecordLines, writeDataChunks } from '../../../server/src/core/packaging/dataChunks';
+import { crc32, type PackedEntry } from '../../../server/src/core/packaging/zipOut';
 
-/** Runs writeDataChunks into memory: the content of every chunk entry, by name. */
-async function chunksOf(source: string | RecordLines): Promise<{ records: number; contents: Map<string, Buffer>; entries: { path: string; sha256: string; size: number }[] }> {
+/** Lines as an environment's export hands them over. */
+function fromDb(lines: string[]): RecordLines {
+  async function* gen() {
+    yield* lines;
+  }
+  return { lines: gen(), label: 'db', close: () => undefined };
+}
+
+/** Runs writeDataChunks into memory: the content of every chunk entry, by name, and how each is held. */
+async function chunksOf(source: string | RecordLines): Promise<{ records: number; contents: Map<string, Buffer>; packed: Map<string, PackedEntry>; entries: { path: string; sha256: string; size: number }[] }> {
   const contents = new Map<string, Buffer>();
-  const pending: Promise<void>[] = [];
+  const packed = new Map<string, PackedEntry>();
   const sink = {
-    addStream(name: string, stream: PassThrough) {
-      pending.push((async () => {
-        const parts: Buffer[] = [];
-        for await (const b of stream) parts.push(b as Buffer);
-        contents.set(name, Buffer.concat(parts));
-      })().catch(() => undefined)); // a refused record destroys the open chunk: the build fails, as it should
+    async add(e: PackedEntry) {
+      const held = Buffer.concat(e.data);
+      packed.set(e.name, e);
+      contents.set(e.name, e.method === 8 ? inflateRawSync(held) : held);
     },
   };
   const r = await writeDataChunks('ws.app', source, sink, () => undefined);
-  await Promise.all(pending);
-  return { records: r.records, contents, entries: r.entries };
+  return { records: r.records, contents, packed, entries: r.entries };
 }
 
 describe('data records into chunks', () => {
@@ -73,5 +79,25 @@ describe('data records into chunks', () => {
     const fromFile = await chunksOf(file);
     assert.deepEqual(fromFile.contents, fromText.contents);
     assert.deepEqual(fromFile.entries, fromText.entries);
+  });
+
+  it('stores a chunk that deflated would pass for a zip bomb, and deflates the others', async () => {
+    // 1.2 MB of one phrase deflates about 500 times; the reader refuses over 200 times from 1 MiB on.
+    const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify({ id: i, t: 'lorem '.repeat(2000) }));
+    const r = await chunksOf(fromDb(lines));
+    const e = r.packed.get('data/ws.app/00000.jsonl')!;
+    assert.equal(e.method, 0);
+    assert.equal(e.size, lines.join('\n').length + 1);
+    assert.equal(r.contents.get('data/ws.app/00000.jsonl')!.toString('utf8'), lines.join('\n') + '\n');
+    assert.equal(e.crc32, crc32(r.contents.get('data/ws.app/00000.jsonl')!));
+    // Below 1 MiB or with varied records, the same writer deflates.
+    const small = await chunksOf(fromDb(lines.slice(0, 50)));
+    assert.equal(small.packed.get('data/ws.app/00000.jsonl')!.method, 8);
+    const words = (i: number) => Array.from({ length: 16 }, (_, k) => (Math.imul(i + 1, 2654435761 + k) >>> 0).toString(36)).join(' ');
+    const varied = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: i, t: words(i) }));
+    const mixed = await chunksOf(fromDb(varied));
+    assert.deepEqual([...mixed.packed.values()].map((p) => p.method), [8, 8]);
+    assert.ok([...mixed.packed.values()].every((p) => p.size >= 1024 * 1024));
+    assert.equal([...mixed.contents.values()].map((b) => b.toString('utf8')).join(''), varied.join('\n') + '\n');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Makers of hostile `.isolapkg` files: zips written with yazl (the writer Isola itself uses),
+ * Makers of hostile `.isolapkg` files: zips written with yazl (a zip writer like Isola's own),
  * then patched byte by byte where yazl refuses to write something (unsafe names, flags, sizes).
  */
 import { createHash } from 'node:crypto';

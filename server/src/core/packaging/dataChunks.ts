@@ -1,10 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { PassThrough } from 'node:stream';
+import { DeflatingEntry } from './entryPack';
 import { CHUNK_BYTES, CHUNK_RECORDS, EntryInfo } from './format';
 import { MAX_RECORD_BYTES, NOT_UTF8, readRecord, RecordIds, recordTooLongProblem, repeatedIdProblem } from '../manifest/dataScan';
 import { byteLines, LineTooLong } from './lines';
+import type { PackedEntry } from './zipOut';
 
 /** Lines of JSON records from somewhere other than a file (an environment's database). */
 export interface RecordLines {
@@ -37,7 +38,7 @@ function lineBatches(source: RecordLines): LineBatches {
 
 const NEWLINE = Buffer.from('\n');
 
-/** Bytes of records handed to the zip writer at once. */
+/** Bytes of records handed to the deflater at once. */
 const BATCH_BYTES = 1024 * 1024;
 /** Bytes of records parsed between two turns of the event loop. */
 const YIELD_BYTES = 32 * 1024;
@@ -45,17 +46,18 @@ const YIELD_BYTES = 32 * 1024;
 /** A bad line in a data file: the build stops and says where. */
 export class DataRecordError extends Error {}
 
-/** Where the chunks of one app go, and how the zip writer takes a stream. */
+/** Where the chunks of one app go: the zip writer, each chunk whole once deflated (or stored). */
 export interface ChunkSink {
-  /** Adds an entry whose content arrives on `stream`; resolves when the stream has been consumed. */
-  addStream(name: string, stream: PassThrough): void;
+  /** Writes one chunk entry; resolves when the zip has taken it. */
+  add(entry: PackedEntry): Promise<void>;
 }
 
 /**
  * Streams one JSONL data file into chunk entries of at most CHUNK_RECORDS records / CHUNK_BYTES
  * bytes: `data/<app>/00000.jsonl`, ... Every line must be a JSON object with an `id` no other line
- * of the file has (as an environment keys records: `recordKey`). Memory holds the ids, not the
- * records: a chunk's stream is fed only as fast as the zip writer drains it.
+ * of the file has (as an environment keys records: `recordKey`). Memory holds the ids and the
+ * open chunk deflated, not the records: a chunk is fed only as fast as it deflates, and goes to
+ * the zip when it is full, stored instead when deflated it would pass for a zip bomb (entryPack.ts).
  */
 export async function writeDataChunks(
   app: string,
@@ -70,9 +72,9 @@ export async function writeDataChunks(
   let lineNo = 0;
   // A file may give an id twice (the check says so too); an environment's export cannot.
   const ids = typeof source === 'string' ? new RecordIds() : undefined;
-  let chunk: { stream: PassThrough; hash: ReturnType<typeof createHash>; size: number; count: number; name: string } | undefined;
+  let chunk: { entry: DeflatingEntry; hash: ReturnType<typeof createHash>; size: number; count: number; name: string } | undefined;
 
-  // Records go to the zip writer in batches of 1 MB: each write is one compression job on the
+  // Records go to the deflater in batches of 1 MB: each write is one compression job on the
   // thread pool, and between two jobs the compressor waits for this thread to hand it the next,
   // so small writes (a record, or 64 KB) left it idle much of the time. Parsing yields to the
   // event loop every 32 KB instead: the compressor's callbacks get in between, and a language
@@ -85,7 +87,7 @@ export async function writeDataChunks(
     batch = [];
     batchBytes = 0;
     chunk.hash.update(b);
-    if (!chunk.stream.write(b)) await new Promise((r) => chunk!.stream.once('drain', r));
+    await chunk.entry.write(b);
   };
   let sinceYield = 0;
   const close = async () => {
@@ -93,10 +95,7 @@ export async function writeDataChunks(
     await flush();
     const c = chunk;
     chunk = undefined;
-    await new Promise<void>((resolve, reject) => {
-      c.stream.once('error', reject);
-      c.stream.end(resolve);
-    });
+    await sink.add(await c.entry.finish());
     entries.push({ path: c.name, sha256: c.hash.digest('hex'), size: c.size });
   };
   try {
@@ -118,8 +117,7 @@ export async function writeDataChunks(
         if (chunk && (chunk.count >= CHUNK_RECORDS || chunk.size + bytes.length + 1 > CHUNK_BYTES)) await close();
         if (!chunk) {
           const name = `data/${app}/${String(entries.length).padStart(5, '0')}.jsonl`;
-          chunk = { stream: new PassThrough({ highWaterMark: 1 << 20 }), hash: createHash('sha256'), size: 0, count: 0, name };
-          sink.addStream(name, chunk.stream);
+          chunk = { entry: new DeflatingEntry(name), hash: createHash('sha256'), size: 0, count: 0, name };
         }
         batch.push(bytes, NEWLINE);
         batchBytes += bytes.length + 1;
@@ -141,7 +139,7 @@ export async function writeDataChunks(
     throw e;
   } finally {
     closeInput();
-    chunk?.stream.destroy();
+    chunk?.entry.destroy();
   }
   return { records, entries };
 }

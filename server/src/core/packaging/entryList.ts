@@ -1,11 +1,8 @@
 import type * as yauzl from 'yauzl';
 import { centralDirectory, ZipDirectoryError } from './centralDirectory';
 import { foldedName, unsafeEntryName } from './entryNames';
-import type { ReadLimits } from './format';
+import { expandsLikeABomb, type ReadLimits } from './format';
 import { PackageError } from './reader';
-
-/** Entries smaller than this may compress very well (blank cards) without being bombs. */
-const RATIO_MIN_BYTES = 1024 * 1024;
 
 /**
  * The entries of an opened zip by name, refusing unsafe names, duplicates (also in letter case),
@@ -56,7 +53,7 @@ function admitter(entries: Map<string, yauzl.Entry>, limits: ReadLimits): (entry
     if (entry.uncompressedSize > limits.maxEntryBytes) throw new PackageError(`is ${entry.uncompressedSize} bytes uncompressed; the limit is ${limits.maxEntryBytes}`, name);
     total += entry.uncompressedSize;
     if (total > limits.maxTotalBytes) throw new PackageError(`the entries add up to more than ${limits.maxTotalBytes} bytes uncompressed`);
-    if (entry.uncompressedSize >= RATIO_MIN_BYTES && entry.uncompressedSize > limits.maxRatio * Math.max(entry.compressedSize, 1)) {
+    if (expandsLikeABomb(entry.uncompressedSize, entry.compressedSize, limits.maxRatio)) {
       throw new PackageError(`expands ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))}x (from ${entry.compressedSize} to ${entry.uncompressedSize} bytes), over the ${limits.maxRatio}x limit: a zip bomb?`, name);
     }
     entries.set(name, entry);

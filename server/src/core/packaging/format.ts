@@ -167,6 +167,17 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxRatio: 200,
 };
 
+/** Entries smaller than this may compress very well (blank cards) without being bombs. */
+export const RATIO_MIN_BYTES = 1024 * 1024;
+
+/**
+ * Whether an entry of `size` bytes held in `compressedSize` expands like a zip bomb: a reader
+ * refuses it (entryList.ts), so the writer stores such an entry instead of deflating it (entryPack.ts).
+ */
+export function expandsLikeABomb(size: number, compressedSize: number, maxRatio = DEFAULT_LIMITS.maxRatio): boolean {
+  return size >= RATIO_MIN_BYTES && size > maxRatio * Math.max(compressedSize, 1);
+}
+
 /** Data records per chunk, and bytes per chunk: a million records stay about a hundred entries. */
 export const CHUNK_RECORDS = 10_000;
 export const CHUNK_BYTES = 32 * 1024 * 1024;

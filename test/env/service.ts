@@ -47,14 +47,15 @@ export interface Service {
 
 /**
  * Starts the real service (the bundled CLI) on `dataDir` (a new temporary folder unless given)
- * and resolves once it prints its URL. A restart on the same data passes the previous token.
+ * and resolves once it prints its URL. A restart on the same data passes the previous token;
+ * `env` adds to its environment (a `--require` through NODE_OPTIONS).
  */
-export async function startService(o: { dataDir?: string; databaseUrl?: string; adminToken?: string; args?: string[] } = {}): Promise<Service> {
+export async function startService(o: { dataDir?: string; databaseUrl?: string; adminToken?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Service> {
   const dataDir = o.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'isola-env-'));
   const args = [CLI, 'env', 'serve', '--data', dataDir, '--port', '0', ...(o.databaseUrl ? ['--database', o.databaseUrl] : []), ...(o.args ?? [])];
   // ELECTRON_RUN_AS_NODE: the VS Code suites call this from an extension host, where
   // process.execPath may be Electron; plain Node ignores it.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1' } });
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -67,6 +67,8 @@ export interface StartOptions {
    * (`scopeUri`) to a file in that folder, as VS Code answers for folder settings; other requests get `settings`.
    */
   folderSettings?: Record<string, Record<string, unknown>>;
+  /** Added to the server's environment (a `--require` through NODE_OPTIONS). */
+  env?: NodeJS.ProcessEnv;
 }
 
 type Waiter = { uri: string; predicate: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void; timer: NodeJS.Timeout };
@@ -208,7 +210,7 @@ export class LspClient {
     }
     for (const [rel, size] of Object.entries(options.sizes ?? {})) fs.truncateSync(path.join(root, rel), size);
     for (const [rel, target] of Object.entries(options.links ?? {})) fs.symlinkSync(target, path.join(root, rel));
-    const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     const client = new LspClient(root, proc, options.settings ?? { diagnostics: { delay: 20 } });
     const folders = options.folders ?? [options.folder ?? ''];
     for (const [rel, settings] of Object.entries(options.folderSettings ?? {})) client.folderSettings.set(client.uri(rel), settings);

@@ -95,3 +95,26 @@ describe('isola/buildPackage to something other than a file', { skip: process.pl
     assert.deepEqual(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('invoices-pipe')), ['invoices-pipe.isolapkg']);
   });
 });
+
+describe('isola/buildPackage on a full disk', () => {
+  // Enough records (4 MB) to outgrow the zip writer's buffers: the disk fills while they stream in.
+  const records = Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ id: `id-${i}`, name: `Purpose ${i}`, accounting_code: `60.${i % 100}`, active: i % 2 === 0 })).join('\n') + '\n';
+  const examples = useServer(EXAMPLES, {
+    files: { 'invoices/data/payment_purposes.jsonl': records },
+    // Full for the package's temporary file only (test/unit/fullDisk.ts): no mount, no root.
+    env: { NODE_OPTIONS: `--require=${path.resolve(__dirname, '../unit/fullDisk.js')}`, ISOLA_TEST_FULL_DISK: '/full-disk\\.isolapkg\\.partial-', ISOLA_TEST_FULL_DISK_ROOM: String(64 * 1024) },
+  });
+
+  it('is refused in words, the earlier file and the history as they were (the request failed with a bare ENOSPC)', { timeout: 60_000 }, async () => {
+    const c = examples();
+    const out = c.path('full-disk.isolapkg');
+    fs.writeFileSync(out, 'EARLIER');
+    const history = fs.readFileSync(c.path('invoices/isola.history.json'), 'utf8');
+    const r = await c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri('invoices/invoices.isola.json'), data: 'all', out });
+    assert.deepEqual(r, { refused: { message: `no space left on device writing ${out}; nothing was written`, findings: [] } });
+    assert.equal(fs.readFileSync(out, 'utf8'), 'EARLIER');
+    assert.equal(fs.readFileSync(c.path('invoices/isola.history.json'), 'utf8'), history);
+    assert.deepEqual(fs.readdirSync(c.path('')).filter((f) => f.includes('.partial-')), []);
+    assert.deepEqual(fs.readdirSync(c.path('invoices')).filter((f) => f.includes('.partial-')), []);
+  });
+});

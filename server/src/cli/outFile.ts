@@ -1,5 +1,5 @@
 import { promises as fs, Stats } from 'node:fs';
-import { NotAFileError, refuseNotAFile } from '../core/exclusiveWrite';
+import { NotAFileError, refuseNotAFile, writeRefusal } from '../core/exclusiveWrite';
 import type { Translator } from '../core/l10n';
 import type { Descriptor } from '../core/packaging/format';
 import { descriptorBefore } from '../core/packaging/replaced';
@@ -53,18 +53,12 @@ async function isInput(out: string, inputs: Iterable<string>): Promise<boolean> 
   return false;
 }
 
-const WRITE_CALLS = new Set(['open', 'write', 'writev', 'close', 'fsync', 'rename', 'chmod', 'fchmod', 'ftruncate']);
-
 /**
  * A plain sentence for a failure to write `out` ("no space left on device writing out.isolapkg"),
  * or undefined for any other error. An error that names a path names `out` or a temporary file
  * beside it; one of a read (a data file the build streams) is not this.
  */
 export function writeFailure(e: unknown, out: string, shown: string, t: Translator): string | undefined {
-  const err = e as NodeJS.ErrnoException | undefined;
-  if (!err || typeof err.code !== 'string' || !err.syscall || !WRITE_CALLS.has(err.syscall)) return undefined;
-  if (err.path !== undefined && err.path !== out && !err.path.startsWith(`${out}.`)) return undefined;
-  // Node's message is "ENOSPC: no space left on device, write": the middle is the reason.
-  const reason = /^[A-Z0-9]+: ([^,]+)/.exec(err.message)?.[1] ?? err.code;
-  return t.t('cli.out.writeFailed', { reason, file: shown });
+  const reason = writeRefusal(e, out);
+  return reason === undefined ? undefined : t.t('cli.out.writeFailed', { reason, file: shown });
 }

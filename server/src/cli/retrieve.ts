@@ -8,6 +8,8 @@ import { translatorOf } from './lang';
 import { EXPORT_KINDS, exportPackage } from './export';
 import { unpackInto } from './unpack';
 import { Interrupt } from './interrupt';
+import { writeFailure } from './outFile';
+import { oneLine } from '../core/oneLine';
 import { ExitCode, Io, UsageError } from './usage';
 
 /**
@@ -48,7 +50,11 @@ export async function runRetrieve(args: string[], io: Io): Promise<ExitCode> {
         if (!(await exportPackage(client, req, file, 'retrieve', io, jobIo, interrupt))) return interrupt.caught ? interrupted() : 1;
       } catch (e) {
         if (interrupt.caught) return interrupted();
-        throw e;
+        // The download goes to the temporary folder first: a full one is said so, exit 1.
+        const failure = writeFailure(e, file, file, t);
+        if (!failure) throw e;
+        io.err(`isola retrieve: ${oneLine(t.t('cli.retrieve.downloadFailed', { failure, dir: path.relative(io.cwd, dir) || '.' }), Infinity)}\n`);
+        return 1;
       }
       if (interrupt.caught) return interrupted();
       return await unpackInto(file, dir, { dryRun: !!values['dry-run'], force: !!values.force, format: values.format!, label: t.t('cli.retrieve.label', { code: values.package! }) }, io, 'retrieve');

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PackageError } from '../core/packaging/reader';
-import { UnpackInterrupted, UnpackRefused } from '../core/unpack/errors';
+import { UnpackInterrupted, UnpackRefused, UnpackWriteFailed } from '../core/unpack/errors';
 import { UnpackResult, unpackPackage } from '../core/unpack/unpack';
 import { english, Translator } from '../core/l10n';
 import { oneLine } from '../core/oneLine';
@@ -22,7 +22,7 @@ export async function runUnpack(args: string[], io: Io): Promise<ExitCode> {
   return unpackInto(file, dir, { dryRun: !!values['dry-run'], force: !!values.force, format: values.format, label: positionals[0] }, io, 'unpack');
 }
 
-/** Unpacks and reports, for `unpack` and `retrieve` alike: exit 1 when refused (nothing written), 2 when the package cannot be read. */
+/** Unpacks and reports, for `unpack` and `retrieve` alike: exit 1 when refused or a write fails (a full disk), 2 when the package cannot be read. */
 export async function unpackInto(file: string, dir: string, o: { dryRun: boolean; force: boolean; format: string; label: string }, io: Io, command: string): Promise<ExitCode> {
   const t = translatorOf(io);
   let r: UnpackResult;
@@ -43,6 +43,11 @@ export async function unpackInto(file: string, dir: string, o: { dryRun: boolean
       return caught === 'SIGTERM' ? 143 : 130;
     }
     if (e instanceof PackageError) throw new UsageError(`${o.label}: ${e.message}`);
+    if (e instanceof UnpackWriteFailed) {
+      const words = { reason: e.reason, file: path.relative(io.cwd, path.join(dir, e.file)) || e.file, dir: path.relative(io.cwd, dir) || '.', n: e.replaced };
+      io.err(`isola ${command}: ${oneLine(t.t(e.replaced ? 'cli.unpack.writeFailedLate' : 'cli.unpack.writeFailed', words), Infinity)}\n`);
+      return 1;
+    }
     if (e instanceof UnpackRefused) {
       io.err(`isola ${command}: ${oneLine(t.t('cli.unpack.refused', { reason: e.message }), Infinity)}\n`);
       return 1;

@@ -81,6 +81,41 @@ async function keepMode(target: string, handle: FileHandle): Promise<void> {
   await handle.chmod(old.mode & 0o777).catch(() => undefined);
 }
 
+/** The system calls whose failure is a failure to write a file. */
+const WRITE_CALLS = new Set(['open', 'write', 'writev', 'close', 'fsync', 'rename', 'chmod', 'fchmod', 'ftruncate', 'mkdir']);
+
+/**
+ * Why the file system refused a write, in Node's words ("no space left on device", "permission
+ * denied"), or undefined when `e` is no such refusal (a read, a parse, anything else). With
+ * `target`, only a refusal that names no path, `target`, or a temporary file beside it counts.
+ */
+export function writeRefusal(e: unknown, target?: string): string | undefined {
+  if (e instanceof WriteFailed) return target === undefined || e.path === target ? e.reason : undefined;
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!err || typeof err.code !== 'string' || !err.syscall || !WRITE_CALLS.has(err.syscall)) return undefined;
+  if (target !== undefined && err.path !== undefined && err.path !== target && !err.path.startsWith(`${target}.`)) return undefined;
+  // Node's message is "ENOSPC: no space left on device, write": the middle is the reason.
+  return /^[A-Z0-9]+: ([^,]+)/.exec(String(err.message))?.[1] ?? err.code;
+}
+
+/** A write of `path` the file system refused (a full disk), in words that name the file; nothing of it was written. */
+export class WriteFailed extends Error {
+  readonly code: string | undefined;
+  readonly syscall: string | undefined;
+
+  constructor(readonly path: string, readonly reason: string, cause: unknown) {
+    super(`${reason} writing ${path}; nothing was written`, { cause });
+    this.code = (cause as NodeJS.ErrnoException).code;
+    this.syscall = (cause as NodeJS.ErrnoException).syscall;
+  }
+}
+
+/** Whether a write failed for want of space: the disk is full, or the user's quota. */
+export function outOfSpace(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /** Writes `target` whole or not at all: `fill` writes an `exclusiveTemp`, which is then renamed over it (and removed on failure). */
 export async function writeExclusive(target: string, tag: string, fill: (handle: FileHandle) => Promise<void>): Promise<void> {
   const { path: tmp, handle } = await exclusiveTemp(target, tag);
@@ -93,7 +128,9 @@ export async function writeExclusive(target: string, tag: string, fill: (handle:
     await renameOver(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });
-    throw e;
+    // A download that fills the disk names the file it was for, wherever it is shown (the editor too).
+    const reason = writeRefusal(e, target);
+    throw reason === undefined ? e : new WriteFailed(target, reason, e);
   }
 }
 

@@ -191,7 +191,8 @@ export function createHandler(env: Environment, version: string, o: { hostAllowe
       const err = e instanceof EnvError ? e : new EnvError(500, `internal error: ${(e as Error).message}`, 'internal');
       // A client that went away mid-upload or mid-download is no fault of the service.
       const gone = ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes((e as NodeJS.ErrnoException).code ?? '');
-      if (err.status === 500 && !gone) console.error(e);
+      // A full disk (507) is for the operator to mend: logged as a fault is, with the path.
+      if ((err.status === 500 || err.status === 507) && !gone) console.error(e);
       // The message in the request's language (`Accept-Language`); `reason` is the same in every language.
       const message = err.messageIn(languageOf(req));
       if (!res.headersSent) answer(req, res, err.status, { error: { status: err.status, reason: err.reason, message, ...(err.details !== undefined ? { details: err.details } : {}) } });

@@ -17,7 +17,7 @@ import { JobBook, type JobContext } from './jobs';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { ImportPlans } from './importPlans';
 import { isCompanyLevel } from './packageView';
-import { PackageStore, StoredPackage } from './packages';
+import { PackageStore, StoredPackage, storeWriteError } from './packages';
 import { privateDir, tightenTree } from './privateFiles';
 import { unstorableText } from '../oneLine';
 
@@ -277,7 +277,8 @@ export class Environment {
         return await this.exportJob(caller, r, mayRead, settings.name, out, ctx);
       } catch (e) {
         await fs.rm(out, { force: true });
-        throw e;
+        // A full disk fails this job alone, in words, never the service (writer.ts).
+        throw storeWriteError(e, 'writing the exported package', 'nothing was exported');
       }
     });
   }

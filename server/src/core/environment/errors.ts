@@ -10,7 +10,7 @@ export interface LocalizedMessage {
 /** Why a request to the environment was refused; `status` is the HTTP status the service answers with. */
 export class EnvError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 422 | 500 | 502 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 422 | 500 | 502 | 503 | 507,
     message: string,
     /** A short machine-readable reason (`stale-plan`, `conflicts`, `checks-failed`, ...). */
     readonly reason?: string,

@@ -3,6 +3,7 @@ import { close, createReadStream, createWriteStream, promises as fs } from 'node
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { outOfSpace, writeRefusal } from '../exclusiveWrite';
 import { sha256 } from '../packaging/canonical';
 import { wholeFileIfSmall } from '../packaging/inMemory';
 import { openRegularFile, PackageError } from '../packaging/reader';
@@ -38,6 +39,22 @@ export function storedFileError(id: string, e: unknown): unknown {
     return new EnvError(500, `the stored file of package ${id} cannot be read (${code})`, 'internal');
   }
   return e;
+}
+
+/**
+ * What to throw when the store could not write a file (`e`) while `doing` something ("storing
+ * the upload"): a full disk (or quota) is 507 `no-space`, nothing kept, and the request or job
+ * fails alone; another refusal of the file system (a read-only folder) is 500 in words. Neither
+ * quotes the server's path. Anything else is `e` itself.
+ */
+export function storeWriteError(e: unknown, doing: string, nothing: string): unknown {
+  const reason = writeRefusal(e);
+  if (reason === undefined) return e;
+  const err = outOfSpace(e)
+    ? new EnvError(507, `${reason} ${doing} in the environment's data folder; ${nothing} (free space on its disk, then try again)`, 'no-space')
+    : new EnvError(500, `${reason} ${doing} in the environment's data folder; ${nothing}`, 'internal');
+  // The service's log shows the file system's own error, path included, for whoever mends it.
+  return Object.assign(err, { cause: e });
 }
 
 /**
@@ -93,7 +110,7 @@ export class PackageStore {
       return await this.register(tmp, hash.digest('hex'), 'upload', true, allow, by);
     } catch (e) {
       await fs.rm(tmp, { force: true });
-      throw e;
+      throw storeWriteError(e, 'storing the upload', 'nothing was stored');
     }
   }
 

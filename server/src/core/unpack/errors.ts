@@ -26,3 +26,14 @@ export class UnpackInterrupted extends Error {
     super('interrupted; nothing was written');
   }
 }
+
+/**
+ * A file the file system would not let an unpack write (a full disk, a read-only folder): `file`
+ * (relative to the unpack folder) is the one it failed at. Its temporary files are removed and,
+ * unless `replaced` says how many were renamed into place first, no file was replaced.
+ */
+export class UnpackWriteFailed extends Error {
+  constructor(readonly file: string, readonly reason: string, readonly replaced: number) {
+    super(`${reason} writing ${file}; ${replaced ? `${replaced} file(s) were already replaced` : 'nothing was written'}`);
+  }
+}

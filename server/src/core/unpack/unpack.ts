@@ -8,12 +8,12 @@ import { CONFIG_FILE } from '../packaging/projectFolder';
 import { HistoryFileError, readHistoryFile } from '../packaging/historyFile';
 import { PackageReader } from '../packaging/reader';
 import { cardsToManifests, ExistingManifest } from './cardsToManifests';
-import { UnpackInterrupted, UnpackRefused } from './errors';
+import { UnpackInterrupted, UnpackRefused, UnpackWriteFailed } from './errors';
 import { EditNotPlaced, editToValue, formatManifest } from './inPlace';
 import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
 import { foldedPath, joinInside, unsafeRelativePath } from './names';
-import { exclusiveTemp } from '../exclusiveWrite';
+import { exclusiveTemp, writeRefusal } from '../exclusiveWrite';
 import { sameDataFile, writeRecords } from './dataFile';
 import { judgeUnreadable, unreadableUnits } from './unreadable';
 
@@ -251,11 +251,14 @@ async function sameContent(reader: PackageReader, abs: string, c: Content): Prom
  * made for them, so nothing is replaced; the renames take moments and are not stopped halfway.
  */
 async function writeAll(reader: PackageReader, dir: string, plan: Planned[], signal?: AbortSignal): Promise<void> {
-  const staged: { tmp: string; target: string }[] = [];
+  const staged: { tmp: string; target: string; file: string }[] = [];
   const made: string[] = [];
   let renamed = 0;
+  // The file being written, for the words of a write the file system refuses (a full disk).
+  let at: string | undefined;
   try {
     for (const p of plan) {
+      at = p.file;
       signal?.throwIfAborted();
       const target = path.join(dir, ...p.file.split('/'));
       const first = await fs.mkdir(path.dirname(target), { recursive: true });
@@ -265,7 +268,7 @@ async function writeAll(reader: PackageReader, dir: string, plan: Planned[], sig
         if (at === first || path.dirname(at) === at) break;
       }
       const { path: tmp, handle } = await exclusiveTemp(target, 'unpack');
-      staged.push({ tmp, target });
+      staged.push({ tmp, target, file: p.file });
       try {
         await fill(reader, p, target, handle, signal);
       } finally {
@@ -274,6 +277,7 @@ async function writeAll(reader: PackageReader, dir: string, plan: Planned[], sig
     }
     signal?.throwIfAborted();
     for (const s of staged) {
+      at = s.file;
       await fs.rename(s.tmp, s.target);
       renamed++;
     }
@@ -281,7 +285,8 @@ async function writeAll(reader: PackageReader, dir: string, plan: Planned[], sig
     await Promise.all(staged.slice(renamed).map((s) => fs.rm(s.tmp, { force: true })));
     // Folders made for the temporary files, deepest first; one that holds anything else stays.
     if (renamed === 0) for (const f of made.sort((a, b) => b.length - a.length)) await fs.rmdir(f).catch(() => undefined);
-    throw e;
+    const reason = writeRefusal(e);
+    throw reason !== undefined && at !== undefined ? new UnpackWriteFailed(at, reason, renamed) : e;
   }
 }
 

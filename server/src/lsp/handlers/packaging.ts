@@ -10,7 +10,7 @@ import { HandlerContext } from '../context';
 import { HistoryFileError, HistoryWriteError, readHistoryFile } from '../../core/packaging/historyFile';
 import { foreignWarning, packageProjectFolder } from '../../core/packaging/projectFolder';
 import { descriptorBefore, replacedBy, replacedWords } from '../../core/packaging/replaced';
-import { NotAFileError } from '../../core/exclusiveWrite';
+import { NotAFileError, writeRefusal } from '../../core/exclusiveWrite';
 import { PackageCache } from '../packageFiles';
 import { contentsOf } from '../packageContents';
 
@@ -77,6 +77,9 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       // The save dialog can point at a named pipe or a device: refused by the writer, nothing replaced.
       if (e instanceof NotAFileError) return { refused: { message: e.say(ctx.translator), findings: [] } };
       if (abort.signal.aborted) return { refused: { message: 'Build cancelled; no file was written.', findings: [] } };
+      // A full disk, as in the CLI: in words, and the earlier package as it was.
+      const reason = writeRefusal(e, params.out);
+      if (reason !== undefined) return { refused: { message: ctx.translator.t('cli.out.writeFailed', { reason, file: params.out }), findings: [] } };
       throw e;
     }
   });

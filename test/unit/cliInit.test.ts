@@ -52,7 +52,7 @@ describe('isola init', () => {
     assert.equal(manifest.$schema, SCHEMA_ID, 'the manifest names the schema the extension serves for *.isola.json');
     assert.equal(manifest.kind, 'workspace');
     assert.equal(manifest.code, 'service_desk');
-    assert.deepEqual(readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')), ['.isola/', '*.isolapkg']);
+    assert.deepEqual(readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')), ['.isola/', '*.isolapkg', '*.partial-*']);
     const ci = readFileSync(path.join(dir, '.github/workflows/isola.yml'), 'utf8');
     assert.match(ci, new RegExp(`run: npx --yes isola@${VERSION.replace(/\./g, '\\.')} check\\n`));
     assert.match(ci, /run: npx --yes isola@\S+ build --package service_desk /);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
 import { english, Translator } from './l10n';
 
 /** What stands at a path in place of a file. */
@@ -51,10 +52,12 @@ export async function renameOver(tmp: string, target: string): Promise<void> {
  *
  * It takes the permissions of a regular file at `target`: the rename replaces that file, and a
  * private (0600) manifest or history must not come back readable by everyone. Anything else at
- * `target` (a folder, a pipe, a device, a socket) is refused before the file is made.
+ * `target` (a folder, a pipe, a device, a socket) is refused before the file is made. Temporary
+ * files of `target` that a killed process left (`removeStalePartials`) go first, unless `sweep` is false.
  */
-export async function exclusiveTemp(target: string, tag: string): Promise<{ path: string; handle: FileHandle }> {
+export async function exclusiveTemp(target: string, tag: string = partialTag(), o: { sweep?: boolean } = {}): Promise<{ path: string; handle: FileHandle }> {
   await refuseNotAFile(target);
+  if (o.sweep !== false) await removeStalePartials(path.dirname(target), new Set([path.basename(target)]));
   for (let attempt = 0; ; attempt++) {
     const tmp = `${target}.${tag}-${randomBytes(6).toString('hex')}`;
     let handle: FileHandle;
@@ -79,6 +82,66 @@ async function keepMode(target: string, handle: FileHandle): Promise<void> {
   if (!old?.isFile()) return;
   // Permission bits only: a set-user-ID bit is not for a file Isola wrote.
   await handle.chmod(old.mode & 0o777).catch(() => undefined);
+}
+
+/**
+ * The tag of this process's temporary files: `exclusiveTemp` names them `FILE.partial-<pid>-<random
+ * hex>`. The pid tells a file whose writer was killed (SIGKILL, a crash) from one still being
+ * written, so a later write can remove it; `isola init`'s `.gitignore` line `*.partial-*` keeps
+ * one that stays out of commits.
+ */
+export function partialTag(): string {
+  return `partial-${process.pid}`;
+}
+
+/** How old a temporary file named without a pid (`.history-<hex>`, `.unpack-<hex>`, by earlier versions) must be to be taken for abandoned. */
+const PIDLESS_STALE_MS = 24 * 60 * 60 * 1000;
+
+/** A temporary file `exclusiveTemp` made beside a target: the target's name, and its writer's pid if the name has one. */
+const TEMP_NAME = /^(.+)\.(?:partial-(\d+)-(?:[0-9a-f]{12}|\d+)|(?:history|unpack)-[0-9a-f]{12})$/;
+
+/**
+ * Removes from `dir` the temporary files of the targets named `names` whose writer is gone: a
+ * build, unpack or download killed mid-write leaves its `FILE.partial-<pid>-<hex>`, which nothing
+ * else ever removes. Only regular files named so, only of these targets, and only when no process
+ * has that pid on this machine (one that does may be writing it: left alone, also when the pid
+ * was reused). Names without a pid (earlier versions) go only when untouched for a day: no write
+ * takes that long, and a live one of another version stays. Best effort: a failure changes nothing.
+ */
+export async function removeStalePartials(dir: string, names: ReadonlySet<string>): Promise<void> {
+  const entries = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of entries) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || !names.has(m[1])) continue;
+    if (m[2] !== undefined && processExists(Number(m[2]))) continue;
+    const file = path.join(dir, name);
+    const s = await fs.lstat(file).catch(() => undefined);
+    if (!s?.isFile()) continue;
+    if (m[2] === undefined && Date.now() - s.mtimeMs < PIDLESS_STALE_MS) continue;
+    await fs.rm(file, { force: true }).catch(() => undefined);
+  }
+}
+
+/** `removeStalePartials` for each of `targets` (absolute paths), one look at each folder. */
+export async function removeStalePartialsBeside(targets: Iterable<string>): Promise<void> {
+  const byFolder = new Map<string, Set<string>>();
+  for (const t of targets) {
+    const names = byFolder.get(path.dirname(t)) ?? byFolder.set(path.dirname(t), new Set()).get(path.dirname(t))!;
+    names.add(path.basename(t));
+  }
+  for (const [dir, names] of byFolder) await removeStalePartials(dir, names);
+}
+
+/** Whether a process with this pid runs on this machine (of any user); anything unclear counts as yes. */
+function processExists(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** The system calls whose failure is a failure to write a file. */

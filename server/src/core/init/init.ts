@@ -11,8 +11,11 @@ import { MANIFEST_KINDS, ManifestKind } from '../manifest/types';
 /** The schema every manifest names: the `$id` of schemas/manifest.schema.json, which the language server serves offline for `*.isola.json`. */
 export const MANIFEST_SCHEMA_URL = 'https://isola.dev/schemas/manifest.schema.json';
 
-/** Lines `.gitignore` gets: the embedded environment's data and built packages. */
-export const GITIGNORE_ENTRIES = ['.isola/', '*.isolapkg'];
+/**
+ * Lines `.gitignore` gets: the embedded environment's data, built packages, and the temporary
+ * files a killed build or unpack leaves (`FILE.partial-<pid>-<hex>`, exclusiveWrite.ts).
+ */
+export const GITIGNORE_ENTRIES = ['.isola/', '*.isolapkg', '*.partial-*'];
 
 /** A namespace code (workspace, module); every unit `init` makes uses one, so it can be a namespace. */
 export const CODE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -102,7 +105,7 @@ export function gitignoreAddition(existing: string | undefined): string | undefi
   if (missing.length === 0) return undefined;
   const lead = existing && !/\n$/.test(existing) ? '\n' : '';
   const gap = existing && existing.trim() ? '\n' : '';
-  return `${lead}${gap}# Isola: the embedded environment's data and built packages\n${missing.join('\n')}\n`;
+  return `${lead}${gap}# Isola: the embedded environment's data, built packages and unfinished writes\n${missing.join('\n')}\n`;
 }
 
 function hasMember(kind: ManifestKind): boolean {

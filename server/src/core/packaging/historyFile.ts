@@ -60,7 +60,8 @@ export async function stageHistoryFile(root: string, history: History): Promise<
   const file = path.join(root, HISTORY_FILE);
   let tmp: string | undefined;
   try {
-    const staged = await exclusiveTemp(file, 'history');
+    // `isola.history.json.partial-<pid>-<hex>`: what `isola init`'s .gitignore keeps out of commits, and a later build removes if its writer was killed.
+    const staged = await exclusiveTemp(file);
     tmp = staged.path;
     try {
       await staged.handle.writeFile(JSON.stringify(history, null, 2) + '\n');

@@ -13,7 +13,7 @@ import { EditNotPlaced, editToValue, formatManifest } from './inPlace';
 import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
 import { foldedPath, joinInside, unsafeRelativePath } from './names';
-import { exclusiveTemp, writeRefusal } from '../exclusiveWrite';
+import { exclusiveTemp, partialTag, removeStalePartialsBeside, writeRefusal } from '../exclusiveWrite';
 import { sameDataFile, writeRecords } from './dataFile';
 import { judgeUnreadable, unreadableUnits } from './unreadable';
 
@@ -160,7 +160,11 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), unlessForced, o.signal);
     if (overridable) throw overridable;
     const into = o.dryRun ? (o.stage === undefined ? undefined : path.resolve(o.stage)) : dir;
-    if (into !== undefined) await writeAll(reader, into, plan.filter((p) => p.status !== 'unchanged'), o.signal);
+    if (into !== undefined) {
+      // Temporary files an unpack killed mid-write (SIGKILL) left beside these files; a live one's stay.
+      await removeStalePartialsBeside(plan.map((p) => path.join(into, ...p.file.split('/'))));
+      await writeAll(reader, into, plan.filter((p) => p.status !== 'unchanged'), o.signal);
+    }
     return {
       package: { kind: d.kind, code: d.code, version: d.version },
       files: plan.map((p) => ({ file: p.file, status: p.status, ...(p.entities !== undefined && p.status !== 'unchanged' ? { entities: p.entities } : {}) })),
@@ -267,7 +271,7 @@ async function writeAll(reader: PackageReader, dir: string, plan: Planned[], sig
         made.push(at);
         if (at === first || path.dirname(at) === at) break;
       }
-      const { path: tmp, handle } = await exclusiveTemp(target, 'unpack');
+      const { path: tmp, handle } = await exclusiveTemp(target, partialTag(), { sweep: false });
       staged.push({ tmp, target, file: p.file });
       try {
         await fill(reader, p, target, handle, signal);

@@ -34,7 +34,9 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   const databaseUrl = values.database ?? process.env.ISOLA_DATABASE_URL;
   let env: Environment;
   try {
-    env = await Environment.open({ dataDir, databaseUrl, name: values.name, tool: tool() });
+    // A crash of the embedded database fails every request from then on (503): said here once.
+    const onDatabaseStop = (e: Error) => io.err(`isola env: ${e.message}\n`);
+    env = await Environment.open({ dataDir, databaseUrl, name: values.name, tool: tool(), onDatabaseStop });
   } catch (e) {
     // Whatever the database driver quotes of the URL, never its password.
     throw new UsageError(`cannot open the environment's database: ${withoutPassword((e as Error).message, databaseUrl)}`);

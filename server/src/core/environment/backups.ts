@@ -25,6 +25,12 @@ export async function getBackup(db: Sql, id: string): Promise<Backup> {
   return fromRow(rows[0]);
 }
 
+/** The size of the records a backup puts back, as stored: what restoring it writes, roughly (diskSpace.ts). */
+export async function backupBytes(db: Sql, id: string): Promise<number> {
+  const [{ n }] = await db.query<{ n: string | number }>(`SELECT coalesce(sum(pg_column_size(body)), 0)::bigint AS n FROM backup_records WHERE backup_id = $1`, [id]);
+  return Number(n);
+}
+
 /** What restoring a backup would change, entity by entity, and how many records it rewrites or removes. */
 export interface RestorePreview {
   backup: Backup;

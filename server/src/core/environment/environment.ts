@@ -7,9 +7,10 @@ import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './a
 import { isLanguageCode, isPlatformVersion } from '../packaging/cardCheck';
 import { changedEntity } from './entityChange';
 import { entriesOf } from '../packaging/history';
-import { getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
+import { backupBytes, getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
+import { FreeSpace, roomCheck, SpaceJob } from './diskSpace';
 import { badRequest, EnvError, forbidden, notFound, shownId } from './errors';
 import { refuseUnlessIsolated } from './exportCheck';
 import { resolveExport, writeExport } from './exporter';
@@ -38,6 +39,10 @@ export interface EnvironmentOptions {
   tool?: { name: string; version: string };
   /** Largest upload accepted, in bytes. */
   maxUploadBytes?: number;
+  /** Told once when the embedded database stopped after a crash: every request fails from then on. */
+  onDatabaseStop?: (e: Error) => void;
+  /** Free bytes on the disk that holds a folder (diskSpace.ts); tests fake a full disk through it. */
+  freeSpace?: FreeSpace;
 }
 
 /**
@@ -52,18 +57,21 @@ export class Environment {
   private readonly restoring = new Set<{ backup: string; namespaces: readonly string[] }>();
 
   private readonly store: PackageStore;
+  /** Refuses (507) a job the disk has no room for (diskSpace.ts). */
+  private readonly requireRoom: (job: SpaceJob, bytes: number) => void;
 
   private constructor(readonly db: Database, private readonly o: EnvironmentOptions, readonly catalog: Catalog) {
     this.jobs = new JobBook(db);
     this.store = new PackageStore(db, path.join(o.dataDir, 'packages'), o.maxUploadBytes ?? 8 * 1024 ** 3);
-    this.imports = new ImportPlans(db, catalog, this.jobs, (caller, id) => this.package(caller, id), (namespaces) => this.restoringIn(namespaces));
+    this.requireRoom = roomCheck(db.kind, o.dataDir, o.freeSpace);
+    this.imports = new ImportPlans(db, catalog, this.jobs, (caller, id) => this.package(caller, id), (namespaces) => this.restoringIn(namespaces), (bytes) => this.requireRoom('import', bytes));
   }
 
   static async open(o: EnvironmentOptions): Promise<Environment> {
     // Private (privateFiles.ts): the database and the stored packages hold the environment's records.
     await privateDir(o.dataDir, false);
     if (await privateDir(path.join(o.dataDir, 'packages'), true)) await tightenTree(path.join(o.dataDir, 'packages'));
-    const db = await openDatabase({ url: o.databaseUrl, dataDir: o.dataDir });
+    const db = await openDatabase({ url: o.databaseUrl, dataDir: o.dataDir, onStop: o.onDatabaseStop });
     const env = new Environment(db, o, o.catalog ?? defaultCatalog());
     const settings = await getSettings(db);
     if (o.name && settings.name !== o.name) await setMeta(db, 'settings', { ...settings, name: o.name });
@@ -264,6 +272,7 @@ export class Environment {
     const scope = await resolveExport(this.db, r, mayRead);
     if (r.kind === 'configuration') requireAdmin(caller, 'exporting the configuration');
     requireRights(caller, scope.namespaces, `exporting ${r.kind} \`${r.code}\``);
+    this.requireRoom('export', 0);
     const job: Job = {
       id: newId('j'), kind: 'export', status: 'queued', step: 'queued', progress: 0, namespaces: scope.namespaces,
       packageCode: scope.code, request: { ...r }, createdBy: caller.name, createdAt: new Date().toISOString(),
@@ -351,6 +360,7 @@ export class Environment {
   async restore(caller: Caller, id: string): Promise<RestorePreview> {
     const b = await getBackup(this.db, id);
     requireRights(caller, b.namespaces, `restoring backup ${id}`);
+    if (this.db.kind === 'pglite') this.requireRoom('restore', await backupBytes(this.db, id));
     // Checked and registered in one step, with no await between: an import confirmed while the
     // restore runs sees it (ImportPlans.start), as the restore sees an import that started first.
     const running = this.jobs.running().find((j) => j.namespaces.some((n) => b.namespaces.includes(n)));

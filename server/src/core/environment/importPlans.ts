@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog';
 import { PackageError } from '../packaging/reader';
 import { requireMemberRights, requirePackageRights } from './access';
 import type { Database } from './db/database';
+import { importBytes } from './diskSpace';
 import { EnvError, notFound } from './errors';
 import { applyImport, ImportCancelled } from './importer';
 import type { JobBook } from './jobs';
@@ -28,6 +29,8 @@ interface PlanEntry {
   descriptorSha256: string;
   /** The solution cards it writes, whose added members need rights (access.ts `requireMemberRights`). */
   solutions: Card[];
+  /** The unpacked size of what its import writes (diskSpace.ts). */
+  bytes: number;
 }
 
 /**
@@ -48,6 +51,8 @@ export class ImportPlans {
     private readonly packageOf: (caller: Caller, id: string) => Promise<StoredPackage>,
     /** Why a restore makes these namespaces busy (Environment.restore), or undefined. */
     private readonly restoringIn: (namespaces: readonly string[]) => string | undefined,
+    /** Refuses an import of this many unpacked bytes the disk has no room for (Environment.requireRoom). */
+    private readonly requireRoom: (bytes: number) => void,
   ) {}
 
   /**
@@ -72,7 +77,7 @@ export class ImportPlans {
       const made = await makePlan(view, { db: this.db, catalog: this.catalog, caller, packageId: p.id, sha256: p.sha256, running: this.jobs.running(), now, signal });
       const plan = withChoice(made, describeChoice(view, choice), view.cards.length > 0, await dataAppsCheck(this.db, view));
       signal?.throwIfAborted();
-      this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256, solutions });
+      this.plans.set(plan.id, { plan, file: p.file, as: o.as, choice, descriptorSha256: whole.reader.descriptorSha256, solutions, bytes: importBytes(view) });
       if (this.plans.size > PLANS_KEPT) this.forgetAPlan();
       return plan;
     } finally {
@@ -143,6 +148,8 @@ export class ImportPlans {
     if (plan.counts.conflict && o.onConflict !== 'replace') {
       throw new EnvError(409, `${conflictSummary(plan)}; nothing was imported (replace them with onConflict "replace")`, 'conflicts', plan.entities.filter((e) => e.action === 'conflict').map((e) => e.id));
     }
+    // Before the job is written: an embedded database that fills its disk stops (pgliteCrash.ts).
+    this.requireRoom(entry.bytes);
     const changed = await lastChange(this.db, plan.namespaces);
     if (changed > plan.revision) throw stalePlan(plan, changed);
     const clash = this.jobs.running().find((j) => j.kind === 'import' && j.namespaces.some((n) => plan.namespaces.includes(n)));

@@ -103,6 +103,8 @@ export class JobBook {
       },
     };
     entry.done = (async () => {
+      // Whether the job's end reached the database; until it has, the job is answered from here.
+      let recorded = true;
       try {
         const r = await work(ctx);
         Object.assign(job, { status: r.status, result: r.result, progress: 1, step: 'done', finishedAt: new Date().toISOString() });
@@ -117,13 +119,15 @@ export class JobBook {
         if ((e as { details?: unknown }).details !== undefined) job.result = { ...(job.result ?? {}), details: (e as { details?: unknown }).details };
         // The final state must reach the database, or the job reads as running forever: if the
         // row cannot be written as it is (details the database refuses), write it without them.
-        await this.writeRow(this.db, job).catch(async () => {
+        recorded = await this.writeRow(this.db, job).then(() => true, async () => {
           delete job.result;
-          await this.writeRow(this.db, job).catch(() => undefined);
+          return this.writeRow(this.db, job).then(() => true, () => false);
         });
         await this.appendLog(this.db, job.id, entry.log).catch(() => undefined);
       } finally {
-        this.live.delete(job.id);
+        // A database that stopped (pgliteCrash.ts) writes nothing more: the job stays here, failed
+        // with why, rather than vanishing behind the database's refusal.
+        if (recorded) this.live.delete(job.id);
       }
     })();
     return job;

@@ -425,6 +425,11 @@ export const en = {
   'env.hostRefused': 'this service answers requests that name it by a loopback address (127.0.0.1, localhost, [::1]) or a name it was started with --allowed-host, not "{host}"',
   'env.userNamespace': 'a user cannot own namespace "{code}": owners get workspace and module codes (lowercase letters, digits and _, starting with a letter, at most 64 characters), and global and #orgchart need the environment administrator',
   'env.userNamespaces': 'a user may own at most {max} namespaces; the request lists {count}',
+  'env.databaseStopped': 'the environment\'s embedded database stopped after an error it cannot go on from: {cause}. Nothing more is written; start the environment again (restart isola env serve; local opens anew with the next command): an import it was running is then marked failed, and nothing of it is applied',
+  'env.databaseStoppedNoSpace': 'the environment\'s embedded database stopped: {cause}. Nothing more is written; free space on the disk that holds {dir}, then start the environment again (restart isola env serve; local opens anew with the next command): an import it was running is then marked failed, and nothing of it is applied',
+  'env.noSpace.import': 'not enough free disk space for this import: {dir} has {free} free, and the import needs about {need} there (its database grows by several times the package\'s unpacked size, {size}); free space on that disk and try again',
+  'env.noSpace.restore': 'not enough free disk space for this restore: {dir} has {free} free, and the restore needs about {need} there; free space on that disk and try again',
+  'env.noSpace.export': 'not enough free disk space for this export: {dir} has {free} free, and the export needs at least {need} there; free space on that disk and try again',
 } as const;
 
 /** A message of the catalogs. */

@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { Database, Row, Sql } from './database';
 import { lockDatabaseDir } from './lock';
+import { PostgresLog, startFailure, stopOnCrash } from './pgliteCrash';
 import { privateDir, tightenTree } from '../privateFiles';
 
 /**
@@ -61,11 +62,17 @@ const COPY_BLOB_CHARS = 4 * 1024 * 1024;
  * read from the data folder's files, which the operating system caches anyway: 100,000 and
  * 1,000,000 records import as fast (docs/performance.md). The WAL buffers stay at the 4 MB that
  * PostgreSQL derives from a 128 MB pool (1/32 of it), since bulk imports write WAL fast.
+ * Recovery after a crash logs its progress every `log_startup_progress_interval` through a timer
+ * that re-arms itself: when the recovery then failed (a full disk), that timer kept the process
+ * alive after its error was said, so the command never ended. Nobody reads that log here.
  */
-const START_SETTINGS = ['shared_buffers=32MB', 'wal_buffers=4MB'];
+const START_SETTINGS = ['shared_buffers=32MB', 'wal_buffers=4MB', 'log_startup_progress_interval=0'];
 
-/** Opens (creating if needed) an embedded database in `dir`, or in memory when `dir` is undefined. */
-export async function openPglite(dir: string | undefined): Promise<Database> {
+/**
+ * Opens (creating if needed) an embedded database in `dir`, or in memory when `dir` is undefined.
+ * `onStop` hears once of a crash that stopped it (pgliteCrash.ts): every statement fails from then on.
+ */
+export async function openPglite(dir: string | undefined, onStop?: (e: Error) => void): Promise<Database> {
   let unlock = async () => undefined as void;
   let loose = false;
   if (dir) {
@@ -79,8 +86,13 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   // background job, the optimising compiles of PostgreSQL's hot code included (0.2 s on two
   // cores, right after opening: the first request waited for them). A timer keeps the loop alive.
   const alive = setInterval(() => undefined, 60_000);
+  const log = new PostgresLog();
   try {
-    db = await PGlite.create(dir, { ...(await assets()), startParams: [...PGlite.defaultStartParams, ...START_SETTINGS.flatMap((s) => ['-c', s])] });
+    try {
+      db = await PGlite.create(dir, { ...(await assets()), startParams: [...PGlite.defaultStartParams, ...START_SETTINGS.flatMap((s) => ['-c', s])], onStderr: log.take });
+    } catch (e) {
+      throw startFailure(e, log, dir ?? 'memory');
+    }
     // PGlite writes the database's files readable and writable by everyone (records, in the WAL
     // too; postgresql.conf). Behind a private folder nobody else reaches them; they are made
     // private too when the folder is new or was open (an older version's): one lstat per entry,
@@ -93,7 +105,7 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   } finally {
     clearInterval(alive);
   }
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
+  const wrapRaw = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<T extends Row>(text: string, params?: unknown[]) {
       return (await q.query<T>(text, params)).rows;
     },
@@ -119,6 +131,26 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
       await flush();
     },
   });
+  const crash = stopOnCrash(db, log, dir ?? 'memory', onStop);
+  // After a crash no statement reaches PostgreSQL, and one under way fails with why it stopped
+  // (not with what PGlite made of the abort).
+  const guarded = <A extends unknown[], T>(f: (...a: A) => Promise<T>) => async (...a: A): Promise<T> => {
+    const before = crash.stopped();
+    if (before) throw before;
+    let r: T;
+    try {
+      r = await f(...a);
+    } catch (e) {
+      throw crash.stopped() ?? e;
+    }
+    const after = crash.stopped();
+    if (after) throw after;
+    return r;
+  };
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => {
+    const raw = wrapRaw(q);
+    return { query: guarded(raw.query) as Sql['query'], exec: guarded(raw.exec), copyFrom: guarded(raw.copyFrom) };
+  };
   const base = wrap(db);
   return {
     kind: 'pglite',
@@ -126,9 +158,10 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
     query: base.query,
     exec: base.exec,
     copyFrom: base.copyFrom,
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    transaction: guarded((fn) => db.transaction((tx) => fn(wrap(tx)))),
     close: async () => {
-      await db.close();
+      // A crashed module runs nothing more; the next open recovers the database from its WAL.
+      if (!crash.stopped()) await db.close();
       await unlock();
     },
   };

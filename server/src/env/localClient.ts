@@ -43,6 +43,10 @@ export class LocalClient implements EnvClient {
       await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(src, h.createWriteStream(), { signal }));
     } finally {
       src.destroy();
+      // An export (retrieve's, export's) is downloaded once, here, and never again: a stored copy
+      // would stay in the project's .isola/local for ever, one per retrieve. A copy that cannot be
+      // removed is no reason to fail a download.
+      if (p.origin === 'export') await this.env.handOver(this.caller, p.id).catch(() => undefined);
     }
   };
   namespaces = () => this.env.namespaces(this.caller);

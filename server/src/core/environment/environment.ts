@@ -57,8 +57,7 @@ export class Environment {
   private readonly restoring = new Set<{ backup: string; namespaces: readonly string[] }>();
 
   private readonly store: PackageStore;
-  /** Refuses (507) a job the disk has no room for (diskSpace.ts). */
-  private readonly requireRoom: (job: SpaceJob, bytes: number) => void;
+  private readonly requireRoom: (job: SpaceJob, bytes: number) => void; // 507 when the disk has no room (diskSpace.ts)
 
   private constructor(readonly db: Database, private readonly o: EnvironmentOptions, readonly catalog: Catalog) {
     this.jobs = new JobBook(db);
@@ -242,6 +241,11 @@ export class Environment {
     if (!p.namespaces.length && p.createdBy === caller.name) return p;
     requirePackageRights(caller, p, `downloading package ${id}`);
     return p;
+  }
+
+  /** Forgets an export's package its caller has downloaded (`local`'s commands never ask twice; a service's clients may). */
+  async handOver(caller: Caller, id: string): Promise<void> {
+    await this.store.forgetExport(await this.package(caller, id));
   }
 
   // ---- import ----

@@ -160,6 +160,16 @@ export class PackageStore {
     return { id: r.id as string, sha256: r.sha256 as string, file: r.file as string, size: Number(r.size), kind: r.kind as string, code: r.code as string, namespaces: r.namespaces as string[], origin: r.origin as StoredPackage['origin'], createdBy: r.created_by as string, createdAt: r.created_at as string };
   }
 
+  /**
+   * Forgets an exported package: its row, then its file. Only exports, which nothing but their
+   * download reads; uploads and registered files stay (plans and imports name them).
+   */
+  async forgetExport(p: StoredPackage): Promise<void> {
+    if (p.origin !== 'export') return;
+    await this.db.query(`DELETE FROM packages WHERE id = $1 AND origin = 'export'`, [p.id]);
+    await fs.rm(p.file, { force: true });
+  }
+
   private async register(file: string, sha: string, origin: StoredPackage['origin'], move: boolean, allow: (p: PackageFacts) => void, by: string, bytes?: Buffer, alongside?: (tx: Sql) => Promise<void>): Promise<StoredPackage> {
     let view;
     try {

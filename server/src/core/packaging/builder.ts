@@ -13,7 +13,8 @@ import { DataRecordError } from './dataChunks';
 import { dataSources, orderByReferences } from './dataOrder';
 import { DataOption, Descriptor, FORMAT_VERSION, History, PACKAGE_FORMAT } from './format';
 import { historyOf, updateHistory } from './history';
-import { stageHistoryFile } from './historyFile';
+import { HistoryFileError, HistoryWriteError, lockHistory, readHistoryFile, StagedHistory, stageHistoryFile } from './historyFile';
+import type { HeldLock } from '../ownedFile';
 import { writePackage } from './writer';
 import { refuseNotAFile } from '../exclusiveWrite';
 
@@ -37,10 +38,12 @@ export interface BuildOptions {
   /** The project's history (`isola.history.json`), updated by the build. */
   history: History;
   /**
-   * The folder whose `isola.history.json` gets the updated history: written beside it before the
-   * package is renamed into place and renamed after it, so a history that cannot be written
-   * refuses the build (`HistoryWriteError`) with neither file replaced. Without it, nothing is
-   * written but the package (the caller records the history).
+   * The folder whose `isola.history.json` gets the updated history: once the package is complete,
+   * the history is locked (`lockHistory`), read again, given this build's versions, written beside
+   * its file, and renamed in after the package, so a history that cannot be written refuses the
+   * build (`HistoryWriteError`) with neither file replaced, and builds of one project at the same
+   * time each keep the others' versions. Without it, nothing is written but the package (the
+   * caller records the history).
    */
   historyDir?: string;
   createdBy?: string;
@@ -124,13 +127,25 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   // A design-less package (data only) records and carries no design history.
   const updated = design === 'all' ? updateHistory(o.history, cards, now) : { history: o.history, changed: [] };
   const root = o.pkg.root.value as Record<string, unknown>;
-  const history = o.historyDir === undefined ? undefined : await stageHistoryFile(o.historyDir, updated.history);
+  let recorded = updated;
+  let lock: HeldLock | undefined;
+  let history: StagedHistory | undefined;
+  const historyDir = o.historyDir;
   const { size, descriptor } = await writePackage({
     out: o.out,
     cards: shipped,
     files: design === 'all' ? attachments.map((a) => ({ path: a.path, data: files.get(a.absPath)! })) : [],
     data: chosen.map((app, i) => ({ app, source: dataFiles[i].realPath })),
     signal: o.signal,
+    // `o.history` was read before the build began: another build may have recorded versions since.
+    beforeRename: historyDir === undefined ? undefined : async () => {
+      lock = await lockHistory(historyDir, NOTHING_WRITTEN);
+      const current = await readHistoryFile(historyDir).catch((e) => {
+        throw e instanceof HistoryFileError ? new HistoryWriteError(`${e.message}; ${NOTHING_WRITTEN}`) : e;
+      });
+      recorded = design === 'all' ? updateHistory(current, cards, now) : { history: current, changed: [] };
+      history = await stageHistoryFile(historyDir, recorded.history, NOTHING_WRITTEN);
+    },
     onData: (n, app) => {
       done += n;
       o.onProgress?.(done, dataBytes, app);
@@ -156,6 +171,8 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
       createdBy: o.createdBy ?? os.userInfo().username,
       source: `${os.hostname()}:${o.project.root}`,
       tool: o.tool,
+      // The versions known when the build began: another build's new ones are of other entities,
+      // or of a version of these that this package does not carry.
       history: historyOf(updated.history, shipped),
     },
   }).catch((e) => {
@@ -164,11 +181,18 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
     throw e;
   }).catch(async (e) => {
     await history?.discard();
+    await lock?.release();
     throw e;
   });
-  await history?.commit();
-  return { file: o.out, size, descriptor, history: updated.history, historyFile: history?.file, changed: updated.changed };
+  try {
+    await history?.commit();
+  } finally {
+    await lock?.release();
+  }
+  return { file: o.out, size, descriptor, history: recorded.history, historyFile: history?.file, changed: recorded.changed };
 }
+
+const NOTHING_WRITTEN = 'no package was written, and the history is as it was';
 
 /** The refusal for a linked path outside the project: which manifest, which path, and why. */
 function outsideRefusal(m: Manifest, l: LinkedFile, outside: OutsidePath): BuildRefused {

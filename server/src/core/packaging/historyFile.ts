@@ -4,6 +4,7 @@ import { readRegularFile } from '../manifest/host';
 import { linkedPathVerdict } from '../manifest/linkedPath';
 import { promises as fs } from 'node:fs';
 import { exclusiveTemp } from '../exclusiveWrite';
+import { acquireLock, HeldLock, LockBusy } from '../ownedFile';
 import type { History } from './format';
 import { HISTORY_FILE, historyShapeError } from './history';
 import { foreignOwner, foreignOwnerWords } from './projectFolder';
@@ -11,6 +12,30 @@ import { MAX_DESCRIPTOR_BYTES } from './reader';
 
 /** A history file that exists but cannot be used; builds stop rather than lose past versions. */
 export class HistoryFileError extends Error {}
+
+/** The lock beside a project's history that every update of it holds (see `lockHistory`). */
+export const HISTORY_LOCK = `${HISTORY_FILE}.lock`;
+
+/**
+ * Takes the lock on the history in `root`, which every update of it holds from reading the
+ * history to renaming the new one in (builds, the CLI's and the editor's, `isola unpack` and `retrieve`):
+ * two builds of one project at once (a CI matrix, `make -j`) each read it, added their versions
+ * and wrote it back, and the one that wrote last dropped the other's. Waits up to `timeoutMs` for
+ * another process's update and takes over a lock whose process is gone. Throws
+ * `HistoryWriteError` ending with `consequence` when the lock cannot be had.
+ */
+export async function lockHistory(root: string, consequence: string, timeoutMs?: number): Promise<HeldLock> {
+  const file = path.join(root, HISTORY_FILE);
+  const lock = path.join(root, HISTORY_LOCK);
+  try {
+    return await acquireLock(lock, timeoutMs);
+  } catch (e) {
+    if (e instanceof LockBusy) {
+      throw new HistoryWriteError(`${file} is being updated by ${e.holder}, which holds ${lock}; ${consequence}: try again once it is done, or delete ${lock} if no isola build or unpack is running`);
+    }
+    throw new HistoryWriteError(`cannot write ${file}: ${writeReason(e)}; ${consequence}`);
+  }
+}
 
 /** A history that could not be written: the build that made it replaced no file (see `stageHistoryFile`). */
 export class HistoryWriteError extends Error {}
@@ -56,7 +81,7 @@ export interface StagedHistory {
  * carries versions the project does not record. The rename that follows the package's is the
  * only step left that can fail between the two.
  */
-export async function stageHistoryFile(root: string, history: History): Promise<StagedHistory> {
+export async function stageHistoryFile(root: string, history: History, consequence = 'no package was written, and the history is as it was'): Promise<StagedHistory> {
   const file = path.join(root, HISTORY_FILE);
   let tmp: string | undefined;
   try {
@@ -70,7 +95,7 @@ export async function stageHistoryFile(root: string, history: History): Promise<
     }
   } catch (e) {
     if (tmp !== undefined) await fs.rm(tmp, { force: true });
-    throw new HistoryWriteError(`cannot write ${file}: ${writeReason(e)}; no package was written, and the history is as it was`);
+    throw new HistoryWriteError(`cannot write ${file}: ${writeReason(e)}; ${consequence}`);
   }
   const at = tmp;
   return {

@@ -20,6 +20,8 @@ export interface PackageContent {
   signal?: AbortSignal;
   /** Bytes of data records written so far, per app. */
   onData?: (bytes: number, app: string) => void;
+  /** Runs once the package is complete, before it is renamed into place: what it throws leaves no file. */
+  beforeRename?: () => Promise<void>;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function writePackage(c: PackageContent): Promise<{ size: number; d
     await zip.end();
     await written;
     if (c.signal?.aborted) throw c.signal.reason ?? new Error('cancelled');
+    await c.beforeRename?.();
     await renameOver(tmp, c.out);
     return { size: (await fs.stat(c.out)).size, descriptor };
   } catch (e) {

@@ -1,5 +1,4 @@
 import { existsSync, promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { nodeFileHost } from '../manifest/host';
 import { loadProject } from '../manifest/project';
@@ -8,13 +7,14 @@ import { CONFIG_FILE } from '../packaging/projectFolder';
 import { HistoryFileError, readHistoryFile } from '../packaging/historyFile';
 import { PackageReader } from '../packaging/reader';
 import { cardsToManifests, ExistingManifest } from './cardsToManifests';
-import { UnpackInterrupted, UnpackRefused, UnpackWriteFailed } from './errors';
+import { UnpackInterrupted, UnpackRefused } from './errors';
 import { EditNotPlaced, editToValue, formatManifest } from './inPlace';
 import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
 import { foldedPath, joinInside, unsafeRelativePath } from './names';
-import { exclusiveTemp, partialTag, removeStalePartialsBeside, writeRefusal } from '../exclusiveWrite';
-import { sameDataFile, writeRecords } from './dataFile';
+import { removeStalePartialsBeside } from '../exclusiveWrite';
+import { sameDataFile } from './dataFile';
+import { Content, Planned, writeAll, writeInPlace } from './write';
 import { judgeUnreadable, unreadableUnits } from './unreadable';
 
 /** What an unpack does to one file. */
@@ -57,17 +57,6 @@ export interface UnpackOptions {
    * waits for them, so the folder holds either none of the package or all of it.
    */
   signal?: AbortSignal;
-}
-
-type Content = { text: string } | { bytes: Buffer } | { chunks: string[] } | { empty: true };
-
-interface Planned {
-  file: string;
-  /** A new manifest: a file already at its path belongs to another unit (or is no manifest), never to this one. */
-  newManifest?: string;
-  content: Content;
-  status: UnpackedFile['status'];
-  entities?: number;
 }
 
 /**
@@ -147,7 +136,10 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       const before = await readHistoryFile(path.join(dir, at)).catch((e) => {
         throw e instanceof HistoryFileError ? new UnpackRefused(e.message) : e;
       });
-      plan.push({ file: at === '.' ? HISTORY_FILE : `${at}/${HISTORY_FILE}`, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created' });
+      plan.push({
+        file: at === '.' ? HISTORY_FILE : `${at}/${HISTORY_FILE}`, content: { text: JSON.stringify(mergeHistory(before, d.history), null, 2) + '\n' }, status: 'created',
+        history: { folder: at, entries: d.history },
+      });
     }
 
     // A unit whose manifest here cannot be read would get a second one: refused unless --force.
@@ -160,10 +152,12 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     await judge(reader, dir, plan, linked, new Set(existing.map((m) => m.file)), unlessForced, o.signal);
     if (overridable) throw overridable;
     const into = o.dryRun ? (o.stage === undefined ? undefined : path.resolve(o.stage)) : dir;
+    const writing = plan.filter((p) => p.status !== 'unchanged');
     if (into !== undefined) {
       // Temporary files an unpack killed mid-write (SIGKILL) left beside these files; a live one's stay.
       await removeStalePartialsBeside(plan.map((p) => path.join(into, ...p.file.split('/'))));
-      await writeAll(reader, into, plan.filter((p) => p.status !== 'unchanged'), o.signal);
+      if (into === dir) await writeInPlace(reader, dir, writing, o.signal);
+      else await writeAll(reader, into, writing, o.signal);
     }
     return {
       package: { kind: d.kind, code: d.code, version: d.version },
@@ -246,65 +240,6 @@ async function sameContent(reader: PackageReader, abs: string, c: Content): Prom
   if ('bytes' in c) return (await fs.readFile(abs)).equals(c.bytes);
   if ('empty' in c) return (await fs.stat(abs)).size === 0;
   return sameDataFile(reader, c.chunks, abs);
-}
-
-/**
- * Writes the planned files: each to a temporary file beside it (created exclusively under a random
- * name: a link planted there cannot take the write elsewhere), then, once all are complete, every
- * rename. A failure or the signal before the renames removes the temporary files and the folders
- * made for them, so nothing is replaced; the renames take moments and are not stopped halfway.
- */
-async function writeAll(reader: PackageReader, dir: string, plan: Planned[], signal?: AbortSignal): Promise<void> {
-  const staged: { tmp: string; target: string; file: string }[] = [];
-  const made: string[] = [];
-  let renamed = 0;
-  // The file being written, for the words of a write the file system refuses (a full disk).
-  let at: string | undefined;
-  try {
-    for (const p of plan) {
-      at = p.file;
-      signal?.throwIfAborted();
-      const target = path.join(dir, ...p.file.split('/'));
-      const first = await fs.mkdir(path.dirname(target), { recursive: true });
-      // Every folder this made, from the deepest up to the first one that was missing.
-      for (let at = path.dirname(target); first !== undefined; at = path.dirname(at)) {
-        made.push(at);
-        if (at === first || path.dirname(at) === at) break;
-      }
-      const { path: tmp, handle } = await exclusiveTemp(target, partialTag(), { sweep: false });
-      staged.push({ tmp, target, file: p.file });
-      try {
-        await fill(reader, p, target, handle, signal);
-      } finally {
-        await handle.close();
-      }
-    }
-    signal?.throwIfAborted();
-    for (const s of staged) {
-      at = s.file;
-      await fs.rename(s.tmp, s.target);
-      renamed++;
-    }
-  } catch (e) {
-    await Promise.all(staged.slice(renamed).map((s) => fs.rm(s.tmp, { force: true })));
-    // Folders made for the temporary files, deepest first; one that holds anything else stays.
-    if (renamed === 0) for (const f of made.sort((a, b) => b.length - a.length)) await fs.rmdir(f).catch(() => undefined);
-    const reason = writeRefusal(e);
-    throw reason !== undefined && at !== undefined ? new UnpackWriteFailed(at, reason, renamed) : e;
-  }
-}
-
-async function fill(reader: PackageReader, p: Planned, target: string, handle: FileHandle, signal?: AbortSignal): Promise<void> {
-  const c = p.content;
-  if ('text' in c) await handle.writeFile(c.text);
-  else if ('bytes' in c) await handle.writeFile(c.bytes);
-  else if ('chunks' in c && p.status === 'changed') await writeRecords(reader, c.chunks, target, handle, signal);
-  else if ('chunks' in c) {
-    for (const chunk of c.chunks) {
-      signal?.throwIfAborted();
-      await handle.write(await reader.read(chunk));
-    }
-  }
 }
 
 /**

@@ -4,11 +4,15 @@
  * workspace no package here carries) does not get in the way; a broken manifest of the
  * package's own unit refuses the plan with the core's sentence, and `force` plans with a note.
  * A refusal `force` overrides is marked `forceable` (the editor then offers "Unpack Anyway…");
- * one it does not override is not, and is said first when the folder has both.
+ * one it does not override is not, and is said first when the folder has both. An unpack killed
+ * among its renames is finished before a plan and before a build.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { BuildPackageResult, PlanUnpackResult } from '../../server/src/protocol';
 import { EXAMPLES, LspClient, useServer } from './client';
 
@@ -92,5 +96,45 @@ describe('isola/planUnpack beside a manifest that cannot be read', () => {
     const unreadable = await c.request<PlanUnpackResult>('isola/planUnpack', { file: c.path('not-a-package.isolapkg'), dir: c.path('clash') });
     assert.match(unreadable.refused ?? '', /^not-a-package\.isolapkg: /);
     assert.equal(unreadable.forceable, undefined);
+  });
+});
+
+describe('isola/planUnpack and isola/buildPackage after an unpack was killed among its renames', () => {
+  const examples = useServer(EXAMPLES);
+
+  /** An unpack into `dir` killed before its one rename: `rel`'s temporary file holds `text`, its journal names a process that is gone. */
+  const killedUnpack = (dir: string, rel: string, text: string): void => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const tmp = `${rel}.partial-${gone}-0123456789ab`;
+    fs.writeFileSync(path.join(dir, tmp), text);
+    const ino = String(fs.statSync(path.join(dir, tmp), { bigint: true }).ino);
+    const owner = { pid: gone, host: os.hostname(), token: 'killed' };
+    fs.writeFileSync(path.join(dir, 'isola.unpack.journal'), JSON.stringify({ owner, package: 'workspace killed 1.0.0', files: [{ tmp, file: rel, size: Buffer.byteLength(text), ino }] }));
+  };
+
+  it('an unpack killed among its renames is finished before a plan (said in its notes) and before a build, which asks to build again', async () => {
+    const c = examples();
+    const file = c.path('invoices-plan.isolapkg');
+    assert.ok((await c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri('invoices/invoices.isola.json'), data: 'none', out: file })).built);
+    const dir = c.path('killed');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'readme.txt'), 'old\n');
+    killedUnpack(dir, 'readme.txt', 'new\n');
+    const planned = await c.request<PlanUnpackResult>('isola/planUnpack', { file, dir });
+    assert.ok(planned.plan, JSON.stringify(planned));
+    assert.equal(planned.plan.notes[0], `finished an interrupted unpack of workspace killed 1.0.0 into ${dir}: 1 file put in place`);
+    fs.rmSync(planned.plan.stage, { recursive: true, force: true });
+    assert.equal(fs.readFileSync(path.join(dir, 'readme.txt'), 'utf8'), 'new\n');
+    assert.ok(!fs.existsSync(path.join(dir, 'isola.unpack.journal')));
+
+    fs.writeFileSync(c.path('readme-killed.txt'), 'old\n');
+    killedUnpack(c.root, 'readme-killed.txt', 'new\n');
+    const out = c.path('invoices-after-unpack.isolapkg');
+    const refused = await c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri('invoices/invoices.isola.json'), data: 'none', out });
+    assert.equal(refused.refused?.message, `finished an interrupted unpack of workspace killed 1.0.0 into ${c.root}: 1 file put in place; build again: the project changed since the build began`);
+    assert.ok(!fs.existsSync(out));
+    assert.equal(fs.readFileSync(c.path('readme-killed.txt'), 'utf8'), 'new\n');
+    const built = await c.request<BuildPackageResult>('isola/buildPackage', { uri: c.uri('invoices/invoices.isola.json'), data: 'none', out });
+    assert.ok(built.built, JSON.stringify(built));
   });
 });

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PackageError } from '../core/packaging/reader';
-import { UnpackInterrupted, UnpackRefused, UnpackWriteFailed } from '../core/unpack/errors';
+import { UnpackBusy, UnpackInterrupted, UnpackRefused, UnpackUnfinished, UnpackWriteFailed } from '../core/unpack/errors';
 import { UnpackResult, unpackPackage } from '../core/unpack/unpack';
 import { english, Translator } from '../core/l10n';
 import { oneLine } from '../core/oneLine';
+import { sayFinished } from './finishUnpacks';
 import { translatorOf } from './lang';
 import { ExitCode, Io, UsageError } from './usage';
 
@@ -27,7 +28,7 @@ export async function unpackInto(file: string, dir: string, o: { dryRun: boolean
   const t = translatorOf(io);
   let r: UnpackResult;
   // Ctrl+C or a kill stops the unpack through its signal: it removes its temporary files and
-  // replaces nothing (a process that just died would leave `*.unpack-*` files and half an unpack).
+  // replaces nothing (a process that just died would leave `*.partial-*` files and half an unpack).
   const interrupt = new AbortController();
   let caught: NodeJS.Signals | undefined;
   const stop = (signal: NodeJS.Signals) => {
@@ -52,10 +53,16 @@ export async function unpackInto(file: string, dir: string, o: { dryRun: boolean
       io.err(`isola ${command}: ${oneLine(t.t('cli.unpack.refused', { reason: e.message }), Infinity)}\n`);
       return 1;
     }
+    // Another unpack running into the folder, or this one stopped among its renames (its journal stays).
+    if (e instanceof UnpackBusy || e instanceof UnpackUnfinished) {
+      io.err(`isola ${command}: ${oneLine(e.message, Infinity)}\n`);
+      return 1;
+    }
     throw e;
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
   }
+  if (r.finished) sayFinished(r.finished, io, command);
   if (o.format === 'json') {
     io.out(JSON.stringify(r, null, 2) + '\n');
     return 0;

@@ -89,7 +89,7 @@ describe('an unpack stopped by its signal (Ctrl+C)', () => {
     const dataDir = path.join(dir, path.dirname(DATA));
     let sent = false;
     for (let i = 0; i < 6000 && child.exitCode === null; i++) {
-      if (existsSync(dataDir) && readdirSync(dataDir).some((n) => n.includes('.unpack-'))) {
+      if (existsSync(dataDir) && readdirSync(dataDir).some((n) => n.includes('.partial-'))) {
         child.kill('SIGINT');
         sent = true;
         break;

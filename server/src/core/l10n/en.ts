@@ -237,6 +237,7 @@ export const en = {
   'cli.build.refused': 'refused: {reason}',
   // Why a build is refused: the findings that block it, by family with their codes.
   'build.refused': '{pkg} has {blocking}; fix it before building|{pkg} has {blocking}; fix them before building',
+  'build.afterUnpack': '{finished}; build again: the project changed since the build began',
   'build.blocking.iso': '{n} isolation error|{n} isolation errors',
   'build.blocking.man': '{n} manifest error|{n} manifest errors',
   'build.blocking.other': '{n} error|{n} errors',
@@ -310,6 +311,9 @@ export const en = {
   'cli.unpack.note': 'note: {note}',
   'cli.unpack.summary': '{created} created, {changed} changed, {unchanged} unchanged{dryRun}',
   'cli.unpack.dryRun': ' (dry run: nothing written)',
+  'cli.unpack.finished': 'finished an interrupted unpack of {package} into {dir}: {n} file put in place|finished an interrupted unpack of {package} into {dir}: {n} files put in place',
+  'cli.unpack.unfinished': 'an interrupted unpack of {package} into {dir} cannot be finished: the temporary files of {files} are gone, so they are as they were before it; unpack {package} into {dir} again, or delete {journal} to keep the folder as it is',
+  'cli.unpack.unfinishedDropped': 'an interrupted unpack of {package} into {dir} could not be finished: the temporary files of {files} were gone, so they were left as they were before it',
   'cli.inspect.format': '{format} format {formatVersion}, built {createdAt} by {createdBy} with {tool}',
   'cli.inspect.source': 'source: {source}',
   'cli.inspect.comment': 'comment: {comment}',

@@ -37,6 +37,16 @@ export async function lockHistory(root: string, consequence: string, timeoutMs?:
   }
 }
 
+/**
+ * Replaces the history in `root` with what `change` makes of it, with the lock held
+ * (`lockHistory`): read again under the lock, so what another build or unpack wrote meanwhile stays.
+ */
+export async function commitLockedHistory(root: string, change: (current: History) => History): Promise<void> {
+  const current = await readHistoryFile(root);
+  const staged = await stageHistoryFile(root, change(current), 'the history is as it was', 'the history is as it was');
+  await staged.commit();
+}
+
 /** A history that could not be written: the build that made it replaced no file (see `stageHistoryFile`). */
 export class HistoryWriteError extends Error {}
 
@@ -81,7 +91,7 @@ export interface StagedHistory {
  * carries versions the project does not record. The rename that follows the package's is the
  * only step left that can fail between the two.
  */
-export async function stageHistoryFile(root: string, history: History, consequence = 'no package was written, and the history is as it was'): Promise<StagedHistory> {
+export async function stageHistoryFile(root: string, history: History, consequence = 'no package was written, and the history is as it was', unreplaced?: string): Promise<StagedHistory> {
   const file = path.join(root, HISTORY_FILE);
   let tmp: string | undefined;
   try {
@@ -102,7 +112,9 @@ export async function stageHistoryFile(root: string, history: History, consequen
     file,
     commit: () => fs.rename(at, file).catch(async (e) => {
       await fs.rm(at, { force: true });
-      throw new HistoryWriteError(`the package was written, but ${file} could not be replaced (${writeReason(e)}): the package carries versions the history does not record; build again once it can be written`);
+      throw new HistoryWriteError(unreplaced === undefined
+        ? `the package was written, but ${file} could not be replaced (${writeReason(e)}): the package carries versions the history does not record; build again once it can be written`
+        : `cannot replace ${file}: ${writeReason(e)}; ${unreplaced}`);
     }),
     discard: () => fs.rm(at, { force: true }),
   };

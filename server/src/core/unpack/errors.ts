@@ -37,3 +37,21 @@ export class UnpackWriteFailed extends Error {
     super(`${reason} writing ${file}; ${replaced ? `${replaced} file(s) were already replaced` : 'nothing was written'}`);
   }
 }
+
+/** Another process is unpacking into the folder (its journal is there) and did not finish while this one waited. */
+export class UnpackBusy extends Error {
+  constructor(readonly dir: string, owner: { pid: number } | undefined) {
+    super(`process ${owner?.pid ?? '?'} is unpacking into ${dir}; try again once it is done`);
+  }
+}
+
+/**
+ * An unpack that stopped after it began to put its files in place (a rename failed), or an
+ * interrupted one that cannot be finished (its journal is not one Isola wrote). The journal stays:
+ * the next unpack, retrieve, build or check in that folder finishes what it lists.
+ */
+export class UnpackUnfinished extends Error {
+  constructor(message: string) {
+    super(oneLine(message));
+  }
+}

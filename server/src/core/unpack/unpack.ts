@@ -7,7 +7,7 @@ import { CONFIG_FILE } from '../packaging/projectFolder';
 import { HistoryFileError, readHistoryFile } from '../packaging/historyFile';
 import { PackageReader } from '../packaging/reader';
 import { cardsToManifests, ExistingManifest } from './cardsToManifests';
-import { UnpackInterrupted, UnpackRefused } from './errors';
+import { UnpackBusy, UnpackInterrupted, UnpackRefused, UnpackUnfinished } from './errors';
 import { EditNotPlaced, editToValue, formatManifest } from './inPlace';
 import { mergeHistory } from './history';
 import { mergeManifest } from './merge';
@@ -15,6 +15,7 @@ import { foldedPath, joinInside, unsafeRelativePath } from './names';
 import { removeStalePartialsBeside } from '../exclusiveWrite';
 import { sameDataFile } from './dataFile';
 import { Content, Planned, writeAll, writeInPlace } from './write';
+import { Finished, finishInterruptedUnpacks } from './journal';
 import { judgeUnreadable, unreadableUnits } from './unreadable';
 
 /** What an unpack does to one file. */
@@ -32,6 +33,8 @@ export interface UnpackResult {
   files: UnpackedFile[];
   notes: string[];
   written: boolean;
+  /** Interrupted unpacks into the folder (or one above it) finished before this one was planned. */
+  finished?: Finished[];
 }
 
 export interface UnpackOptions {
@@ -75,6 +78,9 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     const d = reader.descriptor;
     const cards = (await reader.cards()).map((c) => c.card);
     const dir = path.resolve(o.dir);
+    // An earlier unpack killed among its renames left the folder half old, half new: it is
+    // finished first (its temporary files are complete), so this one is planned against a whole project.
+    const finished = await finishInterruptedUnpacks(dir, { drop: !o.dryRun });
     // The folder, or the nearest part of its path that exists, must be a folder (not a file beneath which nothing can be made).
     for (let at = dir; ; at = path.dirname(at)) {
       const st = await fs.stat(at).catch(() => undefined);
@@ -156,7 +162,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
     if (into !== undefined) {
       // Temporary files an unpack killed mid-write (SIGKILL) left beside these files; a live one's stay.
       await removeStalePartialsBeside(plan.map((p) => path.join(into, ...p.file.split('/'))));
-      if (into === dir) await writeInPlace(reader, dir, writing, o.signal);
+      if (into === dir) await writeInPlace(reader, dir, writing, [d.kind, d.code, d.version].filter(Boolean).join(' '), o.signal);
       else await writeAll(reader, into, writing, o.signal);
     }
     return {
@@ -164,9 +170,11 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       files: plan.map((p) => ({ file: p.file, status: p.status, ...(p.entities !== undefined && p.status !== 'unchanged' ? { entities: p.entities } : {}) })),
       notes: layout.notes,
       written: !o.dryRun,
+      ...(finished.length ? { finished } : {}),
     };
   } catch (e) {
-    throw o.signal?.aborted ? new UnpackInterrupted() : e;
+    // Renames begun are finished or left to the journal, never "nothing was written".
+    throw o.signal?.aborted && !(e instanceof UnpackUnfinished || e instanceof UnpackBusy) ? new UnpackInterrupted() : e;
   } finally {
     reader.close();
   }

@@ -2,13 +2,13 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { exclusiveTemp, partialTag, writeRefusal } from '../exclusiveWrite';
-import type { HeldLock } from '../ownedFile';
+import { HeldLock, newOwner } from '../ownedFile';
 import type { History } from '../packaging/format';
-import { HistoryFileError, HistoryWriteError, lockHistory, readHistoryFile } from '../packaging/historyFile';
+import { HistoryWriteError, lockHistory } from '../packaging/historyFile';
 import type { PackageReader } from '../packaging/reader';
 import { writeRecords } from './dataFile';
-import { UnpackRefused, UnpackWriteFailed } from './errors';
-import { mergeHistory } from './history';
+import { UnpackRefused, UnpackUnfinished, UnpackWriteFailed } from './errors';
+import { JOURNAL, Journal, runJournal, writeJournal } from './journal';
 import type { UnpackedFile } from './unpack';
 
 /** What a planned file holds. */
@@ -33,6 +33,8 @@ export interface Planned {
 interface Staged {
   tmp: string;
   target: string;
+  size: number;
+  ino: string;
   planned: Planned;
 }
 
@@ -57,7 +59,7 @@ export async function writeAll(reader: PackageReader, dir: string, plan: Planned
   const staged: Staged[] = [];
   const p: Progress = { renamed: 0 };
   try {
-    await stageAll(reader, dir, plan, staged, made, p, signal);
+    await stageAll(reader, dir, plan, staged, made, false, p, signal);
     await renameAll(staged, p);
   } catch (e) {
     await dropStaged(staged.slice(p.renamed), p.renamed ? [] : made);
@@ -66,37 +68,52 @@ export async function writeAll(reader: PackageReader, dir: string, plan: Planned
 }
 
 /**
- * Writes the planned files into the folder itself: each to a temporary file beside it; once all
- * are complete, the history's lock is taken and the package's history is merged into the history
- * as it is now (another build or unpack may have written it since the plan) and written beside
- * it too; then every rename, the history last. A failure or the signal before the renames removes
- * the temporary files and the folders made for them, so nothing is replaced; the renames take
- * moments and are not stopped halfway. A write the file system refuses (a full disk) is
- * `UnpackWriteFailed`, naming the file.
+ * Writes the planned files into the folder itself: each to a temporary file beside it, then,
+ * once all are complete, the history's lock is taken and a journal listing every temporary file
+ * and its place is written (to the disk), and the renames follow, the history (the package's,
+ * merged into the history as it is now) last, and the journal goes. A failure or the signal
+ * before the journal removes the temporary files and the folders made for them, so nothing is
+ * replaced (a write the file system refuses, a full disk, is `UnpackWriteFailed`, naming the
+ * file); the renames take moments and are not stopped. Should the process die among them,
+ * the next unpack, retrieve, build or check in the folder finishes them from the journal
+ * (`finishInterruptedUnpacks`), so the project is never left half old and half new. Temporary
+ * files of an unpack killed before its journal are removed before an unpack writes
+ * (`removeStalePartialsBeside`).
  */
-export async function writeInPlace(reader: PackageReader, dir: string, plan: Planned[], signal?: AbortSignal): Promise<void> {
+export async function writeInPlace(reader: PackageReader, dir: string, plan: Planned[], what: string, signal?: AbortSignal): Promise<void> {
   const made: string[] = [];
   const staged: Staged[] = [];
-  const history = plan.find((p) => p.history);
   let lock: HeldLock | undefined;
+  let journaled = false;
   const p: Progress = { renamed: 0 };
+  const rel = (abs: string) => path.relative(dir, abs).split(path.sep).join('/');
   try {
-    await stageAll(reader, dir, plan.filter((f) => f !== history), staged, made, p, signal);
+    await stageAll(reader, dir, plan, staged, made, true, p, signal);
     signal?.throwIfAborted();
+    const history = staged.find((s) => s.planned.history);
     if (history) {
-      const folder = path.dirname(path.join(dir, ...history.file.split('/')));
-      p.at = history.file;
-      await fs.mkdir(folder, { recursive: true });
-      lock = await lockHistory(folder, 'nothing was written');
-      const current = await readHistoryFile(folder);
-      const text = JSON.stringify(mergeHistory(current, history.history!.entries), null, 2) + '\n';
-      // Staged last, so it is renamed last.
-      await stageAll(reader, dir, [{ ...history, content: { text } }], staged, made, p, signal);
+      lock = await lockHistory(path.dirname(history.target), 'nothing was written').catch((e) => {
+        throw e instanceof HistoryWriteError ? new UnpackRefused(e.message) : e;
+      });
     }
-    await renameAll(staged, p);
+    const journal: Journal = {
+      owner: newOwner(),
+      package: what,
+      files: staged.filter((s) => s !== history).map((s) => ({ tmp: rel(s.tmp), file: s.planned.file, size: s.size, ino: s.ino })),
+      ...(history ? { history: { folder: history.planned.history!.folder, tmp: rel(history.tmp), size: history.size } } : {}),
+    };
+    p.at = JOURNAL;
+    await writeJournal(dir, journal, lock);
+    journaled = true;
+    await runJournal(dir, journal, lock).catch((e) => {
+      if (e instanceof UnpackUnfinished) throw e;
+      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new UnpackUnfinished(`the unpack into ${dir} stopped while putting its files in place (${why}); the next isola unpack, retrieve, build or check in ${dir} finishes it`);
+    });
   } catch (e) {
-    await dropStaged(staged.slice(p.renamed), p.renamed ? [] : made);
-    throw e instanceof HistoryWriteError || e instanceof HistoryFileError ? new UnpackRefused(e.message) : refused(e, p);
+    if (journaled) throw e;
+    await dropStaged(staged, made);
+    throw refused(e, p);
   } finally {
     await lock?.release();
   }
@@ -106,9 +123,11 @@ export async function writeInPlace(reader: PackageReader, dir: string, plan: Pla
  * Writes each planned file to a temporary file beside it (created exclusively under a random
  * name: a link planted there cannot take the write elsewhere), noting it in `staged` and every
  * folder made for it in `made`. Each is `FILE.partial-<pid>-<hex>`, which `isola init`'s
- * .gitignore ignores and a later write removes if this process is killed.
+ * .gitignore ignores and a later write removes if this process is killed before its journal.
+ * `inPlace`: the history's temporary file holds the package's history, to be merged at the
+ * rename, not the history as planned.
  */
-async function stageAll(reader: PackageReader, dir: string, plan: Planned[], staged: Staged[], made: string[], progress: Progress, signal?: AbortSignal): Promise<void> {
+async function stageAll(reader: PackageReader, dir: string, plan: Planned[], staged: Staged[], made: string[], inPlace: boolean, progress: Progress, signal?: AbortSignal): Promise<void> {
   for (const p of plan) {
     progress.at = p.file;
     signal?.throwIfAborted();
@@ -121,9 +140,14 @@ async function stageAll(reader: PackageReader, dir: string, plan: Planned[], sta
     }
     // Stale ones beside these files were removed before the unpack began (`removeStalePartialsBeside`).
     const { path: tmp, handle } = await exclusiveTemp(target, partialTag(), { sweep: false });
-    staged.push({ tmp, target, planned: p });
+    const s: Staged = { tmp, target, size: 0, ino: '', planned: p };
+    staged.push(s);
     try {
-      await fill(reader, p, target, handle, signal);
+      if (inPlace && p.history) await handle.writeFile(JSON.stringify(p.history.entries));
+      else await fill(reader, p, target, handle, signal);
+      const st = await handle.stat({ bigint: true });
+      s.size = Number(st.size);
+      s.ino = String(st.ino);
     } finally {
       await handle.close();
     }

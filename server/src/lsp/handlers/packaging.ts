@@ -12,6 +12,9 @@ import { foreignWarning, packageProjectFolder } from '../../core/packaging/proje
 import { descriptorBefore, replacedBy, replacedWords } from '../../core/packaging/replaced';
 import { NotAFileError, writeRefusal } from '../../core/exclusiveWrite';
 import { PackageCache } from '../packageFiles';
+import { UnpackBusy, UnpackUnfinished } from '../../core/unpack/errors';
+import { finishedWords } from '../../core/unpack/finishedWords';
+import { finishInterruptedUnpacks } from '../../core/unpack/journal';
 import { contentsOf } from '../packageContents';
 
 /**
@@ -41,6 +44,13 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
     try {
       // The package's project folder, not the workspace folder: the CLI records the same history.
       const warnings: string[] = [];
+      // An unpack killed among its renames is finished first (as the CLI's build does): the model
+      // read the half-written project, so the build is refused, saying what was finished.
+      const finished = await finishInterruptedUnpacks(model.project.root);
+      if (finished.length) {
+        const lines = finished.flatMap((f) => finishedWords(f, ctx.translator, (a) => a)).join('; ');
+        return { refused: { message: finished.some((f) => f.missing.length) ? lines : ctx.translator.t('build.afterUnpack', { finished: lines }), findings: [] } };
+      }
       const historyDir = packageProjectFolder(model.project, pkg, (f) => warnings.push(foreignWarning(f)));
       const history = await readHistoryFile(historyDir);
       // Read before the build writes over it: a rebuild of the same version is worth a word.
@@ -74,6 +84,7 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       }
       // A history that cannot be used (unreadable, not JSON, another user's) stops the build, as in the CLI.
       if (e instanceof HistoryFileError || e instanceof HistoryWriteError) return { refused: { message: e.message, findings: [] } };
+      if (e instanceof UnpackBusy || e instanceof UnpackUnfinished) return { refused: { message: e.message, findings: [] } };
       // The save dialog can point at a named pipe or a device: refused by the writer, nothing replaced.
       if (e instanceof NotAFileError) return { refused: { message: e.say(ctx.translator), findings: [] } };
       if (abort.signal.aborted) return { refused: { message: 'Build cancelled; no file was written.', findings: [] } };

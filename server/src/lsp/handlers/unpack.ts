@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PackageError } from '../../core/packaging/reader';
-import { UnpackRefused } from '../../core/unpack/errors';
+import { UnpackBusy, UnpackRefused, UnpackUnfinished } from '../../core/unpack/errors';
+import { finishedWords } from '../../core/unpack/finishedWords';
 import { unpackPackage } from '../../core/unpack/unpack';
 import { PlanUnpackRequest } from '../../protocol';
 import type { HandlerContext } from '../context';
@@ -24,12 +25,15 @@ export function registerUnpack(ctx: HandlerContext): void {
         await drop();
         return { refused: 'cancelled' };
       }
-      return { plan: { package: r.package, files: r.files, notes: r.notes, stage } };
+      // An earlier unpack into the folder, killed among its renames, was finished first: said with the notes.
+      const finished = (r.finished ?? []).flatMap((f) => finishedWords(f, ctx.translator, (a) => a));
+      return { plan: { package: r.package, files: r.files, notes: [...finished, ...r.notes], stage } };
     } catch (e) {
       await drop();
       // Refusals `force` overrides are marked, so the editor can offer to unpack anyway.
       if (e instanceof UnpackRefused) return e.forceable ? { refused: e.message, forceable: true } : { refused: e.message };
       if (e instanceof PackageError) return { refused: `${path.basename(file)}: ${e.message}` };
+      if (e instanceof UnpackBusy || e instanceof UnpackUnfinished) return { refused: e.message };
       throw e;
     }
   });

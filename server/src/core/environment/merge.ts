@@ -19,7 +19,8 @@
  * and so hash it afresh (exportCards.ts).
  */
 import { canonicalJson, sameJson, sha256 } from '../packaging/canonical';
-import { isEntityList, isPlainObject, SETTING_VALUE, TRANSLATIONS } from '../packaging/carry';
+import { isEntityList, isPlainObject, SETTING_VALUE } from '../packaging/carry';
+import { designOf, keepOwnTranslations } from './ownTranslations';
 import type { Card } from '../packaging/format';
 import type { EnvEntity, PageMove, PlanAction } from './types';
 import { said, type Said } from './said';
@@ -85,66 +86,6 @@ export function mergeBodies(type: string, pkg: Obj, env: Obj, pages?: PagesPlace
   }
   keepOwnTranslations(body, pkg, env, targetOwned(type), kept);
   return moved.length ? { body, kept, moved: moved.map((m) => m.path), moves: moved } : { body, kept };
-}
-
-/**
- * The translations of the target's own properties as the environment has them (absent when it
- * has none), the others as merged; each that differs from the package's is reported as kept
- * (`translations.ru.title`), as the property itself would be.
- */
-function keepOwnTranslations(body: Obj, pkg: Obj, env: Obj, own: readonly string[], kept: string[]): void {
-  if (!own.length) return;
-  const theirs = plainOr(getOwn(pkg, TRANSLATIONS));
-  const ours = plainOr(getOwn(env, TRANSLATIONS));
-  const merged = getOwn(body, TRANSLATIONS);
-  // A package's translations that are no object per language are not read as such.
-  if ((!theirs && !ours) || (merged !== undefined && !isPlainObject(merged))) return;
-  const out: Obj = { ...merged };
-  for (const lang of new Set([...Object.keys(theirs ?? {}), ...Object.keys(ours ?? {})])) {
-    const was = getOwn(out, lang);
-    if (was !== undefined && !isPlainObject(was)) continue;
-    const p = plainOr(getOwn(theirs ?? {}, lang));
-    const e = plainOr(getOwn(ours ?? {}, lang));
-    const l: Obj = { ...was };
-    for (const k of own) {
-      const had = e !== undefined && Object.hasOwn(e, k);
-      if (had ? !sameJson(e[k], getOwn(p ?? {}, k)) : p !== undefined && Object.hasOwn(p, k)) kept.push(`${TRANSLATIONS}.${lang}.${k}`);
-      if (had) l[k] = e[k];
-      else delete l[k];
-    }
-    if (Object.keys(l).length || (was !== undefined && !Object.keys(was).length)) setOwn(out, lang, l);
-    else delete out[lang];
-  }
-  if (Object.keys(out).length || (merged !== undefined && !Object.keys(merged).length)) setOwn(body, TRANSLATIONS, out);
-  else delete body[TRANSLATIONS];
-}
-
-const plainOr = (v: unknown): Obj | undefined => (isPlainObject(v) ? v : undefined);
-
-/**
- * A body without what belongs to the target: its own properties and their translations. What is
- * left is the design, whose version the hash names.
- */
-function designOf(type: string, body: Obj): Obj {
-  const own = targetOwned(type);
-  const d = { ...body };
-  for (const p of own) delete d[p];
-  const t = getOwn(d, TRANSLATIONS);
-  if (!own.length || !isPlainObject(t)) return d;
-  const rest: Obj = {};
-  for (const lang of Object.keys(t)) {
-    const l = t[lang];
-    if (!isPlainObject(l)) {
-      setOwn(rest, lang, l);
-      continue;
-    }
-    const left: Obj = {};
-    for (const k of Object.keys(l)) if (!own.includes(k)) setOwn(left, k, l[k]);
-    if (Object.keys(left).length) setOwn(rest, lang, left);
-  }
-  if (Object.keys(rest).length) d[TRANSLATIONS] = rest;
-  else delete d[TRANSLATIONS];
-  return d;
 }
 
 /**
@@ -450,6 +391,6 @@ export function movedLogLine(step: string, id: string, moves: readonly PageMove[
  * package knows.
  */
 export function hashAfterChange(e: Pick<EnvEntity, 'type' | 'hash' | 'body'>, body: Obj): string {
-  const design = (b: Obj) => canonicalJson(designOf(e.type, b));
+  const design = (b: Obj) => canonicalJson(designOf(targetOwned(e.type), b));
   return design(e.body) === design(body) ? e.hash : sha256(canonicalJson(body));
 }

@@ -12,7 +12,7 @@ import { replacedBy, replacedWords } from '../core/packaging/replaced';
 import { HISTORY_FILE } from '../core/packaging/history';
 import type { Translator } from '../core/l10n';
 import pkgJson from '../../../package.json';
-import { finishUnpacks } from './finishUnpacks';
+import { journalNear } from '../core/unpack/journalName';
 import { formatFindings, translatorOf } from './lang';
 import { checkOut, OutRefused, outUsage, writeFailure } from './outFile';
 import { assertFolder, pickPackage, shown } from './projectArgs';
@@ -34,7 +34,8 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   if (values.design !== 'all' && values.design !== 'none') throw new UsageError(t.t('cli.build.design', { value: String(values.design) }));
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   await assertFolder(dir, t);
-  const unfinished = await finishUnpacks(dir, io, 'build');
+  // Loaded only when there is an unpack to finish: most checks and builds have none.
+  const unfinished = journalNear(dir) ? await (require('./finishUnpacks') as typeof import('./finishUnpacks')).finishUnpacks(dir, io, 'build') : undefined;
   if (unfinished !== undefined) return unfinished;
   // Data files are not scanned ahead: the build reads them anyway, and refuses at the first bad
   // record with its file and line (a scan would read every data file twice, even with --data none).

@@ -10,7 +10,7 @@ import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
 import pkg from '../../../package.json';
 import { runExplain } from './explain';
-import { finishUnpacks } from './finishUnpacks';
+import { journalNear } from '../core/unpack/journalName';
 import { formatFindings, translatorOf } from './lang';
 import { assertFolder, pickPackage } from './projectArgs';
 import { ExitCode, Io, UsageError } from './usage';
@@ -32,7 +32,8 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   if (positionals.length > 1) throw new UsageError(t.t('cli.checkOneFolder', { n: positionals.length, folders: positionals.join(' ') }));
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   await assertFolder(dir, t);
-  const unfinished = await finishUnpacks(dir, io, 'check');
+  // Loaded only when there is an unpack to finish: most checks and builds have none.
+  const unfinished = journalNear(dir) ? await (require('./finishUnpacks') as typeof import('./finishUnpacks')).finishUnpacks(dir, io, 'check') : undefined;
   if (unfinished !== undefined) return unfinished;
   const catalog = defaultCatalog();
   if (values.builtins) await addCatalogFile(catalog, path.resolve(io.cwd, values.builtins));

@@ -181,3 +181,10 @@ export function expandsLikeABomb(size: number, compressedSize: number, maxRatio 
 /** Data records per chunk, and bytes per chunk: a million records stay about a hundred entries. */
 export const CHUNK_RECORDS = 10_000;
 export const CHUNK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The descriptor is parsed whole, so what it holds bounds the memory an upload can make the
+ * service spend before any right is checked. Its bytes grow with the history every card carries
+ * (about 140 bytes a version, never trimmed): 20,000 cards with 32 versions each write 97 MB.
+ */
+export const MAX_DESCRIPTOR_BYTES = 256 * 1024 * 1024;

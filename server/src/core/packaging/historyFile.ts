@@ -8,7 +8,7 @@ import { acquireLock, HeldLock, LockBusy } from '../ownedFile';
 import type { History } from './format';
 import { HISTORY_FILE, historyShapeError } from './history';
 import { foreignOwner, foreignOwnerWords } from './projectFolder';
-import { MAX_DESCRIPTOR_BYTES } from './reader';
+import { MAX_DESCRIPTOR_BYTES } from './format';
 
 /** A history file that exists but cannot be used; builds stop rather than lose past versions. */
 export class HistoryFileError extends Error {}

@@ -16,7 +16,7 @@ import { inflateFromMemory, wholeFileIfSmall } from './inMemory';
 import { oneLine, unstorableText } from '../oneLine';
 import { scanRecord } from './recordScan';
 import { RecordIds, recordKey, recordShapeProblem, repeatedIdProblem } from '../manifest/dataScan';
-import { Card, DataSet, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, PACKAGE_FORMAT, ReadLimits } from './format';
+import { Card, DataSet, DEFAULT_LIMITS, Descriptor, DESCRIPTOR, FORMAT_VERSION, MAX_DESCRIPTOR_BYTES, PACKAGE_FORMAT, ReadLimits } from './format';
 
 /** A package refused by the reader; `entry` names the offending entry when there is one. */
 export class PackageError extends Error {
@@ -26,12 +26,6 @@ export class PackageError extends Error {
   }
 }
 
-/**
- * The descriptor is parsed whole, so what it holds bounds the memory an upload can make the
- * service spend before any right is checked. Its bytes grow with the history every card carries
- * (about 140 bytes a version, never trimmed): 20,000 cards with 32 versions each write 97 MB.
- */
-export const MAX_DESCRIPTOR_BYTES = 256 * 1024 * 1024;
 /**
  * Most values a descriptor may hold, counted as its `{`, `[` and `,` bytes: each costs the parser
  * far more memory than its byte (265 MB of `{},` took a service past 7 GB). A legitimate descriptor

@@ -9,14 +9,10 @@ import { foreignOwner } from '../packaging/projectFolder';
 import { UnpackBusy, UnpackUnfinished } from './errors';
 import { mergeHistory } from './history';
 import { unsafeRelativePath } from './names';
+import { JOURNAL } from './journalName';
 
-/**
- * The file an unpack into a folder writes there once every temporary file is complete and
- * before the first is renamed into place, and removes after the last: what is still to be put
- * in place if the process dies halfway (a kill, a power cut), so that the next command in that
- * folder finishes the renames instead of leaving a project half old and half new.
- */
-export const JOURNAL = 'isola.unpack.journal';
+export { JOURNAL };
+
 
 /** An unpack's journal: each temporary file and the file it becomes, paths relative to its folder, forward slashes. */
 export interface Journal {

@@ -6,8 +6,9 @@ import * as path from 'node:path';
  * A full disk without a mount (no root needed): writes to files whose path matches `match` fail
  * with ENOSPC, as the kernel's would, once `room` bytes have gone to such files. Every way Isola
  * writes goes through one of the patched calls: `fs.promises.open`, whose handle's `write`,
- * `writev` and `writeFile` are counted (streams over a handle use these), and `fs.open` with
- * `fs.write` and `fs.writev` (a stream opened by path). `fillDisk` returns the function that undoes it.
+ * `writev` and `writeFile` are counted (streams over a handle use these), `fs.open` with
+ * `fs.write` and `fs.writev` (a stream opened by path), and `fs.openSync` with `fs.writeSync`
+ * (the embedded database's files). `fillDisk` returns the function that undoes it.
  *
  * Required with `node --require` (`FULL_DISK_PRELOAD`), it fills the disk of the whole process
  * from ISOLA_TEST_FULL_DISK (a regular expression on paths) and ISOLA_TEST_FULL_DISK_ROOM.
@@ -72,6 +73,24 @@ export function fillDisk(o: { match: RegExp; room: number }): () => void {
       return (orig as Fn)(fd, ...args);
     }) as typeof orig);
   }
+  // The synchronous calls: PGlite writes the embedded database's files through them.
+  patch(fs, 'openSync', (orig) => ((...args: unknown[]) => {
+    const fd = (orig as Fn)(...args) as number;
+    if (matches(args[0])) fds.add(fd);
+    else fds.delete(fd);
+    return fd;
+  }) as typeof orig);
+  patch(fs, 'closeSync', (orig) => ((fd: number) => {
+    fds.delete(fd);
+    return (orig as Fn)(fd);
+  }) as typeof orig);
+  patch(fs, 'writeSync', (orig) => ((fd: number, ...args: unknown[]) => {
+    if (fds.has(fd)) {
+      const failure = take(written(args));
+      if (failure) throw failure;
+    }
+    return (orig as Fn)(fd, ...args);
+  }) as typeof orig);
   return () => {
     for (const u of undo.reverse()) u();
   };

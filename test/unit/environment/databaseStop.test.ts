@@ -3,18 +3,17 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { bigPackage, CLI } from '../bigInvoices';
+import { FULL_DISK_PRELOAD } from '../fullDisk';
 
-// The embedded database on a full disk (faked by fullDisk.ts, loaded into the command): PostgreSQL
+// The embedded database on a full disk (faked by test/unit/fullDisk.ts, loaded into the command): PostgreSQL
 // stops at a WAL write it cannot make (PANIC) or fails to start. Before, the command then spun
 // for ever (no Ctrl+C, no SIGTERM, no request answered) or said its error and never ended.
 
-const FULL_DISK = path.join(__dirname, 'fullDisk.js');
-
 /** The CLI in `cwd` with the disk full for files matching `full` once `after` bytes went to them; killed after `ms`. */
 function onFullDisk(args: string[], cwd: string, full: string, after = 0, ms = 90_000) {
-  return spawnSync(process.execPath, ['--require', FULL_DISK, CLI, ...args], {
+  return spawnSync(process.execPath, ['--require', FULL_DISK_PRELOAD, CLI, ...args], {
     cwd, encoding: 'utf8', timeout: ms, killSignal: 'SIGKILL',
-    env: { ...process.env, ISOLA_TEST_FULL: full, ISOLA_TEST_FULL_AFTER: String(after) },
+    env: { ...process.env, ISOLA_TEST_FULL_DISK: full, ISOLA_TEST_FULL_DISK_ROOM: String(after) },
   });
 }
 

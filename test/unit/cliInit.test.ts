@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -54,8 +55,9 @@ describe('isola init', () => {
     assert.equal(manifest.code, 'service_desk');
     assert.deepEqual(readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')), ['.isola/', '*.isolapkg', '*.partial-*']);
     const ci = readFileSync(path.join(dir, '.github/workflows/isola.yml'), 'utf8');
-    assert.match(ci, new RegExp(`run: npx --yes isola@${VERSION.replace(/\./g, '\\.')} check\\n`));
-    assert.match(ci, /run: npx --yes isola@\S+ build --package service_desk /);
+    assert.match(ci, /run: isola check\n/);
+    assert.match(ci, /run: isola build --package service_desk /);
+    assert.match(ci, new RegExp(`isola-${VERSION.replace(/\./g, '\\.')}\\.tgz`), 'the workflow names the package of the Isola that wrote it');
 
     const check = isola(['check'], dir);
     assert.equal(check.code, 0, check.out + check.err);
@@ -170,5 +172,63 @@ describe('isola init', () => {
     }
     assert.equal(readFileSync(path.join(outside, 'ignore'), 'utf8'), 'theirs\n');
     assert.deepEqual(readdirSync(path.join(outside, 'workflows')), []);
+  });
+
+  // The workflow's install step, run here in bash as GitHub would run it: Isola comes from the
+  // package the team names, pinned, and never from a registry by name (an unclaimed name there
+  // would run a stranger's code with the pipeline's token).
+  describe('the CI workflow installs Isola from the package the team keeps', { skip: process.platform === 'win32' && 'bash' }, () => {
+    let script: string;
+    let pkg: string;
+    let sha: string;
+    before(() => {
+      const dir = path.join(tmp, 'workflow');
+      mkdirSync(dir);
+      assert.equal(isola(['init', '--code', 'wf'], dir).code, 0);
+      const ci = readFileSync(path.join(dir, '.github/workflows/isola.yml'), 'utf8');
+      assert.doesNotMatch(ci, /npx|npm (install|i|exec) (-g |--global )?isola|yarn|pnpm/, 'nothing fetches Isola by name');
+      const block = /- name: Install Isola\n\s+run: \|\n((?: {10}.*\n)+)/.exec(ci);
+      assert.ok(block, ci);
+      script = block[1].replace(/^ {10}/gm, '');
+      // A stand-in for Isola's npm package: the layout `npm pack` writes, with a bin.
+      const src = path.join(tmp, 'fake-pkg');
+      mkdirSync(path.join(src, 'package'), { recursive: true });
+      writeFileSync(path.join(src, 'package/package.json'), JSON.stringify({ name: 'isola', version: VERSION, bin: { isola: 'cli.js' } }));
+      writeFileSync(path.join(src, 'package/cli.js'), '#!/usr/bin/env node\nconsole.log("isola from the team package")\n');
+      pkg = path.join(dir, 'isola.tgz');
+      assert.equal(spawnSync('tar', ['czf', pkg, '-C', src, 'package']).status, 0);
+      sha = createHash('sha256').update(readFileSync(pkg)).digest('hex');
+    });
+    const run = (env: Record<string, string>) => {
+      const runner = mkdtempSync(path.join(tmp, 'runner-'));
+      const githubPath = path.join(runner, 'github_path');
+      writeFileSync(githubPath, '');
+      const r = spawnSync('bash', ['-c', script], { cwd: path.join(tmp, 'workflow'), encoding: 'utf8', env: { PATH: process.env.PATH, HOME: runner, npm_config_cache: path.join(runner, 'npm-cache'), RUNNER_TEMP: runner, GITHUB_PATH: githubPath, ...env } });
+      const bin = path.join(runner, 'isola/bin/isola');
+      return { code: r.status, out: r.stdout + r.stderr, installed: existsSync(bin), bin, githubPath: readFileSync(githubPath, 'utf8') };
+    };
+
+    it('a package in the repository, with its SHA-256: installed and put on the PATH', () => {
+      const r = run({ ISOLA_PACKAGE: 'isola.tgz', ISOLA_PACKAGE_SHA256: sha });
+      assert.equal(r.code, 0, r.out);
+      assert.ok(r.installed, r.out);
+      assert.equal(spawnSync(r.bin, { encoding: 'utf8' }).stdout, 'isola from the team package\n');
+      assert.match(r.githubPath, /isola\/bin\n$/);
+    });
+
+    it('no package named, a hash that differs, a download without a hash or over plain http: refused, nothing installed', () => {
+      for (const [env, reason] of [
+        [{}, /set the repository variable ISOLA_PACKAGE/],
+        [{ ISOLA_PACKAGE: 'isola.tgz', ISOLA_PACKAGE_SHA256: sha.replace(/^./, (c) => (c === '0' ? '1' : '0')) }, /is not the package ISOLA_PACKAGE_SHA256 names/],
+        [{ ISOLA_PACKAGE: 'https://example.invalid/isola.tgz' }, /set ISOLA_PACKAGE_SHA256/],
+        [{ ISOLA_PACKAGE: 'http://example.invalid/isola.tgz', ISOLA_PACKAGE_SHA256: sha }, /a path in this repository or an https address/],
+      ] as const) {
+        const r = run(env);
+        assert.equal(r.code, 1, r.out);
+        assert.match(r.out, reason);
+        assert.equal(r.installed, false);
+        assert.equal(r.githubPath, '');
+      }
+    });
   });
 });

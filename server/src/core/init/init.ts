@@ -202,28 +202,63 @@ function starterApp(code: string, title: string) {
   };
 }
 
-/** A GitHub Actions workflow that checks every manifest and builds the package on each push. */
+/**
+ * A GitHub Actions workflow that checks every manifest and builds the package on each push.
+ * Isola comes from the npm package the team keeps (a file in the repository, or an https address
+ * pinned by its SHA-256), never from the public registry by name: whoever publishes a package
+ * called `isola` there would otherwise run code in every such pipeline, with its token.
+ */
 function workflow(o: InitOptions): string {
-  const isola = `npx --yes isola@${o.toolVersion}`;
   return `# Checks the manifests and builds the package on every push and pull request.
 # The build is refused while isolation errors stand, so a red run means the package would not export.
+#
+# Isola is installed from its npm package (isola-${o.toolVersion}.tgz, made by \`npm run package:npm\` in
+# Isola's repository), never fetched from a registry by name. Set the repository variable
+# ISOLA_PACKAGE to the package's path in this repository, or to an https address together with
+# ISOLA_PACKAGE_SHA256 (\`sha256sum isola-${o.toolVersion}.tgz\`); a download without it is refused.
 name: Isola
 on: [push, pull_request]
 jobs:
   isola:
     runs-on: ubuntu-latest
+    env:
+      ISOLA_PACKAGE: \${{ vars.ISOLA_PACKAGE }}
+      ISOLA_PACKAGE_SHA256: \${{ vars.ISOLA_PACKAGE_SHA256 }}
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
         with:
           node-version: 20
-      - run: ${isola} check
-      - run: ${isola} build --package ${o.code} --comment "CI build of \${{ github.sha }}"
+      - name: Install Isola
+        run: |
+          ${installScript().split('\n').join('\n          ')}
+      - run: isola check
+      - run: isola build --package ${o.code} --comment "CI build of \${{ github.sha }}"
       - uses: actions/upload-artifact@v4
         with:
           name: ${o.code}-package
           path: "*.isolapkg"
 `;
+}
+
+/** The workflow's install step, in bash: refuses a missing package, a plain http address and a hash that differs. */
+function installScript(): string {
+  return [
+    'set -euo pipefail',
+    'pkg="$RUNNER_TEMP/isola.tgz"',
+    'case "${ISOLA_PACKAGE:-}" in',
+    '  "") echo "::error::set the repository variable ISOLA_PACKAGE to Isola\'s npm package: a path in this repository or an https address"; exit 1 ;;',
+    '  https://*) [ -n "${ISOLA_PACKAGE_SHA256:-}" ] || { echo "::error::ISOLA_PACKAGE is a download: set ISOLA_PACKAGE_SHA256 to its SHA-256"; exit 1; }',
+    '    curl --fail --silent --show-error --location --proto \'=https\' --proto-redir \'=https\' --output "$pkg" "$ISOLA_PACKAGE" ;;',
+    '  *://*) echo "::error::ISOLA_PACKAGE must be a path in this repository or an https address"; exit 1 ;;',
+    '  *) cp -- "$ISOLA_PACKAGE" "$pkg" ;;',
+    'esac',
+    'if [ -n "${ISOLA_PACKAGE_SHA256:-}" ]; then',
+    '  echo "${ISOLA_PACKAGE_SHA256}  $pkg" | sha256sum --check --status || { echo "::error::$ISOLA_PACKAGE is not the package ISOLA_PACKAGE_SHA256 names"; exit 1; }',
+    'fi',
+    'npm install --global --prefix "$RUNNER_TEMP/isola" --offline --no-audit --no-fund "$pkg"',
+    'echo "$RUNNER_TEMP/isola/bin" >> "$GITHUB_PATH"',
+  ].join('\n');
 }
 
 /**

@@ -72,11 +72,19 @@ export function loadConfig(from: string): IsolaConfig {
     const read = readRegularFile(file);
     if (!read || 'reason' in read) throw new ConfigError(`${file}: ${read ? read.reason : 'cannot be read'}`);
     const text = read.bytes.toString('utf8');
-    const { value, errors } = parseJson(text);
+    const { value, errors, repeated } = parseJson(text);
     if (errors.length) {
       // Where, as an editor counts (one-based): an offset alone sends the user counting characters.
       const at = new LineIndex(text).positionAt(errors[0].offset);
       throw new ConfigError(`${file}:${at.line + 1}:${at.character + 1}: not valid JSON (${errors[0].message})`);
+    }
+    // Two "url"s or "production"s for one environment: a reader of the file sees the first, every
+    // JSON reader keeps the last (a token sent elsewhere, a confirmation dropped). Refused.
+    if (repeated) {
+      const lines = new LineIndex(text);
+      const at = lines.positionAt(repeated[0].offset);
+      const kept = lines.positionAt(repeated[0].keptAt);
+      throw new ConfigError(`${file}:${at.line + 1}:${at.character + 1}: "${repeated[0].key}" is written twice in one object (again on line ${kept.line + 1}); JSON keeps only the last, so say it once`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${file}: not a JSON object`);
     const envs = (value as { environments?: unknown }).environments ?? {};

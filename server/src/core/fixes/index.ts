@@ -6,6 +6,7 @@ import { fixIso001 } from './iso001-fix';
 import { fixIso003 } from './iso003-fix';
 import { fixIso004 } from './iso004-fix';
 import { fixIso006 } from './iso006-fix';
+import { fixMan002 } from './man002-fix';
 import { fixRemoveSuppression, fixSuppress } from './suppress-fix';
 
 const BY_CODE: Partial<Record<string, FixProvider>> = {
@@ -13,6 +14,7 @@ const BY_CODE: Partial<Record<string, FixProvider>> = {
   ISO003: fixIso003,
   ISO004: fixIso004,
   ISO006: fixIso006,
+  MAN002: fixMan002,
   MAN004: fixRemoveSuppression,
 };
 

@@ -1,6 +1,7 @@
 import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { excessNestingOffset, MAX_JSON_DEPTH, tooDeepMessage, valueNestsDeeperThan } from './depth';
 import { jsoncToJson } from './strict';
+import { mayRepeatKeys, RepeatedKey, repeatedKeys } from './repeatedKeys';
 
 /** A syntax error found while parsing JSONC text, with the offset of the offending token. */
 export interface JsonSyntaxError {
@@ -15,6 +16,11 @@ export interface JsonSyntaxError {
 export interface ParsedJson {
   value: unknown;
   errors: JsonSyntaxError[];
+  /**
+   * Property names written twice in one object, each ignored occurrence (the value keeps the
+   * last); set only when there are some, and only for text without syntax errors.
+   */
+  repeated?: RepeatedKey[];
 }
 
 const OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false };
@@ -32,14 +38,14 @@ export function parseJson(text: string): ParsedJson {
   // every string, is saved. Otherwise, or when it fails (a trailing comma), the pass runs.
   if (!text.includes('//') && !text.includes('/*')) {
     const value = tryParse(text);
-    if (value !== FAILED) return measured(text, value);
+    if (value !== FAILED) return withRepeats(text, text, measured(text, value));
   }
   // Well-formed JSONC becomes strict JSON, which V8 parses natively many times faster than any
   // parser in JavaScript. Anything else goes to jsonc-parser, which recovers and reports.
   const strict = jsoncToJson(text);
   if (strict !== undefined) {
     const value = tryParse(strict);
-    if (value !== FAILED) return measured(text, value);
+    if (value !== FAILED) return withRepeats(text, strict, measured(text, value));
   }
   // jsonc-parser recurses once per level: the text is measured before it sees it.
   const deep = excessNestingOffset(text, MAX_JSON_DEPTH);
@@ -53,6 +59,14 @@ export function parseJson(text: string): ParsedJson {
 }
 
 const FAILED = Symbol('failed');
+
+// A parsed value with the property names written twice in it, found in the text once the cheap
+// count over the strict text says there may be some.
+function withRepeats(text: string, strict: string, parsed: ParsedJson): ParsedJson {
+  if (parsed.errors.length > 0 || !mayRepeatKeys(strict, parsed.value)) return parsed;
+  const repeated = repeatedKeys(text);
+  return repeated.length > 0 ? { ...parsed, repeated } : parsed;
+}
 
 // The value of strict JSON, or FAILED on a syntax error (the tolerant parser then says where).
 function tryParse(strict: string): unknown {

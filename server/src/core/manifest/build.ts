@@ -31,8 +31,10 @@ export function relativeFile(root: string, absPath: string): string {
  */
 export function buildManifest(root: string, absPath: string, rawText: string): Manifest {
   const text = stripBom(rawText);
-  const { value, errors } = parseJson(text);
-  return modelManifest(root, absPath, text, value, errors);
+  const { value, errors, repeated } = parseJson(text);
+  const m = modelManifest(root, absPath, text, value, errors);
+  if (repeated) m.repeatedKeys = repeated;
+  return m;
 }
 
 /** Builds the model of one manifest from its text (without a BOM) and the value already parsed from it. */

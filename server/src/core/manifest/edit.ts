@@ -27,7 +27,7 @@ const elements = new WeakMap<Manifest, ElementIndex>();
  * text. The result equals what `buildManifest` gives for the new text (tested on random edits).
  */
 export function rebuildAfterEdit(root: string, old: Manifest, rawText: string): Manifest | undefined {
-  if (old.syntaxErrors.length > 0 || typeof old.value !== 'object' || old.value === null) return undefined;
+  if (old.syntaxErrors.length > 0 || old.repeatedKeys || typeof old.value !== 'object' || old.value === null) return undefined;
   const text = stripBom(rawText);
   const edit = changedRange(old.text, text);
   if (!edit) return undefined;

@@ -1,4 +1,5 @@
 import type { JsonSyntaxError } from '../json/parse';
+import type { RepeatedKey } from '../json/repeatedKeys';
 import type { JsonPath } from '../json/path';
 import type { OutsidePath } from './linkedPath';
 
@@ -99,6 +100,8 @@ export interface Manifest {
   /** Parsed value; undefined when the text is not JSON at all. */
   value: unknown;
   syntaxErrors: JsonSyntaxError[];
+  /** Property names written twice in one object (each ignored occurrence); set only when there are some. */
+  repeatedKeys?: RepeatedKey[];
   /** Set when the top level names a valid kind and a string code; otherwise the manifest is not modelled. */
   kind?: ManifestKind;
   code?: string;

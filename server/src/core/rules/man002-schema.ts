@@ -32,6 +32,9 @@ export const man002: Rule = {
     }
     // A broken file's recovered value would only repeat the syntax errors in other words.
     if (out.length > 0) return out;
+    for (const r of m.repeatedKeys ?? []) {
+      out.push(finding(this, m, ctx, { offset: r.offset, length: r.length }, ctx.t.t('man002.repeatedKey', { key: r.key, line: lineOf(m.text, r.keptAt) }), { repeatedKey: true }));
+    }
     const bad = unstorableStrings(m.text, m.value);
     out.push(...schemaFindings(m, ctx, validateManifestValue(m.value, ctx.t), bad));
     for (const n of changedNumbers(m.text)) {
@@ -91,6 +94,13 @@ export function schemaAfterItemEdit(m: Manifest, ctx: RuleContext, before: reado
 const PARSER_WORDS = new Map(Object.entries(en).filter(([k]) => k.startsWith('json.')).map(([k, v]) => [v as string, k as MessageKey]));
 
 /** The parser's message in the translator's language; other messages (UTF-8, depth) as they are. */
+/** The 1-based line of an offset (a repeated name is rare: counting on demand beats keeping an index). */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 function parserWords(message: string, t: Translator): string {
   const key = PARSER_WORDS.get(message);
   return key ? t.t(key) : message;

@@ -145,6 +145,11 @@ export interface PlannedUnpackFile {
   status: 'created' | 'changed' | 'unchanged';
   /** Manifests: the entities whose content changed. */
   entities?: number;
+  /**
+   * The project's history (`isola.history.json`): not part of the editor's edit; the server
+   * merges the package's history into it as it is once the edit is applied (`isola/settleUnpackHistory`).
+   */
+  history?: boolean;
 }
 
 export interface PlanUnpackResult {
@@ -158,6 +163,8 @@ export interface PlanUnpackResult {
      * relative path; the client reads it, applies the changes as one edit, then deletes it.
      */
     stage: string;
+    /** Set when a history file is planned: what `isola/settleUnpackHistory` takes, once. */
+    historyToken?: string;
   };
   /** Set when it cannot: an unsafe name, a file that is not Isola's, a package the reader refuses. Nothing was written. */
   refused?: string;
@@ -173,6 +180,22 @@ export interface PlanUnpackResult {
 
 /** Client → server: plan an unpack without writing into the folder (cancellable); the client applies it as a workspace edit. */
 export const PlanUnpackRequest = new RequestType<PlanUnpackParams, PlanUnpackResult, void>('isola/planUnpack');
+
+/** Parameters of `isola/settleUnpackHistory`: after the edit of a planned unpack, merge its history or drop it. */
+export interface SettleUnpackHistoryParams {
+  /** The plan's `historyToken`. */
+  token: string;
+  /** Merge the package's history into the project's (every file of the package was taken); false drops it. */
+  merge: boolean;
+}
+
+/** The answer: merged, or why not (the history is then as it was). */
+export interface SettleUnpackHistoryResult {
+  merged: boolean;
+  refused?: string;
+}
+
+export const SettleUnpackHistoryRequest = new RequestType<SettleUnpackHistoryParams, SettleUnpackHistoryResult, void>('isola/settleUnpackHistory');
 
 /** Parameters of `isola/graph`: a manifest of the project, and optionally which package and level. */
 export interface GraphParams {

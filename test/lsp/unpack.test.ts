@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BuildPackageResult, PlanUnpackResult } from '../../server/src/protocol';
+import type { BuildPackageResult, PlanUnpackResult, SettleUnpackHistoryResult } from '../../server/src/protocol';
 import { EXAMPLES, LspClient, useServer } from './client';
 
 describe('isola/planUnpack beside a manifest that cannot be read', () => {
@@ -61,6 +61,41 @@ describe('isola/planUnpack beside a manifest that cannot be read', () => {
     assert.equal(forced.forceable, undefined);
     assert.ok(forced.plan.notes.some((n) => n.startsWith('invoices/invoices.isola.json goes beside old.isola.json')), forced.plan.notes.join('\n'));
     fs.rmSync(forced.plan.stage, { recursive: true, force: true });
+  });
+
+  it('the history is merged when the edit is settled, as it is then: a version a build added while the preview was open stays', async () => {
+    const c = examples();
+    const file = await invoicesPackage(c);
+    const dir = folder(c, 'history-race', {});
+    const plan = (await c.request<PlanUnpackResult>('isola/planUnpack', { file, dir })).plan;
+    assert.ok(plan?.historyToken, JSON.stringify(plan));
+    const history = plan.files.filter((f) => f.history);
+    assert.deepEqual(history.map((f) => [f.file, f.status]), [['isola.history.json', 'created']]);
+    const pkg = JSON.parse(fs.readFileSync(path.join(plan.stage, 'isola.history.json'), 'utf8')) as Record<string, unknown[]>;
+    assert.ok(Object.keys(pkg).length > 0);
+    // A build in a terminal writes the history while the user looks at the preview.
+    const built = { 'workspace:other_ws': [{ hash: 'sha256:' + 'a'.repeat(64), at: '2026-12-06T10:00:00.000Z' }] };
+    fs.writeFileSync(path.join(dir, 'isola.history.json'), JSON.stringify(built, null, 2) + '\n');
+    const settled = await c.request<SettleUnpackHistoryResult>('isola/settleUnpackHistory', { token: plan.historyToken, merge: true });
+    assert.deepEqual(settled, { merged: true });
+    const now = JSON.parse(fs.readFileSync(path.join(dir, 'isola.history.json'), 'utf8')) as Record<string, unknown[]>;
+    assert.deepEqual(now['workspace:other_ws'], built['workspace:other_ws'], 'the build\'s version was dropped');
+    for (const id of Object.keys(pkg)) assert.deepEqual(now[id], pkg[id], id);
+    assert.equal(fs.existsSync(path.join(dir, 'isola.history.json.lock')), false, 'the lock is released');
+    // A token is taken once.
+    const again = await c.request<SettleUnpackHistoryResult>('isola/settleUnpackHistory', { token: plan.historyToken, merge: true });
+    assert.equal(again.merged, false);
+    assert.match(again.refused ?? '', /no longer known/);
+    fs.rmSync(plan.stage, { recursive: true, force: true });
+
+    // Dropped (the preview discarded, or only some files taken): the history is as it was.
+    const before = JSON.stringify(built, null, 2) + '\n';
+    const other = (await c.request<PlanUnpackResult>('isola/planUnpack', { file, dir: folder(c, 'history-drop', { 'isola.history.json': before }) })).plan;
+    assert.ok(other?.historyToken, JSON.stringify(other));
+    assert.deepEqual(other.files.filter((f) => f.history).map((f) => f.status), ['changed']);
+    assert.deepEqual(await c.request<SettleUnpackHistoryResult>('isola/settleUnpackHistory', { token: other.historyToken, merge: false }), { merged: false });
+    assert.equal(fs.readFileSync(c.path('history-drop/isola.history.json'), 'utf8'), before);
+    fs.rmSync(other.stage, { recursive: true, force: true });
   });
 
   it('a file that is not Isola\'s where a manifest goes is marked forceable, and force plans over it', async () => {

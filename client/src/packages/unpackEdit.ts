@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { entitiesWord, filesWord, notesWord } from '../words';
-import { PlannedUnpackFile, PlanUnpackRequest, PlanUnpackResult } from '../../../server/src/protocol';
+import { PlannedUnpackFile, PlanUnpackRequest, PlanUnpackResult, SettleUnpackHistoryRequest } from '../../../server/src/protocol';
 
 /**
  * A changed file up to this size whose old and new content are text is changed by a text edit
@@ -94,35 +94,71 @@ export async function unpackWithEdit(client: LanguageClient, o: UnpackInto, outp
     return { ...none, refused: r.refused, forceable: true };
   }
   const plan = r.plan;
+  // The history is merged by the server once the edit is applied (see settleHistory); settled once, whatever happens.
+  let settled = !plan.historyToken;
+  const settle = async (merge: boolean): Promise<boolean> => {
+    if (settled) return false;
+    settled = true;
+    const s = await client.sendRequest(SettleUnpackHistoryRequest, { token: plan.historyToken!, merge });
+    if (s.refused) {
+      output.error(`${o.what}: the history was not merged: ${s.refused}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Isola: {0}: the history was not merged: {1}', o.what, s.refused));
+    }
+    return s.merged;
+  };
   try {
     const files = plan.files.filter((f) => f.status !== 'unchanged');
+    const history = files.find((f) => f.history);
+    const edited = files.filter((f) => !f.history);
     for (const n of plan.notes) output.warn(`${o.what}: ${n}`);
     const base: UnpackOutcome = { package: plan.package, files, notes: plan.notes, applied: false };
     if (!files.length) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Isola: Nothing to change: the workspace already matches {0}.', o.what) + noteWords(plan.notes));
       return { ...base, nothingToChange: true };
     }
-    const { edit, texts } = await buildEdit(o.dir, plan.stage, files, o.confirm);
-    // Entries that need confirmation start unticked in the preview: the user takes each change.
-    const hint = o.confirm ? vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Isola: tick the changes to take from {0} in the Refactor Preview, then Apply', o.what)}`) : undefined;
-    let applied: boolean;
-    try {
-      applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
-    } finally {
-      hint?.dispose();
+    let taken: PlannedUnpackFile[] = [];
+    if (edited.length) {
+      const { edit, texts } = await buildEdit(o.dir, plan.stage, edited, o.confirm);
+      // Entries that need confirmation start unticked in the preview: the user takes each change.
+      const hint = o.confirm ? vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Isola: tick the changes to take from {0} in the Refactor Preview, then Apply', o.what)}`) : undefined;
+      let applied: boolean;
+      try {
+        applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+      } finally {
+        hint?.dispose();
+      }
+      if (!applied) return base;
+      // Text edits leave the documents they opened unsaved; the unpack is only done once on disk.
+      // They were not dirty before (checked above), so saving writes exactly the edit.
+      await Promise.all(vscode.workspace.textDocuments.filter((d) => d.isDirty && texts.has(d.uri.toString())).map((d) => d.save()));
+      // The preview lets the user untick files: say what was taken, as the files on disk now have it.
+      taken = await takenFiles(o.dir, plan.stage, edited);
+      if (!taken.length) return base;
     }
-    if (!applied) return base;
-    // Text edits leave the documents they opened unsaved; the unpack is only done once on disk.
-    // They were not dirty before (checked above), so saving writes exactly the edit.
-    await Promise.all(vscode.workspace.textDocuments.filter((d) => d.isDirty && texts.has(d.uri.toString())).map((d) => d.save()));
-    // The preview lets the user untick files: say what was taken, as the files on disk now have it.
-    const taken = await takenFiles(o.dir, plan.stage, files);
-    const count = (s: string) => taken.filter((f) => f.status === s).length;
-    const of = taken.length < files.length ? ` ${vscode.l10n.t('({0} of {1} taken)', taken.length, filesWord(files.length))}` : '';
+    // The package's versions go into the history only with all of its files: with some left out,
+    // the history would vouch for versions the files do not hold, and an import would take an
+    // entity changed in the environment for one the project knows (an update, not a conflict).
+    if (history) {
+      if (taken.length === edited.length) {
+        if (await settle(true)) taken.push(history);
+      } else {
+        await settle(false);
+        output.warn(`${o.what}: ${history.file} left as it was: only ${taken.length} of the package's ${edited.length} changed files were taken`);
+      }
+    }
+    if (!taken.length) return base;
+    // The message counts the files the user took; the history follows them (in the output's line).
+    const took = taken.filter((f) => !f.history);
+    const count = (s: string) => took.filter((f) => f.status === s).length;
+    const of = took.length < edited.length ? ` ${vscode.l10n.t('({0} of {1} taken)', took.length, filesWord(edited.length))}` : '';
     output.info(`${o.what}: ${taken.map((f) => `${f.status} ${f.file}`).join(', ')}`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Isola: {0}: {1} changed, {2} created', o.what, count('changed'), count('created')) + `${of}.${noteWords(plan.notes)}`);
+    const said = took.length
+      ? vscode.l10n.t('Isola: {0}: {1} changed, {2} created', o.what, count('changed'), count('created')) + `${of}.`
+      : vscode.l10n.t('Isola: {0}: only the history changed; isola.history.json now records its versions.', o.what);
+    void vscode.window.showInformationMessage(said + noteWords(plan.notes));
     return { ...base, applied: true, taken: taken.map((f) => f.file) };
   } finally {
+    await settle(false).catch(() => undefined);
     await fs.rm(plan.stage, { recursive: true, force: true });
   }
 }

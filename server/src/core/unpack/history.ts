@@ -1,5 +1,6 @@
 import type { History, HistoryEntry } from '../packaging/format';
 import { entriesOf, historyEntry } from '../packaging/history';
+import { commitLockedHistory, lockHistory } from '../packaging/historyFile';
 
 /**
  * The project's history with a package's merged in, as an import merges it into an environment
@@ -21,4 +22,21 @@ export function mergeHistory(project: History, pkg: History): History {
     out[id] = list;
   }
   return out;
+}
+
+/**
+ * Merges a package's history into the history in `folder` as it is now, under the history's
+ * lock: what the editor does once the user has applied an unpack's files, which may be minutes
+ * after the plan (a build in a terminal may have added versions meanwhile). Returns the history
+ * written. Throws `HistoryFileError` or `HistoryWriteError` with the history left as it was.
+ */
+export async function mergeUnpackedHistory(folder: string, pkg: History): Promise<History> {
+  const held = await lockHistory(folder, 'the history is as it was');
+  try {
+    let merged: History = {};
+    await commitLockedHistory(folder, (current) => (merged = mergeHistory(current, pkg)));
+    return merged;
+  } finally {
+    await held.release();
+  }
 }

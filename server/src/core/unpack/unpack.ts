@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { nodeFileHost } from '../manifest/host';
 import { loadProject } from '../manifest/project';
 import { HISTORY_FILE } from '../packaging/history';
+import type { History } from '../packaging/format';
 import { CONFIG_FILE } from '../packaging/projectFolder';
 import { HistoryFileError, readHistoryFile } from '../packaging/historyFile';
 import { PackageReader } from '../packaging/reader';
@@ -35,6 +36,13 @@ export interface UnpackResult {
   written: boolean;
   /** Interrupted unpacks into the folder (or one above it) finished before this one was planned. */
   finished?: Finished[];
+  /**
+   * With `stage`: the history file the unpack changes (relative) and the package's own history.
+   * What is staged for it is the merge as planned; an editor that applies the other files itself
+   * merges this into the history as it is then, under its lock (`mergeUnpackedHistory`), since a
+   * build may have added versions while the user looked at the changes.
+   */
+  history?: { file: string; folder: string; entries: History };
 }
 
 export interface UnpackOptions {
@@ -171,6 +179,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
       notes: layout.notes,
       written: !o.dryRun,
       ...(finished.length ? { finished } : {}),
+      ...historyOf(o.stage !== undefined ? writing : []),
     };
   } catch (e) {
     // Renames begun are finished or left to the journal, never "nothing was written".
@@ -178,6 +187,11 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
   } finally {
     reader.close();
   }
+}
+
+function historyOf(writing: Planned[]): Pick<UnpackResult, 'history'> {
+  const h = writing.find((p) => p.history);
+  return h?.history ? { history: { file: h.file, ...h.history } } : {};
 }
 
 /**

@@ -5,7 +5,11 @@ import { PackageError } from '../../core/packaging/reader';
 import { UnpackBusy, UnpackRefused, UnpackUnfinished } from '../../core/unpack/errors';
 import { finishedWords } from '../../core/unpack/finishedWords';
 import { unpackPackage } from '../../core/unpack/unpack';
-import { PlanUnpackRequest } from '../../protocol';
+import { randomUUID } from 'node:crypto';
+import type { History } from '../../core/packaging/format';
+import { HistoryFileError, HistoryWriteError } from '../../core/packaging/historyFile';
+import { mergeUnpackedHistory } from '../../core/unpack/history';
+import { PlanUnpackRequest, SettleUnpackHistoryRequest } from '../../protocol';
 import type { HandlerContext } from '../context';
 
 /**
@@ -15,6 +19,15 @@ import type { HandlerContext } from '../context';
  * client reads once and deletes; the workspace itself is written only by the client's edit.
  */
 export function registerUnpack(ctx: HandlerContext): void {
+  // Package histories of plans the client has not settled yet; the oldest go past a few (a
+  // client that never settles, say after a crash of its own, leaves them behind).
+  const pending = new Map<string, { folder: string; entries: History }>();
+  const keep = (folder: string, entries: History) => {
+    const token = randomUUID();
+    pending.set(token, { folder, entries });
+    for (const old of pending.keys()) if (pending.size > MAX_PENDING) pending.delete(old);
+    return token;
+  };
   ctx.connection.onRequest(PlanUnpackRequest, async ({ file, dir, force }, token) => {
     const stage = await fs.mkdtemp(path.join(os.tmpdir(), 'isola-unpack-stage-'));
     const drop = () => fs.rm(stage, { recursive: true, force: true });
@@ -27,7 +40,9 @@ export function registerUnpack(ctx: HandlerContext): void {
       }
       // An earlier unpack into the folder, killed among its renames, was finished first: said with the notes.
       const finished = (r.finished ?? []).flatMap((f) => finishedWords(f, ctx.translator, (a) => a));
-      return { plan: { package: r.package, files: r.files, notes: [...finished, ...r.notes], stage } };
+      const files = r.history ? r.files.map((f) => (f.file === r.history!.file ? { ...f, history: true } : f)) : r.files;
+      const historyToken = r.history ? keep(path.join(dir, ...r.history.folder.split('/')), r.history.entries) : undefined;
+      return { plan: { package: r.package, files, notes: [...finished, ...r.notes], stage, ...(historyToken ? { historyToken } : {}) } };
     } catch (e) {
       await drop();
       // Refusals `force` overrides are marked, so the editor can offer to unpack anyway.
@@ -37,4 +52,23 @@ export function registerUnpack(ctx: HandlerContext): void {
       throw e;
     }
   });
+
+  // The history is merged as it is when the user has applied the edit, under its lock: merged
+  // when the plan was made, it would drop versions a build added while the preview was open.
+  ctx.connection.onRequest(SettleUnpackHistoryRequest, async ({ token, merge }) => {
+    const p = pending.get(token);
+    pending.delete(token);
+    if (!p) return { merged: false, refused: 'the plan is no longer known to the server; unpack again' };
+    if (!merge) return { merged: false };
+    try {
+      await mergeUnpackedHistory(p.folder, p.entries);
+      return { merged: true };
+    } catch (e) {
+      if (e instanceof HistoryFileError || e instanceof HistoryWriteError) return { merged: false, refused: e.message };
+      throw e;
+    }
+  });
 }
+
+/** Unsettled plans whose package history the server keeps. */
+const MAX_PENDING = 8;

@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PackageReader } from '../../server/src/core/packaging/reader';
@@ -267,8 +267,12 @@ for (const backend of backends()) {
         assert.deepEqual(dataLines.map((x) => x.split(':')[0]), ['data invoices.payment_purposes', 'data invoices.invoices']);
       }
       const out = path.join(project, 'invoices.isolapkg');
+      const stored = () => readdirSync(path.join(a.dataDir, 'packages')).filter((f) => f.endsWith('.isolapkg')).sort();
+      const before = stored();
       const run = cli(['export', '--package', 'invoices', '--env', 'a', '--data', 'invoices.invoices,invoices.payment_purposes', '--out', out]);
       assert.equal(run.code, 0, run.out);
+      // Downloaded, the export is deleted from the service: each one kept would fill its disk.
+      assert.deepEqual(stored(), before);
       const reader = await PackageReader.open(out);
       try {
         assert.deepEqual(reader.descriptor.options.dataOrder, ['invoices.payment_purposes', 'invoices.invoices']);

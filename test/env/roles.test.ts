@@ -129,6 +129,25 @@ for (const backend of backends()) {
         check: (_w, b) => assert.ok(b.equals(readFileSync(file)), 'the bytes uploaded'),
       },
       {
+        // An export is downloaded once; its caller then deletes it, and it is gone for everyone.
+        endpoint: 'DELETE /v1/packages/:id (an export)', access: 'namespace', ok: 200,
+        call: async (t) => {
+          const started = await api(svc, 'POST', '/v1/exports', { token: admin(), body: { kind: 'namespace', code: NS } });
+          const id = (await waitJob(svc, admin(), started.body.id)).result.package as string;
+          const r = await api(svc, 'DELETE', `/v1/packages/${id}`, { token: t });
+          const after = await api(svc, 'GET', `/v1/packages/${id}`, { token: admin() });
+          assert.equal(after.status, r.status === 200 ? 404 : 200, 'deleted only when the answer says so');
+          return r;
+        },
+        check: (_w, b) => assert.match(b.deleted, /^k_/),
+      },
+      {
+        // Plans and imports name uploads: they stay.
+        endpoint: 'DELETE /v1/packages/:id (an upload)', access: 'namespace', ok: 409,
+        call: (t) => api(svc, 'DELETE', `/v1/packages/${st.pkg}`, { token: t }),
+        check: (_w, b) => assert.equal(b.error.reason, 'not-an-export'),
+      },
+      {
         endpoint: 'POST /v1/plans', access: 'namespace', ok: 201, call: (t) => api(svc, 'POST', '/v1/plans', { token: t, body: { package: st.pkg } }),
         check: (_w, b) => assert.equal(b.ok, true),
       },

@@ -54,6 +54,9 @@ export async function exportToFile(client: EnvClient, env: string, req: ExportRe
     void vscode.window.showErrorMessage(`Isola: ${verb} ${done.status}: ${done.error ?? line ?? ''}`, vscode.l10n.t('Show Log')).then((c) => c && output.show());
     return false;
   }
-  await client.downloadPackage(String(done.result!.package), file);
+  const id = String(done.result!.package);
+  await client.downloadPackage(id, file);
+  // Downloaded once and never again: the environment's copy goes. One it cannot delete is logged, not fatal.
+  await client.discardExport(id).catch((e) => output.warn(`${env} keeps package ${id}: ${e instanceof Error ? e.message : String(e)}`));
   return true;
 }

@@ -88,6 +88,9 @@ export async function exportPackage(client: EnvClient, req: ExportRequest, file:
     io.err(`isola ${command}: ${oneLine(t.t('cli.job.failed', { id: done.id, status: done.status, error: done.error ?? '' }), Infinity)}\n`);
     return false;
   }
-  await client.downloadPackage(String(done.result!.package), file, interrupt?.signal);
+  const id = String(done.result!.package);
+  await client.downloadPackage(id, file, interrupt?.signal);
+  // Downloaded once and never again: the environment's copy goes. One it cannot delete is said, not fatal.
+  await client.discardExport(id).catch((e) => io.err(`isola ${command}: ${oneLine(`the environment keeps package ${id}: ${e instanceof Error ? e.message : String(e)}`, Infinity)}\n`));
   return true;
 }

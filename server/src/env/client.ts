@@ -53,6 +53,11 @@ export interface EnvClient {
   jobs(): Promise<Job[]>;
   /** Writes a stored package to `out` whole or not at all; `signal` stops it, leaving no partial file. */
   downloadPackage(id: string, out: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Deletes an export's package from the environment once it is downloaded. A service of an
+   * earlier version, which has no such call, keeps it: that is no reason to fail the export.
+   */
+  discardExport(id: string): Promise<void>;
   namespaces(): Promise<NamespaceInfo[]>;
   entities(namespace: string): Promise<EnvEntity[]>;
   entity(id: string): Promise<EnvEntity & { history: { hash: string; at: string }[] }>;
@@ -163,6 +168,11 @@ export class HttpClient implements EnvClient {
     // file created exclusively under a random name, renamed over `out` only when the download is whole.
     const body = Readable.fromWeb(res.body as never);
     await writeExclusive(out, `partial-${process.pid}`, (h) => pipeline(body, h.createWriteStream(), { signal }));
+  };
+  discardExport = async (id: string) => {
+    await this.call('DELETE', `/v1/packages/${encodeURIComponent(id)}`).catch((e) => {
+      if (!(e instanceof EnvError && e.status === 405)) throw e;
+    });
   };
   namespaces = () => this.call<NamespaceInfo[]>('GET', '/v1/namespaces');
   entities = (ns: string) => this.call<EnvEntity[]>('GET', `/v1/namespaces/${encodeURIComponent(ns)}/entities`);

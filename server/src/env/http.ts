@@ -73,6 +73,10 @@ function routes(env: Environment): Route[] {
     route('GET', '/v1/records/:app', async (_q, _r, p, caller, q) => env.records(caller, p.app, queryText(q, 'after', ''), queryInt(q, 'limit', 100, 1, Number.MAX_SAFE_INTEGER))),
     route('POST', '/v1/packages', async (req, _r, _p, caller) => strip(await env.upload(caller, req)), 201),
     route('GET', '/v1/packages/:id', async (_q, _r, p, caller) => strip(await env.package(caller, p.id))),
+    route('DELETE', '/v1/packages/:id', async (_q, _r, p, caller) => {
+      await env.handOver(caller, p.id);
+      return { deleted: p.id };
+    }),
     route('GET', '/v1/packages/:id/content', async (req, res, p, caller) => {
       const pkg = await env.package(caller, p.id);
       const file = createReadStream(pkg.file);

@@ -49,6 +49,8 @@ export class LocalClient implements EnvClient {
       if (p.origin === 'export') await this.env.handOver(this.caller, p.id).catch(() => undefined);
     }
   };
+  // Already gone with its download (above).
+  discardExport = async () => undefined;
   namespaces = () => this.env.namespaces(this.caller);
   entities = (ns: string) => this.env.entities(this.caller, ns);
   entity = (id: string) => this.env.entity(this.caller, id);

@@ -243,9 +243,15 @@ export class Environment {
     return p;
   }
 
-  /** Forgets an export's package its caller has downloaded (`local`'s commands never ask twice; a service's clients may). */
+  /**
+   * Forgets an export's package once its caller has downloaded it (`DELETE /v1/packages/:id`):
+   * every export is a new file, so a service that kept them filled its disk, one package per
+   * retrieve. Uploads stay (plans and imports name them, and uploading one again finds it).
+   */
   async handOver(caller: Caller, id: string): Promise<void> {
-    await this.store.forgetExport(await this.package(caller, id));
+    const p = await this.package(caller, id);
+    if (p.origin !== 'export') throw new EnvError(409, `package ${id} was ${p.origin === 'upload' ? 'uploaded' : 'registered from a file'}, not exported; only exports are deleted, since plans and imports name the others`, 'not-an-export');
+    await this.store.forgetExport(p);
   }
 
   // ---- import ----

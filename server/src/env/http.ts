@@ -45,6 +45,12 @@ const languageOf = (req: IncomingMessage) => translator(fromAcceptLanguage(req.h
 /** A body field that names something (a code, an id, a name, a title): no control characters. */
 const str = (v: unknown, name: string, required = true): string | undefined => stringField(v, name, { required });
 
+/** The body's size as its `Content-Length` declares it; undefined when it declares none (chunked). */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const n = Number(req.headers['content-length']);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 /** Every route of the API (docs/environment-api.md describes each). */
 function routes(env: Environment): Route[] {
   return [
@@ -71,7 +77,7 @@ function routes(env: Environment): Route[] {
       return env.changeEntity(caller, p.id, { body: b.body as Record<string, unknown> | undefined, deleted: b.deleted as boolean | undefined });
     }),
     route('GET', '/v1/records/:app', async (_q, _r, p, caller, q) => env.records(caller, p.app, queryText(q, 'after', ''), queryInt(q, 'limit', 100, 1, Number.MAX_SAFE_INTEGER))),
-    route('POST', '/v1/packages', async (req, _r, _p, caller) => strip(await env.upload(caller, req)), 201),
+    route('POST', '/v1/packages', async (req, _r, _p, caller) => strip(await env.upload(caller, req, declaredLength(req))), 201),
     route('GET', '/v1/packages/:id', async (_q, _r, p, caller) => strip(await env.package(caller, p.id))),
     route('DELETE', '/v1/packages/:id', async (_q, _r, p, caller) => {
       await env.handOver(caller, p.id);

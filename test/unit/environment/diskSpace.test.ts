@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Environment } from '../../../server/src/core/environment/environment';
@@ -70,6 +71,44 @@ describe('an environment whose disk is nearly full', () => {
       await env.restore(me, job.backupId!);
       const [{ n: left }] = await env.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM records`);
       assert.equal(left, 0);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('refuses an upload its disk has no room for: by its declared size before a byte is read, and while a body of no declared size streams', async () => {
+    const dataDir = path.join(dir, 'env-upload');
+    let free = 40 * MB;
+    const env = await Environment.open({ dataDir, name: 'local', freeSpace: () => free });
+    const partials = () => readdirSync(path.join(dataDir, 'packages')).filter((f) => f.includes('partial'));
+    try {
+      const bytes = readFileSync(pkg);
+      let read = false;
+      const declared = new Readable({ read() { read = true; this.push(bytes); this.push(null); } });
+      // 32 MB the database keeps and 10 MB of package: 42 MB, and the disk has 40.
+      const refused = await env.upload(me, declared, 10 * MB).then(() => undefined, (e) => e);
+      assert.equal((refused as EnvError)?.status, 507, String(refused));
+      assert.equal((refused as EnvError).reason, 'no-space');
+      assert.match((refused as Error).message, /^not enough free disk space for this upload: .*packages has 40 MB free, and storing the package needs at least 42 MB there \(its 10 MB and room the environment's database keeps\); free space on that disk and try again$/);
+      assert.equal(read, false, 'the body was read');
+
+      free = 1024 * MB;
+      assert.match((await env.upload(me, Readable.from([bytes]), bytes.length)).id, /^k_/);
+
+      // No declared size: the disk fills while it comes (another writer), and it stops.
+      let sent = 0;
+      const streaming = new Readable({
+        read() {
+          if (sent >= 64 * MB) return void this.push(null);
+          sent += MB;
+          if (sent > 8 * MB) free = 20 * MB;
+          this.push(Buffer.alloc(MB));
+        },
+      });
+      const stopped = await env.upload(me, streaming).then(() => undefined, (e) => e);
+      assert.equal((stopped as EnvError)?.status, 507, String(stopped));
+      assert.ok(sent < 64 * MB, `read all ${sent} bytes`);
+      assert.deepEqual(partials(), [], 'nothing of it is left');
     } finally {
       await env.close();
     }

@@ -31,9 +31,9 @@ export const SPACE_FLOOR = 32 * 2 ** 20;
 export const WRITE_FACTOR = 5;
 
 /** What needs the room. */
-export type SpaceJob = 'import' | 'restore' | 'export';
+export type SpaceJob = 'import' | 'restore' | 'export' | 'upload';
 
-const KEYS = { import: 'env.noSpace.import', restore: 'env.noSpace.restore', export: 'env.noSpace.export' } as const;
+const KEYS = { import: 'env.noSpace.import', restore: 'env.noSpace.restore', export: 'env.noSpace.export', upload: 'env.noSpace.upload' } as const;
 
 /**
  * Refuses (507, `no-space`) a job that would fill the disk that holds `dir`: it needs `floor +
@@ -41,7 +41,8 @@ const KEYS = { import: 'env.noSpace.import', restore: 'env.noSpace.restore', exp
  * unknown is not refused.
  */
 export function requireSpace(free: FreeSpace, dir: string, job: SpaceJob, bytes: number): void {
-  const need = SPACE_FLOOR + WRITE_FACTOR * bytes;
+  // An upload writes its bytes once, as they come.
+  const need = SPACE_FLOOR + (job === 'upload' ? 1 : WRITE_FACTOR) * bytes;
   const have = free(dir);
   if (have === undefined || have >= need) return;
   throw localizedError(507, KEYS[job], { dir, free: megabytes(have, Math.floor), need: megabytes(need, Math.ceil), size: megabytes(bytes, Math.ceil) }, 'no-space');
@@ -49,12 +50,13 @@ export function requireSpace(free: FreeSpace, dir: string, job: SpaceJob, bytes:
 
 /**
  * The check an environment makes before a job: imports and restores need room where the embedded
- * database lives (a PostgreSQL server's disk is its own), exports where packages go.
+ * database lives (a PostgreSQL server's disk is its own), exports and uploads where packages go
+ * (the embedded database is usually on that disk too, and stops when a write finds it full).
  */
 export function roomCheck(kind: 'pglite' | 'postgres', dataDir: string, free: FreeSpace = freeSpace): (job: SpaceJob, bytes: number) => void {
   return (job, bytes) => {
-    if (job !== 'export' && kind !== 'pglite') return;
-    requireSpace(free, path.join(dataDir, job === 'export' ? 'packages' : 'db'), job, bytes);
+    if ((job === 'import' || job === 'restore') && kind !== 'pglite') return;
+    requireSpace(free, path.join(dataDir, job === 'export' || job === 'upload' ? 'packages' : 'db'), job, bytes);
   };
 }
 

@@ -223,11 +223,18 @@ export class Environment {
   // ---- packages ----
 
   /** Takes an uploaded package (see PackageStore.upload); the caller needs rights on its namespaces. */
-  upload(caller: Caller, body: Readable): Promise<StoredPackage> {
+  upload(caller: Caller, body: Readable, declaredBytes?: number): Promise<StoredPackage> {
     // Refused before a byte is read: a user who owns nothing may import nothing, and reading a
     // package is the costliest thing an upload makes the service do.
     if (!caller.admin && !caller.namespaces.length) return Promise.reject(forbidden(`uploading a package needs the environment administrator or the owner of a namespace; ${caller.name} owns no namespace`));
-    return this.store.upload(body, (p) => requirePackageRights(caller, p, `uploading ${p.kind} \`${p.code}\``), caller.name);
+    // So is one the disk has no room for (its declared size, then the floor as it streams): a
+    // disk filled by an upload would stop the embedded database in the middle of another job.
+    try {
+      this.requireRoom('upload', declaredBytes ?? 0);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.store.upload(body, (p) => requirePackageRights(caller, p, `uploading ${p.kind} \`${p.code}\``), caller.name, (n) => this.requireRoom('upload', n));
   }
 
   /** Registers a package file on this machine (the embedded environment imports in place). */

@@ -82,6 +82,9 @@ export async function removeStaleUploads(dir: string): Promise<string[]> {
 /** What a package is, read from it before it is kept: the rights check needs its namespaces. */
 export type PackageFacts = Pick<StoredPackage, 'kind' | 'code' | 'namespaces'>;
 
+/** Bytes of an upload between two looks at the disk's free space. */
+const ROOM_EVERY = 16 * 2 ** 20;
+
 /**
  * Package files of an environment: on disk (a package can be gigabytes; spec: never in the
  * database), indexed in the `packages` table by their sha256.
@@ -93,16 +96,23 @@ export class PackageStore {
    * Takes an uploaded package: streamed to disk (never held whole in memory) while hashed, then
    * opened and checked as untrusted input; `allow` may refuse it. Refused packages are deleted.
    */
-  async upload(body: Readable, allow: (p: PackageFacts) => void, by: string): Promise<StoredPackage> {
+  async upload(body: Readable, allow: (p: PackageFacts) => void, by: string, room?: (bytes: number) => void): Promise<StoredPackage> {
     const max = this.maxBytes;
     const tmp = path.join(this.dir, `${newId('upload')}.partial`);
     const hash = createHash('sha256');
     let size = 0;
+    let checked = 0;
     try {
       await pipeline(body, async function* (src: AsyncIterable<Buffer>) {
         for await (const b of src) {
           size += b.length;
           if (size > max) throw new EnvError(413, `the package is larger than this environment accepts (${max} bytes)`, 'too-large');
+          // A body of no declared size, or one that filled the disk meanwhile, is stopped while
+          // the floor the database needs is still free (`room` throws 507).
+          if (room && size - checked >= ROOM_EVERY) {
+            checked = size;
+            room(0);
+          }
           hash.update(b);
           yield b;
         }

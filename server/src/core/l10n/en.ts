@@ -436,6 +436,7 @@ export const en = {
   'env.noSpace.import': 'not enough free disk space for this import: {dir} has {free} free, and the import needs about {need} there (its database grows by several times the package\'s unpacked size, {size}); free space on that disk and try again',
   'env.noSpace.restore': 'not enough free disk space for this restore: {dir} has {free} free, and the restore needs about {need} there; free space on that disk and try again',
   'env.noSpace.export': 'not enough free disk space for this export: {dir} has {free} free, and the export needs at least {need} there; free space on that disk and try again',
+  'env.noSpace.upload': 'not enough free disk space for this upload: {dir} has {free} free, and storing the package needs at least {need} there (its {size} and room the environment\'s database keeps); free space on that disk and try again',
 } as const;
 
 /** A message of the catalogs. */

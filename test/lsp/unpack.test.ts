@@ -74,12 +74,12 @@ describe('isola/planUnpack beside a manifest that cannot be read', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(plan.stage, 'isola.history.json'), 'utf8')) as Record<string, unknown[]>;
     assert.ok(Object.keys(pkg).length > 0);
     // A build in a terminal writes the history while the user looks at the preview.
-    const built = { 'workspace:other_ws': [{ hash: 'sha256:' + 'a'.repeat(64), at: '2026-12-06T10:00:00.000Z' }] };
+    const built = { other_ws: [{ hash: 'a'.repeat(64), at: '2026-12-06T10:00:00.000Z' }] };
     fs.writeFileSync(path.join(dir, 'isola.history.json'), JSON.stringify(built, null, 2) + '\n');
     const settled = await c.request<SettleUnpackHistoryResult>('isola/settleUnpackHistory', { token: plan.historyToken, merge: true });
     assert.deepEqual(settled, { merged: true });
     const now = JSON.parse(fs.readFileSync(path.join(dir, 'isola.history.json'), 'utf8')) as Record<string, unknown[]>;
-    assert.deepEqual(now['workspace:other_ws'], built['workspace:other_ws'], 'the build\'s version was dropped');
+    assert.deepEqual(now.other_ws, built.other_ws, 'the build\'s version was dropped');
     for (const id of Object.keys(pkg)) assert.deepEqual(now[id], pkg[id], id);
     assert.equal(fs.existsSync(path.join(dir, 'isola.history.json.lock')), false, 'the lock is released');
     // A token is taken once.

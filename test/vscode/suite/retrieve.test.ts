@@ -98,9 +98,29 @@ suite('Round trip: Retrieve from Environment and Unpack Package into Workspace',
     assert.strictEqual(fs.readFileSync(manifest(), 'utf8'), before, 'changes nobody ticked were applied');
   });
 
-  test('Retrieve applied (confirm: false) edits the manifest on disk in place: one line, comments kept', async () => {
-    const outcome = await vscode.commands.executeCommand<UnpackOutcome>('isola.retrieveFromEnvironment', { env: 'local', kind: 'namespace', code: 'invoices', confirm: false });
+  test('Retrieve applied (confirm: false) edits the manifest on disk in place: one line, comments kept; the history merged as it is then', async () => {
+    // A build in a terminal records a version while the edit is being applied: the history is
+    // merged after the edit, as it is then, so that version stays.
+    const historyFile = path.join(workspaceFolder().uri.fsPath, 'invoices', 'isola.history.json');
+    const built = [{ hash: 'b'.repeat(64), at: '2026-12-06T10:00:00.000Z' }];
+    const apply = vscode.workspace.applyEdit;
+    (vscode.workspace as { applyEdit: unknown }).applyEdit = (...args: Parameters<typeof apply>) => {
+      const h = fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, 'utf8')) : {};
+      fs.writeFileSync(historyFile, JSON.stringify({ ...h, e2e_concurrent: built }, null, 2) + '\n');
+      return apply(...args);
+    };
+    let outcome: UnpackOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<UnpackOutcome>('isola.retrieveFromEnvironment', { env: 'local', kind: 'namespace', code: 'invoices', confirm: false });
+    } finally {
+      (vscode.workspace as { applyEdit: unknown }).applyEdit = apply;
+    }
     assert.strictEqual(outcome?.applied, true, JSON.stringify(outcome));
+    const history = JSON.parse(fs.readFileSync(historyFile, 'utf8'));
+    assert.deepStrictEqual(history.e2e_concurrent, built, 'the version recorded meanwhile was dropped');
+    assert.ok(outcome.taken?.includes('invoices/isola.history.json'), `the package's history was not merged: ${JSON.stringify(outcome)}`);
+    delete history.e2e_concurrent;
+    fs.writeFileSync(historyFile, JSON.stringify(history, null, 2) + '\n');
     // The manifest and the history the environment's versions are merged into; nothing else.
     const touched = outcome.files.map((f) => f.file).sort();
     assert.ok(touched.every((f) => f === 'invoices/invoices.isola.json' || f === 'invoices/isola.history.json'), touched.join(', '));

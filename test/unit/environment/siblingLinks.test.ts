@@ -150,4 +150,38 @@ describe('where a menu page and an org-chart unit stand', () => {
     // The package as built passes it.
     assert.equal((await planOf(path.join(dir, 'pg.isolapkg'))).checks.find((c) => c.name === 'order')?.ok, true);
   });
+
+  it('fails the order check of a package whose pages go round a cycle, naming the cycle; a long one by its ends', async () => {
+    /** The package `file` with the `after` of some pages changed. */
+    const relinked = async (file: string, out: string, after: Record<string, string>) => {
+      const r = await PackageReader.open(file);
+      try {
+        const cards = (await r.cards()).map((c) => c.card).map((c) => {
+          if (!(c.code in after)) return c;
+          const body = { ...c.body, after: after[c.code] };
+          return { ...c, body, hash: sha256(canonicalJson(body)) };
+        });
+        await writePackage({ out, cards, files: [], data: [], descriptor: r.descriptor });
+      } finally {
+        r.close();
+      }
+      return out;
+    };
+    // pg's menu as built is c, a, b, 0; c following b closes c → b → a → c. The pages the
+    // environment holds otherwise (moved by the tests above: p_a) are judged too.
+    const plan = await planOf(await relinked(path.join(dir, 'pg.isolapkg'), path.join(dir, 'cycle.isolapkg'), { p_c: 'p_b' }));
+    assert.deepEqual(plan.checks.find((c) => c.name === 'order')?.details, [
+      'pg.p_a: "after" "p_c" makes a cycle (p_a → p_c → p_b → p_a): give p_b, which follows p_a, another "after" first',
+      'pg.p_c: "after" "p_b" makes a cycle (p_c → p_b → p_a → p_c): give p_a, which follows p_c, another "after" first',
+    ]);
+
+    // Twenty pages, the first following the last: every one is on the cycle, and each says so by its ends.
+    const codes = Array.from({ length: 20 }, (_, i) => `q${String(i).padStart(2, '0')}`);
+    const long = build('lc', { kind: 'workspace', code: 'lc', title: 'Lc', version: '1.0.0', pages: codes.map((code) => ({ code, title: code })) });
+    const round = await planOf(await relinked(long, path.join(dir, 'long-cycle.isolapkg'), { q00: 'q19' }));
+    const details = round.checks.find((c) => c.name === 'order')?.details as string[];
+    assert.equal(details.length, 20);
+    assert.equal(details.find((d) => d.startsWith('lc.q00:')), 'lc.q00: "after" "q19" makes a cycle (q00 → q19 → q18 → q17 → q16 → q15 → … → q05 → q04 → q03 → q02 → q01 → q00): give q01, which follows q00, another "after" first');
+    assert.equal(details.find((d) => d.startsWith('lc.q10:')), 'lc.q10: "after" "q09" makes a cycle (q10 → q09 → q08 → q07 → q06 → q05 → … → q15 → q14 → q13 → q12 → q11 → q10): give q11, which follows q10, another "after" first');
+  });
 });

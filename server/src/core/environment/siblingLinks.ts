@@ -71,11 +71,72 @@ function chainTo(places: ReadonlyMap<string, Place>, from: string, to: string, k
   }
 }
 
+/** The chain from a sibling's link back round to it (`chainTo`'s answer), for one `code` at a time. */
+type Round = (places: ReadonlyMap<string, Place>, from: string, to: string, key: keyof Place) => string[] | undefined;
+
+/**
+ * `chainTo` for every code of a group at once: the cycles of each link are found in one walk of
+ * the group (each code has one link, so the links make chains that end or go round one cycle),
+ * and a code's round is its cycle read from its link on. A chain followed per code took the
+ * square of the group: 160 ms of a plan for 2,000 pages in one menu.
+ */
+function roundsOf(places: ReadonlyMap<string, Place>): Round {
+  const cycles = { parent: cyclesOf(places, 'parent'), after: cyclesOf(places, 'after') };
+  return (_places, from, to, key) => {
+    const c = cycles[key].get(to);
+    if (!c) return undefined;
+    const at = c.index.get(to)!;
+    const k = c.codes.length;
+    if (c.codes[(at + 1) % k] !== from) return undefined;
+    // From `to`'s link round to `to` itself, to's successor first; of a long cycle only what its
+    // words show (pathWords), so a package of one cycle through every page costs no square.
+    const code = (i: number) => c.codes[(at + 1 + i) % k];
+    if (k <= SHOWN) return Array.from({ length: k }, (_, i) => code(i));
+    return [...Array.from({ length: SHOWN / 2 }, (_, i) => code(i)), '…', ...Array.from({ length: SHOWN / 2 }, (_, i) => code(k - SHOWN / 2 + i))];
+  };
+}
+
+/** Codes of a cycle its words name: a longer one shows its two ends. */
+const SHOWN = 12;
+
+/** A chain of codes in words: `a → b → c`, a long one with its middle left out. */
+function pathWords(codes: readonly string[]): string {
+  if (codes.length <= SHOWN + 1) return codes.join(' → ');
+  return [...codes.slice(0, SHOWN / 2), '…', ...codes.slice(-SHOWN / 2)].join(' → ');
+}
+
+/** Each code on a cycle of `key` links, with its cycle in link order. */
+function cyclesOf(places: ReadonlyMap<string, Place>, key: keyof Place): Map<string, { codes: string[]; index: Map<string, number> }> {
+  const out = new Map<string, { codes: string[]; index: Map<string, number> }>();
+  const done = new Set<string>();
+  for (const start of places.keys()) {
+    if (done.has(start)) continue;
+    const walk: string[] = [];
+    const onWalk = new Map<string, number>();
+    let at: unknown = start;
+    while (typeof at === 'string' && places.has(at) && !done.has(at)) {
+      const seen = onWalk.get(at);
+      if (seen !== undefined) {
+        const codes = walk.slice(seen);
+        const cycle = { codes, index: new Map(codes.map((c, i) => [c, i])) };
+        for (const c of codes) out.set(c, cycle);
+        break;
+      }
+      onWalk.set(at, walk.length);
+      walk.push(at);
+      at = places.get(at)![key];
+    }
+    for (const c of walk) done.add(c);
+  }
+  return out;
+}
+
 /**
  * Why the links of `code` do not place it among its siblings, or undefined. `places` holds
- * where every sibling stands, `code` as it would.
+ * where every sibling stands, `code` as it would; `round` finds the chain that brings a link
+ * back to `code`.
  */
-function placeProblem(type: string, namespace: string, places: ReadonlyMap<string, Place>, code: string): string | undefined {
+function placeProblem(type: string, namespace: string, places: ReadonlyMap<string, Place>, code: string, round: Round = chainTo): string | undefined {
   const own = places.get(code)!;
   const unit = type === 'orgUnit';
   if (unit && own.parent !== undefined) {
@@ -83,8 +144,8 @@ function placeProblem(type: string, namespace: string, places: ReadonlyMap<strin
     if (typeof p !== 'string') return `"parent" must be the code of an org-chart unit, not ${JSON.stringify(p)}`;
     if (p === code) return `"parent" names the unit itself`;
     if (!places.has(p)) return `"parent" "${p}" names no org-chart unit`;
-    const round = chainTo(places, p, code, 'parent');
-    if (round) return `"parent" "${p}" is inside ${code} (${[code, ...round].join(' → ')}): a unit cannot sit in its own subtree`;
+    const inside = round(places, p, code, 'parent');
+    if (inside) return `"parent" "${p}" is inside ${code} (${pathWords([code, ...inside])}): a unit cannot sit in its own subtree`;
   }
   const a = own.after;
   if (a === undefined) return undefined;
@@ -94,9 +155,9 @@ function placeProblem(type: string, namespace: string, places: ReadonlyMap<strin
   const s = places.get(a);
   if (!s) return `"after" "${a}" names no ${sibling}`;
   if (unit && s.parent !== own.parent) return `"after" "${a}" is a unit ${under(s.parent)} and ${code} ${under(own.parent)}: a unit follows one of the same parent`;
-  const round = chainTo(places, a, code, 'after');
-  // round ends [..., follower, code]: the one that follows `code` now has to move first.
-  if (round) return `"after" "${a}" makes a cycle (${[code, ...round].join(' → ')}): give ${round[round.length - 2]}, which follows ${code}, another "after" first`;
+  const cycle = round(places, a, code, 'after');
+  // cycle ends [..., follower, code]: the one that follows `code` now has to move first.
+  if (cycle) return `"after" "${a}" makes a cycle (${pathWords([code, ...cycle])}): give ${cycle[cycle.length - 2]}, which follows ${code}, another "after" first`;
   return undefined;
 }
 
@@ -144,8 +205,9 @@ export async function orderCheck(db: Sql, cards: readonly Card[], held: Readonly
     const { type, namespace } = list[0];
     const places = await placesIn(db, type, namespace);
     for (const c of list) places.set(c.code, placeOf(type, c.body));
+    const round = roundsOf(places);
     for (const c of judged) {
-      const why = placeProblem(type, namespace, places, c.code);
+      const why = placeProblem(type, namespace, places, c.code, round);
       if (why) lines.push(`${c.id}: ${why}`);
     }
   }

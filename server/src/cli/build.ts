@@ -39,7 +39,13 @@ export async function runBuild(args: string[], io: Io): Promise<ExitCode> {
   if (unfinished !== undefined) return unfinished;
   // Data files are not scanned ahead: the build reads them anyway, and refuses at the first bad
   // record with its file and line (a scan would read every data file twice, even with --data none).
-  const project = await loadProject(dir, { ...nodeFileHost, scanData: undefined });
+  const host = { ...nodeFileHost, scanData: undefined };
+  let project = await loadProject(dir, host);
+  if (project.unpackJournals) {
+    const r = await (require('./finishUnpacks') as typeof import('./finishUnpacks')).finishUnpacksBelow(project, () => loadProject(dir, host), io, 'build');
+    if (typeof r === 'number') return r;
+    project = r;
+  }
   const pkg = pickPackage(project, values.package, values.kind, t);
   const data = dataOption(values.data!, dataSources(packageManifests(project, pkg)).map((s) => s.app), t);
   // The package's project folder, not DIR: the language server records the same history.

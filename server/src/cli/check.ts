@@ -39,7 +39,12 @@ export async function runCheck(args: string[], io: Io): Promise<ExitCode> {
   if (values.builtins) await addCatalogFile(catalog, path.resolve(io.cwd, values.builtins));
 
   // Manifests that could not be read cleanly come with their MAN002 (see `loadProject`).
-  const project = await loadProject(dir, nodeFileHost, { catalog });
+  let project = await loadProject(dir, nodeFileHost, { catalog });
+  if (project.unpackJournals) {
+    const r = await (require('./finishUnpacks') as typeof import('./finishUnpacks')).finishUnpacksBelow(project, () => loadProject(dir, nodeFileHost, { catalog }), io, 'check');
+    if (typeof r === 'number') return r;
+    project = r;
+  }
   // `--explain CODE@FILE:LINE`: the path of one finding, in the view the check would use.
   if (values.explain) return runExplain(values.explain, values.package ? packageView(project, pickPackage(project, values.package, values.kind, t)).view : project, io, format === 'json');
   // `--package`: that package alone, as its build would check it (a workspace of a solution too).

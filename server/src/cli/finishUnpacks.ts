@@ -3,6 +3,7 @@ import { oneLine } from '../core/oneLine';
 import { UnpackBusy, UnpackUnfinished } from '../core/unpack/errors';
 import { finishedWords } from '../core/unpack/finishedWords';
 import { Finished, finishInterruptedUnpacks } from '../core/unpack/journal';
+import type { Project } from '../core/manifest/project';
 import { translatorOf } from './lang';
 import type { ExitCode, Io } from './usage';
 
@@ -30,4 +31,17 @@ export function sayFinished(finished: Finished[], io: Io, command: string): bool
   const show = (abs: string) => (path.relative(io.cwd, abs) || '.').split(path.sep).join('/');
   for (const f of finished) for (const line of finishedWords(f, t, show)) io.err(`isola ${command}: ${oneLine(line, Infinity)}\n`);
   return finished.some((f) => f.missing.length > 0);
+}
+
+/**
+ * A project loaded for `isola check` or `isola build` whose listing found unpacks' journals in
+ * its subfolders (an `isola unpack --dir sub` killed among its renames): each is finished, said
+ * on stderr, and the project is loaded again. Exit 1 (returned) as `finishUnpacks` says.
+ */
+export async function finishUnpacksBelow(project: Project, reload: () => Promise<Project>, io: Io, command: string): Promise<Project | ExitCode> {
+  for (const dir of project.unpackJournals ?? []) {
+    const failed = await finishUnpacks(dir, io, command);
+    if (failed !== undefined) return failed;
+  }
+  return reload();
 }

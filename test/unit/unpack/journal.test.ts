@@ -119,6 +119,25 @@ describe('an unpack in place killed among its renames', () => {
     assert.deepEqual(snapshot(dir), full);
   });
 
+  it('into a subfolder of the project: finished by a check and a build of the whole project, which find its journal while they list the project', async () => {
+    const outer = path.join(tmp, 'outer');
+    mkdirSync(outer);
+    const dir = path.join(outer, 'app');
+    cpSync(v1, dir, { recursive: true });
+    await interruptedUnpack(dir, 100);
+    const r = cli(['check', '.'], outer);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.stderr, `isola check: finished an interrupted unpack of workspace many 2.0.0 into app: ${SCRIPTS + 1 - 100} files put in place\n`);
+    assert.deepEqual(snapshot(dir), full);
+
+    cpSync(v1, dir, { recursive: true, force: true });
+    await interruptedUnpack(dir, 3);
+    const b = cli(['build', '.', '--package', 'many', '--out', path.join(tmp, 'outer.isolapkg')], outer);
+    assert.equal(b.status, 0, b.stdout + b.stderr);
+    assert.match(b.stderr, /^isola build: finished an interrupted unpack of workspace many 2\.0\.0 into app: \d+ files put in place\n/);
+    assert.match(b.stdout, /History: 0 of \d+ entities changed/);
+  });
+
   it('is finished by the next isola build (from a folder below) and by the next unpack, whatever it unpacks', async () => {
     const dir = copyV1('killed-build');
     await interruptedUnpack(dir, 0);

@@ -44,6 +44,11 @@ export interface LoadOptions {
  * Built from data; `loadProject` fills it from a file host.
  */
 export class Project {
+  /**
+   * Folders under the root where the listing found an unpack's journal: an unpack killed among
+   * its renames, which a check or build must finish before it reads the project (set by `loadProject`).
+   */
+  unpackJournals?: readonly string[];
   readonly index: EntityIndex;
   readonly packageMap: PackageMap;
   private readonly solutionCodes: Set<string>;
@@ -309,7 +314,10 @@ export async function loadProject(root: string, host: FileHost, options: LoadOpt
   // Most manifests name no file: they need no trip through a promise each.
   const linking = manifests.filter((m) => m.links.length > 0);
   await mapLimit(linking, 32, (m) => resolveLinks(m, host, (abs) => byAbs.has(abs), undefined, realPaths));
-  return new Project(absRoot, manifests, options.catalog);
+  const project = new Project(absRoot, manifests, options.catalog);
+  const journals = host.listedJournals?.(listing);
+  if (journals) project.unpackJournals = journals;
+  return project;
 }
 
 /**

@@ -47,6 +47,8 @@ export function registerPackaging(ctx: HandlerContext, tool: { name: string; ver
       // An unpack killed among its renames is finished first (as the CLI's build does): the model
       // read the half-written project, so the build is refused, saying what was finished.
       const finished = await finishInterruptedUnpacks(model.project.root);
+      // And one into a subfolder, which the project's listing found.
+      for (const dir of model.project.unpackJournals ?? []) finished.push(...(await finishInterruptedUnpacks(dir)));
       if (finished.length) {
         const lines = finished.flatMap((f) => finishedWords(f, ctx.translator, (a) => a)).join('; ');
         return { refused: { message: finished.some((f) => f.missing.length) ? lines : ctx.translator.t('build.afterUnpack', { finished: lines }), findings: [] } };

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
 import { mayWrite, requireAdmin, requirePackageRights, requireRights } from './access';
 import { isLanguageCode, isPlatformVersion } from '../packaging/cardCheck';
-import { changedEntity } from './entityChange';
+import { changedEntity, relinkedEntity, writeChange } from './entityChange';
 import { entriesOf } from '../packaging/history';
 import { backupBytes, getBackup, listBackups, previewRestore, restoreBackup, RestorePreview } from './backups';
 import type { Database } from './db/database';
@@ -23,10 +23,10 @@ import { privateDir, tightenTree } from './privateFiles';
 import { unstorableText } from '../oneLine';
 
 export type { StoredPackage } from './packages';
-import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta, writeHistory } from './store';
+import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
-import { linkRefusal } from './siblingLinks';
+import { siblingMove } from './siblingMoves';
 
 /** How to open an environment. */
 export interface EnvironmentOptions {
@@ -203,12 +203,13 @@ export class Environment {
       const e = (await getEntities(tx, [id])).get(id);
       if (!e) throw notFound(`no entity ${shownId(id)}`);
       const { body, hash, deleted } = changedEntity(caller, e, change);
-      // Judged under the lock: two changes at once could otherwise close a cycle between them.
-      const misplaced = await linkRefusal(tx, e, body);
-      if (misplaced) throw badRequest(misplaced);
-      await tx.query(`UPDATE entities SET body = $2, hash = $3, deleted = $4, updated_at = $5, updated_by = $6, job_id = NULL WHERE id = $1`, [id, JSON.stringify(body), hash, deleted, at, caller.name]);
-      const h = entriesOf(await historyOf(tx, [id]), id) ?? [];
-      if (h[h.length - 1]?.hash !== hash) await writeHistory(tx, id, [...h, { hash, at }]);
+      // Worked out under the lock: two moves at once could otherwise close a cycle or leave two pages following one.
+      const move = await siblingMove(tx, e, body);
+      if ('refusal' in move) throw badRequest(move.refusal);
+      await writeChange(tx, id, { body, hash, deleted }, at, caller.name);
+      // A moved page's neighbours (siblingMoves.ts), each written as its own change would be.
+      const neighbours = await getEntities(tx, move.relinks.map((r) => r.id));
+      for (const r of move.relinks) await writeChange(tx, r.id, relinkedEntity(neighbours.get(r.id)!, r.after), at, caller.name);
       await bumpRevision(tx, rev, [e.namespace]);
       out = { ...e, body, hash, deleted, updatedAt: at, updatedBy: caller.name };
     });

@@ -5,9 +5,9 @@
  * order of a menu and of each level of the org chart, which an export carries and a retrieve
  * follows. A change that leaves them out keeps them (a manifest never says them), and a link a
  * change or a package gives must name a sibling, as a build's always does: one that names
- * nothing, the entity itself, or goes round a cycle leaves a retrieve to guess the order.
+ * nothing, the entity itself, or goes round a cycle leaves a retrieve to guess the order. A change
+ * that moves one re-links its neighbours too (siblingMoves.ts).
  */
-import { sameJson } from '../packaging/canonical';
 import type { Card } from '../packaging/format';
 import type { Sql } from './db/database';
 import { checkSaying } from './said';
@@ -21,12 +21,15 @@ export function linksOf(type: string): readonly ('parent' | 'after')[] {
 }
 
 /** Where one sibling stands: the unit it sits in (org-chart units only) and the sibling it follows. */
-interface Place {
+export interface Place {
   parent?: unknown;
   after?: unknown;
+  /** The entity's id, when the environment holds it. */
+  id?: string;
 }
 
-const placeOf = (type: string, b: { parent?: unknown; after?: unknown }): Place =>
+/** Where a body puts its entity among its siblings. */
+export const placeOf = (type: string, b: { parent?: unknown; after?: unknown }): Place =>
   type === 'orgUnit' ? { parent: b.parent ?? undefined, after: b.after ?? undefined } : { after: b.after ?? undefined };
 
 /**
@@ -46,18 +49,18 @@ export function withHeldLinks(type: string, held: Obj, given: Obj): Obj {
   return out;
 }
 
-/** Where each entity of a type stands in a namespace, by code, as the environment holds it. */
-async function placesIn(db: Sql, type: string, namespace: string): Promise<Map<string, Place>> {
-  const rows = await db.query<{ code: string; parent: unknown; after: unknown }>(
-    `SELECT code, body->'parent' AS parent, body->'after' AS after FROM entities WHERE type = $1 AND namespace = $2`, [type, namespace]);
-  return new Map(rows.map((r) => [r.code, placeOf(type, r)]));
+/** Where each entity of a type stands in a namespace, by code, as the environment holds it (with its id). */
+export async function placesIn(db: Sql, type: string, namespace: string): Promise<Map<string, Place>> {
+  const rows = await db.query<{ id: string; code: string; parent: unknown; after: unknown }>(
+    `SELECT id, code, body->'parent' AS parent, body->'after' AS after FROM entities WHERE type = $1 AND namespace = $2`, [type, namespace]);
+  return new Map(rows.map((r) => [r.code, { ...placeOf(type, r), id: r.id }]));
 }
 
 /**
  * The codes from `from` on, following `key`, up to `to` (included), when that chain reaches it;
  * undefined when it ends first (a link to nothing, or a cycle `to` is not on).
  */
-function chainTo(places: ReadonlyMap<string, Place>, from: string, to: string, key: keyof Place): string[] | undefined {
+export function chainTo(places: ReadonlyMap<string, Place>, from: string, to: string, key: keyof Place): string[] | undefined {
   const path = [from];
   const seen = new Set(path);
   for (let at = from; ;) {
@@ -72,7 +75,7 @@ function chainTo(places: ReadonlyMap<string, Place>, from: string, to: string, k
 }
 
 /** The chain from a sibling's link back round to it (`chainTo`'s answer), for one `code` at a time. */
-type Round = (places: ReadonlyMap<string, Place>, from: string, to: string, key: keyof Place) => string[] | undefined;
+type Round = (places: ReadonlyMap<string, Place>, from: string, to: string, key: 'parent' | 'after') => string[] | undefined;
 
 /**
  * `chainTo` for every code of a group at once: the cycles of each link are found in one walk of
@@ -106,7 +109,7 @@ function pathWords(codes: readonly string[]): string {
 }
 
 /** Each code on a cycle of `key` links, with its cycle in link order. */
-function cyclesOf(places: ReadonlyMap<string, Place>, key: keyof Place): Map<string, { codes: string[]; index: Map<string, number> }> {
+function cyclesOf(places: ReadonlyMap<string, Place>, key: 'parent' | 'after'): Map<string, { codes: string[]; index: Map<string, number> }> {
   const out = new Map<string, { codes: string[]; index: Map<string, number> }>();
   const done = new Set<string>();
   for (const start of places.keys()) {
@@ -136,7 +139,7 @@ function cyclesOf(places: ReadonlyMap<string, Place>, key: keyof Place): Map<str
  * where every sibling stands, `code` as it would; `round` finds the chain that brings a link
  * back to `code`.
  */
-function placeProblem(type: string, namespace: string, places: ReadonlyMap<string, Place>, code: string, round: Round = chainTo): string | undefined {
+export function placeProblem(type: string, namespace: string, places: ReadonlyMap<string, Place>, code: string, round: Round = chainTo): string | undefined {
   const own = places.get(code)!;
   const unit = type === 'orgUnit';
   if (unit && own.parent !== undefined) {
@@ -168,18 +171,9 @@ const KEEP_HINT: Record<string, string> = {
   orgUnit: 'leave "parent" and "after" out to keep the unit where it stands; "parent": null puts it at the top of the chart, "after": null first among its siblings',
 };
 
-/**
- * Why a change of an entity's body (`PUT /v1/entities/:id`) does not place it among its
- * siblings (a 400), or undefined. Only a change that moves a link is judged: a change of a page's
- * title keeps whatever link the environment held.
- */
-export async function linkRefusal(db: Sql, e: Pick<EnvEntity, 'type' | 'namespace' | 'code' | 'body'>, body: Obj): Promise<string | undefined> {
-  const keys = linksOf(e.type);
-  if (keys.every((k) => sameJson(body[k], e.body[k]))) return undefined;
-  const places = await placesIn(db, e.type, e.namespace);
-  places.set(e.code, placeOf(e.type, body));
-  const why = placeProblem(e.type, e.namespace, places, e.code);
-  return why && `"body": ${why}; ${KEEP_HINT[e.type]}`;
+/** The 400's message when a change (`PUT /v1/entities/:id`) does not place an entity of this type: `why`, and how to keep or drop its links. */
+export function misplacedSaying(type: string, why: string): string {
+  return `"body": ${why}; ${KEEP_HINT[type]}`;
 }
 
 /**

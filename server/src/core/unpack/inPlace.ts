@@ -1,23 +1,47 @@
 import { applyEdits, findNodeAtLocation, FormattingOptions, JSONPath, modify, Node, parseTree } from 'jsonc-parser';
 import { parseJson } from '../json/parse';
 import { sameJson } from '../packaging/canonical';
+import { RepeatedProperties, repeatedOnPath, repeatedProperties } from './repeatedProperties';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const coded = (v: unknown): v is Obj => isObj(v) && typeof v.code === 'string';
 
-/** An edit that could not be placed: the text does not come out as the value it must have. */
-export class EditNotPlaced extends Error {}
+/**
+ * An edit that could not be placed: the text does not come out as the value it must have. `why`
+ * says what in the text stands in the way, when that is known.
+ */
+export class EditNotPlaced extends Error {
+  constructor(message: string, readonly why?: string) {
+    super(why ?? message);
+  }
+}
+
+/** How `diff` edits: the text's formatting, and the check that an edited property is written once. */
+interface DiffOptions {
+  formattingOptions: FormattingOptions;
+  /** Throws `EditNotPlaced` when property `key` of `holder`, about to be edited, is written more than once there. */
+  writtenOnce: (holder: Obj, key: string) => void;
+}
 
 /**
  * Edits a manifest's text until it parses to `to`, touching only what differs from `from` (the
  * value it parses to now): a changed property is replaced where it stands, an entity added to a
  * list is inserted at its place, one that went is removed, and everything else (comments,
  * blank lines, the author's formatting) stays as it was. Lists of coded objects are matched by
- * code, so a changed field is one edit inside its app, not a new list.
+ * code, so a changed field is one edit inside its app, not a new list. A change that falls on a
+ * property written twice in one object is refused (`EditNotPlaced`, saying which and on what lines).
  */
 export function editToValue(text: string, from: unknown, to: unknown): string {
-  const options = { formattingOptions: formattingOf(text) };
+  // A property written twice in one object: jsonc-parser edits the first, `JSON.parse` keeps the
+  // last, and the person meant one of them. Found only when an edit falls on such a property.
+  let repeated: RepeatedProperties | undefined;
+  const writtenOnce = (holder: Obj, key: string) => {
+    repeated ??= repeatedProperties(text, from);
+    const why = repeatedOnPath(repeated, holder, key);
+    if (why) throw new EditNotPlaced('the edit cannot be placed in this text', why);
+  };
+  const options: DiffOptions = { formattingOptions: formattingOf(text), writtenOnce };
   let out = diff(text, [], from, to, options);
   const parsed = parseJson(out);
   if (parsed.errors.length || !sameJson(parsed.value, to)) {
@@ -29,12 +53,18 @@ export function editToValue(text: string, from: unknown, to: unknown): string {
   return out;
 }
 
-function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: { formattingOptions: FormattingOptions }): string {
+/** The text edited from value `a` to `b` at `path`; `holder` is the object whose property `a` is. */
+function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: DiffOptions, holder?: Obj): string {
   if (sameJson(a, b)) return text;
-  const set = (t: string, p: JSONPath, v: unknown, insert = false) => applyEdits(t, modify(t, p, v, { ...o, isArrayInsertion: insert }));
+  if (holder) o.writtenOnce(holder, path[path.length - 1] as string);
+  const set = (t: string, p: JSONPath, v: unknown, insert = false) => applyEdits(t, modify(t, p, v, { formattingOptions: o.formattingOptions, isArrayInsertion: insert }));
   if (isObj(a) && isObj(b)) {
-    for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) text = removeMember(text, path, k) ?? set(text, [...path, k], undefined);
-    for (const [k, v] of Object.entries(b)) text = Object.hasOwn(a, k) ? diff(text, [...path, k], a[k], v, o) : insertProperty(text, path, k, v) ?? set(text, [...path, k], v);
+    for (const k of Object.keys(a)) {
+      if (Object.hasOwn(b, k)) continue;
+      o.writtenOnce(a, k);
+      text = removeMember(text, path, k) ?? set(text, [...path, k], undefined);
+    }
+    for (const [k, v] of Object.entries(b)) text = Object.hasOwn(a, k) ? diff(text, [...path, k], a[k], v, o, a) : insertProperty(text, path, k, v) ?? set(text, [...path, k], v);
     return text;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.every(coded) && b.every(coded)) {
@@ -144,7 +174,7 @@ function removeMember(text: string, path: JSONPath, at: number | string): string
   const parent = nodeAt(text, path);
   const members = (parent?.type === 'array' || parent?.type === 'object' ? parent.children : undefined) ?? [];
   const i = typeof at === 'number' ? at : members.findIndex((p) => p.children?.[0]?.value === at);
-  // A key given twice: which one goes is for `modify` to decide, as it parses.
+  // A key given twice is refused before it comes here (`writtenOnce`): which one goes is unclear.
   if (!parent || i < 0 || i >= members.length || (typeof at === 'string' && members.filter((p) => p.children?.[0]?.value === at).length > 1)) return undefined;
   const el = members[i];
   const end = el.offset + el.length;

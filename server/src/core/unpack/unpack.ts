@@ -125,7 +125,7 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
           text = editToValue(had.text, m.existing.value, value);
         } catch (e) {
           if (!(e instanceof EditNotPlaced)) throw new UnpackRefused(`${m.file}: the changes cannot be placed in its text (${e instanceof Error ? e.message : String(e)})`);
-          unlessForced(`${m.file}: the changes cannot be placed in its text; --force rewrites it`);
+          unlessForced(`${m.file}: the changes cannot be placed in its text${e.why ? `: ${e.why}` : ''}; --force rewrites it`);
           text = formatManifest(value);
         }
         plan.push({ file: m.file, content: { text }, status: text === had.text ? 'unchanged' : 'changed', entities: changed });

@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EditNotPlaced, editToValue, formatManifest } from '../../../server/src/core/unpack/inPlace';
+import { unpackPackage } from '../../../server/src/core/unpack/unpack';
+import { parseJson } from '../../../server/src/core/json/parse';
+import { build } from './roundTrip';
+
+const REPO = path.resolve(__dirname, '../../../..');
+const FILE = 'invoices.isola.json';
+
+/**
+ * Unpacks into a copy of the invoices example whose manifest is `mine(original text)` a package
+ * built from the example with `change` made to its value: the manifest's text after, and the result.
+ */
+async function retrieveInto(mine: (text: string) => string, change: (v: any) => void, force = false) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-inplace-text-'));
+  try {
+    const dir = path.join(tmp, 'project');
+    const other = path.join(tmp, 'other');
+    cpSync(path.join(REPO, 'examples/invoices'), dir, { recursive: true });
+    cpSync(dir, other, { recursive: true });
+    const original = readFileSync(path.join(dir, FILE), 'utf8');
+    const value = parseJson(original).value;
+    change(value);
+    writeFileSync(path.join(other, FILE), JSON.stringify(value, null, 2));
+    await build(other, 'workspace', 'invoices', path.join(tmp, 'p.isolapkg'));
+    const before = mine(original);
+    writeFileSync(path.join(dir, FILE), before);
+    const result = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir, force }).catch((e: Error) => e);
+    return { before, after: readFileSync(path.join(dir, FILE), 'utf8'), result, value };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const retitleScan = (v: any) => {
+  v.apps[0].fields.find((f: { code: string }) => f.code === 'scan').title = 'Scan of the invoice';
+};
+const SCAN = '{ "code": "scan", "title": "Invoice scan", "type": "file" }';
+
+describe('unpack in place: property names written with escapes', () => {
+  it('a manifest whose names and values use \\u and \\/ escapes, with CRLF line ends, gets only the changed value replaced', async () => {
+    const mine = (t: string) => t
+      .replace(SCAN, '{ "c\\u006fde": "sc\\u0061n", "ti\\u0074le" /* its caption */ : "Invoice scan", "type": "file" }')
+      .replace('"fields": [\n        { "code": "number"', '"fi\\u0065lds": [\n        { "code": "number"')
+      .replace('"apps": [', '"\\u0061pps": [')
+      .replace('"title": "Invoice number"', '"title": "Invoice\\/number"')
+      .replace(/\n/g, '\r\n');
+    const { before, after, result } = await retrieveInto(mine, (v) => {
+      retitleScan(v);
+      v.apps[0].fields[0].title = 'Invoice/number';
+    });
+    assert.ok(!(result instanceof Error), String(result));
+    assert.equal(after, before.replace('"Invoice scan"', '"Scan of the invoice"'));
+  });
+});
+
+describe('unpack in place: a property written twice', () => {
+  it('is refused when the change falls on it, naming the property and its lines; the file stays as it was', async () => {
+    const mine = (t: string) => t.replace(SCAN, '{ "code": "scan", "title": "Scan",\n          "ti\\u0074le": "Invoice scan", "type": "file" }');
+    const { before, after, result } = await retrieveInto(mine, retitleScan);
+    assert.ok(result instanceof Error, 'refused');
+    assert.equal(result.message, `${FILE}: the changes cannot be placed in its text: the property "title" is written twice in one object (on lines 31 and 32) and the package changes its value, so which one to edit is unclear; keep one of them (isola check reports MAN002 there); --force rewrites it`);
+    assert.equal(after, before);
+  });
+
+  it('on the way to the change (a list written twice) is refused too; --force rewrites the file', async () => {
+    const mine = (t: string) => t.replace('  "apps": [', '  "apps": [],\n  "apps": [');
+    const refused = await retrieveInto(mine, retitleScan);
+    assert.ok(refused.result instanceof Error);
+    assert.match(refused.result.message, /the property "apps" is written twice in one object \(on lines 17 and 18\)/);
+    const forced = await retrieveInto(mine, retitleScan, true);
+    assert.ok(!(forced.result instanceof Error), String(forced.result));
+    const written = parseJson(forced.after).value as Record<string, unknown>;
+    assert.equal(forced.after, formatManifest(written), 'the whole file is written anew');
+    assert.deepEqual(written.apps, (forced.value as Record<string, unknown>).apps);
+  });
+
+  it('elsewhere in the file leaves the edit in place', async () => {
+    const mine = (t: string) => t.replace('"title": "Invoices",', '"title": "Old", "title": "Invoices",');
+    const { before, after, result } = await retrieveInto(mine, retitleScan);
+    assert.ok(!(result instanceof Error), String(result));
+    assert.equal(after, before.replace('"Invoice scan"', '"Scan of the invoice"'));
+  });
+
+  it('is named when removed or changed, and the text is not rewritten behind the person\'s back', () => {
+    const text = '// the app\n{\n  "code": "w",\n  "title": "Old",\n  "ti\\u0074le": "Kept", // this one counts\n  "x": 1\n}\n';
+    const from = parseJson(text).value as Record<string, unknown>;
+    for (const to of [{ code: 'w', title: 'New', x: 1 }, { code: 'w', x: 1 }]) {
+      assert.throws(() => editToValue(text, from, to), (e: unknown) => e instanceof EditNotPlaced && /"title" is written twice in one object \(on lines 4 and 5\)/.test(e.message));
+    }
+    // Written first as another kind of value: refused the same way (it was an error `--force` could not pass).
+    const mixed = '{\n  "code": "w",\n  "o": "see below",\n  "o": { "y": 1 }\n}\n';
+    assert.throws(() => editToValue(mixed, parseJson(mixed).value, { code: 'w', o: { y: 2 } }), (e: unknown) => e instanceof EditNotPlaced && /"o" is written twice in one object \(on lines 3 and 4\)/.test(e.message));
+    // A property of that object written once is still edited in place.
+    assert.equal(editToValue(text, from, { ...from, x: 2 }), text.replace('"x": 1', '"x": 2'));
+  });
+});

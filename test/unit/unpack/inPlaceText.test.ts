@@ -99,3 +99,25 @@ describe('unpack in place: a property written twice', () => {
     assert.equal(editToValue(text, from, { ...from, x: 2 }), text.replace('"x": 1', '"x": 2'));
   });
 });
+
+describe('unpack in place: a text indented with tabs', () => {
+  it('gets an added element of several lines indented with tabs, its neighbours untouched', () => {
+    const lines = ['{', '\t"code": "w",', '\t"fields": [', '\t\t{ "code": "a", "title": "A" }, // first', '\t\t{ "code": "b", "title": "B" }', '\t]', '}', ''];
+    const text = lines.join('\n');
+    const from = parseJson(text).value as { fields: object[] };
+    const to = structuredClone(from);
+    to.fields.push({ code: 'c', options: [{ code: 'x', title: 'X' }] });
+    const out = editToValue(text, from, to);
+    assert.equal(out, [
+      ...lines.slice(0, 4),
+      '\t\t{ "code": "b", "title": "B" },',
+      '\t\t{',
+      '\t\t\t"code": "c",',
+      '\t\t\t"options": [',
+      '\t\t\t\t{ "code": "x", "title": "X" }',
+      '\t\t\t]',
+      '\t\t}',
+      ...lines.slice(5),
+    ].join('\n'));
+  });
+});

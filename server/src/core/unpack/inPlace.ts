@@ -134,9 +134,9 @@ function insertElement(text: string, path: JSONPath, index: number, value: unkno
   const anchor = items[Math.max(index - 1, 0)];
   const lineStart = text.lastIndexOf('\n', anchor.offset - 1) + 1;
   const lineIndent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const element = format(value, oneLine ? `${lineIndent}  ` : lineIndent).replace(/\n/g, eol);
-  // `format` indents nested lines with spaces: a text indented with tabs is left to `modify`.
-  if (element.includes('\n') && lineIndent.includes('\t')) return undefined;
+  // Nested lines are indented as the element's own line is: with tabs in a text indented with tabs.
+  const unit = lineIndent.includes('\t') ? '\t' : '  ';
+  const element = format(value, oneLine ? `${lineIndent}${unit}` : lineIndent, unit).replace(/\n/g, eol);
   if (oneLine) {
     if (element.includes('\n')) return undefined;
     if (index === 0) return `${text.slice(0, anchor.offset)}${element}, ${text.slice(anchor.offset)}`;
@@ -244,7 +244,8 @@ export function formatManifest(value: unknown): string {
   return `${format(value, '')}\n`;
 }
 
-function format(v: unknown, ind: string): string {
+/** `v` as JSON, its lines after the first indented by `ind`, and their members by `unit` more. */
+function format(v: unknown, ind: string, unit = '  '): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   const arr = Array.isArray(v);
   const entries: [string | undefined, unknown][] = arr ? (v as unknown[]).map((x) => [undefined, x]) : Object.entries(v as Obj);
@@ -256,6 +257,6 @@ function format(v: unknown, ind: string): string {
     const one = arr ? `[${items.join(', ')}]` : `{ ${items.join(', ')} }`;
     if (one.length + ind.length <= 120 && !one.includes('\n')) return one;
   }
-  const inner = `${ind}  `;
-  return `${open}\n${entries.map(([k, x]) => `${inner}${k === undefined ? '' : `${JSON.stringify(k)}: `}${format(x, inner)}`).join(',\n')}\n${ind}${close}`;
+  const inner = `${ind}${unit}`;
+  return `${open}\n${entries.map(([k, x]) => `${inner}${k === undefined ? '' : `${JSON.stringify(k)}: `}${format(x, inner, unit)}`).join(',\n')}\n${ind}${close}`;
 }

@@ -121,3 +121,12 @@ describe('unpack in place: a text indented with tabs', () => {
     ].join('\n'));
   });
 });
+
+describe('unpack in place: a manifest that starts with a byte order mark', () => {
+  it('keeps the mark, and only the changed value is replaced', async () => {
+    const { before, after, result } = await retrieveInto((t) => `\uFEFF${t}`, retitleScan);
+    assert.ok(!(result instanceof Error), String(result));
+    assert.ok(after.startsWith('\uFEFF{') || after.startsWith('\uFEFF/'), JSON.stringify(after.slice(0, 8)));
+    assert.equal(after, before.replace('"Invoice scan"', '"Scan of the invoice"'));
+  });
+});

@@ -128,7 +128,10 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
           unlessForced(`${m.file}: the changes cannot be placed in its text${e.why ? `: ${e.why}` : ''}; --force rewrites it`);
           text = formatManifest(value);
         }
-        plan.push({ file: m.file, content: { text }, status: text === had.text ? 'unchanged' : 'changed', entities: changed });
+        // The model's text has no byte order mark (editors hide it); a file that starts with one keeps it.
+        const same = text === had.text;
+        if (!same && (await startsWithBom(had.absPath))) text = `\uFEFF${text}`;
+        plan.push({ file: m.file, content: { text }, status: same ? 'unchanged' : 'changed', entities: changed });
         // Files are never deleted: one the manifest stops naming is left for the person to judge.
         const still = namedFiles(m.file, value);
         for (const l of had.links) {
@@ -254,6 +257,19 @@ async function judge(reader: PackageReader, dir: string, plan: Planned[], linked
       const what = manifests.has(p.file) ? 'the manifest of another unit' : 'not a manifest Isola can read';
       unlessForced(`${p.file} exists and is ${what}, not of ${p.newManifest}; --force replaces it`);
     } else if (!isolas) unlessForced(`${p.file} exists and is not a file of this folder's manifests; --force replaces it`);
+  }
+}
+
+/** Whether a file starts with a UTF-8 byte order mark. */
+async function startsWithBom(abs: string): Promise<boolean> {
+  const h = await fs.open(abs, 'r').catch(() => undefined);
+  if (!h) return false;
+  try {
+    const b = Buffer.alloc(3);
+    const { bytesRead } = await h.read(b, 0, 3, 0);
+    return bytesRead === 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+  } finally {
+    await h.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_LIMITS, RATIO_MIN_BYTES } from '../../../server/src/core/packaging/format';
@@ -55,15 +55,18 @@ describe('a package of highly repetitive data and templates', () => {
     }
   });
 
-  it('the entries deflated past the ratio limit are stored; the small ones stay deflated', async () => {
+  it('the entries that deflate past the ratio limit keep their start as it is, under the limit and still small; the others deflate whole', async () => {
     const reader = await PackageReader.open(file);
     try {
       for (const name of [CHUNK, TEMPLATE_ENTRY]) {
         const e = reader.entries.get(name)!;
         assert.ok(e.uncompressedSize >= RATIO_MIN_BYTES, name);
-        assert.equal(e.compressionMethod, 0, `${name} is stored`);
-        assert.equal(e.compressedSize, e.uncompressedSize, name);
+        assert.equal(e.compressionMethod, 8, `${name} is deflated`);
+        const ratio = e.uncompressedSize / e.compressedSize;
+        assert.ok(ratio <= DEFAULT_LIMITS.maxRatio / 2 && ratio > 50, `${name} expands ${ratio.toFixed(1)} times`);
       }
+      // 5.1 MB of content; stored whole, the package was that large.
+      assert.ok(statSync(file).size < 150_000, `the package is ${statSync(file).size} bytes`);
       for (const name of ['menu/rep.card.json', 'apps/rep.r.card.json', 'meta_data.json']) assert.equal(reader.entries.get(name)!.compressionMethod, 8, `${name} is deflated`);
       assert.equal(DEFAULT_LIMITS.maxRatio, 200, 'the reader keeps its limit');
     } finally {

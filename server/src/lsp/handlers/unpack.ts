@@ -58,7 +58,8 @@ export function registerUnpack(ctx: HandlerContext): void {
   ctx.connection.onRequest(SettleUnpackHistoryRequest, async ({ token, merge }) => {
     const p = pending.get(token);
     pending.delete(token);
-    if (!p) return { merged: false, refused: 'the plan is no longer known to the server; unpack again' };
+    // A drop of a plan the server no longer knows (it restarted meanwhile) is no failure.
+    if (!p) return merge ? { merged: false, refused: 'the plan is no longer known to the server; unpack again' } : { merged: false };
     if (!merge) return { merged: false };
     try {
       await mergeUnpackedHistory(p.folder, p.entries);

@@ -44,5 +44,13 @@ describe('which extensions an unpack writes (the one decision of the unpack and 
     // Named otherwise (an environment numbers clashing entries): the last extension.
     assert.equal(entryExtension('templates/files/ws.t_2.png', 'templates/files', 'ws.t'), '.png');
     assert.equal(entryExtension('scripts/other.x.sh', 'scripts', 'ws.p.s'), '.sh');
+    // Named after an id the entity had before (a copy made by an earlier version, a script whose
+    // code a change renamed) or numbered: the last dot of a file without an extension is the id's.
+    assert.equal(entryExtension('templates/files/ws.letter', 'templates/files', 'ws_copy.letter'), '');
+    assert.equal(entryExtension('templates/files/ws.letter.docx', 'templates/files', 'ws_copy.letter'), '.docx');
+    assert.equal(entryExtension('scripts/ws.p.s', 'scripts', 'ws.p.run'), '');
+    assert.equal(entryExtension('scripts/ws.p.s.ts', 'scripts', 'ws.p.run'), '.ts');
+    assert.equal(entryExtension('templates/files/ws.t_2', 'templates/files', 'ws.t'), '');
+    assert.equal(entryExtension('templates/files/ws_2.t', 'templates/files', 'ws.t'), '');
   });
 });

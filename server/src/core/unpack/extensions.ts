@@ -7,7 +7,7 @@
  * (MAN003) to the files a manifest names, so a project takes back every name its build makes and
  * hears before it builds of any it would not.
  */
-import * as path from 'node:path';
+import { attachmentExtension, type AttachmentDir } from '../packaging/attachmentNames';
 
 /** An extension every tool reads alike: a dot, then 1 to 16 ASCII letters and digits. */
 const ORDINARY = /^\.[A-Za-z0-9]{1,16}$/;
@@ -63,14 +63,8 @@ export function extensionProblemText(p: ExtensionProblem): string {
 /**
  * The extension of the file a package entry was read from: what follows the entity's id in the
  * entry's name (`templates/files/ws.t.png` of `ws.t` → `.png`, `templates/files/ws.t` → none),
- * since a file without one makes an entry whose last dot is the id's own. An entry named
- * otherwise (an environment numbers clashing ones, `ws.t_2.png`) gives its last extension.
+ * also when the entry is named after an id the entity had before (packaging/attachmentNames.ts).
  */
-export function entryExtension(entry: string, dir: string, id: string): string {
-  const stem = `${dir}/${id}`;
-  if (entry.startsWith(stem)) {
-    const rest = entry.slice(stem.length);
-    if (rest === '' || /^\.[^./]*$/.test(rest)) return rest;
-  }
-  return path.posix.extname(entry);
+export function entryExtension(entry: string, dir: AttachmentDir, id: string): string {
+  return attachmentExtension(entry, dir, id);
 }

@@ -8,6 +8,7 @@ import { ownFilePaths } from '../../../server/src/core/environment/exportCards';
 import { canonicalJson, sha256 } from '../../../server/src/core/packaging/canonical';
 import type { Card } from '../../../server/src/core/packaging/format';
 import { PackageReader } from '../../../server/src/core/packaging/reader';
+import { entryExtension } from '../../../server/src/core/unpack/extensions';
 import { isola, REPO } from '../packaging/hostile';
 
 // A copy made with `as` keeps its original's script paths; the original's next version changes
@@ -82,5 +83,18 @@ describe('a copy and its original name one script path for two contents', () => 
     // Names the reader takes for one entry (letter case) are one path too.
     const upper = card('d.p', { scripts: [{ code: 's', file: ref('scripts/X.ts', 'four') }] });
     assert.equal((ownFilePaths([a, upper])[1].body.scripts as { file: { file: string } }[])[0].file.file, 'scripts/X_2.ts');
+  });
+
+  it('numbers a file without an extension after its entity\'s id, where an unpack reads no extension into it', () => {
+    const ref = (file: string, content: string) => ({ file, sha256: sha256(content), size: content.length });
+    const template = (id: string, file: string, content: string): Card => {
+      const body = { file: ref(file, content) };
+      return { id, type: 'template', namespace: id.split('.')[0], code: id.split('.')[1], deleted: false, hash: sha256(canonicalJson(body)), body };
+    };
+    // Two entities naming one path for two contents, as a copy an earlier version made and its original do.
+    const out = ownFilePaths([template('ws.letter', 'templates/files/ws.letter', 'one'), template('ws_copy.letter', 'templates/files/ws.letter', 'two')]);
+    const file = (out[1].body.file as { file: string }).file;
+    assert.equal(file, 'templates/files/ws.letter_2');
+    assert.equal(entryExtension(file, 'templates/files', 'ws_copy.letter'), '');
   });
 });

@@ -6,19 +6,41 @@ import { entriesOf, historyEntry } from '../packaging/history';
 import * as path from 'node:path';
 import { fileRef, fileRefHolders, fileRefs } from '../packaging/fileRefs';
 import { foldedName } from '../packaging/entryNames';
+import { attachmentExtension, attachmentOwner, ownAttachmentName } from '../packaging/attachmentNames';
 
 type Obj = Record<string, unknown>;
 
 /**
  * The card an export carries of an entity: its body as the environment holds it, without setting
- * values and deleted sub-entities (packaging/carry.ts), hashed afresh. The entity's own hash names
+ * values and deleted sub-entities (packaging/carry.ts), its files named as a build names them,
+ * hashed afresh. The entity's own hash names
  * the version of its design (merge.ts) and may not be the hash of this body: an update that kept
  * sub-entities or the target's properties wrote more than its card, and a package's card must
  * hash to its body.
  */
 export function exportCard(e: EnvEntity): Card {
-  const body = carriedBody(e.type, flaggedBody(e.body, e.deleted));
+  const body = filesNamedAsBuilt(e, carriedBody(e.type, flaggedBody(e.body, e.deleted)));
   return { id: e.id, type: e.type, namespace: e.namespace, code: e.code, deleted: e.deleted, hash: sha256(canonicalJson(body)), body };
+}
+
+/**
+ * The body with each script and template file named as a build names it, after its entity's id
+ * with the file's own extension (packaging/attachmentNames.ts). An environment may hold another
+ * name: a copy made with `as` by an earlier version kept its original's names, and a script whose
+ * code a change renamed keeps its file's. An unpack writes the file under the entity's code, and
+ * the project's build names the entry after the id: carried under the old name, the card hashed
+ * otherwise than the one built from its unpack.
+ */
+function filesNamedAsBuilt(e: EnvEntity, body: Obj): Obj {
+  const wanted = (b: Obj, h: Obj): string => {
+    const owner = attachmentOwner({ id: e.id, type: e.type, body: b }, h);
+    const file = fileRef(h.file)!.file;
+    return owner ? ownAttachmentName(file, owner) : file;
+  };
+  if (fileRefHolders(body).every((h) => wanted(body, h) === fileRef(h.file)!.file)) return body;
+  const out = structuredClone(body);
+  for (const h of fileRefHolders(out)) h.file = { ...(h.file as Obj), file: wanted(out, h) };
+  return out;
 }
 
 /**
@@ -81,7 +103,9 @@ export function ownFilePaths(cards: readonly Card[]): Card[] {
     for (const holder of fileRefHolders(body)) {
       const r = fileRef(holder.file)!;
       let at = r.file;
-      const ext = path.posix.extname(at);
+      // The number goes after the id (`ws.t_2`, `ws.t_2.png`): the last dot of a file without an extension is the id's.
+      const owner = attachmentOwner({ ...c, body }, holder);
+      const ext = owner ? attachmentExtension(at, owner.dir, owner.id) : path.posix.extname(at);
       for (let n = 2; !free(at, r.sha256); n++) at = `${r.file.slice(0, r.file.length - ext.length)}_${n}${ext}`;
       taken.set(foldedName(at), { file: at, sha256: r.sha256 });
       if (at !== r.file) (holder.file as Obj).file = at;

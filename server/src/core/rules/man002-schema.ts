@@ -32,8 +32,12 @@ export const man002: Rule = {
     }
     // A broken file's recovered value would only repeat the syntax errors in other words.
     if (out.length > 0) return out;
-    for (const r of m.repeatedKeys ?? []) {
-      out.push(finding(this, m, ctx, { offset: r.offset, length: r.length }, ctx.t.t('man002.repeatedKey', { key: r.key, line: lineOf(m.text, r.keptAt) }), { repeatedKey: true }));
+    const repeated = m.repeatedKeys ?? [];
+    // One list of line breaks for all of them: a file that repeats a name thousands of times
+    // counted the lines from its start for each, the square of its size.
+    const breaks = repeated.length > 0 ? lineBreaks(m.text) : [];
+    for (const r of repeated) {
+      out.push(finding(this, m, ctx, { offset: r.offset, length: r.length }, ctx.t.t('man002.repeatedKey', { key: r.key, line: lineOf(breaks, r.keptAt) }), { repeatedKey: true }));
     }
     const bad = unstorableStrings(m.text, m.value);
     out.push(...schemaFindings(m, ctx, validateManifestValue(m.value, ctx.t), bad));
@@ -93,14 +97,26 @@ export function schemaAfterItemEdit(m: Manifest, ctx: RuleContext, before: reado
 /** The catalog key of each of the JSON parser's messages, by its English words. */
 const PARSER_WORDS = new Map(Object.entries(en).filter(([k]) => k.startsWith('json.')).map(([k, v]) => [v as string, k as MessageKey]));
 
-/** The parser's message in the translator's language; other messages (UTF-8, depth) as they are. */
-/** The 1-based line of an offset (a repeated name is rare: counting on demand beats keeping an index). */
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+/** The offset of every LF in `text`, in order (only LF counts: a CR alone starts no line here). */
+function lineBreaks(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i);
+  return out;
 }
 
+/** The 1-based line of an offset: one more than the line breaks before it. */
+function lineOf(breaks: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = breaks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (breaks[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+/** The parser's message in the translator's language; other messages (UTF-8, depth) as they are. */
 function parserWords(message: string, t: Translator): string {
   const key = PARSER_WORDS.get(message);
   return key ? t.t(key) : message;

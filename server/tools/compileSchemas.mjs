@@ -15,7 +15,7 @@ const schema = (name) => require(path.join(root, 'schemas', `${name}.schema.json
 function writeValidator(options, file, rewrite = (code) => code) {
   const ajv = new Ajv({ ...options, code: { source: true, esm: true } });
   for (const name of ['definitions', 'app', 'workspace', 'module', 'solution', 'configuration']) ajv.addSchema(schema(name));
-  const code = rewrite(standalone(ajv, ajv.compile(schema('manifest'))));
+  const code = rewrite(linearUniqueItems(standalone(ajv, ajv.compile(schema('manifest')))));
   writeFileSync(path.join(root, 'server/src/core/schema', file), `// @ts-nocheck\n// Generated from schemas/ by server/tools/compileSchemas.mjs at build time; do not edit.\n${code}\n`);
 }
 
@@ -50,4 +50,25 @@ function withoutContext(src) {
     throw new Error(`compileSchemas: unexpected validator code (${headers} of ${defined} functions, ${calls} calls rewritten)`);
   }
   return out;
+}
+
+/**
+ * Replaces ajv's pairwise scan for `uniqueItems` (each item against every one before it, which ajv
+ * writes when the schema does not say the items' type: languages, includes, a script's imports)
+ * with one call of `lastDuplicate` (server/src/core/schema/uniqueItems.ts), which finds the same
+ * pair in one pass. What the scan did on finding it (the error, the break) is kept as written.
+ * Fails the build when the code has a shape this does not know.
+ */
+function linearUniqueItems(src) {
+  const scan = /(outer\d+):for\(;(i\d+)--;\)\{for\((j\d+) = \2; \3--;\)\{if\(func\d+\(([\w$]+)\[\2\], \4\[\3\]\)\)\{((?:(?!outer\d+:for)[^])*?)break \1;\}\}\}/g;
+  let found = 0;
+  const out = src.replace(scan, (_, outer, i, j, data, body) => {
+    found++;
+    return `{const ${outer}Pair = lastDuplicate(${data});if(${outer}Pair !== undefined){${i} = ${outer}Pair[0];${j} = ${outer}Pair[1];${body}}}`;
+  });
+  const scans = (src.match(/\bouter\d+:for\(/g) ?? []).length;
+  if (found === 0 || found !== scans || /\bouter\d+\b/.test(out.replace(/\bouter\d+Pair\b/g, ''))) {
+    throw new Error(`compileSchemas: unexpected uniqueItems code (${found} of ${scans} scans rewritten)`);
+  }
+  return out.replace('"use strict";', '"use strict";const lastDuplicate = require("./uniqueItems").lastDuplicate;');
 }

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { check, only } from './helpers';
+import { lastDuplicate } from '../../server/src/core/schema/uniqueItems';
+
+const equal = (require('ajv/dist/runtime/equal') as { default: (a: unknown, b: unknown) => boolean }).default;
 
 // Inputs large in one dimension, of the shapes that once took time growing with its square: the
 // findings stay what a plain reading of the input says they are.
@@ -12,7 +15,57 @@ function lfLine(text: string, offset: number): number {
   return line;
 }
 
+/** Ajv's scan for `uniqueItems`, as it compiled it: the oracle. */
+function ajvPair(items: unknown[]): [number, number] | undefined {
+  for (let i = items.length; i--;) for (let j = i; j--;) if (equal(items[i], items[j])) return [i, j];
+  return undefined;
+}
+
+/** A seeded list of JSON values with few distinct ones, so equal pairs are common. */
+function randomList(seed: number): unknown[] {
+  let s = seed;
+  const rnd = (n: number) => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s % n;
+  };
+  const value = (depth: number): unknown => {
+    switch (rnd(depth > 2 ? 6 : 9)) {
+      case 0: return ['en', 'ru', '1', '', 'a,b', '"'][rnd(6)];
+      case 1: return [0, -0, 1, 1.5, 1e21][rnd(5)];
+      case 2: return rnd(2) === 0;
+      case 3: return null;
+      case 4: return 'en';
+      case 5: return 1;
+      case 6: return Array.from({ length: rnd(3) }, () => value(depth + 1));
+      case 7: return JSON.parse(rnd(2) ? '{"a":1,"b":[2]}' : '{"b":[2],"a":1}');
+      default: return JSON.parse(['{"constructor":1}', '{"__proto__":1}', '{"a":{"constructor":1}}', '{}', '{"a":null}'][rnd(5)]);
+    }
+  };
+  return Array.from({ length: rnd(8) }, () => value(0));
+}
+
 describe('inputs large in one dimension', () => {
+  it('uniqueItems finds the pair ajv\'s pairwise scan found, in 5,000 random lists', () => {
+    let pairs = 0;
+    for (let seed = 1; seed <= 5000; seed++) {
+      const list = randomList(seed);
+      const want = ajvPair(list);
+      if (want) pairs++;
+      assert.deepEqual(lastDuplicate(list), want, JSON.stringify(list));
+    }
+    assert.ok(pairs > 1000, `only ${pairs} lists with a repeat`);
+  });
+
+  it('20,000 languages, one of them twice: the finding names the pair ajv named', async () => {
+    const distinct = Array.from({ length: 20_000 }, (_, i) => `en-${i.toString(36).padStart(2, '0')}`);
+    assert.deepEqual(only(await check({ 'ws.isola.json': { kind: 'workspace', code: 'ws', languages: distinct } }), 'MAN002'), []);
+    const languages = distinct.slice();
+    languages[19_999] = languages[3];
+    languages[500] = languages[2];
+    const found = only(await check({ 'ws.isola.json': { kind: 'workspace', code: 'ws', languages } }), 'MAN002');
+    assert.deepEqual(found.map((d) => d.message), ['`languages` must NOT have duplicate items (items ## 3 and 19999 are identical)']);
+  });
+
   it('a property written twice in each of 3,000 objects: every finding names the line of the one that counts', async () => {
     // Line breaks of every kind (a lone CR starts no line in this message) between and inside objects.
     const breaks = ['\n', '\r\n', '\r', ' '];

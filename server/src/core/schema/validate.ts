@@ -140,7 +140,7 @@ function typeName(v: unknown, t: Translator): string {
 function toProblems(root: unknown, all: ErrorObject[], t: Translator): SchemaProblem[] {
   const errors = mostSpecific(all);
   // Combinators repeat what their branches say; keep only the most specific messages.
-  const combinatorPaths = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const combinatorPaths = errorsByPath(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf'));
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
   const push = (p: SchemaProblem) => {
@@ -222,25 +222,32 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
   // An error that only says the value has the wrong shape for the schema that raised it.
   const mismatch = new Set(errors.filter((e) => e.keyword === 'type' ||
     CONTENT_KEYWORDS.has(e.keyword) && typeAt.has(`${e.instancePath}|${schemaParent(e)}`)));
+  // The errors about each value, and the values some error (not an `if`) is about a value inside
+  // of: looked up, where each combinator went through every error, the square of their number in a
+  // manifest with thousands of mistakes.
+  const byPath = errorsByPath(errors);
+  const holdsErrors = new Set<string>();
+  for (const e of errors) if (e.keyword !== 'if') for (const at of enclosing(e.instancePath)) holdsErrors.add(at);
   const drop = new Set<ErrorObject>();
   for (const c of errors) {
     if (c.keyword !== 'anyOf' && c.keyword !== 'oneOf') continue;
     const at = c.instancePath;
-    const mismatchesHere = errors.filter((e) => e !== c && e.instancePath === at && mismatch.has(e));
+    const here = byPath.get(at)!;
+    const mismatchesHere = here.filter((e) => e !== c && mismatch.has(e));
     // Combinators of objects (a script's `file` or `source`) are not about shape: leave them.
     if (mismatchesHere.length === 0) continue;
     // Anything said about a value inside this one, or about this one by a branch of its shape.
-    const specific = errors.filter((e) => e !== c && e.keyword !== 'if' &&
-      (e.instancePath.startsWith(at + '/') || e.instancePath === at && !mismatch.has(e) && e.keyword !== 'anyOf' && e.keyword !== 'oneOf'));
+    const specific = holdsErrors.has(at) || here.some((e) => e !== c && e.keyword !== 'if' &&
+      !mismatch.has(e) && e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
     for (const e of mismatchesHere) drop.add(e);
-    if (specific.length > 0) drop.add(c);
+    if (specific) drop.add(c);
   }
   // Outside combinators: an enum that failed with its type says more than the type alone.
+  const enumAt = new Set(errors.filter((o) => !drop.has(o) && (o.keyword === 'enum' || o.keyword === 'const'))
+    .map((o) => `${o.instancePath}|${schemaParent(o)}`));
   for (const e of errors) {
     if (e.keyword !== 'type' || drop.has(e)) continue;
-    const said = errors.some((o) => o !== e && !drop.has(o) && (o.keyword === 'enum' || o.keyword === 'const') &&
-      o.instancePath === e.instancePath && schemaParent(o) === schemaParent(e));
-    if (said) drop.add(e);
+    if (enumAt.has(`${e.instancePath}|${schemaParent(e)}`)) drop.add(e);
   }
   for (const e of errors) {
     if (!CONTENT_KEYWORDS.has(e.keyword) || e.keyword === 'enum' || e.keyword === 'const' || drop.has(e)) continue;
@@ -249,12 +256,32 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((e) => !drop.has(e));
 }
 
-/** Whether `e` was raised inside a branch of one of the failed combinators, for the same value or one in it. */
-function isInsideCombinator(e: ErrorObject, combinators: ErrorObject[]): boolean {
-  for (const c of combinators) {
-    if (e.instancePath !== c.instancePath && !e.instancePath.startsWith(c.instancePath + '/')) continue;
-    const base = c.schemaPath.slice(0, c.schemaPath.lastIndexOf('/'));
-    if (e.schemaPath !== c.schemaPath && e.schemaPath.startsWith(base + '/')) return true;
+/** Errors by their `instancePath`, each list in the errors' order. */
+function errorsByPath(errors: readonly ErrorObject[]): Map<string, ErrorObject[]> {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const list = byPath.get(e.instancePath);
+    if (list) list.push(e);
+    else byPath.set(e.instancePath, [e]);
+  }
+  return byPath;
+}
+
+/** The pointers of the values that hold the one at `pointer` (those it starts with, followed by `/`), nearest first. */
+function enclosing(pointer: string): string[] {
+  const out: string[] = [];
+  for (let k = pointer.lastIndexOf('/'); k >= 0; k = k > 0 ? pointer.lastIndexOf('/', k - 1) : -1) out.push(pointer.slice(0, k));
+  return out;
+}
+
+/** Whether `e` was raised inside a branch of one of the failed combinators (by value), for the same value or one in it. */
+function isInsideCombinator(e: ErrorObject, combinators: ReadonlyMap<string, ErrorObject[]>): boolean {
+  if (combinators.size === 0) return false;
+  for (const at of [e.instancePath, ...enclosing(e.instancePath)]) {
+    for (const c of combinators.get(at) ?? []) {
+      const base = c.schemaPath.slice(0, c.schemaPath.lastIndexOf('/'));
+      if (e.schemaPath !== c.schemaPath && e.schemaPath.startsWith(base + '/')) return true;
+    }
   }
   return false;
 }

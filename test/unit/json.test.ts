@@ -182,6 +182,28 @@ describe('findGlobalUses', () => {
     assert.deepEqual(seen('const F = Function; (0, eval)(code); window.eval(code); globalThis["Function"]("x"); Function`return this`;'),
       ['Function (indirect)', 'eval (indirect)', 'eval (indirect)', 'Function (indirect)', 'Function (indirect)']);
   });
+  it('finds Function handed on as a value after a ternary\'s or an object literal\'s `:`, `??`, `extends`, `export default`', () => {
+    const fn = ['Function (indirect)'];
+    for (const src of [
+      'const F = c ? f : Function; F("return Global")();',
+      'const F = c ? (f) : Function;',
+      'f(c ? a : Function);',
+      'const o = { a: 1, F: Function }; o.F("return this")();',
+      'const F = c ? { a: 1 } : { F: Function };',
+      'const F = x ?? Function;',
+      'class X extends Function {} new X("return this")();',
+      'export default Function;',
+      'switch (x) { case a ? b : c: break; default: y = c ? 1 : Function; }',
+    ]) assert.deepEqual(seen(src), fn, src);
+    // A type stays a type: annotations, type literals, a type alias, an interface's optional method.
+    for (const src of [
+      'type T = { cb: Function }; type U = Function;',
+      'interface I { cb: Function; m?(): Function }',
+      'function f(o: { cb: Function }, g?: Function): { cb: Function } { return o; }',
+      'class A<T extends Function> extends B implements C, D { cb: Function; m?(): Function; }',
+      'let y: Array<{ a: Function }> = []; const z = { a: (x: Function) => x };',
+    ]) assert.deepEqual(seen(src), [], src);
+  });
   it('leaves alone what reaches no Global: other objects, other members, strings, keys, types, checks', () => {
     const none = [
       'obj.Global.ns; a.window.Global; x.eval(s); this.self.Global;',

@@ -97,3 +97,28 @@ export function colonNext(src: string, end: number): boolean {
   while (j < src.length && SPACE.test(src[j])) j++;
   return src.charCodeAt(j) === 58;
 }
+
+/**
+ * Where the regular expression starting with the `/` at `i` ends, after its flags; undefined if
+ * its line ends first. Classes do not nest here, whatever the flags, as in the language's grammar
+ * (a `v` flag's nested classes are read from the body later, and must escape a `/`).
+ */
+export function regexEnd(src: string, i: number, budget: { steps: number }): number | undefined {
+  let inClass = false;
+  for (let j = i + 1; j < src.length; j++) {
+    budget.steps--;
+    const c = src.charCodeAt(j);
+    if (isLineBreak(c)) return undefined;
+    if (c === 92) {
+      j++;
+      if (isLineBreak(src.charCodeAt(j))) return undefined;
+    } else if (c === 91) inClass = true;
+    else if (c === 93) inClass = false;
+    else if (c === 47 && !inClass) {
+      let end = j + 1;
+      while (end < src.length && isAsciiIdent(src.charCodeAt(end))) end++;
+      return end;
+    }
+  }
+  return undefined;
+}

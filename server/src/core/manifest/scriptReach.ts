@@ -28,7 +28,7 @@ const PREV_OF_NAME = new Map<string, Prev>([
   ['typeof', 't'], ['declare', 'd'], ['new', 'n'],
   ...['const', 'let', 'var', 'function', 'class'].map((w) => [w, 'b'] as [string, Prev]),
   ...['instanceof', 'extends', 'implements', 'as', 'satisfies', 'keyof', 'is'].map((w) => [w, 'y'] as [string, Prev]),
-  ...['return', 'yield', 'await', 'case', 'in', 'of', 'do', 'else', 'throw', 'delete', 'void'].map((w) => [w, 'v'] as [string, Prev]),
+  ...['return', 'yield', 'await', 'case', 'in', 'of', 'do', 'else', 'throw', 'delete', 'void', 'default'].map((w) => [w, 'v'] as [string, Prev]),
 ]);
 
 /** The `Prev` after a name (an escaped keyword is no keyword). */
@@ -40,7 +40,7 @@ export function prevOfName(name: string, escaped: boolean): Prev {
 export function prevOfPunct(src: string, start: number, end: number): Prev {
   const c = src[start];
   if (c === '(' || c === '[' || c === '{' || c === ',' || c === '!' || c === '=') return 'v'; // `=` and `=>`
-  if (c === '?') return end - start === 1 ? 'v' : ''; // a ternary's `?`, not `?.`
+  if (c === '?') return src[start + 1] === '.' ? '' : 'v'; // a ternary's `?` or `??`, not `?.`
   if (c === '.') return end - start === 3 ? 'v' : ''; // a spread
   if (c === ':' || c === '<') return 'y';
   if (c === '|' || c === '&') return src[start - 1] === c ? 'v' : 'y';
@@ -69,7 +69,8 @@ export interface Budget {
  *   declaration or an assignment of the name;
  * - `eval`: always (not after `typeof`);
  * - `Function`: called, constructed, tagged, a member read (`Function.call`), or handed on as a
- *   value; not as a type (`cb: Function`, `x instanceof Function`, `Map<string, Function>`).
+ *   value (after `=`, `(`, `??`, a ternary's or an object literal's `:`: the lexer says which);
+ *   not as a type (`cb: Function`, `x instanceof Function`, `Map<string, Function>`).
  */
 export function reachOf(src: string, start: number, end: number, name: string, prev: Prev, budget: Budget): Reach | undefined {
   const head: Reach = { index: start, length: end - start, indirect: true };

@@ -1,5 +1,6 @@
-import { colonNext, ID_START, isAsciiIdent, isDigit, isLineBreak, LINE_BREAK, lineEnd, readIdent, SPACE, stringEnd, templateEnd } from './scriptLex';
-import { prevOfName, prevOfPunct, reachOf, REACH_NAMES, type Prev } from './scriptReach';
+import { colonNext, ID_START, isAsciiIdent, isDigit, isLineBreak, LINE_BREAK, lineEnd, readIdent, regexEnd, skipTrivia, SPACE, stringEnd, templateEnd } from './scriptLex';
+import { prevOfName, prevOfPunct, reachOf, REACH_NAMES, type Prev, type Reach } from './scriptReach';
+import { endExpression, LexContext, type Open } from './scriptScope';
 
 /**
  * Where `Global` is used in a script's source: index and length in UTF-16 units of the identifier
@@ -23,17 +24,6 @@ export interface GlobalUse {
  */
 type Mode = 'E' | 'R' | 'O' | 'K' | 'D' | 'A';
 
-/**
- * An open bracket and those around it: `{`, `(`, `[`, `$` for a template's `${`, `c` for the `(`
- * of `if`, `while`, `for`, `with`. Shared between readings and numbered, so that comparing two
- * readings' states does not depend on how deep they are.
- */
-interface Open {
-  ch: string;
-  up: Open | undefined;
-  id: number;
-}
-
 /** A reading of the source from `i` on. */
 interface Branch {
   i: number;
@@ -41,6 +31,7 @@ interface Branch {
   nl: boolean; // a line break since the previous token
   stack: Open | undefined;
   prev: Prev; // what the token before was, for `reachOf`
+  last: string; // the token before: a name, or a punctuator as written ('' unknown)
 }
 
 /** Keywords after which `/` starts a regular expression. */
@@ -71,8 +62,8 @@ const FORK_STEPS = 20;
  */
 export function findGlobalUses(src: string): GlobalUse[] {
   if (!mayReachGlobal(src)) return []; // the common case, decided natively
-  const ctx = new LexContext(src.length * STEPS_PER_CHAR + 10_000);
-  ctx.work.push({ i: 0, mode: 'R', nl: true, stack: undefined, prev: '' });
+  const ctx: Ctx = new LexContext(src.length * STEPS_PER_CHAR + 10_000);
+  ctx.work.push({ i: 0, mode: 'R', nl: true, stack: undefined, prev: '', last: '' });
   while (ctx.work.length) {
     lexBranch(src, ctx.work.pop()!, ctx);
     if (ctx.over()) return everyGlobal(src);
@@ -93,45 +84,25 @@ function mayReachGlobal(src: string): boolean {
   return false;
 }
 
-/** Uses by index: the length, negative for an indirect one. */
-type Found = Map<number, number>;
+type Ctx = LexContext<GlobalUse, Branch>;
 
-function usesOf(found: Found): GlobalUse[] {
-  return [...found].sort((a, b) => a[0] - b[0]).map(([index, n]) => (n < 0 ? { index, length: -n, indirect: true } : { index, length: n }));
+function usesOf(found: Map<number, GlobalUse>): GlobalUse[] {
+  return [...found.values()].sort((a, b) => a.index - b.index);
 }
 
-class LexContext {
-  readonly found: Found = new Map();
-  /** Line starts and states already read: a branch that reaches one reads on as another did. */
-  readonly seen = new Set<string>();
-  readonly work: Branch[] = [];
-  private forked = false;
-  private readonly opens = new Map<string, Open>();
-
-  constructor(public steps: number) {}
-
-  fork(b: Branch): void {
-    this.forked = true;
-    this.steps -= FORK_STEPS;
-    this.work.push(b);
-  }
-  branching(): boolean {
-    return this.forked;
-  }
-  over(): boolean {
-    return this.steps < 0;
-  }
-  push(up: Open | undefined, ch: string): Open {
-    const key = `${up?.id ?? 0}${ch}`;
-    let o = this.opens.get(key);
-    if (!o) this.opens.set(key, (o = { ch, up, id: this.opens.size + 1 }));
-    return o;
-  }
+/** Records what `reachOf` found. */
+function record(found: Map<number, GlobalUse>, r: Reach): void {
+  found.set(r.index, r.indirect ? { index: r.index, length: r.length, indirect: true } : { index: r.index, length: r.length });
 }
 
-function lexBranch(src: string, b: Branch, ctx: LexContext): void {
+/** Tokens after which a `{` opens a block, though a value may follow them: `=> {`, `{ {`, `else {`, `do {`. */
+const BLOCK_AFTER = new Set(['=>', '{', 'else', 'do']);
+
+function lexBranch(src: string, b: Branch, ctx: Ctx): void {
   const n = src.length;
-  let { i, mode, nl, stack, prev } = b;
+  let { i, mode, nl, stack, prev, last } = b;
+  let alias = false; // after `type X`: its `=` is followed by a type
+  let member = false; // the token before was a name first in its line or statement: a member's in a type (`m?(): T`)
   const top = () => stack?.ch;
   const pop = () => (stack = stack?.up);
   const template = (from: number) => {
@@ -164,7 +135,7 @@ function lexBranch(src: string, b: Branch, ctx: LexContext): void {
     // Readings part within a line and meet again at a line's start, where strings and regular
     // expressions have ended.
     if (nl && ctx.branching()) {
-      const key = `${i}${mode}${stack?.id ?? 0}${prev}`;
+      const key = `${i}${mode}${stack?.id ?? 0}${prev} ${last}`;
       if (ctx.seen.has(key)) return;
       ctx.seen.add(key);
     }
@@ -173,15 +144,16 @@ function lexBranch(src: string, b: Branch, ctx: LexContext): void {
     const lineBreak = nl;
     const start = i;
     let after: Prev | undefined; // what `prev` becomes, when it is not read from the punctuator
+    let name: string | undefined; // the name read, unescaped
     nl = false;
     // `<!--` anywhere and `-->` first on a line are comments in a classic script, not in a module.
     if ((c === 60 && src.startsWith('<!--', i)) || (c === 45 && lineBreak && src.startsWith('-->', i))) {
-      ctx.fork({ i: lineEnd(src, i), mode, nl: false, stack, prev });
+      ctx.fork({ i: lineEnd(src, i), mode, nl: false, stack, prev, last }, FORK_STEPS);
     }
 
     if (c === 47) {
       const end = mode === 'E' ? undefined : regexEnd(src, i, ctx);
-      if (end !== undefined && (mode === 'A' || mode === 'D' || mode === 'K')) ctx.fork({ i: end, mode: 'E', nl: false, stack, prev: '' });
+      if (end !== undefined && (mode === 'A' || mode === 'D' || mode === 'K')) ctx.fork({ i: end, mode: 'E', nl: false, stack, prev: '', last: '/' }, FORK_STEPS);
       if (end !== undefined && (mode === 'R' || mode === 'O')) {
         i = end;
         mode = 'E';
@@ -194,25 +166,45 @@ function lexBranch(src: string, b: Branch, ctx: LexContext): void {
       mode = 'E';
     } else if (c === 96) template(i + 1);
     else if (c === 125) {
+      stack = endExpression(stack);
       if (top() === '$') {
         pop();
         template(i + 1);
       } else {
-        if (top() === '{') pop();
+        if (top() === '{' || top() === 'o' || top() === 'k') pop();
         i++;
         mode = 'A'; // a block's `}` is followed by a statement, an object literal's by an operator
       }
-    } else if (c === 123 || c === 40 || c === 91) {
-      stack = ctx.push(stack, c === 123 ? '{' : c === 91 ? '[' : mode === 'K' ? 'c' : '(');
-      mode = c === 123 ? 'O' : 'R';
+    } else if (c === 123) {
+      // An object literal where a value is expected; its `:` is followed by a value, not a type.
+      const cls = top() === 'K';
+      if (cls) pop();
+      const kind = cls ? 'k' : alias ? '{' : prev === 'v' && !BLOCK_AFTER.has(last) ? 'o' : '{';
+      stack = ctx.push(stack, kind);
+      alias = false;
+      mode = 'O';
+      i++;
+    } else if (c === 40 || c === 91) {
+      stack = ctx.push(stack, c === 91 ? '[' : mode === 'K' ? 'c' : '(');
+      mode = 'R';
       i++;
     } else if (c === 41 || c === 93) {
+      stack = endExpression(stack);
       const t = top();
       mode = c === 41 && t === 'c' ? 'R' : 'E';
       if ((c === 41 && (t === 'c' || t === '(')) || (c === 93 && t === '[')) pop();
       i++;
-    } else if (c === 44) {
-      mode = 'O';
+    } else if (c === 44 || c === 59) {
+      stack = endExpression(stack, c === 44); // `class A implements B, C {`
+      if (c === 59) alias = false;
+      mode = c === 44 ? 'O' : 'R';
+      i++;
+    } else if (c === 58) {
+      // A ternary's or a case's `:` (the entry `?` or `case` left), or a type's, or an object literal's.
+      const s = stack?.ch === '?' || stack?.ch === 'C' ? stack : undefined;
+      if (s) stack = s.up;
+      after = s ? (s.ch === '?' ? 'v' : '') : top() === 'o' ? 'v' : 'y';
+      mode = 'R';
       i++;
     } else if (isDigit(c) || (c === 46 && isDigit(d))) {
       i++;
@@ -230,9 +222,18 @@ function lexBranch(src: string, b: Branch, ctx: LexContext): void {
       if (d === 46 && !isDigit(src.charCodeAt(i + 2))) {
         i += 2;
         mode = 'D';
+      } else if (d === 63) {
+        i += src.charCodeAt(i + 2) === 61 ? 3 : 2; // `??`, `??=`
+        mode = 'R';
       } else {
         i++;
         mode = 'R';
+        // A ternary, not TypeScript's optional `x?: T`, `f(x?)`, `(x?, y)`, `m?(): T` in a type.
+        const k = skipTrivia(src, i);
+        const e = src.charCodeAt(k);
+        ctx.steps -= k - i;
+        const optional = e === 58 || e === 44 || e === 41 || e === 61 || (e === 40 && member && (top() === '{' || top() === 'k'));
+        if (!optional) stack = ctx.push(stack, '?');
       }
     } else if ((c === 43 || c === 45) && d === c) {
       // `++`/`--` right after an operand, on its line, is postfix: an operand ended.
@@ -244,6 +245,11 @@ function lexBranch(src: string, b: Branch, ctx: LexContext): void {
       mode = (mode === 'E' || mode === 'A') && !lineBreak ? mode : 'R';
     } else if (c === 61 && d === 62) {
       i += 2;
+      mode = 'R';
+    } else if (c === 61 && d !== 61 && alias) {
+      after = 'y'; // `type X = { cb: Function }`
+      alias = false;
+      i++;
       mode = 'R';
     } else if (c === 62) {
       while (src.charCodeAt(i) === 62) i++;
@@ -260,29 +266,47 @@ function lexBranch(src: string, b: Branch, ctx: LexContext): void {
         i++; // a stray backslash
         mode = 'R';
         prev = '';
+        last = '\\';
         continue;
       }
+      if (!id.escaped) name = id.name;
       if (mode === 'D') {
         mode = 'E';
         after = '';
       } else {
-        if (!(mode === 'O' && colonNext(src, id.end))) {
-          if (id.name === 'Global') ctx.found.set(i, id.end - i);
+        const key = mode === 'O' && colonNext(src, id.end);
+        if (!key) {
+          if (id.name === 'Global') ctx.found.set(i, { index: i, length: id.end - i });
           else if (REACH_NAMES.has(id.name)) {
             const r = reachOf(src, i, id.end, id.name, prev, ctx);
-            if (r) ctx.found.set(r.index, r.indirect ? -r.length : r.length);
+            if (r) record(ctx.found, r);
           }
         }
-        mode = id.escaped ? 'E' : nameMode(id.name, mode, top() === 'c');
         after = prevOfName(id.name, id.escaped);
+        if (key) name = undefined;
+        else if (name === 'case') stack = ctx.push(stack, 'C');
+        else if (name === 'class') stack = ctx.push(stack, 'K');
+        else if (name === 'extends' && top() === 'K') after = 'v'; // a class's heritage is a value
+        else if (name === 'type') alias = aliasNext(src, id.end);
+        mode = id.escaped ? 'E' : nameMode(id.name, mode, top() === 'c');
       }
       i = id.end;
     } else {
       i++;
       mode = 'R';
     }
+    member = name !== undefined && (lineBreak || last === '{' || last === ';' || last === ',' || last === '}');
     prev = after ?? prevOfPunct(src, start, i);
+    last = name ?? (i - start <= 3 ? src.slice(start, i) : src[start]);
   }
+}
+
+/** Whether `type`, ending at `end`, starts a type alias: a name follows on its line (`type F = …`). */
+function aliasNext(src: string, end: number): boolean {
+  const k = skipTrivia(src, end);
+  const c = src.charCodeAt(k);
+  const name = (isAsciiIdent(c) && !isDigit(c)) || c === 92 || (c > 127 && ID_START.test(String.fromCodePoint(src.codePointAt(k)!)));
+  return name && !LINE_BREAK.test(src.slice(end, k));
 }
 
 /**
@@ -301,37 +325,12 @@ function nameMode(name: string, before: Mode, inHead: boolean): Mode {
 }
 
 /**
- * Where the regular expression starting with the `/` at `i` ends, after its flags; undefined if
- * its line ends first. Classes do not nest here, whatever the flags, as in the language's grammar
- * (a `v` flag's nested classes are read from the body later, and must escape a `/`).
- */
-function regexEnd(src: string, i: number, ctx: LexContext): number | undefined {
-  let inClass = false;
-  for (let j = i + 1; j < src.length; j++) {
-    ctx.steps--;
-    const c = src.charCodeAt(j);
-    if (isLineBreak(c)) return undefined;
-    if (c === 92) {
-      j++;
-      if (isLineBreak(src.charCodeAt(j))) return undefined;
-    } else if (c === 91) inClass = true;
-    else if (c === 93) inClass = false;
-    else if (c === 47 && !inClass) {
-      let end = j + 1;
-      while (end < src.length && isAsciiIdent(src.charCodeAt(end))) end++;
-      return end;
-    }
-  }
-  return undefined;
-}
-
-/**
  * Every name that spells `Global`, wherever it is, and every way to it `reachOf` finds, read as
  * if the whole source were code: the answer when the readings are too many to follow. Past its
  * budget, a name of `REACH_NAMES` counts without a look at what follows.
  */
 function everyGlobal(src: string): GlobalUse[] {
-  const found: Found = new Map();
+  const found = new Map<number, GlobalUse>();
   const budget = { steps: src.length * 4 + 10_000 };
   for (let i = 0; i < src.length; i++) {
     const c = src.charCodeAt(i);
@@ -339,10 +338,11 @@ function everyGlobal(src: string): GlobalUse[] {
     const id = readIdent(src, i);
     if (!id) continue;
     if (!precededByDot(src, i)) {
-      if (id.name === 'Global') found.set(i, id.end - i);
+      if (id.name === 'Global') found.set(i, { index: i, length: id.end - i });
       else if (REACH_NAMES.has(id.name)) {
-        const r = budget.steps > 0 ? reachOf(src, i, id.end, id.name, '', budget) : { index: i, length: id.end - i, indirect: true };
-        if (r && !found.has(r.index)) found.set(r.index, r.indirect ? -r.length : r.length);
+        // `Function` as if a value were expected (`c ? f : Function`), unless a type is plain.
+        const r = budget.steps > 0 ? reachOf(src, i, id.end, id.name, 'v', budget) : { index: i, length: id.end - i, indirect: true };
+        if (r && !found.has(r.index)) record(found, r);
       }
     }
     i = id.end - 1;

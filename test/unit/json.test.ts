@@ -204,6 +204,32 @@ describe('findGlobalUses', () => {
       'let y: Array<{ a: Function }> = []; const z = { a: (x: Function) => x };',
     ]) assert.deepEqual(seen(src), [], src);
   });
+  it('finds the Function constructor read from a function as `.constructor`, called or handed on', () => {
+    const ctor = ['constructor (indirect)'];
+    for (const src of [
+      '(() => 0).constructor("return this")().Global;',
+      'f.constructor("return Global")();',
+      'Object.getPrototypeOf(async function () {}).constructor("return this")();',
+      '[].filter.constructor("return this")();',
+      '({}).constructor.constructor("return this")();',
+      'const F = f.constructor; F("return this")();',
+      'Reflect.construct(f.constructor, ["return this"])();',
+      'f.constructor.call(null, "x"); ',
+      'f.constructor?.("x");',
+      'f["constructor"]("x"); ',
+      'f[`constructor`]("x");',
+      'const { constructor: F } = f;',
+      'const { constructor } = f;',
+    ]) assert.deepEqual(seen(src), ctor, src);
+    // Escapes in a key spell the same name: the finding is at the key as written.
+    assert.deepEqual(seen('f["c\\x6fnstructor"]("x"); g["c\\157nstructor"]("x");'), ['c\\x6fnstructor (indirect)', 'c\\157nstructor (indirect)']);
+    // Its other members, comparisons, an assignment, a class's constructor and a method are not.
+    assert.deepEqual(seen([
+      'x.constructor.name; x.constructor?.name; x.constructor === Object; if (a.constructor === b.constructor) {}',
+      'if (x.constructor !== Array && y.constructor != Map) {} Foo.prototype.constructor = Foo;',
+      'class A extends B { constructor(x) { super(x); } } const o = { constructor() {} };',
+    ].join('\n')), []);
+  });
   it('leaves alone what reaches no Global: other objects, other members, strings, keys, types, checks', () => {
     const none = [
       'obj.Global.ns; a.window.Global; x.eval(s); this.self.Global;',

@@ -131,6 +131,18 @@ describe('ISO001 global script', () => {
     assert.deepEqual(f.one('ISO001').range.start, { line: 2, character: 9 });
   });
 
+  it('says what an indirect use goes through: the global object, text run as code, a function\'s constructor', async () => {
+    const c = await run(withSource('const g = globalThis; eval(code); const F = f.constructor;'));
+    const ds = c.of('ISO001');
+    assert.deepEqual(ds.map((d) => c.text(d)), ['globalThis', 'eval', 'constructor']);
+    expectDiagnostic(c, ds[0], { code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'globalThis', message: ['uses `globalThis` (the global object'] });
+    expectDiagnostic(c, ds[1], { code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'eval', message: ['uses `eval` (text run as code)'] });
+    expectDiagnostic(c, ds[2], {
+      code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'constructor', package: 'crm',
+      message: ['uses `constructor` (read from a function, it is the `Function` constructor', 'reach the `Global` object without naming it', ...WAY_OUT],
+    });
+  });
+
   it('does not fire for other objects\' `Global`, the global object\'s other members, or types', async () => {
     const src = [
       'const a = ctx.Global.x; const o = { Global: 1 }; const s = "globalThis.Global";',

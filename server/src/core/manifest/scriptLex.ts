@@ -122,3 +122,39 @@ export function regexEnd(src: string, i: number, budget: { steps: number }): num
   }
   return undefined;
 }
+
+const SINGLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v' };
+
+/**
+ * The string literal, or template without `${`, at `k`: its value with escapes decoded
+ * (`"c\x6fnstructor"` is `constructor`), where its text starts and ends (after the closing
+ * quote); undefined for anything else, or one left open.
+ */
+export function literalAt(src: string, k: number): { value: string; from: number; end: number } | undefined {
+  const q = src.charCodeAt(k);
+  if (q !== 34 && q !== 39 && q !== 96) return undefined;
+  let value = '';
+  let j = k + 1;
+  while (j < src.length) {
+    const c = src.charCodeAt(j);
+    if (c === q) return { value, from: k + 1, end: j + 1 };
+    if ((q !== 96 && isLineBreak(c)) || (q === 96 && c === 36 && src.charCodeAt(j + 1) === 123)) return undefined;
+    if (c !== 92) {
+      value += src[j++];
+      continue;
+    }
+    const e = src[j + 1];
+    const m = /^(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\}|([0-3][0-7]{0,2}|[4-7][0-7]?))/.exec(src.slice(j + 1, j + 11));
+    if (m) {
+      const cp = m[4] !== undefined ? parseInt(m[4], 8) : parseInt(m[1] ?? m[2] ?? m[3], 16); // octal: a classic script's
+      if (cp > 0x10ffff) return undefined;
+      value += String.fromCodePoint(cp);
+      j += 1 + m[0].length;
+    } else if (e === '\r' && src[j + 2] === '\n') j += 3;
+    else {
+      if (!isLineBreak(src.charCodeAt(j + 1))) value += SINGLE_ESCAPES[e] ?? e ?? '';
+      j += 2;
+    }
+  }
+  return undefined;
+}

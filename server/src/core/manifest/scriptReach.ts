@@ -47,11 +47,19 @@ export function prevOfPunct(src: string, start: number, end: number): Prev {
   return '';
 }
 
+/**
+ * What an indirect way to `Global` goes through, for the finding to say: `object` the global
+ * object (handed on, read by a name built at run time); `code` text run as code (`eval`,
+ * `Function`); `constructor` the `Function` constructor reached as a function's `.constructor`.
+ */
+export type Via = 'object' | 'code' | 'constructor';
+
 /** Where a script reaches `Global`: `indirect` when it is the way there, not `Global` itself. */
 export interface Reach {
   index: number;
   length: number;
   indirect: boolean;
+  via?: Via;
 }
 
 /** A budget of characters to look at, shared with the lexer. */
@@ -73,9 +81,10 @@ export interface Budget {
  *   not as a type (`cb: Function`, `x instanceof Function`, `Map<string, Function>`).
  */
 export function reachOf(src: string, start: number, end: number, name: string, prev: Prev, budget: Budget): Reach | undefined {
-  const head: Reach = { index: start, length: end - start, indirect: true };
-  if (name === 'eval') return prev === 't' ? undefined : head;
-  if (name === 'Function') return functionReach(src, end, prev, budget) ? head : undefined;
+  const code: Reach = { index: start, length: end - start, indirect: true, via: 'code' };
+  if (name === 'eval') return prev === 't' ? undefined : code;
+  if (name === 'Function') return functionReach(src, end, prev, budget) ? code : undefined;
+  const head: Reach = { ...code, via: 'object' };
   let j = end;
   for (;;) {
     const k = nextToken(src, j, budget);
@@ -87,10 +96,32 @@ export function reachOf(src: string, start: number, end: number, name: string, p
       return prev === 't' || prev === 'd' || prev === 'b' || assigned ? undefined : head;
     }
     if (m.name === 'Global') return { index: m.index, length: m.length, indirect: false };
-    if (CODE_RUNNERS.has(m.name)) return { index: m.index, length: m.length, indirect: true };
+    if (CODE_RUNNERS.has(m.name)) return { index: m.index, length: m.length, indirect: true, via: 'code' };
     if (!SAME_OBJECT.has(m.name)) return undefined;
     j = m.end;
   }
+}
+
+/**
+ * Whether `.constructor`, ending at `end`, may be the `Function` constructor put to use: of a
+ * function (`f.constructor`, `(async () => {}).constructor`) it is, and a scan cannot tell a
+ * function from another object. Called, tagged, or its `call`, `apply`, `bind` read, it is; so is
+ * it handed on (`Reflect.construct(f.constructor, …)`), unless compared (`a.constructor ===
+ * b.constructor`: `compared` when a comparison comes before it). Another member read
+ * (`x.constructor.name`), an assignment or a comparison after it is not.
+ */
+export function constructorReach(src: string, end: number, compared: boolean, budget: Budget): boolean {
+  const k = nextToken(src, end, budget);
+  const c = src.charCodeAt(k);
+  const d = src.charCodeAt(k + 1);
+  if (c === 40 || c === 96) return true;
+  if (c === 63 && d === 46 && src.charCodeAt(nextToken(src, k + 2, budget)) === 40) return true; // `?.(`
+  const m = memberAt(src, k, budget);
+  if (m === 'computed') return true;
+  if (m) return m.name === 'call' || m.name === 'apply' || m.name === 'bind';
+  if (c === 61 && d !== 61 && d !== 62) return false; // assigned
+  if ((c === 61 || c === 33) && d === 61) return false; // `==`, `!=`
+  return !compared;
 }
 
 /** Whether `Function`, ending at `end`, is used as a value rather than named as a type. */

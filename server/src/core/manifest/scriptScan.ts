@@ -1,5 +1,5 @@
-import { colonNext, ID_START, isAsciiIdent, isDigit, isLineBreak, LINE_BREAK, lineEnd, readIdent, regexEnd, skipTrivia, SPACE, stringEnd, templateEnd } from './scriptLex';
-import { prevOfName, prevOfPunct, reachOf, REACH_NAMES, type Prev, type Reach } from './scriptReach';
+import { colonNext, ID_START, isAsciiIdent, isDigit, isLineBreak, LINE_BREAK, lineEnd, literalAt, readIdent, regexEnd, skipTrivia, SPACE, stringEnd, templateEnd } from './scriptLex';
+import { constructorReach, prevOfName, prevOfPunct, reachOf, REACH_NAMES, type Prev, type Reach, type Via } from './scriptReach';
 import { endExpression, LexContext, type Open } from './scriptScope';
 
 /**
@@ -12,6 +12,8 @@ export interface GlobalUse {
   index: number;
   length: number;
   indirect?: true;
+  /** For an indirect use: what it goes through (see `Via`). */
+  via?: Via;
 }
 
 /**
@@ -71,16 +73,20 @@ export function findGlobalUses(src: string): GlobalUse[] {
   return usesOf(ctx.found);
 }
 
-/** A name of `REACH_NAMES` as a word of its own, not part of one (`itself`, `evaluate`). */
-const REACH_WORD = new RegExp(`\\b(?:${[...REACH_NAMES].join('|')})\\b`);
+/** The names the scan looks at: `REACH_NAMES`, and properties (`.constructor`). */
+const WATCHED = [...REACH_NAMES, 'constructor'];
+/** An escape that may spell a watched name: `\\u` in a name or a string, `\\x` and octal in a string. */
+const ESCAPE = /\\[ux0-7]/;
+/** A watched name as a word of its own, not part of one (`itself`, `evaluate`). */
+const REACH_WORD = new RegExp(`\\b(?:${WATCHED.join('|')})\\b`);
 
 /**
  * Whether the source holds a name the scan looks for, or an escape that may spell one. The
  * substrings are looked for first, natively; the regular expression only where one is found.
  */
 function mayReachGlobal(src: string): boolean {
-  if (src.includes('Global') || src.includes('\\u')) return true;
-  for (const name of REACH_NAMES) if (src.includes(name)) return REACH_WORD.test(src);
+  if (src.includes('Global') || ESCAPE.test(src)) return true;
+  for (const name of WATCHED) if (src.includes(name)) return REACH_WORD.test(src);
   return false;
 }
 
@@ -92,8 +98,10 @@ function usesOf(found: Map<number, GlobalUse>): GlobalUse[] {
 
 /** Records what `reachOf` found. */
 function record(found: Map<number, GlobalUse>, r: Reach): void {
-  found.set(r.index, r.indirect ? { index: r.index, length: r.length, indirect: true } : { index: r.index, length: r.length });
+  found.set(r.index, r.indirect ? { index: r.index, length: r.length, indirect: true, via: r.via } : { index: r.index, length: r.length });
 }
+
+const COMPARISONS = new Set(['==', '===', '!=', '!==']);
 
 /** Tokens after which a `{` opens a block, though a value may follow them: `=> {`, `{ {`, `else {`, `do {`. */
 const BLOCK_AFTER = new Set(['=>', '{', 'else', 'do']);
@@ -103,6 +111,7 @@ function lexBranch(src: string, b: Branch, ctx: Ctx): void {
   let { i, mode, nl, stack, prev, last } = b;
   let alias = false; // after `type X`: its `=` is followed by a type
   let member = false; // the token before was a name first in its line or statement: a member's in a type (`m?(): T`)
+  let chainBefore = ''; // the token before the operand whose members are read (`a === b.constructor`)
   const top = () => stack?.ch;
   const pop = () => (stack = stack?.up);
   const template = (from: number) => {
@@ -146,6 +155,18 @@ function lexBranch(src: string, b: Branch, ctx: Ctx): void {
     let after: Prev | undefined; // what `prev` becomes, when it is not read from the punctuator
     let name: string | undefined; // the name read, unescaped
     nl = false;
+    if (mode !== 'D' && mode !== 'E') chainBefore = last;
+    // The `Function` constructor as a function's `.constructor`, or an object literal's key (`{ constructor: F } = f`).
+    const ctor = (at: number, length: number, end: number) => {
+      if (constructorReach(src, end, COMPARISONS.has(chainBefore), ctx)) ctx.found.set(at, { index: at, length, indirect: true, via: 'constructor' });
+    };
+    const ctorKey = (k: number) => {
+      const lit = literalAt(src, k);
+      if (lit?.value !== 'constructor') return;
+      let j = skipTrivia(src, lit.end);
+      if (src.charCodeAt(j) === 93) j = skipTrivia(src, j + 1);
+      if (src.charCodeAt(j) === 58) ctx.found.set(lit.from, { index: lit.from, length: lit.end - 1 - lit.from, indirect: true, via: 'constructor' });
+    };
     // `<!--` anywhere and `-->` first on a line are comments in a classic script, not in a module.
     if ((c === 60 && src.startsWith('<!--', i)) || (c === 45 && lineBreak && src.startsWith('-->', i))) {
       ctx.fork({ i: lineEnd(src, i), mode, nl: false, stack, prev, last }, FORK_STEPS);
@@ -163,6 +184,7 @@ function lexBranch(src: string, b: Branch, ctx: Ctx): void {
       }
     } else if (c === 34 || c === 39) {
       i = stringEnd(src, i);
+      if (mode === 'O' && top() === 'o') ctorKey(start); // `{ "constructor": F }`
       mode = 'E';
     } else if (c === 96) template(i + 1);
     else if (c === 125) {
@@ -179,12 +201,18 @@ function lexBranch(src: string, b: Branch, ctx: Ctx): void {
       // An object literal where a value is expected; its `:` is followed by a value, not a type.
       const cls = top() === 'K';
       if (cls) pop();
-      const kind = cls ? 'k' : alias ? '{' : prev === 'v' && !BLOCK_AFTER.has(last) ? 'o' : '{';
+      // A declaration's pattern (`const {`, prev `b`) is read as one: `const { constructor: F } = f`.
+      const kind = cls ? 'k' : alias ? '{' : (prev === 'v' && !BLOCK_AFTER.has(last)) || prev === 'b' ? 'o' : '{';
       stack = ctx.push(stack, kind);
       alias = false;
       mode = 'O';
       i++;
     } else if (c === 40 || c === 91) {
+      if (c === 91 && (mode === 'E' || mode === 'A')) {
+        const lit = literalAt(src, skipTrivia(src, i + 1));
+        const close = lit && lit.value === 'constructor' ? skipTrivia(src, lit.end) : -1;
+        if (lit && src.charCodeAt(close) === 93) ctor(lit.from, lit.end - 1 - lit.from, close + 1); // `f["constructor"]`
+      } else if (c === 91 && mode === 'O' && top() === 'o') ctorKey(skipTrivia(src, i + 1)); // `{ ["constructor"]: F }`
       stack = ctx.push(stack, c === 91 ? '[' : mode === 'K' ? 'c' : '(');
       mode = 'R';
       i++;
@@ -246,6 +274,9 @@ function lexBranch(src: string, b: Branch, ctx: Ctx): void {
     } else if (c === 61 && d === 62) {
       i += 2;
       mode = 'R';
+    } else if ((c === 61 || c === 33) && d === 61) {
+      i += src.charCodeAt(i + 2) === 61 ? 3 : 2; // `==`, `===`, `!=`, `!==`
+      mode = 'R';
     } else if (c === 61 && d !== 61 && alias) {
       after = 'y'; // `type X = { cb: Function }`
       alias = false;
@@ -271,9 +302,13 @@ function lexBranch(src: string, b: Branch, ctx: Ctx): void {
       }
       if (!id.escaped) name = id.name;
       if (mode === 'D') {
+        if (id.name === 'constructor') ctor(i, id.end - i, id.end);
         mode = 'E';
         after = '';
       } else {
+        if (id.name === 'constructor' && mode === 'O' && top() === 'o' && src.charCodeAt(skipTrivia(src, id.end)) !== 40) {
+          ctx.found.set(i, { index: i, length: id.end - i, indirect: true, via: 'constructor' }); // not a method
+        }
         const key = mode === 'O' && colonNext(src, id.end);
         if (!key) {
           if (id.name === 'Global') ctx.found.set(i, { index: i, length: id.end - i });
@@ -337,17 +372,24 @@ function everyGlobal(src: string): GlobalUse[] {
     if (!(isAsciiIdent(c) || c === 92 || c > 127)) continue;
     const id = readIdent(src, i);
     if (!id) continue;
-    if (!precededByDot(src, i)) {
+    if (id.name === 'constructor') {
+      // A member, or a key in a string: `f["constructor"]`.
+      if (budget.steps <= 0 || constructorReach(src, id.end, false, budget)) found.set(i, { index: i, length: id.end - i, indirect: true, via: 'constructor' });
+    } else if (!precededByDot(src, i)) {
       if (id.name === 'Global') found.set(i, { index: i, length: id.end - i });
       else if (REACH_NAMES.has(id.name)) {
         // `Function` as if a value were expected (`c ? f : Function`), unless a type is plain.
-        const r = budget.steps > 0 ? reachOf(src, i, id.end, id.name, 'v', budget) : { index: i, length: id.end - i, indirect: true };
+        const r = budget.steps > 0 ? reachOf(src, i, id.end, id.name, 'v', budget) : { index: i, length: id.end - i, indirect: true, via: viaOf(id.name) };
         if (r && !found.has(r.index)) record(found, r);
       }
     }
     i = id.end - 1;
   }
   return usesOf(found);
+}
+
+function viaOf(name: string): Via {
+  return name === 'eval' || name === 'Function' ? 'code' : 'object';
 }
 
 function precededByDot(src: string, at: number): boolean {

@@ -230,6 +230,23 @@ describe('findGlobalUses', () => {
       'class A extends B { constructor(x) { super(x); } } const o = { constructor() {} };',
     ].join('\n')), []);
   });
+  it('finds a string run as code by a timer, and a module loaded from a URL, from data, by a built name, or Node\'s vm', () => {
+    assert.deepEqual(seen('setTimeout("Global.x()"); setInterval(`Global`, 1); window.setTimeout(\'Global\');'),
+      ['setTimeout (indirect)', 'setInterval (indirect)', 'setTimeout (indirect)']);
+    assert.deepEqual(seen('setTimeout(() => run(), 10); setTimeout(fn, 10); await new Promise((r) => setTimeout(r, 5));'), []);
+    const at = (src: string) => findGlobalUses(src).map((u) => `${src.slice(u.index, u.index + u.length)} ${u.via}`);
+    assert.deepEqual(at('const m = await import("data:text/javascript,export default Global");'), ['data:text/javascript,export default Global module']);
+    assert.deepEqual(at('import "https://cdn.example/x.js"; export * from \'blob:abc\'; import vm from "vm"; import * as m from "node:module";'),
+      ['https://cdn.example/x.js module', 'blob:abc module', 'vm module', 'node:module module']);
+    assert.deepEqual(at('const vm = require("node:vm"); const m = await import(url); const n = require("v" + "m"); import/**/(`data:,${s}`);'),
+      ['node:vm module', 'import module', 'require module', 'import module']);
+    assert.deepEqual(at('import x from "\\u0076m"; module.require("vm");'), ['\\u0076m module', 'vm module']);
+    // A package's or a file's module, import.meta, and `from` as a name are not.
+    assert.deepEqual(at([
+      'import { a } from "lodash"; import b from "./b"; import "node:fs"; await import("./c.js"); const fs = require("fs");',
+      'import.meta.url; typeof require === "function"; const from = 1; f(from); Array.from(x); const o = { from: "data:x" };',
+    ].join('\n')), []);
+  });
   it('leaves alone what reaches no Global: other objects, other members, strings, keys, types, checks', () => {
     const none = [
       'obj.Global.ns; a.window.Global; x.eval(s); this.self.Global;',

@@ -131,10 +131,11 @@ describe('ISO001 global script', () => {
     assert.deepEqual(f.one('ISO001').range.start, { line: 2, character: 9 });
   });
 
-  it('says what an indirect use goes through: the global object, text run as code, a function\'s constructor', async () => {
-    const c = await run(withSource('const g = globalThis; eval(code); const F = f.constructor;'));
+  it('says what an indirect use goes through: the global object, text run as code, a function\'s constructor, a module', async () => {
+    const c = await run(withSource('const g = globalThis; eval(code); const F = f.constructor; await import("data:,x");'));
     const ds = c.of('ISO001');
-    assert.deepEqual(ds.map((d) => c.text(d)), ['globalThis', 'eval', 'constructor']);
+    assert.deepEqual(ds.map((d) => c.text(d)), ['globalThis', 'eval', 'constructor', 'data:,x']);
+    expectDiagnostic(c, ds[3], { code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'data:,x', message: ['uses `data:,x` (a module the check cannot read'] });
     expectDiagnostic(c, ds[0], { code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'globalThis', message: ['uses `globalThis` (the global object'] });
     expectDiagnostic(c, ds[1], { code: 'ISO001', severity: 'error', file: 'crm/crm.isola.json', covers: 'eval', message: ['uses `eval` (text run as code)'] });
     expectDiagnostic(c, ds[2], {

@@ -40,6 +40,7 @@ export const en = {
   'iso001.via.object': 'the global object, handed on or read by a name built at run time',
   'iso001.via.code': 'text run as code',
   'iso001.via.constructor': 'read from a function, it is the `Function` constructor; the check cannot tell a function from another object',
+  'iso001.via.module': 'a module the check cannot read, loaded from a URL or from data or by a name built at run time, or one that runs text as code, as `vm` does',
   'iso002': 'Org-chart unit `{unit}` cannot travel with {pkgGen}: the org chart is exported only with a configuration; use a group of this package instead (`group` in place of `orgUnit`)',
   'iso003': 'Global {noun} `{text}` is a company-level object that {pkgGen} cannot carry: create {noun} `{code}` in this package and use it instead',
   'iso004': '{what} belongs to {homeGen}, outside {pkgGen}: {way}',

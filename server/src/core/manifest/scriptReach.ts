@@ -1,4 +1,4 @@
-import { readIdent, skipTrivia } from './scriptLex';
+import { literalAt, readIdent, skipTrivia } from './scriptLex';
 
 /**
  * How a script reaches the `Global` object without writing `Global` as a name of its own: as a
@@ -13,8 +13,14 @@ const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
 const SAME_OBJECT = new Set([...GLOBAL_OBJECTS, 'frames', 'parent', 'top']);
 /** What runs text as code: the text may name `Global`, or reach the global object (`return this`). */
 const CODE_RUNNERS = new Set(['eval', 'Function']);
+/** What runs a string it is given as code, in a browser: `setTimeout("Global.x()")`. */
+const TIMERS = new Set(['setTimeout', 'setInterval']);
+/** What loads a module by its specifier: `import(…)`, `require(…)`, `import "…"`, `… from "…"`. */
+const LOADERS = new Set(['import', 'require', 'from']);
+/** Node's modules that run text as code in the script's own global object. */
+const CODE_MODULES = new Set(['vm', 'module', 'inspector', 'repl']);
 /** Names, not properties, at which the lexer asks `reachOf`. */
-export const REACH_NAMES: ReadonlySet<string> = new Set([...GLOBAL_OBJECTS, ...CODE_RUNNERS]);
+export const REACH_NAMES: ReadonlySet<string> = new Set([...GLOBAL_OBJECTS, ...CODE_RUNNERS, ...TIMERS, ...LOADERS]);
 
 /**
  * What the token before a name was, as far as `reachOf` cares: `t` `typeof`; `d` `declare`
@@ -50,9 +56,11 @@ export function prevOfPunct(src: string, start: number, end: number): Prev {
 /**
  * What an indirect way to `Global` goes through, for the finding to say: `object` the global
  * object (handed on, read by a name built at run time); `code` text run as code (`eval`,
- * `Function`); `constructor` the `Function` constructor reached as a function's `.constructor`.
+ * `Function`, `setTimeout("…")`); `constructor` the `Function` constructor reached as a
+ * function's `.constructor`; `module` a module the check cannot read (from a URL or data, by a
+ * name built at run time) or one that runs text as code (`vm`).
  */
-export type Via = 'object' | 'code' | 'constructor';
+export type Via = 'object' | 'code' | 'constructor' | 'module';
 
 /** Where a script reaches `Global`: `indirect` when it is the way there, not `Global` itself. */
 export interface Reach {
@@ -84,6 +92,8 @@ export function reachOf(src: string, start: number, end: number, name: string, p
   const code: Reach = { index: start, length: end - start, indirect: true, via: 'code' };
   if (name === 'eval') return prev === 't' ? undefined : code;
   if (name === 'Function') return functionReach(src, end, prev, budget) ? code : undefined;
+  if (TIMERS.has(name)) return stringCall(src, end, budget) ? code : undefined;
+  if (LOADERS.has(name)) return loadReach(src, start, end, name, budget);
   const head: Reach = { ...code, via: 'object' };
   let j = end;
   for (;;) {
@@ -97,6 +107,7 @@ export function reachOf(src: string, start: number, end: number, name: string, p
     }
     if (m.name === 'Global') return { index: m.index, length: m.length, indirect: false };
     if (CODE_RUNNERS.has(m.name)) return { index: m.index, length: m.length, indirect: true, via: 'code' };
+    if (TIMERS.has(m.name)) return stringCall(src, m.end, budget) ? { index: m.index, length: m.length, indirect: true, via: 'code' } : undefined;
     if (!SAME_OBJECT.has(m.name)) return undefined;
     j = m.end;
   }
@@ -122,6 +133,48 @@ export function constructorReach(src: string, end: number, compared: boolean, bu
   if (c === 61 && d !== 61 && d !== 62) return false; // assigned
   if ((c === 61 || c === 33) && d === 61) return false; // `==`, `!=`
   return !compared;
+}
+
+/** Whether a call begins at the next token with a string written there: `setTimeout("…")`. */
+function stringCall(src: string, end: number, budget: Budget): boolean {
+  let k = nextToken(src, end, budget);
+  if (src.charCodeAt(k) === 63 && src.charCodeAt(k + 1) === 46) k = nextToken(src, k + 2, budget);
+  if (src.charCodeAt(k) !== 40) return false;
+  const q = src.charCodeAt(nextToken(src, k + 1, budget));
+  return q === 34 || q === 39 || q === 96;
+}
+
+/**
+ * What a module load at the name `name` (`import`, `require`, `from`, at `[start, end)`) reaches:
+ * a specifier written as a string that `foreignModule` judges (at the string), or a call whose
+ * specifier is built at run time (at the name): `import(url)`, `require("v" + "m")`. Not a
+ * package's or a file's specifier, nor `import x from`, `import.meta`, `typeof require`.
+ */
+export function loadReach(src: string, start: number, end: number, name: string, budget: Budget): Reach | undefined {
+  let k = nextToken(src, end, budget);
+  let call = false;
+  if (name !== 'from' && src.charCodeAt(k) === 63 && src.charCodeAt(k + 1) === 46) k = nextToken(src, k + 2, budget);
+  if (name !== 'from' && src.charCodeAt(k) === 40) {
+    call = true;
+    k = nextToken(src, k + 1, budget);
+  } else if (name === 'require') return undefined;
+  const lit = literalAt(src, k);
+  if (lit) budget.steps -= lit.end - k;
+  const close = lit ? src.charCodeAt(nextToken(src, lit.end, budget)) : 0;
+  if (lit && (!call || close === 41 || close === 44)) {
+    return foreignModule(lit.value) ? { index: lit.from, length: lit.end - 1 - lit.from, indirect: true, via: 'module' } : undefined;
+  }
+  return call ? { index: start, length: end - start, indirect: true, via: 'module' } : undefined;
+}
+
+/**
+ * Whether a module specifier names what the check cannot read, or what runs text as code: a URL
+ * (`data:`, `blob:`, `https:`, `file:`), or Node's `vm`, `module`, `inspector`, `repl`.
+ */
+function foreignModule(spec: string): boolean {
+  const node = spec.startsWith('node:');
+  if (CODE_MODULES.has((node ? spec.slice(5) : spec).split('/')[0])) return true;
+  return !node && /^[a-z][a-z0-9+.-]*:/i.test(spec);
 }
 
 /** Whether `Function`, ending at `end`, is used as a value rather than named as a type. */

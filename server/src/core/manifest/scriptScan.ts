@@ -1,5 +1,5 @@
 import { colonNext, ID_START, isAsciiIdent, isDigit, isLineBreak, LINE_BREAK, lineEnd, literalAt, readIdent, regexEnd, skipTrivia, SPACE, stringEnd, templateEnd } from './scriptLex';
-import { constructorReach, prevOfName, prevOfPunct, reachOf, REACH_NAMES, type Prev, type Reach, type Via } from './scriptReach';
+import { constructorReach, loadReach, prevOfName, prevOfPunct, reachOf, REACH_NAMES, type Prev, type Reach, type Via } from './scriptReach';
 import { endExpression, LexContext, type Open } from './scriptScope';
 
 /**
@@ -303,6 +303,10 @@ function lexBranch(src: string, b: Branch, ctx: Ctx): void {
       if (!id.escaped) name = id.name;
       if (mode === 'D') {
         if (id.name === 'constructor') ctor(i, id.end - i, id.end);
+        else if (id.name === 'require') { // `module.require(…)`
+          const r = loadReach(src, i, id.end, 'require', ctx);
+          if (r) record(ctx.found, r);
+        }
         mode = 'E';
         after = '';
       } else {
@@ -389,7 +393,8 @@ function everyGlobal(src: string): GlobalUse[] {
 }
 
 function viaOf(name: string): Via {
-  return name === 'eval' || name === 'Function' ? 'code' : 'object';
+  if (name === 'import' || name === 'require' || name === 'from') return 'module';
+  return name === 'eval' || name === 'Function' || name.startsWith('set') ? 'code' : 'object';
 }
 
 function precededByDot(src: string, at: number): boolean {

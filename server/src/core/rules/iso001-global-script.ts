@@ -12,7 +12,7 @@ export const iso001: Rule = {
   code: 'ISO001',
   severity: 'error',
   title: 'Global script',
-  description: 'A script with the Global flag, or one whose source uses the `Global` object (`Global.`, `Global[...]`, an alias of it, `globalThis.Global`, `window["Global"]`) or may reach it unseen (the global object handed on or read by a computed name, `eval`, `Function`, a function\'s `.constructor`), reaches objects outside the package; the platform refuses to export it.',
+  description: 'A script with the Global flag, or one whose source uses the `Global` object (`Global.`, `Global[...]`, an alias of it, `globalThis.Global`, `window["Global"]`) or may reach it unseen (the global object handed on or read by a computed name, `eval`, `Function`, a function\'s `.constructor`, `setTimeout("…")`, a module loaded from a URL or data or by a name built at run time, Node\'s `vm`), reaches objects outside the package; the platform refuses to export it.',
   check(m, ctx) {
     const pkg = ctx.pkg;
     if (!pkg || pkg.kind === 'configuration') return [];
@@ -51,7 +51,9 @@ export const iso001: Rule = {
 };
 
 /** What a finding says an indirect use goes through. */
-const VIA = { object: 'iso001.via.object', code: 'iso001.via.code', constructor: 'iso001.via.constructor' } as const satisfies Record<Via, string>;
+const VIA = {
+  object: 'iso001.via.object', code: 'iso001.via.code', constructor: 'iso001.via.constructor', module: 'iso001.via.module',
+} as const satisfies Record<Via, string>;
 
 /** The text of a use, as the script writes it (`globalThis`, `eval`). */
 function textOf(src: string, use: GlobalUse): string {

@@ -228,7 +228,9 @@ describe('findGlobalUses', () => {
       'x.constructor.name; x.constructor?.name; x.constructor === Object; if (a.constructor === b.constructor) {}',
       'if (x.constructor !== Array && y.constructor != Map) {} Foo.prototype.constructor = Foo;',
       'class A extends B { constructor(x) { super(x); } } const o = { constructor() {} };',
+      'if (!x.constructor || typeof y.constructor !== "function") {} x.constructor && f(x);',
     ].join('\n')), []);
+    assert.deepEqual(seen('const F = ok && f.constructor; const G = f.constructor || g;'), ['constructor (indirect)', 'constructor (indirect)']);
   });
   it('finds a string run as code by a timer, and a module loaded from a URL, from data, by a built name, or Node\'s vm', () => {
     assert.deepEqual(seen('setTimeout("Global.x()"); setInterval(`Global`, 1); window.setTimeout(\'Global\');'),

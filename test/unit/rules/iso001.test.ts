@@ -154,6 +154,11 @@ describe('ISO001 global script', () => {
     c.none('ISO001');
   });
 
+  it('does not fire for a parameter or a variable named `self` or `window` whose `Global` is its own property', async () => {
+    const c = await run(withSource('function label(self: Item) { return self.Global; }\nconst window = getWindow(); window.Global.x();'));
+    c.none('ISO001');
+  });
+
   it('fires in the script FILE for file scripts, at `Global` in that file', async () => {
     const script = 'export async function run(ctx: Context) {\n  // Global.users is not used here\n  const u = await Global.users.search();\n}\n';
     const files = {

@@ -17,7 +17,10 @@ export const isLineBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 |
 /** A name at `i` (letters, digits, `$`, `_`, Unicode letters, `\uXXXX` and `\u{…}` decoded), or undefined for a backslash that starts none. */
 export function readIdent(src: string, i: number): { end: number; name: string; escaped: boolean } | undefined {
   const start = i;
-  let name = '';
+  while (isAsciiIdent(src.charCodeAt(i))) i++;
+  const c0 = src.charCodeAt(i);
+  if (c0 !== 92 && !(c0 > 127)) return i > start ? { end: i, name: src.slice(start, i), escaped: false } : undefined; // the common case, one flat string
+  let name = src.slice(start, i);
   let escaped = false;
   for (;;) {
     const c = src.charCodeAt(i);
@@ -157,4 +160,42 @@ export function literalAt(src: string, k: number): { value: string; from: number
     }
   }
   return undefined;
+}
+
+/**
+ * What a `/` at the next token would be, decided by the token before it:
+ * E an operand ended, so `/` divides; R an operand is expected, so `/` starts a regular
+ * expression; O as R, after `{` or `,` (a name followed by `:` is then an object's key);
+ * K after `if`, `while`, `for` or `with`, whose `(…)` is followed by a statement;
+ * D after `.` or `?.`, so a name is a property; A unknown (after `}`, `>`, `await`, `yield`,
+ * `void`, and `of` in a `for (…)`): both readings are followed.
+ */
+export type Mode = 'E' | 'R' | 'O' | 'K' | 'D' | 'A';
+
+/** Keywords after which `/` starts a regular expression. */
+const REGEX_KEYWORDS = new Set(['return', 'typeof', 'instanceof', 'in', 'new', 'delete', 'throw', 'case', 'do', 'else',
+  'extends', 'default', 'break', 'continue', 'debugger']);
+const CONTROL_KEYWORDS = new Set(['if', 'while', 'for', 'with']);
+
+/** Whether `type`, ending at `end`, starts a type alias: a name follows on its line (`type F = …`). */
+export function aliasNext(src: string, end: number): boolean {
+  const k = skipTrivia(src, end);
+  const c = src.charCodeAt(k);
+  const name = (isAsciiIdent(c) && !isDigit(c)) || c === 92 || (c > 127 && ID_START.test(String.fromCodePoint(src.codePointAt(k)!)));
+  return name && !LINE_BREAK.test(src.slice(end, k));
+}
+
+/**
+ * The state after a name (an escaped keyword is a name: the caller passes only unescaped ones).
+ * `inHead`: in the `(…)` of `if`, `while`, `for` or `with`.
+ */
+export function nameMode(name: string, before: Mode, inHead: boolean): Mode {
+  if (REGEX_KEYWORDS.has(name)) return 'R';
+  if (CONTROL_KEYWORDS.has(name)) return 'K';
+  if (name === 'await' && before === 'K') return 'K'; // for await (…)
+  // A keyword, or a name: `await` and `yield` in a plain function, `void` as a TypeScript type
+  // (`x as void / 2`), `of` after the binding of for…of but also a type's name (`x as of / 2`).
+  if (name === 'await' || name === 'yield' || name === 'void') return 'A';
+  if (name === 'of') return inHead && (before === 'E' || before === 'A') ? 'A' : 'E';
+  return 'E';
 }

@@ -117,9 +117,9 @@ export function reachOf(src: string, start: number, end: number, name: string, p
  * Whether `.constructor`, ending at `end`, may be the `Function` constructor put to use: of a
  * function (`f.constructor`, `(async () => {}).constructor`) it is, and a scan cannot tell a
  * function from another object. Called, tagged, or its `call`, `apply`, `bind` read, it is; so is
- * it handed on (`Reflect.construct(f.constructor, …)`), unless compared (`a.constructor ===
- * b.constructor`: `compared` when a comparison comes before it). Another member read
- * (`x.constructor.name`), an assignment or a comparison after it is not.
+ * it handed on (`Reflect.construct(f.constructor, …)`), unless tested (`compared`: after `===`,
+ * `!`, `typeof`, as in `a.constructor === b.constructor`). Another member read
+ * (`x.constructor.name`), an assignment, a comparison or `&&` after it is not.
  */
 export function constructorReach(src: string, end: number, compared: boolean, budget: Budget): boolean {
   const k = nextToken(src, end, budget);
@@ -132,6 +132,7 @@ export function constructorReach(src: string, end: number, compared: boolean, bu
   if (m) return m.name === 'call' || m.name === 'apply' || m.name === 'bind';
   if (c === 61 && d !== 61 && d !== 62) return false; // assigned
   if ((c === 61 || c === 33) && d === 61) return false; // `==`, `!=`
+  if (c === 38 && d === 38) return false; // `x.constructor && …`: only a falsy one goes on
   return !compared;
 }
 

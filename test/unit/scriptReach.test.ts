@@ -39,3 +39,19 @@ describe('findGlobalUses: locals named like the global object', () => {
     for (const [src, want] of cases) assert.deepEqual(seen(src), want, src);
   });
 });
+
+describe('findGlobalUses: other ways to Global an author may try', () => {
+  it('finds Function constructed or handed on, indirect eval, a built or destructured member, with, a template key', () => {
+    const cases: [string, string[]][] = [
+      ['Reflect.construct(Function, ["return this"])().Global;', ['Function (indirect)']],
+      ['new (Function)("return this")();', ['Function (indirect)']],
+      ['(0, eval)("Global.x");', ['eval (indirect)']],
+      ['const name = "Glo" + "bal"; globalThis[name].ns;', ['globalThis (indirect)']],
+      ['const { Global: G } = globalThis;', ['globalThis (indirect)']],
+      ['with (globalThis) { Global.ns; }', ['globalThis (indirect)', 'Global']],
+      ['self[`Glo${"bal"}`].ns; window[`Global`].ns;', ['self (indirect)', 'Global']],
+      ['Reflect.get(globalThis, "Global"); Object.values(window);', ['globalThis (indirect)', 'window (indirect)']],
+    ];
+    for (const [src, want] of cases) assert.deepEqual(seen(src), want, src);
+  });
+});

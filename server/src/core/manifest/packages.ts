@@ -36,18 +36,30 @@ export function computePackages(manifests: Manifest[], focus?: Manifest): Packag
   }
 
   // Cycles: a depth-first search over include edges; an edge into a manifest on the stack closes one.
+  // Loops with a stack of their own, not calls: a chain of thousands of includes overflowed the
+  // call stack (and `isola check` stopped with an internal error).
   const cycleLinks = new Set<LinkedFile>();
   const state = new Map<Manifest, 1 | 2>();
-  const dfs = (m: Manifest) => {
-    state.set(m, 1);
-    for (const l of m.links) {
+  const dfs = (root: Manifest) => {
+    state.set(root, 1);
+    const stack: { m: Manifest; i: number }[] = [{ m: root, i: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.i >= top.m.links.length) {
+        state.set(top.m, 2);
+        stack.pop();
+        continue;
+      }
+      const l = top.m.links[top.i++];
       const t = includeTarget.get(l);
       if (!t) continue;
       const s = state.get(t);
       if (s === 1) cycleLinks.add(l);
-      else if (s === undefined) dfs(t);
+      else if (s === undefined) {
+        state.set(t, 1);
+        stack.push({ m: t, i: 0 });
+      }
     }
-    state.set(m, 2);
   };
   // A manifest without links closes no cycle and is never on the stack when another edge is
   // looked at: the search starts only from those with links (most manifests have none).
@@ -59,18 +71,24 @@ export function computePackages(manifests: Manifest[], focus?: Manifest): Packag
     if (m.kind !== 'solution' && m.kind !== 'configuration') continue;
     const members: Manifest[] = [];
     const seen = new Set<Manifest>([m]);
-    const collect = (c: Manifest) => {
-      members.push(c);
-      for (const l of c.links) {
-        const t = includeTarget.get(l);
-        if (!t || seen.has(t) || cycleLinks.has(l)) continue;
-        // A solution holds only workspaces and modules; anything else is a MAN003 finding, not a member.
-        if (m.kind === 'solution' && !SOLUTION_MEMBER_KINDS.has(t.kind!)) continue;
-        seen.add(t);
-        collect(t);
+    // Depth first, each member before what it includes, in the order of the links.
+    members.push(m);
+    const stack: { c: Manifest; i: number }[] = [{ c: m, i: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.i >= top.c.links.length) {
+        stack.pop();
+        continue;
       }
-    };
-    collect(m);
+      const l = top.c.links[top.i++];
+      const t = includeTarget.get(l);
+      if (!t || seen.has(t) || cycleLinks.has(l)) continue;
+      // A solution holds only workspaces and modules; anything else is a MAN003 finding, not a member.
+      if (m.kind === 'solution' && !SOLUTION_MEMBER_KINDS.has(t.kind!)) continue;
+      seen.add(t);
+      members.push(t);
+      stack.push({ c: t, i: 0 });
+    }
     const pkg = makePackage(m, members);
     containers.push(pkg);
     packages.push(pkg);

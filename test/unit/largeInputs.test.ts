@@ -125,4 +125,13 @@ describe('inputs large in one dimension', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('list items holding a property named valueOf, toString, constructor or __proto__ are compared as data, not called: findings, no internal error', async () => {
+    for (const name of ['valueOf', 'toString', 'constructor', '__proto__']) {
+      const item = `{"${name}": 1}`;
+      const r = await check({ 'w.isola.json': `{"kind": "workspace", "code": "w", "version": "1.0.0", "languages": [${item}, {"${name}": 2}, ${item}]}` });
+      const man002 = r.diagnostics.filter((d) => d.code === 'MAN002').map((d) => d.message);
+      assert.ok(man002.includes('`languages` must NOT have duplicate items (items ## 0 and 2 are identical)'), `${name}: ${man002.join(' | ')}`);
+    }
+  });
 });

@@ -11,9 +11,10 @@ const equal = (require('ajv/dist/runtime/equal') as { default: (a: unknown, b: u
 /**
  * The pair of equal items ajv's pairwise scan reports: the last item `i` that equals an earlier
  * one, and the last `j < i` it equals, as `[i, j]`; undefined when every item differs. Items
- * compare as ajv's `equal` does; each is keyed by its content in one pass, and a list holding an
- * item whose key could differ from what `equal` says (see `keyOf`) is compared pair by pair as ajv
- * did, in ajv's order, so it returns or throws what ajv's scan did.
+ * compare as JSON values, as ajv's `equal` compares every value a manifest holds, each keyed by
+ * its content in one pass; a property named `valueOf` or `constructor` is data (`equal` called
+ * or compared it, and stopped the check). Only an item nested past `MAX_KEY_DEPTH`, which no
+ * manifest holds, is compared pair by pair as ajv did.
  */
 export function lastDuplicate(items: readonly unknown[]): [number, number] | undefined {
   const keys: string[] = [];
@@ -40,18 +41,13 @@ function pairwise(items: readonly unknown[]): [number, number] | undefined {
   return undefined;
 }
 
-// Properties `equal` reads from the object itself (a `constructor` it holds is compared by
-// identity; a `valueOf` or `toString` it holds is called), and one a parser may have turned into
-// the prototype: an item holding any of them is left to `equal`.
-const READ_BY_EQUAL = new Set(['constructor', 'valueOf', 'toString', '__proto__']);
-
 /** Deeper than this, an item is left to `equal` (the manifest's own nesting limit is 256). */
 const MAX_KEY_DEPTH = 300;
 
 /**
- * A string that two JSON values share exactly when `equal` says they are equal: strings,
- * numbers (`0` and `-0` are one, as `===` has it; `String` gives every other double a text of its
- * own), booleans, null, arrays item by item, plain objects by their properties in any order.
+ * A string that two JSON values share exactly when they are equal: strings, numbers (`0` and
+ * `-0` are one, as `===` has it; `String` gives every other double a text of its own), booleans,
+ * null, arrays item by item, plain objects by their properties in any order, whatever their names.
  * Undefined for anything else, which `equal` then judges.
  */
 function keyOf(v: unknown, depth: number): string | undefined {
@@ -82,8 +78,9 @@ function keyOf(v: unknown, depth: number): string | undefined {
   if (Object.getPrototypeOf(v) !== Object.prototype) return undefined;
   const names = Object.keys(v).sort();
   const parts: string[] = [];
+  // A property named `constructor`, `valueOf` or `toString` is data like any other: `equal` read
+  // it from the object (calling a `valueOf` of 1 stopped the check with an internal error).
   for (const name of names) {
-    if (READ_BY_EQUAL.has(name)) return undefined;
     const k = keyOf((v as Record<string, unknown>)[name], depth + 1);
     if (k === undefined) return undefined;
     parts.push(JSON.stringify(name) + ':' + k);

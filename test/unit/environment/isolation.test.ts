@@ -69,7 +69,7 @@ describe('isolation checked again on the receiving side', () => {
     const r = checkPackageIsolation({ kind: 'workspace', code: 'invoices', cards, attachments: files }, catalog, none);
     assert.deepEqual(r.isolation.filter((f) => f.startsWith('ISO001')), [
       `ISO001 script \`${proc.id}.a\` uses \`Global.\``,
-      `ISO001 script \`${proc.id}.b\` uses \`eval\`, which can reach the \`Global\` object without naming it: do without it`,
+      `ISO001 script \`${proc.id}.b\` uses \`eval\` (text run as code), which can reach the \`Global\` object without naming it: do without it`,
     ]);
   });
 

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog';
 import { ORG_NAMESPACE, GLOBAL_NAMESPACE, RefKind } from '../manifest/types';
 import { findGlobalUses } from '../manifest/scriptScan';
+import { en } from '../l10n/en';
 import { nestedPageCodes, type Card } from '../packaging/format';
 import { cardRef, forEachCardReference, type CardRef } from './cardRefs';
 import { writeScope, type WriteScope } from './writeScope';
@@ -132,7 +133,9 @@ function scriptFindings(card: Card, scripts: unknown[], attachments: Map<string,
     if (direct) out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`Global.\`` });
     else if (uses.length) {
       const what = uses[0].src.slice(uses[0].index, uses[0].index + uses[0].length);
-      out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`${what}\`, which can reach the \`Global\` object without naming it: do without it` });
+      // What it goes through, in the check's own words (ISO001 in a manifest says the same).
+      const how = uses[0].via ? ` (${en[`iso001.via.${uses[0].via}`]})` : '';
+      out.push({ code: 'ISO001', line: `ISO001 script \`${name}\` uses \`${what}\`${how}, which can reach the \`Global\` object without naming it: do without it` });
     }
   }
 }

@@ -48,6 +48,14 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
   // An upload or export cut off by a kill leaves its partial file behind; nothing can finish it now.
   const stale = await removeStaleUploads(path.join(dataDir, 'packages'));
   if (stale.length) io.out(`Removed ${stale.length} unfinished upload(s) or export(s) left by an earlier run\n`);
+  // Exports no client downloaded within a day (a client that died before its download): now and every hour.
+  const forgetExports = async () => {
+    const n = await env.forgetUndownloadedExports().catch(() => 0);
+    if (n) io.out(`Removed ${n} export(s) no client downloaded within a day\n`);
+  };
+  await forgetExports();
+  const hourly = setInterval(() => void forgetExports(), 60 * 60 * 1000);
+  hourly.unref();
   const server = createServer(createHandler(env, tool().version, { hostAllowed: hostGuard(values.host!, allowed) }));
   server.requestTimeout = 0; // uploads of large packages take as long as they take
   // Idle keep-alive connections live longer than clients keep them (undici: 4 s, proxies: 60 s):
@@ -60,6 +68,7 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
       server.listen(port, values.host, resolve);
     });
   } catch (e) {
+    clearInterval(hourly);
     await env.close().catch(() => undefined);
     throw e;
   }
@@ -80,6 +89,7 @@ export async function runEnv(args: string[], io: Io): Promise<ExitCode> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  clearInterval(hourly);
   await env.close();
   return 0;
 }

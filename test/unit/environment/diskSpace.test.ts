@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -125,6 +125,40 @@ describe('an environment whose disk is nearly full', () => {
       assert.equal(job.status, 'succeeded', job.error);
     } finally {
       await env.close();
+    }
+  });
+});
+
+describe('exports no client downloaded', () => {
+  it('are forgotten after a day, row and file; a younger one stays', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isola-exports-kept-'));
+    const env = await Environment.open({ dataDir: path.join(dir, 'env'), name: 'local' });
+    const me = Environment.localCaller('dev');
+    try {
+      const src = path.join(dir, 'src');
+      mkdirSync(src);
+      writeFileSync(path.join(src, 'ws.isola.json'), JSON.stringify({ kind: 'workspace', code: 'ws', version: '1.0.0', groups: [{ code: 'g' }] }));
+      const pkg = path.join(dir, 'ws.isolapkg');
+      assert.equal(isola(['build', src, '--package', 'ws', '--out', pkg]).code, 0);
+      const plan = await env.plan(me, { package: (await env.registerFile(me, pkg)).id });
+      assert.equal((await env.waitForJob((await env.startImport(me, { plan: plan.id })).id)).status, 'succeeded');
+      const exportOf = async () => env.package(me, ((await env.waitForJob((await env.startExport(me, { kind: 'namespace', code: 'ws' })).id)).result as { package: string }).package);
+      const old = await exportOf();
+      await env.db.query(`UPDATE packages SET created_at = $1 WHERE id = $2`, ['2026-01-01T00:00:00.000Z', old.id]);
+      // A second export of the same content is the same package; one of other content is younger.
+      await env.changeEntity(me, 'ws.g', { body: { code: 'g', title: 'Renamed' } });
+      const young = await exportOf();
+      assert.notEqual(young.id, old.id);
+      assert.equal(await env.forgetUndownloadedExports(), 1);
+      await assert.rejects(env.package(me, old.id), (e: EnvError) => e.status === 404);
+      assert.equal(existsSync(old.file), false);
+      assert.equal((await env.package(me, young.id)).id, young.id);
+      assert.ok(existsSync(young.file));
+      // The uploads and registered files stay, however old.
+      assert.equal((await env.package(me, plan.package.id)).origin, 'local');
+    } finally {
+      await env.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -28,6 +28,9 @@ import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan,
 import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
 import { siblingMove } from './siblingMoves';
 
+/** How long a service keeps an export its client has not downloaded (see `forgetUndownloadedExports`). */
+export const EXPORT_KEPT_MS = 24 * 60 * 60 * 1000;
+
 /** How to open an environment. */
 export interface EnvironmentOptions {
   /** Folder for package files (and the embedded database unless `databaseUrl` is given). */
@@ -260,6 +263,14 @@ export class Environment {
     const p = await this.package(caller, id);
     if (p.origin !== 'export') throw new EnvError(409, `package ${id} was ${p.origin === 'upload' ? 'uploaded' : 'registered from a file'}, not exported; only exports are deleted, since plans and imports name the others`, 'not-an-export');
     await this.store.forgetExport(p);
+  }
+
+  /**
+   * Forgets the exports no client downloaded within `maxAgeMs` (a day unless given), which a
+   * service does when it starts and every hour: returns how many went.
+   */
+  forgetUndownloadedExports(maxAgeMs = EXPORT_KEPT_MS, now = Date.now()): Promise<number> {
+    return this.store.forgetExportsBefore(new Date(now - maxAgeMs).toISOString());
   }
 
   // ---- import ----

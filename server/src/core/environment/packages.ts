@@ -174,6 +174,19 @@ export class PackageStore {
    * Forgets an exported package: its row, then its file. Only exports, which nothing but their
    * download reads; uploads and registered files stay (plans and imports name them).
    */
+  /**
+   * Forgets every export made before `before` (an ISO time): one its client never downloaded (a
+   * client that died, a job nobody followed) would otherwise stay for ever. Returns how many.
+   */
+  async forgetExportsBefore(before: string): Promise<number> {
+    const rows = await this.db.query<{ id: string; file: string }>(`SELECT id, file FROM packages WHERE origin = 'export' AND created_at < $1`, [before]);
+    for (const r of rows) {
+      await this.db.query(`DELETE FROM packages WHERE id = $1 AND origin = 'export'`, [r.id]);
+      await fs.rm(r.file, { force: true });
+    }
+    return rows.length;
+  }
+
   async forgetExport(p: StoredPackage): Promise<void> {
     if (p.origin !== 'export') return;
     await this.db.query(`DELETE FROM packages WHERE id = $1 AND origin = 'export'`, [p.id]);

@@ -238,7 +238,7 @@ export class Environment {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.store.upload(body, (p) => requirePackageRights(caller, p, `uploading ${p.kind} \`${p.code}\``), caller.name, (n) => this.requireRoom('upload', n));
+    return this.store.upload(body, (p) => requirePackageRights(caller, p, `uploading ${p.kind} \`${p.code}\``), caller.name, () => this.requireRoom('upload', 0));
   }
 
   /** Registers a package file on this machine (the embedded environment imports in place). */

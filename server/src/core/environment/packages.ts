@@ -94,9 +94,10 @@ export class PackageStore {
 
   /**
    * Takes an uploaded package: streamed to disk (never held whole in memory) while hashed, then
-   * opened and checked as untrusted input; `allow` may refuse it. Refused packages are deleted.
+   * opened and checked as untrusted input; `allow` may refuse it, and `room` (called every 16 MB) may
+   * stop it when the disk fills. Refused packages are deleted.
    */
-  async upload(body: Readable, allow: (p: PackageFacts) => void, by: string, room?: (bytes: number) => void): Promise<StoredPackage> {
+  async upload(body: Readable, allow: (p: PackageFacts) => void, by: string, room?: () => void): Promise<StoredPackage> {
     const max = this.maxBytes;
     const tmp = path.join(this.dir, `${newId('upload')}.partial`);
     const hash = createHash('sha256');
@@ -111,7 +112,7 @@ export class PackageStore {
           // the floor the database needs is still free (`room` throws 507).
           if (room && size - checked >= ROOM_EVERY) {
             checked = size;
-            room(0);
+            room();
           }
           hash.update(b);
           yield b;

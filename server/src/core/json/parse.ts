@@ -1,7 +1,6 @@
 import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { excessNestingOffset, MAX_JSON_DEPTH, tooDeepMessage, valueNestsDeeperThan } from './depth';
-import { jsoncToJson } from './strict';
-import { skipWsAt } from './scan';
+import { jsoncToJson, quickStrict } from './strict';
 import { mayRepeatKeys, RepeatedKey, repeatedKeys } from './repeatedKeys';
 
 /** A syntax error found while parsing JSONC text, with the offset of the offending token. */
@@ -34,21 +33,13 @@ const OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyC
  * schema validator) ever walks it.
  */
 export function parseJson(text: string): ParsedJson {
-  // Text with no comment opener is parsed as it is: when that succeeds it is strict JSON already
-  // (a comment or a trailing comma would have failed it), and the pass that strips them, a scan of
-  // every string, is saved. Otherwise, or when it fails (a trailing comma), the pass runs.
-  if (!text.includes('//') && !text.includes('/*')) {
-    const value = tryParse(text);
-    if (value !== FAILED) return withRepeats(text, text, measured(text, value));
-  } else {
-    // Comments only before the value (a header), and `//` only after a colon (`"https://..."`):
-    // the rest is tried as strict JSON, which it is when the parse succeeds (a comment or a
-    // trailing comma anywhere would fail it), and the scan of every string is saved.
-    const body = strictCandidate(text);
-    if (body !== undefined) {
-      const value = tryParse(body);
-      if (value !== FAILED) return withRepeats(text, body, measured(text, value));
-    }
+  // Most manifests are strict JSON, or JSONC whose comments open lines and whose trailing commas
+  // end them: that is made strict without reading strings (`quickStrict`; a wrong guess fails the
+  // parse). Otherwise, or when that parse fails, the full pass below runs.
+  const quick = quickStrict(text);
+  if (quick !== undefined) {
+    const value = tryParse(quick);
+    if (value !== FAILED) return withRepeats(text, quick, measured(text, value));
   }
   // Well-formed JSONC becomes strict JSON, which V8 parses natively many times faster than any
   // parser in JavaScript. Anything else goes to jsonc-parser, which recovers and reports.
@@ -70,28 +61,6 @@ export function parseJson(text: string): ParsedJson {
 
 const FAILED = Symbol('failed');
 
-/**
- * The text after the comments and white space that open it, when what follows looks like
- * strict JSON: no `/*`, and no `//` where a comment would stand, after a line break, a value or
- * punctuation (one inside a string follows a colon in a URL, a word, or an escaped line break in
- * a script). Undefined otherwise (the comments are then stripped by `jsoncToJson`). A guess only
- * saves work: the parse that follows decides.
- */
-function strictCandidate(text: string): string | undefined {
-  const start = skipWsAt(text, 0);
-  if (start < 0) return undefined;
-  const body = start > 0 ? text.slice(start) : text;
-  if (body.includes('/*')) return undefined;
-  for (let i = body.indexOf('//'); i >= 0; i = body.indexOf('//', i + 2)) {
-    let b = i - 1;
-    while (body.charCodeAt(b) === 32 || body.charCodeAt(b) === 9) b--;
-    if (b < 0 || COMMENT_BEFORE.has(body.charCodeAt(b))) return undefined;
-  }
-  return body;
-}
-
-/** Characters after which a `//` would open a comment: a line break, punctuation, the end of a string or number. */
-const COMMENT_BEFORE = new Set([10, 13, 44, 123, 91, 125, 93, 34, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57]);
 
 // A parsed value with the property names written twice in it, found in the text once the cheap
 // count over the strict text says there may be some.

@@ -147,7 +147,7 @@ export function carryModel(old: Manifest, text: string, value: unknown, edited?:
   for (const r of old.references) {
     const owner = mapped(r.owner);
     if (owner === null) return undefined;
-    m.references.push({ kind: r.kind, text: r === editedRef ? edited!.text : r.text, path: r.path, manifest: m, owner });
+    m.references.push({ kind: r.kind, text: r === editedRef ? edited!.text : r.text, path: r.path, manifest: m, owner, at: m.references.length });
   }
   // A reference's new text may change findings: the version starts a token of its own, which
   // remembers the one it came from and the reference that changed.

@@ -50,6 +50,8 @@ export interface Reference {
   manifest: Manifest;
   /** Innermost entity whose body holds the reference. */
   owner?: EntityDecl;
+  /** Its place in its manifest's `references`, where a project keeps its resolution. */
+  at?: number;
 }
 
 /** A script attached to a process, widget, activity, API method or event handler. */

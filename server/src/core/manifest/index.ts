@@ -102,6 +102,11 @@ export class EntityIndex {
     return out;
   }
 
+  /** The namespaces (and the org chart's scope) that declare top-level entities, in index order. */
+  scopes(): IterableIterator<string> {
+    return this.map.keys();
+  }
+
   /** Declarations of one kind in one namespace, a list per code (several when the code is duplicated). */
   ofKind(namespace: string, kind: EntityKind): Iterable<EntityDecl[]> {
     return this.map.get(namespace)?.get(kind)?.values() ?? [];

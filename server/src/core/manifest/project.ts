@@ -10,7 +10,7 @@ import { caseTwins, type CaseTwin } from '../packaging/caseTwins';
 import { foldedPath } from '../unpack/names';
 import { computePackages, PackageMap } from './packages';
 import { resolveReference, Resolution } from './resolve';
-import type { EntityDecl, LinkedFile, Manifest, ManifestKind, Package, Reference } from './types';
+import type { EntityDecl, EntityKind, LinkedFile, Manifest, ManifestKind, Package, Reference } from './types';
 
 /** A top-level entity as "did you mean" offers it. */
 export interface SuggestionCandidate {
@@ -21,7 +21,7 @@ export interface SuggestionCandidate {
 }
 
 interface SuggestionCandidates {
-  all: SuggestionCandidate[];
+  all?: SuggestionCandidate[];
   byNamespace: Map<string, SuggestionCandidate[]>;
 }
 
@@ -56,6 +56,8 @@ export class Project {
   // (57,000 at 100k entities) cost more to fill than resolving them. The map holds the rest.
   private readonly resolved = new Map<Manifest, (Resolution | undefined)[]>();
   private readonly resolutions = new Map<Reference, Resolution>();
+  private lastResolved?: Manifest;
+  private lastList?: (Resolution | undefined)[];
 
   constructor(
     readonly root: string,
@@ -114,8 +116,11 @@ export class Project {
     const m = ref.manifest;
     const at = ref.at;
     if (at !== undefined && m.references[at] === ref) {
-      let list = this.resolved.get(m);
+      // Rules resolve a manifest's references one after another: its list is kept at hand.
+      let list = m === this.lastResolved ? this.lastList : this.resolved.get(m);
       if (!list) this.resolved.set(m, (list = new Array<Resolution | undefined>(m.references.length)));
+      this.lastResolved = m;
+      this.lastList = list;
       return (list[at] ??= resolveReference(ref, this.packageOf(m)!, this.index, this.catalog, this.solutionCodes));
     }
     let r = this.resolutions.get(ref);
@@ -134,19 +139,27 @@ export class Project {
   suggestionCandidates(kind: string, namespace?: string): readonly SuggestionCandidate[] {
     this.candidates ??= new Map();
     let c = this.candidates.get(kind);
-    if (!c) {
-      c = { all: [], byNamespace: new Map() };
-      for (const e of this.index.all()) {
-        if (e.kind !== kind) continue;
-        const item = { name: `${e.namespace}.${e.code}`, namespace: e.namespace, code: e.code };
-        c.all.push(item);
-        const list = c.byNamespace.get(e.namespace);
-        if (list) list.push(item);
-        else c.byNamespace.set(e.namespace, [item]);
-      }
-      this.candidates.set(kind, c);
+    if (!c) this.candidates.set(kind, (c = { byNamespace: new Map() }));
+    if (namespace !== undefined) return this.candidatesIn(c, kind, namespace);
+    // Namespace by namespace, from the index's maps: a scan of every entity for each kind asked
+    // about was most of what the first unknown reference of a large project cost.
+    if (!c.all) {
+      c.all = [];
+      for (const ns of this.index.scopes()) for (const item of this.candidatesIn(c, kind, ns)) c.all.push(item);
     }
-    return namespace === undefined ? c.all : c.byNamespace.get(namespace) ?? [];
+    return c.all;
+  }
+
+  private candidatesIn(c: SuggestionCandidates, kind: string, namespace: string): SuggestionCandidate[] {
+    let list = c.byNamespace.get(namespace);
+    if (!list) {
+      list = [];
+      for (const same of this.index.ofKind(namespace, kind as EntityKind)) {
+        for (const e of same) list.push({ name: `${e.namespace}.${e.code}`, namespace: e.namespace, code: e.code });
+      }
+      c.byNamespace.set(namespace, list);
+    }
+    return list;
   }
 
   private byCode?: Map<CodeFamily, Map<string, Manifest>>;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Catalog, defaultCatalog } from '../catalog/catalog';
@@ -12,20 +11,18 @@ import type { Database } from './db/database';
 import { openDatabase } from './db/open';
 import { FreeSpace, roomCheck, SpaceJob } from './diskSpace';
 import { badRequest, EnvError, forbidden, notFound, shownId } from './errors';
-import { refuseUnlessIsolated } from './exportCheck';
-import { resolveExport, writeExport } from './exporter';
-import { JobBook, type JobContext } from './jobs';
+import { ExportJobs } from './exportJobs';
+import { JobBook } from './jobs';
 import { valueNestsDeeperThan as deeperThan, MAX_JSON_DEPTH } from '../json/depth';
 import { ImportPlans } from './importPlans';
 import { isCompanyLevel } from './packageView';
-import { PackageStore, StoredPackage, storeWriteError } from './packages';
+import { PackageStore, StoredPackage } from './packages';
 import { privateDir, tightenTree } from './privateFiles';
-import { unstorableText } from '../oneLine';
 
 export type { StoredPackage } from './packages';
-import { appendHistories, bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta } from './store';
+import { bumpRevision, entitiesIn, getEntities, getRevision, getSettings, historyOf, listNamespaces, lockRevision, SETTINGS_CHANGE, setMeta } from './store';
 import type { Backup, Caller, EnvEntity, EnvSettings, ExportRequest, ImportPlan, Job, LogLine } from './types';
-import { authenticate, createUser, hasUsers, listUsers, newId, setUserToken, UserInfo } from './users';
+import { authenticate, createUser, hasUsers, listUsers, setUserToken, UserInfo } from './users';
 import { siblingMove } from './siblingMoves';
 
 /** How long a service keeps an export its client has not downloaded (see `forgetUndownloadedExports`). */
@@ -55,6 +52,7 @@ export interface EnvironmentOptions {
 export class Environment {
   private readonly jobs: JobBook;
   private readonly imports: ImportPlans;
+  private readonly exports: ExportJobs;
   private readonly callers = new Map<string, Caller>();
   /** Restores under way in this process: a backup's id and namespaces (see `restore`). */
   private readonly restoring = new Set<{ backup: string; namespaces: readonly string[] }>();
@@ -62,11 +60,12 @@ export class Environment {
   private readonly store: PackageStore;
   private readonly requireRoom: (job: SpaceJob, bytes: number) => void; // 507 when the disk has no room (diskSpace.ts)
 
-  private constructor(readonly db: Database, private readonly o: EnvironmentOptions, readonly catalog: Catalog) {
+  private constructor(readonly db: Database, o: EnvironmentOptions, readonly catalog: Catalog) {
     this.jobs = new JobBook(db);
     this.store = new PackageStore(db, path.join(o.dataDir, 'packages'), o.maxUploadBytes ?? 8 * 1024 ** 3);
     this.requireRoom = roomCheck(db.kind, o.dataDir, o.freeSpace);
     this.imports = new ImportPlans(db, catalog, this.jobs, (caller, id) => this.package(caller, id), (namespaces) => this.restoringIn(namespaces), (bytes) => this.requireRoom('import', bytes));
+    this.exports = new ExportJobs(db, catalog, this.jobs, this.store, () => this.requireRoom('export', 0), path.join(o.dataDir, 'packages'), o.tool ?? { name: 'isola', version: '0' });
   }
 
   static async open(o: EnvironmentOptions): Promise<Environment> {
@@ -290,58 +289,9 @@ export class Environment {
 
   // ---- export ----
 
-  async startExport(caller: Caller, r: ExportRequest): Promise<Job> {
-    // Both go into the job's row and the package's descriptor: text no database stores would fail
-    // the job's creation with the database's words.
-    for (const k of ['title', 'comment'] as const) {
-      const bad = typeof r[k] === 'string' ? unstorableText(r[k]) : undefined;
-      if (bad) throw badRequest(`"${k}" holds ${bad}, which no environment stores`);
-    }
-    const mayRead = (ns: string) => mayWrite(caller, [ns]);
-    const scope = await resolveExport(this.db, r, mayRead);
-    if (r.kind === 'configuration') requireAdmin(caller, 'exporting the configuration');
-    requireRights(caller, scope.namespaces, `exporting ${r.kind} \`${r.code}\``);
-    this.requireRoom('export', 0);
-    const job: Job = {
-      id: newId('j'), kind: 'export', status: 'queued', step: 'queued', progress: 0, namespaces: scope.namespaces,
-      packageCode: scope.code, request: { ...r }, createdBy: caller.name, createdAt: new Date().toISOString(),
-    };
-    const settings = await getSettings(this.db);
-    return this.jobs.start(job, async (ctx) => {
-      ctx.set('exporting', 'check');
-      const out = path.join(this.o.dataDir, 'packages', `${job.id}.isolapkg`);
-      // A failed export changes nothing: no package file stays behind (startup removes only partial ones).
-      try {
-        return await this.exportJob(caller, r, mayRead, settings.name, out, ctx);
-      } catch (e) {
-        await fs.rm(out, { force: true });
-        // A full disk fails this job alone, in words, never the service (writer.ts).
-        throw storeWriteError(e, 'writing the exported package', 'nothing was exported');
-      }
-    });
-  }
-
-  /** The work of an export job: checks, writes the package to `out`, and keeps it with the versions it hands out. */
-  private async exportJob(caller: Caller, r: ExportRequest, mayRead: (ns: string) => boolean, envName: string, out: string, ctx: JobContext) {
-    const now = new Date().toISOString();
-    // One transaction: the package is a consistent snapshot even while imports run (PostgreSQL).
-    const r2 = await this.db.transaction(async (tx) => {
-      if (this.db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const fresh = await resolveExport(tx, r, mayRead);
-      // What the export reaches now, not when it was asked for: a solution's members may have
-      // changed since (PUT /v1/entities), and the rights must hold for what is read.
-      requireRights(caller, fresh.namespaces, `exporting ${r.kind} \`${r.code}\``);
-      // The same isolation check as a build: a scope that is not isolated is never written.
-      await refuseUnlessIsolated(tx, fresh, this.catalog, (line) => ctx.log('error', line), mayRead);
-      ctx.set('exporting', 'design');
-      return { ...await writeExport(tx, fresh, r, { out, envName, by: caller.name, now, tool: this.o.tool ?? { name: 'isola', version: '0' }, signal: ctx.signal, onRecords: () => ctx.set('exporting', 'data') }), kind: fresh.kind, code: fresh.code };
-    });
-    // Kept (read back as any package is) before anything is said or recorded of it; the versions
-    // it hands out are remembered with it, so later exports' histories hold them (store.ts).
-    const stored = await this.store.keep(out, caller.name, (tx) => appendHistories(tx, r2.handedOut));
-    for (const line of r2.lines) ctx.log('info', line);
-    ctx.log('info', `exported ${r2.cards} design entit${r2.cards === 1 ? 'y' : 'ies'} and ${r2.records} record(s) of ${r2.kind} \`${r2.code}\` (${r2.size} bytes)`);
-    return { status: 'succeeded' as const, result: { package: stored.id, size: stored.size, cards: r2.cards, records: r2.records }, persisted: false };
+  /** Starts an export job: see ExportJobs.start (exportJobs.ts). */
+  startExport(caller: Caller, r: ExportRequest): Promise<Job> {
+    return this.exports.start(caller, r);
   }
 
   // ---- jobs ----

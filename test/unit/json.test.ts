@@ -9,6 +9,8 @@ import { pathKey } from '../../server/src/core/json/path';
 import { LineIndex } from '../../server/src/core/json/positions';
 import { rawOffsetInStringToken } from '../../server/src/core/json/strings';
 import { findGlobalUses } from '../../server/src/core/manifest/scriptScan';
+import { buildManifest } from '../../server/src/core/manifest/build';
+import { locateInManifest } from '../../server/src/core/manifest/locationMemo';
 
 describe('locatePaths', () => {
   const text = `{
@@ -309,6 +311,29 @@ describe('locatePaths: the fast path agrees with the tolerant tokenizer', () => 
     same('{ "a\\"b": { "c\\\\": [ "x\\"y", /* } ] */ 1, ], }, // "z": 2\n "é": {}, "": [], "u\\u0041": "\\\\" }');
     same('[ [], {}, [ { "k": [ 0, -1.5e3, true, null ] } ] ]');
     same('// leading comment\n{ "x": "a/b//c", "y": "/* not a comment */" }');
+  });
+
+  it('ends its scan at the last wanted path of a text without repeated names, with the same locations', () => {
+    const root = path.resolve(__dirname, '../../../examples');
+    const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.isola.json') && !f.includes('broken_json'));
+    for (const f of files) {
+      const text = stripBom(fs.readFileSync(path.join(root, f), 'utf8'));
+      const paths = allPaths(parseJson(text).value);
+      // Every path, then a few from the start only (where stopping early skips most of the text).
+      for (const wanted of [paths, paths.slice(0, 3), paths.filter((_, i) => i % 7 === 3)]) {
+        const whole = locatePaths(text, wanted);
+        const early = locatePaths(text, wanted, { uniqueNames: true });
+        assert.deepEqual([...early].sort(), [...whole].sort(), f);
+      }
+    }
+  });
+
+  it('finds the occurrence that counts of a repeated name in a manifest: the last, read to the end', () => {
+    const text = '{ "kind": "workspace", "code": "a", "title": "first", "title": "second" }';
+    const m = buildManifest('/p', '/p/a.isola.json', text);
+    assert.ok(m.repeatedKeys?.length);
+    const loc = locateInManifest(m, [['title']], false).get(pathKey(['title']));
+    assert.equal(loc && text.slice(loc.offset, loc.offset + loc.length), '"second"');
   });
 
   it('falls back on broken JSON and still finds what the parser recovered', () => {

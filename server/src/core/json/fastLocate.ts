@@ -14,8 +14,21 @@ export interface PathTrie {
  * Locates paths in JSONC that parsed without errors (the caller makes sure) by recursive descent, skipping every subtree no wanted path
  * enters by bracket matching, without tokenizing it (strings are skipped with `indexOf`). Most of
  * a manifest is such subtrees, which makes this several times faster than a full tokenizer.
+ * With `stopAfter` (for text known to repeat no property name), the scan ends once that many
+ * paths are found: findings spread over a manifest end, on average, before its end.
  */
-export function fastLocate(text: string, root: PathTrie, found: Map<string, NodeLocation>): void {
+export function fastLocate(text: string, root: PathTrie, found: Map<string, NodeLocation>, stopAfter = Infinity): void {
+  try {
+    scan(text, root, found, stopAfter);
+  } catch (e) {
+    if (e !== ALL_FOUND) throw e;
+  }
+}
+
+/** Thrown (not an Error: no stack is taken) once `stopAfter` paths are found. */
+const ALL_FOUND = Symbol('all found');
+
+function scan(text: string, root: PathTrie, found: Map<string, NodeLocation>, stopAfter: number): void {
   const n = text.length;
   let i = 0;
 
@@ -51,7 +64,11 @@ export function fastLocate(text: string, root: PathTrie, found: Map<string, Node
       }
       if (i === start) fail();
     }
-    if (trie?.key !== undefined) found.set(trie.key, { offset: start, length: i - start, keyOffset, keyLength });
+    if (trie?.key !== undefined) {
+      found.set(trie.key, { offset: start, length: i - start, keyOffset, keyLength });
+      // The rest of the text can hold no wanted path again (no name repeats): it is not read.
+      if (found.size >= stopAfter) throw ALL_FOUND;
+    }
   };
   const object = (trie: PathTrie) => {
     i++;

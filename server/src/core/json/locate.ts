@@ -18,6 +18,8 @@ interface TrieNode {
 export interface LocateOptions {
   /** The text has syntax errors (or may have): only the tolerant tokenizer finds what the parser recovered. */
   tolerantOnly?: boolean;
+  /** No object of the text repeats a property name (the parser made sure): the scan may end once every path is found. */
+  uniqueNames?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export function locatePaths(text: string, paths: Iterable<JsonPath>, options: Lo
   if (wanted === 0) return found;
   if (!options.tolerantOnly) {
     try {
-      fastLocate(text, root, found);
+      fastLocate(text, root, found, options.uniqueNames ? wanted : Infinity);
       return found;
     } catch (e) {
       if (!(e instanceof NotPlainJson)) throw e;

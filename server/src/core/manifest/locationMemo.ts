@@ -28,7 +28,9 @@ export function locateInManifest(m: Manifest, paths: Iterable<JsonPath>, keep = 
     else missing.push(p);
   }
   if (missing.length > 0) {
-    for (const [k, loc] of locatePaths(m.text, missing, { tolerantOnly: m.syntaxErrors.length > 0 })) {
+    // A text without syntax errors or repeated names (the parser proved it) is read only as far as the last path.
+    const tolerantOnly = m.syntaxErrors.length > 0;
+    for (const [k, loc] of locatePaths(m.text, missing, { tolerantOnly, uniqueNames: !tolerantOnly && !m.repeatedKeys })) {
       memo.set(k, loc);
       out.set(k, loc);
     }

@@ -1,4 +1,4 @@
-import { aliasNext, colonNext, ID_START, isAsciiIdent, isDigit, isLineBreak, LINE_BREAK, lineEnd, literalAt, nameMode, readIdent, regexEnd, skipTrivia, SPACE, stringEnd, templateEnd, type Mode } from './scriptLex';
+import { aliasNext, colonNext, ID_START, isAsciiIdent, isDigit, isLineBreak, LINE_BREAK, lineEnd, literalAt, nameMode, readIdent, regexEnd, skipTrivia, SPACE, stringEnd, templateEnd, type Mode } from './scriptGrammar';
 import { constructorReach, loadReach, prevOfName, prevOfPunct, reachOf, REACH_NAMES, type Prev, type Reach } from './scriptReach';
 import type { GlobalUse } from './scriptScan';
 import { endExpression, endsTest, LexContext, LOCAL_BIT, type Open } from './scriptScope';

@@ -1,4 +1,4 @@
-import { literalAt, readIdent, skipTrivia } from './scriptLex';
+import { literalAt, readIdent, skipTrivia } from './scriptGrammar';
 
 /**
  * How a script reaches the `Global` object without writing `Global` as a name of its own: as a

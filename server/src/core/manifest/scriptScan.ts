@@ -1,4 +1,4 @@
-import { isAsciiIdent, readIdent } from './scriptLex';
+import { isAsciiIdent, readIdent } from './scriptGrammar';
 import { lexBranch, record, START, type Ctx } from './scriptLexer';
 import { constructorReach, reachOf, REACH_NAMES, type Via } from './scriptReach';
 import { LexContext } from './scriptScope';

@@ -145,7 +145,7 @@ describe('exports no client downloaded', () => {
       const exportOf = async () => env.package(me, ((await env.waitForJob((await env.startExport(me, { kind: 'namespace', code: 'ws' })).id)).result as { package: string }).package);
       const old = await exportOf();
       await env.db.query(`UPDATE packages SET created_at = $1 WHERE id = $2`, ['2026-01-01T00:00:00.000Z', old.id]);
-      // A second export of the same content is the same package; one of other content is younger.
+      // A younger export (each export is a package of its own: its descriptor says when it was made).
       await env.changeEntity(me, 'ws.g', { body: { code: 'g', title: 'Renamed' } });
       const young = await exportOf();
       assert.notEqual(young.id, old.id);

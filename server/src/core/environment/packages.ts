@@ -172,10 +172,6 @@ export class PackageStore {
   }
 
   /**
-   * Forgets an exported package: its row, then its file. Only exports, which nothing but their
-   * download reads; uploads and registered files stay (plans and imports name them).
-   */
-  /**
    * Forgets every export made before `before` (an ISO time): one its client never downloaded (a
    * client that died, a job nobody followed) would otherwise stay for ever. Returns how many.
    */
@@ -188,6 +184,10 @@ export class PackageStore {
     return rows.length;
   }
 
+  /**
+   * Forgets an exported package: its row, then its file. Only exports, which nothing but their
+   * download reads; uploads and registered files stay (plans and imports name them).
+   */
   async forgetExport(p: StoredPackage): Promise<void> {
     if (p.origin !== 'export') return;
     await this.db.query(`DELETE FROM packages WHERE id = $1 AND origin = 'export'`, [p.id]);

@@ -61,7 +61,6 @@ export function parseJson(text: string): ParsedJson {
 
 const FAILED = Symbol('failed');
 
-
 // A parsed value with the property names written twice in it, found in the text once the cheap
 // count over the strict text says there may be some.
 function withRepeats(text: string, strict: string, parsed: ParsedJson): ParsedJson {

@@ -1,6 +1,7 @@
 import { applyEdits, findNodeAtLocation, FormattingOptions, JSONPath, modify, Node, parseTree } from 'jsonc-parser';
 import { parseJson } from '../json/parse';
-import { sameJson } from '../packaging/canonical';
+import { commentsInTheWay } from './commentsInTheWay';
+import { canonicalJsonMaker, sameJson } from '../packaging/canonical';
 import { RepeatedProperties, repeatedOnPath, repeatedProperties } from './repeatedProperties';
 
 type Obj = Record<string, unknown>;
@@ -9,19 +10,23 @@ const coded = (v: unknown): v is Obj => isObj(v) && typeof v.code === 'string';
 
 /**
  * An edit that could not be placed: the text does not come out as the value it must have. `why`
- * says what in the text stands in the way, when that is known.
+ * says what in the text stands in the way, when that is known. `dropping` is a text that has the
+ * value but rewrites the lists or objects that could not be edited member by member, without the
+ * comments in them (what `--force` may write), when there is one.
  */
 export class EditNotPlaced extends Error {
-  constructor(message: string, readonly why?: string) {
+  constructor(message: string, readonly why?: string, readonly dropping?: string) {
     super(why ?? message);
   }
 }
 
-/** How `diff` edits: the text's formatting, and the check that an edited property is written once. */
+/** How `diff` edits: the text's formatting, and the checks on what an edit may touch. */
 interface DiffOptions {
   formattingOptions: FormattingOptions;
   /** Throws `EditNotPlaced` when property `key` of `holder`, about to be edited, is written more than once there. */
   writtenOnce: (holder: Obj, key: string) => void;
+  /** Throws `EditNotPlaced` when rewriting the value at `path` would drop comments written inside it. */
+  rewritable: (text: string, path: JSONPath) => void;
 }
 
 /**
@@ -41,16 +46,59 @@ export function editToValue(text: string, from: unknown, to: unknown): string {
     const why = repeatedOnPath(repeated, holder, key);
     if (why) throw new EditNotPlaced('the edit cannot be placed in this text', why);
   };
-  const options: DiffOptions = { formattingOptions: formattingOf(text), writtenOnce };
-  let out = diff(text, [], from, to, options);
+  const formattingOptions = formattingOf(text);
+  const keeping: DiffOptions = { formattingOptions, writtenOnce, rewritable: keepsComments };
+  try {
+    return placed(text, from, to, keeping);
+  } catch (e) {
+    if (!(e instanceof EditNotPlaced) || e.dropping !== undefined) throw e;
+    // Comments stood in the way: what the edit gives when they may go, for `--force` to write.
+    let dropping: string | undefined;
+    try {
+      dropping = placed(text, from, to, { formattingOptions, writtenOnce, rewritable: () => undefined });
+    } catch {
+      dropping = undefined;
+    }
+    throw new EditNotPlaced(e.message, e.why, dropping);
+  }
+}
+
+/** `diff`'s text, checked to parse to `to`; else the whole value at the top rewritten, if `o` lets it. */
+function placed(text: string, from: unknown, to: unknown, o: DiffOptions): string {
+  let out = diff(text, [], from, to, o);
   const parsed = parseJson(out);
   if (parsed.errors.length || !sameJson(parsed.value, to)) {
-    // Reordered lists, or a text jsonc-parser places differently: the whole value at the top is still exact.
-    out = applyEdits(text, modify(text, [], to, options));
+    // A text jsonc-parser places differently: the whole value at the top is still exact.
+    o.rewritable(text, []);
+    out = applyEdits(text, modify(text, [], to, o));
     const again = parseJson(out);
     if (again.errors.length || !sameJson(again.value, to)) throw new EditNotPlaced('the edit cannot be placed in this text');
   }
   return out;
+}
+
+/** Refuses to rewrite the value at `path` when comments are written inside it (see `commentsInTheWay`). */
+function keepsComments(text: string, path: JSONPath): void {
+  const node = nodeAt(text, path);
+  const why = node && commentsInTheWay(text, node, path);
+  if (why) throw new EditNotPlaced('the edit cannot be placed in this text', why);
+}
+
+const canonicalJson = canonicalJsonMaker();
+
+/**
+ * The key a list element is matched by across versions: `c` and its code for a coded object, `v`
+ * and its JSON for a plain value (a group in `members`): what it is. Any other object or list
+ * (a permission) has no such name: `j` and its JSON, so one kept as it was keeps its place.
+ */
+function keyOf(x: unknown): string {
+  if (coded(x)) return `c${x.code as string}`;
+  return x === null || typeof x !== 'object' ? `v${JSON.stringify(x)}` : `j${canonicalJson(x)}`;
+}
+
+/** Each element's key (`keyOf`): repeated keys are matched in order. */
+function keysOf(list: unknown[]): string[] {
+  return list.map(keyOf);
 }
 
 /** The text edited from value `a` to `b` at `path`; `holder` is the object whose property `a` is. */
@@ -67,32 +115,46 @@ function diff(text: string, path: JSONPath, a: unknown, b: unknown, o: DiffOptio
     for (const [k, v] of Object.entries(b)) text = Object.hasOwn(a, k) ? diff(text, [...path, k], a[k], v, o, a) : insertProperty(text, path, k, v) ?? set(text, [...path, k], v);
     return text;
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.every(coded) && b.every(coded)) {
-    const want = new Set(b.map((x) => x.code as string));
+  const rewrite = (t: string) => {
+    o.rewritable(t, path);
+    return rewritten(t, path, b) ?? set(t, path, b);
+  };
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const aKeys = keysOf(a);
+    const bKeys = keysOf(b);
+    // The same elements in the same places (unnamed ones count as the same): edited in place,
+    // element by element (a permission whose access changed keeps its comment).
+    if (a.length === b.length && aKeys.every((k, i) => k === bKeys[i] || (k[0] === 'j' && bKeys[i][0] === 'j'))) {
+      for (let i = 0; i < a.length; i++) text = diff(text, [...path, i], a[i], b[i], o);
+      return text;
+    }
+    const want = new Set(bKeys);
     const kept = [...a];
+    let keptKeys = [...aKeys];
     for (let i = a.length - 1; i >= 0; i--) {
-      if (want.has((a[i] as Obj).code as string)) continue;
+      if (want.has(aKeys[i])) continue;
       text = removeMember(text, path, i) ?? set(text, [...path, i], undefined);
       kept.splice(i, 1);
+      keptKeys.splice(i, 1);
     }
-    let keptCodes = kept.map((x) => (x as Obj).code);
-    const order = b.map((x) => x.code).filter((c) => keptCodes.includes(c));
-    if (order.some((c, i) => c !== keptCodes[i])) {
+    const order = bKeys.filter((k) => keptKeys.includes(k));
+    if (order.length !== keptKeys.length || order.some((k, i) => k !== keptKeys[i])) {
       // Moved elements (a menu reordered): each takes another's place, text and all.
-      const moved = moveElements(text, path, keptCodes, order);
-      if (moved === undefined) return set(text, path, b);
+      const moved = moveElements(text, path, keptKeys, order);
+      if (moved === undefined) return rewrite(text);
       text = moved;
-      const byCode = new Map(kept.map((x) => [(x as Obj).code, x]));
-      kept.splice(0, kept.length, ...order.map((c) => byCode.get(c)!));
-      keptCodes = order;
+      const byKey = new Map(kept.map((x, i) => [keptKeys[i], x]));
+      kept.splice(0, kept.length, ...order.map((k) => byKey.get(k)!));
+      keptKeys = order;
     }
     let k = 0;
     b.forEach((x, j) => {
-      if (k < kept.length && (kept[k] as Obj).code === x.code) text = diff(text, [...path, j], kept[k++], x, o);
+      if (k < kept.length && keptKeys[k] === bKeys[j]) text = diff(text, [...path, j], kept[k++], x, o);
       else text = insertElement(text, path, j, x) ?? set(text, [...path, j], x, true);
     });
     return text;
   }
+  if ((isObj(a) || Array.isArray(a)) && !sameJson(a, b)) return rewrite(text);
   return set(text, path, b);
 }
 
@@ -222,6 +284,19 @@ function insertProperty(text: string, path: JSONPath, key: string, value: unknow
   const last = props[props.length - 1];
   const end = last.offset + last.length;
   return `${text.slice(0, end)}, ${JSON.stringify(key)}: ${v}${text.slice(end)}`;
+}
+
+/**
+ * The value at `path` written anew as `value`, formatted as a new manifest is (`format`) and
+ * indented as the line it starts on: `modify` would open every element over several lines.
+ */
+function rewritten(text: string, path: JSONPath, value: unknown): string | undefined {
+  const node = nodeAt(text, path);
+  if (!node || path.length === 0) return undefined;
+  const lineStart = text.lastIndexOf('\n', node.offset - 1) + 1;
+  const ind = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const v = format(value, ind, ind.includes('\t') ? '\t' : '  ').replace(/\n/g, text.includes('\r\n') ? '\r\n' : '\n');
+  return text.slice(0, node.offset) + v + text.slice(node.offset + node.length);
 }
 
 function nodeAt(text: string, path: JSONPath): Node | undefined {

@@ -125,8 +125,9 @@ export async function unpackPackage(o: UnpackOptions): Promise<UnpackResult> {
           text = editToValue(had.text, m.existing.value, value);
         } catch (e) {
           if (!(e instanceof EditNotPlaced)) throw new UnpackRefused(`${m.file}: the changes cannot be placed in its text (${e instanceof Error ? e.message : String(e)})`);
-          unlessForced(`${m.file}: the changes cannot be placed in its text${e.why ? `: ${e.why}` : ''}; --force rewrites it`);
-          text = formatManifest(value);
+          // Forced: the edit that drops only the comments in its way, when there is one; else the whole file anew.
+          unlessForced(`${m.file}: the changes cannot be placed in its text${e.why ? `: ${e.why}` : ''}; --force ${e.dropping !== undefined ? 'writes the changes and drops those comments' : 'rewrites it'}`);
+          text = e.dropping ?? formatManifest(value);
         }
         // The model's text has no byte order mark (editors hide it); a file that starts with one keeps it.
         const same = text === had.text;

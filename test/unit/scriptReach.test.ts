@@ -18,6 +18,17 @@ describe('findGlobalUses: locals named like the global object', () => {
       'for (const self of items) { self.Global; }',
       'const { self } = item; self.Global; const { a: window } = item; window[k]; const [global] = list; f(global);',
       'const { Global } = item;',
+      // Later names of a declaration's list, on one line or several, with or without a value.
+      'let a = 1, self = this; f(self);',
+      'let a, window; f(window);',
+      'var a = function () {\n  return 1;\n}, global = g,\n  globalThis = h\n  , self = k;\nf(self, global, globalThis);',
+      'for (let i = 0, self = list; i < 3; i++) { f(self); }',
+      // Patterns inside patterns, and parameters that are patterns (of functions, methods, catch, arrows).
+      'const { a: { self } } = x; f(self); const [[window]] = y; f(window); const [a, { global }] = z; f(global);',
+      'function f({ self }, [window], { a: [global] } = {}) { return g(self, window, global); }',
+      'class A { m({ self }) { return self.Global; } }',
+      'try { x(); } catch ({ self }) { f(self); }',
+      'items.map(({ self }) => self.Global); const h = ({ a: window }) => f(window);',
     ];
     for (const src of quiet) assert.deepEqual(seen(src), [], src);
   });
@@ -35,6 +46,15 @@ describe('findGlobalUses: locals named like the global object', () => {
       ['x = { a: 1 * f(self) }; class C { x = c ?(self) : 0; }', ['self (indirect)', 'self (indirect)']],
       ['{ x = a +\nc ?(self) : 0; }', ['self (indirect)']],
       ['self.Global; const self2 = 1;', ['Global']],
+      // A declaration's list ends with its statement, at a line break, and in its own brackets.
+      ['let a = 1\nf(), g(self);', ['self (indirect)']],
+      ['let a = f(1, self), b = 2; g(self);', ['self (indirect)', 'self (indirect)']],
+      ['let a = { b: self }, c = [self]; f(x as const, self);', ['self (indirect)', 'self (indirect)', 'self (indirect)']],
+      // A parameter's pattern declares only in its function; a default value or computed key is a use.
+      ['function f({ self }) { return 1; } g(self);', ['self (indirect)']],
+      ['function f({ a = self, [window.Global]: b }) {}', ['self (indirect)', 'Global']],
+      // An object handed to a call, not an arrow's parameters, hands the global object on.
+      ['g(({ window })); g({ a: window }); const f = ({ self }) => 0; g(self);', ['window (indirect)', 'window (indirect)', 'self (indirect)']],
     ];
     for (const [src, want] of cases) assert.deepEqual(seen(src), want, src);
   });

@@ -37,6 +37,8 @@ const TESTS = new Set(['==', '===', '!=', '!==', '!', 'typeof', 'void', 'delete'
 const BLOCK_AFTER = new Set(['=>', '{', 'else', 'do']);
 /** Words before a class member's or a method's name. */
 const MODIFIERS = new Set(['static', 'async', 'get', 'set', 'public', 'private', 'protected', 'readonly', 'override', 'abstract', 'declare', 'accessor']);
+/** Tokens at the end of a line after which a declaration's list goes on: `let a = 1,\n  self = this`. */
+const LIST_GOES_ON = new Set(['const', 'let', 'var', ',', '=']);
 /** How many uses an `a` holds before it is taken for no arrow's parameters (`f(self, self, …)`). */
 const HELD_MAX = 8;
 
@@ -73,7 +75,15 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
   const ctor = (at: number, length: number, end: number) => {
     if (constructorReach(src, end, TESTS.has(chainBefore), ctx)) ctx.found.set(at, { index: at, length, indirect: true, via: 'constructor' });
   };
-  const literal = () => top() === 'o' || top() === 'p';
+  const literal = () => top() === 'o' || top() === 'p' || top() === 'P';
+  // A pattern nested in a pattern at a place that takes one (`{ a: {`, `[ [`, `[a, {`), or a
+  // function's parameter that is one (`function f({`): which pattern `{` (0) or `[` (1) opens, if any.
+  const patternAt = (brace: 0 | 1): string | undefined => {
+    const t = top();
+    const inner = (t === 'p' || t === 'P') ? last === ':' : (t === 'q' || t === 'Q') ? last === '[' || last === ',' : false;
+    if (inner) return (t === 'p' || t === 'q' ? 'pq' : 'PQ')[brace];
+    return t === 'f' && (last === '(' || last === ',') ? 'PQ'[brace] : undefined;
+  };
   const ctorKey = (k: number) => {
     const lit = literalAt(src, k);
     if (lit?.value !== 'constructor') return;
@@ -116,6 +126,7 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
     const start = i;
     let after: Prev | undefined; // what `prev` becomes, when it is not read from the punctuator
     let name: string | undefined; // the name read, unescaped
+    let declares = false; // a `,` in a declaration's list: the name after it is declared as after `let`
     nl = false;
     if (mode !== 'D' && mode !== 'E') chainBefore = last;
     // A new statement or member: after `{`, `;`, `}`, or on a new line after an operand (a line
@@ -123,6 +134,9 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
     const statement = (lineBreak && mode === 'E') || last === '{' || last === ';' || last === '}';
     // An arrow function's expression body ends at a line break after its first token (or where an expression ends).
     if (lineBreak) while (stack?.ch === 'x') pop();
+    // A declaration's list ends at a line break too, unless the line ends in the keyword, a `,` or
+    // `=` (after a `,` of the list, `last` is the keyword), or the next starts with `,` or `=`.
+    if (lineBreak && stack?.ch === 'L' && !LIST_GOES_ON.has(last) && c !== 44 && c !== 61) pop();
     let typeColon = false; // a return type's `:`, not a ternary's
     if (wait !== Wait.NONE) {
       if (wait === Wait.ARROW) {
@@ -166,7 +180,7 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
         pop();
         template(i + 1);
       } else {
-        if (top() === '{' || top() === 'o' || top() === 'k' || top() === 'p') pop();
+        if (top() === '{' || top() === 'o' || top() === 'k' || top() === 'p' || top() === 'P') pop();
         i++;
         mode = 'A'; // a block's `}` is followed by a statement, an object literal's by an operator
       }
@@ -177,7 +191,7 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
       const body = wait !== Wait.NONE;
       const cls = top() === 'K';
       if (cls) pop();
-      const kind = body ? '{' : cls ? 'k' : alias ? '{' : prev === 'b' ? 'p' : prev === 'v' && !BLOCK_AFTER.has(last) ? 'o' : '{';
+      const kind = body ? '{' : cls ? 'k' : alias ? '{' : prev === 'b' ? 'p' : patternAt(0) ?? (prev === 'v' && !BLOCK_AFTER.has(last) ? 'o' : '{');
       stack = ctx.push(stack, kind, body ? carry : 0);
       wait = Wait.NONE;
       alias = false;
@@ -185,7 +199,7 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
       mode = 'O';
       i++;
     } else if (c === 40 || c === 91) {
-      let kind = c === 91 ? (prev === 'b' ? 'q' : '[') : mode === 'K' ? 'c' : '(';
+      let kind = c === 91 ? (prev === 'b' ? 'q' : patternAt(1) ?? '[') : mode === 'K' ? 'c' : '(';
       if (kind === '(' && fnAt === here()) kind = 'f';
       else if (kind === '(' && (mode === 'R' || mode === 'O' || mode === 'A' || last === 'async')) kind = 'a'; // `(self) =>`
       if (c === 91 && (mode === 'E' || mode === 'A')) {
@@ -211,10 +225,14 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
           carry = o.scope; // `for (const self of …) {`
           wait = Wait.BRACE;
         } else o.held.forEach(report); // `f(self)`
-      } else if (c === 93 && (t === '[' || t === 'q')) pop();
+      } else if (c === 93 && (t === '[' || t === 'q' || t === 'Q')) pop();
       i++;
     } else if (c === 44 || c === 59) {
       stack = endExpression(stack, c === 44); // `class A implements B, C {`
+      if (c === 44 && top() === 'L') {
+        after = 'b'; // the next name of the list is declared: `let a = 1, self = this`
+        declares = true;
+      }
       if (c === 59) alias = false;
       if (c === 59) fnAt = 0;
       mode = c === 44 ? 'O' : 'R';
@@ -305,7 +323,7 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
         const reach = REACH_NAMES.has(id.name);
         const bit = reach ? LOCAL_BIT.get(id.name) ?? 0 : 0;
         // What follows, where it tells a declaration or a member from a reference.
-        const next = bit || t === 'k' || t === 'o' || t === 'p' || t === 'q' || t === 'a' || t === 'f' ? peek(id.end) : id.end;
+        const next = bit || t === 'k' || t === 'o' || t === 'p' || t === 'q' || t === 'P' || t === 'Q' || t === 'a' || t === 'f' ? peek(id.end) : id.end;
         const e = src.charCodeAt(next);
         if (id.name === 'constructor' && mode === 'O' && literal() && e !== 40) {
           ctx.found.set(i, { index: i, length: id.end - i, indirect: true, via: 'constructor' }); // not a method
@@ -317,8 +335,19 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
         const ends = e === 44 || e === 41 || e === 93 || e === 125 || e === 58 || e === 63 || (e === 61 && !'=>'.includes(src[next + 1]));
         if (key || memberStart) {
           // nothing to find
-        } else if ((t === 'p' || t === 'q') && ['{', '[', ',', ':', '...'].includes(last) && ends && e !== 58 && e !== 63) {
-          if (bit) stack = ctx.declareAround(stack!, bit); // a declaration's pattern: `const { self } = item`
+        } else if ((t === 'p' || t === 'q' || t === 'P' || t === 'Q') && ['{', '[', ',', ':', '...'].includes(last) && ends && e !== 58 && e !== 63) {
+          // A declaration's pattern (`const { self } = item`) or a parameter's (`function f({ self })`).
+          if (bit) stack = ctx.declareAround(stack!, bit);
+        } else if (bit && t === 'o' && stack!.up?.ch === 'a' && (last === '{' || last === ',' || last === ':') && ends && e !== 58 && e !== 63) {
+          // An object in what may be an arrow's parameters: its pattern (`({ window }) => window.x`)
+          // declares the name; an object handed to a call (`f({ window })`) hands the global object on.
+          const r = reachOf(src, i, id.end, id.name, prev, ctx);
+          const a = stack!.up!;
+          if (r && a.held.length >= HELD_MAX) report(r);
+          else {
+            const up = ctx.param(a, bit, r);
+            stack = ctx.node(up, 'o', up.scope, stack!.params, stack!.held);
+          }
         } else if (bit && prev === 'b' && (last === 'const' || last === 'let' || last === 'var')) {
           stack = ctx.declare(stack, bit);
         } else if (bit && (t === 'a' || t === 'f') && (last === '(' || last === ',' || last === '...') && ends && e !== 93 && e !== 125) {
@@ -339,6 +368,7 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
         after = prevOfName(id.name, id.escaped);
         if (key) name = undefined;
         else if (name === 'case') stack = ctx.push(stack, 'C');
+        else if ((name === 'const' || name === 'let' || name === 'var') && last !== 'as' && last !== '<') stack = ctx.push(stack, 'L'); // its list of names
         else if (name === 'class') stack = ctx.push(stack, 'K');
         else if (name === 'extends' && top() === 'K') after = 'v'; // a class's heritage is a value
         else if (name === 'type') alias = aliasNext(src, id.end);
@@ -352,7 +382,7 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
     }
     member = name !== undefined && statement;
     prev = after ?? prevOfPunct(src, start, i);
-    last = name ?? (i - start <= 3 ? src.slice(start, i) : src[start]);
+    last = declares ? 'let' : name ?? (i - start <= 3 ? src.slice(start, i) : src[start]);
   }
 }
 

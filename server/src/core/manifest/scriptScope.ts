@@ -33,16 +33,20 @@ export interface Open {
 export const LOCAL_BIT: ReadonlyMap<string, number> = new Map([['globalThis', 1], ['window', 2], ['self', 4], ['global', 8]]);
 
 /** What ends where an expression ends (at `,`, `;`, a closing bracket), not at a bracket of its own. */
-const PSEUDO = new Set(['?', 'C', 'K', 'x']);
+const PSEUDO = new Set(['?', 'C', 'K', 'x', 'L']);
 
 /**
  * The stack without the entries that end where an expression ends (before `,`, `;`, a closing
- * bracket). `comma`: at a `,`, which a class's head may hold (`implements A, B`).
+ * bracket). `comma`: at a `,`, which a class's head may hold (`implements A, B`) and a
+ * declaration's list of names (`let a = 1, self = this`, an `L`).
  */
 export function endExpression(stack: Open | undefined, comma = false): Open | undefined {
-  while (stack && PSEUDO.has(stack.ch) && !(comma && stack.ch === 'K')) stack = stack.up;
+  while (stack && PSEUDO.has(stack.ch) && !(comma && (stack.ch === 'K' || stack.ch === 'L'))) stack = stack.up;
   return stack;
 }
+
+/** Patterns: a declaration's (`p`, `q`) or a function's parameters' (`P`, `Q`), whose names it declares. */
+const PATTERN = new Set(['p', 'q', 'P', 'Q']);
 
 /**
  * Whether a `:` at `stack` ends a ternary's or a `case`'s test (an arrow's body inside it ends
@@ -88,18 +92,30 @@ export class LexContext<F, B> {
   push(up: Open | undefined, ch: string, bits = 0): Open {
     return this.node(up, ch, (up?.scope ?? 0) | bits, 0, []);
   }
-  /** `stack` with the names `bits` declared in its innermost bracket (or at the top level). */
+  /**
+   * `stack` with the names `bits` declared in its innermost bracket (or at the top level): the
+   * one that holds a declaration's list (`L`), which ends before the names' scope does.
+   */
   declare(stack: Open | undefined, bits: number): Open {
+    if (stack?.ch === 'L') {
+      const up = this.declare(stack.up, bits);
+      return this.node(up, 'L', up.scope, stack.params, stack.held);
+    }
     return stack ? this.node(stack.up, stack.ch, stack.scope | bits, stack.params, stack.held) : this.node(undefined, 'r', bits, 0, []);
   }
   /** `stack` (an `a` or `f`) with the parameters `bits`, and `held` for an `a`. */
   param(stack: Open, bits: number, held?: Reach): Open {
     return this.node(stack.up, stack.ch, stack.scope, stack.params | bits, held ? [...stack.held, held] : stack.held);
   }
-  /** `stack` (a pattern) with the names `bits` declared around it, where the declaration is. */
+  /**
+   * `stack` (a pattern) with the names `bits` declared around it, where the declaration is: past
+   * the patterns it is nested in (`const { a: { self } } = x`), to the declaration's bracket, or
+   * to the parameters of the function whose pattern it is (`function f({ self })`).
+   */
   declareAround(stack: Open, bits: number): Open {
-    const up = this.declare(stack.up, bits);
-    return this.node(up, stack.ch, up.scope, stack.params, stack.held);
+    const up = stack.up;
+    const around = up && PATTERN.has(up.ch) ? this.declareAround(up, bits) : up && (up.ch === 'f' || up.ch === 'a') ? this.param(up, bits) : this.declare(up, bits);
+    return this.node(around, stack.ch, around.scope | (stack.ch === 'P' || stack.ch === 'Q' ? 0 : bits), stack.params, stack.held);
   }
   /** The same object for the same nesting, names and held uses. */
   node(up: Open | undefined, ch: string, scope: number, params: number, held: readonly Reach[]): Open {

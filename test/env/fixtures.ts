@@ -151,3 +151,21 @@ export function purposeRecords(n: number): string {
   for (let i = 0; i < n; i++) lines.push(JSON.stringify({ id: `bulk-${String(i).padStart(7, '0')}`, name: `Purpose ${i}`, accounting_code: `60.${i}`, active: i % 2 === 0 }));
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The codes of siblings (menu pages, one unit's children) in the order their `after` links give,
+ * asserting that they give one: a single first, no two following one, every sibling reached.
+ */
+export function siblingChain(list: { code: string; body: { after?: string } }[], what: string): string[] {
+  const heads = list.filter((e) => e.body.after === undefined);
+  assert.equal(heads.length, 1, `${what}: one first, not ${heads.map((e) => e.code).join(', ') || 'none'}`);
+  const out = [heads[0].code];
+  for (;;) {
+    const next = list.filter((e) => e.body.after === out[out.length - 1]);
+    assert.ok(next.length <= 1, `${what}: ${next.map((e) => e.code).join(' and ')} both follow ${out[out.length - 1]}`);
+    if (!next.length) break;
+    out.push(next[0].code);
+  }
+  assert.equal(out.length, list.length, `${what}: the links reach ${out.join(', ')} of ${list.map((e) => e.code).join(', ')}`);
+  return out;
+}

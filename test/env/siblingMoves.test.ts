@@ -12,28 +12,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson, sha256 } from '../../server/src/core/packaging/canonical';
 import { isola } from '../unit/packaging/hostile';
-import { actions, entity, expectStatus, importFile, plan, Project, revision, upload, Workdir } from './fixtures';
+import { actions, entity, expectStatus, importFile, plan, Project, revision, siblingChain, upload, Workdir } from './fixtures';
 import { api, backends, removeData, Service, startService, waitJob } from './service';
 
 type Linked = { code: string; body: { after?: string; parent?: string }; deleted: boolean; hash: string; updatedAt: string };
-
-/**
- * The codes of siblings in the order their links give, asserting that they give one: a single
- * first, no two following one, every sibling reached.
- */
-function chain(list: Linked[], what: string): string[] {
-  const heads = list.filter((e) => e.body.after === undefined);
-  assert.equal(heads.length, 1, `${what}: one first, not ${heads.map((e) => e.code).join(', ') || 'none'}`);
-  const out = [heads[0].code];
-  for (;;) {
-    const next = list.filter((e) => e.body.after === out[out.length - 1]);
-    assert.ok(next.length <= 1, `${what}: ${next.map((e) => e.code).join(' and ')} both follow ${out[out.length - 1]}`);
-    if (!next.length) break;
-    out.push(next[0].code);
-  }
-  assert.equal(out.length, list.length, `${what}: the links reach ${out.join(', ')} of ${list.map((e) => e.code).join(', ')}`);
-  return out;
-}
 
 const MENU = ['p_a', 'p_b', 'p_c', 'p_d'];
 
@@ -46,12 +28,12 @@ for (const backend of backends()) {
 
     const all = async (s: Service, ns: string): Promise<Linked[]> =>
       expectStatus(await api(s, 'GET', `/v1/namespaces/${encodeURIComponent(ns)}/entities`, { token: s.adminToken }), 200, `entities of ${ns}`);
-    const menu = async (s = svc) => chain((await all(s, 'mv')).filter((e: any) => e.type === 'page'), 'the menu of mv');
+    const menu = async (s = svc) => siblingChain((await all(s, 'mv')).filter((e: any) => e.type === 'page'), 'the menu of mv');
     /** Each parent's units in order (`-` for the top of the chart). */
     const chart = async (s = svc): Promise<Record<string, string[]>> => {
       const units = await all(s, '#orgchart');
       const parents = [...new Set(units.map((u) => u.body.parent ?? '-'))].sort();
-      return Object.fromEntries(parents.map((p) => [p, chain(units.filter((u) => (u.body.parent ?? '-') === p), `the units under ${p}`)]));
+      return Object.fromEntries(parents.map((p) => [p, siblingChain(units.filter((u) => (u.body.parent ?? '-') === p), `the units under ${p}`)]));
     };
     const put = async (id: string, change: Record<string, unknown>) => api(svc, 'PUT', `/v1/entities/${encodeURIComponent(id)}`, { token: T, body: change });
     const move = async (id: string, links: Record<string, unknown>) => {

@@ -9,7 +9,10 @@ import { cardToWrite, keptLogLine, keptOf, Merges, movedLogLine, pagesPlaced, re
 import { backupLine } from './planChecks';
 import { actionOf, needsEnvHistory } from './planner';
 import { bumpRevision, getEntities, getSettings, historyOf, lastChange, lockRevision, setMeta, stalePlan, upsertEntities, writeHistories } from './store';
-import type { Caller, ImportPlan, PlanAction } from './types';
+import type { Caller, EnvEntity, ImportPlan, PlanAction } from './types';
+import { keptSiblingMoves } from './keptSiblings';
+import { heldPlaces } from './siblingLinks';
+import { relinkedEntity, writeChange } from './entityChange';
 import { importRecords, type RecordCounts } from './recordImport';
 import { newId } from './users';
 import { entriesOf } from '../packaging/history';
@@ -94,17 +97,22 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     const total = permitted.length + totalRecords;
     let done = 0;
 
+    // Kept pages and units whose place the package takes: re-linked after the cards, backed up with them.
+    const moves = keptSiblingMoves(await heldPlaces(tx, permitted), permitted);
+    const moved = moves.length ? await getEntities(tx, moves.map((m) => m.id)) : new Map<string, EnvEntity>();
+
     o.report.step('backing-up', 'backup');
     const backupId = newId('b');
-    const oldHistory = await historyOf(tx, changing.map((c) => c.id));
-    for (const part of batches(changing, CARD_BATCH)) {
+    const backedUp = [...changing.map((c) => ({ id: c.id, row: env.get(c.id) ?? null })), ...[...moved.values()].map((e) => ({ id: e.id, row: e }))];
+    const oldHistory = await historyOf(tx, backedUp.map((b) => b.id));
+    for (const part of batches(backedUp, CARD_BATCH)) {
       await tx.query(
         `INSERT INTO backup_entities (backup_id, id, row, history) SELECT $1, b.id, b.row, b.history FROM jsonb_to_recordset($2::jsonb) AS b(id text, row jsonb, history jsonb)
          ON CONFLICT DO NOTHING`,
-        [backupId, JSON.stringify(part.map((c) => ({ id: c.id, row: env.get(c.id) ?? null, history: entriesOf(oldHistory, c.id) ?? [] })))]);
+        [backupId, JSON.stringify(part.map((b) => ({ ...b, history: entriesOf(oldHistory, b.id) ?? [] })))]);
     }
-    const existed = changing.filter((c) => env.has(c.id)).length;
-    o.report.log('info', backupLine(backupId, existed, changing.length - existed));
+    const existed = changing.filter((c) => env.has(c.id)).length + moved.size;
+    o.report.log('info', backupLine(backupId, existed, changing.length + moved.size - existed));
     cancelled();
 
     const app = view.descriptor.kind === 'app' ? permitted.find((c) => c.type === 'app')?.id : undefined;
@@ -139,6 +147,12 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
         cancelled();
       }
     }
+    for (const m of moves) {
+      const e = moved.get(m.id);
+      if (!e) continue;
+      await writeChange(tx, m.id, relinkedEntity(e, m.after), o.now, o.caller.name);
+      o.report.log('info', `${m.type === 'page' ? 'menu' : 'orgchart'}: ${m.id} kept (not in the package), ${m.after === undefined ? 'now first' : `now after ${m.after}`}: the package changes the order around it`);
+    }
     for (const [, content] of view.attachments) {
       await tx.query(`INSERT INTO files (sha256, content) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING`, [createHash('sha256').update(content).digest('hex'), content]);
     }
@@ -164,9 +178,9 @@ export async function applyImport(db: Database, permit: ImportPermit, plan: Impo
     // (recordImport.ts), and it keeps their number per app.
     const created = Object.fromEntries(records.filter((r) => r.created).map((r) => [r.app, r.created]));
     await tx.query(`INSERT INTO backups (id, job_id, created_at, created_by, namespaces, entities, records, created_records) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [backupId, o.jobId, o.now, o.caller.name, JSON.stringify(permit.namespaces), changing.length, records.reduce((n, r) => n + r.created + r.updated, 0), JSON.stringify(created)]);
+      [backupId, o.jobId, o.now, o.caller.name, JSON.stringify(permit.namespaces), changing.length + moved.size, records.reduce((n, r) => n + r.created + r.updated, 0), JSON.stringify(created)]);
     // Records equal to what the environment holds change nothing: importing a package again leaves the revision alone.
-    const newRevision = changing.length || records.some((r) => r.created || r.updated) ? await bumpRevision(tx, revision, permit.namespaces) : revision;
+    const newRevision = changing.length || moved.size || records.some((r) => r.created || r.updated) ? await bumpRevision(tx, revision, permit.namespaces) : revision;
     const counts: Record<PlanAction, number> = { ...plan.counts };
     const result: ImportResult = { backupId, revision: newRevision, counts, entities: permitted.map((c) => ({ id: c.id, action: actions.get(c.id)! })), records };
     await o.finish(tx, result);
@@ -210,9 +224,9 @@ function orderedApps(view: PackageView, dataApps: ReadonlyMap<string, string>): 
  * Splits cards into runs of at most `size` with no id twice in a run (one statement may not write
  * a row twice), keeping their order.
  */
-function batches(cards: readonly Card[], size: number): Card[][] {
-  const out: Card[][] = [];
-  let cur: Card[] = [];
+function batches<T extends { id: string }>(cards: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
   let ids = new Set<string>();
   for (const c of cards) {
     if (cur.length >= size || ids.has(c.id)) {

@@ -9,7 +9,8 @@ import { recordIdsCheck } from './recordIds';
 import { keptOf, Merges, pagesPlaced, refineAction, type PagePlaces } from './merge';
 import { mergedCaseLines } from './caseClashes';
 import { bodySchemaProblems } from './bodySchema';
-import { orderCheck } from './siblingLinks';
+import { heldPlaces, orderCheck } from './siblingLinks';
+import { keptSiblingMoves, type KeptMove } from './keptSiblings';
 import type { PackageView } from './packageView';
 import { earlierImport, getEntities, holdsEntities, getRevision, getSettings, historyOf, planRows, recordCounts } from './store';
 import { newId } from './users';
@@ -152,6 +153,12 @@ const NOT_IN_PACKAGE = (() => {
   return { reason: s.text, said: s.said };
 })();
 
+/** The reason a plan gives for a kept sibling the import re-links. */
+function keptMoveSaying(m: KeptMove): { reason: string; said: Said } {
+  const s = m.after === undefined ? said('plan.reason.keptMovedFirst') : said('plan.reason.keptMoved', { after: m.after });
+  return { reason: s.text, said: s.said };
+}
+
 /** Inputs a plan needs besides the package. */
 export interface PlanContext {
   db: Sql;
@@ -225,7 +232,11 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
     ? checkSaying('schema', false, 'plan.schema.failed', { n: unlike.length }, unlike)
     : checkSaying('schema', true, 'plan.schema.ok'));
   // A page's or unit's link to its sibling is the order a retrieve gives back: it must name one.
-  checks.push(await orderCheck(ctx.db, view.cards, envRows));
+  // Where the environment's pages and units stand, read once for the check and the kept moves.
+  const places = held ? await heldPlaces(ctx.db, view.cards) : new Map();
+  checks.push(orderCheck(view.cards, envRows, places));
+  // Kept pages and units whose place the package takes follow its siblings instead (keptSiblings.ts).
+  const keptMoves = new Map(keptSiblingMoves(places, view.cards).map((m) => [m.id, m]));
   checks.push(letterCaseCheck(view.cards, read.others, mergedCaseLines(view.cards, envRows)));
 
   const clash = ctx.running.filter((j) => j.kind === 'import' && j.namespaces.some((n) => view.namespaces.includes(n)));
@@ -253,7 +264,9 @@ export async function makePlan(view: PackageView, ctx: PlanContext): Promise<Imp
   // An environment that held no entity when the plan began has none to keep.
   for (const e of read.others) {
     if (appId && e.app !== appId && e.id !== appId) continue;
-    entities.push({ id: e.id, type: e.type, namespace: e.namespace, ...(e.title !== undefined ? { title: e.title } : {}), action: 'kept', envHash: e.hash, deleted: e.deleted, ...NOT_IN_PACKAGE });
+    const move = keptMoves.get(e.id);
+    const why = move ? keptMoveSaying(move) : NOT_IN_PACKAGE;
+    entities.push({ id: e.id, type: e.type, namespace: e.namespace, ...(e.title !== undefined ? { title: e.title } : {}), action: 'kept', envHash: e.hash, deleted: e.deleted, ...why });
   }
   const counts: Record<PlanAction, number> = { create: 0, update: 0, unchanged: 0, conflict: 0, kept: 0 };
   for (const e of entities) counts[e.action]++;

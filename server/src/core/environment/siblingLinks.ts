@@ -56,6 +56,47 @@ export async function placesIn(db: Sql, type: string, namespace: string): Promis
   return new Map(rows.map((r) => [r.code, { ...placeOf(type, r), id: r.id }]));
 }
 
+/** Where the siblings of each list the package carries stand in the environment: by `siblingList` key, then code. */
+export type HeldPlaces = ReadonlyMap<string, ReadonlyMap<string, Place>>;
+
+/** The key of the list of pages or units of one type and namespace. */
+export const siblingList = (type: string, namespace: string) => `${type}\u0000${namespace}`;
+
+/** The package's menu pages and org-chart units, by the list they are in (`siblingList`). */
+export function siblingCards(cards: readonly Card[]): Map<string, Card[]> {
+  const lists = new Map<string, Card[]>();
+  for (const c of cards) {
+    if (!linksOf(c.type).length) continue;
+    const key = siblingList(c.type, c.namespace);
+    const list = lists.get(key);
+    if (list) list.push(c);
+    else lists.set(key, [c]);
+  }
+  return lists;
+}
+
+/**
+ * Reads where the environment's menu pages and org-chart units stand, for each type and namespace
+ * the package carries some of: one query for them all (a package of a thousand workspaces with
+ * menus is one read, not a thousand).
+ */
+export async function heldPlaces(db: Sql, cards: readonly Card[]): Promise<HeldPlaces> {
+  const lists = siblingCards(cards);
+  const namespaces = new Set([...lists.values()].map((l) => l[0].namespace));
+  const out = new Map<string, Map<string, Place>>();
+  if (!lists.size) return out;
+  const rows = await db.query<{ id: string; type: string; namespace: string; code: string; parent: unknown; after: unknown }>(
+    `SELECT id, type, namespace, code, body->'parent' AS parent, body->'after' AS after FROM entities WHERE type IN ('page', 'orgUnit') AND namespace = ANY($1::text[])`, [[...namespaces]]);
+  for (const r of rows) {
+    const key = siblingList(r.type, r.namespace);
+    if (!lists.has(key)) continue;
+    let m = out.get(key);
+    if (!m) out.set(key, (m = new Map()));
+    m.set(r.code, { ...placeOf(r.type, r), id: r.id });
+  }
+  return out;
+}
+
 /**
  * The codes from `from` on, following `key`, up to `to` (included), when that chain reaches it;
  * undefined when it ends first (a link to nothing, or a cycle `to` is not on).
@@ -183,21 +224,13 @@ export function misplacedSaying(type: string, why: string): string {
  * environment would then hold an order no retrieve can give back. A card the environment holds
  * as it is (the same hash) writes nothing new and is not judged again.
  */
-export async function orderCheck(db: Sql, cards: readonly Card[], held: ReadonlyMap<string, EnvEntity>): Promise<ImportCheck> {
-  const groups = new Map<string, Card[]>();
-  for (const c of cards) {
-    if (!linksOf(c.type).length) continue;
-    const key = `${c.type}\u0000${c.namespace}`;
-    const list = groups.get(key);
-    if (list) list.push(c);
-    else groups.set(key, [c]);
-  }
+export function orderCheck(cards: readonly Card[], held: ReadonlyMap<string, EnvEntity>, heldPlaces: HeldPlaces): ImportCheck {
   const lines: string[] = [];
-  for (const list of groups.values()) {
+  for (const [key, list] of siblingCards(cards)) {
     const judged = list.filter((c) => held.get(c.id)?.hash !== c.hash);
     if (!judged.length) continue;
     const { type, namespace } = list[0];
-    const places = await placesIn(db, type, namespace);
+    const places = new Map(heldPlaces.get(key));
     for (const c of list) places.set(c.code, placeOf(type, c.body));
     const round = roundsOf(places);
     for (const c of judged) {

@@ -356,6 +356,8 @@ export const en = {
   'plan.reason.changedHere': 'changed in the environment (last by {by} at {at}); its version is not in the package\'s history',
   'plan.reason.older': 'older than what the environment has: the package\'s version is earlier in the environment\'s history than its current one (imported by {by} at {at})',
   'plan.reason.notInPackage': 'in the environment but not in the package; an import never deletes',
+  'plan.reason.keptMoved': 'in the environment but not in the package; an import never deletes, and moves it to follow {after}, since the package changes the order around it',
+  'plan.reason.keptMovedFirst': 'in the environment but not in the package; an import never deletes, and moves it first, since the package changes the order around it',
   'plan.reason.pagesMoved': 'the package\'s version, but the environment\'s holds menu pages the package places elsewhere ({pages}): the update leaves them out of it',
   'plan.reason.holdsAll': '{why}; but the environment\'s version holds all of the package\'s, and more ({kept}), which an import never deletes: nothing to write',
   'plan.conflicts.changed': '{n} entity was changed in the environment|{n} entities were changed in the environment',

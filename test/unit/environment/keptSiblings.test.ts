@@ -10,9 +10,11 @@ const menu = (codes: string[]): Map<string, Place> => new Map(codes.map((c, i) =
 function chain(places: Map<string, Place>): string[] {
   const heads = [...places].filter(([, p]) => p.after === undefined).map(([c]) => c);
   assert.equal(heads.length, 1, `one first, not ${heads.join(', ')}`);
+  const followers = new Map<unknown, string[]>();
+  for (const [c, p] of places) followers.set(p.after, [...(followers.get(p.after) ?? []), c]);
   const out = [heads[0]];
   for (;;) {
-    const next = [...places].filter(([, p]) => p.after === out[out.length - 1]).map(([c]) => c);
+    const next = followers.get(out[out.length - 1]) ?? [];
     assert.ok(next.length <= 1, `${next.join(' and ')} both follow ${out[out.length - 1]}`);
     if (!next.length) break;
     out.push(next[0]);
@@ -79,6 +81,22 @@ describe('kept siblings an import re-links', () => {
     assert.deepEqual(chain(new Map([...places].filter(([, x]) => x.parent === 'ceo'))), ['a', 'c']);
     assert.deepEqual(moved, ['c']);
     assert.deepEqual(keptRelinks('orgUnit', held, carried), [{ code: 'c', after: 'a' }]);
+  });
+
+  it('a long chain of units moved away, each followed by a kept unit, closes up into one order', () => {
+    // ceo's children: m0, k0, m1, k1, ...: the package moves every m under `away`; each k followed an m.
+    const n = 5000;
+    const held = new Map<string, Place>([['ceo', {}], ['away', { parent: 'ceo' }]]);
+    let prev = 'away';
+    for (let i = 0; i < n; i++) {
+      held.set(`m${i}`, { parent: 'ceo', after: prev });
+      held.set(`k${i}`, { parent: 'ceo', after: `m${i}` });
+      prev = `k${i}`;
+    }
+    const carried = new Map<string, Place>([...Array(n).keys()].map((i) => [`m${i}`, { parent: 'away', ...(i ? { after: `m${i - 1}` } : {}) }]));
+    const { places } = imported('orgUnit', held, carried);
+    const order = chain(new Map([...places].filter(([, p]) => p.parent === 'ceo')));
+    assert.deepEqual(order, ['away', ...[...Array(n).keys()].map((i) => `k${i}`)]);
   });
 
   it('leaves alone a list the package carries nothing of, and a cycle of links the environment holds', () => {

@@ -51,18 +51,24 @@ export function keptRelinks(type: string, held: ReadonlyMap<string, Place>, carr
 function relinksIn(codes: ReadonlySet<string>, held: ReadonlyMap<string, Place>, carried: ReadonlyMap<string, Place>, merged: ReadonlyMap<string, Place>): KeptRelink[] {
   // What each sibling follows within this list: a kept one whose sibling left the list follows
   // what that one followed here (as many times as it takes).
+  // Where each sibling that left the list leads, found once for all who followed it (a package
+  // that moves a long chain of units away must not make every kept follower walk all of it).
+  const leadsTo = new Map<string, string | undefined>();
+  const closeUp = (from: string): string | undefined => {
+    const path = new Set<string>();
+    let at: string | undefined = from;
+    while (at !== undefined && !codes.has(at) && held.has(at) && !leadsTo.has(at) && !path.has(at)) {
+      path.add(at);
+      at = linkOf(held.get(at)!);
+    }
+    const end = at !== undefined && leadsTo.has(at) ? leadsTo.get(at) : at !== undefined && codes.has(at) ? at : undefined;
+    for (const p of path) leadsTo.set(p, end);
+    return end;
+  };
   const follows = new Map<string, string | undefined>();
   for (const code of codes) {
-    let at = linkOf(merged.get(code)!);
-    if (!carried.has(code)) {
-      const seen = new Set<string>();
-      while (at !== undefined && !codes.has(at) && held.has(at) && !seen.has(at)) {
-        seen.add(at);
-        at = linkOf(held.get(at)!);
-      }
-      if (at !== undefined && !codes.has(at)) at = undefined;
-    }
-    follows.set(code, at);
+    const at = linkOf(merged.get(code)!);
+    follows.set(code, carried.has(code) || at === undefined || codes.has(at) ? at : closeUp(at));
   }
   // The package's siblings come first among those that follow one, then the kept ones, each by code.
   const rank = (a: string, b: string) => Number(!carried.has(a)) - Number(!carried.has(b)) || (a < b ? -1 : a > b ? 1 : 0);

@@ -373,7 +373,8 @@ export function lexBranch(src: string, b: Branch, ctx: Ctx): void {
         else if (name === 'extends' && top() === 'K') after = 'v'; // a class's heritage is a value
         else if (name === 'type') alias = aliasNext(src, id.end);
         else if ((name === 'function' && prev !== 'd') || name === 'catch') fnAt = here(); // not `declare function`
-        mode = id.escaped ? 'E' : nameMode(id.name, mode, top() === 'c');
+        // In a `for` head, whose declaration's list (`L`) may stand open: `for (const x of /re/)`.
+        mode = id.escaped ? 'E' : nameMode(id.name, mode, top() === 'c' || (top() === 'L' && stack!.up?.ch === 'c'));
       }
       i = id.end;
     } else {

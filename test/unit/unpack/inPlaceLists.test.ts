@@ -1,37 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { EditNotPlaced, editToValue } from '../../../server/src/core/unpack/inPlace';
-import { unpackPackage } from '../../../server/src/core/unpack/unpack';
 import { parseJson } from '../../../server/src/core/json/parse';
-import { build } from './roundTrip';
+import { retrieveInto } from './roundTrip';
 
-const REPO = path.resolve(__dirname, '../../../..');
 const FILE = 'invoices.isola.json';
-
-/** Unpacks into a copy of the invoices example, its manifest made `mine(text)`, a package built from the example with `change` made. */
-async function retrieveInto(mine: (text: string) => string, change: (v: any) => void, force = false) {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-inplace-lists-'));
-  try {
-    const dir = path.join(tmp, 'project');
-    const other = path.join(tmp, 'other');
-    cpSync(path.join(REPO, 'examples/invoices'), dir, { recursive: true });
-    cpSync(dir, other, { recursive: true });
-    const original = readFileSync(path.join(dir, FILE), 'utf8');
-    const value = parseJson(original).value;
-    change(value);
-    writeFileSync(path.join(other, FILE), JSON.stringify(value, null, 2));
-    await build(other, 'workspace', 'invoices', path.join(tmp, 'p.isolapkg'));
-    const before = mine(original);
-    writeFileSync(path.join(dir, FILE), before);
-    const result = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir, force }).catch((e: Error) => e);
-    return { before, after: readFileSync(path.join(dir, FILE), 'utf8'), result, value };
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
 
 const FORM = '"fields": ["number", "issue_date", "due_date", "contractor", "legal_entity", "amount", "currency", "purpose", "scan"]';
 const createForm = (v: any) => v.apps[0].forms.find((f: { code: string }) => f.code === 'create');

@@ -1,8 +1,9 @@
 /** Builds, unpacks and rebuilds projects in process: the helpers of the lossless property tests. */
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkProject } from '../../../server/src/core/check';
+import { parseJson } from '../../../server/src/core/json/parse';
 import { nodeFileHost } from '../../../server/src/core/manifest/host';
 import { loadProject } from '../../../server/src/core/manifest/project';
 import type { Package } from '../../../server/src/core/manifest/types';
@@ -73,4 +74,33 @@ export async function roundTrip(dir: string, kind: string, code: string): Promis
   const second = path.join(tmp, 'second.isolapkg');
   await build(unpacked, kind, code, second);
   return { before: await contentOf(first), after: await contentOf(second), unpacked, result };
+}
+
+const REPO = path.resolve(__dirname, '../../../..');
+
+/**
+ * Unpacks into a copy of the invoices example whose manifest is `mine(original text)` a package
+ * built from the example with `change` made to its value: the manifest's text before and after,
+ * the unpack's result (or refusal), and the changed value.
+ */
+export async function retrieveInto(mine: (text: string) => string, change: (v: any) => void, force = false) {
+  const FILE = 'invoices.isola.json';
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'isola-inplace-'));
+  try {
+    const dir = path.join(tmp, 'project');
+    const other = path.join(tmp, 'other');
+    cpSync(path.join(REPO, 'examples/invoices'), dir, { recursive: true });
+    cpSync(dir, other, { recursive: true });
+    const original = readFileSync(path.join(dir, FILE), 'utf8');
+    const value = parseJson(original).value;
+    change(value);
+    writeFileSync(path.join(other, FILE), JSON.stringify(value, null, 2));
+    await build(other, 'workspace', 'invoices', path.join(tmp, 'p.isolapkg'));
+    const before = mine(original);
+    writeFileSync(path.join(dir, FILE), before);
+    const result = await unpackPackage({ file: path.join(tmp, 'p.isolapkg'), dir, force }).catch((e: Error) => e);
+    return { before, after: readFileSync(path.join(dir, FILE), 'utf8'), result, value };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }

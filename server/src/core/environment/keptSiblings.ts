@@ -49,8 +49,6 @@ export function keptRelinks(type: string, held: ReadonlyMap<string, Place>, carr
 
 /** `keptRelinks` within one list of siblings (`codes`: a menu, or one unit's children). */
 function relinksIn(codes: ReadonlySet<string>, held: ReadonlyMap<string, Place>, carried: ReadonlyMap<string, Place>, merged: ReadonlyMap<string, Place>): KeptRelink[] {
-  // What each sibling follows within this list: a kept one whose sibling left the list follows
-  // what that one followed here (as many times as it takes).
   // Where each sibling that left the list leads, found once for all who followed it (a package
   // that moves a long chain of units away must not make every kept follower walk all of it).
   const leadsTo = new Map<string, string | undefined>();
@@ -65,6 +63,8 @@ function relinksIn(codes: ReadonlySet<string>, held: ReadonlyMap<string, Place>,
     for (const p of path) leadsTo.set(p, end);
     return end;
   };
+  // What each sibling follows within this list: a kept one whose sibling left the list follows
+  // what that one followed here (as many times as it takes).
   const follows = new Map<string, string | undefined>();
   for (const code of codes) {
     const at = linkOf(merged.get(code)!);

@@ -9,12 +9,14 @@ import type { Reach } from './scriptReach';
 /**
  * An open bracket and those around it: `r` the top level (once a name is declared there); `{` a
  * block, a function's body or a type; `o` an object literal; `p` a declaration's object pattern
- * (`const {`), `q` its array pattern (`const [`); `k` a class's body; `(`; `a` a `(` that may be
+ * (`const {`), `q` its array pattern (`const [`), nested or not; `P` and `Q` the same in a
+ * function's parameters (`function f({`), which declare into the function; `k` a class's body; `(`; `a` a `(` that may be
  * an arrow function's parameters; `f` a function's, a method's or a `catch`'s parameters; `[`;
  * `$` a template's `${`; `c` the `(` of `if`, `while`, `for`, `with`; and, closed by what ends an
  * expression rather than by a bracket: `?` a ternary's test and `C` a `case`'s, each up to its
  * `:`; `K` a class's head, up to its body; `x` an arrow function's expression body (which a line
- * break after its first token ends too). Numbered and shared between readings,
+ * break after its first token ends too); `L` a declaration's list of names (`let a = 1, self`), which
+ * a `,` keeps open and a line break not after `,` or `=` ends too. Numbered and shared between readings,
  * so that comparing two readings' states does not depend on how deep they are.
  */
 export interface Open {

@@ -51,7 +51,7 @@ export function editToValue(text: string, from: unknown, to: unknown): string {
   try {
     return placed(text, from, to, keeping);
   } catch (e) {
-    if (!(e instanceof EditNotPlaced) || e.dropping !== undefined) throw e;
+    if (!(e instanceof CommentsStandInTheWay)) throw e;
     // Comments stood in the way: what the edit gives when they may go, for `--force` to write.
     let dropping: string | undefined;
     try {
@@ -77,11 +77,14 @@ function placed(text: string, from: unknown, to: unknown, o: DiffOptions): strin
   return out;
 }
 
+/** The refusal of a rewrite that would drop comments: the one `editToValue` tries again without them. */
+class CommentsStandInTheWay extends EditNotPlaced {}
+
 /** Refuses to rewrite the value at `path` when comments are written inside it (see `commentsInTheWay`). */
 function keepsComments(text: string, path: JSONPath): void {
   const node = nodeAt(text, path);
   const why = node && commentsInTheWay(text, node, path);
-  if (why) throw new EditNotPlaced('the edit cannot be placed in this text', why);
+  if (why) throw new CommentsStandInTheWay('the edit cannot be placed in this text', why);
 }
 
 const canonicalJson = canonicalJsonMaker();
